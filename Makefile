@@ -1,0 +1,56 @@
+# Run `make` or `make help` to see the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON_SYS ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+KERNEL := analysis
+RAW := data/raw
+PROCESSED := data/processed
+SOURCES := $(shell find src/analysis -type f \( -name '*.py' -o -name '*.txt' -o -name '*.yaml' \) 2>/dev/null)
+RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
+
+.PHONY: help install data reports test lab calibrate benchmark clean distclean
+
+help: ## show this help
+	@echo "Usage: make <target>"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON_SYS) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (analysis)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv/ and install the project, its tests and its Jupyter kernel
+
+$(PROCESSED)/manifest.json: $(STAMP) $(RAW_FILES) $(SOURCES)
+	$(PY) -m analysis build --raw $(RAW) --out $(PROCESSED)
+
+data: $(PROCESSED)/manifest.json ## build the corpus tables in data/processed/ from data/raw/
+
+reports: data ## set up, build the corpus and render every report into reports/ (skips up-to-date ones)
+	$(PY) -m analysis report --data $(PROCESSED) --out reports
+	@echo "Open $(CURDIR)/reports/index.html"
+
+test: $(STAMP) ## run the test suite
+	$(PY) -m pytest -q -n 2
+
+lab: $(STAMP) ## open JupyterLab on the project kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+calibrate: $(STAMP) ## re-choose the sentiment default and neutral bands on data/annotations/ (cross-validated)
+	$(PY) -m analysis calibrate
+
+benchmark: $(STAMP) ## measure build speed and memory on the large corpus (writes benchmarks/results.json)
+	$(PY) benchmarks/bench_build.py
+
+clean: ## remove generated outputs (data/processed/, reports/, caches); never touches data/raw/
+	rm -rf $(PROCESSED)/* $(PROCESSED)/.cache reports/*.html reports/.state .pytest_cache
+	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
+
+distclean: clean ## clean, and remove .venv/
+	rm -rf $(VENV)
