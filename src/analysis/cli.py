@@ -47,6 +47,17 @@ def make_parser() -> argparse.ArgumentParser:
                    help="dask scheduler address (with --engine dask; default: a local cluster)")
     p.add_argument("--no-cache", action="store_true", help="recompute every essay")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("report", help="render report notebooks into self-contained HTML in reports/",
+                       description="Execute report notebooks with papermill and render them to HTML with code "
+                                   "hidden, plus reports/index.html. Up-to-date reports are skipped.")
+    p.add_argument("names", nargs="*", metavar="NAME", help="reports to render: overview, sentiment, themes, profile (default: all)")
+    p.add_argument("--data", type=Path, default=config.PROCESSED_DIR, help="built corpus folder (default: data/processed)")
+    p.add_argument("--out", type=Path, default=config.REPORTS_DIR, help="output folder (default: reports)")
+    p.add_argument("-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a notebook parameter")
+    p.add_argument("-f", "--param-file", type=Path, action="append", help="YAML file of parameters (notebooks/params/*.yaml)")
+    p.add_argument("--force", action="store_true", help="render even reports that are up to date")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 
@@ -61,3 +72,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _parse_kv(pairs: list[list[str]] | None) -> dict:
+    return {k: v for k, v in (pairs or [])}
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from analysis.report import ParamError, render_reports
+
+    for f in args.param_file or []:
+        if not f.is_file():
+            raise CliError(f"-f {f}: parameter file not found")
+    try:
+        outcomes = render_reports(args.names or None, data_dir=args.data, out_dir=args.out,
+                                  params=_parse_kv(args.param), param_files=args.param_file or [], force=args.force)
+    except ParamError as exc:
+        raise CliError(str(exc)) from None
+    failed = [o for o in outcomes if o.status == "failed"]
+    print(f"{len(outcomes) - len(failed)} report(s) ok, {len(failed)} failed; index: {(args.out / 'index.html').resolve()}")
+    return 1 if failed else 0

@@ -1,0 +1,103 @@
+"""What notebooks load: the built tables, pseudonymised for sharing.
+
+``Corpus(data_dir)`` reads the tables written by ``python -m analysis build``
+lazily. With ``pseudonymise=True`` (the default, and what every report uses)
+every text column and token list shown is passed through the build's
+pseudonym map, so children's names (and, by option, adults', schools',
+villages') never reach a report. The map itself stays in ``data_dir``.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import io as aio
+from analysis.config import PROCESSED_DIR
+
+# columns that are identifiers or numbers, never free text
+_ID_COLUMNS = {"essay_id", "paragraph_id", "sentence_id", "source_file", "rule", "flag", "encoding", "sha256",
+               "genre", "narrator", "person", "type", "role", "sentiment_label", "emotion", "reused_from",
+               "essay_a", "essay_b", "kind", "pseudonym"}
+PSEUDONYMISE_ROLES_DEFAULT = ("child",)
+
+
+class Corpus:
+    """Lazy access to the processed tables of one build.
+
+    ``pseudonymise``: replace names by their pseudonyms in every text column.
+    ``roles``: which roles to replace (default children only; add "adult" or
+    use ``pseudonymise_all=True`` for adults, schools and villages too).
+    """
+
+    def __init__(self, data_dir: str | Path = PROCESSED_DIR, *, pseudonymise: bool = True,
+                 roles: tuple[str, ...] = PSEUDONYMISE_ROLES_DEFAULT, pseudonymise_all: bool = False):
+        self.data_dir = Path(data_dir)
+        if not (self.data_dir / "essays.parquet").is_file():
+            raise FileNotFoundError(f"no built corpus in {self.data_dir} (run `python -m analysis build --out {self.data_dir}`)")
+        self.pseudonymise = pseudonymise
+        self.roles = None if pseudonymise_all else tuple(roles)
+
+    def has(self, name: str) -> bool:
+        return (self.data_dir / f"{name}.parquet").is_file()
+
+    @functools.cached_property
+    def manifest(self) -> dict:
+        p = self.data_dir / "manifest.json"
+        return aio.read_json(p) if p.is_file() else {}
+
+    @functools.cached_property
+    def mapping(self) -> dict[str, str]:
+        """original → pseudonym for the selected roles ({} when off or no map)."""
+        if not self.pseudonymise or not self.has("pseudonyms"):
+            return {}
+        m = aio.read_table(self.data_dir, "pseudonyms")
+        if self.roles is not None and "role" in m.columns:
+            m = m[m["role"].isin(self.roles) | m["type"].eq("person") & m["role"].isin(self.roles)]
+        return dict(zip(m["original"], m["pseudonym"]))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table, pseudonymised when this corpus is (cached per name)."""
+        return self._table(name).copy()
+
+    @functools.lru_cache(maxsize=None)
+    def _table(self, name: str) -> pd.DataFrame:
+        df = aio.read_table(self.data_dir, name)
+        if name == "pseudonyms":
+            raise PermissionError("the pseudonym map is private: read it from data/processed/ directly, never in a report")
+        return self.protect(df)
+
+    def protect(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Apply the pseudonym map to every free-text column and token list of ``df``."""
+        if not self.mapping:
+            return df
+        from analysis.privacy import pseudonymise
+
+        mapping = self.mapping
+        out = df.copy()
+        for col in out.columns:
+            if col in _ID_COLUMNS:
+                continue
+            s = out[col]
+            if s.dtype == object or pd.api.types.is_string_dtype(s):
+                out[col] = s.map(lambda v: _protect_value(v, mapping, pseudonymise))
+        return out
+
+    essays = property(lambda self: self.table("essays"))
+    paragraphs = property(lambda self: self.table("paragraphs"))
+    sentences = property(lambda self: self.table("sentences"))
+    cleaning_log = property(lambda self: self.table("cleaning_log"))
+    quality_flags = property(lambda self: self.table("quality_flags"))
+    skipped = property(lambda self: self.table("skipped"))
+
+
+def _protect_value(v, mapping, pseudonymise):
+    if isinstance(v, str):
+        return pseudonymise(v, mapping)
+    if isinstance(v, (list, tuple)):
+        return [pseudonymise(x, mapping) if isinstance(x, str) else x for x in v]
+    if hasattr(v, "tolist") and not isinstance(v, (int, float)):
+        return [pseudonymise(x, mapping) if isinstance(x, str) else x for x in v.tolist()]
+    return v

@@ -1,0 +1,88 @@
+"""Tables and figures of the corpus overview report (what was built, how it was cleaned)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from analysis.corpus import Corpus
+from analysis.plots import bar
+from analysis.segment import content_tokens
+
+
+def essay_table(corpus: Corpus) -> pd.DataFrame:
+    """One row per essay: id, source, heading, title, raw line range, size."""
+    e = corpus.essays
+    cols = ["essay_id", "source_file", "ordinal", "title", "line_start", "line_end", "n_chars", "n_paragraphs",
+            "n_sentences", "n_placeholders", "n_changes"]
+    return e[cols].set_index("essay_id")
+
+
+def corpus_summary(corpus: Corpus) -> pd.DataFrame:
+    """Counts that let a reader check nothing was dropped or duplicated."""
+    m = corpus.manifest
+    e = corpus.essays
+    rows = [
+        ("source files read", len(m.get("files", []))),
+        ("files skipped (unreadable, empty, no text)", len(m.get("skipped", []))),
+        ("essays", len(e)),
+        ("paragraphs", int(e["n_paragraphs"].sum())),
+        ("sentences", int(e["n_sentences"].sum())),
+        ("characters (clean text)", int(e["n_chars"].sum())),
+        ("essays with traditional characters converted", int(e["is_traditional"].sum())),
+        ("cleaning changes logged", len(corpus.cleaning_log)),
+        ("data-quality flags", len(corpus.quality_flags)),
+    ]
+    return pd.DataFrame(rows, columns=["what", "count"]).set_index("what")
+
+
+def skipped_files(corpus: Corpus) -> pd.DataFrame:
+    return corpus.skipped
+
+
+def plot_lengths(corpus: Corpus):
+    """Bar chart of essay length in characters."""
+    e = corpus.essays
+    s = pd.Series(e["n_chars"].values, index=[f"{r.essay_id} {r.title[:12]}" for r in e.itertuples()])
+    return bar(s, title="Essay length (characters of clean text)", xlabel="characters")
+
+
+def cleaning_summary(corpus: Corpus) -> pd.DataFrame:
+    """Changes per essay and rule (rows: essays; columns: rules)."""
+    log = corpus.cleaning_log
+    if log.empty:
+        return pd.DataFrame()
+    log = log.assign(essay_id=log["essay_id"].replace("", "(preamble)"))
+    return pd.crosstab(log["essay_id"], log["rule"], margins=True, margins_name="total")
+
+
+def cleaning_examples(corpus: Corpus, *, per_rule: int = 3) -> pd.DataFrame:
+    """A few logged changes per rule, before → after with context (the full log is in cleaning_log.csv)."""
+    log = corpus.cleaning_log
+    log = log[log["rule"] != "drop_preamble"]
+    cols = ["rule", "essay_id", "line", "before", "after", "context"]
+    return log.groupby("rule", sort=True).head(per_rule)[cols].reset_index(drop=True)
+
+
+def preamble(corpus: Corpus) -> pd.DataFrame:
+    """Text dropped before the first essay heading of each file (collection title, site blurb)."""
+    log = corpus.cleaning_log
+    return log[log["rule"] == "drop_preamble"][["source_file", "before"]].rename(columns={"before": "dropped text"})
+
+
+def quality_flags(corpus: Corpus) -> pd.DataFrame:
+    return corpus.quality_flags[["essay_id", "paragraph_id", "line", "flag", "detail"]]
+
+
+def top_words(corpus: Corpus, *, n: int = 30) -> pd.DataFrame:
+    """Most frequent content words (stopwords, punctuation and numbers removed)."""
+    counts: Counter[str] = Counter()
+    for tokens in corpus.sentences["tokens"]:
+        counts.update(content_tokens(list(tokens)))
+    return pd.DataFrame(counts.most_common(n), columns=["word", "count"]).set_index("word")
+
+
+def plot_top_words(corpus: Corpus, *, n: int = 30):
+    tw = top_words(corpus, n=n)["count"]
+    return bar(tw, title=f"Top {n} content words", xlabel="occurrences")

@@ -1,0 +1,453 @@
+"""Render report notebooks into self-contained HTML, and the index.
+
+``render_reports(names, data_dir, out_dir, params)``: for each report,
+check its parameters (a bad one is a one-line error naming the valid values,
+before any kernel starts), execute the notebook with papermill on the
+project's kernel in a temporary folder, convert it with nbconvert (inputs
+hidden, images embedded, no external resources), add a table of contents and
+a provenance footer, and move the HTML into ``out_dir``. A report that fails
+keeps its previous HTML; the index marks it failed with the failing cell's
+error. Up-to-date reports (same notebook, parameters, data and code) are
+skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from analysis import io as aio
+from analysis.config import KERNEL_NAME, NOTEBOOKS_DIR, PARAMS_DIR, PROCESSED_DIR, REPORTS_DIR, ROOT
+
+STATE_DIR = ".state"
+
+
+class ParamError(ValueError):
+    """A report parameter with a value that is not valid (one-line message)."""
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    notebook: str
+    title: str
+    per_essay: bool = False
+
+
+REPORTS: dict[str, ReportSpec] = {
+    "overview": ReportSpec("overview", "01_overview.ipynb", "Corpus overview"),
+    "sentiment": ReportSpec("sentiment", "02_sentiment.ipynb", "Sentiment"),
+    "themes": ReportSpec("themes", "03_themes.ipynb", "Themes"),
+    "profile": ReportSpec("profile", "04_essay_profile.ipynb", "Essay profile", per_essay=True),
+}
+
+
+@dataclass
+class Outcome:
+    name: str
+    title: str
+    file: str
+    params: dict
+    status: str  # ok | failed | up-to-date
+    error: str = ""
+    seconds: float = 0.0
+    rendered_at: str = ""
+
+
+# ------------------------------------------------------------------ parameters
+
+def notebook_parameters(nb_path: Path) -> dict[str, Any]:
+    """The literals of the notebook's ``parameters`` cell (its defaults)."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            out = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    out[node.targets[0].id] = ast.literal_eval(node.value)
+            return out
+    return {}
+
+
+def load_param_file(path: Path) -> dict[str, dict]:
+    """A params YAML: either {report_name: {key: value}} or a flat {key: value} for all reports."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ParamError(f"{path}: expected a mapping of parameters")
+    if all(isinstance(v, dict) for v in data.values()) and set(data) <= set(REPORTS):
+        return data
+    return {"*": data}
+
+
+def _coerce(value: str, default: Any) -> Any:
+    """Command-line values are strings: parse them like the notebook's default type."""
+    if not isinstance(value, str):
+        return value
+    if isinstance(default, bool):
+        if value.lower() in {"true", "1", "yes", "on"}:
+            return True
+        if value.lower() in {"false", "0", "no", "off"}:
+            return False
+        raise ParamError(f"expected true or false, got {value!r}")
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(default, (list, tuple)):
+        parsed = yaml.safe_load(value)
+        return parsed if isinstance(parsed, list) else [p.strip() for p in value.split(",") if p.strip()]
+    return value
+
+
+Validator = Callable[[dict, Path], None]
+
+
+def _essay_ids(data_dir: Path) -> list[str]:
+    return aio.read_table(data_dir, "essays", columns=["essay_id"])["essay_id"].tolist()
+
+
+def _check_choice(key: str, value, valid: list, report: str) -> None:
+    if value not in valid:
+        shown = ", ".join(map(str, valid[:30])) + (" …" if len(valid) > 30 else "")
+        raise ParamError(f"{report}: parameter {key}={value!r} is not valid; valid values: {shown}")
+
+
+def validate_params(name: str, params: dict, data_dir: Path) -> None:
+    """Raise :class:`ParamError` for an unknown parameter or a bad value."""
+    spec = REPORTS[name]
+    defaults = notebook_parameters(NOTEBOOKS_DIR / spec.notebook)
+    for key in params:
+        if key not in defaults:
+            raise ParamError(f"{name}: unknown parameter {key!r}; valid parameters: {', '.join(sorted(defaults))}")
+    if "essay_id" in params and params["essay_id"] not in ("", None):
+        _check_choice("essay_id", params["essay_id"], _essay_ids(data_dir), name)
+    if "method" in params:
+        from analysis import sentiment
+
+        _check_choice("method", params["method"], list(sentiment.METHODS), name)
+    if "topic_method" in params:
+        _check_choice("topic_method", params["topic_method"], ["nmf", "lda"], name)
+    if "group_by" in params:
+        _check_choice("group_by", params["group_by"], ["genre", "narrator", "person", "essay_id"], name)
+    if "k" in params and not (isinstance(params["k"], int) and 2 <= params["k"] <= 50):
+        raise ParamError(f"{name}: parameter k={params['k']!r} is not valid; use a whole number from 2 to 50")
+    if "neutral_band" in params:
+        band = params["neutral_band"]
+        if band is not None and not (isinstance(band, (list, tuple)) and len(band) == 2 and band[0] <= band[1]):
+            raise ParamError(f"{name}: parameter neutral_band={band!r} is not valid; use null or [low, high] with low <= high")
+
+
+def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], data_dir: Path) -> dict:
+    """Notebook defaults ← params file ← command line, coerced to the defaults' types."""
+    spec = REPORTS[name]
+    defaults = notebook_parameters(NOTEBOOKS_DIR / spec.notebook)
+    merged: dict[str, Any] = {}
+    for source in (file_params.get("*", {}), file_params.get(name, {}), cli_params):
+        for key, value in source.items():
+            if key not in defaults:
+                if source is cli_params or source is file_params.get(name):
+                    raise ParamError(f"{name}: unknown parameter {key!r}; valid parameters: {', '.join(sorted(defaults))}")
+                continue  # a shared params file may hold keys for other reports
+            try:
+                merged[key] = _coerce(value, defaults[key])
+            except ValueError as exc:
+                raise ParamError(f"{name}: parameter {key}={value!r}: {exc}") from None
+    merged["data_dir"] = str(Path(data_dir).resolve())
+    validate_params(name, merged, data_dir)
+    return merged
+
+
+# ------------------------------------------------------------------ provenance
+
+def git_commit() -> str:
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=10)
+        if rev.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return rev.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _input_hash(spec: ReportSpec, params: dict, data_dir: Path) -> str:
+    """Everything a report depends on: notebook, parameters, data, annotations, code."""
+    from analysis.config import ANNOTATIONS_DIR, PACKAGE_DIR
+
+    h = hashlib.sha256()
+    h.update((NOTEBOOKS_DIR / spec.notebook).read_bytes())
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    files = sorted(Path(data_dir).glob("*.parquet")) + sorted(ANNOTATIONS_DIR.glob("*"))
+    files += sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ HTML
+
+_EXTERNAL_TAG_RE = re.compile(r"<(script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']https?://[^>]*>(?:\s*</script>)?", re.I)
+_HEADING_RE = re.compile(r"<h([23])\s+id=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+
+
+_SCRIPT_BLOCK_RE = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", re.S | re.I)
+_CSS_URL_COMMENT_RE = re.compile(r"/\*(?:(?!\*/).)*?https?://(?:(?!\*/).)*?\*/", re.S)
+
+
+def _strip_external(body: str) -> str:
+    """Remove everything that would fetch from the internet (<script src=http…>,
+    <link href=http…>, inline scripts importing from a CDN such as nbconvert's
+    mermaid loader) and CSS comments quoting URLs: reports must open offline."""
+    body = _EXTERNAL_TAG_RE.sub("", body)
+    body = re.sub(r"<script\s+src=\"\"\s*>\s*</script>", "", body)  # the disabled MathJax loader
+    body = _SCRIPT_BLOCK_RE.sub("", body)
+    return _CSS_URL_COMMENT_RE.sub("", body)
+
+
+def _toc(body: str) -> str:
+    items = []
+    for level, anchor, inner in _HEADING_RE.findall(body):
+        text = re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip()
+        indent = ' class="toc-sub"' if level == "3" else ""
+        items.append(f'<li{indent}><a href="#{anchor}">{html.escape(text, quote=False)}</a></li>')
+    if not items:
+        return ""
+    return '<nav class="toc"><strong>Contents</strong><ul>' + "".join(items) + "</ul></nav>"
+
+
+_STYLE = """
+<style>
+nav.toc{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.6em 1em;margin:1em 0;max-width:60em}
+nav.toc ul{margin:.3em 0 0 0;padding-left:1.2em} nav.toc li.toc-sub{margin-left:1.2em;font-size:.95em}
+footer.provenance{border-top:1px solid #d0d7de;margin-top:3em;padding-top:1em;font-size:.85em;color:#57606a}
+footer.provenance table{font-size:.95em} footer.provenance td{padding:.1em .8em .1em 0;vertical-align:top}
+body,.jp-RenderedHTMLCommon,table{font-family:ReportCJK,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
+</style>
+"""
+
+
+def _footer(params: dict, data_dir: Path) -> str:
+    man = {}
+    p = Path(data_dir) / "manifest.json"
+    if p.is_file():
+        man = aio.read_json(p)
+    versions = ", ".join(f"{k} {v}" for k, v in sorted(man.get("versions", {}).items()))
+    shown = {k: v for k, v in params.items() if k != "data_dir"}
+    rows = [
+        ("Rendered", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        ("Corpus built", man.get("built_at", "unknown")),
+        ("Corpus sha256", man.get("corpus_sha256", "unknown")),
+        ("Source files", ", ".join(f["source_file"] for f in man.get("files", [])) or "unknown"),
+        ("Git commit", git_commit()),
+        ("Parameters", json.dumps(shown, ensure_ascii=False, sort_keys=True)),
+        ("Package versions", versions or "unknown"),
+    ]
+    cells = "".join(f"<tr><td><strong>{html.escape(k)}</strong></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    return f'<footer class="provenance"><strong>Provenance</strong><table>{cells}</table></footer>'
+
+
+def notebook_to_html(nb, *, params: dict, data_dir: Path) -> str:
+    """nbconvert HTML with code hidden and images embedded, plus TOC and footer."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    exporter.mathjax_url = ""
+    for cell in nb.cells:  # error tracebacks and stderr never reach a shared report
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if o.get("output_type") != "error" and o.get("name") != "stderr"]
+    body, _ = exporter.from_notebook_node(nb)
+    body = _strip_external(body)
+    m = re.search(r"<main>|<body[^>]*>", body)
+    toc = _toc(body)
+    if m:
+        body = body[: m.end()] + toc + body[m.end():]
+    body = body.replace("</body>", _footer(params, data_dir) + "</body>", 1)
+    return embed_font(body.replace("</head>", _STYLE + "</head>", 1))
+
+
+def embed_font(page: str) -> str:
+    """Embed a CJK font subset covering every character of ``page``."""
+    from analysis.plots import cjk_webfont_css
+
+    css = cjk_webfont_css(page)
+    return page.replace("</head>", f"<style>{css}</style></head>", 1) if css else page
+
+
+# ------------------------------------------------------------------ running
+
+def _error_summary(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    cell = getattr(exc, "exec_count", None)
+    where = f"cell {cell}: " if cell else ""
+    return f"{where}{ename}: {str(evalue).strip().splitlines()[-1] if str(evalue).strip() else ''}"[:500]
+
+
+def execute_notebook(spec: ReportSpec, params: dict, workdir: Path, *, kernel: str = KERNEL_NAME, timeout: int = 1800):
+    """Run the notebook with papermill in ``workdir``; returns the executed notebook node."""
+    import nbformat
+    import papermill as pm
+
+    out = workdir / spec.notebook
+    pm.execute_notebook(
+        str(NOTEBOOKS_DIR / spec.notebook), str(out), parameters=params, kernel_name=kernel,
+        cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        execution_timeout=timeout,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def report_file(spec: ReportSpec, params: dict) -> str:
+    if spec.per_essay:
+        return f"profile_{params['essay_id']}.html"
+    return f"{spec.name}.html"
+
+
+def _load_state(out_dir: Path) -> dict:
+    p = out_dir / STATE_DIR / "reports.json"
+    return aio.read_json(p) if p.is_file() else {}
+
+
+def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, state: dict, *, force: bool = False,
+               kernel: str = KERNEL_NAME) -> Outcome:
+    fname = report_file(spec, params)
+    title = spec.title + (f" — {params['essay_id']}" if spec.per_essay else "")
+    key = _input_hash(spec, params, data_dir)
+    prev = state.get(fname, {})
+    if not force and prev.get("hash") == key and prev.get("status") in ("ok", "up-to-date") and (out_dir / fname).is_file():
+        return Outcome(spec.name, title, fname, params, "up-to-date", rendered_at=prev.get("rendered_at", ""))
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="report-") as tmp:
+        try:
+            nb = execute_notebook(spec, params, Path(tmp), kernel=kernel)
+            page = notebook_to_html(nb, params=params, data_dir=data_dir)
+        except Exception as exc:  # noqa: BLE001 — any failure is recorded, the old HTML stays
+            return Outcome(spec.name, title, fname, params, "failed", error=_error_summary(exc),
+                           seconds=time.perf_counter() - t0, rendered_at=prev.get("rendered_at", ""))
+        aio.write_text(out_dir / fname, page)
+    outcome = Outcome(spec.name, title, fname, params, "ok", seconds=time.perf_counter() - t0,
+                      rendered_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    state[fname] = {"hash": key, "status": "ok", "rendered_at": outcome.rendered_at}
+    return outcome
+
+
+def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params: dict) -> list[tuple[ReportSpec, dict]]:
+    """(spec, params) for every report to render; validates everything first."""
+    names = names or list(REPORTS)
+    for n in names:
+        if n not in REPORTS:
+            raise ParamError(f"unknown report {n!r}; valid reports: {', '.join(REPORTS)}")
+    jobs = []
+    for n in names:
+        spec = REPORTS[n]
+        params = resolve_params(n, cli_params, file_params, data_dir)
+        if spec.per_essay and not params.get("essay_id"):
+            for eid in _essay_ids(data_dir):
+                jobs.append((spec, {**params, "essay_id": eid}))
+        else:
+            jobs.append((spec, params))
+    return jobs
+
+
+def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED_DIR, out_dir: Path = REPORTS_DIR,
+                   params: dict | None = None, param_files: list[Path] = (), force: bool = False,
+                   kernel: str = KERNEL_NAME, echo: Callable[[str], None] = print) -> list[Outcome]:
+    """Render reports (all by default) and rewrite the index; returns the outcomes."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    if not (data_dir / "essays.parquet").is_file():
+        raise ParamError(f"--data {data_dir}: no built corpus there (run `python -m analysis build --out {data_dir}`)")
+    file_params: dict[str, dict] = {}
+    for f in param_files:
+        for k, v in load_param_file(f).items():
+            file_params.setdefault(k, {}).update(v)
+    jobs = plan(names, data_dir, params or {}, file_params)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state = _load_state(out_dir)
+    outcomes = []
+    for spec, p in jobs:
+        o = render_one(spec, p, data_dir, out_dir, state, force=force, kernel=kernel)
+        outcomes.append(o)
+        echo(f"{o.status:>10}  {o.file}" + (f"  ({o.seconds:.1f} s)" if o.seconds else "") + (f"  {o.error}" if o.error else ""))
+    # keep index entries of reports not rendered this time (e.g. `report themes` alone)
+    index_rows = {o.file: o for o in outcomes}
+    for fname, entry in state.get("_index", {}).items():
+        if fname not in index_rows and (out_dir / fname).is_file():
+            index_rows[fname] = Outcome(**entry)
+    state["_index"] = {f: o.__dict__ for f, o in index_rows.items()}
+    aio.write_json(out_dir / STATE_DIR / "reports.json", state)
+    aio.write_text(out_dir / "index.html", embed_font(index_html(list(index_rows.values()), data_dir)))
+    return outcomes
+
+
+def index_html(outcomes: list[Outcome], data_dir: Path) -> str:
+    """reports/index.html: every report with title, parameters, status; profiles linked."""
+    order = {name: k for k, name in enumerate(REPORTS)}
+    outcomes = sorted(outcomes, key=lambda o: (order.get(o.name, 99), o.file))
+    man = aio.read_json(Path(data_dir) / "manifest.json") if (Path(data_dir) / "manifest.json").is_file() else {}
+    titles = {}
+    if (Path(data_dir) / "essays.parquet").is_file():
+        e = aio.read_table(data_dir, "essays", columns=["essay_id", "title"] + (
+            ["genre"] if "genre" in aio.read_table(data_dir, "essays").columns else []))
+        titles = {r["essay_id"]: r for r in e.to_dict("records")}
+    def row(o: Outcome) -> str:
+        status = {"ok": "✅ rendered", "up-to-date": "✅ up to date", "failed": "❌ failed"}[o.status]
+        if o.status == "failed":
+            status += f'<br><code class="err">{html.escape(o.error)}</code>'
+            if (Path(o.file)).name:
+                status += "<br><em>showing the previous version</em>"
+        shown = {k: v for k, v in o.params.items() if k != "data_dir"}
+        params = html.escape(json.dumps(shown, ensure_ascii=False, sort_keys=True))
+        title = html.escape(o.title)
+        extra = ""
+        eid = o.params.get("essay_id")
+        if o.name == "profile" and eid in titles:
+            extra = f"<br><small>{html.escape(str(titles[eid].get('genre', '') or ''))}</small>"
+        return (f'<tr class="{o.status}"><td><a href="{html.escape(o.file)}">{title}</a>{extra}</td>'
+                f"<td><code>{params}</code></td><td>{status}</td><td>{html.escape(o.rendered_at or '')}</td></tr>")
+    main = [o for o in outcomes if o.name != "profile"]
+    profiles = [o for o in outcomes if o.name == "profile"]
+    table = lambda rows: ("<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Rendered (UTC)</th>"
+                          "</tr></thead><tbody>" + "".join(map(row, rows)) + "</tbody></table>")
+    n_failed = sum(o.status == "failed" for o in outcomes)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Reports — 留守儿童 essays</title>
+<style>
+body{{font-family:ReportCJK,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#24292f}}
+table{{border-collapse:collapse;width:100%;margin-bottom:2em}} th,td{{border-bottom:1px solid #d0d7de;padding:.4em .6em;text-align:left;vertical-align:top}}
+tr.failed{{background:#fff1f0}} code{{font-size:.85em;word-break:break-all}} code.err{{color:#b42318}}
+.meta{{color:#57606a;font-size:.9em}}
+</style></head><body>
+<h1>Reports</h1>
+<p class="meta">Corpus sha256 <code>{html.escape(man.get('corpus_sha256', 'unknown'))}</code>, built {html.escape(man.get('built_at', 'unknown'))};
+{len(man.get('files', []))} source file(s), {man.get('tables', {}).get('essays', '?')} essays.
+Names of children are replaced by pseudonyms in every report. {f'<strong>{n_failed} report(s) failed.</strong>' if n_failed else ''}</p>
+<h2>Corpus reports</h2>
+{table(main)}
+<h2>Essay profiles</h2>
+{table(profiles) if profiles else '<p>No essay profiles rendered.</p>'}
+</body></html>
+"""
