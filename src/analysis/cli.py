@@ -58,6 +58,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--param-file", type=Path, action="append", help="YAML file of parameters (notebooks/params/*.yaml)")
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
     p.set_defaults(func=_cmd_report)
+    _add_more_commands(sub)
     return parser
 
 
@@ -92,3 +93,64 @@ def _cmd_report(args: argparse.Namespace) -> int:
     failed = [o for o in outcomes if o.status == "failed"]
     print(f"{len(outcomes) - len(failed)} report(s) ok, {len(failed)} failed; index: {(args.out / 'index.html').resolve()}")
     return 1 if failed else 0
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
+    from analysis import io as aio
+
+    if not args.file.is_file():
+        raise CliError(f"{args.file}: file not found")
+    try:
+        text, _ = aio.decode_bytes(args.file.read_bytes())
+    except UnicodeError:
+        raise CliError(f"{args.file}: cannot decode: give a UTF-8 or GB18030 text file") from None
+    from analysis import sentiment
+
+    if args.method is not None and args.method not in sentiment.METHODS:
+        raise CliError(f"--method {args.method!r} is not valid; valid methods: {', '.join(sentiment.METHODS)}")
+    lines = [l.strip() for l in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [l for l in lines if l]
+    df = sentiment.annotate_lines(lines, method=args.method)
+    try:
+        from analysis import themes
+
+        df["themes"] = [";".join(themes.code_text(l)) for l in lines]
+    except ImportError:  # pragma: no cover - themes module is part of the package
+        pass
+    if args.out is None:
+        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        with aio.atomic_path(args.out) as tmp:
+            df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+        print(f"wrote {len(df)} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from analysis import sentiment
+
+    if args.annotations is not None and not args.annotations.is_file():
+        raise CliError(f"--annotations {args.annotations}: file not found")
+    result = sentiment.run_calibration(args.annotations, args.out)
+    for key, value in result.items():
+        if not hasattr(value, "to_string"):
+            print(f"{key}: {value}")
+    return 0
+
+
+def _add_more_commands(sub) -> None:
+    p = sub.add_parser("annotate", help="score every line of a text file: sentiment, emotion, themes",
+                       description="One output row per non-empty input line, in input order, with text, "
+                                   "sentiment_score, sentiment_label, emotion and themes. Reads UTF-8 or GB18030; "
+                                   "writes CSV (UTF-8 with BOM) to --out, or to standard output.")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--method", default=None, help="sentiment method (default: the validated default)")
+    p.add_argument("--out", type=Path, default=None, metavar="CSV", help="output CSV (default: standard output)")
+    p.set_defaults(func=_cmd_annotate)
+
+    p = sub.add_parser("calibrate", help="choose the sentiment default and neutral bands by cross-validation",
+                       description="Cross-validate every sentiment method on the hand-coded sample in "
+                                   "data/annotations/ and write resources/sentiment/calibration.yaml.")
+    p.add_argument("--annotations", type=Path, default=None, help="coded sentences CSV (default: data/annotations/sentiment_sentences.csv)")
+    p.add_argument("--out", type=Path, default=None, help="calibration YAML to write (default: the packaged one)")
+    p.set_defaults(func=_cmd_calibrate)

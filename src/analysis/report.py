@@ -355,28 +355,44 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
     return outcome
 
 
-def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params: dict) -> list[tuple[ReportSpec, dict]]:
-    """(spec, params) for every report to render; validates everything first."""
+def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params: dict
+         ) -> tuple[list[tuple[ReportSpec, dict]], list[Outcome]]:
+    """(spec, params) for every report to render, and a failed :class:`Outcome`
+    for each report whose parameters are invalid. Starts no kernel."""
     names = names or list(REPORTS)
     for n in names:
         if n not in REPORTS:
             raise ParamError(f"unknown report {n!r}; valid reports: {', '.join(REPORTS)}")
-    jobs = []
+    jobs, bad = [], []
     for n in names:
         spec = REPORTS[n]
-        params = resolve_params(n, cli_params, file_params, data_dir)
+        try:
+            params = resolve_params(n, cli_params, file_params, data_dir)
+        except ParamError as exc:
+            shown = {**file_params.get("*", {}), **file_params.get(n, {}), **cli_params}
+            fname = f"{spec.name}.html" if not spec.per_essay else (
+                f"profile_{shown['essay_id']}.html" if shown.get("essay_id") else "profile_*.html")
+            bad.append(Outcome(spec.name, spec.title, fname, shown, "failed", error=f"bad parameter: {exc}"))
+            continue
         if spec.per_essay and not params.get("essay_id"):
             for eid in _essay_ids(data_dir):
                 jobs.append((spec, {**params, "essay_id": eid}))
         else:
             jobs.append((spec, params))
-    return jobs
+    return jobs, bad
 
 
 def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED_DIR, out_dir: Path = REPORTS_DIR,
                    params: dict | None = None, param_files: list[Path] = (), force: bool = False,
                    kernel: str = KERNEL_NAME, echo: Callable[[str], None] = print) -> list[Outcome]:
-    """Render reports (all by default) and rewrite the index; returns the outcomes."""
+    """Render reports (all by default) and rewrite the index; returns the outcomes.
+
+    Parameters are checked for every report before any kernel starts; if one
+    is invalid, nothing is executed, the index marks that report failed with
+    the reason (its previous HTML stays), and :class:`ParamError` is raised.
+    A report whose notebook fails keeps its previous HTML and is marked
+    failed with the failing cell's error; the others are still rendered.
+    """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not (data_dir / "essays.parquet").is_file():
         raise ParamError(f"--data {data_dir}: no built corpus there (run `python -m analysis build --out {data_dir}`)")
@@ -384,41 +400,49 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
     for f in param_files:
         for k, v in load_param_file(f).items():
             file_params.setdefault(k, {}).update(v)
-    jobs = plan(names, data_dir, params or {}, file_params)
+    jobs, bad = plan(names, data_dir, params or {}, file_params)
     out_dir.mkdir(parents=True, exist_ok=True)
     state = _load_state(out_dir)
+    if bad:
+        _write_index(out_dir, data_dir, state, bad)
+        raise ParamError(bad[0].error.removeprefix("bad parameter: "))
     outcomes = []
     for spec, p in jobs:
         o = render_one(spec, p, data_dir, out_dir, state, force=force, kernel=kernel)
         outcomes.append(o)
         echo(f"{o.status:>10}  {o.file}" + (f"  ({o.seconds:.1f} s)" if o.seconds else "") + (f"  {o.error}" if o.error else ""))
-    # keep index entries of reports not rendered this time (e.g. `report themes` alone)
-    index_rows = {o.file: o for o in outcomes}
-    for fname, entry in state.get("_index", {}).items():
-        if fname not in index_rows and (out_dir / fname).is_file():
-            index_rows[fname] = Outcome(**entry)
-    state["_index"] = {f: o.__dict__ for f, o in index_rows.items()}
-    aio.write_json(out_dir / STATE_DIR / "reports.json", state)
-    aio.write_text(out_dir / "index.html", embed_font(index_html(list(index_rows.values()), data_dir)))
+    _write_index(out_dir, data_dir, state, outcomes)
     return outcomes
 
 
-def index_html(outcomes: list[Outcome], data_dir: Path) -> str:
+def _write_index(out_dir: Path, data_dir: Path, state: dict, outcomes: list[Outcome]) -> None:
+    """Merge ``outcomes`` into the index state (reports not rendered this time
+    keep their entry while their HTML exists) and rewrite index.html."""
+    rows = {f: Outcome(**e) for f, e in state.get("_index", {}).items() if (out_dir / f).is_file()}
+    for o in outcomes:
+        if o.status == "failed" and o.file in rows:
+            o.rendered_at = rows[o.file].rendered_at
+        rows[o.file] = o
+    state["_index"] = {f: o.__dict__ for f, o in rows.items()}
+    aio.write_json(out_dir / STATE_DIR / "reports.json", state)
+    aio.write_text(out_dir / "index.html", embed_font(index_html(list(rows.values()), data_dir, out_dir)))
+
+
+def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_DIR) -> str:
     """reports/index.html: every report with title, parameters, status; profiles linked."""
     order = {name: k for k, name in enumerate(REPORTS)}
     outcomes = sorted(outcomes, key=lambda o: (order.get(o.name, 99), o.file))
     man = aio.read_json(Path(data_dir) / "manifest.json") if (Path(data_dir) / "manifest.json").is_file() else {}
     titles = {}
     if (Path(data_dir) / "essays.parquet").is_file():
-        e = aio.read_table(data_dir, "essays", columns=["essay_id", "title"] + (
-            ["genre"] if "genre" in aio.read_table(data_dir, "essays").columns else []))
-        titles = {r["essay_id"]: r for r in e.to_dict("records")}
+        e = aio.read_table(data_dir, "essays")
+        titles = {r["essay_id"]: r for r in e.drop(columns=["raw_text", "text"], errors="ignore").to_dict("records")}
     def row(o: Outcome) -> str:
         status = {"ok": "✅ rendered", "up-to-date": "✅ up to date", "failed": "❌ failed"}[o.status]
         if o.status == "failed":
             status += f'<br><code class="err">{html.escape(o.error)}</code>'
-            if (Path(o.file)).name:
-                status += "<br><em>showing the previous version</em>"
+            status += ("<br><em>the link shows the previous version</em>" if (Path(out_dir) / o.file).is_file()
+                       else "<br><em>no previous version</em>")
         shown = {k: v for k, v in o.params.items() if k != "data_dir"}
         params = html.escape(json.dumps(shown, ensure_ascii=False, sort_keys=True))
         title = html.escape(o.title)
