@@ -1,0 +1,147 @@
+"""Reports: every notebook runs on a fixture corpus through the same code path
+as `make reports` (build → render_reports), and the HTML is shareable:
+escaped, offline, no code, pseudonymised, with a provenance footer."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import report
+from analysis.build import build
+from analysis.report import REPORTS, ParamError, render_reports
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
+CHILD_NAMES = ["李小红", "王小明"]  # named in the fixture as children (学生李小红, 留守儿童王小明)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reports")
+    data, out = root / "data", root / "reports"
+    build(FIXTURE, data, progress=False, jobs=1)
+    outcomes = render_reports(data_dir=data, out_dir=out, echo=lambda s: None)
+    return data, out, outcomes
+
+
+def test_every_report_renders(rendered):
+    data, out, outcomes = rendered
+    assert {o.name for o in outcomes} == set(REPORTS)
+    assert [o for o in outcomes if o.status != "ok"] == []
+    names = sorted(p.name for p in out.glob("*.html"))
+    assert {"index.html", "overview.html", "sentiment.html", "themes.html"} <= set(names)
+    assert len([n for n in names if n.startswith("profile_")]) == 3  # one per fixture essay
+
+
+def test_index_links_every_report(rendered):
+    _, out, outcomes = rendered
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for o in outcomes:
+        assert f'href="{o.file}"' in index
+    assert "failed" not in re.sub(r"<[^>]+>", "", index).lower()
+
+
+def _html_files(out: Path):
+    return sorted(out.glob("*.html"))
+
+
+def test_no_code_no_traceback(rendered):
+    _, out, _ = rendered
+    for f in _html_files(out):
+        page = f.read_text(encoding="utf-8")
+        assert "jp-InputArea" not in page and "highlight-ipython3" not in page, f.name
+        assert "Traceback" not in page and "jp-OutputArea-error" not in page, f.name
+        assert "from analysis" not in page, f.name
+
+
+def test_nothing_loaded_from_the_internet(rendered):
+    _, out, _ = rendered
+    loader = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|import[^;]*["']https?://""", re.I)
+    for f in _html_files(out):
+        assert not loader.search(f.read_text(encoding="utf-8")), f.name
+
+
+def test_corpus_text_is_escaped(rendered):
+    _, out, _ = rendered
+    pages = {f.name: f.read_text(encoding="utf-8") for f in _html_files(out)}
+    assert '<script>alert("x")' not in "".join(pages.values())
+    assert any("&lt;script&gt;alert" in p for p in pages.values())
+
+
+def test_children_names_never_in_reports(rendered):
+    data, out, _ = rendered
+    for f in out.rglob("*"):
+        if f.is_file():
+            text = f.read_text(encoding="utf-8", errors="ignore")
+            for name in CHILD_NAMES:
+                assert name not in text, f"{name} in {f.name}"
+    # the map exists, privately, next to the data
+    from analysis import io as aio
+
+    pseudo = aio.read_table(data, "pseudonyms")
+    assert set(CHILD_NAMES) <= set(pseudo["original"])
+
+
+def test_footer_has_provenance(rendered):
+    data, out, _ = rendered
+    from analysis import io as aio
+
+    sha = aio.read_json(data / "manifest.json")["corpus_sha256"]
+    page = (out / "overview.html").read_text(encoding="utf-8")
+    assert "Provenance" in page and sha in page and "Git commit" in page and "Parameters" in page
+
+
+def test_second_run_skips_up_to_date(rendered):
+    data, out, _ = rendered
+    again = render_reports(["overview"], data_dir=data, out_dir=out, echo=lambda s: None)
+    assert [o.status for o in again] == ["up-to-date"]
+
+
+@pytest.mark.parametrize("args, needle", [
+    (dict(names=["overview"], params={"no_such_param": "1"}), "valid parameters"),
+    (dict(names=["profile"], params={"essay_id": "nope-01"}), "valid values: essays-01"),
+    (dict(names=["sentiment"], params={"method": "bogus"}), "valid values"),
+    (dict(names=["nope"]), "valid reports: overview"),
+])
+def test_bad_parameter_is_one_line_error_before_any_kernel(rendered, monkeypatch, args, needle):
+    data, out, _ = rendered
+    def no_kernel(*a, **k):
+        raise AssertionError("a kernel was started")
+    monkeypatch.setattr(report, "execute_notebook", no_kernel)
+    with pytest.raises(ParamError) as err:
+        render_reports(data_dir=data, out_dir=out, echo=lambda s: None, **args)
+    assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_failing_parameter_keeps_old_report_and_index_says_why(rendered, tmp_path):
+    data, out, _ = rendered
+    out2 = tmp_path / "reports"
+    shutil.copytree(out, out2)
+    before = (out2 / "sentiment.html").read_bytes()
+    with pytest.raises(ParamError):
+        render_reports(["sentiment"], data_dir=data, out_dir=out2, params={"method": "bogus"}, echo=lambda s: None)
+    assert (out2 / "sentiment.html").read_bytes() == before
+    index = (out2 / "index.html").read_text(encoding="utf-8")
+    assert "failed" in index and "bogus" in index
+
+
+def test_failing_notebook_keeps_old_html(rendered, tmp_path, monkeypatch):
+    """A notebook that raises while running: old HTML stays, index shows the error."""
+    data, out, _ = rendered
+    out2 = tmp_path / "reports"
+    shutil.copytree(out, out2)
+    before = (out2 / "overview.html").read_bytes()
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    nb = (report.NOTEBOOKS_DIR / "01_overview.ipynb").read_text(encoding="utf-8")
+    # make the first call cell fail at run time: an essay table from a missing folder
+    (nb_dir / "01_overview.ipynb").write_text(nb.replace("Corpus(data_dir", "Corpus(data_dir + '/missing'"), encoding="utf-8")
+    monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
+    outcomes = render_reports(["overview"], data_dir=data, out_dir=out2, force=True, echo=lambda s: None)
+    assert outcomes[0].status == "failed" and "FileNotFoundError" in outcomes[0].error
+    assert (out2 / "overview.html").read_bytes() == before
+    index = (out2 / "index.html").read_text(encoding="utf-8")
+    assert "FileNotFoundError" in index and "previous version" in index
