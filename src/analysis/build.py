@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis import __version__
 from analysis import io as aio
-from analysis.clean import clean_essay, is_heading
+from analysis.clean import clean_essay, is_heading, to_simplified
 from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR
 from analysis.resources import fingerprint
 from analysis.segment import sentences_frame
@@ -87,7 +87,7 @@ def file_slug(relpath: str) -> str:
     """Stable, filename-safe id prefix for a source file (ASCII; hash when needed)."""
     stem = relpath.rsplit(".", 1)[0]
     slug = _SLUG_RE.sub("_", stem).strip("_")
-    if slug == stem.replace("/", "_") and 0 < len(slug) <= 24:
+    if slug == stem and 0 < len(slug) <= 24:
         return slug
     digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:6]
     return f"{slug[:12]}_{digest}".strip("_") if slug else f"f{digest}"
@@ -95,7 +95,8 @@ def file_slug(relpath: str) -> str:
 
 def plan_essays(raw: aio.RawText, patterns) -> tuple[list[EssayInput], list[dict]]:
     """Split one decoded file into essay inputs; the preamble goes to the log."""
-    preamble, chunks = split_essays(raw.text, patterns=patterns)
+    dropped: list = []
+    preamble, chunks = split_essays(raw.text, patterns=patterns, dropped=dropped)
     slug = file_slug(raw.relpath)
     collection_title = next((l.strip() for l in preamble if l.strip()), "")
     log = []
@@ -104,9 +105,14 @@ def plan_essays(raw: aio.RawText, patterns) -> tuple[list[EssayInput], list[dict
         log.append({"source_file": raw.relpath, "essay_id": "", "paragraph_id": "", "line": 1,
                     "rule": "drop_preamble", "offset": 0, "before": pre_text, "after": "",
                     "context": "text before the first essay heading (collection title, site blurb)"})
+    for h in dropped:
+        log.append({"source_file": raw.relpath, "essay_id": "", "paragraph_id": "", "line": h.line_no,
+                    "rule": "drop_empty_heading", "offset": 0, "before": h.line, "after": "",
+                    "context": "an essay heading with no text under it"})
     essays = []
     for c in chunks:
         title = (c.heading.title if c.heading else "") or collection_title or Path(raw.relpath).stem
+        title = to_simplified(title)[0]
         essays.append(EssayInput(
             essay_id=f"{slug}-{c.ordinal:02d}", source_file=raw.relpath, ordinal=c.ordinal,
             heading=c.heading.line if c.heading else "", heading_number=c.heading.number if c.heading else None,

@@ -108,11 +108,14 @@ def normalize_whitespace(text: str) -> tuple[str, list[Edit]]:
     Spaces between words are kept (they may separate two titles)."""
     text, e1 = _normalize_inner_space(text)
     text, e2 = _strip_space_punct(text)
-    stripped = text.strip()
     e3 = []
-    if stripped != text:
-        e3.append(Edit("normalize_whitespace", 0, repr(text[: len(text) - len(text.lstrip())] or text[len(stripped):]), "", "leading/trailing space"))
-    return stripped, e1 + e2 + e3
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()):] if text.strip() else ""
+    if lead:
+        e3.append(Edit("normalize_whitespace", 0, lead, "", "leading space"))
+    if trail:
+        e3.append(Edit("normalize_whitespace", len(text) - len(trail), trail, "", "trailing space"))
+    return text.strip(), e1 + e2 + e3
 
 
 strip_list_bullet = _regex_rule(
@@ -152,7 +155,7 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
 
 # ` and ´ never belong in Chinese prose; □ ■ stand for a lost glyph or a mark;
 # ’ and ' inside Chinese text without an opening ‘ are anti-copy marks.
-_STRAY_RE = re.compile(r"[`´ˋ]|[□■](?=[\w\u3400-\u9fff])|(?<=[\w\u3400-\u9fff])[□■]|(?<=[\u3400-\u9fff])['’](?=[\u3400-\u9fff“])")
+_STRAY_RE = re.compile(r"[`´ˋ]+|[□■]+(?=[\w\u3400-\u9fff])|(?<=[\w\u3400-\u9fff])[□■]+|(?<=[\u3400-\u9fff])['’](?=[\u3400-\u9fff“])")
 
 
 def remove_stray_marks(text: str) -> tuple[str, list[Edit]]:
@@ -164,8 +167,8 @@ def remove_stray_marks(text: str) -> tuple[str, list[Edit]]:
     out: list[str] = []
     last = 0
     for m in _STRAY_RE.finditer(text):
-        if m.group(0) == "’" and "‘" in text[: m.start()]:
-            continue
+        if m.group(0) == "’" and text.count("‘", 0, m.start()) > text.count("’", 0, m.start()):
+            continue  # closes an open ‘…’ quote
         out.append(text[last:m.start()])
         edits.append(Edit("remove_stray_marks", m.start(), m.group(0), "", _context(text, m.start(), m.end())))
         last = m.end()
@@ -248,13 +251,17 @@ def normalize_punctuation(text: str) -> tuple[str, list[Edit]]:
 # ------------------------------------------------------------ quotes
 
 _DQUOTE_RE = re.compile(r"[“”]")
+_STRAIGHT_DQUOTE_RE = re.compile(r'"')
 
 
 def fix_quote_pairs(text: str) -> tuple[str, list[Edit]]:
     """Make Chinese double quotes alternate “ ” when a paragraph holds an even
-    number of them that do not (“爱心妈妈“ → “爱心妈妈”). Odd counts are left
-    alone: the quote may continue in the next paragraph."""
-    marks = [m.start() for m in _DQUOTE_RE.finditer(text)]
+    number of them that do not (“爱心妈妈“ → “爱心妈妈”); straight quotes "…"
+    in Chinese text become “…” the same way. Odd counts are left alone: the
+    quote may continue in the next paragraph."""
+    use_straight = '"' in text and _CJK_RE.search(text) and not _DQUOTE_RE.search(text)
+    regex = _STRAIGHT_DQUOTE_RE if use_straight else _DQUOTE_RE
+    marks = [m.start() for m in regex.finditer(text)]
     if len(marks) < 2 or len(marks) % 2:
         return text, []
     want = ["“" if k % 2 == 0 else "”" for k in range(len(marks))]

@@ -30,6 +30,7 @@ CLOSERS = "”’」』）)》】"
 OPEN_TO_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 _NUMBER_RE = re.compile(r"^[\d.,%％]+$")
+_SINGLE_LATIN_RE = re.compile(r"^[A-Za-zＡ-Ｚａ-ｚ]$")
 # A quote longer than this is treated as unbalanced (a lost closing mark) so
 # one bad quote cannot swallow the rest of a paragraph into one sentence.
 MAX_QUOTE_CHARS = 300
@@ -127,7 +128,7 @@ def content_tokens(tokens: list[str], *, stopwords: frozenset[str] | None = None
     return [
         t
         for t in tokens
-        if t not in stop and not _PUNCT_RE.match(t) and not _NUMBER_RE.match(t)
+        if t not in stop and not _PUNCT_RE.match(t) and not _NUMBER_RE.match(t) and not _SINGLE_LATIN_RE.match(t)
     ]
 
 

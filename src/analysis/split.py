@@ -21,14 +21,14 @@ _NUM = r"[一二三四五六七八九十百零〇两\d]+"
 _SEP = r"[：:\s、.．-]*"
 
 BUILTIN_PATTERNS: tuple[str, ...] = (
-    # 【篇一】 / 【第1篇】 / [篇1] / 〖第一篇〗 + optional title
-    rf"^[【〖\[](?:第)?(?:篇)?(?P<num>{_NUM})(?:篇)?[】〗\]]{_SEP}(?P<title>.*)$",
+    # 【篇一】 / 【第1篇】 / [篇1] / 〖第一篇〗 + optional title (篇 required: 【一】 is a section)
+    rf"^[【〖\[](?:篇(?P<num>{_NUM})|第(?P<num2>{_NUM})篇)[】〗\]]{_SEP}(?P<title>.*)$",
     # 第一篇 / 第1篇 + optional title
     rf"^第(?P<num>{_NUM})篇{_SEP}(?P<title>.*)$",
     # title ending in 篇一 (or a lone 篇一), optional closing bracket
     rf"^(?P<title>.*?)[（(【]?篇(?P<num>{_NUM})[）)】]?$",
-    # 范文1 / 模板1, title before or after
-    rf"^(?P<pre>.*?)(?:范文|模板){_SEP}(?P<num>{_NUM}){_SEP}(?P<title>.*)$",
+    # 范文1 / 模板1, title before, or after a separator (not 范文一样的写法)
+    rf"^(?P<pre>.*?)(?:范文|模板)\s*(?P<num>{_NUM})(?:[：:\s、.．-]+(?P<title>.*))?$",
 )
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -102,7 +102,7 @@ def match_heading(line: str, patterns: list[re.Pattern]) -> tuple[int | None, st
         if not m:
             continue
         groups = m.groupdict()
-        num_text = groups.get("num")
+        num_text = groups.get("num") or groups.get("num2")
         number = cn_to_int(num_text) if num_text else None
         if num_text and number is None:
             continue
@@ -113,12 +113,16 @@ def match_heading(line: str, patterns: list[re.Pattern]) -> tuple[int | None, st
     return None
 
 
-def split_essays(text: str, *, patterns: list[re.Pattern] | None = None) -> tuple[list[str], list[EssayChunk]]:
+def split_essays(text: str, *, patterns: list[re.Pattern] | None = None,
+                 dropped: list[Heading] | None = None) -> tuple[list[str], list[EssayChunk]]:
     """Split LF-normalised ``text`` into (preamble lines, essays).
 
     Each essay runs from the line after its heading to the line before the
     next heading; line numbers are 1-based. With no heading, the whole file
-    (minus leading/trailing blank lines) is one essay without heading.
+    (minus leading/trailing blank lines) is one essay without heading. A
+    heading with no text under it is not an essay: it is appended to
+    ``dropped`` (when given) so the caller can log it; ordinals count the
+    essays kept.
     """
     pats = patterns if patterns is not None else compile_patterns()
     lines = text.split("\n")
@@ -132,7 +136,7 @@ def split_essays(text: str, *, patterns: list[re.Pattern] | None = None) -> tupl
         last = max((i for i, l in enumerate(lines) if l.strip()), default=0)
         return [], [EssayChunk(1, None, first + 1, last + 1, lines[first:last + 1])]
     preamble = lines[: heads[0].line_no - 1]
-    chunks = []
+    chunks: list[EssayChunk] = []
     for k, h in enumerate(heads):
         end = heads[k + 1].line_no - 1 if k + 1 < len(heads) else len(lines)
         body = lines[h.line_no:end]
@@ -142,5 +146,9 @@ def split_essays(text: str, *, patterns: list[re.Pattern] | None = None) -> tupl
             lo += 1
         while hi > lo and not body[hi - 1].strip():
             hi -= 1
-        chunks.append(EssayChunk(k + 1, h, h.line_no + 1 + lo, h.line_no + hi, body[lo:hi]))
+        if lo == hi:
+            if dropped is not None:
+                dropped.append(h)
+            continue
+        chunks.append(EssayChunk(len(chunks) + 1, h, h.line_no + 1 + lo, h.line_no + hi, body[lo:hi]))
     return preamble, chunks

@@ -1,0 +1,512 @@
+"""analysis.build: the seed end to end, provenance, encodings and layouts,
+bad input, the cache, reproducibility and atomic outputs."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analysis import build as build_mod
+from analysis import config
+from analysis import io as aio
+from analysis.build import BuildError, corpus_sha256, file_slug
+from analysis.clean import clean_text
+from analysis.segment import tokenize
+from conftest import BODY_A, BODY_B, BODY_C, SEED_NAME, SEED_PATH, SEED_SLUG, TABLES, read_tables, run_build, write_raw
+
+# ================================================================ the seed
+
+# First and last sentence of each essay, looked up in the raw file (line noted);
+# placeholders become XX and stray marks go.
+SEED_SENTENCES = [
+    (1, "钟坪小学四1班班主任：王娟", "我奉献着，幸福着，快乐着，无厌无悔！"),  # lines 9, 31
+    (2, "XX镇XX村XX男，19XX年6月出生，高中毕业，现在读一村一名大学生，20XX年加入中国共产党，XX村村委会副主任，党总支委员，团支部书记兼民兵连长。",
+     "XX不仅自己参与，还争取了有关部门、政府和社会的大力支持，实行一帮一活动，大手牵小手，走访困难户，推动省级生态文明示范点的发展起到了一定的左右，使整个村里充满着阳光和孩子们的欢声笑语！"),  # 35, 51
+    (3, "我是XX小学四年一班的班主任。", "总之，我和同学们一起为留守儿童搭起一片快乐的天地。"),  # 55, 83
+    (4, "我叫周XX男，我家住在祁县镇忠陈村，我是一名留守儿童。",
+     "我会加倍的努力，使自己各方面取得更大的成绩，来回报家长，回报老师，将来回报社会。"),  # 87, 95
+    (5, "我校地处农村，许多学生的家长长期在外务工，把孩子留给年迈的爷爷奶奶、外公外婆或亲友照看，因此使得这些留守儿童更需要关爱。",
+     "我奉献着，幸福着，快乐着，无怨无悔！"),  # 99, 133
+    (6, "紧张而又忙碌的省培学习快接近尾声，这段期间有过抱怨，有过忙碌，有过快乐，有过好奇，这段时间的学习对我既有观念上的洗礼，也有理论上的提高；既有知识上的积淀，也有教学技艺的增长，个人感觉收获很大。",
+     "关爱留守儿童从你我做起！"),  # 137, 151
+    (7, "市妇联秋发起的帮扶农村留守儿童“爱心妈妈”活动，如一根红线，一头连着留守儿童，一头连着“爱心妈妈”，帮扶抒写着一部部撼天动地的诗篇，唱响着一曲曲“爱心”乐章。",
+     "佛教经典里说：“济事度人”，而的“度”是把自己的脊梁作为“桥”、“船”去帮扶孩子茁壮成长。"),  # 155, 169
+    (8, "梁平县龙江村位于海拔近千米大山里。", "其实，关于父亲的其他承诺早已是一个美丽的泡影。"),  # 173, 181
+    (9, "留守儿童已经作为社会关注的焦点，更是我们班主任工作的重点，我们应毫不犹豫的扛起这份重担。",
+     "用关爱、亲情为留守儿童营造温馨的家园氛围。"),  # 185, 195 (温馨的`家园)
+    (10, "尊敬的各位领导，各位老师，亲爱的同学们：", "谢谢大家"),  # 199, 225
+]
+# (ordinal, first body line, last body line) in the raw file
+SEED_RANGES = [(1, 9, 31), (2, 35, 51), (3, 55, 83), (4, 87, 95), (5, 99, 133), (6, 137, 151), (7, 155, 169),
+               (8, 173, 181), (9, 185, 195), (10, 199, 225)]
+
+
+def test_seed_has_ten_essays(seed_build):
+    essays = seed_build.tables["essays"]
+    assert seed_build.summary.n_essays == 10 and seed_build.summary.n_files == 1
+    assert essays.essay_id.tolist() == [f"{SEED_SLUG}-{k:02d}" for k in range(1, 11)]
+    assert essays.ordinal.tolist() == list(range(1, 11))
+    assert essays.heading_number.tolist() == list(range(1, 11))
+    assert (essays.title == "小学教师关爱留守儿童工作总结").all()
+    assert (essays.source_file == SEED_NAME).all()
+    assert not essays.is_traditional.any()
+    assert seed_build.summary.skipped == [] and seed_build.tables["skipped"].empty
+
+
+@pytest.mark.parametrize("ordinal, first, last", SEED_SENTENCES)
+def test_seed_first_and_last_sentence(seed_build, ordinal, first, last):
+    sents = seed_build.tables["sentences"]
+    mine = sents[sents.essay_id == f"{SEED_SLUG}-{ordinal:02d}"].sort_values("ordinal")
+    assert mine.text.iloc[0] == first
+    assert mine.text.iloc[-1] == last
+
+
+@pytest.mark.parametrize("ordinal, line_start, line_end", SEED_RANGES)
+def test_seed_provenance(seed_build, seed_lines, ordinal, line_start, line_end):
+    essays = seed_build.tables["essays"].set_index("essay_id")
+    e = essays.loc[f"{SEED_SLUG}-{ordinal:02d}"]
+    assert (e.line_start, e.line_end) == (line_start, line_end)
+    assert e.raw_text == "\n".join(seed_lines[line_start - 1:line_end])
+    assert e.sha256 == hashlib.sha256(e.raw_text.encode("utf-8")).hexdigest()
+    assert seed_lines[line_start - 3] == e.heading  # heading, blank line, body
+    paras = seed_build.tables["paragraphs"]
+    first = paras[paras.paragraph_id == f"{SEED_SLUG}-{ordinal:02d}-p001"].iloc[0]
+    assert first.line_start == line_start
+    assert e.text.startswith(first.text)
+    assert first.text.startswith(clean_text(seed_lines[line_start - 1])[0])
+
+
+def test_seed_paragraph_lines_point_at_raw_lines(seed_build, seed_lines):
+    paras = seed_build.tables["paragraphs"]
+    assert paras.paragraph_id.is_unique
+    for p in paras.itertuples():
+        assert p.paragraph_id == f"{p.essay_id}-p{p.ordinal:03d}"
+        start = clean_text(seed_lines[p.line_start - 1])[0]
+        end = clean_text(seed_lines[p.line_end - 1])[0]
+        assert start and p.text.startswith(start)
+        assert end and p.text.endswith(end)
+    # 视频聊天或 / 是打电话那种: one paragraph over lines 45-47
+    joined = paras[paras.line_start == 45].iloc[0]
+    assert (joined.line_end, joined.essay_id) == (47, f"{SEED_SLUG}-02")
+
+
+def test_seed_log_rows_point_into_their_essay(seed_build):
+    essays = seed_build.tables["essays"].set_index("essay_id")
+    log = seed_build.tables["cleaning_log"]
+    assert {"source_file", "essay_id", "paragraph_id", "line", "rule", "before", "after", "context"} <= set(log.columns)
+    for row in log[log.essay_id != ""].itertuples():
+        e = essays.loc[row.essay_id]
+        assert e.line_start <= row.line <= e.line_end
+        assert row.paragraph_id.startswith(row.essay_id + "-p")
+
+
+def test_seed_preamble_goes_to_log_not_essays(seed_build):
+    log = seed_build.tables["cleaning_log"]
+    pre = log[log.rule == "drop_preamble"]
+    assert len(pre) == 1
+    row = pre.iloc[0]
+    assert (row.essay_id, row.source_file, row.after) == ("", SEED_NAME, "")
+    assert "最新小学教师关爱留守儿童工作总结" in row.before
+    assert "试用期总结" in row.before and "护师总结" in row.before
+    for name, col in [("essays", "raw_text"), ("essays", "text"), ("paragraphs", "text"), ("sentences", "text")]:
+        texts = seed_build.tables[name][col]
+        assert not texts.str.contains("试用期总结|护师总结").any(), name
+
+
+def test_seed_ids_are_unique(seed_build):
+    t = seed_build.tables
+    assert t["essays"].essay_id.is_unique
+    assert t["sentences"].sentence_id.is_unique
+    assert set(t["sentences"].essay_id) == set(t["essays"].essay_id)
+    assert (t["essays"].n_sentences == t["sentences"].groupby("essay_id").size().reindex(t["essays"].essay_id).values).all()
+    assert (t["essays"].n_paragraphs == t["paragraphs"].groupby("essay_id").size().reindex(t["essays"].essay_id).values).all()
+
+
+def test_seed_files_table_and_manifest(seed_build):
+    files = seed_build.tables["files"]
+    raw = SEED_PATH.read_bytes()
+    [row] = files.to_dict("records")
+    assert row | {
+        "source_file": SEED_NAME, "encoding": "utf-8", "line_ending": "LF", "n_bytes": len(raw),
+        "sha256": hashlib.sha256(raw).hexdigest(), "n_essays": 10,
+    } == row
+    manifest = json.loads((seed_build.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["corpus_sha256"] == corpus_sha256([{"source_file": SEED_NAME, "sha256": hashlib.sha256(raw).hexdigest()}])
+    assert {name: manifest["tables"][name] for name in TABLES} == {name: len(df) for name, df in seed_build.tables.items()}
+    assert manifest["versions"]["analysis"]
+
+
+def test_seed_raw_folder_never_written(seed_build):
+    assert seed_build.raw_before == seed_build.raw_after
+    assert SEED_NAME in seed_build.raw_after
+    assert not (config.RAW_DIR / config.CACHE_DIR_NAME).exists()
+
+
+@pytest.mark.parametrize("inside", [".", "processed", "a/b"])
+def test_out_inside_raw_is_refused(tmp_path, inside):
+    raw = tmp_path / "raw"
+    write_raw(raw / "a.txt", BODY_A)
+    with pytest.raises(ValueError, match="must not be inside"):
+        build_mod.build(raw, raw / inside, progress=False)
+    assert sorted(p.name for p in raw.rglob("*")) == ["a.txt"]
+
+
+def test_seed_csv_is_utf8_bom_and_matches_parquet(seed_build):
+    for name in TABLES:
+        data = (seed_build.out_dir / f"{name}.csv").read_bytes()
+        assert data.startswith(codecs.BOM_UTF8), name
+        back = pd.read_csv(seed_build.out_dir / f"{name}.csv", encoding="utf-8-sig", keep_default_na=False)
+        assert len(back) == len(seed_build.tables[name]), name
+    essays_csv = pd.read_csv(seed_build.out_dir / "essays.csv", encoding="utf-8-sig")
+    assert essays_csv.text.tolist() == seed_build.tables["essays"].text.tolist()
+    sents_csv = pd.read_csv(seed_build.out_dir / "sentences.csv", encoding="utf-8-sig")
+    assert sents_csv.tokens.tolist() == [" ".join(t) for t in seed_build.tables["sentences"].tokens]
+
+
+def test_seed_parquet_tokens_round_trip(seed_build):
+    schema = pq.read_schema(seed_build.out_dir / "sentences.parquet")
+    assert str(schema.field("tokens").type) in {"list<element: string>", "list<item: string>", "large_list<element: string>"}
+    sents = seed_build.tables["sentences"]
+    assert all(isinstance(t, list) and all(isinstance(w, str) for w in t) for t in sents.tokens)
+    row = sents[sents.text == "西方教育流行一句话：“孩子是没有错的。”"].iloc[0]
+    assert row.tokens == tokenize(row.text)
+    assert "留守儿童" in sents[sents.text.str.contains("留守儿童")].tokens.iloc[0]
+
+
+def _assert_same_tables(a: dict, b: dict):
+    assert set(a) == set(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], obj=name)
+
+
+def _manifest(out_dir):
+    """The manifest without what depends on the clock (build time, stage timings)."""
+    m = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in m.items() if k not in {"built_at", "stage_seconds", "seconds"}}
+
+
+def test_seed_rebuild_with_and_without_cache_is_identical(seed_build, tmp_path, monkeypatch):
+    fresh = run_build(config.RAW_DIR, tmp_path / "fresh", use_cache=False)  # serial, no cache
+    assert fresh.summary.n_cached == 0
+    assert not list((tmp_path / "fresh" / config.CACHE_DIR_NAME).glob("*.pkl"))
+    _assert_same_tables(seed_build.tables, fresh.tables)
+
+    cached = tmp_path / "cached"
+    if seed_build.fingerprint is not None:  # reuse the session build's cache
+        monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: seed_build.fingerprint)
+        shutil.copytree(seed_build.out_dir, cached)
+    else:  # a file changed during the session build: make a cache under a pinned fingerprint
+        value = build_mod._settings_fingerprint()
+        monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: value)
+        run_build(config.RAW_DIR, cached)
+    again = run_build(config.RAW_DIR, cached)
+    assert again.summary.n_cached == 10
+    _assert_same_tables(seed_build.tables, again.tables)
+    assert _manifest(seed_build.out_dir) == _manifest(cached) == _manifest(tmp_path / "fresh")
+
+
+# ================================================================ encodings and layouts
+
+def essay_file(headings, *, preamble="", bodies=(BODY_A, BODY_B, BODY_C)):
+    parts = [preamble + "\n"] if preamble else []
+    for k, h in enumerate(headings):
+        parts.append(f"{h}\n\n{bodies[k % len(bodies)]}\n")
+    return "".join(parts)
+
+
+PREAMBLE = "最新关爱留守儿童工作总结(优秀2篇)\n\n以下是一些成功的总结范文，可以给你提供一些建议和借鉴。\n"
+TWO = ["关爱留守儿童工作总结篇一", "关爱留守儿童工作总结篇二"]
+CN = "一二三四五六七八九十"
+TRADITIONAL = "孩子們很開心。我們的老師經常與學生談心，關愛留守兒童。\n\n爺爺奶奶年紀大了。\n"
+CUSTOM_PATTERN = r"^=== (?P<title>.+) ===$"
+
+# name → (text, write options, expected: n essays, encoding, line ending, heading numbers, titles or None)
+LAYOUTS = {
+    "utf8.txt": (essay_file(TWO, preamble=PREAMBLE), {}, (2, "utf-8", "LF", [1, 2], ["关爱留守儿童工作总结"] * 2)),
+    "bom_crlf.txt": (essay_file(TWO), {"bom": True, "newline": "\r\n"}, (2, "utf-8-sig", "CRLF", [1, 2], None)),
+    "gb18030.txt": (essay_file(TWO, preamble=PREAMBLE), {"encoding": "gb18030"}, (2, "gb18030", "LF", [1, 2], None)),
+    "cr_only.txt": (essay_file(TWO), {"newline": "\r"}, (2, "utf-8", "CR", [1, 2], None)),
+    "fullwidth.txt": (essay_file(["\u3000\u3000" + h for h in TWO], bodies=(
+        "\u3000\u3000我是一名乡村教师，班上有很多留守儿童。\n\u3000\u3000孩子们\u3000很想念父母。\n",)),
+        {}, (2, "utf-8", "LF", [1, 2], ["关爱留守儿童工作总结"] * 2)),
+    "twelve.txt": (essay_file([f"关爱留守儿童心得体会篇{n}" for n in [*CN, "十一", "十二"]]), {},
+                   (12, "utf-8", "LF", list(range(1, 13)), ["关爱留守儿童心得体会"] * 12)),
+    "lone.txt": (essay_file(["篇一", "篇二", "篇三"], preamble="我的留守生活\n"), {},
+                 (3, "utf-8", "LF", [1, 2, 3], ["我的留守生活"] * 3)),
+    "di_pian.txt": (essay_file(["第一篇", "第2篇：爷爷的背影"], preamble="我的留守生活\n"), {},
+                    (2, "utf-8", "LF", [1, 2], ["我的留守生活", "爷爷的背影"])),
+    "bracket.txt": (essay_file(["【篇一】", "【第2篇】我的妈妈"], preamble="我的留守生活\n"), {},
+                    (2, "utf-8", "LF", [1, 2], ["我的留守生活", "我的妈妈"])),
+    "fanwen.txt": (essay_file(["范文1", "范文2：留守儿童的心声"], preamble="我的留守生活\n"), {},
+                   (2, "utf-8", "LF", [1, 2], ["我的留守生活", "留守儿童的心声"])),
+    "muban.txt": (essay_file(["模板1", "模板2"], preamble="我的留守生活\n"), {}, (2, "utf-8", "LF", [1, 2], None)),
+    "custom.txt": (essay_file(["=== 我的爷爷 ===", "=== 我的妈妈 ==="]), {},
+                   (2, "utf-8", "LF", [None, None], ["我的爷爷", "我的妈妈"])),
+    "noheading.txt": ("\n\n我的爷爷奶奶\n\n" + BODY_A + "\n" + BODY_B, {}, (1, "utf-8", "LF", [None], None)),
+    "traditional.txt": (essay_file(["關愛留守兒童心得篇一", "關愛留守兒童心得篇二"], bodies=(TRADITIONAL,)), {},
+                        (2, "utf-8", "LF", [1, 2], None)),
+    "sub/nested.text": (essay_file(TWO), {"encoding": "gb18030", "newline": "\r\n"}, (2, "gb18030", "CRLF", [1, 2], None)),
+}
+NEWLINES = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory):
+    base = tmp_path_factory.mktemp("layouts")
+    for name, (text, opts, _) in LAYOUTS.items():
+        write_raw(base / "raw" / name, text, **opts)
+    return run_build(base / "raw", base / "out", heading_patterns=[CUSTOM_PATTERN])
+
+
+def _essays_of(built, name):
+    e = built.tables["essays"]
+    return e[e.source_file == name].sort_values("ordinal")
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_layout_split_and_decoding(layouts, name):
+    text, opts, (n, encoding, ending, numbers, titles) = LAYOUTS[name]
+    essays = _essays_of(layouts, name)
+    assert len(essays) == n
+    assert (essays.encoding == encoding).all()
+    assert [None if pd.isna(x) else int(x) for x in essays.heading_number] == numbers
+    if titles is not None:
+        assert essays.title.tolist() == titles
+    files = layouts.tables["files"].set_index("source_file")
+    assert (files.loc[name, "encoding"], files.loc[name, "line_ending"], files.loc[name, "n_essays"]) == (encoding, ending, n)
+    for e in essays.itertuples():
+        assert "\r" not in e.raw_text and "\ufeff" not in e.raw_text
+        assert e.essay_id == f"{file_slug(name)}-{e.ordinal:02d}"
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_layout_line_numbers_point_at_raw_lines(layouts, name):
+    _, opts, (_, encoding, ending, _, _) = LAYOUTS[name]
+    data = (layouts.raw_dir / name).read_bytes()
+    if opts.get("bom"):
+        data = data[len(codecs.BOM_UTF8):]
+    lines = data.decode(opts.get("encoding", "utf-8")).split(NEWLINES[ending])
+    for e in _essays_of(layouts, name).itertuples():
+        assert e.raw_text.split("\n") == lines[e.line_start - 1:e.line_end]
+        assert e.sha256 == hashlib.sha256(e.raw_text.encode("utf-8")).hexdigest()
+    paras = layouts.tables["paragraphs"]
+    for p in paras[paras.essay_id.str.startswith(file_slug(name) + "-")].itertuples():
+        assert p.text.startswith(clean_text(lines[p.line_start - 1])[0])
+
+
+def test_layout_preamble_in_log_not_in_essays(layouts):
+    log = layouts.tables["cleaning_log"]
+    pre = log[log.rule == "drop_preamble"]
+    assert set(pre.source_file) == {"utf8.txt", "gb18030.txt", "lone.txt", "di_pian.txt", "bracket.txt",
+                                   "fanwen.txt", "muban.txt"}
+    assert pre.before.str.contains("以下是一些成功的总结范文").sum() == 2
+    assert not layouts.tables["essays"].raw_text.str.contains("以下是一些成功的总结范文|优秀2篇").any()
+
+
+def test_layout_no_heading_is_one_essay_with_everything(layouts):
+    [e] = _essays_of(layouts, "noheading.txt").itertuples()
+    assert e.heading == "" and e.line_start == 3
+    assert e.text.startswith("我的爷爷奶奶\n我是一名乡村小学的班主任")
+    assert e.text.endswith("他的学习成绩有了明显的进步。")
+
+
+def test_layout_full_width_spaces_removed(layouts):
+    essays = _essays_of(layouts, "fullwidth.txt")
+    assert not essays.text.str.contains("\u3000").any()
+    assert essays.text.iloc[0] == "我是一名乡村教师，班上有很多留守儿童。\n孩子们 很想念父母。"
+    log = layouts.tables["cleaning_log"]
+    assert (log[log.essay_id.isin(essays.essay_id)].rule == "normalize_whitespace").sum() >= 6
+
+
+def test_layout_traditional_file(layouts):
+    essays = _essays_of(layouts, "traditional.txt")
+    assert essays.is_traditional.all()
+    assert not layouts.tables["essays"].query("source_file != 'traditional.txt'").is_traditional.any()
+    first = essays.iloc[0]
+    assert first.text == "孩子们很开心。我们的老师经常与学生谈心，关爱留守儿童。\n爷爷奶奶年纪大了。"
+    assert first.raw_text == TRADITIONAL.rstrip("\n")
+    log = layouts.tables["cleaning_log"]
+    mine = log[(log.essay_id == first.essay_id) & (log.rule == "to_simplified")]
+    pairs = set(zip(mine.before, mine.after))
+    assert {("們", "们"), ("開", "开"), ("關愛", "关爱"), ("兒", "儿")} <= pairs  # runs of changed characters
+    assert all(b in first.raw_text and a in first.text for b, a in pairs)
+    assert set(mine.line) == {first.line_start, first.line_start + 2}  # both paragraphs
+    sents = layouts.tables["sentences"]
+    assert "留守儿童" in sents[sents.essay_id == first.essay_id].tokens.sum()
+
+
+def test_layout_gb18030_text_matches_utf8(layouts):
+    a, b = _essays_of(layouts, "utf8.txt"), _essays_of(layouts, "gb18030.txt")
+    assert a.text.tolist() == b.text.tolist()
+    assert a.raw_text.tolist() == b.raw_text.tolist()
+    assert a.essay_id.tolist() != b.essay_id.tolist()
+
+
+# ================================================================ bad input
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty file"),
+    "binary.txt": (bytes(range(256)) * 8, "not a text file"),
+    "invalid.txt": (b"\xff\x81\xfe\xff" * 64, "undecodable"),
+    "blank.txt": ("\n  \n\u3000\u3000\n\t\n".encode("utf-8"), "no text"),
+}
+
+
+def test_bad_files_are_skipped_and_build_goes_on(make_corpus, tmp_path):
+    raw = make_corpus({"good.txt": essay_file(TWO), "notes.docx": b"PK\x03\x04",
+                       **{name: data for name, (data, _) in BAD_FILES.items()}})
+    built = run_build(raw, tmp_path / "out")
+    assert built.summary.n_essays == 2 and built.summary.n_files == 1
+    assert set(built.tables["essays"].source_file) == {"good.txt"}
+    skipped = dict(zip(built.tables["skipped"].source_file, built.tables["skipped"].reason))
+    assert set(skipped) == set(BAD_FILES)
+    for name, (_, reason) in BAD_FILES.items():
+        assert reason in skipped[name], name
+        assert any(name in w and reason in w for w in built.warnings), name
+    assert dict(built.summary.skipped) == skipped
+    assert built.summary.ignored == ["notes.docx"]
+    assert any("skipped empty.txt" in line for line in built.summary.lines())
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["source_file"] for r in manifest["skipped"]} == set(BAD_FILES)
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_strict_makes_bad_files_fatal(make_corpus, tmp_path, name):
+    data, reason = BAD_FILES[name]
+    raw = make_corpus({"good.txt": essay_file(TWO), name: data})
+    with pytest.raises(BuildError, match=rf"{name}: {reason}.*--strict"):
+        run_build(raw, tmp_path / "out", strict=True)
+    assert not (tmp_path / "out" / "essays.parquet").exists()
+
+
+def test_nothing_readable_is_an_error(make_corpus, tmp_path):
+    raw = make_corpus({"empty.txt": b"", "notes.md": "留守儿童"})
+    with pytest.raises(BuildError, match="no essays found"):
+        run_build(raw, tmp_path / "out")
+
+
+# ================================================================ ids
+
+@pytest.mark.parametrize(
+    "relpath, slug",
+    [(SEED_NAME, SEED_SLUG), ("essays_2024.txt", "essays_2024"), ("sub/a.txt", "sub_a_f08ae6")],
+)
+def test_file_slug(relpath, slug):
+    assert file_slug(relpath) == slug
+
+
+@pytest.mark.parametrize("relpath", ["留守儿童作文.txt", "my essay.txt", "a" * 40 + ".txt", "作文/第一批.txt"])
+def test_file_slug_is_ascii_and_stable(relpath):
+    slug = file_slug(relpath)
+    assert slug == file_slug(relpath)
+    assert slug.isascii() and slug.replace("_", "").isalnum() and len(slug) <= 24
+
+
+def test_essay_ids_unique_across_files(make_corpus, tmp_path):
+    raw = make_corpus({"sub/a.txt": essay_file(TWO), "sub_a.txt": essay_file(TWO)})
+    built = run_build(raw, tmp_path / "out")
+    assert built.tables["essays"].essay_id.is_unique
+
+
+def test_essay_ids_stable_across_builds(layouts, tmp_path):
+    again = run_build(layouts.raw_dir, tmp_path / "again", heading_patterns=[CUSTOM_PATTERN], use_cache=False)
+    assert again.tables["essays"].essay_id.tolist() == layouts.tables["essays"].essay_id.tolist()
+    _assert_same_tables(layouts.tables, again.tables)
+
+
+# ================================================================ cache
+
+@pytest.fixture
+def count_processed(monkeypatch):
+    seen: list[str] = []
+    real = build_mod.process_essay
+
+    def counting(e):
+        seen.append(e.essay_id)
+        return real(e)
+
+    monkeypatch.setattr(build_mod, "process_essay", counting)
+    return seen
+
+
+def test_cache_processes_only_the_new_essay(make_corpus, tmp_path, count_processed, frozen_fingerprint):
+    text = essay_file(TWO)
+    raw = make_corpus({"a.txt": text})
+    out = tmp_path / "out"
+    first = run_build(raw, out)
+    assert (first.summary.n_cached, count_processed) == (0, ["a-01", "a-02"])
+
+    count_processed.clear()
+    same = run_build(raw, out)
+    assert (same.summary.n_cached, count_processed) == (2, [])
+    _assert_same_tables(first.tables, same.tables)
+
+    count_processed.clear()
+    write_raw(raw / "a.txt", text + "关爱留守儿童工作总结篇三\n\n" + BODY_C)
+    grown = run_build(raw, out)
+    assert grown.summary.n_essays == 3
+    assert grown.summary.n_cached == 2
+    assert count_processed == ["a-03"]
+    fresh = run_build(raw, tmp_path / "fresh", use_cache=False)
+    _assert_same_tables(fresh.tables, grown.tables)
+    assert len(list((out / config.CACHE_DIR_NAME).glob("*.pkl"))) == 3
+
+
+def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, count_processed, frozen_fingerprint):
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    out = tmp_path / "out"
+    run_build(raw, out)
+    for f in (out / config.CACHE_DIR_NAME).glob("*.pkl"):
+        f.write_bytes(b"not a pickle")
+    count_processed.clear()
+    again = run_build(raw, out)
+    assert (again.summary.n_cached, count_processed) == (0, ["a-01", "a-02"])
+    write_raw(raw / "a.txt", essay_file(TWO[:1]))  # the second essay is gone
+    run_build(raw, out)
+    assert len(list((out / config.CACHE_DIR_NAME).glob("*.pkl"))) == 1
+
+
+def test_no_cache_recomputes_everything(make_corpus, tmp_path, count_processed):
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    run_build(raw, tmp_path / "out")
+    count_processed.clear()
+    again = run_build(raw, tmp_path / "out", use_cache=False)
+    assert (again.summary.n_cached, count_processed) == (0, ["a-01", "a-02"])
+
+
+# ================================================================ atomic outputs
+
+def test_failed_write_leaves_old_tables_intact(make_corpus, tmp_path, monkeypatch):
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    out = tmp_path / "out"
+    run_build(raw, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert {"essays.parquet", "essays.csv", "sentences.parquet", "manifest.json"} <= set(before)
+
+    write_raw(raw / "a.txt", essay_file(TWO + ["关爱留守儿童工作总结篇三"]))
+    calls = {"n": 0}
+    real = aio._csv_frame
+
+    def failing(df):
+        calls["n"] += 1
+        if calls["n"] == 3:  # essays and paragraphs already serialised
+            raise OSError("No space left on device")
+        return real(df)
+
+    monkeypatch.setattr(aio, "_csv_frame", failing)
+    with pytest.raises(OSError, match="No space left"):
+        run_build(raw, out)
+    assert calls["n"] == 3
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+    assert len(aio.read_table(out, "essays")) == 2
+
+    monkeypatch.undo()
+    assert run_build(raw, out).summary.n_essays == 3
+    assert len(aio.read_table(out, "essays")) == 3

@@ -1,0 +1,103 @@
+"""analysis.cli: ``python -m analysis build`` — user errors are one line and
+exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from analysis import config
+from analysis.cli import main
+from analysis.io import read_table
+from conftest import BODY_A, BODY_B, write_raw
+
+
+def test_missing_raw_folder_subprocess():
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--raw", "/nonexistent"],
+        capture_output=True, text=True, encoding="utf-8", cwd=config.ROOT, timeout=60,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert lines[0].startswith("error:") and "/nonexistent" in lines[0] and "not found" in lines[0]
+    assert proc.stdout == ""
+
+
+def test_help_subprocess():
+    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--help"], capture_output=True, text=True,
+                          encoding="utf-8", timeout=60)
+    assert proc.returncode == 0
+    for option in ("--raw", "--out", "--heading-pattern", "--strict", "--no-cache", "--jobs"):
+        assert option in proc.stdout
+
+
+def _corpus(tmp_path, files):
+    raw = tmp_path / "raw"
+    for name, data in files.items():
+        if isinstance(data, bytes):
+            raw.mkdir(exist_ok=True)
+            (raw / name).write_bytes(data)
+        else:
+            write_raw(raw / name, data)
+    return raw
+
+
+def _one_error_line(capsys):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("error:") and "Traceback" not in err[0]
+    return err[0]
+
+
+def test_build_ok(tmp_path, capsys):
+    raw = _corpus(tmp_path, {"a.txt": f"关爱留守儿童工作总结篇一\n\n{BODY_A}\n关爱留守儿童工作总结篇二\n\n{BODY_B}"})
+    out = tmp_path / "out"
+    assert main(["build", "--raw", str(raw), "--out", str(out), "--jobs", "1"]) == 0
+    stdout = capsys.readouterr().out
+    assert stdout.startswith("built 2 essays from 1 file(s)")
+    assert "essays: 2 rows" in stdout
+    assert read_table(out, "essays").essay_id.tolist() == ["a-01", "a-02"]
+
+
+def test_heading_pattern_option(tmp_path, capsys):
+    raw = _corpus(tmp_path, {"a.txt": f"=== 我的爷爷 ===\n{BODY_A}\n=== 我的妈妈 ===\n{BODY_B}"})
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "plain"), "--jobs", "1"]) == 0
+    assert len(read_table(tmp_path / "plain", "essays")) == 1  # no built-in style matches
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "custom"), "--jobs", "1",
+                 "--heading-pattern", r"^=== (?P<title>.+) ===$"]) == 0
+    essays = read_table(tmp_path / "custom", "essays")
+    assert essays.title.tolist() == ["我的爷爷", "我的妈妈"]
+
+
+@pytest.mark.parametrize(
+    "files, extra, message",
+    [
+        ({"a.txt": BODY_A}, ["--heading-pattern", "(篇"], "not a valid regular expression"),
+        ({"a.txt": BODY_A, "empty.txt": b""}, ["--strict"], "empty.txt: empty file"),
+        ({"notes.md": "留守儿童"}, [], "no essays found"),
+        ({"a.txt": BODY_A}, ["--out", "INSIDE"], "must not be inside"),
+    ],
+    ids=["bad-regex", "strict", "no-text-files", "out-inside-raw"],
+)
+def test_user_errors_are_one_line_exit_2(tmp_path, capsys, files, extra, message):
+    raw = _corpus(tmp_path, files)
+    extra = [str(raw / "processed") if x == "INSIDE" else x for x in extra]
+    argv = ["build", "--raw", str(raw), "--jobs", "1"]
+    if "--out" not in extra:
+        argv += ["--out", str(tmp_path / "out")]
+    assert main(argv + extra) == 2
+    assert message in _one_error_line(capsys)
+    assert not (tmp_path / "out" / "essays.parquet").exists()
+
+
+def test_bad_file_without_strict_is_reported_not_fatal(tmp_path, capsys):
+    raw = _corpus(tmp_path, {"a.txt": BODY_A, "blank.txt": "\n\u3000\u3000\n"})
+    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "skipped blank.txt: no text" in captured.out
+    assert "skipped blank.txt: no text" in captured.err  # warned as it happens
+    assert read_table(tmp_path / "out", "skipped").source_file.tolist() == ["blank.txt"]
