@@ -204,11 +204,16 @@ def _cache_key(e: EssayInput, settings: str) -> str:
     return h.hexdigest()
 
 
+# Below this many characters, starting worker processes (each loads jieba,
+# SnowNLP and the lexicons: several seconds) costs more than it saves.
+PARALLEL_MIN_CHARS = 150_000
+
+
 def _run_local(todo: list[EssayInput], jobs: int, progress: bool) -> Iterable[dict]:
     from tqdm.auto import tqdm
 
     bar = dict(total=len(todo), desc="essays", unit="essay", disable=not progress)
-    if jobs <= 1 or len(todo) < 8:
+    if jobs <= 1 or sum(len(e.raw_text) for e in todo) < PARALLEL_MIN_CHARS:
         yield from tqdm(map(process_essay, todo), **bar)
         return
     chunksize = max(1, min(32, len(todo) // (jobs * 8) or 1))

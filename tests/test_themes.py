@@ -1,0 +1,575 @@
+"""Tests for analysis.themes: codebook rules, keywords, topics, co-occurrence, concordance."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import themes
+from analysis.resources import ResourceError
+
+CODE_ORDER = ["study", "emotion", "safety", "daily_care", "family", "activities", "support", "conduct", "teacher"]
+
+
+def book(*rules, mask=None, terms=None):
+    """A one-code codebook ("x") with the given rules, for grammar tests."""
+    code = {"label": "测试", "rules": list(rules)}
+    if mask:
+        code["mask"] = mask
+    if terms:
+        code["terms"] = terms
+    return themes.compile_codebook({"codes": {"x": code}})
+
+
+# --------------------------------------------------------------------------
+# Rule grammar
+# --------------------------------------------------------------------------
+
+GRAMMAR_CASES = [
+    # any: one hit is enough by default
+    ({"any": ["家访"]}, "班主任每学期都去家访。", True),
+    ({"any": ["家访"]}, "班主任每学期都去走访。", False),
+    # min_hits counts occurrences, min_distinct counts different terms
+    ({"any": ["谈心"], "min_hits": 2}, "我找他谈心。", False),
+    ({"any": ["谈心"], "min_hits": 2}, "我找他谈心，又一次谈心。", True),
+    ({"any": ["谈心", "安慰"], "min_distinct": 2}, "我找他谈心，又一次谈心。", False),
+    ({"any": ["谈心", "安慰"], "min_distinct": 2}, "我找他谈心，安慰他。", True),
+    # all: every group must occur; a group is one-of
+    ({"all": [["父母", "爸爸"], ["电话", "视频"]]}, "他每周和爸爸打电话。", True),
+    ({"all": [["父母", "爸爸"], ["电话", "视频"]]}, "他每周和奶奶打电话。", False),
+    # not: vetoes the unit
+    ({"any": ["安全"], "not": ["安全感"]}, "孩子缺少安全感。", False),
+    ({"any": ["安全"], "not": ["安全感"]}, "要注意交通安全。", True),
+    # scope: sentence needs both in one sentence, paragraph anywhere
+    ({"all": ["父母", "电话"]}, "他的父母在外地。他很少接到电话。", False),
+    ({"all": ["父母", "电话"], "scope": "paragraph"}, "他的父母在外地。他很少接到电话。", True),
+    ({"all": ["父母", "电话"]}, "父母每周给他打电话。", True),
+    # a sentence inside quotes stays one sentence (split_sentences)
+    ({"all": ["父母", "电话"]}, "他说：“父母从来不打电话。”", True),
+    # regular-expression terms
+    ({"any": [r"re:\d+元"]}, "捐了300元。", True),
+    ({"any": [r"re:\d+元"]}, "元旦快乐。", False),
+    # a term inside a longer listed term counts once
+    ({"any": ["学习", "学习成绩"], "min_hits": 2}, "他的学习成绩下降了。", False),
+    ({"any": ["学习", "学习成绩"], "min_distinct": 2}, "他的学习成绩下降了，学习没有动力。", True),
+]
+
+
+@pytest.mark.parametrize("rule, text, expected", GRAMMAR_CASES)
+def test_rule_grammar(rule, text, expected):
+    cb = book(rule)
+    assert (themes.code_text(text, codebook=cb) == ["x"]) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("给他买学习用品。", []),  # 学习 inside a masked phrase does not count
+        ("他的学习进步了。", ["x"]),
+    ],
+)
+def test_mask_removes_hits_inside_phrase(text, expected):
+    cb = book({"any": ["学习"]}, mask=["学习用品"])
+    assert themes.code_text(text, codebook=cb) == expected
+
+
+def test_not_sees_masked_text():
+    # the veto still applies when its phrase is masked for counting
+    cb = book({"any": ["学习"], "not": ["省培"]}, mask=["省培学习"])
+    assert themes.code_text("这次省培学习，我的学习收获很大。", codebook=cb) == []
+
+
+def test_term_sets_are_expanded():
+    cb = book({"all": ["$who", "$what"]}, terms={"who": ["父母", "爸爸"], "what": ["打电话"]})
+    assert themes.code_text("爸爸每周打电话回家。", codebook=cb) == ["x"]
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"codes": {"x": {"rules": [{"any": ["a"], "scopee": "sentence"}]}}}, "unknown key"),
+        ({"codes": {"x": {"rules": [{"any": ["$nope"]}]}}}, "unknown term set"),
+        ({"codes": {"x": {"rules": [{"any": ["a"], "scope": "essay"}]}}}, "scope must be"),
+        ({"codes": {"x": {"rules": []}}}, "non-empty list"),
+        ({"codes": {"x": {"rules": [{"not": ["a"]}]}}}, "needs 'any' or 'all'"),
+        ({"codes": {"x": {"rules": [{"any": ["a"], "min_hits": 0}]}}}, "positive integer"),
+        ({"codes": {"X-1": {"rules": [{"any": ["a"]}]}}}, "lower-case"),
+        ({"codes": {}}, "non-empty 'codes'"),
+        ({"codes": {"x": {"rules": [{"any": ["re:("]}]}}}, "bad regular expression"),
+    ],
+)
+def test_codebook_errors_name_the_problem(spec, message):
+    with pytest.raises(ResourceError, match=message):
+        themes.compile_codebook(spec)
+
+
+# --------------------------------------------------------------------------
+# The bundled codebook
+# --------------------------------------------------------------------------
+
+
+def test_bundled_codebook_has_the_nine_codes_in_order():
+    cb = themes.load_codebook()
+    assert cb.ids == CODE_ORDER
+    assert themes.load_codebook() is cb  # compiled once, cached
+    assert all(c.definition for c in cb.codes)
+
+
+# Clear paragraphs written for these tests (news and essay styles), not taken
+# from the seed corpus.
+CLEAR_EXAMPLES = [
+    ("study", "小明的数学成绩一直不理想，期末考试只考了四十多分。我每天放学后留他半小时，帮他订正错题。"),
+    ("study", "他说读书没意思，已经两个星期没来上学，我担心他会辍学。"),
+    ("emotion", "她常常一个人躲在角落里发呆，很少和同学说话。我找她谈心，才知道她非常想念妈妈，晚上经常偷偷哭。"),
+    ("emotion", "长期缺少父母陪伴，一些孩子变得孤僻、自卑，学校为此开设了心理健康课。"),
+    ("safety", "暑假前，学校邀请派出所民警开展防溺水安全教育，教孩子们遇到危险时如何自救。"),
+    ("safety", "放学路上，他被一辆三轮车撞倒，腿部受伤，被紧急送往医院。"),
+    ("daily_care", "天气转凉，我们给寄宿的孩子送去了棉被和冬衣，还检查他们每天有没有按时吃饭。"),
+    ("daily_care", "爷爷生病住院后，十岁的她每天放学回家要做饭、洗衣服，照料爷爷的起居。"),
+    ("family", "浩浩的父母离婚后都去了广东，他一直跟着七十多岁的奶奶生活，一年只能和爸爸通一次电话。"),
+    ("family", "每到周末，我都带着孩子们到村里的亲情室和远在外地的父母视频聊天。"),
+    ("activities", "周五下午，班里举行了拔河比赛，留守孩子们和同学们一起喊着口号，教室里充满了欢笑。"),
+    ("activities", "学校成立了书法、舞蹈和篮球社团，每个留守儿童至少参加一个。"),
+    ("support", "县妇联联合团县委建立了留守儿童关爱服务站，为全县两千多名留守儿童逐一建立成长档案。"),
+    ("support", "镇政府每年投入专项资金，组织志愿者与留守儿童结对帮扶。"),
+    ("conduct", "他迷上了手机游戏，经常熬夜，上课打瞌睡，还多次逃课去网吧。"),
+    ("conduct", "我们利用班会课开展文明礼仪教育，帮助孩子们养成良好的行为习惯。"),
+    ("teacher", "这次参加国培学习，让我重新思考了班主任的职责：教书更要育人，师爱是教育的灵魂。"),
+    ("teacher", "作为一名乡村教师，我愿意一辈子守在这里，无怨无悔。"),
+]
+
+
+@pytest.mark.parametrize("code, text", CLEAR_EXAMPLES)
+def test_each_code_on_a_clear_paragraph(code, text):
+    assert code in themes.code_text(text)
+
+
+# A word that only passes by: the code must NOT apply.
+PASSING_WORDS = [
+    ("study", "我们要关心留守儿童的学习、生活和身心健康。"),
+    ("study", "祝同学们学习进步，健康成长！"),
+    ("study", "这次培训学习让我收获很大。"),
+    ("family", "由于父母外出务工，留守儿童更需要社会的关爱。"),
+    ("safety", "孩子们在老师的保护下健康成长。"),
+    ("safety", "她从小缺乏安全感。"),
+    ("support", "在各级领导的关心和支持下，我们的工作取得了一定成绩。"),
+    ("emotion", "关爱留守儿童，从你我做起。"),
+    ("emotion", "最后，祝大家中秋节快乐！"),
+    ("activities", "我们要积极开展关爱留守儿童活动。"),
+    ("activities", "他沉迷网络游戏，成绩一落千丈。"),
+    ("conduct", "尊敬的各位领导、各位老师："),
+    ("daily_care", "要关心孩子的身体健康。"),
+    ("teacher", "老师提问时，他总是低着头。"),
+]
+
+
+@pytest.mark.parametrize("code, text", PASSING_WORDS)
+def test_passing_word_is_not_coded(code, text):
+    assert code not in themes.code_text(text)
+
+
+def test_codes_come_in_codebook_order():
+    text = "他迷上网络游戏，还多次逃课，期末考试成绩很差；父母离婚后他跟着奶奶生活。"
+    got = themes.code_text(text)
+    assert got == [c for c in CODE_ORDER if c in got]
+    assert {"study", "family", "conduct"} <= set(got)
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, float("nan")])
+def test_code_text_of_nothing_is_empty(text):
+    assert themes.code_text(text) == []
+
+
+def test_explain_text_names_rule_and_terms():
+    ex = themes.explain_text("我找她谈心。").set_index("code")
+    assert ex.loc["emotion", "applies"]
+    assert "rule 1" in ex.loc["emotion", "rule"]
+    assert "谈心" in ex.loc["emotion", "terms"]
+    assert not ex.loc["safety", "applies"]
+
+
+# --------------------------------------------------------------------------
+# Frame level coding
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def paragraphs():
+    return pd.DataFrame(
+        {
+            "essay_id": ["e1", "e1", "e1", "e2", "e2"],
+            "paragraph_id": ["e1-p001", "e1-p002", "e1-p003", "e2-p001", "e2-p002"],
+            "text": [
+                "一、做孩子的知心朋友",
+                "我找她谈心，她说很想念妈妈。",
+                "暑假前学校开展防溺水安全教育。",
+                "他的父母离婚后，他跟着奶奶生活。",
+                "今天天气很好。",
+            ],
+            "is_heading": [True, False, False, False, False],
+        }
+    )
+
+
+def test_code_paragraphs_adds_themes(paragraphs):
+    out = themes.code_paragraphs(paragraphs)
+    assert list(out.columns) == list(paragraphs.columns) + ["themes"]
+    assert out["themes"].tolist()[1:] == [["emotion"], ["safety"], ["family"], []]
+    assert "themes" not in paragraphs.columns  # input untouched
+
+
+def test_essay_code_counts(paragraphs):
+    counts = themes.essay_code_counts(paragraphs).set_index("essay_id")
+    assert counts.loc["e1", "theme_paragraphs"] == 3
+    assert counts.loc["e1", "theme_safety"] == 1
+    assert counts.loc["e1", "theme_safety_share"] == pytest.approx(1 / 3)
+    assert counts.loc["e2", "theme_family"] == 1
+    assert counts.loc["e2", "theme_family_share"] == pytest.approx(0.5)
+    assert counts.loc["e2", "theme_study"] == 0
+    assert [c for c in counts.columns if not c.endswith("_share")][1:] == [f"theme_{c}" for c in CODE_ORDER]
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [
+        (themes.code_paragraphs, ()),
+        (themes.kwic, ("家访",)),
+        (themes.topics, ()),
+    ],
+)
+def test_missing_text_column_fails(func, args):
+    df = pd.DataFrame({"essay_id": ["e1"], "body": ["家访"]})
+    kwargs = {"k": 2} if func is themes.topics else {}
+    with pytest.raises(KeyError, match="text"):
+        func(df, *args, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+TINY_BOOK = {"codes": {"visit": {"label": "家访", "rules": [{"any": ["家访"]}]},
+                       "talk": {"label": "谈心", "rules": [{"any": ["谈心"]}]}}}
+
+
+def test_evaluate_codebook_hand_computed():
+    ann = pd.DataFrame(
+        {
+            "item_id": ["a1", "a2", "a3", "a4", "a5", "a6"],
+            "text": ["老师去家访。", "找他谈心。", "家访时和他谈心。", "给他打电话。", "找他谈心。", "谈心活动。"],
+            "codes": ["visit", "visit;talk", "", "talk", "谈心", None],
+        }
+    )
+    # predicted: a1 visit | a2 talk | a3 visit, talk | a4 – | a5 talk | a6 talk
+    # visit: tp 1 (a1), fp 1 (a3), fn 1 (a2)          → P 1/2, R 1/2, F 1/2
+    # talk:  tp 2 (a2, a5), fp 2 (a3, a6), fn 1 (a4) → P 1/2, R 2/3, F 4/7
+    result = themes.evaluate_codebook(ann, TINY_BOOK)
+    per = result["per_code"].set_index("code")
+    assert per.loc["visit", ["tp", "fp", "fn", "support"]].tolist() == [1, 1, 1, 2]
+    assert per.loc["talk", ["tp", "fp", "fn", "support"]].tolist() == [2, 2, 1, 3]
+    assert per.loc["visit", "f1"] == pytest.approx(0.5)
+    assert per.loc["talk", "precision"] == pytest.approx(0.5)
+    assert per.loc["talk", "recall"] == pytest.approx(2 / 3)
+    assert per.loc["talk", "f1"] == pytest.approx(4 / 7)
+    summary = result["summary"].set_index("average")
+    # micro: tp 3, fp 3, fn 2 → P 1/2, R 3/5, F 6/11
+    assert summary.loc["micro", "precision"] == pytest.approx(0.5)
+    assert summary.loc["micro", "recall"] == pytest.approx(0.6)
+    assert summary.loc["micro", "f1"] == pytest.approx(6 / 11)
+    assert summary.loc["macro", "recall"] == pytest.approx((1 / 2 + 2 / 3) / 2)
+    assert summary.loc["macro", "f1"] == pytest.approx((1 / 2 + 4 / 7) / 2)
+    items = result["items"].set_index("item_id")
+    assert items.loc["a2", "missed"] == ["visit"]
+    assert items.loc["a3", "extra"] == ["visit", "talk"]
+
+
+@pytest.mark.parametrize(
+    "ann, error, match",
+    [
+        (pd.DataFrame({"text": ["家访"]}), KeyError, "codes"),
+        (pd.DataFrame({"text": ["家访"], "codes": ["visit;unknown"]}), ValueError, "unknown code"),
+    ],
+)
+def test_evaluate_codebook_failures(ann, error, match):
+    with pytest.raises(error, match=match):
+        themes.evaluate_codebook(ann, TINY_BOOK)
+
+
+# --------------------------------------------------------------------------
+# Keywords
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def essays_paragraphs():
+    return pd.DataFrame(
+        {
+            "essay_id": ["e1", "e1", "e2", "e2", "e3"],
+            "text": [
+                "他在操场上摔倒，手腕骨折了。",
+                "骨折以后，我每天送他去医院换药。",
+                "老师关心学生的学习，经常辅导作业。",
+                "老师关心学生的生活，经常家访。",
+                "老师关心学生的心理，经常谈心。",
+            ],
+            "narrator": ["teacher", "teacher", "teacher", "teacher", "student"],
+        }
+    )
+
+
+def test_tfidf_ranks_distinctive_word_first(essays_paragraphs):
+    kw = themes.tfidf_keywords(essays_paragraphs, top_n=3)
+    assert list(kw.columns) == ["essay_id", "rank", "word", "score"]
+    top = kw[kw["rank"] == 1].set_index("essay_id")["word"]
+    assert top["e1"] == "骨折"
+    shared = kw[kw["word"] == "老师"]
+    assert shared.empty or shared["score"].max() < kw[kw["word"] == "骨折"]["score"].max()
+
+
+def test_tfidf_per_group_takes_group_from_essays(essays_paragraphs):
+    essays = essays_paragraphs[["essay_id", "narrator"]].drop_duplicates()
+    kw = themes.tfidf_keywords(essays_paragraphs.drop(columns="narrator"), group="narrator", essays=essays, top_n=5)
+    assert set(kw["narrator"]) == {"teacher", "student"}
+    assert "谈心" in kw[kw["narrator"] == "student"]["word"].tolist()
+
+
+def test_textrank_per_essay_and_group(essays_paragraphs):
+    kw = themes.textrank_keywords(essays_paragraphs, top_n=3)
+    assert set(kw["essay_id"]) == {"e1", "e2", "e3"}
+    assert (kw.groupby("essay_id")["rank"].max() <= 3).all()
+    assert "骨折" in kw[kw["essay_id"] == "e1"]["word"].tolist()
+    by_group = themes.textrank_keywords(essays_paragraphs, group="narrator", top_n=2)
+    assert set(by_group["narrator"]) == {"teacher", "student"}
+
+
+@pytest.mark.parametrize("target, sign", [("A", 1), ("B", -1)])
+def test_keyness_sign(target, sign):
+    df = pd.DataFrame(
+        {
+            "group": ["A"] * 3 + ["B"] * 3,
+            "tokens": [["家访", "孩子"], ["家访", "家访", "孩子"], ["家访", "老师"],
+                       ["谈心", "孩子"], ["谈心", "老师"], ["谈心", "孩子"]],
+        }
+    )
+    k = themes.keyness(df, group="group", target=target, min_freq=1).set_index("word")
+    assert np.sign(k.loc["家访", "keyness"]) == sign
+    assert np.sign(k.loc["家访", "log_ratio"]) == sign
+    assert k.loc["家访", "g2"] > 0
+    assert 0 <= k.loc["家访", "p_value"] <= 1
+    # G² by hand for 家访 in A: a=4 of 7 tokens, b=0 of 6 tokens
+    if target == "A":
+        e1 = 7 * 4 / 13
+        assert k.loc["家访", "g2"] == pytest.approx(2 * 4 * math.log(4 / e1))
+
+
+def test_keyness_every_group_and_bad_target():
+    df = pd.DataFrame({"g": ["A", "B"], "tokens": [["家访", "家访"], ["谈心", "谈心"]]})
+    assert set(themes.keyness(df, group="g", min_freq=1)["g"]) == {"A", "B"}
+    with pytest.raises(ValueError, match="not a value"):
+        themes.keyness(df, group="g", target="C")
+
+
+# --------------------------------------------------------------------------
+# Topics
+# --------------------------------------------------------------------------
+
+TOPIC_TEXTS = [
+    "期末考试数学成绩下降，老师课后辅导作业，复习错题。",
+    "老师辅导作业，讲解错题，期末考试成绩提高。",
+    "数学作业错题很多，课后复习辅导，考试成绩进步。",
+    "学校开展防溺水安全教育，讲解交通安全和自救知识。",
+    "安全教育课上，民警讲解防溺水和交通安全知识。",
+    "交通安全知识讲座，学生学习自救和防溺水常识。",
+    "父母外出打工，孩子跟着爷爷奶奶生活，每周视频聊天。",
+    "爷爷奶奶照顾孩子生活，父母打工，过年回家团聚。",
+    "孩子想念打工的父母，和爷爷奶奶生活，周末视频聊天。",
+]
+
+
+@pytest.fixture
+def topic_paragraphs():
+    n = len(TOPIC_TEXTS)
+    return pd.DataFrame(
+        {
+            "essay_id": [f"e{i // 3}" for i in range(n)],
+            "paragraph_id": [f"e{i // 3}-p{i % 3 + 1:03d}" for i in range(n)],
+            "text": TOPIC_TEXTS,
+            "is_heading": False,
+        }
+    )
+
+
+@pytest.mark.parametrize("method", ["nmf", "lda"])
+def test_topics_reproducible_with_seed(topic_paragraphs, method):
+    a = themes.topics(topic_paragraphs, k=3, method=method, seed=7, min_df=1, max_df=1.0)
+    b = themes.topics(topic_paragraphs, k=3, method=method, seed=7, min_df=1, max_df=1.0)
+    pd.testing.assert_frame_equal(a.words, b.words)
+    pd.testing.assert_frame_equal(a.doc_topic, b.doc_topic)
+    pd.testing.assert_frame_equal(a.passages, b.passages)
+    assert sorted(a.words["topic"].unique()) == [0, 1, 2]
+    assert {"paragraph_id", "text", "weight"} <= set(a.passages.columns)
+    assert len(a.summary) == 3
+
+
+def test_nmf_separates_clear_topics(topic_paragraphs):
+    tm = themes.topics(topic_paragraphs, k=3, method="nmf", min_df=1, max_df=1.0)
+    dominant = tm.doc_topic["dominant"].tolist()
+    # paragraphs 0-2, 3-5, 6-8 are three themes: each block shares one topic, blocks differ
+    blocks = [set(dominant[i : i + 3]) for i in (0, 3, 6)]
+    assert all(len(b) == 1 for b in blocks)
+    assert len(set.union(*blocks)) == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"k": 3, "method": "lsa"}, "nmf, lda"),
+        ({"k": 1}, "k must be"),
+        ({"k": 100}, "k must be"),
+        ({"k": 2.5}, "k must be"),
+        ({"k": "3"}, "k must be"),
+    ],
+)
+def test_topics_bad_arguments(topic_paragraphs, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        themes.topics(topic_paragraphs, min_df=1, **kwargs)
+
+
+def test_topic_stability_table(topic_paragraphs):
+    st = themes.topic_stability(topic_paragraphs, ks=[2, 3], n_runs=3, min_df=1, max_df=1.0)
+    assert st["k"].tolist() == [2, 3]
+    assert st["stability"].between(0, 1).all()
+    assert (st["coherence_umass"] <= 0).all()
+    with pytest.raises(ValueError, match="nmf, lda"):
+        themes.topic_stability(topic_paragraphs, ks=[2], method="pca")
+
+
+# --------------------------------------------------------------------------
+# Co-occurrence and sentiment by code
+# --------------------------------------------------------------------------
+
+ABC_BOOK = {"codes": {c: {"rules": [{"any": [c]}]} for c in ("a", "b", "c")}}
+
+
+def test_code_cooccurrence_symmetric_counts():
+    df = pd.DataFrame({"themes": [["a", "b"], ["a"], ["b", "c"], ["a", "b", "c"], []]})
+    co = themes.code_cooccurrence(df, codebook=ABC_BOOK)
+    expected = pd.DataFrame([[3, 2, 1], [2, 3, 2], [1, 2, 2]], index=["a", "b", "c"], columns=["a", "b", "c"])
+    np.testing.assert_array_equal(co.to_numpy(), expected.to_numpy())
+    assert (co.to_numpy() == co.to_numpy().T).all()
+    jac = themes.code_cooccurrence(df, codebook=ABC_BOOK, measure="jaccard")
+    assert jac.loc["a", "b"] == pytest.approx(2 / 4)
+    with pytest.raises(ValueError, match="count, jaccard"):
+        themes.code_cooccurrence(df, codebook=ABC_BOOK, measure="pmi")
+
+
+def test_word_cooccurrence_counts_rows():
+    df = pd.DataFrame({"tokens": [["家访", "谈心"], ["家访", "谈心", "安全"], ["家访", "安全"]]})
+    edges = themes.word_cooccurrence(df, min_count=1).set_index(["word_a", "word_b"])
+    assert edges.loc[("家访", "谈心"), "count"] == 2
+    assert edges.loc[("安全", "家访"), "count"] == 2
+    assert edges.loc[("安全", "谈心"), "count"] == 1
+    assert edges.loc[("家访", "谈心"), "jaccard"] == pytest.approx(2 / 3)
+
+
+def test_code_sentiment_shares():
+    paras = pd.DataFrame({"paragraph_id": ["p1", "p2"], "themes": [["a"], ["a", "b"]]})
+    sents = pd.DataFrame(
+        {"paragraph_id": ["p1", "p1", "p2"], "text": ["a", "a", "b"],
+         "sentiment_label": ["negative", "positive", "negative"]}
+    )
+    out = themes.code_sentiment(paras, sents, codebook=ABC_BOOK).set_index("code")
+    assert out.loc["a", "n_sentences"] == 3
+    assert out.loc["a", "share_negative"] == pytest.approx(2 / 3)
+    assert out.loc["b", "share_negative"] == pytest.approx(1.0)
+    assert out.loc["c", "n_sentences"] == 0 and math.isnan(out.loc["c", "share_negative"])
+    assert out.loc["(all)", "share_positive"] == pytest.approx(1 / 3)
+    by_sentence = themes.code_sentiment(paras, sents, codebook=ABC_BOOK, unit="sentence").set_index("code")
+    assert by_sentence.loc["a", "n_sentences"] == 2
+
+
+def test_code_sentiment_without_labels_warns():
+    paras = pd.DataFrame({"paragraph_id": ["p1"], "themes": [["a"]]})
+    sents = pd.DataFrame({"paragraph_id": ["p1"], "text": ["a"]})
+    with pytest.warns(UserWarning, match="sentiment_label"):
+        out = themes.code_sentiment(paras, sents, codebook=ABC_BOOK)
+    assert out["share_negative"].isna().all()
+
+
+# --------------------------------------------------------------------------
+# Concordance
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kwic_frame():
+    return pd.DataFrame(
+        {
+            "essay_id": ["e1", "e2"],
+            "paragraph_id": ["e1-p001", "e2-p003"],
+            "text": ["今天我去家访了。", "班主任每周“家访”一次，了解留守儿童的情况。"],
+        }
+    )
+
+
+def test_kwic_rows(kwic_frame):
+    k = themes.kwic(kwic_frame, "家访", window=4)
+    assert list(k.columns[:5]) == ["left", "keyword", "right", "essay_id", "paragraph_id"]
+    assert k[["left", "keyword", "right", "essay_id"]].values.tolist() == [
+        ["今天我去", "家访", "了。", "e1"],
+        ["任每周“", "家访", "”一次，", "e2"],
+    ]
+
+
+def test_kwic_default_terms(kwic_frame):
+    k = themes.kwic(kwic_frame)
+    assert set(k["term"]) == {"家访", "留守儿童"}
+
+
+def test_format_kwic_aligns_keywords_and_names_essays(kwic_frame):
+    k = themes.kwic(kwic_frame, ["家访", "留守儿童"], window=6)
+    lines = themes.format_kwic(k).splitlines()
+    assert len(lines) == 3
+    assert [ln.split()[0] for ln in lines] == ["e1", "e2", "e2"]
+    # independent of themes.display_width: CJK characters and curly quotes take two columns
+    def width(s):
+        return sum(2 if ord(ch) > 0x2000 else 1 for ch in s)
+
+    columns = {width(ln[: ln.index("【")]) for ln in lines}
+    assert len(columns) == 1  # every keyword starts in the same display column
+    html = themes.format_kwic(k, html_output=True)
+    assert html.count("<tr>") == 3 and "e2" in html and "留守儿童" in html
+
+
+# --------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------
+
+
+def test_plots_return_figures(paragraphs):
+    coded = themes.code_paragraphs(paragraphs)
+    counts = themes.essay_code_counts(coded)
+    counts["group"] = ["甲", "乙"]
+    sents = pd.DataFrame({"paragraph_id": ["e1-p002", "e2-p001"], "text": ["x", "y"],
+                          "sentiment_label": ["negative", "neutral"]})
+    figures = [
+        themes.plot_wordcloud({"留守儿童": 3.0, "家访": 2.0, "谈心": 1.0}, width=200, height=120),
+        themes.plot_code_heatmap(counts),
+        themes.plot_code_heatmap(counts, by="group"),
+        themes.plot_cooccurrence_network(themes.code_cooccurrence(coded)),
+        themes.plot_cooccurrence_network(
+            pd.DataFrame({"word_a": ["家访"], "word_b": ["谈心"], "count": [2]})
+        ),
+        themes.plot_code_sentiment(themes.code_sentiment(coded, sents)),
+    ]
+    assert all(isinstance(f, Figure) for f in figures)
+    with pytest.raises(ValueError, match="share, count"):
+        themes.plot_code_heatmap(counts, value="mean")
