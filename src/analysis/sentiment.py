@@ -1054,9 +1054,6 @@ def _common_scale(scores, method: str) -> np.ndarray:
 # ------------------------------------------------------ report tables/plots
 
 def _setup_plotting():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     try:
@@ -1096,6 +1093,7 @@ def plot_validation_summary(results: dict[str, pd.DataFrame]):
     ax.set_title("Sentence sentiment vs the hand-coded sample (out-of-fold; error bars: SD over folds)", fontsize=10)
     ax.legend(ncol=3, fontsize=8)
     fig.tight_layout()
+    plt.close(fig)
     return fig
 
 
@@ -1118,6 +1116,7 @@ def plot_confusion_matrices(results: dict[str, pd.DataFrame], *, methods: Sequen
         ax.set_xlabel("predicted")
         ax.set_ylabel("gold")
     fig.tight_layout()
+    plt.close(fig)
     return fig
 
 
@@ -1176,6 +1175,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
         ax2.set_title(f"label shares by {gname}")
         ax2.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
+    plt.close(fig)
     return fig
 
 
@@ -1246,6 +1246,7 @@ def plot_arcs(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: st
         ax.axis("off")
     fig.suptitle("Sentiment along each essay (smoothed; position 0 = start, 1 = end)")
     fig.tight_layout()
+    plt.close(fig)
     return fig
 
 
@@ -1291,4 +1292,5 @@ def plot_emotion_profile(sentences: pd.DataFrame, *, by: str | None = "essay_id"
     fig.colorbar(im, ax=ax, fraction=0.03)
     ax.set_title("DUTIR emotions" + (" (share of sentences)" if normalize else " (sentences)"))
     fig.tight_layout()
+    plt.close(fig)
     return fig

@@ -25,7 +25,7 @@ def sentiment_stage(t: Tables) -> Tables:
     """Score sentences with every method; aggregate to paragraphs and the essay."""
     from analysis import sentiment
 
-    sents = sentiment.score_sentences(t["sentences"])
+    sents = sentiment.score_sentences(t["sentences"], methods=sentiment.METHODS)
     t["sentences"] = sents
     paras = t["paragraphs"].drop(columns=[c for c in _AGG_COLUMNS if c in t["paragraphs"]])
     if len(sents):

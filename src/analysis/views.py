@@ -1,0 +1,236 @@
+"""What the report notebooks show: tables and figures composed from a
+:class:`~analysis.corpus.Corpus` and the report parameters.
+
+Notebooks stay thin — one call per output — and never recompute what the
+build stored (sentiment scores, codes): they select, filter and arrange.
+Everything returned is pseudonymised when the corpus is.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from analysis import sentiment, themes
+from analysis.config import ANNOTATIONS_DIR
+from analysis.corpus import Corpus
+
+ESSAY_META = ["essay_id", "title", "genre", "narrator", "person"]
+
+# Tables in reports: long texts truncated (the full text is in the CSV tables),
+# numbers to three decimals.
+pd.set_option("display.max_colwidth", 70)
+pd.set_option("display.precision", 3)
+pd.set_option("display.max_rows", 200)
+
+
+def _essay_meta(corpus: Corpus) -> pd.DataFrame:
+    e = corpus.essays
+    return e[[c for c in ESSAY_META if c in e.columns]]
+
+
+def _filter(df: pd.DataFrame, *, essay_id: str = "", genre: str = "") -> pd.DataFrame:
+    if essay_id:
+        df = df[df["essay_id"] == essay_id]
+    if genre:
+        if "genre" not in df.columns:
+            raise ValueError("genre filter given but the essays are not tagged with a genre")
+        df = df[df["genre"] == genre]
+    return df
+
+
+def sentences(corpus: Corpus, *, method: str = "", neutral_band=None, essay_id: str = "", genre: str = "",
+              dedupe: bool = False) -> pd.DataFrame:
+    """Scored sentences with essay metadata, for one method and neutral band.
+
+    ``method`` picks the stored ``score_<method>`` as ``sentiment_score``
+    (default: the build's default method); ``neutral_band`` [low, high]
+    re-labels with that band; ``dedupe`` drops sentences that repeat an
+    earlier essay's passage (``reused_from``), so reused text counts once.
+    """
+    s = corpus.sentences.merge(_essay_meta(corpus), on="essay_id", how="left")
+    method = method or sentiment.DEFAULT_METHOD
+    if f"score_{method}" not in s.columns:
+        raise ValueError(f"method {method!r} has no stored scores; valid: "
+                         + ", ".join(c.removeprefix("score_") for c in s.columns if c.startswith("score_")))
+    s["sentiment_score"] = s[f"score_{method}"]
+    band = tuple(neutral_band) if neutral_band else sentiment.band_for(method)
+    s["sentiment_label"] = [sentiment.label(x, method=method, band=band) for x in s["sentiment_score"]]
+    if dedupe and "reused_from" in s.columns:
+        s = s[s["reused_from"].fillna("") == ""]
+    return _filter(s, essay_id=essay_id, genre=genre).reset_index(drop=True)
+
+
+def paragraphs(corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = False) -> pd.DataFrame:
+    """Paragraphs with their codes and essay metadata; ``dedupe`` drops
+    paragraphs whose every sentence repeats an earlier essay's passage."""
+    p = corpus.paragraphs.merge(_essay_meta(corpus), on="essay_id", how="left")
+    if dedupe and "reused_from" in corpus.sentences.columns:
+        s = corpus.sentences
+        copied = s.assign(copy=s["reused_from"].fillna("") != "").groupby("paragraph_id")["copy"].all()
+        p = p[~p["paragraph_id"].map(copied).fillna(False).astype(bool)]
+    return _filter(p, essay_id=essay_id, genre=genre).reset_index(drop=True)
+
+
+def settings_table(**params) -> pd.DataFrame:
+    """The parameters of this rendering, as a table at the top of a report."""
+    return pd.DataFrame({"value": {k: ("(default)" if v in ("", None) else v) for k, v in params.items()}})
+
+
+# ---------------------------------------------------------------- sentiment
+
+def sentiment_validation() -> dict[str, pd.DataFrame]:
+    """Validation of every method against the hand-coded sentences, computed now."""
+    return sentiment.evaluate_methods(sentiment.load_annotations())
+
+
+def disagreements(validation: dict[str, pd.DataFrame], *, n: int = 15) -> pd.DataFrame:
+    """The coded sentences on which the methods disagree most: text, human code, each method's label."""
+    d = validation["disagreements"]
+    cols = ["essay_ordinal", "text", "gold"] + [c for c in d.columns if c.startswith("label_")] + ["score_spread"]
+    return d[cols].head(n).set_index("essay_ordinal")
+
+
+def sentiment_sample_description() -> pd.DataFrame:
+    ann = sentiment.load_annotations()
+    table = pd.crosstab(ann["essay_ordinal"], ann["label"], margins=True, margins_name="total")
+    table.index.name = "essay (ordinal in the seed)"
+    return table
+
+
+def sentiment_by_group(s: pd.DataFrame, *, group: str) -> pd.DataFrame:
+    """Mean score and label shares per group (essay_id, genre or narrator)."""
+    if group not in s.columns:
+        return pd.DataFrame({"note": [f"no '{group}' column in this build"]})
+    g = s.groupby(group, sort=False)
+    out = pd.DataFrame({"n_sentences": g.size(), "mean_score": g["sentiment_score"].mean().round(3)})
+    shares = pd.crosstab(s[group], s["sentiment_label"], normalize="index").round(3)
+    return out.join(shares)
+
+
+# ---------------------------------------------------------------- themes
+
+def codebook_validation(codebook_path: str = "") -> dict[str, pd.DataFrame]:
+    """Per-code precision, recall, F1 of the codebook against the hand-coded paragraphs, computed now."""
+    ann = pd.read_csv(ANNOTATIONS_DIR / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+    return themes.evaluate_codebook(ann, codebook=codebook_path or None)
+
+
+def recode(p: pd.DataFrame, *, codebook_path: str = "") -> pd.DataFrame:
+    """Paragraphs coded with another codebook file (the build's codes otherwise)."""
+    return themes.code_paragraphs(p, codebook=codebook_path) if codebook_path else p
+
+
+def code_passages(p: pd.DataFrame, *, per_code: int = 3, chars: int = 120) -> pd.DataFrame:
+    """For every code, the first paragraphs that carry it (the passages behind the code)."""
+    rows = []
+    for code in themes.load_codebook().ids:
+        hits = p[p["themes"].map(lambda t: code in list(t))]
+        for r in hits.head(per_code).itertuples():
+            rows.append({"code": code, "n_paragraphs": len(hits), "essay_id": r.essay_id,
+                         "paragraph_id": r.paragraph_id, "text": r.text[:chars] + ("…" if len(r.text) > chars else "")})
+    return pd.DataFrame(rows)
+
+
+def concordance(p: pd.DataFrame, terms: list[str], *, window: int = 15) -> HTML:
+    """Aligned keyword-in-context lines for each term, each naming its essay."""
+    parts = []
+    for term in terms:
+        k = themes.kwic(p, term, window=window)
+        parts.append(f"<h3>{html.escape(term)} ({len(k)} lines)</h3>")
+        parts.append(themes.format_kwic(k, html_output=True) if len(k) else "<p>No occurrences.</p>")
+    return HTML("".join(parts))
+
+
+# ---------------------------------------------------------------- essay profile
+
+_LABEL_COLOURS = {"positive": "#d8f0d8", "neutral": "#f2f2f2", "negative": "#f9d6d5"}
+
+
+def essay_metadata(corpus: Corpus, essay_id: str) -> pd.DataFrame:
+    """Provenance and tags (with the evidence that decided each) of one essay."""
+    e = corpus.essays
+    row = e[e["essay_id"] == essay_id]
+    if row.empty:
+        raise ValueError(f"unknown essay_id {essay_id!r}; valid: {', '.join(e['essay_id'])}")
+    r = row.iloc[0]
+    fields = ["essay_id", "title", "source_file", "ordinal", "line_start", "line_end", "encoding", "sha256",
+              "n_chars", "n_paragraphs", "n_sentences", "n_placeholders", "n_changes", "share_original",
+              "sentiment_mean", "dominant_emotion"]
+    rows = [(f, r[f], "") for f in fields if f in r.index]
+    for tag in ["genre", "narrator", "person", "narrator_gender", "school_level", "setting", "places"]:
+        if tag in r.index:
+            rows.append((tag, r[tag], r.get(f"{tag}_evidence", "")))
+    return pd.DataFrame(rows, columns=["field", "value", "evidence"]).set_index("field")
+
+
+def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "") -> HTML:
+    """The clean essay, each sentence shaded by its sentiment label (hover for the
+    score) and each paragraph tagged with its codes. All corpus text is escaped."""
+    s = sentences(corpus, method=method, essay_id=essay_id)
+    p = corpus.paragraphs
+    p = p[p["essay_id"] == essay_id]
+    by_para = {pid: g for pid, g in s.groupby("paragraph_id", sort=False)}
+    legend = " ".join(f'<span style="background:{c};padding:0 .4em">{lab}</span>' for lab, c in _LABEL_COLOURS.items())
+    out = [f'<p style="font-size:.9em">Sentence shading: {legend}; codes of each paragraph in [brackets].</p>']
+    for para in p.itertuples():
+        codes = list(getattr(para, "themes", []) or [])
+        badge = (f'<span style="color:#0b6bcb;font-size:.85em">[{html.escape(", ".join(codes))}]</span> '
+                 if codes else "")
+        spans = []
+        for r in by_para.get(para.paragraph_id, pd.DataFrame()).itertuples():
+            colour = _LABEL_COLOURS.get(r.sentiment_label, "#ffffff")
+            spans.append(f'<span title="{r.sentiment_label} {r.sentiment_score:.2f}" '
+                         f'style="background:{colour}">{html.escape(r.text)}</span>')
+        weight = "font-weight:bold;" if para.is_heading else ""
+        out.append(f'<p style="line-height:1.9;{weight}">{badge}{"".join(spans)}</p>')
+    return HTML("".join(out))
+
+
+def essay_keywords(corpus: Corpus, essay_id: str, *, top_n: int = 15) -> pd.DataFrame:
+    """This essay's TF-IDF keywords (IDF over the whole corpus) and TextRank keywords."""
+    p = corpus.paragraphs
+    tf = themes.tfidf_keywords(p, top_n=top_n)
+    tr = themes.textrank_keywords(p[p["essay_id"] == essay_id], top_n=top_n)
+    tf = tf[tf["essay_id"] == essay_id].reset_index(drop=True)
+    return pd.DataFrame({"tfidf_word": tf["word"], "tfidf": tf.get("score", tf.iloc[:, -1]).round(3),
+                         "textrank_word": tr["word"].reset_index(drop=True)})
+
+
+def essay_reuse(corpus: Corpus, essay_id: str) -> pd.DataFrame:
+    """Passages this essay shares with other essays (template reuse)."""
+    if not corpus.has("reuse"):
+        return pd.DataFrame({"note": ["no reuse table in this build"]})
+    r = corpus.table("reuse")
+    mine = r[(r["essay_a"] == essay_id) | (r["essay_b"] == essay_id)]
+    if mine.empty:
+        return pd.DataFrame({"note": ["no passage of this essay is shared with another essay"]})
+    cols = [c for c in ["essay_a", "essay_b", "similarity", "passage_a", "passage_b"] if c in mine.columns]
+    return mine[cols].reset_index(drop=True)
+
+
+def essay_entities(corpus: Corpus, essay_id: str) -> pd.DataFrame:
+    """Named people, places and organisations in this essay (pseudonymised)."""
+    if not corpus.has("entities"):
+        return pd.DataFrame({"note": ["no entities table in this build"]})
+    e = corpus.table("entities")
+    e = e[e["essay_id"] == essay_id]
+    if e.empty:
+        return pd.DataFrame({"note": ["no entities found"]})
+    return e.groupby(["text", "type", "role"]).size().rename("mentions").reset_index().sort_values(
+        "mentions", ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+def essay_cleaning(corpus: Corpus, essay_id: str) -> pd.DataFrame:
+    """Every cleaning change made to this essay, and its data-quality flags."""
+    log = corpus.cleaning_log
+    log = log[log["essay_id"] == essay_id][["line", "rule", "before", "after", "context"]]
+    flags = corpus.quality_flags
+    flags = flags[flags["essay_id"] == essay_id]
+    rows = [log.assign(kind="change")]
+    if len(flags):
+        rows.append(pd.DataFrame({"line": flags["line"], "rule": flags["flag"], "before": "", "after": "",
+                                  "context": flags["detail"], "kind": "flag"}))
+    return pd.concat(rows, ignore_index=True)
