@@ -54,8 +54,8 @@ class Corpus:
         if not self.pseudonymise or not self.has("pseudonyms"):
             return {}
         m = aio.read_table(self.data_dir, "pseudonyms")
-        if self.roles is not None and "role" in m.columns:
-            m = m[m["role"].isin(self.roles) | m["type"].eq("person") & m["role"].isin(self.roles)]
+        if self.roles is not None:
+            m = m[m["role"].isin(self.roles)]
         return dict(zip(m["original"], m["pseudonym"]))
 
     def table(self, name: str) -> pd.DataFrame:
@@ -69,13 +69,13 @@ class Corpus:
             raise PermissionError("the pseudonym map is private: read it from data/processed/ directly, never in a report")
         return self.protect(df)
 
-    def protect(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Apply the pseudonym map to every free-text column and token list of ``df``."""
-        if not self.mapping:
+    def protect(self, df: pd.DataFrame, *, mapping: dict[str, str] | None = None) -> pd.DataFrame:
+        """Apply the pseudonym map (or ``mapping``) to every free-text column and token list of ``df``."""
+        mapping = self.mapping if mapping is None else mapping
+        if not mapping:
             return df
         from analysis.privacy import pseudonymise
 
-        mapping = self.mapping
         out = df.copy()
         for col in out.columns:
             if col in _ID_COLUMNS:
@@ -84,6 +84,25 @@ class Corpus:
             if s.dtype == object or pd.api.types.is_string_dtype(s):
                 out[col] = s.map(lambda v: _protect_value(v, mapping, pseudonymise))
         return out
+
+    def protect_external(self, frames: dict[str, pd.DataFrame], texts: list[str]) -> dict[str, pd.DataFrame]:
+        """Pseudonymise tables built from text outside the corpus (the hand-coded
+        validation samples): names found in ``texts`` by the entity cues are
+        replaced too — with a ``样本`` prefix where the corpus map does not
+        already know them — so a report on any corpus never shows the sample's
+        children. Returns ``frames`` unchanged when pseudonymisation is off."""
+        if not self.pseudonymise:
+            return frames
+        from analysis import entities, privacy
+
+        sample = pd.DataFrame({"essay_id": "sample", "sentence_id": [f"sample-s{i:05d}" for i in range(len(texts))],
+                               "text": texts})
+        found = entities.extract_entities(sample)
+        roles = self.roles or ("child", "adult")
+        extra = privacy.build_pseudonym_map(found, roles=roles, types=("person",))
+        mapping = {o: f"样本{p}" for o, p in zip(extra["original"], extra["pseudonym"])}
+        mapping.update(self.mapping)
+        return {k: self.protect(v, mapping=mapping) if isinstance(v, pd.DataFrame) else v for k, v in frames.items()}
 
     essays = property(lambda self: self.table("essays"))
     paragraphs = property(lambda self: self.table("paragraphs"))

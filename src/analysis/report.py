@@ -38,6 +38,23 @@ class ParamError(ValueError):
     """A report parameter with a value that is not valid (one-line message)."""
 
 
+class PrivacyError(RuntimeError):
+    """A rendered page still contains a child's name: it is not written."""
+
+
+def privacy_leaks(page: str, data_dir: Path) -> list[str]:
+    """Children's names from the build's private pseudonym map that occur in
+    ``page`` (raw or HTML-unescaped). The last safety net before a page is
+    written: a report with pseudonymisation on must contain none."""
+    p = Path(data_dir) / "pseudonyms.parquet"
+    if not p.is_file():
+        return []
+    m = aio.read_table(data_dir, "pseudonyms")
+    names = [n for n in m.loc[m["role"] == "child", "original"] if isinstance(n, str) and len(n) >= 2]
+    plain = html.unescape(page)
+    return sorted({n for n in names if n in page or n in plain})
+
+
 @dataclass(frozen=True)
 class ReportSpec:
     name: str
@@ -345,6 +362,11 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
         try:
             nb = execute_notebook(spec, params, Path(tmp), kernel=kernel)
             page = notebook_to_html(nb, params=params, data_dir=data_dir)
+            if params.get("pseudonymise", True):
+                leaks = privacy_leaks(page, data_dir)
+                if leaks:
+                    raise PrivacyError(f"privacy check: {len(leaks)} child name(s) would appear in {fname}; "
+                                       "the report was not written")
         except Exception as exc:  # noqa: BLE001 — any failure is recorded, the old HTML stays
             return Outcome(spec.name, title, fname, params, "failed", error=_error_summary(exc),
                            seconds=time.perf_counter() - t0, rendered_at=prev.get("rendered_at", ""))

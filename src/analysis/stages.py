@@ -49,8 +49,49 @@ def themes_stage(t: Tables) -> Tables:
     return t
 
 
+def tagging_stage(t: Tables) -> Tables:
+    """Entities (jieba POS + domain cues), essay tags with evidence, section
+    structure, and numbers/statistics with their sentence."""
+    from analysis import entities, tag
+
+    ents = entities.extract_entities(t["sentences"])
+    t["entities"] = ents
+    t["essays"] = tag.tag_essays(t["essays"], t["sentences"], entities=ents)
+    t["headings"] = tag.structure(t["paragraphs"])
+    t["numbers"] = tag.numbers(t["sentences"])
+    return t
+
+
+def reuse_stage(t: Tables) -> Tables:
+    """Template reuse across essays: the reuse table, each sentence's first
+    occurrence (``reused_from``) and each essay's share of original text."""
+    from analysis import reuse
+
+    found = reuse.find_reuse(t["sentences"])
+    t["reuse"] = found
+    t["sentences"] = reuse.mark_duplicates(t["sentences"], found)
+    share = reuse.original_share(t["essays"], t["sentences"], found)
+    keep = [c for c in share.columns if c == "essay_id" or c not in t["essays"].columns]
+    t["essays"] = _merge(t["essays"], share[keep], "essay_id")
+    return t
+
+
+def pseudonym_stage(t: Tables) -> Tables:
+    """The private name → pseudonym map (children, adults, places, organisations;
+    reports replace children's names by default, the rest by option)."""
+    from analysis import privacy
+
+    t["pseudonyms"] = privacy.build_pseudonym_map(
+        t["entities"], roles=("child", "adult"), types=("person", "place", "organisation"))
+    return t
+
+
 ESSAY_STAGES: list = [
     ("sentiment", sentiment_stage),
     ("themes", themes_stage),
+    ("tagging", tagging_stage),
 ]
-CORPUS_STAGES: list = []
+CORPUS_STAGES: list = [
+    ("reuse", reuse_stage),
+    ("pseudonyms", pseudonym_stage),
+]

@@ -81,9 +81,11 @@ def settings_table(**params) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- sentiment
 
-def sentiment_validation() -> dict[str, pd.DataFrame]:
-    """Validation of every method against the hand-coded sentences, computed now."""
-    return sentiment.evaluate_methods(sentiment.load_annotations())
+def sentiment_validation(corpus: Corpus) -> dict[str, pd.DataFrame]:
+    """Validation of every method against the hand-coded sentences, computed now
+    (sentence texts pseudonymised like the corpus)."""
+    ann = sentiment.load_annotations()
+    return corpus.protect_external(sentiment.evaluate_methods(ann), list(ann["text"]))
 
 
 def disagreements(validation: dict[str, pd.DataFrame], *, n: int = 15) -> pd.DataFrame:
@@ -112,10 +114,11 @@ def sentiment_by_group(s: pd.DataFrame, *, group: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- themes
 
-def codebook_validation(codebook_path: str = "") -> dict[str, pd.DataFrame]:
-    """Per-code precision, recall, F1 of the codebook against the hand-coded paragraphs, computed now."""
+def codebook_validation(corpus: Corpus, codebook_path: str = "") -> dict[str, pd.DataFrame]:
+    """Per-code precision, recall, F1 of the codebook against the hand-coded
+    paragraphs, computed now (texts pseudonymised like the corpus)."""
     ann = pd.read_csv(ANNOTATIONS_DIR / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
-    return themes.evaluate_codebook(ann, codebook=codebook_path or None)
+    return corpus.protect_external(themes.evaluate_codebook(ann, codebook=codebook_path or None), list(ann["text"]))
 
 
 def recode(p: pd.DataFrame, *, codebook_path: str = "") -> pd.DataFrame:

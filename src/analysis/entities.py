@@ -1,0 +1,573 @@
+"""Named entities: people (child, adult, public figure), places, organisations.
+
+Cues live in ``resources/entity_cues.yaml`` (see docs/tagging.md). A name is
+found three ways, then every occurrence of it in the same essay is tagged:
+
+  * public figures from a list (苏霍姆林斯基 …) or a frame (教育家X说);
+  * cue patterns around a name: 学生X, X同学, 叫X, 班主任：X, X + 父母/爷爷 …,
+    X老师 — each cue also votes for a role;
+  * jieba person tags (nr, nrfg, nrt) on words outside its dictionary that
+    start with a clear surname: real names are almost never dictionary words.
+
+Role per name and essay: public figure if listed, else the role with the most
+cue weight, else ``default_role`` (child: a missed child name is a privacy
+leak). Places and organisations come from jieba tokens plus suffixes
+(…村/镇/县, …小学/公司). Placeholders (``XX``) are never names, but a
+surname kept before one (周XX) is.
+
+Text level: :func:`find_entities` (one essay's sentences). Frame level:
+:func:`extract_entities` (a sentences table), :func:`entity_counts`,
+:func:`plot_entity_counts`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.resources import load_yaml, resource_path
+from analysis.segment import get_tokenizer, pos_tag
+
+CUES_FILE = "entity_cues.yaml"
+ENTITY_COLUMNS = ["essay_id", "sentence_id", "text", "type", "role", "start", "end", "evidence", "canonical"]
+TYPES = ("person", "place", "organisation")
+ROLES = ("child", "adult", "public_figure")
+PLACEHOLDER = "XX"
+_CJK = "\u4e00-\u9fff"
+_ALL_CJK_RE = re.compile(rf"^[{_CJK}]+$")
+# a jieba dictionary word this frequent is an ordinary word, not a place name;
+# ten times this, not the start of a person's name either (周末 in 周末回家)
+COMMON_WORD_FREQ = 50
+
+
+# ------------------------------------------------------------------ cues ---
+@dataclass(frozen=True)
+class PersonCue:
+    label: str
+    role: str
+    weight: float
+    regex: re.Pattern
+    surname_only: bool = False
+    nickname: bool = False
+    end_check: bool = False  # the name must end before name_end or at a token boundary
+
+
+@dataclass(frozen=True)
+class EntityCues:
+    """Compiled ``entity_cues.yaml``."""
+
+    surnames: frozenset[str]
+    compound_surnames: tuple[str, ...]
+    ambiguous_surnames: frozenset[str]
+    given_stop: frozenset[str]
+    not_names: frozenset[str]
+    not_nicknames: frozenset[str]
+    public_figures: tuple[str, ...]
+    public_frame: re.Pattern
+    person_cues: tuple[PersonCue, ...]
+    not_person_before: re.Pattern
+    name_end: re.Pattern
+    default_role: str
+    place_suffixes: frozenset[str]
+    not_places: frozenset[str]
+    gazetteer: frozenset[str]
+    org_joiners: frozenset[str]
+    org_suffixes: tuple[str, ...]
+    not_orgs: frozenset[str]
+    pseudonyms: dict = field(hash=False, compare=False)
+
+
+def _chars(value) -> str:
+    return "".join(str(value).split()) if value else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _compile_cues(path: str, mtime: float) -> EntityCues:
+    raw = load_yaml(CUES_FILE, path)
+    try:
+        surnames = _chars(raw["surnames"])
+        compound = tuple(raw.get("compound_surnames") or ())
+        ambiguous = _chars(raw.get("ambiguous_surnames"))
+        stop = _chars(raw.get("given_name_stop"))
+        given = rf"(?:(?![{re.escape(stop)}])[{_CJK}])" if stop else f"[{_CJK}]"
+        tail = rf"(?:{PLACEHOLDER}|某|{given}{{1,2}})"
+        comp = "|".join(map(re.escape, sorted(compound, key=len, reverse=True)))
+        surname_alt = (f"(?:{comp})|" if comp else "") + f"[{re.escape(surnames)}]"
+        name_pat = rf"(?P<name>(?:{surname_alt}){tail})"
+        not_before_title = _chars(raw.get("not_before_title"))
+        title_surnames = "".join(c for c in surnames if c not in not_before_title)
+        surname_only = rf"[{re.escape(title_surnames)}]"
+        nick_pat = rf"(?P<name>[小阿]{given})"
+        name_end = raw.get("name_end") or ""
+        cues = []
+        for i, item in enumerate(raw.get("person_cues") or ()):
+            pattern = item["pattern"]
+            if "{NAME}" in pattern:
+                pattern = pattern.replace("({NAME})", name_pat).replace("{NAME}", name_pat)
+            elif "{NICK}" in pattern:
+                pattern = pattern.replace("({NICK})", nick_pat).replace("{NICK}", nick_pat)
+            elif "{SURNAME}" in pattern:
+                pattern = pattern.replace("({SURNAME}", "(?P<name>" + surname_only).replace("{SURNAME}", surname_only)
+            else:
+                raise ValueError(f"person_cues[{i}] has none of {{NAME}}, {{NICK}}, {{SURNAME}}")
+            end_check = bool(item.get("end"))
+            role = item.get("role", "child")
+            if role not in ROLES:
+                raise ValueError(f"person_cues[{i}]: role {role!r} not one of {ROLES}")
+            cues.append(PersonCue(item.get("label", f"cue{i}"), role, float(item.get("weight", 1)),
+                                  re.compile(pattern), "{SURNAME}" in item["pattern"], "{NICK}" in item["pattern"],
+                                  end_check))
+        public = tuple(sorted(raw.get("public_figures") or (), key=len, reverse=True))
+        frame = re.compile(
+            raw.get("public_figure_before", "(?!)")
+            + rf"(?P<name>[{_CJK}·]{{2,10}}?)"
+            + raw.get("public_figure_after", "(?!)")
+        )
+        return EntityCues(
+            surnames=frozenset(surnames),
+            compound_surnames=compound,
+            ambiguous_surnames=frozenset(ambiguous),
+            given_stop=frozenset(stop),
+            not_names=frozenset(raw.get("not_names") or ()),
+            not_nicknames=frozenset(raw.get("not_nicknames") or ()),
+            public_figures=public,
+            public_frame=frame,
+            person_cues=tuple(cues),
+            not_person_before=re.compile(raw.get("not_person_before") or "(?!)"),
+            name_end=re.compile(name_end or "(?=$)"),
+            default_role=raw.get("default_role", "child"),
+            place_suffixes=frozenset(_chars(raw.get("place_suffixes"))),
+            not_places=frozenset(raw.get("not_places") or ()),
+            gazetteer=frozenset(raw.get("gazetteer") or ()) - frozenset(raw.get("not_gazetteer_places") or ()),
+            org_joiners=frozenset(raw.get("org_joiners") or ()),
+            org_suffixes=tuple(sorted(raw.get("org_suffixes") or (), key=len, reverse=True)),
+            not_orgs=frozenset(raw.get("not_orgs") or ()),
+            pseudonyms=raw.get("pseudonyms") or {},
+        )
+    except (KeyError, TypeError, re.error) as exc:
+        raise ValueError(f"{path}: bad entity cue file ({exc.__class__.__name__}: {exc})") from None
+
+
+def load_entity_cues(path: str | Path | None = None) -> EntityCues:
+    """Compiled entity cues (bundled file unless ``path``); cached per file version."""
+    p = resource_path(CUES_FILE, path)
+    return _compile_cues(str(p), p.stat().st_mtime)
+
+
+# ------------------------------------------------------------ name tests ---
+def surname_of(name: str, cues: EntityCues) -> str:
+    """The surname a name starts with ('' if none)."""
+    for comp in cues.compound_surnames:
+        if name.startswith(comp):
+            return comp
+    return name[:1] if name[:1] in cues.surnames else ""
+
+
+def _common_word(word: str, min_freq: int = 1) -> bool:
+    """A jieba dictionary word (at least ``min_freq``) that jieba does not tag as a person."""
+    if (get_tokenizer().FREQ.get(word) or 0) < min_freq:
+        return False
+    tags = pos_tag(word)
+    return len(tags) != 1 or not tags[0][1].startswith("nr")
+
+
+def is_plausible_name(name: str, cues: EntityCues) -> bool:
+    """A surname + given name that is not an ordinary word.
+
+    Rejects listed non-names, given names with function characters, and
+    dictionary words that jieba does not tag as a person (高兴, 周末).
+    """
+    if not name or name in cues.not_names:
+        return False
+    sur = surname_of(name, cues)
+    if not sur:
+        return False
+    given = name[len(sur):]
+    if given in (PLACEHOLDER, "某"):
+        return True
+    if not (1 <= len(given) <= 2) or not _ALL_CJK_RE.match(given):
+        return False
+    if any(c in cues.given_stop for c in given):
+        return False
+    if sur in cues.ambiguous_surnames and len(given) == 2:
+        # 于接近, 高兴: with a surname that is also a word, the rest must not be one
+        if _common_word(given, 10 * COMMON_WORD_FREQ):
+            return False
+    if _common_word(name):  # 高兴, 周末 are words, not names
+        return False
+    return True
+
+
+# ----------------------------------------------------------- token spans ---
+@functools.lru_cache(maxsize=20000)
+def _token_spans(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """(word, flag, start, end) for jieba's POS tokens of ``text``.
+
+    jieba's POS tagger is slow (its HMM guesses a tag for every unseen word)
+    but those guesses (nr, ns) are what tells 郭垌 in 郭垌村 from 顶起 in
+    顶起公司; template sentences repeat across essays, hence the cache.
+    """
+    spans = []
+    cursor = 0
+    for word, flag in pos_tag(text):
+        at = text.find(word, cursor)
+        if at < 0:  # should not happen; keep going without an offset
+            continue
+        spans.append((word, flag, at, at + len(word)))
+        cursor = at + len(word)
+    return tuple(spans)
+
+
+def _splits_word(spans, start: int, end: int) -> bool:
+    """True if [start, end) cuts through a common dictionary word.
+
+    学生周末回家 holds no name 周末回 (it cuts 回家), while jieba's odd token
+    彬的 in 左斌彬的 is no word, so 左斌彬 stands.
+    """
+    freq = get_tokenizer().FREQ
+    for word, _, s, e in spans:
+        if (s < start < e or s < end < e) and (freq.get(word) or 0) >= COMMON_WORD_FREQ:
+            return True
+    return False
+
+
+def _name_like(word: str, flag: str, cues: EntityCues) -> bool:
+    """A token that can be (part of) a proper name of a place or organisation."""
+    if PLACEHOLDER in word or not _ALL_CJK_RE.match(word) or len(word) > 4:
+        return False
+    if word in cues.not_places or word in cues.not_orgs:
+        return False
+    if flag.startswith(("nr", "ns")):
+        return True
+    return not get_tokenizer().FREQ.get(word)
+
+
+_NUMERAL_CHARS = set("零〇一二两三四五六七八九十百千万几本该每各全某此")
+
+
+def _place_word(word: str, flag: str, cues: EntityCues) -> bool:
+    """A token ending in a place suffix that is a place name (梁平县, not 远走他乡)."""
+    if word in cues.not_places or not _ALL_CJK_RE.match(word) or all(c in _NUMERAL_CHARS for c in word[:-1]):
+        return False
+    if flag.startswith(("ns", "nr")):
+        return True
+    return flag not in ("l", "i") and (get_tokenizer().FREQ.get(word) or 0) < COMMON_WORD_FREQ
+
+
+@dataclass
+class _Hit:
+    text: str
+    type: str
+    start: int
+    end: int
+    role: str = ""
+    weight: float = 0.0
+    evidence: str = ""
+
+
+def _snippet(text: str, start: int, end: int, pad: int = 6) -> str:
+    return text[max(0, start - pad): end + pad]
+
+
+def _places_and_orgs(text: str, spans, cues: EntityCues) -> list[_Hit]:
+    hits: list[_Hit] = []
+    sfx = cues.place_suffixes
+
+    def chain_left(i: int, limit: int = 6) -> int:
+        """Index of the first name-like token in the run ending before token i."""
+        j = i
+        while j > 0:
+            w, f, _, _ = spans[j - 1]
+            if not _name_like(w, f, cues) or w[-1] in sfx or (spans[i][2] - spans[j - 1][2]) > limit:
+                break
+            j -= 1
+        return j
+
+    for i, (w, f, s, e) in enumerate(spans):
+        if PLACEHOLDER in w:
+            continue
+        # places ---------------------------------------------------------
+        if len(w) >= 2 and w[-1] in sfx and _place_word(w, f, cues):
+            j = chain_left(i)
+            start = spans[j][2]
+            place = text[start:e]
+            if place not in cues.not_places:
+                hits.append(_Hit(place, "place", start, e, evidence=f"地名后缀“{w[-1]}”: {_snippet(text, start, e)}"))
+        elif w[:1] in sfx and i > 0 and (len(w) == 1 or w[1:] in {"党委", "政府", "委", "委会", "人民政府"}):
+            j = chain_left(i)
+            if j < i:
+                start = spans[j][2]
+                place = text[start:s + 1]
+                if place not in cues.not_places:
+                    hits.append(_Hit(place, "place", start, s + 1, evidence=f"名称+“{w[0]}”: {_snippet(text, start, s + 1)}"))
+        elif f.startswith("ns") and w in cues.gazetteer:
+            hits.append(_Hit(w, "place", s, e, evidence=f"地名表: {_snippet(text, s, e)}"))
+        # organisations --------------------------------------------------
+        suffix = next((x for x in cues.org_suffixes if w.endswith(x)), None)
+        if suffix is not None:
+            head = w[: len(w) - len(suffix)]
+            if head:  # one token such as 钟坪小学
+                if PLACEHOLDER not in head and _name_like(head, "x", cues):
+                    hits.append(_Hit(w, "organisation", s, e, evidence=f"机构后缀“{suffix}”: {_snippet(text, s, e)}"))
+                continue
+            j = i
+            joiners = 0
+            while j > 0 and spans[j - 1][0] in cues.org_joiners and joiners < 2:
+                j -= 1
+                joiners += 1
+            k = j
+            while k > 0:
+                pw, pf, _, _ = spans[k - 1]
+                if PLACEHOLDER in pw or not (_name_like(pw, pf, cues) or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)):
+                    break
+                if s - spans[k - 1][2] > 8:
+                    break
+                k -= 1
+            if k < j:
+                start = spans[k][2]
+                hits.append(_Hit(text[start:e], "organisation", start, e, evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}"))
+        elif f == "nt" and len(w) >= 4 and w not in cues.not_orgs:
+            hits.append(_Hit(w, "organisation", s, e, evidence=f"jieba nt: {_snippet(text, s, e)}"))
+    return hits
+
+
+def _people(text: str, spans, cues: EntityCues) -> list[_Hit]:
+    hits: list[_Hit] = []
+    # public figures: list, then the 教育家X说 frame
+    for name in cues.public_figures:
+        for m in re.finditer(re.escape(name), text):
+            hits.append(_Hit(name, "person", m.start(), m.end(), "public_figure", 10.0, f"名人表: {_snippet(text, m.start(), m.end())}"))
+    for m in cues.public_frame.finditer(text):
+        hits.append(_Hit(m.group("name"), "person", m.start("name"), m.end("name"), "public_figure", 6.0,
+                         f"名人句式: {_snippet(text, m.start('name'), m.end('name'))}"))
+    # cue patterns
+    tokens = {(s, e) for *_, s, e in spans}
+    for cue in cues.person_cues:
+        for m in cue.regex.finditer(text):
+            start, end = m.span("name")
+            # Longest reading first: 学生王文悦爷爷 → 王文悦, 叫胡亮家门 → 胡亮.
+            # With end_check, a reading followed by name_end is taken first;
+            # failing that, one that is a single jieba token (班主任周丽每周).
+            if cue.end_check:
+                readings = range(end, start + 1, -1)
+                stops = [(stop, False) for stop in readings] + [(stop, True) for stop in readings]
+            else:  # the pattern itself fixes where the name ends (X同学)
+                stops = [(end, False)]
+            for stop, as_token in stops:
+                name = text[start:stop]
+                if cue.end_check and not ((start, stop) in tokens if as_token else cues.name_end.match(text, stop)):
+                    continue
+                if cue.nickname:
+                    if name in cues.not_nicknames or name in cues.not_names:
+                        continue
+                # a surname + title mention (曹教授) is checked by its pattern alone
+                elif not cue.surname_only and not is_plausible_name(name, cues):
+                    continue
+                if _splits_word(spans, start, stop):
+                    continue
+                context = text[m.start():stop] if cue.end_check else m.group(0)
+                hits.append(_Hit(name, "person", start, stop, cue.role, cue.weight,
+                                 f"{cue.label}: {context.strip('，。、：；！？“”（( ')}"))
+                break
+    # jieba person tags on words outside its dictionary
+    freq = get_tokenizer().FREQ
+    for i, (w, f, s, e) in enumerate(spans):
+        nxt = spans[i + 1][0] if i + 1 < len(spans) else ""
+        candidate = None
+        if f.startswith("nr") and not freq.get(w) and 2 <= len(w) <= 4:
+            candidate = w
+        elif len(w) == 1 and w in cues.surnames and nxt == PLACEHOLDER:
+            candidate, e = w + PLACEHOLDER, e + len(PLACEHOLDER)
+        if candidate is None:
+            continue
+        sur = surname_of(candidate, cues)
+        if not sur or sur in cues.ambiguous_surnames or candidate[-1] in cues.place_suffixes:
+            continue
+        after = text[e:]
+        if cues.not_person_before.match(after) or not is_plausible_name(candidate, cues):
+            continue
+        hits.append(_Hit(candidate, "person", s, e, "", 0.0, f"jieba {f}: {_snippet(text, s, e)}"))
+    return hits
+
+
+# ------------------------------------------------------------ essay level ---
+def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in taken)
+
+
+def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> list[dict]:
+    """Entities in one essay given as its sentences, in order.
+
+    Out: one dict per mention with keys ``sentence`` (index), text, type,
+    role, start, end (offsets in that sentence), evidence, canonical (the
+    full name for a variant such as 王某 or a given name, else the text).
+    """
+    cues = cues or load_entity_cues()
+    per_sentence = []
+    for sent in sentences:
+        spans = _token_spans(sent)
+        per_sentence.append(_people(sent, spans, cues) + _places_and_orgs(sent, spans, cues))
+
+    # Decide each distinct string once per essay.
+    kind: dict[str, str] = {}
+    role_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    evidence: dict[str, str] = {}
+    best_weight: dict[str, float] = defaultdict(float)
+    public: set[str] = set()
+    types_seen: dict[str, set[str]] = defaultdict(set)
+    for hits in per_sentence:
+        # a jieba guess inside a longer hit (左斌 in 左斌彬, 林斯基 in 苏霍姆林斯基) is dropped
+        hits.sort(key=lambda h: (-(h.end - h.start), -h.weight))
+        kept: list[_Hit] = []
+        for h in hits:
+            if h.type == "person" and not h.role and _overlaps((h.start, h.end), [(k.start, k.end) for k in kept]):
+                continue
+            kept.append(h)
+        for h in kept:
+            if h.type == "person" and h.role == "public_figure":
+                public.add(h.text)
+            types_seen[h.text].add(h.type if h.type != "person" or h.role else "guess")
+            if h.role:
+                role_votes[h.text][h.role] += h.weight
+            if h.text not in evidence or h.weight > best_weight[h.text]:
+                evidence[h.text] = h.evidence
+                best_weight[h.text] = h.weight
+
+    # a person cue beats an organisation, which beats a place, which beats
+    # jieba's unsupported person guess
+    for text, seen in types_seen.items():
+        kind[text] = next(t for t in ("person", "organisation", "place", "guess") if t in seen)
+        if kind[text] == "guess":
+            kind[text] = "person"
+    roles: dict[str, str] = {}
+    for text, typ in kind.items():
+        if typ != "person":
+            roles[text] = ""
+        elif text in public:
+            roles[text] = "public_figure"
+        elif role_votes[text]:
+            roles[text] = max(role_votes[text].items(), key=lambda kv: (kv[1], kv[0] == "child"))[0]
+        else:
+            roles[text] = cues.default_role
+            evidence[text] = f"无角色线索，默认{cues.default_role}; {evidence.get(text, '')}"
+
+    # Variants of a full name in this essay: 王某 / 王XX → 王文悦, 文悦 → 王文悦.
+    canonical = {t: t for t in kind}
+    full_names = [t for t, k in kind.items() if k == "person" and roles[t] != "public_figure"
+                  and not t.endswith(("某", PLACEHOLDER))]
+    for t, k in list(kind.items()):
+        if k == "person" and t.endswith(("某", PLACEHOLDER)):
+            sur = surname_of(t, cues)
+            same = [f for f in full_names if surname_of(f, cues) == sur]
+            if len(same) == 1:
+                canonical[t] = same[0]
+    for full in full_names:
+        sur = surname_of(full, cues)
+        given = full[len(sur):]
+        if len(given) >= 2 and given not in kind and not get_tokenizer().FREQ.get(given):
+            if any(re.search(rf"(?<!{re.escape(sur)}){re.escape(given)}", s) for s in sentences):
+                kind[given] = "person"
+                roles[given] = roles[full]
+                canonical[given] = full
+                evidence[given] = f"名（{full}的名字）"
+
+    # Tag every occurrence, longest strings first, without overlaps.
+    order = sorted(kind, key=lambda t: (-len(t), t))
+    rows = []
+    for idx, sent in enumerate(sentences):
+        taken: list[tuple[int, int]] = []
+        orgs: list[tuple[int, int]] = []
+        found = []
+        for t in order:
+            if t not in sent:
+                continue
+            for m in re.finditer(re.escape(t), sent):
+                span = (m.start(), m.end())
+                if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)):]:
+                    # a given name right after its surname is part of the full name
+                    if sent[max(0, m.start() - 1):m.start()] == surname_of(canonical[t], cues):
+                        continue
+                if _overlaps(span, taken):
+                    # a place may sit inside an organisation (公主岭市 in 公主岭市教育局)
+                    if not (kind[t] == "place" and any(o[0] <= span[0] and span[1] <= o[1] for o in orgs)):
+                        continue
+                    if _overlaps(span, [x for x in taken if x not in orgs]):
+                        continue
+                taken.append(span)
+                if kind[t] == "organisation":
+                    orgs.append(span)
+                found.append({
+                    "sentence": idx, "text": t, "type": kind[t], "role": roles[t],
+                    "start": span[0], "end": span[1], "evidence": evidence.get(t, ""),
+                    "canonical": canonical[t],
+                })
+        rows.extend(sorted(found, key=lambda r: r["start"]))
+    return rows
+
+
+def extract_entities(sentences: pd.DataFrame, *, cues_path: str | Path | None = None) -> pd.DataFrame:
+    """Entities table from a sentences table.
+
+    In: columns essay_id, sentence_id, text (rows in essay order). Out:
+    essay_id, sentence_id, text, type (person | place | organisation),
+    role (child | adult | public_figure; '' for places and organisations),
+    start, end (character offsets in the sentence text), evidence, canonical.
+    """
+    missing = {"essay_id", "sentence_id", "text"} - set(sentences.columns)
+    if missing:
+        raise KeyError(f"sentences table lacks columns: {', '.join(sorted(missing))}")
+    cues = load_entity_cues(cues_path)
+    rows = []
+    for essay_id, group in sentences.groupby("essay_id", sort=False):
+        ids = group["sentence_id"].tolist()
+        texts = [t if isinstance(t, str) else "" for t in group["text"].tolist()]
+        for r in find_entities(texts, cues=cues):
+            r = dict(r)
+            r["essay_id"] = essay_id
+            r["sentence_id"] = ids[r.pop("sentence")]
+            rows.append(r)
+    out = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    return out.astype({"start": "int64", "end": "int64"})
+
+
+# --------------------------------------------------------- report helpers ---
+def entity_counts(entities: pd.DataFrame) -> pd.DataFrame:
+    """Mentions and distinct names per type and role (no names shown)."""
+    missing = {"essay_id", "text", "type", "role"} - set(entities.columns)
+    if missing:
+        raise KeyError(f"entities table lacks columns: {', '.join(sorted(missing))}")
+    key = entities["canonical"] if "canonical" in entities else entities["text"]
+    frame = entities.assign(_key=key, role=entities["role"].replace("", "—"))
+    out = frame.groupby(["type", "role"]).agg(
+        mentions=("_key", "size"), names=("_key", "nunique"), essays=("essay_id", "nunique")
+    )
+    return out.reset_index()
+
+
+def plot_entity_counts(entities: pd.DataFrame):
+    """Bar chart of mentions per type and role; returns a matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    try:
+        from analysis.plots import setup_cjk_font
+
+        setup_cjk_font()
+    except ImportError:
+        pass
+    counts = entity_counts(entities)
+    fig, ax = plt.subplots(figsize=(6, 3))
+    labels = [f"{t}/{r}" for t, r in zip(counts["type"], counts["role"])]
+    ax.barh(labels, counts["mentions"], color="#4C72B0")
+    for y, (m, n) in enumerate(zip(counts["mentions"], counts["names"])):
+        ax.text(m, y, f" {m} ({n} names)", va="center", fontsize=8)
+    ax.set_xlabel("mentions")
+    ax.set_title("Entities by type and role")
+    ax.invert_yaxis()
+    fig.tight_layout()
+    plt.close(fig)  # returned, not shown twice in notebooks
+    return fig

@@ -1,0 +1,245 @@
+"""Pseudonyms for names of children (and, on request, adults, schools, villages).
+
+:func:`build_pseudonym_map` turns an entities table
+(:func:`analysis.entities.extract_entities`) into a map original →
+pseudonym: 学生A, 学生B … for children, 成人A … for adults, 学校A …,
+村A …, 乡镇A … for organisations and places (prefixes in
+``resources/entity_cues.yaml``). Letters follow the first occurrence in
+corpus order (essay_id, then sentence, then offset, compared with numbers
+read as numbers), so the same entities always give the same map.
+
+Variants share their person's pseudonym: a surname + 某 / + XX (王某) or a
+given name alone (文悦) that the entities table links to one full name
+(column ``canonical``). A variant linked to different people in different
+essays gets a pseudonym of its own rather than merging them.
+
+:func:`pseudonymise` replaces every original in a text, longest first, in
+one pass (a pseudonym is never replaced again). :func:`pseudonymise_frame`
+does it for columns of a table. Replacement is by string, corpus-wide: a
+child's name is replaced wherever it occurs, also in an essay where it was
+not detected — a missed name is the worse error.
+
+The map itself is sensitive: it is written only under ``data/processed/``
+(the build's ``pseudonyms`` table), never into reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from analysis.entities import load_entity_cues, surname_of
+from analysis.segment import get_tokenizer
+
+MAP_COLUMNS = ["original", "pseudonym", "role", "type", "n_mentions", "variant_of"]
+_NUM_RE = re.compile(r"(\d+)")
+
+
+def natural_key(value: str) -> tuple:
+    """Sort key that reads digit runs as numbers: doc-2 < doc-10."""
+    return tuple(int(p) if p.isdigit() else p for p in _NUM_RE.split(str(value)))
+
+
+def letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA, 27 → AB …"""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
+def _prefix(text: str, type_: str, role: str, rules: dict) -> str:
+    if type_ == "person":
+        return (rules.get("person") or {}).get(role) or "人物"
+    for rule in rules.get(type_) or ():
+        if not rule.get("suffix") or re.search(f"(?:{rule['suffix']})$", text):
+            return rule["prefix"]
+    return "实体"
+
+
+def build_pseudonym_map(
+    entities: pd.DataFrame,
+    *,
+    roles: Iterable[str] = ("child",),
+    types: Iterable[str] = ("person",),
+    given_names: bool = True,
+    cues_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """Pseudonym map from an entities table.
+
+    In: entities with essay_id, sentence_id, text, type, role, start
+    (+ canonical, optional). ``types`` chooses person / place /
+    organisation; ``roles`` chooses which people (child, adult,
+    public_figure). ``given_names`` also maps the 2-character given name of
+    each selected full name (文悦 for 王文悦) even where it was not seen,
+    unless it is an ordinary word. Out: original, pseudonym, role, type,
+    n_mentions, variant_of ('' for a canonical name) — one row per original
+    string, canonical names in order of first occurrence.
+    """
+    missing = {"essay_id", "sentence_id", "text", "type", "role", "start"} - set(entities.columns)
+    if missing:
+        raise KeyError(f"entities table lacks columns: {', '.join(sorted(missing))}")
+    roles, types = tuple(roles), tuple(types)
+    cues = load_entity_cues(cues_path)
+    ent = entities.copy()
+    if "canonical" not in ent:
+        ent["canonical"] = ent["text"]
+    ent["canonical"] = ent["canonical"].where(ent["canonical"].astype(bool), ent["text"])
+    keep = ent["type"].isin(types) & ((ent["type"] != "person") | ent["role"].isin(roles))
+    keep &= ~ent["text"].isin(set(cues.pseudonyms.get("keep") or ()))
+    ent = ent[keep]
+    if ent.empty:
+        return pd.DataFrame(columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
+    ent = ent.assign(_key=[(natural_key(e), natural_key(s), int(st)) for e, s, st in
+                           zip(ent["essay_id"], ent["sentence_id"], ent["start"])])
+    ent = ent.sort_values("_key", kind="stable")
+
+    mentions = ent.groupby("text").size().to_dict()
+    # which canonical names each string stands for, over the whole corpus
+    links: dict[str, set[str]] = defaultdict(set)
+    for text, canon in zip(ent["text"], ent["canonical"]):
+        links[text].add(canon)
+    # a string keeps a pseudonym of its own if it occurs as itself anywhere or
+    # stands for different people in different essays; else it is a variant
+    own = {t for t, cs in links.items() if t in cs or len(cs) != 1}
+
+    def target(text: str) -> str:
+        return text if text in own else next(iter(links[text]))
+
+    canon_order = list(dict.fromkeys(target(t) for t in ent["text"]))
+    first_row = ent.drop_duplicates("text").set_index("text")
+    canon_meta: dict[str, tuple[str, str]] = {}
+    for c in canon_order:
+        rows = ent[(ent["canonical"] == c) | (ent["text"] == c)]
+        role_values = rows["role"].tolist()
+        role = "child" if "child" in role_values else max(set(role_values), key=role_values.count)
+        canon_meta[c] = (rows["type"].iloc[0], role)
+
+    counters: dict[str, int] = defaultdict(int)
+    pseudonym: dict[str, str] = {}
+    for c in canon_order:
+        type_, role = canon_meta[c]
+        prefix = _prefix(c, type_, role, cues.pseudonyms)
+        pseudonym[c] = f"{prefix}{letters(counters[prefix])}"
+        counters[prefix] += 1
+
+    out = []
+    for c in canon_order:
+        type_, role = canon_meta[c]
+        out.append({"original": c, "pseudonym": pseudonym[c], "role": role, "type": type_,
+                    "n_mentions": int(mentions.get(c, 0)), "variant_of": ""})
+    for text in first_row.index:
+        if text in pseudonym:
+            continue
+        canon = target(text)
+        type_, role = canon_meta[canon]
+        out.append({"original": text, "pseudonym": pseudonym[canon], "role": role, "type": type_,
+                    "n_mentions": int(mentions.get(text, 0)), "variant_of": canon})
+    if given_names:
+        known = {r["original"] for r in out}
+        freq = get_tokenizer().FREQ
+        for r in list(out):
+            if r["type"] != "person" or r["variant_of"] or r["role"] == "public_figure":
+                continue
+            sur = surname_of(r["original"], cues)
+            given = r["original"][len(sur):]
+            if sur and len(given) == 2 and given not in known and not freq.get(given) and "XX" not in given:
+                out.append({"original": given, "pseudonym": r["pseudonym"], "role": r["role"], "type": "person",
+                            "n_mentions": 0, "variant_of": r["original"]})
+                known.add(given)
+    return pd.DataFrame(out, columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
+
+
+# ---------------------------------------------------------------- apply ---
+def _as_pairs(mapping) -> tuple[tuple[str, str], ...]:
+    if isinstance(mapping, pd.DataFrame):
+        missing = {"original", "pseudonym"} - set(mapping.columns)
+        if missing:
+            raise KeyError(f"pseudonym map lacks columns: {', '.join(sorted(missing))}")
+        pairs = zip(mapping["original"], mapping["pseudonym"])
+    elif isinstance(mapping, Mapping):
+        pairs = mapping.items()
+    else:
+        raise TypeError("mapping must be a DataFrame (original, pseudonym) or a dict")
+    return tuple(sorted((str(o), str(p)) for o, p in pairs if isinstance(o, str) and o))
+
+
+@functools.lru_cache(maxsize=32)
+def _replacer(pairs: tuple[tuple[str, str], ...]):
+    if not pairs:
+        return lambda text: text
+    table = dict(pairs)
+    # longest first: 王文悦 before 王某 before 文悦
+    pattern = re.compile("|".join(re.escape(o) for o in sorted(table, key=lambda s: (-len(s), s))))
+    return lambda text: pattern.sub(lambda m: table[m.group(0)], text)
+
+
+_last: dict = {}  # the mapping of the previous call and its replacer
+
+
+def _replacer_for(mapping):
+    """The compiled replacer of ``mapping``, reused while the mapping is the same.
+
+    Callers apply one map to many cells: a dict is compared with a copy of
+    the last one (fast, and a changed dict is never served stale); a
+    DataFrame by identity and length.
+    """
+    if isinstance(mapping, Mapping):
+        if _last.get("dict") == mapping:
+            return _last["replace"]
+        replace = _replacer(_as_pairs(mapping))
+        _last.clear()
+        _last.update({"dict": dict(mapping), "replace": replace})
+        return replace
+    if _last.get("frame") is mapping and _last.get("len") == len(mapping):
+        return _last["replace"]
+    replace = _replacer(_as_pairs(mapping))
+    _last.clear()
+    _last.update({"frame": mapping, "len": len(mapping), "replace": replace})
+    return replace
+
+
+def pseudonymise(text: str, mapping) -> str:
+    """``text`` with every original of ``mapping`` replaced by its pseudonym.
+
+    ``mapping``: the map DataFrame or a dict {original: pseudonym}. Longest
+    originals first, one pass; non-strings are returned unchanged.
+    """
+    if not isinstance(text, str):
+        return text
+    return _replacer_for(mapping)(text)
+
+
+def pseudonymise_frame(df: pd.DataFrame, columns: Iterable[str], mapping) -> pd.DataFrame:
+    """Copy of ``df`` with ``columns`` pseudonymised.
+
+    String cells are replaced whole; list cells (tokens) element by element
+    (a name split over two tokens is not caught there: re-tokenise the
+    pseudonymised text if that matters). Missing columns raise ``KeyError``.
+    """
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"table lacks columns to pseudonymise: {', '.join(missing)}")
+    replace = _replacer_for(mapping)
+
+    def cell(value):
+        if isinstance(value, str):
+            return replace(value)
+        if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, (int, float))):
+            return [replace(v) if isinstance(v, str) else v for v in list(value)]
+        return value
+
+    out = df.copy()
+    for c in columns:
+        values = [cell(v) for v in out[c]]
+        keep_dtype = isinstance(out[c].dtype, pd.StringDtype)
+        out[c] = pd.Series(values, index=out.index, dtype=out[c].dtype if keep_dtype else object)
+    return out

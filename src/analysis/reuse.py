@@ -1,0 +1,319 @@
+"""Template reuse: passages that several essays share.
+
+Method. Each unit (a sentence, or a paragraph) is reduced to its letters,
+digits and CJK characters and cut into character k-grams ("shingles",
+k = 5 by default). Units are compared through a sparse unit × shingle
+matrix: its product with its own transpose gives, for every pair of units
+that share a shingle, how many they share — the pairs that share none are
+never looked at, so the cost grows with the number of candidate pairs, not
+with n². Shingles found in more than ``max_df`` units (stock phrases) are
+left out of the index. A pair of units from different essays matches when
+the shared shingles cover at least ``threshold`` of the shorter unit
+(containment; a copied sentence with a new opening still matches) and number
+at least ``min_shared``. Matching units that follow each other in both
+essays (gaps of up to ``gap`` units allowed; one side may stay on the same
+unit where the other essay split a sentence in two) are merged into
+passages.
+
+Frame level: :func:`find_reuse`, :func:`mark_duplicates` (``reused_from``:
+keep the first occurrence in corpus order), :func:`original_share`,
+:func:`reuse_matrix`, :func:`top_passages`, :func:`plot_reuse_heatmap`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+REUSE_COLUMNS = [
+    "essay_a", "essay_b", "start_a", "end_a", "start_b", "end_b", "units_a", "units_b",
+    "n_units", "chars_a", "chars_b", "similarity", "containment", "passage_a", "passage_b",
+]
+_KEEP_RE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
+
+
+def normalise(text: str) -> str:
+    """Letters, digits and CJK only: punctuation, quotes and spaces removed."""
+    return _KEEP_RE.sub("", text) if isinstance(text, str) else ""
+
+
+def shingles(text: str, *, k: int = 5) -> set[str]:
+    """Character k-grams of the normalised text (the whole text if shorter)."""
+    s = normalise(text)
+    if len(s) <= k:
+        return {s} if s else set()
+    return {s[i:i + k] for i in range(len(s) - k + 1)}
+
+
+def jaccard(a: str, b: str, *, k: int = 5) -> float:
+    """Jaccard similarity of two texts' shingle sets."""
+    sa, sb = shingles(a, k=k), shingles(b, k=k)
+    return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
+
+
+def _unit_id_column(units: pd.DataFrame) -> str:
+    for col in ("sentence_id", "paragraph_id"):
+        if col in units.columns:
+            return col
+    raise KeyError("units table needs a sentence_id or paragraph_id column")
+
+
+def _require(df: pd.DataFrame, columns: set[str], name: str) -> None:
+    missing = columns - set(df.columns)
+    if missing:
+        raise KeyError(f"{name} table lacks columns: {', '.join(sorted(missing))}")
+
+
+def _candidate_pairs(sets: list[set[str]], *, max_df: int, min_shared: int, block: int = 4000):
+    """(i, j, shared) for i < j sharing ≥ min_shared indexed shingles."""
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, s in enumerate(sets):
+        for sh in s:
+            cols.append(vocab.setdefault(sh, len(vocab)))
+            rows.append(i)
+    n = len(sets)
+    if not cols:
+        return np.empty(0, int), np.empty(0, int), np.empty(0, int)
+    x = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(n, len(vocab)))
+    df = np.asarray(x.sum(axis=0)).ravel()
+    useful = np.flatnonzero((df >= 2) & (df <= max_df))
+    x = x[:, useful].tocsr()
+    xt = x.T.tocsr()
+    out_i, out_j, out_c = [], [], []
+    for lo in range(0, n, block):  # row blocks bound the memory of the product
+        # local row r is global row lo + r: keep columns j > lo + r
+        prod = sparse.triu(x[lo:lo + block] @ xt, k=lo + 1).tocoo()
+        keep = prod.data >= min_shared
+        out_i.append(prod.row[keep] + lo)
+        out_j.append(prod.col[keep])
+        out_c.append(prod.data[keep])
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_c)
+
+
+def find_reuse(
+    units: pd.DataFrame,
+    *,
+    k: int = 5,
+    threshold: float = 0.5,
+    min_shared: int = 6,
+    min_chars: int = 10,
+    max_df: int = 500,
+    gap: int = 1,
+) -> pd.DataFrame:
+    """Passages shared between essays.
+
+    In: a sentences (or paragraphs) table with essay_id, sentence_id (or
+    paragraph_id), text, rows in corpus order (``ordinal`` orders units
+    within an essay if present). Units shorter than ``min_chars`` normalised
+    characters are ignored. Out, one row per passage: essay_a (the earlier
+    essay in corpus order), essay_b, start_a/end_a and start_b/end_b (first
+    and last unit ids), units_a/units_b (aligned lists of matched unit ids),
+    n_units, chars_a, chars_b, similarity (Jaccard of the two passages'
+    shingles), containment (shared shingles / those of the shorter
+    passage), passage_a, passage_b (the matched units' text).
+    """
+    id_col = _unit_id_column(units)
+    _require(units, {"essay_id", "text"}, "units")
+    frame = units[["essay_id", id_col, "text"] + (["ordinal"] if "ordinal" in units else [])].reset_index(drop=True)
+    essay_rank = {e: r for r, e in enumerate(dict.fromkeys(frame["essay_id"]))}
+    if "ordinal" in frame:
+        pos = frame["ordinal"].tolist()
+    else:
+        pos = (frame.groupby("essay_id", sort=False).cumcount() + 1).tolist()
+    texts = frame["text"].tolist()
+    norm = [normalise(t) for t in texts]
+    usable = [i for i, s in enumerate(norm) if len(s) >= max(min_chars, k)]
+    sets = [shingles(norm[i], k=k) for i in usable]
+    ii, jj, shared = _candidate_pairs(sets, max_df=max_df, min_shared=min_shared)
+    essays = frame["essay_id"].tolist()
+    sizes = np.array([len(s) for s in sets])
+    usable_arr = np.asarray(usable, dtype=np.int64)
+    rank = np.array([essay_rank[e] for e in essays], dtype=np.int64)
+    n_shingles = np.zeros(len(frame), dtype=np.int64)
+    n_shingles[usable_arr] = sizes
+    if len(ii):
+        ua, ub = usable_arr[ii], usable_arr[jj]
+        keep = (rank[ua] != rank[ub]) & (shared / np.minimum(sizes[ii], sizes[jj]) >= threshold)
+        ua, ub, shared = ua[keep], ub[keep], shared[keep]
+        swap = rank[ua] > rank[ub]  # essay_a is the earlier essay
+        ua, ub = np.where(swap, ub, ua), np.where(swap, ua, ub)
+    else:
+        ua = ub = shared = np.empty(0, dtype=np.int64)
+    overlap = {(a, b): c for a, b, c in zip(ua.tolist(), ub.tolist(), shared.tolist())}
+
+    pairs: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for a, b in overlap:
+        pairs[(essays[a], essays[b])].append((a, b))
+
+    rows = []
+    ids = frame[id_col].tolist()
+    for (ea, eb), plist in sorted(pairs.items(), key=lambda kv: (essay_rank[kv[0][0]], essay_rank[kv[0][1]])):
+        chains: list[list[tuple[int, int]]] = []
+        for ua, ub in sorted(plist, key=lambda p: (pos[p[0]], pos[p[1]])):
+            for chain in chains:
+                la, lb = chain[-1]
+                da, db = pos[ua] - pos[la], pos[ub] - pos[lb]
+                # one side may stay put: a sentence split in two in the other essay
+                if 0 <= da <= gap + 1 and 0 <= db <= gap + 1 and da + db > 0:
+                    chain.append((ua, ub))
+                    break
+            else:
+                chains.append([(ua, ub)])
+        for chain in chains:
+            a_units = list(dict.fromkeys(p[0] for p in chain))
+            b_units = list(dict.fromkeys(p[1] for p in chain))
+            pa = "".join(texts[u] for u in a_units)
+            pb = "".join(texts[u] for u in b_units)
+            if len(chain) == 1:  # most passages: the pair's counts are known
+                inter, size_a, size_b = overlap[chain[0]], n_shingles[a_units[0]], n_shingles[b_units[0]]
+            else:
+                sa, sb = shingles(pa, k=k), shingles(pb, k=k)
+                inter, size_a, size_b = len(sa & sb), len(sa), len(sb)
+            rows.append({
+                "essay_a": ea, "essay_b": eb,
+                "start_a": ids[a_units[0]], "end_a": ids[a_units[-1]],
+                "start_b": ids[b_units[0]], "end_b": ids[b_units[-1]],
+                "units_a": [ids[p[0]] for p in chain], "units_b": [ids[p[1]] for p in chain],
+                "n_units": len(chain), "chars_a": len(pa), "chars_b": len(pb),
+                "similarity": round(inter / (size_a + size_b - inter), 4),
+                "containment": round(inter / min(size_a, size_b), 4),
+                "passage_a": pa, "passage_b": pb,
+            })
+    return pd.DataFrame(rows, columns=REUSE_COLUMNS).astype(
+        {"n_units": "int64", "chars_a": "int64", "chars_b": "int64", "similarity": "float64", "containment": "float64"}
+    )
+
+
+def _unit_pairs(reuse: pd.DataFrame):
+    _require(reuse, {"units_a", "units_b"}, "reuse")
+    for ua, ub in zip(reuse["units_a"], reuse["units_b"]):
+        yield from zip(list(ua), list(ub))
+
+
+def mark_duplicates(units: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``units`` with ``reused_from``: for a unit that repeats a unit
+    of an earlier essay (row order of ``units`` is corpus order), the id of
+    the first occurrence; '' for originals and first occurrences.
+    Aggregations that skip rows with ``reused_from != ''`` count each reused
+    passage once. Copies of copies point to the original: if B copies A and C
+    copies B, C points to A."""
+    id_col = _unit_id_column(units)
+    order = {u: r for r, u in enumerate(units[id_col])}
+    later_to_earlier: dict[str, set[str]] = defaultdict(set)
+    for a, b in _unit_pairs(reuse):
+        if a in order and b in order and a != b:
+            first, later = (a, b) if order[a] < order[b] else (b, a)
+            later_to_earlier[later].add(first)
+    source: dict[str, str] = {}
+    # in corpus order, so an earlier unit's own source is known when it is used
+    for later in sorted(later_to_earlier, key=order.__getitem__):
+        candidates = {source.get(a, a) for a in later_to_earlier[later]}
+        source[later] = min(candidates, key=order.__getitem__)
+    out = units.copy()
+    out["reused_from"] = [source.get(u, "") for u in units[id_col]]
+    return out
+
+
+def _reused_units_by_essay(reuse: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
+    """essay → other essay → ids of this essay's units matched with it."""
+    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for ea, eb, ua, ub in zip(reuse["essay_a"], reuse["essay_b"], reuse["units_a"], reuse["units_b"]):
+        out[ea][eb].update(ua)
+        out[eb][ea].update(ub)
+    return out
+
+
+def original_share(essays: pd.DataFrame, units: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
+    """Per essay: essay_id, n_chars (of its units), share_original (characters
+    in units shared with no other essay), share_duplicate (characters in
+    units that repeat an earlier essay: ``reused_from != ''``). Essays
+    without units get n_chars 0 and NaN shares."""
+    _require(essays, {"essay_id"}, "essays")
+    id_col = _unit_id_column(units)
+    _require(units, {"essay_id", "text"}, "units")
+    _require(reuse, {"essay_a", "essay_b", "units_a", "units_b"}, "reuse")
+    matched = {u for pair in _unit_pairs(reuse) for u in pair}
+    dup = mark_duplicates(units, reuse)
+    length = units["text"].map(lambda t: len(t) if isinstance(t, str) else 0).to_numpy()
+    frame = pd.DataFrame({
+        "essay_id": units["essay_id"].to_numpy(),
+        "n_chars": length,
+        "shared": length * units[id_col].isin(matched).to_numpy(),
+        "copied": length * (dup["reused_from"] != "").to_numpy(),
+    })
+    sums = frame.groupby("essay_id", sort=False)[["n_chars", "shared", "copied"]].sum()
+    sums = sums.reindex(essays["essay_id"]).fillna(0)
+    total = sums["n_chars"].where(sums["n_chars"] > 0)
+    out = pd.DataFrame({
+        "essay_id": essays["essay_id"].to_numpy(),
+        "n_chars": sums["n_chars"].astype("int64").to_numpy(),
+        "share_original": (1 - sums["shared"] / total).round(4).to_numpy(),
+        "share_duplicate": (sums["copied"] / total).round(4).to_numpy(),
+    })
+    return out
+
+
+def reuse_matrix(units: pd.DataFrame, reuse: pd.DataFrame, *, essays: list[str] | None = None) -> pd.DataFrame:
+    """Essay × essay: share of the row essay's characters in units matched
+    with the column essay (0 on the diagonal)."""
+    id_col = _unit_id_column(units)
+    _require(units, {"essay_id", "text"}, "units")
+    order = essays or list(dict.fromkeys(units["essay_id"]))
+    lengths = dict(zip(units[id_col], units["text"].map(lambda t: len(t) if isinstance(t, str) else 0)))
+    totals = units.assign(_len=units[id_col].map(lengths)).groupby("essay_id")["_len"].sum()
+    mat = pd.DataFrame(0.0, index=pd.Index(order, name="essay"), columns=pd.Index(order, name="reused_in"))
+    for ea, others in _reused_units_by_essay(reuse).items():
+        for eb, ids in others.items():
+            if ea in mat.index and eb in mat.columns and totals.get(ea, 0):
+                mat.loc[ea, eb] = round(sum(lengths.get(u, 0) for u in ids) / totals[ea], 4)
+    return mat
+
+
+def top_passages(reuse: pd.DataFrame, *, n: int = 10, mapping=None, max_chars: int = 120) -> pd.DataFrame:
+    """The ``n`` longest reused passages (by chars_a): essay_a, essay_b,
+    n_units, chars, similarity, passage (from essay_a, cut to ``max_chars``),
+    pseudonymised with ``mapping`` if given."""
+    _require(reuse, {"essay_a", "essay_b", "passage_a", "chars_a", "similarity", "n_units"}, "reuse")
+    top = reuse.sort_values(["chars_a", "similarity"], ascending=False).head(n)
+    passage = top["passage_a"]
+    if mapping is not None:
+        from analysis.privacy import pseudonymise
+
+        passage = passage.map(lambda t: pseudonymise(t, mapping))
+    passage = passage.map(lambda t: t if len(t) <= max_chars else t[:max_chars] + "…")
+    return pd.DataFrame({
+        "essay_a": top["essay_a"], "essay_b": top["essay_b"], "n_units": top["n_units"],
+        "chars": top["chars_a"], "similarity": top["similarity"], "passage": passage,
+    }).reset_index(drop=True)
+
+
+def plot_reuse_heatmap(units: pd.DataFrame, reuse: pd.DataFrame, *, essays: list[str] | None = None,
+                       labels: dict[str, str] | None = None):
+    """Heatmap of :func:`reuse_matrix`; returns a matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    try:
+        from analysis.plots import setup_cjk_font
+
+        setup_cjk_font()
+    except ImportError:
+        pass
+    mat = reuse_matrix(units, reuse, essays=essays)
+    names = [(labels or {}).get(e, e) for e in mat.index]
+    size = max(4.0, 0.35 * len(names) + 2)
+    fig, ax = plt.subplots(figsize=(size + 1, size))
+    im = ax.imshow(mat.to_numpy(), cmap="Reds", vmin=0, vmax=max(0.01, float(mat.to_numpy().max())))
+    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(names)), names, fontsize=7)
+    ax.set_xlabel("shared with essay")
+    ax.set_ylabel("essay")
+    ax.set_title("Share of each essay's text found in another essay")
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="share of characters")
+    fig.tight_layout()
+    plt.close(fig)  # returned, not shown twice in notebooks
+    return fig

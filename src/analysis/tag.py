@@ -1,0 +1,562 @@
+"""Research tags for essays, section structure and numbers.
+
+Every tag is decided by weighted cues in ``resources/tagging_cues.yaml``
+(docs/tagging.md) and comes with an ``*_evidence`` string quoting the text
+that decided it:
+
+  * ``person`` (first | third): first-person pronouns outside quotes;
+  * ``genre``: work_summary | profile | self_narrative | training_reflection |
+    news_story | documentary_narration | method_essay | speech | other;
+  * ``narrator``: teacher | student | third_party | other;
+  * ``narrator_gender``: female | male | '' (only where the narrator says so);
+  * ``school_level``: primary | junior_secondary | senior_secondary | preschool | '';
+  * ``setting``: list of rural, boarding, urban, migrant;
+  * ``places``: list of place names (from :mod:`analysis.entities`).
+
+Text level: :func:`tag_text`. Frame level: :func:`tag_essays`,
+:func:`structure` (section headings and their nesting), :func:`numbers`
+(counts, percentages, years, ages … with their sentence), :func:`tag_table`
+and :func:`plot_genre_counts` for reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.resources import load_yaml, resource_path
+
+CUES_FILE = "tagging_cues.yaml"
+GENRES = (
+    "work_summary", "profile", "self_narrative", "training_reflection", "news_story",
+    "documentary_narration", "method_essay", "speech", "other",
+)
+NARRATORS = ("teacher", "student", "third_party", "other")
+TAG_COLUMNS = [
+    "genre", "genre_evidence", "person", "person_evidence", "narrator", "narrator_evidence",
+    "narrator_gender", "narrator_gender_evidence", "school_level", "school_level_evidence",
+    "setting", "setting_evidence", "places", "places_evidence",
+]
+# Quoted speech does not count towards the narrator's person.
+# Sources often close a quote with a second “ (“我要妈妈“), so “…“ counts too.
+_QUOTE_RE = re.compile(r"“[^“”]{0,300}[”“]|「[^「」]{0,300}」|『[^『』]{0,300}』")
+_STOP_PUNCT = "，。！？；：\n,.!?;:"
+
+
+# ------------------------------------------------------------------ cues ---
+@dataclass(frozen=True)
+class Cue:
+    regex: re.Pattern
+    weight: float
+    where: str  # any | start | end
+    max: int
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    labels: tuple[tuple[str, tuple[Cue, ...], dict], ...]  # (label, cues, person bonus)
+    default: str
+    min_score: float
+
+
+@dataclass(frozen=True)
+class TaggingCues:
+    window: int
+    first: re.Pattern
+    third: re.Pattern
+    min_first_count: int
+    min_first_per_1000: float
+    genre: LabelSet
+    narrator: LabelSet
+    narrator_third: str
+    third_party_genres: frozenset[str]
+    narrator_genre_bonus: dict
+    gender: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
+    school_level: LabelSet
+    setting: LabelSet
+
+
+def _cue(item, where_ok=("any", "start", "end")) -> Cue:
+    if isinstance(item, str):
+        item = {"pattern": item}
+    where = item.get("where", "any")
+    if where not in where_ok:
+        raise ValueError(f"cue {item.get('pattern')!r}: where must be one of {where_ok}")
+    return Cue(re.compile(item["pattern"]), float(item.get("weight", 1)), where, int(item.get("max", 1)))
+
+
+def _label_set(raw: dict, *, default: str = "", min_score: float = 1.0) -> LabelSet:
+    labels = []
+    for label, spec in (raw.get("labels") or {}).items():
+        if isinstance(spec, dict):
+            cues, bonus = spec.get("cues") or [], spec.get("person") or {}
+        else:
+            cues, bonus = spec or [], {}
+        labels.append((label, tuple(_cue(c) for c in cues), dict(bonus)))
+    return LabelSet(tuple(labels), raw.get("default", default), float(raw.get("min_score", min_score)))
+
+
+@functools.lru_cache(maxsize=16)
+def _compile(path: str, mtime: float) -> TaggingCues:
+    raw = load_yaml(CUES_FILE, path)
+    try:
+        person = raw["person"]
+        narrator = raw["narrator"]
+        return TaggingCues(
+            window=int(raw.get("window", 200)),
+            first=re.compile(person["first"]),
+            third=re.compile(person["third"]),
+            min_first_count=int(person.get("min_first_count", 3)),
+            min_first_per_1000=float(person.get("min_first_per_1000", 3.0)),
+            genre=_label_set(raw["genre"], default="other", min_score=3.0),
+            narrator=_label_set(narrator, default="other"),
+            narrator_third=narrator.get("third_person", "third_party"),
+            third_party_genres=frozenset(narrator.get("third_party_genres") or ()),
+            narrator_genre_bonus=narrator.get("genre_bonus") or {},
+            gender=tuple((g, tuple(re.compile(p) for p in pats)) for g, pats in (raw.get("narrator_gender") or {}).items()),
+            school_level=_label_set(raw["school_level"], min_score=2.0),
+            setting=_label_set(raw["setting"], min_score=1.0),
+        )
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
+        raise ValueError(f"{path}: bad tagging cue file ({exc.__class__.__name__}: {exc})") from None
+
+
+def load_tagging_cues(path: str | Path | None = None) -> TaggingCues:
+    """Compiled tagging cues (bundled file unless ``path``); cached per file version."""
+    p = resource_path(CUES_FILE, path)
+    return _compile(str(p), p.stat().st_mtime)
+
+
+# ----------------------------------------------------------- text level ---
+def quote(text: str, start: int, end: int, *, before: int = 6, after: int = 8) -> str:
+    """The matched text with a little context, cut at punctuation, in “…”."""
+    lo = start
+    while lo > max(0, start - before) and text[lo - 1] not in _STOP_PUNCT:
+        lo -= 1
+    hi = end
+    while hi < min(len(text), end + after) and text[hi] not in _STOP_PUNCT:
+        hi += 1
+    return "“" + text[lo:hi].strip() + "”"
+
+
+def score_cues(text: str, cues: tuple[Cue, ...], *, window: int = 200) -> tuple[float, list[tuple[float, str]]]:
+    """Total weight of the cues found in ``text`` and (weight, quote) per hit."""
+    total = 0.0
+    hits: list[tuple[float, str]] = []
+    n = len(text)
+    for cue in cues:
+        if cue.where == "start":
+            lo, hi = 0, min(n, window)
+        elif cue.where == "end":
+            lo, hi = max(0, n - window), n
+        else:
+            lo, hi = 0, n
+        for k, m in enumerate(cue.regex.finditer(text, lo, hi)):
+            if k >= cue.max:
+                break
+            total += cue.weight
+            hits.append((cue.weight, quote(text, m.start(), m.end())))
+    return total, hits
+
+
+def _choose(text: str, labels: LabelSet, *, window: int, extra: dict[str, float] | None = None,
+            person: str = "") -> tuple[str, float, dict[str, float], dict[str, list]]:
+    scores: dict[str, float] = {}
+    hits: dict[str, list] = {}
+    for label, cues, bonus in labels.labels:
+        s, h = score_cues(text, cues, window=window)
+        s += float(bonus.get(person, 0)) if s > 0 else 0.0
+        s += (extra or {}).get(label, 0.0)
+        scores[label], hits[label] = s, h
+    best = max(scores, key=lambda k: scores[k], default=None)  # first listed wins a tie
+    if best is None or scores[best] < labels.min_score:
+        return labels.default, 0.0, scores, hits
+    return best, scores[best], scores, hits
+
+
+def _evidence(hits: list[tuple[float, str]], n: int = 3) -> str:
+    out: list[str] = []
+    for w, q in sorted(hits, key=lambda h: -h[0]):
+        # skip a quote that repeats (part of) one already given
+        if w > 0 and not any(q.strip("“”") in o or o.strip("“”") in q for o in out):
+            out.append(q)
+        if len(out) == n:
+            break
+    return "；".join(out)
+
+
+def pronoun_counts(text: str, *, cues: TaggingCues | None = None) -> tuple[int, int]:
+    """(first-person, third-person) pronoun counts outside quotation marks."""
+    cues = cues or load_tagging_cues()
+    bare = _QUOTE_RE.sub("", text)
+    return len(cues.first.findall(bare)), len(cues.third.findall(bare))
+
+
+def decide_person(text: str, *, cues: TaggingCues | None = None) -> tuple[str, str]:
+    """('first' | 'third', evidence) from pronoun statistics."""
+    cues = cues or load_tagging_cues()
+    n_first, n_third = pronoun_counts(text, cues=cues)
+    rate = 1000 * n_first / max(len(text), 1)
+    person = "first" if n_first >= cues.min_first_count and rate >= cues.min_first_per_1000 else "third"
+    return person, f"我 ×{n_first} ({rate:.1f}/千字), 他/她 ×{n_third}（引号外）"
+
+
+def decide_genre(text: str, *, person: str, cues: TaggingCues | None = None) -> tuple[str, str]:
+    """(genre, evidence): the best-scoring genre, or ``other`` below ``min_score``."""
+    cues = cues or load_tagging_cues()
+    best, score, scores, hits = _choose(text, cues.genre, window=cues.window, person=person)
+    if best == cues.genre.default:
+        top = max(scores.items(), key=lambda kv: kv[1], default=("", 0.0))
+        return best, f"no genre reached {cues.genre.min_score:g} (best {top[0]} {top[1]:g})"
+    runner = max(((k, v) for k, v in scores.items() if k != best), key=lambda kv: kv[1], default=("", 0.0))
+    return best, f"{best} {score:g} vs {runner[0]} {runner[1]:g}: {_evidence(hits[best])}"
+
+
+def decide_narrator(text: str, *, person: str, genre: str, cues: TaggingCues | None = None) -> tuple[str, str]:
+    """(narrator, evidence).
+
+    Third person in a genre listed in ``third_party_genres`` → third_party;
+    otherwise teacher / student cues plus a bonus from the genre.
+    """
+    cues = cues or load_tagging_cues()
+    if person != "first" and (genre in cues.third_party_genres or not cues.third_party_genres):
+        return cues.narrator_third, f"third person, {genre}"
+    bonus = {k: float(v) for k, v in (cues.narrator_genre_bonus.get(genre) or {}).items()}
+    best, score, scores, hits = _choose(text, cues.narrator, window=cues.window, extra=bonus)
+    if best == cues.narrator.default:
+        return best, f"{person} person, no narrator cue"
+    why = _evidence(hits[best]) or ""
+    if bonus.get(best):
+        why = f"genre {genre}; {why}" if why else f"genre {genre}"
+    return best, why
+
+
+def decide_narrator_gender(text: str, *, person: str, cues: TaggingCues | None = None) -> tuple[str, str]:
+    """('female' | 'male' | '', evidence): only what a first-person narrator states."""
+    cues = cues or load_tagging_cues()
+    if person != "first":
+        return "", ""
+    found: dict[str, str] = {}
+    for gender, patterns in cues.gender:
+        for pat in patterns:
+            m = pat.search(text)
+            if m and gender not in found:
+                found[gender] = quote(text, m.start(), m.end(), before=0, after=2)
+    if len(found) != 1:  # none, or contradictory statements
+        return "", "；".join(found.values())
+    (gender, ev), = found.items()
+    return gender, ev
+
+
+def decide_school_level(text: str, *, cues: TaggingCues | None = None) -> tuple[str, str]:
+    """(school level, evidence) or ('', '')."""
+    cues = cues or load_tagging_cues()
+    best, score, scores, hits = _choose(text, cues.school_level, window=cues.window)
+    if not best:
+        return "", ""
+    return best, _evidence(hits[best])
+
+
+def decide_setting(text: str, *, cues: TaggingCues | None = None) -> tuple[list[str], str]:
+    """(labels that reach min_score, evidence per label)."""
+    cues = cues or load_tagging_cues()
+    labels, evidence = [], []
+    for label, label_cues, _ in cues.setting.labels:
+        s, h = score_cues(text, label_cues, window=cues.window)
+        if s >= cues.setting.min_score:
+            labels.append(label)
+            evidence.append(f"{label}: {_evidence(h, 1)}")
+    return labels, "；".join(evidence)
+
+
+def tag_text(text: str, *, cues: TaggingCues | None = None) -> dict:
+    """All text-decided tags of one essay (everything but places) as a dict."""
+    cues = cues or load_tagging_cues()
+    text = text if isinstance(text, str) else ""
+    person, person_ev = decide_person(text, cues=cues)
+    genre, genre_ev = decide_genre(text, person=person, cues=cues)
+    narrator, narrator_ev = decide_narrator(text, person=person, genre=genre, cues=cues)
+    gender, gender_ev = decide_narrator_gender(text, person=person, cues=cues)
+    level, level_ev = decide_school_level(text, cues=cues)
+    setting, setting_ev = decide_setting(text, cues=cues)
+    return {
+        "genre": genre, "genre_evidence": genre_ev,
+        "person": person, "person_evidence": person_ev,
+        "narrator": narrator, "narrator_evidence": narrator_ev,
+        "narrator_gender": gender, "narrator_gender_evidence": gender_ev,
+        "school_level": level, "school_level_evidence": level_ev,
+        "setting": setting, "setting_evidence": setting_ev,
+    }
+
+
+# ----------------------------------------------------------- frame level ---
+def _require(df: pd.DataFrame, columns: set[str], name: str) -> None:
+    missing = columns - set(df.columns)
+    if missing:
+        raise KeyError(f"{name} table lacks columns: {', '.join(sorted(missing))}")
+
+
+def tag_essays(
+    essays: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    cues_path: str | Path | None = None,
+    entity_cues_path: str | Path | None = None,
+    entities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Essays table with the tag columns (``TAG_COLUMNS``) added.
+
+    In: essays (essay_id, text), sentences (essay_id, sentence_id, text) —
+    sentences feed the place names; pass ``entities`` (from
+    :func:`analysis.entities.extract_entities`) to reuse them. Out: a copy of
+    ``essays`` with genre, person, narrator, narrator_gender, school_level
+    (str), setting, places (lists of str), each with ``*_evidence`` (str).
+    Existing tag columns are replaced.
+    """
+    _require(essays, {"essay_id", "text"}, "essays")
+    _require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
+    cues = load_tagging_cues(cues_path)
+    if entities is None:
+        from analysis.entities import extract_entities
+
+        entities = extract_entities(sentences, cues_path=entity_cues_path)
+    places: dict[str, list[str]] = {}
+    place_ev: dict[str, str] = {}
+    if len(entities):
+        _require(entities, {"essay_id", "sentence_id", "text", "type"}, "entities")
+        texts = sentences.set_index("sentence_id")["text"]
+        for essay_id, group in entities[entities["type"] == "place"].groupby("essay_id", sort=False):
+            names = list(dict.fromkeys(group["text"]))
+            places[essay_id] = names
+            first = group.drop_duplicates("text")
+            place_ev[essay_id] = "；".join(
+                quote(str(texts.get(sid, "")), int(s), int(e), before=4, after=4)
+                for sid, s, e in zip(first["sentence_id"], first["start"], first["end"])
+            )
+    rows = [tag_text(t, cues=cues) for t in essays["text"]]
+    tags = pd.DataFrame(rows, index=essays.index)
+    tags["places"] = [places.get(e, []) for e in essays["essay_id"]]
+    tags["places_evidence"] = [place_ev.get(e, "") for e in essays["essay_id"]]
+    out = essays.drop(columns=[c for c in TAG_COLUMNS if c in essays.columns])
+    return pd.concat([out, tags[TAG_COLUMNS]], axis=1)
+
+
+# ------------------------------------------------------------- structure ---
+_CN_NUM = "一二三四五六七八九十"
+# (rank, style name, regex): a lower rank is a higher section level
+HEADING_STYLES: tuple[tuple[int, str, re.Pattern], ...] = (
+    (1, "一、", re.compile(rf"^(?P<marker>(?P<num>[{_CN_NUM}]{{1,3}})\s*[、.．])")),
+    (1, "第一", re.compile(rf"^(?P<marker>第(?P<num>[{_CN_NUM}]{{1,3}})(?:[、，,：:]|部分|点))")),
+    (2, "（一）", re.compile(rf"^(?P<marker>[（(]\s*(?P<num>[{_CN_NUM}]{{1,3}})\s*[)）][、.．]?)")),
+    (3, "1、", re.compile(r"^(?P<marker>(?P<num>\d{1,2})\s*(?:[、．]|\.(?!\d)))")),
+    (4, "（1）", re.compile(r"^(?P<marker>[（(]\s*(?P<num>\d{1,2})\s*[)）][、.．]?)")),
+    (5, "①", re.compile(r"^(?P<marker>(?P<num>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))")),
+)
+_LIST_BULLET_RE = re.compile(r"^\s*(?:[-*•·]\s+)?")
+_HEADING_END_RE = re.compile(r"[。！？；!?;]")
+STRUCTURE_COLUMNS = ["essay_id", "paragraph_id", "level", "marker", "number", "heading_text", "parent"]
+MAX_HEADING_CHARS = 60
+
+
+def _marker_number(num: str) -> int:
+    if num.isdigit():
+        return int(num)
+    if num in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num) + 1
+    return int(cn_number(num) or 0)
+
+
+def find_heading(paragraph: str) -> tuple[int, str, int, str] | None:
+    """(rank, marker, number, heading text) if a paragraph opens with a section marker."""
+    text = _LIST_BULLET_RE.sub("", paragraph, count=1).strip()
+    for rank, _, pat in HEADING_STYLES:
+        m = pat.match(text)
+        if not m:
+            continue
+        rest = text[m.end():].strip()
+        if not rest:
+            return None
+        cut = _HEADING_END_RE.search(rest)
+        head = rest[: cut.start()] if cut else rest
+        return rank, m.group("marker").strip(), _marker_number(m.group("num")), head[:MAX_HEADING_CHARS]
+    return None
+
+
+def structure(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Section headings and numbered items with their nesting.
+
+    In: paragraphs (essay_id, paragraph_id, text), in essay order. Out:
+    essay_id, paragraph_id, level (1 = top), marker (一、 / （一） / 1、 …),
+    number, heading_text (up to the first full stop), parent (paragraph_id
+    of the enclosing heading, '' at the top). Styles rank 一、 > （一） > 1、 >
+    （1） > ①; a heading nests under the nearest earlier heading of a higher
+    rank, so a 1、 list after 三、 is level 2 under it.
+    """
+    _require(paragraphs, {"essay_id", "paragraph_id", "text"}, "paragraphs")
+    rows = []
+    for essay_id, group in paragraphs.groupby("essay_id", sort=False):
+        stack: list[tuple[int, str]] = []  # (rank, paragraph_id)
+        for pid, text in zip(group["paragraph_id"], group["text"]):
+            hit = find_heading(text if isinstance(text, str) else "")
+            if hit is None:
+                continue
+            rank, marker, number, head = hit
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            parent = stack[-1][1] if stack else ""
+            rows.append({
+                "essay_id": essay_id, "paragraph_id": pid, "level": len(stack) + 1,
+                "marker": marker, "number": number, "heading_text": head, "parent": parent,
+            })
+            stack.append((rank, pid))
+    return pd.DataFrame(rows, columns=STRUCTURE_COLUMNS).astype({"level": "int64", "number": "int64"})
+
+
+# --------------------------------------------------------------- numbers ---
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_number(s: str) -> float | None:
+    """Arabic or Chinese numeral → number: 1760, 二十八, 四百零二, 3.5, 1.2万; else None."""
+    s = s.strip()
+    if not s:
+        return None
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    scale = 1.0
+    if s.endswith("万"):
+        scale, s = 10000.0, s[:-1]
+        try:
+            return float(s) * scale
+        except ValueError:
+            pass
+    if not s or any(c not in _CN_DIGIT and c not in _CN_UNIT for c in s):
+        return None
+    total, current = 0, 0
+    for c in s:
+        if c in _CN_DIGIT:
+            current = _CN_DIGIT[c]
+        else:
+            total += (current or 1) * _CN_UNIT[c]
+            current = 0
+    return float(total + current) * scale
+
+
+_N = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+万?)"
+_APPROX = r"(?P<approx>多|余|来|几)?"
+_NOT_AFTER_NUMBER = r"(?<![零〇一二两三四五六七八九十百千万几\d.第])"
+# 千百次 (countless), 百十 are not numbers: a unit never follows a unit
+_BAD_CN_NUMERAL_RE = re.compile(r"^[千百万]|[千百万]{2}|[十百千]{2}")
+# (kind, regex): earlier kinds win where spans overlap
+NUMBER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("percent", re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<v2>[零〇一二两三四五六七八九十百点\d.]+)")),
+    ("year", re.compile(r"(?<!\d)(?P<v>(?:19|20)(?:\d{2}|XX))\s*年(?!级)(?:\d{1,2}月(?!\d{1,2}日))?")),
+    ("date", re.compile(r"(?P<v>\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")),
+    ("money", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?P<wan>万)?元")),
+    ("age", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:周)?岁")),
+    ("duration", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:个)?(?:年(?![级一二三四五六七八九十\d])|个月|天|周(?!岁)|小时|学期|日日夜夜)")),
+    ("distance", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:公里|千米|里(?!面|边)|米)")),
+    ("count", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:个|名|位(?!数)|人|户|所|家|次|项|篇|本|件|间|台|部|道|批|只|封)")),
+)
+NUMBER_COLUMNS = ["essay_id", "sentence_id", "text_span", "kind", "value", "approx", "start", "end", "sentence"]
+
+
+def find_numbers(text: str) -> list[dict]:
+    """Numbers in one sentence: dicts with text_span, kind, value (float;
+    NaN for 19XX and for dates), approx (多/余/几), start, end. A bare Chinese 一 is not a
+    count (一个问题), nor a numeral after 第 (an ordinal)."""
+    found: list[dict] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pat in NUMBER_PATTERNS:
+        for m in pat.finditer(text):
+            span = (m.start(), m.end())
+            if any(span[0] < e and s < span[1] for s, e in taken):
+                continue
+            raw = m.group("v") or (m.groupdict().get("v2") or "")
+            if kind in ("count", "duration", "distance", "age", "money") and (
+                raw == "一" or _BAD_CN_NUMERAL_RE.search(raw)
+            ):
+                continue
+            value = cn_number(raw.replace("点", ".")) if "XX" not in raw and kind != "date" else None
+            if kind == "money" and m.groupdict().get("wan") and value is not None:
+                value *= 10000
+            approx = bool(m.groupdict().get("approx"))
+            taken.append(span)
+            found.append({
+                "text_span": m.group(0), "kind": kind,
+                "value": float("nan") if value is None else value,
+                "approx": approx, "start": span[0], "end": span[1],
+            })
+    return sorted(found, key=lambda r: r["start"])
+
+
+def numbers(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Numbers and statistics with their sentence.
+
+    In: sentences (essay_id, sentence_id, text). Out: essay_id, sentence_id,
+    text_span, kind (percent | year | date | money | age | duration |
+    distance | count), value (float; NaN for 19XX and dates), approx (bool), start,
+    end, sentence.
+    """
+    _require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
+    rows = []
+    for essay_id, sid, text in zip(sentences["essay_id"], sentences["sentence_id"], sentences["text"]):
+        if not isinstance(text, str):
+            continue
+        for r in find_numbers(text):
+            rows.append({"essay_id": essay_id, "sentence_id": sid, **r, "sentence": text})
+    return pd.DataFrame(rows, columns=NUMBER_COLUMNS).astype({"value": "float64", "approx": "bool"})
+
+
+# -------------------------------------------------------- report helpers ---
+def tag_table(essays: pd.DataFrame, *, with_evidence: bool = True, mapping=None) -> pd.DataFrame:
+    """One row per essay: the tags (lists joined by '、') and their evidence.
+
+    Evidence quotes the essays, so it can hold names: pass the pseudonym
+    ``mapping`` (see :mod:`analysis.privacy`) unless the essays table is
+    already pseudonymised (``Corpus`` tables are).
+    """
+    _require(essays, {"essay_id", "genre", "person", "narrator"}, "essays")
+    cols = ["essay_id"] + [c for c in TAG_COLUMNS if c in essays.columns and (with_evidence or not c.endswith("_evidence"))]
+    out = essays[cols].copy()
+    for c in ("setting", "places"):
+        if c in out:
+            out[c] = out[c].map(lambda v: "、".join(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else (v or ""))
+    if mapping is not None:
+        from analysis.privacy import pseudonymise_frame
+
+        out = pseudonymise_frame(out, [c for c in out.columns if c.endswith("_evidence") or c == "places"], mapping)
+    return out.reset_index(drop=True)
+
+
+def plot_genre_counts(essays: pd.DataFrame):
+    """Bar chart of essays per genre, split by narrator; returns a matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    try:
+        from analysis.plots import setup_cjk_font
+
+        setup_cjk_font()
+    except ImportError:
+        pass
+    _require(essays, {"genre", "narrator"}, "essays")
+    present = list(dict.fromkeys(essays["genre"]))
+    order = [g for g in GENRES if g in present] + [g for g in present if g not in GENRES]
+    table = pd.crosstab(essays["genre"], essays["narrator"]).reindex(order)
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    table.plot.barh(stacked=True, ax=ax, width=0.7)
+    ax.set_xlabel("essays")
+    ax.set_ylabel("")
+    ax.set_title("Genre by narrator")
+    ax.invert_yaxis()
+    ax.legend(title="narrator", fontsize=8)
+    fig.tight_layout()
+    plt.close(fig)  # returned, not shown twice in notebooks
+    return fig

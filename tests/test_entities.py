@@ -1,0 +1,244 @@
+"""Tests for analysis.entities: people with roles, places, organisations."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.entities import (
+    ENTITY_COLUMNS,
+    entity_counts,
+    extract_entities,
+    find_entities,
+    load_entity_cues,
+    plot_entity_counts,
+)
+from analysis.segment import split_sentences
+from analysis.split import split_essays
+
+matplotlib.use("Agg")
+
+SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
+_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
+
+
+def seed_sentences() -> pd.DataFrame:
+    """The seed's sentences (essay_id seed-NN), placeholders normalised to XX."""
+    if not SEED.is_file():
+        pytest.skip("seed corpus not in data/raw")
+    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
+    rows = []
+    for c in chunks:
+        eid = f"seed-{c.ordinal:02d}"
+        k = 0
+        for line in c.lines:
+            for s in split_sentences(_PLACEHOLDER_RE.sub("XX", line.strip())):
+                k += 1
+                rows.append({"essay_id": eid, "sentence_id": f"{eid}-s{k:04d}", "text": s})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return seed_sentences()
+
+
+@pytest.fixture(scope="module")
+def seed_entities(seed):
+    return extract_entities(seed)
+
+
+def names(entities: pd.DataFrame, **where) -> set[str]:
+    sel = entities
+    for col, value in where.items():
+        sel = sel[sel[col] == value]
+    return set(sel["text"])
+
+
+# ----------------------------------------------------------------- seed ---
+def test_seed_children(seed_entities):
+    children = names(seed_entities, type="person", role="child")
+    assert children == {"钟一", "钟美怡", "王文悦", "王某", "左斌彬", "何梦凡", "胡亮", "周XX"}
+
+
+@pytest.mark.parametrize(
+    "name, role, essay",
+    [
+        ("王娟", "adult", "seed-01"),
+        ("曹教授", "adult", "seed-06"),
+        ("苏霍姆林斯基", "public_figure", "seed-09"),
+        ("钟美怡", "child", "seed-01"),
+        ("胡亮", "child", "seed-07"),
+    ],
+)
+def test_seed_roles(seed_entities, name, role, essay):
+    rows = seed_entities[seed_entities["text"] == name]
+    assert set(rows["role"]) == {role}
+    assert set(rows["essay_id"]) == {essay}
+    assert rows["evidence"].str.len().gt(0).all()
+
+
+def test_seed_every_mention_is_tagged(seed, seed_entities):
+    """Once a name is known in an essay, all its occurrences are rows."""
+    for name, essay, n in [("胡亮", "seed-07", 7), ("左斌彬", "seed-05", 3), ("王某", "seed-03", 2)]:
+        in_text = seed.loc[seed["essay_id"] == essay, "text"].str.count(name).sum()
+        assert in_text == n
+        assert (seed_entities["text"] == name).sum() == n
+
+
+def test_seed_variants_point_to_full_name(seed_entities):
+    wang = seed_entities[seed_entities["text"] == "王某"]
+    assert set(wang["canonical"]) == {"王文悦"}
+
+
+def test_seed_offsets(seed, seed_entities):
+    text = seed.set_index("sentence_id")["text"]
+    for row in seed_entities.itertuples():
+        assert text[row.sentence_id][row.start:row.end] == row.text
+
+
+def test_seed_no_placeholders_or_common_words(seed_entities):
+    people = names(seed_entities, type="person")
+    assert "XX" not in people
+    assert not people & {"阳光", "金石为开", "冷汗", "师生", "爸爸妈妈", "中秋佳节", "小姐", "二郎", "林斯基", "苏霍姆", "左斌", "于接近"}
+
+
+def test_seed_places_and_organisations(seed_entities):
+    assert {"梁平县", "龙江村", "延边", "二郎乡", "祁县", "郭垌村"} <= names(seed_entities, type="place")
+    assert {"钟坪小学", "二郎中学", "亚鑫贸易公司"} <= names(seed_entities, type="organisation")
+    assert not names(seed_entities, type="place") & {"农村", "一村", "远走他乡", "山乡", "镇村"}
+    assert set(seed_entities.loc[seed_entities["type"] != "person", "role"]) == {""}
+
+
+def test_columns_and_order(seed_entities):
+    assert list(seed_entities.columns) == ENTITY_COLUMNS
+    assert seed_entities["start"].dtype == "int64"
+
+
+# ------------------------------------------------------------------ cues ---
+@pytest.mark.parametrize(
+    "sentence, name, role",
+    [
+        ("学生李明轩父母常年在外打工。", "李明轩", "child"),
+        ("班上有个叫刘小雨的女孩。", "刘小雨", "child"),
+        ("张浩同学是一名留守儿童。", "张浩", "child"),
+        ("赵一鸣的爷爷已经七十多岁了。", "赵一鸣", "child"),
+        ("十二岁的孙婷婷每天照顾弟弟。", "孙婷婷", "child"),
+        ("留守儿童杨帆今年九岁，跟着奶奶生活。", "杨帆", "child"),
+        ("我班的吴子涵性格内向。", "吴子涵", "child"),
+        ("我叫周XX男，我家住在祁县。", "周XX", "child"),
+        ("我叫小雨，今年十岁。", "小雨", "child"),
+        ("小明的妈妈在外地打工。", "小明", "child"),
+        ("钟坪小学四1班班主任：王娟", "王娟", "adult"),
+        ("黄敏老师每周都去家访。", "黄敏", "adult"),
+        ("班主任周丽每周都去家访。", "周丽", "adult"),
+        ("林老师把她送到了医院。", "林老师", "adult"),
+        ("通过曹教授的讲解，我明白了。", "曹教授", "adult"),
+        ("教育家苏霍姆林斯基说：“教育技巧的全部奥妙就在于如何爱护儿童”。", "苏霍姆林斯基", "public_figure"),
+        ("教育家陶行知说过：“爱满天下。”", "陶行知", "public_figure"),
+        ("正如伟人毛泽东所说，好好学习，天天向上。", "毛泽东", "public_figure"),
+        # not on the list, but framed as a quoted authority
+        ("著名教育家赞科夫斯基曾经说过，教学要面向全体。", "赞科夫斯基", "public_figure"),
+        ("马云说过，教育是最好的投资。", "马云", "public_figure"),
+        ("在陈校长和方老师的帮助下，孩子回到了课堂。", "陈校长", "adult"),
+        ("在陈校长和方老师的帮助下，孩子回到了课堂。", "方老师", "adult"),
+        ("李XX，女，汉族，1975年3月出生，中共党员。", "李XX", "adult"),
+        ("王小明，男，10岁，父母在外务工。", "王小明", "child"),
+    ],
+)
+def test_person_cues(sentence, name, role):
+    people = {(r["text"], r["role"]) for r in find_entities([sentence]) if r["type"] == "person"}
+    assert (name, role) in people
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "都会向老师问好。",
+        "有一个叫XX的同学，她的情况十分具体。",
+        "更加乐于接近老师，舍不得离开老师。",
+        "时间在他们身上变得缓慢和难熬。",
+        "我们作为班主任要从小事上细节上多关心他们。",
+        "学生周末回家。",
+        "学生高兴地跳了起来。",
+        "XX镇XX村XX男，19XX年6月出生。",
+        "小孩的父母都在外地。",
+        "各位老师，亲爱的同学们：大家上午好！",
+        "我是语文老师，全体老师都来了。",
+    ],
+)
+def test_no_person(sentence):
+    assert [r for r in find_entities([sentence]) if r["type"] == "person"] == []
+
+
+@pytest.mark.parametrize(
+    "sentence, places",
+    [
+        ("他来到湖南省邵阳市隆回县的一所小学。", {"湖南省", "邵阳市", "隆回县"}),
+        ("梁平县龙江村位于海拔近千米的大山里。", {"梁平县", "龙江村"}),
+        ("由于地处农村，又是半封闭式学校。", set()),
+        ("十多年父亲远走他乡谋生。", set()),
+    ],
+)
+def test_places(sentence, places):
+    assert {r["text"] for r in find_entities([sentence]) if r["type"] == "place"} == places
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("过了老半天，十五岁的胡亮紫胀着脸。", "胡亮"),  # not 胡亮紫
+        ("当踏进郭垌村“留守儿童“胡亮家门的那一刻", "胡亮"),  # not 胡亮家
+        ("班主任周丽每周都去家访。", "周丽"),  # not 周丽每
+    ],
+)
+def test_name_boundaries(sentence, name):
+    assert [r["text"] for r in find_entities([sentence]) if r["type"] == "person"] == [name]
+
+
+def test_given_name_and_surname_variants_in_one_essay():
+    rows = find_entities(["学生王文悦父母离异。", "文悦很少说话。", "王某的情绪恢复了平静。"])
+    got = {(r["text"], r["canonical"]) for r in rows if r["type"] == "person"}
+    assert got == {("王文悦", "王文悦"), ("文悦", "王文悦"), ("王某", "王文悦")}
+
+
+def test_adult_cue_outweighs_default():
+    rows = find_entities(["王娟老师今年三十岁。", "王娟每天都去家访。"])
+    assert {r["role"] for r in rows if r["text"] == "王娟"} == {"adult"}
+
+
+def test_custom_cue_file(tmp_path):
+    import yaml
+
+    from analysis.resources import load_yaml
+
+    raw = dict(load_yaml("entity_cues.yaml"))
+    raw["public_figures"] = list(raw["public_figures"]) + ["王娟"]
+    path = tmp_path / "entity_cues.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    rows = find_entities(["班主任：王娟"], cues=load_entity_cues(path))
+    assert [(r["text"], r["role"]) for r in rows] == [("王娟", "public_figure")]
+
+
+def test_missing_columns():
+    with pytest.raises(KeyError, match="sentence_id"):
+        extract_entities(pd.DataFrame({"essay_id": ["e"], "text": ["学生王文悦父母离异。"]}))
+
+
+def test_empty_table():
+    out = extract_entities(pd.DataFrame({"essay_id": [], "sentence_id": [], "text": []}))
+    assert list(out.columns) == ENTITY_COLUMNS and out.empty
+
+
+def test_counts_and_plot(seed_entities):
+    counts = entity_counts(seed_entities)
+    child = counts[(counts["type"] == "person") & (counts["role"] == "child")].iloc[0]
+    assert child["names"] == 7  # 王某 is counted as 王文悦
+    assert "text" not in counts.columns
+    fig = plot_entity_counts(seed_entities)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    matplotlib.pyplot.close(fig)

@@ -1,0 +1,162 @@
+"""Tests for analysis.privacy: pseudonym map and applying it."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.entities import extract_entities
+from analysis.privacy import (
+    MAP_COLUMNS,
+    build_pseudonym_map,
+    letters,
+    natural_key,
+    pseudonymise,
+    pseudonymise_frame,
+)
+from analysis.segment import split_sentences, tokenize
+from analysis.split import split_essays
+
+SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
+_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
+SEED_CHILDREN = ["钟一", "钟美怡", "王文悦", "王某", "左斌彬", "何梦凡", "胡亮", "周XX"]
+
+
+def seed_sentences() -> pd.DataFrame:
+    """The seed's sentences (essay_id seed-NN), placeholders normalised to XX."""
+    if not SEED.is_file():
+        pytest.skip("seed corpus not in data/raw")
+    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
+    rows = []
+    for c in chunks:
+        eid = f"seed-{c.ordinal:02d}"
+        k = 0
+        for line in c.lines:
+            for s in split_sentences(_PLACEHOLDER_RE.sub("XX", line.strip())):
+                k += 1
+                rows.append({"essay_id": eid, "sentence_id": f"{eid}-s{k:04d}", "text": s})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    sentences = seed_sentences()
+    return sentences, extract_entities(sentences)
+
+
+@pytest.fixture(scope="module")
+def seed_map(seed):
+    return build_pseudonym_map(seed[1])
+
+
+def test_map_covers_every_child(seed_map):
+    assert list(seed_map.columns) == MAP_COLUMNS
+    assert set(SEED_CHILDREN) <= set(seed_map["original"])
+    assert set(seed_map["role"]) == {"child"}
+    assert seed_map["pseudonym"].str.match(r"^学生[A-Z]+$").all()
+
+
+def test_pseudonyms_follow_first_occurrence(seed_map):
+    canon = seed_map[seed_map["variant_of"] == ""]
+    assert list(canon["original"]) == ["钟一", "钟美怡", "王文悦", "周XX", "左斌彬", "何梦凡", "胡亮"]
+    assert list(canon["pseudonym"]) == ["学生A", "学生B", "学生C", "学生D", "学生E", "学生F", "学生G"]
+
+
+def test_variants_share_the_pseudonym(seed_map):
+    p = dict(zip(seed_map["original"], seed_map["pseudonym"]))
+    assert p["王某"] == p["王文悦"] == p["文悦"]
+    assert p["美怡"] == p["钟美怡"]
+
+
+def test_no_child_name_left(seed, seed_map):
+    sentences, _ = seed
+    out = pseudonymise_frame(sentences, ["text"], seed_map)
+    joined = "\n".join(out["text"])
+    for name in SEED_CHILDREN:
+        assert name not in joined, name
+    # adults and public figures are kept by default
+    assert "王娟" in joined and "苏霍姆林斯基" in joined
+    # ids untouched
+    assert out["sentence_id"].equals(sentences["sentence_id"])
+
+
+def test_stable_across_calls(seed, seed_map):
+    sentences, entities = seed
+    again = build_pseudonym_map(entities.sample(frac=1, random_state=1))  # row order does not matter
+    pd.testing.assert_frame_equal(seed_map.reset_index(drop=True), again.reset_index(drop=True))
+    text = "学生钟美怡和王文悦是好朋友，王某常去钟美怡家。"
+    assert pseudonymise(text, seed_map) == pseudonymise(text, seed_map) == "学生学生B和学生C是好朋友，学生C常去学生B家。"
+
+
+def test_adults_schools_villages_on_request(seed):
+    _, entities = seed
+    full = build_pseudonym_map(entities, roles=("child", "adult"), types=("person", "place", "organisation"))
+    p = dict(zip(full["original"], full["pseudonym"]))
+    assert p["王娟"].startswith("成人")
+    assert p["钟坪小学"] == "学校A" and p["二郎中学"] == "学校B"
+    assert p["龙江村"].startswith("村") and p["梁平县"].startswith("县")
+    assert "中国共产党" not in p  # national bodies are kept
+    assert "苏霍姆林斯基" not in p
+
+
+@pytest.mark.parametrize(
+    "text, mapping, expected",
+    [
+        # longest first: the full name wins over its given name
+        ("王文悦说，文悦不怕。", {"王文悦": "学生C", "文悦": "学生C"}, "学生C说，学生C不怕。"),
+        ("王某的情绪恢复了平静。", {"王某": "学生C", "王": "X"}, "学生C的情绪恢复了平静。"),
+        # one pass: a pseudonym is never replaced again
+        ("胡亮和学生A", {"胡亮": "学生A", "学生A": "学生B"}, "学生A和学生B"),
+        ("没有名字的句子。", {"胡亮": "学生G"}, "没有名字的句子。"),
+        ("胡亮", {}, "胡亮"),
+    ],
+)
+def test_pseudonymise(text, mapping, expected):
+    assert pseudonymise(text, mapping) == expected
+
+
+def test_pseudonymise_frame_lists_and_missing_column(seed_map):
+    df = pd.DataFrame({"essay_id": ["e"], "text": ["学生左斌彬父母离异。"], "tokens": [tokenize("学生何梦凡父母离婚后")]})
+    out = pseudonymise_frame(df, ["text", "tokens"], seed_map)
+    assert out["text"].item() == "学生学生E父母离异。"
+    assert "何梦凡" not in out["tokens"].item() and "学生F" in out["tokens"].item()
+    assert df["text"].item() == "学生左斌彬父母离异。"  # the input is not changed
+    with pytest.raises(KeyError, match="title"):
+        pseudonymise_frame(df, ["title"], seed_map)
+    with pytest.raises(KeyError, match="pseudonym"):
+        pseudonymise("x", pd.DataFrame({"original": ["x"]}))
+
+
+def test_map_missing_columns():
+    with pytest.raises(KeyError, match="role"):
+        build_pseudonym_map(pd.DataFrame({"essay_id": [], "sentence_id": [], "text": [], "type": [], "start": []}))
+
+
+def test_empty_map():
+    ent = pd.DataFrame({"essay_id": ["e"], "sentence_id": ["e-s0001"], "text": ["王娟"], "type": ["person"],
+                        "role": ["adult"], "start": [0]})
+    out = build_pseudonym_map(ent)
+    assert out.empty and list(out.columns) == MAP_COLUMNS
+
+
+def test_ambiguous_variant_gets_its_own_pseudonym():
+    ent = pd.DataFrame({
+        "essay_id": ["a", "a", "b", "b"], "sentence_id": ["a-s1", "a-s2", "b-s1", "b-s2"],
+        "text": ["王文悦", "王某", "王小明", "王某"], "canonical": ["王文悦", "王文悦", "王小明", "王小明"],
+        "type": "person", "role": "child", "start": 0,
+    })
+    p = dict(zip(*build_pseudonym_map(ent)[["original", "pseudonym"]].T.values))
+    assert p["王文悦"] != p["王小明"]
+    assert p["王某"] not in (p["王文悦"], p["王小明"])
+
+
+@pytest.mark.parametrize("index, label", [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")])
+def test_letters(index, label):
+    assert letters(index) == label
+
+
+def test_natural_key():
+    assert sorted(["doc-10", "doc-2", "doc-1"], key=natural_key) == ["doc-1", "doc-2", "doc-10"]

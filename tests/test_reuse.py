@@ -1,0 +1,199 @@
+"""Tests for analysis.reuse: shared passages, first occurrences, shares."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.reuse import (
+    REUSE_COLUMNS,
+    find_reuse,
+    jaccard,
+    mark_duplicates,
+    normalise,
+    original_share,
+    plot_reuse_heatmap,
+    reuse_matrix,
+    shingles,
+    top_passages,
+)
+from analysis.segment import split_sentences
+from analysis.split import split_essays
+
+matplotlib.use("Agg")
+
+SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
+_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
+
+UNRELATED = (
+    "春天来了，柳树发芽了，小河里的冰也融化了。田野里开满了金黄的油菜花，蜜蜂在花丛中飞来飞去。"
+    "远处的山坡上，几头黄牛正悠闲地吃着青草。放学后，孩子们沿着田埂一路追逐打闹，笑声传得很远很远。"
+)
+
+
+def seed_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(essays, paragraphs, sentences) of the seed, placeholders normalised to XX."""
+    if not SEED.is_file():
+        pytest.skip("seed corpus not in data/raw")
+    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
+    essays, paragraphs, sentences = [], [], []
+    for c in chunks:
+        eid = f"seed-{c.ordinal:02d}"
+        essays.append({"essay_id": eid})
+        k = 0
+        for j, p in enumerate([_PLACEHOLDER_RE.sub("XX", x.strip()) for x in c.lines if x.strip()], 1):
+            pid = f"{eid}-p{j:03d}"
+            paragraphs.append({"essay_id": eid, "paragraph_id": pid, "ordinal": j, "text": p})
+            for s in split_sentences(p):
+                k += 1
+                sentences.append({"essay_id": eid, "sentence_id": f"{eid}-s{k:04d}", "ordinal": k, "text": s})
+    return pd.DataFrame(essays), pd.DataFrame(paragraphs), pd.DataFrame(sentences)
+
+
+def with_unrelated(essays: pd.DataFrame, sentences: pd.DataFrame):
+    extra = split_sentences(UNRELATED)
+    e = pd.concat([essays, pd.DataFrame({"essay_id": ["new-01"]})], ignore_index=True)
+    s = pd.concat([sentences, pd.DataFrame({
+        "essay_id": "new-01", "sentence_id": [f"new-01-s{k:04d}" for k in range(1, len(extra) + 1)],
+        "ordinal": range(1, len(extra) + 1), "text": extra,
+    })], ignore_index=True)
+    return e, s
+
+
+@pytest.fixture(scope="module")
+def seed():
+    essays, paragraphs, sentences = seed_tables()
+    essays, sentences = with_unrelated(essays, sentences)
+    return essays, paragraphs, sentences, find_reuse(sentences)
+
+
+def pairs(reuse: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(reuse["essay_a"], reuse["essay_b"]))
+
+
+# ---------------------------------------------------------------- seed ---
+def test_seed_pairs(seed):
+    *_, reuse = seed
+    assert list(reuse.columns) == REUSE_COLUMNS
+    assert pairs(reuse) == {("seed-01", "seed-03"), ("seed-01", "seed-05"), ("seed-03", "seed-05")}
+
+
+@pytest.mark.parametrize(
+    "essay_a, essay_b, passage",
+    [
+        ("seed-01", "seed-05", "凭着特有的执著和坚韧，给“留守儿童”营造了一个健康成长环境"),
+        ("seed-03", "seed-05", "凭着特有的执著和坚韧，给“留守儿童”营造了一个健康成长环境"),
+        # the 骨折 story, merged over several sentences
+        ("seed-01", "seed-05", "口里还一直说：“一会儿就好了，听话好孩子。”看他疼得额头上冷汗直冒"),
+        ("seed-01", "seed-05", "固守着这份清贫，守护着这方神圣"),
+    ],
+)
+def test_seed_passages(seed, essay_a, essay_b, passage):
+    *_, reuse = seed
+    sel = reuse[(reuse["essay_a"] == essay_a) & (reuse["essay_b"] == essay_b)]
+    assert sel["passage_a"].str.contains(passage, regex=False).any()
+
+
+def test_passages_merge_adjacent_sentences(seed):
+    *_, reuse = seed
+    story = reuse[reuse["passage_a"].str.contains("冷汗直冒", regex=False)].iloc[0]
+    assert story["n_units"] >= 3 and len(story["units_a"]) == len(story["units_b"]) == story["n_units"]
+    assert story["start_a"] == story["units_a"][0] and story["end_b"] == story["units_b"][-1]
+    assert 0 < story["similarity"] <= story["containment"] <= 1
+
+
+@pytest.mark.parametrize("essay_id", ["seed-02", "seed-04", "seed-06", "seed-07", "seed-08", "seed-09", "seed-10", "new-01"])
+def test_no_reuse_for_unrelated_essays(seed, essay_id):
+    *_, reuse = seed
+    assert essay_id not in set(reuse["essay_a"]) | set(reuse["essay_b"])
+
+
+def test_mark_duplicates_keeps_first_occurrence(seed):
+    _, _, sentences, reuse = seed
+    out = mark_duplicates(sentences, reuse)
+    assert len(out) == len(sentences) and "reused_from" in out
+    first = out[out["essay_id"] == "seed-01"]
+    assert (first["reused_from"] == "").all()  # the first essay is never a copy
+    copies = out[out["reused_from"] != ""]
+    assert set(copies["essay_id"]) == {"seed-03", "seed-05"}
+    # every copy points to an original in an earlier essay
+    order = {sid: i for i, sid in enumerate(out["sentence_id"])}
+    assert all(order[src] < order[sid] for sid, src in zip(copies["sentence_id"], copies["reused_from"]))
+    assert (out.set_index("sentence_id").loc[copies["reused_from"], "reused_from"] == "").all()
+    story = out[out["text"].str.contains("额头上冷汗直冒", regex=False)]
+    assert list(story["reused_from"]) == ["", story["sentence_id"].iloc[0]]
+    # counting with dedupe: the 骨折 story once
+    assert (out.loc[out["reused_from"] == "", "text"].str.contains("额头上冷汗直冒", regex=False)).sum() == 1
+
+
+def test_original_share(seed):
+    essays, _, sentences, reuse = seed
+    share = original_share(essays, sentences, reuse).set_index("essay_id")
+    assert share.loc["seed-05", "share_original"] < 0.6
+    assert share.loc["seed-05", "share_duplicate"] > 0.4
+    assert share.loc["seed-01", "share_duplicate"] < 0.1
+    for e in ["seed-04", "seed-06", "seed-08", "seed-10", "new-01"]:
+        assert share.loc[e, "share_original"] == 1.0
+
+
+def test_paragraph_units(seed):
+    _, paragraphs, _, _ = seed
+    reuse = find_reuse(paragraphs)
+    assert reuse["start_a"].str.contains("-p").all()
+    assert pairs(reuse) <= {("seed-01", "seed-03"), ("seed-01", "seed-05"), ("seed-03", "seed-05")}
+    assert ("seed-01", "seed-05") in pairs(reuse)
+
+
+def test_threshold_is_respected(seed):
+    _, _, sentences, reuse = seed
+    strict = find_reuse(sentences, threshold=0.95)
+    assert len(strict) < len(reuse)
+    assert (strict["containment"] >= 0.9).all()
+
+
+def test_matrix_top_and_heatmap(seed):
+    essays, _, sentences, reuse = seed
+    mat = reuse_matrix(sentences, reuse)
+    assert mat.shape == (11, 11)
+    assert mat.loc["seed-05", "seed-01"] > 0.3 and mat.loc["seed-04"].sum() == 0
+    assert (mat.to_numpy().diagonal() == 0).all()
+    top = top_passages(reuse, n=3, mapping={"王某": "学生C"})
+    assert len(top) == 3 and top["chars"].is_monotonic_decreasing
+    assert not top["passage"].str.contains("王某").any()
+    fig = plot_reuse_heatmap(sentences, reuse)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    matplotlib.pyplot.close(fig)
+
+
+# --------------------------------------------------------------- units ---
+@pytest.mark.parametrize(
+    "text, expected",
+    [("“留守儿童”营造了，一个 健康环境。", "留守儿童营造了一个健康环境"), ("19XX年6月", "19XX年6月"), (None, "")],
+)
+def test_normalise(text, expected):
+    assert normalise(text) == expected
+
+
+def test_shingles_and_jaccard():
+    assert shingles("留守儿童", k=5) == {"留守儿童"}
+    assert len(shingles("关爱留守儿童的工作", k=5)) == 5
+    assert jaccard("我凭着特有的执著和坚韧。", "我凭着特有的执著和坚韧！") == 1.0
+    assert jaccard("春天来了，柳树发芽了。", "我凭着特有的执著和坚韧。") == 0.0
+
+
+def test_same_essay_repeats_are_not_reuse():
+    s = "我凭着特有的执著和坚韧，给留守儿童营造了一个健康成长环境。"
+    units = pd.DataFrame({"essay_id": ["a", "a"], "sentence_id": ["a-s1", "a-s2"], "text": [s, s]})
+    assert find_reuse(units).empty
+
+
+def test_missing_columns():
+    with pytest.raises(KeyError, match="sentence_id or paragraph_id"):
+        find_reuse(pd.DataFrame({"essay_id": ["a"], "text": ["x"]}))
+    with pytest.raises(KeyError, match="units_a"):
+        mark_duplicates(pd.DataFrame({"essay_id": ["a"], "sentence_id": ["a-s1"], "text": ["x"]}),
+                        pd.DataFrame({"essay_a": ["a"]}))

@@ -1,0 +1,370 @@
+"""Tests for analysis.tag: genre, narrator, person, gender, school level,
+setting, places; section structure; numbers."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.segment import split_sentences
+from analysis.split import split_essays
+from analysis.tag import (
+    GENRES,
+    TAG_COLUMNS,
+    cn_number,
+    decide_person,
+    find_heading,
+    find_numbers,
+    numbers,
+    plot_genre_counts,
+    structure,
+    tag_essays,
+    tag_table,
+    tag_text,
+)
+
+matplotlib.use("Agg")
+
+SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
+_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
+
+
+def seed_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(essays, paragraphs, sentences) of the seed, split at its 篇N lines,
+    placeholders normalised to XX as the build does (no other cleaning)."""
+    if not SEED.is_file():
+        pytest.skip("seed corpus not in data/raw")
+    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
+    essays, paragraphs, sentences = [], [], []
+    for c in chunks:
+        eid = f"seed-{c.ordinal:02d}"
+        paras = [_PLACEHOLDER_RE.sub("XX", line.strip()) for line in c.lines if line.strip()]
+        essays.append({"essay_id": eid, "text": "\n".join(paras)})
+        k = 0
+        for j, p in enumerate(paras, 1):
+            pid = f"{eid}-p{j:03d}"
+            paragraphs.append({"essay_id": eid, "paragraph_id": pid, "text": p})
+            for s in split_sentences(p):
+                k += 1
+                sentences.append({"essay_id": eid, "paragraph_id": pid, "sentence_id": f"{eid}-s{k:04d}", "ordinal": k, "text": s})
+    return pd.DataFrame(essays), pd.DataFrame(paragraphs), pd.DataFrame(sentences)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return seed_tables()
+
+
+@pytest.fixture(scope="module")
+def seed_tags(seed):
+    essays, _, sentences = seed
+    return tag_essays(essays, sentences).set_index("essay_id")
+
+
+# ------------------------------------------------------------ seed tags ---
+@pytest.mark.parametrize(
+    "ordinal, genre, narrator, person",
+    [
+        (1, "work_summary", "teacher", "first"),
+        (2, "profile", "third_party", "third"),
+        (3, "work_summary", "teacher", "first"),
+        (4, "self_narrative", "student", "first"),
+        (5, "work_summary", "teacher", "first"),
+        (6, "training_reflection", "teacher", "first"),
+        (7, "news_story", "third_party", "third"),
+        (8, "documentary_narration", "third_party", "third"),
+        (9, "method_essay", "teacher", "first"),
+        (10, "speech", "teacher", "first"),
+    ],
+)
+def test_seed_tags(seed_tags, ordinal, genre, narrator, person):
+    row = seed_tags.loc[f"seed-{ordinal:02d}"]
+    assert (row["genre"], row["narrator"], row["person"]) == (genre, narrator, person), row["genre_evidence"]
+    assert row["genre_evidence"] and row["person_evidence"]
+
+
+@pytest.mark.parametrize(
+    "ordinal, gender, quoted",
+    [(1, "female", "女教师"), (4, "male", "男"), (5, "male", "父子"), (2, "", ""), (7, "", ""), (10, "", "")],
+)
+def test_seed_narrator_gender(seed_tags, ordinal, gender, quoted):
+    row = seed_tags.loc[f"seed-{ordinal:02d}"]
+    assert row["narrator_gender"] == gender
+    assert quoted in row["narrator_gender_evidence"]
+
+
+@pytest.mark.parametrize(
+    "ordinal, level, setting, places",
+    [
+        (1, "primary", ["rural"], []),
+        (3, "primary", ["rural", "boarding"], ["公主岭市"]),
+        (4, "", ["boarding"], ["祁县", "忠陈村"]),
+        (8, "primary", ["rural"], ["梁平县", "龙江村"]),
+        (10, "junior_secondary", ["rural"], ["二郎乡"]),
+    ],
+)
+def test_seed_school_setting_places(seed_tags, ordinal, level, setting, places):
+    row = seed_tags.loc[f"seed-{ordinal:02d}"]
+    assert row["school_level"] == level
+    assert list(row["setting"]) == setting
+    assert list(row["places"]) == places
+    for p in places:
+        assert p in row["places_evidence"]
+
+
+def test_evidence_quotes_the_text(seed, seed_tags):
+    essays = seed[0].set_index("essay_id")
+    for essay_id, row in seed_tags.iterrows():
+        for quoted in re.findall(r"“([^”]+)”", row["genre_evidence"]):
+            assert quoted in essays.loc[essay_id, "text"]
+
+
+# ------------------------------------------------- essays never seen before ---
+NEW_ESSAYS = {
+    "work_summary": (
+        "本学期，我担任五年级二班的班主任。班里共有学生42人，其中留守儿童18人。一学期来，我坚持每月家访一次，"
+        "为每个留守孩子建立了成长档案，还开展了“亲情电话”活动，让孩子们每周和父母通一次电话。经过努力，孩子们的"
+        "学习成绩有了明显提高，取得了较好的成效。当然，工作中也存在一些不足，有的孩子仍然不愿意和老师交流。"
+        "今后，我将继续努力，把关爱留守儿童的工作做得更细更实。",
+        "teacher", "first",
+    ),
+    "profile": (
+        "李XX，女，汉族，1975年3月出生，中共党员，大专学历，现任XX镇中心小学校长。从教二十多年来，她始终把"
+        "留守儿童放在心上。学校有一百多名留守学生，她为每个孩子都安排了“代理家长”。她自掏腰包为贫困学生购买"
+        "学习用品，每逢节假日，她总是把留守孩子接到家中过节。她先后被评为县优秀教师、市师德标兵。",
+        "third_party", "third",
+    ),
+    "self_narrative": (
+        "我叫小雨，今年十岁，在村里的小学读四年级。我的爸爸妈妈在广东打工，一年只回来一次。我和奶奶住在一起，"
+        "奶奶身体不好，我每天放学回家都帮她做饭、喂鸡。我是一名留守儿童，我很想念爸爸妈妈，每次打电话我都忍不住"
+        "哭。但是我知道他们很辛苦，我要好好学习，将来回报爸爸妈妈。",
+        "student", "first",
+    ),
+    "training_reflection": (
+        "今年暑假，我有幸参加了县里组织的留守儿童心理健康教育培训。短短五天的学习，专家们的讲座让我受益匪浅。"
+        "通过这次培训，我认识到关爱留守儿童不仅要关心他们的生活，更要关注他们的内心。培训中，一位教授讲到的"
+        "“情感陪伴”给了我很大启发。回到学校后，我要把学到的方法用到班级管理中去。这次学习收获很大，下面谈谈"
+        "我的几点体会。",
+        "teacher", "first",
+    ),
+    "news_story": (
+        "本报讯（通讯员 XX）6月1日上午，县关工委联合团县委在城关镇中心小学举行“关爱留守儿童·共度六一”活动。"
+        "活动现场，志愿者们为200多名留守儿童送去了书包、文具等礼物，并和孩子们一起做游戏、唱儿歌。据了解，该县"
+        "现有留守儿童3000余人，今年以来已开展结对帮扶活动20余次。",
+        "third_party", "third",
+    ),
+    "documentary_narration": (
+        "镜头里，十二岁的小军正蹲在灶台前烧火。他的父母在浙江打工，已经两年没有回家了。片中，小军每天清晨五点"
+        "起床，给瘫痪在床的爷爷熬药，然后走一个小时的山路去上学。画面中，爷爷坐在门槛上，望着孙子远去的背影。"
+        "夜深了，小军趴在昏暗的灯下写作业，窗外只有虫鸣。",
+        "third_party", "third",
+    ),
+    "method_essay": (
+        "如何做好留守儿童的教育工作？我认为应从以下几方面入手。首先，要建立留守儿童档案，全面了解每个孩子的家庭"
+        "情况。其次，我们要加强与监护人的沟通，指导他们科学育儿。再次，要开展丰富多彩的集体活动，让孩子们感受到"
+        "集体的温暖。最后，我们作为班主任要重视心理健康教育，及时疏导孩子的不良情绪。只要措施得当，留守儿童一定"
+        "能健康成长。",
+        "teacher", "first",
+    ),
+    "speech": (
+        "尊敬的各位领导、老师们，亲爱的同学们：\n大家下午好！\n我是六年级的班主任，今天很荣幸代表全体教师在这里发言。"
+        "我们学校有三分之一的学生是留守儿童，他们的父母远在他乡，把孩子托付给了我们。我们每一位老师都愿意做孩子们"
+        "的“临时父母”。同学们，你们并不孤单，学校就是你们温暖的家。\n最后，祝同学们健康快乐，学习进步！谢谢大家！",
+        "teacher", "first",
+    ),
+    "other": (
+        "春天来了，柳树发芽了，小河里的冰也融化了。田野里开满了金黄的油菜花，蜜蜂在花丛中飞来飞去。远处的山坡上，"
+        "几头黄牛正悠闲地吃着青草。",
+        "third_party", "third",
+    ),
+}
+
+
+@pytest.mark.parametrize("genre", list(NEW_ESSAYS))
+def test_new_essays(genre):
+    text, narrator, person = NEW_ESSAYS[genre]
+    tags = tag_text(text)
+    assert (tags["genre"], tags["narrator"], tags["person"]) == (genre, narrator, person), tags["genre_evidence"]
+
+
+def test_every_genre_is_covered():
+    assert set(NEW_ESSAYS) == set(GENRES)
+
+
+@pytest.mark.parametrize(
+    "text, gender",
+    [
+        ("我是一名女教师，在山区小学任教十年了。我爱我的学生，我把他们当作自己的孩子。", "female"),
+        ("作为一名男教师，我常常和孩子们一起打篮球。我发现他们很需要关心，我也愿意陪伴他们。", "male"),
+        ("我是一名班主任，我爱我的学生，我每天都和他们在一起，我很快乐。", ""),
+        # third person: a woman teacher described from outside says nothing about the narrator
+        ("她是一名女教师，在山区小学任教十年了。她爱她的学生。", ""),
+    ],
+)
+def test_narrator_gender(text, gender):
+    assert tag_text(text)["narrator_gender"] == gender
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("我是一名班主任，我们班有很多留守儿童，我经常找他们谈心。", "first"),
+        ("他是一名班主任，他们班有很多留守儿童，他经常找孩子们谈心。", "third"),
+        # pronouns inside quotes do not count
+        ("她对孩子说：“我会像妈妈一样照顾你，我保证，我们一起努力。”孩子哭了。", "third"),
+        ("胡亮嘴巴蠕动着喷出一句话：“我要妈妈“！她流泪了，她抱住了孩子。", "third"),
+    ],
+)
+def test_person(text, person):
+    assert decide_person(text)[0] == person
+
+
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        ("我在一所村小教书，班上是三年级的孩子。", "primary"),
+        ("我是初中的班主任，我们七年级有很多留守学生。", "junior_secondary"),
+        ("高中阶段的留守学生面临高考压力，高三学生尤其如此。", "senior_secondary"),
+        ("幼儿园的小朋友离开父母后，在幼儿园里常常哭闹。", "preschool"),
+        ("他高中毕业后回到村里工作。", ""),
+    ],
+)
+def test_school_level(text, level):
+    assert tag_text(text)["school_level"] == level
+
+
+def test_tag_essays_keeps_rows_and_adds_columns(seed):
+    essays, _, sentences = seed
+    out = tag_essays(essays.iloc[:2], sentences)
+    assert list(out["essay_id"]) == list(essays["essay_id"].iloc[:2])
+    assert set(TAG_COLUMNS) <= set(out.columns)
+    # tagging twice replaces, not duplicates, the columns
+    again = tag_essays(out, sentences)
+    assert list(again.columns) == list(out.columns)
+
+
+def test_cues_come_from_the_cue_file(tmp_path):
+    text = NEW_ESSAYS["speech"][0]
+    assert tag_text(text)["genre"] == "speech"
+    from analysis.resources import load_yaml
+    from analysis.tag import load_tagging_cues
+
+    import yaml
+
+    raw = load_yaml("tagging_cues.yaml")
+    raw = {**raw, "genre": {**raw["genre"], "labels": {k: v for k, v in raw["genre"]["labels"].items() if k != "speech"}}}
+    path = tmp_path / "cues.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert tag_text(text, cues=load_tagging_cues(path))["genre"] != "speech"
+
+
+def test_bad_cue_file(tmp_path):
+    path = tmp_path / "cues.yaml"
+    path.write_text("genre: {labels: {speech: [{pattern: '([unclosed'}]}}\n", encoding="utf-8")
+    essays = pd.DataFrame({"essay_id": ["a"], "text": ["我是老师。"]})
+    sentences = pd.DataFrame({"essay_id": ["a"], "sentence_id": ["a-s0001"], "text": ["我是老师。"]})
+    with pytest.raises(ValueError, match="bad tagging cue file"):
+        tag_essays(essays, sentences, cues_path=path)
+
+
+@pytest.mark.parametrize(
+    "essays, sentences",
+    [
+        (pd.DataFrame({"essay_id": ["a"]}), pd.DataFrame({"essay_id": ["a"], "sentence_id": ["s"], "text": ["x"]})),
+        (pd.DataFrame({"essay_id": ["a"], "text": ["x"]}), pd.DataFrame({"essay_id": ["a"], "text": ["x"]})),
+    ],
+)
+def test_tag_essays_missing_columns(essays, sentences):
+    with pytest.raises(KeyError, match="lacks columns"):
+        tag_essays(essays, sentences)
+
+
+def test_tag_table_and_plot(seed_tags):
+    table = tag_table(seed_tags.reset_index())
+    assert len(table) == 10 and "genre_evidence" in table
+    assert table.loc[table["essay_id"] == "seed-04", "places"].item() == "祁县、忠陈村"
+    fig = plot_genre_counts(seed_tags)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    matplotlib.pyplot.close(fig)
+
+
+# ------------------------------------------------------------ structure ---
+@pytest.mark.parametrize(
+    "paragraph, expected",
+    [
+        ("一、诲人不倦，架心灵之桥", (1, "一、", 1, "诲人不倦，架心灵之桥")),
+        ("三、细致入微，做孩子们的良师益友。认识“留守儿童”优点和缺点", (1, "三、", 3, "细致入微，做孩子们的良师益友")),
+        ("（二）加强家校沟通", (2, "（二）", 2, "加强家校沟通")),
+        ("- 2、由于不在父母身边，情感需求得不到满足。", (3, "2、", 2, "由于不在父母身边，情感需求得不到满足")),
+        ("(3)定期家访", (4, "(3)", 3, "定期家访")),
+        ("第二，要关心孩子的心理。", (1, "第二，", 2, "要关心孩子的心理")),
+        ("1.5万名留守儿童参加了活动。", None),
+        ("一个人能走多远，看他与谁同行。", None),
+    ],
+)
+def test_find_heading(paragraph, expected):
+    assert find_heading(paragraph) == expected
+
+
+def test_structure_nesting():
+    texts = ["引言。", "一、总体情况", "（一）基本做法", "1、建立档案", "2、定期家访", "（二）存在问题", "二、今后打算", "1、加强培训"]
+    paragraphs = pd.DataFrame({"essay_id": "e", "paragraph_id": [f"e-p{i:03d}" for i in range(1, 9)], "text": texts})
+    out = structure(paragraphs)
+    assert list(out["level"]) == [1, 2, 3, 3, 2, 1, 2]
+    assert list(out["parent"]) == ["", "e-p002", "e-p003", "e-p003", "e-p002", "", "e-p007"]
+
+
+def test_structure_seed(seed):
+    out = structure(seed[1])
+    e5 = out[out["essay_id"] == "seed-05"]
+    assert list(e5["marker"]) == ["一、", "二、", "三、", "1、", "2、", "3、", "4、", "5、"]
+    # the 1、–5、 list after section 三 nests under it
+    third = e5.loc[e5["marker"] == "三、", "paragraph_id"].item()
+    assert set(e5.loc[e5["level"] == 2, "parent"]) == {third}
+    assert not (out["essay_id"] == "seed-10").any()
+
+
+def test_structure_missing_column():
+    with pytest.raises(KeyError, match="paragraph_id"):
+        structure(pd.DataFrame({"essay_id": ["e"], "text": ["一、标题"]}))
+
+
+# -------------------------------------------------------------- numbers ---
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("班级学生有23人，其中留守儿童超过了65%。", [("23人", "count", 23.0), ("65%", "percent", 65.0)]),
+        ("XX村共有1760人，496户，6岁以下的幼儿120人。", [("1760人", "count", 1760.0), ("496户", "count", 496.0), ("6岁", "age", 6.0), ("120人", "count", 120.0)]),
+        ("19XX年6月出生，20XX年加入中国共产党。", [("19XX年6月", "year", None), ("20XX年", "year", None)]),
+        ("2015年9月，学校正式成立了。", [("2015年9月", "year", 2015.0)]),
+        ("我们班共有二十八名学生，来自九所学校。", [("二十八名", "count", 28.0), ("九所", "count", 9.0)]),
+        ("我跟随七十多岁的爷爷生活。", [("七十多岁", "age", 70.0)]),
+        ("通过四百零二个日日夜夜。", [("四百零二个日日夜夜", "duration", 402.0)]),
+        ("临走时，把300元钱交给胡家奶奶。", [("300元", "money", 300.0)]),
+        ("这是10月17日的笔记。", [("10月17日", "date", None)]),
+        ("农村这样的老人文盲率超过百分之七十。", [("百分之七十", "percent", 70.0)]),
+        # idioms, ordinals and a bare 一 are not statistics
+        ("良言一句三冬暖，恶语伤人六月寒。面对千百次艰难，他一举两得，在第一届运动会上一个劲地跑。", []),
+    ],
+)
+def test_find_numbers(sentence, expected):
+    got = [(r["text_span"], r["kind"], None if r["value"] != r["value"] else r["value"]) for r in find_numbers(sentence)]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, value", [("1760", 1760.0), ("二十八", 28.0), ("十五", 15.0), ("四百零二", 402.0), ("1.2万", 12000.0), ("两", 2.0), ("留守", None)])
+def test_cn_number(text, value):
+    assert cn_number(text) == value
+
+
+def test_numbers_frame(seed):
+    out = numbers(seed[2])
+    assert list(out.columns[:6]) == ["essay_id", "sentence_id", "text_span", "kind", "value", "approx"]
+    row = out[out["text_span"] == "1760人"].iloc[0]
+    assert row["essay_id"] == "seed-02" and "1760人" in row["sentence"]
+    with pytest.raises(KeyError, match="sentence_id"):
+        numbers(pd.DataFrame({"essay_id": ["e"], "text": ["23人"]}))
