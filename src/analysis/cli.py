@@ -57,6 +57,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a notebook parameter")
     p.add_argument("-f", "--param-file", type=Path, action="append", help="YAML file of parameters (notebooks/params/*.yaml)")
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
+    p.add_argument("--jobs", type=int, default=None, help="reports rendered at once, each in its own process (default: all cores)")
     p.set_defaults(func=_cmd_report)
     _add_more_commands(sub)
     return parser
@@ -87,7 +88,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
             raise CliError(f"-f {f}: parameter file not found")
     try:
         outcomes = render_reports(args.names or None, data_dir=args.data, out_dir=args.out,
-                                  params=_parse_kv(args.param), param_files=args.param_file or [], force=args.force)
+                                  params=_parse_kv(args.param), param_files=args.param_file or [], force=args.force,
+                                  jobs=args.jobs)
     except ParamError as exc:
         raise CliError(str(exc)) from None
     failed = [o for o in outcomes if o.status == "failed"]

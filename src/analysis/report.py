@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import json
 import re
 import subprocess
@@ -349,6 +350,15 @@ def _load_state(out_dir: Path) -> dict:
     return aio.read_json(p) if p.is_file() else {}
 
 
+def _render_job(job: tuple) -> tuple[Outcome, dict | None]:
+    """Worker entry point: render one report in its own process (papermill is
+    process-safe, not thread-safe); returns the outcome and its state entry."""
+    spec, params, data_dir, out_dir, prev, force, kernel = job
+    state = {} if prev is None else {report_file(spec, params): prev}
+    o = render_one(spec, params, data_dir, out_dir, state, force=force, kernel=kernel)
+    return o, state.get(o.file)
+
+
 def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, state: dict, *, force: bool = False,
                kernel: str = KERNEL_NAME) -> Outcome:
     fname = report_file(spec, params)
@@ -406,7 +416,8 @@ def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params:
 
 def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED_DIR, out_dir: Path = REPORTS_DIR,
                    params: dict | None = None, param_files: list[Path] = (), force: bool = False,
-                   kernel: str = KERNEL_NAME, echo: Callable[[str], None] = print) -> list[Outcome]:
+                   kernel: str = KERNEL_NAME, echo: Callable[[str], None] = print,
+                   jobs: int | None = None) -> list[Outcome]:
     """Render reports (all by default) and rewrite the index; returns the outcomes.
 
     Parameters are checked for every report before any kernel starts; if one
@@ -422,17 +433,32 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
     for f in param_files:
         for k, v in load_param_file(f).items():
             file_params.setdefault(k, {}).update(v)
-    jobs, bad = plan(names, data_dir, params or {}, file_params)
+    planned, bad = plan(names, data_dir, params or {}, file_params)
     out_dir.mkdir(parents=True, exist_ok=True)
     state = _load_state(out_dir)
     if bad:
         _write_index(out_dir, data_dir, state, bad)
         raise ParamError(bad[0].error.removeprefix("bad parameter: "))
-    outcomes = []
-    for spec, p in jobs:
-        o = render_one(spec, p, data_dir, out_dir, state, force=force, kernel=kernel)
+    outcomes: list[Outcome] = []
+    n_workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
+    work = [(spec, p, data_dir, out_dir, state.get(report_file(spec, p)), force, kernel) for spec, p in planned]
+
+    def record(o: Outcome, entry: dict | None) -> None:
         outcomes.append(o)
+        if entry is not None:
+            state[o.file] = entry
         echo(f"{o.status:>10}  {o.file}" + (f"  ({o.seconds:.1f} s)" if o.seconds else "") + (f"  {o.error}" if o.error else ""))
+
+    if n_workers == 1:
+        for job in work:
+            record(*_render_job(job))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for result in pool.map(_render_job, work):
+                record(*result)
     _write_index(out_dir, data_dir, state, outcomes)
     return outcomes
 

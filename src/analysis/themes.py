@@ -991,6 +991,22 @@ def topics(
                       doc_topic=doc_topic, model=model, vocabulary=vocab)
 
 
+def topic_capacity(paragraphs_df: pd.DataFrame, *, method: str = "nmf", min_df: int | float = 2,
+                   max_df: float = 0.5, min_len: int = 2, min_tokens: int = 5,
+                   stopwords: frozenset[str] | None = None) -> int:
+    """The largest ``k`` :func:`topics` accepts on these paragraphs (min of usable
+    paragraphs and terms); 0 when there is nothing to model."""
+    _check_method(method)
+    df, docs = _topic_corpus(paragraphs_df, min_len=min_len, min_tokens=min_tokens, stopwords=stopwords)
+    if not docs:
+        return 0
+    try:
+        x, _ = _matrix(docs, method, min_df, max_df)
+    except ValueError:
+        return 0
+    return int(min(x.shape))
+
+
 def _umass(binary_csc, top_idx: np.ndarray) -> float:
     """Mean UMass coherence over topics: Σ log((D(wi, wj) + 1) / D(wj)), j ranked above i."""
     scores = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown
 
 from analysis import sentiment, themes
 from analysis.config import ANNOTATIONS_DIR
@@ -126,6 +126,26 @@ def recode(p: pd.DataFrame, *, codebook_path: str = "") -> pd.DataFrame:
     return themes.code_paragraphs(p, codebook=codebook_path) if codebook_path else p
 
 
+def topic_models(p: pd.DataFrame, *, k: int, method: str) -> dict:
+    """Stability across k around the requested one, and the model for ``k``.
+
+    A corpus too small for ``k`` topics gets the largest feasible k, and the
+    note says so (a report on a small corpus still renders)."""
+    upper = themes.topic_capacity(p, method=method)
+    if upper < 2:
+        return {"note": Markdown("Too few paragraphs with enough content words for topic modelling."),
+                "stability": pd.DataFrame(), "model": None}
+    used = min(k, upper)
+    note = (f"Topic model: {method.upper()} with k = {used}."
+            + (f" (k = {k} was requested, but this corpus supports at most {upper}.)" if used != k else ""))
+    # stability refits on 80% subsamples, which support fewer topics
+    sub_upper = int(upper * 0.8)
+    ks = range(max(2, used - 3), min(sub_upper, used + 3) + 1)
+    stability = themes.topic_stability(p, ks=ks, method=method, sample=0.8) if len(ks) else pd.DataFrame()
+    return {"note": Markdown(note), "stability": stability,
+            "model": themes.topics(p, k=used, method=method)}
+
+
 def code_passages(p: pd.DataFrame, *, per_code: int = 3, chars: int = 120) -> pd.DataFrame:
     """For every code, the first paragraphs that carry it (the passages behind the code)."""
     rows = []
@@ -237,3 +257,13 @@ def essay_cleaning(corpus: Corpus, essay_id: str) -> pd.DataFrame:
         rows.append(pd.DataFrame({"line": flags["line"], "rule": flags["flag"], "before": "", "after": "",
                                   "context": flags["detail"], "kind": "flag"}))
     return pd.concat(rows, ignore_index=True)
+
+
+def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int = 3) -> pd.DataFrame:
+    """A long keyword table (group or essay, word, score) as one row per group:
+    ``word (score)`` in rank order — compact enough to read many essays at once."""
+    key = next(c for c in keywords.columns if c not in {"rank", "word", value})
+    rows = {}
+    for k, g in keywords.groupby(key, sort=False):
+        rows[k] = "  ".join(f"{w} ({v:.{decimals}f})" for w, v in zip(g["word"], g[value]))
+    return pd.DataFrame({"keywords (score)": rows}).rename_axis(key)
