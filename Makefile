@@ -12,7 +12,7 @@ PROCESSED := data/processed
 SOURCES := $(shell find src/analysis -type f \( -name '*.py' -o -name '*.txt' -o -name '*.yaml' \) 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
 
-.PHONY: help install data reports test lab calibrate benchmark clean distclean
+.PHONY: help install data reports test lab calibrate validate benchmark clean distclean
 
 help: ## show this help
 	@echo "Usage: make <target>"
@@ -44,6 +44,9 @@ lab: $(STAMP) ## open JupyterLab on the project kernel
 
 calibrate: $(STAMP) ## re-choose the sentiment default and neutral bands on data/annotations/ (cross-validated)
 	$(PY) -m analysis calibrate
+
+validate: $(STAMP) ## print sentiment and codebook validation against the hand-coded samples
+	$(PY) -m analysis validate
 
 benchmark: $(STAMP) ## measure build speed and memory on the large corpus (writes benchmarks/results.json)
 	$(PY) benchmarks/bench_build.py

@@ -140,7 +140,29 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis import sentiment, themes
+
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.precision", 3):
+        res = sentiment.evaluate_methods(sentiment.load_annotations())
+        print("Sentiment: out-of-fold scores on data/annotations/sentiment_sentences.csv")
+        print(sentiment.validation_summary(res).to_string(index=False))
+        ann = pd.read_csv(config.ANNOTATIONS_DIR / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
+        cb = themes.evaluate_codebook(ann)
+        print("\nCodebook: against data/annotations/theme_paragraphs.csv")
+        print(cb["summary"].to_string(index=False))
+        print(cb["per_code"][["code", "label", "support", "precision", "recall", "f1"]].to_string(index=False))
+    return 0
+
+
 def _add_more_commands(sub) -> None:
+    p = sub.add_parser("validate", help="print the validation of sentiment methods and codebook against the hand-coded samples",
+                       description="Compute, now, the agreement of every sentiment method (cross-validated) and of the "
+                                   "codebook with the hand-coded samples in data/annotations/.")
+    p.set_defaults(func=_cmd_validate)
+
     p = sub.add_parser("annotate", help="score every line of a text file: sentiment, emotion, themes",
                        description="One output row per non-empty input line, in input order, with text, "
                                    "sentiment_score, sentiment_label, emotion and themes. Reads UTF-8 or GB18030; "
