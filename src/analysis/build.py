@@ -336,6 +336,8 @@ def build(
     tables = {name: _concat([r[name] for r in ordered]) for name in names}
     log_cols = list(tables["cleaning_log"].columns)
     tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
+    width = max(2, len(str(len(tables["essays"]))))
+    tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
     tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
     tables["files"] = pd.DataFrame(file_rows)
     for name, stage in corpus_stages():

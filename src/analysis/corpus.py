@@ -18,7 +18,7 @@ from analysis import io as aio
 from analysis.config import PROCESSED_DIR
 
 # columns that are identifiers or numbers, never free text
-_ID_COLUMNS = {"essay_id", "paragraph_id", "sentence_id", "source_file", "rule", "flag", "encoding", "sha256",
+_ID_COLUMNS = {"essay_id", "label", "paragraph_id", "sentence_id", "source_file", "rule", "flag", "encoding", "sha256",
                "genre", "narrator", "person", "type", "role", "sentiment_label", "emotion", "reused_from",
                "essay_a", "essay_b", "kind", "pseudonym"}
 PSEUDONYMISE_ROLES_DEFAULT = ("child",)

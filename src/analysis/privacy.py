@@ -178,7 +178,17 @@ def _replacer(pairs: tuple[tuple[str, str], ...]):
     table = dict(pairs)
     # longest first: 王文悦 before 王某 before 文悦
     pattern = re.compile("|".join(re.escape(o) for o in sorted(table, key=lambda s: (-len(s), s))))
-    return lambda text: pattern.sub(lambda m: table[m.group(0)], text)
+
+    def repl(m: re.Match) -> str:
+        pseudo = table[m.group(0)]
+        # 学生王文悦 → 学生C, not 学生学生C: drop the pseudonym's word prefix when
+        # the text right before the name already says it
+        prefix = pseudo.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        if prefix and m.string.endswith(prefix, 0, m.start()):
+            return pseudo[len(prefix):]
+        return pseudo
+
+    return lambda text: pattern.sub(repl, text)
 
 
 _last: dict = {}  # the mapping of the previous call and its replacer

@@ -1286,7 +1286,7 @@ def format_kwic(kwic_df: pd.DataFrame, *, html_output: bool = False, id_column: 
             f'<td style="text-align:left;white-space:pre">{esc(r)}</td></tr>'
             for i, l, k, r in zip(ids, lefts, kws, rights)
         )
-        return f'<table class="kwic" style="font-family:monospace;border-collapse:collapse">\n{body}\n</table>'
+        return f'<table class="kwic" style="font-family:ReportCJK,\'Noto Sans Mono CJK SC\',monospace;border-collapse:collapse">\n{body}\n</table>'
     if not lefts:
         return ""
     wi = max(map(display_width, ids))

@@ -13,17 +13,36 @@ import html
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from analysis import sentiment, themes
+from analysis import plots, sentiment, themes  # plots imports pyplot: notebooks then display Figures inline
 from analysis.config import ANNOTATIONS_DIR
 from analysis.corpus import Corpus
 
-ESSAY_META = ["essay_id", "title", "genre", "narrator", "person"]
+ESSAY_META = ["essay_id", "label", "title", "genre", "narrator", "person"]
 
 # Tables in reports: long texts truncated (the full text is in the CSV tables),
 # numbers to three decimals.
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.precision", 3)
 pd.set_option("display.max_rows", 200)
+
+
+def _display_figures_as_png() -> None:
+    """In a notebook, show every matplotlib Figure a cell returns as one PNG —
+    also figures made without pyplot (the themes plots), which IPython would
+    otherwise print as '<Figure size …>'."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["image/png"].for_type(
+            Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+
+
+_display_figures_as_png()
 
 
 def _essay_meta(corpus: Corpus) -> pd.DataFrame:
@@ -74,6 +93,26 @@ def paragraphs(corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: b
     return _filter(p, essay_id=essay_id, genre=genre).reset_index(drop=True)
 
 
+def essay_key(corpus: Corpus) -> pd.DataFrame:
+    """Short essay labels (E01 …) used in figures, with id, genre and narrator."""
+    e = corpus.essays
+    return e[[c for c in ["label", "essay_id", "genre", "narrator", "n_chars"] if c in e.columns]].set_index("label")
+
+
+def caveat(kind: str) -> Markdown:
+    """What the validation can and cannot show, printed above the figures."""
+    texts = {
+        "sample": ("**Read with care.** The validation sample is drawn from the same essays the report describes and "
+                   "was coded by a single coder (no inter-coder agreement). The lexicons and codebook were written by "
+                   "people who had read these essays; cross-validation protects the choice of method and thresholds, "
+                   "not the word lists. Expect lower agreement on other essays, and read the per-class figures, "
+                   "not only the averages."),
+        "groups": ("**Small groups.** Check `n_essays` before comparing groups: a genre or narrator represented by "
+                   "one essay describes that essay, not the genre."),
+    }
+    return Markdown(texts[kind])
+
+
 def settings_table(**params) -> pd.DataFrame:
     """The parameters of this rendering, as a table at the top of a report."""
     return pd.DataFrame({"value": {k: ("(default)" if v in ("", None) else v) for k, v in params.items()}})
@@ -89,10 +128,37 @@ def sentiment_validation(corpus: Corpus) -> dict[str, pd.DataFrame]:
 
 
 def disagreements(validation: dict[str, pd.DataFrame], *, n: int = 15) -> pd.DataFrame:
-    """The coded sentences on which the methods disagree most: text, human code, each method's label."""
-    d = validation["disagreements"]
+    """The coded sentences on which the methods disagree most (most distinct labels,
+    then the largest spread of scores on a common −1…1 scale): text, human code,
+    each method's out-of-fold label."""
+    d = validation["disagreements"].sort_values(["n_distinct_labels", "score_spread"], ascending=False, kind="mergesort")
     cols = ["essay_ordinal", "text", "gold"] + [c for c in d.columns if c.startswith("label_")] + ["score_spread"]
-    return d[cols].head(n).set_index("essay_ordinal")
+    return d[cols].head(n).rename(columns={"gold": "human"}).set_index("essay_ordinal")
+
+
+def essay_bootstrap(validation: dict[str, pd.DataFrame], *, n_boot: int = 500, seed: int = 20261129) -> pd.DataFrame:
+    """95% intervals of each method's out-of-fold macro-F1, resampling whole
+    essays (sentences of one essay are not independent)."""
+    import numpy as np
+
+    from analysis import validate
+
+    pred = validation["predictions"]
+    methods = [c.removeprefix("label_") for c in pred.columns if c.startswith("label_")]
+    essays_ = pred["essay_ordinal"].unique()
+    rng = np.random.default_rng(seed)
+    groups = {e: pred.index[pred["essay_ordinal"] == e].to_numpy() for e in essays_}
+    rows = []
+    for m in methods:
+        scores = []
+        for _ in range(n_boot):
+            idx = np.concatenate([groups[e] for e in rng.choice(essays_, size=len(essays_), replace=True)])
+            sub = pred.loc[idx]
+            scores.append(validate.classification_metrics(sub["gold"], sub[f"label_{m}"],
+                                                          labels=list(sentiment.LABELS))["macro_f1"])
+        lo, hi = np.percentile(scores, [2.5, 97.5])
+        rows.append({"method": m, "macro_f1_ci_low": round(float(lo), 3), "macro_f1_ci_high": round(float(hi), 3)})
+    return pd.DataFrame(rows).set_index("method")
 
 
 def sentiment_sample_description() -> pd.DataFrame:
@@ -103,11 +169,12 @@ def sentiment_sample_description() -> pd.DataFrame:
 
 
 def sentiment_by_group(s: pd.DataFrame, *, group: str) -> pd.DataFrame:
-    """Mean score and label shares per group (essay_id, genre or narrator)."""
+    """Essays, sentences, mean score and label shares per group (label, genre or narrator)."""
     if group not in s.columns:
         return pd.DataFrame({"note": [f"no '{group}' column in this build"]})
     g = s.groupby(group, sort=False)
-    out = pd.DataFrame({"n_sentences": g.size(), "mean_score": g["sentiment_score"].mean().round(3)})
+    out = pd.DataFrame({"n_essays": g["essay_id"].nunique(), "n_sentences": g.size(),
+                        "mean_score": g["sentiment_score"].mean().round(3)})
     shares = pd.crosstab(s[group], s["sentiment_label"], normalize="index").round(3)
     return out.join(shares)
 
@@ -157,13 +224,17 @@ def code_passages(p: pd.DataFrame, *, per_code: int = 3, chars: int = 120) -> pd
     return pd.DataFrame(rows)
 
 
-def concordance(p: pd.DataFrame, terms: list[str], *, window: int = 15) -> HTML:
-    """Aligned keyword-in-context lines for each term, each naming its essay."""
+def concordance(p: pd.DataFrame, terms: list[str], *, window: int = 15, max_lines: int = 15) -> HTML:
+    """Aligned keyword-in-context lines for each term (at most ``max_lines``,
+    spread over the essays), each naming its essay."""
     parts = []
     for term in terms:
         k = themes.kwic(p, term, window=window)
-        parts.append(f"<h3>{html.escape(term)} ({len(k)} lines)</h3>")
-        parts.append(themes.format_kwic(k, html_output=True) if len(k) else "<p>No occurrences.</p>")
+        shown = k.groupby("essay_id", sort=False).head(max(1, max_lines // max(1, k["essay_id"].nunique()))) if len(k) else k
+        shown = shown.head(max_lines)
+        parts.append(f"<h3>{html.escape(term)}: {len(k)} occurrences in {k['essay_id'].nunique() if len(k) else 0} essays"
+                     + (f" (showing {len(shown)})" if len(shown) < len(k) else "") + "</h3>")
+        parts.append(themes.format_kwic(shown, html_output=True) if len(k) else "<p>No occurrences.</p>")
     return HTML("".join(parts))
 
 
@@ -259,11 +330,16 @@ def essay_cleaning(corpus: Corpus, essay_id: str) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int = 3) -> pd.DataFrame:
+def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int = 3,
+                 essays: pd.DataFrame | None = None) -> pd.DataFrame:
     """A long keyword table (group or essay, word, score) as one row per group:
-    ``word (score)`` in rank order — compact enough to read many essays at once."""
+    ``word (score)`` in rank order — compact enough to read many essays at once.
+    With ``essays``, essay ids are shown as their short labels (E01 …) and genre."""
     key = next(c for c in keywords.columns if c not in {"rank", "word", value})
+    names = {}
+    if essays is not None and key == "essay_id":
+        names = {r.essay_id: f"{r.label} {getattr(r, 'genre', '')}".strip() for r in essays.itertuples()}
     rows = {}
     for k, g in keywords.groupby(key, sort=False):
-        rows[k] = "  ".join(f"{w} ({v:.{decimals}f})" for w, v in zip(g["word"], g[value]))
-    return pd.DataFrame({"keywords (score)": rows}).rename_axis(key)
+        rows[names.get(k, k)] = "  ".join(f"{w} ({v:.{decimals}f})" for w, v in zip(g["word"], g[value]))
+    return pd.DataFrame({"keywords (score)": rows}).rename_axis("essay" if names else key)
