@@ -88,7 +88,7 @@ def test_stable_across_calls(seed, seed_map):
     again = build_pseudonym_map(entities.sample(frac=1, random_state=1))  # row order does not matter
     pd.testing.assert_frame_equal(seed_map.reset_index(drop=True), again.reset_index(drop=True))
     text = "学生钟美怡和王文悦是好朋友，王某常去钟美怡家。"
-    assert pseudonymise(text, seed_map) == pseudonymise(text, seed_map) == "学生学生B和学生C是好朋友，学生C常去学生B家。"
+    assert pseudonymise(text, seed_map) == pseudonymise(text, seed_map) == "学生B和学生C是好朋友，学生C常去学生B家。"
 
 
 def test_adults_schools_villages_on_request(seed):
@@ -121,7 +121,7 @@ def test_pseudonymise(text, mapping, expected):
 def test_pseudonymise_frame_lists_and_missing_column(seed_map):
     df = pd.DataFrame({"essay_id": ["e"], "text": ["学生左斌彬父母离异。"], "tokens": [tokenize("学生何梦凡父母离婚后")]})
     out = pseudonymise_frame(df, ["text", "tokens"], seed_map)
-    assert out["text"].item() == "学生学生E父母离异。"
+    assert out["text"].item() == "学生E父母离异。"  # the word 学生 is not doubled
     assert "何梦凡" not in out["tokens"].item() and "学生F" in out["tokens"].item()
     assert df["text"].item() == "学生左斌彬父母离异。"  # the input is not changed
     with pytest.raises(KeyError, match="title"):

@@ -12,11 +12,26 @@ from analysis.segment import content_tokens
 
 
 def essay_table(corpus: Corpus) -> pd.DataFrame:
-    """One row per essay: id, source, heading, title, raw line range, size."""
+    """One row per essay (short label E01 …): id, source, title, raw line range, size."""
     e = corpus.essays
-    cols = ["essay_id", "source_file", "ordinal", "title", "line_start", "line_end", "n_chars", "n_paragraphs",
-            "n_sentences", "n_placeholders", "n_changes"]
-    return e[cols].set_index("essay_id")
+    cols = ["label", "essay_id", "source_file", "ordinal", "title", "line_start", "line_end", "n_chars",
+            "n_paragraphs", "n_sentences", "n_placeholders", "n_changes"]
+    return e[[c for c in cols if c in e.columns]].set_index("label")
+
+
+def labels(corpus: Corpus) -> dict[str, str]:
+    """essay_id → short label (E01 …) for figures."""
+    e = corpus.essays
+    return dict(zip(e["essay_id"], e["label"])) if "label" in e.columns else {}
+
+
+def tag_summary(corpus: Corpus) -> pd.DataFrame:
+    """Genre, narrator, person and stated gender per essay, each with the quoted
+    evidence that decided it (setting, school level and places: see the profiles)."""
+    e = corpus.essays
+    cols = ["label", "genre", "genre_evidence", "narrator", "narrator_evidence", "person", "narrator_gender",
+            "narrator_gender_evidence"]
+    return e[[c for c in cols if c in e.columns]].set_index("label")
 
 
 def corpus_summary(corpus: Corpus) -> pd.DataFrame:
@@ -44,7 +59,7 @@ def skipped_files(corpus: Corpus) -> pd.DataFrame:
 def plot_lengths(corpus: Corpus):
     """Bar chart of essay length in characters."""
     e = corpus.essays
-    s = pd.Series(e["n_chars"].values, index=[f"{r.essay_id} {r.title[:12]}" for r in e.itertuples()])
+    s = pd.Series(e["n_chars"].values, index=[f"{r.label} {getattr(r, 'genre', '')}" for r in e.itertuples()])
     return bar(s, title="Essay length (characters of clean text)", xlabel="characters")
 
 
@@ -53,8 +68,9 @@ def cleaning_summary(corpus: Corpus) -> pd.DataFrame:
     log = corpus.cleaning_log
     if log.empty:
         return pd.DataFrame()
-    log = log.assign(essay_id=log["essay_id"].replace("", "(preamble)"))
-    return pd.crosstab(log["essay_id"], log["rule"], margins=True, margins_name="total")
+    names = labels(corpus)
+    log = log.assign(essay=log["essay_id"].map(lambda i: names.get(i, i)).replace("", "(preamble)"))
+    return pd.crosstab(log["essay"], log["rule"], margins=True, margins_name="total")
 
 
 def cleaning_examples(corpus: Corpus, *, per_rule: int = 3) -> pd.DataFrame:
