@@ -21,7 +21,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         summary = build(args.raw, args.out, heading_patterns=args.heading_pattern or (), strict=args.strict,
                         jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                        use_cache=not args.no_cache)
+                        use_cache=not args.no_cache, warn=lambda msg: None)  # the summary lists skipped files
     except (BuildError, ValueError) as exc:
         raise CliError(str(exc)) from None
     print("\n".join(summary.lines()))
