@@ -115,12 +115,20 @@ def build_pseudonym_map(
 
     canon_order = list(dict.fromkeys(target(t) for t in ent["text"]))
     first_row = ent.drop_duplicates("text").set_index("text")
+    # rows that name each canonical person (as canonical or as text), in order:
+    # one pass instead of a boolean mask per name (quadratic on large corpora)
+    rows_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for text, canon, type_, role in zip(ent["text"], ent["canonical"], ent["type"], ent["role"]):
+        rows_of[canon].append((type_, role))
+        if text != canon:
+            rows_of[text].append((type_, role))
     canon_meta: dict[str, tuple[str, str]] = {}
     for c in canon_order:
-        rows = ent[(ent["canonical"] == c) | (ent["text"] == c)]
-        role_values = rows["role"].tolist()
-        role = "child" if "child" in role_values else max(set(role_values), key=role_values.count)
-        canon_meta[c] = (rows["type"].iloc[0], role)
+        rows = rows_of[c]
+        role_values = [r for _, r in rows]
+        # ties go to the role seen first (a set's order would vary between runs)
+        role = "child" if "child" in role_values else max(dict.fromkeys(role_values), key=role_values.count)
+        canon_meta[c] = (rows[0][0], role)
 
     counters: dict[str, int] = defaultdict(int)
     pseudonym: dict[str, str] = {}
