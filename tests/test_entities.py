@@ -242,3 +242,76 @@ def test_counts_and_plot(seed_entities):
     fig = plot_entity_counts(seed_entities)
     assert isinstance(fig, matplotlib.figure.Figure)
     matplotlib.pyplot.close(fig)
+
+
+# ------------------------------------------- fast jieba POS == plain jieba ---
+POS_SAMPLES = [
+    "留守儿童王文悦的爷爷今年七十岁，住在郭垌村。",
+    "班主任周丽每周都去钟坪小学家访，李劼人和廖玒陈智霞也来了。",
+    "1998年3月5日，COVID-19和Ｃ＋＋没有关系；10%的人选了第1-2名。",
+    "苏霍姆林斯基说：“没有爱就没有教育。”  他叫胡亮， 来自公主岭市教育局。",
+    "周XX老师和王某某说，阿毛、小芳在顶起公司门口等。",
+    "", "   ", "a-b c_d e.f", "\u3000\n\t", "鲁中日在很有以一人一岗为接杨光和所里的",
+]
+
+
+def _plain_jieba():
+    import jieba
+    import jieba.posseg
+
+    from analysis.resources import load_lines, resource_path
+
+    ud = str(resource_path("userdict.txt", None))
+    tk = jieba.Tokenizer()
+    tk.load_userdict(ud)
+    for line in load_lines("userdict.txt", ud):
+        tk.suggest_freq(line.split()[0], tune=True)
+    return tk, jieba.posseg.POSTokenizer(tk)
+
+
+def test_fast_pos_tagger_gives_plain_jiebas_words_and_flags():
+    from analysis import segment
+
+    plain_tk, plain_pt = _plain_jieba()
+    fast_pt = segment._pos_tokenizer(str(segment.resource_path("userdict.txt", None)))
+    sents = POS_SAMPLES + (seed_sentences()["text"].tolist() if SEED.is_file() else [])
+    for s in sents + sents[::-1]:  # second pass: from the caches
+        assert [(p.word, p.flag) for p in fast_pt.lcut(s)] == [(p.word, p.flag) for p in plain_pt.lcut(s)], s
+        assert segment.get_tokenizer().lcut(s) == plain_tk.lcut(s), s
+
+
+def test_fast_viterbi_matches_jiebas_on_random_text():
+    import random
+
+    import jieba.posseg as P
+
+    from analysis.segment import _pos_viterbi
+
+    rnd = random.Random(11)
+    known = list(P.char_state_tab_P)
+    for _ in range(300):
+        n = rnd.randint(1, 8)
+        s = "".join(rnd.choice(known) if rnd.random() < 0.8 else chr(rnd.randrange(0x4E00, 0x9FD6))
+                    for _ in range(n))
+        assert _pos_viterbi(s) == P.viterbi(s, P.char_state_tab_P, P.start_P, P.trans_P, P.emit_P), s
+
+
+def test_tokenizer_cache_follows_dictionary_changes():
+    from analysis.segment import _CachingTokenizer
+
+    tk = _CachingTokenizer()
+    text = "他们在郭垌村的新学校读书"
+    before = tk.lcut(text)
+    tk.add_word("郭垌村", 10**7)
+    assert "郭垌村" in tk.lcut(text) and tk.lcut(text) != before
+    tk.del_word("郭垌村")
+    assert "郭垌村" not in tk.lcut(text)
+
+
+def test_extract_entities_groups_like_groupby():
+    s = seed_sentences()
+    shuffled = s.sample(frac=1, random_state=3)
+    out = extract_entities(shuffled)
+    parts = [extract_entities(g) for _, g in shuffled.groupby("essay_id", sort=False)]
+    expected = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    pd.testing.assert_frame_equal(out, expected)

@@ -320,3 +320,43 @@ def test_annotations_with_unknown_label_are_rejected():
     bad.loc[3, "label"] = "happy"
     with pytest.raises(ValueError, match="happy"):
         S.prepare_annotations(bad)
+
+
+# ------------------------------------------------ fast paths == plain pandas ---
+def _random_scored(seed: int, n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, max(1, n // 7), n).astype(str).astype(object)
+    keys[rng.random(n) < 0.05] = None
+    scores = rng.normal(0, 0.5, n) * 10.0 ** rng.integers(-6, 6, n)
+    scores[rng.random(n) < 0.05] = np.nan
+    return pd.DataFrame({
+        "paragraph_id": pd.Series(keys, dtype="str" if seed % 2 else object),
+        "sentiment_score": scores,
+        "sentiment_label": rng.choice(list(S.LABELS), n),
+        "emotion": rng.choice(["", "", "好", "乐", "哀", None], n),
+    })
+
+
+@pytest.mark.parametrize("seed, n", [(0, 0), (1, 1), (2, 9), (3, 50), (4, 300), (5, 1200)])
+def test_aggregate_equals_the_groupby_computation(seed, n):
+    df = _random_scored(seed, n)
+    cols = ["paragraph_id", "n_sentences", "sentiment_mean", "share_positive", "share_neutral", "share_negative",
+            "dominant_emotion"]
+    expected = pd.DataFrame(S._aggregate_rows_grouped(df, "paragraph_id"), columns=cols)
+    pd.testing.assert_frame_equal(S.aggregate(df, by="paragraph_id"), expected, check_exact=True)
+    ordered = df.sort_values("paragraph_id", kind="mergesort").reset_index(drop=True)  # consecutive groups
+    expected = pd.DataFrame(S._aggregate_rows_grouped(ordered, "paragraph_id"), columns=cols)
+    pd.testing.assert_frame_equal(S.aggregate(ordered, by="paragraph_id"), expected, check_exact=True)
+
+
+def test_score_sentences_columns_as_setitem_would_add_them():
+    df = pd.DataFrame({"essay_id": ["e1", "e1", "e2"], "text": ["我很开心！", "", "他缺乏关爱。"],
+                       "tokens": [tokenize("我很开心！"), [], tokenize("他缺乏关爱。")]})
+    for frame in (df, df.set_axis([3, 3, 4])):  # a duplicate index takes the setitem path
+        out = S.score_sentences(frame, methods=S.METHODS)
+        expected = frame.copy()
+        for c in out.columns[len(frame.columns):]:
+            expected[c] = out[c].to_numpy() if out[c].dtype == np.float64 else out[c].tolist()
+        pd.testing.assert_frame_equal(out, expected)
+    again = S.score_sentences(S.score_sentences(df), methods=["lexicon"])  # rescoring replaces in place
+    assert list(again.columns[:3]) == ["essay_id", "text", "tokens"] and again.columns.is_unique

@@ -368,3 +368,28 @@ def test_numbers_frame(seed):
     assert row["essay_id"] == "seed-02" and "1760人" in row["sentence"]
     with pytest.raises(KeyError, match="sentence_id"):
         numbers(pd.DataFrame({"essay_id": ["e"], "text": ["23人"]}))
+
+
+# ------------------------------------------------ fast paths == plain pandas ---
+def test_places_fast_path_equals_groupby_path(seed):
+    from analysis.entities import extract_entities
+    from analysis.tag import _places_fast, _places_grouped
+
+    s = seed[2]
+    ents = extract_entities(s)
+    assert (ents["type"] == "place").any()
+    assert _places_fast(s, ents) == _places_grouped(s, ents)
+    shuffled = ents.sample(frac=1, random_state=5)
+    assert _places_fast(s, shuffled) == _places_grouped(s, shuffled)
+
+
+def test_structure_groups_like_groupby():
+    paras = pd.DataFrame({
+        "essay_id": ["b", "a", "b", None, "a", "b"],
+        "paragraph_id": ["b1", "a1", "b2", "x", "a2", "b3"],
+        "text": ["一、总体情况", "（一）学校", "1、具体做法。后文", "二、不算", "（二）家庭", "二、问题"],
+    })
+    out = structure(paras)
+    parts = [structure(g) for _, g in paras.groupby("essay_id", sort=False)]
+    pd.testing.assert_frame_equal(out, pd.concat(parts, ignore_index=True))
+    assert structure(paras.iloc[0:0]).dtypes.tolist() == structure(paras.iloc[3:4]).dtypes.tolist()

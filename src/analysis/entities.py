@@ -223,20 +223,20 @@ def _token_spans(text: str) -> tuple[tuple[str, str, int, int], ...]:
     return tuple(spans)
 
 
-def _splits_word(spans, start: int, end: int) -> bool:
+def _splits_word(spans, start: int, end: int, freq: dict | None = None) -> bool:
     """True if [start, end) cuts through a common dictionary word.
 
     学生周末回家 holds no name 周末回 (it cuts 回家), while jieba's odd token
     彬的 in 左斌彬的 is no word, so 左斌彬 stands.
     """
-    freq = get_tokenizer().FREQ
+    freq = get_tokenizer().FREQ if freq is None else freq
     for word, _, s, e in spans:
         if (s < start < e or s < end < e) and (freq.get(word) or 0) >= COMMON_WORD_FREQ:
             return True
     return False
 
 
-def _name_like(word: str, flag: str, cues: EntityCues) -> bool:
+def _name_like(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
     """A token that can be (part of) a proper name of a place or organisation."""
     if PLACEHOLDER in word or not _ALL_CJK_RE.match(word) or len(word) > 4:
         return False
@@ -244,19 +244,19 @@ def _name_like(word: str, flag: str, cues: EntityCues) -> bool:
         return False
     if flag.startswith(("nr", "ns")):
         return True
-    return not get_tokenizer().FREQ.get(word)
+    return not (get_tokenizer().FREQ if freq is None else freq).get(word)
 
 
 _NUMERAL_CHARS = set("零〇一二两三四五六七八九十百千万几本该每各全某此")
 
 
-def _place_word(word: str, flag: str, cues: EntityCues) -> bool:
+def _place_word(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
     """A token ending in a place suffix that is a place name (梁平县, not 远走他乡)."""
     if word in cues.not_places or not _ALL_CJK_RE.match(word) or all(c in _NUMERAL_CHARS for c in word[:-1]):
         return False
     if flag.startswith(("ns", "nr")):
         return True
-    return flag not in ("l", "i") and (get_tokenizer().FREQ.get(word) or 0) < COMMON_WORD_FREQ
+    return flag not in ("l", "i") and ((get_tokenizer().FREQ if freq is None else freq).get(word) or 0) < COMMON_WORD_FREQ
 
 
 @dataclass
@@ -274,8 +274,9 @@ def _snippet(text: str, start: int, end: int, pad: int = 6) -> str:
     return text[max(0, start - pad): end + pad]
 
 
-def _places_and_orgs(text: str, spans, cues: EntityCues) -> list[_Hit]:
+def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
+    freq = get_tokenizer().FREQ if freq is None else freq
     sfx = cues.place_suffixes
 
     def chain_left(i: int, limit: int = 6) -> int:
@@ -283,7 +284,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues) -> list[_Hit]:
         j = i
         while j > 0:
             w, f, _, _ = spans[j - 1]
-            if not _name_like(w, f, cues) or w[-1] in sfx or (spans[i][2] - spans[j - 1][2]) > limit:
+            if not _name_like(w, f, cues, freq) or w[-1] in sfx or (spans[i][2] - spans[j - 1][2]) > limit:
                 break
             j -= 1
         return j
@@ -292,7 +293,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues) -> list[_Hit]:
         if PLACEHOLDER in w:
             continue
         # places ---------------------------------------------------------
-        if len(w) >= 2 and w[-1] in sfx and _place_word(w, f, cues):
+        if len(w) >= 2 and w[-1] in sfx and _place_word(w, f, cues, freq):
             j = chain_left(i)
             start = spans[j][2]
             place = text[start:e]
@@ -308,11 +309,11 @@ def _places_and_orgs(text: str, spans, cues: EntityCues) -> list[_Hit]:
         elif f.startswith("ns") and w in cues.gazetteer:
             hits.append(_Hit(w, "place", s, e, evidence=f"地名表: {_snippet(text, s, e)}"))
         # organisations --------------------------------------------------
-        suffix = next((x for x in cues.org_suffixes if w.endswith(x)), None)
+        suffix = next((x for x in cues.org_suffixes if w.endswith(x)), None) if w.endswith(cues.org_suffixes) else None
         if suffix is not None:
             head = w[: len(w) - len(suffix)]
             if head:  # one token such as 钟坪小学
-                if PLACEHOLDER not in head and _name_like(head, "x", cues):
+                if PLACEHOLDER not in head and _name_like(head, "x", cues, freq):
                     hits.append(_Hit(w, "organisation", s, e, evidence=f"机构后缀“{suffix}”: {_snippet(text, s, e)}"))
                 continue
             j = i
@@ -323,7 +324,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues) -> list[_Hit]:
             k = j
             while k > 0:
                 pw, pf, _, _ = spans[k - 1]
-                if PLACEHOLDER in pw or not (_name_like(pw, pf, cues) or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)):
+                if PLACEHOLDER in pw or not (_name_like(pw, pf, cues, freq) or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)):
                     break
                 if s - spans[k - 1][2] > 8:
                     break
@@ -336,10 +337,13 @@ def _places_and_orgs(text: str, spans, cues: EntityCues) -> list[_Hit]:
     return hits
 
 
-def _people(text: str, spans, cues: EntityCues) -> list[_Hit]:
+def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
+    freq = get_tokenizer().FREQ if freq is None else freq
     # public figures: list, then the 教育家X说 frame
     for name in cues.public_figures:
+        if name not in text:  # the regex search below would find nothing
+            continue
         for m in re.finditer(re.escape(name), text):
             hits.append(_Hit(name, "person", m.start(), m.end(), "public_figure", 10.0, f"名人表: {_snippet(text, m.start(), m.end())}"))
     for m in cues.public_frame.finditer(text):
@@ -368,14 +372,13 @@ def _people(text: str, spans, cues: EntityCues) -> list[_Hit]:
                 # a surname + title mention (曹教授) is checked by its pattern alone
                 elif not cue.surname_only and not is_plausible_name(name, cues):
                     continue
-                if _splits_word(spans, start, stop):
+                if _splits_word(spans, start, stop, freq):
                     continue
                 context = text[m.start():stop] if cue.end_check else m.group(0)
                 hits.append(_Hit(name, "person", start, stop, cue.role, cue.weight,
                                  f"{cue.label}: {context.strip('，。、：；！？“”（( ')}"))
                 break
     # jieba person tags on words outside its dictionary
-    freq = get_tokenizer().FREQ
     for i, (w, f, s, e) in enumerate(spans):
         nxt = spans[i + 1][0] if i + 1 < len(spans) else ""
         candidate = None
@@ -409,9 +412,10 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     """
     cues = cues or load_entity_cues()
     per_sentence = []
+    freq = get_tokenizer().FREQ if sentences else None
     for sent in sentences:
         spans = _token_spans(sent)
-        per_sentence.append(_people(sent, spans, cues) + _places_and_orgs(sent, spans, cues))
+        per_sentence.append(_people(sent, spans, cues, freq) + _places_and_orgs(sent, spans, cues, freq))
 
     # Decide each distinct string once per essay.
     kind: dict[str, str] = {}
@@ -523,16 +527,45 @@ def extract_entities(sentences: pd.DataFrame, *, cues_path: str | Path | None = 
         raise KeyError(f"sentences table lacks columns: {', '.join(sorted(missing))}")
     cues = load_entity_cues(cues_path)
     rows = []
-    for essay_id, group in sentences.groupby("essay_id", sort=False):
-        ids = group["sentence_id"].tolist()
-        texts = [t if isinstance(t, str) else "" for t in group["text"].tolist()]
+    for essay_id, ids, texts in _essay_groups(sentences):
+        texts = [t if isinstance(t, str) else "" for t in texts]
         for r in find_entities(texts, cues=cues):
             r = dict(r)
             r["essay_id"] = essay_id
             r["sentence_id"] = ids[r.pop("sentence")]
             rows.append(r)
     out = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
-    return out.astype({"start": "int64", "end": "int64"})
+    return _set_dtypes(out, {"start": "int64", "end": "int64"})
+
+
+def _set_dtypes(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """``df.astype(dtypes)`` on a frame just built here (same values and
+    dtypes), converting only the columns that need it."""
+    for col, dtype in dtypes.items():
+        if df[col].dtype != dtype:
+            df[col] = df[col].astype(dtype)
+    return df
+
+
+def _essay_groups(sentences: pd.DataFrame) -> list[tuple[str, list, list]]:
+    """(essay_id, sentence ids, texts) per essay in first-seen order, rows in
+    table order: ``sentences.groupby("essay_id", sort=False)`` without a
+    pandas frame per group (that path is kept for keys other than str)."""
+    keys = sentences["essay_id"].tolist()
+    ids = sentences["sentence_id"].tolist()
+    texts = sentences["text"].tolist()
+    if sentences.columns.is_unique and all(isinstance(k, str) or k is None or (isinstance(k, float) and k != k)
+                                           for k in keys):
+        groups: dict[str, tuple[list, list]] = {}
+        for k, i, t in zip(keys, ids, texts):
+            if isinstance(k, str):  # missing keys are dropped, as groupby does
+                g = groups.get(k)
+                if g is None:
+                    g = groups[k] = ([], [])
+                g[0].append(i)
+                g[1].append(t)
+        return [(k, g[0], g[1]) for k, g in groups.items()]
+    return [(k, g["sentence_id"].tolist(), g["text"].tolist()) for k, g in sentences.groupby("essay_id", sort=False)]
 
 
 # --------------------------------------------------------- report helpers ---

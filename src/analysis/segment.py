@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 import jieba
+import jieba.finalseg
 import jieba.posseg
 import pandas as pd
 
@@ -81,9 +82,250 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+# ------------------------------------------------------------ fast jieba
+# Speed only: the classes below give exactly jieba's results (same words,
+# same flags); tests/test_entities.py checks them against plain jieba.
+
+_WALK_CACHE_MAX = 50_000
+
+
+class _CachingTokenizer(jieba.Tokenizer):
+    """jieba.Tokenizer that remembers, per text block, the dictionary words of
+    the best route through its word graph (what ``get_DAG`` + ``calc`` find).
+    The plain cut (tokens) and the POS cut run that same search on the same
+    blocks of a sentence; with this cache the POS tagger reuses what
+    tokenising found. Any dictionary change (add_word, del_word,
+    suggest_freq(tune=True), load_userdict, initialize) empties the cache."""
+
+    def __init__(self, *args, **kwargs):
+        self._walks: dict[str, tuple[int, ...]] = {}
+        super().__init__(*args, **kwargs)
+
+    def initialize(self, dictionary=None):
+        self._walks.clear()
+        super().initialize(dictionary)
+        self._walks.clear()
+
+    def add_word(self, word, freq=None, tag=None):
+        self._walks.clear()
+        super().add_word(word, freq, tag)
+        self._walks.clear()
+
+    def _walk(self, sentence: str) -> tuple[int, ...]:
+        """End offsets of the words on the best route (``route[x][1] + 1`` from x = 0 on)."""
+        walk = self._walks.get(sentence)
+        if walk is None:
+            DAG = self.get_DAG(sentence)
+            route: dict = {}
+            self.calc(sentence, DAG, route)
+            ends = []
+            x, N = 0, len(sentence)
+            while x < N:
+                x = route[x][1] + 1
+                ends.append(x)
+            walk = tuple(ends)
+            if len(self._walks) >= _WALK_CACHE_MAX:
+                self._walks.clear()
+            self._walks[sentence] = walk
+        return walk
+
+    def _Tokenizer__cut_DAG(self, sentence):  # overrides Tokenizer.__cut_DAG (jieba 0.42.1, verbatim but the walk)
+        finalseg = jieba.finalseg
+        x = 0
+        buf = ''
+        for y in self._walk(sentence):
+            l_word = sentence[x:y]
+            if y - x == 1:
+                buf += l_word
+            else:
+                if buf:
+                    if len(buf) == 1:
+                        yield buf
+                        buf = ''
+                    else:
+                        if not self.FREQ.get(buf):
+                            recognized = finalseg.cut(buf)
+                            for t in recognized:
+                                yield t
+                        else:
+                            for elem in buf:
+                                yield elem
+                        buf = ''
+                yield l_word
+            x = y
+
+        if buf:
+            if len(buf) == 1:
+                yield buf
+            elif not self.FREQ.get(buf):
+                recognized = finalseg.cut(buf)
+                for t in recognized:
+                    yield t
+            else:
+                for elem in buf:
+                    yield elem
+
+
+_MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's constants
+_MIN_INF = float("-inf")
+
+
+@functools.lru_cache(maxsize=1)
+def _hmm_tables():
+    """jieba.posseg's HMM (the very dicts its viterbi reads) plus, per state,
+    the set of states that can precede it."""
+    P = jieba.posseg
+    trans = P.trans_P
+    preds: dict = {y: set() for y in trans}
+    for x, nxt in trans.items():
+        for y in nxt:
+            preds.setdefault(y, set()).add(x)
+    return (P.char_state_tab_P, P.start_P, trans, P.emit_P, tuple(trans.keys()),
+            {y: frozenset(s) for y, s in preds.items()})
+
+
+def _viterbi_step(cands, live, V, c, trans, emit, preds, nV, back) -> None:
+    for y in cands:
+        src = live.intersection(preds.get(y, ()))
+        if not src:  # no live predecessor can reach y: jieba drops y
+            continue
+        e = emit[y].get(c, _MIN_FLOAT)
+        bp = None
+        for y0 in src:
+            p = V[y0] + trans[y0][y] + e
+            if bp is None or p > bp or (p == bp and y0 > bs):
+                bp, bs = p, y0
+        if bp == _MIN_INF:  # every candidate is -inf: max() keeps the largest state
+            bs = max(live)
+        nV[y] = bp
+        back[y] = bs
+
+
+def _pos_viterbi(obs: str):
+    """Exactly ``jieba.posseg.viterbi(obs, char_state_tab_P, start_P, trans_P,
+    emit_P)`` (same sums in the same order, same tie-breaking: the largest
+    (probability, state) tuple wins), but for each state only the previous
+    states that can reach it are tried, where jieba scores all of them with
+    -inf for impossible transitions (which can only win when all are -inf)."""
+    states, start, trans, emit, all_states, preds = _hmm_tables()
+    c = obs[0]
+    V = {}
+    for y in states.get(c, all_states):
+        V[y] = start[y] + emit[y].get(c, _MIN_FLOAT)
+    backs = []
+    for t in range(1, len(obs)):
+        c = obs[t]
+        live = {x for x in V if trans[x]}
+        if not live:  # jieba fails here (max of an empty sequence): let it
+            return jieba.posseg.viterbi(obs, states, start, trans, emit)
+        nV: dict = {}
+        back: dict = {}
+        cands = states.get(c)
+        if cands is not None:
+            _viterbi_step(cands, live, V, c, trans, emit, preds, nV, back)
+        if not nV:  # no state of c follows: jieba takes every reachable state
+            expect: set = set()
+            for x in live:
+                expect.update(trans[x])
+            _viterbi_step(expect, live, V, c, trans, emit, preds, nV, back)
+        V = nV
+        backs.append(back)
+    prob, state = max([(v, y) for y, v in V.items()])
+    route = [None] * len(obs)
+    for i in range(len(obs) - 1, -1, -1):
+        route[i] = state
+        if i:
+            state = backs[i - 1][state]
+    return prob, route
+
+
+_HMM_CACHE_MAX = 50_000
+
+
+class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
+    """jieba.posseg.POSTokenizer whose HMM step (unknown-word runs) uses
+    :func:`_pos_viterbi` and remembers its result per run."""
+
+    def __init__(self, tokenizer=None):
+        self._hmm_cache: dict[str, list[tuple[str, str]]] = {}
+        super().__init__(tokenizer)
+
+    def _POSTokenizer__cut(self, sentence):  # overrides POSTokenizer.__cut
+        words = self._hmm_cache.get(sentence)
+        if words is None:
+            _, pos_list = _pos_viterbi(sentence)
+            words = []
+            begin, nexti = 0, 0
+            for i, char in enumerate(sentence):
+                pos = pos_list[i][0]
+                if pos == "B":
+                    begin = i
+                elif pos == "E":
+                    words.append((sentence[begin:i + 1], pos_list[i][1]))
+                    nexti = i + 1
+                elif pos == "S":
+                    words.append((char, pos_list[i][1]))
+                    nexti = i + 1
+            if nexti < len(sentence):
+                words.append((sentence[nexti:], pos_list[nexti][1]))
+            if len(self._hmm_cache) >= _HMM_CACHE_MAX:
+                self._hmm_cache.clear()
+            self._hmm_cache[sentence] = words
+        for w, f in words:
+            yield jieba.posseg.pair(w, f)
+
+    def _POSTokenizer__cut_DAG(self, sentence):  # overrides POSTokenizer.__cut_DAG (verbatim but the walk)
+        tk = self.tokenizer
+        if not isinstance(tk, _CachingTokenizer):
+            yield from jieba.posseg.POSTokenizer._POSTokenizer__cut_DAG(self, sentence)
+            return
+        pair = jieba.posseg.pair
+        x = 0
+        buf = ''
+        for y in tk._walk(sentence):
+            l_word = sentence[x:y]
+            if y - x == 1:
+                buf += l_word
+            else:
+                if buf:
+                    if len(buf) == 1:
+                        yield pair(buf, self.word_tag_tab.get(buf, 'x'))
+                    elif not tk.FREQ.get(buf):
+                        recognized = self._POSTokenizer__cut_detail(buf)
+                        for t in recognized:
+                            yield t
+                    else:
+                        for elem in buf:
+                            yield pair(elem, self.word_tag_tab.get(elem, 'x'))
+                    buf = ''
+                yield pair(l_word, self.word_tag_tab.get(l_word, 'x'))
+            x = y
+
+        if buf:
+            if len(buf) == 1:
+                yield pair(buf, self.word_tag_tab.get(buf, 'x'))
+            elif not tk.FREQ.get(buf):
+                recognized = self._POSTokenizer__cut_detail(buf)
+                for t in recognized:
+                    yield t
+            else:
+                for elem in buf:
+                    yield pair(elem, self.word_tag_tab.get(elem, 'x'))
+
+
+def _fast_jieba_ok() -> bool:
+    # the subclasses hook into jieba 0.42's internals; anything else gets plain jieba
+    return (getattr(jieba, "__version__", "") == "0.42.1"
+            and hasattr(jieba.Tokenizer, "_Tokenizer__cut_DAG")
+            and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut")
+            and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut_DAG")
+            and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut_detail")
+            and callable(getattr(jieba.posseg, "viterbi", None)))
+
+
 @functools.lru_cache(maxsize=8)
 def _tokenizer(userdict: str) -> jieba.Tokenizer:
-    tk = jieba.Tokenizer()
+    tk = _CachingTokenizer() if _fast_jieba_ok() else jieba.Tokenizer()
     tk.load_userdict(userdict)
     # load_userdict adds frequencies; suggest_freq forces each term whole even
     # where jieba's statistics would split it in context.
@@ -99,7 +341,8 @@ def get_tokenizer(userdict: str | Path | None = None) -> jieba.Tokenizer:
 
 @functools.lru_cache(maxsize=8)
 def _pos_tokenizer(userdict: str) -> jieba.posseg.POSTokenizer:
-    return jieba.posseg.POSTokenizer(_tokenizer(userdict))
+    cls = _FastPOSTokenizer if _fast_jieba_ok() else jieba.posseg.POSTokenizer
+    return cls(_tokenizer(userdict))
 
 
 def tokenize(text: str, *, userdict: str | Path | None = None) -> list[str]:
@@ -145,14 +388,17 @@ def sentences_frame(paragraphs: pd.DataFrame, *, userdict: str | Path | None = N
     if missing:
         raise KeyError(f"paragraphs table lacks columns: {', '.join(sorted(missing))}")
     rows = []
-    for essay_id, group in paragraphs.groupby("essay_id", sort=False):
+    tk = None
+    for essay_id, paras in _paragraph_groups(paragraphs):
         pieces = []
-        for para in group.itertuples(index=False):
-            sents = [para.text.strip()] if para.is_heading else split_sentences(para.text)
-            pieces.extend((para.paragraph_id, s) for s in sents if s)
+        for pid, text, is_heading in paras:
+            sents = [text.strip()] if is_heading else split_sentences(text)
+            pieces.extend((pid, s) for s in sents if s)
         total = sum(len(s) for _, s in pieces) or 1
         offset = 0
         for k, (pid, s) in enumerate(pieces, start=1):
+            if tk is None:
+                tk = get_tokenizer(userdict)
             rows.append(
                 {
                     "essay_id": essay_id,
@@ -161,9 +407,32 @@ def sentences_frame(paragraphs: pd.DataFrame, *, userdict: str | Path | None = N
                     "ordinal": k,
                     "position": round((offset + len(s) / 2) / total, 6),
                     "text": s,
-                    "tokens": tokenize(s, userdict=userdict),
+                    # = tokenize(s, userdict=userdict), with the tokenizer looked up once
+                    "tokens": [t for t in tk.lcut(s) if t.strip()] if s.strip() else [],
                 }
             )
             offset += len(s)
     cols = ["essay_id", "paragraph_id", "sentence_id", "ordinal", "position", "text", "tokens"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _paragraph_groups(paragraphs: pd.DataFrame) -> list[tuple[object, list[tuple]]]:
+    """(essay_id, [(paragraph_id, text, is_heading), ...]) per essay, as
+    ``paragraphs.groupby("essay_id", sort=False)`` + ``itertuples`` give them
+    (first-seen order, rows in table order, missing keys dropped), without a
+    pandas frame per group when every key is a string."""
+    keys = paragraphs["essay_id"].tolist()
+    if paragraphs.columns.is_unique and all(
+            isinstance(k, str) or k is None or (isinstance(k, float) and k != k) for k in keys):
+        groups: dict[str, list[tuple]] = {}
+        for k, row in zip(keys, zip(paragraphs["paragraph_id"].tolist(), paragraphs["text"].tolist(),
+                                    paragraphs["is_heading"].tolist())):
+            if isinstance(k, str):
+                g = groups.get(k)
+                if g is None:
+                    groups[k] = [row]
+                else:
+                    g.append(row)
+        return list(groups.items())
+    return [(k, [(p.paragraph_id, p.text, p.is_heading) for p in g.itertuples(index=False)])
+            for k, g in paragraphs.groupby("essay_id", sort=False)]

@@ -278,10 +278,31 @@ def band_for(method: str) -> tuple[float, float]:
 
 # ------------------------------------------------------------- text level
 
+_PREFIXES: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _phrase_prefixes(lex: Lexicon) -> frozenset[str]:
+    """Every prefix ('' included) of every entry of ``lex.phrases`` (built once per lexicon)."""
+    hit = _PREFIXES.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        if len(_PREFIXES) > 8:
+            _PREFIXES.clear()
+        hit = (lex, frozenset(w[:j] for w in lex.phrases for j in range(len(w) + 1)))
+        _PREFIXES[id(lex)] = hit
+    return hit[1]
+
+
 def _units(tokens: Sequence[str], lex: Lexicon) -> list[str]:
     """Merge consecutive tokens into known multi-token entries (longest match first)."""
     out, i, n = [], 0, len(tokens)
+    prefixes = _phrase_prefixes(lex)
     while i < n:
+        # a join of tokens i, i+1, ... starts with tokens[i] + tokens[i+1]: when
+        # that is no prefix of any entry, no join can match (same result, no joins)
+        if i + 1 >= n or "".join((tokens[i], tokens[i + 1])) not in prefixes:
+            out.append(tokens[i])
+            i += 1
+            continue
         for k in range(min(MAX_PHRASE_TOKENS, n - i), 1, -1):
             joined = "".join(tokens[i:i + k])
             if len(joined) <= lex.max_phrase_chars and joined in lex.phrases:
@@ -634,17 +655,30 @@ def score_sentences(sentences: pd.DataFrame, *, methods: Iterable[str] | None = 
         token_lists = [tokenize(t) for t in texts]
     analyses = [_analyse(t, lex) for t in token_lists]
     scores = _method_scores(texts, analyses, methods)
-    out = sentences.copy()
     default = DEFAULT_METHOD
     dlo, dhi = band if band is not None else band_for(default)
-    out["sentiment_score"] = scores[default]
-    out["sentiment_label"] = _labels_array(scores[default], dlo, dhi)
+    new: dict[str, object] = {}
+    new["sentiment_score"] = scores[default]
+    new["sentiment_label"] = _labels_array(scores[default], dlo, dhi)
     for m in methods:
-        out[f"score_{m}"] = scores[m]
+        new[f"score_{m}"] = scores[m]
     for m in methods:
         lo, hi = (dlo, dhi) if m == default else band_for(m)
-        out[f"label_{m}"] = _labels_array(scores[m], lo, hi)
-    out["emotion"] = [_dominant(a[2]) for a in analyses]
+        new[f"label_{m}"] = _labels_array(scores[m], lo, hi)
+    new["emotion"] = [_dominant(a[2]) for a in analyses]
+    return _with_columns(sentences, new)
+
+
+def _with_columns(df: pd.DataFrame, new: dict[str, object]) -> pd.DataFrame:
+    """A copy of ``df`` with the columns of ``new`` set in order, as
+    ``out = df.copy(); out[c] = v ...`` would, but in one concat when the
+    columns are all new (the usual case)."""
+    if (df.columns.is_unique and df.index.is_unique and len(df.columns)
+            and not any(c in df.columns for c in new)):
+        return pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1)
+    out = df.copy()
+    for c, v in new.items():
+        out[c] = v
     return out
 
 
@@ -660,6 +694,71 @@ def aggregate(sentences: pd.DataFrame, *, by: str = "essay_id") -> pd.DataFrame:
     go to the emotion met first).
     """
     _require(sentences, [by, "sentiment_score", "sentiment_label"], "aggregate")
+    cols = [by, "n_sentences", "sentiment_mean", "share_positive", "share_neutral", "share_negative",
+            "dominant_emotion"]
+    rows = _aggregate_rows(sentences, by)
+    if rows is None:
+        rows = _aggregate_rows_grouped(sentences, by)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _aggregate_rows(sentences: pd.DataFrame, by: str) -> list[dict] | None:
+    """The rows of :func:`aggregate` without a pandas group per key; the same
+    numbers as the groupby version (each mean is numpy's sum of the group's
+    scores, NaN as 0, over the number of non-NaN scores — exactly what
+    ``Series.mean`` computes). None where that equivalence is not certain
+    (non-string keys, non-float64 scores, duplicate column names)."""
+    if not sentences.columns.is_unique:
+        return None
+    keys = sentences[by]
+    score_col = sentences["sentiment_score"]
+    if score_col.dtype != np.float64 or not (keys.dtype == object or isinstance(keys.dtype, pd.StringDtype)):
+        return None
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys.tolist()):
+        if isinstance(k, str):
+            g = groups.get(k)
+            if g is None:
+                groups[k] = [i]
+            else:
+                g.append(i)
+        elif not (k is None or (isinstance(k, float) and math.isnan(k))):
+            return None  # missing keys are dropped (as groupby does); other types: use groupby
+    scores = score_col.to_numpy(dtype=np.float64, copy=True)
+    nan = np.isnan(scores)
+    valid = (~nan).astype(np.float64)
+    scores[nan] = 0.0
+    labels = sentences["sentiment_label"].astype(str).tolist()
+    emotions = (sentences["emotion"].fillna("").astype(str).tolist() if "emotion" in sentences.columns else None)
+    rows = []
+    for key, idx in groups.items():
+        n = len(idx)
+        first, last = idx[0], idx[-1]
+        if last - first + 1 == n:  # rows of the group are consecutive: a view, as contiguous as a copy
+            sl = slice(first, last + 1)
+        else:
+            sl = np.asarray(idx, dtype=np.intp)
+        count = valid[sl].sum()
+        mean = float(scores[sl].sum() / count) if count > 0 else float("nan")
+        row = {by: key, "n_sentences": n, "sentiment_mean": mean}
+        group_labels = [labels[i] for i in idx]
+        for lab in ("positive", "neutral", "negative"):
+            row[f"share_{lab}"] = float(group_labels.count(lab) / n)
+        dominant = NO_EMOTION
+        if emotions is not None:
+            counts: dict[str, int] = {}
+            for i in idx:
+                e = emotions[i]
+                if e:
+                    counts[e] = counts.get(e, 0) + 1
+            if counts:
+                dominant = max(counts, key=counts.__getitem__)  # first seen wins a tie
+        row["dominant_emotion"] = dominant
+        rows.append(row)
+    return rows
+
+
+def _aggregate_rows_grouped(sentences: pd.DataFrame, by: str) -> list[dict]:
     rows = []
     for key, g in sentences.groupby(by, sort=False):
         labels = g["sentiment_label"].astype(str)
@@ -669,9 +768,7 @@ def aggregate(sentences: pd.DataFrame, *, by: str = "essay_id") -> pd.DataFrame:
         emo = [e for e in g["emotion"].fillna("").astype(str) if e] if "emotion" in g.columns else []
         row["dominant_emotion"] = max(dict.fromkeys(emo), key=emo.count) if emo else NO_EMOTION
         rows.append(row)
-    cols = [by, "n_sentences", "sentiment_mean", "share_positive", "share_neutral", "share_negative",
-            "dominant_emotion"]
-    return pd.DataFrame(rows, columns=cols)
+    return rows
 
 
 def emotion_profile(sentences: pd.DataFrame, *, by: str | None = "essay_id", normalize: bool = False) -> pd.DataFrame:

@@ -328,21 +328,69 @@ def tag_essays(
     place_ev: dict[str, str] = {}
     if len(entities):
         _require(entities, {"essay_id", "sentence_id", "text", "type"}, "entities")
-        texts = sentences.set_index("sentence_id")["text"]
-        for essay_id, group in entities[entities["type"] == "place"].groupby("essay_id", sort=False):
-            names = list(dict.fromkeys(group["text"]))
-            places[essay_id] = names
-            first = group.drop_duplicates("text")
-            place_ev[essay_id] = "；".join(
-                quote(str(texts.get(sid, "")), int(s), int(e), before=4, after=4)
-                for sid, s, e in zip(first["sentence_id"], first["start"], first["end"])
-            )
+        found = _places_fast(sentences, entities)
+        if found is None:
+            found = _places_grouped(sentences, entities)
+        places, place_ev = found
     rows = [tag_text(t, cues=cues) for t in essays["text"]]
+    essay_ids = essays["essay_id"].tolist()
+    present = [c for c in TAG_COLUMNS if c in essays.columns]
+    out = essays.drop(columns=present) if present else essays  # concat below copies either way
+    if essays.index.is_unique and out.columns.is_unique:
+        # the same frame as the general path below, built column by column
+        cols = {c: [r[c] for r in rows] for c in TAG_COLUMNS if c not in ("places", "places_evidence")}
+        cols["places"] = [places.get(e, []) for e in essay_ids]
+        cols["places_evidence"] = [place_ev.get(e, "") for e in essay_ids]
+        tags = pd.DataFrame({c: cols[c] for c in TAG_COLUMNS}, index=essays.index)
+        if len(rows):
+            return pd.concat([out, tags], axis=1)
     tags = pd.DataFrame(rows, index=essays.index)
-    tags["places"] = [places.get(e, []) for e in essays["essay_id"]]
-    tags["places_evidence"] = [place_ev.get(e, "") for e in essays["essay_id"]]
-    out = essays.drop(columns=[c for c in TAG_COLUMNS if c in essays.columns])
+    tags["places"] = [places.get(e, []) for e in essay_ids]
+    tags["places_evidence"] = [place_ev.get(e, "") for e in essay_ids]
     return pd.concat([out, tags[TAG_COLUMNS]], axis=1)
+
+
+def _places_grouped(sentences: pd.DataFrame, entities: pd.DataFrame) -> tuple[dict, dict]:
+    """Place names per essay (first-seen order) and their evidence quotes."""
+    places: dict = {}
+    place_ev: dict = {}
+    texts = sentences.set_index("sentence_id")["text"]
+    for essay_id, group in entities[entities["type"] == "place"].groupby("essay_id", sort=False):
+        names = list(dict.fromkeys(group["text"]))
+        places[essay_id] = names
+        first = group.drop_duplicates("text")
+        place_ev[essay_id] = "；".join(
+            quote(str(texts.get(sid, "")), int(s), int(e), before=4, after=4)
+            for sid, s, e in zip(first["sentence_id"], first["start"], first["end"])
+        )
+    return places, place_ev
+
+
+def _places_fast(sentences: pd.DataFrame, entities: pd.DataFrame) -> tuple[dict, dict] | None:
+    """:func:`_places_grouped` with plain lists; None where the two might
+    differ (keys or ids that are not all strings, duplicate sentence ids)."""
+    sids = sentences["sentence_id"].tolist()
+    if not all(isinstance(x, str) for x in sids) or len(set(sids)) != len(sids):
+        return None
+    is_place = (entities["type"] == "place").tolist()
+    if not any(is_place):
+        return {}, {}
+    rows = [r for r, keep in zip(zip(entities["essay_id"].tolist(), entities["text"].tolist(),
+                                     entities["sentence_id"].tolist(), entities["start"].tolist(),
+                                     entities["end"].tolist()), is_place) if keep]
+    if not all(isinstance(r[0], str) and isinstance(r[1], str) for r in rows):
+        return None
+    text_of = dict(zip(sids, sentences["text"].tolist()))
+    firsts: dict[str, dict[str, tuple]] = {}
+    for r in rows:
+        firsts.setdefault(r[0], {}).setdefault(r[1], r)
+    places = {eid: list(f) for eid, f in firsts.items()}
+    place_ev = {
+        eid: "；".join(quote(str(text_of.get(sid, "")), int(s), int(e), before=4, after=4)
+                      for _, _, sid, s, e in f.values())
+        for eid, f in firsts.items()
+    }
+    return places, place_ev
 
 
 # ------------------------------------------------------------- structure ---
@@ -398,9 +446,9 @@ def structure(paragraphs: pd.DataFrame) -> pd.DataFrame:
     """
     _require(paragraphs, {"essay_id", "paragraph_id", "text"}, "paragraphs")
     rows = []
-    for essay_id, group in paragraphs.groupby("essay_id", sort=False):
+    for essay_id, pids, texts in _essay_groups(paragraphs, "paragraph_id"):
         stack: list[tuple[int, str]] = []  # (rank, paragraph_id)
-        for pid, text in zip(group["paragraph_id"], group["text"]):
+        for pid, text in zip(pids, texts):
             hit = find_heading(text if isinstance(text, str) else "")
             if hit is None:
                 continue
@@ -413,7 +461,43 @@ def structure(paragraphs: pd.DataFrame) -> pd.DataFrame:
                 "marker": marker, "number": number, "heading_text": head, "parent": parent,
             })
             stack.append((rank, pid))
-    return pd.DataFrame(rows, columns=STRUCTURE_COLUMNS).astype({"level": "int64", "number": "int64"})
+    if not rows:  # the usual case: a copy of the one empty table
+        global _EMPTY_STRUCTURE
+        if _EMPTY_STRUCTURE is None:
+            _EMPTY_STRUCTURE = _set_dtypes(pd.DataFrame([], columns=STRUCTURE_COLUMNS), {"level": "int64", "number": "int64"})
+        return _EMPTY_STRUCTURE.copy()
+    return _set_dtypes(pd.DataFrame(rows, columns=STRUCTURE_COLUMNS), {"level": "int64", "number": "int64"})
+
+
+_EMPTY_STRUCTURE: pd.DataFrame | None = None
+
+
+def _set_dtypes(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """``df.astype(dtypes)`` on a frame just built here (same values and
+    dtypes), converting only the columns that need it."""
+    for col, dtype in dtypes.items():
+        if df[col].dtype != dtype:
+            df[col] = df[col].astype(dtype)
+    return df
+
+
+def _essay_groups(table: pd.DataFrame, id_column: str) -> list[tuple[str, list, list]]:
+    """(essay_id, ids, texts) per essay in first-seen order, rows in table
+    order: ``table.groupby("essay_id", sort=False)`` without a pandas frame
+    per group (that path is kept for keys other than str)."""
+    keys = table["essay_id"].tolist()
+    if table.columns.is_unique and all(isinstance(k, str) or k is None or (isinstance(k, float) and k != k)
+                                       for k in keys):
+        groups: dict[str, tuple[list, list]] = {}
+        for k, i, t in zip(keys, table[id_column].tolist(), table["text"].tolist()):
+            if isinstance(k, str):  # missing keys are dropped, as groupby does
+                g = groups.get(k)
+                if g is None:
+                    g = groups[k] = ([], [])
+                g[0].append(i)
+                g[1].append(t)
+        return [(k, g[0], g[1]) for k, g in groups.items()]
+    return [(k, g[id_column].tolist(), g["text"].tolist()) for k, g in table.groupby("essay_id", sort=False)]
 
 
 # --------------------------------------------------------------- numbers ---
@@ -512,7 +596,7 @@ def numbers(sentences: pd.DataFrame) -> pd.DataFrame:
             continue
         for r in find_numbers(text):
             rows.append({"essay_id": essay_id, "sentence_id": sid, **r, "sentence": text})
-    return pd.DataFrame(rows, columns=NUMBER_COLUMNS).astype({"value": "float64", "approx": "bool"})
+    return _set_dtypes(pd.DataFrame(rows, columns=NUMBER_COLUMNS), {"value": "float64", "approx": "bool"})
 
 
 # -------------------------------------------------------- report helpers ---
