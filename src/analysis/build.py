@@ -33,7 +33,7 @@ from analysis.split import compile_patterns, split_essays
 ENGINES = ("local", "dask")
 
 
-class BuildError(RuntimeError):
+class BuildError(ValueError):
     """A build that cannot go on (strict mode, nothing to build)."""
 
 
@@ -271,10 +271,13 @@ def build(
     t0 = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if engine not in ENGINES:
-        raise ValueError(f"engine {engine!r} is not valid; choose one of: {', '.join(ENGINES)}")
+        raise BuildError(f"engine {engine!r} is not valid; choose one of: {', '.join(ENGINES)}")
     if raw_dir.resolve() == out_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
-        raise ValueError(f"--out {out_dir} must not be inside --raw {raw_dir}: raw data is never written")
-    patterns = compile_patterns(list(heading_patterns))
+        raise BuildError(f"--out {out_dir} must not be inside --raw {raw_dir}: raw data is never written")
+    try:
+        patterns = compile_patterns(list(heading_patterns))
+    except ValueError as exc:
+        raise BuildError(str(exc)) from None
     progress = sys.stderr.isatty() if progress is None else progress
     jobs = jobs or os.cpu_count() or 1
     warn = warn or (lambda msg: print(msg, file=sys.stderr))

@@ -22,7 +22,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         summary = build(args.raw, args.out, heading_patterns=args.heading_pattern or (), strict=args.strict,
                         jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
                         use_cache=not args.no_cache, warn=lambda msg: None)  # the summary lists skipped files
-    except (BuildError, ValueError) as exc:
+    except BuildError as exc:
         raise CliError(str(exc)) from None
     print("\n".join(summary.lines()))
     return 0

@@ -42,7 +42,7 @@ _NUM_RE = re.compile(r"(\d+)")
 
 def natural_key(value: str) -> tuple:
     """Sort key that reads digit runs as numbers: doc-2 < doc-10."""
-    return tuple(int(p) if p.isdigit() else p for p in _NUM_RE.split(str(value)))
+    return tuple(int(p) if p.isdecimal() else p for p in _NUM_RE.split(str(value)))
 
 
 def letters(index: int) -> str:

@@ -38,7 +38,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 def cn_to_int(s: str) -> int | None:
     """Parse 一, 十, 十一, 二十三, 一百零五 or Arabic digits; ``None`` if not a number."""
     s = s.strip()
-    if s.isdigit():
+    if s.isdecimal():  # not isdigit(): '①'.isdigit() is True but int('①') fails
         return int(s)
     if not s or any(c not in _CN_DIGITS and c not in "十百" for c in s):
         return None
