@@ -393,3 +393,9 @@ def test_structure_groups_like_groupby():
     parts = [structure(g) for _, g in paras.groupby("essay_id", sort=False)]
     pd.testing.assert_frame_equal(out, pd.concat(parts, ignore_index=True))
     assert structure(paras.iloc[0:0]).dtypes.tolist() == structure(paras.iloc[3:4]).dtypes.tolist()
+
+
+def test_circled_number_heading_does_not_crash():
+    assert find_heading("①加强家校联系。") == (5, "①", 1, "加强家校联系")
+    paras = pd.DataFrame({"essay_id": ["e"] * 2, "paragraph_id": ["e-p1", "e-p2"], "text": ["一、做法", "②多谈心"]})
+    assert structure(paras)[["level", "number"]].values.tolist() == [[1, 1], [2, 2]]

@@ -728,7 +728,10 @@ def _aggregate_rows(sentences: pd.DataFrame, by: str) -> list[dict] | None:
     nan = np.isnan(scores)
     valid = (~nan).astype(np.float64)
     scores[nan] = 0.0
-    labels = sentences["sentiment_label"].astype(str).tolist()
+    labels = sentences["sentiment_label"].astype(str)
+    if labels.isna().any():  # a missing label: leave its (NA-skipping) share to pandas
+        return None
+    labels = labels.tolist()
     emotions = (sentences["emotion"].fillna("").astype(str).tolist() if "emotion" in sentences.columns else None)
     rows = []
     for key, idx in groups.items():

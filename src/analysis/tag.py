@@ -411,7 +411,7 @@ MAX_HEADING_CHARS = 60
 
 
 def _marker_number(num: str) -> int:
-    if num.isdigit():
+    if num.isdecimal():  # not isdigit(): '①'.isdigit() is True but int('①') fails
         return int(num)
     if num in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num) + 1
