@@ -486,18 +486,21 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
         e = aio.read_table(data_dir, "essays")
         titles = {r["essay_id"]: r for r in e.drop(columns=["raw_text", "text"], errors="ignore").to_dict("records")}
     def row(o: Outcome) -> str:
-        status = {"ok": "✅ rendered", "up-to-date": "✅ up to date", "failed": "❌ failed"}[o.status]
+        status = {"ok": '<span class="st-ok">rendered</span>', "up-to-date": '<span class="st-ok">up to date</span>',
+                  "failed": '<span class="st-bad">FAILED</span>'}[o.status]
         if o.status == "failed":
             status += f'<br><code class="err">{html.escape(o.error)}</code>'
             status += ("<br><em>the link shows the previous version</em>" if (Path(out_dir) / o.file).is_file()
                        else "<br><em>no previous version</em>")
         shown = {k: v for k, v in o.params.items() if k != "data_dir"}
-        params = html.escape(json.dumps(shown, ensure_ascii=False, sort_keys=True))
+        params = html.escape(json.dumps(shown, ensure_ascii=False, sort_keys=True)) if shown else "defaults"
         title = html.escape(o.title)
         extra = ""
         eid = o.params.get("essay_id")
         if o.name == "profile" and eid in titles:
-            extra = f"<br><small>{html.escape(str(titles[eid].get('genre', '') or ''))}</small>"
+            t = titles[eid]
+            extra = "<br><small>" + html.escape(" · ".join(str(t.get(k) or "") for k in ("label", "genre", "narrator")
+                                                            if t.get(k))) + "</small>"
         return (f'<tr class="{o.status}"><td><a href="{html.escape(o.file)}">{title}</a>{extra}</td>'
                 f"<td><code>{params}</code></td><td>{status}</td><td>{html.escape(o.rendered_at or '')}</td></tr>")
     main = [o for o in outcomes if o.name != "profile"]
@@ -511,12 +514,12 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
 body{{font-family:ReportCJK,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#24292f}}
 table{{border-collapse:collapse;width:100%;margin-bottom:2em}} th,td{{border-bottom:1px solid #d0d7de;padding:.4em .6em;text-align:left;vertical-align:top}}
 tr.failed{{background:#fff1f0}} code{{font-size:.85em;word-break:break-all}} code.err{{color:#b42318}}
-.meta{{color:#57606a;font-size:.9em}}
+.meta{{color:#57606a;font-size:.9em}} .st-ok{{color:#1a7f37}} .st-bad{{color:#b42318;font-weight:bold}}
 </style></head><body>
 <h1>Reports</h1>
 <p class="meta">Corpus sha256 <code>{html.escape(man.get('corpus_sha256', 'unknown'))}</code>, built {html.escape(man.get('built_at', 'unknown'))};
 {len(man.get('files', []))} source file(s), {man.get('tables', {}).get('essays', '?')} essays.
-Names of children are replaced by pseudonyms in every report. {f'<strong>{n_failed} report(s) failed.</strong>' if n_failed else ''}</p>
+Names of children (and, unless a report's parameters say otherwise, of adults, schools and places) are replaced by pseudonyms in every report. {f'<strong>{n_failed} report(s) failed.</strong>' if n_failed else ''}</p>
 <h2>Corpus reports</h2>
 {table(main)}
 <h2>Essay profiles</h2>
