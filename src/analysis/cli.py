@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `python -m analysis build | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0
 
 
 def _parse_kv(pairs: list[list[str]] | None) -> dict:
