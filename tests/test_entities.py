@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 
 import matplotlib
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.entities import (
     ENTITY_COLUMNS,
     entity_counts,
@@ -17,29 +15,9 @@ from analysis.entities import (
     load_entity_cues,
     plot_entity_counts,
 )
-from analysis.segment import split_sentences
-from analysis.split import split_essays
+from seed_data import SEED, seed_sentences
 
 matplotlib.use("Agg")
-
-SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
-_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
-
-
-def seed_sentences() -> pd.DataFrame:
-    """The seed's sentences (essay_id seed-NN), placeholders normalised to XX."""
-    if not SEED.is_file():
-        pytest.skip("seed corpus not in data/raw")
-    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
-    rows = []
-    for c in chunks:
-        eid = f"seed-{c.ordinal:02d}"
-        k = 0
-        for line in c.lines:
-            for s in split_sentences(_PLACEHOLDER_RE.sub("XX", line.strip())):
-                k += 1
-                rows.append({"essay_id": eid, "sentence_id": f"{eid}-s{k:04d}", "text": s})
-    return pd.DataFrame(rows)
 
 
 @pytest.fixture(scope="module")

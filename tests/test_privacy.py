@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.entities import extract_entities
 from analysis.privacy import (
     MAP_COLUMNS,
@@ -17,29 +15,10 @@ from analysis.privacy import (
     pseudonymise,
     pseudonymise_frame,
 )
-from analysis.segment import split_sentences, tokenize
-from analysis.split import split_essays
+from analysis.segment import tokenize
+from seed_data import SEED, seed_sentences
 
-SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
-_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
 SEED_CHILDREN = ["钟一", "钟美怡", "王文悦", "王某", "左斌彬", "何梦凡", "胡亮", "周XX"]
-
-
-def seed_sentences() -> pd.DataFrame:
-    """The seed's sentences (essay_id seed-NN), placeholders normalised to XX."""
-    if not SEED.is_file():
-        pytest.skip("seed corpus not in data/raw")
-    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
-    rows = []
-    for c in chunks:
-        eid = f"seed-{c.ordinal:02d}"
-        k = 0
-        for line in c.lines:
-            for s in split_sentences(_PLACEHOLDER_RE.sub("XX", line.strip())):
-                k += 1
-                rows.append({"essay_id": eid, "sentence_id": f"{eid}-s{k:04d}", "text": s})
-    return pd.DataFrame(rows)
-
 
 @pytest.fixture(scope="module")
 def seed():

@@ -280,6 +280,17 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
             yield from jieba.posseg.POSTokenizer._POSTokenizer__cut_DAG(self, sentence)
             return
         pair = jieba.posseg.pair
+
+        def flush(buf):
+            # a run of single characters: one char, an unknown word (HMM), or known chars one by one
+            if len(buf) == 1:
+                yield pair(buf, self.word_tag_tab.get(buf, 'x'))
+            elif not tk.FREQ.get(buf):
+                yield from self._POSTokenizer__cut_detail(buf)
+            else:
+                for elem in buf:
+                    yield pair(elem, self.word_tag_tab.get(elem, 'x'))
+
         x = 0
         buf = ''
         for y in tk._walk(sentence):
@@ -288,29 +299,12 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
                 buf += l_word
             else:
                 if buf:
-                    if len(buf) == 1:
-                        yield pair(buf, self.word_tag_tab.get(buf, 'x'))
-                    elif not tk.FREQ.get(buf):
-                        recognized = self._POSTokenizer__cut_detail(buf)
-                        for t in recognized:
-                            yield t
-                    else:
-                        for elem in buf:
-                            yield pair(elem, self.word_tag_tab.get(elem, 'x'))
+                    yield from flush(buf)
                     buf = ''
                 yield pair(l_word, self.word_tag_tab.get(l_word, 'x'))
             x = y
-
         if buf:
-            if len(buf) == 1:
-                yield pair(buf, self.word_tag_tab.get(buf, 'x'))
-            elif not tk.FREQ.get(buf):
-                recognized = self._POSTokenizer__cut_detail(buf)
-                for t in recognized:
-                    yield t
-            else:
-                for elem in buf:
-                    yield pair(elem, self.word_tag_tab.get(elem, 'x'))
+            yield from flush(buf)
 
 
 def _fast_jieba_ok() -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.entities import _set_dtypes
 from analysis.resources import load_yaml, resource_path
 
 CUES_FILE = "tagging_cues.yaml"
@@ -470,15 +471,6 @@ def structure(paragraphs: pd.DataFrame) -> pd.DataFrame:
 
 
 _EMPTY_STRUCTURE: pd.DataFrame | None = None
-
-
-def _set_dtypes(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
-    """``df.astype(dtypes)`` on a frame just built here (same values and
-    dtypes), converting only the columns that need it."""
-    for col, dtype in dtypes.items():
-        if df[col].dtype != dtype:
-            df[col] = df[col].astype(dtype)
-    return df
 
 
 def _essay_groups(table: pd.DataFrame, id_column: str) -> list[tuple[str, list, list]]:
