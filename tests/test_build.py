@@ -194,7 +194,8 @@ def _manifest(out_dir):
 def test_seed_rebuild_with_and_without_cache_is_identical(seed_build, tmp_path, monkeypatch):
     fresh = run_build(config.RAW_DIR, tmp_path / "fresh", use_cache=False)  # serial, no cache
     assert fresh.summary.n_cached == 0
-    assert not list((tmp_path / "fresh" / config.CACHE_DIR_NAME).glob("*.pkl"))
+    assert not (tmp_path / "fresh" / config.CACHE_DIR_NAME).exists()
+    assert not [p for p in (tmp_path / "fresh").iterdir() if p.name.startswith(".")]  # no temporary cache left
     _assert_same_tables(seed_build.tables, fresh.tables)
 
     cached = tmp_path / "cached"
@@ -422,16 +423,20 @@ def test_essay_ids_stable_across_builds(layouts, tmp_path):
 
 # ================================================================ cache
 
+def _cache_index(out) -> dict:
+    return json.loads((out / config.CACHE_DIR_NAME / "index.json").read_text(encoding="utf-8"))["fragments"]
+
+
 @pytest.fixture
 def count_processed(monkeypatch):
     seen: list[str] = []
-    real = build_mod.process_essay
+    real = build_mod.process_batch
 
-    def counting(e):
-        seen.append(e.essay_id)
-        return real(e)
+    def counting(batch):
+        seen.extend(e.essay_id for e in batch)
+        return real(batch)
 
-    monkeypatch.setattr(build_mod, "process_essay", counting)
+    monkeypatch.setattr(build_mod, "process_batch", counting)
     return seen
 
 
@@ -455,21 +460,23 @@ def test_cache_processes_only_the_new_essay(make_corpus, tmp_path, count_process
     assert count_processed == ["a-03"]
     fresh = run_build(raw, tmp_path / "fresh", use_cache=False)
     _assert_same_tables(fresh.tables, grown.tables)
-    assert len(list((out / config.CACHE_DIR_NAME).glob("*.pkl"))) == 3
+    assert len(_cache_index(out)) == 3
 
 
 def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, count_processed, frozen_fingerprint):
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"
     run_build(raw, out)
-    for f in (out / config.CACHE_DIR_NAME).glob("*.pkl"):
-        f.write_bytes(b"not a pickle")
+    for f in (out / config.CACHE_DIR_NAME).glob("b-*/*.parquet"):
+        f.write_bytes(b"not parquet")
     count_processed.clear()
     again = run_build(raw, out)
     assert (again.summary.n_cached, count_processed) == (0, ["a-01", "a-02"])
     write_raw(raw / "a.txt", essay_file(TWO[:1]))  # the second essay is gone
     run_build(raw, out)
-    assert len(list((out / config.CACHE_DIR_NAME).glob("*.pkl"))) == 1
+    assert len(_cache_index(out)) == 1
+    live = set(_cache_index(out).values())
+    assert {p.name for p in (out / config.CACHE_DIR_NAME).iterdir()} == live | {"index.json"}
 
 
 def test_no_cache_recomputes_everything(make_corpus, tmp_path, count_processed):

@@ -11,7 +11,8 @@ from analysis import io as aio
 from analysis.build import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
-TABLES = ["essays", "paragraphs", "sentences", "cleaning_log", "quality_flags", "entities", "reuse", "pseudonyms"]
+TABLES = ["essays", "paragraphs", "sentences", "cleaning_log", "quality_flags", "entities", "headings", "numbers",
+          "reuse", "pseudonyms"]
 
 
 def _tables(d: Path) -> dict[str, pd.DataFrame]:
@@ -49,3 +50,33 @@ def test_process_pool_gives_identical_tables(local, tmp_path, monkeypatch):
 def test_unknown_engine_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="choose one of: local, dask"):
         build(FIXTURE, tmp_path / "x", engine="spark")
+
+
+def test_one_batch_of_all_essays_gives_the_tables_of_one_essay_per_batch(local, tmp_path, monkeypatch):
+    """Stages run on batches of essays; a batch must give the rows its essays give alone."""
+    from analysis import build as build_module
+
+    assert [len(b) for b in build_module.make_batches(_essays(), jobs=1)] == [1, 1, 1]  # how `local` ran
+    monkeypatch.setattr(build_module, "make_batches", lambda todo, **kw: [todo])
+    out = tmp_path / "one_batch"
+    build(FIXTURE, out, jobs=1, progress=False, use_cache=False)
+    _assert_same(local, _tables(out))
+
+
+def test_batches_keep_essay_order_and_cover_every_essay():
+    from analysis.build import make_batches
+
+    essays = _essays()
+    for jobs in (1, 2, 8):
+        batches = make_batches(essays, jobs=jobs)
+        assert [e.essay_id for b in batches for e in b] == [e.essay_id for e in essays]
+        assert all(batches)
+    assert make_batches([], jobs=2) == []
+
+
+def _essays():
+    from analysis.build import plan_essays
+    from analysis.split import compile_patterns
+
+    raw = aio.read_raw(FIXTURE / "essays.txt", root=FIXTURE)
+    return plan_essays(raw, compile_patterns([]))[0]

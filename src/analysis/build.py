@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import shutil
+import tempfile
 import re
 import sys
 import time
@@ -123,44 +124,67 @@ def plan_essays(raw: aio.RawText, patterns) -> tuple[list[EssayInput], list[dict
 
 # ------------------------------------------------------------------ per essay
 
-def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
-    """All per-essay work: clean, segment, tokenise (and the analysis stages
-    registered in :data:`ESSAY_STAGES`). Pure: same input, same output.
-    ``_timings`` (seconds per stage) rides along for the benchmark; it is
-    not a table."""
-    t0 = time.perf_counter()
+_ESSAY_TABLES = ("essays", "paragraphs", "cleaning_log", "quality_flags")
+_PARA_COLS = ["essay_id", "paragraph_id", "ordinal", "text", "is_heading", "line_start", "line_end"]
+_LOG_COLS = ["source_file", "essay_id", "paragraph_id", "line", "rule", "offset", "before", "after", "context"]
+_FLAG_COLS = ["source_file", "essay_id", "paragraph_id", "line", "flag", "detail"]
+
+
+def _clean_rows(e: EssayInput) -> dict[str, list]:
+    """Clean one essay: its paragraph, log, flag and essay rows (plain dicts)."""
     cleaned = clean_essay(e.raw_text.split("\n"), line_start=e.line_start)
-    paras = pd.DataFrame(
-        [
-            {"essay_id": e.essay_id, "paragraph_id": f"{e.essay_id}-p{k:03d}", "ordinal": k, "text": p.text,
-             "is_heading": is_heading(p.text), "line_start": p.line_start, "line_end": p.line_end}
-            for k, p in enumerate(cleaned.paragraphs, start=1)
-        ],
-        columns=["essay_id", "paragraph_id", "ordinal", "text", "is_heading", "line_start", "line_end"],
-    )
+    paras = [
+        {"essay_id": e.essay_id, "paragraph_id": f"{e.essay_id}-p{k:03d}", "ordinal": k, "text": p.text,
+         "is_heading": is_heading(p.text), "line_start": p.line_start, "line_end": p.line_end}
+        for k, p in enumerate(cleaned.paragraphs, start=1)
+    ]
     line_to_para = {}
-    for row in paras.itertuples(index=False):
-        for ln in range(row.line_start, row.line_end + 1):
-            line_to_para[ln] = row.paragraph_id
-    t1 = time.perf_counter()
-    sents = sentences_frame(paras)
-    t2 = time.perf_counter()
-    log = pd.DataFrame(cleaned.log, columns=["line", "rule", "offset", "before", "after", "context"])
-    flags = pd.DataFrame(cleaned.flags, columns=["line", "flag", "detail"])
-    for df in (log, flags):
-        df.insert(0, "paragraph_id", df["line"].map(line_to_para).fillna(""))
-        df.insert(0, "essay_id", e.essay_id)
-        df.insert(0, "source_file", e.source_file)
-    text = "\n".join(paras["text"])
-    essay = pd.DataFrame([{
+    for row in paras:
+        for ln in range(row["line_start"], row["line_end"] + 1):
+            line_to_para[ln] = row["paragraph_id"]
+    head = {"source_file": e.source_file, "essay_id": e.essay_id}
+    log = [head | {"paragraph_id": line_to_para.get(r["line"], "")} | r for r in cleaned.log]
+    flags = [head | {"paragraph_id": line_to_para.get(r["line"], "")} | r for r in cleaned.flags]
+    text = "\n".join(p["text"] for p in paras)
+    essay = {
         "essay_id": e.essay_id, "source_file": e.source_file, "ordinal": e.ordinal, "heading": e.heading,
         "heading_number": e.heading_number, "title": e.title, "line_start": e.line_start, "line_end": e.line_end,
         "encoding": e.encoding, "sha256": e.sha256, "raw_text": e.raw_text, "text": text,
-        "is_traditional": bool((log["rule"] == "to_simplified").any()),
-        "n_chars": len(text.replace("\n", "")), "n_paragraphs": len(paras), "n_sentences": len(sents),
+        "is_traditional": any(r["rule"] == "to_simplified" for r in log),
+        "n_chars": len(text.replace("\n", "")), "n_paragraphs": len(paras), "n_sentences": 0,
         "n_placeholders": text.count("XX"), "n_changes": len(log),
-    }])
-    out = {"essays": essay, "paragraphs": paras, "sentences": sents, "cleaning_log": log, "quality_flags": flags}
+    }
+    return {"essays": [essay], "paragraphs": paras, "cleaning_log": log, "quality_flags": flags}
+
+
+def _typed(df: pd.DataFrame, ints: tuple[str, ...] = ()) -> pd.DataFrame:
+    """An empty table still gets its column types (text, and the integer ``ints``)."""
+    if len(df):
+        return df
+    return df.astype({c: ("int64" if c in ints else "str") for c in df.columns})
+
+
+def process_batch(batch: list[EssayInput]) -> dict[str, pd.DataFrame]:
+    """All per-essay work for a batch of essays: clean, segment, tokenise, and the
+    analysis stages registered in :data:`ESSAY_STAGES` (which work row by row or
+    essay by essay, so a batch gives the same rows as its essays one at a time,
+    only with the per-call overhead paid once). Pure: same input, same output.
+    ``_timings`` (seconds per stage) rides along for the benchmark; it is not a
+    table."""
+    t0 = time.perf_counter()
+    rows: dict[str, list] = {name: [] for name in _ESSAY_TABLES}
+    for e in batch:
+        for name, part in _clean_rows(e).items():
+            rows[name].extend(part)
+    essays = pd.DataFrame(rows["essays"])
+    paras = pd.DataFrame(rows["paragraphs"], columns=_PARA_COLS)
+    log = _typed(pd.DataFrame(rows["cleaning_log"], columns=_LOG_COLS), ints=("line", "offset"))
+    flags = _typed(pd.DataFrame(rows["quality_flags"], columns=_FLAG_COLS), ints=("line",))
+    t1 = time.perf_counter()
+    sents = sentences_frame(paras)
+    essays["n_sentences"] = essays["essay_id"].map(sents["essay_id"].value_counts()).fillna(0).astype("int64")
+    t2 = time.perf_counter()
+    out = {"essays": essays, "paragraphs": paras, "sentences": sents, "cleaning_log": log, "quality_flags": flags}
     timings = {"clean": t1 - t0, "segment": t2 - t1}
     for name, stage in essay_stages():
         ts = time.perf_counter()
@@ -168,6 +192,11 @@ def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
         timings[name] = time.perf_counter() - ts
     out["_timings"] = timings
     return out
+
+
+def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
+    """:func:`process_batch` for one essay."""
+    return process_batch([e])
 
 
 Stage = Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]
@@ -205,23 +234,79 @@ def _cache_key(e: EssayInput, settings: str) -> str:
 
 
 # Below this many characters, starting worker processes (each loads jieba,
-# SnowNLP and the lexicons: several seconds) costs more than it saves.
+# SnowNLP and the lexicons) costs more than it saves.
 PARALLEL_MIN_CHARS = 150_000
+# Essays go to the workers in batches of about this many characters (at least
+# one essay): large enough that pandas' per-call overhead is paid rarely,
+# small enough that the cores stay evenly loaded and memory stays bounded.
+BATCH_CHARS = 40_000
 
 
-def _run_local(todo: list[EssayInput], jobs: int, progress: bool) -> Iterable[dict]:
+def make_batches(essays: list[EssayInput], batch_chars: int | None = None, jobs: int = 1) -> list[list[EssayInput]]:
+    """Consecutive essays grouped into batches of about ``batch_chars`` characters,
+    and at least ``4 * jobs`` batches when there are that many essays (so that
+    every core gets work)."""
+    if not essays:
+        return []
+    size = batch_chars or BATCH_CHARS
+    total = sum(len(e.raw_text) for e in essays)
+    size = max(1, min(size, total // max(1, 4 * jobs)))
+    batches, cur, n = [], [], 0
+    for e in essays:
+        cur.append(e)
+        n += len(e.raw_text)
+        if n >= size:
+            batches.append(cur)
+            cur, n = [], 0
+    if cur:
+        batches.append(cur)
+    return batches
+
+
+_WARM = False
+
+
+def warm_up() -> None:
+    """Load every model the per-essay stages use (jieba, POS tables, SnowNLP,
+    lexicons, codebook, cues) by processing one short essay, once per process."""
+    global _WARM
+    if not _WARM:
+        text = "关爱留守儿童\n\n我们班的小明今年十岁，父母在外打工，他和奶奶住在一起。老师经常关心他的学习。"
+        process_batch([EssayInput("warm-01", "warm.txt", 1, "", None, "关爱留守儿童", 1, 3, "utf-8", text)])
+        _WARM = True
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes. Where fork exists, the models are loaded once here and
+    the workers inherit them (shared pages, no load per worker); elsewhere each
+    worker loads them when it starts."""
+    import multiprocessing as mp
+
+    if "fork" in mp.get_all_start_methods():
+        warm_up()
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=jobs, initializer=warm_up)
+
+
+def _run_local(batches: list[list[EssayInput]], jobs: int, progress: bool) -> Iterable[dict]:
     from tqdm.auto import tqdm
 
-    bar = dict(total=len(todo), desc="essays", unit="essay", disable=not progress)
-    if jobs <= 1 or sum(len(e.raw_text) for e in todo) < PARALLEL_MIN_CHARS:
-        yield from tqdm(map(process_essay, todo), **bar)
-        return
-    chunksize = max(1, min(32, len(todo) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from tqdm(pool.map(process_essay, todo, chunksize=chunksize), **bar)
+    bar = dict(total=sum(len(b) for b in batches), desc="essays", unit="essay", disable=not progress)
+    chars = sum(len(e.raw_text) for b in batches for e in b)
+    with tqdm(**bar) as pbar:
+        if jobs <= 1 or len(batches) < 2 or chars < PARALLEL_MIN_CHARS:
+            for b in batches:
+                res = process_batch(b)
+                pbar.update(len(b))
+                yield res
+            return
+        with _pool(min(jobs, len(batches))) as pool:
+            for b, res in zip(batches, pool.map(process_batch, batches)):
+                pbar.update(len(b))
+                yield res
 
 
-def _run_dask(todo: list[EssayInput], scheduler: str | None, progress: bool) -> Iterable[dict]:
+def _run_dask(batches: list[list[EssayInput]], scheduler: str | None, progress: bool) -> Iterable[dict]:
     from dask.distributed import Client, LocalCluster
 
     cluster = None
@@ -231,7 +316,7 @@ def _run_dask(todo: list[EssayInput], scheduler: str | None, progress: bool) -> 
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(process_essay, todo, pure=False)
+        futures = client.map(process_batch, batches, pure=False)
         yield from client.gather(futures)
     finally:
         client.close()
@@ -308,35 +393,27 @@ def build(
     if not essays_in:
         raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
 
-    cache_dir = out_dir / CACHE_DIR_NAME
     settings = _settings_fingerprint()
-    results: dict[str, dict] = {}
-    todo = []
-    for e in essays_in:
-        f = cache_dir / f"{_cache_key(e, settings)}.pkl"
-        if use_cache and f.is_file():
-            try:
-                results[e.essay_id] = pickle.loads(f.read_bytes())
-                continue
-            except Exception:  # a damaged cache entry is recomputed, never trusted
-                pass
-        todo.append(e)
-    summary.n_cached = len(results)
-    runner = _run_dask(todo, scheduler, progress) if engine == "dask" else _run_local(todo, jobs, progress)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for e, res in zip(todo, runner):
-        results[e.essay_id] = res
+    keys = {e.essay_id: _cache_key(e, settings) for e in essays_in}
+    cache = EssayCache(out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir))))
+    try:
+        parts, missing = cache.load(set(keys.values()))
+        todo = [e for e in essays_in if keys[e.essay_id] in missing]
+        summary.n_cached = len(essays_in) - len(todo)
+        batches = make_batches(todo, jobs=jobs)
+        runner = _run_dask(batches, scheduler, progress) if engine == "dask" else _run_local(batches, jobs, progress)
+        stage_seconds: dict[str, float] = {}
+        for batch, res in zip(batches, runner):
+            for k, v in res.pop("_timings", {}).items():
+                stage_seconds[k] = stage_seconds.get(k, 0.0) + v
+            parts.append(cache.store(res, {e.essay_id: keys[e.essay_id] for e in batch}))
+        tables = assemble(parts, [e.essay_id for e in essays_in])
         if use_cache:
-            with aio.atomic_path(cache_dir / f"{_cache_key(e, settings)}.pkl") as tmp:
-                tmp.write_bytes(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL))
+            cache.prune(set(keys.values()))
+    finally:
+        if not use_cache:
+            shutil.rmtree(cache.root, ignore_errors=True)
 
-    stage_seconds: dict[str, float] = {}
-    for e in todo:
-        for k, v in results[e.essay_id].get("_timings", {}).items():
-            stage_seconds[k] = stage_seconds.get(k, 0.0) + v
-    ordered = [results[e.essay_id] for e in essays_in]
-    names = [k for k in ordered[0] if not k.startswith("_")]
-    tables = {name: _concat([r[name] for r in ordered]) for name in names}
     log_cols = list(tables["cleaning_log"].columns)
     tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
     width = max(2, len(str(len(tables["essays"]))))
@@ -351,17 +428,150 @@ def build(
     summary.n_essays = len(tables["essays"])
     summary.tables = {k: len(v) for k, v in tables.items()}
     aio.write_tables(tables, out_dir)
-    _prune_cache(cache_dir, {_cache_key(e, settings) for e in essays_in})
     summary.seconds = time.perf_counter() - t0
     summary.stage_seconds = stage_seconds
     aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
     return summary
 
 
-def _prune_cache(cache_dir: Path, keep: set[str]) -> None:
-    for f in cache_dir.glob("*.pkl"):
-        if f.stem not in keep:
-            f.unlink(missing_ok=True)
+def _mkdir(p: Path) -> Path:
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+# ------------------------------------------------------------------ the essay cache
+
+_KEY_COL = "_cache_key"
+
+
+class EssayCache:
+    """Per-essay results of :func:`process_batch`, kept as Parquet fragments.
+
+    Each processed batch is one fragment: a folder ``<root>/<name>/`` with one
+    Parquet file per table, its essays table carrying each essay's cache key.
+    ``index.json`` maps cache key -> fragment. Loading takes the rows of the
+    wanted essays only, so one fragment may serve a later build partly (an
+    edited essay's old rows are skipped); a fragment no wanted key points to is
+    deleted by :meth:`prune`. A fragment that cannot be read is treated as
+    missing: its essays are processed again, never trusted.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.index: dict[str, str] = {}
+        try:
+            data = aio.read_json(self.root / "index.json")
+            if isinstance(data, dict) and isinstance(data.get("fragments"), dict):
+                self.index = {str(k): str(v) for k, v in data["fragments"].items()}
+        except (OSError, ValueError):
+            pass
+
+    def load(self, wanted: set[str]) -> tuple[list[dict], set[str]]:
+        """(one {table: arrow table} per usable fragment, restricted to the wanted
+        essays; the wanted keys not found)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        by_frag: dict[str, set[str]] = {}
+        for k in wanted:
+            frag = self.index.get(k)
+            if frag is not None:
+                by_frag.setdefault(frag, set()).add(k)
+        parts, found = [], set()
+        for frag, ks in sorted(by_frag.items()):
+            d = self.root / frag
+            try:
+                tabs = {f.stem: pq.read_table(f) for f in sorted(d.glob("*.parquet"))}
+                essays = tabs["essays"]
+                mask = pc.is_in(essays[_KEY_COL], value_set=pa.array(sorted(ks), pa.string()))
+                ids = pc.filter(essays["essay_id"], mask)
+                got = set(pc.filter(essays[_KEY_COL], mask).to_pylist())
+                if got != ks or len(ids) != len(ks):
+                    raise ValueError("index and fragment disagree")
+                if len(ids) < essays.num_rows:  # the fragment also holds essays no longer wanted
+                    tabs = {name: _rows_of(t, ids.to_pylist()) for name, t in tabs.items()}
+                parts.append(tabs)
+                found |= ks
+            except Exception:  # unreadable or inconsistent: recompute these essays
+                continue
+        return parts, wanted - found
+
+    def store(self, tables: dict[str, pd.DataFrame], keys: dict[str, str]) -> dict:
+        """Write one batch's tables as a fragment (atomically) and return them as
+        arrow tables, exactly as :meth:`load` would give them back."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        tables = dict(tables)
+        essays = tables["essays"].copy()
+        essays[_KEY_COL] = essays["essay_id"].map(keys)
+        tables["essays"] = essays
+        arrow = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in tables.items()}
+        name = "b-" + hashlib.sha256("\n".join(sorted(keys.values())).encode()).hexdigest()[:20]
+        staging = Path(tempfile.mkdtemp(prefix=".frag-", dir=_mkdir(self.root)))
+        try:
+            for t, tab in arrow.items():
+                pq.write_table(tab, staging / f"{t}.parquet")
+            final = self.root / name
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        for k in keys.values():
+            self.index[k] = name
+        self._write_index()
+        return arrow
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget keys not in ``keep``; delete fragments no kept key points to
+        (and anything else in the folder that is not a fragment in use)."""
+        self.index = {k: v for k, v in self.index.items() if k in keep}
+        live = set(self.index.values())
+        self._write_index()
+        for p in self.root.iterdir():
+            if p.name != "index.json" and p.name not in live:
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+
+    def _write_index(self) -> None:
+        aio.write_json(self.root / "index.json", {"format": 1, "fragments": self.index})
+
+
+def _rows_of(tab, essay_ids: list[str]):
+    """The rows of an arrow table that belong to the given essays."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = tab["essay_id"]
+    if tab.num_rows == 0 or pa.types.is_null(col.type):
+        return tab.slice(0, 0)
+    return tab.filter(pc.is_in(col, value_set=pa.array(essay_ids, col.type)))
+
+
+def assemble(parts: list[dict], order: list[str]) -> dict[str, pd.DataFrame]:
+    """Concatenate fragment tables into corpus tables, rows in essay order
+    (``order``: essay ids) and, within an essay, in the order they were made."""
+    import numpy as np
+    import pyarrow as pa
+
+    names = list(dict.fromkeys(n for p in parts for n in p))
+    rank = {eid: i for i, eid in enumerate(order)}
+    out = {}
+    for name in names:
+        tabs = [p[name] for p in parts if name in p]
+        tab = pa.concat_tables(tabs, promote_options="permissive") if len(tabs) > 1 else tabs[0]
+        if name == "essays" and _KEY_COL in tab.column_names:
+            tab = tab.drop_columns([_KEY_COL])
+        if tab.num_rows == 0:  # an empty table: untyped (null) columns hold text, as when empty before
+            tab = tab.cast(pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f
+                                      for f in tab.schema]))
+        df = tab.to_pandas()
+        if len(df):
+            pos = df["essay_id"].map(rank).to_numpy()
+            df = df.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
+        out[name] = aio.lists_from_arrays(df)
+    return out
 
 
 def corpus_sha256(file_rows: list[dict]) -> str:

@@ -200,10 +200,14 @@ def read_table(data_dir: Path, name: str, *, columns: list[str] | None = None) -
     p = Path(data_dir) / f"{name}.parquet"
     if not p.is_file():
         raise FileNotFoundError(f"table '{name}' not found in {data_dir} (run `python -m analysis build` first)")
-    df = pd.read_parquet(p, columns=columns)
-    for col in df.columns:  # Parquet gives numpy arrays for list cells; lists are friendlier
+    return lists_from_arrays(pd.read_parquet(p, columns=columns))
+
+
+def lists_from_arrays(df: pd.DataFrame) -> pd.DataFrame:
+    """Parquet/arrow give numpy arrays for list cells; lists are friendlier (in place)."""
+    for col in df.columns:
         if df[col].dtype == object and len(df) and hasattr(df[col].iloc[0], "tolist") and not isinstance(df[col].iloc[0], str):
-            df[col] = df[col].map(lambda v: list(v) if v is not None else [])
+            df[col] = [list(v) if v is not None else [] for v in df[col].tolist()]
     return df
 
 
