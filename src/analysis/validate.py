@@ -20,13 +20,10 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import (
-    accuracy_score,
-    cohen_kappa_score,
-    confusion_matrix,
-    f1_score,
-    precision_recall_fscore_support,
-)
+
+# scikit-learn is imported inside the functions that use it: it takes over a
+# second to import, and a corpus build (which imports this module through
+# analysis.sentiment) never calls them.
 
 
 def _labels(y_true: Sequence, y_pred: Sequence, labels: Sequence | None) -> list:
@@ -43,6 +40,8 @@ def cohen_kappa(a: Sequence, b: Sequence, *, labels: Sequence | None = None) -> 
     NaN when chance agreement is 1 (both raters used one and the same class),
     where kappa is undefined, rather than scikit-learn's warning and 0.
     """
+    from sklearn.metrics import cohen_kappa_score
+
     labels = _labels(a, b, labels)
     if len(a) == 0:
         return float("nan")
@@ -62,6 +61,8 @@ def classification_metrics(y_true: Sequence, y_pred: Sequence, *, labels: Sequen
     nobody coded cannot be scored fairly); a predicted class absent from the
     gold standard still costs precision in the classes it was taken from.
     """
+    from sklearn.metrics import accuracy_score, f1_score
+
     labels = _labels(y_true, y_pred, labels)
     y_true, y_pred = list(map(str, y_true)), list(map(str, y_pred))
     present = [str(c) for c in labels if str(c) in set(y_true)]
@@ -77,6 +78,8 @@ def classification_metrics(y_true: Sequence, y_pred: Sequence, *, labels: Sequen
 
 def per_class_metrics(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | None = None) -> pd.DataFrame:
     """One row per class: class, precision, recall, f1, support (gold count), predicted (count)."""
+    from sklearn.metrics import precision_recall_fscore_support
+
     labels = [str(c) for c in _labels(y_true, y_pred, labels)]
     y_true, y_pred = list(map(str, y_true)), list(map(str, y_pred))
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
@@ -93,6 +96,8 @@ def per_class_metrics(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | 
 
 def confusion_frame(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | None = None) -> pd.DataFrame:
     """Confusion matrix as a DataFrame: index ``true``, columns ``predicted``, counts."""
+    from sklearn.metrics import confusion_matrix
+
     labels = [str(c) for c in _labels(y_true, y_pred, labels)]
     m = confusion_matrix(list(map(str, y_true)), list(map(str, y_pred)), labels=labels)
     return pd.DataFrame(m, index=pd.Index(labels, name="true"), columns=pd.Index(labels, name="predicted"))
