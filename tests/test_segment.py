@@ -223,3 +223,57 @@ def test_sentences_frame_empty():
     empty = pd.DataFrame(columns=["essay_id", "paragraph_id", "text", "is_heading"])
     s = sentences_frame(empty)
     assert len(s) == 0 and "tokens" in s.columns
+
+
+# ---------------------------------------------------------- jieba dictionary cache
+
+def test_prepared_jieba_dictionary_equals_what_jieba_builds(tmp_path, monkeypatch):
+    """The pickled default dictionary (prefix frequencies, total, POS tags) is
+    exactly what jieba builds from dict.txt; a damaged cache file is rebuilt."""
+    import io
+
+    import jieba
+    import jieba.posseg
+
+    from analysis import segment
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    segment._default_dict_tables.cache_clear()
+    try:
+        freq, total, tags = segment._default_dict_tables()
+        (cached,) = tmp_path.glob("jieba-*.pkl")
+        data = jieba.Tokenizer().get_dict_file().read()
+        want_freq, want_total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
+        assert (freq, total) == (want_freq, want_total)
+        pt = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+        assert tags == pt.word_tag_tab
+        assert freq["留守"] > 0 and tags["留守"]
+
+        cached.write_bytes(b"damaged")
+        segment._default_dict_tables.cache_clear()
+        assert segment._default_dict_tables()[:2] == (want_freq, want_total)
+        assert cached.read_bytes() != b"damaged"
+    finally:
+        segment._default_dict_tables.cache_clear()
+
+
+def test_tokenizer_from_prepared_dictionary_cuts_like_plain_jieba(seed_lines):
+    """Tokens and POS tags with the prepared dictionary = a plain jieba tokenizer
+    with the same user dictionary, on the seed's text."""
+    import jieba
+    import jieba.posseg
+
+    from analysis.resources import load_lines
+    from analysis.segment import get_tokenizer, pos_tag
+
+    plain = jieba.Tokenizer()
+    plain.load_userdict(str(RESOURCES_DIR / "userdict.txt"))
+    for line in load_lines("userdict.txt"):
+        plain.suggest_freq(line.split()[0], tune=True)
+    plain_pos = jieba.posseg.POSTokenizer(plain)
+    tk = get_tokenizer()
+    lines = [l for l in seed_lines if l.strip()][:400]
+    assert len(lines) > 100
+    for line in lines:
+        assert tk.lcut(line) == plain.lcut(line), line
+        assert pos_tag(line) == [(p.word, p.flag) for p in plain_pos.lcut(line) if p.word.strip()], line

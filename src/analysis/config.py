@@ -6,6 +6,7 @@ parameter that overrides them).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -23,3 +24,14 @@ CACHE_DIR_NAME = ".cache"  # under the output folder of a build
 
 KERNEL_NAME = "analysis"
 RANDOM_SEED = 20261129
+
+
+def user_cache_dir() -> Path:
+    """Where prepared models are kept between runs (derived only from files the
+    installed packages ship; safe to delete): ``$ANALYSIS_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/analysis``, else ``~/.cache/analysis``."""
+    d = os.environ.get("ANALYSIS_CACHE_DIR")
+    if d:
+        return Path(d)
+    x = os.environ.get("XDG_CACHE_HOME")
+    return Path(x) / "analysis" if x else Path.home() / ".cache" / "analysis"

@@ -14,7 +14,12 @@ sentences table.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
+import os
+import pickle
 import re
+import tempfile
 from pathlib import Path
 
 import jieba
@@ -22,6 +27,7 @@ import jieba.finalseg
 import jieba.posseg
 import pandas as pd
 
+from analysis.config import user_cache_dir
 from analysis.resources import load_lines, resource_path
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
@@ -89,6 +95,46 @@ def split_sentences(text: str) -> list[str]:
 _WALK_CACHE_MAX = 50_000
 
 
+_DICT_CACHE_FORMAT = 1
+
+
+@functools.lru_cache(maxsize=1)
+def _default_dict_tables() -> tuple[dict, int, dict]:
+    """jieba's default dictionary as (FREQ, total, word_tag_tab): what
+    ``Tokenizer.initialize`` and ``POSTokenizer.load_word_tag`` build from
+    ``dict.txt`` (made here by those very functions), kept in one pickle in
+    :func:`~analysis.config.user_cache_dir` keyed by the file's SHA-256 and
+    jieba's version. jieba's own cache (a marshal file in /tmp) loads about
+    three times slower and holds no POS tags. Callers must copy the dicts."""
+    f = jieba.Tokenizer().get_dict_file()
+    try:
+        data = f.read()
+    finally:
+        f.close()
+    digest = hashlib.sha256(data).hexdigest()[:24]
+    path = user_cache_dir() / f"jieba-{jieba.__version__}-{digest}-v{_DICT_CACHE_FORMAT}.pkl"
+    try:
+        with open(path, "rb") as fh:
+            tables = pickle.load(fh)
+        if isinstance(tables, tuple) and len(tables) == 3 and isinstance(tables[0], dict):
+            return tables
+    except Exception:  # missing or damaged: made again below
+        pass
+    freq, total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
+    pt = object.__new__(jieba.posseg.POSTokenizer)
+    jieba.posseg.POSTokenizer.load_word_tag(pt, io.BytesIO(data))
+    tables = (freq, total, pt.word_tag_tab)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # an unwritable cache folder only costs speed
+        pass
+    return tables
+
+
 class _CachingTokenizer(jieba.Tokenizer):
     """jieba.Tokenizer that remembers, per text block, the dictionary words of
     the best route through its word graph (what ``get_DAG`` + ``calc`` find).
@@ -103,6 +149,11 @@ class _CachingTokenizer(jieba.Tokenizer):
 
     def initialize(self, dictionary=None):
         self._walks.clear()
+        if dictionary is None and not self.initialized and self.dictionary == jieba.DEFAULT_DICT:
+            freq, total, _ = _default_dict_tables()
+            self.FREQ, self.total = dict(freq), total
+            self.initialized = True
+            return
         super().initialize(dictionary)
         self._walks.clear()
 
@@ -249,6 +300,13 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
     def __init__(self, tokenizer=None):
         self._hmm_cache: dict[str, list[tuple[str, str]]] = {}
         super().__init__(tokenizer)
+
+    def load_word_tag(self, f):  # the default dictionary's tags come from the prepared tables
+        if self.tokenizer.dictionary == jieba.DEFAULT_DICT:
+            f.close()
+            self.word_tag_tab = dict(_default_dict_tables()[2])
+            return
+        super().load_word_tag(f)
 
     def _POSTokenizer__cut(self, sentence):  # overrides POSTokenizer.__cut
         words = self._hmm_cache.get(sentence)
