@@ -70,15 +70,14 @@ def _require(df: pd.DataFrame, columns: set[str], name: str) -> None:
 
 def _candidate_pairs(sets: list[set[str]], *, max_df: int, min_shared: int, block: int = 4000):
     """(i, j, shared) for i < j sharing ≥ min_shared indexed shingles."""
-    vocab: dict[str, int] = {}
-    rows, cols = [], []
-    for i, s in enumerate(sets):
-        for sh in s:
-            cols.append(vocab.setdefault(sh, len(vocab)))
-            rows.append(i)
     n = len(sets)
-    if not cols:
+    flat = [sh for s in sets for sh in s]
+    if not flat:
         return np.empty(0, int), np.empty(0, int), np.empty(0, int)
+    # shingle -> column number, hashed in C (column order does not matter: only
+    # the products of rows are used, and callers order the pairs themselves)
+    cols, vocab = pd.factorize(np.asarray(flat, dtype=object))
+    rows = np.repeat(np.arange(n), [len(s) for s in sets])
     x = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(n, len(vocab)))
     df = np.asarray(x.sum(axis=0)).ravel()
     useful = np.flatnonzero((df >= 2) & (df <= max_df))
