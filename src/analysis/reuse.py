@@ -68,17 +68,39 @@ def _require(df: pd.DataFrame, columns: set[str], name: str) -> None:
         raise KeyError(f"{name} table lacks columns: {', '.join(sorted(missing))}")
 
 
-def _candidate_pairs(sets: list[set[str]], *, max_df: int, min_shared: int, block: int = 4000):
-    """(i, j, shared) for i < j sharing ≥ min_shared indexed shingles."""
-    n = len(sets)
-    flat = [sh for s in sets for sh in s]
-    if not flat:
+def shingle_matrix(texts: list[str], *, k: int = 5) -> sparse.csr_matrix:
+    """Unit × shingle incidence matrix (1 where the k-gram occurs in the text),
+    for normalised texts of at least ``k`` characters: row i holds exactly
+    ``shingles(texts[i], k=k)``, columns in no particular order. Vectorised:
+    each k-gram gets an id by k - 1 rounds of factorising (id of the first j
+    characters, next character), so no string is made per k-gram."""
+    n = len(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    if n == 0 or (lengths < k).any():
+        raise ValueError(f"shingle_matrix needs texts of at least {k} characters")
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    char_id = pd.factorize(codes)[0].astype(np.int64)  # hashing: ids in order of first sight
+    n_grams = lengths - k + 1
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    # start of every k-gram: offset of its text + 0 .. n_grams - 1
+    starts = np.repeat(offsets, n_grams) + (np.arange(n_grams.sum()) - np.repeat(np.cumsum(n_grams) - n_grams, n_grams))
+    n_chars = int(char_id.max()) + 1
+    gram = char_id[starts]
+    for j in range(1, k):
+        gram = pd.factorize(gram * n_chars + char_id[starts + j])[0].astype(np.int64)
+    n_cols = int(gram.max()) + 1
+    rows = np.repeat(np.arange(n, dtype=np.int64), n_grams)
+    cells = pd.unique(rows * n_cols + gram)  # one cell per (unit, distinct shingle)
+    r, c = np.divmod(cells, n_cols)
+    return sparse.csr_matrix((np.ones(len(cells), dtype=np.int32), (r, c)), shape=(n, n_cols))
+
+
+def _candidate_pairs(x: sparse.csr_matrix, *, max_df: int, min_shared: int, block: int = 4000):
+    """(i, j, shared) for rows i < j of a unit × shingle matrix sharing
+    ≥ min_shared indexed shingles."""
+    n = x.shape[0]
+    if x.nnz == 0:
         return np.empty(0, int), np.empty(0, int), np.empty(0, int)
-    # shingle -> column number, hashed in C (column order does not matter: only
-    # the products of rows are used, and callers order the pairs themselves)
-    cols, vocab = pd.factorize(np.asarray(flat, dtype=object))
-    rows = np.repeat(np.arange(n), [len(s) for s in sets])
-    x = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), (rows, cols)), shape=(n, len(vocab)))
     df = np.asarray(x.sum(axis=0)).ravel()
     useful = np.flatnonzero((df >= 2) & (df <= max_df))
     x = x[:, useful].tocsr()
@@ -127,10 +149,13 @@ def find_reuse(
     texts = frame["text"].tolist()
     norm = [normalise(t) for t in texts]
     usable = [i for i, s in enumerate(norm) if len(s) >= max(min_chars, k)]
-    sets = [shingles(norm[i], k=k) for i in usable]
-    ii, jj, shared = _candidate_pairs(sets, max_df=max_df, min_shared=min_shared)
+    if usable:
+        x = shingle_matrix([norm[i] for i in usable], k=k)
+        ii, jj, shared = _candidate_pairs(x, max_df=max_df, min_shared=min_shared)
+        sizes = np.diff(x.indptr)  # distinct shingles per unit
+    else:
+        ii = jj = shared = sizes = np.empty(0, dtype=np.int64)
     essays = frame["essay_id"].tolist()
-    sizes = np.array([len(s) for s in sets])
     usable_arr = np.asarray(usable, dtype=np.int64)
     rank = np.array([essay_rank[e] for e in essays], dtype=np.int64)
     n_shingles = np.zeros(len(frame), dtype=np.int64)
