@@ -98,13 +98,13 @@ def build_pseudonym_map(
     if ent.empty:
         return pd.DataFrame(columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
     ent = ent.assign(_key=[(natural_key(e), natural_key(s), int(st)) for e, s, st in
-                           zip(ent["essay_id"], ent["sentence_id"], ent["start"])])
+                           zip(ent["essay_id"].tolist(), ent["sentence_id"].tolist(), ent["start"].tolist())])
     ent = ent.sort_values("_key", kind="stable")
 
     mentions = ent.groupby("text").size().to_dict()
     # which canonical names each string stands for, over the whole corpus
     links: dict[str, set[str]] = defaultdict(set)
-    for text, canon in zip(ent["text"], ent["canonical"]):
+    for text, canon in zip(ent["text"].tolist(), ent["canonical"].tolist()):
         links[text].add(canon)
     # a string keeps a pseudonym of its own if it occurs as itself anywhere or
     # stands for different people in different essays; else it is a variant
@@ -113,12 +113,13 @@ def build_pseudonym_map(
     def target(text: str) -> str:
         return text if text in own else next(iter(links[text]))
 
-    canon_order = list(dict.fromkeys(target(t) for t in ent["text"]))
+    canon_order = list(dict.fromkeys(target(t) for t in ent["text"].tolist()))
     first_row = ent.drop_duplicates("text").set_index("text")
     # rows that name each canonical person (as canonical or as text), in order:
     # one pass instead of a boolean mask per name (quadratic on large corpora)
     rows_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for text, canon, type_, role in zip(ent["text"], ent["canonical"], ent["type"], ent["role"]):
+    cols = [ent[c].tolist() for c in ("text", "canonical", "type", "role")]
+    for text, canon, type_, role in zip(*cols):
         rows_of[canon].append((type_, role))
         if text != canon:
             rows_of[text].append((type_, role))
