@@ -235,26 +235,23 @@ def test_prepared_jieba_dictionary_equals_what_jieba_builds(tmp_path, monkeypatc
     import jieba
     import jieba.posseg
 
-    from analysis import segment
+    from analysis.segment import _default_dict_tables
 
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
-    segment._default_dict_tables.cache_clear()
-    try:
-        freq, total, tags = segment._default_dict_tables()
-        (cached,) = tmp_path.glob("jieba-*.pkl")
-        data = jieba.Tokenizer().get_dict_file().read()
-        want_freq, want_total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
-        assert (freq, total) == (want_freq, want_total)
-        pt = jieba.posseg.POSTokenizer(jieba.Tokenizer())
-        assert tags == pt.word_tag_tab
-        assert freq["留守"] > 0 and tags["留守"]
+    freq, total = _default_dict_tables("freq")
+    assert len(list(tmp_path.glob("jieba-*.pkl"))) == 2
+    data = jieba.Tokenizer().get_dict_file().read()
+    want_freq, want_total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
+    assert (freq, total) == (want_freq, want_total)
+    tags = _default_dict_tables("tags")
+    assert tags == jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+    assert freq["留守"] > 0 and tags["留守"]
+    assert _default_dict_tables("freq")[0] is not freq  # each caller gets its own dicts
 
-        cached.write_bytes(b"damaged")
-        segment._default_dict_tables.cache_clear()
-        assert segment._default_dict_tables()[:2] == (want_freq, want_total)
-        assert cached.read_bytes() != b"damaged"
-    finally:
-        segment._default_dict_tables.cache_clear()
+    for f in tmp_path.glob("jieba-*.pkl"):
+        f.write_bytes(b"damaged")
+    assert _default_dict_tables("freq") == (want_freq, want_total)
+    assert not any(f.read_bytes() == b"damaged" for f in tmp_path.glob("jieba-*.pkl"))
 
 
 def test_tokenizer_from_prepared_dictionary_cuts_like_plain_jieba(seed_lines):

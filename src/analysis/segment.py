@@ -98,41 +98,43 @@ _WALK_CACHE_MAX = 50_000
 _DICT_CACHE_FORMAT = 1
 
 
-@functools.lru_cache(maxsize=1)
-def _default_dict_tables() -> tuple[dict, int, dict]:
-    """jieba's default dictionary as (FREQ, total, word_tag_tab): what
-    ``Tokenizer.initialize`` and ``POSTokenizer.load_word_tag`` build from
-    ``dict.txt`` (made here by those very functions), kept in one pickle in
-    :func:`~analysis.config.user_cache_dir` keyed by the file's SHA-256 and
-    jieba's version. jieba's own cache (a marshal file in /tmp) loads about
-    three times slower and holds no POS tags. Callers must copy the dicts."""
+def _default_dict_tables(part: str):
+    """Part of jieba's default dictionary, as ``Tokenizer.initialize`` and
+    ``POSTokenizer.load_word_tag`` build it from ``dict.txt`` (made here by those
+    very functions): ``"freq"`` gives (FREQ, total), ``"tags"`` word_tag_tab.
+    Each part is a pickle in :func:`~analysis.config.user_cache_dir`, keyed by
+    the file's SHA-256 and jieba's version, loaded fresh on every call (the
+    caller owns the dicts: no second copy is kept). jieba's own cache (a
+    marshal file in /tmp) loads about three times slower and has no tags."""
     f = jieba.Tokenizer().get_dict_file()
     try:
         data = f.read()
     finally:
         f.close()
     digest = hashlib.sha256(data).hexdigest()[:24]
-    path = user_cache_dir() / f"jieba-{jieba.__version__}-{digest}-v{_DICT_CACHE_FORMAT}.pkl"
+    paths = {p: user_cache_dir() / f"jieba-{jieba.__version__}-{digest}-{p}-v{_DICT_CACHE_FORMAT}.pkl"
+             for p in ("freq", "tags")}
     try:
-        with open(path, "rb") as fh:
-            tables = pickle.load(fh)
-        if isinstance(tables, tuple) and len(tables) == 3 and isinstance(tables[0], dict):
-            return tables
+        with open(paths[part], "rb") as fh:
+            got = pickle.load(fh)
+        if (part == "tags" and isinstance(got, dict)) or (
+                part == "freq" and isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], dict)):
+            return got
     except Exception:  # missing or damaged: made again below
         pass
-    freq, total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
     pt = object.__new__(jieba.posseg.POSTokenizer)
     jieba.posseg.POSTokenizer.load_word_tag(pt, io.BytesIO(data))
-    tables = (freq, total, pt.word_tag_tab)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # an unwritable cache folder only costs speed
-        pass
-    return tables
+    made = {"freq": jieba.Tokenizer.gen_pfdict(io.BytesIO(data)), "tags": pt.word_tag_tab}
+    for p, path in paths.items():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(made[p], fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # an unwritable cache folder only costs speed
+            pass
+    return made[part]
 
 
 class _CachingTokenizer(jieba.Tokenizer):
@@ -150,8 +152,7 @@ class _CachingTokenizer(jieba.Tokenizer):
     def initialize(self, dictionary=None):
         self._walks.clear()
         if dictionary is None and not self.initialized and self.dictionary == jieba.DEFAULT_DICT:
-            freq, total, _ = _default_dict_tables()
-            self.FREQ, self.total = dict(freq), total
+            self.FREQ, self.total = _default_dict_tables("freq")
             self.initialized = True
             return
         super().initialize(dictionary)
@@ -304,7 +305,7 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
     def load_word_tag(self, f):  # the default dictionary's tags come from the prepared tables
         if self.tokenizer.dictionary == jieba.DEFAULT_DICT:
             f.close()
-            self.word_tag_tab = dict(_default_dict_tables()[2])
+            self.word_tag_tab = _default_dict_tables("tags")
             return
         super().load_word_tag(f)
 
