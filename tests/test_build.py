@@ -517,3 +517,22 @@ def test_failed_write_leaves_old_tables_intact(make_corpus, tmp_path, monkeypatc
     monkeypatch.undo()
     assert run_build(raw, out).summary.n_essays == 3
     assert len(aio.read_table(out, "essays")) == 3
+
+
+def test_many_cache_fragments_are_merged_into_one(make_corpus, tmp_path, count_processed, frozen_fingerprint,
+                                                   monkeypatch):
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    out = tmp_path / "out"
+    monkeypatch.setattr(build_mod, "BATCH_CHARS", 1)  # one fragment per essay
+    first = run_build(raw, out)
+    assert len(set(_cache_index(out).values())) == 2
+    monkeypatch.setattr(build_mod, "MAX_FRAGMENTS", 1)
+    count_processed.clear()
+    again = run_build(raw, out)
+    assert (again.summary.n_cached, count_processed) == (2, [])
+    assert len(set(_cache_index(out).values())) == 1
+    assert len([p for p in (out / config.CACHE_DIR_NAME).iterdir() if p.is_dir()]) == 1
+    _assert_same_tables(first.tables, again.tables)
+    third = run_build(raw, out)
+    assert third.summary.n_cached == 2
+    _assert_same_tables(first.tables, third.tables)

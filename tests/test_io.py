@@ -179,3 +179,45 @@ def test_atomic_path_keeps_target_on_error(tmp_path):
             raise RuntimeError("crash")
     assert target.read_text(encoding="utf-8") == "旧\n"
     assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+
+
+def _chinese_tables(n: int) -> dict[str, pd.DataFrame]:
+    rng = random.Random(7)
+    words = ["留守", "儿童", "父母", "外出", "打工", "奶奶", "学习", "老师", "关心", "快乐"]
+    sents = ["".join(rng.choices(words, k=6)) + "。" for _ in range(n)]
+    return {
+        "sentences": pd.DataFrame({"sentence_id": [f"a-01-s{i:04d}" for i in range(n)], "text": sents,
+                                   "tokens": [[s[j:j + 2] for j in range(0, len(s) - 1, 2)] for s in sents],
+                                   "score": [rng.random() for _ in range(n)], "flag": [i % 3 == 0 for i in range(n)]}),
+        "essays": pd.DataFrame({"essay_id": ["a-01"], "text": ["".join(sents)]}),
+        "entities": pd.DataFrame({"text": ["王小明"] * 5, "start": list(range(5))}),
+    }
+
+
+def test_large_writes_split_csvs_with_a_child_process_same_bytes(tmp_path, monkeypatch):
+    tables = _chinese_tables(400)
+    monkeypatch.setattr(aio, "PARALLEL_CSV_CELLS", 10**12)
+    aio.write_tables(tables, tmp_path / "serial")
+    monkeypatch.setattr(aio, "PARALLEL_CSV_CELLS", 0)
+    aio.write_tables(tables, tmp_path / "parallel")
+    assert _bytes_of(tmp_path / "serial") == _bytes_of(tmp_path / "parallel")
+    assert len(_bytes_of(tmp_path / "parallel")) == 6
+
+
+def test_a_failing_csv_child_is_made_up_for(tmp_path, monkeypatch):
+    """If the forked writer dies, its CSVs are written by the parent: same files."""
+    import os
+
+    tables = _chinese_tables(300)
+    aio.write_tables(tables, tmp_path / "want")
+    parent, real = os.getpid(), aio._write_one
+
+    def child_crashes(*args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(aio, "_write_one", child_crashes)
+    monkeypatch.setattr(aio, "PARALLEL_CSV_CELLS", 0)
+    aio.write_tables(tables, tmp_path / "got")
+    assert _bytes_of(tmp_path / "got") == _bytes_of(tmp_path / "want")

@@ -393,21 +393,27 @@ def build(
     if not essays_in:
         raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
 
+    stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
     settings = _settings_fingerprint()
     keys = {e.essay_id: _cache_key(e, settings) for e in essays_in}
     cache = EssayCache(out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir))))
     try:
+        ts = time.perf_counter()
         parts, missing = cache.load(set(keys.values()))
+        stage_seconds["read_cache"] = time.perf_counter() - ts
         todo = [e for e in essays_in if keys[e.essay_id] in missing]
         summary.n_cached = len(essays_in) - len(todo)
         batches = make_batches(todo, jobs=jobs)
         runner = _run_dask(batches, scheduler, progress) if engine == "dask" else _run_local(batches, jobs, progress)
-        stage_seconds: dict[str, float] = {}
         for batch, res in zip(batches, runner):
             for k, v in res.pop("_timings", {}).items():
                 stage_seconds[k] = stage_seconds.get(k, 0.0) + v
             parts.append(cache.store(res, {e.essay_id: keys[e.essay_id] for e in batch}))
+        ts = time.perf_counter()
+        if use_cache and len(parts) > MAX_FRAGMENTS:
+            parts = [cache.compact(parts)]
         tables = assemble(parts, [e.essay_id for e in essays_in])
+        stage_seconds["assemble"] = time.perf_counter() - ts
         if use_cache:
             cache.prune(set(keys.values()))
     finally:
@@ -427,7 +433,9 @@ def build(
 
     summary.n_essays = len(tables["essays"])
     summary.tables = {k: len(v) for k, v in tables.items()}
+    ts = time.perf_counter()
     aio.write_tables(tables, out_dir)
+    stage_seconds["write_tables"] = time.perf_counter() - ts
     summary.seconds = time.perf_counter() - t0
     summary.stage_seconds = stage_seconds
     aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
@@ -442,6 +450,9 @@ def _mkdir(p: Path) -> Path:
 # ------------------------------------------------------------------ the essay cache
 
 _KEY_COL = "_cache_key"
+# More fragments than this are merged into one after a build: a later build
+# then reads a few large files instead of hundreds of small ones.
+MAX_FRAGMENTS = 8
 
 
 class EssayCache:
@@ -501,14 +512,27 @@ class EssayCache:
         """Write one batch's tables as a fragment (atomically) and return them as
         arrow tables, exactly as :meth:`load` would give them back."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         tables = dict(tables)
         essays = tables["essays"].copy()
         essays[_KEY_COL] = essays["essay_id"].map(keys)
         tables["essays"] = essays
         arrow = {name: pa.Table.from_pandas(df, preserve_index=False) for name, df in tables.items()}
-        name = "b-" + hashlib.sha256("\n".join(sorted(keys.values())).encode()).hexdigest()[:20]
+        self._write_fragment(arrow, list(keys.values()))
+        return arrow
+
+    def compact(self, parts: list[dict]) -> dict:
+        """Write the given fragment tables (as :meth:`load`/:meth:`store` return
+        them) as one fragment, re-point their essays to it and return it."""
+        merged = _concat_parts(parts)
+        keys = merged["essays"][_KEY_COL].to_pylist()
+        self._write_fragment(merged, keys)
+        return merged
+
+    def _write_fragment(self, arrow: dict, keys: list[str]) -> None:
+        import pyarrow.parquet as pq
+
+        name = "b-" + hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:20]
         staging = Path(tempfile.mkdtemp(prefix=".frag-", dir=_mkdir(self.root)))
         try:
             for t, tab in arrow.items():
@@ -519,10 +543,9 @@ class EssayCache:
             os.replace(staging, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        for k in keys.values():
+        for k in keys:
             self.index[k] = name
         self._write_index()
-        return arrow
 
     def prune(self, keep: set[str]) -> None:
         """Forget keys not in ``keep``; delete fragments no kept key points to
@@ -549,18 +572,27 @@ def _rows_of(tab, essay_ids: list[str]):
     return tab.filter(pc.is_in(col, value_set=pa.array(essay_ids, col.type)))
 
 
+def _concat_parts(parts: list[dict]) -> dict:
+    """{table: arrow table} of several fragments, one table each (schemas unified)."""
+    import pyarrow as pa
+
+    names = list(dict.fromkeys(n for p in parts for n in p))
+    out = {}
+    for name in names:
+        tabs = [p[name] for p in parts if name in p]
+        out[name] = pa.concat_tables(tabs, promote_options="permissive") if len(tabs) > 1 else tabs[0]
+    return out
+
+
 def assemble(parts: list[dict], order: list[str]) -> dict[str, pd.DataFrame]:
     """Concatenate fragment tables into corpus tables, rows in essay order
     (``order``: essay ids) and, within an essay, in the order they were made."""
     import numpy as np
     import pyarrow as pa
 
-    names = list(dict.fromkeys(n for p in parts for n in p))
     rank = {eid: i for i, eid in enumerate(order)}
     out = {}
-    for name in names:
-        tabs = [p[name] for p in parts if name in p]
-        tab = pa.concat_tables(tabs, promote_options="permissive") if len(tabs) > 1 else tabs[0]
+    for name, tab in _concat_parts(parts).items():
         if name == "essays" and _KEY_COL in tab.column_names:
             tab = tab.drop_columns([_KEY_COL])
         if tab.num_rows == 0:  # an empty table: untyped (null) columns hold text, as when empty before

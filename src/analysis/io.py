@@ -174,6 +174,53 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str) -> list[Path]:
     return [pq, csv]
 
 
+# Above this many cells in all, the CSVs of the largest tables are written by a
+# forked child process while this one writes the rest (CSV writing is slow,
+# single-threaded Python/Cython work; Parquet is not).
+PARALLEL_CSV_CELLS = 200_000
+
+
+def _write_one(name: str, df: pd.DataFrame, folder: Path, *, parquet: bool = True, csv: bool = True) -> None:
+    if parquet:
+        df.to_parquet(folder / f"{name}.parquet", index=False)
+    if csv:
+        _csv_frame(df).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def _write_csvs_and_parquet(tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    """Every table as Parquet and CSV into ``folder``. Large jobs: a forked child
+    writes the CSVs of the biggest tables (about half the cells) meanwhile; it
+    reports failure by its exit code, and the files it did not write are then
+    written here, so the result never depends on the child."""
+    import multiprocessing as mp
+
+    cells = {name: df.size for name, df in tables.items()}
+    if sum(cells.values()) < PARALLEL_CSV_CELLS or "fork" not in mp.get_all_start_methods():
+        for name, df in tables.items():
+            _write_one(name, df, folder)
+        return
+    child_part, n = [], 0
+    for name in sorted(cells, key=cells.get, reverse=True):
+        if n < sum(cells.values()) / 2:
+            child_part.append(name)
+            n += cells[name]
+
+    def child() -> None:
+        for name in child_part:
+            _write_one(name, tables[name], folder, parquet=False)
+
+    proc = mp.get_context("fork").Process(target=child, daemon=True)
+    proc.start()
+    try:
+        for name, df in tables.items():
+            _write_one(name, df, folder, csv=name not in child_part)
+    finally:
+        proc.join()
+    if proc.exitcode != 0:  # the child failed: write its CSVs here (a half-written file is overwritten)
+        for name in child_part:
+            _write_one(name, tables[name], folder, parquet=False)
+
+
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """Write several tables: all go to temporary files first, then each is moved
     into place, so a failure while serialising leaves every old table intact."""
@@ -182,9 +229,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     moved: list[Path] = []
     try:
-        for name, df in tables.items():
-            df.to_parquet(staging / f"{name}.parquet", index=False)
-            _csv_frame(df).to_csv(staging / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+        _write_csvs_and_parquet(tables, staging)
         for f in sorted(staging.iterdir()):
             os.replace(f, out_dir / f.name)
             moved.append(out_dir / f.name)
