@@ -199,7 +199,8 @@ def test_missing_columns():
                         pd.DataFrame({"essay_a": ["a"]}))
 
 
-def test_shingle_matrix_rows_are_the_shingle_sets():
+@pytest.mark.parametrize("k", [5, 12])  # 12: the ids overflow 62 bits and are renumbered on the way
+def test_shingle_matrix_rows_are_the_shingle_sets(k):
     """Row sums are the shingle-set sizes and row products the shared shingles,
     repeats inside a text counted once."""
     from analysis.reuse import normalise, shingle_matrix
@@ -207,13 +208,15 @@ def test_shingle_matrix_rows_are_the_shingle_sets():
     texts = [normalise(t) for t in [
         "关爱留守儿童，是全社会的共同责任。", "留守儿童留守儿童留守儿童", "一二三四五",
         "父母外出打工后，他和奶奶一起生活，每天放学回家都要做饭。", "ABCDE12345留守", "关爱留守儿童"]]
-    x = shingle_matrix(texts, k=5)
+    texts = [t for t in texts if len(t) >= k]
+    x = shingle_matrix(texts, k=k)
     assert x.shape[0] == len(texts)
     prod = (x @ x.T).toarray()
     for i, a in enumerate(texts):
-        assert x[i].sum() == len(shingles(a, k=5))
+        assert x[i].sum() == len(shingles(a, k=k))
         for j, b in enumerate(texts):
-            assert prod[i, j] == len(shingles(a, k=5) & shingles(b, k=5)), (a, b)
-    assert prod[0, 5] == 2  # 关爱留守儿, 爱留守儿童
-    with pytest.raises(ValueError, match="at least 5"):
-        shingle_matrix(["我爱我家"], k=5)
+            assert prod[i, j] == len(shingles(a, k=k) & shingles(b, k=k)), (a, b)
+    if k == 5:
+        assert prod[0, 5] == 2  # 关爱留守儿, 爱留守儿童
+    with pytest.raises(ValueError, match=f"at least {k}"):
+        shingle_matrix(["我爱我家"], k=k)

@@ -598,11 +598,16 @@ def assemble(parts: list[dict], order: list[str]) -> dict[str, pd.DataFrame]:
         if tab.num_rows == 0:  # an empty table: untyped (null) columns hold text, as when empty before
             tab = tab.cast(pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f
                                       for f in tab.schema]))
-        df = tab.to_pandas()
+        # list columns straight to Python lists (as read_table gives them), the rest via pandas
+        lists = [f.name for f in tab.schema if pa.types.is_list(f.type) or pa.types.is_large_list(f.type)]
+        df = tab.drop_columns(lists).to_pandas() if lists else tab.to_pandas()
+        for col in lists:
+            df[col] = [v if v is not None else [] for v in tab[col].to_pylist()]
+        df = df[tab.column_names]
         if len(df):
             pos = df["essay_id"].map(rank).to_numpy()
             df = df.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
-        out[name] = aio.lists_from_arrays(df)
+        out[name] = df
     return out
 
 

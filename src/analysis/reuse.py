@@ -72,8 +72,9 @@ def shingle_matrix(texts: list[str], *, k: int = 5) -> sparse.csr_matrix:
     """Unit × shingle incidence matrix (1 where the k-gram occurs in the text),
     for normalised texts of at least ``k`` characters: row i holds exactly
     ``shingles(texts[i], k=k)``, columns in no particular order. Vectorised:
-    each k-gram gets an id by k - 1 rounds of factorising (id of the first j
-    characters, next character), so no string is made per k-gram."""
+    each k-gram is its k character ids as digits of one integer (renumbered
+    by factorising whenever the next digit would overflow 62 bits), so no
+    string is made per k-gram."""
     n = len(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     if n == 0 or (lengths < k).any():
@@ -85,9 +86,14 @@ def shingle_matrix(texts: list[str], *, k: int = 5) -> sparse.csr_matrix:
     # start of every k-gram: offset of its text + 0 .. n_grams - 1
     starts = np.repeat(offsets, n_grams) + (np.arange(n_grams.sum()) - np.repeat(np.cumsum(n_grams) - n_grams, n_grams))
     n_chars = int(char_id.max()) + 1
-    gram = char_id[starts]
+    gram, bound = char_id[starts], n_chars  # gram < bound
     for j in range(1, k):
-        gram = pd.factorize(gram * n_chars + char_id[starts + j])[0].astype(np.int64)
+        if bound * n_chars >= 2**62:  # the next character would overflow: renumber first
+            gram = pd.factorize(gram)[0].astype(np.int64)
+            bound = int(gram.max()) + 1
+        gram = gram * n_chars + char_id[starts + j]  # exact: base-n_chars digits
+        bound *= n_chars
+    gram = pd.factorize(gram)[0].astype(np.int64)
     n_cols = int(gram.max()) + 1
     rows = np.repeat(np.arange(n, dtype=np.int64), n_grams)
     cells = pd.unique(rows * n_cols + gram)  # one cell per (unit, distinct shingle)
@@ -227,7 +233,8 @@ def mark_duplicates(units: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
     passage once. Copies of copies point to the original: if B copies A and C
     copies B, C points to A."""
     id_col = _unit_id_column(units)
-    order = {u: r for r, u in enumerate(units[id_col])}
+    ids = units[id_col].tolist()
+    order = {u: r for r, u in enumerate(ids)}
     later_to_earlier: dict[str, set[str]] = defaultdict(set)
     for a, b in _unit_pairs(reuse):
         if a in order and b in order and a != b:
@@ -239,7 +246,7 @@ def mark_duplicates(units: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
         candidates = {source.get(a, a) for a in later_to_earlier[later]}
         source[later] = min(candidates, key=order.__getitem__)
     out = units.copy()
-    out["reused_from"] = [source.get(u, "") for u in units[id_col]]
+    out["reused_from"] = [source.get(u, "") for u in ids]
     return out
 
 
