@@ -430,3 +430,15 @@ def test_transition_scores_equal_snownlps_log_prob(ref, sf):
     assert len(cases) > 12_000
     bad = [k for k in cases if lookup(*k).hex() != g.log_prob(*k).hex()]
     assert not bad, bad[:5]
+
+
+def test_prepare_compiled_then_scores_are_unchanged():
+    """Loading the compiled search ahead (as the build does before forking) changes no score."""
+    from snownlp import SnowNLP
+
+    from analysis import snowfast
+
+    texts = ["留守儿童的父母常年在外打工。", "老师们都很关心他，他感到很温暖。", "他很孤独，成绩也下降了。"]
+    in_use = snowfast.prepare_compiled()
+    assert isinstance(in_use, bool)
+    assert snowfast.score_many(texts) == [SnowNLP(t).sentiments for t in texts]

@@ -283,7 +283,10 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     import multiprocessing as mp
 
     if "fork" in mp.get_all_start_methods():
+        from analysis import snowfast
+
         warm_up()
+        snowfast.prepare_compiled()  # workers get big batches: they will use the compiled search
         return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))
     return ProcessPoolExecutor(max_workers=jobs, initializer=warm_up)
 

@@ -161,7 +161,7 @@ import warnings
 import zlib
 from math import exp, log
 
-__all__ = ["score", "score_many", "words", "load", "reset", "clear_caches", "NEUTRAL"]
+__all__ = ["prepare_compiled", "score", "score_many", "words", "load", "reset", "clear_caches", "NEUTRAL"]
 
 NEUTRAL = 0.5  # score of empty / whitespace-only text (SnowNLP fails on "")
 
@@ -948,6 +948,20 @@ def score_many(texts) -> list[float]:
     scored = m.score_texts([k for k in keys if k is not None])
     it = iter(scored)
     return [NEUTRAL if k is None else next(it) for k in keys]
+
+
+def prepare_compiled() -> bool:
+    """Load the model and the compiled search now (numba's cache, one tiny call),
+    as a parent process does before forking workers that will all need it:
+    they then share it instead of each loading it. Returns whether the compiled
+    search is in use (False with ``ANALYSIS_SNOWFAST_JIT=0`` or without numba).
+    Results are the same either way."""
+    m = load()
+    if os.environ.get("ANALYSIS_SNOWFAST_JIT", "") == "0" or _jit_kernel() is None:
+        return False
+    if not _Jit.checked:
+        m._segment_batch(["留守儿童"], 4)
+    return _Jit.kernel is not None
 
 
 def reset() -> None:
