@@ -397,31 +397,8 @@ def build(
         raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
 
     stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
-    settings = _settings_fingerprint()
-    keys = {e.essay_id: _cache_key(e, settings) for e in essays_in}
-    cache = EssayCache(out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir))))
-    try:
-        ts = time.perf_counter()
-        parts, missing = cache.load(set(keys.values()))
-        stage_seconds["read_cache"] = time.perf_counter() - ts
-        todo = [e for e in essays_in if keys[e.essay_id] in missing]
-        summary.n_cached = len(essays_in) - len(todo)
-        batches = make_batches(todo, jobs=jobs)
-        runner = _run_dask(batches, scheduler, progress) if engine == "dask" else _run_local(batches, jobs, progress)
-        for batch, res in zip(batches, runner):
-            for k, v in res.pop("_timings", {}).items():
-                stage_seconds[k] = stage_seconds.get(k, 0.0) + v
-            parts.append(cache.store(res, {e.essay_id: keys[e.essay_id] for e in batch}))
-        ts = time.perf_counter()
-        if use_cache and len(parts) > MAX_FRAGMENTS:
-            parts = [cache.compact(parts)]
-        tables = assemble(parts, [e.essay_id for e in essays_in])
-        stage_seconds["assemble"] = time.perf_counter() - ts
-        if use_cache:
-            cache.prune(set(keys.values()))
-    finally:
-        if not use_cache:
-            shutil.rmtree(cache.root, ignore_errors=True)
+    tables, summary.n_cached = _essay_tables(essays_in, out_dir, use_cache=use_cache, jobs=jobs, engine=engine,
+                                            scheduler=scheduler, progress=progress, timings=stage_seconds)
 
     log_cols = list(tables["cleaning_log"].columns)
     tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
@@ -443,6 +420,41 @@ def build(
     summary.stage_seconds = stage_seconds
     aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
     return summary
+
+
+def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool, jobs: int, engine: str,
+                  scheduler: str | None, progress: bool, timings: dict[str, float]) -> tuple[dict, int]:
+    """The per-essay tables of every essay, in corpus order: from the cache where
+    it has them, else processed in batches (and stored in the cache). Returns
+    (tables, number of essays taken from the cache); adds step seconds to
+    ``timings``. Without ``use_cache`` a temporary cache is used and removed,
+    so fresh results take exactly the path cached ones take."""
+    settings = _settings_fingerprint()
+    keys = {e.essay_id: _cache_key(e, settings) for e in essays_in}
+    root = out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir)))
+    cache = EssayCache(root)
+    try:
+        ts = time.perf_counter()
+        parts, missing = cache.load(set(keys.values()))
+        timings["read_cache"] = time.perf_counter() - ts
+        todo = [e for e in essays_in if keys[e.essay_id] in missing]
+        batches = make_batches(todo, jobs=jobs)
+        runner = _run_dask(batches, scheduler, progress) if engine == "dask" else _run_local(batches, jobs, progress)
+        for batch, res in zip(batches, runner):
+            for k, v in res.pop("_timings", {}).items():
+                timings[k] = timings.get(k, 0.0) + v
+            parts.append(cache.store(res, {e.essay_id: keys[e.essay_id] for e in batch}))
+        ts = time.perf_counter()
+        if use_cache and len(parts) > MAX_FRAGMENTS:
+            parts = [cache.compact(parts)]
+        tables = assemble(parts, [e.essay_id for e in essays_in])
+        timings["assemble"] = time.perf_counter() - ts
+        if use_cache:
+            cache.prune(set(keys.values()))
+    finally:
+        if not use_cache:
+            shutil.rmtree(root, ignore_errors=True)
+    return tables, len(essays_in) - len(todo)
 
 
 def _mkdir(p: Path) -> Path:
