@@ -74,15 +74,16 @@ class Corpus:
         mapping = self.mapping if mapping is None else mapping
         if not mapping:
             return df
-        from analysis.privacy import pseudonymise
+        from analysis.privacy import replacer
 
+        replace = replacer(mapping)  # compiled once for all cells
         out = df.copy()
         for col in out.columns:
             if col in _ID_COLUMNS:
                 continue
             s = out[col]
             if s.dtype == object or pd.api.types.is_string_dtype(s):
-                out[col] = s.map(lambda v: _protect_value(v, mapping, pseudonymise))
+                out[col] = s.map(lambda v: _protect_value(v, replace))
         return out
 
     def protect_external(self, frames: dict[str, pd.DataFrame], texts: list[str]) -> dict[str, pd.DataFrame]:
@@ -112,11 +113,11 @@ class Corpus:
     skipped = property(lambda self: self.table("skipped"))
 
 
-def _protect_value(v, mapping, pseudonymise):
+def _protect_value(v, replace):
     if isinstance(v, str):
-        return pseudonymise(v, mapping)
+        return replace(v)
     if isinstance(v, (list, tuple)):
-        return [pseudonymise(x, mapping) if isinstance(x, str) else x for x in v]
+        return [replace(x) for x in v]
     if hasattr(v, "tolist") and not isinstance(v, (int, float)):
-        return [pseudonymise(x, mapping) if isinstance(x, str) else x for x in v.tolist()]
+        return [replace(x) for x in v.tolist()]
     return v

@@ -180,13 +180,38 @@ def _as_pairs(mapping) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(o), str(p)) for o, p in pairs if isinstance(o, str) and o))
 
 
+def longest_first_pattern(words) -> str:
+    """A regex that matches, at each position, the longest of ``words`` that
+    starts there — the same matches as ``"|".join(sorted(words, key=len,
+    reverse=True))`` — written as a trie (shared prefixes once, a longer
+    continuation tried before ending), so the regex engine does not try every
+    word at every position."""
+    trie: dict = {}
+    for w in words:
+        if w:
+            node = trie
+            for ch in w:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
 @functools.lru_cache(maxsize=32)
 def _replacer(pairs: tuple[tuple[str, str], ...]):
     if not pairs:
         return lambda text: text
     table = dict(pairs)
-    # longest first: 王文悦 before 王某 before 文悦
-    pattern = re.compile("|".join(re.escape(o) for o in sorted(table, key=lambda s: (-len(s), s))))
+    # longest first: 王文悦 before 王某 before 文悦 (a trie-shaped pattern does
+    # what the plain alternation sorted by length does, much faster on long maps)
+    pattern = re.compile(longest_first_pattern(table))
 
     def repl(m: re.Match) -> str:
         pseudo = table[m.group(0)]
@@ -223,6 +248,14 @@ def _replacer_for(mapping):
     _last.clear()
     _last.update({"frame": mapping, "len": len(mapping), "replace": replace})
     return replace
+
+
+def replacer(mapping):
+    """A function ``text -> pseudonymised text`` for ``mapping`` (the map
+    DataFrame or a dict): for applying one map to many texts, without looking
+    the map up again for each."""
+    replace = _replacer_for(mapping)
+    return lambda text: replace(text) if isinstance(text, str) else text
 
 
 def pseudonymise(text: str, mapping) -> str:
