@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.frames import group_columns
 from analysis.resources import load_yaml, resource_path
 from analysis.segment import get_tokenizer, pos_tag
 
@@ -548,24 +549,8 @@ def _set_dtypes(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def _essay_groups(sentences: pd.DataFrame) -> list[tuple[str, list, list]]:
-    """(essay_id, sentence ids, texts) per essay in first-seen order, rows in
-    table order: ``sentences.groupby("essay_id", sort=False)`` without a
-    pandas frame per group (that path is kept for keys other than str)."""
-    keys = sentences["essay_id"].tolist()
-    ids = sentences["sentence_id"].tolist()
-    texts = sentences["text"].tolist()
-    if sentences.columns.is_unique and all(isinstance(k, str) or k is None or (isinstance(k, float) and k != k)
-                                           for k in keys):
-        groups: dict[str, tuple[list, list]] = {}
-        for k, i, t in zip(keys, ids, texts):
-            if isinstance(k, str):  # missing keys are dropped, as groupby does
-                g = groups.get(k)
-                if g is None:
-                    g = groups[k] = ([], [])
-                g[0].append(i)
-                g[1].append(t)
-        return [(k, g[0], g[1]) for k, g in groups.items()]
-    return [(k, g["sentence_id"].tolist(), g["text"].tolist()) for k, g in sentences.groupby("essay_id", sort=False)]
+    """(essay_id, sentence ids, texts) per essay, as ``groupby("essay_id", sort=False)``."""
+    return [(k, ids, texts) for k, (ids, texts) in group_columns(sentences, ["sentence_id", "text"])]
 
 
 # --------------------------------------------------------- report helpers ---

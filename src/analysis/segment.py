@@ -28,6 +28,7 @@ import jieba.posseg
 import pandas as pd
 
 from analysis.config import user_cache_dir
+from analysis.frames import group_columns
 from analysis.resources import load_lines, resource_path
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
@@ -471,21 +472,5 @@ def sentences_frame(paragraphs: pd.DataFrame, *, userdict: str | Path | None = N
 
 def _paragraph_groups(paragraphs: pd.DataFrame) -> list[tuple[object, list[tuple]]]:
     """(essay_id, [(paragraph_id, text, is_heading), ...]) per essay, as
-    ``paragraphs.groupby("essay_id", sort=False)`` + ``itertuples`` give them
-    (first-seen order, rows in table order, missing keys dropped), without a
-    pandas frame per group when every key is a string."""
-    keys = paragraphs["essay_id"].tolist()
-    if paragraphs.columns.is_unique and all(
-            isinstance(k, str) or k is None or (isinstance(k, float) and k != k) for k in keys):
-        groups: dict[str, list[tuple]] = {}
-        for k, row in zip(keys, zip(paragraphs["paragraph_id"].tolist(), paragraphs["text"].tolist(),
-                                    paragraphs["is_heading"].tolist())):
-            if isinstance(k, str):
-                g = groups.get(k)
-                if g is None:
-                    groups[k] = [row]
-                else:
-                    g.append(row)
-        return list(groups.items())
-    return [(k, [(p.paragraph_id, p.text, p.is_heading) for p in g.itertuples(index=False)])
-            for k, g in paragraphs.groupby("essay_id", sort=False)]
+    ``paragraphs.groupby("essay_id", sort=False)`` gives them."""
+    return [(k, list(zip(*cols))) for k, cols in group_columns(paragraphs, ["paragraph_id", "text", "is_heading"])]

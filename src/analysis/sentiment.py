@@ -42,6 +42,7 @@ import pandas as pd
 
 from analysis import validate
 from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
+from analysis.frames import row_groups
 from analysis.resources import ResourceError, load_lines, load_yaml, resource_path
 from analysis.segment import tokenize
 
@@ -714,16 +715,9 @@ def _aggregate_rows(sentences: pd.DataFrame, by: str) -> list[dict] | None:
     score_col = sentences["sentiment_score"]
     if score_col.dtype != np.float64 or not (keys.dtype == object or isinstance(keys.dtype, pd.StringDtype)):
         return None
-    groups: dict[str, list[int]] = {}
-    for i, k in enumerate(keys.tolist()):
-        if isinstance(k, str):
-            g = groups.get(k)
-            if g is None:
-                groups[k] = [i]
-            else:
-                g.append(i)
-        elif not (k is None or (isinstance(k, float) and math.isnan(k))):
-            return None  # missing keys are dropped (as groupby does); other types: use groupby
+    groups = row_groups(sentences, by)
+    if groups is None:  # a key of another type: use groupby
+        return None
     scores = score_col.to_numpy(dtype=np.float64, copy=True)
     nan = np.isnan(scores)
     valid = (~nan).astype(np.float64)

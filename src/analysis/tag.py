@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.entities import _set_dtypes
+from analysis.frames import group_columns
 from analysis.resources import load_yaml, resource_path
 
 CUES_FILE = "tagging_cues.yaml"
@@ -474,22 +475,8 @@ _EMPTY_STRUCTURE: pd.DataFrame | None = None
 
 
 def _essay_groups(table: pd.DataFrame, id_column: str) -> list[tuple[str, list, list]]:
-    """(essay_id, ids, texts) per essay in first-seen order, rows in table
-    order: ``table.groupby("essay_id", sort=False)`` without a pandas frame
-    per group (that path is kept for keys other than str)."""
-    keys = table["essay_id"].tolist()
-    if table.columns.is_unique and all(isinstance(k, str) or k is None or (isinstance(k, float) and k != k)
-                                       for k in keys):
-        groups: dict[str, tuple[list, list]] = {}
-        for k, i, t in zip(keys, table[id_column].tolist(), table["text"].tolist()):
-            if isinstance(k, str):  # missing keys are dropped, as groupby does
-                g = groups.get(k)
-                if g is None:
-                    g = groups[k] = ([], [])
-                g[0].append(i)
-                g[1].append(t)
-        return [(k, g[0], g[1]) for k, g in groups.items()]
-    return [(k, g[id_column].tolist(), g["text"].tolist()) for k, g in table.groupby("essay_id", sort=False)]
+    """(essay_id, ids, texts) per essay, as ``groupby("essay_id", sort=False)``."""
+    return [(k, ids, texts) for k, (ids, texts) in group_columns(table, [id_column, "text"])]
 
 
 # --------------------------------------------------------------- numbers ---
