@@ -182,41 +182,33 @@ class _CachingTokenizer(jieba.Tokenizer):
             self._walks[sentence] = walk
         return walk
 
-    def _Tokenizer__cut_DAG(self, sentence):  # overrides Tokenizer.__cut_DAG (jieba 0.42.1, verbatim but the walk)
-        finalseg = jieba.finalseg
+    def pieces(self, sentence: str):
+        """The walk of ``sentence`` as jieba's ``__cut_DAG`` consumes it:
+        (multi-character word, False) and (run of single characters, True),
+        in order. Both cut methods below read it."""
         x = 0
         buf = ''
         for y in self._walk(sentence):
-            l_word = sentence[x:y]
             if y - x == 1:
-                buf += l_word
+                buf += sentence[x]
             else:
                 if buf:
-                    if len(buf) == 1:
-                        yield buf
-                        buf = ''
-                    else:
-                        if not self.FREQ.get(buf):
-                            recognized = finalseg.cut(buf)
-                            for t in recognized:
-                                yield t
-                        else:
-                            for elem in buf:
-                                yield elem
-                        buf = ''
-                yield l_word
+                    yield buf, True
+                    buf = ''
+                yield sentence[x:y], False
             x = y
-
         if buf:
-            if len(buf) == 1:
-                yield buf
-            elif not self.FREQ.get(buf):
-                recognized = finalseg.cut(buf)
-                for t in recognized:
-                    yield t
+            yield buf, True
+
+    def _Tokenizer__cut_DAG(self, sentence):  # overrides Tokenizer.__cut_DAG (jieba 0.42.1, same output)
+        for piece, is_run in self.pieces(sentence):
+            # a run of single characters: one char, an unknown word (HMM), or known chars one by one
+            if not is_run or len(piece) == 1:
+                yield piece
+            elif not self.FREQ.get(piece):
+                yield from jieba.finalseg.cut(piece)
             else:
-                for elem in buf:
-                    yield elem
+                yield from piece
 
 
 _MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's constants
@@ -334,37 +326,21 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
         for w, f in words:
             yield jieba.posseg.pair(w, f)
 
-    def _POSTokenizer__cut_DAG(self, sentence):  # overrides POSTokenizer.__cut_DAG (verbatim but the walk)
+    def _POSTokenizer__cut_DAG(self, sentence):  # overrides POSTokenizer.__cut_DAG (jieba 0.42.1, same output)
         tk = self.tokenizer
         if not isinstance(tk, _CachingTokenizer):
             yield from jieba.posseg.POSTokenizer._POSTokenizer__cut_DAG(self, sentence)
             return
         pair = jieba.posseg.pair
-
-        def flush(buf):
-            # a run of single characters: one char, an unknown word (HMM), or known chars one by one
-            if len(buf) == 1:
-                yield pair(buf, self.word_tag_tab.get(buf, 'x'))
-            elif not tk.FREQ.get(buf):
-                yield from self._POSTokenizer__cut_detail(buf)
+        tags = self.word_tag_tab
+        for piece, is_run in tk.pieces(sentence):
+            if not is_run or len(piece) == 1:
+                yield pair(piece, tags.get(piece, 'x'))
+            elif not tk.FREQ.get(piece):
+                yield from self._POSTokenizer__cut_detail(piece)
             else:
-                for elem in buf:
-                    yield pair(elem, self.word_tag_tab.get(elem, 'x'))
-
-        x = 0
-        buf = ''
-        for y in tk._walk(sentence):
-            l_word = sentence[x:y]
-            if y - x == 1:
-                buf += l_word
-            else:
-                if buf:
-                    yield from flush(buf)
-                    buf = ''
-                yield pair(l_word, self.word_tag_tab.get(l_word, 'x'))
-            x = y
-        if buf:
-            yield from flush(buf)
+                for elem in piece:
+                    yield pair(elem, tags.get(elem, 'x'))
 
 
 def _fast_jieba_ok() -> bool:
