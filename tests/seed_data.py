@@ -17,17 +17,29 @@ SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
 PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
 
 
-def seed_sentences() -> pd.DataFrame:
-    """The seed's sentences (essay_id seed-NN), placeholders normalised to XX."""
+def seed_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(essays, paragraphs, sentences) of the seed: essay_id seed-NN; essays
+    with text (paragraphs joined by "\n"); paragraphs with paragraph_id and
+    ordinal; sentences with paragraph_id, sentence_id and ordinal."""
     if not SEED.is_file():
         pytest.skip("seed corpus not in data/raw")
     _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
-    rows = []
+    essays, paragraphs, sentences = [], [], []
     for c in chunks:
         eid = f"seed-{c.ordinal:02d}"
+        paras = [PLACEHOLDER_RE.sub("XX", line.strip()) for line in c.lines if line.strip()]
+        essays.append({"essay_id": eid, "text": "\n".join(paras)})
         k = 0
-        for line in c.lines:
-            for s in split_sentences(PLACEHOLDER_RE.sub("XX", line.strip())):
+        for j, p in enumerate(paras, 1):
+            pid = f"{eid}-p{j:03d}"
+            paragraphs.append({"essay_id": eid, "paragraph_id": pid, "ordinal": j, "text": p})
+            for s in split_sentences(p):
                 k += 1
-                rows.append({"essay_id": eid, "sentence_id": f"{eid}-s{k:04d}", "text": s})
-    return pd.DataFrame(rows)
+                sentences.append({"essay_id": eid, "paragraph_id": pid, "sentence_id": f"{eid}-s{k:04d}",
+                                  "ordinal": k, "text": s})
+    return pd.DataFrame(essays), pd.DataFrame(paragraphs), pd.DataFrame(sentences)
+
+
+def seed_sentences() -> pd.DataFrame:
+    """The seed's sentences (essay_id, sentence_id, text)."""
+    return seed_tables()[2][["essay_id", "sentence_id", "text"]]

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import matplotlib
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.reuse import (
     REUSE_COLUMNS,
     find_reuse,
@@ -22,36 +19,16 @@ from analysis.reuse import (
     top_passages,
 )
 from analysis.segment import split_sentences
-from analysis.split import split_essays
+
+from seed_data import seed_tables
 
 matplotlib.use("Agg")
 
-SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
-_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
 
 UNRELATED = (
     "春天来了，柳树发芽了，小河里的冰也融化了。田野里开满了金黄的油菜花，蜜蜂在花丛中飞来飞去。"
     "远处的山坡上，几头黄牛正悠闲地吃着青草。放学后，孩子们沿着田埂一路追逐打闹，笑声传得很远很远。"
 )
-
-
-def seed_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(essays, paragraphs, sentences) of the seed, placeholders normalised to XX."""
-    if not SEED.is_file():
-        pytest.skip("seed corpus not in data/raw")
-    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
-    essays, paragraphs, sentences = [], [], []
-    for c in chunks:
-        eid = f"seed-{c.ordinal:02d}"
-        essays.append({"essay_id": eid})
-        k = 0
-        for j, p in enumerate([_PLACEHOLDER_RE.sub("XX", x.strip()) for x in c.lines if x.strip()], 1):
-            pid = f"{eid}-p{j:03d}"
-            paragraphs.append({"essay_id": eid, "paragraph_id": pid, "ordinal": j, "text": p})
-            for s in split_sentences(p):
-                k += 1
-                sentences.append({"essay_id": eid, "sentence_id": f"{eid}-s{k:04d}", "ordinal": k, "text": s})
-    return pd.DataFrame(essays), pd.DataFrame(paragraphs), pd.DataFrame(sentences)
 
 
 def with_unrelated(essays: pd.DataFrame, sentences: pd.DataFrame):

@@ -9,9 +9,6 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from analysis import config
-from analysis.segment import split_sentences
-from analysis.split import split_essays
 from analysis.tag import (
     GENRES,
     TAG_COLUMNS,
@@ -27,31 +24,10 @@ from analysis.tag import (
     tag_text,
 )
 
+from seed_data import seed_tables
+
 matplotlib.use("Agg")
 
-SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
-_PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)
-
-
-def seed_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(essays, paragraphs, sentences) of the seed, split at its 篇N lines,
-    placeholders normalised to XX as the build does (no other cleaning)."""
-    if not SEED.is_file():
-        pytest.skip("seed corpus not in data/raw")
-    _, chunks = split_essays(SEED.read_text(encoding="utf-8"))
-    essays, paragraphs, sentences = [], [], []
-    for c in chunks:
-        eid = f"seed-{c.ordinal:02d}"
-        paras = [_PLACEHOLDER_RE.sub("XX", line.strip()) for line in c.lines if line.strip()]
-        essays.append({"essay_id": eid, "text": "\n".join(paras)})
-        k = 0
-        for j, p in enumerate(paras, 1):
-            pid = f"{eid}-p{j:03d}"
-            paragraphs.append({"essay_id": eid, "paragraph_id": pid, "text": p})
-            for s in split_sentences(p):
-                k += 1
-                sentences.append({"essay_id": eid, "paragraph_id": pid, "sentence_id": f"{eid}-s{k:04d}", "ordinal": k, "text": s})
-    return pd.DataFrame(essays), pd.DataFrame(paragraphs), pd.DataFrame(sentences)
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,9 @@ import os
 import json
 import re
 import subprocess
-import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -30,7 +29,7 @@ from typing import Any, Callable
 import yaml
 
 from analysis import io as aio
-from analysis.config import KERNEL_NAME, NOTEBOOKS_DIR, PARAMS_DIR, PROCESSED_DIR, REPORTS_DIR, ROOT
+from analysis.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR, ROOT
 
 STATE_DIR = ".state"
 
