@@ -152,20 +152,17 @@ def test_write_tables_failure_leaves_old_tables_intact(tmp_path, monkeypatch):
     before = _bytes_of(tmp_path)
     assert set(before) == {f"{n}.{ext}" for n in old for ext in ("parquet", "csv")}
 
-    calls = {"n": 0}
-    real = aio._csv_frame
+    real = aio._csv_table
 
-    def failing(df):
-        calls["n"] += 1
-        if calls["n"] == 2:  # the second table: the first is already serialised
+    def failing(table):
+        if "tokens" in table.column_names:  # the sentences table fails; the others are written
             raise OSError("disk full")
-        return real(df)
+        return real(table)
 
-    monkeypatch.setattr(aio, "_csv_frame", failing)
+    monkeypatch.setattr(aio, "_csv_table", failing)
     new = {k: v.replace("旧的文本。", "新的文本。") for k, v in old.items()}
     with pytest.raises(OSError, match="disk full"):
         aio.write_tables(new, tmp_path)
-    assert calls["n"] == 2
     assert _bytes_of(tmp_path) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
 
@@ -194,30 +191,44 @@ def _chinese_tables(n: int) -> dict[str, pd.DataFrame]:
     }
 
 
-def test_large_writes_split_csvs_with_a_child_process_same_bytes(tmp_path, monkeypatch):
-    tables = _chinese_tables(400)
-    monkeypatch.setattr(aio, "PARALLEL_CSV_CELLS", 10**12)
-    aio.write_tables(tables, tmp_path / "serial")
-    monkeypatch.setattr(aio, "PARALLEL_CSV_CELLS", 0)
-    aio.write_tables(tables, tmp_path / "parallel")
-    assert _bytes_of(tmp_path / "serial") == _bytes_of(tmp_path / "parallel")
-    assert len(_bytes_of(tmp_path / "parallel")) == 6
-
-
-def test_a_failing_csv_child_is_made_up_for(tmp_path, monkeypatch):
-    """If the forked writer dies, its CSVs are written by the parent: same files."""
-    import os
+def test_csv_cells_are_what_pandas_writes(tmp_path):
+    """The Arrow CSV writer quotes string cells, but every cell reads back as
+    the text pandas' own writer gives: floats as repr (8.0, 1e-05), NaN and None
+    empty, booleans True/False, lists joined."""
+    import csv
+    import io
 
     tables = _chinese_tables(300)
-    aio.write_tables(tables, tmp_path / "want")
-    parent, real = os.getpid(), aio._write_one
+    s = tables["sentences"]
+    s["score"] = [0.0, 8.0, -0.0, 1e-05, 1.5e-07, 901202100000.0, 1e16, 0.30000000000000004, float("nan"),
+                  float("inf")] + s["score"].tolist()[10:]
+    s["maybe"] = [None if i % 4 == 0 else f"第{i}句" for i in range(len(s))]
+    s["labels"] = [["亲情", "教育"] if i % 2 else [] for i in range(len(s))]
+    aio.write_tables(tables, tmp_path)
+    for name, df in tables.items():
+        want = aio_csv_rows(df)
+        got = list(csv.reader(io.StringIO((tmp_path / f"{name}.csv").read_text(encoding="utf-8-sig"))))
+        assert got == want, name
+    assert (tmp_path / "sentences.csv").read_text(encoding="utf-8-sig").startswith('"sentence_id","text"')
 
-    def child_crashes(*args, **kwargs):
-        if os.getpid() != parent:
-            os._exit(3)
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(aio, "_write_one", child_crashes)
-    monkeypatch.setattr(aio, "PARALLEL_CSV_CELLS", 0)
-    aio.write_tables(tables, tmp_path / "got")
-    assert _bytes_of(tmp_path / "got") == _bytes_of(tmp_path / "want")
+def aio_csv_rows(df):
+    """The rows pandas' CSV writer gives for ``df`` with lists joined as the toolkit joins them."""
+    import csv
+    import io
+
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, list)).any():
+            sep = aio.LIST_SEP if col.endswith("tokens") else ";"
+            out[col] = out[col].map(lambda v: sep.join(map(str, v)))
+    return list(csv.reader(io.StringIO(out.to_csv(index=False))))
+
+
+def test_tables_written_in_parallel_equal_one_at_a_time(tmp_path, monkeypatch):
+    tables = _chinese_tables(400)
+    aio.write_tables(tables, tmp_path / "parallel")
+    monkeypatch.setattr(aio.os, "cpu_count", lambda: 1)
+    aio.write_tables(tables, tmp_path / "serial")
+    assert _bytes_of(tmp_path / "serial") == _bytes_of(tmp_path / "parallel")
+    assert len(_bytes_of(tmp_path / "parallel")) == 6

@@ -274,3 +274,30 @@ def test_tokenizer_from_prepared_dictionary_cuts_like_plain_jieba(seed_lines):
     for line in lines:
         assert tk.lcut(line) == plain.lcut(line), line
         assert pos_tag(line) == [(p.word, p.flag) for p in plain_pos.lcut(line) if p.word.strip()], line
+
+
+def test_jieba_posseg_imported_by_the_toolkit_tags_like_plain_jieba(seed_lines):
+    """analysis.segment imports jieba.posseg without its import-time parse of
+    dict.txt; jieba.posseg's own module-level tagger must still tag the seed's
+    text exactly as a POSTokenizer built the plain way (checked in a fresh
+    interpreter, where analysis.segment is the first to import jieba.posseg)."""
+    import json
+    import subprocess
+    import sys
+
+    lines = [l for l in seed_lines if l.strip()][:150]
+    code = (
+        "import json, sys\n"
+        "import analysis.segment, jieba, jieba.posseg\n"
+        "assert type(jieba.posseg.dt) is not jieba.posseg.POSTokenizer  # the lazy path was taken\n"
+        "lines = json.loads(sys.stdin.read())\n"
+        "got = [[(p.word, p.flag) for p in jieba.posseg.lcut(l)] for l in lines]\n"
+        "plain = jieba.posseg.POSTokenizer(jieba.Tokenizer())\n"
+        "want = [[(p.word, p.flag) for p in plain.lcut(l)] for l in lines]\n"
+        "print(json.dumps([got == want, sum(map(len, got)), len(plain.word_tag_tab) == len(jieba.posseg.dt.word_tag_tab)]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(lines), capture_output=True, text=True,
+                         check=True, timeout=120)
+    same, n_words, same_size = json.loads(out.stdout)
+    assert n_words > 1000
+    assert same and same_size

@@ -13,11 +13,13 @@ import json
 import os
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
+import pyarrow as pa
 
 TEXT_SUFFIXES = {".txt", ".text"}
 # Characters that are not expected in prose: C0 controls except tab/newline/CR,
@@ -126,14 +128,70 @@ def read_raw(path: Path, *, root: Path | None = None) -> RawText:
 LIST_SEP = " "
 
 
-def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """CSV cannot hold lists: join list cells with spaces (tokens) or ';' (labels)."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            sep = LIST_SEP if col.endswith("tokens") else ";"
-            out[col] = out[col].map(lambda v: sep.join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    return out
+def _flags(a: pa.Array):
+    """A boolean Arrow array as a numpy bool array, null as False."""
+    return a.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def _float_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Floats as pandas' CSV writer (Python's repr) writes them: 8.0, 0.1, 1e-05;
+    NaN and null as an empty cell. Arrow's own formatting gives the same
+    shortest digits but writes 8 and 0.00001, so whole numbers get their '.0'
+    and the few values in exponent range are formatted by Python."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    v = col.to_numpy(zero_copy_only=False).astype("float64")
+    s = pc.cast(col, pa.string())
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(v)
+        # where the two notations differ: exponents (Arrow switches earlier,
+        # Python below 1e-4 and from 1e16 on)
+        by_python = finite & (_flags(pc.match_substring(s, "e"))
+                              | ((v != 0) & (np.abs(v) < 1e-4)) | (np.abs(v) >= 1e16))
+    whole = _flags(pc.match_substring_regex(s, r"^-?[0-9]+$")) & ~by_python
+    s = pc.if_else(pa.array(whole), pc.binary_join_element_wise(s, pa.scalar(".0"), pa.scalar("")), s)
+    if by_python.any():
+        s = pc.replace_with_mask(s, pa.array(by_python), pa.array([repr(float(x)) for x in v[by_python]], pa.string()))
+    missing = ~finite & ~np.isinf(v)  # NaN and null
+    return pa.chunked_array([pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), s)])
+
+
+def _csv_table(table: pa.Table) -> pa.Table:
+    """The table as CSV cells. CSV cannot hold lists: list cells are joined with
+    spaces (``*tokens`` columns) or ';' (labels). Floats and booleans are
+    written as pandas writes them (0.0, True), so the CSV reads back with the
+    same types."""
+    import pyarrow.compute as pc
+
+    cols = []
+    for name, col in zip(table.column_names, table.columns):
+        t = col.type
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            if not (pa.types.is_string(t.value_type) or pa.types.is_large_string(t.value_type)):
+                col = pc.cast(col, pa.list_(pa.string()))
+            col = pc.binary_join(col, LIST_SEP if name.endswith("tokens") else ";")
+        elif pa.types.is_floating(t):
+            col = _float_strings(col)
+        elif pa.types.is_boolean(t):
+            col = pc.if_else(col, pa.scalar("True"), pa.scalar("False"))
+        cols.append(col)
+    return pa.table(cols, names=table.column_names)
+
+
+def _write_one(df: pd.DataFrame, folder: Path, name: str) -> None:
+    """``name.parquet`` and ``name.csv`` (UTF-8 with BOM, for Excel) in ``folder``,
+    both from one Arrow table; Arrow's writers are C++ and release the GIL.
+    CSV: a header row, string cells quoted, list cells joined."""
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pq.write_table(table, folder / f"{name}.parquet")
+    with open(folder / f"{name}.csv", "wb") as fh:
+        fh.write(codecs.BOM_UTF8)
+        pcsv.write_csv(_csv_table(table), fh)
 
 
 @contextlib.contextmanager
@@ -165,60 +223,7 @@ def write_json(target: Path, obj) -> None:
 
 def write_table(df: pd.DataFrame, out_dir: Path, name: str) -> list[Path]:
     """Write ``name.parquet`` and ``name.csv`` (UTF-8 with BOM, for Excel), atomically."""
-    out_dir = Path(out_dir)
-    pq, csv = out_dir / f"{name}.parquet", out_dir / f"{name}.csv"
-    with atomic_path(pq) as tmp:
-        df.to_parquet(tmp, index=False)
-    with atomic_path(csv) as tmp:
-        _csv_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-    return [pq, csv]
-
-
-# Above this many cells in all, the CSVs of the largest tables are written by a
-# forked child process while this one writes the rest (CSV writing is slow,
-# single-threaded Python/Cython work; Parquet is not).
-PARALLEL_CSV_CELLS = 200_000
-
-
-def _write_one(name: str, df: pd.DataFrame, folder: Path, *, parquet: bool = True, csv: bool = True) -> None:
-    if parquet:
-        df.to_parquet(folder / f"{name}.parquet", index=False)
-    if csv:
-        _csv_frame(df).to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
-
-
-def _write_csvs_and_parquet(tables: dict[str, pd.DataFrame], folder: Path) -> None:
-    """Every table as Parquet and CSV into ``folder``. Large jobs: a forked child
-    writes the CSVs of the biggest tables (about half the cells) meanwhile; it
-    reports failure by its exit code, and the files it did not write are then
-    written here, so the result never depends on the child."""
-    import multiprocessing as mp
-
-    cells = {name: df.size for name, df in tables.items()}
-    if sum(cells.values()) < PARALLEL_CSV_CELLS or "fork" not in mp.get_all_start_methods():
-        for name, df in tables.items():
-            _write_one(name, df, folder)
-        return
-    child_part, n = [], 0
-    for name in sorted(cells, key=cells.get, reverse=True):
-        if n < sum(cells.values()) / 2:
-            child_part.append(name)
-            n += cells[name]
-
-    def child() -> None:
-        for name in child_part:
-            _write_one(name, tables[name], folder, parquet=False)
-
-    proc = mp.get_context("fork").Process(target=child, daemon=True)
-    proc.start()
-    try:
-        for name, df in tables.items():
-            _write_one(name, df, folder, csv=name not in child_part)
-    finally:
-        proc.join()
-    if proc.exitcode != 0:  # the child failed: write its CSVs here (a half-written file is overwritten)
-        for name in child_part:
-            _write_one(name, tables[name], folder, parquet=False)
+    return write_tables({name: df}, out_dir)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
@@ -229,7 +234,11 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     moved: list[Path] = []
     try:
-        _write_csvs_and_parquet(tables, staging)
+        # biggest first, on as many threads as cores: Arrow's writers run without the GIL
+        order = sorted(tables, key=lambda n: tables[n].size, reverse=True)
+        with ThreadPoolExecutor(max_workers=max(1, min(len(order), os.cpu_count() or 1))) as pool:
+            for job in [pool.submit(_write_one, tables[n], staging, n) for n in order]:
+                job.result()  # the first failure is raised (after every job has ended)
         for f in sorted(staging.iterdir()):
             os.replace(f, out_dir / f.name)
             moved.append(out_dir / f.name)

@@ -97,8 +97,10 @@ def build_pseudonym_map(
     ent = ent[keep]
     if ent.empty:
         return pd.DataFrame(columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
-    ent = ent.assign(_key=[(natural_key(e), natural_key(s), int(st)) for e, s, st in
-                           zip(ent["essay_id"].tolist(), ent["sentence_id"].tolist(), ent["start"].tolist())])
+    essay_ids, sentence_ids = ent["essay_id"].tolist(), ent["sentence_id"].tolist()
+    key_of = {v: natural_key(v) for v in dict.fromkeys(essay_ids + sentence_ids)}  # each id parsed once
+    ent = ent.assign(_key=[(key_of[e], key_of[s], int(st)) for e, s, st in
+                           zip(essay_ids, sentence_ids, ent["start"].tolist())])
     ent = ent.sort_values("_key", kind="stable")
 
     mentions = ent.groupby("text").size().to_dict()

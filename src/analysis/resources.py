@@ -47,10 +47,15 @@ def load_lines(name: str, path: str | Path | None = None) -> list[str]:
     return list(_read_lines(p, p.stat().st_mtime))
 
 
+# libyaml's parser when PyYAML was built with it (the wheels are): the same
+# documents, about seven times faster than the pure-Python one.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.lru_cache(maxsize=64)
 def _read_yaml(p: Path, mtime: float) -> Any:
     try:
-        return yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        return yaml.load(p.read_text(encoding="utf-8-sig"), Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ResourceError(f"{p}: not valid YAML ({exc.__class__.__name__})") from None
 

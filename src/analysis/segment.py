@@ -22,9 +22,10 @@ import re
 import tempfile
 from pathlib import Path
 
+import sys
+
 import jieba
 import jieba.finalseg
-import jieba.posseg
 import pandas as pd
 
 from analysis.config import user_cache_dir
@@ -32,6 +33,57 @@ from analysis.frames import group_columns
 from analysis.resources import load_lines, resource_path
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+
+def _import_posseg() -> None:
+    """Import ``jieba.posseg`` without the second it spends, at import, parsing
+    dict.txt for the tags of its module-level tokenizer ``jieba.posseg.dt``
+    (``dt = POSTokenizer(jieba.dt)``). That tokenizer gets its tags, on first
+    use, from the same prepared table the toolkit's taggers use
+    (:func:`_default_dict_tables`, tested equal to jieba's parse), so
+    ``jieba.posseg.cut`` & co. behave as ever. Nothing changes when jieba.posseg
+    was imported before; on any surprise the plain import is used."""
+    if "jieba.posseg" in sys.modules:
+        return
+
+    class _NoDict:  # what POSTokenizer.__init__ reads at import: an empty dictionary file
+        @staticmethod
+        def get_dict_file():
+            return io.BytesIO(b"")
+
+    real = jieba.dt
+    jieba.dt = _NoDict()
+    try:
+        import jieba.posseg as P
+    except Exception:  # noqa: BLE001 - a changed jieba: import it plainly
+        sys.modules.pop("jieba.posseg", None)
+        jieba.dt = real
+        import jieba.posseg as P  # noqa: F401
+        return
+    finally:
+        jieba.dt = real
+
+    class _DefaultTagsPOSTokenizer(P.POSTokenizer):
+        """POSTokenizer whose ``word_tag_tab`` is read from the prepared table
+        on first use (jieba's own initialize() still replaces it)."""
+
+        @property
+        def word_tag_tab(self):
+            tab = self.__dict__.get("_word_tag_tab")
+            if tab is None:
+                tab = self.__dict__["_word_tag_tab"] = _default_dict_tables("tags")
+            return tab
+
+        @word_tag_tab.setter
+        def word_tag_tab(self, value):
+            self.__dict__["_word_tag_tab"] = value
+
+    dt = object.__new__(_DefaultTagsPOSTokenizer)
+    dt.tokenizer = real
+    P.dt = dt
+
+
+_import_posseg()
 
 TERMINALS = "。！？!?…"
 CLOSERS = "”’」』）)》】"
