@@ -533,3 +533,46 @@ def test_many_cache_fragments_are_merged_into_one(make_corpus, tmp_path, count_p
     third = run_build(raw, out)
     assert third.summary.n_cached == 2
     _assert_same_tables(first.tables, third.tables)
+
+
+def test_fingerprint_follows_per_essay_code_and_resources_only(tmp_path, monkeypatch):
+    """Editing a report/view module keeps the essay cache; editing a per-essay
+    module or a resource file empties it (checked on copies of the package's
+    files, so nothing real is touched)."""
+    import shutil
+
+    pkg = tmp_path / "analysis"
+    shutil.copytree(config.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build_mod, "__file__", str(pkg / "build.py"))
+    monkeypatch.setattr(build_mod, "RESOURCES_DIR", pkg / "resources")
+    base = build_mod._settings_fingerprint()
+    with open(pkg / "views.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# 报告里的一句注释\n")
+    assert build_mod._settings_fingerprint() == base
+    with open(pkg / "clean.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# 清洗规则的一句注释\n")
+    edited = build_mod._settings_fingerprint()
+    assert edited != base
+    with open(pkg / "resources" / "userdict.txt", "a", encoding="utf-8") as fh:
+        fh.write("留守儿童之家 5 n\n")
+    assert build_mod._settings_fingerprint() != edited
+
+
+def test_processing_an_essay_imports_no_module_left_out_of_the_fingerprint():
+    """The modules whose edits keep the cache must really play no part in an
+    essay's processing: a fresh interpreter processes a Chinese essay through
+    every per-essay stage and none of them gets imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from analysis import build\n"
+        "build.warm_up()\n"
+        "seen = sorted(m for m in sys.modules if m.startswith('analysis.')\n"
+        "              and m.split('.')[1] in build.NOT_PER_ESSAY_MODULES)\n"
+        "assert 'analysis.stages' in sys.modules and 'analysis.sentiment' in sys.modules\n"
+        "print(' '.join(seen) or 'none')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.strip() == "none"

@@ -217,10 +217,20 @@ def corpus_stages() -> list[tuple[str, Stage]]:
     return stages.CORPUS_STAGES
 
 
+# Modules that cannot change what an essay's processing gives: reports, views
+# and the command line, and the corpus stages (they run on every build, their
+# results are not cached). Editing them keeps the essay cache; editing any
+# other module empties it. tests/test_build.py checks that processing an
+# essay imports none of them.
+NOT_PER_ESSAY_MODULES = frozenset({"__main__", "cli", "corpus", "overview", "plots", "privacy", "report",
+                                   "reuse", "views"})
+
+
 def _settings_fingerprint() -> str:
-    """Code version + every resource file: a change in either invalidates the cache."""
+    """Code version + the code of every per-essay module + every resource file:
+    a change in any invalidates the cache."""
     files = sorted(p for p in RESOURCES_DIR.rglob("*") if p.is_file())
-    src = sorted(Path(__file__).parent.glob("*.py"))
+    src = sorted(p for p in Path(__file__).parent.glob("*.py") if p.stem not in NOT_PER_ESSAY_MODULES)
     return hashlib.sha256((__version__ + fingerprint(*files, *src)).encode()).hexdigest()
 
 
