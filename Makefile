@@ -48,7 +48,7 @@ calibrate: $(STAMP) ## re-choose the sentiment default and neutral bands on data
 validate: $(STAMP) ## print sentiment and codebook validation against the hand-coded samples
 	$(PY) -m analysis validate
 
-benchmark: $(STAMP) ## measure build speed and memory on the large corpus (writes benchmarks/results.json)
+benchmark: $(STAMP) ## measure build speed and memory on the large corpus (writes benchmarks/results/build.json)
 	$(PY) benchmarks/bench_build.py
 
 clean: ## remove generated outputs (data/processed/, reports/, caches); never touches data/raw/

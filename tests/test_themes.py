@@ -377,6 +377,38 @@ def test_keyness_every_group_and_bad_target():
         themes.keyness(df, group="g", target="C")
 
 
+def test_keyness_q_values_are_benjamini_hochberg_over_all_words_compared(seed_build, seed_essays):
+    """q is computed over every word compared for a group (not only the top_n
+    shown): q = min over ranks ≥ r of p·m/rank, capped at 1, never below p;
+    and the themes report's grid stars exactly the words with q < 0.05."""
+    from analysis import views
+
+    seed_paragraphs = seed_build.tables["paragraphs"]
+
+    full = themes.keyness(seed_paragraphs, group="genre", essays=seed_essays)
+    assert len(full) > 200
+    for _, g in full.groupby("genre"):
+        p = g["p_value"].to_numpy()
+        order = np.argsort(p)
+        m = len(p)
+        adj = np.minimum.accumulate((p[order] * m / np.arange(1, m + 1))[::-1])[::-1]
+        want = np.empty(m)
+        want[order] = np.minimum(adj, 1.0)
+        np.testing.assert_allclose(g["q_value"].to_numpy(), want, rtol=1e-12)
+        assert (g["q_value"] >= g["p_value"] - 1e-15).all()
+    top = themes.keyness(seed_paragraphs, group="genre", essays=seed_essays, top_n=5)
+    merged = top.merge(full, on=["genre", "word"], suffixes=("", "_full"))
+    assert (merged["q_value"] == merged["q_value_full"]).all()  # top_n does not shrink m
+
+    grid = views.keyword_grid(top, value="g2", decimals=1, star_below_q=0.05)
+    for genre, g in top.groupby("genre"):
+        cell = grid.loc[genre].iloc[0]
+        for w, q in zip(g["word"], g["q_value"]):
+            assert (f"{w}* (" in cell) == (q < 0.05), (genre, w, q)
+    with pytest.raises(KeyError, match="q_value"):
+        views.keyword_grid(top.drop(columns="q_value"), value="g2", star_below_q=0.05)
+
+
 # --------------------------------------------------------------------------
 # Topics
 # --------------------------------------------------------------------------

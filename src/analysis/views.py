@@ -331,15 +331,21 @@ def essay_cleaning(corpus: Corpus, essay_id: str) -> pd.DataFrame:
 
 
 def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int = 3,
-                 essays: pd.DataFrame | None = None) -> pd.DataFrame:
+                 essays: pd.DataFrame | None = None, star_below_q: float | None = None) -> pd.DataFrame:
     """A long keyword table (group or essay, word, score) as one row per group:
     ``word (score)`` in rank order — compact enough to read many essays at once.
-    With ``essays``, essay ids are shown as their short labels (E01 …) and genre."""
+    With ``essays``, essay ids are shown as their short labels (E01 …) and genre.
+    With ``star_below_q`` (keyness tables), a word whose ``q_value`` is below it
+    gets a star: ``word* (score)``."""
     key = next(c for c in keywords.columns if c not in {"rank", "word", value})
+    if star_below_q is not None and "q_value" not in keywords.columns:
+        raise KeyError("star_below_q needs a q_value column (themes.keyness gives one)")
+    star = (keywords["q_value"] < star_below_q) if star_below_q is not None else pd.Series(False, keywords.index)
+    keywords = keywords.assign(_shown=[f"{w}*" if s else w for w, s in zip(keywords["word"], star)])
     names = {}
     if essays is not None and key == "essay_id":
         names = {r.essay_id: f"{r.label} {getattr(r, 'genre', '')}".strip() for r in essays.itertuples()}
     rows = {}
     for k, g in keywords.groupby(key, sort=False):
-        rows[names.get(k, k)] = "  ".join(f"{w} ({v:.{decimals}f})" for w, v in zip(g["word"], g[value]))
+        rows[names.get(k, k)] = "  ".join(f"{w} ({v:.{decimals}f})" for w, v in zip(g["_shown"], g[value]))
     return pd.DataFrame({"keywords (score)": rows}).rename_axis("essay" if names else key)
