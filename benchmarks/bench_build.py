@@ -13,6 +13,8 @@ Measured in one run, on this machine:
     document (same text for all stages), as characters per second;
   * the toolkit's full build (cold cache, all cores), per stage and total;
   * a rebuild after appending one essay (warm cache);
+  * a rebuild after a sentiment lexicon edit (the sentiment layer's
+    fingerprint changed: sentiment re-runs on the cached segmentation);
   * peak memory of the build's whole process tree (PSS summed over the
     main process and its workers, sampled every 0.2 s).
 
@@ -169,6 +171,13 @@ def main() -> int:
         re_secs, re_peak, _ = run_tree_measured([py, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out)])
         re_stage_secs = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("stage_seconds", {})
         print(f"rebuild after appending one essay: {re_secs:.1f} s", flush=True)
+
+        # a lexicon edit, as the build sees it: sentiment's fingerprint changes, nothing else
+        edit = ("import sys; from analysis import build as b, cli; f = b._settings_fingerprint; "
+                "b._settings_fingerprint = lambda: f() | {'sentiment': 'edited'}; sys.exit(cli.main(sys.argv[1:]))")
+        lex_secs, lex_peak, _ = run_tree_measured([py, "-c", edit, "build", "--raw", str(raw), "--out", str(out)])
+        lex_stage_secs = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("stage_seconds", {})
+        print(f"rebuild after a sentiment lexicon edit: {lex_secs:.1f} s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -183,6 +192,8 @@ def main() -> int:
                   "stage_chars_per_s": {k: n_chars / v for k, v in stage_secs.items() if v > 0}},
         "rebuild_one_essay": {"seconds": re_secs, "share_of_full_build": re_secs / secs, "peak_pss_bytes": re_peak,
                               "stage_seconds": re_stage_secs},
+        "rebuild_lexicon_edit": {"seconds": lex_secs, "share_of_full_build": lex_secs / secs,
+                                 "peak_pss_bytes": lex_peak, "stage_seconds": lex_stage_secs},
         "speedup_vs_naive": (n_chars / secs) / naive_total,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -202,6 +213,8 @@ def main() -> int:
           f"{result['speedup_vs_naive']:.1f}× | {peak / 2**20:,.0f} MiB |")
     print(f"| rebuild after appending one essay | {re_secs:.1f} s = {100 * re_secs / secs:.1f}% of the full build "
           f"| | {re_peak / 2**20:,.0f} MiB |")
+    print(f"| rebuild after a sentiment lexicon edit (sentiment re-run on every essay) | {lex_secs:.1f} s = "
+          f"{100 * lex_secs / secs:.1f}% of the full build | | {lex_peak / 2**20:,.0f} MiB |")
     where = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(re_stage_secs.items(), key=lambda kv: -kv[1]) if v >= 0.05)
     print(f"\nrebuild, main-process seconds by step: {where}")
     print(f"\nwritten to {args.out}")

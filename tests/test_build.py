@@ -423,20 +423,27 @@ def test_essay_ids_stable_across_builds(layouts, tmp_path):
 
 # ================================================================ cache
 
+def _n_layers() -> int:
+    """Cache layers of an essay: its base tables and one per analysis stage."""
+    return 1 + len(build_mod.essay_stages())
+
+
 def _cache_index(out) -> dict:
     return json.loads((out / config.CACHE_DIR_NAME / "index.json").read_text(encoding="utf-8"))["fragments"]
 
 
 @pytest.fixture
 def count_processed(monkeypatch):
+    """Essays cleaned and segmented (not taken from the cache), in order."""
     seen: list[str] = []
-    real = build_mod.process_batch
+    real = build_mod.process_layers
 
-    def counting(batch):
-        seen.extend(e.essay_id for e in batch)
-        return real(batch)
+    def counting(batch, stages=None, base=None):
+        if base is None:
+            seen.extend(e.essay_id for e in batch)
+        return real(batch, stages, base)
 
-    monkeypatch.setattr(build_mod, "process_batch", counting)
+    monkeypatch.setattr(build_mod, "process_layers", counting)
     return seen
 
 
@@ -460,7 +467,7 @@ def test_cache_processes_only_the_new_essay(make_corpus, tmp_path, count_process
     assert count_processed == ["a-03"]
     fresh = run_build(raw, tmp_path / "fresh", use_cache=False)
     _assert_same_tables(fresh.tables, grown.tables)
-    assert len(_cache_index(out)) == 3
+    assert len(_cache_index(out)) == 3 * _n_layers()
 
 
 def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, count_processed, frozen_fingerprint):
@@ -474,7 +481,7 @@ def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, c
     assert (again.summary.n_cached, count_processed) == (0, ["a-01", "a-02"])
     write_raw(raw / "a.txt", essay_file(TWO[:1]))  # the second essay is gone
     run_build(raw, out)
-    assert len(_cache_index(out)) == 1
+    assert len(_cache_index(out)) == 1 * _n_layers()
     live = set(_cache_index(out).values())
     assert {p.name for p in (out / config.CACHE_DIR_NAME).iterdir()} == live | {"index.json"}
 
@@ -522,13 +529,13 @@ def test_many_cache_fragments_are_merged_into_one(make_corpus, tmp_path, count_p
     out = tmp_path / "out"
     monkeypatch.setattr(build_mod, "BATCH_CHARS", 1)  # one fragment per essay
     first = run_build(raw, out)
-    assert len(set(_cache_index(out).values())) == 2
+    assert len(set(_cache_index(out).values())) == 2 * _n_layers()
     monkeypatch.setattr(build_mod, "MAX_FRAGMENTS", 1)
     count_processed.clear()
     again = run_build(raw, out)
     assert (again.summary.n_cached, count_processed) == (2, [])
-    assert len(set(_cache_index(out).values())) == 1
-    assert len([p for p in (out / config.CACHE_DIR_NAME).iterdir() if p.is_dir()]) == 1
+    assert len(set(_cache_index(out).values())) == _n_layers()  # one fragment per layer
+    assert len([p for p in (out / config.CACHE_DIR_NAME).iterdir() if p.is_dir()]) == _n_layers()
     _assert_same_tables(first.tables, again.tables)
     third = run_build(raw, out)
     assert third.summary.n_cached == 2
@@ -546,6 +553,7 @@ def test_fingerprint_follows_per_essay_code_and_resources_only(tmp_path, monkeyp
     monkeypatch.setattr(build_mod, "__file__", str(pkg / "build.py"))
     monkeypatch.setattr(build_mod, "RESOURCES_DIR", pkg / "resources")
     base = build_mod._settings_fingerprint()
+    assert set(base) == {"base", *(name for name, _ in build_mod.essay_stages())}
     with open(pkg / "views.py", "a", encoding="utf-8") as fh:
         fh.write("\n# 报告里的一句注释\n")
     assert build_mod._settings_fingerprint() == base
@@ -553,9 +561,21 @@ def test_fingerprint_follows_per_essay_code_and_resources_only(tmp_path, monkeyp
         fh.write("\n# 清洗规则的一句注释\n")
     edited = build_mod._settings_fingerprint()
     assert edited != base
+    assert edited["base"] != base["base"] and all(edited[s] == base[s] for s in base if s != "base")
+
+    # a stage's own resource changes that stage's fingerprint only
+    for resource, stage in (("sentiment/positive.txt", "sentiment"), ("codebook.yaml", "themes"),
+                            ("entity_cues.yaml", "tagging")):
+        before = build_mod._settings_fingerprint()
+        with open(pkg / "resources" / resource, "a", encoding="utf-8") as fh:
+            fh.write("\n# 研究者加的一行\n")
+        after = build_mod._settings_fingerprint()
+        assert {k for k in after if after[k] != before[k]} == {stage}, resource
+    before = build_mod._settings_fingerprint()
     with open(pkg / "resources" / "userdict.txt", "a", encoding="utf-8") as fh:
         fh.write("留守儿童之家 5 n\n")
-    assert build_mod._settings_fingerprint() != edited
+    after = build_mod._settings_fingerprint()
+    assert {k for k in after if after[k] != before[k]} == {"base"}  # and every stage key hashes the base key
 
 
 def test_processing_an_essay_imports_no_module_left_out_of_the_fingerprint():
@@ -576,3 +596,90 @@ def test_processing_an_essay_imports_no_module_left_out_of_the_fingerprint():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
     assert out.stdout.strip() == "none"
+
+
+def test_each_stage_loads_only_its_own_and_base_files():
+    """stages.STAGE_INPUTS must name every module and resource file a stage
+    depends on beyond cleaning and segmentation: run alone in a fresh
+    interpreter on a Chinese essay's base tables, a stage imports no module and
+    reads no resource file that counts for another stage."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "import analysis.resources as R\n"
+        "read, real = [], R.resource_path\n"
+        "def spy(name, path=None):\n"
+        "    read.append(name)\n"
+        "    return real(name, path)\n"
+        "R.resource_path = spy\n"
+        "from analysis import build, stages\n"
+        "essay = build.EssayInput('a-01', 'a.txt', 1, '', None, '关爱留守儿童', 1, 5, 'utf-8',\n"
+        "    '关爱留守儿童\\n\\n王小明的父母常年在外务工，他跟着爷爷奶奶生活，很想念爸爸妈妈。\\n'\n"
+        "    '\\n一、开展家访\\n\\n2023年，我们到村里家访了30次，老师和他促膝谈心。')\n"
+        "base, _ = build._base_tables([essay])\n"
+        "mods, n_read = set(sys.modules), len(read)\n"
+        "stage = dict(stages.ESSAY_STAGES)[sys.argv[1]]\n"
+        "delta = build._stage_delta(base, stage)\n"
+        "assert sum(len(t) for t in delta.values()) > 0\n"
+        "new = sorted(m.split('.')[1] for m in set(sys.modules) - mods if m.startswith('analysis.'))\n"
+        "print(json.dumps({'modules': new, 'resources': read[n_read:]}))\n"
+    )
+    for name, _ in build_mod.essay_stages():
+        out = subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True, check=True,
+                             timeout=300)
+        seen = json.loads(out.stdout)
+        owners = {m: build_mod.layer_of(config.PACKAGE_DIR / f"{m}.py") for m in seen["modules"]}
+        owners |= {r: build_mod.layer_of(config.RESOURCES_DIR / r) for r in seen["resources"]}
+        assert seen["modules"] or seen["resources"], name  # the stage loads something of its own
+        foreign = {f: o for f, o in owners.items() if o not in {"base", name}}
+        assert not foreign, f"{name} loads files of other stages: {foreign}"
+
+
+def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(make_corpus, tmp_path, monkeypatch,
+                                                                 frozen_fingerprint):
+    """A researcher adds a lexicon entry: the next build re-runs sentiment only,
+    on the cached cleaning and segmentation, and gives the tables of a build
+    from scratch with that lexicon."""
+    from analysis import sentiment
+
+    raw = make_corpus({"a.txt": essay_file(TWO + ["关爱留守儿童工作总结篇三"])})
+    out = tmp_path / "out"
+    first = run_build(raw, tmp_path / "first")
+    shutil.copytree(tmp_path / "first", out)
+    calls: list[tuple[bool, tuple]] = []
+    real = build_mod.process_layers
+
+    def spy(batch, stages=None, base=None):
+        calls.append((base is None, tuple(stages or ())))
+        return real(batch, stages, base)
+
+    monkeypatch.setattr(build_mod, "process_layers", spy)
+    # the edit: 笑容 and 进步 become strongly negative; sentiment's fingerprint changes with it
+    edited = tmp_path / "negative.txt"
+    edited.write_text((config.RESOURCES_DIR / "sentiment" / "negative.txt").read_text(encoding="utf-8")
+                      + "\n笑容 2.0\n进步 2.0\n", encoding="utf-8")
+    monkeypatch.setattr(sentiment, "get_lexicon", lambda: sentiment.build_lexicon(paths={"negative": edited}))
+    monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: frozen_fingerprint | {"sentiment": "edited"})
+
+    again = run_build(raw, out)
+    assert calls and set(calls) == {(False, ("sentiment",))}  # sentiment alone, on cached base tables
+    assert again.summary.n_cached == 0 and again.summary.restaged == {"sentiment": 3}
+    assert any("sentiment re-run on 3 essay(s)" in line for line in again.summary.lines())
+    fresh = run_build(raw, tmp_path / "fresh", use_cache=False)
+    _assert_same_tables(fresh.tables, again.tables)
+
+    s0, s1 = first.tables["sentences"], again.tables["sentences"]
+    changed = s1["text"].str.contains("笑容|进步")
+    assert changed.any()
+    assert (s1.loc[changed, "score_lexicon"] < s0.loc[changed, "score_lexicon"]).all()
+    unchanged = [c for c in s0.columns if not c.startswith(("score_", "label_", "sentiment_", "emotion"))]
+    pd.testing.assert_frame_equal(s0[unchanged], s1[unchanged])
+    for name in ("entities", "headings", "numbers", "cleaning_log", "quality_flags"):
+        pd.testing.assert_frame_equal(aio.read_table(first.out_dir, name), aio.read_table(out, name), obj=name)
+
+    calls.clear()
+    third = run_build(raw, out)
+    assert calls == [] and third.summary.n_cached == 3
+    _assert_same_tables(again.tables, third.tables)

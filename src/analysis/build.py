@@ -67,12 +67,15 @@ class BuildSummary:
     seconds: float = 0.0
     tables: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    restaged: dict[str, int] = field(default_factory=dict)  # stage -> essays re-run on their cached base
 
     def lines(self) -> list[str]:
         out = [
             f"built {self.n_essays} essays from {self.n_files} file(s) into {self.out_dir} "
             f"in {self.seconds:.1f} s ({self.n_cached} essay(s) from cache)",
         ]
+        out += [f"  {stage} re-run on {n} essay(s) (their cleaning and segmentation from cache)"
+                for stage, n in self.restaged.items()]
         out += [f"  {name}: {n} rows" for name, n in self.tables.items()]
         for name, reason in self.skipped:
             out.append(f"  skipped {name}: {reason}")
@@ -164,13 +167,9 @@ def _typed(df: pd.DataFrame, ints: tuple[str, ...] = ()) -> pd.DataFrame:
     return df.astype({c: ("int64" if c in ints else "str") for c in df.columns})
 
 
-def process_batch(batch: list[EssayInput]) -> dict[str, pd.DataFrame]:
-    """All per-essay work for a batch of essays: clean, segment, tokenise, and the
-    analysis stages registered in :data:`ESSAY_STAGES` (which work row by row or
-    essay by essay, so a batch gives the same rows as its essays one at a time,
-    only with the per-call overhead paid once). Pure: same input, same output.
-    ``_timings`` (seconds per stage) rides along for the benchmark; it is not a
-    table."""
+def _base_tables(batch: list[EssayInput]) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    """Clean and segment a batch: the tables every analysis stage starts from
+    (essays, paragraphs, sentences with tokens, cleaning_log, quality_flags)."""
     t0 = time.perf_counter()
     rows: dict[str, list] = {name: [] for name in _ESSAY_TABLES}
     for e in batch:
@@ -184,14 +183,85 @@ def process_batch(batch: list[EssayInput]) -> dict[str, pd.DataFrame]:
     sents = sentences_frame(paras)
     essays["n_sentences"] = essays["essay_id"].map(sents["essay_id"].value_counts()).fillna(0).astype("int64")
     t2 = time.perf_counter()
-    out = {"essays": essays, "paragraphs": paras, "sentences": sents, "cleaning_log": log, "quality_flags": flags}
-    timings = {"clean": t1 - t0, "segment": t2 - t1}
-    for name, stage in essay_stages():
-        ts = time.perf_counter()
-        out = stage(out)
-        timings[name] = time.perf_counter() - ts
-    out["_timings"] = timings
+    base = {"essays": essays, "paragraphs": paras, "sentences": sents, "cleaning_log": log, "quality_flags": flags}
+    return base, {"clean": t1 - t0, "segment": t2 - t1}
+
+
+# Row id of each table a stage may add columns to (the rows themselves are the base's).
+_ROW_IDS = {"essays": "essay_id", "paragraphs": "paragraph_id", "sentences": "sentence_id"}
+
+
+def _stage_delta(base: dict[str, pd.DataFrame], stage: Stage) -> dict[str, pd.DataFrame]:
+    """Run one analysis stage on the base tables and keep what it adds: new
+    tables whole, and for essays/paragraphs/sentences their ids plus the new
+    columns. Stages see the base tables only, never another stage's output."""
+    out = stage({name: df.copy(deep=False) for name, df in base.items()})
+    delta: dict[str, pd.DataFrame] = {}
+    for name, df in out.items():
+        if name not in base:
+            delta[name] = df
+            continue
+        added = [c for c in df.columns if c not in base[name].columns]
+        if not added and name != "essays":  # the essays part carries the layer's cache key
+            continue
+        rid = _ROW_IDS.get(name)
+        if rid is None or len(df) != len(base[name]) or df[rid].tolist() != base[name][rid].tolist():
+            raise RuntimeError(f"a stage changed the rows of the {name} table: stages may only add columns and tables")
+        ids = ["essay_id"] if rid == "essay_id" else ["essay_id", rid]
+        delta[name] = df[ids + added].reset_index(drop=True)
+    return delta
+
+
+def merge_layers(layers: dict[str, dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """The base tables with every stage's additions, in stage order: the tables
+    of running the stages one after the other."""
+    out = dict(layers["base"])
+    for name, _ in essay_stages():
+        for tname, df in layers.get(name, {}).items():
+            if tname not in out:
+                out[tname] = df
+                continue
+            rid, have = _ROW_IDS[tname], out[tname]
+            if len(df) != len(have) or df[rid].tolist() != have[rid].tolist():
+                raise RuntimeError(f"the {name} stage's {tname} rows do not match the base rows")
+            added = [c for c in df.columns if c not in ("essay_id", rid)]
+            if added:
+                out[tname] = pd.concat([have.reset_index(drop=True), df[added].reset_index(drop=True)], axis=1)
     return out
+
+
+def process_layers(batch: list[EssayInput], stages: Iterable[str] | None = None,
+                   base: dict[str, pd.DataFrame] | None = None) -> dict:
+    """Per-essay work for a batch, layer by layer: ``"base"`` (clean, segment,
+    tokenise; skipped when the batch's ``base`` tables are given) and the
+    additions of each analysis stage in ``stages`` (default: all of
+    :data:`analysis.stages.ESSAY_STAGES`). Stages work row by row or essay by
+    essay, so a batch gives the rows of its essays processed one at a time.
+    Pure: same input, same output. ``_timings`` (seconds per step) rides along."""
+    wanted = None if stages is None else set(stages)
+    layers: dict = {}
+    if base is None:
+        base, timings = _base_tables(batch)
+        layers["base"] = base
+    else:
+        timings = {}
+    for name, stage in essay_stages():
+        if wanted is None or name in wanted:
+            ts = time.perf_counter()
+            layers[name] = _stage_delta(base, stage)
+            timings[name] = time.perf_counter() - ts
+    layers["_timings"] = timings
+    return layers
+
+
+def process_batch(batch: list[EssayInput]) -> dict[str, pd.DataFrame]:
+    """All per-essay work for a batch of essays: clean, segment, tokenise, and the
+    analysis stages registered in :data:`ESSAY_STAGES` — the corpus tables of
+    these essays before the corpus stages. ``_timings`` (seconds per stage)
+    rides along for the benchmark; it is not a table."""
+    layers = process_layers(batch)
+    timings = layers.pop("_timings")
+    return merge_layers(layers) | {"_timings": timings}
 
 
 def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
@@ -226,12 +296,36 @@ NOT_PER_ESSAY_MODULES = frozenset({"__main__", "cli", "corpus", "overview", "plo
                                    "reuse", "views"})
 
 
-def _settings_fingerprint() -> str:
-    """Code version + the code of every per-essay module + every resource file:
-    a change in any invalidates the cache."""
+def layer_of(path: Path) -> str:
+    """The cache layer a per-essay module or resource file counts for: the
+    analysis stage that claims it in :data:`analysis.stages.STAGE_INPUTS`, else
+    ``"base"`` (cleaning and segmentation, on which every stage builds)."""
+    from analysis import stages
+
+    path = Path(path)
+    if path.suffix == ".py" and path.parent == Path(__file__).parent:
+        return next((s for s, (mods, _) in stages.STAGE_INPUTS.items() if path.stem in mods), "base")
+    try:
+        rel = path.relative_to(RESOURCES_DIR).as_posix()
+    except ValueError:
+        return "base"
+    return next((s for s, (_, res) in stages.STAGE_INPUTS.items()
+                 if any(rel == r or (r.endswith("/") and rel.startswith(r)) for r in res)), "base")
+
+
+def _settings_fingerprint() -> dict[str, str]:
+    """One fingerprint per cache layer, over the files :func:`layer_of` assigns
+    to it (``"base"`` also covers the code version). Editing a stage's files
+    re-runs that stage on the cached segmentation; editing anything else
+    re-runs everything."""
     files = sorted(p for p in RESOURCES_DIR.rglob("*") if p.is_file())
     src = sorted(p for p in Path(__file__).parent.glob("*.py") if p.stem not in NOT_PER_ESSAY_MODULES)
-    return hashlib.sha256((__version__ + fingerprint(*files, *src)).encode()).hexdigest()
+    owner = {p: layer_of(p) for p in (*src, *files)}
+    out = {}
+    for layer in ("base", *(name for name, _ in essay_stages())):
+        mine = [p for p in (*src, *files) if owner[p] == layer]
+        out[layer] = hashlib.sha256(f"{__version__}\0{layer}\0{fingerprint(*mine)}".encode()).hexdigest()
+    return out
 
 
 def _cache_key(e: EssayInput, settings: str) -> str:
@@ -241,6 +335,16 @@ def _cache_key(e: EssayInput, settings: str) -> str:
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
+
+
+def _layer_keys(e: EssayInput, settings: dict[str, str]) -> dict[str, str]:
+    """Cache key of each layer of an essay: the base key hashes the essay's
+    text and provenance; a stage's key hashes the base key and the stage's
+    own fingerprint."""
+    base = _cache_key(e, settings["base"])
+    return {"base": base} | {
+        layer: hashlib.sha256(f"{fp}\0{layer}\0{base}".encode()).hexdigest()
+        for layer, fp in settings.items() if layer != "base"}
 
 
 # Below this many characters, starting worker processes (each loads jieba,
@@ -273,53 +377,71 @@ def make_batches(essays: list[EssayInput], batch_chars: int | None = None, jobs:
     return batches
 
 
-_WARM = False
+_WARM: set[str] = set()  # layers whose models this process has loaded ("base": jieba)
 
 
-def warm_up() -> None:
-    """Load every model the per-essay stages use (jieba, POS tables, SnowNLP,
-    lexicons, codebook, cues) by processing one short essay, once per process."""
-    global _WARM
-    if not _WARM:
+def warm_up(stages: Iterable[str] | None = None) -> None:
+    """Load the models of cleaning and segmentation and of the given analysis
+    stages (default: all; jieba, POS tables, SnowNLP, lexicons, codebook, cues)
+    by processing one short essay, once per process."""
+    todo = tuple(name for name, _ in essay_stages() if (stages is None or name in stages) and name not in _WARM)
+    if todo or "base" not in _WARM:
         text = "关爱留守儿童\n\n我们班的小明今年十岁，父母在外打工，他和奶奶住在一起。老师经常关心他的学习。"
-        process_batch([EssayInput("warm-01", "warm.txt", 1, "", None, "关爱留守儿童", 1, 3, "utf-8", text)])
-        _WARM = True
+        process_layers([EssayInput("warm-01", "warm.txt", 1, "", None, "关爱留守儿童", 1, 3, "utf-8", text)], todo)
+        _WARM.update(todo, {"base"})
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes. Where fork exists, the models are loaded once here and
-    the workers inherit them (shared pages, no load per worker); elsewhere each
-    worker loads them when it starts."""
+def _pool(jobs: int, stages: Iterable[str] | None = None) -> ProcessPoolExecutor:
+    """Worker processes for the given stages. Where fork exists, their models
+    are loaded once here and the workers inherit them (shared pages, no load per
+    worker); elsewhere each worker loads them when it starts."""
     import multiprocessing as mp
 
+    stages = None if stages is None else tuple(stages)
     if "fork" in mp.get_all_start_methods():
-        from analysis import snowfast
+        warm_up(stages)
+        if stages is None or "sentiment" in stages:
+            from analysis import snowfast
 
-        warm_up()
-        snowfast.prepare_compiled()  # workers get big batches: they will use the compiled search
+            snowfast.prepare_compiled()  # workers get big batches: they will use the compiled search
         return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=jobs, initializer=warm_up)
+    return ProcessPoolExecutor(max_workers=jobs, initializer=warm_up, initargs=(stages,))
 
 
-def _run_local(batches: list[list[EssayInput]], jobs: int, progress: bool) -> Iterable[dict]:
+@dataclass
+class Task:
+    """Per-essay work for a batch: the ``stages`` to run and, unless ``base``
+    (the batch's cached base tables) is given, cleaning and segmentation first."""
+
+    essays: list[EssayInput]
+    stages: tuple[str, ...]
+    base: dict[str, pd.DataFrame] | None = None
+
+
+def run_task(task: Task) -> dict:
+    """The layers :func:`process_layers` gives for a task."""
+    return process_layers(task.essays, task.stages, task.base)
+
+
+def _run_local(tasks: list[Task], jobs: int, progress: bool) -> Iterable[dict]:
     from tqdm.auto import tqdm
 
-    bar = dict(total=sum(len(b) for b in batches), desc="essays", unit="essay", disable=not progress)
-    chars = sum(len(e.raw_text) for b in batches for e in b)
+    bar = dict(total=sum(len(t.essays) for t in tasks), desc="essays", unit="essay", disable=not progress)
+    chars = sum(len(e.raw_text) for t in tasks for e in t.essays)
     with tqdm(**bar) as pbar:
-        if jobs <= 1 or len(batches) < 2 or chars < PARALLEL_MIN_CHARS:
-            for b in batches:
-                res = process_batch(b)
-                pbar.update(len(b))
+        if jobs <= 1 or len(tasks) < 2 or chars < PARALLEL_MIN_CHARS:
+            for t in tasks:
+                res = run_task(t)
+                pbar.update(len(t.essays))
                 yield res
             return
-        with _pool(min(jobs, len(batches))) as pool:
-            for b, res in zip(batches, pool.map(process_batch, batches)):
-                pbar.update(len(b))
+        with _pool(min(jobs, len(tasks)), {name for t in tasks for name in t.stages}) as pool:
+            for t, res in zip(tasks, pool.map(run_task, tasks)):
+                pbar.update(len(t.essays))
                 yield res
 
 
-def _run_dask(batches: list[list[EssayInput]], scheduler: str | None, progress: bool) -> Iterable[dict]:
+def _run_dask(tasks: list[Task], scheduler: str | None, progress: bool) -> Iterable[dict]:
     from dask.distributed import Client, LocalCluster
 
     cluster = None
@@ -329,7 +451,7 @@ def _run_dask(batches: list[list[EssayInput]], scheduler: str | None, progress: 
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(process_batch, batches, pure=False)
+        futures = client.map(run_task, tasks, pure=False)
         yield from client.gather(futures)
     finally:
         client.close()
@@ -407,8 +529,9 @@ def build(
         raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
 
     stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
-    tables, summary.n_cached = _essay_tables(essays_in, out_dir, use_cache=use_cache, jobs=jobs, engine=engine,
-                                            scheduler=scheduler, progress=progress, timings=stage_seconds)
+    tables, summary.n_cached, summary.restaged = _essay_tables(
+        essays_in, out_dir, use_cache=use_cache, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress,
+        timings=stage_seconds)
 
     log_cols = list(tables["cleaning_log"].columns)
     tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
@@ -433,38 +556,67 @@ def build(
 
 
 def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool, jobs: int, engine: str,
-                  scheduler: str | None, progress: bool, timings: dict[str, float]) -> tuple[dict, int]:
-    """The per-essay tables of every essay, in corpus order: from the cache where
-    it has them, else processed in batches (and stored in the cache). Returns
-    (tables, number of essays taken from the cache); adds step seconds to
+                  scheduler: str | None, progress: bool, timings: dict[str, float]) -> tuple[dict, int, dict]:
+    """The per-essay tables of every essay, in corpus order. The cache holds each
+    essay in layers (the base tables, then each stage's additions, see
+    :func:`process_layers`); a layer it lacks is computed — a stage alone on the
+    cached base tables when only the stage's files changed — and stored.
+    Returns (tables, number of essays taken wholly from the cache, {stage:
+    essays whose stage was re-run on their cached base}); adds step seconds to
     ``timings``. Without ``use_cache`` a temporary cache is used and removed,
     so fresh results take exactly the path cached ones take."""
     settings = _settings_fingerprint()
-    keys = {e.essay_id: _cache_key(e, settings) for e in essays_in}
+    keys = {e.essay_id: _layer_keys(e, settings) for e in essays_in}
+    layers = list(settings)
     root = out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir)))
     cache = EssayCache(root)
     try:
         ts = time.perf_counter()
-        parts, missing = cache.load(set(keys.values()))
+        parts, missing = {}, {}
+        for layer in layers:
+            parts[layer], missing[layer] = cache.load({k[layer] for k in keys.values()})
         timings["read_cache"] = time.perf_counter() - ts
-        todo = [e for e in essays_in if keys[e.essay_id] in missing]
-        batches = make_batches(todo, jobs=jobs)
-        runner = _run_dask(batches, scheduler, progress) if engine == "dask" else _run_local(batches, jobs, progress)
-        for batch, res in zip(batches, runner):
+        groups: dict[tuple, list[EssayInput]] = {}  # (base missing?, stages missing) -> essays
+        for e in essays_in:
+            todo = tuple(layer for layer in layers[1:] if keys[e.essay_id][layer] in missing[layer])
+            need_base = keys[e.essay_id]["base"] in missing["base"]
+            if need_base or todo:
+                groups.setdefault((need_base, todo), []).append(e)
+        tasks = []
+        for (need_base, todo), group in groups.items():
+            for batch in make_batches(group, jobs=jobs):
+                base = None if need_base else _tables_of(parts["base"], [e.essay_id for e in batch])
+                tasks.append(Task(batch, todo, base))
+        runner = _run_dask(tasks, scheduler, progress) if engine == "dask" else _run_local(tasks, jobs, progress)
+        for task, res in zip(tasks, runner):
             for k, v in res.pop("_timings", {}).items():
                 timings[k] = timings.get(k, 0.0) + v
-            parts.append(cache.store(res, {e.essay_id: keys[e.essay_id] for e in batch}))
+            for layer, tabs in res.items():
+                parts[layer].append(cache.store(tabs, {e.essay_id: keys[e.essay_id][layer] for e in task.essays}))
         ts = time.perf_counter()
-        if use_cache and len(parts) > MAX_FRAGMENTS:
-            parts = [cache.compact(parts)]
-        tables = assemble(parts, [e.essay_id for e in essays_in])
+        order = [e.essay_id for e in essays_in]
+        assembled = {}
+        for layer in layers:
+            if use_cache and len(parts[layer]) > MAX_FRAGMENTS:
+                parts[layer] = [cache.compact(parts[layer])]
+            assembled[layer] = assemble(parts[layer], order)
+        tables = merge_layers(assembled)
         timings["assemble"] = time.perf_counter() - ts
         if use_cache:
-            cache.prune(set(keys.values()))
+            cache.prune({k for ks in keys.values() for k in ks.values()})
     finally:
         if not use_cache:
             shutil.rmtree(root, ignore_errors=True)
-    return tables, len(essays_in) - len(todo)
+    restaged: dict[str, int] = {}
+    for (need_base, todo), group in groups.items():
+        for layer in todo if not need_base else ():
+            restaged[layer] = restaged.get(layer, 0) + len(group)
+    return tables, len(essays_in) - sum(len(g) for g in groups.values()), restaged
+
+
+def _tables_of(parts: list[dict], essay_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of the given essays in cached fragment tables, as DataFrames."""
+    return assemble([{name: _rows_of(t, essay_ids) for name, t in p.items()} for p in parts], essay_ids)
 
 
 def _mkdir(p: Path) -> Path:
@@ -614,8 +766,8 @@ def assemble(parts: list[dict], order: list[str]) -> dict[str, pd.DataFrame]:
     (``order``: essay ids) and, within an essay, in the order they were made."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    rank = {eid: i for i, eid in enumerate(order)}
     out = {}
     for name, tab in _concat_parts(parts).items():
         if name == "essays" and _KEY_COL in tab.column_names:
@@ -623,16 +775,18 @@ def assemble(parts: list[dict], order: list[str]) -> dict[str, pd.DataFrame]:
         if tab.num_rows == 0:  # an empty table: untyped (null) columns hold text, as when empty before
             tab = tab.cast(pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f
                                       for f in tab.schema]))
+        else:  # rows in essay order (stable: within an essay, as made); sorted in Arrow, before any conversion
+            col = tab["essay_id"]
+            pos = pc.index_in(col, value_set=pa.array(order, col.type)).to_numpy(zero_copy_only=False)
+            idx = np.argsort(pos, kind="stable")
+            if (np.diff(idx) != 1).any():
+                tab = tab.take(idx)
         # list columns straight to Python lists (as read_table gives them), the rest via pandas
         lists = [f.name for f in tab.schema if pa.types.is_list(f.type) or pa.types.is_large_list(f.type)]
         df = tab.drop_columns(lists).to_pandas() if lists else tab.to_pandas()
         for col in lists:
             df[col] = [v if v is not None else [] for v in tab[col].to_pylist()]
-        df = df[tab.column_names]
-        if len(df):
-            pos = df["essay_id"].map(rank).to_numpy()
-            df = df.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
-        out[name] = df
+        out[name] = df[tab.column_names]
     return out
 
 

@@ -91,6 +91,18 @@ ESSAY_STAGES: list = [
     ("themes", themes_stage),
     ("tagging", tagging_stage),
 ]
+# What each per-essay stage reads besides the cleaned and segmented tables (and
+# the modules and resources they depend on): its own modules and resource
+# files (a folder ends in '/'). Each stage sees only the cleaned and segmented
+# tables, never another stage's columns, so editing a stage's modules or
+# resources re-runs that stage alone, on the cached segmentation. Anything not
+# listed here counts for every stage. tests/test_build.py checks the lists
+# against the modules and resources each stage really loads.
+STAGE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sentiment": (("sentiment", "snowfast", "validate"), ("sentiment/",)),
+    "themes": (("themes",), ("codebook.yaml",)),
+    "tagging": (("tag", "entities"), ("tagging_cues.yaml", "entity_cues.yaml")),
+}
 CORPUS_STAGES: list = [
     ("reuse", reuse_stage),
     ("pseudonyms", pseudonym_stage),
