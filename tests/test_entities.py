@@ -87,7 +87,7 @@ def test_seed_no_placeholders_or_common_words(seed_entities):
 
 def test_seed_places_and_organisations(seed_entities):
     assert {"梁平县", "龙江村", "延边", "二郎乡", "祁县", "郭垌村"} <= names(seed_entities, type="place")
-    assert {"钟坪小学", "二郎中学", "亚鑫贸易公司"} <= names(seed_entities, type="organisation")
+    assert {"钟坪小学", "二郎中学", "亚鑫贸易公司", "淋山河卫生院"} <= names(seed_entities, type="organisation")
     assert not names(seed_entities, type="place") & {"农村", "一村", "远走他乡", "山乡", "镇村"}
     assert set(seed_entities.loc[seed_entities["type"] != "person", "role"]) == {""}
 
@@ -164,6 +164,24 @@ def test_no_person(sentence):
 )
 def test_places(sentence, places):
     assert {r["text"] for r in find_entities([sentence]) if r["type"] == "place"} == places
+
+
+@pytest.mark.parametrize(
+    "sentence, type_, name",
+    [
+        # jieba splits off a rare first character (淋/n): it belongs to the name, or
+        # the pseudonymised text would keep it (送往淋机构A)
+        ("孩子发高烧，迅速将他送往淋山河卫生院。", "organisation", "淋山河卫生院"),
+        # common characters before a name stay outside it (People's Daily, 1998)
+        ("百年老矿江西萍乡矿务局走出困境。", "place", "江西萍乡"),
+        ("——记湛江市惠珍联合公司总经理", "place", "湛江市"),
+        ("我家住在祁县镇忠陈村，我是一名学生。", "place", "忠陈村"),  # a place suffix before it stays outside
+    ],
+)
+def test_name_start_takes_a_split_off_first_character_only_when_rare(sentence, type_, name):
+    found = {r["text"] for r in find_entities([sentence]) if r["type"] == type_}
+    assert name in found
+    assert not any(t != name and t.endswith(name) for t in found)
 
 
 @pytest.mark.parametrize(

@@ -275,6 +275,27 @@ def _snippet(text: str, start: int, end: int, pad: int = 6) -> str:
     return text[max(0, start - pad): end + pad]
 
 
+# A single character jieba may split off the front of a name (送往淋|山河|卫生院,
+# 淋 tagged n): noun-like and rare as a word of its own. Common ones belong to
+# the word before (老矿|江西萍乡, 小寨沟|自然村) or are verbs tagged n (记|湛江市).
+_LEFT_CHAR_FLAGS = frozenset({"n", "ng", "nr", "nrt", "nrfg", "ns", "nz", "j"})
+_LEFT_CHAR_MAX_FREQ = 1000  # jieba dictionary count: 淋 471; 矿 2295, 沟 2382, 记 7460
+
+
+def _name_start(spans, j: int, cues: EntityCues, freq: dict) -> int:
+    """Offset where a place or organisation whose first token is ``spans[j]``
+    starts: one character earlier when the token before is a rare, noun-like
+    single character that jieba split off the name (淋山河卫生院; not 祁县镇|忠陈村:
+    a place suffix or numeral stays outside). Cutting such a name would leave
+    that character of the real name beside its pseudonym."""
+    if j > 0:
+        w, f, s, _ = spans[j - 1]
+        if (len(w) == 1 and f in _LEFT_CHAR_FLAGS and _ALL_CJK_RE.match(w) and w not in cues.place_suffixes
+                and w not in _NUMERAL_CHARS and (freq.get(w) or 0) < _LEFT_CHAR_MAX_FREQ):
+            return s
+    return spans[j][2]
+
+
 def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
     freq = get_tokenizer().FREQ if freq is None else freq
@@ -296,14 +317,14 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
         # places ---------------------------------------------------------
         if len(w) >= 2 and w[-1] in sfx and _place_word(w, f, cues, freq):
             j = chain_left(i)
-            start = spans[j][2]
+            start = _name_start(spans, j, cues, freq)
             place = text[start:e]
             if place not in cues.not_places:
                 hits.append(_Hit(place, "place", start, e, evidence=f"地名后缀“{w[-1]}”: {_snippet(text, start, e)}"))
         elif w[:1] in sfx and i > 0 and (len(w) == 1 or w[1:] in {"党委", "政府", "委", "委会", "人民政府"}):
             j = chain_left(i)
             if j < i:
-                start = spans[j][2]
+                start = _name_start(spans, j, cues, freq)
                 place = text[start:s + 1]
                 if place not in cues.not_places:
                     hits.append(_Hit(place, "place", start, s + 1, evidence=f"名称+“{w[0]}”: {_snippet(text, start, s + 1)}"))
@@ -315,7 +336,9 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             head = w[: len(w) - len(suffix)]
             if head:  # one token such as 钟坪小学
                 if PLACEHOLDER not in head and _name_like(head, "x", cues, freq):
-                    hits.append(_Hit(w, "organisation", s, e, evidence=f"机构后缀“{suffix}”: {_snippet(text, s, e)}"))
+                    start = _name_start(spans, i, cues, freq)
+                    hits.append(_Hit(text[start:e], "organisation", start, e,
+                                     evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}"))
                 continue
             j = i
             joiners = 0
@@ -331,7 +354,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
                     break
                 k -= 1
             if k < j:
-                start = spans[k][2]
+                start = _name_start(spans, k, cues, freq)
                 hits.append(_Hit(text[start:e], "organisation", start, e, evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}"))
         elif f == "nt" and len(w) >= 4 and w not in cues.not_orgs:
             hits.append(_Hit(w, "organisation", s, e, evidence=f"jieba nt: {_snippet(text, s, e)}"))
