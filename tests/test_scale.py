@@ -31,10 +31,24 @@ def _assert_same(a: dict, b: dict) -> None:
         pd.testing.assert_frame_equal(a[name], b[name], obj=name)
 
 
-def test_dask_engine_on_two_worker_local_cluster_gives_identical_tables(local, tmp_path):
+def _stages_edited(monkeypatch, *stages: str) -> None:
+    """As if the given stages' lexicon/codebook/cues had been edited (their
+    cache fingerprints change; their results do not)."""
+    from analysis import build as build_module
+
+    value = build_module._settings_fingerprint()
+    monkeypatch.setattr(build_module, "_settings_fingerprint", lambda: value | {s: f"edited {s}" for s in stages})
+
+
+def test_dask_engine_on_two_worker_local_cluster_gives_identical_tables(local, tmp_path, monkeypatch):
     out = tmp_path / "dask"
-    summary = build(FIXTURE, out, engine="dask", progress=False, use_cache=False)
+    summary = build(FIXTURE, out, engine="dask", progress=False)
     assert summary.n_essays == 3
+    _assert_same(local, _tables(out))
+    # stages re-run on cached base tables, which travel to the Dask workers with the task
+    _stages_edited(monkeypatch, "sentiment", "tagging")
+    again = build(FIXTURE, out, engine="dask", progress=False)
+    assert again.restaged == {"sentiment": 3, "tagging": 3}
     _assert_same(local, _tables(out))
 
 
@@ -43,7 +57,11 @@ def test_process_pool_gives_identical_tables(local, tmp_path, monkeypatch):
 
     monkeypatch.setattr(build_module, "PARALLEL_MIN_CHARS", 0)  # force worker processes on a tiny corpus
     out = tmp_path / "procs"
-    build(FIXTURE, out, jobs=2, progress=False, use_cache=False)
+    build(FIXTURE, out, jobs=2, progress=False)
+    _assert_same(local, _tables(out))
+    _stages_edited(monkeypatch, "themes")
+    again = build(FIXTURE, out, jobs=2, progress=False)
+    assert again.restaged == {"themes": 3} and again.n_cached == 0
     _assert_same(local, _tables(out))
 
 
