@@ -401,10 +401,11 @@ def test_keyness_q_values_are_benjamini_hochberg_over_all_words_compared(seed_bu
     assert (merged["q_value"] == merged["q_value_full"]).all()  # top_n does not shrink m
 
     grid = views.keyword_grid(top, value="g2", decimals=1, star_below_q=0.05)
+    assert list(grid.columns) == ["1", "2", "3", "4", "5"]
     for genre, g in top.groupby("genre"):
-        cell = grid.loc[genre].iloc[0]
-        for w, q in zip(g["word"], g["q_value"]):
-            assert (f"{w}* (" in cell) == (q < 0.05), (genre, w, q)
+        cells = grid.loc[genre].tolist()
+        for rank, (w, q, g2) in enumerate(zip(g["word"], g["q_value"], g["g2"])):
+            assert cells[rank] == (f"{w}* ({g2:.1f})" if q < 0.05 else f"{w} ({g2:.1f})"), (genre, w, q)
     with pytest.raises(KeyError, match="q_value"):
         views.keyword_grid(top.drop(columns="q_value"), value="g2", star_below_q=0.05)
 

@@ -332,8 +332,9 @@ def essay_cleaning(corpus: Corpus, essay_id: str) -> pd.DataFrame:
 
 def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int = 3,
                  essays: pd.DataFrame | None = None, star_below_q: float | None = None) -> pd.DataFrame:
-    """A long keyword table (group or essay, word, score) as one row per group:
-    ``word (score)`` in rank order — compact enough to read many essays at once.
+    """A long keyword table (group or essay, word, score) as one row per group
+    and one column per rank (1, 2, …), each cell ``word (score)``: compact
+    enough to read many essays at once, and no cell long enough to be cut.
     With ``essays``, essay ids are shown as their short labels (E01 …) and genre.
     With ``star_below_q`` (keyness tables), a word whose ``q_value`` is below it
     gets a star: ``word* (score)``."""
@@ -347,5 +348,8 @@ def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int 
         names = {r.essay_id: f"{r.label} {getattr(r, 'genre', '')}".strip() for r in essays.itertuples()}
     rows = {}
     for k, g in keywords.groupby(key, sort=False):
-        rows[names.get(k, k)] = "  ".join(f"{w} ({v:.{decimals}f})" for w, v in zip(g["_shown"], g[value]))
-    return pd.DataFrame({"keywords (score)": rows}).rename_axis("essay" if names else key)
+        rows[names.get(k, k)] = [f"{w} ({v:.{decimals}f})" for w, v in zip(g["_shown"], g[value])]
+    width = max((len(r) for r in rows.values()), default=0)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows.values()], index=list(rows),
+                        columns=[str(i) for i in range(1, width + 1)])
+    return grid.rename_axis("essay" if names else key)
