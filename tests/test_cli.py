@@ -27,6 +27,22 @@ def test_missing_raw_folder_subprocess():
     assert proc.stdout == ""
 
 
+def test_build_subprocess_prints_its_summary_and_leaves_complete_tables(tmp_path):
+    """``python -m analysis`` leaves without the interpreter's teardown
+    (os._exit after the exit handlers): the summary must still be printed in
+    full and every table be complete."""
+    raw = tmp_path / "raw"
+    write_raw(raw / "a.txt", f"关爱留守儿童工作总结篇一\n\n{BODY_A}\n关爱留守儿童工作总结篇二\n\n{BODY_B}\n")
+    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("built 2 essays") and any(l.strip().startswith("pseudonyms:") for l in lines)
+    assert len(read_table(tmp_path / "out", "sentences")) == int(
+        next(l for l in lines if l.strip().startswith("sentences:")).split()[1])
+    assert (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8").rstrip().endswith("}")
+
+
 def test_help_subprocess():
     proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--help"], capture_output=True, text=True,
                           encoding="utf-8", timeout=60)
