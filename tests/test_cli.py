@@ -43,6 +43,15 @@ def test_build_subprocess_prints_its_summary_and_leaves_complete_tables(tmp_path
     assert (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8").rstrip().endswith("}")
 
 
+def test_report_help_names_the_profile_cap(capsys):
+    from analysis.report import MAX_PROFILES
+
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    assert "--max-profiles N" in shown and f"(default: {MAX_PROFILES}; 0: every essay)" in shown
+
+
 def test_help_subprocess():
     proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--help"], capture_output=True, text=True,
                           encoding="utf-8", timeout=60)

@@ -45,6 +45,30 @@ def test_index_links_every_report(rendered):
     assert "failed" not in visible.lower() and "rendered" in visible
 
 
+def test_profiles_are_capped_and_the_index_says_so(rendered, tmp_path):
+    """Above max_profiles essays, only the first essays in corpus order get a
+    profile (one kernel each); the index says how many and how to get the rest.
+    No kernel is started here."""
+    from analysis import io as aio
+
+    data, out, outcomes = rendered
+    ids = aio.read_table(data, "essays")["essay_id"].tolist()
+    assert len(ids) == 3
+    every, _, left = report.plan(["profile"], data, {}, {}, max_profiles=0)
+    assert [p["essay_id"] for _, p in every] == ids and left == 0
+    capped, _, left = report.plan(["profile", "overview"], data, {}, {}, max_profiles=2)
+    assert [p.get("essay_id") for _, p in capped] == ids[:2] + [None] and left == 1
+    one, _, left = report.plan(["profile"], data, {"essay_id": ids[2]}, {}, max_profiles=1)
+    assert [p["essay_id"] for _, p in one] == [ids[2]] and left == 0  # an essay asked for is always rendered
+    with pytest.raises(ParamError, match="max-profiles -1"):
+        report.plan(["profile"], data, {}, {}, max_profiles=-1)
+
+    shown = [o for o in outcomes if o.name != "profile" or o.params.get("essay_id") in ids[:2]]
+    visible = re.sub(r"<[^>]+>", "", report.index_html(shown, data, out))
+    assert "Profiles of 2 of 3 essays" in visible and "--max-profiles 0" in visible
+    assert "Profiles of" not in re.sub(r"<[^>]+>", "", report.index_html(outcomes, data, out))
+
+
 def _html_files(out: Path):
     return sorted(out.glob("*.html"))
 

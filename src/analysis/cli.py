@@ -58,6 +58,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--param-file", type=Path, action="append", help="YAML file of parameters (notebooks/params/*.yaml)")
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once, each in its own process (default: all cores)")
+    p.add_argument("--max-profiles", type=int, default=None, metavar="N",
+                   help="essay profiles for at most the first N essays (default: 100; 0: every essay)")
     p.set_defaults(func=_cmd_report)
     _add_more_commands(sub)
     return parser
@@ -92,7 +94,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         outcomes = render_reports(args.names or None, data_dir=args.data, out_dir=args.out,
                                   params=_parse_kv(args.param), param_files=args.param_file or [], force=args.force,
-                                  jobs=args.jobs)
+                                  jobs=args.jobs, **({} if args.max_profiles is None else
+                                                     {"max_profiles": args.max_profiles}))
     except ParamError as exc:
         raise CliError(str(exc)) from None
     failed = [o for o in outcomes if o.status == "failed"]

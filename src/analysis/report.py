@@ -63,6 +63,11 @@ class ReportSpec:
     per_essay: bool = False
 
 
+# Essay profiles rendered by default: one kernel each (about ten seconds), so a
+# corpus of thousands would take hours. The first essays in corpus order get
+# one; the index says how many and how to render the rest.
+MAX_PROFILES = 100
+
 REPORTS: dict[str, ReportSpec] = {
     "overview": ReportSpec("overview", "01_overview.ipynb", "Corpus overview"),
     "sentiment": ReportSpec("sentiment", "02_sentiment.ipynb", "Sentiment"),
@@ -386,15 +391,19 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
     return outcome
 
 
-def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params: dict
-         ) -> tuple[list[tuple[ReportSpec, dict]], list[Outcome]]:
-    """(spec, params) for every report to render, and a failed :class:`Outcome`
-    for each report whose parameters are invalid. Starts no kernel."""
+def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params: dict,
+         max_profiles: int | None = MAX_PROFILES) -> tuple[list[tuple[ReportSpec, dict]], list[Outcome], int]:
+    """(spec, params) for every report to render, a failed :class:`Outcome`
+    for each report whose parameters are invalid, and how many essays get no
+    profile because of ``max_profiles`` (profiles of the first essays in
+    corpus order; ``None`` or 0: every essay). Starts no kernel."""
+    if max_profiles is not None and max_profiles < 0:
+        raise ParamError(f"--max-profiles {max_profiles}: give a number of essays, or 0 for every essay")
     names = names or list(REPORTS)
     for n in names:
         if n not in REPORTS:
             raise ParamError(f"unknown report {n!r}; valid reports: {', '.join(REPORTS)}")
-    jobs, bad = [], []
+    jobs, bad, left_out = [], [], 0
     for n in names:
         spec = REPORTS[n]
         try:
@@ -406,18 +415,24 @@ def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params:
             bad.append(Outcome(spec.name, spec.title, fname, shown, "failed", error=f"bad parameter: {exc}"))
             continue
         if spec.per_essay and not params.get("essay_id"):
-            for eid in _essay_ids(data_dir):
+            ids = _essay_ids(data_dir)
+            if max_profiles and len(ids) > max_profiles:
+                ids, left_out = ids[:max_profiles], len(ids) - max_profiles
+            for eid in ids:
                 jobs.append((spec, {**params, "essay_id": eid}))
         else:
             jobs.append((spec, params))
-    return jobs, bad
+    return jobs, bad, left_out
 
 
 def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED_DIR, out_dir: Path = REPORTS_DIR,
                    params: dict | None = None, param_files: list[Path] = (), force: bool = False,
                    kernel: str = KERNEL_NAME, echo: Callable[[str], None] = print,
-                   jobs: int | None = None) -> list[Outcome]:
+                   jobs: int | None = None, max_profiles: int | None = MAX_PROFILES) -> list[Outcome]:
     """Render reports (all by default) and rewrite the index; returns the outcomes.
+
+    Essay profiles are rendered for at most ``max_profiles`` essays (the first
+    in corpus order; ``None`` or 0: every essay), unless an ``essay_id`` is given.
 
     Parameters are checked for every report before any kernel starts; if one
     is invalid, nothing is executed, the index marks that report failed with
@@ -432,7 +447,10 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
     for f in param_files:
         for k, v in load_param_file(f).items():
             file_params.setdefault(k, {}).update(v)
-    planned, bad = plan(names, data_dir, params or {}, file_params)
+    planned, bad, left_out = plan(names, data_dir, params or {}, file_params, max_profiles)
+    if left_out:
+        echo(f"essay profiles: the first {max_profiles} essays only; {left_out} more with --max-profiles 0 "
+             f"(one at a time: report profile -p essay_id ID)")
     out_dir.mkdir(parents=True, exist_ok=True)
     state = _load_state(out_dir)
     if bad:
@@ -507,6 +525,12 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
     table = lambda rows: ("<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Rendered (UTC)</th>"
                           "</tr></thead><tbody>" + "".join(map(row, rows)) + "</tbody></table>")
     n_failed = sum(o.status == "failed" for o in outcomes)
+    n_profiled = len({o.params.get("essay_id") for o in profiles} & set(titles))
+    missing = (f'<p class="meta">Profiles of {n_profiled} of {len(titles)} essays. '
+               f"<code>python -m analysis report</code> renders at most {MAX_PROFILES} (the first in corpus order; "
+               "each takes a kernel of its own); the rest with <code>--max-profiles 0</code>, or one essay with "
+               "<code>python -m analysis report profile -p essay_id ID</code>.</p>"
+               if profiles and n_profiled < len(titles) else "")
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Reports — 留守儿童 essays</title>
 <style>
@@ -522,6 +546,6 @@ Names of children (and, unless a report's parameters say otherwise, of adults, s
 <h2>Corpus reports</h2>
 {table(main)}
 <h2>Essay profiles</h2>
-{table(profiles) if profiles else '<p>No essay profiles rendered.</p>'}
+{missing}{table(profiles) if profiles else '<p>No essay profiles rendered.</p>'}
 </body></html>
 """
