@@ -416,9 +416,20 @@ def _tokenizer(userdict: str) -> jieba.Tokenizer:
     return tk
 
 
+@functools.lru_cache(maxsize=1)
+def _bundled_userdict() -> str:
+    return str(resource_path("userdict.txt"))
+
+
+def _userdict_path(userdict: str | Path | None) -> str:
+    """The user dictionary's path; the bundled one is looked up once per process
+    (tokenize and pos_tag run per sentence)."""
+    return _bundled_userdict() if userdict is None else str(resource_path("userdict.txt", userdict))
+
+
 def get_tokenizer(userdict: str | Path | None = None) -> jieba.Tokenizer:
     """A jieba tokenizer with the domain dictionary loaded (cached per file)."""
-    return _tokenizer(str(resource_path("userdict.txt", userdict)))
+    return _tokenizer(_userdict_path(userdict))
 
 
 @functools.lru_cache(maxsize=8)
@@ -438,7 +449,7 @@ def pos_tag(text: str, *, userdict: str | Path | None = None) -> list[tuple[str,
     """(word, jieba POS flag) pairs; ``nr`` person, ``ns`` place, ``nt`` organisation."""
     if not text or not text.strip():
         return []
-    pt = _pos_tokenizer(str(resource_path("userdict.txt", userdict)))
+    pt = _pos_tokenizer(_userdict_path(userdict))
     return [(p.word, p.flag) for p in pt.lcut(text) if p.word.strip()]
 
 
