@@ -607,10 +607,11 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
     finally:
         if not use_cache:
             shutil.rmtree(root, ignore_errors=True)
-    restaged: dict[str, int] = {}
+    restaged: dict[str, int] = {}  # stages re-run on a cached base
     for (need_base, todo), group in groups.items():
-        for layer in todo if not need_base else ():
-            restaged[layer] = restaged.get(layer, 0) + len(group)
+        if not need_base:
+            for layer in todo:
+                restaged[layer] = restaged.get(layer, 0) + len(group)
     return tables, len(essays_in) - sum(len(g) for g in groups.values()), restaged
 
 
