@@ -9,6 +9,8 @@ Everything returned is pseudonymised when the corpus is.
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -283,10 +285,46 @@ def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "") -> HTML:
     return HTML("".join(out))
 
 
+def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
+    """Every essay's TF-IDF keywords (themes.tfidf_keywords on the corpus's
+    paragraphs, pseudonymised as the corpus is). The IDF needs the whole corpus
+    tokenised, which takes seconds per hundred thousand characters, and every
+    essay profile is a kernel of its own: the result is kept in the user cache
+    (``report-keywords/``), keyed by the paragraphs' text, ``top_n``, the
+    tokeniser's and keyword code's files and the library versions, so the
+    other profiles of the same corpus read it."""
+    import hashlib
+    from importlib.metadata import version
+
+    from analysis import __version__, segment
+    from analysis.config import user_cache_dir
+    from analysis.resources import fingerprint, resource_path
+
+    p = corpus.paragraphs
+    h = hashlib.sha256(f"{__version__}\0{top_n}\0{version('jieba')}\0{version('scikit-learn')}\0".encode())
+    h.update(fingerprint(Path(themes.__file__), Path(segment.__file__), resource_path("userdict.txt"),
+                         resource_path("stopwords.txt")).encode())
+    h.update(pd.util.hash_pandas_object(p[["essay_id", "text"]], index=False).to_numpy().tobytes())
+    path = user_cache_dir() / "report-keywords" / f"{h.hexdigest()[:32]}.parquet"
+    try:
+        return pd.read_parquet(path)
+    except Exception:  # not there yet, or damaged: computed below
+        pass
+    tf = themes.tfidf_keywords(p, top_n=top_n)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tf.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except OSError:  # an unwritable cache only costs time
+        pass
+    return tf
+
+
 def essay_keywords(corpus: Corpus, essay_id: str, *, top_n: int = 15) -> pd.DataFrame:
     """This essay's TF-IDF keywords (IDF over the whole corpus) and TextRank keywords."""
     p = corpus.paragraphs
-    tf = themes.tfidf_keywords(p, top_n=top_n)
+    tf = corpus_tfidf_keywords(corpus, top_n=top_n)
     tr = themes.textrank_keywords(p[p["essay_id"] == essay_id], top_n=top_n)
     tf = tf[tf["essay_id"] == essay_id].reset_index(drop=True)
     return pd.DataFrame({"tfidf_word": tf["word"], "tfidf": tf.get("score", tf.iloc[:, -1]).round(3),

@@ -1,0 +1,55 @@
+"""analysis.views: what the report notebooks show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import themes, views
+from analysis.build import build
+from analysis.corpus import Corpus
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    data = tmp_path_factory.mktemp("views") / "data"
+    build(FIXTURE, data, progress=False, jobs=1)
+    return Corpus(data)
+
+
+def test_corpus_keywords_are_computed_once_and_read_back_by_later_kernels(corpus, tmp_path, monkeypatch):
+    """Each essay profile runs in its own kernel; the corpus-wide TF-IDF is kept
+    in the user cache and read back unchanged, and a changed corpus or top_n
+    computes afresh."""
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    want = themes.tfidf_keywords(corpus.paragraphs, top_n=5)
+    first = views.corpus_tfidf_keywords(corpus, top_n=5)
+    pd.testing.assert_frame_equal(first, want)
+    assert len(list((tmp_path / "report-keywords").glob("*.parquet"))) == 1
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("recomputed although cached")
+
+    monkeypatch.setattr(themes, "tfidf_keywords", must_not_run)
+    pd.testing.assert_frame_equal(views.corpus_tfidf_keywords(corpus, top_n=5), want)
+    eid = corpus.essays["essay_id"].iloc[0]
+    shown = views.essay_keywords(corpus, eid, top_n=5)
+    assert shown["tfidf_word"].tolist() == want.loc[want["essay_id"] == eid, "word"].tolist()
+    with pytest.raises(AssertionError, match="recomputed"):
+        views.corpus_tfidf_keywords(corpus, top_n=6)  # other parameters: not the cached table
+
+    monkeypatch.undo()
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    other = Corpus(corpus.data_dir)
+    edited = other.paragraphs.assign(text=lambda d: d["text"].str.replace("留守儿童", "孩子们", regex=False))
+    monkeypatch.setattr(Corpus, "paragraphs", property(lambda self: edited))
+    got = views.corpus_tfidf_keywords(other, top_n=5)
+    pd.testing.assert_frame_equal(got, themes.tfidf_keywords(edited, top_n=5))
+    assert len(list((tmp_path / "report-keywords").glob("*.parquet"))) == 2  # the original and the edited corpus
+    for f in (tmp_path / "report-keywords").glob("*.parquet"):  # a damaged file is recomputed, never trusted
+        f.write_bytes(b"damaged")
+    pd.testing.assert_frame_equal(views.corpus_tfidf_keywords(other, top_n=5), got)
