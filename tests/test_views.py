@@ -53,3 +53,11 @@ def test_corpus_keywords_are_computed_once_and_read_back_by_later_kernels(corpus
     for f in (tmp_path / "report-keywords").glob("*.parquet"):  # a damaged file is recomputed, never trusted
         f.write_bytes(b"damaged")
     pd.testing.assert_frame_equal(views.corpus_tfidf_keywords(other, top_n=5), got)
+
+
+def test_keywords_of_a_corpus_without_pseudonyms_are_never_cached(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    raw = Corpus(corpus.data_dir, pseudonymise=False)
+    pd.testing.assert_frame_equal(views.corpus_tfidf_keywords(raw, top_n=5),
+                                  themes.tfidf_keywords(raw.paragraphs, top_n=5))
+    assert not (tmp_path / "report-keywords").exists()

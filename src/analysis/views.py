@@ -292,7 +292,8 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
     essay profile is a kernel of its own: the result is kept in the user cache
     (``report-keywords/``), keyed by the paragraphs' text, ``top_n``, the
     tokeniser's and keyword code's files and the library versions, so the
-    other profiles of the same corpus read it."""
+    other profiles of the same corpus read it. A corpus read without
+    pseudonyms is never cached (its keywords may be real names)."""
     import hashlib
     from importlib.metadata import version
 
@@ -301,6 +302,8 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
     from analysis.resources import fingerprint, resource_path
 
     p = corpus.paragraphs
+    if not corpus.pseudonymise:
+        return themes.tfidf_keywords(p, top_n=top_n)
     h = hashlib.sha256(f"{__version__}\0{top_n}\0{version('jieba')}\0{version('scikit-learn')}\0".encode())
     h.update(fingerprint(Path(themes.__file__), Path(segment.__file__), resource_path("userdict.txt"),
                          resource_path("stopwords.txt")).encode())
