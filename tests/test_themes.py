@@ -606,3 +606,21 @@ def test_plots_return_figures(paragraphs):
     assert all(isinstance(f, Figure) for f in figures)
     with pytest.raises(ValueError, match="share, count"):
         themes.plot_code_heatmap(counts, value="mean")
+
+
+def test_pseudonyms_are_not_counted_as_words():
+    """In pseudonymised tables 学生G stands for a child's name: keyword methods
+    must not count it, nor the 学生 jieba would cut from it (text), while the
+    ordinary word 学生 still counts."""
+    df = pd.DataFrame({
+        "essay_id": ["a", "a", "b"],
+        "text": ["爱心妈妈把钱交给学生G，学生G和学生G的奶奶哭了。", "学生G感谢机构C和村B的乡亲。",
+                 "学生们都很努力，学生的成绩提高了，老师表扬学生。"],
+    })
+    kw = themes.tfidf_keywords(df, top_n=20)
+    words_a = set(kw.loc[kw["essay_id"] == "a", "word"])
+    assert {"爱心妈妈", "奶奶"} <= words_a
+    assert not words_a & {"学生", "学生G", "机构", "机构C", "村B"}
+    assert "学生" in set(kw.loc[kw["essay_id"] == "b", "word"])
+    toks = pd.DataFrame({"essay_id": ["a"], "tokens": [["学生G", "感谢", "机构C", "学生", "帮助"]]})
+    assert themes._row_tokens(toks) == [["感谢", "学生", "帮助"]]

@@ -45,6 +45,22 @@ def natural_key(value: str) -> tuple:
     return tuple(int(p) if p.isdecimal() else p for p in _NUM_RE.split(str(value)))
 
 
+def pseudonym_pattern(cues_path: str | Path | None = None) -> re.Pattern:
+    """A regex matching the pseudonyms :func:`build_pseudonym_map` makes
+    (学生A, 成人B, 学校AA, 村C, 样本学生A …): a prefix of the cue file's
+    ``pseudonyms`` section followed by capital letters."""
+    rules = load_entity_cues(cues_path).pseudonyms
+    prefixes = set((rules.get("person") or {}).values()) | {"人物", "实体"}
+    for type_ in ("organisation", "place"):
+        prefixes |= {r["prefix"] for r in rules.get(type_) or () if r.get("prefix")}
+    return _compiled_pseudonym_re(tuple(sorted(prefixes, key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled_pseudonym_re(prefixes: tuple[str, ...]) -> re.Pattern:
+    return re.compile(f"(?:样本)?(?:{'|'.join(map(re.escape, prefixes))})[A-Z]+(?![A-Za-z])")
+
+
 def letters(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA, 27 → AB …"""
     out = ""

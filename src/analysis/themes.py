@@ -635,15 +635,22 @@ def _filter_tokens(tokens: Iterable[str], min_len: int, stop: frozenset[str]) ->
 
 
 def _row_tokens(df: pd.DataFrame, *, min_len: int = 2, stopwords: frozenset[str] | None = None) -> list[list[str]]:
-    """Content tokens of each row: the ``tokens`` column if present, else jieba on ``text``."""
+    """Content tokens of each row: the ``tokens`` column if present, else jieba on
+    ``text``. Pseudonyms (学生A, 村B … in pseudonymised tables) are not words:
+    they are dropped whole, before jieba could split 学生A into a word 学生."""
+    from analysis.privacy import pseudonym_pattern  # keyword functions only, never in a build
+
+    pseudonym = pseudonym_pattern()
     if "tokens" in df.columns:
         stop = load_stopwords() if stopwords is None else stopwords
-        return [_filter_tokens(v if isinstance(v, (list, tuple, np.ndarray)) else [], min_len, stop)
+        return [_filter_tokens([t for t in v if not pseudonym.fullmatch(t)]
+                               if isinstance(v, (list, tuple, np.ndarray)) else [], min_len, stop)
                 for v in df["tokens"]]
     _require(df, ["text"], "table")
+    texts = [pseudonym.sub(" ", t) for t in df["text"].fillna("").astype(str)]
     if stopwords is None:
-        return [list(_text_content_tokens(t, min_len)) for t in df["text"].fillna("").astype(str)]
-    return [_filter_tokens(tokenize(t), min_len, stopwords) for t in df["text"].fillna("").astype(str)]
+        return [list(_text_content_tokens(t, min_len)) for t in texts]
+    return [_filter_tokens(tokenize(t), min_len, stopwords) for t in texts]
 
 
 def _attach_group(df: pd.DataFrame, group: str | None, essays: pd.DataFrame | None) -> pd.DataFrame:
