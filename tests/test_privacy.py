@@ -35,7 +35,26 @@ def test_map_covers_every_child(seed_map):
     assert list(seed_map.columns) == MAP_COLUMNS
     assert set(SEED_CHILDREN) <= set(seed_map["original"])
     assert set(seed_map["role"]) == {"child"}
-    assert seed_map["pseudonym"].str.match(r"^学生[A-Z]+$").all()
+    family = seed_map["original"].str.endswith("家") & (seed_map["n_mentions"] == 0)
+    assert seed_map.loc[~family, "pseudonym"].str.match(r"^学生[A-Z]+$").all()
+    assert set(seed_map.loc[family, "pseudonym"]) == {"某家"}
+
+
+def test_a_childs_family_surname_is_hidden_too(seed, seed_map):
+    """胡亮's family is 胡家 (胡家奶奶 in the seed's news story): the surname
+    would stay beside 学生G. Each child's S家 becomes 某家 — which does not
+    tie together two children of one surname — and adults' surnames stay."""
+    sentences, _ = seed
+    family = dict(zip(seed_map["original"], seed_map["pseudonym"]))
+    assert {k for k, v in family.items() if v == "某家"} == {"钟家", "王家", "周家", "左家", "何家", "胡家"}
+    text = "\n".join(pseudonymise_frame(sentences, ["text"], seed_map)["text"])
+    assert "胡家" not in text and "交给某家奶奶" in text.replace("“", "").replace("”", "")
+    ents = pd.DataFrame({"essay_id": ["a-01"] * 2, "sentence_id": ["a-01-s0001", "a-01-s0002"],
+                         "text": ["李晓红", "赵老师"], "type": ["person", "person"], "role": ["child", "adult"],
+                         "start": [0, 0]})
+    m = build_pseudonym_map(ents, roles=("child", "adult"))
+    assert "李家" in set(m["original"]) and "赵家" not in set(m["original"])
+    assert "李家" not in set(build_pseudonym_map(ents, family_names=False)["original"])
 
 
 def test_pseudonyms_follow_first_occurrence(seed_map):

@@ -86,6 +86,7 @@ def build_pseudonym_map(
     roles: Iterable[str] = ("child",),
     types: Iterable[str] = ("person",),
     given_names: bool = True,
+    family_names: bool = True,
     cues_path: str | Path | None = None,
 ) -> pd.DataFrame:
     """Pseudonym map from an entities table.
@@ -95,7 +96,10 @@ def build_pseudonym_map(
     organisation; ``roles`` chooses which people (child, adult,
     public_figure). ``given_names`` also maps the 2-character given name of
     each selected full name (文悦 for 王文悦) even where it was not seen,
-    unless it is an ordinary word. Out: original, pseudonym, role, type,
+    unless it is an ordinary word. ``family_names`` also maps the family
+    form of each child's surname (胡家 for 胡亮, as in 胡家奶奶) to 某家: the
+    surname alone would otherwise be left beside the pseudonym, and 某家
+    does not tie two children of one surname together. Out: original, pseudonym, role, type,
     n_mentions, variant_of ('' for a canonical name) — one row per original
     string, canonical names in order of first occurrence.
     """
@@ -181,6 +185,15 @@ def build_pseudonym_map(
                 out.append({"original": given, "pseudonym": r["pseudonym"], "role": r["role"], "type": "person",
                             "n_mentions": 0, "variant_of": r["original"]})
                 known.add(given)
+    if family_names:
+        known = {r["original"] for r in out}
+        for r in list(out):
+            if r["type"] == "person" and r["role"] == "child" and not r["variant_of"]:
+                sur = surname_of(r["original"], cues)
+                if sur and f"{sur}家" not in known:
+                    out.append({"original": f"{sur}家", "pseudonym": "某家", "role": "child", "type": "person",
+                                "n_mentions": 0, "variant_of": r["original"]})
+                    known.add(f"{sur}家")
     return pd.DataFrame(out, columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
 
 
