@@ -61,3 +61,33 @@ def test_keywords_of_a_corpus_without_pseudonyms_are_never_cached(corpus, tmp_pa
     pd.testing.assert_frame_equal(views.corpus_tfidf_keywords(raw, top_n=5),
                                   themes.tfidf_keywords(raw.paragraphs, top_n=5))
     assert not (tmp_path / "report-keywords").exists()
+
+
+def test_dedupe_counts_reused_sentences_once_inside_mixed_paragraphs(seed_build):
+    """Seed essays 03 and 05 copy passages of essay 01 (and 05 of 03), often a
+    few sentences inside a paragraph of their own. With dedupe every reused
+    sentence leaves its paragraph: the text left is the paragraph's own
+    sentences, its codes and sentiment are those of that text, and a paragraph
+    of reused sentences only is gone."""
+    from analysis import sentiment
+
+    corpus = Corpus(seed_build.out_dir)
+    s = corpus.sentences
+    reused = s["reused_from"].fillna("") != ""
+    assert reused.sum() > 10
+    all_p = views.paragraphs(corpus).set_index("paragraph_id")
+    kept = views.paragraphs(corpus, dedupe=True).set_index("paragraph_id")
+    own = s[~reused].groupby("paragraph_id", sort=False)["text"].agg("".join)
+    assert set(kept.index) == set(own.index) | (set(all_p.index) - set(s["paragraph_id"]))
+    mixed = [p for p in kept.index if p in set(s.loc[reused, "paragraph_id"])]
+    assert len(mixed) >= 3
+    for pid in kept.index:
+        if pid in own.index:
+            assert kept.loc[pid, "text"] == own[pid]  # no reused sentence is counted again
+    recoded = themes.code_paragraphs(kept.loc[mixed, ["text"]])["themes"].tolist()
+    assert kept.loc[mixed, "themes"].tolist() == recoded
+    agg = sentiment.aggregate(s[~reused & s["paragraph_id"].isin(mixed)], by="paragraph_id").set_index("paragraph_id")
+    assert kept.loc[mixed, "sentiment_mean"].tolist() == pytest.approx(agg.loc[mixed, "sentiment_mean"].tolist())
+    assert any(kept.loc[p, "themes"] != all_p.loc[p, "themes"] for p in mixed)  # the copies had added codes
+    unchanged = [p for p in kept.index if p not in mixed]
+    pd.testing.assert_frame_equal(kept.loc[unchanged].drop(columns=[]), all_p.loc[unchanged])

@@ -84,14 +84,37 @@ def sentences(corpus: Corpus, *, method: str = "", neutral_band=None, essay_id: 
     return _filter(s, essay_id=essay_id, genre=genre).reset_index(drop=True)
 
 
+_PARAGRAPH_SENTIMENT = ["sentiment_mean", "share_positive", "share_neutral", "share_negative", "dominant_emotion"]
+
+
 def paragraphs(corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = False) -> pd.DataFrame:
-    """Paragraphs with their codes and essay metadata; ``dedupe`` drops
-    paragraphs whose every sentence repeats an earlier essay's passage."""
+    """Paragraphs with their codes and essay metadata. ``dedupe`` counts reused
+    text once, sentence by sentence: sentences that repeat an earlier essay's
+    passage (``reused_from``) leave their paragraph, whose text, codes and
+    sentiment are then those of its own sentences; a paragraph made only of
+    reused sentences is dropped."""
     p = corpus.paragraphs.merge(_essay_meta(corpus), on="essay_id", how="left")
     if dedupe and "reused_from" in corpus.sentences.columns:
         s = corpus.sentences
-        copied = s.assign(copy=s["reused_from"].fillna("") != "").groupby("paragraph_id")["copy"].all()
-        p = p[~p["paragraph_id"].map(copied).fillna(False).astype(bool)]
+        reused = s["reused_from"].fillna("") != ""
+        n_reused = reused.groupby(s["paragraph_id"]).sum()
+        own = s[~reused]
+        p = p[~p["paragraph_id"].isin(n_reused.index[n_reused.to_numpy() == s.groupby("paragraph_id").size()
+                                                      .reindex(n_reused.index).to_numpy()])]
+        mixed = p["paragraph_id"].isin(n_reused.index[n_reused.to_numpy() > 0])
+        if mixed.any():
+            p = p.copy()
+            text = own.groupby("paragraph_id", sort=False)["text"].agg("".join)
+            p.loc[mixed, "text"] = p.loc[mixed, "paragraph_id"].map(text)
+            if "themes" in p.columns:
+                p.loc[mixed, "themes"] = pd.Series(themes.code_paragraphs(p.loc[mixed, ["text"]])["themes"].tolist(),
+                                                   index=p.index[mixed])
+            cols = [c for c in _PARAGRAPH_SENTIMENT if c in p.columns]
+            if cols and {"sentiment_score", "sentiment_label"} <= set(own.columns):
+                agg = sentiment.aggregate(own[own["paragraph_id"].isin(p.loc[mixed, "paragraph_id"])],
+                                          by="paragraph_id").set_index("paragraph_id")
+                for c in cols:
+                    p.loc[mixed, c] = p.loc[mixed, "paragraph_id"].map(agg[c]).to_numpy()
     return _filter(p, essay_id=essay_id, genre=genre).reset_index(drop=True)
 
 
