@@ -132,8 +132,8 @@ def caveat(kind: str) -> Markdown:
                    "people who had read these essays; cross-validation protects the choice of method and thresholds, "
                    "not the word lists. Expect lower agreement on other essays, and read the per-class figures, "
                    "not only the averages."),
-        "groups": ("**Small groups.** Check `n_essays` before comparing groups: a genre or narrator represented by "
-                   "one essay describes that essay, not the genre."),
+        "groups": ("**Small groups.** Mind the number of essays beside each group: a genre or narrator represented "
+                   "by one essay describes that essay, not the genre."),
     }
     return Markdown(texts[kind])
 
@@ -399,7 +399,8 @@ def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int 
     """A long keyword table (group or essay, word, score) as one row per group
     and one column per rank (1, 2, …), each cell ``word (score)``: compact
     enough to read many essays at once, and no cell long enough to be cut.
-    With ``essays``, essay ids are shown as their short labels (E01 …) and genre.
+    With ``essays``, essay ids are shown as their short labels (E01 …) and genre,
+    and groups with their number of essays.
     With ``star_below_q`` (keyness tables), a word whose ``q_value`` is below it
     gets a star: ``word* (score)``."""
     key = next(c for c in keywords.columns if c not in {"rank", "word", value})
@@ -410,10 +411,13 @@ def keyword_grid(keywords: pd.DataFrame, *, value: str = "score", decimals: int 
     names = {}
     if essays is not None and key == "essay_id":
         names = {r.essay_id: f"{r.label} {getattr(r, 'genre', '')}".strip() for r in essays.itertuples()}
+    elif essays is not None and key in essays.columns:  # a group: its size beside its name
+        sizes = essays[key].value_counts()
+        names = {g: f"{g} ({n} essay{'s' if n != 1 else ''})" for g, n in sizes.items()}
     rows = {}
     for k, g in keywords.groupby(key, sort=False):
         rows[names.get(k, k)] = [f"{w} ({v:.{decimals}f})" for w, v in zip(g["_shown"], g[value])]
     width = max((len(r) for r in rows.values()), default=0)
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows.values()], index=list(rows),
                         columns=[str(i) for i in range(1, width + 1)])
-    return grid.rename_axis("essay" if names else key)
+    return grid.rename_axis("essay" if key == "essay_id" and names else key)
