@@ -181,3 +181,22 @@ def test_longest_first_pattern_matches_like_the_sorted_alternation():
         assert got == [(m.start(), m.group(0)) for m in plain.finditer(t)], t
         hits += len(got)
     assert hits > 50
+
+
+def test_a_name_cut_by_a_window_edge_is_replaced_too(seed_map):
+    """Cleaning-log contexts and evidence snippets are windows cut out of the
+    text; a child's name cut at the window's edge (…送给钟美 | 怡说…) must not
+    show its first two characters. Only people's names: a school or place name's
+    start or end is often an ordinary word (小学 at the start of a cell stays)."""
+    m = dict(zip(seed_map["original"], seed_map["pseudonym"])) | {"钟坪小学": "学校A"}
+    assert pseudonymise("老师把新书送给钟美", m) == "老师把新书送给" + m["钟美怡"]
+    assert pseudonymise("王文", m) == "王文"  # too short to tell: a whole cell of two characters
+    assert pseudonymise("的王文悦。", m) == "的" + m["王文悦"] + "。"
+    assert pseudonymise("小学四年级，钟美怡", m) == "小学四年级，" + m["钟美怡"]
+    assert pseudonymise("小学四年级", m) == "小学四年级"
+    assert pseudonymise("坪小学的老师", m) == "坪小学的老师"  # not a person
+    cut = "…" + "斌彬的作业"  # the end of 左斌彬 starts the cell: the given name is mapped anyway
+    assert "斌彬" not in pseudonymise(cut, m)
+    assert pseudonymise("阳晓明说他想妈妈", {"欧阳晓明": "学生H"}) == "学生H说他想妈妈"
+    assert pseudonymise("看望欧阳晓", {"欧阳晓明": "学生H"}) == "看望学生H"
+    assert pseudonymise("XX回答：孩子们的健康成长", {"周XX": "学生D"}) == "XX回答：孩子们的健康成长"  # a placeholder
