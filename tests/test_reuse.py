@@ -143,6 +143,32 @@ def test_matrix_top_and_heatmap(seed):
     assert not top["passage"].str.contains("王某").any()
     fig = plot_reuse_heatmap(sentences, reuse)
     assert isinstance(fig, matplotlib.figure.Figure)
+    assert fig.axes[0].images[0].get_array().shape == (11, 11)
+    matplotlib.pyplot.close(fig)
+
+
+def test_heatmap_of_a_large_corpus_shows_the_essays_sharing_most(seed, monkeypatch):
+    """The figure must not grow with the corpus (975 essays made a 340-inch,
+    24 GB figure): above the cap, the essays sharing the most text, in corpus
+    order, and the title says how many of how many."""
+    from analysis import reuse as reuse_mod
+
+    _, _, sentences, reuse = seed
+    mat = reuse_matrix(sentences, reuse)
+    shared = (mat.sum(axis=1) + mat.sum(axis=0)).sort_values(ascending=False, kind="stable")
+    monkeypatch.setattr(reuse_mod, "MAX_HEATMAP_ESSAYS", 2)
+    fig = plot_reuse_heatmap(sentences, reuse)
+    ax = fig.axes[0]
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert set(shown) == set(shared.index[:2]) and shown == [e for e in mat.index if e in shown]
+    assert ax.images[0].get_array().shape == (2, 2)
+    assert "the 2 essays sharing the most text, of 11" in ax.get_title()
+    assert max(fig.get_size_inches()) < 6
+    matplotlib.pyplot.close(fig)
+    nothing = reuse.iloc[0:0]
+    fig = plot_reuse_heatmap(sentences, nothing)  # no reuse at all: an empty map, no error
+    assert "the 0 essays" in fig.axes[0].get_title() and not fig.axes[0].images
+    assert "No essay shares text" in fig.axes[0].texts[0].get_text()
     matplotlib.pyplot.close(fig)
 
 
