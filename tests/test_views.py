@@ -91,3 +91,23 @@ def test_dedupe_counts_reused_sentences_once_inside_mixed_paragraphs(seed_build)
     assert any(kept.loc[p, "themes"] != all_p.loc[p, "themes"] for p in mixed)  # the copies had added codes
     unchanged = [p for p in kept.index if p not in mixed]
     pd.testing.assert_frame_equal(kept.loc[unchanged].drop(columns=[]), all_p.loc[unchanged])
+
+
+def test_essay_lengths_of_a_large_corpus_are_a_histogram(corpus, monkeypatch):
+    """One bar per essay up to overview.MAX_BARS; above it a histogram, so the
+    figure does not grow with the corpus (975 bars made a page-long figure)."""
+    import matplotlib.pyplot as plt
+
+    from analysis import overview
+
+    n = len(corpus.essays)
+    fig = overview.plot_lengths(corpus)
+    assert len(fig.axes[0].patches) == n
+    plt.close(fig)
+    monkeypatch.setattr(overview, "MAX_BARS", n - 1)
+    fig = overview.plot_lengths(corpus)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "essays" and f"{n} essays" in ax.get_title()
+    assert sum(p.get_height() for p in ax.patches) == n  # every essay in some bin
+    assert max(fig.get_size_inches()) <= 7
+    plt.close(fig)

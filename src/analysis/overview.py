@@ -56,9 +56,29 @@ def skipped_files(corpus: Corpus) -> pd.DataFrame:
     return corpus.skipped
 
 
+# Above this many essays, one bar per essay makes a figure as long as the
+# corpus: the lengths are shown as a histogram instead.
+MAX_BARS = 60
+
+
 def plot_lengths(corpus: Corpus):
-    """Bar chart of essay length in characters."""
+    """Essay length in characters: a bar per essay, or a histogram of lengths
+    for a corpus of more than :data:`MAX_BARS` essays."""
     e = corpus.essays
+    if len(e) > MAX_BARS:
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        from analysis.plots import finish, setup_cjk_font
+
+        setup_cjk_font()
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        ax.hist(e["n_chars"].to_numpy(), bins=min(50, max(10, int(np.sqrt(len(e))))), color="#4C72B0")
+        ax.set_xlabel("characters")
+        ax.set_ylabel("essays")
+        ax.set_title(f"Essay length (characters of clean text), {len(e)} essays; "
+                     f"median {int(e['n_chars'].median()):,}")
+        return finish(fig)
     s = pd.Series(e["n_chars"].values, index=[f"{r.label} {getattr(r, 'genre', '')}" for r in e.itertuples()])
     return bar(s, title="Essay length (characters of clean text)", xlabel="characters")
 
