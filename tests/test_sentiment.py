@@ -360,3 +360,28 @@ def test_score_sentences_columns_as_setitem_would_add_them():
         pd.testing.assert_frame_equal(out, expected)
     again = S.score_sentences(S.score_sentences(df), methods=["lexicon"])  # rescoring replaces in place
     assert list(again.columns[:3]) == ["essay_id", "text", "tokens"] and again.columns.is_unique
+
+
+def test_distribution_plot_of_many_essays_shows_the_extremes(seed_build, monkeypatch):
+    """One row per essay would make the figure as long as the corpus: above
+    MAX_PLOT_GROUPS essays the lowest and highest by mean score are shown,
+    in corpus order, and both titles say of how many."""
+    import matplotlib.pyplot as plt
+
+    from analysis import sentiment as sent
+
+    s = seed_build.tables["sentences"]
+    means = s.groupby("essay_id", sort=False)["sentiment_score"].mean().sort_values(kind="stable")
+    monkeypatch.setattr(sent, "MAX_PLOT_GROUPS", 4)
+    fig = sent.plot_distribution(s, group="essay_id")
+    box, shares = fig.axes[0], fig.axes[1]
+    shown = [t.get_text() for t in box.get_yticklabels()]
+    assert set(shown) == set(means.index[:2]) | set(means.index[-2:])
+    assert shown == [e for e in s["essay_id"].unique() if e in shown]
+    assert [t.get_text() for t in shares.get_yticklabels()] == shown
+    assert "2 lowest and 2 highest mean of 10" in box.get_title() and "of 10" in shares.get_title()
+    plt.close(fig)
+    monkeypatch.setattr(sent, "MAX_PLOT_GROUPS", 60)
+    fig = sent.plot_distribution(s, group="essay_id")
+    assert len(fig.axes[0].get_yticklabels()) == 10 and "of" not in fig.axes[0].get_title()
+    plt.close(fig)

@@ -1241,6 +1241,11 @@ def label_shares(df: pd.DataFrame, *, group: str | None = None, label_column: st
     return t
 
 
+# Above this many groups (essays), plot_distribution shows the half with the
+# lowest and the half with the highest mean score.
+MAX_PLOT_GROUPS = 60
+
+
 def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_column: str = "sentiment_score",
                       label_column: str = "sentiment_label"):
     """Score distribution (box plot) and label shares (stacked bars) per group.
@@ -1248,11 +1253,22 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
     ``df``: sentences (or essays with an aggregate score column, then pass
     ``score_column="sentiment_mean"`` and a label column if any). ``group``:
     e.g. "essay_id", "genre", "narrator"; a missing column gives one group.
+    Of more than :data:`MAX_PLOT_GROUPS` groups, the lowest and highest by
+    mean score are shown, and the titles say so.
     """
     plt = _setup_plotting()
     _require(df, [score_column], "plot_distribution")
     keys, gname = _group_column(df, group)
     order = list(pd.unique(keys))
+    title_note = ""
+    if len(order) > MAX_PLOT_GROUPS:  # one row per group would make the figure as long as the corpus
+        means = df[score_column].astype(float).groupby(keys.to_numpy()).mean().reindex(order).fillna(0.0)
+        half = MAX_PLOT_GROUPS // 2
+        ranked = means.sort_values(kind="stable")
+        shown = set(ranked.index[:half]) | set(ranked.index[-half:])
+        title_note = f"\n({half} lowest and {half} highest mean of {len(order)})"
+        order = [k for k in order if k in shown]
+        df, keys = df[keys.isin(shown).to_numpy()], keys[keys.isin(shown)]
     data = [df.loc[keys == k, score_column].astype(float).dropna().to_numpy() for k in order]
     has_labels = label_column in df.columns
     fig, axes = plt.subplots(1, 2 if has_labels else 1, figsize=(11 if has_labels else 6, max(3, 0.35 * len(order) + 1.5)),
@@ -1261,7 +1277,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
     ax.boxplot(data, vert=False, tick_labels=order) if len(order) else None
     ax.invert_yaxis()
     ax.set_xlabel(score_column)
-    ax.set_title(f"score by {gname}")
+    ax.set_title(f"score by {gname}{title_note}")
     if has_labels:
         shares = label_shares(df, group=group, label_column=label_column).reindex(order)
         left = np.zeros(len(order))
@@ -1272,7 +1288,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
             left += shares[lab].to_numpy()
         ax2.invert_yaxis()
         ax2.set_xlim(0, 1)
-        ax2.set_title(f"label shares by {gname}")
+        ax2.set_title(f"label shares by {gname}{title_note}")
         ax2.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     plt.close(fig)
