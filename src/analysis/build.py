@@ -264,11 +264,6 @@ def process_batch(batch: list[EssayInput]) -> dict[str, pd.DataFrame]:
     return merge_layers(layers) | {"_timings": timings}
 
 
-def process_essay(e: EssayInput) -> dict[str, pd.DataFrame]:
-    """:func:`process_batch` for one essay."""
-    return process_batch([e])
-
-
 Stage = Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]
 
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import os
 import pickle
 import re
-import tempfile
 from pathlib import Path
 
 import sys
@@ -30,6 +28,7 @@ import pandas as pd
 
 from analysis.config import user_cache_dir
 from analysis.frames import group_columns
+from analysis.io import atomic_path
 from analysis.resources import load_lines, resource_path
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
@@ -180,11 +179,8 @@ def _default_dict_tables(part: str):
     made = {"freq": jieba.Tokenizer.gen_pfdict(io.BytesIO(data)), "tags": pt.word_tag_tab}
     for p, path in paths.items():
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(made[p], fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(pickle.dumps(made[p], protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:  # an unwritable cache folder only costs speed
             pass
     return made[part]

@@ -9,7 +9,6 @@ Everything returned is pseudonymised when the corpus is.
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -322,6 +321,7 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
 
     from analysis import __version__, segment
     from analysis.config import user_cache_dir
+    from analysis.io import atomic_path
     from analysis.resources import fingerprint, resource_path
 
     p = corpus.paragraphs
@@ -338,10 +338,8 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
         pass
     tf = themes.tfidf_keywords(p, top_n=top_n)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tf.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            tf.to_parquet(tmp, index=False)
     except OSError:  # an unwritable cache only costs time
         pass
     return tf
