@@ -223,3 +223,79 @@ def test_shingle_matrix_rows_are_the_shingle_sets(k):
         assert prod[0, 5] == 2  # 关爱留守儿, 爱留守儿童
     with pytest.raises(ValueError, match=f"at least {k}"):
         shingle_matrix(["我爱我家"], k=k)
+
+
+# ---------------------------------------------------------------- ReuseIndex
+
+
+def _with_copy(sentences: pd.DataFrame, source: str, new_id: str, *, first: bool = False) -> pd.DataFrame:
+    """The sentences plus an essay ``new_id`` that copies essay ``source`` (its
+    sentences reversed in order, so passages are re-chained), placed first or last."""
+    src = sentences[sentences.essay_id == source].iloc[::-1]
+    copy = pd.DataFrame({
+        "essay_id": new_id, "paragraph_id": [f"{new_id}-p001"] * len(src),
+        "sentence_id": [f"{new_id}-s{k:04d}" for k in range(1, len(src) + 1)],
+        "ordinal": range(1, len(src) + 1), "text": src["text"].tolist()})
+    parts = [copy, sentences] if first else [sentences, copy]
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_reuse_index_gives_find_reuse_after_every_change():
+    """The watch-mode build searches reuse incrementally: after additions, an
+    edit, a removal and an essay inserted first, the result is exactly
+    find_reuse's on the whole corpus, and only the first call is a full one."""
+    from analysis.reuse import ReuseIndex
+
+    _, _, sents = seed_tables()
+    index = ReuseIndex()
+    steps = []
+    corpus = sents[sents.essay_id != "seed-10"]
+    steps.append(("start", corpus, "full"))
+    corpus = sents
+    steps.append(("seed-10 added", corpus, "incremental"))
+    corpus = _with_copy(corpus, "seed-03", "zz-01")
+    steps.append(("a copy of seed-03 appended", corpus, "incremental"))
+    corpus = corpus.copy()
+    row = corpus.index[(corpus.essay_id == "seed-05")][3]
+    corpus.loc[row, "text"] = corpus.loc[row, "text"][::-1]
+    steps.append(("a sentence of seed-05 edited", corpus, "incremental"))
+    corpus = corpus[corpus.essay_id != "seed-02"].reset_index(drop=True)
+    steps.append(("seed-02 removed", corpus, "incremental"))
+    corpus = _with_copy(corpus, "seed-07", "aa-01", first=True)
+    steps.append(("a copy of seed-07 inserted first", corpus, "incremental"))
+    for what, units, mode in steps:
+        got = index.find(units)
+        assert index.last_mode == mode, what
+        pd.testing.assert_frame_equal(got, find_reuse(units), obj=what)
+    assert len(got) and set(got.essay_b) >= {"zz-01"} and set(got.essay_a) >= {"aa-01"}
+
+
+def test_reuse_index_starts_afresh_when_an_unchanged_pair_could_change():
+    """A shingle crossing max_df, reordered essays, other parameters, and
+    essays whose rows are not together each force a full search — with the
+    same result as find_reuse."""
+    from analysis.reuse import ReuseIndex
+
+    _, paragraphs, sents = seed_tables()
+    index = ReuseIndex()
+    base = sents[sents.essay_id != "seed-09"]
+    index.find(base, max_df=2)
+    grown = _with_copy(base, "seed-03", "zz-01")  # seed-03's shared shingles now occur 3 times: above max_df
+    pd.testing.assert_frame_equal(index.find(grown, max_df=2), find_reuse(grown, max_df=2))
+    assert index.last_mode == "full"
+
+    index.find(sents)
+    swapped = pd.concat([sents[sents.essay_id == "seed-04"], sents[sents.essay_id != "seed-04"]], ignore_index=True)
+    pd.testing.assert_frame_equal(index.find(swapped), find_reuse(swapped))
+    assert index.last_mode == "full"
+
+    pd.testing.assert_frame_equal(index.find(sents, threshold=0.8), find_reuse(sents, threshold=0.8))
+    assert index.last_mode == "full"
+
+    scattered = pd.concat([sents.iloc[::2], sents.iloc[1::2]], ignore_index=True)
+    pd.testing.assert_frame_equal(index.find(scattered), find_reuse(scattered))
+
+    index = ReuseIndex()  # paragraphs as units
+    index.find(paragraphs[paragraphs.essay_id != "seed-06"])
+    pd.testing.assert_frame_equal(index.find(paragraphs), find_reuse(paragraphs))
+    assert index.last_mode == "incremental"
