@@ -470,6 +470,92 @@ def test_cache_processes_only_the_new_essay(make_corpus, tmp_path, count_process
     assert len(_cache_index(out)) == 3 * _n_layers()
 
 
+def test_remembered_tables_give_the_tables_of_a_build_from_scratch(make_corpus, tmp_path, count_processed,
+                                                                   frozen_fingerprint):
+    """``build --watch`` keeps the last build's tables in memory: later builds
+    take unchanged essays from there (no cache read), process only new or
+    edited ones, and give exactly the tables of a build from scratch — with a
+    file added before the others in corpus order, an essay edited, a file
+    removed, and an essay whose tables are empty (no entity, no number)."""
+    seed = SEED_PATH.read_text(encoding="utf-8")
+    mini = (config.ROOT / "tests" / "fixtures" / "mini_corpus" / "essays.txt").read_text(encoding="utf-8")
+    raw = make_corpus({"m.txt": mini, "s.txt": seed})
+    out = tmp_path / "out"
+    try:
+        run_build(raw, out, remember=True)
+        steps = [
+            ("a.txt", "关爱留守儿童篇一\n\n今天下雨了。我们在教室里读书，大家都很安静。\n"),  # sorts first, few rows
+            ("m.txt", mini.replace("性格孤僻", "性格开朗", 1)),  # one essay edited
+            ("s.txt", None),  # a whole file removed
+        ]
+        for name, text in steps:
+            if text is None:
+                (raw / name).unlink()
+            else:
+                write_raw(raw / name, text)
+            count_processed.clear()
+            warm = run_build(raw, out, remember=True)
+            assert len(count_processed) == warm.summary.n_essays - warm.summary.n_cached
+            assert len(count_processed) == {"a.txt": 1, "m.txt": 1, "s.txt": 0}[name]
+            fresh = run_build(raw, tmp_path / f"fresh-{name}", use_cache=False)
+            _assert_same_tables(fresh.tables, warm.tables)
+            assert warm.summary.n_essays == fresh.summary.n_essays
+        # the held tables are served without reading the cache: damage it, the rows still come from memory
+        for f in (out / config.CACHE_DIR_NAME).glob("b-*/*.parquet"):
+            f.write_bytes(b"not parquet")
+        count_processed.clear()
+        again = run_build(raw, out, remember=True)
+        assert count_processed == [] and again.summary.n_cached == again.summary.n_essays
+        _assert_same_tables(fresh.tables, again.tables)
+    finally:
+        build_mod.forget_last_build()
+
+
+def test_watch_rebuilds_when_the_raw_folder_changes(make_corpus, tmp_path, count_processed, frozen_fingerprint):
+    """``build --watch``: a second build follows a file dropped into the raw
+    folder; it processes only the new essay and writes the tables of a build
+    from scratch. A folder left with no essay is reported, not fatal."""
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    out = tmp_path / "out"
+    seen, errors = [], []
+
+    def on_build(summary):
+        seen.append((summary.n_essays, summary.n_cached, [e for e in count_processed if e != "warm-01"]))
+        count_processed.clear()
+        if len(seen) == 1:
+            write_raw(raw / "b.txt", essay_file(["关爱留守儿童心得体会篇一"], bodies=(BODY_C,)))
+        elif len(seen) == 2:
+            (raw / "a.txt").unlink()
+            (raw / "b.txt").unlink()
+
+    try:
+        n = build_mod.watch(raw, out, poll=0.05, max_builds=3, on_build=on_build, on_error=errors.append,
+                            jobs=1, progress=False)
+    finally:
+        build_mod.forget_last_build()
+    assert n == 3
+    assert seen == [(2, 0, ["a-01", "a-02"]), (3, 2, ["b-01"])]
+    assert len(errors) == 1 and "no essays found" in errors[0]
+    write_raw(raw / "a.txt", essay_file(TWO))
+    write_raw(raw / "b.txt", essay_file(["关爱留守儿童心得体会篇一"], bodies=(BODY_C,)))
+    fresh = run_build(raw, tmp_path / "fresh", use_cache=False)
+    _assert_same_tables(fresh.tables, read_tables(out))  # the failed build left the tables of the second build
+
+
+def test_watch_stops_when_code_or_resources_change(make_corpus, tmp_path, monkeypatch):
+    """Models and modules loaded in the watching process would be stale: a
+    changed fingerprint ends watching (the command line restarts itself)."""
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    values = iter(["v1"] + ["v2"] * 10)
+    real = build_mod._settings_fingerprint
+    monkeypatch.setattr(build_mod, "_settings_fingerprint",
+                        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()})
+    monkeypatch.setattr(build_mod, "warm_up", lambda stages=None: None)
+    with pytest.raises(build_mod.CodeChanged):
+        build_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
+    build_mod.forget_last_build()
+
+
 def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, count_processed, frozen_fingerprint):
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"

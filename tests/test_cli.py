@@ -105,8 +105,9 @@ def test_heading_pattern_option(tmp_path, capsys):
         ({"a.txt": BODY_A, "empty.txt": b""}, ["--strict"], "empty.txt: empty file"),
         ({"notes.md": "留守儿童"}, [], "no essays found"),
         ({"a.txt": BODY_A}, ["--out", "INSIDE"], "must not be inside"),
+        ({"a.txt": BODY_A}, ["--watch", "--no-cache"], "--watch works with the local engine and the cache"),
     ],
-    ids=["bad-regex", "strict", "no-text-files", "out-inside-raw"],
+    ids=["bad-regex", "strict", "no-text-files", "out-inside-raw", "watch-no-cache"],
 )
 def test_user_errors_are_one_line_exit_2(tmp_path, capsys, files, extra, message):
     raw = _corpus(tmp_path, files)
@@ -125,3 +126,35 @@ def test_bad_file_without_strict_is_reported_not_fatal(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "skipped blank.txt: no text" in captured.out
     assert read_table(tmp_path / "out", "skipped").source_file.tolist() == ["blank.txt"]
+
+
+def test_build_watch_subprocess_rebuilds_on_a_new_file_and_stops_on_interrupt(tmp_path):
+    """``build --watch``: builds, says it is watching, rebuilds when an essay
+    file appears (from the cache but for the new essay), and a Ctrl-C ends it
+    with exit code 0."""
+    import re
+    import signal
+
+    raw = _corpus(tmp_path, {"a.txt": "关爱留守儿童篇一\n\n" + BODY_A + "\n"})
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "analysis", "build", "--watch", "--raw", str(raw),
+                             "--out", str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=config.ROOT)
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("watching"):
+                if sum("built" in x for x in lines) == 1:
+                    write_raw(raw / "b.txt", "关爱留守儿童篇一\n\n" + BODY_B + "\n")
+                else:
+                    break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    built = [x for x in lines if re.match(r"\[\d\d:\d\d:\d\d\] built ", x)]
+    assert len(built) == 2, lines
+    assert "built 1 essays from 1 file(s)" in built[0] and "(0 essay(s) from cache)" in built[0]
+    assert "built 2 essays from 2 file(s)" in built[1] and "(1 essay(s) from cache)" in built[1]
+    assert proc.returncode == 0 and "stopped watching" in err
+    assert read_table(out, "essays").source_file.tolist() == ["a.txt", "b.txt"]

@@ -473,6 +473,7 @@ def build(
     scheduler: str | None = None,
     progress: bool | None = None,
     use_cache: bool = True,
+    remember: bool = False,
     warn: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build all tables from ``raw_dir`` into ``out_dir``; returns a summary.
@@ -481,7 +482,10 @@ def build(
     ``data/raw`` is only read. Per-essay results are cached in
     ``out_dir/.cache`` by a hash of the essay's raw text, its provenance and
     every resource and source file, so a rebuild after adding one essay
-    processes only that essay.
+    processes only that essay. With ``remember`` (``build --watch`` uses it),
+    this process keeps the per-essay tables in memory, and its next build into
+    ``out_dir`` with ``remember`` takes unchanged essays from there instead of
+    reading and converting the cache (same tables, see :func:`_remember`).
     """
     t0 = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -489,6 +493,7 @@ def build(
         raise BuildError(f"engine {engine!r} is not valid; choose one of: {', '.join(ENGINES)}")
     if raw_dir.resolve() == out_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
         raise BuildError(f"--out {out_dir} must not be inside --raw {raw_dir}: raw data is never written")
+    heading_patterns = tuple(heading_patterns)
     try:
         patterns = compile_patterns(list(heading_patterns))
     except ValueError as exc:
@@ -503,29 +508,38 @@ def build(
     essays_in: list[EssayInput] = []
     preamble_log: list[dict] = []
     file_rows = []
+    global _LAST_PLANS
+    plans = {}  # (path, sha256, heading patterns) -> (file row, essays, log): remembered for the next build
     for path in texts:
         rel = path.relative_to(raw_dir).as_posix()
-        try:
-            raw = aio.read_raw(path, root=raw_dir)
-        except aio.RawFileError as exc:
-            if strict:
-                raise BuildError(f"{rel}: {exc.reason} (--strict)") from None
-            summary.skipped.append((rel, exc.reason))
-            warn(f"skipped {rel}: {exc.reason}")
-            continue
-        planned, log = plan_essays(raw, patterns)
+        data = path.read_bytes()
+        key = (rel, hashlib.sha256(data).hexdigest(), tuple(heading_patterns))
+        if remember and key in _LAST_PLANS:
+            plans[key] = _LAST_PLANS[key]
+        else:
+            try:
+                raw = aio.read_raw(path, root=raw_dir, data=data)
+            except aio.RawFileError as exc:
+                if strict:
+                    raise BuildError(f"{rel}: {exc.reason} (--strict)") from None
+                summary.skipped.append((rel, exc.reason))
+                warn(f"skipped {rel}: {exc.reason}")
+                continue
+            planned, log = plan_essays(raw, patterns)
+            plans[key] = ({"source_file": rel, "encoding": raw.encoding, "line_ending": raw.line_ending,
+                           "n_bytes": len(data), "sha256": key[1], "n_essays": len(planned)}, planned, log)
+        row, planned, log = plans[key]
         essays_in.extend(planned)
         preamble_log.extend(log)
-        file_rows.append({"source_file": rel, "encoding": raw.encoding, "line_ending": raw.line_ending,
-                          "n_bytes": len(raw.raw_bytes), "sha256": hashlib.sha256(raw.raw_bytes).hexdigest(),
-                          "n_essays": len(planned)})
+        file_rows.append(dict(row))
+    _LAST_PLANS = plans if remember else {}
     summary.n_files = len(file_rows)
     if not essays_in:
         raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
 
     stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
     tables, summary.n_cached, summary.restaged = _essay_tables(
-        essays_in, out_dir, use_cache=use_cache, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress,
+        essays_in, out_dir, use_cache=use_cache, remember=remember, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress,
         timings=stage_seconds)
 
     log_cols = list(tables["cleaning_log"].columns)
@@ -536,7 +550,7 @@ def build(
     tables["files"] = pd.DataFrame(file_rows)
     for name, stage in corpus_stages():
         ts = time.perf_counter()
-        tables = stage(tables)
+        tables = stage(tables, memory=_CORPUS_MEMORY if remember else None)
         stage_seconds[name] = time.perf_counter() - ts
 
     summary.n_essays = len(tables["essays"])
@@ -550,7 +564,69 @@ def build(
     return summary
 
 
-def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool, jobs: int, engine: str,
+def _raw_state(raw_dir: Path) -> dict[str, tuple[int, int]]:
+    """(size, modification time) of every file below ``raw_dir``: what :func:`watch` polls."""
+    out = {}
+    for p in Path(raw_dir).rglob("*"):
+        try:
+            st = p.stat()
+        except OSError:  # removed while listing
+            continue
+        if p.is_file():
+            out[p.relative_to(raw_dir).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+class CodeChanged(Exception):
+    """A source or resource file changed while :func:`watch` ran: models and
+    code loaded in this process are out of date, so it must restart."""
+
+
+def watch(raw_dir: Path, out_dir: Path, *, poll: float = 0.5, max_builds: int | None = None,
+          on_build: Callable[[BuildSummary], None] | None = None,
+          on_error: Callable[[str], None] | None = None, **build_kwargs) -> int:
+    """Build, then build again whenever a file below ``raw_dir`` is added,
+    changed or removed, until interrupted (or ``max_builds`` builds). The
+    process stays warm between builds: models stay loaded and the per-essay
+    tables stay in memory (``remember``), so adding one essay costs that
+    essay, the corpus stages and writing — no start-up, no cache read. A
+    change is built once the folder has been still for one ``poll`` interval
+    (a file being copied is not read half-written). A build that fails with a
+    :class:`BuildError` is reported to ``on_error`` and watching goes on.
+    Raises :class:`CodeChanged` when a source or resource file changes (the
+    command line restarts itself). Returns the number of builds."""
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    on_error = on_error or (lambda msg: print(f"error: {msg}", file=sys.stderr))
+    settings = _settings_fingerprint()
+    builds, models_ready = 0, False
+    while True:
+        state = _raw_state(raw_dir)
+        try:
+            summary = build(raw_dir, out_dir, remember=True, **build_kwargs)
+        except BuildError as exc:
+            on_error(str(exc))
+        else:
+            if on_build is not None:
+                on_build(summary)
+        builds += 1
+        if max_builds is not None and builds >= max_builds:
+            return builds
+        if not models_ready:  # a build served from the cache loaded no model: load them before the next change
+            warm_up()
+            models_ready = True
+        while True:  # wait for a change, then for the folder to be still
+            time.sleep(poll)
+            if _settings_fingerprint() != settings:
+                raise CodeChanged("source or resource files changed")
+            now = _raw_state(raw_dir)
+            if now != state:
+                time.sleep(poll)
+                if _raw_state(raw_dir) == now:
+                    break
+                state = now
+
+
+def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool, remember: bool, jobs: int, engine: str,
                   scheduler: str | None, progress: bool, timings: dict[str, float]) -> tuple[dict, int, dict]:
     """The per-essay tables of every essay, in corpus order. The cache holds each
     essay in layers (the base tables, then each stage's additions, see
@@ -565,14 +641,18 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
     layers = list(settings)
     root = out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir)))
     cache = EssayCache(root)
+    # essays whose tables this process still holds from its last build into this folder
+    memory = _LAST_BUILD if remember and use_cache and _LAST_BUILD is not None and _LAST_BUILD.root == root.resolve() else None
+    held = {e.essay_id for e in essays_in if memory is not None and memory.keys.get(e.essay_id) == keys[e.essay_id]}
+    todo_in = [e for e in essays_in if e.essay_id not in held]
     try:
         ts = time.perf_counter()
         parts, missing = {}, {}
         for layer in layers:
-            parts[layer], missing[layer] = cache.load({k[layer] for k in keys.values()})
+            parts[layer], missing[layer] = cache.load({keys[e.essay_id][layer] for e in todo_in})
         timings["read_cache"] = time.perf_counter() - ts
         groups: dict[tuple, list[EssayInput]] = {}  # (base missing?, stages missing) -> essays
-        for e in essays_in:
+        for e in todo_in:
             todo = tuple(layer for layer in layers[1:] if keys[e.essay_id][layer] in missing[layer])
             need_base = keys[e.essay_id]["base"] in missing["base"]
             if need_base or todo:
@@ -594,13 +674,19 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
         for layer in layers:
             if use_cache and len(parts[layer]) > MAX_FRAGMENTS:
                 parts[layer] = [cache.compact(parts[layer])]
-            assembled[layer] = assemble(parts[layer], order)
+            assembled[layer] = assemble(parts[layer], [e.essay_id for e in todo_in])
         tables = merge_layers(assembled)
+        if held:
+            tables = _with_held_rows(memory.tables, held, tables, order)
         timings["assemble"] = time.perf_counter() - ts
         if use_cache:
             cache.prune({k for ks in keys.values() for k in ks.values()})
+        if remember and use_cache:
+            _remember(root, keys, tables)
     finally:
-        if not use_cache:
+        if use_cache:
+            cache.flush()
+        else:
             shutil.rmtree(root, ignore_errors=True)
     restaged: dict[str, int] = {}  # stages re-run on a cached base
     for (need_base, todo), group in groups.items():
@@ -608,6 +694,66 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
             for layer in todo:
                 restaged[layer] = restaged.get(layer, 0) + len(group)
     return tables, len(essays_in) - sum(len(g) for g in groups.values()), restaged
+
+
+@dataclass
+class _Memory:
+    """The per-essay tables of this process's last build (see :func:`_remember`)."""
+
+    root: Path
+    keys: dict[str, dict[str, str]]
+    tables: dict[str, pd.DataFrame]
+
+
+_LAST_BUILD: _Memory | None = None
+_LAST_PLANS: dict = {}  # the last remembering build's files, split into essays (see build)
+_CORPUS_MEMORY: dict = {}  # what corpus stages keep between remembering builds (the reuse index)
+
+
+def _remember(root: Path, keys: dict[str, dict[str, str]], tables: dict[str, pd.DataFrame]) -> None:
+    """Keep the per-essay tables of this build in memory, for the next build
+    into the same folder from this process (``build --watch``, or a notebook
+    calling :func:`build` again): essays whose cache keys are unchanged are
+    taken from here, without reading or converting the cache. Only the last
+    build is kept, so memory holds one corpus at most. The keys cover the
+    essay's text and every code and resource file, so a held row is exactly
+    what the cache would give."""
+    global _LAST_BUILD
+    _LAST_BUILD = _Memory(Path(root).resolve(), dict(keys), {k: v.copy(deep=False) for k, v in tables.items()})
+
+
+def forget_last_build() -> None:
+    """Drop the tables :func:`_remember` keeps (frees their memory)."""
+    global _LAST_BUILD, _LAST_PLANS
+    _LAST_BUILD, _LAST_PLANS = None, {}
+    _CORPUS_MEMORY.clear()
+
+
+def _with_held_rows(held_tables: dict[str, pd.DataFrame], held: set[str], fresh: dict[str, pd.DataFrame],
+                    order: list[str]) -> dict[str, pd.DataFrame]:
+    """Corpus tables from the rows of the ``held`` essays in ``held_tables`` and
+    every row of ``fresh`` (the other essays), rows in essay ``order`` (within
+    an essay, as made) — the tables :func:`assemble` gives for all of them."""
+    import numpy as np
+
+    rank = pd.Index(order)
+    out = {}
+    for name in dict.fromkeys([*held_tables, *fresh]):
+        old, new = held_tables.get(name), fresh.get(name)
+        if old is not None and len(old):
+            keep = old["essay_id"].isin(held).to_numpy()
+            if not keep.all():
+                old = old[keep]
+        nonempty = [p for p in (old, new) if p is not None and len(p)]
+        if not nonempty:
+            out[name] = (new if new is not None else old).iloc[0:0].reset_index(drop=True)
+            continue
+        df = pd.concat(nonempty, ignore_index=True) if len(nonempty) > 1 else nonempty[0].reset_index(drop=True)
+        pos = rank.get_indexer(df["essay_id"])
+        if (np.diff(pos) < 0).any():
+            df = df.take(np.argsort(pos, kind="stable")).reset_index(drop=True)
+        out[name] = df
+    return out
 
 
 def _tables_of(parts: list[dict], essay_ids: list[str]) -> dict[str, pd.DataFrame]:
@@ -626,6 +772,10 @@ _KEY_COL = "_cache_key"
 # More fragments than this are merged into one after a build: a later build
 # then reads a few large files instead of hundreds of small ones.
 MAX_FRAGMENTS = 8
+# While a build stores fragments, index.json is rewritten at most this often
+# (and once at the end): an interrupted build keeps what it stored before the
+# last write, and a small rebuild writes the index once instead of per layer.
+INDEX_EVERY_SECONDS = 5.0
 
 
 class EssayCache:
@@ -643,6 +793,7 @@ class EssayCache:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.index: dict[str, str] = {}
+        self._dirty, self._written_at = False, time.monotonic()
         try:
             data = aio.read_json(self.root / "index.json")
             if isinstance(data, dict) and isinstance(data.get("fragments"), dict):
@@ -718,7 +869,14 @@ class EssayCache:
             shutil.rmtree(staging, ignore_errors=True)
         for k in keys:
             self.index[k] = name
-        self._write_index()
+        self._dirty = True
+        if time.monotonic() - self._written_at > INDEX_EVERY_SECONDS:  # an interrupted build keeps its work
+            self._write_index()
+
+    def flush(self) -> None:
+        """Write ``index.json`` if fragments were added since it was last written."""
+        if self._dirty:
+            self._write_index()
 
     def prune(self, keep: set[str]) -> None:
         """Forget keys not in ``keep``; delete fragments no kept key points to
@@ -732,6 +890,7 @@ class EssayCache:
 
     def _write_index(self) -> None:
         aio.write_json(self.root / "index.json", {"format": 1, "fragments": self.index})
+        self._dirty, self._written_at = False, time.monotonic()
 
 
 def _rows_of(tab, essay_ids: list[str]):
@@ -814,6 +973,7 @@ def manifest(tables: dict[str, pd.DataFrame], file_rows: list[dict], summary: Bu
         "files": file_rows,
         "skipped": [{"source_file": n, "reason": r} for n, r in summary.skipped],
         "tables": {k: int(len(v)) for k, v in tables.items()},
+        "seconds": round(summary.seconds, 3),
         "stage_seconds": {k: round(v, 3) for k, v in summary.stage_seconds.items()},
         "versions": package_versions(),
     }

@@ -18,6 +18,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     if not args.raw.is_dir():
         raise CliError(f"--raw {args.raw}: folder not found (give a folder of .txt files)")
+    if args.watch:
+        return _watch(args)
     try:
         summary = build(args.raw, args.out, heading_patterns=args.heading_pattern or (), strict=args.strict,
                         jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
@@ -25,6 +27,33 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         raise CliError(str(exc)) from None
     print("\n".join(summary.lines()))
+    return 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    import os
+    import time
+
+    from analysis.build import CodeChanged, watch
+
+    if args.engine != "local" or args.no_cache:
+        raise CliError("--watch works with the local engine and the cache (drop --engine dask / --no-cache)")
+
+    def report(summary) -> None:
+        lines = summary.lines()
+        print(f"[{time.strftime('%H:%M:%S')}] {lines[0]}", *[line for line in lines[1:] if "skipped" in line
+                                                               or "ignored" in line or "re-run" in line],
+              sep="\n", flush=True)
+        print(f"watching {args.raw} for changes (Ctrl-C to stop)", flush=True)
+
+    try:
+        watch(args.raw, args.out, heading_patterns=args.heading_pattern or (), strict=args.strict, jobs=args.jobs,
+              on_build=report, warn=lambda msg: None)
+    except CodeChanged:
+        print("source or resource files changed: restarting", flush=True)
+        os.execv(sys.executable, [sys.executable, "-m", "analysis", *sys.argv[1:]])
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr)
     return 0
 
 
@@ -46,6 +75,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="dask scheduler address (with --engine dask; default: a local cluster)")
     p.add_argument("--no-cache", action="store_true", help="recompute every essay")
+    p.add_argument("--watch", action="store_true",
+                   help="stay running and rebuild whenever a file in --raw changes (fast: models and tables stay "
+                        "loaded; restarts itself when code or resources change)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("report", help="render report notebooks into self-contained HTML in reports/",

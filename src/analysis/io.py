@@ -96,14 +96,15 @@ def _line_ending(text: str) -> str:
     return "LF"
 
 
-def read_raw(path: Path, *, root: Path | None = None) -> RawText:
-    """Read and decode one raw file, or raise :class:`RawFileError`.
+def read_raw(path: Path, *, root: Path | None = None, data: bytes | None = None) -> RawText:
+    """Read and decode one raw file (or its bytes ``data``, already read), or
+    raise :class:`RawFileError`.
 
     Reasons: empty file; not a text file (NUL bytes or many control
     characters); undecodable; no text (whitespace or punctuation only).
     """
     path = Path(path)
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if not data:
         raise RawFileError(path, "empty file (0 bytes)")
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

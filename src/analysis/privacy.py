@@ -40,6 +40,7 @@ MAP_COLUMNS = ["original", "pseudonym", "role", "type", "n_mentions", "variant_o
 _NUM_RE = re.compile(r"(\d+)")
 
 
+@functools.lru_cache(maxsize=1 << 18)  # ids recur in every build of a watching process
 def natural_key(value: str) -> tuple:
     """Sort key that reads digit runs as numbers: doc-2 < doc-10."""
     return tuple(int(p) if p.isdecimal() else p for p in _NUM_RE.split(str(value)))

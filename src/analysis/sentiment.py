@@ -1274,7 +1274,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
     fig, axes = plt.subplots(1, 2 if has_labels else 1, figsize=(11 if has_labels else 6, max(3, 0.35 * len(order) + 1.5)),
                              squeeze=False)
     ax = axes[0][0]
-    ax.boxplot(data, vert=False, tick_labels=order) if len(order) else None
+    ax.boxplot(data, orientation="horizontal", tick_labels=order) if len(order) else None
     ax.invert_yaxis()
     ax.set_xlabel(score_column)
     ax.set_title(f"score by {gname}{title_note}")

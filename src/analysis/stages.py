@@ -62,12 +62,17 @@ def tagging_stage(t: Tables) -> Tables:
     return t
 
 
-def reuse_stage(t: Tables) -> Tables:
+def reuse_stage(t: Tables, memory: dict | None = None) -> Tables:
     """Template reuse across essays: the reuse table, each sentence's first
-    occurrence (``reused_from``) and each essay's share of original text."""
+    occurrence (``reused_from``) and each essay's share of original text.
+    With a ``memory`` (kept by the build between builds in one process), the
+    search is incremental (:class:`analysis.reuse.ReuseIndex`, same result)."""
     from analysis import reuse
 
-    found = reuse.find_reuse(t["sentences"])
+    if memory is None:
+        found = reuse.find_reuse(t["sentences"])
+    else:
+        found = memory.setdefault("reuse_index", reuse.ReuseIndex()).find(t["sentences"])
     t["reuse"] = found
     t["sentences"] = reuse.mark_duplicates(t["sentences"], found)
     share = reuse.original_share(t["essays"], t["sentences"], found)
@@ -76,7 +81,7 @@ def reuse_stage(t: Tables) -> Tables:
     return t
 
 
-def pseudonym_stage(t: Tables) -> Tables:
+def pseudonym_stage(t: Tables, memory: dict | None = None) -> Tables:
     """The private name → pseudonym map (children, adults, places, organisations;
     reports replace children's names by default, the rest by option)."""
     from analysis import privacy
