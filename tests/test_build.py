@@ -769,3 +769,37 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(make_corpus, tm
     third = run_build(raw, out)
     assert calls == [] and third.summary.n_cached == 3
     _assert_same_tables(again.tables, third.tables)
+
+
+def test_a_failing_corpus_stage_leaves_the_old_tables_while_early_tables_were_being_written(
+        make_corpus, tmp_path, monkeypatch):
+    """Tables are written in the background once no later corpus stage changes
+    them; a later stage that fails must still leave every old table in place
+    (nothing moved, no staging folder left), and a stage that changes a table
+    it did not declare is an error, not a silently stale file."""
+    from analysis import stages
+
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    out = tmp_path / "out"
+    first = run_build(raw, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    write_raw(raw / "a.txt", essay_file(TWO + ["关爱留守儿童工作总结篇三"]))
+
+    def broken(t, memory=None):
+        raise RuntimeError("pseudonyms failed")
+
+    monkeypatch.setattr(stages, "CORPUS_STAGES", [stages.CORPUS_STAGES[0], ("pseudonyms", broken)])
+    with pytest.raises(RuntimeError, match="pseudonyms failed"):
+        run_build(raw, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+    def sneaky(t, memory=None):
+        t["essays"] = t["essays"].assign(extra=1)  # not among the declared outputs
+        return stages.pseudonym_stage(t, memory)
+
+    monkeypatch.setattr(stages, "CORPUS_STAGES", [stages.CORPUS_STAGES[0], ("pseudonyms", sneaky)])
+    with pytest.raises(RuntimeError, match="does not declare"):
+        run_build(raw, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert first.summary.n_essays == 2

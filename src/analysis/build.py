@@ -275,6 +275,11 @@ def essay_stages() -> list[tuple[str, Stage]]:
     return stages.ESSAY_STAGES
 
 
+# The tables each corpus stage adds or replaces: a table is written as soon as
+# no later stage will change it (build checks the declaration).
+CORPUS_STAGE_OUTPUTS = {"reuse": ("reuse", "sentences", "essays"), "pseudonyms": ("pseudonyms",)}
+
+
 def corpus_stages() -> list[tuple[str, Stage]]:
     """Stages that need the whole corpus (reuse, pseudonyms), after concatenation."""
     from analysis import stages
@@ -548,16 +553,24 @@ def build(
     tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
     tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
     tables["files"] = pd.DataFrame(file_rows)
-    for name, stage in corpus_stages():
+    # a table no later corpus stage changes is written (in the background) while those stages run
+    stages = corpus_stages()
+    written: dict[str, pd.DataFrame] = {}
+    with aio.TableWriter(out_dir) as writer:
+        for i, (name, stage) in enumerate(stages):
+            ts = time.perf_counter()
+            tables = stage(tables, memory=_CORPUS_MEMORY if remember else None)
+            stage_seconds[name] = time.perf_counter() - ts
+            later = {t for n, _ in stages[i + 1:] for t in CORPUS_STAGE_OUTPUTS[n]}
+            final = {k: v for k, v in tables.items() if k not in later and k not in written}
+            if any(written[k] is not tables.get(k) for k in written):
+                raise RuntimeError(f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS")
+            writer.submit(final)
+            written.update(final)
         ts = time.perf_counter()
-        tables = stage(tables, memory=_CORPUS_MEMORY if remember else None)
-        stage_seconds[name] = time.perf_counter() - ts
-
+    stage_seconds["write_tables"] = time.perf_counter() - ts  # the writes still running after the last stage
     summary.n_essays = len(tables["essays"])
     summary.tables = {k: len(v) for k, v in tables.items()}
-    ts = time.perf_counter()
-    aio.write_tables(tables, out_dir)
-    stage_seconds["write_tables"] = time.perf_counter() - ts
     summary.seconds = time.perf_counter() - t0
     summary.stage_seconds = stage_seconds
     aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))

@@ -230,24 +230,47 @@ def write_table(df: pd.DataFrame, out_dir: Path, name: str) -> list[Path]:
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """Write several tables: all go to temporary files first, then each is moved
     into place, so a failure while serialising leaves every old table intact."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    moved: list[Path] = []
-    try:
-        # biggest first, on as many threads as cores: Arrow's writers run without the GIL
-        order = sorted(tables, key=lambda n: tables[n].size, reverse=True)
-        with ThreadPoolExecutor(max_workers=max(1, min(len(order), os.cpu_count() or 1))) as pool:
-            for job in [pool.submit(_write_one, tables[n], staging, n) for n in order]:
-                job.result()  # the first failure is raised (after every job has ended)
-        for f in sorted(staging.iterdir()):
-            os.replace(f, out_dir / f.name)
-            moved.append(out_dir / f.name)
-    finally:
-        for f in staging.iterdir():
-            f.unlink()
-        staging.rmdir()
-    return moved
+    with TableWriter(out_dir) as writer:
+        writer.submit(tables)
+    return writer.moved
+
+
+class TableWriter:
+    """Tables written in the background as they become final, moved into place
+    together: ``with TableWriter(out) as w: w.submit({...}); ...; w.submit({...})``.
+    Each table is serialised on a thread as soon as it is submitted (Arrow's
+    writers run without the GIL, so the caller's work goes on meanwhile) into a
+    staging folder; on leaving the block without an error every file is moved
+    into ``out_dir``, and on an error none is, so old tables stay intact."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.moved: list[Path] = []
+
+    def __enter__(self) -> "TableWriter":
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out_dir))
+        self._pool = ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1))
+        self._jobs: list = []
+        return self
+
+    def submit(self, tables: dict[str, pd.DataFrame]) -> None:
+        for name in sorted(tables, key=lambda n: tables[n].size, reverse=True):  # biggest first
+            self._jobs.append(self._pool.submit(_write_one, tables[name], self._staging, name))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self._pool.shutdown(wait=True)
+            if exc_type is None:
+                for job in self._jobs:
+                    job.result()  # the first failure is raised (after every job has ended)
+                for f in sorted(self._staging.iterdir()):
+                    os.replace(f, self.out_dir / f.name)
+                    self.moved.append(self.out_dir / f.name)
+        finally:
+            for f in self._staging.iterdir():
+                f.unlink()
+            self._staging.rmdir()
 
 
 def read_table(data_dir: Path, name: str, *, columns: list[str] | None = None) -> pd.DataFrame:
