@@ -131,7 +131,9 @@ def test_bad_file_without_strict_is_reported_not_fatal(tmp_path, capsys):
 def test_build_watch_subprocess_rebuilds_on_a_new_file_and_stops_on_interrupt(tmp_path):
     """``build --watch``: builds, says it is watching, rebuilds when an essay
     file appears (from the cache but for the new essay), and a Ctrl-C ends it
-    with exit code 0."""
+    with exit code 0 — also when started as a background job, which ignores
+    SIGINT unless the command installs its own handler (as here: the child
+    starts with SIGINT ignored)."""
     import re
     import signal
 
@@ -139,7 +141,8 @@ def test_build_watch_subprocess_rebuilds_on_a_new_file_and_stops_on_interrupt(tm
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-u", "-m", "analysis", "build", "--watch", "--raw", str(raw),
                              "--out", str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=config.ROOT)
+                            text=True, cwd=config.ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     lines = []
     try:
         for line in proc.stdout:

@@ -32,12 +32,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _watch(args: argparse.Namespace) -> int:
     import os
+    import signal
     import time
 
     from analysis.build import CodeChanged, watch
 
     if args.engine != "local" or args.no_cache:
         raise CliError("--watch works with the local engine and the cache (drop --engine dask / --no-cache)")
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # Ctrl-C and `kill` stop watching cleanly, also where SIGINT was ignored at start (a background job)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
     def report(summary) -> None:
         lines = summary.lines()
