@@ -69,6 +69,23 @@ def _require(df: pd.DataFrame, columns: set[str], name: str) -> None:
         raise KeyError(f"{name} table lacks columns: {', '.join(sorted(missing))}")
 
 
+def _gram_starts(lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(offset of every k-gram in the joined texts, number of k-grams per text)."""
+    n_grams = lengths - k + 1
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    # start of every k-gram: offset of its text + 0 .. n_grams - 1
+    starts = np.repeat(offsets, n_grams) + (np.arange(n_grams.sum()) - np.repeat(np.cumsum(n_grams) - n_grams, n_grams))
+    return starts, n_grams
+
+
+def _distinct_cells(n_grams: np.ndarray, cols: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every distinct (text, shingle) pair, rows in order,
+    from the column of each k-gram in text order."""
+    rows = np.repeat(np.arange(len(n_grams), dtype=np.int64), n_grams)
+    cells = pd.unique(rows * n_cols + cols)  # first occurrences, so rows stay in order
+    return np.divmod(cells, n_cols)
+
+
 def shingle_matrix(texts: list[str], *, k: int = 5) -> sparse.csr_matrix:
     """Unit × shingle incidence matrix (1 where the k-gram occurs in the text),
     for normalised texts of at least ``k`` characters: row i holds exactly
@@ -82,10 +99,7 @@ def shingle_matrix(texts: list[str], *, k: int = 5) -> sparse.csr_matrix:
         raise ValueError(f"shingle_matrix needs texts of at least {k} characters")
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     char_id = pd.factorize(codes)[0].astype(np.int64)  # hashing: ids in order of first sight
-    n_grams = lengths - k + 1
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    # start of every k-gram: offset of its text + 0 .. n_grams - 1
-    starts = np.repeat(offsets, n_grams) + (np.arange(n_grams.sum()) - np.repeat(np.cumsum(n_grams) - n_grams, n_grams))
+    starts, n_grams = _gram_starts(lengths, k)
     n_chars = int(char_id.max()) + 1
     gram, bound = char_id[starts], n_chars  # gram < bound
     for j in range(1, k):
@@ -96,10 +110,8 @@ def shingle_matrix(texts: list[str], *, k: int = 5) -> sparse.csr_matrix:
         bound *= n_chars
     gram = pd.factorize(gram)[0].astype(np.int64)
     n_cols = int(gram.max()) + 1
-    rows = np.repeat(np.arange(n, dtype=np.int64), n_grams)
-    cells = pd.unique(rows * n_cols + gram)  # one cell per (unit, distinct shingle)
-    r, c = np.divmod(cells, n_cols)
-    return sparse.csr_matrix((np.ones(len(cells), dtype=np.int32), (r, c)), shape=(n, n_cols))
+    r, c = _distinct_cells(n_grams, gram, n_cols)
+    return sparse.csr_matrix((np.ones(len(r), dtype=np.int32), (r, c)), shape=(n, n_cols))
 
 
 def _candidate_pairs(x: sparse.csr_matrix, *, max_df: int, min_shared: int, block: int = 4000):
@@ -269,9 +281,7 @@ def _gram_parts(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray, np.nd
     pair identifies the k-gram exactly."""
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     code = _CODES[np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)]
-    n_grams = lengths - k + 1
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    starts = np.repeat(offsets, n_grams) + (np.arange(n_grams.sum()) - np.repeat(np.cumsum(n_grams) - n_grams, n_grams))
+    starts, n_grams = _gram_starts(lengths, k)
     head = np.zeros(len(starts), dtype=np.int64)
     for j in range(min(k, 4)):
         head = (head << _CODE_BITS) | code[starts + j]
@@ -322,6 +332,9 @@ class ReuseIndex:
     FRESH_LIMIT = 0.25
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self._params: tuple | None = None
         self._essays: dict[str, _EssayShingles] = {}
         # packed first characters → prefix number; (prefix number, fifth character) → column.
@@ -343,7 +356,7 @@ class ReuseIndex:
         codes = pd.factorize(frame["essay_id"])[0]
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.empty(0, dtype=np.int64)
         if k > 5 or len(starts) != len(order):  # long shingles, or an essay's rows not together: no index
-            self.__init__()
+            self._reset()
             self.last_mode = "full"
             return find_reuse(units, k=k, threshold=threshold, min_shared=min_shared, min_chars=min_chars,
                               max_df=max_df, gap=gap)
@@ -351,12 +364,13 @@ class ReuseIndex:
         ids, texts, pos = frame[id_col].tolist(), frame["text"].tolist(), _positions(frame)
         signature = {e: (tuple(ids[a:b]), tuple(texts[a:b]), tuple(pos[a:b])) for e, (a, b) in bounds.items()}
         kept = [e for e in order if e in self._essays and self._essays[e].units == signature[e]]
-        fresh = [e for e in order if e not in set(kept)]
+        kept_set = set(kept)
+        fresh = [e for e in order if e not in kept_set]
         n_fresh = sum(bounds[e][1] - bounds[e][0] for e in fresh)
         kept_ranks = [self._rank[e] for e in kept]
         incremental = (params == self._params and self._result is not None and kept_ranks == sorted(kept_ranks)
                        and n_fresh <= self.FRESH_LIMIT * max(1, len(frame)))
-        gone = [e for e in self._essays if e not in set(kept)]  # removed or edited since the last call
+        gone = [e for e in self._essays if e not in kept_set]  # removed or edited since the last call
         if incremental:
             new_shingles = {e: self._shingles(signature[e], k, min_chars) for e in fresh}
             df = self._df.copy()
@@ -388,14 +402,12 @@ class ReuseIndex:
         head, tail, n_grams = _gram_parts([norm[i] for i in usable], k)
         pid = self._heads.numbers(head)
         col = self._cols.numbers((pid << _CODE_BITS) | tail)
-        row = np.repeat(np.arange(len(usable), dtype=np.int64), n_grams)
-        cells = pd.unique(row * (1 << 40) + col)  # distinct (unit, shingle), units in order
-        r, c = np.divmod(cells, 1 << 40)
+        r, c = _distinct_cells(n_grams, col, len(self._cols))
         return _EssayShingles(sig, usable, c, np.bincount(r, minlength=len(usable)))
 
     def _full(self, frame, id_col, order, bounds, signature, params) -> pd.DataFrame:
         k, threshold, min_shared, min_chars, max_df, gap = params
-        self.__init__()
+        self._reset()
         self.last_mode = "full"
         self._params = params
         norm = [normalise(t) for t in frame["text"].tolist()]
@@ -406,9 +418,7 @@ class ReuseIndex:
             pid, head_uniques = pd.factorize(head)
             col, col_uniques = pd.factorize((pid.astype(np.int64) << _CODE_BITS) | tail)
             self._heads, self._cols = _Numbering(head_uniques), _Numbering(col_uniques)
-            row = np.repeat(np.arange(len(usable), dtype=np.int64), n_grams)
-            cells = pd.unique(row * (1 << 40) + col.astype(np.int64))
-            r, c = np.divmod(cells, 1 << 40)
+            r, c = _distinct_cells(n_grams, col.astype(np.int64), len(col_uniques))
             lens = np.bincount(r, minlength=len(usable))
         else:
             r = c = lens = np.empty(0, dtype=np.int64)
