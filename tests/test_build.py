@@ -535,6 +535,9 @@ def test_watch_rebuilds_when_the_raw_folder_changes(make_corpus, tmp_path, count
         build_mod.forget_last_build()
     assert n == 3
     assert seen == [(2, 0, ["a-01", "a-02"]), (3, 2, ["b-01"])]
+    write_raw(raw / ".a.txt.swp", "an editor's swap file")  # hidden files are not read, so not watched
+    write_raw(raw / "notes.md", "笔记")  # listed as ignored by a build, so watched
+    assert set(build_mod._raw_state(raw)) == {"notes.md"}
     assert len(errors) == 1 and "no essays found" in errors[0]
     write_raw(raw / "a.txt", essay_file(TWO))
     write_raw(raw / "b.txt", essay_file(["关爱留守儿童心得体会篇一"], bodies=(BODY_C,)))

@@ -275,11 +275,6 @@ def essay_stages() -> list[tuple[str, Stage]]:
     return stages.ESSAY_STAGES
 
 
-# The tables each corpus stage adds or replaces: a table is written as soon as
-# no later stage will change it (build checks the declaration).
-CORPUS_STAGE_OUTPUTS = {"reuse": ("reuse", "sentences", "essays"), "pseudonyms": ("pseudonyms",)}
-
-
 def corpus_stages() -> list[tuple[str, Stage]]:
     """Stages that need the whole corpus (reuse, pseudonyms), after concatenation."""
     from analysis import stages
@@ -513,14 +508,13 @@ def build(
     essays_in: list[EssayInput] = []
     preamble_log: list[dict] = []
     file_rows = []
-    global _LAST_PLANS
     plans = {}  # (path, sha256, heading patterns) -> (file row, essays, log): remembered for the next build
     for path in texts:
         rel = path.relative_to(raw_dir).as_posix()
         data = path.read_bytes()
-        key = (rel, hashlib.sha256(data).hexdigest(), tuple(heading_patterns))
-        if remember and key in _LAST_PLANS:
-            plans[key] = _LAST_PLANS[key]
+        key = (rel, hashlib.sha256(data).hexdigest(), heading_patterns)
+        if remember and key in _MEMORY.plans:
+            plans[key] = _MEMORY.plans[key]
         else:
             try:
                 raw = aio.read_raw(path, root=raw_dir, data=data)
@@ -537,7 +531,8 @@ def build(
         essays_in.extend(planned)
         preamble_log.extend(log)
         file_rows.append(dict(row))
-    _LAST_PLANS = plans if remember else {}
+    if remember:
+        _MEMORY.plans = plans
     summary.n_files = len(file_rows)
     if not essays_in:
         raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
@@ -554,14 +549,16 @@ def build(
     tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
     tables["files"] = pd.DataFrame(file_rows)
     # a table no later corpus stage changes is written (in the background) while those stages run
+    from analysis.stages import CORPUS_STAGE_OUTPUTS as stage_outputs
+
     stages = corpus_stages()
     written: dict[str, pd.DataFrame] = {}
     with aio.TableWriter(out_dir) as writer:
         for i, (name, stage) in enumerate(stages):
             ts = time.perf_counter()
-            tables = stage(tables, memory=_CORPUS_MEMORY if remember else None)
+            tables = stage(tables, memory=_MEMORY.corpus if remember else None)
             stage_seconds[name] = time.perf_counter() - ts
-            later = {t for n, _ in stages[i + 1:] for t in CORPUS_STAGE_OUTPUTS[n]}
+            later = {t for n, _ in stages[i + 1:] for t in stage_outputs[n]}
             final = {k: v for k, v in tables.items() if k not in later and k not in written}
             if any(written[k] is not tables.get(k) for k in written):
                 raise RuntimeError(f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS")
@@ -578,15 +575,19 @@ def build(
 
 
 def _raw_state(raw_dir: Path) -> dict[str, tuple[int, int]]:
-    """(size, modification time) of every file below ``raw_dir``: what :func:`watch` polls."""
+    """(size, modification time) of the files a build lists below ``raw_dir``
+    (hidden files, such as an editor's swap files, are not): what :func:`watch` polls."""
+    try:
+        texts, others = aio.list_raw_files(raw_dir)
+    except FileNotFoundError:  # the folder itself is gone: the next build says so
+        return {}
     out = {}
-    for p in Path(raw_dir).rglob("*"):
+    for p in (*texts, *others):
         try:
             st = p.stat()
         except OSError:  # removed while listing
             continue
-        if p.is_file():
-            out[p.relative_to(raw_dir).as_posix()] = (st.st_size, st.st_mtime_ns)
+        out[p.relative_to(raw_dir).as_posix()] = (st.st_size, st.st_mtime_ns)
     return out
 
 
@@ -655,8 +656,8 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
     root = out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir)))
     cache = EssayCache(root)
     # essays whose tables this process still holds from its last build into this folder
-    memory = _LAST_BUILD if remember and use_cache and _LAST_BUILD is not None and _LAST_BUILD.root == root.resolve() else None
-    held = {e.essay_id for e in essays_in if memory is not None and memory.keys.get(e.essay_id) == keys[e.essay_id]}
+    holds = remember and use_cache and _MEMORY.root == root.resolve()
+    held = {e.essay_id for e in essays_in if holds and _MEMORY.keys.get(e.essay_id) == keys[e.essay_id]}
     todo_in = [e for e in essays_in if e.essay_id not in held]
     try:
         ts = time.perf_counter()
@@ -690,7 +691,7 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
             assembled[layer] = assemble(parts[layer], [e.essay_id for e in todo_in])
         tables = merge_layers(assembled)
         if held:
-            tables = _with_held_rows(memory.tables, held, tables, order)
+            tables = _with_held_rows(_MEMORY.tables, held, tables, order)
         timings["assemble"] = time.perf_counter() - ts
         if use_cache:
             cache.prune({k for ks in keys.values() for k in ks.values()})
@@ -711,16 +712,16 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
 
 @dataclass
 class _Memory:
-    """The per-essay tables of this process's last build (see :func:`_remember`)."""
+    """What this process keeps from its last build with ``remember``."""
 
-    root: Path
-    keys: dict[str, dict[str, str]]
-    tables: dict[str, pd.DataFrame]
+    root: Path | None = None  # the essay cache the tables belong to
+    keys: dict[str, dict[str, str]] = field(default_factory=dict)  # essay -> layer -> cache key
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the per-essay tables
+    plans: dict = field(default_factory=dict)  # (path, sha256, heading patterns) -> the file split into essays
+    corpus: dict = field(default_factory=dict)  # what corpus stages keep (the reuse index)
 
 
-_LAST_BUILD: _Memory | None = None
-_LAST_PLANS: dict = {}  # the last remembering build's files, split into essays (see build)
-_CORPUS_MEMORY: dict = {}  # what corpus stages keep between remembering builds (the reuse index)
+_MEMORY = _Memory()
 
 
 def _remember(root: Path, keys: dict[str, dict[str, str]], tables: dict[str, pd.DataFrame]) -> None:
@@ -731,15 +732,14 @@ def _remember(root: Path, keys: dict[str, dict[str, str]], tables: dict[str, pd.
     build is kept, so memory holds one corpus at most. The keys cover the
     essay's text and every code and resource file, so a held row is exactly
     what the cache would give."""
-    global _LAST_BUILD
-    _LAST_BUILD = _Memory(Path(root).resolve(), dict(keys), {k: v.copy(deep=False) for k, v in tables.items()})
+    _MEMORY.root, _MEMORY.keys = Path(root).resolve(), dict(keys)
+    _MEMORY.tables = {k: v.copy(deep=False) for k, v in tables.items()}
 
 
 def forget_last_build() -> None:
-    """Drop the tables :func:`_remember` keeps (frees their memory)."""
-    global _LAST_BUILD, _LAST_PLANS
-    _LAST_BUILD, _LAST_PLANS = None, {}
-    _CORPUS_MEMORY.clear()
+    """Drop what :func:`build` keeps with ``remember`` (frees its memory)."""
+    global _MEMORY
+    _MEMORY = _Memory()
 
 
 def _with_held_rows(held_tables: dict[str, pd.DataFrame], held: set[str], fresh: dict[str, pd.DataFrame],

@@ -112,3 +112,6 @@ CORPUS_STAGES: list = [
     ("reuse", reuse_stage),
     ("pseudonyms", pseudonym_stage),
 ]
+# The tables each corpus stage adds or replaces: the build writes a table as
+# soon as no later stage will change it (and checks this declaration).
+CORPUS_STAGE_OUTPUTS = {"reuse": ("reuse", "sentences", "essays"), "pseudonyms": ("pseudonyms",)}
