@@ -559,6 +559,29 @@ def test_watch_stops_when_code_or_resources_change(make_corpus, tmp_path, monkey
     build_mod.forget_last_build()
 
 
+def test_watch_keys_builds_with_the_files_it_started_with(make_corpus, tmp_path, monkeypatch):
+    """A file edited while the watching process builds: the build's results
+    (computed by the code loaded at start) are stored under the old
+    fingerprint's keys, never under the new one's, and watching then stops."""
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    values = iter(["v1"] + ["v2"] * 10)  # edited right after the watch started
+    real = build_mod._settings_fingerprint
+    monkeypatch.setattr(build_mod, "_settings_fingerprint",
+                        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()})
+    monkeypatch.setattr(build_mod, "warm_up", lambda stages=None: None)
+    keyed_with = []
+    real_keys = build_mod._layer_keys
+    monkeypatch.setattr(build_mod, "_layer_keys", lambda e, settings: keyed_with.append(settings["base"][-2:])
+                        or real_keys(e, settings))
+    try:
+        with pytest.raises(build_mod.CodeChanged):
+            build_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
+    finally:
+        build_mod.forget_last_build()
+    assert keyed_with == ["v1", "v1"]
+    assert build_mod._PINNED_SETTINGS is None  # a later build computes its own
+
+
 def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, count_processed, frozen_fingerprint):
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"

@@ -29,3 +29,15 @@ def test_group_columns_same_with_and_without_the_fast_path():
     slow = group_columns(other, ["text", "n"])
     assert [cols for _, cols in fast] == [cols for _, cols in slow]
     assert fast[0] == ("b-01", [["留守儿童", "奶奶照顾"], [0, 2]])
+
+
+def test_isin_is_pandas_isin_on_string_ids():
+    from analysis.frames import isin
+    from seed_data import seed_sentences
+
+    ids = seed_sentences()["sentence_id"]
+    chosen = set(ids.iloc[::7]) | {"not-an-id"}
+    mask = isin(ids, chosen)
+    assert mask.dtype == bool and 0 < mask.sum() < len(ids)
+    assert (mask == ids.isin(chosen).to_numpy()).all()
+    assert (isin(ids, list(chosen)) == mask).all() and not isin(ids, ()).any()

@@ -232,3 +232,19 @@ def test_tables_written_in_parallel_equal_one_at_a_time(tmp_path, monkeypatch):
     aio.write_tables(tables, tmp_path / "serial")
     assert _bytes_of(tmp_path / "serial") == _bytes_of(tmp_path / "parallel")
     assert len(_bytes_of(tmp_path / "parallel")) == 6
+
+
+def test_replaced_tables_discarded_later(tmp_path):
+    first, second = _chinese_tables(50), _chinese_tables(80)
+    aio.write_tables(first, tmp_path / "want")  # what the second write must leave
+    aio.write_tables(second, tmp_path / "want2")
+    out = tmp_path / "out"
+    aio.write_tables(first, out)
+    reader = open(out / "sentences.csv", "rb")  # a reader of the old table keeps reading it
+    with aio.TableWriter(out, discard_later=True) as writer:
+        writer.submit(second)
+    aio.finish_discarding()
+    assert _bytes_of(out) == _bytes_of(tmp_path / "want2")
+    assert reader.read() == (tmp_path / "want" / "sentences.csv").read_bytes()
+    reader.close()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # the old files are gone

@@ -200,3 +200,22 @@ def test_a_name_cut_by_a_window_edge_is_replaced_too(seed_map):
     assert pseudonymise("阳晓明说他想妈妈", {"欧阳晓明": "学生H"}) == "学生H说他想妈妈"
     assert pseudonymise("看望欧阳晓", {"欧阳晓明": "学生H"}) == "看望学生H"
     assert pseudonymise("XX回答：孩子们的健康成长", {"周XX": "学生D"}) == "XX回答：孩子们的健康成长"  # a placeholder
+
+
+def test_letters_follow_corpus_order_with_ids_read_as_numbers():
+    # rows out of order; doc-2 comes before doc-10, sentence s9 before s10, an earlier offset first
+    ent = pd.DataFrame({
+        "essay_id": ["doc-10", "doc-2", "doc-2", "doc-2", "doc-2"],
+        "sentence_id": ["doc-10-s1", "doc-2-s10", "doc-2-s9", "doc-2-s9", "doc-02-s9"],
+        "text": ["钟美怡", "王文悦", "左斌彬", "何梦凡", "胡亮"],
+        "type": "person", "role": "child", "start": [0, 0, 7, 3, 5],
+    })
+    m = build_pseudonym_map(ent, given_names=False, family_names=False)
+    # doc-02 and doc-2 are equal as numbers: their rows go by sentence, then offset (胡亮 at 5 after 何梦凡 at 3)
+    assert list(m["original"]) == ["何梦凡", "胡亮", "左斌彬", "王文悦", "钟美怡"]
+    assert list(m["pseudonym"]) == ["学生A", "学生B", "学生C", "学生D", "学生E"]
+    # places and organisations get their own letters, by their prefix
+    places = pd.DataFrame({"essay_id": ["e-2", "e-1"], "sentence_id": ["e-2-s1", "e-1-s1"],
+                           "text": ["大坪村", "阳光小学"], "type": ["place", "organisation"], "role": "", "start": 0})
+    both = build_pseudonym_map(places, types=("place", "organisation"))
+    assert dict(zip(both["original"], both["pseudonym"])) == {"阳光小学": "学校A", "大坪村": "村A"}

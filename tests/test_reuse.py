@@ -115,6 +115,10 @@ def test_original_share(seed):
     assert share.loc["seed-01", "share_duplicate"] < 0.1
     for e in ["seed-04", "seed-06", "seed-08", "seed-10", "new-01"]:
         assert share.loc[e, "share_original"] == 1.0
+    # given the column mark_duplicates made, the same shares without marking again
+    marked = mark_duplicates(sentences, reuse)["reused_from"]
+    given = original_share(essays, sentences, reuse, reused_from=marked).set_index("essay_id")
+    pd.testing.assert_frame_equal(given, share)
 
 
 def test_paragraph_units(seed):

@@ -553,7 +553,7 @@ def build(
 
     stages = corpus_stages()
     written: dict[str, pd.DataFrame] = {}
-    with aio.TableWriter(out_dir) as writer:
+    with aio.TableWriter(out_dir, discard_later=remember) as writer:
         for i, (name, stage) in enumerate(stages):
             ts = time.perf_counter()
             tables = stage(tables, memory=_MEMORY.corpus if remember else None)
@@ -609,9 +609,24 @@ def watch(raw_dir: Path, out_dir: Path, *, poll: float = 0.5, max_builds: int | 
     :class:`BuildError` is reported to ``on_error`` and watching goes on.
     Raises :class:`CodeChanged` when a source or resource file changes (the
     command line restarts itself). Returns the number of builds."""
+    global _PINNED_SETTINGS
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     on_error = on_error or (lambda msg: print(f"error: {msg}", file=sys.stderr))
     settings = _settings_fingerprint()
+    # Cache keys come from the files this process started with: a file edited
+    # during a build must not key results the old code computed as the new code's.
+    _PINNED_SETTINGS = settings
+    try:
+        return _watch_loop(raw_dir, out_dir, settings, poll, max_builds, on_build, on_error, build_kwargs)
+    finally:
+        _PINNED_SETTINGS = None
+
+
+# The fingerprint a watching process keys its builds with (None: computed per build).
+_PINNED_SETTINGS: dict[str, str] | None = None
+
+
+def _watch_loop(raw_dir, out_dir, settings, poll, max_builds, on_build, on_error, build_kwargs) -> int:
     builds, models_ready = 0, False
     while True:
         state = _raw_state(raw_dir)
@@ -650,7 +665,7 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
     essays whose stage was re-run on their cached base}); adds step seconds to
     ``timings``. Without ``use_cache`` a temporary cache is used and removed,
     so fresh results take exactly the path cached ones take."""
-    settings = _settings_fingerprint()
+    settings = _PINNED_SETTINGS or _settings_fingerprint()
     keys = {e.essay_id: _layer_keys(e, settings) for e in essays_in}
     layers = list(settings)
     root = out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir)))
@@ -691,7 +706,8 @@ def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool
             assembled[layer] = assemble(parts[layer], [e.essay_id for e in todo_in])
         tables = merge_layers(assembled)
         if held:
-            tables = _with_held_rows(_MEMORY.tables, held, tables, order)
+            # every remembered essay held (the usual case: an essay added): no row to drop
+            tables = _with_held_rows(_MEMORY.tables, None if held >= _MEMORY.keys.keys() else held, tables, order)
         timings["assemble"] = time.perf_counter() - ts
         if use_cache:
             cache.prune({k for ks in keys.values() for k in ks.values()})
@@ -742,19 +758,22 @@ def forget_last_build() -> None:
     _MEMORY = _Memory()
 
 
-def _with_held_rows(held_tables: dict[str, pd.DataFrame], held: set[str], fresh: dict[str, pd.DataFrame],
+def _with_held_rows(held_tables: dict[str, pd.DataFrame], held: set[str] | None, fresh: dict[str, pd.DataFrame],
                     order: list[str]) -> dict[str, pd.DataFrame]:
-    """Corpus tables from the rows of the ``held`` essays in ``held_tables`` and
-    every row of ``fresh`` (the other essays), rows in essay ``order`` (within
-    an essay, as made) — the tables :func:`assemble` gives for all of them."""
+    """Corpus tables from the rows of the ``held`` essays in ``held_tables``
+    (None: all of them) and every row of ``fresh`` (the other essays), rows in
+    essay ``order`` (within an essay, as made) — the tables :func:`assemble`
+    gives for all of them."""
     import numpy as np
+
+    from analysis.frames import isin
 
     rank = pd.Index(order)
     out = {}
     for name in dict.fromkeys([*held_tables, *fresh]):
         old, new = held_tables.get(name), fresh.get(name)
-        if old is not None and len(old):
-            keep = old["essay_id"].isin(held).to_numpy()
+        if old is not None and len(old) and held is not None:
+            keep = isin(old["essay_id"], held)
             if not keep.all():
                 old = old[keep]
         nonempty = [p for p in (old, new) if p is not None and len(p)]

@@ -7,12 +7,15 @@ with :func:`os.replace`, so a crash never leaves a half-written table.
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import contextlib
 import json
 import os
 import re
+import shutil
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,10 +244,17 @@ class TableWriter:
     Each table is serialised on a thread as soon as it is submitted (Arrow's
     writers run without the GIL, so the caller's work goes on meanwhile) into a
     staging folder; on leaving the block without an error every file is moved
-    into ``out_dir``, and on an error none is, so old tables stay intact."""
+    into ``out_dir``, and on an error none is, so old tables stay intact.
 
-    def __init__(self, out_dir: Path) -> None:
+    Replacing a file frees the old file's blocks there and then (about 8 ms
+    for each 8 MB). With ``discard_later`` the old files are kept under the
+    staging folder by a second link while the new ones move in, and deleted
+    by a background thread afterwards (joined at exit): for a process that
+    goes on (``build --watch``) the new tables are in place sooner."""
+
+    def __init__(self, out_dir: Path, *, discard_later: bool = False) -> None:
         self.out_dir = Path(out_dir)
+        self.discard_later = discard_later
         self.moved: list[Path] = []
 
     def __enter__(self) -> "TableWriter":
@@ -259,18 +269,46 @@ class TableWriter:
             self._jobs.append(self._pool.submit(_write_one, tables[name], self._staging, name))
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        later = False
         try:
             self._pool.shutdown(wait=True)
             if exc_type is None:
                 for job in self._jobs:
                     job.result()  # the first failure is raised (after every job has ended)
-                for f in sorted(self._staging.iterdir()):
-                    os.replace(f, self.out_dir / f.name)
-                    self.moved.append(self.out_dir / f.name)
+                replaced = self._staging / ".replaced"
+                replaced.mkdir()
+                for f in sorted(p for p in self._staging.iterdir() if p.is_file()):
+                    target = self.out_dir / f.name
+                    if self.discard_later:
+                        with contextlib.suppress(OSError):  # no old file, or no hard links here
+                            os.link(target, replaced / f.name)
+                    os.replace(f, target)
+                    self.moved.append(target)
+                later = self.discard_later
         finally:
-            for f in self._staging.iterdir():
-                f.unlink()
-            self._staging.rmdir()
+            if later:
+                _discard_in_background(self._staging)
+            else:
+                shutil.rmtree(self._staging)
+
+
+_DISCARDING: list[threading.Thread] = []
+
+
+def _discard_in_background(folder: Path) -> None:
+    """Delete ``folder`` on a thread; :func:`finish_discarding` waits for it."""
+    _DISCARDING[:] = [t for t in _DISCARDING if t.is_alive()]
+    t = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                         name="discard-replaced-tables", daemon=True)
+    t.start()
+    _DISCARDING.append(t)
+
+
+@atexit.register
+def finish_discarding() -> None:
+    """Wait until the replaced tables deleted in the background are gone."""
+    for t in list(_DISCARDING):
+        t.join()
 
 
 def read_table(data_dir: Path, name: str, *, columns: list[str] | None = None) -> pd.DataFrame:

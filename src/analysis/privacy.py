@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from analysis.entities import load_entity_cues, surname_of
@@ -72,13 +73,36 @@ def letters(index: int) -> str:
     return out
 
 
-def _prefix(text: str, type_: str, role: str, rules: dict) -> str:
-    if type_ == "person":
-        return (rules.get("person") or {}).get(role) or "人物"
-    for rule in rules.get(type_) or ():
-        if not rule.get("suffix") or re.search(f"(?:{rule['suffix']})$", text):
-            return rule["prefix"]
-    return "实体"
+def _id_ranks(values: pd.Series) -> np.ndarray:
+    """Each value's rank in natural order (:func:`natural_key`; equal keys tie)."""
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=False)
+    keys = [natural_key(u) for u in uniques.tolist()]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), dtype=np.int64)
+    r, prev = -1, None
+    for i in order:
+        if r < 0 or keys[i] != prev:
+            r, prev = r + 1, keys[i]
+        rank[i] = r
+    return rank[codes]
+
+
+def _prefixer(rules: dict):
+    """(text, type, role) -> the pseudonym's prefix (cue file's ``pseudonyms`` section,
+    suffix rules compiled once)."""
+    compiled = {t: [(re.compile(f"(?:{r['suffix']})$") if r.get("suffix") else None, r["prefix"])
+                    for r in rules.get(t) or ()] for t in ("organisation", "place")}
+    people = rules.get("person") or {}
+
+    def prefix(text: str, type_: str, role: str) -> str:
+        if type_ == "person":
+            return people.get(role) or "人物"
+        for pattern, pre in compiled.get(type_, ()):
+            if pattern is None or pattern.search(text):
+                return pre
+        return "实体"
+
+    return prefix
 
 
 def build_pseudonym_map(
@@ -109,94 +133,73 @@ def build_pseudonym_map(
         raise KeyError(f"entities table lacks columns: {', '.join(sorted(missing))}")
     roles, types = tuple(roles), tuple(types)
     cues = load_entity_cues(cues_path)
-    ent = entities.copy()
-    if "canonical" not in ent:
-        ent["canonical"] = ent["text"]
-    ent["canonical"] = ent["canonical"].where(ent["canonical"].astype(bool), ent["text"])
-    keep = ent["type"].isin(types) & ((ent["type"] != "person") | ent["role"].isin(roles))
-    keep &= ~ent["text"].isin(set(cues.pseudonyms.get("keep") or ()))
-    ent = ent[keep]
-    if ent.empty:
+    text = entities["text"]
+    canonical = entities["canonical"] if "canonical" in entities else text
+    canonical = canonical.where(canonical.astype(bool), text)
+    keep = entities["type"].isin(types) & ((entities["type"] != "person") | entities["role"].isin(roles))
+    keep = (keep & ~text.isin(set(cues.pseudonyms.get("keep") or ()))).to_numpy(dtype=bool)
+    if not keep.any():
         return pd.DataFrame(columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
-    essay_ids, sentence_ids = ent["essay_id"].tolist(), ent["sentence_id"].tolist()
-    key_of = {v: natural_key(v) for v in dict.fromkeys(essay_ids + sentence_ids)}  # each id parsed once
-    ent = ent.assign(_key=[(key_of[e], key_of[s], int(st)) for e, s, st in
-                           zip(essay_ids, sentence_ids, ent["start"].tolist())])
-    ent = ent.sort_values("_key", kind="stable")
+    ent = entities[keep]
+    # corpus order: essay, sentence (ids compared as natural keys), offset; ties keep row order
+    order = np.lexsort((np.arange(len(ent)), ent["start"].to_numpy(dtype=np.int64),
+                        _id_ranks(ent["sentence_id"]), _id_ranks(ent["essay_id"])))
+    texts, canons, types_, roles_ = (col.to_numpy(dtype=object)[order].tolist() for col in
+                                     (text[keep], canonical[keep], ent["type"], ent["role"]))
 
-    mentions = ent.groupby("text").size().to_dict()
+    mentions = Counter(texts)
     # which canonical names each string stands for, over the whole corpus
     links: dict[str, set[str]] = defaultdict(set)
-    for text, canon in zip(ent["text"].tolist(), ent["canonical"].tolist()):
-        links[text].add(canon)
+    for t, c in zip(texts, canons):
+        links[t].add(c)
     # a string keeps a pseudonym of its own if it occurs as itself anywhere or
     # stands for different people in different essays; else it is a variant
-    own = {t for t, cs in links.items() if t in cs or len(cs) != 1}
-
-    def target(text: str) -> str:
-        return text if text in own else next(iter(links[text]))
-
-    canon_order = list(dict.fromkeys(target(t) for t in ent["text"].tolist()))
-    first_row = ent.drop_duplicates("text").set_index("text")
-    # rows that name each canonical person (as canonical or as text), in order:
-    # one pass instead of a boolean mask per name (quadratic on large corpora)
+    target = {t: t if t in cs or len(cs) != 1 else next(iter(cs)) for t, cs in links.items()}
+    canon_order = list(dict.fromkeys(target[t] for t in texts))
+    # the rows that name each canonical person (as canonical or as text), in order
     rows_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    cols = [ent[c].tolist() for c in ("text", "canonical", "type", "role")]
-    for text, canon, type_, role in zip(*cols):
-        rows_of[canon].append((type_, role))
-        if text != canon:
-            rows_of[text].append((type_, role))
-    canon_meta: dict[str, tuple[str, str]] = {}
+    for t, c, type_, role in zip(texts, canons, types_, roles_):
+        rows_of[c].append((type_, role))
+        if t != c:
+            rows_of[t].append((type_, role))
+    prefix_of = _prefixer(cues.pseudonyms)
+    counters: dict[str, int] = defaultdict(int)
+    meta: dict[str, tuple[str, str, str]] = {}  # canonical -> type, role, pseudonym
     for c in canon_order:
         rows = rows_of[c]
         role_values = [r for _, r in rows]
         # ties go to the role seen first (a set's order would vary between runs)
         role = "child" if "child" in role_values else max(dict.fromkeys(role_values), key=role_values.count)
-        canon_meta[c] = (rows[0][0], role)
-
-    counters: dict[str, int] = defaultdict(int)
-    pseudonym: dict[str, str] = {}
-    for c in canon_order:
-        type_, role = canon_meta[c]
-        prefix = _prefix(c, type_, role, cues.pseudonyms)
-        pseudonym[c] = f"{prefix}{letters(counters[prefix])}"
+        type_ = rows[0][0]
+        prefix = prefix_of(c, type_, role)
+        meta[c] = (type_, role, f"{prefix}{letters(counters[prefix])}")
         counters[prefix] += 1
 
-    out = []
-    for c in canon_order:
-        type_, role = canon_meta[c]
-        out.append({"original": c, "pseudonym": pseudonym[c], "role": role, "type": type_,
-                    "n_mentions": int(mentions.get(c, 0)), "variant_of": ""})
-    for text in first_row.index:
-        if text in pseudonym:
-            continue
-        canon = target(text)
-        type_, role = canon_meta[canon]
-        out.append({"original": text, "pseudonym": pseudonym[canon], "role": role, "type": type_,
-                    "n_mentions": int(mentions.get(text, 0)), "variant_of": canon})
+    out = [(c, p, role, type_, mentions.get(c, 0), "") for c, (type_, role, p) in meta.items()]
+    for t in dict.fromkeys(texts):  # variants, in order of first occurrence
+        if t not in meta:
+            type_, role, p = meta[target[t]]
+            out.append((t, p, role, type_, mentions[t], target[t]))
+    surnames: dict[str, str] = {}
+    if given_names or family_names:
+        surnames = {c: surname_of(c, cues) for c, (type_, role, _) in meta.items()
+                    if type_ == "person" and role != "public_figure"}
     if given_names:
-        known = {r["original"] for r in out}
+        known = {r[0] for r in out}
         freq = get_tokenizer().FREQ
-        for r in list(out):
-            if r["type"] != "person" or r["variant_of"] or r["role"] == "public_figure":
-                continue
-            sur = surname_of(r["original"], cues)
-            given = r["original"][len(sur):]
+        for c, sur in surnames.items():
+            given = c[len(sur):]
             if sur and len(given) == 2 and given not in known and not freq.get(given) and "XX" not in given:
-                out.append({"original": given, "pseudonym": r["pseudonym"], "role": r["role"], "type": "person",
-                            "n_mentions": 0, "variant_of": r["original"]})
+                type_, role, p = meta[c]
+                out.append((given, p, role, "person", 0, c))
                 known.add(given)
     if family_names:
-        known = {r["original"] for r in out}
-        for r in list(out):
-            if r["type"] == "person" and r["role"] == "child" and not r["variant_of"]:
-                sur = surname_of(r["original"], cues)
-                if sur and f"{sur}家" not in known:
-                    out.append({"original": f"{sur}家", "pseudonym": "某家", "role": "child", "type": "person",
-                                "n_mentions": 0, "variant_of": r["original"]})
-                    known.add(f"{sur}家")
+        known = {r[0] for r in out}
+        for c, sur in surnames.items():
+            if sur and meta[c][1] == "child" and f"{sur}家" not in known:
+                out.append((f"{sur}家", "某家", "child", "person", 0, c))
+                known.add(f"{sur}家")
     return pd.DataFrame(out, columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
-
 
 # ---------------------------------------------------------------- apply ---
 def _as_pairs(mapping) -> tuple[tuple[str, str], ...]:

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.frames import isin
+
 REUSE_COLUMNS = [
     "essay_a", "essay_b", "start_a", "end_a", "start_b", "end_b", "units_a", "units_b",
     "n_units", "chars_a", "chars_b", "similarity", "containment", "passage_a", "passage_b",
@@ -466,8 +468,8 @@ class ReuseIndex:
         kept_rows = None
         if self._result is not None and len(self._result):
             old = self._result
-            mask = ~(old["essay_a"].isin(fresh) | old["essay_b"].isin(fresh)).to_numpy()
-            mask &= (old["essay_a"].isin(self._essays) & old["essay_b"].isin(self._essays)).to_numpy()
+            mask = ~(isin(old["essay_a"], fresh) | isin(old["essay_b"], fresh))
+            mask &= isin(old["essay_a"], self._essays) & isin(old["essay_b"], self._essays)
             kept_rows = old[mask]
         return self._finish(frame, id_col, order, usable_arr, lens, ii, jj, shared, kept_rows)
 
@@ -516,9 +518,7 @@ def mark_duplicates(units: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
     for later in sorted(later_to_earlier, key=order.__getitem__):
         candidates = {source.get(a, a) for a in later_to_earlier[later]}
         source[later] = min(candidates, key=order.__getitem__)
-    out = units.copy()
-    out["reused_from"] = [source.get(u, "") for u in ids]
-    return out
+    return units.assign(reused_from=[source.get(u, "") for u in ids])
 
 
 def _reused_units_by_essay(reuse: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
@@ -530,24 +530,28 @@ def _reused_units_by_essay(reuse: pd.DataFrame) -> dict[str, dict[str, set[str]]
     return out
 
 
-def original_share(essays: pd.DataFrame, units: pd.DataFrame, reuse: pd.DataFrame) -> pd.DataFrame:
+def original_share(essays: pd.DataFrame, units: pd.DataFrame, reuse: pd.DataFrame, *,
+                   reused_from: pd.Series | None = None) -> pd.DataFrame:
     """Per essay: essay_id, n_chars (of its units), share_original (characters
     in units shared with no other essay), share_duplicate (characters in
     units that repeat an earlier essay: ``reused_from != ''``). Essays
-    without units get n_chars 0 and NaN shares."""
+    without units get n_chars 0 and NaN shares. ``reused_from``: the column
+    :func:`mark_duplicates` gives for these units and ``reuse``, if the caller
+    has it already (else it is computed)."""
     _require(essays, {"essay_id"}, "essays")
     id_col = _unit_id_column(units)
     _require(units, {"essay_id", "text"}, "units")
     _require(reuse, {"essay_a", "essay_b", "units_a", "units_b"}, "reuse")
     matched = {u for pair in _unit_pairs(reuse) for u in pair}
-    dup = mark_duplicates(units, reuse)
+    if reused_from is None:
+        reused_from = mark_duplicates(units, reuse)["reused_from"]
     length = units["text"].astype(object).map(lambda t: len(t) if isinstance(t, str) else 0).to_numpy() \
         if units["text"].dtype == object else units["text"].str.len().fillna(0).astype("int64").to_numpy()
     frame = pd.DataFrame({
         "essay_id": units["essay_id"].to_numpy(),
         "n_chars": length,
-        "shared": length * units[id_col].isin(matched).to_numpy(),
-        "copied": length * (dup["reused_from"] != "").to_numpy(),
+        "shared": length * isin(units[id_col], matched),
+        "copied": length * (reused_from != "").to_numpy(),
     })
     sums = frame.groupby("essay_id", sort=False)[["n_chars", "shared", "copied"]].sum()
     sums = sums.reindex(essays["essay_id"]).fillna(0)

@@ -75,7 +75,7 @@ def reuse_stage(t: Tables, memory: dict | None = None) -> Tables:
         found = memory.setdefault("reuse_index", reuse.ReuseIndex()).find(t["sentences"])
     t["reuse"] = found
     t["sentences"] = reuse.mark_duplicates(t["sentences"], found)
-    share = reuse.original_share(t["essays"], t["sentences"], found)
+    share = reuse.original_share(t["essays"], t["sentences"], found, reused_from=t["sentences"]["reused_from"])
     keep = [c for c in share.columns if c == "essay_id" or c not in t["essays"].columns]
     t["essays"] = _merge(t["essays"], share[keep], "essay_id")
     return t
