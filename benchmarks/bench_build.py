@@ -118,33 +118,43 @@ def _tree_memory(p: psutil.Process) -> int:
     return total
 
 
-def run_tree_measured(cmd: list[str]) -> tuple[float, int, str]:
-    """Run ``cmd``; return (seconds, peak memory of its whole process tree in bytes
-    (summed PSS, sampled every 0.2 s), stdout)."""
-    peak = 0
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    p = psutil.Process(proc.pid)
-    stop = threading.Event()
+class PeakMemory:
+    """Samples a process tree's memory (:func:`_tree_memory`) every 0.2 s on a
+    thread while the block runs; ``peak`` is the largest sample in bytes."""
 
-    def sample():
-        nonlocal peak
-        while not stop.is_set():
+    def __init__(self, pid: int) -> None:
+        self.process, self.peak = psutil.Process(pid), 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
             try:
-                peak = max(peak, _tree_memory(p))
+                self.peak = max(self.peak, _tree_memory(self.process))
             except psutil.Error:
                 pass
             time.sleep(0.2)
 
-    th = threading.Thread(target=sample, daemon=True)
-    th.start()
-    out, err = proc.communicate()
-    stop.set()
-    th.join()
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_tree_measured(cmd: list[str]) -> tuple[float, int, str]:
+    """Run ``cmd``; return (seconds, peak memory of its whole process tree in bytes
+    (summed PSS, sampled every 0.2 s), stdout)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    with PeakMemory(proc.pid) as memory:
+        out, err = proc.communicate()
     secs = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
-    return secs, peak, out
+    return secs, memory.peak, out
 
 
 def watch_rebuild(py: str, raw: Path, out: Path, extra: Path, text: str) -> dict:
@@ -152,9 +162,12 @@ def watch_rebuild(py: str, raw: Path, out: Path, extra: Path, text: str) -> dict
     one essay file and wait for the rebuild. Returns the rebuild's own seconds
     (from the manifest: the build call, as in a notebook calling ``build``
     again), the wall seconds from writing the file to the rebuild's summary
-    line (adds the polling delay), and the rebuild's seconds by step."""
+    line (adds the polling delay), the rebuild's seconds by step, and the
+    watching process's peak memory (its first build, then holding the
+    corpus's tables and reuse index, then the rebuild)."""
     cmd = [py, "-u", "-m", "analysis", "build", "--watch", "--raw", str(raw), "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    memory = PeakMemory(proc.pid).__enter__()
     try:
         for line in proc.stdout:
             if line.startswith("watching"):
@@ -172,12 +185,14 @@ def watch_rebuild(py: str, raw: Path, out: Path, extra: Path, text: str) -> dict
             raise RuntimeError(f"{' '.join(cmd)} ended before rebuilding")
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     finally:
+        memory.__exit__()
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    return {"seconds": manifest["seconds"], "wall_seconds": wall, "stage_seconds": manifest.get("stage_seconds", {})}
+    return {"seconds": manifest["seconds"], "wall_seconds": wall, "stage_seconds": manifest.get("stage_seconds", {}),
+            "peak_bytes": memory.peak}
 
 
 def main() -> int:
@@ -211,7 +226,8 @@ def main() -> int:
         extra.unlink()
         watch = watch_rebuild(py, raw, out, extra, "第1篇\n\n" + docs[0][::-1] + "\n")
         print(f"rebuild in a watching process (build --watch) after appending one essay: {watch['seconds']:.2f} s "
-              f"(noticed and written {watch['wall_seconds']:.2f} s after the file appeared)", flush=True)
+              f"(noticed and written {watch['wall_seconds']:.2f} s after the file appeared; the watching process's "
+              f"peak {watch['peak_bytes'] / 2**20:,.0f} MiB)", flush=True)
 
         # a lexicon edit, as the build sees it: sentiment's fingerprint changes, nothing else
         edit = ("import sys; from analysis import build as b, cli; f = b._settings_fingerprint; "
@@ -235,7 +251,8 @@ def main() -> int:
                               "stage_seconds": re_stage_secs},
         "rebuild_one_essay_watching": {"seconds": watch["seconds"], "share_of_full_build": watch["seconds"] / secs,
                                        "wall_seconds_from_file_to_tables": watch["wall_seconds"],
-                                       "stage_seconds": watch["stage_seconds"]},
+                                       "stage_seconds": watch["stage_seconds"],
+                                       "peak_pss_bytes": watch["peak_bytes"]},
         "rebuild_lexicon_edit": {"seconds": lex_secs, "share_of_full_build": lex_secs / secs,
                                  "peak_pss_bytes": lex_peak, "stage_seconds": lex_stage_secs},
         "speedup_vs_naive": (n_chars / secs) / naive_total,
@@ -259,7 +276,7 @@ def main() -> int:
           f"| | {re_peak / 2**20:,.0f} MiB |")
     print(f"| the same, in a watching process (`build --watch`) | {watch['seconds']:.1f} s = "
           f"{100 * watch['seconds'] / secs:.1f}% of the full build (tables written "
-          f"{watch['wall_seconds']:.1f} s after the file appeared) | | |")
+          f"{watch['wall_seconds']:.1f} s after the file appeared) | | {watch['peak_bytes'] / 2**20:,.0f} MiB |")
     print(f"| rebuild after a sentiment lexicon edit (sentiment re-run on every essay) | {lex_secs:.1f} s = "
           f"{100 * lex_secs / secs:.1f}% of the full build | | {lex_peak / 2**20:,.0f} MiB |")
     where = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(re_stage_secs.items(), key=lambda kv: -kv[1]) if v >= 0.05)
