@@ -43,6 +43,26 @@ def test_index_links_every_report(rendered):
         assert f'href="{o.file}"' in index
     visible = re.sub(r"<[^>]+>", "", re.sub(r"<style.*?</style>", "", index, flags=re.S))
     assert "failed" not in visible.lower() and "rendered" in visible
+    # what each corpus report shows, in its notebook's words, and the code each report was rendered by
+    assert "How positive or negative is the writing" in visible and "What do the essays talk about?" in visible
+    commit = report.git_commit()
+    assert visible.count(f"code {commit}") == len(outcomes) + 1  # each report, and the build in the header
+    data, _, _ = rendered
+    from analysis import io as aio
+
+    assert aio.read_json(data / "manifest.json")["code_commit"] == commit
+
+
+def test_notebook_description(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("# 标题\n\nWhat the `report` shows. It says more.\nOn two lines.\n\nNot this."),
+    ])
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    assert report.notebook_description(tmp_path / "n.ipynb") == "What the report shows. It says more. On two lines."
+    assert report.notebook_description(tmp_path / "n.ipynb", max_chars=30) == "What the report shows."
 
 
 def test_profiles_are_capped_and_the_index_says_so(rendered, tmp_path):

@@ -385,3 +385,31 @@ def test_distribution_plot_of_many_essays_shows_the_extremes(seed_build, monkeyp
     fig = sent.plot_distribution(s, group="essay_id")
     assert len(fig.axes[0].get_yticklabels()) == 10 and "of" not in fig.axes[0].get_title()
     plt.close(fig)
+
+
+def test_arc_plot_marks_each_essays_peak_and_trough(seed_build):
+    """Small multiples: one panel per essay, its peak (▲) and trough (▼) at the
+    points arc_extremes lists; no sentence text written over the dots unless
+    asked for, and then inside the panel."""
+    import matplotlib.pyplot as plt
+
+    from analysis import sentiment as sent
+
+    s = seed_build.tables["sentences"]
+    ext = sent.arc_extremes(s, by="essay_id")
+    fig = sent.plot_arcs(s, by="essay_id")
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == list(s["essay_id"].unique())
+    for ax in panels:
+        marks = {ln.get_marker(): (float(ln.get_xdata()[0]), float(ln.get_ydata()[0])) for ln in ax.get_lines()
+                 if ln.get_marker() in ("^", "v")}
+        mine = ext[ext["essay_id"] == ax.get_title()].set_index("kind")
+        assert marks == {"^": tuple(mine.loc["peak", ["position", "smoothed"]].astype(float)),
+                         "v": tuple(mine.loc["trough", ["position", "smoothed"]].astype(float))}
+        assert not ax.texts
+    plt.close(fig)
+    fig = sent.plot_arcs(s, by="essay_id", label_chars=6)
+    texts = [t for ax in fig.axes for t in ax.texts]
+    assert len(texts) == 2 * len(panels) and all(t.get_annotation_clip() for t in texts)
+    assert {t.get_text() for t in texts} == {str(x)[:6] for x in ext["text"]}
+    plt.close(fig)

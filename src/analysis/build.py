@@ -26,7 +26,7 @@ import pandas as pd
 from analysis import __version__
 from analysis import io as aio
 from analysis.clean import clean_essay, is_heading, to_simplified
-from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR
+from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR, git_commit
 from analysis.resources import fingerprint
 from analysis.segment import sentences_frame
 from analysis.split import compile_patterns, split_essays
@@ -1008,4 +1008,5 @@ def manifest(tables: dict[str, pd.DataFrame], file_rows: list[dict], summary: Bu
         "seconds": round(summary.seconds, 3),
         "stage_seconds": {k: round(v, 3) for k, v in summary.stage_seconds.items()},
         "versions": package_versions(),
+        "code_commit": git_commit(),
     }

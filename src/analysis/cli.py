@@ -194,7 +194,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.precision", 3):
         res = sentiment.evaluate_methods(sentiment.load_annotations())
         print("Sentiment: out-of-fold scores on data/annotations/sentiment_sentences.csv")
-        print(sentiment.validation_summary(res).to_string(index=False))
+        print(sentiment.validation_summary(res).to_string())
         ann = pd.read_csv(config.ANNOTATIONS_DIR / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
         cb = themes.evaluate_codebook(ann)
         print("\nCodebook: against data/annotations/theme_paragraphs.csv")

@@ -7,6 +7,7 @@ parameter that overrides them).
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -35,3 +36,19 @@ def user_cache_dir() -> Path:
         return Path(d)
     x = os.environ.get("XDG_CACHE_HOME")
     return Path(x) / "analysis" if x else Path.home() / ".cache" / "analysis"
+
+
+def git_commit() -> str:
+    """The project's git commit (12 hex digits), marked when tracked files have
+    uncommitted changes; 'unknown' outside a git checkout. Recorded in the
+    build's manifest and in every report's provenance."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=10)
+        if rev.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return rev.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"

@@ -18,7 +18,6 @@ import html
 import os
 import json
 import re
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from typing import Any, Callable
 import yaml
 
 from analysis import io as aio
-from analysis.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR, ROOT
+from analysis.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR, git_commit
 
 STATE_DIR = ".state"
 
@@ -86,6 +85,7 @@ class Outcome:
     error: str = ""
     seconds: float = 0.0
     rendered_at: str = ""
+    commit: str = ""  # the code's git commit when the HTML was rendered
 
 
 # ------------------------------------------------------------------ parameters
@@ -105,6 +105,25 @@ def notebook_parameters(nb_path: Path) -> dict[str, Any]:
                     out[node.targets[0].id] = ast.literal_eval(node.value)
             return out
     return {}
+
+
+def notebook_description(nb_path: Path, max_chars: int = 300) -> str:
+    """What a report shows, in the words of its notebook: the first paragraph
+    below the title of the first markdown cell, whole sentences up to about
+    ``max_chars`` (at least one), markdown code marks dropped."""
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    text = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip() and not p.lstrip().startswith("#")]
+    if not paragraphs:
+        return ""
+    out = ""
+    for sentence in re.findall(r".+?(?:[.?!](?=\s|$)|$)", paragraphs[0].replace("`", "")):
+        if out and len(out) + len(sentence) > max_chars:
+            break
+        out += sentence
+    return out.strip()
 
 
 def load_param_file(path: Path) -> dict[str, dict]:
@@ -197,19 +216,6 @@ def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], da
 
 # ------------------------------------------------------------------ provenance
 
-def git_commit() -> str:
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=10)
-        if rev.returncode != 0:
-            return "unknown"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        return rev.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def _input_hash(spec: ReportSpec, params: dict, data_dir: Path) -> str:
     """Everything a report depends on: notebook, parameters, data, annotations, code."""
     from analysis.config import ANNOTATIONS_DIR, PACKAGE_DIR
@@ -263,8 +269,24 @@ nav.toc ul{margin:.3em 0 0 0;padding-left:1.2em} nav.toc li.toc-sub{margin-left:
 footer.provenance{border-top:1px solid #d0d7de;margin-top:3em;padding-top:1em;font-size:.85em;color:#57606a}
 footer.provenance table{font-size:.95em} footer.provenance td{padding:.1em .8em .1em 0;vertical-align:top}
 body,.jp-RenderedHTMLCommon,table{font-family:ReportCJK,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
+.jp-RenderedHTMLCommon td.text{text-align:left;max-width:40em}
 </style>
 """
+
+_CELL_RE = re.compile(r"<td>(.*?)</td>", re.S)
+# what a cell of numbers, flags or placeholders looks like (right-aligned, as the notebook shows them)
+_NUMBERLIKE_RE = re.compile(r"\s*(?:[-+−]?[\d.,]+(?:[eE][-+]?\d+)?%?|NaN|nan|None|True|False|—|-|)\s*")
+
+
+def _align_text_cells(body: str) -> str:
+    """Table cells holding text (passages, labels, ids) left-aligned; cells of
+    numbers stay right-aligned, so columns of figures line up."""
+    def cell(m: re.Match) -> str:
+        inner = m.group(1)
+        plain = html.unescape(re.sub(r"<[^>]+>", "", inner))
+        return m.group(0) if _NUMBERLIKE_RE.fullmatch(plain) else f'<td class="text">{inner}</td>'
+
+    return _CELL_RE.sub(cell, body)
 
 
 def _footer(params: dict, data_dir: Path) -> str:
@@ -279,7 +301,8 @@ def _footer(params: dict, data_dir: Path) -> str:
         ("Corpus built", man.get("built_at", "unknown")),
         ("Corpus sha256", man.get("corpus_sha256", "unknown")),
         ("Source files", ", ".join(f["source_file"] for f in man.get("files", [])) or "unknown"),
-        ("Git commit", git_commit()),
+        ("Git commit (rendered by)", git_commit()),
+        ("Git commit (corpus built by)", man.get("code_commit", "unknown")),
         ("Parameters", json.dumps(shown, ensure_ascii=False, sort_keys=True)),
         ("Package versions", versions or "unknown"),
     ]
@@ -302,7 +325,7 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path) -> str:
             cell.outputs = [o for o in cell.get("outputs", [])
                             if o.get("output_type") != "error" and o.get("name") != "stderr"]
     body, _ = exporter.from_notebook_node(nb)
-    body = _strip_external(body)
+    body = _align_text_cells(_strip_external(body))
     m = re.search(r"<main>|<body[^>]*>", body)
     toc = _toc(body)
     if m:
@@ -370,7 +393,8 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
     key = _input_hash(spec, params, data_dir)
     prev = state.get(fname, {})
     if not force and prev.get("hash") == key and prev.get("status") in ("ok", "up-to-date") and (out_dir / fname).is_file():
-        return Outcome(spec.name, title, fname, params, "up-to-date", rendered_at=prev.get("rendered_at", ""))
+        return Outcome(spec.name, title, fname, params, "up-to-date", rendered_at=prev.get("rendered_at", ""),
+                       commit=prev.get("commit", ""))
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="report-") as tmp:
         try:
@@ -383,11 +407,12 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
                                        "the report was not written")
         except Exception as exc:  # noqa: BLE001 — any failure is recorded, the old HTML stays
             return Outcome(spec.name, title, fname, params, "failed", error=_error_summary(exc),
-                           seconds=time.perf_counter() - t0, rendered_at=prev.get("rendered_at", ""))
+                           seconds=time.perf_counter() - t0, rendered_at=prev.get("rendered_at", ""),
+                           commit=prev.get("commit", ""))
         aio.write_text(out_dir / fname, page)
     outcome = Outcome(spec.name, title, fname, params, "ok", seconds=time.perf_counter() - t0,
-                      rendered_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    state[fname] = {"hash": key, "status": "ok", "rendered_at": outcome.rendered_at}
+                      rendered_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), commit=git_commit())
+    state[fname] = {"hash": key, "status": "ok", "rendered_at": outcome.rendered_at, "commit": outcome.commit}
     return outcome
 
 
@@ -483,10 +508,12 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
 def _write_index(out_dir: Path, data_dir: Path, state: dict, outcomes: list[Outcome]) -> None:
     """Merge ``outcomes`` into the index state (reports not rendered this time
     keep their entry while their HTML exists) and rewrite index.html."""
-    rows = {f: Outcome(**e) for f, e in state.get("_index", {}).items() if (out_dir / f).is_file()}
+    fields = set(Outcome.__dataclass_fields__)  # an index written by an older version may lack some
+    rows = {f: Outcome(**{k: v for k, v in e.items() if k in fields}) for f, e in state.get("_index", {}).items()
+            if (out_dir / f).is_file()}
     for o in outcomes:
         if o.status == "failed" and o.file in rows:
-            o.rendered_at = rows[o.file].rendered_at
+            o.rendered_at, o.commit = rows[o.file].rendered_at, rows[o.file].commit
         rows[o.file] = o
     state["_index"] = {f: o.__dict__ for f, o in rows.items()}
     aio.write_json(out_dir / STATE_DIR / "reports.json", state)
@@ -518,11 +545,14 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
             t = titles[eid]
             extra = "<br><small>" + html.escape(" · ".join(str(t.get(k) or "") for k in ("label", "genre", "narrator")
                                                             if t.get(k))) + "</small>"
+        elif o.name in REPORTS and (NOTEBOOKS_DIR / REPORTS[o.name].notebook).is_file():
+            extra = f'<br><small>{html.escape(notebook_description(NOTEBOOKS_DIR / REPORTS[o.name].notebook))}</small>'
+        commit = f'<br><small>code {html.escape(o.commit)}</small>' if o.commit else ""
         return (f'<tr class="{o.status}"><td><a href="{html.escape(o.file)}">{title}</a>{extra}</td>'
-                f"<td><code>{params}</code></td><td>{status}</td><td>{html.escape(o.rendered_at or '')}</td></tr>")
+                f"<td><code>{params}</code></td><td>{status}</td><td><span class='when'>{html.escape(o.rendered_at or '')}</span>{commit}</td></tr>")
     main = [o for o in outcomes if o.name != "profile"]
     profiles = [o for o in outcomes if o.name == "profile"]
-    table = lambda rows: ("<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Rendered (UTC)</th>"
+    table = lambda rows: ("<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Rendered (UTC), code</th>"
                           "</tr></thead><tbody>" + "".join(map(row, rows)) + "</tbody></table>")
     n_failed = sum(o.status == "failed" for o in outcomes)
     n_profiled = len({o.params.get("essay_id") for o in profiles} & set(titles))
@@ -537,10 +567,11 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
 body{{font-family:ReportCJK,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#24292f}}
 table{{border-collapse:collapse;width:100%;margin-bottom:2em}} th,td{{border-bottom:1px solid #d0d7de;padding:.4em .6em;text-align:left;vertical-align:top}}
 tr.failed{{background:#fff1f0}} code{{font-size:.85em;word-break:break-all}} code.err{{color:#b42318}}
-.meta{{color:#57606a;font-size:.9em}} .st-ok{{color:#1a7f37}} .st-bad{{color:#b42318;font-weight:bold}}
+.meta{{color:#57606a;font-size:.9em}} .when{{white-space:nowrap}} .st-ok{{color:#1a7f37}} .st-bad{{color:#b42318;font-weight:bold}}
 </style></head><body>
 <h1>Reports</h1>
-<p class="meta">Corpus sha256 <code>{html.escape(man.get('corpus_sha256', 'unknown'))}</code>, built {html.escape(man.get('built_at', 'unknown'))};
+<p class="meta">Corpus sha256 <code>{html.escape(man.get('corpus_sha256', 'unknown'))}</code>, built {html.escape(man.get('built_at', 'unknown'))}
+by analysis {html.escape(str(man.get('versions', {}).get('analysis', 'unknown')))} (code {html.escape(man.get('code_commit', 'unknown'))});
 {len(man.get('files', []))} source file(s), {man.get('tables', {}).get('essays', '?')} essays.
 Names of children (and, unless a report's parameters say otherwise, of adults, schools and places) are replaced by pseudonyms in every report. {f'<strong>{n_failed} report(s) failed.</strong>' if n_failed else ''}</p>
 <h2>Corpus reports</h2>

@@ -1166,11 +1166,17 @@ def _setup_plotting():
 
 
 def validation_summary(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The headline validation table (from :func:`evaluate_methods`), rounded for display."""
+    """The headline validation table (from :func:`evaluate_methods`), for
+    display: one row per method, rounded to 3 decimals; a fold statistic a
+    method has none of (a fixed band: nothing fitted, so no folds) shows '—'."""
     cols = ["method", "protocol", "n", "macro_f1", "macro_f1_fold_mean", "macro_f1_fold_sd", "accuracy", "kappa",
             "f1_negative", "f1_neutral", "f1_positive"]
     s = results["summary"]
-    return s[[c for c in cols if c in s.columns]].round(3)
+    out = s[[c for c in cols if c in s.columns]].round(3).set_index("method")
+    for c in ("macro_f1_fold_mean", "macro_f1_fold_sd"):
+        if c in out and out[c].isna().any():
+            out[c] = [("—" if pd.isna(v) else f"{v:.3f}") for v in out[c]]
+    return out
 
 
 def plot_validation_summary(results: dict[str, pd.DataFrame]):
@@ -1336,9 +1342,11 @@ def arc_extremes(sentences: pd.DataFrame, *, by: str = "essay_id", score_column:
 
 
 def plot_arcs(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score",
-              bandwidth: float = 0.1, max_essays: int = 12, label_chars: int = 14):
-    """Small multiples of the smoothed arc of each essay, sentence scores as dots,
-    with the first characters of the peak and trough sentences written in."""
+              bandwidth: float = 0.1, max_essays: int = 12, label_chars: int = 0):
+    """Small multiples of the smoothed arc of each essay, sentence scores as
+    dots, its peak (▲) and trough (▼) marked (:func:`arc_extremes` lists their
+    sentences). ``label_chars`` > 0 also writes that many first characters of
+    each, inside the panel."""
     plt = _setup_plotting()
     arcs = sentiment_arc(sentences, by=by, score_column=score_column, bandwidth=bandwidth)
     ext = arc_extremes(sentences, by=by, score_column=score_column, bandwidth=bandwidth)
@@ -1354,13 +1362,22 @@ def plot_arcs(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: st
         ax.axhline(NEUTRAL_SCORE.get(DEFAULT_METHOD, 0.0) if score_column == "sentiment_score" else 0.0,
                    color="black", linewidth=0.5)
         for r in ext[ext[by] == key].itertuples():
-            ax.annotate(str(r.text)[:label_chars], (r.position, r.smoothed), fontsize=7,
-                        xytext=(0, 8 if r.kind == "peak" else -12), textcoords="offset points", ha="center")
+            peak = r.kind == "peak"
+            ax.plot([r.position], [r.smoothed], marker="^" if peak else "v", markersize=7, linestyle="none",
+                    color="#2E7D32" if peak else "#C62828", label="peak" if peak else "trough", clip_on=False)
+            if label_chars > 0:
+                ha = "left" if r.position < 0.25 else "right" if r.position > 0.75 else "center"
+                ax.annotate(str(r.text)[:label_chars], (r.position, r.smoothed), fontsize=7, ha=ha,
+                            xytext=(0, 8 if peak else -12), textcoords="offset points", annotation_clip=True)
         ax.set_title(str(key), fontsize=9)
         ax.set_xlim(0, 1)
     for ax in list(axes.flat)[len(keys):]:
         ax.axis("off")
-    fig.suptitle("Sentiment along each essay (smoothed; position 0 = start, 1 = end)")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    if handles:
+        by_label = dict(zip(labels, handles))
+        axes.flat[0].legend(by_label.values(), by_label.keys(), fontsize=7, loc="lower right")
+    fig.suptitle("Sentiment along each essay (smoothed; position 0 = start, 1 = end; ▲ peak, ▼ trough)")
     fig.tight_layout()
     plt.close(fig)
     return fig
