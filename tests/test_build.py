@@ -6,7 +6,9 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import os
 import shutil
+import time
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -580,6 +582,30 @@ def test_watch_keys_builds_with_the_files_it_started_with(make_corpus, tmp_path,
         build_mod.forget_last_build()
     assert keyed_with == ["v1", "v1"]
     assert build_mod._PINNED_SETTINGS is None  # a later build computes its own
+
+
+def test_a_second_build_into_a_folder_waits_for_the_first(make_corpus, tmp_path):
+    """Two builds into one folder (a command-line build while a watch builds)
+    would mix their cache entries and tables: the second waits, and says so."""
+    import fcntl
+    import threading
+
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = os.open(out, os.O_RDONLY)  # another build holds the folder
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    said, done = [], []
+    t = threading.Thread(target=lambda: done.append(build_mod.build(raw, out, jobs=1, progress=False,
+                                                                    warn=said.append)))
+    t.start()
+    time.sleep(1.0)
+    assert not done and not (out / "essays.parquet").exists()  # waiting, nothing written
+    assert said == [f"another build is writing to {out}; waiting for it to finish"]
+    os.close(holder)
+    t.join(timeout=120)
+    assert done and done[0].n_essays == 2 and (out / "essays.parquet").is_file()
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != config.CACHE_DIR_NAME]  # no lock file
 
 
 def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, count_processed, frozen_fingerprint):

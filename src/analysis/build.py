@@ -8,6 +8,7 @@ tables atomically. See docs/data_dictionary.md for the tables.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -504,74 +505,100 @@ def build(
     summary = BuildSummary(out_dir=out_dir)
 
     texts, others = aio.list_raw_files(raw_dir)
-    summary.ignored = [p.relative_to(raw_dir).as_posix() for p in others]
-    essays_in: list[EssayInput] = []
-    preamble_log: list[dict] = []
-    file_rows = []
-    plans = {}  # (path, sha256, heading patterns) -> (file row, essays, log): remembered for the next build
-    for path in texts:
-        rel = path.relative_to(raw_dir).as_posix()
-        data = path.read_bytes()
-        key = (rel, hashlib.sha256(data).hexdigest(), heading_patterns)
-        if remember and key in _MEMORY.plans:
-            plans[key] = _MEMORY.plans[key]
-        else:
-            try:
-                raw = aio.read_raw(path, root=raw_dir, data=data)
-            except aio.RawFileError as exc:
-                if strict:
-                    raise BuildError(f"{rel}: {exc.reason} (--strict)") from None
-                summary.skipped.append((rel, exc.reason))
-                warn(f"skipped {rel}: {exc.reason}")
-                continue
-            planned, log = plan_essays(raw, patterns)
-            plans[key] = ({"source_file": rel, "encoding": raw.encoding, "line_ending": raw.line_ending,
-                           "n_bytes": len(data), "sha256": key[1], "n_essays": len(planned)}, planned, log)
-        row, planned, log = plans[key]
-        essays_in.extend(planned)
-        preamble_log.extend(log)
-        file_rows.append(dict(row))
-    if remember:
-        _MEMORY.plans = plans
-    summary.n_files = len(file_rows)
-    if not essays_in:
-        raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
+    with _exclusive(out_dir, warn):  # one build at a time writes to a folder
+        summary.ignored = [p.relative_to(raw_dir).as_posix() for p in others]
+        essays_in: list[EssayInput] = []
+        preamble_log: list[dict] = []
+        file_rows = []
+        plans = {}  # (path, sha256, heading patterns) -> (file row, essays, log): remembered for the next build
+        for path in texts:
+            rel = path.relative_to(raw_dir).as_posix()
+            data = path.read_bytes()
+            key = (rel, hashlib.sha256(data).hexdigest(), heading_patterns)
+            if remember and key in _MEMORY.plans:
+                plans[key] = _MEMORY.plans[key]
+            else:
+                try:
+                    raw = aio.read_raw(path, root=raw_dir, data=data)
+                except aio.RawFileError as exc:
+                    if strict:
+                        raise BuildError(f"{rel}: {exc.reason} (--strict)") from None
+                    summary.skipped.append((rel, exc.reason))
+                    warn(f"skipped {rel}: {exc.reason}")
+                    continue
+                planned, log = plan_essays(raw, patterns)
+                plans[key] = ({"source_file": rel, "encoding": raw.encoding, "line_ending": raw.line_ending,
+                               "n_bytes": len(data), "sha256": key[1], "n_essays": len(planned)}, planned, log)
+            row, planned, log = plans[key]
+            essays_in.extend(planned)
+            preamble_log.extend(log)
+            file_rows.append(dict(row))
+        if remember:
+            _MEMORY.plans = plans
+        summary.n_files = len(file_rows)
+        if not essays_in:
+            raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
 
-    stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
-    tables, summary.n_cached, summary.restaged = _essay_tables(
-        essays_in, out_dir, use_cache=use_cache, remember=remember, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress,
-        timings=stage_seconds)
+        stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
+        tables, summary.n_cached, summary.restaged = _essay_tables(
+            essays_in, out_dir, use_cache=use_cache, remember=remember, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress,
+            timings=stage_seconds)
 
-    log_cols = list(tables["cleaning_log"].columns)
-    tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
-    width = max(2, len(str(len(tables["essays"]))))
-    tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
-    tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
-    tables["files"] = pd.DataFrame(file_rows)
-    # a table no later corpus stage changes is written (in the background) while those stages run
-    from analysis.stages import CORPUS_STAGE_OUTPUTS as stage_outputs
+        log_cols = list(tables["cleaning_log"].columns)
+        tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
+        width = max(2, len(str(len(tables["essays"]))))
+        tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
+        tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
+        tables["files"] = pd.DataFrame(file_rows)
+        # a table no later corpus stage changes is written (in the background) while those stages run
+        from analysis.stages import CORPUS_STAGE_OUTPUTS as stage_outputs
 
-    stages = corpus_stages()
-    written: dict[str, pd.DataFrame] = {}
-    with aio.TableWriter(out_dir, discard_later=remember) as writer:
-        for i, (name, stage) in enumerate(stages):
+        stages = corpus_stages()
+        written: dict[str, pd.DataFrame] = {}
+        with aio.TableWriter(out_dir, discard_later=remember) as writer:
+            for i, (name, stage) in enumerate(stages):
+                ts = time.perf_counter()
+                tables = stage(tables, memory=_MEMORY.corpus if remember else None)
+                stage_seconds[name] = time.perf_counter() - ts
+                later = {t for n, _ in stages[i + 1:] for t in stage_outputs[n]}
+                final = {k: v for k, v in tables.items() if k not in later and k not in written}
+                if any(written[k] is not tables.get(k) for k in written):
+                    raise RuntimeError(f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS")
+                writer.submit(final)
+                written.update(final)
             ts = time.perf_counter()
-            tables = stage(tables, memory=_MEMORY.corpus if remember else None)
-            stage_seconds[name] = time.perf_counter() - ts
-            later = {t for n, _ in stages[i + 1:] for t in stage_outputs[n]}
-            final = {k: v for k, v in tables.items() if k not in later and k not in written}
-            if any(written[k] is not tables.get(k) for k in written):
-                raise RuntimeError(f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS")
-            writer.submit(final)
-            written.update(final)
-        ts = time.perf_counter()
-    stage_seconds["write_tables"] = time.perf_counter() - ts  # the writes still running after the last stage
-    summary.n_essays = len(tables["essays"])
-    summary.tables = {k: len(v) for k, v in tables.items()}
-    summary.seconds = time.perf_counter() - t0
-    summary.stage_seconds = stage_seconds
-    aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
-    return summary
+        stage_seconds["write_tables"] = time.perf_counter() - ts  # the writes still running after the last stage
+        summary.n_essays = len(tables["essays"])
+        summary.tables = {k: len(v) for k, v in tables.items()}
+        summary.seconds = time.perf_counter() - t0
+        summary.stage_seconds = stage_seconds
+        aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
+        return summary
+
+
+@contextlib.contextmanager
+def _exclusive(out_dir: Path, warn: Callable[[str], None]):
+    """Hold an exclusive lock on ``out_dir`` (created if needed): a second build
+    into the same folder (a command-line build while ``build --watch`` runs, say)
+    waits, with a message, instead of mixing its cache entries and tables with
+    this one's. The lock is the folder's own (``flock``, released by the system
+    if the process dies, no lock file left); where ``fcntl`` is missing
+    (Windows) builds are not serialised."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(_mkdir(out_dir), os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            warn(f"another build is writing to {out_dir}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _raw_state(raw_dir: Path) -> dict[str, tuple[int, int]]:
