@@ -121,3 +121,52 @@ def test_most_disagreeing_orders_by_distinct_labels_then_spread():
 def test_most_disagreeing_missing_column():
     with pytest.raises(KeyError, match="l9"):
         validate.most_disagreeing(pd.DataFrame({"l1": ["a"]}), label_columns=["l1", "l9"])
+
+
+# ------------------------------------------------------------ two coders
+
+def _coded_sample():
+    from analysis.config import ANNOTATIONS_DIR
+
+    return pd.read_csv(ANNOTATIONS_DIR / "sentiment_sentences.csv", encoding="utf-8-sig", keep_default_na=False,
+                       dtype=str)
+
+
+def test_intercoder_agreement_single_label_on_the_coded_sentences():
+    first = _coded_sample()
+    second = first.sample(frac=1, random_state=3).copy()  # another order: matched by item_id
+    flip = second.index[::9]
+    second.loc[flip, "label"] = ["neutral" if v != "neutral" else "positive" for v in second.loc[flip, "label"]]
+    out = validate.intercoder_agreement(first, second, "label", labels=LABELS)
+    assert list(out.index) == ["label"] and out.loc["label", "n"] == len(first)
+    assert out.loc["label", "agreement"] == pytest.approx(1 - len(flip) / len(first))
+    aligned = second.set_index("item_id").loc[first["item_id"], "label"]
+    assert out.loc["label", "kappa"] == pytest.approx(validate.cohen_kappa(first["label"], aligned, labels=LABELS))
+    assert 0 < out.loc["label", "kappa"] < out.loc["label", "agreement"] < 1
+    same = validate.intercoder_agreement(first, first, "emotion")
+    assert same.loc["emotion", "agreement"] == 1.0 and same.loc["emotion", "kappa"] == pytest.approx(1.0)
+
+
+def test_intercoder_agreement_needs_the_same_items():
+    first = _coded_sample()
+    with pytest.raises(ValueError, match=r"different items \(1 in one only: s00"):
+        validate.intercoder_agreement(first, first.iloc[1:], "label")
+    with pytest.raises(ValueError, match="repeats item_ids"):
+        validate.intercoder_agreement(first, pd.concat([first, first.iloc[:1]]), "label")
+    with pytest.raises(KeyError, match="second coding lacks columns: label"):
+        validate.intercoder_agreement(first, first.drop(columns="label"), "label")
+
+
+def test_intercoder_agreement_multi_label_codes():
+    first = pd.DataFrame({"item_id": ["p1", "p2", "p3", "p4"],
+                          "codes": ["family;emotion", "", "study", "family"]})
+    second = pd.DataFrame({"item_id": ["p4", "p3", "p2", "p1"],
+                           "codes": ["family", "study;teacher", "", "family"]})
+    out = validate.intercoder_agreement(first, second, "codes", multi_sep=";",
+                                        labels=["study", "emotion", "family", "teacher"])
+    assert list(out.index) == ["study", "emotion", "family", "teacher", "all (same set)"]
+    assert out.loc["family", ["coder_1", "coder_2", "both"]].tolist() == [2, 2, 2]
+    assert out.loc["family", "agreement"] == 1.0 and out.loc["family", "kappa"] == pytest.approx(1.0)
+    assert out.loc["emotion", ["coder_1", "coder_2", "agreement"]].tolist() == [1, 0, 0.75]
+    assert out.loc["emotion", "kappa"] == pytest.approx(0.0)  # p_o .75 = p_e .75
+    assert out.loc["all (same set)", "agreement"] == 0.5  # p2 and p4 coded alike

@@ -111,3 +111,31 @@ def test_essay_lengths_of_a_large_corpus_are_a_histogram(corpus, monkeypatch):
     assert sum(p.get_height() for p in ax.patches) == n  # every essay in some bin
     assert max(fig.get_size_inches()) <= 7
     plt.close(fig)
+
+
+def test_intercoder_view_with_and_without_a_second_coding(tmp_path, monkeypatch):
+    """The reports show the two coders' agreement when a second coding exists,
+    and say plainly that agreement is not measured when it does not."""
+    import shutil
+
+    from analysis.config import ANNOTATIONS_DIR
+
+    for name in ("sentiment_sentences.csv", "theme_paragraphs.csv"):
+        shutil.copy(ANNOTATIONS_DIR / name, tmp_path / name)
+    monkeypatch.setattr(views, "ANNOTATIONS_DIR", tmp_path)
+    note = views.intercoder("sentiment")
+    assert "not measured" in note.data and "single coder" in views.caveat("sample", "sentiment").data
+    first = pd.read_csv(tmp_path / "sentiment_sentences.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    second = first.assign(label=first["label"].str.upper())  # case is not a disagreement
+    second.loc[second.index[:10], "emotion"] = "无"
+    second.to_csv(tmp_path / "sentiment_sentences_coder2.csv", index=False, encoding="utf-8-sig")
+    table = views.intercoder("sentiment")
+    assert list(table.index) == ["label", "emotion"] and table.loc["label", "agreement"] == 1.0
+    changed = (first["emotion"].iloc[:10] != "无").sum()
+    assert table.loc["emotion", "agreement"] == pytest.approx(1 - changed / len(first))
+    assert "two coders" in views.caveat("sample", "sentiment").data
+    assert "single coder" in views.caveat("sample", "themes").data
+    themes_first = pd.read_csv(tmp_path / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    themes_first.to_csv(tmp_path / "theme_paragraphs_coder2.csv", index=False, encoding="utf-8-sig")
+    t = views.intercoder("themes")
+    assert list(t.index) == [*themes.load_codebook().ids, "all (same set)"] and (t["agreement"] == 1.0).all()

@@ -200,6 +200,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print("\nCodebook: against data/annotations/theme_paragraphs.csv")
         print(cb["summary"].to_string(index=False))
         print(cb["per_code"][["code", "label", "support", "precision", "recall", "f1"]].to_string(index=False))
+        from analysis import views
+
+        for kind in ("sentiment", "themes"):
+            agree = views.intercoder(kind)
+            print(f"\nAgreement between two coders ({kind} sample):")
+            print(agree.to_string() if isinstance(agree, pd.DataFrame) else agree.data)
     return 0
 
 

@@ -11,6 +11,7 @@ in every table; classes absent from both sequences still get a row/column.
 * :func:`cohen_kappa` — Cohen's kappa of two raters (NaN when undefined).
 * :func:`agreement_matrix` — kappa or percent agreement for every pair of columns.
 * :func:`most_disagreeing` — rows where label columns disagree most.
+* :func:`intercoder_agreement` — two coders' independent coding of the same items.
 * :func:`macro_f1` — fast macro-F1 (numpy) for grid searches.
 """
 
@@ -171,3 +172,51 @@ def most_disagreeing(frame: pd.DataFrame, *, label_columns: Sequence[str],
         sort_by.append("score_spread")
     out = out[out["n_distinct_labels"] > 1]
     return out.sort_values(sort_by, ascending=False, kind="mergesort").head(n).reset_index(drop=True)
+
+
+def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, column: str, *, id_column: str = "item_id",
+                         multi_sep: str | None = None, labels: Sequence | None = None) -> pd.DataFrame:
+    """Agreement between two coders who coded the same items independently.
+
+    Items are matched on ``id_column``; both frames must hold the same items
+    (a one-line error names those only one coder has). Single-label codes:
+    one row (``column``) with n, agreement (share of items given the same
+    label) and Cohen's kappa. Multi-label codes (cells joined with
+    ``multi_sep``, '' for none): one row per label, with how many items each
+    coder gave it (coder_1, coder_2), both, agreement and kappa on its
+    presence, and a last row "all (same set)" with the share of items given
+    exactly the same set (kappa NaN). ``labels`` fixes the rows' order.
+    """
+    for name, f in (("first", first), ("second", second)):
+        missing = {id_column, column} - set(f.columns)
+        if missing:
+            raise KeyError(f"{name} coding lacks columns: {', '.join(sorted(missing))}")
+    a = first.set_index(first[id_column].astype(str))[column]
+    b = second.set_index(second[id_column].astype(str))[column]
+    for name, f in (("first", a), ("second", b)):
+        if not f.index.is_unique:
+            raise ValueError(f"{name} coding repeats {id_column}s: {', '.join(f.index[f.index.duplicated()][:5])}")
+    only = sorted(set(a.index) ^ set(b.index))
+    if only:
+        raise ValueError(f"the two codings cover different items ({len(only)} in one only: {', '.join(only[:5])})")
+    b = b.reindex(a.index)
+    clean = lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+    if multi_sep is None:
+        x, y = [clean(v) for v in a], [clean(v) for v in b]
+        return pd.DataFrame({"n": [len(x)], "agreement": [float(np.mean([p == q for p, q in zip(x, y)])) if x else np.nan],
+                             "kappa": [cohen_kappa(x, y, labels=labels)]}, index=pd.Index([column], name="code"))
+    sets_a = [frozenset(t for t in clean(v).split(multi_sep) if t.strip()) for v in a]
+    sets_b = [frozenset(t for t in clean(v).split(multi_sep) if t.strip()) for v in b]
+    names = list(labels) if labels is not None else sorted(set().union(*sets_a, *sets_b))
+    rows = []
+    for code in names:
+        x = [code in s for s in sets_a]
+        y = [code in s for s in sets_b]
+        rows.append({"code": code, "n": len(x), "coder_1": sum(x), "coder_2": sum(y),
+                     "both": sum(p and q for p, q in zip(x, y)),
+                     "agreement": float(np.mean([p == q for p, q in zip(x, y)])) if x else np.nan,
+                     "kappa": cohen_kappa(x, y, labels=[False, True])})
+    rows.append({"code": "all (same set)", "n": len(sets_a), "coder_1": np.nan, "coder_2": np.nan, "both": np.nan,
+                 "agreement": float(np.mean([p == q for p, q in zip(sets_a, sets_b)])) if sets_a else np.nan,
+                 "kappa": np.nan})
+    return pd.DataFrame(rows).astype({"coder_1": "Int64", "coder_2": "Int64", "both": "Int64"}).set_index("code")

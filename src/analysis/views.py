@@ -123,11 +123,23 @@ def essay_key(corpus: Corpus) -> pd.DataFrame:
     return e[[c for c in ["label", "essay_id", "genre", "narrator", "n_chars"] if c in e.columns]].set_index("label")
 
 
-def caveat(kind: str) -> Markdown:
-    """What the validation can and cannot show, printed above the figures."""
+# The hand-coded samples, and the independent second coding of each (same items, coded blind)
+CODINGS = {"sentiment": ("sentiment_sentences.csv", "sentiment_sentences_coder2.csv"),
+           "themes": ("theme_paragraphs.csv", "theme_paragraphs_coder2.csv")}
+
+
+def caveat(kind: str, sample: str | None = None) -> Markdown:
+    """What the validation can and cannot show, printed above the figures.
+    ``sample`` ("sentiment" or "themes") says which hand-coded sample, so the
+    text says whether a second coder coded it too (:data:`CODINGS`)."""
+    two = sample in CODINGS and (ANNOTATIONS_DIR / CODINGS[sample][1]).is_file()
+    coders = ("was coded by two coders working independently — both AI assistants following the same coding guide, "
+              "so their agreement (shown below) overstates what two people would reach, and no human has coded it; "
+              "the figures against the methods use the first coder's labels" if two else
+              "was coded by a single coder (no inter-coder agreement)")
     texts = {
-        "sample": ("**Read with care.** The validation sample is drawn from the same essays the report describes and "
-                   "was coded by a single coder (no inter-coder agreement). The lexicons and codebook were written by "
+        "sample": (f"**Read with care.** The validation sample is drawn from the same essays the report describes and "
+                   f"{coders}. The lexicons and codebook were written by "
                    "people who had read these essays; cross-validation protects the choice of method and thresholds, "
                    "not the word lists. Expect lower agreement on other essays, and read the per-class figures, "
                    "not only the averages."),
@@ -204,6 +216,27 @@ def sentiment_by_group(s: pd.DataFrame, *, group: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- themes
+
+def intercoder(kind: str) -> pd.DataFrame | Markdown:
+    """How far two coders who coded the validation sample independently agree
+    (:func:`analysis.validate.intercoder_agreement`): for ``"sentiment"`` the
+    sentence label and the emotion, for ``"themes"`` each code's presence.
+    Without a second coding, a note saying agreement was not measured."""
+    from analysis.validate import intercoder_agreement
+
+    first_name, second_name = CODINGS[kind]
+    if not (ANNOTATIONS_DIR / second_name).is_file():
+        return Markdown(f"No second coding (`data/annotations/{second_name}`): agreement between coders is not "
+                        "measured, and every validation figure rests on one coder's judgement.")
+    read = lambda name: pd.read_csv(ANNOTATIONS_DIR / name, encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    first, second = read(first_name), read(second_name)
+    if kind == "sentiment":
+        for f in (first, second):
+            f["label"] = f["label"].str.strip().str.lower()
+        return pd.concat([intercoder_agreement(first, second, "label", labels=sentiment.LABELS),
+                          intercoder_agreement(first, second, "emotion")])
+    return intercoder_agreement(first, second, "codes", multi_sep=";", labels=list(themes.load_codebook().ids))
+
 
 def codebook_validation(corpus: Corpus, codebook_path: str = "") -> dict[str, pd.DataFrame]:
     """Per-code precision, recall, F1 of the codebook against the hand-coded
