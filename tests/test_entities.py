@@ -176,6 +176,11 @@ def test_places(sentence, places):
         ("百年老矿江西萍乡矿务局走出困境。", "place", "江西萍乡"),
         ("——记湛江市惠珍联合公司总经理", "place", "湛江市"),
         ("我家住在祁县镇忠陈村，我是一名学生。", "place", "忠陈村"),  # a place suffix before it stays outside
+        # a county written alone before a town's name marks where the name starts,
+        # though jieba made a word (上车, "get on a bus") of its first characters
+        ("当踏进县上车湾镇郭垌村“留守儿童“胡亮家门的那一刻", "place", "上车湾镇"),
+        ("本县城关镇中心小学", "place", "城关镇"),
+        ("他来自河北省石家庄市新华区东风镇大王村", "place", "东风镇"),  # levels written with their names stay apart
     ],
 )
 def test_name_start_takes_a_split_off_first_character_only_when_rare(sentence, type_, name):

@@ -186,15 +186,16 @@ def test_longest_first_pattern_matches_like_the_sorted_alternation():
 def test_a_name_cut_by_a_window_edge_is_replaced_too(seed_map):
     """Cleaning-log contexts and evidence snippets are windows cut out of the
     text; a child's name cut at the window's edge (…送给钟美 | 怡说…) must not
-    show its first two characters. Only people's names: a school or place name's
-    start or end is often an ordinary word (小学 at the start of a cell stays)."""
+    show its first two characters. A school or place name's start or end of
+    three or more characters too, unless it is an ordinary word (小学 at the
+    start of a cell stays)."""
     m = dict(zip(seed_map["original"], seed_map["pseudonym"])) | {"钟坪小学": "学校A"}
     assert pseudonymise("老师把新书送给钟美", m) == "老师把新书送给" + m["钟美怡"]
     assert pseudonymise("王文", m) == "王文"  # too short to tell: a whole cell of two characters
     assert pseudonymise("的王文悦。", m) == "的" + m["王文悦"] + "。"
     assert pseudonymise("小学四年级，钟美怡", m) == "小学四年级，" + m["钟美怡"]
     assert pseudonymise("小学四年级", m) == "小学四年级"
-    assert pseudonymise("坪小学的老师", m) == "坪小学的老师"  # not a person
+    assert pseudonymise("坪小学的老师", m) == "学校A的老师"  # the end of 钟坪小学, no word of its own
     cut = "…" + "斌彬的作业"  # the end of 左斌彬 starts the cell: the given name is mapped anyway
     assert "斌彬" not in pseudonymise(cut, m)
     assert pseudonymise("阳晓明说他想妈妈", {"欧阳晓明": "学生H"}) == "学生H说他想妈妈"
@@ -219,3 +220,14 @@ def test_letters_follow_corpus_order_with_ids_read_as_numbers():
                            "text": ["大坪村", "阳光小学"], "type": ["place", "organisation"], "role": "", "start": 0})
     both = build_pseudonym_map(places, types=("place", "organisation"))
     assert dict(zip(both["original"], both["pseudonym"])) == {"阳光小学": "学校A", "大坪村": "村A"}
+
+
+def test_a_place_cut_by_a_window_edge_is_replaced_unless_the_part_is_a_word():
+    # a cleaning-log context ends inside the town's name: 上车湾 would name the town
+    mapping = {"上车湾镇": "乡镇A", "郭垌村": "村B", "石家庄市": "市A", "城关镇中心小学": "学校A"}
+    assert pseudonymise("当踏进县上车湾", mapping) == "当踏进县乡镇A"
+    assert pseudonymise("车湾镇郭垌村的孩子", mapping) == "乡镇A村B的孩子"
+    assert pseudonymise("上车湾镇的孩子", mapping) == "乡镇A的孩子"
+    # a part that is a dictionary word stays: 石家庄 also names the city, 中心小学 is an ordinary phrase
+    assert pseudonymise("来到石家庄", mapping) == "来到石家庄"
+    assert pseudonymise("中心小学的老师", mapping) == "中心小学的老师"

@@ -55,6 +55,26 @@ def test_corpus_keywords_are_computed_once_and_read_back_by_later_kernels(corpus
     pd.testing.assert_frame_equal(views.corpus_tfidf_keywords(other, top_n=5), got)
 
 
+def test_keyword_cache_keeps_the_most_recently_used_tables(corpus, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(views, "KEYWORD_CACHE_KEEP", 3)
+    folder = tmp_path / "report-keywords"
+    folder.mkdir()
+    for k in range(4):  # tables of earlier corpora, oldest first
+        (folder / f"old{k}.parquet").write_bytes(b"x")
+        os.utime(folder / f"old{k}.parquet", (1_000_000 + k, 1_000_000 + k))
+    views.corpus_tfidf_keywords(corpus, top_n=5)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == 3 and {"old2.parquet", "old3.parquet"} < set(kept)  # the new table and the two newest
+    os.utime(folder / "old2.parquet", (1, 1))  # now the least recently used
+    views.corpus_tfidf_keywords(corpus, top_n=5)  # read back: marked as used, nothing written or deleted
+    assert sorted(p.name for p in folder.iterdir()) == kept
+    views.corpus_tfidf_keywords(corpus, top_n=6)
+    assert "old2.parquet" not in {p.name for p in folder.iterdir()} and len(list(folder.iterdir())) == 3
+
+
 def test_keywords_of_a_corpus_without_pseudonyms_are_never_cached(corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
     raw = Corpus(corpus.data_dir, pseudonymise=False)

@@ -284,16 +284,44 @@ _LEFT_CHAR_MAX_FREQ = 1000  # jieba dictionary count: 淋 471; 矿 2295, 沟 238
 
 def _name_start(spans, j: int, cues: EntityCues, freq: dict) -> int:
     """Offset where a place or organisation whose first token is ``spans[j]``
-    starts: one character earlier when the token before is a rare, noun-like
+    starts: right after an administrative level written alone a few
+    characters before (县|上车|湾镇 → 上车湾镇, :func:`_after_admin_level`);
+    else one character earlier when the token before is a rare, noun-like
     single character that jieba split off the name (淋山河卫生院; not 祁县镇|忠陈村:
     a place suffix or numeral stays outside). Cutting such a name would leave
-    that character of the real name beside its pseudonym."""
+    part of the real name beside its pseudonym."""
+    framed = _after_admin_level(spans, j)
+    if framed is not None:
+        return framed
     if j > 0:
         w, f, s, _ = spans[j - 1]
         if (len(w) == 1 and f in _LEFT_CHAR_FLAGS and _ALL_CJK_RE.match(w) and w not in cues.place_suffixes
                 and w not in _NUMERAL_CHARS and (freq.get(w) or 0) < _LEFT_CHAR_MAX_FREQ):
             return s
     return spans[j][2]
+
+
+# An administrative level written alone before a smaller unit's name (县上车湾镇:
+# the county's town 上车湾镇) marks where that name starts, whatever jieba made
+# of the characters between (上车 "get on a bus" is a word of its own).
+_ADMIN_LEVELS = frozenset("省市县区州旗盟")
+_NOT_IN_NAME = frozenset("的了在里和与及或到是个这那从向往去进就都也还又把被给对为以着过吗呢吧啊")
+
+
+def _after_admin_level(spans, j: int, max_chars: int = 3) -> int | None:
+    """Start of the name whose chain begins at ``spans[j]`` when at most
+    ``max_chars`` CJK characters, none a function character, separate it from a
+    single-character administrative level (县, 市 …) before it; else None."""
+    k, n_chars = j - 1, 0
+    while k >= 0 and spans[k][0] not in _ADMIN_LEVELS:
+        w = spans[k][0]
+        n_chars += len(w)
+        if n_chars > max_chars or not _ALL_CJK_RE.match(w) or any(c in _NOT_IN_NAME for c in w):
+            return None
+        k -= 1
+    if k < 0 or k == j - 1:
+        return None
+    return spans[k + 1][2]
 
 
 def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:

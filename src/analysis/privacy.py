@@ -261,14 +261,22 @@ def _replacer(pairs: tuple[tuple[str, str], ...]):
     # can cut a person's name at its edge (…送给钟美 | 怡说…): the part left is no
     # original of the map. People's names of three or more characters: a cell
     # ending in a start of one (钟美) or starting with an end of one loses it
-    # too. Only people: a start or end of a school or village name is often an
-    # ordinary word (小学, 中心).
+    # too. Places and organisations (县上车湾 | 镇…): a start or end of three or
+    # more characters that is not a dictionary word (a start or end of a school
+    # or village name is often one: 小学, 中心, 石家庄).
     person = re.compile(r"^(?:样本)?(?:学生|成人|人物)[A-Z]+$")
     cjk = re.compile(r"^[\u3400-\u9fff]+$")  # not the placeholder XX of 周XX
-    heads = {o[:k]: p for o, p in pairs if len(o) >= 3 and person.match(p) for k in range(2, len(o))
-             if cjk.match(o[:k])}
-    tails = {o[-k:]: p for o, p in pairs if len(o) >= 3 and person.match(p) for k in range(2, len(o))
-             if cjk.match(o[-k:])}
+    people = [(o, p) for o, p in pairs if len(o) >= 3 and person.match(p)]
+    others = [(o, p) for o, p in pairs if len(o) >= 4 and not person.match(p) and p != "某家" and cjk.match(o)]
+    freq = get_tokenizer().FREQ if others else {}
+    heads = {o[:k]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[:k])}
+    tails = {o[-k:]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[-k:])}
+    for o, p in others:
+        for k in range(3, len(o)):
+            if not freq.get(o[:k]):
+                heads.setdefault(o[:k], p)
+            if not freq.get(o[-k:]):
+                tails.setdefault(o[-k:], p)
     longest = max((len(f) for f in (*heads, *tails)), default=0)
 
     def replace(text: str) -> str:

@@ -340,6 +340,23 @@ def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "") -> HTML:
     return HTML("".join(out))
 
 
+# The keyword tables kept in the user cache: the most recently used ones stay,
+# older ones (earlier corpora, earlier code) are deleted when a new one is written.
+KEYWORD_CACHE_KEEP = 16
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used files of ``folder``."""
+    files = []
+    for f in folder.glob("*.parquet"):
+        try:
+            files.append((f.stat().st_mtime, f))
+        except OSError:  # deleted meanwhile
+            pass
+    for _, f in sorted(files, reverse=True)[keep:]:
+        f.unlink(missing_ok=True)
+
+
 def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
     """Every essay's TF-IDF keywords (themes.tfidf_keywords on the corpus's
     paragraphs, pseudonymised as the corpus is). The IDF needs the whole corpus
@@ -348,8 +365,10 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
     (``report-keywords/``), keyed by the paragraphs' text, ``top_n``, the
     tokeniser's and keyword code's files and the library versions, so the
     other profiles of the same corpus read it. A corpus read without
-    pseudonyms is never cached (its keywords may be real names)."""
+    pseudonyms is never cached (its keywords may be real names). The cache
+    keeps the :data:`KEYWORD_CACHE_KEEP` most recently used tables."""
     import hashlib
+    import os
     from importlib.metadata import version
 
     from analysis import __version__, segment
@@ -366,13 +385,16 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
     h.update(pd.util.hash_pandas_object(p[["essay_id", "text"]], index=False).to_numpy().tobytes())
     path = user_cache_dir() / "report-keywords" / f"{h.hexdigest()[:32]}.parquet"
     try:
-        return pd.read_parquet(path)
+        cached = pd.read_parquet(path)
+        os.utime(path)  # recently used: kept by the pruning
+        return cached
     except Exception:  # not there yet, or damaged: computed below
         pass
     tf = themes.tfidf_keywords(p, top_n=top_n)
     try:
         with atomic_path(path) as tmp:
             tf.to_parquet(tmp, index=False)
+        _prune(path.parent, KEYWORD_CACHE_KEEP)
     except OSError:  # an unwritable cache only costs time
         pass
     return tf
