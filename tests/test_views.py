@@ -159,3 +159,25 @@ def test_intercoder_view_with_and_without_a_second_coding(tmp_path, monkeypatch)
     themes_first.to_csv(tmp_path / "theme_paragraphs_coder2.csv", index=False, encoding="utf-8-sig")
     t = views.intercoder("themes")
     assert list(t.index) == [*themes.load_codebook().ids, "all (same set)"] and (t["agreement"] == 1.0).all()
+
+
+def test_framing_lines_leave_the_figures_on_request(seed_build):
+    """Headings, bylines and greetings head the prose rather than say something:
+    framing=False leaves them out of the sentences (and paragraphs made only of
+    them out of the paragraphs); statements stay, whatever their length."""
+    c = Corpus(seed_build.out_dir)
+    s = c.sentences
+    ids = views.framing_sentences(c)
+    framing = set(s.loc[s["sentence_id"].isin(ids), "text"])
+    for part in ("诲人不倦，架心灵之桥", "大家上午好", "谢谢大家", "班主任："):
+        assert any(part in t for t in framing), part
+    assert not any("。" in t[:-1] for t in framing)  # no line with a full stop inside
+    assert all(len(t) <= views.FRAMING_MAX_CHARS for t in framing)
+    assert not any("留守儿童超过了65%" in t for t in framing)  # a short statement is prose
+    kept = views.sentences(c, framing=False)
+    assert len(kept) == len(s) - len(ids) and not kept["sentence_id"].isin(ids).any()
+    assert len(views.sentences(c)) == len(s)
+    whole = views.framing_paragraphs(c)
+    p = views.paragraphs(c, framing=False)
+    assert len(p) == len(c.paragraphs) - len(whole) and 0 < len(whole) < len(ids)  # a heading run into its paragraph
+    assert f"{len(ids)} sentence(s)" in views.framing_note(c, framing=False).data

@@ -1220,10 +1220,15 @@ def plot_confusion_matrices(results: dict[str, pd.DataFrame], *, methods: Sequen
                 ax.text(j, i, str(v), ha="center", va="center", color="white" if v > 0.6 * top else "black")
         ax.set_title(m)
         ax.set_xlabel("predicted")
-        ax.set_ylabel("gold")
+        ax.set_ylabel("coded sample")
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+# How a grouping column is named in figures: the reports' "label" column holds the
+# essays' short labels (E01 …), not a sentiment label
+GROUP_NAMES = {"label": "essay", "essay_id": "essay"}
 
 
 def _group_column(df: pd.DataFrame, group: str | None) -> tuple[pd.Series, str]:
@@ -1283,7 +1288,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
     ax.boxplot(data, orientation="horizontal", tick_labels=order) if len(order) else None
     ax.invert_yaxis()
     ax.set_xlabel(score_column)
-    ax.set_title(f"score by {gname}{title_note}")
+    ax.set_title(f"score by {GROUP_NAMES.get(gname, gname)}{title_note}")
     if has_labels:
         shares = label_shares(df, group=group, label_column=label_column).reindex(order)
         left = np.zeros(len(order))
@@ -1294,7 +1299,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
             left += shares[lab].to_numpy()
         ax2.invert_yaxis()
         ax2.set_xlim(0, 1)
-        ax2.set_title(f"label shares by {gname}{title_note}")
+        ax2.set_title(f"label shares by {GROUP_NAMES.get(gname, gname)}{title_note}")
         ax2.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     plt.close(fig)

@@ -1434,7 +1434,7 @@ def plot_code_heatmap(
                        vmin=0, vmax=1 if value == "share" else None)
         ax.set_xticks(range(len(cols)), [cb.labels[c] for c in cb.ids], rotation=45, ha="right")
         ax.set_yticks(range(len(mat)), [str(i) for i in mat.index])
-        ax.set_ylabel(by)
+        ax.set_ylabel({"label": "essay", "essay_id": "essay"}.get(by, by))  # label: the essays' E01 …
         if annotate if annotate is not None else mat.size <= 400:
             for (i, j), v in np.ndenumerate(mat.to_numpy(dtype=float)):
                 ax.text(j, i, f"{v:.2f}" if value == "share" else f"{int(v)}", ha="center", va="center", fontsize=7)

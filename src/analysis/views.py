@@ -9,6 +9,7 @@ Everything returned is pseudonymised when the corpus is.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -61,16 +62,70 @@ def _filter(df: pd.DataFrame, *, essay_id: str = "", genre: str = "") -> pd.Data
     return df
 
 
+# Framing lines: sentences that head or frame the prose rather than say
+# something — section headings, bylines, titles and greetings or thanks
+# (大家上午好！ 谢谢大家). They carry the writer's rhetoric (一、诲人不倦，架心灵之桥
+# scores +0.33) but are not statements about anything.
+_FINAL_MARK_RE = re.compile(r"[。！？!?…；;][”’」』\"')）]*\s*$")
+_FORMULA_RE = re.compile(r"(?:尊敬的|亲爱的|各位|大家)[^。！？!?]{0,12}(?:好|：|:)[！!。]?"
+                         r"|(?:谢谢|感谢)(?:大家|各位|您|你们)?[^。！？!?，,]{0,6}[！!。]?")
+FRAMING_MAX_CHARS = 30
+
+
+def framing_sentences(corpus: Corpus) -> set[str]:
+    """Ids of the sentences that are framing lines, not prose: the first
+    sentence of a paragraph the ``headings`` table lists (a numbered heading,
+    alone or run into its paragraph) of at most ``FRAMING_MAX_CHARS``
+    characters; a paragraph's only sentence without a sentence-final mark and
+    at most that long (titles, bylines, unnumbered headings); and greeting or
+    thanks formulas (尊敬的各位领导：, 大家上午好！, 谢谢大家)."""
+    s = corpus.sentences
+    text = s["text"].fillna("").str.strip()
+    short = (text.str.len() <= FRAMING_MAX_CHARS).to_numpy()
+    pid = s["paragraph_id"]
+    first = ~pid.duplicated().to_numpy()
+    alone = first & ~pid.duplicated(keep="last").to_numpy()
+    heads = set(corpus.table("headings")["paragraph_id"]) if corpus.has("headings") else set()
+    heading = first & pid.isin(heads).to_numpy() & short
+    unmarked = alone & short & ~text.str.contains(_FINAL_MARK_RE).to_numpy()
+    formula = text.str.fullmatch(_FORMULA_RE).fillna(False).to_numpy(dtype=bool)
+    return set(s.loc[heading | unmarked | formula, "sentence_id"])
+
+
+def framing_paragraphs(corpus: Corpus) -> set[str]:
+    """Ids of the paragraphs made only of framing lines (:func:`framing_sentences`)."""
+    s = corpus.sentences
+    framing = s["sentence_id"].isin(framing_sentences(corpus))
+    whole = framing.groupby(s["paragraph_id"]).all()
+    return set(whole.index[whole.to_numpy()])
+
+
+def framing_note(corpus: Corpus, *, framing: bool) -> Markdown:
+    """One line saying how many framing lines the report's figures leave out (or keep)."""
+    n_s, n_p = len(framing_sentences(corpus)), len(framing_paragraphs(corpus))
+    if framing:
+        return Markdown(f"The {n_s} framing lines (headings, bylines, greetings) are counted with the prose "
+                        "(parameter `framing = True`).")
+    return Markdown(f"**Framing lines left out.** {n_s} sentence(s) that head or frame the prose rather than say "
+                    f"something — section headings, bylines and titles, greetings and thanks — are left out of the "
+                    f"sentence figures, and the {n_p} paragraph(s) made only of them out of the paragraph figures "
+                    "(parameter `framing = True` keeps them). The validation sample keeps them.")
+
+
 def sentences(corpus: Corpus, *, method: str = "", neutral_band=None, essay_id: str = "", genre: str = "",
-              dedupe: bool = False) -> pd.DataFrame:
+              dedupe: bool = False, framing: bool = True) -> pd.DataFrame:
     """Scored sentences with essay metadata, for one method and neutral band.
 
     ``method`` picks the stored ``score_<method>`` as ``sentiment_score``
     (default: the build's default method); ``neutral_band`` [low, high]
     re-labels with that band; ``dedupe`` drops sentences that repeat an
-    earlier essay's passage (``reused_from``), so reused text counts once.
+    earlier essay's passage (``reused_from``), so reused text counts once;
+    ``framing=False`` drops framing lines (:func:`framing_sentences`).
     """
-    s = corpus.sentences.merge(_essay_meta(corpus), on="essay_id", how="left")
+    s = corpus.sentences
+    if not framing:
+        s = s[~s["sentence_id"].isin(framing_sentences(corpus))]
+    s = s.merge(_essay_meta(corpus), on="essay_id", how="left")
     method = method or sentiment.DEFAULT_METHOD
     if f"score_{method}" not in s.columns:
         raise ValueError(f"method {method!r} has no stored scores; valid: "
@@ -86,13 +141,18 @@ def sentences(corpus: Corpus, *, method: str = "", neutral_band=None, essay_id: 
 _PARAGRAPH_SENTIMENT = ["sentiment_mean", "share_positive", "share_neutral", "share_negative", "dominant_emotion"]
 
 
-def paragraphs(corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = False) -> pd.DataFrame:
+def paragraphs(corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = False,
+               framing: bool = True) -> pd.DataFrame:
     """Paragraphs with their codes and essay metadata. ``dedupe`` counts reused
     text once, sentence by sentence: sentences that repeat an earlier essay's
     passage (``reused_from``) leave their paragraph, whose text, codes and
     sentiment are then those of its own sentences; a paragraph made only of
-    reused sentences is dropped."""
-    p = corpus.paragraphs.merge(_essay_meta(corpus), on="essay_id", how="left")
+    reused sentences is dropped. ``framing=False`` drops paragraphs made only
+    of framing lines (:func:`framing_paragraphs`)."""
+    p = corpus.paragraphs
+    if not framing:
+        p = p[~p["paragraph_id"].isin(framing_paragraphs(corpus))]
+    p = p.merge(_essay_meta(corpus), on="essay_id", how="left")
     if dedupe and "reused_from" in corpus.sentences.columns:
         s = corpus.sentences
         reused = s["reused_from"].fillna("") != ""
@@ -165,11 +225,11 @@ def sentiment_validation(corpus: Corpus) -> dict[str, pd.DataFrame]:
 
 def disagreements(validation: dict[str, pd.DataFrame], *, n: int = 15) -> pd.DataFrame:
     """The coded sentences on which the methods disagree most (most distinct labels,
-    then the largest spread of scores on a common −1…1 scale): text, human code,
+    then the largest spread of scores on a common −1…1 scale): text, the coded label,
     each method's out-of-fold label."""
     d = validation["disagreements"].sort_values(["n_distinct_labels", "score_spread"], ascending=False, kind="mergesort")
     cols = ["essay_ordinal", "text", "gold"] + [c for c in d.columns if c.startswith("label_")] + ["score_spread"]
-    return d[cols].head(n).rename(columns={"gold": "human"}).set_index("essay_ordinal")
+    return d[cols].head(n).rename(columns={"gold": "coded"}).set_index("essay_ordinal")
 
 
 def essay_bootstrap(validation: dict[str, pd.DataFrame], *, n_boot: int = 500, seed: int = 20261129) -> pd.DataFrame:
