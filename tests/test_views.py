@@ -181,3 +181,21 @@ def test_framing_lines_leave_the_figures_on_request(seed_build):
     p = views.paragraphs(c, framing=False)
     assert len(p) == len(c.paragraphs) - len(whole) and 0 < len(whole) < len(ids)  # a heading run into its paragraph
     assert f"{len(ids)} sentence(s)" in views.framing_note(c, framing=False).data
+
+
+@pytest.mark.parametrize("dedupe, framing", [(True, False), (False, False), (True, True), (False, True)])
+def test_accounting_adds_up_to_what_the_figures_count(seed_build, dedupe, framing):
+    """Nothing leaves a figure silently: per essay, the sentences (paragraphs)
+    in the corpus minus those left out as framing lines or copies are exactly
+    the rows the report's figures use."""
+    c = Corpus(seed_build.out_dir)
+    label = c.essays.set_index("essay_id")["label"]
+    for unit, rows in (("sentences", views.sentences(c, dedupe=dedupe, framing=framing)),
+                       ("paragraphs", views.paragraphs(c, dedupe=dedupe, framing=framing))):
+        acc = views.accounting(c, unit=unit, dedupe=dedupe, framing=framing)
+        per_essay = acc.drop(index="total")
+        assert (per_essay["counted"] == rows["essay_id"].map(label).value_counts().reindex(per_essay.index)
+                .fillna(0)).all()
+        assert acc.loc["total", "in corpus"] == len(getattr(c, unit)) and acc.loc["total", "counted"] == len(rows)
+        assert (acc["framing lines left out"].sum() > 0) == (not framing)
+        assert (acc.loc["total", "copies left out"] > 0) == dedupe  # the seed's essay 5 copies essays 1 and 3

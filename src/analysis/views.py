@@ -112,6 +112,38 @@ def framing_note(corpus: Corpus, *, framing: bool) -> Markdown:
                     "(parameter `framing = True` keeps them). The validation sample keeps them.")
 
 
+def accounting(corpus: Corpus, *, unit: str = "sentences", dedupe: bool = True, framing: bool = False) -> pd.DataFrame:
+    """Per essay (and in total): how many sentences (or paragraphs) the corpus
+    has, how many the figures leave out as framing lines (``framing=False``)
+    and as copies of an earlier essay's passage (``dedupe``; for paragraphs,
+    those made only of copied sentences), and how many they count — the
+    numbers :func:`sentences` and :func:`paragraphs` give, so none is dropped
+    silently. A line both framing and copied counts as framing."""
+    if unit not in ("sentences", "paragraphs"):
+        raise ValueError(f"unit {unit!r} is not valid; choose sentences or paragraphs")
+    s = corpus.sentences
+    reused = (s["reused_from"].fillna("") != "") if "reused_from" in s.columns else pd.Series(False, index=s.index)
+    if unit == "sentences":
+        t, ids = s, s["sentence_id"]
+        is_framing = ids.isin(framing_sentences(corpus)) if not framing else pd.Series(False, index=s.index)
+        is_copy = reused & ~is_framing if dedupe else pd.Series(False, index=s.index)
+    else:
+        t = corpus.paragraphs
+        is_framing = (t["paragraph_id"].isin(framing_paragraphs(corpus)) if not framing
+                      else pd.Series(False, index=t.index))
+        all_copied = reused.groupby(s["paragraph_id"]).all()
+        copied = set(all_copied.index[all_copied.to_numpy()])
+        is_copy = t["paragraph_id"].isin(copied) & ~is_framing if dedupe else pd.Series(False, index=t.index)
+    labels = corpus.essays.set_index("essay_id")["label"] if "label" in corpus.essays else None
+    key = t["essay_id"].map(labels) if labels is not None else t["essay_id"]
+    out = pd.DataFrame({"in corpus": 1, "framing lines left out": is_framing.astype(int),
+                        "copies left out": is_copy.astype(int)}, index=t.index).groupby(key.to_numpy(), sort=False).sum()
+    out["counted"] = out["in corpus"] - out["framing lines left out"] - out["copies left out"]
+    out.loc["total"] = out.sum()
+    out.index.name = "essay"
+    return out
+
+
 def sentences(corpus: Corpus, *, method: str = "", neutral_band=None, essay_id: str = "", genre: str = "",
               dedupe: bool = False, framing: bool = True) -> pd.DataFrame:
     """Scored sentences with essay metadata, for one method and neutral band.
