@@ -525,6 +525,11 @@ def test_code_sentiment_shares():
     assert out.loc["b", "share_negative"] == pytest.approx(1.0)
     assert out.loc["c", "n_sentences"] == 0 and math.isnan(out.loc["c", "share_negative"])
     assert out.loc["(all)", "share_positive"] == pytest.approx(1 / 3)
+    assert "n_essays" not in out  # the sentences carry no essay_id
+    with_essays = themes.code_sentiment(paras, sents.assign(essay_id=["e1", "e1", "e2"]), codebook=ABC_BOOK)
+    breadth = with_essays.set_index("code")[["n_paragraphs", "n_essays"]]
+    assert breadth.loc["a"].tolist() == [2, 2] and breadth.loc["b"].tolist() == [1, 1]
+    assert breadth.loc["c"].tolist() == [0, 0]
     by_sentence = themes.code_sentiment(paras, sents, codebook=ABC_BOOK, unit="sentence").set_index("code")
     assert by_sentence.loc["a", "n_sentences"] == 2
 

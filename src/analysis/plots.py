@@ -67,6 +67,10 @@ def heatmap(matrix, *, title: str = "", cmap: str = "Blues", fmt: str = "{:.0f}"
     return finish(fig)
 
 
+# One colour per sentiment label in every report's figures
+SENTIMENT_COLOURS = {"negative": "#C44E52", "neutral": "#BBBBBB", "positive": "#55A868"}
+
+
 def bar(series, *, title: str = "", xlabel: str = "", color: str = "#4C72B0", horizontal: bool = True):
     """Simple bar chart of a Series (index → value); returns the Figure."""
     setup_cjk_font()

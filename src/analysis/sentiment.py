@@ -1292,7 +1292,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
     if has_labels:
         shares = label_shares(df, group=group, label_column=label_column).reindex(order)
         left = np.zeros(len(order))
-        colors = {"negative": "#C44E52", "neutral": "#BBBBBB", "positive": "#55A868"}
+        from analysis.plots import SENTIMENT_COLOURS as colors
         ax2 = axes[0][1]
         for lab in LABELS:
             ax2.barh(order, shares[lab].to_numpy(), left=left, color=colors[lab], label=lab)

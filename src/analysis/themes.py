@@ -1174,7 +1174,9 @@ def code_sentiment(
     ``unit="paragraph"``: a sentence counts under the codes of its paragraph
     (``themes`` of ``paragraphs_df``, joined on paragraph_id).
     ``unit="sentence"``: each sentence is coded on its own text.
-    Out: code, label, n_sentences, n_negative, n_neutral, n_positive,
+    Out: code, label, n_sentences, n_paragraphs and n_essays (when the
+    sentences carry paragraph_id, essay_id: how broad the evidence is),
+    n_negative, n_neutral, n_positive,
     share_negative, share_neutral, share_positive, plus a last row ``(all)``
     for every sentence as the baseline. Without a ``sentiment_label`` column
     the shares are NaN (with a warning).
@@ -1201,6 +1203,9 @@ def code_sentiment(
         sel = m[:, j] if code is not None else np.ones(len(sentences_df), dtype=bool)
         n = int(sel.sum())
         row = {"code": code.id if code else "(all)", "label": code.label if code else "全部", "n_sentences": n}
+        for col, name in (("paragraph_id", "n_paragraphs"), ("essay_id", "n_essays")):  # how broad the evidence is
+            if col in sentences_df.columns:
+                row[name] = len(set(sentences_df[col].to_numpy()[sel].tolist()))
         for lab in SENTIMENT_LABELS:
             k = int((labels[sel] == lab).sum()) if has_label else 0
             row[f"n_{lab}"] = k if has_label else pd.NA
@@ -1507,7 +1512,7 @@ def plot_code_sentiment(code_sentiment_df: pd.DataFrame) -> Any:
     _require(code_sentiment_df, ["code", "label", *cols], "code sentiment table")
     df = code_sentiment_df.reset_index(drop=True)
     fig, family = _figure((7, 0.8 + 0.4 * len(df)))
-    colours = {"negative": "#c0504d", "neutral": "#bfbfbf", "positive": "#4f81bd"}
+    from analysis.plots import SENTIMENT_COLOURS as colours  # the sentiment report's colours
     with _rc(family):
         ax = fig.subplots()
         y = np.arange(len(df))
