@@ -375,3 +375,25 @@ def test_circled_number_heading_does_not_crash():
     assert find_heading("①加强家校联系。") == (5, "①", 1, "加强家校联系")
     paras = pd.DataFrame({"essay_id": ["e"] * 2, "paragraph_id": ["e-p1", "e-p2"], "text": ["一、做法", "②多谈心"]})
     assert structure(paras)[["level", "number"]].values.tolist() == [[1, 1], [2, 2]]
+
+
+def test_framing_lines_are_headings_bylines_and_greetings():
+    import pandas as pd
+
+    from analysis import tag
+
+    rows = [
+        ("p1", "小学四年级班主任：王老师"),  # byline: alone, short, no final mark
+        ("p2", "一、诲人不倦，架心灵之桥"),  # a numbered heading on its own line
+        ("p3", "二、扬长避短，用爱心为他们铺路。"),  # a heading run into its paragraph
+        ("p3", "我一边耐心地给他们讲新课，一边利用中午的时间给他们补课。"),
+        ("p4", "大家上午好！"),
+        ("p5", "留守儿童超过了65%。"),  # a short statement is prose
+        ("p6", "最后，祝大家中秋节快乐！"),
+        ("p6", "谢谢大家"),
+        ("p7", "三、组建优秀班集体，让集体的力量去感化引领他们，激发他们的学习兴趣和热情。"),  # too long for a heading
+    ]
+    sents = pd.DataFrame({"essay_id": "e", "paragraph_id": [r[0] for r in rows], "text": [r[1] for r in rows]})
+    paras = sents.groupby("paragraph_id", sort=False)["text"].agg("".join).reset_index().assign(essay_id="e")
+    flags = tag.framing_lines(sents, tag.structure(paras))
+    assert flags.tolist() == [True, True, True, False, True, False, False, True, False]

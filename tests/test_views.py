@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import themes, views
+from analysis import tag, themes, views
 from analysis.build import build
 from analysis.corpus import Corpus
 
@@ -172,7 +172,7 @@ def test_framing_lines_leave_the_figures_on_request(seed_build):
     for part in ("诲人不倦，架心灵之桥", "大家上午好", "谢谢大家", "班主任："):
         assert any(part in t for t in framing), part
     assert not any("。" in t[:-1] for t in framing)  # no line with a full stop inside
-    assert all(len(t) <= views.FRAMING_MAX_CHARS for t in framing)
+    assert all(len(t) <= tag.FRAMING_MAX_CHARS for t in framing)
     assert not any("留守儿童超过了65%" in t for t in framing)  # a short statement is prose
     kept = views.sentences(c, framing=False)
     assert len(kept) == len(s) - len(ids) and not kept["sentence_id"].isin(ids).any()

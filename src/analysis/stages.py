@@ -51,13 +51,15 @@ def themes_stage(t: Tables) -> Tables:
 
 def tagging_stage(t: Tables) -> Tables:
     """Entities (jieba POS + domain cues), essay tags with evidence, section
-    structure, and numbers/statistics with their sentence."""
+    structure, which sentences are framing lines (``framing``), and
+    numbers/statistics with their sentence."""
     from analysis import entities, tag
 
     ents = entities.extract_entities(t["sentences"])
     t["entities"] = ents
     t["essays"] = tag.tag_essays(t["essays"], t["sentences"], entities=ents)
     t["headings"] = tag.structure(t["paragraphs"])
+    t["sentences"] = t["sentences"].assign(framing=tag.framing_lines(t["sentences"], t["headings"]).to_numpy())
     t["numbers"] = tag.numbers(t["sentences"])
     return t
 

@@ -474,6 +474,36 @@ def structure(paragraphs: pd.DataFrame) -> pd.DataFrame:
 _EMPTY_STRUCTURE: pd.DataFrame | None = None
 
 
+# Framing lines: sentences that head or frame the prose rather than say
+# something — section headings, bylines, titles, greetings and thanks
+# (大家上午好！ 谢谢大家). They carry the writer's rhetoric (一、诲人不倦，架心灵之桥
+# scores +0.33) but are not statements about anything; reports leave them out
+# of sentence and paragraph figures unless asked.
+_FINAL_MARK_RE = re.compile(r"[。！？!?…；;][”’」』\"')）]*\s*$")
+_FORMULA_RE = re.compile(r"(?:尊敬的|亲爱的|各位|大家)[^。！？!?]{0,12}(?:好|：|:)[！!。]?"
+                         r"|(?:谢谢|感谢)(?:大家|各位|您|你们)?[^。！？!?，,]{0,6}[！!。]?")
+FRAMING_MAX_CHARS = 30
+
+
+def framing_lines(sentences: pd.DataFrame, headings: pd.DataFrame) -> pd.Series:
+    """True for the sentences that are framing lines, not prose: the first
+    sentence of a paragraph ``headings`` lists (:func:`structure`: a numbered
+    heading, alone or run into its paragraph) of at most ``FRAMING_MAX_CHARS``
+    characters; a paragraph's only sentence without a sentence-final mark and
+    at most that long (titles, bylines, unnumbered headings); and greeting or
+    thanks formulas (尊敬的各位领导：, 大家上午好！, 谢谢大家). Index: the sentences'."""
+    _require(sentences, {"paragraph_id", "text"}, "sentences")
+    text = sentences["text"].fillna("").astype(str).str.strip()
+    short = (text.str.len() <= FRAMING_MAX_CHARS).to_numpy()
+    pid = sentences["paragraph_id"]
+    first = ~pid.duplicated().to_numpy()
+    alone = first & ~pid.duplicated(keep="last").to_numpy()
+    heading = first & pid.isin(set(headings["paragraph_id"])).to_numpy() & short
+    unmarked = alone & short & ~text.str.contains(_FINAL_MARK_RE).to_numpy(dtype=bool)
+    formula = text.str.fullmatch(_FORMULA_RE).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(heading | unmarked | formula, index=sentences.index, name="framing")
+
+
 def _essay_groups(table: pd.DataFrame, id_column: str) -> list[tuple[str, list, list]]:
     """(essay_id, ids, texts) per essay, as ``groupby("essay_id", sort=False)``."""
     return [(k, ids, texts) for k, (ids, texts) in group_columns(table, [id_column, "text"])]

@@ -9,7 +9,6 @@ Everything returned is pseudonymised when the corpus is.
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -62,34 +61,15 @@ def _filter(df: pd.DataFrame, *, essay_id: str = "", genre: str = "") -> pd.Data
     return df
 
 
-# Framing lines: sentences that head or frame the prose rather than say
-# something — section headings, bylines, titles and greetings or thanks
-# (大家上午好！ 谢谢大家). They carry the writer's rhetoric (一、诲人不倦，架心灵之桥
-# scores +0.33) but are not statements about anything.
-_FINAL_MARK_RE = re.compile(r"[。！？!?…；;][”’」』\"')）]*\s*$")
-_FORMULA_RE = re.compile(r"(?:尊敬的|亲爱的|各位|大家)[^。！？!?]{0,12}(?:好|：|:)[！!。]?"
-                         r"|(?:谢谢|感谢)(?:大家|各位|您|你们)?[^。！？!?，,]{0,6}[！!。]?")
-FRAMING_MAX_CHARS = 30
-
-
 def framing_sentences(corpus: Corpus) -> set[str]:
-    """Ids of the sentences that are framing lines, not prose: the first
-    sentence of a paragraph the ``headings`` table lists (a numbered heading,
-    alone or run into its paragraph) of at most ``FRAMING_MAX_CHARS``
-    characters; a paragraph's only sentence without a sentence-final mark and
-    at most that long (titles, bylines, unnumbered headings); and greeting or
-    thanks formulas (尊敬的各位领导：, 大家上午好！, 谢谢大家)."""
+    """Ids of the sentences the build tagged as framing lines (column
+    ``framing``, :func:`analysis.tag.framing_lines`: headings, bylines,
+    titles, greetings and thanks)."""
     s = corpus.sentences
-    text = s["text"].fillna("").str.strip()
-    short = (text.str.len() <= FRAMING_MAX_CHARS).to_numpy()
-    pid = s["paragraph_id"]
-    first = ~pid.duplicated().to_numpy()
-    alone = first & ~pid.duplicated(keep="last").to_numpy()
-    heads = set(corpus.table("headings")["paragraph_id"]) if corpus.has("headings") else set()
-    heading = first & pid.isin(heads).to_numpy() & short
-    unmarked = alone & short & ~text.str.contains(_FINAL_MARK_RE).to_numpy()
-    formula = text.str.fullmatch(_FORMULA_RE).fillna(False).to_numpy(dtype=bool)
-    return set(s.loc[heading | unmarked | formula, "sentence_id"])
+    if "framing" not in s.columns:
+        raise ValueError(f"the sentences table in {corpus.data_dir} has no framing column: "
+                         "run `python -m analysis build` again")
+    return set(s.loc[s["framing"].fillna(False).astype(bool).to_numpy(), "sentence_id"])
 
 
 def framing_paragraphs(corpus: Corpus) -> set[str]:
@@ -112,6 +92,12 @@ def framing_note(corpus: Corpus, *, framing: bool) -> Markdown:
                     "(parameter `framing = True` keeps them). The validation sample keeps them.")
 
 
+def _copied_paragraphs(s: pd.DataFrame) -> set[str]:
+    """Ids of the paragraphs whose every sentence repeats an earlier essay's passage."""
+    copied = (s["reused_from"].fillna("") != "").groupby(s["paragraph_id"]).all()
+    return set(copied.index[copied.to_numpy()])
+
+
 def accounting(corpus: Corpus, *, unit: str = "sentences", dedupe: bool = True, framing: bool = False) -> pd.DataFrame:
     """Per essay (and in total): how many sentences (or paragraphs) the corpus
     has, how many the figures leave out as framing lines (``framing=False``)
@@ -131,9 +117,8 @@ def accounting(corpus: Corpus, *, unit: str = "sentences", dedupe: bool = True, 
         t = corpus.paragraphs
         is_framing = (t["paragraph_id"].isin(framing_paragraphs(corpus)) if not framing
                       else pd.Series(False, index=t.index))
-        all_copied = reused.groupby(s["paragraph_id"]).all()
-        copied = set(all_copied.index[all_copied.to_numpy()])
-        is_copy = t["paragraph_id"].isin(copied) & ~is_framing if dedupe else pd.Series(False, index=t.index)
+        is_copy = (t["paragraph_id"].isin(_copied_paragraphs(s)) & ~is_framing if dedupe
+                   else pd.Series(False, index=t.index))
     labels = corpus.essays.set_index("essay_id")["label"] if "label" in corpus.essays else None
     key = t["essay_id"].map(labels) if labels is not None else t["essay_id"]
     out = pd.DataFrame({"in corpus": 1, "framing lines left out": is_framing.astype(int),
@@ -190,8 +175,7 @@ def paragraphs(corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: b
         reused = s["reused_from"].fillna("") != ""
         n_reused = reused.groupby(s["paragraph_id"]).sum()
         own = s[~reused]
-        p = p[~p["paragraph_id"].isin(n_reused.index[n_reused.to_numpy() == s.groupby("paragraph_id").size()
-                                                      .reindex(n_reused.index).to_numpy()])]
+        p = p[~p["paragraph_id"].isin(_copied_paragraphs(s))]
         mixed = p["paragraph_id"].isin(n_reused.index[n_reused.to_numpy() > 0])
         if mixed.any():
             p = p.copy()
