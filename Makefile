@@ -12,7 +12,7 @@ PROCESSED := data/processed
 SOURCES := $(shell find src/analysis -type f \( -name '*.py' -o -name '*.txt' -o -name '*.yaml' \) 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
 
-.PHONY: help install data reports test lab calibrate validate benchmark clean distclean
+.PHONY: help install data reports test lab calibrate validate evaluate benchmark clean distclean
 
 help: ## show this help
 	@echo "Usage: make <target>"
@@ -47,6 +47,9 @@ calibrate: $(STAMP) ## re-choose the sentiment default and neutral bands on data
 
 validate: $(STAMP) ## print sentiment and codebook validation against the hand-coded samples
 	$(PY) -m analysis validate
+
+evaluate: $(STAMP) ## score intake and privacy on the challenge corpora with ground truth (tests/fixtures/)
+	$(PY) -m analysis evaluate
 
 benchmark: $(STAMP) ## measure build speed and memory on the large corpus (writes benchmarks/results/build.json)
 	$(PY) benchmarks/bench_build.py

@@ -110,12 +110,13 @@ def test_seed_log_rows_point_into_their_essay(seed_build):
 
 def test_seed_preamble_goes_to_log_not_essays(seed_build):
     log = seed_build.tables["cleaning_log"]
-    pre = log[log.rule == "drop_preamble"]
-    assert len(pre) == 1
-    row = pre.iloc[0]
-    assert (row.essay_id, row.source_file, row.after) == ("", SEED_NAME, "")
-    assert "最新小学教师关爱留守儿童工作总结" in row.before
-    assert "试用期总结" in row.before and "护师总结" in row.before
+    pre = log[log.rule.isin(["drop_preamble", "remove_chrome"]) & (log.essay_id == "")]
+    # one row per line: the collection title (a 优秀10篇 title) and the site's blurb, both page chrome
+    assert list(pre.line) == [3, 5]
+    assert set(pre.source_file) == {SEED_NAME} and set(pre.after) == {""}
+    assert "最新小学教师关爱留守儿童工作总结" in pre.before.iloc[0]
+    assert "试用期总结" in pre.before.iloc[1] and "护师总结" in pre.before.iloc[1]
+    assert pre.context.iloc[0].startswith("collection_title") and pre.context.iloc[1].startswith("blurb")
     for name, col in [("essays", "raw_text"), ("essays", "text"), ("paragraphs", "text"), ("sentences", "text")]:
         texts = seed_build.tables[name][col]
         assert not texts.str.contains("试用期总结|护师总结").any(), name
@@ -305,7 +306,7 @@ def test_layout_line_numbers_point_at_raw_lines(layouts, name):
 
 def test_layout_preamble_in_log_not_in_essays(layouts):
     log = layouts.tables["cleaning_log"]
-    pre = log[log.rule == "drop_preamble"]
+    pre = log[log.rule.isin(["drop_preamble", "remove_chrome"]) & (log.essay_id == "")]
     assert set(pre.source_file) == {"utf8.txt", "gb18030.txt", "lone.txt", "di_pian.txt", "bracket.txt",
                                    "fanwen.txt", "muban.txt"}
     assert pre.before.str.contains("以下是一些成功的总结范文").sum() == 2
@@ -313,9 +314,10 @@ def test_layout_preamble_in_log_not_in_essays(layouts):
 
 
 def test_layout_no_heading_is_one_essay_with_everything(layouts):
+    # a single article's title line at the top is its heading, not its first paragraph
     [e] = _essays_of(layouts, "noheading.txt").itertuples()
-    assert e.heading == "" and e.line_start == 3
-    assert e.text.startswith("我的爷爷奶奶\n我是一名乡村小学的班主任")
+    assert (e.heading, e.title, e.split_rule, e.line_start) == ("我的爷爷奶奶", "我的爷爷奶奶", "page_title", 5)
+    assert e.text.startswith("我是一名乡村小学的班主任")
     assert e.text.endswith("他的学习成绩有了明显的进步。")
 
 

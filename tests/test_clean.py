@@ -314,9 +314,11 @@ def test_join_threshold_comes_from_settings(tmp_path):
     settings = tmp_path / "cleaning.yaml"
     settings.write_text("min_broken_paragraph_chars: 5\nsentence_openers: [总之]\nnon_initial_chars: 的\n",
                         encoding="utf-8")
-    texts = ["关爱留守儿童从你我做起", "我们学校有很多留守儿童。"]
+    texts = ["冬天到了，孩子们", "穿上了新棉衣。"]  # 8 characters: joined at 5, not at the bundled 20
     out, _ = join_broken_paragraphs(_paras(texts), settings_path=str(settings))
     assert [p.text for p in out] == ["".join(texts)]
+    out, _ = join_broken_paragraphs(_paras(texts))
+    assert [p.text for p in out] == texts
 
 
 # ---------------------------------------------------------------- gaps

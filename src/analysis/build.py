@@ -30,31 +30,14 @@ from analysis.clean import clean_essay, is_heading, to_simplified
 from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR, git_commit
 from analysis.resources import fingerprint
 from analysis.segment import sentences_frame
-from analysis.split import compile_patterns, split_essays
+from analysis.intake import EssayInput, FolderEvidence, file_slug, plan_essays  # noqa: F401 (re-exported)
+from analysis.split import compile_patterns
 
 ENGINES = ("local", "dask")
 
 
 class BuildError(ValueError):
     """A build that cannot go on (strict mode, nothing to build)."""
-
-
-@dataclass(frozen=True)
-class EssayInput:
-    essay_id: str
-    source_file: str
-    ordinal: int
-    heading: str
-    heading_number: int | None
-    title: str
-    line_start: int
-    line_end: int
-    encoding: str
-    raw_text: str
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.raw_text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -85,50 +68,11 @@ class BuildSummary:
         return out
 
 
-_SLUG_RE = re.compile(r"[^A-Za-z0-9_]+")
-
-
-def file_slug(relpath: str) -> str:
-    """Stable, filename-safe id prefix for a source file (ASCII; hash when needed)."""
-    stem = relpath.rsplit(".", 1)[0]
-    slug = _SLUG_RE.sub("_", stem).strip("_")
-    if slug == stem and 0 < len(slug) <= 24:
-        return slug
-    digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:6]
-    return f"{slug[:12]}_{digest}".strip("_") if slug else f"f{digest}"
-
-
-def plan_essays(raw: aio.RawText, patterns) -> tuple[list[EssayInput], list[dict]]:
-    """Split one decoded file into essay inputs; the preamble goes to the log."""
-    dropped: list = []
-    preamble, chunks = split_essays(raw.text, patterns=patterns, dropped=dropped)
-    slug = file_slug(raw.relpath)
-    collection_title = next((l.strip() for l in preamble if l.strip()), "")
-    log = []
-    pre_text = "\n".join(l for l in preamble if l.strip())
-    if pre_text:
-        log.append({"source_file": raw.relpath, "essay_id": "", "paragraph_id": "", "line": 1,
-                    "rule": "drop_preamble", "offset": 0, "before": pre_text, "after": "",
-                    "context": "text before the first essay heading (collection title, site blurb)"})
-    for h in dropped:
-        log.append({"source_file": raw.relpath, "essay_id": "", "paragraph_id": "", "line": h.line_no,
-                    "rule": "drop_empty_heading", "offset": 0, "before": h.line, "after": "",
-                    "context": "an essay heading with no text under it"})
-    essays = []
-    for c in chunks:
-        title = (c.heading.title if c.heading else "") or collection_title or Path(raw.relpath).stem
-        title = to_simplified(title)[0]
-        essays.append(EssayInput(
-            essay_id=f"{slug}-{c.ordinal:02d}", source_file=raw.relpath, ordinal=c.ordinal,
-            heading=c.heading.line if c.heading else "", heading_number=c.heading.number if c.heading else None,
-            title=title, line_start=c.line_start, line_end=c.line_end, encoding=raw.encoding, raw_text=c.raw_text,
-        ))
-    return essays, log
-
-
 # ------------------------------------------------------------------ per essay
 
 _ESSAY_TABLES = ("essays", "paragraphs", "cleaning_log", "quality_flags")
+# metadata read from page chrome (author, date …), one essays column each
+METADATA_FIELDS = ("author", "date", "source", "editor", "guidance")
 _PARA_COLS = ["essay_id", "paragraph_id", "ordinal", "text", "is_heading", "line_start", "line_end"]
 _LOG_COLS = ["source_file", "essay_id", "paragraph_id", "line", "rule", "offset", "before", "after", "context"]
 _FLAG_COLS = ["source_file", "essay_id", "paragraph_id", "line", "flag", "detail"]
@@ -136,7 +80,8 @@ _FLAG_COLS = ["source_file", "essay_id", "paragraph_id", "line", "flag", "detail
 
 def _clean_rows(e: EssayInput) -> dict[str, list]:
     """Clean one essay: its paragraph, log, flag and essay rows (plain dicts)."""
-    cleaned = clean_essay(e.raw_text.split("\n"), line_start=e.line_start)
+    cleaned = clean_essay(e.raw_text.split("\n"), line_start=e.line_start,
+                          chrome={line: (kind, evidence) for line, kind, evidence in e.chrome})
     paras = [
         {"essay_id": e.essay_id, "paragraph_id": f"{e.essay_id}-p{k:03d}", "ordinal": k, "text": p.text,
          "is_heading": is_heading(p.text), "line_start": p.line_start, "line_end": p.line_end}
@@ -157,7 +102,9 @@ def _clean_rows(e: EssayInput) -> dict[str, list]:
         "is_traditional": any(r["rule"] == "to_simplified" for r in log),
         "n_chars": len(text.replace("\n", "")), "n_paragraphs": len(paras), "n_sentences": 0,
         "n_placeholders": text.count("XX"), "n_changes": len(log),
-    }
+        "split_rule": e.split_rule, "n_chrome_lines": len(e.chrome),
+        "truncated": any(f["flag"] == "truncated" for f in cleaned.flags),
+    } | {field: meta.get(field, "") for meta in [dict(e.metadata)] for field in METADATA_FIELDS}
     return {"essays": [essay], "paragraphs": paras, "cleaning_log": log, "quality_flags": flags}
 
 
@@ -327,7 +274,7 @@ def _settings_fingerprint() -> dict[str, str]:
 def _cache_key(e: EssayInput, settings: str) -> str:
     h = hashlib.sha256()
     for part in (settings, e.essay_id, e.source_file, str(e.ordinal), e.heading, e.title,
-                 str(e.line_start), e.encoding, e.raw_text):
+                 str(e.line_start), e.encoding, e.raw_text, *e.key_parts()):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
@@ -475,6 +422,7 @@ def build(
     progress: bool | None = None,
     use_cache: bool = True,
     remember: bool = False,
+    keep_chrome: bool = False,
     warn: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build all tables from ``raw_dir`` into ``out_dir``; returns a summary.
@@ -487,6 +435,8 @@ def build(
     this process keeps the per-essay tables in memory, and its next build into
     ``out_dir`` with ``remember`` takes unchanged essays from there instead of
     reading and converting the cache (same tables, see :func:`_remember`).
+    Page chrome (navigation, footers …, :mod:`analysis.pagechrome`) is removed
+    from the essays and logged line by line; ``keep_chrome`` keeps it.
     """
     t0 = time.perf_counter()
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -509,32 +459,44 @@ def build(
         summary.ignored = [p.relative_to(raw_dir).as_posix() for p in others]
         essays_in: list[EssayInput] = []
         preamble_log: list[dict] = []
+        plan_flags: list[dict] = []
         file_rows = []
-        plans = {}  # (path, sha256, heading patterns) -> (file row, essays, log): remembered for the next build
+        decoded = []  # (relative path, bytes' sha256, decoded file), readable files only
         for path in texts:
             rel = path.relative_to(raw_dir).as_posix()
             data = path.read_bytes()
-            key = (rel, hashlib.sha256(data).hexdigest(), heading_patterns)
-            if remember and key in _MEMORY.plans:
-                plans[key] = _MEMORY.plans[key]
-            else:
+            sha = hashlib.sha256(data).hexdigest()
+            held = _MEMORY.decoded.get((rel, sha)) if remember else None
+            if held is None:
                 try:
-                    raw = aio.read_raw(path, root=raw_dir, data=data)
+                    held = aio.read_raw(path, root=raw_dir, data=data)
                 except aio.RawFileError as exc:
                     if strict:
                         raise BuildError(f"{rel}: {exc.reason} (--strict)") from None
                     summary.skipped.append((rel, exc.reason))
                     warn(f"skipped {rel}: {exc.reason}")
                     continue
-                planned, log = plan_essays(raw, patterns)
+            decoded.append((rel, sha, held))
+        # lines recurring across the folder's files are evidence of page chrome
+        evidence = FolderEvidence.of([raw.text for _, _, raw in decoded])
+        plans = {}  # (path, sha256, heading patterns, chrome settings, evidence) -> the file's plan
+        for rel, sha, raw in decoded:
+            key = (rel, sha, heading_patterns, keep_chrome, evidence.key_for(raw.text))
+            if remember and key in _MEMORY.plans:
+                plans[key] = _MEMORY.plans[key]
+            else:
+                planned, log, flags, info = plan_essays(raw, patterns, evidence=evidence, keep_chrome=keep_chrome)
                 plans[key] = ({"source_file": rel, "encoding": raw.encoding, "line_ending": raw.line_ending,
-                               "n_bytes": len(data), "sha256": key[1], "n_essays": len(planned)}, planned, log)
-            row, planned, log = plans[key]
+                               "n_bytes": len(raw.raw_bytes), "sha256": sha, "n_essays": len(planned)} | info,
+                              planned, log, flags)
+            row, planned, log, flags = plans[key]
             essays_in.extend(planned)
             preamble_log.extend(log)
+            plan_flags.extend(flags)
             file_rows.append(dict(row))
         if remember:
             _MEMORY.plans = plans
+            _MEMORY.decoded = {(rel, sha): raw for rel, sha, raw in decoded}
         summary.n_files = len(file_rows)
         if not essays_in:
             raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
@@ -546,6 +508,8 @@ def build(
 
         log_cols = list(tables["cleaning_log"].columns)
         tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
+        flag_cols = list(tables["quality_flags"].columns)
+        tables["quality_flags"] = _concat([pd.DataFrame(plan_flags, columns=flag_cols), tables["quality_flags"]])
         width = max(2, len(str(len(tables["essays"]))))
         tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
         tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
@@ -760,7 +724,8 @@ class _Memory:
     root: Path | None = None  # the essay cache the tables belong to
     keys: dict[str, dict[str, str]] = field(default_factory=dict)  # essay -> layer -> cache key
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # the per-essay tables
-    plans: dict = field(default_factory=dict)  # (path, sha256, heading patterns) -> the file split into essays
+    plans: dict = field(default_factory=dict)  # (path, sha256, settings, evidence) -> the file split into essays
+    decoded: dict = field(default_factory=dict)  # (path, sha256) -> the decoded file
     corpus: dict = field(default_factory=dict)  # what corpus stages keep (the reuse index)
 
 

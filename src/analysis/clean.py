@@ -52,6 +52,7 @@ class Paragraph:
     line_start: int
     line_end: int
     edits: list[Edit] = field(default_factory=list)
+    after_removed: bool = False  # a chrome line or cut marker was removed right before it
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -124,6 +125,104 @@ strip_list_bullet = _regex_rule(
 strip_list_bullet.__doc__ = "Remove a list bullet (“- ”) left by the site's markup at the start of a paragraph."
 
 
+# ------------------------------------------------------------ page damage
+
+def remove_ruby(text: str) -> tuple[str, list[Edit]]:
+    """Remove pinyin ruby that some sites print after each character
+    (學(xué)校 → 學校, 關(guān)愛 → 關愛): a parenthesised pinyin syllable right
+    after a character. Parenthesised words that are not pinyin stay."""
+    from analysis.pagechrome import RUBY_RE, is_ruby
+
+    if "(" not in text and "（" not in text:
+        return text, []
+    edits: list[Edit] = []
+    out: list[str] = []
+    last = 0
+    for m in RUBY_RE.finditer(text):
+        if not is_ruby(m):
+            continue
+        out.append(text[last:m.start()])
+        edits.append(Edit("remove_ruby", m.start(), m.group(0), "", _context(text, m.start(), m.end())))
+        last = m.end()
+    if not edits:
+        return text, []
+    out.append(text[last:])
+    return "".join(out), edits
+
+
+def fix_double_encoding(text: str) -> tuple[str, list[Edit]]:
+    """Repair UTF-8 that was decoded as Latin-1/Windows-1252 on the way
+    (ç•™å®ˆ → 留守), with ftfy; each repaired run logged. Other damage is
+    flagged (:func:`find_mojibake`), never guessed at."""
+    if not _LATIN_RUN_RE.search(text):
+        return text, []
+    import ftfy
+
+    edits: list[Edit] = []
+    out: list[str] = []
+    last = 0
+    for m in _LATIN_RUN_RE.finditer(text):
+        fixed = ftfy.fix_encoding(m.group(0))
+        if fixed == m.group(0) or not _CJK_RE.search(fixed):
+            continue
+        out.append(text[last:m.start()])
+        out.append(fixed)
+        edits.append(Edit("fix_double_encoding", m.start(), m.group(0), fixed, _context(text, m.start(), m.end())))
+        last = m.end()
+    if not edits:
+        return text, []
+    out.append(text[last:])
+    return "".join(out), edits
+
+
+# a run of Latin-1 / Windows-1252 characters as UTF-8 bytes of CJK text leave them
+_LATIN_RUN_RE = re.compile(r"[ÃÂâäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+"
+                            r"(?:[ÃÂâäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+)*")
+_MOJIBAKE_RES = (
+    (re.compile(r"\ufffd+"), "replacement character"),
+    (re.compile(r"(?:锟斤拷)+|(?:烫){2,}|(?:屯){3,}"), "GBK/UTF-8 mix-up (锟斤拷, 烫烫)"),
+    (re.compile(r"銆[€傚亐]|锛[屾歭燂]|鈥[溿滄檯]|鍙戝竷|鐨勭"), "UTF-8 read as GBK"),
+    (re.compile(r"\?[A-Za-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\?[A-Z](?![A-Za-z])"), "a character lost as ? plus a letter (?F將)"),
+    (re.compile(r"(?<=[\u3400-\u9fff])\?{2,}|\?{2,}(?=[\u3400-\u9fff])"), "characters lost as ??"),
+    (re.compile(r"(?<=[\u3400-\u9fff])(?<![吗呢吧么啊呀哪谁])\?(?=[\u3400-\u9fff])"), "a character lost as ?"),
+    (_LATIN_RUN_RE, "UTF-8 read as Latin-1 (ç•™å®ˆ)"),
+    (re.compile(r"</?(?:p|br|div|span|a|strong|b|img)\b[^>]{0,40}>|&(?:nbsp|lt|gt|amp|quot|#\d{2,5});"), "HTML markup left in the text"),
+)
+
+
+def find_mojibake(text: str) -> list[tuple[int, str, str]]:
+    """Garbled characters in ``text``: (offset, what, why) for each run —
+    replacement characters, 锟斤拷, ``?`` standing for a lost character,
+    UTF-8 read in the wrong encoding, HTML left over. Flagged, not changed."""
+    found = []
+    for rx, why in _MOJIBAKE_RES:
+        for m in rx.finditer(text):
+            found.append((m.start(), m.group(0), why))
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=4)
+def cut_marker_re(path: str | None) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in _settings(path)["cut_markers"]))
+
+
+def remove_cut_marker(text: str, *, settings_path: str | None = None) -> tuple[str, list[Edit]]:
+    """Remove a paywall or truncation marker (……此处隐藏6599个字……,
+    （未完待续）, 点击查看全文 …); the essay is flagged truncated there."""
+    rx = cut_marker_re(settings_path)
+    edits: list[Edit] = []
+    out: list[str] = []
+    last = 0
+    for m in rx.finditer(text):
+        out.append(text[last:m.start()])
+        edits.append(Edit("remove_cut_marker", m.start(), m.group(0), "", _context(text, m.start(), m.end())))
+        last = m.end()
+    if not edits:
+        return text, []
+    out.append(text[last:])
+    return "".join(out).strip(), edits
+
+
 # ------------------------------------------------------------ script
 
 @functools.lru_cache(maxsize=1)
@@ -183,11 +282,13 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
 
 # ` and ´ never belong in Chinese prose; □ ■ stand for a lost glyph or a mark;
 # ’ and ' inside Chinese text without an opening ‘ are anti-copy marks.
-_STRAY_RE = re.compile(r"[`´ˋ]+|[□■]+(?=[\w\u3400-\u9fff])|(?<=[\w\u3400-\u9fff])[□■]+|(?<=[\u3400-\u9fff])['’](?=[\u3400-\u9fff“])")
+_STRAY_RE = re.compile(r"[`´ˋ]+|[□■]+(?=[\w\u3400-\u9fff])|(?<=[\w\u3400-\u9fff])[□■]+|(?<=[\u3400-\u9fff])['’](?=[\u3400-\u9fff“])"
+                       r"|(?<=[\u3400-\u9fff])\.(?=[\u3400-\u9fff])|\(\)|（）")
 
 
 def remove_stray_marks(text: str) -> tuple[str, list[Edit]]:
-    """Remove anti-copy marks inside words (祖国的`希望, 代管的’留守, 9月□xx).
+    """Remove anti-copy marks inside words (祖国的`希望, 代管的’留守, 9月□xx,
+    会鸣唱的.鸟儿) and empty brackets left where a site cut a link (，()最终).
 
     A ’ is kept when the paragraph also has an opening ‘ before it (a real
     single-quoted phrase)."""
@@ -282,24 +383,52 @@ _DQUOTE_RE = re.compile(r"[“”]")
 _STRAIGHT_DQUOTE_RE = re.compile(r'"')
 
 
+def _balanced(marks) -> bool:
+    """Do the quotes open and close like brackets (nesting allowed)?"""
+    depth = 0
+    for m in marks:
+        depth += 1 if m == "“" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _certain_mark(text: str, pos: int) -> str:
+    """The quote a position must hold whatever the paragraph's count: a
+    closer right after a sentence-final mark (…。”), an opener right after
+    a colon (说：“); '' when the position does not tell."""
+    prev = text[pos - 1] if pos > 0 else ""
+    if prev and prev in "。！？!?…":
+        return "”"
+    if prev and prev in "：:":
+        return "“"
+    return ""
+
+
 def fix_quote_pairs(text: str) -> tuple[str, list[Edit]]:
     """Make Chinese double quotes alternate “ ” when a paragraph holds an even
     number of them that do not (“爱心妈妈“ → “爱心妈妈”); straight quotes "…"
-    in Chinese text become “…” the same way. Odd counts are left alone: the
-    quote may continue in the next paragraph."""
+    in Chinese text become “…” the same way. Odd counts are left alone (the
+    quote may continue in the next paragraph), and so are quotes that open
+    and close like brackets: nested quotations are correct as they are."""
     use_straight = '"' in text and _CJK_RE.search(text) and not _DQUOTE_RE.search(text)
     regex = _STRAIGHT_DQUOTE_RE if use_straight else _DQUOTE_RE
     marks = [m.start() for m in regex.finditer(text)]
     if len(marks) < 2 or len(marks) % 2:
         return text, []
+    if not use_straight and _balanced(text[p] for p in marks):
+        return text, []  # nested quotes: “…关爱农村“留守”儿童…”
     want = ["“" if k % 2 == 0 else "”" for k in range(len(marks))]
+    if any(_certain_mark(text, p) not in ("", w) for p, w in zip(marks, want)):
+        return text, []  # a quote carried over from or into another paragraph: …。”她又说：“…
     if all(text[p] == w for p, w in zip(marks, want)):
         return text, []
     chars = list(text)
     edits = []
+    rule = "normalize_quotes" if use_straight else "fix_quote_pairs"
     for p, w in zip(marks, want):
         if chars[p] != w:
-            edits.append(Edit("fix_quote_pairs", p, chars[p], w, _context(text, p, p + 1)))
+            edits.append(Edit(rule, p, chars[p], w, _context(text, p, p + 1)))
             chars[p] = w
     return "".join(chars), edits
 
@@ -325,7 +454,10 @@ mark_placeholders.__doc__ = (
 PARAGRAPH_RULES: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
     normalize_whitespace,
     strip_list_bullet,
+    remove_ruby,
+    fix_double_encoding,
     to_simplified,
+    remove_cut_marker,
     remove_stray_marks,
     restore_yi,
     normalize_punctuation,
@@ -373,29 +505,94 @@ def _settings(path: str | None) -> dict:
     return load_yaml("cleaning.yaml", path)
 
 
+# A sentence ends at a final mark, also ASCII: 只有孤独...... / I miss you.
+_FINAL_RE = re.compile(r"(?:[。！？!?…；;”’」』）)】》]|\.)$")
+# A line that is a date, a signature or a salutation: never part of a sentence across lines
+_DATE_LINE_RE = re.compile(r"^(?:\d{2,4}|[〇零一二三四五六七八九]{2,4}|XX|19XX|20XX)\s*[年./-]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|XX)\s*[月./-]?"
+                           r"\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3}|XX)\s*[日号]?)?$")
+_SALUTATION_RE = re.compile(r"^(?:尊敬的|亲爱的|敬爱的|各位).{0,30}[：:]$|^(?:此致|敬礼[！!]?|谢谢[！!]?)$")
+# what opens a new sentence (a line starting so is no continuation)
+_NEW_SENTENCE_RE = re.compile(
+    r"^(?:我们|我|你们|你|他们|他|她们|她|它|咱们|大家|同学们|老师们|这|那|但是|但|可是|然而|因为|所以|因此|如果|虽然|首先|其次|再次|最后|"
+    r"此外|另外|同时|总之|今天|今年|去年|现在|后来|从此|于是|其实|当然|记得|有一次|一天|每天|每当|为了|通过|随着|近年来|目前)")
+# characters a sentence does not end on: prepositions, conjunctions, particles (…会留我们在 | 他的宿舍里)
+_DANGLING_END = frozenset("在和与及或把被给向对从为将让使跟同比以于的地得着之而且并若如因所其每各该此这那些很太更最都也还就又才不没要会能应需")
+
+
 def _ends_open(text: str) -> bool:
-    return bool(text) and text[-1] not in TERMINAL_END and text[-1] not in "：:"
+    return bool(text) and not _FINAL_RE.search(text) and text[-1] not in "：:"
+
+
+def _framing_line(text: str) -> bool:
+    """A date, a salutation or closing, or a short line without a clause
+    mark (a title, a signature, a poem line): a line break after it is a
+    real paragraph end."""
+    t = text.strip()
+    return bool(_DATE_LINE_RE.match(t) or _SALUTATION_RE.match(t)) or (
+        len(t) <= 25 and not re.search(r"[，、；,;]", t) and not _FINAL_RE.search(t))
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_across(left: str, right: str) -> bool:
+    """Does a dictionary word run across the break (良师益|友, 建立一|种)?"""
+    from analysis.segment import tokenize
+
+    joined, cut = left[-4:] + right[:4], len(left[-4:])
+    pos = 0
+    for tok in tokenize(joined):
+        if pos < cut < pos + len(tok) and len(tok) >= 2 and _CJK_RE.match(tok):
+            return True
+        pos += len(tok)
+    return False
+
+
+def join_evidence(a: str, b: str, *, min_chars: int = 20, non_initial: str = "的了地得着过吗呢吧么啦嘛") -> str:
+    """Why paragraph ``b`` continues the sentence of ``a`` (a page break
+    inside a sentence), or '' when the evidence is not strong.
+
+    Never across a heading, a list item, a date, a signature, a salutation
+    or a short title-like line. Evidence: ``b`` opens with closing
+    punctuation (”所以…) or with a character that never starts a sentence
+    (的…); ``a`` ends with a comma; a word runs across the break (良师益|友);
+    or ``a`` is a long line of prose that stops without a final mark (none,
+    not even ASCII ``.`` or ``......``) and ``b`` does not open a new
+    sentence (我…, 但是…, 今天…)."""
+    if not a or not b or is_heading(a) or is_heading(b) or is_list_item(b):
+        return ""
+    if b[:1] in "”’」』）)，。、；！？":
+        return "the next line opens with closing punctuation"
+    if not _ends_open(a) or _framing_line(a) and not a.endswith(("，", "、", ",")):
+        return ""
+    if b[0] in non_initial:
+        return f"the next line opens with 「{b[0]}」, which never starts a sentence"
+    if _framing_line(b):
+        return ""
+    if a[-1] in "，、,":
+        return "the line ends with a comma"
+    if _word_across(a, b):
+        return "a word runs across the break"
+    if a[-1] in _DANGLING_END and len(a) >= min_chars:
+        return f"the line stops on 「{a[-1]}」, which does not end a sentence"
+    if len(a) >= min_chars and re.search(r"[，、；,;]", a) and not _NEW_SENTENCE_RE.match(b):
+        return "a long line of prose stops without a final mark"
+    return ""
 
 
 def join_broken_paragraphs(paragraphs: list[Paragraph], *, settings_path: str | None = None) -> tuple[list[Paragraph], list[tuple[Paragraph, Edit]]]:
-    """Re-join paragraphs cut mid-sentence by page breaks.
-
-    Paragraph B is joined to the preceding A when neither is a heading, B is
-    not a numbered list item, and either B opens with closing punctuation
-    (”所以…) or A ends inside a sentence: with ， 、 or with a character and
-    A is at least ``min_broken_paragraph_chars`` long (shorter unterminated
-    lines are titles or bylines). Returns the new list and (paragraph, edit)
-    pairs for the log.
-    """
-    min_chars = int(_settings(settings_path)["min_broken_paragraph_chars"])
+    """Re-join paragraphs cut mid-sentence by page breaks, where
+    :func:`join_evidence` is strong; never across a removed chrome line
+    (``Paragraph.after_removed``). Returns the new list and (paragraph, edit)
+    pairs for the log (the edit's context names the evidence)."""
+    cfg = _settings(settings_path)
+    min_chars = int(cfg["min_broken_paragraph_chars"])
+    non_initial = cfg["non_initial_chars"]
     out: list[Paragraph] = []
     log: list[tuple[Paragraph, Edit]] = []
     for p in paragraphs:
-        if out:
+        if out and not p.after_removed:
             a = out[-1]
-            opens_with_closer = p.text[:1] in "”’」』）)，。、；！？"
-            a_open = _ends_open(a.text) and (a.text[-1] in "，、," or len(a.text) >= min_chars)
-            if not is_heading(a.text) and not is_heading(p.text) and not is_list_item(p.text) and (opens_with_closer or a_open):
+            why = join_evidence(a.text, p.text, min_chars=min_chars, non_initial=non_initial)
+            if why:
                 before = a.text[-CONTEXT_CHARS:] + "¶" + p.text[:CONTEXT_CHARS]
                 edit = Edit("join_broken_paragraphs", len(a.text), "¶", "", before)
                 log.append((p, edit))
@@ -406,14 +603,30 @@ def join_broken_paragraphs(paragraphs: list[Paragraph], *, settings_path: str | 
         out.append(p)
     return out, log
 
+_TIME_OR_PLACE_END = tuple("后前时初来中里上下间末底头")
+
+
+def _predicate_fragment(clause: str) -> bool:
+    """A short first clause that starts with a verb, adjective or adverb and
+    has no subject (解状况，特挑食，说：) — the tail of a lost sentence. Topics,
+    vocatives, names and time phrases (奶奶，白天，周秀英，散会后，) are
+    ordinary sentence starts."""
+    from analysis.segment import pos_tag
+
+    if clause.endswith(_TIME_OR_PLACE_END):
+        return False
+    tags = pos_tag(clause)
+    return bool(tags) and tags[0][1][:1] in ("v", "a", "d")
+
 
 def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) -> list[tuple[Paragraph, str]]:
     """Suspected gaps: a paragraph that opens mid-sentence after a complete one.
 
     Signals: it opens with a character that never starts a sentence (的, 了 …),
-    or its first clause is at most 3 characters and is not a known sentence
-    opener (总之，首先，…), e.g. 解状况，与之亲近。 Flags only; nothing is
-    invented. Returns (paragraph, detail) pairs.
+    or its first clause is at most 3 characters, is not a known sentence
+    opener (总之，首先，…) and is a predicate without a subject
+    (:func:`_predicate_fragment`), e.g. 解状况，与之亲近。 Flags only; nothing
+    is invented. Returns (paragraph, detail) pairs.
     """
     cfg = _settings(settings_path)
     openers = set(cfg["sentence_openers"])
@@ -432,7 +645,8 @@ def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) 
         where = "at the start of the essay" if k == 0 else "after a complete paragraph"
         if t[0] in non_initial:
             flags.append((p, f"opens with 「{t[0]}」, which never starts a sentence, {where}: 「{t[:15]}…」"))
-        elif m and len(first_clause) <= 3 and first_clause not in openers and _is_cjk(first_clause[:1]) and first_clause[0] not in ordinary_initial:
+        elif (m and len(first_clause) <= 3 and first_clause not in openers and _is_cjk(first_clause[:1])
+              and first_clause[0] not in ordinary_initial and _predicate_fragment(first_clause)):
             flags.append((p, f"opens with a {len(first_clause)}-character clause 「{first_clause}{m.group(2)}」 {where}: 「{t[:15]}…」"))
     return flags
 
@@ -444,32 +658,74 @@ class CleanedEssay:
     flags: list[dict]
 
 
-def clean_essay(lines: list[str], *, line_start: int, settings_path: str | None = None) -> CleanedEssay:
+def _log_row(line: int, e: Edit) -> dict:
+    return {"line": line, "rule": e.rule, "offset": e.offset, "before": e.before, "after": e.after, "context": e.context}
+
+
+# a chrome line that is only a "read the rest" link or a paywall notice: the page cut the essay there
+_BARE_READMORE_RE = re.compile(r"^[…\.。\s]*(?:点击|请)?(?:查看|阅读|展开|显示)(?:全文|全部|更多|剩余)(?:内容)?\s*(?:>>|》》|>|»|→)*\s*$")
+
+
+def is_cut_line(line: str) -> bool:
+    """A line that is only a 查看全文>> link (a cut, not a related-article teaser)."""
+    from analysis.pagechrome import normalise
+
+    norm = normalise(line)
+    if _BARE_READMORE_RE.match(norm):
+        return True
+    m = cut_marker_re(None).search(norm)
+    return bool(m) and len(norm) - len(m.group(0)) <= 2
+
+
+def truncation_flag(line: int, marker: str, before: str) -> dict:
+    return {"line": line, "flag": "truncated",
+            "detail": f"the page cuts the essay at line {line}: 「{marker.strip()}」 after 「{before[-12:]}」"}
+
+
+def clean_essay(lines: list[str], *, line_start: int, chrome: dict[int, tuple[str, str]] | None = None,
+                settings_path: str | None = None) -> CleanedEssay:
     """Clean one essay's raw lines (starting at file line ``line_start``).
 
-    Returns the cleaned paragraphs (with their raw line ranges), the log rows
-    (rule, line, before, after, context) and the data-quality flags.
+    ``chrome``: {line number: (kind, evidence)} of page-chrome lines inside
+    the essay's span (:mod:`analysis.pagechrome`): each is removed and
+    logged (rule ``remove_chrome``). Returns the cleaned paragraphs (with
+    their raw line ranges), the log rows (rule, line, before, after, context)
+    and the data-quality flags: ``truncated`` where a paywall or cut marker
+    stood, ``mojibake`` for garbled characters, ``suspected_gap``.
     """
+    chrome = chrome or {}
     paragraphs: list[Paragraph] = []
+    log: list[dict] = []
+    flags: list[dict] = []
+    removed_before = False
     for k, raw in enumerate(lines):
+        no = line_start + k
+        if no in chrome:
+            kind, evidence = chrome[no]
+            log.append({"line": no, "rule": "remove_chrome", "offset": 0, "before": raw.strip(), "after": "",
+                        "context": f"{kind}: {evidence}"})
+            if is_cut_line(raw):
+                flags.append(truncation_flag(no, raw, paragraphs[-1].text if paragraphs else ""))
+            removed_before = True
+            continue
         if not raw.strip():
             continue
+        for offset, what, why in find_mojibake(remove_ruby(raw)[0]):
+            flags.append({"line": no, "flag": "mojibake", "detail": f"{why}: 「{what[:20]}」 at character {offset}"})
         text, edits = clean_text(raw)
+        log.extend(_log_row(no, e) for e in edits)
+        for e in edits:
+            if e.rule == "remove_cut_marker":
+                flags.append(truncation_flag(no, e.before, text[:e.offset] or (paragraphs[-1].text if paragraphs else "")))
         if not text:
+            removed_before = removed_before or any(e.rule == "remove_cut_marker" for e in edits)
             continue
-        paragraphs.append(Paragraph(text, line_start + k, line_start + k, list(edits)))
-    log = [
-        {"line": p.line_start, "rule": e.rule, "offset": e.offset, "before": e.before, "after": e.after, "context": e.context}
-        for p in paragraphs
-        for e in p.edits
-    ]
+        paragraphs.append(Paragraph(text, no, no, list(edits), after_removed=removed_before))
+        removed_before = False
     paragraphs, joins = join_broken_paragraphs(paragraphs, settings_path=settings_path)
-    log.extend(
-        {"line": p.line_start, "rule": e.rule, "offset": e.offset, "before": e.before, "after": e.after, "context": e.context}
-        for p, e in joins
-    )
-    flags = [
+    log.extend(_log_row(p.line_start, e) for p, e in joins)
+    flags.extend(
         {"line": p.line_start, "flag": "suspected_gap", "detail": detail}
         for p, detail in flag_gaps(paragraphs, settings_path=settings_path)
-    ]
+    )
     return CleanedEssay(paragraphs, log, flags)

@@ -209,7 +209,43 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from analysis import challenge
+
+    sets = args.pages or sorted(p for p in (config.FIXTURES_DIR / "pages").iterdir()
+                                if p.is_dir() and any(p.rglob("*.page")))
+    status = 0
+    total = challenge.PageScore()
+    for folder in sets:
+        if not Path(folder).is_dir() or not any(Path(folder).rglob("*.page")):
+            raise CliError(f"--pages {folder}: no folder of .page files")
+        with tempfile.TemporaryDirectory() as tmp:
+            score, _ = challenge.evaluate_folder(folder, work_dir=tmp)
+        total.add(score)
+        print("\n".join(challenge.format_score(f"Page intake on {folder} ({sum(1 for _ in Path(folder).rglob('*.page'))} pages)", score)))
+        if args.problems:
+            for name, line, what in score.problems:
+                print(f"    {name}:{line}: {what}")
+        print()
+    if len(sets) > 1:
+        print("\n".join(challenge.format_score("Page intake, all sets together", total)))
+    if args.check and not challenge.meets_goals(total):
+        status = 1
+    return status
+
+
 def _add_more_commands(sub) -> None:
+    p = sub.add_parser("evaluate", help="score the intake (chrome, splitting, cuts, repairs) on the challenge corpora",
+                       description="Build each challenge set of annotated page captures (tests/fixtures/pages/*/) and "
+                                   "print: essays split whole, chrome lines removed, essay lines removed wrongly, "
+                                   "headings inside essays, cuts flagged, and each repair rule right/wrong/missed.")
+    p.add_argument("--pages", type=Path, action="append", metavar="DIR", help="a folder of .page files (repeatable; default: every set)")
+    p.add_argument("--problems", action="store_true", help="list every line scored wrong")
+    p.add_argument("--check", action="store_true", help="exit 1 when a goal is not met")
+    p.set_defaults(func=_cmd_evaluate)
+
     p = sub.add_parser("validate", help="print the validation of sentiment methods and codebook against the hand-coded samples",
                        description="Compute, now, the agreement of every sentiment method (cross-validated) and of the "
                                    "codebook with the hand-coded samples in data/annotations/.")

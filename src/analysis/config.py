@@ -21,6 +21,7 @@ REPORTS_DIR = ROOT / "reports"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 PARAMS_DIR = NOTEBOOKS_DIR / "params"
 RESOURCES_DIR = PACKAGE_DIR / "resources"
+FIXTURES_DIR = ROOT / "tests" / "fixtures"  # challenge corpora with ground truth (make evaluate)
 CACHE_DIR_NAME = ".cache"  # under the output folder of a build
 
 KERNEL_NAME = "analysis"

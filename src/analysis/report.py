@@ -223,7 +223,7 @@ def _input_hash(spec: ReportSpec, params: dict, data_dir: Path) -> str:
     h = hashlib.sha256()
     h.update((NOTEBOOKS_DIR / spec.notebook).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
-    files = sorted(Path(data_dir).glob("*.parquet")) + sorted(ANNOTATIONS_DIR.glob("*"))
+    files = sorted(Path(data_dir).glob("*.parquet")) + sorted(p for p in ANNOTATIONS_DIR.rglob("*") if p.is_file())
     files += sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for f in files:
         h.update(f.name.encode())

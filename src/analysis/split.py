@@ -7,8 +7,16 @@ Built-in heading styles (one line each, at most ``MAX_HEADING_CHARS``):
   * ``【篇一】`` / ``【第1篇】`` (also 〖〗 and [ ]), optionally followed by a title
   * ``范文1`` / ``模板1`` (also ``范文一``), optionally with a title before or after
 
+Numbered series (no user pattern needed): lines that share a title and end
+in a number — ``留守儿童演讲稿1``, ``…演讲稿 2``, ``…事迹材料（一）``,
+``…心得体会(3)``, ``…之一`` — rising in file order with text between them.
+
+A single-article page without such headings may still have a title line at
+the top (after the page chrome): :func:`find_page_title`.
+
 Text before the first heading (collection title, site blurb) is returned
-separately as the preamble; a file with no heading is one essay.
+separately as the preamble; a file with no heading is one essay. Each
+heading records the rule that found it (user, builtin, series, page_title).
 """
 
 from __future__ import annotations
@@ -55,12 +63,14 @@ def cn_to_int(s: str) -> int | None:
     return total + current
 
 
+
 @dataclass(frozen=True)
 class Heading:
     line_no: int  # 1-based line number in the file
     line: str
     number: int | None
     title: str
+    rule: str = "builtin"  # user | builtin | series | page_title
 
 
 @dataclass(frozen=True)
@@ -85,15 +95,31 @@ def compile_patterns(extra: list[str] | tuple[str, ...] = ()) -> list[re.Pattern
     compiled = []
     for pat in list(extra):
         try:
-            compiled.append(re.compile(pat))
+            compiled.append(_UserPattern(pat))
         except re.error as exc:
             raise ValueError(f"--heading-pattern {pat!r} is not a valid regular expression: {exc}") from None
     compiled.extend(re.compile(p) for p in BUILTIN_PATTERNS)
     return compiled
 
 
-def match_heading(line: str, patterns: list[re.Pattern]) -> tuple[int | None, str] | None:
-    """(number, title) if ``line`` is an essay heading, else ``None``."""
+class _UserPattern:
+    """A user's heading regex (behaves as the compiled pattern; marked as the user's)."""
+
+    def __init__(self, pattern: str):
+        self._re = re.compile(pattern)
+        self.pattern = pattern
+
+    def match(self, s: str):
+        return self._re.match(s)
+
+    def __eq__(self, other):
+        return isinstance(other, _UserPattern) and other.pattern == self.pattern
+
+    def __hash__(self):
+        return hash(("user", self.pattern))
+
+
+def _heading_match(line: str, patterns: list) -> tuple[int | None, str, str] | None:
     s = line.strip().strip("\u3000")
     if not s or len(s) > MAX_HEADING_CHARS or _SENTENCE_END.search(s):
         return None
@@ -109,46 +135,213 @@ def match_heading(line: str, patterns: list[re.Pattern]) -> tuple[int | None, st
         title = " ".join(x.strip() for x in (groups.get("pre"), groups.get("title")) if x and x.strip())
         if "num" not in groups and "title" not in groups:
             title = s
-        return number, title.strip(" ：:-")
+        return number, title.strip(" ：:-"), "user" if isinstance(pat, _UserPattern) else "builtin"
     return None
 
 
-def split_essays(text: str, *, patterns: list[re.Pattern] | None = None,
-                 dropped: list[Heading] | None = None) -> tuple[list[str], list[EssayChunk]]:
+def match_heading(line: str, patterns: list) -> tuple[int | None, str] | None:
+    """(number, title) if ``line`` is an essay heading of a built-in or user
+    style, else ``None``."""
+    hit = _heading_match(line, patterns)
+    return None if hit is None else hit[:2]
+
+
+# ------------------------------------------------------------ numbered series
+# A title followed by a number in any common form: 留守儿童演讲稿1, …演讲稿 2,
+# …事迹材料（一）, …心得体会(3), …作文【一】, …之一, …演讲稿一.
+_SERIES_RE = re.compile(
+    r"^(?P<stem>.*?\S)\s*(?:[（(【\[〖]\s*(?P<n1>\d{1,3}|[一二三四五六七八九十]{1,3})\s*[）)】\]〗]"
+    r"|之(?P<n2>[一二三四五六七八九十]{1,3})|(?P<n3>\d{1,3})|(?P<n4>[一二三四五六七八九十]{1,3}))$"
+)
+_STEM_OK_RE = re.compile(r"[\u3400-\u9fff]{2}")
+MAX_SERIES_HEADING_CHARS = 40
+
+
+def series_number(line: str) -> tuple[str, int, str] | None:
+    """(stem, number, form) if ``line`` is a title followed by a number, else None."""
+    s = line.strip().strip("\u3000")
+    if not s or len(s) > MAX_SERIES_HEADING_CHARS or _SENTENCE_END.search(s) or s.endswith(("：", ":")):
+        return None
+    m = _SERIES_RE.match(s)
+    if not m:
+        return None
+    stem = m.group("stem").strip(" 　-_—:：、.")
+    if not _STEM_OK_RE.search(stem) or re.search(r"[，,；;]", stem):
+        return None
+    for form in ("n1", "n2", "n3", "n4"):
+        if m.group(form):
+            n = cn_to_int(m.group(form))
+            if n is None:
+                return None
+            return stem, n, {"n1": "(n)", "n2": "之n", "n3": "n", "n4": "n (Chinese)"}[form]
+    return None
+
+
+def find_series(lines: list[str], *, skip: set[int] = frozenset()) -> dict[int, tuple[str, int]]:
+    """Essay headings of a numbered series: {line number: (stem, number)}.
+
+    Lines that share a title and end in a number (``留守儿童演讲稿1`` …
+    ``留守儿童演讲稿2``) head essays when there are at least two, their
+    numbers rise in file order from 1 or 2, and text stands between them
+    (consecutive titles with nothing under them are a list of links).
+    ``skip``: line numbers that cannot be headings (page chrome)."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for no, line in enumerate(lines, start=1):
+        if no in skip:
+            continue
+        hit = series_number(line)
+        if hit:
+            groups.setdefault(_stem_key(hit[0]), []).append((no, hit[1]))
+    out: dict[int, tuple[str, int]] = {}
+    for stem, members in groups.items():
+        if len(members) < 2:
+            continue
+        numbers = [n for _, n in members]
+        if numbers[0] > 2 or any(b <= a for a, b in zip(numbers, numbers[1:])):
+            continue
+        ends = [no for no, _ in members[1:]] + [len(lines) + 1]
+        if not all(_has_body(lines, no, end, skip) for (no, _), end in zip(members, ends)):
+            continue
+        for no, n in members:
+            out[no] = (series_number(lines[no - 1])[0], n)
+    return out
+
+
+def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body: int = 60) -> dict[int, str]:
+    """Essay headings that are the same title line repeated (a site printing
+    ``留守儿童作文400字`` above each of its essays): a title-like line found
+    at least twice, each time with at least ``min_body`` characters of text
+    under it before the next. {line number: title}."""
+    seen: dict[str, list[int]] = {}
+    page_title = None
+    for no, line in enumerate(lines, start=1):
+        s = line.strip().strip("\u3000")
+        if no in skip or not s:
+            continue
+        if page_title is None:
+            page_title = _stem_key(s) if _title_like(s) else ""
+        # a refrain of a poem repeats too: only the page's title or a title naming a genre counts
+        if _title_like(s) and (_stem_key(s) == page_title or _GENRE_TITLE_RE.search(s)):
+            seen.setdefault(_stem_key(s), []).append(no)
+    out: dict[int, str] = {}
+    for key, nos in seen.items():
+        if len(nos) < 2:
+            continue
+        ends = nos[1:] + [len(lines) + 1]
+        bodies = [sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip) for a, b in zip(nos, ends)]
+        # the first occurrence may be the page's own title with the first essay's heading right under it
+        while len(nos) >= 2 and bodies[0] < min_body and all(b >= min_body for b in bodies[1:]):
+            nos, bodies = nos[1:], bodies[1:]
+        if len(nos) >= 2 and all(b >= min_body for b in bodies):
+            for no in nos:
+                out[no] = lines[no - 1].strip().strip("\u3000")
+    return out
+
+
+_GENRE_TITLE_RE = re.compile(r"(作文|演讲稿|发言稿|讲话稿?|范文|总结|汇报|心得|体会|感想|材料|事迹|倡议书|日记|周记|书信|一封信|"
+                             r"报告|方案|计划|征文|\d+字)")
+
+
+def _title_like(s: str) -> bool:
+    return (bool(s) and len(s) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(s) and not s.endswith(("：", ":"))
+            and not s.startswith(_NOT_TITLE_START) and len(re.findall(r"[\u3400-\u9fff]", s)) >= 2
+            and not re.search(r"[，,；;]", s))
+
+
+def _stem_key(stem: str) -> str:
+    return re.sub(r"\s+", "", stem)
+
+
+def _has_body(lines: list[str], heading_no: int, end: int, skip: set[int]) -> bool:
+    """Some text (a line of at least 8 characters, not chrome) between a
+    heading and ``end``."""
+    return any(len(lines[k - 1].strip()) >= 8 and k not in skip for k in range(heading_no + 1, end))
+
+
+# ------------------------------------------------------------ page title
+MAX_TITLE_CHARS = 40
+_NOT_TITLE_START = ("尊敬", "亲爱", "各位", "敬爱")
+
+
+def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | None:
+    """Line number of a single-article page's own title: the first line that
+    is not chrome, when it is title-like (short, no sentence-final mark, not
+    a salutation) and text follows it; else None."""
+    for no, line in enumerate(lines, start=1):
+        s = line.strip().strip("\u3000")
+        if not s or no in skip:
+            continue
+        if not _title_like(s):
+            return None
+        return no if _has_body(lines, no, len(lines) + 1, skip) else None
+    return None
+
+
+# ------------------------------------------------------------ split
+def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[int] = frozenset(),
+                  page_title: bool = False) -> list[Heading]:
+    """Essay headings of a file: built-in and user styles, then numbered
+    series; with ``page_title``, a single-article page's title when neither
+    is found. ``skip``: line numbers that are page chrome."""
+    pats = patterns if patterns is not None else compile_patterns()
+    heads: dict[int, Heading] = {}
+    for i, line in enumerate(lines, start=1):
+        if i in skip:
+            continue
+        hit = _heading_match(line, pats)
+        if hit:
+            heads[i] = Heading(i, line.strip(), hit[0], hit[1], hit[2])
+    if not heads:
+        for no, (stem, n) in find_series(lines, skip=skip).items():
+            heads[no] = Heading(no, lines[no - 1].strip(), n, stem, "series")
+    if not heads:
+        for k, (no, title) in enumerate(sorted(find_repeated_titles(lines, skip=skip).items()), start=1):
+            heads[no] = Heading(no, lines[no - 1].strip(), k, title, "repeated_title")
+    if not heads and page_title:
+        no = find_page_title(lines, skip=skip)
+        if no is not None:
+            heads[no] = Heading(no, lines[no - 1].strip(), None, lines[no - 1].strip().strip("\u3000"), "page_title")
+    return [heads[k] for k in sorted(heads)]
+
+
+def split_essays(text: str, *, patterns: list | None = None, dropped: list[Heading] | None = None,
+                 chrome: set[int] = frozenset(), headings: list[Heading] | None = None,
+                 ) -> tuple[list[str], list[EssayChunk]]:
     """Split LF-normalised ``text`` into (preamble lines, essays).
 
     Each essay runs from the line after its heading to the line before the
-    next heading; line numbers are 1-based. With no heading, the whole file
-    (minus leading/trailing blank lines) is one essay without heading. A
-    heading with no text under it is not an essay: it is appended to
-    ``dropped`` (when given) so the caller can log it; ordinals count the
-    essays kept.
+    next heading; line numbers are 1-based. ``chrome``: line numbers of page
+    chrome — they cannot be headings, and are trimmed from both ends of each
+    essay (the caller logs them). ``headings``: found already (else
+    :func:`find_headings`). With no heading, the whole file (minus blank and
+    chrome lines at both ends) is one essay without heading. A heading with
+    no text under it is not an essay: it is appended to ``dropped`` (when
+    given) so the caller can log it; ordinals count the essays kept.
     """
-    pats = patterns if patterns is not None else compile_patterns()
     lines = text.split("\n")
-    heads: list[Heading] = []
-    for i, line in enumerate(lines, start=1):
-        hit = match_heading(line, pats)
-        if hit:
-            heads.append(Heading(i, line.strip(), hit[0], hit[1]))
+    heads = headings if headings is not None else find_headings(lines, patterns, skip=set(chrome))
+
+    def trimmed(lo: int, hi: int) -> tuple[int, int]:
+        """Drop blank and chrome lines from both ends of lines[lo:hi] (0-based)."""
+        while lo < hi and (not lines[lo].strip() or (lo + 1) in chrome):
+            lo += 1
+        while hi > lo and (not lines[hi - 1].strip() or hi in chrome):
+            hi -= 1
+        return lo, hi
+
     if not heads:
-        first = next((i for i, l in enumerate(lines) if l.strip()), 0)
-        last = max((i for i, l in enumerate(lines) if l.strip()), default=0)
-        return [], [EssayChunk(1, None, first + 1, last + 1, lines[first:last + 1])]
+        lo, hi = trimmed(0, len(lines))
+        if lo == hi:
+            return [], []
+        return [], [EssayChunk(1, None, lo + 1, hi, lines[lo:hi])]
     preamble = lines[: heads[0].line_no - 1]
     chunks: list[EssayChunk] = []
     for k, h in enumerate(heads):
         end = heads[k + 1].line_no - 1 if k + 1 < len(heads) else len(lines)
-        body = lines[h.line_no:end]
-        # trim blank lines at both ends but keep line numbers exact
-        lo, hi = 0, len(body)
-        while lo < hi and not body[lo].strip():
-            lo += 1
-        while hi > lo and not body[hi - 1].strip():
-            hi -= 1
+        lo, hi = trimmed(h.line_no, end)
         if lo == hi:
             if dropped is not None:
                 dropped.append(h)
             continue
-        chunks.append(EssayChunk(len(chunks) + 1, h, h.line_no + 1 + lo, h.line_no + hi, body[lo:hi]))
+        chunks.append(EssayChunk(len(chunks) + 1, h, lo + 1, hi, lines[lo:hi]))
     return preamble, chunks

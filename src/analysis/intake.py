@@ -1,0 +1,219 @@
+"""Plan a folder of raw captures into essays: page chrome, headings, spans.
+
+:func:`plan_folder` reads nothing itself: it takes the decoded files
+(:class:`analysis.io.RawText`) and decides, for each file,
+
+* which lines are page chrome (:mod:`analysis.pagechrome`, with the folder's
+  recurring lines as evidence),
+* where essays start (:mod:`analysis.split`: built-in and user heading
+  styles, numbered series, a single page's title) and which rule split it,
+* each essay's span of lines, the chrome lines inside it (removed and logged
+  by the cleaning stage) and the metadata those lines carry (author, date,
+  source, editor, guidance teacher).
+
+Lines outside every essay (the preamble, chrome between and after essays,
+headings with no text) are logged here, one row per line, so nothing leaves
+a file unaccounted for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import pagechrome
+from analysis.clean import is_cut_line, to_simplified, truncation_flag
+from analysis.split import find_headings, series_number, split_essays
+
+# Chrome kinds that never hold an essay heading (a breadcrumb or a related
+# link may end in 篇二); a collection title such as 第一篇 still may.
+_HEADING_VETO_EXCEPT = {"collection_title", "other"}
+DOUBTFUL_SPLIT_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class EssayInput:
+    essay_id: str
+    source_file: str
+    ordinal: int
+    heading: str
+    heading_number: int | None
+    title: str
+    line_start: int
+    line_end: int
+    encoding: str
+    raw_text: str
+    split_rule: str = "none"
+    chrome: tuple[tuple[int, str, str], ...] = ()  # (line, kind, evidence) inside the essay's span
+    metadata: tuple[tuple[str, str], ...] = ()  # (field, value): author, date, source, editor, guidance
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw_text.encode("utf-8")).hexdigest()
+
+    def key_parts(self) -> tuple[str, ...]:
+        """What besides the text decides this essay's tables (part of its cache key)."""
+        return (self.split_rule, repr(self.chrome), repr(self.metadata))
+
+
+_SLUG_RE = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def file_slug(relpath: str) -> str:
+    """Stable, filename-safe id prefix for a source file (ASCII; hash when needed)."""
+    stem = relpath.rsplit(".", 1)[0]
+    slug = _SLUG_RE.sub("_", stem).strip("_")
+    if slug == stem and 0 < len(slug) <= 24:
+        return slug
+    digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:6]
+    return f"{slug[:12]}_{digest}".strip("_") if slug else f"f{digest}"
+
+
+@dataclass(frozen=True)
+class FolderEvidence:
+    """Recurring lines of a folder (:func:`pagechrome.folder_counts`) and its size."""
+
+    counts: Counter
+    n_files: int
+
+    @classmethod
+    def of(cls, texts: list[str], rules: pagechrome.ChromeRules | None = None) -> FolderEvidence:
+        rules = rules or pagechrome.load_rules()
+        return cls(pagechrome.folder_counts(pagechrome.file_keys(t.split("\n"), rules) for t in texts), len(texts))
+
+    def key_for(self, text: str, rules: pagechrome.ChromeRules | None = None) -> str:
+        """A digest of the evidence one file's plan depends on (its lines that
+        recur elsewhere): a remembered plan is reused only while it is the same."""
+        rules = rules or pagechrome.load_rules()
+        own = pagechrome.file_keys(text.split("\n"), rules)
+        shared = sorted(k for k in own if self.counts.get(k, 0) >= rules.min_files)
+        return hashlib.sha256("\0".join([str(self.n_files > 1), *shared]).encode()).hexdigest()
+
+
+def _log_row(relpath: str, line: int, rule: str, before: str, context: str, essay_id: str = "") -> dict:
+    return {"source_file": relpath, "essay_id": essay_id, "paragraph_id": "", "line": line, "rule": rule,
+            "offset": 0, "before": before, "after": "", "context": context}
+
+
+def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_chrome: bool = False,
+                rules: pagechrome.ChromeRules | None = None) -> tuple[list[EssayInput], list[dict], list[dict], dict]:
+    """Split one decoded file (:class:`analysis.io.RawText`) into essay inputs.
+
+    Returns (essays, log rows for lines outside every essay, quality flags
+    decided at file level, file summary: split rule, chrome lines by kind).
+    """
+    rules = rules or pagechrome.load_rules()
+    lines = raw.text.split("\n")
+    folder = evidence.counts if evidence is not None else None
+    n_files = evidence.n_files if evidence is not None else 1
+    # headings first, where no pattern says "furniture" (a breadcrumb may end in 篇二)
+    veto = set()
+    for no, line in enumerate(lines, start=1):
+        hit = pagechrome.pattern_kind(pagechrome.normalise(line), rules)
+        if hit and hit[0] not in _HEADING_VETO_EXCEPT:
+            veto.add(no)
+    heads = find_headings(lines, patterns, skip=veto)
+    if not heads:
+        pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
+        furniture = {no for no, v in pre.items() if v.kind != "context"}
+        heads = find_headings(lines, patterns, skip=furniture, page_title=True)
+    verdicts = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files,
+                                         keep={h.line_no for h in heads})
+    chrome = {} if keep_chrome else verdicts
+    dropped: list = []
+    preamble, chunks = split_essays(raw.text, chrome=set(chrome), headings=heads, dropped=dropped)
+    slug = file_slug(raw.relpath)
+    rel = raw.relpath
+
+    # lines outside every essay: the preamble, chrome trimmed from the essays' ends, empty headings
+    inside = {n for c in chunks for n in range(c.line_start, c.line_end + 1)}
+    heading_lines = {h.line_no for h in heads}
+    log = []
+    for no, line in enumerate(lines, start=1):
+        if no in inside or no in heading_lines or not line.strip():
+            continue
+        v = verdicts.get(no)
+        if v is not None:
+            log.append(_log_row(rel, no, "remove_chrome", line.strip(), f"{v.kind}: {v.evidence}"))
+        elif no < (heads[0].line_no if heads else 0):
+            log.append(_log_row(rel, no, "drop_preamble", line.strip(),
+                                "text before the first essay heading (collection title, site blurb)"))
+        else:  # kept chrome (keep_chrome) outside essays cannot happen; anything else is logged, never lost
+            log.append(_log_row(rel, no, "drop_outside_essay", line.strip(), "a line outside every essay"))
+    for h in dropped:
+        log.append(_log_row(rel, h.line_no, "drop_empty_heading", h.line, "an essay heading with no text under it"))
+
+    # metadata: from chrome lines above the first essay (the page), then each essay's own
+    first_body = chunks[0].line_start if chunks else len(lines) + 1
+    page_meta: dict[str, str] = {}
+    for no in sorted(verdicts):
+        if no < first_body:
+            for k, v in pagechrome.line_metadata(lines[no - 1]).items():
+                page_meta.setdefault(k, v)
+    bounds = [c.line_start for c in chunks[1:]] + [len(lines) + 1]
+    title_fallback = _collection_title(lines, verdicts, preamble) or Path(rel).stem
+    rule = "+".join(sorted({h.rule for h in heads})) or "none"
+    essays, flags = [], []
+    for c, nxt in zip(chunks, bounds):
+        meta = dict(page_meta)
+        for no in sorted(verdicts):
+            if c.line_start <= no < nxt:
+                meta.update(pagechrome.line_metadata(lines[no - 1]))
+        in_span = tuple((no, v.kind, v.evidence) for no, v in sorted(chrome.items())
+                        if c.line_start <= no <= c.line_end)
+        title = (c.heading.title if c.heading else "") or title_fallback
+        e = EssayInput(
+            essay_id=f"{slug}-{c.ordinal:02d}", source_file=rel, ordinal=c.ordinal,
+            heading=c.heading.line if c.heading else "", heading_number=c.heading.number if c.heading else None,
+            title=to_simplified(title)[0], line_start=c.line_start, line_end=c.line_end, encoding=raw.encoding,
+            raw_text=c.raw_text, split_rule=c.heading.rule if c.heading else "none", chrome=in_span,
+            metadata=tuple(sorted(meta.items())))
+        essays.append(e)
+        after = next((no for no in range(c.line_end + 1, len(lines) + 1) if lines[no - 1].strip()), None)
+        if after is not None and after in verdicts and not keep_chrome and is_cut_line(lines[after - 1]):
+            flags.append({"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": after}
+                         | {k: v for k, v in truncation_flag(after, lines[after - 1], c.lines[-1]).items() if k != "line"})
+        doubt = _doubtful_split(c.lines, {no - c.line_start for no, *_ in in_span})
+        if doubt:
+            flags.append({"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": c.line_start,
+                          "flag": "doubtful_split", "detail": doubt})
+    kinds = Counter(v.kind for no, v in verdicts.items())
+    info = {"split_rule": rule, "n_chrome_lines": 0 if keep_chrome else len(verdicts),
+            "chrome_kinds": ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
+            "keep_chrome": keep_chrome}
+    return essays, log, flags, info
+
+
+def _collection_title(lines: list[str], verdicts: dict, preamble: list[str]) -> str:
+    """A title for essays without their own: the first preamble line that is
+    not furniture (or a collection title), else the part of a site title
+    before its site name."""
+    for no, line in enumerate(preamble, start=1):
+        v = verdicts.get(no)
+        s = line.strip()
+        title_like = len(s) <= 60 and not re.search(r"[。！？!?]", s)
+        if s and (v is None or (v.kind in ("collection_title", "recurring", "context") and title_like)):
+            return s
+    for no, v in sorted(verdicts.items()):
+        if v.kind == "site_title":
+            return re.split(r"\s*[_|\-—–]\s*", pagechrome.normalise(lines[no - 1]))[0]
+    return ""
+
+
+def _doubtful_split(body: list[str], chrome_offsets: set[int]) -> str:
+    """Why one essay looks like several (many thousand characters with
+    repeated title-like lines), or ''."""
+    text_lines = [ln for i, ln in enumerate(body) if i not in chrome_offsets]
+    n_chars = sum(len(ln.strip()) for ln in text_lines)
+    if n_chars < DOUBTFUL_SPLIT_CHARS:
+        return ""
+    stems = Counter(hit[0] for ln in text_lines if (hit := series_number(ln)))
+    titles = Counter(ln.strip() for ln in text_lines if 4 <= len(ln.strip()) <= 30 and not re.search(r"[。！？，,]", ln))
+    repeated = [s for s, n in stems.items() if n >= 2] + [t for t, n in titles.items() if n >= 2]
+    if not repeated:
+        return ""
+    return (f"one essay of {n_chars} characters with repeated title-like lines ({'、'.join(repeated[:3])}): "
+            "it may hold several essays; add --heading-pattern for this file's headings")

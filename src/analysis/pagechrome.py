@@ -1,0 +1,354 @@
+"""Page furniture ("chrome") in plain-text captures of essay websites.
+
+A capture copied from a page holds, besides the essays, the site's
+navigation, breadcrumbs, publication lines, share bars, previous/next links,
+related lists, copyright and filing notices, contact lines, comments and
+spam. :func:`classify_lines` decides for every line of a file whether it is
+chrome, and which kind, in the manner of jusText (Pomikálek 2011), adapted to
+Chinese plain text and to what a folder of captures adds:
+
+1. **Patterns** (``resources/chrome.yaml``): each kind of furniture has short
+   tell-tale forms (``当前位置：首页 > …``, ``上一篇：…``, ``京ICP备…号``). A
+   pattern counts only on a line short enough to be furniture, and never on
+   a line that reads as prose (enough CJK characters, a sentence-final mark
+   and a share of function characters such as 的 了 是), except for the kinds
+   that are prose themselves (site blurbs, copyright notices, spam).
+2. **Folder evidence**: a short, non-prose line that recurs (digits
+   ignored) in several files of the folder, or several times in one file, is
+   a site's furniture — the same footer on every page, a teaser between every
+   essay. Long sentences that recur are left alone: they are reused essay
+   text, which the reuse stage studies.
+3. **Context**: lines are *bad* (1 or 2), *good* (prose, or an essay
+   heading) or *short* (neither). A short line whose nearest non-blank
+   neighbours on both sides are bad (or the file's edge) is furniture too:
+   the titles under 猜你喜欢, the 网友评论 block. A short line next to prose —
+   a section heading, a date or signature at an essay's end, a salutation —
+   is kept.
+
+The result never edits text: the build removes the lines it is told are
+chrome and logs each one (rule ``remove_chrome``, its kind and evidence);
+``keep_chrome`` keeps them. Metadata worth keeping (author, date, source,
+editor, guidance teacher) is read from the chrome lines by
+:func:`line_metadata`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from analysis.resources import load_yaml, resource_path
+
+RULES_FILE = "chrome.yaml"
+CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+SENTENCE_FINAL_RE = re.compile(r"[。！？!?…]|\.{3,}")
+_SPACES_RE = re.compile(r"\s+")
+_DIGITS_RE = re.compile(r"\d+")
+
+# Pinyin ruby as some sites render it after each character: 關(guān)愛, 學(xué)校.
+_PINYIN_LETTERS = "a-zA-Zü\u00e0-\u00fc\u0101-\u01dc\u01f9\u1e3f\u0144\u0148"
+RUBY_RE = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaffA-Za-z?])[(（]\s*(?P<py>[{_PINYIN_LETTERS}]{{1,7}})\s*[)）]")
+
+
+@functools.lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (from pypinyin's character table)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out = set()
+    for value in pinyin_dict.values():
+        for p in value.split(","):
+            out.add(strip_tones(p))
+    return frozenset(out)
+
+
+def strip_tones(syllable: str) -> str:
+    s = unicodedata.normalize("NFD", syllable)
+    return "".join(c for c in s if not unicodedata.combining(c)).replace("ü", "v").lower()
+
+
+def is_ruby(match: re.Match) -> bool:
+    """A parenthesised pinyin syllable right after a character: 學(xué), 的(de)."""
+    py = match.group("py")
+    toneless = strip_tones(py)
+    has_tone = toneless != py.lower().replace("ü", "v")
+    return toneless in pinyin_syllables() and (has_tone or len(py) >= 2) and py == py.lower()
+
+
+def remove_ruby(text: str) -> str:
+    if "(" not in text and "（" not in text:
+        return text
+    return RUBY_RE.sub(lambda m: "" if is_ruby(m) else m.group(0), text)
+
+
+# ------------------------------------------------------------------ rules ---
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    patterns: tuple[re.Pattern, ...]
+    max_chars: int
+    prose_ok: bool
+    min_hits: int
+
+
+@dataclass(frozen=True)
+class ChromeRules:
+    kinds: tuple[Kind, ...]
+    min_cjk: int
+    min_function_share: float
+    function_chars: frozenset[str]
+    min_files: int
+    min_repeats: int
+    recur_max_chars: int
+
+
+@functools.lru_cache(maxsize=8)
+def _compile(path: str, mtime: float) -> ChromeRules:
+    raw = load_yaml(RULES_FILE, path)
+    try:
+        kinds = []
+        for name, spec in raw["kinds"].items():
+            kinds.append(Kind(name, tuple(re.compile(p) for p in spec["patterns"]), int(spec.get("max_chars", 80)),
+                              bool(spec.get("prose_ok", False)), int(spec.get("min_hits", 1))))
+        prose = raw["prose"]
+        rec = raw.get("recurrence") or {}
+        return ChromeRules(tuple(kinds), int(prose["min_cjk"]), float(prose["min_function_share"]),
+                           frozenset(prose["function_chars"]), int(rec.get("min_files", 2)),
+                           int(rec.get("min_repeats", 2)), int(rec.get("max_chars", 60)))
+    except (KeyError, TypeError, AttributeError, re.error) as exc:
+        raise ValueError(f"{path}: bad chrome rule file ({exc.__class__.__name__}: {exc})") from None
+
+
+def load_rules(path: str | Path | None = None) -> ChromeRules:
+    p = resource_path(RULES_FILE, path)
+    return _compile(str(p), p.stat().st_mtime)
+
+
+# --------------------------------------------------------------- features ---
+@functools.lru_cache(maxsize=1 << 16)
+def normalise(line: str) -> str:
+    """A line as the rules see it: NFKC (full-width → ASCII), traditional →
+    simplified, pinyin ruby removed, spaces collapsed."""
+    from analysis.clean import to_simplified
+
+    s = remove_ruby(unicodedata.normalize("NFKC", line))
+    s = to_simplified(s)[0]
+    return _SPACES_RE.sub(" ", s).strip()
+
+
+def recurrence_key(norm: str) -> str:
+    """Key under which two lines count as the same furniture: digits and
+    spaces ignored (时间：2023-02-06 and 时间：2024-11-30 are one line)."""
+    return _DIGITS_RE.sub("0", norm.replace(" ", ""))
+
+
+def n_cjk(s: str) -> int:
+    return len(CJK_RE.findall(s))
+
+
+def is_prose(norm: str, rules: ChromeRules) -> bool:
+    """A line that reads as running text: many CJK characters, a
+    sentence-final mark, and enough function characters."""
+    cjk = CJK_RE.findall(norm)
+    if len(cjk) < rules.min_cjk or not SENTENCE_FINAL_RE.search(norm):
+        return False
+    return sum(c in rules.function_chars for c in cjk) / len(cjk) >= rules.min_function_share
+
+
+def pattern_kind(norm: str, rules: ChromeRules, *, prose: bool | None = None) -> tuple[str, str] | None:
+    """(kind, matched text) of the first chrome kind whose pattern matches
+    ``norm``, else None."""
+    if not norm:
+        return None
+    prose = is_prose(norm, rules) if prose is None else prose
+    for kind in rules.kinds:
+        if len(norm) > kind.max_chars or (prose and not kind.prose_ok):
+            continue
+        if kind.min_hits > 1:
+            hits = {m.group(0) for p in kind.patterns for m in p.finditer(norm)}
+            if len(hits) >= kind.min_hits:
+                return kind.name, "、".join(sorted(hits)[:3])
+            continue
+        for p in kind.patterns:
+            m = p.search(norm)
+            if m:
+                return kind.name, m.group(0)
+    return None
+
+
+# ---------------------------------------------------------- folder evidence ---
+def file_keys(lines: Iterable[str], rules: ChromeRules) -> Counter:
+    """Recurrence keys of a file's candidate lines (short, non-prose) and how
+    often each occurs in the file."""
+    out: Counter = Counter()
+    for line in lines:
+        norm = normalise(line)
+        if norm and _recurrence_candidate(norm, rules):
+            out[recurrence_key(norm)] += 1
+    return out
+
+
+def folder_counts(per_file: Iterable[Counter]) -> Counter:
+    """In how many files each recurrence key occurs."""
+    out: Counter = Counter()
+    for keys in per_file:
+        out.update(keys.keys())
+    return out
+
+
+# ---------------------------------------------------------------- classify ---
+@dataclass(frozen=True)
+class Verdict:
+    line_no: int  # 1-based
+    kind: str  # chrome kind
+    evidence: str  # "pattern: …", "in N files", "repeated N times", "between furniture"
+
+
+BAD, GOOD, SHORT, BLANK = "bad", "good", "short", "blank"
+
+
+def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder: Counter | None = None,
+                   n_files: int = 1, keep: Iterable[int] = ()) -> dict[int, Verdict]:
+    """Chrome lines of one file: {line number: :class:`Verdict`}.
+
+    ``folder``: :func:`folder_counts` of the folder the file is in (its own
+    keys included); ``keep``: line numbers of the essay headings found by the
+    splitter — never chrome; they anchor the context as text, and a line
+    found under two or more of them (the same teaser after every essay) is
+    furniture. A line repeated inside one essay (a poem's refrain) is not.
+    """
+    rules = rules or load_rules()
+    keep = sorted(set(keep))
+    in_essays = _essays_per_key(lines, keep, rules) if len(keep) >= 2 else {}
+    keep = set(keep)
+    cls: list[str] = []
+    out: dict[int, Verdict] = {}
+    for no, line in enumerate(lines, start=1):
+        norm = normalise(line)
+        if not norm:
+            cls.append(BLANK)
+            continue
+        if no in keep:
+            cls.append(GOOD)
+            continue
+        prose = is_prose(norm, rules)
+        if _text_before_cut(norm) >= 6:
+            cls.append(GOOD)  # essay text the page cut off (…父母自身的觉醒……查看全文): the cleaning flags it
+            continue
+        hit = pattern_kind(norm, rules, prose=prose)
+        if hit:
+            out[no] = Verdict(no, hit[0], f"pattern: {hit[1]}")
+            cls.append(BAD)
+            continue
+        if _recurrence_candidate(norm, rules, prose):
+            key = recurrence_key(norm)
+            in_files = folder.get(key, 0) if folder is not None else 0
+            if n_files > 1 and in_files >= rules.min_files:
+                out[no] = Verdict(no, "recurring", f"in {in_files} files of the folder")
+                cls.append(BAD)
+                continue
+            if in_essays.get(key, 0) >= rules.min_repeats:
+                out[no] = Verdict(no, "recurring", f"under {in_essays[key]} essays of the file")
+                cls.append(BAD)
+                continue
+        cls.append(GOOD if prose or _texty(norm) else SHORT)
+    # a teaser that ends in 查看全文>> right under furniture (a related list) is furniture;
+    # the same marker after essay text is a cut, which the cleaning stage flags
+    above = None  # the nearest line above that is furniture or text (short lines skipped)
+    for i, c in enumerate(cls):
+        if c in (GOOD, SHORT) and above == BAD and _TEASER_END_RE.search(normalise(lines[i])):
+            out[i + 1] = Verdict(i + 1, "readmore", "a teaser under page furniture")
+            cls[i] = c = BAD
+        if c in (BAD, GOOD):
+            above = c
+    # context: a short line between furniture (or the file's edge) is furniture
+    n = len(cls)
+    nearest_above: list[str] = []
+    last = "edge"
+    for c in cls:
+        nearest_above.append(last)
+        if c in (BAD, GOOD):
+            last = c
+    nearest_below = [""] * n
+    last = "edge"
+    for i in range(n - 1, -1, -1):
+        nearest_below[i] = last
+        if cls[i] in (BAD, GOOD):
+            last = cls[i]
+    for i, c in enumerate(cls):
+        if c != SHORT:
+            continue
+        above, below = nearest_above[i], nearest_below[i]
+        if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
+            out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
+    return out
+
+
+_FINAL_END_RE = re.compile(r"[。！？!?]\s*[”’」』)）]?\s*$")
+_DATE_ONLY_RE = re.compile(r"^(\d{2,4}|XX)\s*[年./-]\s*\d{1,2}\s*[月./-]?\s*(\d{1,2}\s*[日号]?)?\s*(星期.|周.)?$")
+_TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
+
+
+def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = None) -> bool:
+    """A line that may be furniture if it recurs: short, not prose, not a
+    date, and not ending a sentence (谢谢大家！ closes many speeches)."""
+    if len(norm) > rules.recur_max_chars or _DATE_ONLY_RE.match(norm) or _FINAL_END_RE.search(norm):
+        return False
+    return not (is_prose(norm, rules) if prose is None else prose)
+
+
+def _essays_per_key(lines: list[str], headings: list[int], rules: ChromeRules) -> dict[str, int]:
+    """Under how many essay headings (distinct essays) each short non-prose line occurs."""
+    where: dict[str, set[int]] = {}
+    k = 0
+    for no, line in enumerate(lines, start=1):
+        while k < len(headings) and headings[k] <= no:
+            k += 1
+        if no in headings:
+            continue
+        norm = normalise(line)
+        if norm and _recurrence_candidate(norm, rules):
+            where.setdefault(recurrence_key(norm), set()).add(k)
+    return {key: len(ks) for key, ks in where.items()}
+
+
+def _text_before_cut(norm: str) -> int:
+    """CJK characters before a paywall or cut marker in the line (0 if none)."""
+    from analysis.clean import cut_marker_re
+
+    m = cut_marker_re(None).search(norm)
+    return n_cjk(norm[: m.start()]) if m else 0
+
+
+def _texty(norm: str) -> bool:
+    """A line that is text though not long prose: a sentence with a final
+    mark and several clauses, or a long line of CJK characters."""
+    cjk = n_cjk(norm)
+    return (cjk >= 12 and bool(SENTENCE_FINAL_RE.search(norm))) or cjk >= 40 or (cjk >= 15 and "，" in norm)
+
+
+# ---------------------------------------------------------------- metadata ---
+_META_RES = {
+    "author": re.compile(r"(?:作者|撰稿|供稿|投稿人|文)\s*[:：/]\s*(?P<v>[^\s|:：/]{1,20})"),
+    "source": re.compile(r"(?:来源|出处)\s*[:：]\s*(?P<v>[^\s|]{1,30})"),
+    "editor": re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]?\s*(?P<v>[^\s|\]】)）:：]{1,12})"),
+    "guidance": re.compile(r"(?:指导老师|指导教师|辅导老师|辅导教师|指导)\s*[:：]?\s*(?P<v>[^\s|\]】)）:：]{1,12})"),
+    "date": re.compile(r"(?P<v>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"),
+}
+
+
+def line_metadata(line: str) -> dict[str, str]:
+    """Author, source, editor, guidance teacher and date named in a chrome
+    line (``作者：佚名`` gives no author)."""
+    norm = normalise(line)
+    out = {}
+    for field, rx in _META_RES.items():
+        m = rx.search(norm)
+        if m and m.group("v") not in {"佚名", "匿名", "未知", "网络", "网友投稿", "admin"}:
+            out[field] = m.group("v").strip("，,。")
+    return out
