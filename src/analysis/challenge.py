@@ -42,8 +42,8 @@ from pathlib import Path
 
 CHROME_KINDS = (
     "nav", "breadcrumb", "site_title", "collection_title", "blurb", "publication", "byline", "share",
-    "prevnext", "related", "readmore", "copyright", "contact", "editor", "guidance", "control", "spam",
-    "comment", "ad", "tags", "pagination", "login", "other",
+    "prevnext", "related", "readmore", "copyright", "contact", "editor", "guidance", "commentary", "control",
+    "spam", "comment", "forum", "caption", "ad", "tags", "pagination", "login", "other",
 )
 FLAGS = ("cut", "gap", "quote", "mojibake", "ruby")
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
@@ -93,7 +93,11 @@ def parse_page(path: str | Path, text: str | None = None) -> Page:
     page = Page(path)
     body_started = False
     essay, seen_heading = 0, False
-    for k, raw in enumerate(src.split("\n"), start=1):
+    source_line: dict[int, int] = {}  # capture line -> line of the .page file, for messages
+    rows = src.split("\n")
+    if rows and rows[-1] == "":
+        rows.pop()  # the file's final newline ends the last line; it is no blank line of the page
+    for k, raw in enumerate(rows, start=1):
         raw = raw.rstrip("\r")
         if not body_started and raw.startswith("#"):
             m = re.match(r"#\s*(\w+)\s*:\s*(.*)$", raw)
@@ -126,6 +130,7 @@ def parse_page(path: str | Path, text: str | None = None) -> Page:
         if bad:
             raise PageFormatError(f"{path}:{k}: unknown flag(s) {', '.join(sorted(bad))}; valid: {', '.join(FLAGS)}")
         no = len(page.lines) + 1
+        source_line[no] = k
         if m.group("chrome"):
             kind = m.group("kind")
             if kind not in CHROME_KINDS:
@@ -151,12 +156,13 @@ def parse_page(path: str | Path, text: str | None = None) -> Page:
     if not any(ln.role == "essay" for ln in page.lines):
         raise PageFormatError(f"{path}: no essay line (E|…)")
     for ln in page.lines:
-        if ln.role == "heading" and not page.essay_lines(_essay_after(page, ln)):
-            raise PageFormatError(f"{path}:{ln.no}: heading with no essay line under it")
+        if ln.role == "heading" and not _essay_after(page, ln):
+            raise PageFormatError(f"{path}:{source_line[ln.no]}: heading with no essay line under it")
     return page
 
 
 def _essay_after(page: Page, heading: Line) -> int:
+    """The essay a heading opens (0 if no essay line follows before the next heading)."""
     for ln in page.lines[heading.no:]:
         if ln.role == "heading":
             return 0
@@ -427,3 +433,139 @@ def format_score(title: str, score: PageScore) -> list[str]:
         prec = f"{c['right'] / made:.0%}" if made else "—"
         out.append(f"  repair {rule:<27} right {c['right']}, wrong {c['wrong']}, missed {c['missed']} (precision {prec})")
     return out
+
+
+# ------------------------------------------------------------------ privacy
+@dataclass
+class PrivacyScore:
+    """Recall of names and false replacements of ordinary words on a privacy set."""
+
+    found: dict = field(default_factory=dict)  # (kind, form) -> [replaced, total]
+    ordinary: list = field(default_factory=lambda: [0, 0])  # [changed, total]
+    leaks: list = field(default_factory=list)  # (doc, kind, form, text)
+    changed: list = field(default_factory=list)  # (doc, text)
+
+    def add(self, other: PrivacyScore) -> None:
+        for key, (a, b) in other.found.items():
+            mine = self.found.setdefault(key, [0, 0])
+            mine[0] += a
+            mine[1] += b
+        self.ordinary[0] += other.ordinary[0]
+        self.ordinary[1] += other.ordinary[1]
+        self.leaks.extend(other.leaks)
+        self.changed.extend(other.changed)
+
+    def recall(self, kind: str) -> float:
+        a = sum(v[0] for (k, _), v in self.found.items() if k == kind)
+        b = sum(v[1] for (k, _), v in self.found.items() if k == kind)
+        return a / b if b else float("nan")
+
+    def false_replacement_rate(self) -> float:
+        return self.ordinary[0] / self.ordinary[1] if self.ordinary[1] else float("nan")
+
+
+PRIVACY_GOALS = {"child": 1.0, "adult": 0.95, "place": 0.95, "school": 0.95}
+MAX_FALSE_REPLACEMENTS = 0.02
+
+
+def load_privacy_truth(folder: str | Path) -> dict:
+    import yaml
+
+    p = Path(folder) / "truth.yaml"
+    truth = yaml.safe_load(p.read_text(encoding="utf-8"))
+    for k in ("names", "ordinary"):
+        if not isinstance(truth.get(k), list):
+            raise PageFormatError(f"{p}: needs a list '{k}'")
+    return truth
+
+
+def shared_texts(data_dir: str | Path) -> dict[str, str]:
+    """Everything a report may show of each source file, as pseudonymised
+    for sharing (every free-text column of every table a report reads,
+    plus the file's name): {source file: text}."""
+    from analysis.corpus import Corpus
+
+    corpus = Corpus(data_dir, pseudonymise=True, pseudonymise_all=True)
+    out: dict[str, list[str]] = {}
+    essays = corpus.table("essays")
+    file_of = dict(zip(essays["essay_id"], essays["source_file"]))
+    for name in ("essays", "paragraphs", "sentences", "cleaning_log", "quality_flags", "entities", "headings",
+                 "numbers"):
+        if not corpus.has(name):
+            continue
+        df = corpus.table(name)
+        files = df["source_file"] if "source_file" in df else df["essay_id"].map(file_of)
+        for col in df.columns:
+            if col in ("essay_id", "paragraph_id", "sentence_id", "label"):
+                continue
+            for f, v in zip(files, df[col]):
+                if isinstance(v, str):
+                    out.setdefault(f, []).append(v)
+                elif isinstance(v, (list, tuple)):
+                    out.setdefault(f, []).append(" ".join(map(str, v)))
+    shown = corpus.display_names() if hasattr(corpus, "display_names") else {}
+    return {f: "\n".join(v) + "\n" + shown.get(f, f) for f, v in out.items()}
+
+
+def _shadow(text: str) -> str:
+    from analysis.privacy import shadow
+
+    return shadow(text)[0]
+
+
+def score_privacy(folder: str | Path, *, work_dir: str | Path) -> PrivacyScore:
+    """Build the documents of a privacy set and check every name of its truth
+    against what reports would show (:func:`shared_texts`): a name counts as
+    replaced when no written form of it (simplified or traditional, with or
+    without spaces or ruby, any case) is left in its document's outputs; an
+    ordinary phrase counts as changed when it is no longer there."""
+    from analysis.build import build
+
+    work_dir = Path(work_dir)
+    pages = write_captures(load_pages(folder), work_dir / "raw")
+    truth = load_privacy_truth(folder)
+    build(work_dir / "raw", work_dir / "out", progress=False, warn=lambda msg: None, jobs=1)
+    texts = shared_texts(work_dir / "out")
+    doc_file = {Path(name).stem: name for name in pages}
+    shadows = {f: _shadow(t) for f, t in texts.items()}
+    sc = PrivacyScore()
+    for row in truth["names"]:
+        f = doc_file.get(row["doc"])
+        if f is None:
+            raise PageFormatError(f"{folder}/truth.yaml: doc {row['doc']!r} has no page")
+        key = (row["kind"], row["form"])
+        counts = sc.found.setdefault(key, [0, 0])
+        counts[1] += 1
+        if _shadow(str(row["text"])) in shadows.get(f, ""):
+            sc.leaks.append((row["doc"], row["kind"], row["form"], row["text"]))
+        else:
+            counts[0] += 1
+    for row in truth["ordinary"]:
+        f = doc_file.get(row["doc"])
+        sc.ordinary[1] += 1
+        if _shadow(str(row["text"])) not in shadows.get(f, ""):
+            sc.ordinary[0] += 1
+            sc.changed.append((row["doc"], row["text"]))
+    return sc
+
+
+def format_privacy(title: str, sc: PrivacyScore) -> list[str]:
+    out = [title]
+    for kind in ("child", "adult", "place", "school"):
+        forms = {f: v for (k, f), v in sc.found.items() if k == kind}
+        a, b = sum(v[0] for v in forms.values()), sum(v[1] for v in forms.values())
+        if not b:
+            continue
+        goal = PRIVACY_GOALS[kind]
+        ok = a / b >= goal
+        detail = ", ".join(f"{f} {v[0]}/{v[1]}" for f, v in sorted(forms.items()))
+        out.append(f"  {kind:<7} replaced {a}/{b} = {a / b:.1%}   goal >= {goal:.0%}: {'met' if ok else 'NOT met'}   ({detail})")
+    rate = sc.false_replacement_rate()
+    out.append(f"  ordinary words changed {sc.ordinary[0]}/{sc.ordinary[1]} = {rate:.1%}   goal <= "
+               f"{MAX_FALSE_REPLACEMENTS:.0%}: {'met' if rate <= MAX_FALSE_REPLACEMENTS else 'NOT met'}")
+    return out
+
+
+def privacy_meets_goals(sc: PrivacyScore) -> bool:
+    return (all(not (sc.recall(k) < g) for k, g in PRIVACY_GOALS.items())
+            and not sc.false_replacement_rate() > MAX_FALSE_REPLACEMENTS)

@@ -23,6 +23,7 @@ opens mid-sentence after a complete one: flagged, never repaired).
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -53,6 +54,7 @@ class Paragraph:
     line_end: int
     edits: list[Edit] = field(default_factory=list)
     after_removed: bool = False  # a chrome line or cut marker was removed right before it
+    cut_after: bool = False  # the page cut the text at its end (a paywall marker was removed there)
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -151,24 +153,32 @@ def remove_ruby(text: str) -> tuple[str, list[Edit]]:
 
 
 def fix_double_encoding(text: str) -> tuple[str, list[Edit]]:
-    """Repair UTF-8 that was decoded as Latin-1/Windows-1252 on the way
-    (ç•™å®ˆ → 留守), with ftfy; each repaired run logged. Other damage is
-    flagged (:func:`find_mojibake`), never guessed at."""
-    if not _LATIN_RUN_RE.search(text):
-        return text, []
-    import ftfy
+    """Repair UTF-8 that was decoded in the wrong encoding on the way to the
+    page: as Latin-1/Windows-1252 (ç•™å®ˆ → 留守, with ftfy) or as GBK
+    (鍏崇埍 → 关爱, when the bytes are valid UTF-8 of ordinary Chinese);
+    each repaired run logged. Other damage is flagged
+    (:func:`find_mojibake`), never guessed at."""
+    spans = []
+    if _LATIN_RUN_RE.search(text):
+        import ftfy
 
+        for m in _LATIN_RUN_RE.finditer(text):
+            fixed = ftfy.fix_encoding(m.group(0))
+            if fixed != m.group(0) and _CJK_RE.search(fixed):
+                spans.append((m.start(), m.end(), fixed))
+    spans.extend(_gbk_mojibake(text))
+    if not spans:
+        return text, []
     edits: list[Edit] = []
     out: list[str] = []
     last = 0
-    for m in _LATIN_RUN_RE.finditer(text):
-        fixed = ftfy.fix_encoding(m.group(0))
-        if fixed == m.group(0) or not _CJK_RE.search(fixed):
+    for start, end, fixed in sorted(spans):
+        if start < last:
             continue
-        out.append(text[last:m.start()])
+        out.append(text[last:start])
         out.append(fixed)
-        edits.append(Edit("fix_double_encoding", m.start(), m.group(0), fixed, _context(text, m.start(), m.end())))
-        last = m.end()
+        edits.append(Edit("fix_double_encoding", start, text[start:end], fixed, _context(text, start, end)))
+        last = end
     if not edits:
         return text, []
     out.append(text[last:])
@@ -198,7 +208,41 @@ def find_mojibake(text: str) -> list[tuple[int, str, str]]:
     for rx, why in _MOJIBAKE_RES:
         for m in rx.finditer(text):
             found.append((m.start(), m.group(0), why))
-    return sorted(found)
+    for start, end, _ in _gbk_mojibake(text):
+        found.append((start, text[start:end], "UTF-8 read as GBK (鍏崇埍 for 关爱)"))
+    return sorted(set(found))
+
+
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{4,}")
+
+
+def _char_plausibility(text: str) -> float:
+    """Mean log frequency of the characters in jieba's dictionary: ordinary
+    text scores about 9, text garbled through the wrong encoding about 5."""
+    from analysis.segment import get_tokenizer
+
+    freq = get_tokenizer().FREQ
+    return sum(math.log1p(freq.get(c, 0)) for c in text) / max(1, len(text))
+
+
+def _gbk_mojibake(text: str) -> list[tuple[int, int, str]]:
+    """Runs of UTF-8 Chinese that were decoded as GBK (关爱 → 鍏崇埍):
+    (start, end, repaired text). A run counts only when its GBK bytes are
+    valid UTF-8 of CJK text far more ordinary than the run itself."""
+    out = []
+    for m in _CJK_RUN_RE.finditer(text):
+        run = m.group(0)
+        for a, b in ((0, len(run)), (0, len(run) - 1), (1, len(run)), (1, len(run) - 1)):
+            seg = run[a:b]
+            try:
+                fixed = seg.encode("gbk").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if (len(_CJK_RE.findall(fixed)) >= max(2, 0.8 * len(fixed))
+                    and _char_plausibility(fixed) - _char_plausibility(seg) >= 2.0):
+                out.append((m.start() + a, m.start() + b, fixed))
+            break
+    return out
 
 
 @functools.lru_cache(maxsize=4)
@@ -589,7 +633,7 @@ def join_broken_paragraphs(paragraphs: list[Paragraph], *, settings_path: str | 
     out: list[Paragraph] = []
     log: list[tuple[Paragraph, Edit]] = []
     for p in paragraphs:
-        if out and not p.after_removed:
+        if out and not p.after_removed and not out[-1].cut_after:
             a = out[-1]
             why = join_evidence(a.text, p.text, min_chars=min_chars, non_initial=non_initial)
             if why:
@@ -616,6 +660,8 @@ def _predicate_fragment(clause: str) -> bool:
     if clause.endswith(_TIME_OR_PLACE_END):
         return False
     tags = pos_tag(clause)
+    if len(tags) == 1 and len(clause) >= 2 and tags[0][1][:1] in ("d", "c"):
+        return False  # a sentence adverb or conjunction of its own (诚然，其实，)
     return bool(tags) and tags[0][1][:1] in ("v", "a", "d")
 
 
@@ -720,7 +766,8 @@ def clean_essay(lines: list[str], *, line_start: int, chrome: dict[int, tuple[st
         if not text:
             removed_before = removed_before or any(e.rule == "remove_cut_marker" for e in edits)
             continue
-        paragraphs.append(Paragraph(text, no, no, list(edits), after_removed=removed_before))
+        cut_at_end = any(e.rule == "remove_cut_marker" and e.offset + len(e.before) >= len(raw.strip()) - 2 for e in edits)
+        paragraphs.append(Paragraph(text, no, no, list(edits), after_removed=removed_before, cut_after=cut_at_end))
         removed_before = False
     paragraphs, joins = join_broken_paragraphs(paragraphs, settings_path=settings_path)
     log.extend(_log_row(p.line_start, e) for p, e in joins)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from analysis import pagechrome
 from analysis.clean import is_cut_line, to_simplified, truncation_flag
-from analysis.split import find_headings, series_number, split_essays
+from analysis.split import expected_count, find_headings, series_number, split_essays
 
 # Chrome kinds that never hold an essay heading (a breadcrumb or a related
 # link may end in 篇二); a collection title such as 第一篇 still may.
@@ -111,15 +111,18 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
     n_files = evidence.n_files if evidence is not None else 1
     # headings first, where no pattern says "furniture" (a breadcrumb may end in 篇二)
     veto = set()
+    expected = None  # essays a collection title announces (关爱留守儿童演讲稿（精选5篇）)
     for no, line in enumerate(lines, start=1):
         hit = pagechrome.pattern_kind(pagechrome.normalise(line), rules)
         if hit and hit[0] not in _HEADING_VETO_EXCEPT:
             veto.add(no)
-    heads = find_headings(lines, patterns, skip=veto)
+        if hit and hit[0] == "collection_title" and expected is None:
+            expected = expected_count(pagechrome.normalise(line))
+    heads = find_headings(lines, patterns, skip=veto, expected=expected)
     if not heads:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
         furniture = {no for no, v in pre.items() if v.kind != "context"}
-        heads = find_headings(lines, patterns, skip=furniture, page_title=True)
+        heads = find_headings(lines, patterns, skip=furniture, page_title=True, expected=expected)
     verdicts = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files,
                                          keep={h.line_no for h in heads})
     chrome = {} if keep_chrome else verdicts
@@ -164,7 +167,10 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
                 meta.update(pagechrome.line_metadata(lines[no - 1]))
         in_span = tuple((no, v.kind, v.evidence) for no, v in sorted(chrome.items())
                         if c.line_start <= no <= c.line_end)
-        title = (c.heading.title if c.heading else "") or title_fallback
+        title = (c.heading.title if c.heading else "") or meta.pop("title", "") or title_fallback
+        if c.heading is not None and c.heading.rule == "series" and meta.get("title"):
+            title = meta.pop("title")  # 征文获奖作品（一） with 《灯》 in its byline: the essay's own title
+        meta.pop("title", None)
         e = EssayInput(
             essay_id=f"{slug}-{c.ordinal:02d}", source_file=rel, ordinal=c.ordinal,
             heading=c.heading.line if c.heading else "", heading_number=c.heading.number if c.heading else None,
@@ -177,6 +183,9 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
             flags.append({"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": after}
                          | {k: v for k, v in truncation_flag(after, lines[after - 1], c.lines[-1]).items() if k != "line"})
         doubt = _doubtful_split(c.lines, {no - c.line_start for no, *_ in in_span})
+        if c.heading is None and heads:
+            doubt = ("text before the first essay heading holds an essay (or several) that no heading rule "
+                     "found; add --heading-pattern for its heading")
         if doubt:
             flags.append({"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": c.line_start,
                           "flag": "doubtful_split", "detail": doubt})

@@ -48,6 +48,7 @@ RULES_FILE = "chrome.yaml"
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SENTENCE_FINAL_RE = re.compile(r"[。！？!?…]|\.{3,}")
 _SPACES_RE = re.compile(r"\s+")
+_ITEM_GAP_RE = re.compile(r"(?<=\S)[ \t\u3000\u00a0]{2,}(?=\S)")
 _DIGITS_RE = re.compile(r"\d+")
 
 # Pinyin ruby as some sites render it after each character: 關(guān)愛, 學(xué)校.
@@ -136,9 +137,10 @@ def normalise(line: str) -> str:
     simplified, pinyin ruby removed, spaces collapsed."""
     from analysis.clean import to_simplified
 
-    s = remove_ruby(unicodedata.normalize("NFKC", line))
+    s = remove_ruby(unicodedata.normalize("NFKC", line)).strip()
     s = to_simplified(s)[0]
-    return _SPACES_RE.sub(" ", s).strip()
+    # a run of two or more spaces inside a line separates items (文库首页    精品文档    VIP专区)
+    return _SPACES_RE.sub(" ", _ITEM_GAP_RE.sub(" | ", s)).strip()
 
 
 def recurrence_key(norm: str) -> str:
@@ -166,8 +168,10 @@ def pattern_kind(norm: str, rules: ChromeRules, *, prose: bool | None = None) ->
     if not norm:
         return None
     prose = is_prose(norm, rules) if prose is None else prose
+    # a short sentence (上一篇作文我写的是妈妈，这一篇我想写爸爸。) is text, as prose is
+    sentence = prose or (bool(_FINAL_END_RE.search(norm)) and n_cjk(norm) >= 6)
     for kind in rules.kinds:
-        if len(norm) > kind.max_chars or (prose and not kind.prose_ok):
+        if len(norm) > kind.max_chars or (sentence and not kind.prose_ok):
             continue
         if kind.min_hits > 1:
             hits = {m.group(0) for p in kind.patterns for m in p.finditer(norm)}
@@ -256,7 +260,7 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
                 out[no] = Verdict(no, "recurring", f"under {in_essays[key]} essays of the file")
                 cls.append(BAD)
                 continue
-        cls.append(GOOD if prose or _texty(norm) else SHORT)
+        cls.append(GOOD if prose or _texty(norm) or _SECTION_RE.match(norm) else SHORT)
     # a teaser that ends in 查看全文>> right under furniture (a related list) is furniture;
     # the same marker after essay text is a cut, which the cleaning stage flags
     above = None  # the nearest line above that is furniture or text (short lines skipped)
@@ -266,6 +270,34 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
             cls[i] = c = BAD
         if c in (BAD, GOOD):
             above = c
+    # a comment section (网友评论, 写留言 …) runs to the next essay heading or the end of the file
+    in_comments = False
+    for i, line in enumerate(lines):
+        no = i + 1
+        if no in keep:
+            in_comments = False
+            continue
+        norm = normalise(line)
+        if _COMMENT_HEADER_RE.match(norm):
+            in_comments = True
+            if no not in out:
+                out[no] = Verdict(no, "comment", "a comment section's header")
+            cls[i] = BAD
+            continue
+        if in_comments and cls[i] != BLANK and no not in out and not _SECTION_RE.match(norm):
+            out[no] = Verdict(no, "comment", "in the comment section")
+            cls[i] = BAD
+    # forum replies: a post (from one "N#  user  发表于 …" line to the next) that holds no essay
+    # heading is a reply, except the thread's first post (its body may be the essay itself)
+    posts = [i for i, line in enumerate(lines) if _POST_HEADER_RE.search(normalise(line))]
+    for k, start in enumerate(posts[1:], start=1):
+        end = posts[k + 1] if k + 1 < len(posts) else len(lines)
+        if any((i + 1) in keep for i in range(start, end)):
+            continue
+        for i in range(start, end):
+            if cls[i] != BLANK and (i + 1) not in out and not _SECTION_RE.match(normalise(lines[i])):
+                out[i + 1] = Verdict(i + 1, "comment", "a forum reply (a post without an essay heading)")
+                cls[i] = BAD
     # context: a short line between furniture (or the file's edge) is furniture
     n = len(cls)
     nearest_above: list[str] = []
@@ -290,14 +322,24 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
 
 
 _FINAL_END_RE = re.compile(r"[。！？!?]\s*[”’」』)）]?\s*$")
-_DATE_ONLY_RE = re.compile(r"^(\d{2,4}|XX)\s*[年./-]\s*\d{1,2}\s*[月./-]?\s*(\d{1,2}\s*[日号]?)?\s*(星期.|周.)?$")
+_DATE_ONLY_RE = re.compile(
+    r"^((\d{2,4}|XX)\s*[年./-]\s*)?\d{1,2}\s*[月./-]\s*(\d{1,2}\s*[日号]?)?[\s|]*((星期|礼拜|周)[一二三四五六日天])?"
+    r"[\s|]*(\|?\s*(晴|阴|雨|阵雨|多云|小雨|中雨|大雨|雷阵雨|雪|小雪|大雪|晴转多云|多云转晴|阴转晴|雾|风)\S{0,4})?$")
+# a section heading inside an essay: 一、 （二） 3. ①
+_SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3}[、.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[，,、部分章节条点])")
+_COMMENT_HEADER_RE = re.compile(
+    r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|"
+    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?$")
+_POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
 _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
 
 
 def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = None) -> bool:
     """A line that may be furniture if it recurs: short, not prose, not a
-    date, and not ending a sentence (谢谢大家！ closes many speeches)."""
-    if len(norm) > rules.recur_max_chars or _DATE_ONLY_RE.match(norm) or _FINAL_END_RE.search(norm):
+    date, not a section heading (一、基本情况 opens many reports) and not
+    ending a sentence (谢谢大家！ closes many speeches)."""
+    if (len(norm) > rules.recur_max_chars or _DATE_ONLY_RE.match(norm) or _FINAL_END_RE.search(norm)
+            or _SECTION_RE.match(norm)):
         return False
     return not (is_prose(norm, rules) if prose is None else prose)
 
@@ -334,7 +376,8 @@ def _texty(norm: str) -> bool:
 
 # ---------------------------------------------------------------- metadata ---
 _META_RES = {
-    "author": re.compile(r"(?:作者|撰稿|供稿|投稿人|文)\s*[:：/]\s*(?P<v>[^\s|:：/]{1,20})"),
+    "author": re.compile(r"(?:作者|撰稿|供稿|投稿人|文)\s*[:：/]\s*(?P<v>[^\s|:：/]{1,20})"
+                        r"|(?:记者|通讯员)\s*[:：]?\s*(?P<v2>[\u4e00-\u9fff]{2,4})"),
     "source": re.compile(r"(?:来源|出处)\s*[:：]\s*(?P<v>[^\s|]{1,30})"),
     "editor": re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]?\s*(?P<v>[^\s|\]】)）:：]{1,12})"),
     "guidance": re.compile(r"(?:指导老师|指导教师|辅导老师|辅导教师|指导)\s*[:：]?\s*(?P<v>[^\s|\]】)）:：]{1,12})"),
@@ -349,6 +392,7 @@ def line_metadata(line: str) -> dict[str, str]:
     out = {}
     for field, rx in _META_RES.items():
         m = rx.search(norm)
-        if m and m.group("v") not in {"佚名", "匿名", "未知", "网络", "网友投稿", "admin"}:
-            out[field] = m.group("v").strip("，,。")
+        value = (m.group("v") or m.groupdict().get("v2") or "") if m else ""
+        if value and value not in {"佚名", "匿名", "未知", "网络", "网友投稿", "admin"}:
+            out[field] = value.strip("，,。")
     return out

@@ -155,6 +155,8 @@ _SERIES_RE = re.compile(
 )
 _STEM_OK_RE = re.compile(r"[\u3400-\u9fff]{2}")
 MAX_SERIES_HEADING_CHARS = 40
+# this much text (not chrome) before the first heading is an essay of its own, never a dropped preamble
+MIN_PREAMBLE_ESSAY_CHARS = 200
 
 
 def series_number(line: str) -> tuple[str, int, str] | None:
@@ -177,14 +179,17 @@ def series_number(line: str) -> tuple[str, int, str] | None:
     return None
 
 
-def find_series(lines: list[str], *, skip: set[int] = frozenset()) -> dict[int, tuple[str, int]]:
+def find_series(lines: list[str], *, skip: set[int] = frozenset(), seeds: set[str] = frozenset()
+                ) -> dict[int, tuple[str, int]]:
     """Essay headings of a numbered series: {line number: (stem, number)}.
 
     Lines that share a title and end in a number (``留守儿童演讲稿1`` …
     ``留守儿童演讲稿2``) head essays when there are at least two, their
     numbers rise in file order from 1 or 2, and text stands between them
     (consecutive titles with nothing under them are a list of links).
-    ``skip``: line numbers that cannot be headings (page chrome)."""
+    ``skip``: line numbers that cannot be headings (page chrome); ``seeds``:
+    titles of headings found otherwise, whose series members count even
+    alone (支教日记之一 before 支教日记篇二)."""
     groups: dict[str, list[tuple[int, int]]] = {}
     for no, line in enumerate(lines, start=1):
         if no in skip:
@@ -194,10 +199,11 @@ def find_series(lines: list[str], *, skip: set[int] = frozenset()) -> dict[int, 
             groups.setdefault(_stem_key(hit[0]), []).append((no, hit[1]))
     out: dict[int, tuple[str, int]] = {}
     for stem, members in groups.items():
-        if len(members) < 2:
+        seeded = stem in seeds
+        if len(members) < 2 and not seeded:
             continue
         numbers = [n for _, n in members]
-        if numbers[0] > 2 or any(b <= a for a, b in zip(numbers, numbers[1:])):
+        if (numbers[0] > 2 and not seeded) or any(b <= a for a, b in zip(numbers, numbers[1:])):
             continue
         ends = [no for no, _ in members[1:]] + [len(lines) + 1]
         if not all(_has_body(lines, no, end, skip) for (no, _), end in zip(members, ends)):
@@ -213,15 +219,12 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
     at least twice, each time with at least ``min_body`` characters of text
     under it before the next. {line number: title}."""
     seen: dict[str, list[int]] = {}
-    page_title = None
     for no, line in enumerate(lines, start=1):
         s = line.strip().strip("\u3000")
         if no in skip or not s:
             continue
-        if page_title is None:
-            page_title = _stem_key(s) if _title_like(s) else ""
-        # a refrain of a poem repeats too: only the page's title or a title naming a genre counts
-        if _title_like(s) and (_stem_key(s) == page_title or _GENRE_TITLE_RE.search(s)):
+        # a refrain of a poem repeats too (and may title the poem): only a title naming a genre counts
+        if _title_like(s) and _GENRE_TITLE_RE.search(s):
             seen.setdefault(_stem_key(s), []).append(no)
     out: dict[int, str] = {}
     for key, nos in seen.items():
@@ -279,10 +282,14 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | 
 
 # ------------------------------------------------------------ split
 def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[int] = frozenset(),
-                  page_title: bool = False) -> list[Heading]:
-    """Essay headings of a file: built-in and user styles, then numbered
-    series; with ``page_title``, a single-article page's title when neither
-    is found. ``skip``: line numbers that are page chrome."""
+                  page_title: bool = False, expected: int | None = None) -> list[Heading]:
+    """Essay headings of a file, from every rule at once: built-in and user
+    styles; numbered series (a series sharing a built-in heading's title may
+    mix forms: 支教日记之一, 支教日记篇二); failing those, a title repeated
+    above each essay; numbered titles (``1.奶奶的老屋`` … ``5.…``) when the
+    page says how many essays it holds (``expected``, from ``（精选5篇）``);
+    with ``page_title``, a single-article page's title when nothing else is
+    found. ``skip``: line numbers that are page chrome."""
     pats = patterns if patterns is not None else compile_patterns()
     heads: dict[int, Heading] = {}
     for i, line in enumerate(lines, start=1):
@@ -291,17 +298,71 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
         hit = _heading_match(line, pats)
         if hit:
             heads[i] = Heading(i, line.strip(), hit[0], hit[1], hit[2])
-    if not heads:
-        for no, (stem, n) in find_series(lines, skip=skip).items():
-            heads[no] = Heading(no, lines[no - 1].strip(), n, stem, "series")
+    seeds = {_stem_key(h.title) for h in heads.values() if h.title}
+    for no, (stem, n) in find_series(lines, skip=set(skip) | set(heads), seeds=seeds).items():
+        heads[no] = Heading(no, lines[no - 1].strip(), n, stem, "series")
     if not heads:
         for k, (no, title) in enumerate(sorted(find_repeated_titles(lines, skip=skip).items()), start=1):
             heads[no] = Heading(no, lines[no - 1].strip(), k, title, "repeated_title")
+    if expected and expected >= 2 and len(heads) < expected:
+        numbered = find_numbered_titles(lines, expected, skip=set(skip) | set(heads))
+        if numbered and not heads:
+            for no, (n, title) in numbered.items():
+                heads[no] = Heading(no, lines[no - 1].strip(), n, title, "numbered_titles")
     if not heads and page_title:
         no = find_page_title(lines, skip=skip)
         if no is not None:
             heads[no] = Heading(no, lines[no - 1].strip(), None, lines[no - 1].strip().strip("\u3000"), "page_title")
     return [heads[k] for k in sorted(heads)]
+
+
+_NUMBERED_TITLE_RE = re.compile(
+    r"^(?:(?P<a>\d{1,2})\s*[.、．]|[（(]\s*(?P<b>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|(?P<c>[一二三四五六七八九十]{1,3})\s*、"
+    r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(?P<title>\S.*)$")
+
+
+def find_numbered_titles(lines: list[str], expected: int, *, skip: set[int] = frozenset(),
+                         min_body: int = 60) -> dict[int, tuple[int, str]]:
+    """``expected`` title lines numbered 1 … ``expected`` in one style
+    (``1.奶奶的老屋``, ``（二）爸爸的电话``), in order, each with at least
+    ``min_body`` characters of text under it: {line number: (number, title)};
+    {} when the page does not hold such a sequence."""
+    by_style: dict[str, list[tuple[int, int, str]]] = {}
+    for no, line in enumerate(lines, start=1):
+        s = line.strip().strip("\u3000")
+        if no in skip or len(s) > MAX_SERIES_HEADING_CHARS or _SENTENCE_END.search(s):
+            continue
+        m = _NUMBERED_TITLE_RE.match(s)
+        if not m or not _STEM_OK_RE.search(m.group("title")) or re.search(r"[，,；;]", m.group("title")):
+            continue
+        style = next(k for k in "abcd" if m.group(k))
+        raw = m.group(style)
+        n = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1 if style == "d" else cn_to_int(raw)
+        if n is not None:
+            by_style.setdefault(style, []).append((no, n, m.group("title").strip()))
+    for cands in by_style.values():
+        picked, want = [], 1
+        for no, n, title in cands:
+            if n == want:
+                picked.append((no, n, title))
+                want += 1
+        if len(picked) != expected:
+            continue
+        ends = [no for no, _, _ in picked[1:]] + [len(lines) + 1]
+        bodies = [sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip)
+                  for (a, _, _), b in zip(picked, ends)]
+        if all(b >= min_body for b in bodies):
+            return {no: (n, title) for no, n, title in picked}
+    return {}
+
+
+_COUNT_RE = re.compile(r"(\d{1,3}|[一二三四五六七八九十两]{1,3})\s*篇")
+
+
+def expected_count(line: str) -> int | None:
+    """How many essays a collection title announces: 关爱留守儿童演讲稿（精选5篇） → 5."""
+    m = _COUNT_RE.search(line)
+    return cn_to_int(m.group(1)) if m else None
 
 
 def split_essays(text: str, *, patterns: list | None = None, dropped: list[Heading] | None = None,
@@ -336,6 +397,11 @@ def split_essays(text: str, *, patterns: list | None = None, dropped: list[Headi
         return [], [EssayChunk(1, None, lo + 1, hi, lines[lo:hi])]
     preamble = lines[: heads[0].line_no - 1]
     chunks: list[EssayChunk] = []
+    lo, hi = trimmed(0, heads[0].line_no - 1)
+    if sum(len(lines[k].strip()) for k in range(lo, hi) if (k + 1) not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS:
+        # essay text before the first heading found (a heading in a style no rule knows): an essay, not a preamble
+        chunks.append(EssayChunk(1, None, lo + 1, hi, lines[lo:hi]))
+        preamble = lines[:lo]
     for k, h in enumerate(heads):
         end = heads[k + 1].line_no - 1 if k + 1 < len(heads) else len(lines)
         lo, hi = trimmed(h.line_no, end)

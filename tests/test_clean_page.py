@@ -1,0 +1,280 @@
+"""analysis.clean on page damage: cut markers, mojibake, double encoding,
+quote pairs, paragraph joining and gap flags on real-looking captures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analysis.clean import (
+    Paragraph,
+    clean_essay,
+    clean_text,
+    find_mojibake,
+    fix_double_encoding,
+    fix_quote_pairs,
+    flag_gaps,
+    is_cut_line,
+    join_broken_paragraphs,
+    join_evidence,
+    remove_cut_marker,
+    remove_ruby,
+)
+from analysis.resources import load_yaml
+
+CUT_MARKERS = load_yaml("cleaning.yaml")["cut_markers"]
+FIRST = "奶奶今年七十岁了，头发全白了。"
+
+
+# ---------------------------------------------------------------- cut markers
+
+CUT_LINES = [
+    ("我想对妈妈说……此处隐藏6599个字……", "我想对妈妈说", "……此处隐藏6599个字……"),
+    ("那天晚上，奶奶给我讲了一个很长的故事（未完待续）", "那天晚上，奶奶给我讲了一个很长的故事", "（未完待续）"),
+    ("那天晚上，奶奶给我讲了一个很长的故事(未完待续)", "那天晚上，奶奶给我讲了一个很长的故事", "(未完待续)"),
+    ("爸爸终于回来了，他给我带来了一个新书包……点击查看全文>>", "爸爸终于回来了，他给我带来了一个新书包",
+     "……点击查看全文>>"),
+    ("我最难忘的一天是去年的春节，剩余2341字，登录后阅读", "我最难忘的一天是去年的春节，", "剩余2341字，登录后阅读"),
+    ("留守儿童的问题越来越受到社会的关注。剩余内容已隐藏，请下载后阅读", "留守儿童的问题越来越受到社会的关注。",
+                 "剩余内容已隐藏，请下载后阅读"),
+    ("调查显示，我县留守儿童的数量逐年增加。试读已结束", "调查显示，我县留守儿童的数量逐年增加。", "试读已结束"),
+    ("关爱留守儿童工作总结。全文共5340字，当前仅显示部分内容", "关爱留守儿童工作总结。", "全文共5340字，当前仅显示部分内容"),
+    ("我们学校开展了一系列的关爱活动。登录后阅读全文", "我们学校开展了一系列的关爱活动。", "登录后阅读全文"),
+    ("她的故事感动了所有人。（本文节选）", "她的故事感动了所有人。", "（本文节选）"),
+    ("我们决定继续跟踪调查下去。剩余60%内容，请付费后阅读", "我们决定继续跟踪调查下去。", "剩余60%内容，请付费后阅读"),
+    ("我们决定继续跟踪调查下去。开通VIP后可查看全部内容", "我们决定继续跟踪调查下去。", "开通VIP后可查看全部内容"),
+    ("留守儿童的心理问题不容忽视。（第2页为VIP专享内容，开通VIP后可阅读本页）", "留守儿童的心理问题不容忽视。",
+     "（第2页为VIP专享内容，开通VIP后可阅读本页）"),
+    ("她的话让我想了很久。（内容已折叠，点击展开）", "她的话让我想了很久。", "（内容已折叠，点击展开）"),
+    ("留守儿童的数量在逐年增加。（全文约9600字，此处仅刊登部分内容）", "留守儿童的数量在逐年增加。",
+     "（全文约9600字，此处仅刊登部分内容）"),
+    ("那天，全班同学都哭了。（限于篇幅，有删减）", "那天，全班同学都哭了。", "（限于篇幅，有删减）"),
+    ("那天，全班同学都哭了。（本文有删节）", "那天，全班同学都哭了。", "（本文有删节）"),
+    ("车开出村口的时候，孩子们还在挥手。帖子内容已截断，点击查看完整内容", "车开出村口的时候，孩子们还在挥手。",
+     "帖子内容已截断，点击查看完整内容"),
+]
+
+
+def test_every_cut_marker_form_is_covered():
+    markers = [c.values[2] if hasattr(c, "values") else c[2] for c in CUT_LINES]
+    uncovered = [p for p in CUT_MARKERS if not any(re.fullmatch(p, m) for m in markers)]
+    assert uncovered == []
+
+
+@pytest.mark.parametrize("line, kept, marker", CUT_LINES)
+def test_cut_marker_removed_and_logged(line, kept, marker):
+    out, edits = clean_text(line)
+    assert out == kept
+    assert [(e.rule, e.before) for e in edits] == [("remove_cut_marker", marker)]
+
+
+@pytest.mark.parametrize("line, kept, marker", CUT_LINES)
+def test_clean_essay_flags_truncated_at_the_marker(line, kept, marker):
+    essay = clean_essay([FIRST, "", line], line_start=20)
+    assert [p.text for p in essay.paragraphs] == [FIRST, kept]
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(22, "truncated")]
+    assert [(r["line"], r["before"]) for r in essay.log if r["rule"] == "remove_cut_marker"] == [(22, marker)]
+
+
+def test_inline_hidden_marker_keeps_the_text_on_both_sides():
+    out, edits = clean_text("我想对妈妈说……此处隐藏6599个字……妈妈，我爱你。")
+    assert out == "我想对妈妈说妈妈，我爱你。"
+    assert [e.offset for e in edits] == [6]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["妈妈说她的故事还没讲完，明天继续讲。", "我点击了一下屏幕，看到了妈妈的照片。", "全文共分三个部分。", "奶奶剩下的饭菜都留给了我。"],
+)
+def test_no_cut_marker_in_ordinary_text(text):
+    assert remove_cut_marker(text) == (text, [])
+
+
+def test_a_marker_alone_on_a_line_leaves_no_paragraph_and_stops_joining():
+    essay = clean_essay(["每到周末，孩子们只能和年迈的爷爷奶奶待在一起，", "（未完待续）", "心里有很多话却没人可说。"],
+                        line_start=5)
+    assert [p.text for p in essay.paragraphs] == ["每到周末，孩子们只能和年迈的爷爷奶奶待在一起，", "心里有很多话却没人可说。"]
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(6, "truncated")]
+
+
+def test_chrome_read_more_line_in_an_essay_is_removed_and_flags_truncated():
+    lines = [FIRST, "那一年冬天，爸爸妈妈又要出门打工了，", "查看全文>>", "他们走的那天，我一直送到村口。"]
+    essay = clean_essay(lines, line_start=10, chrome={12: ("readmore", "pattern: 查看全文")})
+    assert [p.text for p in essay.paragraphs] == [FIRST, "那一年冬天，爸爸妈妈又要出门打工了，", "他们走的那天，我一直送到村口。"]
+    assert [(r["line"], r["rule"], r["context"]) for r in essay.log if r["rule"] == "remove_chrome"] == [
+        (12, "remove_chrome", "readmore: pattern: 查看全文")]
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(12, "truncated")]
+
+
+@pytest.mark.parametrize(
+    "line, cut",
+    [("查看全文>>", True), ("点击阅读全文", True), ("……此处隐藏2310个字……", True), ("（未完待续）", True),
+     ("上一篇：我的妈妈", False), ("妈妈的信：每当夜深人静的时候，我总是想起远方的妈妈……查看全文>>", False), ("相关推荐", False)],
+)
+def test_is_cut_line(line, cut):
+    assert is_cut_line(line) is cut
+
+
+# ---------------------------------------------------------------- mojibake
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("奶奶的�头发全白了", ["�"]),
+        ("我想妈妈锟斤拷锟斤拷", ["锟斤拷锟斤拷"]),
+        ("我?F將來要當老師", ["?F"]),
+        ("留守儿童ç•™å®ˆ问题", ["ç•™å®ˆ"]),
+        ("我爱我的妈妈。</p>", ["</p>"]),
+        ("春天来了&nbsp;燕子回来了", ["&nbsp;"]),
+        # negatives: ordinary text, a half-width question mark after a question
+        ("奶奶今年七十岁了，头发全白了。", []),
+        ("你好吗?我很好", []),
+        ("他说：“你好吗？”", []),
+        ("我考了100分!", []),
+        ("café au lait", []),
+    ],
+)
+def test_find_mojibake(text, found):
+    assert [what for _, what, _ in find_mojibake(text)] == found
+
+
+def test_lost_character_is_found_after_ruby_removal():
+    text, _ = remove_ruby("爸爸說?F(xiàn)將來帶我去北京")
+    assert text == "爸爸說?F將來帶我去北京"
+    assert [what for _, what, _ in find_mojibake(text)] == ["?F"]
+
+
+def test_clean_essay_flags_mojibake_with_the_file_line():
+    essay = clean_essay([FIRST, "我想妈妈锟斤拷锟斤拷"], line_start=3)
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(4, "mojibake")]
+
+
+@pytest.mark.parametrize(
+    "text_in, text_out",
+    [
+        ("ç•™å®ˆå„¿ç«¥", "留守儿童"),
+        ("我们都是ç•™å®ˆå„¿ç«¥，但我们不孤单。", "我们都是留守儿童，但我们不孤单。"),
+        # negatives: Latin text and Chinese text stay
+        ("café résumé", "café résumé"),
+        ("奶奶今年七十岁了", "奶奶今年七十岁了"),
+    ],
+)
+def test_fix_double_encoding(text_in, text_out):
+    out, edits = fix_double_encoding(text_in)
+    assert out == text_out
+    if text_in == text_out:
+        assert edits == []
+    else:
+        assert [(e.rule, e.after) for e in edits] == [("fix_double_encoding", "留守儿童")]
+        assert edits[0].before == "ç•™å®ˆå„¿ç«¥"
+
+
+# ---------------------------------------------------------------- quotes
+
+@pytest.mark.parametrize(
+    "text_in, text_out, rule",
+    [
+        ("大家都叫她“爱心妈妈“。", "大家都叫她“爱心妈妈”。", "fix_quote_pairs"),
+        ("大家都叫她”爱心妈妈“。", "大家都叫她“爱心妈妈”。", "fix_quote_pairs"),
+        ("“我想妈妈“，小明说，“我也想爸爸“。", "“我想妈妈”，小明说，“我也想爸爸”。", "fix_quote_pairs"),
+        ('大家都叫她"爱心妈妈"。', "大家都叫她“爱心妈妈”。", "normalize_quotes"),
+        ('他说："我想妈妈。"', "他说：“我想妈妈。”", "normalize_quotes"),
+        # negatives: nested quotes, single quotes inside double, a quote carried over, correct pairs
+        ("她说：“学校开展了关爱农村“留守”儿童的活动，我很高兴。”", None, None),
+        ("她说：“我们不要再叫他们‘留守’孩子了。”", None, None),
+        ("她说今天很开心。”接着她又说：“明天见", None, None),
+        ("“爱心妈妈”和“代理家长”", None, None),
+    ],
+)
+def test_quote_pairs(text_in, text_out, rule):
+    out, edits = fix_quote_pairs(text_in)
+    if text_out is None:
+        assert (out, edits) == (text_in, [])
+    else:
+        assert out == text_out
+        assert edits and {e.rule for e in edits} == {rule}
+        assert clean_text(text_in)[0] == text_out
+
+
+# ---------------------------------------------------------------- joins
+
+@pytest.mark.parametrize(
+    "a, b, why",
+    [
+        ("每到周末，孩子们只能和年迈的爷爷奶奶待在一起，", "心里有很多话却没人可说。", "comma"),
+        ("为了让孩子们敞开心扉，王老师成了每一个留守孩子的良师益", "友，大家都很喜欢她。", "word runs across"),  # 良师益|友
+        ("每天放学以后，爷爷总会把我带到他干活的那片玉米地里，让我坐在", "田埂上的大石头上写作业。", "「在」"),
+        ("妈妈打工的那家工厂离家有两千多公里，她每年只能在春节的时候回来看我们", "几天，然后又匆匆地走了。",
+         "long line of prose"),
+        ("那天晚上，我永远也忘不了奶奶为我熬", "的那碗姜汤。", "「的」"),
+        ("她对我说：“孩子，别哭了，你爸爸妈妈过年就回来了。", "”说完，她轻轻地摸了摸我的头。", "closing punctuation"),
+    ],
+)
+def test_join_evidence(a, b, why):
+    assert why in join_evidence(a, b)
+    out, log = join_broken_paragraphs([Paragraph(a, 3, 3), Paragraph(b, 5, 5)])
+    assert [(p.text, p.line_start, p.line_end) for p in out] == [(a + b, 3, 5)]
+    assert [(p.line_start, e.rule) for p, e in log] == [(5, "join_broken_paragraphs")]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("我一个人坐在门口，看着天一点一点地黑下来，只有孤独......", "远处传来几声狗叫。"),  # ASCII ......
+        ("那天晚上，我在日记本上用英文写下了一句话：I miss you.", "然后轻轻地合上了本子。"),  # ASCII .
+        ("那天晚上，我一个人坐在门口，看着天一点一点地黑下来…", "远处传来几声狗叫。"),  # …
+        ("2023年3月12日", "今天是植树节，老师带我们去后山种树。"),  # a date
+        ("青石小学 王丽", "2023年3月12日"),  # a signature
+        ("尊敬的各位领导：", "大家好！我今天演讲的题目是《爱在身边》。"),  # a salutation
+        ("我的奶奶", "奶奶今年七十岁了，头发全白了。"),  # a short title
+        ("这学期，我们学校为留守儿童开展了丰富多彩的活动，主要有以下几项", "一、建立留守儿童档案"),  # a heading
+        ("这学期，我们学校为留守儿童开展了丰富多彩的活动，主要有以下几项", "1、每周开展一次谈心活动。"),  # a list item
+        ("这学期，我们学校为留守儿童开展了丰富多彩的活动，主要有以下几项", "（一）建立留守儿童档案"),
+        ("我是一名乡村小学的老师。", "我爱我的学生。"),  # complete sentences
+    ],
+)
+def test_no_join_evidence(a, b):
+    assert join_evidence(a, b) == ""
+    out, log = join_broken_paragraphs([Paragraph(a, 3, 3), Paragraph(b, 5, 5)])
+    assert [p.text for p in out] == [a, b] and log == []
+
+
+def test_no_join_across_a_removed_chrome_line():
+    a, b = "每到周末，孩子们只能和年迈的爷爷奶奶待在一起，", "心里有很多话却没人可说。"
+    assert join_evidence(a, b) != ""  # the text alone would be joined
+    out, log = join_broken_paragraphs([Paragraph(a, 3, 3), Paragraph(b, 5, 5, after_removed=True)])
+    assert [p.text for p in out] == [a, b] and log == []
+
+
+# ---------------------------------------------------------------- gaps
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("解情况，主动和她谈心。", True),  # 了|解情况: a subjectless fragment
+        ("顾孩子，她辞掉了工作。", True),  # 照|顾孩子
+        ("的那碗姜汤，我至今还记得。", True),
+        ("了一会儿，她又哭了。", True),
+        # negatives: vocatives, time phrases, known openers, a name
+        ("奶奶，您辛苦了。", False),
+        ("白天，爷爷下地干活，奶奶在家做饭。", False),
+        ("散会后，老师把我留了下来。", False),
+        ("刚开始，他一句话也不说。", False),
+        ("加油，你一定能行！", False),
+        ("周秀英，女，汉族，1985年出生。", False),
+        ("放学后，我去看奶奶。", False),
+        ("爷爷，我想你。", False),
+    ],
+)
+def test_flag_gaps(text, flagged):
+    paras = [Paragraph("我是一名乡村小学的老师。", 1, 1), Paragraph(text, 3, 3)]
+    flags = flag_gaps(paras)
+    assert [p.line_start for p, _ in flags] == ([3] if flagged else [])
+    for _, detail in flags:
+        assert text[:3] in detail
+
+
+def test_no_gap_after_an_unfinished_paragraph():
+    paras = [Paragraph("我想多了解她家里的情况，于是经常去家访，慢慢了", 1, 1), Paragraph("解情况，主动和她谈心。", 3, 3)]
+    assert flag_gaps(paras) == []

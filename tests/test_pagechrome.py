@@ -1,0 +1,295 @@
+"""analysis.pagechrome: every chrome kind on lines of its own, essay lines that
+only sound like furniture, the context and folder evidence of classify_lines,
+metadata read from chrome lines, and pinyin ruby."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.intake import FolderEvidence
+from analysis.pagechrome import classify_lines, line_metadata, load_rules, normalise, pattern_kind, remove_ruby
+
+RULES = load_rules()
+
+
+def kind_of(line: str) -> str | None:
+    hit = pattern_kind(normalise(line), RULES)
+    return hit[0] if hit else None
+
+
+# ---------------------------------------------------------------- patterns
+
+CHROME_LINES = [
+    ("breadcrumb", "当前位置：首页 > 作文 > 初中作文 > 正文"),
+    ("breadcrumb", "您的位置：范文网 > 演讲稿"),
+    ("breadcrumb", "首页 > 心得体会 > 教师心得 >"),
+    ("breadcrumb", "當前位置：首頁 > 作文 > 正文"),  # traditional, full-width colon
+    ("nav", "首页 | 作文大全 | 演讲稿 | 工作总结 | 心得体会"),
+    ("nav", "作文 · 日记 · 周记 · 书信 · 读后感"),
+    ("nav", "栏目：优秀作文"),
+    ("site_title", "关爱留守儿童演讲稿_青青范文网"),
+    ("site_title", "留守儿童作文400字 - 小学作文大全"),
+    ("site_title", "關愛留守兒童心得體會｜星星文庫"),  # traditional, full-width bar
+    ("collection_title", "关爱留守儿童演讲稿（精选5篇）"),
+    ("collection_title", "关于留守儿童的作文汇编8篇"),
+    ("collection_title", "留守儿童心得体会【通用3篇】"),
+    ("blurb", "下面是小编为大家整理的关爱留守儿童演讲稿，仅供参考，欢迎阅读。"),
+    ("blurb", "以下是本站为大家精心整理的留守儿童作文范文，希望能够帮助到大家。"),
+    ("blurb", "想必很多人在写作文的时候都是写起来就毫无头绪吧，一起来看看吧。"),
+    ("publication", "时间：2023-05-12 10:21"),
+    ("publication", "发布时间：2022-11-03  浏览：356次"),
+    ("publication", "作者：王曉明"),  # traditional
+    ("byline", "文/王小丽"),
+    ("byline", "本报记者 张强 通讯员 刘伟"),
+    ("editor", "责任编辑：赵敏"),
+    ("editor", "【責編：孫曉】"),  # traditional, full-width brackets and colon
+    ("guidance", "指导老师：陈芳"),
+    ("guidance", "（指导教师 周红梅）"),
+    ("commentary", "老师点评：文章通过几件小事写出了奶奶对“我”的爱，语言朴实，感情真挚。"),
+    ("commentary", "写作思路：先写奶奶的外貌，再写奶奶为我做的事，最后抒发感情。"),
+    ("commentary", "佳作賞析：小作者抓住了爺爺的動作細節。"),  # traditional
+    ("share", "分享到：微信 微博 QQ空间"),
+    ("share", "一键分享"),
+    ("prevnext", "上一篇：我的妈妈作文"),
+    ("prevnext", "下一篇：关于感恩的演讲稿"),
+    ("prevnext", "【上一篇】留守儿童调查报告"),
+    ("related", "相关推荐"),
+    ("related", "猜你喜欢："),
+    ("related", "相關閱讀"),  # traditional
+    ("readmore", "阅读全文"),
+    ("readmore", "查看更多留守儿童作文"),
+    ("readmore", "點擊閱讀全文"),  # traditional
+    ("copyright", "Copyright © 2023 青青范文网 版权所有"),
+    ("copyright", "京ICP备12345678号-1"),
+    ("copyright", "本站部分内容来自网络，如有侵权请联系删除。"),
+    ("copyright", "版權所有 © 2022 書香作文網"),  # traditional
+    ("contact", "联系邮箱：qingqing@example.com"),
+    ("contact", "客服电话：400-123-4567"),
+    ("contact", "投稿ＱＱ：１２３４５６７８"),  # full-width letters and digits
+    ("control", "打印本页 | 关闭窗口"),
+    ("control", "返回顶部"),
+    ("control", "字号：大 中 小"),
+    ("spam", "澳门娱乐城注册就送彩金，加微信日赚千元"),
+    ("spam", "网赌百家乐提现秒到账，信用卡套现"),
+    ("comment", "网友评论"),
+    ("comment", "已有12条评论"),
+    ("comment", "3楼"),
+    ("login", "请登录 | 立即注册"),
+    ("login", "登录后才可以发表评论"),
+    ("tags", "标签：留守儿童 演讲稿 关爱"),
+    ("tags", "關鍵詞：留守兒童作文"),  # traditional
+    ("pagination", "第1页 共3页"),
+    ("pagination", "第２页"),  # full-width digit
+    ("ad", "【广告】暑假辅导班火热招生中"),
+    ("ad", "扫码关注公众号，免费领取作文素材"),
+    ("caption", "图为志愿者为孩子们送去新书包"),
+    ("caption", "（记者 王强 摄）"),
+    ("forum", "楼主写得太好了，顶一下"),
+    ("forum", "感谢分享，学习了"),
+    ("other", "12"),
+    ("other", "★★★★★★"),
+    ("other", "————————"),
+]
+
+
+@pytest.mark.parametrize("kind, line", CHROME_LINES)
+def test_pattern_kind(kind, line):
+    assert kind_of(line) == kind
+
+
+def test_every_kind_has_two_examples():
+    counts = {k.name: sum(kind == k.name for kind, _ in CHROME_LINES) for k in RULES.kinds}
+    assert {k: n for k, n in counts.items() if n < 2} == {}
+
+
+ESSAY_LINES = [
+    "老师在班会上和我们分享了她的故事，大家都很感动。",
+    "我把这篇作文打印出来，贴在了教室的墙上。",
+    "一、用爱心走进孩子的内心",
+    "（二）开展丰富多彩的关爱活动",
+    "2023年3月12日",
+    "二〇二三年五月",
+    "此致",
+    "敬礼！",
+    "亲爱的爸爸妈妈：",
+    "尊敬的各位领导、老师：",
+    "谢谢大家！",
+    "谢谢您，老师！",
+    "青石小学 王丽",
+    "床前的灯光，",
+    "照亮了奶奶的白发。",
+    "春天来了，",
+    "燕子回来了，",
+    "妈妈，你什么时候回来？",
+    "爸爸的电话",
+    "我想对远方的妈妈说",
+    "妈妈每天晚上都用微信和我视频，可奶奶还是习惯打电话问我有没有吃饱饭，有没有穿暖和。",
+    "奶奶的手机只会接电话，不会发微信。",
+    "我在日记里写道：“妈妈，我好想你。”",
+    "下一次见到爸爸，我一定要大声说：“我爱你！”",
+    "上一次见到妈妈，还是去年过年的时候。",
+    "我的作者梦是从三年级开始的，那时候语文老师总夸我作文写得好。",
+    "我最喜欢的相关书籍是《草房子》，它陪伴我度过了很多孤独的夜晚。",
+    "同学们纷纷点赞，说我的画画得最好。",
+    "评论这件事的时候，爷爷总是沉默不语。",
+    "我们班的图书角有很多书，大家都喜欢在课间阅读。",
+    "来源于生活的感动，往往最真实。",
+    "更多的时候，我只能一个人坐在门口等。",
+    "收藏着妈妈寄来的每一封信。",
+    "顶着烈日，爷爷还在地里干活。",
+    "相关部门要加强对留守儿童的关爱。",
+    "老师说：这篇作文写得真好。",
+    "老師在班會上和我們分享了她的故事。",  # traditional
+    # short essay sentences that only contain a pattern's word
+    "我们学习了《背影》这篇课文。",
+    "楼下的王奶奶对我很好。",
+    "老师教我们写字，字体要工整。",
+    "分享是一种快乐。",
+    "上一篇作文我写的是妈妈，这一篇我想写爸爸。",
+    "图片上的妈妈笑得很开心。",
+]
+
+
+@pytest.mark.parametrize("line", ESSAY_LINES)
+def test_essay_lines_are_not_chrome(line):
+    assert kind_of(line) is None
+
+
+def test_pattern_kind_of_blank_line_is_none():
+    assert pattern_kind("", RULES) is None
+
+
+# ---------------------------------------------------------------- classify_lines
+
+PROSE_A = "奶奶今年七十岁了，她的头发全白了，可她每天天不亮就起床给我做饭，送我上学。"
+PROSE_B = "爸爸在广州的工地上干活，一年只回来一次，每次回来都会给我带一本新书。"
+PROSE_C = "王老师像妈妈一样关心我们，冬天她把自己的围巾给了班上最小的女孩。"
+
+
+def verdicts(lines, **kw) -> dict[int, str]:
+    return {no: v.kind for no, v in classify_lines(lines, rules=RULES, **kw).items()}
+
+
+def test_related_titles_between_furniture_are_furniture_and_signature_is_kept():
+    lines = [
+        "当前位置：首页 > 作文 > 正文",  # 1
+        "我的奶奶",  # 2 the essay's title: furniture above, prose below
+        PROSE_A,  # 3
+        "我爱我的奶奶，我希望她永远健康，也希望爸爸妈妈早点回家看看她。",  # 4
+        "青石小学 王丽",  # 5 signature
+        "2023年3月12日",  # 6 date
+        "分享到：微信 微博 QQ空间",  # 7
+        "猜你喜欢",  # 8
+        "留守儿童作文600字",  # 9 related titles
+        "我的爸爸在远方",  # 10
+        "关爱留守儿童演讲稿",  # 11
+        "Copyright © 2023 青青范文网 版权所有",  # 12
+    ]
+    assert verdicts(lines) == {1: "breadcrumb", 7: "share", 8: "related", 9: "context", 10: "context",
+                               11: "context", 12: "copyright"}
+
+
+def test_salutation_and_closing_of_a_letter_are_kept():
+    lines = [
+        "上一篇：我的妈妈作文",
+        "亲爱的爸爸妈妈：",
+        "你们好！你们离开家已经整整一年了，我和奶奶都很想念你们，每天晚上我都会看着你们的照片入睡。",
+        "我现在已经学会了自己洗衣服、做饭，还能帮奶奶喂鸡，你们不用担心我。",
+        "此致",
+        "敬礼！",
+        "你们的女儿：小花",
+        "下一篇：给老师的一封信",
+    ]
+    assert verdicts(lines) == {1: "prevnext", 8: "prevnext"}
+
+
+FOOTER = "青青草文学社 陪你一起长大"
+
+
+def test_folder_evidence_removes_a_footer_no_pattern_knows():
+    files = [["我的奶奶", PROSE_A, FOOTER], ["我的爸爸", PROSE_B, FOOTER], ["我的老师", PROSE_C, FOOTER]]
+    assert kind_of(FOOTER) is None
+    evidence = FolderEvidence.of(["\n".join(f) for f in files])
+    assert evidence.n_files == 3
+    assert verdicts(files[0]) == {}  # one file alone says nothing
+    assert verdicts(files[0], folder=evidence.counts, n_files=evidence.n_files) == {3: "recurring"}
+
+
+def test_folder_evidence_needs_two_files():
+    files = [["我的奶奶", PROSE_A, FOOTER], ["我的爸爸", PROSE_B, "清河作文网编辑部"]]
+    evidence = FolderEvidence.of(["\n".join(f) for f in files])
+    assert verdicts(files[0], folder=evidence.counts, n_files=evidence.n_files) == {}
+
+
+def test_a_line_under_two_essays_is_furniture():
+    teaser = "喜欢本文就请收藏转载吧"
+    lines = ["留守儿童作文1", PROSE_A, teaser, "", "留守儿童作文2", PROSE_B, teaser]
+    assert verdicts(lines) == {}  # no headings known: nothing says the line recurs per essay
+    assert verdicts(lines, keep=[1, 5]) == {3: "recurring", 7: "recurring"}
+
+
+def test_a_refrain_inside_one_essay_is_not_furniture():
+    lines = ["我的妈妈", "妈妈你在哪里", "月亮弯弯挂天上，奶奶的背影像月亮。", "妈妈你在哪里",
+             "星星一闪一闪亮，妈妈的眼睛像星星。", "", "我的老师", PROSE_C]
+    assert verdicts(lines, keep=[1, 7]) == {}
+
+
+def test_teaser_under_related_list_is_furniture_but_cut_essay_text_is_kept():
+    teaser = ["猜你喜欢", "留守儿童作文600字", "关爱留守儿童演讲稿",
+              "妈妈的信：每当夜深人静的时候，我总是想起远方的妈妈……查看全文>>"]
+    assert verdicts(teaser)[4] == "readmore"
+    cut = ["我的奶奶", PROSE_A, "那一年冬天，爸爸妈妈又要出门打工了，我躲在门后……查看全文>>",
+           "Copyright © 2023 青青范文网 版权所有"]
+    assert verdicts(cut) == {4: "copyright"}
+
+
+# ---------------------------------------------------------------- metadata
+
+@pytest.mark.parametrize(
+    "line, meta",
+    [
+        ("作者：李明", {"author": "李明"}),
+        ("文/王小丽", {"author": "王小丽"}),
+        ("来源：青青范文网", {"source": "青青范文网"}),
+        ("时间：2023-05-12 10:21", {"date": "2023-05-12"}),
+        ("责任编辑：赵敏", {"editor": "赵敏"}),
+        ("【责编：孙晓】", {"editor": "孙晓"}),
+        ("指导老师：陈芳", {"guidance": "陈芳"}),
+        ("（指导教师 周红梅）", {"guidance": "周红梅"}),
+        ("投稿人：林晓 指导老师：何静", {"author": "林晓", "guidance": "何静"}),
+        ("發佈時間：2021年6月8日　作者：張小華", {"author": "张小华", "date": "2021年6月8日"}),
+        # no author for an anonymous byline
+        ("作者：佚名", {}),
+        ("作者：匿名", {}),
+        ("作者：佚名  时间：2022-11-03", {"date": "2022-11-03"}),
+        ("分享到：微信 微博 QQ空间", {}),
+    ],
+)
+def test_line_metadata(line, meta):
+    assert line_metadata(line) == meta
+
+
+# ---------------------------------------------------------------- ruby
+
+@pytest.mark.parametrize(
+    "text_in, text_out",
+    [
+        ("我們的學(xué)校很漂亮", "我們的學校很漂亮"),
+        ("關(guān)愛留守兒童", "關愛留守兒童"),
+        ("我的(de)妈妈", "我的妈妈"),
+        ("留守（liú）儿童", "留守儿童"),  # full-width brackets
+        # negatives: section numbers, words in brackets, English names, years
+        ("(一)开展活动", "(一)开展活动"),
+        ("（一）开展活动", "（一）开展活动"),
+        ("请见（附件）", "请见（附件）"),
+        ("我的同学(Tom)来自英国", "我的同学(Tom)来自英国"),
+        ("去年(2023)我上了初中", "去年(2023)我上了初中"),
+        ("音乐(music)课", "音乐(music)课"),
+    ],
+)
+def test_remove_ruby(text_in, text_out):
+    assert remove_ruby(text_in) == text_out
+
+
+def test_normalise_removes_ruby_and_converts_script():
+    assert normalise("  當前位置：首頁 ＞ 學(xué)校  ") == "当前位置:首页 > 学校"
