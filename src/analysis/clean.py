@@ -665,6 +665,14 @@ def _predicate_fragment(clause: str) -> bool:
     return bool(tags) and tags[0][1][:1] in ("v", "a", "d")
 
 
+def _first_token(text: str) -> str:
+    """The first word of ``text`` (过去 in 过去我总以为, not 过)."""
+    from analysis.segment import tokenize
+
+    toks = tokenize(text[:8])
+    return toks[0] if toks else ""
+
+
 def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) -> list[tuple[Paragraph, str]]:
     """Suspected gaps: a paragraph that opens mid-sentence after a complete one.
 
@@ -689,7 +697,7 @@ def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) 
         m = re.match(r"([^，。！？；：、,.!?;:“”\"（）()]+)([，；：、,;:])", t)
         first_clause = m.group(1) if m else ""
         where = "at the start of the essay" if k == 0 else "after a complete paragraph"
-        if t[0] in non_initial:
+        if t[0] in non_initial and _first_token(t) == t[0]:
             flags.append((p, f"opens with 「{t[0]}」, which never starts a sentence, {where}: 「{t[:15]}…」"))
         elif (m and len(first_clause) <= 3 and first_clause not in openers and _is_cjk(first_clause[:1])
               and first_clause[0] not in ordinary_initial and _predicate_fragment(first_clause)):

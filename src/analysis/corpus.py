@@ -114,10 +114,12 @@ class Corpus:
 
 
 def _protect_value(v, replace):
+    from analysis.privacy import replace_tokens
+
     if isinstance(v, str):
         return replace(v)
     if isinstance(v, (list, tuple)):
-        return [replace(x) for x in v]
+        return replace_tokens(replace, list(v))
     if hasattr(v, "tolist") and not isinstance(v, (int, float)):
-        return [replace(x) for x in v.tolist()]
+        return replace_tokens(replace, v.tolist())
     return v

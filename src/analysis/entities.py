@@ -68,6 +68,7 @@ class EntityCues:
     given_stop: frozenset[str]
     not_names: frozenset[str]
     not_nicknames: frozenset[str]
+    not_reduplicated: frozenset[str]
     public_figures: tuple[str, ...]
     public_frame: re.Pattern
     person_cues: tuple[PersonCue, ...]
@@ -103,7 +104,8 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
         not_before_title = _chars(raw.get("not_before_title"))
         title_surnames = "".join(c for c in surnames if c not in not_before_title)
         surname_only = rf"[{re.escape(title_surnames)}]"
-        nick_pat = rf"(?P<name>[小阿]{given})"
+        # 小X, 阿X, or a reduplicated name (甜甜, 妞妞)
+        nick_pat = rf"(?P<name>[小阿]{given}|(?P<dup>(?![{re.escape(stop)}])[{_CJK}])(?P=dup))"
         name_end = raw.get("name_end") or ""
         cues = []
         for i, item in enumerate(raw.get("person_cues") or ()):
@@ -136,6 +138,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             given_stop=frozenset(stop),
             not_names=frozenset(raw.get("not_names") or ()),
             not_nicknames=frozenset(raw.get("not_nicknames") or ()),
+            not_reduplicated=frozenset(raw.get("not_reduplicated") or ()),
             public_figures=public,
             public_frame=frame,
             person_cues=tuple(cues),
@@ -191,6 +194,8 @@ def is_plausible_name(name: str, cues: EntityCues) -> bool:
     given = name[len(sur):]
     if given in (PLACEHOLDER, "某"):
         return True
+    if given == sur or name in cues.not_reduplicated:
+        return False  # 谢谢, 常常: a word, not surname + given name
     if not (1 <= len(given) <= 2) or not _ALL_CJK_RE.match(given):
         return False
     if any(c in cues.given_stop for c in given):
@@ -201,6 +206,8 @@ def is_plausible_name(name: str, cues: EntityCues) -> bool:
             return False
     if _common_word(name):  # 高兴, 周末 are words, not names
         return False
+    if len(name) == 3 and len(sur) == 1 and _common_word(name[:2], 10 * COMMON_WORD_FREQ):
+        return False  # 周末回, 高兴地: a word and a character, not a name
     return True
 
 
@@ -249,6 +256,11 @@ def _name_like(word: str, flag: str, cues: EntityCues, freq: dict | None = None)
 
 
 _NUMERAL_CHARS = set("零〇一二两三四五六七八九十百千万几本该每各全某此")
+# characters that end a place name on its left (去|坳背村, 在|城关镇, 我们|村)
+_PLACE_STOP = frozenset("在到去从往向于和与及的了是住来回进出离走访里这那每各全本该此其个们我你他她它就都也还又把被给对为以着过上下有没"
+                        "省市县区镇乡村")
+_MULTI_SUFFIXES = frozenset({"社区", "街道", "小区", "居委会", "村委会"})
+_GROUP_RE = re.compile(r"[一二三四五六七八九十\d]{1,3}组(?![织员长成合])")
 
 
 def _place_word(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
@@ -330,14 +342,22 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
     sfx = cues.place_suffixes
 
     def chain_left(i: int, limit: int = 6) -> int:
-        """Index of the first name-like token in the run ending before token i."""
+        """Index of the first name-like token in the run ending before token i
+        (a single character that is no function word counts: 坳|背|村)."""
         j = i
         while j > 0:
             w, f, _, _ = spans[j - 1]
-            if not _name_like(w, f, cues, freq) or w[-1] in sfx or (spans[i][2] - spans[j - 1][2]) > limit:
+            single = len(w) == 1 and _ALL_CJK_RE.match(w) and w not in _PLACE_STOP and w not in _NUMERAL_CHARS
+            if (not (_name_like(w, f, cues, freq) or single) or w[-1] in sfx
+                    or (spans[i][2] - spans[j - 1][2]) > limit):
                 break
             j -= 1
         return j
+
+    def with_group(place_end: int) -> int:
+        """A village's group written after it (龙溪村七组) is part of the place."""
+        m = _GROUP_RE.match(text, place_end)
+        return m.end() if m else place_end
 
     for i, (w, f, s, e) in enumerate(spans):
         if PLACEHOLDER in w:
@@ -348,16 +368,22 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             start = _name_start(spans, j, cues, freq)
             place = text[start:e]
             if place not in cues.not_places:
-                hits.append(_Hit(place, "place", start, e, evidence=f"地名后缀“{w[-1]}”: {_snippet(text, start, e)}"))
-        elif w[:1] in sfx and i > 0 and (len(w) == 1 or w[1:] in {"党委", "政府", "委", "委会", "人民政府"}):
+                end = with_group(e)
+                hits.append(_Hit(text[start:end], "place", start, end, evidence=f"地名后缀“{w[-1]}”: {_snippet(text, start, end)}"))
+        elif (w[:1] in sfx and i > 0 and (len(w) == 1 or w[1:] in {"党委", "政府", "委", "委会", "人民政府"})) \
+                or (w in _MULTI_SUFFIXES and i > 0):
             j = chain_left(i)
             if j < i:
                 start = _name_start(spans, j, cues, freq)
-                place = text[start:s + 1]
+                stop = s + (len(w) if w in _MULTI_SUFFIXES else 1)
+                place = text[start:stop]
                 if place not in cues.not_places:
-                    hits.append(_Hit(place, "place", start, s + 1, evidence=f"名称+“{w[0]}”: {_snippet(text, start, s + 1)}"))
+                    end = with_group(stop)
+                    hits.append(_Hit(text[start:end], "place", start, end,
+                                     evidence=f"名称+“{text[s:stop]}”: {_snippet(text, start, end)}"))
         elif f.startswith("ns") and w in cues.gazetteer:
-            hits.append(_Hit(w, "place", s, e, evidence=f"地名表: {_snippet(text, s, e)}"))
+            # provinces and big cities where parents work: geography, not an identifying place
+            hits.append(_Hit(w, "place", s, e, role="public", weight=1.0, evidence=f"地名表: {_snippet(text, s, e)}"))
         # organisations --------------------------------------------------
         suffix = next((x for x in cues.org_suffixes if w.endswith(x)), None) if w.endswith(cues.org_suffixes) else None
         if suffix is not None:
@@ -389,6 +415,18 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
     return hits
 
 
+def _continues_name(text: str, at: int, cues: EntityCues, freq: dict) -> bool:
+    """Would the character at ``at`` extend the name before it (向雨|萱)?"""
+    if at >= len(text) or not _ALL_CJK_RE.match(text[at]) or text[at] in cues.given_stop:
+        return False
+    return not _word_starts(text, at, freq)
+
+
+def _word_starts(text: str, at: int, freq: dict) -> bool:
+    """Does a common two- or three-character word start at ``at`` (杨国富|约定)?"""
+    return any((freq.get(text[at:at + k]) or 0) >= 100 for k in (2, 3) if at + k <= len(text))
+
+
 def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
     freq = get_tokenizer().FREQ if freq is None else freq
@@ -411,20 +449,30 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             # failing that, one that is a single jieba token (班主任周丽每周).
             if cue.end_check:
                 readings = range(end, start + 1, -1)
-                stops = [(stop, False) for stop in readings] + [(stop, True) for stop in readings]
+                stops = [(stop, "end") for stop in readings] + [(stop, "token") for stop in readings]
             else:  # the pattern itself fixes where the name ends (X同学)
-                stops = [(end, False)]
-            for stop, as_token in stops:
+                stops = [(end, "")]
+            if cue.surname_only and any(s < start < e and e - s >= 2 for _, _, s, e in spans):
+                continue  # 谢谢老师: the "surname" is the end of a word
+            for stop, how in stops:
                 name = text[start:stop]
-                if cue.end_check and not ((start, stop) in tokens if as_token else cues.name_end.match(text, stop)):
+                # where the name ends: before a word that may follow a name (name_end) or a common
+                # word (杨国富|约定); failing that, where a jieba token ends — unless a character
+                # that continues the name is left behind (向雨|萱来自)
+                if how == "end" and not (cues.name_end.match(text, stop) or _word_starts(text, stop, freq)):
+                    continue
+                if how == "token" and ((start, stop) not in tokens or _continues_name(text, stop, cues, freq)):
                     continue
                 if cue.nickname:
-                    if name in cues.not_nicknames or name in cues.not_names:
+                    if name in cues.not_nicknames or name in cues.not_names or name in cues.not_reduplicated:
                         continue
                 # a surname + title mention (曹教授) is checked by its pattern alone
                 elif not cue.surname_only and not is_plausible_name(name, cues):
                     continue
-                if _splits_word(spans, start, stop, freq):
+                # 学生周末回家 holds no name 周末回 (it cuts 回家); but 学生张小明说 names 张小明,
+                # though jieba cut 张小|明说: a name followed by a word that may follow one may end inside a token
+                if _splits_word(spans, start, stop if how != "end" else start + 1, freq) or (
+                        how == "end" and _splits_word(spans, start, stop, freq) and not cues.name_end.match(text, stop)):
                     continue
                 context = text[m.start():stop] if cue.end_check else m.group(0)
                 hits.append(_Hit(name, "person", start, stop, cue.role, cue.weight,
@@ -451,6 +499,104 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
 
 
 # ------------------------------------------------------------ essay level ---
+_CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])")
+
+
+def despace(text: str) -> str:
+    """``text`` without spaces inside runs of CJK characters (陶 磊 → 陶磊)."""
+    return _CJK_SPACE_RE.sub("", text) if " " in text or "\u3000" in text or "\t" in text else text
+
+
+def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]]:
+    """The short forms a writer uses for a person named ``full`` in the same
+    text: the given name (欣悦 for 冉欣悦), 小 + surname (小冉), 小/阿 + the
+    last character (阿彬 for 蒙文彬), the last character doubled (婷婷 for
+    陈思婷); 老 + surname for adults (老王)."""
+    sur = surname_of(full, cues)
+    given = full[len(sur):]
+    if not sur or not given or PLACEHOLDER in given or given == "某":
+        return []
+    if (get_tokenizer().FREQ.get(given) or 0) >= COMMON_WORD_FREQ * 4:
+        return []  # 蒲老师, 侯支书: a surname and a title, no given name
+    out = []
+    if len(given) >= 2:
+        out.append((given, "名"))
+    if role == "child":
+        out += [(f"小{sur}", "小+姓"), (f"小{given[-1]}", "小+名"), (f"阿{given[-1]}", "阿+名"), (given[-1] * 2, "叠字名")]
+    elif role == "adult" and len(sur) == 1:
+        out.append((f"老{sur}", "老+姓"))
+    return out
+
+
+def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """Names in a list (钟毅、冉静、文浩宇、石佳琪; 龙海燕、殷建军等老师): two or
+    more names joined by 、 — each side the longest string that reads as a
+    name (surname + one or two characters, no dictionary word) — are names
+    when the list holds one name found otherwise or at least three such
+    items. Their role is the role a cue after the list gives (…等老师), else
+    a child's."""
+    for sent, hits in zip(sentences, per_sentence):
+        if "、" not in sent:
+            continue
+        known = {h.text for h in hits if h.type == "person"}
+        for run in _NAME_LIST_RE.finditer(sent):
+            names = [x for x in run.group(0).split("、") if x]
+            names = [_name_suffix(names[0], cues, freq)] + [_name_prefix(x, cues, freq) for x in names[1:]]
+            names = [x for x in names if x]
+            if len(names) < 2 or not (len(names) >= 3 or known & set(names)):
+                continue
+            after = sent[run.end(): run.end() + 8]
+            role = "adult" if re.match(r"^[^。！？]{0,6}(老师|教师|同志|干部|志愿者|家长|校长|书记)", after) else "child"
+            for name in names:
+                if name in known:
+                    continue
+                for m in re.finditer(re.escape(name), sent):
+                    hits.append(_Hit(name, "person", m.start(), m.end(), role, 1.0, f"名单: {_snippet(sent, m.start(), m.end())}"))
+
+
+_NAME_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+")
+
+
+def _name_suffix(s: str, cues: EntityCues, freq) -> str:
+    for k in (3, 2, 4):
+        x = s[-k:]
+        if len(x) == k and _list_name(x, cues, freq):
+            return x
+    return ""
+
+
+def _name_prefix(s: str, cues: EntityCues, freq) -> str:
+    for k in (3, 2, 4):
+        x = s[:k]
+        if len(x) == k and _list_name(x, cues, freq):
+            return x
+    return ""
+
+
+def _list_name(x: str, cues: EntityCues, freq) -> bool:
+    return bool(surname_of(x, cues)) and not freq.get(x) and is_plausible_name(x, cues)
+
+
+def _recurring_guesses(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """A jieba person guess whose surname is also a word (马浩然, 高子涵) counts
+    when the essay supports it: the full string comes back, or its given
+    name is used alone (浩然今年读五年级)."""
+    joined = "\n".join(sentences)
+    seen = {h.text for hits in per_sentence for h in hits if h.type == "person"}
+    for sent, hits in zip(sentences, per_sentence):
+        for w, f, s, e in _token_spans(sent):
+            if not f.startswith("nr") or freq.get(w) or not (2 <= len(w) <= 4) or w in seen:
+                continue
+            sur = surname_of(w, cues)
+            if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
+                continue
+            given = w[len(sur):]
+            alone = len(given) >= 2 and len(re.findall(rf"(?<!{re.escape(sur)}){re.escape(given)}", joined)) > 0
+            if joined.count(w) >= 2 or alone:
+                hits.append(_Hit(w, "person", s, e, "", 0.5, f"jieba {f}, 名字复现: {_snippet(sent, s, e)}"))
+                seen.add(w)
+
+
 def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in taken)
 
@@ -463,11 +609,15 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     full name for a variant such as 王某 or a given name, else the text).
     """
     cues = cues or load_entity_cues()
+    # a name broken by a space (陶 磊) is one name: spaces inside CJK runs are dropped first
+    sentences = [despace(s) for s in sentences]
     per_sentence = []
     freq = get_tokenizer().FREQ if sentences else None
     for sent in sentences:
         spans = _token_spans(sent)
         per_sentence.append(_people(sent, spans, cues, freq) + _places_and_orgs(sent, spans, cues, freq))
+    _listed_names(sentences, per_sentence, cues, freq)
+    _recurring_guesses(sentences, per_sentence, cues, freq)
 
     # Decide each distinct string once per essay.
     kind: dict[str, str] = {}
@@ -503,7 +653,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     roles: dict[str, str] = {}
     for text, typ in kind.items():
         if typ != "person":
-            roles[text] = ""
+            roles[text] = "public" if role_votes[text].get("public") else ""
         elif text in public:
             roles[text] = "public_figure"
         elif role_votes[text]:
@@ -522,15 +672,25 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
             same = [f for f in full_names if surname_of(f, cues) == sur]
             if len(same) == 1:
                 canonical[t] = same[0]
+    joined = "\n".join(sentences)
+    for place, typ in list(kind.items()):
+        # a village called by its name alone (在坳背, 坳背村): same pseudonym
+        if typ == "place" and roles[place] != "public" and place.endswith(("村", "镇", "乡", "社区", "屯", "寨")):
+            stem = place[: -2 if place.endswith("社区") else -1]
+            if len(stem) >= 2 and stem not in kind and not get_tokenizer().FREQ.get(stem) and stem in joined.replace(place, ""):
+                kind[stem] = "place"
+                roles[stem] = ""
+                canonical[stem] = place
+                evidence[stem] = f"地名简称（{place}）"
     for full in full_names:
-        sur = surname_of(full, cues)
-        given = full[len(sur):]
-        if len(given) >= 2 and given not in kind and not get_tokenizer().FREQ.get(given):
-            if any(re.search(rf"(?<!{re.escape(sur)}){re.escape(given)}", s) for s in sentences):
-                kind[given] = "person"
-                roles[given] = roles[full]
-                canonical[given] = full
-                evidence[given] = f"名（{full}的名字）"
+        for form, why in _short_forms(full, roles[full], cues):
+            if form in kind or form in cues.not_nicknames or form in cues.not_reduplicated and why != "名":
+                continue
+            if form in joined and re.search(rf"(?<!{re.escape(surname_of(full, cues))}){re.escape(form)}", joined):
+                kind[form] = "person"
+                roles[form] = roles[full]
+                canonical[form] = full
+                evidence[form] = f"{why}（{full}）"
 
     # Tag every occurrence, longest strings first, without overlaps.
     order = sorted(kind, key=lambda t: (-len(t), t))

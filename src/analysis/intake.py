@@ -111,18 +111,23 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
     n_files = evidence.n_files if evidence is not None else 1
     # headings first, where no pattern says "furniture" (a breadcrumb may end in 篇二)
     veto = set()
+    authors = set()  # lines naming an essay's author (作者：…): a title-like line above one heads an essay
     expected = None  # essays a collection title announces (关爱留守儿童演讲稿（精选5篇）)
     for no, line in enumerate(lines, start=1):
-        hit = pagechrome.pattern_kind(pagechrome.normalise(line), rules)
+        norm = pagechrome.normalise(line)
+        hit = pagechrome.pattern_kind(norm, rules)
         if hit and hit[0] not in _HEADING_VETO_EXCEPT:
             veto.add(no)
+        if hit and hit[0] in ("byline", "publication", "guidance") and "作者" in norm:
+            authors.add(no)
         if hit and hit[0] == "collection_title" and expected is None:
-            expected = expected_count(pagechrome.normalise(line))
-    heads = find_headings(lines, patterns, skip=veto, expected=expected)
+            expected = expected_count(norm)
+    heads = find_headings(lines, patterns, skip=veto, expected=expected, author_lines=authors)
     if not heads:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
         furniture = {no for no, v in pre.items() if v.kind != "context"}
-        heads = find_headings(lines, patterns, skip=furniture, page_title=True, expected=expected)
+        heads = find_headings(lines, patterns, skip=furniture, page_title=True, expected=expected,
+                              author_lines=authors)
     verdicts = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files,
                                          keep={h.line_no for h in heads})
     chrome = {} if keep_chrome else verdicts

@@ -245,6 +245,8 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
             cls.append(GOOD)  # essay text the page cut off (…父母自身的觉醒……查看全文): the cleaning flags it
             continue
         hit = pattern_kind(norm, rules, prose=prose)
+        if hit and hit[0] == "contact" and _closes_document(lines, no):
+            hit = None  # 联系人：…，联系电话：… above the issuing body and the date: part of a notice
         if hit:
             out[no] = Verdict(no, hit[0], f"pattern: {hit[1]}")
             cls.append(BAD)
@@ -260,7 +262,7 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
                 out[no] = Verdict(no, "recurring", f"under {in_essays[key]} essays of the file")
                 cls.append(BAD)
                 continue
-        cls.append(GOOD if prose or _texty(norm) or _SECTION_RE.match(norm) else SHORT)
+        cls.append(GOOD if prose or _texty(norm) or _SECTION_RE.match(norm) or _CLOSING_RE.match(norm) else SHORT)
     # a teaser that ends in 查看全文>> right under furniture (a related list) is furniture;
     # the same marker after essay text is a cut, which the cleaning stage flags
     above = None  # the nearest line above that is furniture or text (short lines skipped)
@@ -292,8 +294,10 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
     posts = [i for i, line in enumerate(lines) if _POST_HEADER_RE.search(normalise(line))]
     for k, start in enumerate(posts[1:], start=1):
         end = posts[k + 1] if k + 1 < len(posts) else len(lines)
-        if any((i + 1) in keep for i in range(start, end)):
+        if any((i + 1) in keep for i in range(start, end)) or "楼主" in normalise(lines[start]):
             continue
+        if sum(n_cjk(normalise(lines[i])) for i in range(start + 1, end) if cls[i] == GOOD) >= 200:
+            continue  # a long post is content (the next chapter of a story), not a reply
         for i in range(start, end):
             if cls[i] != BLANK and (i + 1) not in out and not _SECTION_RE.match(normalise(lines[i])):
                 out[i + 1] = Verdict(i + 1, "comment", "a forum reply (a post without an essay heading)")
@@ -312,12 +316,35 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
         nearest_below[i] = last
         if cls[i] in (BAD, GOOD):
             last = cls[i]
+    verse = _verse_runs(lines, cls, rules)
     for i, c in enumerate(cls):
-        if c != SHORT:
+        if c != SHORT or i in verse:
             continue
         above, below = nearest_above[i], nearest_below[i]
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
+    return out
+
+
+_VERSE_CHARS = frozenset("我你他她它们的了着过在是有把被给让就都也还又不没很")
+
+
+def _verse_runs(lines: list[str], cls: list[str], rules: ChromeRules, min_lines: int = 5) -> set[int]:
+    """Indexes of lines in runs of at least ``min_lines`` short lines that read
+    as verse (a poem: pronouns and particles in most lines), which the context
+    rule leaves alone; a list of link titles reads otherwise."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, c in enumerate(cls + [GOOD]):
+        if i < len(cls) and c in (SHORT, BLANK):
+            if c == SHORT:
+                run.append(i)
+            continue
+        if len(run) >= min_lines:
+            texty = sum(1 for k in run if _VERSE_CHARS & set(normalise(lines[k])))
+            if texty >= 0.6 * len(run):
+                out.update(run)
+        run = []
     return out
 
 
@@ -342,6 +369,24 @@ def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = No
             or _SECTION_RE.match(norm)):
         return False
     return not (is_prose(norm, rules) if prose is None else prose)
+
+
+# lines that close a letter or an official document: its date, the issuing body, 此件公开
+_CLOSING_RE = re.compile(
+    r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月(\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
+    r"|[(（]\s*此件(主动|不予|依申请)?公开\s*[)）]"
+    r"|[\u4e00-\u9fff]{2,20}(局|厅|委员会|委|政府|办公室|办|学校|小学|中学|中心|学院|大学|幼儿园|协会|基金会|妇联|团委|关工委|社区|村委会|居委会))$")
+
+
+def _closes_document(lines: list[str], no: int) -> bool:
+    """Is line ``no`` followed, before any other text, by the lines that
+    close a document (the issuing body, a date)?"""
+    for k in range(no, min(len(lines), no + 3)):
+        norm = normalise(lines[k])
+        if not norm:
+            continue
+        return bool(_CLOSING_RE.match(norm))
+    return False
 
 
 def _essays_per_key(lines: list[str], headings: list[int], rules: ChromeRules) -> dict[str, int]:

@@ -137,6 +137,7 @@ def build_pseudonym_map(
     canonical = entities["canonical"] if "canonical" in entities else text
     canonical = canonical.where(canonical.astype(bool), text)
     keep = entities["type"].isin(types) & ((entities["type"] != "person") | entities["role"].isin(roles))
+    keep &= entities["role"] != "public"  # provinces and big cities: geography, kept as written
     keep = (keep & ~text.isin(set(cues.pseudonyms.get("keep") or ()))).to_numpy(dtype=bool)
     if not keep.any():
         return pd.DataFrame(columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
@@ -241,57 +242,174 @@ def longest_first_pattern(words) -> str:
 
 @functools.lru_cache(maxsize=32)
 def _replacer(pairs: tuple[tuple[str, str], ...]):
+    """A function text -> text replacing every written form of every original
+    (see :class:`NameReplacer`)."""
     if not pairs:
         return lambda text: text
-    table = dict(pairs)
-    # longest first: 王文悦 before 王某 before 文悦 (a trie-shaped pattern does
-    # what the plain alternation sorted by length does, much faster on long maps)
-    pattern = re.compile(longest_first_pattern(table))
+    return NameReplacer(pairs)
 
-    def repl(m: re.Match) -> str:
-        pseudo = table[m.group(0)]
-        # 学生王文悦 → 学生C, not 学生学生C: drop the pseudonym's word prefix when
-        # the text right before the name already says it
-        prefix = pseudo.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        if prefix and m.string.endswith(prefix, 0, m.start()):
-            return pseudo[len(prefix):]
-        return pseudo
 
-    # A window cut out of a text (a cleaning-log context, an evidence snippet)
-    # can cut a person's name at its edge (…送给钟美 | 怡说…): the part left is no
-    # original of the map. People's names of three or more characters: a cell
-    # ending in a start of one (钟美) or starting with an end of one loses it
-    # too. Places and organisations (县上车湾 | 镇…): a start or end of three or
-    # more characters that is not a dictionary word (a start or end of a school
-    # or village name is often one: 小学, 中心, 石家庄).
-    person = re.compile(r"^(?:样本)?(?:学生|成人|人物)[A-Z]+$")
-    cjk = re.compile(r"^[\u3400-\u9fff]+$")  # not the placeholder XX of 周XX
-    people = [(o, p) for o, p in pairs if len(o) >= 3 and person.match(p)]
-    others = [(o, p) for o, p in pairs if len(o) >= 4 and not person.match(p) and p != "某家" and cjk.match(o)]
-    freq = get_tokenizer().FREQ if others else {}
-    heads = {o[:k]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[:k])}
-    tails = {o[-k:]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[-k:])}
-    for o, p in others:
-        for k in range(3, len(o)):
-            if not freq.get(o[:k]):
-                heads.setdefault(o[:k], p)
-            if not freq.get(o[-k:]):
-                tails.setdefault(o[-k:], p)
-    longest = max((len(f) for f in (*heads, *tails)), default=0)
+_ROMAN_RE = re.compile(r"^[a-z]+(?: [a-z]+)+$")
+_PSEUDO_TAIL = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-    def replace(text: str) -> str:
-        out = pattern.sub(repl, text)
-        for k in range(min(longest, len(out) - 1), 1, -1):
-            if out[-k:] in heads:
-                out = out[:-k] + heads[out[-k:]]
+
+class NameReplacer:
+    """Replaces names in any written form (callable: text -> text).
+
+    Originals are matched on the :func:`shadow` of a text — simplified, lower
+    case, spaces inside CJK runs and pinyin ruby left out — and replaced in
+    the text itself, so 劉瑩瑩, 刘 莹莹 and 刘(liú)莹莹 all become the
+    pseudonym of 刘莹莹. An original written as pinyin syllables separated by
+    spaces (``luo qiao lin``, a romanised variant) matches those syllables in
+    any case with or without separators (LuoQiaoLin, Luo Qiao-lin,
+    LUO Qiaolin), as a whole word.
+
+    A short original that is also a dictionary word (a nickname 甜甜, a
+    given name 文明) is not replaced where it lies inside a longer dictionary
+    word (小马 in 小马过河). A person's name cut at the edge of a text window
+    (a log context …送给钟美 | 怡说…) loses the part left, as does a place or
+    organisation whose cut part is no dictionary word.
+    """
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...]):
+        self.table: dict[str, str] = {}
+        roman: list[tuple[list[str], str]] = []
+        for original, pseudo in pairs:
+            o = original.strip().lower()
+            if _ROMAN_RE.match(o):
+                roman.append((o.split(), pseudo))
+            elif original:
+                key = shadow(original)[0]
+                if key:
+                    self.table.setdefault(key, pseudo)
+        self.pattern = re.compile(longest_first_pattern(self.table)) if self.table else None
+        freq = get_tokenizer().FREQ
+        self.weak = {k for k in self.table if len(k) <= 2 and (freq.get(k) or 0) > 0}
+        self.roman = None
+        if roman:
+            alts = sorted(("[\\s\\-_.·']*".join(map(re.escape, syl)) for syl, _ in roman), key=len, reverse=True)
+            self.roman = re.compile(r"(?<![A-Za-z])(?:" + "|".join(alts) + r")(?![A-Za-z])", re.IGNORECASE)
+            self.roman_table = {"".join(syl): p for syl, p in roman}
+        self._edges(pairs, freq)
+
+    def _edges(self, pairs, freq) -> None:
+        person = re.compile(r"^(?:样本)?(?:学生|成人|人物)[A-Z]+$")
+        cjk = re.compile(r"^[\u3400-\u9fff]+$")
+        people = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 3 and person.match(p)]
+        others = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 4 and not person.match(p) and p != "某家"]
+        self.heads = {o[:k]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[:k])}
+        self.tails = {o[-k:]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[-k:])}
+        for o, p in others:
+            if not cjk.match(o):
+                continue
+            for k in range(3, len(o)):
+                if not freq.get(o[:k]):
+                    self.heads.setdefault(o[:k], p)
+                if not freq.get(o[-k:]):
+                    self.tails.setdefault(o[-k:], p)
+        self.longest = max((len(f) for f in (*self.heads, *self.tails)), default=0)
+
+    # ------------------------------------------------------------------ find
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, pseudonym) of every name in ``text``, in order, not overlapping."""
+        found: list[tuple[int, int, str]] = []
+        if self.pattern is not None:
+            sh, where = shadow(text)
+            for m in self.pattern.finditer(sh):
+                key = m.group(0)
+                if key in self.weak and self._inside_word(sh, m.start(), m.end()):
+                    continue
+                found.append((where[m.start()], where[m.end() - 1] + 1, self.table[key]))
+        if self.roman is not None and _HAS_LATIN_RE.search(text):
+            for m in self.roman.finditer(text):
+                key = re.sub(r"[^a-z]", "", m.group(0).lower())
+                pseudo = self.roman_table.get(key)
+                if pseudo:
+                    found.append((m.start(), m.end(), pseudo))
+        found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        out, last = [], -1
+        for s, e, p in found:
+            if s >= last:
+                out.append((s, e, p))
+                last = e
+        return out
+
+    @staticmethod
+    def _inside_word(sh: str, start: int, end: int) -> bool:
+        """Is shadow[start:end] strictly inside a longer dictionary word (小马 in 小马过河)?"""
+        lo, hi = max(0, start - 4), min(len(sh), end + 4)
+        pos = lo
+        freq = get_tokenizer().FREQ
+        for tok in get_tokenizer().lcut(sh[lo:hi], HMM=False):
+            t0, t1 = pos, pos + len(tok)
+            pos = t1
+            if t0 <= start and end <= t1 and (t1 - t0) > (end - start) and (freq.get(tok) or 0) > 0:
+                return True
+        return False
+
+    # --------------------------------------------------------------- replace
+    def __call__(self, text: str) -> str:
+        if not isinstance(text, str) or not text:
+            return text
+        pieces, last = [], 0
+        for s, e, pseudo in self.spans(text):
+            pieces.append(text[last:s])
+            # 学生王文悦 → 学生C, not 学生学生C: the text right before already says what the pseudonym's prefix says
+            prefix = pseudo.rstrip(_PSEUDO_TAIL)
+            before = "".join(pieces)
+            pieces.append(pseudo[len(prefix):] if prefix and before.endswith(prefix) else pseudo)
+            last = e
+        pieces.append(text[last:])
+        out = "".join(pieces)
+        return self._cut_edges(out)
+
+    def _cut_edges(self, out: str) -> str:
+        for k in range(min(self.longest, len(out) - 1), 1, -1):
+            if shadow(out[-k:])[0] in self.heads and _CJK_CHAR_RE.match(out[-k]):
+                out = out[:-k] + self.heads[shadow(out[-k:])[0]]
                 break
-        for k in range(min(longest, len(out) - 1), 1, -1):
-            if out[:k] in tails:
-                out = tails[out[:k]] + out[k:]
+        for k in range(min(self.longest, len(out) - 1), 1, -1):
+            if shadow(out[:k])[0] in self.tails and _CJK_CHAR_RE.match(out[k - 1]):
+                out = self.tails[shadow(out[:k])[0]] + out[k:]
                 break
         return out
 
-    return replace
+    def tokens(self, tokens: list) -> list:
+        """A token list with names replaced, also names that the tokeniser cut
+        in two (蒙文 | 彬): every token touching a name becomes (part of) one
+        pseudonym token."""
+        toks = [t if isinstance(t, str) else "" for t in tokens]
+        joined = "".join(toks)
+        spans = self.spans(joined)
+        if not spans:
+            return list(tokens)
+        starts, pos = [], 0
+        for t in toks:
+            starts.append(pos)
+            pos += len(t)
+        out: list[str] = []
+        k = 0
+        i = 0
+        while i < len(toks):
+            t0, t1 = starts[i], starts[i] + len(toks[i])
+            while k < len(spans) and spans[k][1] <= t0:
+                k += 1
+            if k < len(spans) and spans[k][0] < t1 and t0 < spans[k][1]:
+                s, e, pseudo = spans[k]
+                j = i
+                while j + 1 < len(toks) and starts[j + 1] < e:
+                    j += 1
+                left, right = joined[starts[i]:s], joined[e:starts[j] + len(toks[j])]
+                out.append(left + pseudo + right)
+                k += 1
+                i = j + 1
+                continue
+            out.append(tokens[i])
+            i += 1
+        return out
+
+
+_HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
 
 
 _last: dict = {}  # the mapping of the previous call and its replacer
@@ -319,12 +437,28 @@ def _replacer_for(mapping):
     return replace
 
 
+def replace_tokens(replace, tokens: list) -> list:
+    """``tokens`` with names replaced by ``replace`` (a :func:`replacer`),
+    tokens that together spell a name merged into its pseudonym."""
+    if hasattr(replace, "tokens"):
+        return replace.tokens(tokens)
+    inner = getattr(replace, "__wrapped_replacer__", None)
+    if inner is not None and hasattr(inner, "tokens"):
+        return inner.tokens(tokens)
+    return [replace(t) if isinstance(t, str) else t for t in tokens]
+
+
 def replacer(mapping):
     """A function ``text -> pseudonymised text`` for ``mapping`` (the map
     DataFrame or a dict): for applying one map to many texts, without looking
     the map up again for each."""
     replace = _replacer_for(mapping)
-    return lambda text: replace(text) if isinstance(text, str) else text
+
+    def apply(text):
+        return replace(text) if isinstance(text, str) else text
+
+    apply.__wrapped_replacer__ = replace
+    return apply
 
 
 def pseudonymise(text: str, mapping) -> str:
@@ -355,7 +489,7 @@ def pseudonymise_frame(df: pd.DataFrame, columns: Iterable[str], mapping) -> pd.
         if isinstance(value, str):
             return replace(value)
         if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, (int, float))):
-            return [replace(v) if isinstance(v, str) else v for v in list(value)]
+            return replace_tokens(replace, list(value))
         return value
 
     out = df.copy()
@@ -364,3 +498,53 @@ def pseudonymise_frame(df: pd.DataFrame, columns: Iterable[str], mapping) -> pd.
         keep_dtype = isinstance(out[c].dtype, pd.StringDtype)
         out[c] = pd.Series(values, index=out.index, dtype=out[c].dtype if keep_dtype else object)
     return out
+
+
+# ------------------------------------------------------------ written forms ---
+# A name is matched on a *shadow* of the text: every character in its simplified
+# form (OpenCC t2s, NFKC for full-width letters), lower case, with spaces between
+# two CJK characters and pinyin ruby left out. The shadow keeps, for each of its
+# characters, the offset of the character it came from, so a match is replaced in
+# the original text whatever form the name is written in (劉瑩瑩, 陶 磊, 何進(jìn)升).
+
+@functools.lru_cache(maxsize=1 << 16)
+def _simple_char(ch: str) -> str:
+    import unicodedata
+
+    from analysis.clean import to_simplified
+
+    c = unicodedata.normalize("NFKC", ch)
+    if len(c) != 1:
+        return ch.lower()
+    s = to_simplified(c)[0] if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" else c
+    return (s if len(s) == 1 else c).lower()
+
+
+_CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACE_CHARS = frozenset(" \t\u3000\u00a0\u2002\u2003\u2009\u200b")
+
+
+def shadow(text: str) -> tuple[str, list[int]]:
+    """(normalised text, offset in ``text`` of each of its characters): see above."""
+    from analysis.pagechrome import RUBY_RE, is_ruby
+
+    skip: set[int] = set()
+    if "(" in text or "（" in text:
+        for m in RUBY_RE.finditer(text):
+            if is_ruby(m):
+                skip.update(range(m.start(), m.end()))
+    out: list[str] = []
+    where: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if i in skip:
+            continue
+        if ch in _SPACE_CHARS and out and _CJK_CHAR_RE.match(out[-1]):
+            j = i + 1
+            while j < n and (text[j] in _SPACE_CHARS or j in skip):
+                j += 1
+            if j < n and _CJK_CHAR_RE.match(text[j]):
+                continue  # a space inside a run of CJK characters (陶 磊)
+        out.append(_simple_char(ch))
+        where.append(i)
+    return "".join(out), where

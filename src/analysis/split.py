@@ -223,8 +223,10 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
         s = line.strip().strip("\u3000")
         if no in skip or not s:
             continue
-        # a refrain of a poem repeats too (and may title the poem): only a title naming a genre counts
-        if _title_like(s) and _GENRE_TITLE_RE.search(s):
+        # a refrain of a poem repeats too (and may title the poem): only a title naming a genre counts;
+        # a PDF's running header sits next to a page number
+        near = lines[max(0, no - 3): no + 2]
+        if _title_like(s) and _GENRE_TITLE_RE.search(s) and not any(_PAGE_NO_RE.match(x.strip()) for x in near):
             seen.setdefault(_stem_key(s), []).append(no)
     out: dict[int, str] = {}
     for key, nos in seen.items():
@@ -241,14 +243,17 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
     return out
 
 
+_PAGE_NO_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—–]?$")
 _GENRE_TITLE_RE = re.compile(r"(作文|演讲稿|发言稿|讲话稿?|范文|总结|汇报|心得|体会|感想|材料|事迹|倡议书|日记|周记|书信|一封信|"
                              r"报告|方案|计划|征文|\d+字)")
 
 
-def _title_like(s: str) -> bool:
+def _title_like(s: str, *, commas: bool = False) -> bool:
+    """Short, no sentence-final mark, not a salutation; with ``commas``, a
+    title may hold a comma (那一次，我哭了)."""
     return (bool(s) and len(s) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(s) and not s.endswith(("：", ":"))
             and not s.startswith(_NOT_TITLE_START) and len(re.findall(r"[\u3400-\u9fff]", s)) >= 2
-            and not re.search(r"[，,；;]", s))
+            and (commas or not re.search(r"[，,；;]", s)))
 
 
 def _stem_key(stem: str) -> str:
@@ -263,33 +268,49 @@ def _has_body(lines: list[str], heading_no: int, end: int, skip: set[int]) -> bo
 
 # ------------------------------------------------------------ page title
 MAX_TITLE_CHARS = 40
+_SITE_NAME_RE = re.compile(r"(网|站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线)$")
+_SECTION_START_RE = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳])")
 _NOT_TITLE_START = ("尊敬", "亲爱", "各位", "敬爱")
 
 
+def _title_or_question(s: str) -> bool:
+    """A title, or a question as a Q&A page's title (…对你最大的影响是什么？)."""
+    return _title_like(s) or (s.endswith(("？", "?")) and _title_like(s[:-1], commas=True))
+
+
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | None:
-    """Line number of a single-article page's own title: the first line that
-    is not chrome, when it is title-like (short, no sentence-final mark, not
-    a salutation) and text follows it; else None."""
+    """Line number of a single-article page's own title: the first of the
+    title-like lines (short, no sentence-final mark, not a salutation; a
+    question may be one) before its text that is not chrome and does not
+    name a site or publisher (…网, …教育厅); None when the text begins at once."""
+    found: list[int] = []
     for no, line in enumerate(lines, start=1):
         s = line.strip().strip("\u3000")
         if not s or no in skip:
             continue
-        if not _title_like(s):
-            return None
-        return no if _has_body(lines, no, len(lines) + 1, skip) else None
-    return None
+        if not _title_or_question(s) or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
+            break  # the text begins (with a section heading, 一、…), or a table of key: value lines
+        found.append(no)
+    # a site's or publisher's name may come before the article's title (江川省教育厅)
+    found = [no for no in found if _has_body(lines, no, len(lines) + 1, skip)]
+    titles = [no for no in found if not _SITE_NAME_RE.search(lines[no - 1].strip())]
+    return (titles or found or [None])[0]
 
 
 # ------------------------------------------------------------ split
 def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[int] = frozenset(),
-                  page_title: bool = False, expected: int | None = None) -> list[Heading]:
+                  page_title: bool = False, expected: int | None = None,
+                  author_lines: set[int] = frozenset()) -> list[Heading]:
     """Essay headings of a file, from every rule at once: built-in and user
     styles; numbered series (a series sharing a built-in heading's title may
     mix forms: 支教日记之一, 支教日记篇二); failing those, a title repeated
-    above each essay; numbered titles (``1.奶奶的老屋`` … ``5.…``) when the
-    page says how many essays it holds (``expected``, from ``（精选5篇）``);
-    with ``page_title``, a single-article page's title when nothing else is
-    found. ``skip``: line numbers that are page chrome."""
+    above each essay; titles numbered in a form sections do not use
+    (``之一 小燕子的来信``, ``【第一章】…``, ``01｜…``); titles numbered in
+    any form (``1.奶奶的老屋`` … ``5.…``) when the page says how many essays
+    it holds (``expected``, from ``（精选5篇）``); the titles a table of
+    contents lists; titles each followed by an author line
+    (``author_lines``); with ``page_title``, a single-article page's title
+    when nothing else is found. ``skip``: line numbers that are page chrome."""
     pats = patterns if patterns is not None else compile_patterns()
     heads: dict[int, Heading] = {}
     for i, line in enumerate(lines, start=1):
@@ -302,13 +323,26 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
     for no, (stem, n) in find_series(lines, skip=set(skip) | set(heads), seeds=seeds).items():
         heads[no] = Heading(no, lines[no - 1].strip(), n, stem, "series")
     if not heads:
+        for k, no in enumerate(find_toc_titles(lines, skip=skip), start=1):
+            heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "table_of_contents")
+    if not heads:
         for k, (no, title) in enumerate(sorted(find_repeated_titles(lines, skip=skip).items()), start=1):
             heads[no] = Heading(no, lines[no - 1].strip(), k, title, "repeated_title")
+    if not heads:
+        for no, (n, title) in find_numbered_titles(lines, None, skip=skip, strong_only=True).items():
+            heads[no] = Heading(no, lines[no - 1].strip(), n, title, "numbered_titles")
     if expected and expected >= 2 and len(heads) < expected:
         numbered = find_numbered_titles(lines, expected, skip=set(skip) | set(heads))
         if numbered and not heads:
             for no, (n, title) in numbered.items():
                 heads[no] = Heading(no, lines[no - 1].strip(), n, title, "numbered_titles")
+    if not heads and author_lines:
+        titled = [no for no in range(1, len(lines) + 1)
+                  if no not in skip and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
+                  and _next_text_line(lines, no) in author_lines]
+        if len(titled) >= 2:
+            for k, no in enumerate(titled, start=1):
+                heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_author")
     if not heads and page_title:
         no = find_page_title(lines, skip=skip)
         if no is not None:
@@ -316,28 +350,67 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
     return [heads[k] for k in sorted(heads)]
 
 
+# numbered titles in forms that essay sections do not use: 之一 …, 【第一章】…, 01｜…, No.1 …
+_STRONG_NUMBERED_RE = re.compile(
+    r"^(?:之\s*(?P<a>[一二三四五六七八九十]{1,3})|[【\[〖]?\s*第\s*(?P<b>\d{1,3}|[一二三四五六七八九十]{1,3})\s*[章则封回]\s*[】\]〗]?"
+    r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s])\s*(?P<title>\S.*)$")
+_TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\d{1,3}|[.…·．]{10,})\s*$")
+
+
+def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body: int = 60) -> list[int]:
+    """Essay headings named by a table of contents (``（一）灯 ........ 3``):
+    the lines after the contents that repeat its titles, each with text under
+    it. [] when there is no contents of at least two titles."""
+    toc, last = [], 0
+    for no, line in enumerate(lines, start=1):
+        m = _TOC_RE.match(line.strip().strip("\u3000"))
+        if m:
+            toc.append(_stem_key(m.group("title")))
+            last = no
+    if len(toc) < 2:
+        return []
+    found = []
+    for no in range(last + 1, len(lines) + 1):
+        key = _stem_key(lines[no - 1].strip().strip("\u3000"))
+        if key and key in toc and no not in skip:
+            found.append(no)
+            toc.remove(key)
+    ends = found[1:] + [len(lines) + 1]
+    bodies = [sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip) for a, b in zip(found, ends)]
+    # a part title with its essays under their own titles has no text of its own (the build drops and logs it)
+    return found if sum(b >= min_body for b in bodies) >= 2 else []
+
+
+def _next_text_line(lines: list[str], no: int) -> int | None:
+    for k in range(no + 1, min(len(lines), no + 3) + 1):
+        if lines[k - 1].strip():
+            return k
+    return None
+
+
 _NUMBERED_TITLE_RE = re.compile(
     r"^(?:(?P<a>\d{1,2})\s*[.、．]|[（(]\s*(?P<b>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|(?P<c>[一二三四五六七八九十]{1,3})\s*、"
     r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(?P<title>\S.*)$")
 
 
-def find_numbered_titles(lines: list[str], expected: int, *, skip: set[int] = frozenset(),
-                         min_body: int = 60) -> dict[int, tuple[int, str]]:
+def find_numbered_titles(lines: list[str], expected: int | None, *, skip: set[int] = frozenset(),
+                         min_body: int = 60, strong_only: bool = False) -> dict[int, tuple[int, str]]:
     """``expected`` title lines numbered 1 … ``expected`` in one style
     (``1.奶奶的老屋``, ``（二）爸爸的电话``), in order, each with at least
     ``min_body`` characters of text under it: {line number: (number, title)};
     {} when the page does not hold such a sequence."""
     by_style: dict[str, list[tuple[int, int, str]]] = {}
+    rx = _STRONG_NUMBERED_RE if strong_only else _NUMBERED_TITLE_RE
     for no, line in enumerate(lines, start=1):
         s = line.strip().strip("\u3000")
         if no in skip or len(s) > MAX_SERIES_HEADING_CHARS or _SENTENCE_END.search(s):
             continue
-        m = _NUMBERED_TITLE_RE.match(s)
+        m = rx.match(s)
         if not m or not _STEM_OK_RE.search(m.group("title")) or re.search(r"[，,；;]", m.group("title")):
             continue
         style = next(k for k in "abcd" if m.group(k))
         raw = m.group(style)
-        n = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1 if style == "d" else cn_to_int(raw)
+        n = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1 if style == "d" and not strong_only else cn_to_int(raw)
         if n is not None:
             by_style.setdefault(style, []).append((no, n, m.group("title").strip()))
     for cands in by_style.values():
@@ -346,7 +419,7 @@ def find_numbered_titles(lines: list[str], expected: int, *, skip: set[int] = fr
             if n == want:
                 picked.append((no, n, title))
                 want += 1
-        if len(picked) != expected:
+        if (expected is not None and len(picked) != expected) or len(picked) < 2:
             continue
         ends = [no for no, _, _ in picked[1:]] + [len(lines) + 1]
         bodies = [sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip)
