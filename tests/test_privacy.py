@@ -211,7 +211,7 @@ def test_letters_follow_corpus_order_with_ids_read_as_numbers():
         "text": ["钟美怡", "王文悦", "左斌彬", "何梦凡", "胡亮"],
         "type": "person", "role": "child", "start": [0, 0, 7, 3, 5],
     })
-    m = build_pseudonym_map(ent, given_names=False, family_names=False)
+    m = build_pseudonym_map(ent, given_names=False, family_names=False, romanised=False)
     # doc-02 and doc-2 are equal as numbers: their rows go by sentence, then offset (胡亮 at 5 after 何梦凡 at 3)
     assert list(m["original"]) == ["何梦凡", "胡亮", "左斌彬", "王文悦", "钟美怡"]
     assert list(m["pseudonym"]) == ["学生A", "学生B", "学生C", "学生D", "学生E"]

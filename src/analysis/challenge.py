@@ -43,7 +43,7 @@ from pathlib import Path
 CHROME_KINDS = (
     "nav", "breadcrumb", "site_title", "collection_title", "blurb", "publication", "byline", "share",
     "prevnext", "related", "readmore", "copyright", "contact", "editor", "guidance", "commentary", "control",
-    "spam", "comment", "forum", "caption", "ad", "tags", "pagination", "login", "other",
+    "spam", "comment", "forum", "caption", "ad", "tags", "pagination", "login", "infobox", "other",
 )
 FLAGS = ("cut", "gap", "quote", "mojibake", "ruby")
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
@@ -485,16 +485,20 @@ def shared_texts(data_dir: str | Path) -> dict[str, str]:
     plus the file's name): {source file: text}."""
     from analysis.corpus import Corpus
 
+    from analysis.io import read_table
+
     corpus = Corpus(data_dir, pseudonymise=True, pseudonymise_all=True)
     out: dict[str, list[str]] = {}
-    essays = corpus.table("essays")
-    file_of = dict(zip(essays["essay_id"], essays["source_file"]))
+    raw_essays = read_table(data_dir, "essays", columns=["essay_id", "source_file"])
+    file_of = dict(zip(raw_essays["essay_id"], raw_essays["source_file"]))
     for name in ("essays", "paragraphs", "sentences", "cleaning_log", "quality_flags", "entities", "headings",
                  "numbers"):
         if not corpus.has(name):
             continue
         df = corpus.table(name)
-        files = df["source_file"] if "source_file" in df else df["essay_id"].map(file_of)
+        # rows keep their order: the file each came from is read from the table as built
+        files = (read_table(data_dir, name, columns=["source_file"])["source_file"] if "source_file" in df
+                 else df["essay_id"].map(file_of))
         for col in df.columns:
             if col in ("essay_id", "paragraph_id", "sentence_id", "label"):
                 continue
@@ -503,8 +507,7 @@ def shared_texts(data_dir: str | Path) -> dict[str, str]:
                     out.setdefault(f, []).append(v)
                 elif isinstance(v, (list, tuple)):
                     out.setdefault(f, []).append(" ".join(map(str, v)))
-    shown = corpus.display_names() if hasattr(corpus, "display_names") else {}
-    return {f: "\n".join(v) + "\n" + shown.get(f, f) for f, v in out.items()}
+    return {f: "\n".join(v) for f, v in out.items()}
 
 
 def _shadow(text: str) -> str:

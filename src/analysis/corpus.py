@@ -18,7 +18,7 @@ from analysis import io as aio
 from analysis.config import PROCESSED_DIR
 
 # columns that are identifiers or numbers, never free text
-_ID_COLUMNS = {"essay_id", "label", "paragraph_id", "sentence_id", "source_file", "rule", "flag", "encoding", "sha256",
+_ID_COLUMNS = {"essay_id", "label", "paragraph_id", "sentence_id", "rule", "flag", "encoding", "sha256",
                "genre", "narrator", "person", "type", "role", "sentiment_label", "emotion", "reused_from",
                "essay_a", "essay_b", "kind", "pseudonym"}
 PSEUDONYMISE_ROLES_DEFAULT = ("child",)
@@ -49,14 +49,37 @@ class Corpus:
         return aio.read_json(p) if p.is_file() else {}
 
     @functools.cached_property
-    def mapping(self) -> dict[str, str]:
-        """original → pseudonym for the selected roles ({} when off or no map)."""
-        if not self.pseudonymise or not self.has("pseudonyms"):
-            return {}
+    def _map(self) -> pd.DataFrame:
         m = aio.read_table(self.data_dir, "pseudonyms")
         if self.roles is not None:
-            m = m[m["role"].isin(self.roles)]
+            m = m[m["role"].isin(self.roles) | ((m["type"] != "person") & ("adult" in self.roles))]
+        if "scope" not in m:
+            m = m.assign(scope="")
+        return m
+
+    @functools.cached_property
+    def mapping(self) -> dict[str, str]:
+        """original → pseudonym for the selected roles, forms that count
+        everywhere ({} when off or no map)."""
+        if not self.pseudonymise or not self.has("pseudonyms"):
+            return {}
+        m = self._map
+        m = m[m["scope"].fillna("") == ""]
         return dict(zip(m["original"], m["pseudonym"]))
+
+    @functools.cached_property
+    def scoped(self) -> dict[str, dict[str, str]]:
+        """essay id → {original → pseudonym} for short forms that are also
+        dictionary words (乐乐, 欣悦): replaced only in the essays where the
+        build linked them to a person."""
+        if not self.pseudonymise or not self.has("pseudonyms"):
+            return {}
+        out: dict[str, dict[str, str]] = {}
+        m = self._map
+        for o, p, scope in zip(m["original"], m["pseudonym"], m["scope"].fillna("")):
+            for eid in scope.split():
+                out.setdefault(eid, {})[o] = p
+        return out
 
     def table(self, name: str) -> pd.DataFrame:
         """A table, pseudonymised when this corpus is (cached per name)."""
@@ -71,19 +94,25 @@ class Corpus:
 
     def protect(self, df: pd.DataFrame, *, mapping: dict[str, str] | None = None) -> pd.DataFrame:
         """Apply the pseudonym map (or ``mapping``) to every free-text column and token list of ``df``."""
+        scoped = self.scoped if mapping is None else {}
         mapping = self.mapping if mapping is None else mapping
-        if not mapping:
+        if not mapping and not scoped:
             return df
         from analysis.privacy import replacer
 
         replace = replacer(mapping)  # compiled once for all cells
         out = df.copy()
+        essay_ids = out["essay_id"].tolist() if "essay_id" in out and scoped else None
+        local = {eid: replacer(forms) for eid, forms in scoped.items()} if essay_ids else {}
         for col in out.columns:
             if col in _ID_COLUMNS:
                 continue
             s = out[col]
             if s.dtype == object or pd.api.types.is_string_dtype(s):
-                out[col] = s.map(lambda v: _protect_value(v, replace))
+                values = [_protect_value(v, replace) for v in s.tolist()]
+                if essay_ids:
+                    values = [_protect_value(v, local[e]) if e in local else v for v, e in zip(values, essay_ids)]
+                out[col] = pd.Series(values, index=out.index, dtype=object)
         return out
 
     def protect_external(self, frames: dict[str, pd.DataFrame], texts: list[str]) -> dict[str, pd.DataFrame]:

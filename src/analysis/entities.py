@@ -44,6 +44,8 @@ _ALL_CJK_RE = re.compile(rf"^[{_CJK}]+$")
 # a jieba dictionary word this frequent is an ordinary word, not a place name;
 # ten times this, not the start of a person's name either (周末 in 周末回家)
 COMMON_WORD_FREQ = 50
+# a word jieba tags as a person and knows this rarely is a name it happens to hold (马浩然 2)
+NAME_DICT_MAX_FREQ = 20
 
 
 # ------------------------------------------------------------------ cues ---
@@ -80,6 +82,7 @@ class EntityCues:
     gazetteer: frozenset[str]
     org_joiners: frozenset[str]
     org_suffixes: tuple[str, ...]
+    org_suffix_re: re.Pattern
     not_orgs: frozenset[str]
     pseudonyms: dict = field(hash=False, compare=False)
 
@@ -116,14 +119,15 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
                 pattern = pattern.replace("({NICK})", nick_pat).replace("{NICK}", nick_pat)
             elif "{SURNAME}" in pattern:
                 pattern = pattern.replace("({SURNAME}", "(?P<name>" + surname_only).replace("{SURNAME}", surname_only)
-            else:
-                raise ValueError(f"person_cues[{i}] has none of {{NAME}}, {{NICK}}, {{SURNAME}}")
+            elif "(?P<name>" not in pattern:
+                raise ValueError(f"person_cues[{i}] has none of {{NAME}}, {{NICK}}, {{SURNAME}}, (?P<name>…)")
             end_check = bool(item.get("end"))
             role = item.get("role", "child")
             if role not in ROLES:
                 raise ValueError(f"person_cues[{i}]: role {role!r} not one of {ROLES}")
             cues.append(PersonCue(item.get("label", f"cue{i}"), role, float(item.get("weight", 1)),
-                                  re.compile(pattern), "{SURNAME}" in item["pattern"], "{NICK}" in item["pattern"],
+                                  re.compile(pattern), "{SURNAME}" in item["pattern"] or bool(item.get("surname_title")),
+                                  "{NICK}" in item["pattern"],
                                   end_check))
         public = tuple(sorted(raw.get("public_figures") or (), key=len, reverse=True))
         frame = re.compile(
@@ -150,6 +154,9 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             gazetteer=frozenset(raw.get("gazetteer") or ()) - frozenset(raw.get("not_gazetteer_places") or ()),
             org_joiners=frozenset(raw.get("org_joiners") or ()),
             org_suffixes=tuple(sorted(raw.get("org_suffixes") or (), key=len, reverse=True)),
+            org_suffix_re=re.compile("|".join(map(re.escape, sorted(
+                [x for x in (raw.get("org_suffixes") or ()) if x in _SCHOOL_LIKE_SUFFIXES] or ["(?!)"],
+                key=len, reverse=True)))),
             not_orgs=frozenset(raw.get("not_orgs") or ()),
             pseudonyms=raw.get("pseudonyms") or {},
         )
@@ -194,8 +201,10 @@ def is_plausible_name(name: str, cues: EntityCues) -> bool:
     given = name[len(sur):]
     if given in (PLACEHOLDER, "某"):
         return True
-    if given == sur or name in cues.not_reduplicated:
-        return False  # 谢谢, 常常: a word, not surname + given name
+    if given == sur or name in cues.not_reduplicated or given == "家":
+        return False  # 谢谢, 常常: a word, not surname + given name; 胡家: the family
+    if name[-1] in "村镇乡县区市省屯寨":
+        return False  # 龙溪村: a place
     if not (1 <= len(given) <= 2) or not _ALL_CJK_RE.match(given):
         return False
     if any(c in cues.given_stop for c in given):
@@ -204,10 +213,10 @@ def is_plausible_name(name: str, cues: EntityCues) -> bool:
         # 于接近, 高兴: with a surname that is also a word, the rest must not be one
         if _common_word(given, 10 * COMMON_WORD_FREQ):
             return False
-    if _common_word(name):  # 高兴, 周末 are words, not names
+    if _common_word(name, NAME_DICT_MAX_FREQ):  # 高兴, 周末 are words, not names
         return False
-    if len(name) == 3 and len(sur) == 1 and _common_word(name[:2], 10 * COMMON_WORD_FREQ):
-        return False  # 周末回, 高兴地: a word and a character, not a name
+    if name[:2] in cues.not_reduplicated:
+        return False  # 谢谢您
     return True
 
 
@@ -257,10 +266,11 @@ def _name_like(word: str, flag: str, cues: EntityCues, freq: dict | None = None)
 
 _NUMERAL_CHARS = set("零〇一二两三四五六七八九十百千万几本该每各全某此")
 # characters that end a place name on its left (去|坳背村, 在|城关镇, 我们|村)
-_PLACE_STOP = frozenset("在到去从往向于和与及的了是住来回进出离走访里这那每各全本该此其个们我你他她它就都也还又把被给对为以着过上下有没"
+_PLACE_STOP = frozenset("在到去从往向于和与及或并而但的了是住来回进出离走访里这那每各全本该此其个们我你他她它就都也还又把被给对为以着过上下有没"
                         "省市县区镇乡村")
+_JOINED_RE = re.compile(r"[和与及或]")
 _MULTI_SUFFIXES = frozenset({"社区", "街道", "小区", "居委会", "村委会"})
-_GROUP_RE = re.compile(r"[一二三四五六七八九十\d]{1,3}组(?![织员长成合])")
+_GROUP_RE = re.compile(r"(?:[一二三四五六七八九十\d]{1,3}|(?![的了在和与是个这那每各全本该小])[\u4e00-\u9fff]{1,3})组(?![织员长成合])")
 
 
 def _place_word(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
@@ -336,19 +346,144 @@ def _after_admin_level(spans, j: int, max_chars: int = 3) -> int | None:
     return spans[k + 1][2]
 
 
+_SUFFIX_SCAN_RE = re.compile(r"社区|街道|[乡镇村县屯寨组]")
+# ordinary words a place suffix sits inside
+_SUFFIX_WORDS = frozenset({"农村", "乡村", "山村", "村民", "村庄", "村子", "村里", "村落", "渔村", "乡镇", "城镇", "城乡", "乡下", "家乡",
+                           "故乡", "老乡", "县城", "城区", "社区", "小组", "组织", "组长", "组成", "小区", "地区", "山区"})
+_SCAN_STOP = _PLACE_STOP | frozenset("自扶帮助送给叫让请对向与并等或及其同刚才正已曾将要会能可很最太更只先再便却读念考升")
+_ADMIN_CHARS = frozenset("省市县区州旗盟乡镇")
+_NON_NAME_POS = ("v", "d", "p", "c", "r", "m", "q", "u", "f", "t")
+
+
+def _suffix_places(text: str, spans, cues: EntityCues, freq: dict, already: list[_Hit] = ()) -> list[_Hit]:
+    """Places found character by character, whatever jieba made of a rare
+    name (苦|竹乡, 杉木|坪|村上|寨|组可): at a place suffix, the name is the
+    run of up to four characters before it, ending at a function word, a
+    verb, punctuation, a numeral or the administrative level written before
+    it (云岫县|苦竹乡); a village's group after it belongs to it."""
+    out = []
+    tok_at = {s: (w, f) for w, f, s, _ in spans}
+    # a place the tokens found is trusted when jieba knows its last word (湛江市, 江西|萍乡);
+    # a rare last word (苦|竹乡) may hide the start of the name
+    covered = {h.end for h in already if h.type == "place" and any(
+        e == h.end and (f.startswith(("ns", "nr")) or s > h.start) for w, f, s, e in spans)}
+    for m in _SUFFIX_SCAN_RE.finditer(text):
+        p, e = m.start(), m.end()
+        if e in covered or any(s < p < t and (w in cues.not_places or w in _SUFFIX_WORDS) for w, f, s, t in spans):
+            continue  # found already, or the suffix belongs to an ordinary word (地处|农村, 村民小组)
+        k = p
+        while k > 0 and p - k < 4:
+            c = text[k - 1]
+            if not _ALL_CJK_RE.match(c) or c in _SCAN_STOP or c in _ADMIN_CHARS or c in _NUMERAL_CHARS:
+                break
+            k -= 1
+        # drop ordinary words jieba sees at the front of the run (帮扶|杉木坪, 来到|…)
+        while k < p:
+            w, f = tok_at.get(k, ("", ""))
+            if w and k + len(w) <= p and f.startswith(_NON_NAME_POS) and (freq.get(w) or 0) >= 100:
+                k += len(w)
+            else:
+                break
+        name = text[k:p]
+        if not name or _starts_inside_word(spans, k, freq) or not _name_tokens_ok(spans, k, p, freq):
+            continue  # 自|然村, 村|民小组: the run starts inside a word; 牵手|县: no name
+        if m.group(0) == "组" and (len(name) < 2 or (freq.get(name + "组") or 0) > 0 or name in ("小", "本", "每", "各")):
+            continue  # 小组, 合唱组: a group of people, not of a village
+        place = text[k:e]
+        if (place in cues.not_places or (freq.get(place) or 0) >= COMMON_WORD_FREQ and not _token_tag(spans, k, e, "ns")
+                or (freq.get(name) or 0) >= 5000):
+            continue
+        g = _GROUP_RE.match(text, e)
+        end = g.end() if g and m.group(0) != "组" else e
+        out.append(_Hit(text[k:end], "place", k, end, evidence=f"地名后缀“{m.group(0)}”（逐字）: {_snippet(text, k, end)}"))
+    return out
+
+
+_ORG_SCAN_STOP = (_SCAN_STOP - frozenset("乡镇村")) | frozenset("县市区省州")
+_SCHOOL_LIKE_SUFFIXES = frozenset({"小学", "中学", "中心小学", "完小", "村小", "学校", "幼儿园", "卫生院", "医院",
+                                   "派出所", "少年宫", "福利院", "九年一贯制学校", "希望小学", "初级中学", "高级中学"})
+
+
+def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_Hit] = ()) -> list[_Hit]:
+    """Schools and other institutions found character by character: at an
+    institution's suffix (小学, 幼儿园 …), the name is the run of up to eight
+    characters before it — a place written inside it included (柘塘乡明德小学,
+    杉木坪小学) — ending at a function word, a verb or punctuation."""
+    out = []
+    tok_at = {s: (w, f) for w, f, s, _ in spans}
+    # an institution the tokens found is trusted where its name starts at a natural boundary
+    covered = {h.end for h in already if h.type == "organisation" and (
+        h.start == 0 or not _ALL_CJK_RE.match(text[h.start - 1]) or text[h.start - 1] in _ORG_SCAN_STOP)}
+    for m in cues.org_suffix_re.finditer(text):
+        p, e = m.start(), m.end()
+        if e in covered:
+            continue
+        k = p
+        while k > 0 and p - k < 8:
+            c = text[k - 1]
+            if not _ALL_CJK_RE.match(c) or c in _ORG_SCAN_STOP:
+                break
+            k -= 1
+        while k < p:
+            w, f = tok_at.get(k, ("", ""))
+            if w and k + len(w) <= p and f.startswith(_NON_NAME_POS) and (freq.get(w) or 0) >= 100:
+                k += len(w)
+            else:
+                break
+        name = text[k:p]
+        if (len(name) < 2 or _starts_inside_word(spans, k, freq) or text[k:e] in cues.not_orgs or name in cues.not_orgs
+                or not _name_tokens_ok(spans, k, p, freq)):
+            continue  # 刚读小学, 四面八方学校: no name before the suffix
+        if all((freq.get(w) or 0) >= 1000 and not f.startswith(("ns", "nr", "nz")) for w, f, s, t in spans
+               if k <= s and t <= p):
+            continue  # 乡村小学, 中心学校: kinds of school, not names
+        out.append(_Hit(text[k:e], "organisation", k, e, evidence=f"机构后缀“{m.group(0)}”（逐字）: {_snippet(text, k, e)}"))
+    return out
+
+
+def _name_tokens_ok(spans, start: int, end: int, freq: dict) -> bool:
+    """Do jieba's tokens between ``start`` and ``end`` read as (part of) a
+    proper name? Words jieba tags as names or places, rare words and single
+    characters do; an ordinary verb, idiom or function word does not
+    (牵手|县, 刚|读|小学, 四面八方|学校, 半封闭|式|学校)."""
+    for w, f, s, e in spans:
+        if e <= start or s >= end:
+            continue
+        if f.startswith(("ns", "nr", "nz", "nt")) or f in ("j", "ng", "g"):
+            continue
+        if len(w) == 1:
+            if f[:1] in ("d", "p", "c", "u", "r", "m", "q", "f", "k"):
+                return False
+            continue
+        if f[:1] in ("v", "d", "p", "c", "r", "m", "q", "u", "f", "i", "l", "b", "z", "t") or (freq.get(w) or 0) >= 1000:
+            return False
+    return True
+
+
+def _starts_inside_word(spans, at: int, freq: dict) -> bool:
+    """Does a dictionary word (any frequency) run across offset ``at``?"""
+    return any(s < at < e and (freq.get(w) or 0) > 0 for w, _, s, e in spans)
+
+
+def _token_tag(spans, start: int, end: int, tag: str) -> bool:
+    return any(s == start and e == end and f.startswith(tag) for _, f, s, e in spans)
+
+
 def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
     freq = get_tokenizer().FREQ if freq is None else freq
     sfx = cues.place_suffixes
 
-    def chain_left(i: int, limit: int = 6) -> int:
+    def chain_left(i: int, limit: int = 6, multi: bool = False) -> int:
         """Index of the first name-like token in the run ending before token i
         (a single character that is no function word counts: 坳|背|村)."""
         j = i
         while j > 0:
             w, f, _, _ = spans[j - 1]
-            single = len(w) == 1 and _ALL_CJK_RE.match(w) and w not in _PLACE_STOP and w not in _NUMERAL_CHARS
-            if (not (_name_like(w, f, cues, freq) or single) or w[-1] in sfx
+            # before 社区/街道 a name may be an ordinary noun or adjective (幸福社区, 红枫社区)
+            noun = multi and (f[:1] in ("n", "a") or f in ("j", "ng")) and _ALL_CJK_RE.match(w) \
+                and not (set(w) & _PLACE_STOP) and w not in cues.not_places and w not in cues.not_orgs
+            if (not (_name_like(w, f, cues, freq) or noun) or w[-1] in sfx
                     or (spans[i][2] - spans[j - 1][2]) > limit):
                 break
             j -= 1
@@ -363,7 +498,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
         if PLACEHOLDER in w:
             continue
         # places ---------------------------------------------------------
-        if len(w) >= 2 and w[-1] in sfx and _place_word(w, f, cues, freq):
+        if len(w) >= 2 and w[-1] in sfx and f[:1] != "v" and _place_word(w, f, cues, freq):
             j = chain_left(i)
             start = _name_start(spans, j, cues, freq)
             place = text[start:e]
@@ -372,7 +507,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
                 hits.append(_Hit(text[start:end], "place", start, end, evidence=f"地名后缀“{w[-1]}”: {_snippet(text, start, end)}"))
         elif (w[:1] in sfx and i > 0 and (len(w) == 1 or w[1:] in {"党委", "政府", "委", "委会", "人民政府"})) \
                 or (w in _MULTI_SUFFIXES and i > 0):
-            j = chain_left(i)
+            j = chain_left(i, multi=w in _MULTI_SUFFIXES)
             if j < i:
                 start = _name_start(spans, j, cues, freq)
                 stop = s + (len(w) if w in _MULTI_SUFFIXES else 1)
@@ -412,7 +547,11 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
                 hits.append(_Hit(text[start:e], "organisation", start, e, evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}"))
         elif f == "nt" and len(w) >= 4 and w not in cues.not_orgs:
             hits.append(_Hit(w, "organisation", s, e, evidence=f"jieba nt: {_snippet(text, s, e)}"))
-    return hits
+    hits.extend(_suffix_places(text, spans, cues, freq, hits))
+    hits.extend(_suffix_orgs(text, spans, cues, freq, hits))
+    # 党和政府, 学校和家庭: a conjunction joins two generic nouns, it names nothing
+    return [h for h in hits if h.text not in cues.not_orgs and h.text not in cues.not_places
+            and not (h.type == "organisation" and _JOINED_RE.search(h.text))]
 
 
 def _continues_name(text: str, at: int, cues: EntityCues, freq: dict) -> bool:
@@ -425,6 +564,58 @@ def _continues_name(text: str, at: int, cues: EntityCues, freq: dict) -> bool:
 def _word_starts(text: str, at: int, freq: dict) -> bool:
     """Does a common two- or three-character word start at ``at`` (杨国富|约定)?"""
     return any((freq.get(text[at:at + k]) or 0) >= 100 for k in (2, 3) if at + k <= len(text))
+
+
+# A name needs less evidence from the name model where the text leaves a slot for one:
+# after these characters, or before what follows names (说, 的, 同学 …).
+_NAME_LEFT = frozenset("和与跟同叫是的、，：:“（(给让请对把被帮陪带教问找")
+_NAME_RIGHT_RE = re.compile(r"(说|的|和|与|跟|、|，|。|！|？|：|同学|今年|也|都|是|在|每|从|最|才|刚|就|又|还|被|把|给|对|向|读|上|家|一|\s|$)")
+_CONJUNCTION_SURNAMES = frozenset("和与同跟")
+MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
+MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
+
+
+def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
+    """Names without a cue: a surname where a word starts, followed by one
+    or two characters that read as a given name (:mod:`analysis.namemodel`),
+    the whole no dictionary word and cutting none (和欣悦与江浩然合唱, 方子睿).
+    Weak evidence (role decided elsewhere, else a child's)."""
+    from analysis import namemodel
+
+    starts = {s for _, _, s, _ in spans}
+    inside_rare = {i for w, _, s, e in spans if not freq.get(w) for i in range(s + 1, e)}
+    out = []
+    for i, ch in enumerate(text):
+        if ch not in cues.surnames and text[i:i + 2] not in cues.compound_surnames:
+            continue
+        if i not in starts and i not in inside_rare:
+            continue
+        sur = text[i:i + 2] if text[i:i + 2] in cues.compound_surnames else ch
+        g0 = i + len(sur)
+        nr_two = any(s == i and e == g0 + 1 and f.startswith("nr") for _, f, s, e in spans)
+        for k in ((1, 2) if nr_two else (2, 1)):  # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫
+            given = text[g0:g0 + k]
+            name = sur + given
+            stop = g0 + k
+            if (len(given) < k or not _ALL_CJK_RE.match(given) or any(c in cues.given_stop for c in given)
+                    or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ or not is_plausible_name(name, cues)
+                    or cues.not_person_before.match(text[stop:])):
+                continue
+            if k == 2 and any(freq.get(text[g0 + 1:g0 + 1 + n]) for n in (2, 3)):
+                continue  # 胡亮|紫胀: the second character starts a word of its own
+            if k == 2 and _common_word(sur + given[0], 500):
+                continue  # 何必|守着: the surname and the next character are a word
+            if sur in _CONJUNCTION_SURNAMES and not (
+                    (i == 0 or text[i - 1] in "，。；：！？“（(、 ") and re.match(r"[与和、同跟说的]", text[stop:stop + 1])):
+                continue  # 我和小明: a conjunction, unless the text can only read it as a surname
+            slot = (i > 0 and text[i - 1] in _NAME_LEFT) or bool(_NAME_RIGHT_RE.match(text, stop))
+            if _splits_word(spans, stop, stop, freq) and not _NAME_RIGHT_RE.match(text, stop):
+                continue
+            score = namemodel.name_score(sur, given)
+            if score >= (MODEL_MIN_SCORE_IN_SLOT if slot else MODEL_MIN_SCORE):
+                out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓名模型 {score:.2f}: {_snippet(text, i, stop)}"))
+                break
+    return out
 
 
 def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
@@ -452,8 +643,9 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 stops = [(stop, "end") for stop in readings] + [(stop, "token") for stop in readings]
             else:  # the pattern itself fixes where the name ends (X同学)
                 stops = [(end, "")]
-            if cue.surname_only and any(s < start < e and e - s >= 2 for _, _, s, e in spans):
-                continue  # 谢谢老师: the "surname" is the end of a word
+            if cue.surname_only and (any(s < start < e and e - s >= 2 for _, _, s, e in spans)
+                                     or (start, m.end("name")) in tokens):
+                continue  # 谢谢老师: the "surname" ends a word; 班主任: surname + title is itself a word
             for stop, how in stops:
                 name = text[start:stop]
                 # where the name ends: before a word that may follow a name (name_end) or a common
@@ -461,7 +653,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 # that continues the name is left behind (向雨|萱来自)
                 if how == "end" and not (cues.name_end.match(text, stop) or _word_starts(text, stop, freq)):
                     continue
-                if how == "token" and ((start, stop) not in tokens or _continues_name(text, stop, cues, freq)):
+                if how == "token" and ((start, stop) not in tokens
+                                       or (not cue.nickname and _continues_name(text, stop, cues, freq))):
                     continue
                 if cue.nickname:
                     if name in cues.not_nicknames or name in cues.not_names or name in cues.not_reduplicated:
@@ -469,21 +662,25 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 # a surname + title mention (曹教授) is checked by its pattern alone
                 elif not cue.surname_only and not is_plausible_name(name, cues):
                     continue
-                # 学生周末回家 holds no name 周末回 (it cuts 回家); but 学生张小明说 names 张小明,
-                # though jieba cut 张小|明说: a name followed by a word that may follow one may end inside a token
-                if _splits_word(spans, start, stop if how != "end" else start + 1, freq) or (
-                        how == "end" and _splits_word(spans, start, stop, freq) and not cues.name_end.match(text, stop)):
+                # A name does not cut a common word: 学生周末回家 holds no 周末回 (周末 | 回家). But jieba
+                # cuts names too (张小 | 明说, 副校 | 长江 | 慧敏): after a cue's prefix the start may fall
+                # inside a token, and a name ending before a word that follows names (说) may end inside
+                # one — unless its first two characters are a common word (周末回).
+                cut_start = _splits_word(spans, start, start, freq) and not cue.end_check
+                cut_end = _splits_word(spans, stop, stop, freq)
+                if cut_start or (cut_end and (how != "end" or (len(name) == 3 and _common_word(name[:2], 500)))):
                     continue
                 context = text[m.start():stop] if cue.end_check else m.group(0)
                 hits.append(_Hit(name, "person", start, stop, cue.role, cue.weight,
                                  f"{cue.label}: {context.strip('，。、：；！？“”（( ')}"))
                 break
+    hits.extend(_model_names(text, spans, cues, freq))
     # jieba person tags on words outside its dictionary
     for i, (w, f, s, e) in enumerate(spans):
         nxt = spans[i + 1][0] if i + 1 < len(spans) else ""
         candidate = None
-        if f.startswith("nr") and not freq.get(w) and 2 <= len(w) <= 4:
-            candidate = w
+        if f.startswith("nr") and (freq.get(w) or 0) < NAME_DICT_MAX_FREQ and 2 <= len(w) <= 4:
+            candidate = w  # jieba's dictionary holds some people's names, rare ones
         elif len(w) == 1 and w in cues.surnames and nxt == PLACEHOLDER:
             candidate, e = w + PLACEHOLDER, e + len(PLACEHOLDER)
         if candidate is None:
@@ -543,9 +740,11 @@ def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
             names = [x for x in run.group(0).split("、") if x]
             names = [_name_suffix(names[0], cues, freq)] + [_name_prefix(x, cues, freq) for x in names[1:]]
             names = [x for x in names if x]
-            if len(names) < 2 or not (len(names) >= 3 or known & set(names)):
+            tail = run.start() + run.group(0).rfind(names[-1]) + len(names[-1]) if names else run.end()
+            after = sent[tail: tail + 8]
+            listed = re.match(r"^(等|两位|二人|三人|几位|同学|老师)", after)  # 龙海燕、殷建军等二十六位老师
+            if len(names) < 2 or not (len(names) >= 3 or known & set(names) or listed):
                 continue
-            after = sent[run.end(): run.end() + 8]
             role = "adult" if re.match(r"^[^。！？]{0,6}(老师|教师|同志|干部|志愿者|家长|校长|书记)", after) else "child"
             for name in names:
                 if name in known:
@@ -574,7 +773,12 @@ def _name_prefix(s: str, cues: EntityCues, freq) -> str:
 
 
 def _list_name(x: str, cues: EntityCues, freq) -> bool:
-    return bool(surname_of(x, cues)) and not freq.get(x) and is_plausible_name(x, cues)
+    """An item of a list of names: surname + one or two characters that is no
+    dictionary word (a surname that is also a word counts here: 龙海燕)."""
+    sur = surname_of(x, cues)
+    if not sur or freq.get(x) or not (1 <= len(x) - len(sur) <= 2) or any(c in cues.given_stop for c in x[len(sur):]):
+        return False
+    return sur not in cues.ambiguous_surnames and is_plausible_name(x, cues) or not _common_word(x[len(sur):], 2000)
 
 
 def _recurring_guesses(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
@@ -585,7 +789,7 @@ def _recurring_guesses(sentences: list[str], per_sentence: list[list[_Hit]], cue
     seen = {h.text for hits in per_sentence for h in hits if h.type == "person"}
     for sent, hits in zip(sentences, per_sentence):
         for w, f, s, e in _token_spans(sent):
-            if not f.startswith("nr") or freq.get(w) or not (2 <= len(w) <= 4) or w in seen:
+            if not f.startswith("nr") or (freq.get(w) or 0) >= NAME_DICT_MAX_FREQ or not (2 <= len(w) <= 4) or w in seen:
                 continue
             sur = surname_of(w, cues)
             if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
@@ -684,7 +888,8 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 evidence[stem] = f"地名简称（{place}）"
     for full in full_names:
         for form, why in _short_forms(full, roles[full], cues):
-            if form in kind or form in cues.not_nicknames or form in cues.not_reduplicated and why != "名":
+            guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
+            if (form in kind and not guessed) or form in cues.not_nicknames or form in cues.not_reduplicated and why != "名":
                 continue
             if form in joined and re.search(rf"(?<!{re.escape(surname_of(full, cues))}){re.escape(form)}", joined):
                 kind[form] = "person"

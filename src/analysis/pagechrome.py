@@ -272,18 +272,67 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
             cls[i] = c = BAD
         if c in (BAD, GOOD):
             above = c
+    # a class-and-name line right under an essay's title is its byline (五（2）班　杨可欣)
+    for no in keep:
+        nxt = next((k for k in range(no + 1, min(len(lines), no + 3) + 1) if lines[k - 1].strip()), None)
+        if nxt is not None and nxt not in out and _BYLINE_UNDER_TITLE_RE.match(normalise(lines[nxt - 1])):
+            out[nxt] = Verdict(nxt, "byline", "a class and a name under the essay's title")
+            cls[nxt - 1] = BAD
+    # an infobox's value sits on the line under its key (中文名 / 春苗守望行动)
+    for i in range(1, len(lines)):
+        v = out.get(i)
+        norm = normalise(lines[i])
+        if (v is not None and v.kind == "infobox"
+                and (i + 1) not in out and (i + 1) not in keep and norm and len(norm) <= 30 and not _FINAL_END_RE.search(norm)):
+            out[i + 1] = Verdict(i + 1, "other", "the value of an infobox key")
+            cls[i] = BAD
+    # the numbered titles listed under a related-articles header (1.留守儿童作文300字 …)
+    in_list = False
+    for i, line in enumerate(lines):
+        v = out.get(i + 1)
+        norm = normalise(line)
+        if v is not None and v.kind in ("related", "readmore") and norm.endswith((":", "：")):
+            in_list = True
+            continue
+        if not norm or (i + 1) in keep:
+            in_list = False
+            continue
+        if in_list and (i + 1) not in out and len(norm) <= 40 and not _FINAL_END_RE.search(norm):
+            out[i + 1] = Verdict(i + 1, "related", "listed under a related-articles header")
+            cls[i] = BAD
+        else:
+            in_list = False
+    # a comment or preface broken over lines (a PDF's wrapped text) goes on until a blank line
+    for i in range(1, len(lines)):
+        prev = out.get(i)
+        if (prev is not None and prev.kind in ("commentary", "blurb") and (i + 1) not in out and (i + 1) not in keep
+                and cls[i] != BLANK and not normalise(lines[i - 1]).endswith(("。", "！", "？", "”"))
+                and not lines[i].startswith(("\u3000", "  "))):
+            out[i + 1] = Verdict(i + 1, prev.kind, "continues the line above")
+            cls[i] = BAD
     # a comment section (网友评论, 写留言 …) runs to the next essay heading or the end of the file
     in_comments = False
+    text_since_heading = 0  # CJK characters of text since the last essay heading
     for i, line in enumerate(lines):
         no = i + 1
         if no in keep:
             in_comments = False
+            text_since_heading = 0
             continue
         norm = normalise(line)
-        if _COMMENT_HEADER_RE.match(norm):
+        if cls[i] == GOOD and no not in out:
+            text_since_heading += n_cjk(norm)
+        # a comment's author-and-time line opens the comments only after an essay's text
+        # (before it, such a line is the essay's own publication line)
+        header = _COMMENT_HEADER_RE.match(norm) or _AFTERWORD_RE.match(norm)
+        if (header or _COMMENT_META_RE.match(norm)) and text_since_heading >= 100:
             in_comments = True
             if no not in out:
                 out[no] = Verdict(no, "comment", "a comment section's header")
+            cls[i] = BAD
+            continue
+        if header and no not in out:  # a sidebar's 写留言 before the text: furniture, no comment section
+            out[no] = Verdict(no, "comment", "a comment link")
             cls[i] = BAD
             continue
         if in_comments and cls[i] != BLANK and no not in out and not _SECTION_RE.match(norm):
@@ -316,10 +365,18 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
         nearest_below[i] = last
         if cls[i] in (BAD, GOOD):
             last = cls[i]
+    # a section title the page's contents listed (1 项目背景 … 项目背景) is the essay's own heading
+    listed = {m.group(1) for line in lines if (m := _TOC_ENTRY_RE.match(normalise(line)))}
+    for i, line in enumerate(lines):
+        if listed and cls[i] == SHORT and normalise(line) in listed and (i + 1) not in out:
+            cls[i] = GOOD
     verse = _verse_runs(lines, cls, rules)
     for i, c in enumerate(cls):
         if c != SHORT or i in verse:
             continue
+        norm = normalise(lines[i])
+        if _FINAL_END_RE.search(norm) and n_cjk(norm) >= 4:
+            continue  # the end of a sentence a page break cut off (我去看你爸爸。”): text
         above, below = nearest_above[i], nearest_below[i]
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
@@ -348,7 +405,7 @@ def _verse_runs(lines: list[str], cls: list[str], rules: ChromeRules, min_lines:
     return out
 
 
-_FINAL_END_RE = re.compile(r"[。！？!?]\s*[”’」』)）]?\s*$")
+_FINAL_END_RE = re.compile(r"([。！？!?]|(?<=[\u4e00-\u9fff])\.)\s*[”’」』)）]?\s*$")
 _DATE_ONLY_RE = re.compile(
     r"^((\d{2,4}|XX)\s*[年./-]\s*)?\d{1,2}\s*[月./-]\s*(\d{1,2}\s*[日号]?)?[\s|]*((星期|礼拜|周)[一二三四五六日天])?"
     r"[\s|]*(\|?\s*(晴|阴|雨|阵雨|多云|小雨|中雨|大雨|雷阵雨|雪|小雪|大雪|晴转多云|多云转晴|阴转晴|雾|风)\S{0,4})?$")
@@ -356,7 +413,14 @@ _DATE_ONLY_RE = re.compile(
 _SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3}[、.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[，,、部分章节条点])")
 _COMMENT_HEADER_RE = re.compile(
     r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|"
-    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?$")
+    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?$")
+# a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
+_BYLINE_UNDER_TITLE_RE = re.compile(
+    r"^([\u4e00-\u9fff]{2,16}(小学|中学|学校))?\s*\|?\s*([一二三四五六七八九初高][年级一二三]*|\d)\s*[(（]?\d{0,2}[)）]?\s*班\s*\|?\s*[\u4e00-\u9fff]{2,4}$")
+_TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
+_AFTERWORD_RE = re.compile(r"^(编后记|后\s*记|跋|编者后记)\s*[:：]?$")
+_COMMENT_META_RE = re.compile(r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
+                              r"|^(回复机构|回复单位|回复部门|答复单位|回复时间|办理状态)\s*[:：]")
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
 _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
 

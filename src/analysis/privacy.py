@@ -37,7 +37,9 @@ import pandas as pd
 from analysis.entities import load_entity_cues, surname_of
 from analysis.segment import get_tokenizer
 
-MAP_COLUMNS = ["original", "pseudonym", "role", "type", "n_mentions", "variant_of"]
+MAP_COLUMNS = ["original", "pseudonym", "role", "type", "n_mentions", "variant_of", "form", "scope"]
+# form: full (as found) | short (a short form linked in an essay: 欣悦, 小冉, 阿彬) | romanised |
+#       given (a given name never seen alone) | family (胡家) ; scope: essay ids a form applies in ('' = everywhere)
 _NUM_RE = re.compile(r"(\d+)")
 
 
@@ -112,6 +114,7 @@ def build_pseudonym_map(
     types: Iterable[str] = ("person",),
     given_names: bool = True,
     family_names: bool = True,
+    romanised: bool = True,
     cues_path: str | Path | None = None,
 ) -> pd.DataFrame:
     """Pseudonym map from an entities table.
@@ -124,9 +127,13 @@ def build_pseudonym_map(
     unless it is an ordinary word. ``family_names`` also maps the family
     form of each child's surname (胡家 for 胡亮, as in 胡家奶奶) to 某家: the
     surname alone would otherwise be left beside the pseudonym, and 某家
-    does not tie two children of one surname together. Out: original, pseudonym, role, type,
-    n_mentions, variant_of ('' for a canonical name) — one row per original
-    string, canonical names in order of first occurrence.
+    does not tie two children of one surname together. ``romanised`` adds
+    the pinyin forms of each person's name (:func:`romanisations`). Out:
+    original, pseudonym, role, type, n_mentions, variant_of ('' for a
+    canonical name), form (full, short, given, family, romanised) and scope
+    (the essays a short form that is also a dictionary word applies in; ''
+    for everywhere) — one row per original string, canonical names in order
+    of first occurrence.
     """
     missing = {"essay_id", "sentence_id", "text", "type", "role", "start"} - set(entities.columns)
     if missing:
@@ -200,7 +207,100 @@ def build_pseudonym_map(
             if sur and meta[c][1] == "child" and f"{sur}家" not in known:
                 out.append((f"{sur}家", "某家", "child", "person", 0, c))
                 known.add(f"{sur}家")
-    return pd.DataFrame(out, columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
+    # forms and scopes: a short form that is also a dictionary word (欣悦, 乐乐) counts only in the
+    # essays where it was linked to its person; every other form counts everywhere
+    freq = get_tokenizer().FREQ
+    essays_of: dict[str, set[str]] = defaultdict(set)
+    for t, eid in zip(text[keep].tolist(), ent["essay_id"].tolist()):
+        essays_of[t].add(eid)
+    rows = []
+    for o, p, role, type_, n, var in out:
+        if p == "某家":
+            form = "family"
+        elif var and n == 0:
+            form = "given"
+        elif var:
+            form = "short" if len(o) <= 2 and not o.endswith(("某", "XX")) else "full"
+        else:
+            form = "full"
+        scoped = form == "short" and (freq.get(o) or 0) > 0
+        rows.append((o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else ""))
+    if romanised:
+        seen = {r[0] for r in rows}
+        for o, p, role, type_, n, var, form, _ in list(rows):
+            if type_ != "person" or form != "full" or role == "public_figure" or var:
+                continue
+            for roman in romanisations(o, cues):
+                if roman not in seen:
+                    rows.append((roman, p, role, type_, 0, o, "romanised", ""))
+                    seen.add(roman)
+    return pd.DataFrame(rows, columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
+
+
+def romanisations(name: str, cues=None) -> list[str]:
+    """Pinyin forms of a Chinese name, as lower-case syllables separated by
+    spaces — surname first and given name first (罗巧林 → ``luo qiao lin``,
+    ``qiao lin luo``); a surname with several readings gives each (单 → dan,
+    shan). Matching ignores case and separators (LuoQiaoLin, Luo Qiao-lin)."""
+    from itertools import product
+
+    from pypinyin import Style, pinyin
+
+    cues = cues or load_entity_cues()
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) or name.endswith("某"):
+        return []
+    sur = surname_of(name, cues) or name[:1]
+    readings = [r[:2] for r in pinyin(name, style=Style.NORMAL, heteronym=True)]
+    out = []
+    for combo in list(product(*readings))[:6]:
+        syl = [x.replace("ü", "v") for x in combo]
+        k = len(sur)
+        out.append(" ".join(syl))
+        if len(name) - k >= 1:
+            out.append(" ".join(syl[k:] + syl[:k]))
+    return list(dict.fromkeys(out))
+
+def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | None = None) -> pd.DataFrame:
+    """Entities in what a report shows besides the essays' sentences: titles
+    and headings, the metadata read from page chrome (author, editor,
+    guidance teacher, source), the chrome and preamble lines the cleaning
+    log keeps, and the source files' names (溪口镇关爱留守儿童纪实.txt).
+    Same columns as :func:`analysis.entities.extract_entities`."""
+    from analysis.entities import ENTITY_COLUMNS, find_entities, load_entity_cues
+
+    cues = load_entity_cues(cues_path)
+    essays = tables["essays"]
+    first_essay = dict(zip(essays["source_file"][::-1], essays["essay_id"][::-1]))
+    texts: dict[str, list[str]] = defaultdict(list)  # essay id -> texts
+    prefixes = {"author": "作者：", "editor": "责任编辑：", "guidance": "指导老师：", "source": "来源："}
+    for col in ("title", "heading", *prefixes):
+        if col in essays:
+            for eid, v in zip(essays["essay_id"], essays[col]):
+                if isinstance(v, str) and v.strip():
+                    texts[eid].append(prefixes.get(col, "") + v.strip())
+    log = tables.get("cleaning_log")
+    if log is not None and len(log):
+        removed = log[log["rule"].isin(["remove_chrome", "drop_preamble", "drop_outside_essay", "drop_empty_heading"])]
+        for f, eid, before in zip(removed["source_file"], removed["essay_id"], removed["before"]):
+            key = eid or first_essay.get(f, "")
+            if key and isinstance(before, str):
+                texts[key].extend(x for x in before.split("\n") if x.strip())
+    for f, eid in first_essay.items():
+        stem = re.sub(r"[_\-.]+", " ", Path(f).stem)
+        if _CJK_CHAR_RE.search(stem):
+            texts[eid].append(stem)
+    from analysis.clean import to_simplified
+
+    rows = []
+    for eid, lines in texts.items():
+        # chrome and preamble lines are logged as written: traditional characters are read simplified
+        for r in find_entities([to_simplified(x)[0] for x in lines], cues=cues):
+            r = dict(r)
+            r["essay_id"] = eid
+            r["sentence_id"] = f"{eid}-x{r.pop('sentence'):04d}"
+            rows.append(r)
+    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
 
 # ---------------------------------------------------------------- apply ---
 def _as_pairs(mapping) -> tuple[tuple[str, str], ...]:
@@ -382,7 +482,8 @@ class NameReplacer:
         joined = "".join(toks)
         spans = self.spans(joined)
         if not spans:
-            return list(tokens)
+            # a romanised name is a token of its own, glued to its neighbours when joined (isMengWenbin)
+            return [self(t) if isinstance(t, str) and _HAS_LATIN_RE.search(t) else t for t in tokens]
         starts, pos = [], 0
         for t in toks:
             starts.append(pos)
@@ -404,7 +505,8 @@ class NameReplacer:
                 k += 1
                 i = j + 1
                 continue
-            out.append(tokens[i])
+            t = tokens[i]
+            out.append(self(t) if isinstance(t, str) and _HAS_LATIN_RE.search(t) else t)
             i += 1
         return out
 

@@ -157,6 +157,8 @@ _STEM_OK_RE = re.compile(r"[\u3400-\u9fff]{2}")
 MAX_SERIES_HEADING_CHARS = 40
 # this much text (not chrome) before the first heading is an essay of its own, never a dropped preamble
 MIN_PREAMBLE_ESSAY_CHARS = 200
+# …unless it is a collection's preface (前言, 序, 编者按), which is no essay of the collection
+_PREFACE_RE = re.compile(r"^(前\s*言|序\s*言?|编者按|编者的话|卷首语|导\s*语|引\s*言)\s*[:：]?")
 
 
 def series_number(line: str) -> tuple[str, int, str] | None:
@@ -268,7 +270,7 @@ def _has_body(lines: list[str], heading_no: int, end: int, skip: set[int]) -> bo
 
 # ------------------------------------------------------------ page title
 MAX_TITLE_CHARS = 40
-_SITE_NAME_RE = re.compile(r"(网|站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线)$")
+_SITE_NAME_RE = re.compile(r"(网|站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线|百科|贴吧|知道|个人资料|个人图书馆)$")
 _SECTION_START_RE = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳])")
 _NOT_TITLE_START = ("尊敬", "亲爱", "各位", "敬爱")
 
@@ -279,22 +281,44 @@ def _title_or_question(s: str) -> bool:
 
 
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | None:
-    """Line number of a single-article page's own title: the first of the
-    title-like lines (short, no sentence-final mark, not a salutation; a
-    question may be one) before its text that is not chrome and does not
-    name a site or publisher (…网, …教育厅); None when the text begins at once."""
-    found: list[int] = []
+    """Line number of a single-article page's own title, or None.
+
+    The title sits above the text, with only chrome (publication line,
+    controls) or blank lines between: going up from the first line of text,
+    the first title-like line (short, no sentence-final mark, not a
+    salutation; a question may be one) that does not name a site (…网,
+    …教育厅). When the line right above it is title-like too, that one is
+    the title and the lower one a subtitle or the text's first line (a
+    poem's)."""
+    first_text = None
     for no, line in enumerate(lines, start=1):
         s = line.strip().strip("\u3000")
         if not s or no in skip:
             continue
-        if not _title_or_question(s) or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
-            break  # the text begins (with a section heading, 一、…), or a table of key: value lines
-        found.append(no)
-    # a site's or publisher's name may come before the article's title (江川省教育厅)
-    found = [no for no in found if _has_body(lines, no, len(lines) + 1, skip)]
-    titles = [no for no in found if not _SITE_NAME_RE.search(lines[no - 1].strip())]
-    return (titles or found or [None])[0]
+        titled = _title_or_question(s) or (_title_like(s, commas=True) and len(s) <= 30)
+        if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
+            first_text = no
+            break
+    if first_text is None:
+        return None
+
+    def ok(no: int) -> bool:
+        s = lines[no - 1].strip().strip("\u3000")
+        return bool(s) and no not in skip and (_title_or_question(s) or _title_like(s, commas=True) and len(s) <= 30) \
+            and not _SITE_NAME_RE.search(s) and len(re.findall(r"[：:]", s)) < 2
+
+    no = first_text - 1
+    while no >= 1 and (not lines[no - 1].strip() or no in skip):
+        no -= 1
+    while no >= 1 and not ok(no):
+        no -= 1
+        while no >= 1 and (not lines[no - 1].strip() or no in skip):
+            no -= 1
+    if no < 1:
+        return None
+    if no > 1 and ok(no - 1) and re.fullmatch(r"[\u3400-\u9fff“”‘’《》·]+", lines[no - 2].strip().strip("\u3000")):
+        no -= 1
+    return no if _has_body(lines, no, len(lines) + 1, skip) else None
 
 
 # ------------------------------------------------------------ split
@@ -354,7 +378,8 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
 _STRONG_NUMBERED_RE = re.compile(
     r"^(?:之\s*(?P<a>[一二三四五六七八九十]{1,3})|[【\[〖]?\s*第\s*(?P<b>\d{1,3}|[一二三四五六七八九十]{1,3})\s*[章则封回]\s*[】\]〗]?"
     r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s])\s*(?P<title>\S.*)$")
-_TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\d{1,3}|[.…·．]{10,})\s*$")
+_TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\S.{0,20}|[.…·．]{10,})$")
+_NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
 
 
 def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body: int = 60) -> list[int]:
@@ -365,7 +390,8 @@ def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body:
     for no, line in enumerate(lines, start=1):
         m = _TOC_RE.match(line.strip().strip("\u3000"))
         if m:
-            toc.append(_stem_key(m.group("title")))
+            if not _NOT_A_TOC_ESSAY_RE.match(_stem_key(m.group("title"))):
+                toc.append(_stem_key(m.group("title")))
             last = no
     if len(toc) < 2:
         return []
@@ -471,7 +497,8 @@ def split_essays(text: str, *, patterns: list | None = None, dropped: list[Headi
     preamble = lines[: heads[0].line_no - 1]
     chunks: list[EssayChunk] = []
     lo, hi = trimmed(0, heads[0].line_no - 1)
-    if sum(len(lines[k].strip()) for k in range(lo, hi) if (k + 1) not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS:
+    preface = any(_PREFACE_RE.match(lines[k].strip().strip("\u3000")) for k in range(lo, hi))
+    if not preface and sum(len(lines[k].strip()) for k in range(lo, hi) if (k + 1) not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS:
         # essay text before the first heading found (a heading in a style no rule knows): an essay, not a preamble
         chunks.append(EssayChunk(1, None, lo + 1, hi, lines[lo:hi]))
         preamble = lines[:lo]

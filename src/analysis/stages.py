@@ -88,8 +88,9 @@ def pseudonym_stage(t: Tables, memory: dict | None = None) -> Tables:
     reports replace children's names by default, the rest by option)."""
     from analysis import privacy
 
-    t["pseudonyms"] = privacy.build_pseudonym_map(
-        t["entities"], roles=("child", "adult"), types=("person", "place", "organisation"))
+    found = pd.concat([t["entities"], privacy.page_entities(t)], ignore_index=True)
+    t["pseudonyms"] = privacy.build_pseudonym_map(found, roles=("child", "adult"),
+                                                  types=("person", "place", "organisation"))
     return t
 
 
