@@ -261,7 +261,9 @@ def _settings_fingerprint() -> dict[str, str]:
     to it (``"base"`` also covers the code version). Editing a stage's files
     re-runs that stage on the cached segmentation; editing anything else
     re-runs everything."""
-    files = sorted(p for p in RESOURCES_DIR.rglob("*") if p.is_file())
+    from analysis.stages import CORPUS_ONLY_RESOURCES
+
+    files = sorted(p for p in RESOURCES_DIR.rglob("*") if p.is_file() and p.name not in CORPUS_ONLY_RESOURCES)
     src = sorted(p for p in Path(__file__).parent.glob("*.py") if p.stem not in NOT_PER_ESSAY_MODULES)
     owner = {p: layer_of(p) for p in (*src, *files)}
     out = {}

@@ -50,18 +50,18 @@ class Corpus:
 
     @functools.cached_property
     def _map(self) -> pd.DataFrame:
-        m = aio.read_table(self.data_dir, "pseudonyms")
-        if self.roles is not None:
-            m = m[m["role"].isin(self.roles) | ((m["type"] != "person") & ("adult" in self.roles))]
-        if "scope" not in m:
-            m = m.assign(scope="")
-        return m
+        """The build's pseudonym map for the selected roles; a missing, stale
+        or unreadable map raises :class:`analysis.privacy.MapError` (fail
+        closed: nothing is shown that should have been pseudonymised)."""
+        from analysis.privacy import load_map, selected
+
+        return selected(load_map(self.data_dir), self.roles)
 
     @functools.cached_property
     def mapping(self) -> dict[str, str]:
         """original → pseudonym for the selected roles, forms that count
-        everywhere ({} when off or no map)."""
-        if not self.pseudonymise or not self.has("pseudonyms"):
+        everywhere ({} when pseudonymisation is off)."""
+        if not self.pseudonymise:
             return {}
         m = self._map
         m = m[m["scope"].fillna("") == ""]
@@ -72,7 +72,7 @@ class Corpus:
         """essay id → {original → pseudonym} for short forms that are also
         dictionary words (乐乐, 欣悦): replaced only in the essays where the
         build linked them to a person."""
-        if not self.pseudonymise or not self.has("pseudonyms"):
+        if not self.pseudonymise:
             return {}
         out: dict[str, dict[str, str]] = {}
         m = self._map
@@ -88,8 +88,9 @@ class Corpus:
     @functools.lru_cache(maxsize=None)
     def _table(self, name: str) -> pd.DataFrame:
         df = aio.read_table(self.data_dir, name)
-        if name == "pseudonyms":
-            raise PermissionError("the pseudonym map is private: read it from data/processed/ directly, never in a report")
+        if name in ("pseudonyms", "privacy_review"):
+            raise PermissionError(f"the {name} table names real people: read it from the data folder directly, "
+                                  "never in a report")
         return self.protect(df)
 
     def protect(self, df: pd.DataFrame, *, mapping: dict[str, str] | None = None) -> pd.DataFrame:

@@ -112,11 +112,56 @@ def quality_flags(corpus: Corpus) -> pd.DataFrame:
 
 
 def top_words(corpus: Corpus, *, n: int = 30) -> pd.DataFrame:
-    """Most frequent content words (stopwords, punctuation and numbers removed)."""
+    """Most frequent content words (stopwords, punctuation, numbers and
+    pseudonyms removed: 学生A is a name, not a word of the corpus)."""
+    from analysis.privacy import pseudonym_pattern
+
+    pseudo = pseudonym_pattern()
     counts: Counter[str] = Counter()
     for tokens in corpus.sentences["tokens"]:
-        counts.update(content_tokens(list(tokens)))
+        counts.update(t for t in content_tokens(list(tokens)) if not pseudo.fullmatch(t) and t != "某家")
     return pd.DataFrame(counts.most_common(n), columns=["word", "count"]).set_index("word")
+
+
+def entity_counts(corpus: Corpus) -> pd.DataFrame:
+    """Named people, places and organisations by type and role: mentions,
+    distinct names and essays. A pseudonymised name counts every mention the
+    report replaced (a name is replaced wherever it is written, also where
+    the detector did not see it); names kept as written (public figures,
+    provinces) count their detected mentions. No name is shown."""
+    import re
+
+    ents = corpus.table("entities")
+    rows = []
+    kept = ents[ents["role"].isin(["public_figure", "public"])]
+    for (type_, role), g in kept.groupby(["type", "role"]):
+        rows.append((type_, role, len(g), g["text"].nunique(), g["essay_id"].nunique()))
+    if corpus.pseudonymise:
+        m = corpus._map
+        kinds = {p: (t, r or "—") for p, t, r in zip(m["pseudonym"], m["type"], m["role"]) if p != "某家"}
+        sents = corpus.sentences
+        found: dict[tuple[str, str], list] = {}
+        if kinds:
+            rx = re.compile("|".join(map(re.escape, sorted(kinds, key=len, reverse=True))) + "(?![A-Z])")
+            for eid, text in zip(sents["essay_id"], sents["text"]):
+                for hit in rx.findall(text if isinstance(text, str) else ""):
+                    acc = found.setdefault(kinds[hit], [0, set(), set()])
+                    acc[0] += 1
+                    acc[1].add(hit)
+                    acc[2].add(eid)
+        rows += [(t, r, n, len(names), len(eids)) for (t, r), (n, names, eids) in found.items()]
+    else:
+        for (type_, role), g in ents[~ents["role"].isin(["public_figure", "public"])].groupby(["type", "role"]):
+            rows.append((type_, role or "—", len(g), g["text"].nunique(), g["essay_id"].nunique()))
+    out = pd.DataFrame(rows, columns=["type", "role", "mentions", "names", "essays"])
+    return out.sort_values(["type", "role"]).reset_index(drop=True)
+
+
+def plot_entity_counts(corpus: Corpus):
+    """Bar chart of the mentions per type and role (:func:`entity_counts`)."""
+    counts = entity_counts(corpus)
+    s = pd.Series(counts["mentions"].to_numpy(), index=[f"{t} / {r}" for t, r in zip(counts["type"], counts["role"])])
+    return bar(s, title="Named people, places and organisations: mentions", xlabel="mentions")
 
 
 def plot_top_words(corpus: Corpus, *, n: int = 30):

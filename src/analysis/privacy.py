@@ -26,6 +26,7 @@ The map itself is sensitive: it is written only under ``data/processed/``
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -650,3 +651,170 @@ def shadow(text: str) -> tuple[str, list[int]]:
         out.append(_simple_char(ch))
         where.append(i)
     return "".join(out), where
+
+
+# ------------------------------------------------------------ the map on disk ---
+class MapError(RuntimeError):
+    """A data folder whose pseudonym map is missing, unreadable or older than
+    its tables: no shareable page can be made from it."""
+
+
+def load_map(data_dir: str | Path) -> pd.DataFrame:
+    """The build's private pseudonym map, checked: it must exist, be
+    readable and be at least as new as the tables it protects."""
+    from analysis import io as aio
+
+    data_dir = Path(data_dir)
+    p = data_dir / "pseudonyms.parquet"
+    rebuild = f"rebuild the corpus (python -m analysis build --raw YOUR_RAW_FOLDER --out {data_dir})"
+    if not p.is_file():
+        raise MapError(f"{data_dir} has no pseudonym map (pseudonyms.parquet): no shareable page can be made; {rebuild}")
+    essays = data_dir / "essays.parquet"
+    if essays.is_file() and p.stat().st_mtime + 1 < essays.stat().st_mtime:
+        raise MapError(f"the pseudonym map in {data_dir} is older than its tables: {rebuild}")
+    try:
+        m = aio.read_table(data_dir, "pseudonyms")
+    except Exception as exc:  # noqa: BLE001 — any unreadable map is refused the same way
+        raise MapError(f"the pseudonym map in {data_dir} cannot be read ({exc.__class__.__name__}): {rebuild}") from None
+    missing = {"original", "pseudonym", "role", "type"} - set(m.columns)
+    if missing:
+        raise MapError(f"the pseudonym map in {data_dir} lacks {', '.join(sorted(missing))}: {rebuild}")
+    if "scope" not in m:
+        m = m.assign(scope="")
+    return m
+
+
+def selected(m: pd.DataFrame, roles: Iterable[str] | None) -> pd.DataFrame:
+    """Rows of the map a report replaces: children only, or (``roles`` None:
+    pseudonymise_all) every person, place and organisation."""
+    if roles is None:
+        return m
+    roles = tuple(roles)
+    return m[m["role"].isin(roles) | ((m["type"] != "person") & ("adult" in roles))]
+
+
+_DATA_URI_RE = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+_STYLE_BLOCK_RE = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
+
+
+def page_leaks(page: str, data_dir: str | Path, *, roles: Iterable[str] | None = ("child",)) -> dict[str, int]:
+    """Names a page would show: every written form (simplified, traditional,
+    spaced, with ruby, romanised) of every name the map replaces for these
+    ``roles``, and every unreplaced name candidate the build's review list
+    marks as blocking, searched in the page's text, attributes and embedded
+    data (HTML entities decoded; fonts and images left out). Returns counts
+    by kind — never the names themselves, so the error can be shown."""
+    m = selected(load_map(data_dir), roles)
+    m = m[m["scope"].fillna("") == ""]  # a scoped short form is an ordinary word outside its essays
+    kinds = {p: (r if t == "person" else t) for p, r, t in zip(m["pseudonym"], m["role"], m["type"])}
+    pairs = [(o, p) for o, p in zip(m["original"], m["pseudonym"]) if isinstance(o, str) and len(o) >= 2]
+    review = Path(data_dir) / "privacy_review.parquet"
+    if review.is_file():
+        from analysis import io as aio
+
+        r = aio.read_table(data_dir, "privacy_review")
+        if "blocks_pages" in r:
+            for c in r.loc[r["blocks_pages"].astype(bool), "candidate"]:
+                pairs.append((c, "未审阅候选"))
+                kinds["未审阅候选"] = "unreviewed candidate"
+    if not pairs:
+        return {}
+    text = html.unescape(_STYLE_BLOCK_RE.sub(" ", _DATA_URI_RE.sub(" ", page)))
+    found: Counter = Counter()
+    for _, _, pseudo in NameReplacer(tuple(sorted(set(pairs)))).spans(text):
+        found[kinds.get(pseudo, "name")] += 1
+    return dict(found)
+
+
+# ------------------------------------------------------------ review and lists ---
+REVIEW_COLUMNS = ["candidate", "score", "n_mentions", "n_essays", "essays", "context", "why", "blocks_pages"]
+# an unreplaced candidate this name-like, seen this often, stops a page that would show it
+BLOCK_MIN_SCORE = 2.0
+BLOCK_MIN_MENTIONS = 2
+LIST_KINDS = {"child": ("person", "child"), "adult": ("person", "adult"), "place": ("place", ""),
+              "school": ("organisation", ""), "organisation": ("organisation", "")}
+
+
+def load_lists(always_path: str | Path | None = None, never_path: str | Path | None = None
+               ) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """The researcher's decisions: names to always replace ({name: (type,
+    role)}, from ``privacy_always.txt``: a name and optionally its kind —
+    child, adult, place, school — per line) and strings never to replace
+    (``privacy_never.txt``: one per line)."""
+    from analysis.resources import load_lines
+
+    always: dict[str, tuple[str, str]] = {}
+    for line in load_lines("privacy_always.txt", always_path):
+        parts = line.replace("\t", " ").split()
+        kind = parts[1] if len(parts) > 1 else "child"
+        if kind not in LIST_KINDS:
+            raise ValueError(f"privacy_always.txt: {line!r}: the kind must be one of {', '.join(LIST_KINDS)}")
+        always[parts[0]] = LIST_KINDS[kind]
+    never = {line.split()[0] for line in load_lines("privacy_never.txt", never_path)}
+    return always, never
+
+
+def listed_entities(tables: dict[str, pd.DataFrame], always: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """An entities row for every mention of an always-replace name (first
+    essay it occurs in; a name not in the corpus is still mapped)."""
+    from analysis.entities import ENTITY_COLUMNS
+
+    rows = []
+    if always:
+        sents = tables["sentences"]
+        for name, (type_, role) in always.items():
+            hit = sents[sents["text"].str.contains(name, regex=False, na=False)]
+            eid, sid = (hit["essay_id"].iloc[0], hit["sentence_id"].iloc[0]) if len(hit) else ("~list", "~list-s0")
+            rows.append({"essay_id": eid, "sentence_id": sid, "text": name, "type": type_, "role": role,
+                         "start": 0, "end": len(name), "evidence": "privacy_always.txt", "canonical": name})
+    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
+
+def review_candidates(tables: dict[str, pd.DataFrame], mapped: set[str], never: set[str],
+                      *, min_score: float = 0.0) -> pd.DataFrame:
+    """Strings that read as a person's name but that the build did not
+    replace: the name model's candidates below its acceptance threshold and
+    jieba's person tags that no rule accepted. For a researcher to decide
+    (``privacy_review.csv``): add a name to ``privacy_always.txt``, or a
+    string to ``privacy_never.txt``. A candidate that is very name-like and
+    frequent (:data:`BLOCK_MIN_SCORE`, :data:`BLOCK_MIN_MENTIONS`) blocks every
+    page that would show it until it is decided."""
+    from analysis import namemodel
+    from analysis.entities import _ALL_CJK_RE, _token_spans, is_plausible_name, load_entity_cues
+
+    cues = load_entity_cues()
+    freq = get_tokenizer().FREQ
+    detected = set(tables["entities"]["text"]) if "entities" in tables else set()
+    # a part of a name or place found otherwise (左斌 of 左斌彬, 钟坪 of 钟坪小学) is no candidate
+    known = detected | set(mapped)
+    parts = {x[i:j] for x in known if isinstance(x, str) for i in range(len(x)) for j in range(i + 2, len(x) + 1)}
+    seen: dict[str, dict] = {}
+    sents = tables["sentences"]
+    for eid, text in zip(sents["essay_id"].tolist(), sents["text"].tolist()):
+        if not isinstance(text, str):
+            continue
+        for w, f, s, e in _token_spans(text):
+            if not (f.startswith("nr") and 2 <= len(w) <= 4 and _ALL_CJK_RE.match(w)):
+                continue
+            if w in parts or w in never or (freq.get(w) or 0) >= 20:
+                continue
+            sur = surname_of(w, cues)
+            if not sur or not is_plausible_name(w, cues):
+                continue
+            score = namemodel.name_score(sur, w[len(sur):])
+            if score < min_score:
+                continue
+            row = seen.setdefault(w, {"candidate": w, "score": round(score, 2), "n_mentions": 0, "essays": [],
+                                      "context": text[max(0, s - 12): e + 12],
+                                      "why": "jieba tags it as a name; no cue or rule accepted it"})
+            row["n_mentions"] += 1
+            if eid not in row["essays"]:
+                row["essays"].append(eid)
+    rows = []
+    for r in seen.values():
+        r["n_essays"] = len(r["essays"])
+        r["essays"] = " ".join(r["essays"][:10])
+        r["blocks_pages"] = bool(r["score"] >= BLOCK_MIN_SCORE and r["n_mentions"] >= BLOCK_MIN_MENTIONS)
+        rows.append(r)
+    out = pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+    return out.sort_values(["blocks_pages", "score"], ascending=False, kind="stable").reset_index(drop=True)

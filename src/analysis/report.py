@@ -41,17 +41,21 @@ class PrivacyError(RuntimeError):
     """A rendered page still contains a child's name: it is not written."""
 
 
-def privacy_leaks(page: str, data_dir: Path) -> list[str]:
-    """Children's names from the build's private pseudonym map that occur in
-    ``page`` (raw or HTML-unescaped). The last safety net before a page is
-    written: a report with pseudonymisation on must contain none."""
-    p = Path(data_dir) / "pseudonyms.parquet"
-    if not p.is_file():
-        return []
-    m = aio.read_table(data_dir, "pseudonyms")
-    names = [n for n in m.loc[m["role"] == "child", "original"] if isinstance(n, str) and len(n) >= 2]
-    plain = html.unescape(page)
-    return sorted({n for n in names if n in page or n in plain})
+def privacy_check(page: str, params: dict, data_dir: Path, fname: str) -> None:
+    """The last safety net before a page is written: with pseudonymisation on,
+    no written form of a name the report replaces may be in it (children's
+    always; adults', places' and schools' too with ``pseudonymise_all``). Raises
+    :class:`PrivacyError` naming how many and of what kind, never the names."""
+    from analysis.privacy import page_leaks
+
+    if not params.get("pseudonymise", True):
+        return
+    roles = None if params.get("pseudonymise_all", True) else ("child",)
+    leaks = page_leaks(page, data_dir, roles=roles)
+    if leaks:
+        what = ", ".join(f"{n} {kind}" for kind, n in sorted(leaks.items()))
+        raise PrivacyError(f"privacy check: {sum(leaks.values())} name(s) ({what}) would appear in {fname}; "
+                           "the report was not written (see privacy_review.csv in the data folder)")
 
 
 @dataclass(frozen=True)
@@ -300,7 +304,7 @@ def _footer(params: dict, data_dir: Path) -> str:
         ("Rendered", datetime.now(timezone.utc).isoformat(timespec="seconds")),
         ("Corpus built", man.get("built_at", "unknown")),
         ("Corpus sha256", man.get("corpus_sha256", "unknown")),
-        ("Source files", ", ".join(f["source_file"] for f in man.get("files", [])) or "unknown"),
+        ("Source files", _shown_files(man, params, data_dir) or "unknown"),
         ("Git commit (rendered by)", git_commit()),
         ("Git commit (corpus built by)", man.get("code_commit", "unknown")),
         ("Parameters", json.dumps(shown, ensure_ascii=False, sort_keys=True)),
@@ -308,6 +312,19 @@ def _footer(params: dict, data_dir: Path) -> str:
     ]
     cells = "".join(f"<tr><td><strong>{html.escape(k)}</strong></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return f'<footer class="provenance"><strong>Provenance</strong><table>{cells}</table></footer>'
+
+
+def _shown_files(man: dict, params: dict, data_dir: Path) -> str:
+    """The source files' names, pseudonymised like the report (a file may be
+    named after a village)."""
+    names = [f["source_file"] for f in man.get("files", [])]
+    if params.get("pseudonymise", True) and names:
+        from analysis.privacy import load_map, replacer, selected
+
+        m = selected(load_map(data_dir), None if params.get("pseudonymise_all", True) else ("child",))
+        m = m[m["scope"].fillna("") == ""]
+        names = [replacer(dict(zip(m["original"], m["pseudonym"])))(n) for n in names]
+    return ", ".join(names)
 
 
 def notebook_to_html(nb, *, params: dict, data_dir: Path) -> str:
@@ -331,6 +348,12 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path) -> str:
     if m:
         body = body[: m.end()] + toc + body[m.end():]
     body = body.replace("</body>", _footer(params, data_dir) + "</body>", 1)
+    if params.get("pseudonymise", True) is False and m:
+        banner = ('<div class="not-pseudonymised"><strong>Names are not pseudonymised in this page</strong> '
+                  '(rendered with <code>-p pseudonymise false</code>): it shows children\'s real names. '
+                  'Do not share it.</div>')
+        m = re.search(r"<main>|<body[^>]*>", body)
+        body = body[: m.end()] + banner + body[m.end():]
     return embed_font(body.replace("</head>", _STYLE + "</head>", 1))
 
 
@@ -400,11 +423,7 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
         try:
             nb = execute_notebook(spec, params, Path(tmp), kernel=kernel)
             page = notebook_to_html(nb, params=params, data_dir=data_dir)
-            if params.get("pseudonymise", True):
-                leaks = privacy_leaks(page, data_dir)
-                if leaks:
-                    raise PrivacyError(f"privacy check: {len(leaks)} child name(s) would appear in {fname}; "
-                                       "the report was not written")
+            privacy_check(page, params, data_dir, fname)
         except Exception as exc:  # noqa: BLE001 — any failure is recorded, the old HTML stays
             return Outcome(spec.name, title, fname, params, "failed", error=_error_summary(exc),
                            seconds=time.perf_counter() - t0, rendered_at=prev.get("rendered_at", ""),
@@ -473,6 +492,13 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
         for k, v in load_param_file(f).items():
             file_params.setdefault(k, {}).update(v)
     planned, bad, left_out = plan(names, data_dir, params or {}, file_params, max_profiles)
+    if any(p.get("pseudonymise", True) for _, p in planned):
+        from analysis.privacy import MapError, load_map
+
+        try:  # fail closed: without a sound pseudonym map no shareable page is made
+            load_map(data_dir)
+        except MapError as exc:
+            raise ParamError(str(exc)) from None
     if left_out:
         echo(f"essay profiles: the first {max_profiles} essays only; {left_out} more with --max-profiles 0 "
              f"(one at a time: report profile -p essay_id ID)")

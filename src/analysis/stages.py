@@ -88,9 +88,13 @@ def pseudonym_stage(t: Tables, memory: dict | None = None) -> Tables:
     reports replace children's names by default, the rest by option)."""
     from analysis import privacy
 
-    found = pd.concat([t["entities"], privacy.page_entities(t)], ignore_index=True)
-    t["pseudonyms"] = privacy.build_pseudonym_map(found, roles=("child", "adult"),
-                                                  types=("person", "place", "organisation"))
+    always, never = privacy.load_lists()
+    found = pd.concat([t["entities"], privacy.page_entities(t), privacy.listed_entities(t, always)],
+                      ignore_index=True)
+    found = found[~found["text"].isin(never)]
+    m = privacy.build_pseudonym_map(found, roles=("child", "adult"), types=("person", "place", "organisation"))
+    t["pseudonyms"] = m[~m["original"].isin(never)].reset_index(drop=True)
+    t["privacy_review"] = privacy.review_candidates(t, set(m["original"]), never)
     return t
 
 
@@ -117,4 +121,6 @@ CORPUS_STAGES: list = [
 ]
 # The tables each corpus stage adds or replaces: the build writes a table as
 # soon as no later stage will change it (and checks this declaration).
-CORPUS_STAGE_OUTPUTS = {"reuse": ("reuse", "sentences", "essays"), "pseudonyms": ("pseudonyms",)}
+CORPUS_STAGE_OUTPUTS = {"reuse": ("reuse", "sentences", "essays"), "pseudonyms": ("pseudonyms", "privacy_review")}
+# resource files read by corpus stages only (every build runs them): editing one re-runs no essay
+CORPUS_ONLY_RESOURCES = ("privacy_always.txt", "privacy_never.txt")
