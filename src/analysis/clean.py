@@ -736,6 +736,15 @@ def truncation_flag(line: int, marker: str, before: str) -> dict:
             "detail": f"the page cuts the essay at line {line}: 「{marker.strip()}」 after 「{before[-12:]}」"}
 
 
+_PAGE_NUMBER_RE = re.compile(r"^\s*[-—–]?\s*(第\s*)?[\dⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩIVXivx]{1,4}\s*(页|頁)?\s*[-—–]?\s*$")
+
+
+def _page_break(kind: str, raw: str) -> bool:
+    """A chrome line a printed page puts between two halves of a sentence:
+    a page number or a header or footer that recurs on every page."""
+    return kind in ("pagination", "recurring") or bool(_PAGE_NUMBER_RE.match(raw.replace("\u3000", " ")))
+
+
 def clean_essay(lines: list[str], *, line_start: int, chrome: dict[int, tuple[str, str]] | None = None,
                 settings_path: str | None = None) -> CleanedEssay:
     """Clean one essay's raw lines (starting at file line ``line_start``).
@@ -760,7 +769,8 @@ def clean_essay(lines: list[str], *, line_start: int, chrome: dict[int, tuple[st
                         "context": f"{kind}: {evidence}"})
             if is_cut_line(raw):
                 flags.append(truncation_flag(no, raw, paragraphs[-1].text if paragraphs else ""))
-            removed_before = True
+            # a printed document's page break (page number, running header) may cut a sentence that goes on after it
+            removed_before = removed_before or not _page_break(kind, raw)
             continue
         if not raw.strip():
             continue

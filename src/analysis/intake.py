@@ -118,7 +118,8 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
         hit = pagechrome.pattern_kind(norm, rules)
         if hit and hit[0] not in _HEADING_VETO_EXCEPT:
             veto.add(no)
-        if hit and hit[0] in ("byline", "publication", "guidance", "comment") and re.search(r"作者|留言人|发帖人|提问者", norm):
+        if hit and (hit[0] == "byline" or hit[0] in ("publication", "guidance", "comment")
+                    and re.search(r"作者|留言人|发帖人|提问者", norm)) or pagechrome.is_pupil_byline(norm):
             authors.add(no)
         if hit and hit[0] == "collection_title" and expected is None:
             expected = expected_count(norm)

@@ -95,6 +95,7 @@ class Kind:
     max_chars: int
     prose_ok: bool
     min_hits: int
+    prose_patterns: tuple[re.Pattern, ...] = ()  # patterns that count even on a line that reads as prose
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def _compile(path: str, mtime: float) -> ChromeRules:
         kinds = []
         for name, spec in raw["kinds"].items():
             kinds.append(Kind(name, tuple(re.compile(p) for p in spec["patterns"]), int(spec.get("max_chars", 80)),
-                              bool(spec.get("prose_ok", False)), int(spec.get("min_hits", 1))))
+                              bool(spec.get("prose_ok", False)), int(spec.get("min_hits", 1)),
+                              tuple(re.compile(p) for p in spec.get("prose_patterns", ()))))
         prose = raw["prose"]
         rec = raw.get("recurrence") or {}
         return ChromeRules(tuple(kinds), int(prose["min_cjk"]), float(prose["min_function_share"]),
@@ -171,7 +173,12 @@ def pattern_kind(norm: str, rules: ChromeRules, *, prose: bool | None = None) ->
     # a short sentence (上一篇作文我写的是妈妈，这一篇我想写爸爸。) is text, as prose is
     sentence = prose or (bool(_FINAL_END_RE.search(norm)) and n_cjk(norm) >= 6)
     for kind in rules.kinds:
-        if len(norm) > kind.max_chars or (sentence and not kind.prose_ok):
+        if len(norm) > kind.max_chars:
+            continue
+        if sentence and not kind.prose_ok:
+            m = next((m for p in kind.prose_patterns if (m := p.search(norm))), None)
+            if m:
+                return kind.name, m.group(0)
             continue
         if kind.min_hits > 1:
             hits = {m.group(0) for p in kind.patterns for m in p.finditer(norm)}
@@ -183,6 +190,12 @@ def pattern_kind(norm: str, rules: ChromeRules, *, prose: bool | None = None) ->
             if m:
                 return kind.name, m.group(0)
     return None
+
+
+def is_pupil_byline(norm: str) -> bool:
+    """(School,) grade or class and a name: 县第二中学 八(4)班 | 李思源. Under an
+    essay's title it is the byline; at the end of an essay, its signature."""
+    return bool(_BYLINE_UNDER_TITLE_RE.match(norm))
 
 
 # ---------------------------------------------------------- folder evidence ---
@@ -416,9 +429,12 @@ _COMMENT_HEADER_RE = re.compile(
     r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?$")
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(
-    r"^([\u4e00-\u9fff]{2,16}(小学|中学|学校))?\s*\|?\s*([一二三四五六七八九初高][年级一二三]*|\d)\s*[(（]?\d{0,2}[)）]?\s*班\s*\|?\s*[\u4e00-\u9fff]{2,4}$")
+    r"^(\S{2,24}?(小学|中学|学校|中心校|完小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
+    r"([一二三四五六七八九]年级\s*(\(?\d{1,2}\)?\s*班)?|[初高][一二三](\s*\(?\d{1,2}\)?\s*班)?"
+    r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·]{2,4}"
+    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})?$")
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
-_AFTERWORD_RE = re.compile(r"^(编后记|后\s*记|跋|编者后记)\s*[:：]?$")
+_AFTERWORD_RE = re.compile(r"^(编后记|后[\s|]*记|跋|编者后记)\s*[:：]?$")
 _COMMENT_META_RE = re.compile(r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
                               r"|^(回复机构|回复单位|回复部门|答复单位|回复时间|办理状态)\s*[:：]")
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")

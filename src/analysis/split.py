@@ -35,8 +35,10 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     rf"^第(?P<num>{_NUM})篇{_SEP}(?P<title>.*)$",
     # title ending in 篇一 (or a lone 篇一), optional closing bracket
     rf"^(?P<title>.*?)[（(【]?篇(?P<num>{_NUM})[）)】]?$",
-    # 范文1 / 模板1, title before, or after a separator (not 范文一样的写法)
-    rf"^(?P<pre>.*?)(?:范文|模板)\s*(?P<num>{_NUM})(?:[：:\s、.．-]+(?P<title>.*))?$",
+    # 篇一：title / 篇1 title (a separator is required: 篇幅 is no heading)
+    rf"^[【〖\[]?篇(?P<num>{_NUM})[】〗\]]?[：:\s、.．-]+(?P<title>\S.*)$",
+    # 范文1 / 模板1 (範文 in traditional script), title before, or after a separator (not 范文一样的写法)
+    rf"^(?P<pre>.*?)(?:范文|範文|模板)\s*(?P<num>{_NUM})(?:[：:\s、.．-]+(?P<title>.*))?$",
 )
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -386,21 +388,25 @@ def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body:
     """Essay headings named by a table of contents (``（一）灯 ........ 3``):
     the lines after the contents that repeat its titles, each with text under
     it. [] when there is no contents of at least two titles."""
-    toc, last = [], 0
+    toc: list[set[str]] = []  # each entry's forms: the title, and without a trailing note (留守的日子（诗歌）)
+    last = 0
     for no, line in enumerate(lines, start=1):
         m = _TOC_RE.match(line.strip().strip("\u3000"))
         if m:
-            if not _NOT_A_TOC_ESSAY_RE.match(_stem_key(m.group("title"))):
-                toc.append(_stem_key(m.group("title")))
+            title = _stem_key(m.group("title"))
+            if not _NOT_A_TOC_ESSAY_RE.match(title):
+                bare = re.sub(r"[（(][^（()）]{1,8}[）)]$", "", title)
+                toc.append({title, bare} if _STEM_OK_RE.search(bare) else {title})
             last = no
     if len(toc) < 2:
         return []
     found = []
     for no in range(last + 1, len(lines) + 1):
         key = _stem_key(lines[no - 1].strip().strip("\u3000"))
-        if key and key in toc and no not in skip:
+        entry = next((e for e in toc if key in e), None) if key and no not in skip else None
+        if entry is not None:
             found.append(no)
-            toc.remove(key)
+            toc.remove(entry)
     ends = found[1:] + [len(lines) + 1]
     bodies = [sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip) for a, b in zip(found, ends)]
     # a part title with its essays under their own titles has no text of its own (the build drops and logs it)
