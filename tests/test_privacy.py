@@ -219,7 +219,12 @@ def test_letters_follow_corpus_order_with_ids_read_as_numbers():
     places = pd.DataFrame({"essay_id": ["e-2", "e-1"], "sentence_id": ["e-2-s1", "e-1-s1"],
                            "text": ["大坪村", "阳光小学"], "type": ["place", "organisation"], "role": "", "start": 0})
     both = build_pseudonym_map(places, types=("place", "organisation"))
-    assert dict(zip(both["original"], both["pseudonym"])) == {"阳光小学": "学校A", "大坪村": "村A"}
+    full = both[both["form"] != "romanised"]
+    assert dict(zip(full["original"], full["pseudonym"])) == {"阳光小学": "学校A", "大坪村": "村A"}
+    # a bilingual page writes them as Dapingcun's stem and the school's name: Daping (Village), Yangguang (School)
+    roman = both[both["form"] == "romanised"]
+    assert dict(zip(roman["original"], roman["pseudonym"]))["da ping"] == "村A"
+    assert dict(zip(roman["original"], roman["pseudonym"]))["yang guang"] == "学校A"
 
 
 def test_a_place_cut_by_a_window_edge_is_replaced_unless_the_part_is_a_word():

@@ -257,9 +257,12 @@ def remove_cut_marker(text: str, *, settings_path: str | None = None) -> tuple[s
     edits: list[Edit] = []
     out: list[str] = []
     last = 0
-    for m in rx.finditer(text):
+    # matched on the simplified text (節錄 is 节录), removed from the text as written
+    simple = to_simplified(text)[0]
+    probe = simple if len(simple) == len(text) else text
+    for m in rx.finditer(probe):
         out.append(text[last:m.start()])
-        edits.append(Edit("remove_cut_marker", m.start(), m.group(0), "", _context(text, m.start(), m.end())))
+        edits.append(Edit("remove_cut_marker", m.start(), text[m.start():m.end()], "", _context(text, m.start(), m.end())))
         last = m.end()
     if not edits:
         return text, []

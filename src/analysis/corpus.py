@@ -103,18 +103,38 @@ class Corpus:
 
         replace = replacer(mapping)  # compiled once for all cells
         out = df.copy()
-        essay_ids = out["essay_id"].tolist() if "essay_id" in out and scoped else None
-        local = {eid: replacer(forms) for eid, forms in scoped.items()} if essay_ids else {}
+        local = {eid: replacer(forms) for eid, forms in scoped.items()} if scoped else {}
         for col in out.columns:
             if col in _ID_COLUMNS:
                 continue
             s = out[col]
             if s.dtype == object or pd.api.types.is_string_dtype(s):
                 values = [_protect_value(v, replace) for v in s.tolist()]
-                if essay_ids:
-                    values = [_protect_value(v, local[e]) if e in local else v for v, e in zip(values, essay_ids)]
+                owner = _owner_column(col, out.columns) if local else None
+                if owner is not None:
+                    # short forms scoped to an essay apply to the text of that essay (passage_a → essay_a);
+                    # a line outside every essay (a comment, a byline) to the text of any essay of its file
+                    owners = out[owner].tolist()
+                    if owner == "essay_id" and "source_file" in df.columns:
+                        per_file = self._file_scoped()
+                        owners = [e if e else ("file", f) for e, f in zip(owners, df["source_file"])]
+                        local.update({k: v for k, v in per_file.items() if k in owners})
+                    values = [_protect_value(v, local[e]) if e in local else v for v, e in zip(values, owners)]
                 out[col] = pd.Series(values, index=out.index, dtype=object)
         return out
+
+    @functools.lru_cache(maxsize=None)
+    def _file_scoped(self) -> dict:
+        """{("file", source file): replacer of the short forms scoped to any of its essays}."""
+        from analysis.privacy import replacer
+
+        if not self.scoped:
+            return {}
+        ids = aio.read_table(self.data_dir, "essays", columns=["essay_id", "source_file"])
+        forms: dict = {}
+        for eid, f in zip(ids["essay_id"], ids["source_file"]):
+            forms.setdefault(("file", f), {}).update(self.scoped.get(eid, {}))
+        return {k: replacer(v) for k, v in forms.items() if v}
 
     def protect_external(self, frames: dict[str, pd.DataFrame], texts: list[str]) -> dict[str, pd.DataFrame]:
         """Pseudonymise tables built from text outside the corpus (the hand-coded
@@ -141,6 +161,15 @@ class Corpus:
     cleaning_log = property(lambda self: self.table("cleaning_log"))
     quality_flags = property(lambda self: self.table("quality_flags"))
     skipped = property(lambda self: self.table("skipped"))
+
+
+def _owner_column(col: str, columns) -> str | None:
+    """The column naming the essay a text column comes from: essay_id, or for
+    a pair table (reuse) essay_a for passage_a and essay_b for passage_b."""
+    for suffix in ("_a", "_b"):
+        if col.endswith(suffix) and f"essay{suffix}" in columns:
+            return f"essay{suffix}"
+    return "essay_id" if "essay_id" in columns else None
 
 
 def _protect_value(v, replace):

@@ -46,6 +46,8 @@ _ALL_CJK_RE = re.compile(rf"^[{_CJK}]+$")
 COMMON_WORD_FREQ = 50
 # a word jieba tags as a person and knows this rarely is a name it happens to hold (马浩然 2)
 NAME_DICT_MAX_FREQ = 20
+# a surname + title that is itself a word this common is no person (班主任); 王老师 (3) is one
+SURNAME_TITLE_WORD_FREQ = COMMON_WORD_FREQ
 
 
 # ------------------------------------------------------------------ cues ---
@@ -58,6 +60,8 @@ class PersonCue:
     surname_only: bool = False
     nickname: bool = False
     end_check: bool = False  # the name must end before name_end or at a token boundary
+    max_freq: int | None = None  # the name must be rarer than this as a word (喊他回家 names no one)
+    strong: bool = False  # the context leaves no other reading (a roster's name cell): a word may be a name (甘露)
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
         name_pat = rf"(?P<name>(?:{surname_alt}){tail})"
         not_before_title = _chars(raw.get("not_before_title"))
         title_surnames = "".join(c for c in surnames if c not in not_before_title)
-        surname_only = rf"[{re.escape(title_surnames)}]"
+        surname_only = (f"(?:{comp}|" if comp else "(?:") + rf"[{re.escape(title_surnames)}])"
         # 小X, 阿X, or a reduplicated name (甜甜, 妞妞)
         nick_pat = rf"(?P<name>[小阿]{given}|(?P<dup>(?![{re.escape(stop)}])[{_CJK}])(?P=dup))"
         name_end = raw.get("name_end") or ""
@@ -127,8 +131,9 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
                 raise ValueError(f"person_cues[{i}]: role {role!r} not one of {ROLES}")
             cues.append(PersonCue(item.get("label", f"cue{i}"), role, float(item.get("weight", 1)),
                                   re.compile(pattern), "{SURNAME}" in item["pattern"] or bool(item.get("surname_title")),
-                                  "{NICK}" in item["pattern"],
-                                  end_check))
+                                  "{NICK}" in item["pattern"] or bool(item.get("nickname")),
+                                  end_check, int(item["max_freq"]) if "max_freq" in item else None,
+                                  bool(item.get("strong"))))
         public = tuple(sorted(raw.get("public_figures") or (), key=len, reverse=True))
         frame = re.compile(
             raw.get("public_figure_before", "(?!)")
@@ -187,11 +192,12 @@ def _common_word(word: str, min_freq: int = 1) -> bool:
     return len(tags) != 1 or not tags[0][1].startswith("nr")
 
 
-def is_plausible_name(name: str, cues: EntityCues) -> bool:
+def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> bool:
     """A surname + given name that is not an ordinary word.
 
     Rejects listed non-names, given names with function characters, and
-    dictionary words that jieba does not tag as a person (高兴, 周末).
+    dictionary words that jieba does not tag as a person (高兴, 周末) —
+    unless the evidence is ``strong`` (a cue that leaves no other reading).
     """
     if not name or name in cues.not_names:
         return False
@@ -209,6 +215,8 @@ def is_plausible_name(name: str, cues: EntityCues) -> bool:
         return False
     if any(c in cues.given_stop for c in given):
         return False
+    if strong:
+        return True
     if sur in cues.ambiguous_surnames and len(given) == 2:
         # 于接近, 高兴: with a surname that is also a word, the rest must not be one
         if _common_word(given, 10 * COMMON_WORD_FREQ):
@@ -267,7 +275,7 @@ def _name_like(word: str, flag: str, cues: EntityCues, freq: dict | None = None)
 _NUMERAL_CHARS = set("零〇一二两三四五六七八九十百千万几本该每各全某此")
 # characters that end a place name on its left (去|坳背村, 在|城关镇, 我们|村)
 _PLACE_STOP = frozenset("在到去从往向于和与及或并而但的了是住来回进出离走访里这那每各全本该此其个们我你他她它就都也还又把被给对为以着过上下有没"
-                        "省市县区镇乡村")
+                        "省市县区镇乡村老新旧")
 _JOINED_RE = re.compile(r"[和与及或]")
 _MULTI_SUFFIXES = frozenset({"社区", "街道", "小区", "居委会", "村委会"})
 _GROUP_RE = re.compile(r"(?:[一二三四五六七八九十\d]{1,3}|(?![的了在和与是个这那每各全本该小])[\u4e00-\u9fff]{1,3})组(?![织员长成合])")
@@ -291,6 +299,39 @@ class _Hit:
     role: str = ""
     weight: float = 0.0
     evidence: str = ""
+
+
+@functools.lru_cache(maxsize=1)
+def public_places() -> frozenset[str]:
+    """Names of China's provinces and prefecture-level cities, with and without
+    their suffix (广州市, 广州; 恩施土家族苗族自治州, 恩施): where parents go to
+    work or where a study is set, too large to identify anyone. From the
+    administrative-division codes the cpca package ships (county level and
+    below are left out: a county with a school names the children)."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    folder = Path(next(iter(spec.submodule_search_locations))) / "resources"
+    with open(folder / "56_nations.csv", encoding="utf-8") as fh:
+        nations = sorted((line.strip() for line in fh if line.strip()), key=len, reverse=True)
+    ethnic = re.compile("(" + "|".join(map(re.escape, nations + [n[:-1] for n in nations if len(n) > 2])) + ")+$")
+    out = set()
+    with open(folder / "adcodes.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code, name = row["adcode"], row["name"]
+            if code[4:6] != "00" or not name:  # county level and below
+                continue
+            out.add(name)
+            short = re.sub(r"(市|地区|盟|自治州|自治区|特别行政区|省)$", "", name)
+            short = ethnic.sub("", short) if name.endswith(("自治州", "自治区")) else short
+            if len(short) >= 2:
+                out.add(short)
+                if name.endswith("自治州"):
+                    out.add(short + "州")  # 恩施州
+    return frozenset(out)
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 6) -> str:
@@ -483,7 +524,10 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             # before 社区/街道 a name may be an ordinary noun or adjective (幸福社区, 红枫社区)
             noun = multi and (f[:1] in ("n", "a") or f in ("j", "ng")) and _ALL_CJK_RE.match(w) \
                 and not (set(w) & _PLACE_STOP) and w not in cues.not_places and w not in cues.not_orgs
-            if (not (_name_like(w, f, cues, freq) or noun) or w[-1] in sfx
+            # a village name is often a noun and a landform (乌桕|坪村, 杉木|坪)
+            geo_noun = (spans[j][0][:1] in _LANDFORM_CHARS and f[:1] == "n" and len(w) >= 2 and _ALL_CJK_RE.match(w)
+                        and not (set(w) & _PLACE_STOP) and w not in cues.not_places)
+            if (not (_name_like(w, f, cues, freq) or noun or geo_noun) or w[-1] in sfx
                     or (spans[i][2] - spans[j - 1][2]) > limit):
                 break
             j -= 1
@@ -516,7 +560,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
                     end = with_group(stop)
                     hits.append(_Hit(text[start:end], "place", start, end,
                                      evidence=f"名称+“{text[s:stop]}”: {_snippet(text, start, end)}"))
-        elif f.startswith("ns") and w in cues.gazetteer:
+        elif (f.startswith("ns") and w in cues.gazetteer) or w in public_places():
             # provinces and big cities where parents work: geography, not an identifying place
             hits.append(_Hit(w, "place", s, e, role="public", weight=1.0, evidence=f"地名表: {_snippet(text, s, e)}"))
         # organisations --------------------------------------------------
@@ -537,7 +581,11 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             k = j
             while k > 0:
                 pw, pf, _, _ = spans[k - 1]
-                if PLACEHOLDER in pw or not (_name_like(pw, pf, cues, freq) or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)):
+                # a village name is often a noun and a landform (鹞子|岩, 杉木|坪): the noun counts before one
+                geo_noun = (k < j and spans[k][0] in _LANDFORM_CHARS and pf[:1] == "n" and len(pw) >= 2
+                            and _ALL_CJK_RE.match(pw) and pw not in cues.not_orgs and pw not in cues.not_places)
+                if PLACEHOLDER in pw or not (_name_like(pw, pf, cues, freq) or geo_noun
+                                             or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)):
                     break
                 if s - spans[k - 1][2] > 8:
                     break
@@ -549,9 +597,41 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             hits.append(_Hit(w, "organisation", s, e, evidence=f"jieba nt: {_snippet(text, s, e)}"))
     hits.extend(_suffix_places(text, spans, cues, freq, hits))
     hits.extend(_suffix_orgs(text, spans, cues, freq, hits))
+    # a province or a prefecture-level city found by its suffix (广州, 恩施州) is geography, not an identifying place
+    public = public_places()
+    for h in hits:
+        if h.type == "place" and not h.role and h.text in public:
+            h.role, h.weight = "public", max(h.weight, 1.0)
     # 党和政府, 学校和家庭: a conjunction joins two generic nouns, it names nothing
     return [h for h in hits if h.text not in cues.not_orgs and h.text not in cues.not_places
             and not (h.type == "organisation" and _JOINED_RE.search(h.text))]
+
+
+# the last character of many village names: a landform (鹞子岩, 杉木坪, 桐子坳, 杉树湾)
+_LANDFORM_CHARS = frozenset("岩坪湾坳坝沟岭垭冲塘溪河山坡坎岗洼庄堡桥口滩洲渡峪谷林峰坨墩埠岔")
+_SCHOOL_SUFFIX_RE = re.compile(r"(中心小学|希望小学|完全小学|小学|中学|学校|中心校|完小|村小|幼儿园|教学点|[一二三四五六七八九十]中)$")
+_GROUP_PLACE_RE = re.compile(r"^(?P<village>.{2,}?[村寨屯])(?P<group>[\u4e00-\u9fff]{2,4}组)$")
+
+
+def place_stems(name: str) -> list[str]:
+    """Shorter names a text may use for a place or a village school: 坳背 for
+    坳背村, 杉木坪 for 苦竹乡杉木坪小学, 枫树组 and 马家岭村 for 马家岭村枫树组."""
+    out = []
+    m = _GROUP_PLACE_RE.match(name)
+    if m:
+        out += [m.group("group"), m.group("village")]
+        name = m.group("village")
+    school = _SCHOOL_SUFFIX_RE.search(name)
+    if school:
+        # the county, town and village before the school's kind: 苦竹乡杉木坪小学 → 苦竹乡, 苦竹, 杉木坪
+        for part in re.findall(r"[^省市县区镇乡]+[省市县区镇乡]?", name[: school.start()]):
+            out.append(part)
+            if part[-1] in "省市县区镇乡" and len(part) >= 3:
+                out.append(part[:-1])
+        return [x for x in dict.fromkeys(out) if len(x) >= 2]
+    if name.endswith(("村", "镇", "乡", "社区", "屯", "寨")):
+        out.append(name[: -2 if name.endswith("社区") else -1])
+    return out
 
 
 def _continues_name(text: str, at: int, cues: EntityCues, freq: dict) -> bool:
@@ -573,6 +653,13 @@ _NAME_RIGHT_RE = re.compile(r"(说|的|和|与|跟|、|，|。|！|？|：|同�
 _CONJUNCTION_SURNAMES = frozenset("和与同跟")
 MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
+
+
+def _ordinary_word(word: str, sur: str) -> bool:
+    """A dictionary word that starts with a surname character but whose rest is a
+    common word (高素质, 高水平): no name, whatever tag jieba gives it."""
+    freq = get_tokenizer().FREQ
+    return len(word) > len(sur) + 1 and bool(freq.get(word)) and (freq.get(word[len(sur):]) or 0) >= 500
 
 
 def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
@@ -611,11 +698,29 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             slot = (i > 0 and text[i - 1] in _NAME_LEFT) or bool(_NAME_RIGHT_RE.match(text, stop))
             if _splits_word(spans, stop, stop, freq) and not _NAME_RIGHT_RE.match(text, stop):
                 continue
+            if any(s0 == i and e0 > stop and _ordinary_word(w, sur) for w, _, s0, e0 in spans):
+                continue  # 高素|质: the start of a word (surname + 素质) that the dictionary holds
+            if k == 1 and i > 0 and text[i - 1] in "小大老":
+                continue  # 小黄狗, 老黄牛: an adjective, a colour and a noun
             score = namemodel.name_score(sur, given)
             if score >= (MODEL_MIN_SCORE_IN_SLOT if slot else MODEL_MIN_SCORE):
                 out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓名模型 {score:.2f}: {_snippet(text, i, stop)}"))
                 break
     return out
+
+
+def _matches(regex: re.Pattern, text: str):
+    """Every match of a cue, also one that starts inside the name of the one
+    before (记者杨帆通讯员龙小琴: the name pattern's greedy 杨帆通 must not hide
+    通讯员龙小琴)."""
+    pos = 0
+    while pos <= len(text):
+        m = regex.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = (m.start("name") + 1) if "name" in regex.groupindex and m.start("name") >= 0 else m.end()
+        pos = max(pos, m.start() + 1)
 
 
 def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
@@ -633,7 +738,7 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
     # cue patterns
     tokens = {(s, e) for *_, s, e in spans}
     for cue in cues.person_cues:
-        for m in cue.regex.finditer(text):
+        for m in _matches(cue.regex, text):
             start, end = m.span("name")
             # Longest reading first: 学生王文悦爷爷 → 王文悦, 叫胡亮家门 → 胡亮.
             # With end_check, a reading followed by name_end is taken first;
@@ -644,8 +749,9 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             else:  # the pattern itself fixes where the name ends (X同学)
                 stops = [(end, "")]
             if cue.surname_only and (any(s < start < e and e - s >= 2 for _, _, s, e in spans)
-                                     or (start, m.end("name")) in tokens):
-                continue  # 谢谢老师: the "surname" ends a word; 班主任: surname + title is itself a word
+                                     or ((start, m.end("name")) in tokens
+                                         and _common_word(text[start:m.end("name")], SURNAME_TITLE_WORD_FREQ))):
+                continue  # 谢谢老师: the "surname" ends a word; 班主任: surname + title is itself a word (王老师 is rare)
             for stop, how in stops:
                 name = text[start:stop]
                 # where the name ends: before a word that may follow a name (name_end) or a common
@@ -656,11 +762,17 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 if how == "token" and ((start, stop) not in tokens
                                        or (not cue.nickname and _continues_name(text, stop, cues, freq))):
                     continue
+                if cue.max_freq is not None and (freq.get(name) or 0) >= cue.max_freq:
+                    continue
                 if cue.nickname:
                     if name in cues.not_nicknames or name in cues.not_names or name in cues.not_reduplicated:
                         continue
-                # a surname + title mention (曹教授) is checked by its pattern alone
-                elif not cue.surname_only and not is_plausible_name(name, cues):
+                # a surname + title mention (曹教授) is checked by its pattern alone; a strong cue (a roster's
+                # cell) or a full name after a child cue (九岁的石平安) may be a word as well
+                elif not cue.surname_only and not is_plausible_name(
+                        name, cues, strong=cue.strong or (cue.weight >= 3 and len(name) >= 3
+                                                          and name[0] not in _CONJUNCTION_SURNAMES
+                                                          and not _splits_word(spans, stop, stop, freq))):
                     continue
                 # A name does not cut a common word: 学生周末回家 holds no 周末回 (周末 | 回家). But jieba
                 # cuts names too (张小 | 明说, 副校 | 长江 | 慧敏): after a cue's prefix the start may fall
@@ -691,17 +803,49 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
         after = text[e:]
         if cues.not_person_before.match(after) or not is_plausible_name(candidate, cues):
             continue
+        if len(candidate) == 2 and s > 0 and text[s - 1] in "小大老":
+            continue  # 小黄狗: an adjective, a colour and a noun
         hits.append(_Hit(candidate, "person", s, e, "", 0.0, f"jieba {f}: {_snippet(text, s, e)}"))
     return hits
 
 
 # ------------------------------------------------------------ essay level ---
-_CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0]+(?=[\u3400-\u9fff])")
+# one space between two CJK characters breaks a word (陶 磊); two or more separate the cells of a table row
+_CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0](?=[\u3400-\u9fff])")
+
+
+def simplified_chars(text: str) -> str:
+    """``text`` with each traditional character in its simplified form, one
+    for one (the same length, so offsets still hold)."""
+    from analysis.clean import to_simplified
+
+    if not _CJK_ANY_RE.search(text):
+        return text
+    out = to_simplified(text)[0]
+    if len(out) == len(text):
+        return out
+    return "".join(c2 if len(c2 := to_simplified(c)[0]) == 1 else c for c in text)
+
+
+_CJK_ANY_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def despace(text: str) -> str:
-    """``text`` without spaces inside runs of CJK characters (陶 磊 → 陶磊)."""
+    """``text`` without a single space inside a run of CJK characters (陶 磊 →
+    陶磊); a wider gap (a table's cells: 四年级3班　　甘　露　　祖母) stays."""
     return _CJK_SPACE_RE.sub("", text) if " " in text or "\u3000" in text or "\t" in text else text
+
+
+# what follows a surname in a mention that names no given name (蒲老师, 侯支书, 王奶奶)
+_TITLE_WORDS = frozenset(
+    "老师 校长 副校长 主任 书记 支书 教授 局长 县长 镇长 乡长 村长 组长 所长 队长 董事长 经理 医生 大夫 护士 警官 民警 "
+    "干部 会计 院长 园长 同志 女士 先生 阿姨 叔叔 伯伯 爷爷 奶奶 外公 外婆 大爷 大妈 大姐 大哥 姐姐 哥哥 师傅 同学 "
+    "老板 站长 主席 部长 科长 处长 厅长 市长 区长 委员 干事 教练 记者 编辑 律师 法官 警察".split())
+
+
+def short_forms(full: str, role: str, cues: EntityCues | None = None) -> list[tuple[str, str]]:
+    """Public alias of :func:`_short_forms` (for the corpus-level linking in privacy)."""
+    return _short_forms(full, role, cues or load_entity_cues())
 
 
 def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]]:
@@ -713,7 +857,7 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
     given = full[len(sur):]
     if not sur or not given or PLACEHOLDER in given or given == "某":
         return []
-    if (get_tokenizer().FREQ.get(given) or 0) >= COMMON_WORD_FREQ * 4:
+    if given in _TITLE_WORDS:
         return []  # 蒲老师, 侯支书: a surname and a title, no given name
     out = []
     if len(given) >= 2:
@@ -813,8 +957,9 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     full name for a variant such as 王某 or a given name, else the text).
     """
     cues = cues or load_entity_cues()
-    # a name broken by a space (陶 磊) is one name: spaces inside CJK runs are dropped first
-    sentences = [despace(s) for s in sentences]
+    # detection reads simplified characters (劉瑩瑩 is found as 刘莹莹; the replacer matches every written
+    # form), and a name broken by a space (陶 磊) is one name: a single space inside a CJK run is dropped
+    sentences = [despace(simplified_chars(s)) for s in sentences]
     per_sentence = []
     freq = get_tokenizer().FREQ if sentences else None
     for sent in sentences:
@@ -878,9 +1023,10 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 canonical[t] = same[0]
     joined = "\n".join(sentences)
     for place, typ in list(kind.items()):
-        # a village called by its name alone (在坳背, 坳背村): same pseudonym
-        if typ == "place" and roles[place] != "public" and place.endswith(("村", "镇", "乡", "社区", "屯", "寨")):
-            stem = place[: -2 if place.endswith("社区") else -1]
+        # a village called by its name alone (在坳背, 坳背村; 杉木坪 of 杉木坪小学; 枫树组 of 马家岭村枫树组): same pseudonym
+        if roles.get(place) == "public":
+            continue
+        for stem in place_stems(place) if typ in ("place", "organisation") else ():
             if len(stem) >= 2 and stem not in kind and not get_tokenizer().FREQ.get(stem) and stem in joined.replace(place, ""):
                 kind[stem] = "place"
                 roles[stem] = ""
@@ -889,7 +1035,9 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     for full in full_names:
         for form, why in _short_forms(full, roles[full], cues):
             guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
-            if (form in kind and not guessed) or form in cues.not_nicknames or form in cues.not_reduplicated and why != "名":
+            # a given name stands as it is (覃小雨's 小雨); a nickname form must not be an ordinary word
+            if (form in kind and not guessed) or ((form in cues.not_nicknames or form in cues.not_reduplicated)
+                                                  and why != "名"):
                 continue
             if form in joined and re.search(rf"(?<!{re.escape(surname_of(full, cues))}){re.escape(form)}", joined):
                 kind[form] = "person"

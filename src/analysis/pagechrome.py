@@ -52,8 +52,8 @@ _ITEM_GAP_RE = re.compile(r"(?<=\S)[ \t\u3000\u00a0]{2,}(?=\S)")
 _DIGITS_RE = re.compile(r"\d+")
 
 # Pinyin ruby as some sites render it after each character: 關(guān)愛, 學(xué)校.
-_PINYIN_LETTERS = "a-zA-Zü\u00e0-\u00fc\u0101-\u01dc\u01f9\u1e3f\u0144\u0148"
-RUBY_RE = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaffA-Za-z?])[(（]\s*(?P<py>[{_PINYIN_LETTERS}]{{1,7}})\s*[)）]")
+PINYIN_LETTERS = "a-zA-Zü\u00e0-\u00fc\u0101-\u01dc\u01f9\u1e3f\u0144\u0148"  # a character class body
+RUBY_RE = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaffA-Za-z?])[(（]\s*(?P<py>[{PINYIN_LETTERS}]{{1,7}})\s*[)）]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -338,7 +338,8 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
         # a comment's author-and-time line opens the comments only after an essay's text
         # (before it, such a line is the essay's own publication line)
         header = _COMMENT_HEADER_RE.match(norm) or _AFTERWORD_RE.match(norm)
-        if (header or _COMMENT_META_RE.match(norm)) and text_since_heading >= 100:
+        # a forum floor's line (来自Android客户端 1楼 2024-03-09 21:47) ends a post; the posts decide below
+        if (header or _COMMENT_META_RE.match(norm)) and text_since_heading >= 100 and not _FLOOR_RE.search(norm):
             in_comments = True
             if no not in out:
                 out[no] = Verdict(no, "comment", "a comment section's header")
@@ -354,9 +355,18 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
     # forum replies: a post (from one "N#  user  发表于 …" line to the next) that holds no essay
     # heading is a reply, except the thread's first post (its body may be the essay itself)
     posts = [i for i, line in enumerate(lines) if _POST_HEADER_RE.search(normalise(line))]
+    footers = [i for i, line in enumerate(lines) if _POST_FOOTER_RE.search(normalise(line))]
+    if len(footers) >= 2 and len(footers) >= len(posts):
+        # a thread whose posts end in their floor line (author, text, 来自…客户端 3楼 date): a post runs
+        # from after one floor line to the next
+        posts = [0] + [i + 1 for i in footers[:-1]]
+        bounds = [i + 1 for i in footers]
+    else:
+        bounds = posts[1:] + [len(lines)]
     for k, start in enumerate(posts[1:], start=1):
-        end = posts[k + 1] if k + 1 < len(posts) else len(lines)
-        if any((i + 1) in keep for i in range(start, end)) or "楼主" in normalise(lines[start]):
+        end = bounds[k]
+        if any((i + 1) in keep for i in range(start, end)) or any(
+                _OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4))):
             continue
         if sum(n_cjk(normalise(lines[i])) for i in range(start + 1, end) if cls[i] == GOOD) >= 200:
             continue  # a long post is content (the next chapter of a story), not a reply
@@ -429,14 +439,17 @@ _COMMENT_HEADER_RE = re.compile(
     r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?$")
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(
-    r"^(\S{2,24}?(小学|中学|学校|中心校|完小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
+    r"^[(]?\s*(\S{2,24}?(小学|中学|学校|中心校|完小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
     r"([一二三四五六七八九]年级\s*(\(?\d{1,2}\)?\s*班)?|[初高][一二三](\s*\(?\d{1,2}\)?\s*班)?"
     r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·]{2,4}"
-    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})?$")
+    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})?\s*[)]?$")
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
 _AFTERWORD_RE = re.compile(r"^(编后记|后[\s|]*记|跋|编者后记)\s*[:：]?$")
 _COMMENT_META_RE = re.compile(r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
                               r"|^(回复机构|回复单位|回复部门|答复单位|回复时间|办理状态)\s*[:：]")
+_FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼主")
+_POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
+_OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's post: its text is content
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
 _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
 

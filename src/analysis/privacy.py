@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.entities import load_entity_cues, surname_of
+from analysis.pagechrome import PINYIN_LETTERS
 from analysis.segment import get_tokenizer
 
 MAP_COLUMNS = ["original", "pseudonym", "role", "type", "n_mentions", "variant_of", "form", "scope"]
@@ -198,7 +200,9 @@ def build_pseudonym_map(
         freq = get_tokenizer().FREQ
         for c, sur in surnames.items():
             given = c[len(sur):]
-            if sur and len(given) == 2 and given not in known and not freq.get(given) and "XX" not in given:
+            # a given name jieba knows as a rare word is still a name (志军); a common word (文静) is not added
+            if sur and len(given) == 2 and given not in known and (freq.get(given) or 0) < GIVEN_WORD_MAX_FREQ \
+                    and "XX" not in given:
                 type_, role, p = meta[c]
                 out.append((given, p, role, "person", 0, c))
                 known.add(given)
@@ -229,20 +233,74 @@ def build_pseudonym_map(
     if romanised:
         seen = {r[0] for r in rows}
         for o, p, role, type_, n, var, form, _ in list(rows):
-            if type_ != "person" or form != "full" or role == "public_figure" or var:
+            if form != "full" or role == "public_figure" or var:
                 continue
-            for roman in romanisations(o, cues):
+            if type_ == "person":
+                forms = romanisations(o, cues) + romanisations(o, cues, given_only=True)
+                if role == "adult":
+                    forms += titled_romanisations(o, cues)
+            else:  # a place or a school by its name without the suffix: Lanxi (County), Baiyan (Central Primary School)
+                forms = [f for stem in place_name_stems(o) for f in syllables(stem)]
+            for roman in forms:
                 if roman not in seen:
                     rows.append((roman, p, role, type_, 0, o, "romanised", ""))
                     seen.add(roman)
     return pd.DataFrame(rows, columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
 
 
-def romanisations(name: str, cues=None) -> list[str]:
+def syllables(word: str) -> list[str]:
+    """Pinyin readings of a CJK word of two or more characters, as lower-case
+    syllables separated by spaces (岚溪 → ``lan xi``); [] otherwise."""
+    from itertools import product
+
+    from pypinyin import Style, pinyin
+
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", word):
+        return []
+    readings = [r[:2] for r in pinyin(word, style=Style.NORMAL, heteronym=True)]
+    return list(dict.fromkeys(" ".join(x.replace("ü", "v") for x in combo) for combo in list(product(*readings))[:4]))
+
+
+# English titles before a romanised surname in a bilingual summary (Mr. Qi, Principal Qi)
+_ROMAN_TITLES = ("mr", "ms", "mrs", "miss", "madam", "teacher", "principal", "director", "dr")
+
+
+def titled_romanisations(name: str, cues=None) -> list[str]:
+    """A person's romanised surname after an English title (``mr qi`` for 亓…),
+    the way a bilingual summary names an adult."""
+    from pypinyin import Style, pinyin
+
+    cues = cues or load_entity_cues()
+    sur = surname_of(name, cues)
+    if not sur or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name):
+        return []
+    out = []
+    for reading in pinyin(sur, style=Style.NORMAL, heteronym=True)[0][:2] if len(sur) == 1 else [
+            "".join(x[0] for x in pinyin(sur, style=Style.NORMAL))]:
+        out += [f"{t} {reading.replace('ü', 'v')}" for t in _ROMAN_TITLES]
+    return out
+
+
+def place_name_stems(name: str) -> list[str]:
+    """The proper-name parts of a place or an institution, without their
+    suffix (岚溪县 → 岚溪; 苦竹乡杉木坪小学 → 苦竹, 杉木坪)."""
+    from analysis.entities import place_stems
+
+    out = []
+    for part in [name, *place_stems(name)]:
+        stem = re.sub(r"(社区|街道|[省市县区镇乡村屯寨组])$", "", part)
+        if len(stem) >= 2 and stem != name:
+            out.append(stem)
+    return list(dict.fromkeys(out))
+
+
+def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str]:
     """Pinyin forms of a Chinese name, as lower-case syllables separated by
     spaces — surname first and given name first (罗巧林 → ``luo qiao lin``,
     ``qiao lin luo``); a surname with several readings gives each (单 → dan,
-    shan). Matching ignores case and separators (LuoQiaoLin, Luo Qiao-lin)."""
+    shan). Matching ignores case and separators (LuoQiaoLin, Luo Qiao-lin).
+    ``given_only``: the given name alone when it has two syllables or more
+    (``qiao lin``, written Qiaolin); a one-syllable given name is no safe form."""
     from itertools import product
 
     from pypinyin import Style, pinyin
@@ -256,6 +314,10 @@ def romanisations(name: str, cues=None) -> list[str]:
     for combo in list(product(*readings))[:6]:
         syl = [x.replace("ü", "v") for x in combo]
         k = len(sur)
+        if given_only:
+            if len(syl) - k >= 2:
+                out.append(" ".join(syl[k:]))
+            continue
         out.append(" ".join(syl))
         if len(name) - k >= 1:
             out.append(" ".join(syl[k:] + syl[:k]))
@@ -282,10 +344,14 @@ def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | No
     log = tables.get("cleaning_log")
     if log is not None and len(log):
         removed = log[log["rule"].isin(["remove_chrome", "drop_preamble", "drop_outside_essay", "drop_empty_heading"])]
-        for f, eid, before in zip(removed["source_file"], removed["essay_id"], removed["before"]):
-            key = eid or first_essay.get(f, "")
-            if key and isinstance(before, str):
-                texts[key].extend(x for x in before.split("\n") if x.strip())
+        spans = _essay_spans(essays)
+        for f, eid, line, before in zip(removed["source_file"], removed["essay_id"], removed["line"], removed["before"]):
+            # a line between two essays (a byline under the next one's title, a comment after the last) belongs
+            # to both neighbours; one before the first essay to the first
+            keys = [eid] if eid else _neighbours(spans.get(f, []), line) or [first_essay.get(f, "")]
+            if isinstance(before, str):
+                for key in filter(None, keys):
+                    texts[key].extend(x for x in before.split("\n") if x.strip())
     for f, eid in first_essay.items():
         stem = re.sub(r"[_\-.]+", " ", Path(f).stem)
         if _CJK_CHAR_RE.search(stem):
@@ -301,6 +367,107 @@ def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | No
             r["sentence_id"] = f"{eid}-x{r.pop('sentence'):04d}"
             rows.append(r)
     return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
+
+def _essay_spans(essays: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+    """Per source file, its essays' (first line, last line, essay id) in file order."""
+    out: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    if not {"line_start", "line_end"} <= set(essays.columns):
+        return out
+    for f, a, b, eid in zip(essays["source_file"], essays["line_start"], essays["line_end"], essays["essay_id"]):
+        out[f].append((int(a), int(b), eid))
+    for v in out.values():
+        v.sort()
+    return out
+
+
+def _neighbours(spans: list[tuple[int, int, str]], line) -> list[str]:
+    """The essays right before and right after a line outside every essay."""
+    try:
+        line = int(line)
+    except (TypeError, ValueError):
+        return []
+    before = [eid for a, b, eid in spans if b < line][-1:]
+    after = [eid for a, b, eid in spans if a > line][:1]
+    return before + after
+
+
+def stem_entities(tables: dict[str, pd.DataFrame], found: pd.DataFrame) -> pd.DataFrame:
+    """A place or a school named anywhere in the corpus (a file name, a byline,
+    another essay) and called by its bare name in an essay's text (乌桕坪 for
+    乌桕坪村; 鹞子岩 for 鹞子岩教学点; 桐子坳 for 桐子坳镇中心小学): each such
+    mention, as an entity row pointing to the full name. Bare names that are
+    dictionary words (苦竹, 明德) are left alone."""
+    from analysis.entities import ENTITY_COLUMNS, place_stems, simplified_chars
+
+    places = found[found["type"].isin(["place", "organisation"]) & (found["role"] != "public")]
+    freq = get_tokenizer().FREQ
+    stems: dict[str, str] = {}
+    known = set(found["text"])
+    for name in dict.fromkeys(places["text"]):
+        for stem in place_stems(name):
+            if len(stem) >= 2 and stem not in known and not freq.get(stem) and _CJK_ONLY_RE.match(stem):
+                stems.setdefault(stem, name)
+    sents = tables.get("sentences")
+    if sents is None or not len(sents):
+        return pd.DataFrame(columns=ENTITY_COLUMNS)
+    rows = []
+    if stems:
+        rx = re.compile(longest_first_pattern(stems))
+        for eid, sid, text in zip(sents["essay_id"], sents["sentence_id"], sents["text"]):
+            if not isinstance(text, str):
+                continue
+            for m in rx.finditer(simplified_chars(text)):
+                rows.append((eid, sid, m.group(0), "place", "", m.start(), m.end(),
+                             f"地名简称（{stems[m.group(0)]}）", stems[m.group(0)]))
+    rows += _linked_short_forms(sents, found)
+    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
+
+def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]:
+    """A person named in an essay's byline, title or page furniture and called
+    by a short form in its text (岑一帆 in the byline, 帆帆 in the story): each
+    such mention, pointing to the full name. Within one essay only."""
+    from analysis.entities import short_forms, simplified_chars, surname_of
+
+    cues = load_entity_cues()
+    people = found[(found["type"] == "person") & found["role"].isin(["child", "adult"])]
+    known = defaultdict(set)
+    for eid, t in zip(found["essay_id"], found["text"]):
+        known[eid].add(t)
+    fulls: dict[str, dict[str, str]] = defaultdict(dict)  # essay -> full name -> role
+    for eid, t, role in zip(people["essay_id"], people["text"], people["role"]):
+        if len(t) >= 2 and surname_of(t, cues):
+            fulls[eid].setdefault(t, role)
+    rows = []
+    by_essay = sents.groupby("essay_id", sort=False)
+    for eid, names in fulls.items():
+        if eid not in by_essay.groups:
+            continue
+        g = by_essay.get_group(eid)
+        forms: dict[str, str] = {}
+        for full, role in names.items():
+            for form, why in short_forms(full, role, cues):
+                if form not in known[eid] and (why == "名" or (form not in cues.not_nicknames
+                                                               and form not in cues.not_reduplicated)):
+                    forms.setdefault(form, full)
+        if not forms:
+            continue
+        rx = re.compile(longest_first_pattern(forms))
+        for sid, text in zip(g["sentence_id"], g["text"]):
+            if not isinstance(text, str):
+                continue
+            text = simplified_chars(text)
+            for m in rx.finditer(text):
+                full = forms[m.group(0)]
+                if text[max(0, m.start() - len(surname_of(full, cues))):m.start()] == surname_of(full, cues):
+                    continue  # part of the full name itself
+                rows.append((eid, sid, m.group(0), "person", names[full], m.start(), m.end(),
+                             f"简称（{full}）", full))
+    return rows
+
+
+_CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 # ---------------------------------------------------------------- apply ---
@@ -351,6 +518,8 @@ def _replacer(pairs: tuple[tuple[str, str], ...]):
 
 
 _ROMAN_RE = re.compile(r"^[a-z]+(?: [a-z]+)+$")
+GIVEN_WORD_MAX_FREQ = 20  # a given name this common as a word is mapped only where the text links it
+EDGE_WORD_FREQ = 5  # a name's part at least this common as a word is not taken for a cut name
 _PSEUDO_TAIL = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
@@ -398,8 +567,11 @@ class NameReplacer:
         cjk = re.compile(r"^[\u3400-\u9fff]+$")
         people = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 3 and person.match(p)]
         others = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 4 and not person.match(p) and p != "某家"]
-        self.heads = {o[:k]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[:k])}
-        self.tails = {o[-k:]: p for o, p in people for k in range(2, len(o)) if cjk.match(o[-k:])}
+        # a part that is a common word (蒙文 of 蒙文彬) ends many a text that names no one
+        self.heads = {o[:k]: p for o, p in people for k in range(2, len(o))
+                      if cjk.match(o[:k]) and (freq.get(o[:k]) or 0) < EDGE_WORD_FREQ}
+        self.tails = {o[-k:]: p for o, p in people for k in range(2, len(o))
+                      if cjk.match(o[-k:]) and (freq.get(o[-k:]) or 0) < EDGE_WORD_FREQ}
         for o, p in others:
             if not cjk.match(o):
                 continue
@@ -418,15 +590,17 @@ class NameReplacer:
             sh, where = shadow(text)
             for m in self.pattern.finditer(sh):
                 key = m.group(0)
-                if key in self.weak and self._inside_word(sh, m.start(), m.end()):
-                    continue
-                found.append((where[m.start()], where[m.end() - 1] + 1, self.table[key]))
-        if self.roman is not None and _HAS_LATIN_RE.search(text):
-            for m in self.roman.finditer(text):
+                if key in self.weak and (self._inside_word(sh, m.start(), m.end())
+                                         or _DEGREE_BEFORE_RE.search(sh, 0, m.start())):
+                    continue  # 小马过河; 性格文静, 很平安: the word, not the child
+                found.append((where[m.start()], _end_with_ruby(text, where[m.end() - 1] + 1), self.table[key]))
+        if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
+            sh, where = shadow(text)  # lower case, full-width letters as ASCII (Ｚｈａｎｇ)
+            for m in self.roman.finditer(sh):
                 key = re.sub(r"[^a-z]", "", m.group(0).lower())
                 pseudo = self.roman_table.get(key)
                 if pseudo:
-                    found.append((m.start(), m.end(), pseudo))
+                    found.append((where[m.start()], where[m.end() - 1] + 1, pseudo))
         found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         out, last = [], -1
         for s, e, p in found:
@@ -462,7 +636,12 @@ class NameReplacer:
             last = e
         pieces.append(text[last:])
         out = "".join(pieces)
-        return self._cut_edges(out)
+        if not self.longest:
+            return out
+        # a text window (a log's context, a tag's evidence) may cut a name at its edge, also inside a
+        # longer text where the window is quoted or follows a label: “岭村枫树组等…”, 名称+“镇”: 竹林组搬到…
+        parts = _WINDOW_EDGE_RE.split(out)
+        return "".join(self._cut_edges(p) if k % 2 == 0 else p for k, p in enumerate(parts))
 
     def _cut_edges(self, out: str) -> str:
         for k in range(min(self.longest, len(out) - 1), 1, -1):
@@ -477,42 +656,62 @@ class NameReplacer:
 
     def tokens(self, tokens: list) -> list:
         """A token list with names replaced, also names that the tokeniser cut
-        in two (蒙文 | 彬): every token touching a name becomes (part of) one
-        pseudonym token."""
+        in two (蒙文 | 彬): the tokens a name touches become its pseudonym
+        token, with what is left of them on either side as tokens of their own."""
         toks = [t if isinstance(t, str) else "" for t in tokens]
         joined = "".join(toks)
         spans = self.spans(joined)
         if not spans:
             # a romanised name is a token of its own, glued to its neighbours when joined (isMengWenbin)
             return [self(t) if isinstance(t, str) and _HAS_LATIN_RE.search(t) else t for t in tokens]
-        starts, pos = [], 0
-        for t in toks:
-            starts.append(pos)
-            pos += len(t)
-        out: list[str] = []
-        k = 0
-        i = 0
-        while i < len(toks):
-            t0, t1 = starts[i], starts[i] + len(toks[i])
+        out: list = []
+        k = 0  # the first span not yet passed
+        emitted = -1  # the last span whose pseudonym is out
+        pos = 0
+        for t, raw in zip(toks, tokens):
+            t0, t1 = pos, pos + len(t)
+            pos = t1
+            if not t:
+                out.append(raw)
+                continue
             while k < len(spans) and spans[k][1] <= t0:
                 k += 1
-            if k < len(spans) and spans[k][0] < t1 and t0 < spans[k][1]:
-                s, e, pseudo = spans[k]
-                j = i
-                while j + 1 < len(toks) and starts[j + 1] < e:
-                    j += 1
-                left, right = joined[starts[i]:s], joined[e:starts[j] + len(toks[j])]
-                out.append(left + pseudo + right)
-                k += 1
-                i = j + 1
+            if k >= len(spans) or spans[k][0] >= t1:  # no name touches this token
+                out.append(self(raw) if _HAS_LATIN_RE.search(t) else raw)
                 continue
-            t = tokens[i]
-            out.append(self(t) if isinstance(t, str) and _HAS_LATIN_RE.search(t) else t)
-            i += 1
+            # cut the token at the names' edges: each name one pseudonym token, what is left words of their own
+            cur, m = t0, k
+            while cur < t1:
+                if m < len(spans) and spans[m][0] <= cur < spans[m][1]:
+                    if emitted < m:
+                        out.append(spans[m][2])
+                        emitted = m
+                    cur = min(spans[m][1], t1)
+                    if cur == spans[m][1]:
+                        m += 1
+                    continue
+                nxt = spans[m][0] if m < len(spans) and spans[m][0] < t1 else t1
+                out.append(joined[cur:nxt])
+                cur = nxt
         return out
 
 
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
+# a degree adverb or 性格 right before a word makes it a predicate (性格文静, 很平安), not a name
+_DEGREE_BEFORE_RE = re.compile(r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么)$")
+# where a quoted or labelled text window begins or ends inside a longer text
+_WINDOW_EDGE_RE = re.compile(r"([“”「」『』\"…|¶\n]+|[:：]\s*|\s+)")
+
+
+def _end_with_ruby(text: str, end: int) -> int:
+    """``end`` moved past a pinyin ruby right after it: 张(zhāng)晓(xiǎo)明(míng) ends after (míng)."""
+    if end < len(text) and text[end] in "(（":
+        from analysis.pagechrome import RUBY_RE, is_ruby
+
+        m = RUBY_RE.match(text, end)
+        if m and is_ruby(m):
+            return m.end()
+    return end
 
 
 _last: dict = {}  # the mapping of the previous call and its replacer
@@ -625,6 +824,9 @@ def _simple_char(ch: str) -> str:
 
 _CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACE_CHARS = frozenset(" \t\u3000\u00a0\u2002\u2003\u2009\u200b")
+_MARKED_RUBY_RE = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff]【)[(（]\s*(?P<py>[{PINYIN_LETTERS}]{{1,7}})\s*[)）](?=】)")
+# marks the cleaning log puts around a change (【…】) or at a joined line break (¶)
+_MARK_CHARS = frozenset("【】¶")
 
 
 def shadow(text: str) -> tuple[str, list[int]]:
@@ -636,18 +838,22 @@ def shadow(text: str) -> tuple[str, list[int]]:
         for m in RUBY_RE.finditer(text):
             if is_ruby(m):
                 skip.update(range(m.start(), m.end()))
+        if "【" in text:  # a ruby the cleaning log marks as removed: 晓【(xiǎo)】明
+            for m in _MARKED_RUBY_RE.finditer(text):
+                if is_ruby(m):
+                    skip.update(range(m.start(), m.end()))
     out: list[str] = []
     where: list[int] = []
     n = len(text)
     for i, ch in enumerate(text):
         if i in skip:
             continue
-        if ch in _SPACE_CHARS and out and _CJK_CHAR_RE.match(out[-1]):
+        if (ch in _SPACE_CHARS or ch in _MARK_CHARS) and out and _CJK_CHAR_RE.match(out[-1]):
             j = i + 1
-            while j < n and (text[j] in _SPACE_CHARS or j in skip):
+            while j < n and (text[j] in _SPACE_CHARS or text[j] in _MARK_CHARS or j in skip):
                 j += 1
             if j < n and _CJK_CHAR_RE.match(text[j]):
-                continue  # a space inside a run of CJK characters (陶 磊)
+                continue  # a space or a log's change marker inside a run of CJK characters (陶 磊, 【張曉】明)
         out.append(_simple_char(ch))
         where.append(i)
     return "".join(out), where

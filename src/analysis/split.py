@@ -35,6 +35,8 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     rf"^第(?P<num>{_NUM})篇{_SEP}(?P<title>.*)$",
     # title ending in 篇一 (or a lone 篇一), optional closing bracket
     rf"^(?P<title>.*?)[（(【]?篇(?P<num>{_NUM})[）)】]?$",
+    # 题目：等春天 / 作文题目：… (a title announced as one)
+    r"^(?:作文)?(?:题目|标题|文题)\s*[：:]\s*(?P<title>\S.{0,38})$",
     # 篇一：title / 篇1 title (a separator is required: 篇幅 is no heading)
     rf"^[【〖\[]?篇(?P<num>{_NUM})[】〗\]]?[：:\s、.．-]+(?P<title>\S.*)$",
     # 范文1 / 模板1 (範文 in traditional script), title before, or after a separator (not 范文一样的写法)
@@ -252,10 +254,16 @@ _GENRE_TITLE_RE = re.compile(r"(作文|演讲稿|发言稿|讲话稿?|范文|总
                              r"报告|方案|计划|征文|\d+字)")
 
 
+# a diary's date and weather line (3月11日　晴) opens an entry; it is no title
+_DATE_LINE_RE = re.compile(r"^((\d{2,4}|[〇零一二三四五六七八九]{2,4})\s*年\s*)?[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*[日号]"
+                           r"[\s\u3000，,]*((星期|礼拜|周)[一二三四五六日天])?[\s\u3000，,]*\S{0,6}$")
+
+
 def _title_like(s: str, *, commas: bool = False) -> bool:
     """Short, no sentence-final mark, not a salutation; with ``commas``, a
     title may hold a comma (那一次，我哭了)."""
     return (bool(s) and len(s) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(s) and not s.endswith(("：", ":"))
+            and not _DATE_LINE_RE.match(s)
             and not s.startswith(_NOT_TITLE_START) and len(re.findall(r"[\u3400-\u9fff]", s)) >= 2
             and (commas or not re.search(r"[，,；;]", s)))
 
@@ -363,12 +371,30 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
             for no, (n, title) in numbered.items():
                 heads[no] = Heading(no, lines[no - 1].strip(), n, title, "numbered_titles")
     if not heads and author_lines:
+        # titles numbered as sections are (1、我想妈妈 …), each with its author's line in its text
+        numbered = find_numbered_titles(lines, None, skip=skip)
+        nos = sorted(numbered)
+        ends = nos[1:] + [len(lines) + 1]
+        if len(nos) >= 2 and all(any(k in author_lines for k in range(a + 1, b)) for a, b in zip(nos, ends)):
+            for no in nos:
+                heads[no] = Heading(no, lines[no - 1].strip(), numbered[no][0], numbered[no][1], "numbered_titles")
+    if not heads and author_lines:
         titled = [no for no in range(1, len(lines) + 1)
                   if no not in skip and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
                   and _next_text_line(lines, no) in author_lines]
         if len(titled) >= 2:
             for k, no in enumerate(titled, start=1):
                 heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_author")
+    if not heads:
+        # a speech's or a letter's title: a title line right above its salutation (老师们、同学们：)
+        titled = [no for no in range(1, len(lines) + 1)
+                  if no not in skip and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
+                  and (nxt := _next_text_line(lines, no)) is not None
+                  and _SALUTATION_RE.match(lines[nxt - 1].strip().strip("\u3000"))
+                  and _has_body(lines, nxt, len(lines) + 1, skip)]
+        if len(titled) >= 2 or (titled and _text_before(lines, titled[0], skip) >= MIN_PREAMBLE_ESSAY_CHARS):
+            for k, no in enumerate(titled, start=1):
+                heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_salutation")
     if not heads and page_title:
         no = find_page_title(lines, skip=skip)
         if no is not None:
@@ -411,6 +437,15 @@ def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body:
     bodies = [sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip) for a, b in zip(found, ends)]
     # a part title with its essays under their own titles has no text of its own (the build drops and logs it)
     return found if sum(b >= min_body for b in bodies) >= 2 else []
+
+
+# the salutation that opens a speech or a letter
+_SALUTATION_RE = re.compile(r"^(尊敬的|亲爱的|敬爱的|各位|老师们|同学们|家长们|朋友们|女士们|领导们|大家好).{0,30}[：:，,！!]$")
+
+
+def _text_before(lines: list[str], no: int, skip: set[int]) -> int:
+    """Characters of text (not chrome) above line ``no``."""
+    return sum(len(lines[k - 1].strip()) for k in range(1, no) if k not in skip)
 
 
 def _next_text_line(lines: list[str], no: int) -> int | None:

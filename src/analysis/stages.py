@@ -92,6 +92,7 @@ def pseudonym_stage(t: Tables, memory: dict | None = None) -> Tables:
     found = pd.concat([t["entities"], privacy.page_entities(t), privacy.listed_entities(t, always)],
                       ignore_index=True)
     found = found[~found["text"].isin(never)]
+    found = pd.concat([found, privacy.stem_entities(t, found)], ignore_index=True)
     m = privacy.build_pseudonym_map(found, roles=("child", "adult"), types=("person", "place", "organisation"))
     t["pseudonyms"] = m[~m["original"].isin(never)].reset_index(drop=True)
     t["privacy_review"] = privacy.review_candidates(t, set(m["original"]), never)
