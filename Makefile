@@ -12,7 +12,7 @@ PROCESSED := data/processed
 SOURCES := $(shell find src/analysis -type f \( -name '*.py' -o -name '*.txt' -o -name '*.yaml' \) 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
 
-.PHONY: help install data reports test lab calibrate validate evaluate benchmark clean distclean
+.PHONY: help install data reports test lab calibrate validate sample evaluate benchmark clean distclean
 
 help: ## show this help
 	@echo "Usage: make <target>"
@@ -45,8 +45,11 @@ lab: $(STAMP) ## open JupyterLab on the project kernel
 calibrate: $(STAMP) ## re-choose the sentiment default and neutral bands on data/annotations/ (cross-validated)
 	$(PY) -m analysis calibrate
 
-validate: $(STAMP) ## print sentiment and codebook validation against the hand-coded samples
-	$(PY) -m analysis validate
+validate: $(STAMP) ## reference validation figures; with DATA=dir ANNOTATIONS=sheet.xlsx: validate on your own coded sample
+	$(if $(ANNOTATIONS),$(PY) -m analysis validate --data $(or $(DATA),data/processed) --annotations $(ANNOTATIONS),$(PY) -m analysis validate)
+
+sample: $(STAMP) ## draw a coding sheet from a build: make sample DATA=dir UNIT=sentences N=200 OUT=coding.xlsx
+	$(PY) -m analysis sample --data $(or $(DATA),data/processed) --unit $(or $(UNIT),sentences) --n $(or $(N),200) --out $(or $(OUT),coding.xlsx)
 
 evaluate: $(STAMP) ## score intake and privacy on the challenge corpora with ground truth (tests/fixtures/)
 	$(PY) -m analysis evaluate

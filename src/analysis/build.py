@@ -512,6 +512,10 @@ def build(
         tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
         flag_cols = list(tables["quality_flags"].columns)
         tables["quality_flags"] = _concat([pd.DataFrame(plan_flags, columns=flag_cols), tables["quality_flags"]])
+        # a cut marker on the line right after an essay (a "read the rest" link) truncates it too
+        cut_after = {f["essay_id"] for f in plan_flags if f.get("flag") == "truncated" and f.get("essay_id")}
+        if cut_after and len(tables["essays"]):
+            tables["essays"]["truncated"] = tables["essays"]["truncated"] | tables["essays"]["essay_id"].isin(cut_after)
         width = max(2, len(str(len(tables["essays"]))))
         tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
         tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
@@ -539,6 +543,10 @@ def build(
         summary.seconds = time.perf_counter() - t0
         summary.stage_seconds = stage_seconds
         aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
+        # the figures measured on the reference samples travel with the build (the reports read them)
+        from analysis import trust
+
+        trust.write_reference(out_dir)
         return summary
 
 

@@ -189,23 +189,56 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analysis import sentiment, themes
+    from analysis import trust
 
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.precision", 3):
-        res = sentiment.evaluate_methods(sentiment.load_annotations())
-        print("Sentiment: out-of-fold scores on data/annotations/sentiment_sentences.csv")
-        print(sentiment.validation_summary(res).to_string())
-        ann = pd.read_csv(config.ANNOTATIONS_DIR / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False)
-        cb = themes.evaluate_codebook(ann)
-        print("\nCodebook: against data/annotations/theme_paragraphs.csv")
-        print(cb["summary"].to_string(index=False))
-        print(cb["per_code"][["code", "label", "support", "precision", "recall", "f1"]].to_string(index=False))
-        from analysis import views
-
+        if args.annotations:
+            if args.data is None:
+                raise CliError("--annotations needs --data: the built data folder the sheet was drawn from")
+            if len(args.annotations) > 2:
+                raise CliError("--annotations takes one coded sheet, or two (first and second coder)")
+            try:
+                res = trust.validate_own(args.data, args.annotations[0],
+                                         args.annotations[1] if len(args.annotations) > 1 else None)
+            except trust.TrustError as exc:
+                raise CliError(str(exc)) from None
+            print(f"Validation of {args.data} against {len(trust.table(res['figures']))} figure row(s) "
+                  f"from {args.annotations[0]} ({res['unit']}):")
+            print(trust.table(res["figures"]).to_string(index=False))
+            if "intercoder" in res:
+                print("\nAgreement between the two coders:")
+                print(trust.table(res["intercoder"]).to_string(index=False))
+            print(f"\nstored in {Path(args.data) / trust.VALIDATION_DIR / ('own-' + res['unit'] + '.json')}: "
+                  "the reports on this folder now show these figures")
+            return 0
         for kind in ("sentiment", "themes"):
-            agree = views.intercoder(kind)
-            print(f"\nAgreement between two coders ({kind} sample):")
-            print(agree.to_string() if isinstance(agree, pd.DataFrame) else agree.data)
+            ref = trust.reference(kind, refresh=args.refresh)
+            print(f"{kind.capitalize()}: the reference samples (data/annotations/; held-out rows were never "
+                  "used for tuning)")
+            print(trust.table(ref["figures"]).to_string(index=False))
+            print()
+        if args.refresh:
+            print(f"wrote {trust.REFERENCE_DIR}/reference-*.json")
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from analysis import trust
+    from analysis.corpus import Corpus
+
+    try:
+        sample = trust.draw_sample(args.data, args.unit, args.n, seed=args.seed, pseudonymise=not args.real_names)
+        corpus_sentences = (Corpus(args.data, pseudonymise=not args.real_names, pseudonymise_all=True).sentences
+                            if args.unit == "sentences" else None)
+        paths = trust.write_sheet(trust.sheet_frame(sample, args.unit, corpus_sentences), args.unit, args.out)
+    except trust.TrustError as exc:
+        raise CliError(str(exc)) from None
+    print(f"drew {len(sample)} {args.unit} from {sample['essay_id'].nunique()} essays "
+          f"({sample['stratum'].nunique()} strata: genre × score range), seed {args.seed}")
+    for p in paths:
+        print(f"wrote {p}")
+    print(f"code the 'coder 1' sheet (guide in the 'guide' sheet), then: python -m analysis validate --data {args.data} "
+          f"--annotations {paths[1]}")
     return 0
 
 
@@ -272,10 +305,29 @@ def _add_more_commands(sub) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 when a goal is not met")
     p.set_defaults(func=_cmd_evaluate)
 
-    p = sub.add_parser("validate", help="print the validation of sentiment methods and codebook against the hand-coded samples",
-                       description="Compute, now, the agreement of every sentiment method (cross-validated) and of the "
-                                   "codebook with the hand-coded samples in data/annotations/.")
+    p = sub.add_parser("validate", help="validate the methods on your own coded sample, or print the reference figures",
+                       description="With --data and --annotations: match a coded sheet (from `sample`) to the build "
+                                   "by item id, compute every figure the reports show for that corpus and store them "
+                                   "in DATA/validation/. Without: print the figures of the reference samples "
+                                   "(data/annotations/: the bundled essays and held-out texts of other registers).")
+    p.add_argument("--data", type=Path, default=None, metavar="DIR", help="built data folder the sheet was drawn from")
+    p.add_argument("--annotations", type=Path, nargs="+", default=None, metavar="SHEET",
+                   help="coded sheet (.xlsx or .csv), and optionally a second coder's")
+    p.add_argument("--refresh", action="store_true",
+                   help="recompute the reference figures and rewrite resources/validation/ (after changing a method)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("sample", help="draw a stratified random sample of a build into a coding sheet",
+                       description="Draw N sentences, paragraphs or essays (stratified by genre and score range, "
+                                   "spread over essays, reproducible by --seed) into a coding sheet: CSV (UTF-8 with "
+                                   "BOM) and .xlsx with drop-down lists, a sheet for a second coder and the guide.")
+    p.add_argument("--data", type=Path, default=config.PROCESSED_DIR, metavar="DIR", help="built data folder")
+    p.add_argument("--unit", choices=("sentences", "paragraphs", "essays"), default="sentences")
+    p.add_argument("--n", type=int, default=200, help="number of items (default 200)")
+    p.add_argument("--seed", type=int, default=config.RANDOM_SEED, help="random seed (default: the project's)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="coding sheet to write (.xlsx and .csv)")
+    p.add_argument("--real-names", action="store_true", help="show names as written (default: pseudonymised)")
+    p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("annotate", help="score every line of a text file: sentiment, emotion, themes",
                        description="One output row per non-empty input line, in input order, with text, "

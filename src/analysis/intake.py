@@ -156,20 +156,24 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
         log.append(_log_row(rel, h.line_no, "drop_empty_heading", h.line, "an essay heading with no text under it"))
 
     # metadata: from chrome lines above the first essay (the page), then each essay's own
-    first_body = chunks[0].line_start if chunks else len(lines) + 1
+    first_body = ((chunks[0].heading.line_no if chunks[0].heading is not None else chunks[0].line_start)
+                  if chunks else len(lines) + 1)  # the page's furniture: above the first essay's heading
     page_meta: dict[str, str] = {}
     for no in sorted(verdicts):
         if no < first_body:
             for k, v in pagechrome.line_metadata(lines[no - 1]).items():
                 page_meta.setdefault(k, v)
-    bounds = [c.line_start for c in chunks[1:]] + [len(lines) + 1]
+    # an essay's own furniture runs from its heading to the next essay's heading (a byline sits between a
+    # heading and its text, so the next essay's byline is not this essay's)
+    bounds = [c.heading.line_no if c.heading is not None else c.line_start for c in chunks[1:]] + [len(lines) + 1]
+    starts = [c.heading.line_no if c.heading is not None else c.line_start for c in chunks]
     title_fallback = _collection_title(lines, verdicts, preamble) or Path(rel).stem
     rule = "+".join(sorted({h.rule for h in heads})) or "none"
     essays, flags = [], []
-    for c, nxt in zip(chunks, bounds):
+    for c, start, nxt in zip(chunks, starts, bounds):
         meta = dict(page_meta)
         for no in sorted(verdicts):
-            if c.line_start <= no < nxt:
+            if start <= no < nxt:
                 meta.update(pagechrome.line_metadata(lines[no - 1]))
         in_span = tuple((no, v.kind, v.evidence) for no, v in sorted(chrome.items())
                         if c.line_start <= no <= c.line_end)

