@@ -228,6 +228,7 @@ def _input_hash(spec: ReportSpec, params: dict, data_dir: Path) -> str:
     h.update((NOTEBOOKS_DIR / spec.notebook).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     files = sorted(Path(data_dir).glob("*.parquet")) + sorted(p for p in ANNOTATIONS_DIR.rglob("*") if p.is_file())
+    files += sorted((Path(data_dir) / "validation").glob("*.json"))  # a new own-sample validation re-renders
     files += sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for f in files:
         h.update(f.name.encode())
@@ -380,11 +381,13 @@ def execute_notebook(spec: ReportSpec, params: dict, workdir: Path, *, kernel: s
     import nbformat
     import papermill as pm
 
+    from analysis import kernels
+
     out = workdir / spec.notebook
     pm.execute_notebook(
         str(NOTEBOOKS_DIR / spec.notebook), str(out), parameters=params, kernel_name=kernel,
         cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        execution_timeout=timeout,
+        execution_timeout=timeout, engine_name=kernels.register(),
     )
     return nbformat.read(out, as_version=4)
 
@@ -517,14 +520,21 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
             state[o.file] = entry
         echo(f"{o.status:>10}  {o.file}" + (f"  ({o.seconds:.1f} s)" if o.seconds else "") + (f"  {o.error}" if o.error else ""))
 
+    from analysis import kernels
+
     if n_workers == 1:
-        for job in work:
-            record(*_render_job(job))
+        try:
+            for job in work:
+                record(*_render_job(job))
+        finally:
+            kernels.shutdown_all()
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # one kernel per worker, started once and reused for every report the worker renders
+        with ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=kernels.worker_init) as pool:
             for result in pool.map(_render_job, work):
                 record(*result)
     _write_index(out_dir, data_dir, state, outcomes)

@@ -13,6 +13,10 @@ Methods (``METHODS``), each giving a score per text and a 3-way label
 * ``combined`` — multinomial logistic regression over (log1p P, log1p N,
   2·snownlp − 1), fitted on the annotation sample by :func:`calibrate`.
   Score P(positive) − P(negative) in (−1, 1).
+* ``supervised`` — multinomial logistic regression over the lexicon's
+  evidence, register cues, SnowNLP, words and characters
+  (:mod:`analysis.supervised`), fitted on every coded tuning sample
+  (:func:`tuning_annotations`). Score P(positive) − P(negative) in (−1, 1).
 
 ``DEFAULT_METHOD`` and every neutral band come from
 ``resources/sentiment/calibration.yaml``, which only :func:`write_calibration`

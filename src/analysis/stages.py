@@ -114,7 +114,7 @@ ESSAY_STAGES: list = [
 STAGE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "sentiment": (("sentiment", "snowfast", "validate", "supervised"), ("sentiment/",)),
     "themes": (("themes",), ("codebook.yaml",)),
-    "tagging": (("tag", "entities"), ("tagging_cues.yaml", "entity_cues.yaml")),
+    "tagging": (("tag", "tagmodel", "entities"), ("tagging_cues.yaml", "tagging_model.json", "entity_cues.yaml")),
 }
 CORPUS_STAGES: list = [
     ("reuse", reuse_stage),

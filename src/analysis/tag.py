@@ -33,15 +33,16 @@ from analysis.frames import group_columns
 from analysis.resources import load_yaml, resource_path
 
 CUES_FILE = "tagging_cues.yaml"
+LEVEL_UNCERTAIN_BELOW = 0.5  # the best school level's share of the level evidence below which it is not given
 GENRES = (
     "work_summary", "profile", "self_narrative", "training_reflection", "news_story",
     "documentary_narration", "method_essay", "speech", "other",
 )
 NARRATORS = ("teacher", "student", "third_party", "other")
 TAG_COLUMNS = [
-    "genre", "genre_evidence", "person", "person_evidence", "narrator", "narrator_evidence",
-    "narrator_gender", "narrator_gender_evidence", "school_level", "school_level_evidence",
-    "setting", "setting_evidence", "places", "places_evidence",
+    "genre", "genre_confidence", "genre_evidence", "person", "person_evidence", "narrator", "narrator_confidence",
+    "narrator_evidence", "narrator_gender", "narrator_gender_evidence", "school_level", "school_level_confidence",
+    "school_level_evidence", "setting", "setting_evidence", "places", "places_evidence",
 ]
 # Quoted speech does not count towards the narrator's person.
 # Sources often close a quote with a second “ (“我要妈妈“), so “…“ counts too.
@@ -80,6 +81,7 @@ class TaggingCues:
     gender: tuple[tuple[str, tuple[re.Pattern, ...]], ...]
     school_level: LabelSet
     setting: LabelSet
+    model_features: tuple[tuple[str, re.Pattern], ...] = ()  # word families the tagging model weighs
 
 
 def _cue(item, where_ok=("any", "start", "end")) -> Cue:
@@ -122,6 +124,7 @@ def _compile(path: str, mtime: float) -> TaggingCues:
             gender=tuple((g, tuple(re.compile(p) for p in pats)) for g, pats in (raw.get("narrator_gender") or {}).items()),
             school_level=_label_set(raw["school_level"], min_score=2.0),
             setting=_label_set(raw["setting"], min_score=1.0),
+            model_features=tuple((k, re.compile(v)) for k, v in (raw.get("model_features") or {}).items()),
         )
     except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise ValueError(f"{path}: bad tagging cue file ({exc.__class__.__name__}: {exc})") from None
@@ -256,11 +259,24 @@ def decide_narrator_gender(text: str, *, person: str, cues: TaggingCues | None =
 
 def decide_school_level(text: str, *, cues: TaggingCues | None = None) -> tuple[str, str]:
     """(school level, evidence) or ('', '')."""
+    level, _, evidence = school_level_with_confidence(text, cues=cues)
+    return level, evidence
+
+
+def school_level_with_confidence(text: str, *, cues: TaggingCues | None = None) -> tuple[str, float, str]:
+    """(school level, confidence, evidence): the best-scoring level with the
+    share of all level evidence it holds; ``uncertain`` when two levels are
+    nearly as strong (an essay about a primary pupil's sister in junior
+    school); ('', 1.0, '') without level evidence."""
     cues = cues or load_tagging_cues()
     best, score, scores, hits = _choose(text, cues.school_level, window=cues.window)
     if not best:
-        return "", ""
-    return best, _evidence(hits[best])
+        return "", 1.0, ""
+    total = sum(v for v in scores.values() if v > 0)
+    conf = round(score / total, 3) if total else 1.0
+    if conf < LEVEL_UNCERTAIN_BELOW:
+        return "uncertain", conf, "；".join(f"{k} {v:g}" for k, v in scores.items() if v > 0)
+    return best, conf, _evidence(hits[best])
 
 
 def decide_setting(text: str, *, cues: TaggingCues | None = None) -> tuple[list[str], str]:
@@ -275,22 +291,53 @@ def decide_setting(text: str, *, cues: TaggingCues | None = None) -> tuple[list[
     return labels, "；".join(evidence)
 
 
-def tag_text(text: str, *, cues: TaggingCues | None = None) -> dict:
-    """All text-decided tags of one essay (everything but places) as a dict."""
+MODEL_SURE = 0.6  # a model this confident decides against the rules
+
+
+def _blend(rule: str, rule_ev: str, label: str, conf: float, default: str) -> tuple[str, float, str]:
+    """The model's label when it is sure or the rules found nothing; otherwise
+    the rules' label where a cue decided it (the confidence is the model's
+    for what it chose)."""
+    if label == rule:
+        return label, conf, rule_ev
+    if conf >= MODEL_SURE or rule == default:
+        return label, conf, f"model {conf:.2f} (rules: {rule}; {rule_ev})"
+    return rule, conf, f"rules (model {label} {conf:.2f}): {rule_ev}"
+
+
+def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None | bool = True) -> dict:
+    """All text-decided tags of one essay (everything but places) as a dict.
+
+    Genre and narrator come from the tagging model (:mod:`analysis.tagmodel`)
+    when one is fitted — with its confidence, ``uncertain`` below its
+    threshold — and from the cue rules otherwise (``model=False`` forces the
+    rules; confidence is then empty). The evidence columns always quote the
+    cues that matched."""
+    from analysis import tagmodel
+
     cues = cues or load_tagging_cues()
     text = text if isinstance(text, str) else ""
     person, person_ev = decide_person(text, cues=cues)
     genre, genre_ev = decide_genre(text, person=person, cues=cues)
     narrator, narrator_ev = decide_narrator(text, person=person, genre=genre, cues=cues)
+    genre_conf = narrator_conf = float("nan")
+    fitted = tagmodel.load() if model is True else (model or None)
+    if fitted is not None and fitted.get("features") != tagmodel.feature_names(cues):
+        fitted = None  # a cue file other than the one the model was fitted with: the rules decide
+    if fitted is not None:
+        decided = tagmodel.predict(fitted, text, cues)
+        genre, genre_conf, genre_ev = _blend(genre, genre_ev, *decided["genre"], cues.genre.default)
+        narrator, narrator_conf, narrator_ev = _blend(narrator, narrator_ev, *decided["narrator"],
+                                                      cues.narrator.default)
     gender, gender_ev = decide_narrator_gender(text, person=person, cues=cues)
-    level, level_ev = decide_school_level(text, cues=cues)
+    level, level_conf, level_ev = school_level_with_confidence(text, cues=cues)
     setting, setting_ev = decide_setting(text, cues=cues)
     return {
-        "genre": genre, "genre_evidence": genre_ev,
+        "genre": genre, "genre_confidence": genre_conf, "genre_evidence": genre_ev,
         "person": person, "person_evidence": person_ev,
-        "narrator": narrator, "narrator_evidence": narrator_ev,
+        "narrator": narrator, "narrator_confidence": narrator_conf, "narrator_evidence": narrator_ev,
         "narrator_gender": gender, "narrator_gender_evidence": gender_ev,
-        "school_level": level, "school_level_evidence": level_ev,
+        "school_level": level, "school_level_confidence": level_conf, "school_level_evidence": level_ev,
         "setting": setting, "setting_evidence": setting_ev,
     }
 

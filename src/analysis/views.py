@@ -560,6 +560,17 @@ _SAMPLE_NAMES = {"bundled": "bundled essays (teachers' work summaries)",
                  "pd_dev": "People's Daily 1998 news, tuning part", "pd_test": "People's Daily 1998 news, held out"}
 
 
+def _reference(corpus: Corpus, kind: str) -> dict:
+    """The reference figures the build stored beside its tables (the methods it
+    scored with), else the package's."""
+    import json
+
+    from analysis import trust
+
+    p = corpus.data_dir / trust.VALIDATION_DIR / f"reference-{kind}.json"
+    return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else trust.reference(kind)
+
+
 def _own(corpus: Corpus, kind: str) -> dict | None:
     from analysis import trust
 
@@ -587,8 +598,8 @@ def trust_statement(corpus: Corpus, kind: str) -> Markdown:
                         f"validated {stored['created'][:10]}).")
     if _contains_bundled(corpus):
         return Markdown("**This corpus holds the bundled essays**, whose sentences and paragraphs the project coded: "
-                        "the bundled-essays column below describes them (out-of-fold for the methods fitted on them; "
-                        "the lexicons and codebook were written by people who had read them). The other columns say "
+                        "the bundled-essays figures below describe them (out-of-fold for the methods fitted on them; "
+                        "the lexicons and codebook were written by people who had read them). The other samples say "
                         f"how the methods do on other kinds of text. {how}")
     stale = ("A coded sample of this corpus exists, but the build or the methods have changed since it was "
              "validated: run the `validate` command again. " if stored is not None else "")
@@ -628,7 +639,7 @@ def trust_figures(corpus: Corpus, kind: str) -> pd.DataFrame:
     if own is not None:
         t = trust.table(own["figures"])
         return t.set_index(t.columns[0])
-    ref = trust.reference(kind)
+    ref = _reference(corpus, kind)
     t = trust.table(ref["figures"])
     t["sample"] = t["sample"].map(lambda s: _SAMPLE_NAMES.get(s, s))
     if kind == "sentiment":
@@ -649,7 +660,7 @@ def trust_details(corpus: Corpus, kind: str) -> pd.DataFrame:
 
     own = _own(corpus, kind)
     key = "per_class" if kind == "sentiment" else "per_code"
-    src = own if own is not None else trust.reference(kind)
+    src = own if own is not None else _reference(corpus, kind)
     t = trust.table(src[key])
     first = "class" if kind == "sentiment" else "code"
     if "sample" in t:

@@ -1,0 +1,178 @@
+"""Kernels started once and reused: the papermill engine the reports run on.
+
+Starting a Jupyter kernel and importing pandas, matplotlib and the package
+costs seconds; executing a report's cells often costs less. This module keeps
+one kernel per process (the renderer runs one process per core) and hands it
+to papermill through an engine, ``analysis-warm``, that runs each notebook on
+it with nbclient — papermill still injects the parameters and records every
+cell, so notebooks behave as with papermill's own engine.
+
+Between two notebooks the kernel's user namespace is reset (``%reset -f``),
+figures are closed and the working folder is set again, so nothing one report
+defines is seen by the next; imported modules stay loaded (that is the
+saving). A kernel whose notebook failed or timed out is shut down and the next
+notebook gets a fresh one.
+
+Kernels talk over IPC sockets in a private temporary folder, not TCP ports:
+two renderings on one machine cannot take each other's ports, and the
+kernels print no warning about unencrypted TCP.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+ENGINE = "analysis-warm"
+# imported while the first notebook is prepared, so no report waits for them alone
+PRELUDE = ("import pandas, numpy, matplotlib.pyplot\n"
+           "import analysis.views, analysis.corpus, analysis.sentiment, analysis.themes, analysis.overview")
+_RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+import os as _analysis_os
+_analysis_os.chdir({cwd!r})
+del _analysis_os
+try:
+    import matplotlib.pyplot as _analysis_plt
+    _analysis_plt.close("all")
+    del _analysis_plt
+except Exception:
+    pass
+"""
+
+
+class KernelError(RuntimeError):
+    """A kernel that could not be started or reset."""
+
+
+class WarmKernel:
+    """A kernel kept running for one process's notebooks."""
+
+    def __init__(self, kernel_name: str, cwd: str | Path, *, startup_timeout: int = 60):
+        from jupyter_client import KernelManager
+
+        self.kernel_name = kernel_name
+        self.dir = tempfile.mkdtemp(prefix="analysis-kernel-")
+        self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.dir, "k"),
+                                connection_file=os.path.join(self.dir, "connection.json"))
+        self.km.start_kernel(cwd=str(cwd))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            self.kc.wait_for_ready(timeout=startup_timeout)
+        except RuntimeError as exc:
+            self.shutdown()
+            raise KernelError(f"kernel {kernel_name!r} did not start: {exc}") from None
+        self.kc.execute(PRELUDE, silent=True, store_history=False)  # imports while papermill prepares the notebook
+        self.notebooks = 0
+
+    def reset(self, cwd: str | Path, *, timeout: int = 120) -> None:
+        """Clear the user namespace and figures; set the working folder (run
+        through nbclient, like the notebooks, so the client's channels stay in
+        the state nbclient expects)."""
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET.format(cwd=str(cwd)))])
+        try:
+            NotebookClient(nb, km=self.km, kc=self.kc, timeout=timeout, kernel_name=self.kernel_name).execute()
+        except CellExecutionError as exc:
+            raise KernelError(f"kernel reset failed: {str(exc).strip().splitlines()[-1]}") from None
+
+    def alive(self) -> bool:
+        return self.km.has_kernel and self.km.is_alive()
+
+    def shutdown(self) -> None:
+        try:
+            self.kc.stop_channels()
+        except Exception:  # noqa: BLE001 — best effort on the way out
+            pass
+        try:
+            if self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_WARM: dict[str, WarmKernel] = {}
+
+
+def warm_kernel(kernel_name: str, cwd: str | Path) -> WarmKernel:
+    """This process's kernel for ``kernel_name`` (started on first use)."""
+    k = _WARM.get(kernel_name)
+    if k is not None and not k.alive():
+        k.shutdown()
+        k = None
+    if k is None:
+        k = _WARM[kernel_name] = WarmKernel(kernel_name, cwd)
+    return k
+
+
+def discard(kernel_name: str) -> None:
+    """Shut down this process's kernel (after a failure: the next notebook gets a fresh one)."""
+    k = _WARM.pop(kernel_name, None)
+    if k is not None:
+        k.shutdown()
+
+
+def shutdown_all() -> None:
+    for name in list(_WARM):
+        discard(name)
+
+
+atexit.register(shutdown_all)
+
+
+def worker_init() -> None:
+    """Initializer of a rendering worker process: its kernels go when it does."""
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, shutdown_all, exitpriority=10)
+
+
+def _engine():
+    from papermill.engines import NBClientEngine
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmEngine(NBClientEngine):
+        """papermill's nbclient engine on this process's warm kernel."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            from papermill.clientwrap import PapermillNotebookClient
+
+            cwd = os.getcwd()  # papermill has changed into the notebook's folder (its cwd argument)
+            kernel = warm_kernel(kernel_name, cwd)
+            try:
+                kernel.reset(cwd)
+                kwargs = remove_args(["input_path"], **kwargs)
+                safe = remove_args(["timeout", "startup_timeout"], **kwargs)
+                final = merge_kwargs(safe, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                                     startup_timeout=start_timeout, kernel_name=kernel_name, log_output=log_output,
+                                     stdout_file=stdout_file, stderr_file=stderr_file)
+                client = PapermillNotebookClient(nb_man, km=kernel.km, kc=kernel.kc, **final)
+                result = client.execute()
+            except BaseException:
+                discard(kernel_name)
+                raise
+            kernel.notebooks += 1
+            if any(c.get("metadata", {}).get("papermill", {}).get("exception") for c in nb_man.nb.cells):
+                discard(kernel_name)  # a failed cell may leave the kernel in any state
+            return result
+
+    return WarmEngine
+
+
+def register() -> str:
+    """Register the ``analysis-warm`` engine with papermill (idempotent); returns its name."""
+    from papermill.engines import papermill_engines
+
+    if ENGINE not in papermill_engines._engines:
+        papermill_engines.register(ENGINE, _engine())
+    return ENGINE
