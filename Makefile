@@ -40,7 +40,7 @@ test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q -n 2
 
 lab: $(STAMP) ## open JupyterLab on the project kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 calibrate: $(STAMP) ## re-choose the sentiment default and neutral bands on data/annotations/ (cross-validated)
 	$(PY) -m analysis calibrate

@@ -857,3 +857,49 @@ def test_a_failing_corpus_stage_leaves_the_old_tables_while_early_tables_were_be
         run_build(raw, out)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert first.summary.n_essays == 2
+
+
+# ------------------------------------------------ cache layers independent of the package layout
+
+def test_cache_layers_hold_when_modules_move_into_subpackages(tmp_path):
+    """Stage modules and report modules are recognised by name at any depth, so
+    moving a module into a subpackage keeps its edits invalidating the right
+    cache layer (and keeps report modules out of the essay cache)."""
+    from analysis import stages
+
+    flat, nested = tmp_path / "flat", tmp_path / "nested"
+    layout = {"sentiment.py": "methods/sentiment/__init__.py", "snowfast.py": "fast/snowfast.py",
+              "themes.py": "methods/themes/rules.py", "tag.py": "methods/tag.py", "clean.py": "ingest/clean.py",
+              "views.py": "reporting/views.py", "cli.py": "cli.py", "report.py": "reporting/render.py"}
+    for old, new in layout.items():
+        for root, rel in ((flat, old), (nested, new)):
+            f = root / rel
+            f.parent.mkdir(parents=True, exist_ok=True)
+            f.write_text("# 留守儿童\n", encoding="utf-8")
+    (nested / "resources" / "sentiment").mkdir(parents=True)
+    (nested / "resources" / "sentiment" / "lexicon.txt").write_text("开心\n", encoding="utf-8")
+
+    for old, new in layout.items():
+        assert build_mod.layer_of(nested / new, nested) == build_mod.layer_of(flat / old, flat), (old, new)
+    assert build_mod.layer_of(nested / "methods/sentiment/__init__.py", nested) == "sentiment"
+    assert build_mod.layer_of(nested / "fast/snowfast.py", nested) == "sentiment"
+    assert build_mod.layer_of(nested / "methods/themes/rules.py", nested) == "themes"
+    assert build_mod.layer_of(nested / "ingest/clean.py", nested) == "base"
+    assert build_mod.layer_of(nested / "resources/sentiment/lexicon.txt", nested) == "sentiment"
+    assert set(stages.STAGE_INPUTS) >= {"sentiment", "themes", "tagging"}
+
+    per_essay = {p.relative_to(nested).as_posix() for p in build_mod.per_essay_modules(nested)}
+    assert "fast/snowfast.py" in per_essay and "ingest/clean.py" in per_essay  # found at any depth
+    assert "reporting/views.py" not in per_essay and "cli.py" not in per_essay
+    # a module named like a report module only by a prefix is not taken for it
+    assert not build_mod._names_module("tag", "tagmodel") and build_mod._names_module("tag", "methods.tag")
+
+
+def test_every_module_of_the_real_package_is_fingerprinted_or_declared_outside():
+    from analysis.config import PACKAGE_DIR
+
+    every = {p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts}
+    per_essay = set(build_mod.per_essay_modules())
+    outside = {p for p in every if any(build_mod._names_module(n, build_mod.module_name(p))
+                                       for n in build_mod.NOT_PER_ESSAY_MODULES)}
+    assert per_essay | outside == every and not per_essay & outside

@@ -239,17 +239,54 @@ NOT_PER_ESSAY_MODULES = frozenset({"__main__", "cli", "corpus", "overview", "plo
                                    "reuse", "views"})
 
 
-def layer_of(path: Path) -> str:
+def module_name(path: Path, package_dir: Path | None = None) -> str:
+    """The dotted name of a module file inside the package, relative to it
+    (``sentiment``, ``methods.sentiment``, ``fast`` for ``fast/__init__.py``);
+    "" for a file outside the package."""
+    package_dir = Path(package_dir or Path(__file__).parent)
+    try:
+        rel = Path(path).with_suffix("").relative_to(package_dir)
+    except ValueError:
+        return ""
+    parts = [p for p in rel.parts if p != "__init__"]
+    return ".".join(parts)
+
+
+def _names_module(entry: str, module: str) -> bool:
+    """``entry`` (a module or package name, dotted or not) names ``module``
+    wherever it sits in the package: ``sentiment`` names ``sentiment``,
+    ``methods.sentiment`` and ``methods.sentiment.lexicon``. So the
+    declarations below hold when a module moves into a subpackage."""
+    mod, ent = module.split("."), entry.split(".")
+    return any(mod[i:i + len(ent)] == ent for i in range(len(mod) - len(ent) + 1))
+
+
+def per_essay_modules(package_dir: Path | None = None) -> list[Path]:
+    """Every module file of the package, at any depth, that can change what an
+    essay's processing gives (all but :data:`NOT_PER_ESSAY_MODULES`)."""
+    package_dir = Path(package_dir or Path(__file__).parent)
+    return sorted(p for p in package_dir.rglob("*.py")
+                  if "__pycache__" not in p.parts
+                  and not any(_names_module(n, module_name(p, package_dir)) for n in NOT_PER_ESSAY_MODULES))
+
+
+def layer_of(path: Path, package_dir: Path | None = None) -> str:
     """The cache layer a per-essay module or resource file counts for: the
     analysis stage that claims it in :data:`analysis.stages.STAGE_INPUTS`, else
-    ``"base"`` (cleaning and segmentation, on which every stage builds)."""
+    ``"base"`` (cleaning and segmentation, on which every stage builds).
+    Modules are matched by name at any depth of the package (see
+    :func:`_names_module`), resources by their path under resources/."""
     from analysis import stages
 
     path = Path(path)
-    if path.suffix == ".py" and path.parent == Path(__file__).parent:
-        return next((s for s, (mods, _) in stages.STAGE_INPUTS.items() if path.stem in mods), "base")
+    package_dir = Path(package_dir or Path(__file__).parent)
+    resources = package_dir / "resources"
+    if path.suffix == ".py" and module_name(path, package_dir) and not path.is_relative_to(resources):
+        mod = module_name(path, package_dir)
+        return next((s for s, (mods, _) in stages.STAGE_INPUTS.items()
+                     if any(_names_module(m, mod) for m in mods)), "base")
     try:
-        rel = path.relative_to(RESOURCES_DIR).as_posix()
+        rel = path.relative_to(resources).as_posix()
     except ValueError:
         return "base"
     return next((s for s, (_, res) in stages.STAGE_INPUTS.items()
@@ -260,11 +297,12 @@ def _settings_fingerprint() -> dict[str, str]:
     """One fingerprint per cache layer, over the files :func:`layer_of` assigns
     to it (``"base"`` also covers the code version). Editing a stage's files
     re-runs that stage on the cached segmentation; editing anything else
-    re-runs everything."""
+    re-runs everything. Module files are found at any depth of the package."""
     from analysis.stages import CORPUS_ONLY_RESOURCES
 
-    files = sorted(p for p in RESOURCES_DIR.rglob("*") if p.is_file() and p.name not in CORPUS_ONLY_RESOURCES)
-    src = sorted(p for p in Path(__file__).parent.glob("*.py") if p.stem not in NOT_PER_ESSAY_MODULES)
+    files = sorted(p for p in RESOURCES_DIR.rglob("*") if p.is_file() and p.name not in CORPUS_ONLY_RESOURCES
+                   and "__pycache__" not in p.parts)
+    src = [p for p in per_essay_modules() if not p.is_relative_to(RESOURCES_DIR)]
     owner = {p: layer_of(p) for p in (*src, *files)}
     out = {}
     for layer in ("base", *(name for name, _ in essay_stages())):

@@ -97,9 +97,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"), help="set a notebook parameter")
     p.add_argument("-f", "--param-file", type=Path, action="append", help="YAML file of parameters (notebooks/params/*.yaml)")
     p.add_argument("--force", action="store_true", help="render even reports that are up to date")
+    p.add_argument("--verbose", action="store_true", help="a line for every report, also with many essay profiles "
+                                                          "(default: a progress bar for them)")
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once, each in its own process (default: all cores)")
     p.add_argument("--max-profiles", type=int, default=None, metavar="N",
-                   help="essay profiles for at most the first N essays (default: 100; 0: every essay)")
+                   help="essay profiles for at most the first N essays (default: 2000; 0: every essay)")
     p.set_defaults(func=_cmd_report)
     _add_more_commands(sub)
     return parser
@@ -134,6 +136,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         outcomes = render_reports(args.names or None, data_dir=args.data, out_dir=args.out,
                                   params=_parse_kv(args.param), param_files=args.param_file or [], force=args.force,
+                                  verbose=args.verbose,
                                   jobs=args.jobs, **({} if args.max_profiles is None else
                                                      {"max_profiles": args.max_profiles}))
     except ParamError as exc:
@@ -176,6 +179,14 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from analysis import sentiment
+
+    if args.tags_only:
+        from analysis import tagmodel
+
+        model = tagmodel.calibrate()
+        print(f"tagging model: fitted on {model['tuning_essays']} coded essays; cross-validated: "
+              + "; ".join(f"{t} accuracy {f['cv_accuracy']:.2f}" for t, f in model["cross_validation"].items()))
+        return 0
 
     if args.annotations is not None and not args.annotations.is_file():
         raise CliError(f"--annotations {args.annotations}: file not found")
@@ -352,4 +363,5 @@ def _add_more_commands(sub) -> None:
                                    "folders) and write resources/tagging_model.json.")
     p.add_argument("--annotations", type=Path, default=None, help="coded sentences CSV (default: every coded tuning sample in data/annotations/)")
     p.add_argument("--out", type=Path, default=None, help="calibration YAML to write (default: the packaged one)")
+    p.add_argument("--tags-only", action="store_true", help="refit only the tagging model (after editing tagging cues)")
     p.set_defaults(func=_cmd_calibrate)

@@ -24,6 +24,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 ENGINE = "analysis-warm"
@@ -31,7 +32,7 @@ ENGINE = "analysis-warm"
 PRELUDE = ("import pandas, numpy, matplotlib.pyplot\n"
            "import analysis.views, analysis.corpus, analysis.sentiment, analysis.themes, analysis.overview")
 _RESET = """\
-get_ipython().run_line_magic("reset", "-f")
+get_ipython().reset(new_session=True)
 import os as _analysis_os
 _analysis_os.chdir({cwd!r})
 del _analysis_os
@@ -52,48 +53,81 @@ class WarmKernel:
     """A kernel kept running for one process's notebooks."""
 
     def __init__(self, kernel_name: str, cwd: str | Path, *, startup_timeout: int = 60):
-        from jupyter_client import KernelManager
+        # nbclient waits for messages on an asyncio loop: with a blocking client a
+        # kernel that dies mid-cell would block that loop forever (its liveness
+        # check never runs), so manager and client are the async ones, driven by
+        # jupyter_core's per-thread loop like nbclient itself
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
         self.kernel_name = kernel_name
         self.dir = tempfile.mkdtemp(prefix="analysis-kernel-")
-        self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.dir, "k"),
-                                connection_file=os.path.join(self.dir, "connection.json"))
-        self.km.start_kernel(cwd=str(cwd))
-        self.kc = self.km.client()
-        self.kc.start_channels()
+        self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.dir, "k"),
+                                     connection_file=os.path.join(self.dir, "connection.json"))
+        self.kc = None
         try:
-            self.kc.wait_for_ready(timeout=startup_timeout)
-        except RuntimeError as exc:
+            run_sync(self.km.start_kernel)(cwd=str(cwd))
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            run_sync(self.kc.wait_for_ready)(timeout=startup_timeout)
+        except (RuntimeError, OSError) as exc:
             self.shutdown()
             raise KernelError(f"kernel {kernel_name!r} did not start: {exc}") from None
         self.kc.execute(PRELUDE, silent=True, store_history=False)  # imports while papermill prepares the notebook
         self.notebooks = 0
 
     def reset(self, cwd: str | Path, *, timeout: int = 120) -> None:
-        """Clear the user namespace and figures; set the working folder (run
-        through nbclient, like the notebooks, so the client's channels stay in
-        the state nbclient expects)."""
-        import nbformat
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
+        """Start a new IPython session (empty namespace, input history and
+        execution counts from In [1], as on a fresh kernel), close figures and
+        set the working folder. Runs outside the history, so the next
+        notebook's first cell is In [1]. Raises :class:`KernelError` at once
+        when the kernel has died (a process killed from outside can look
+        alive for a moment), after ``timeout`` seconds otherwise."""
+        from queue import Empty
 
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_RESET.format(cwd=str(cwd)))])
-        try:
-            NotebookClient(nb, km=self.km, kc=self.kc, timeout=timeout, kernel_name=self.kernel_name).execute()
-        except CellExecutionError as exc:
-            raise KernelError(f"kernel reset failed: {str(exc).strip().splitlines()[-1]}") from None
+        from jupyter_core.utils import run_sync
+
+        msg_id = self.kc.execute(_RESET.format(cwd=str(cwd)), store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                reply = run_sync(self.kc.get_shell_msg)(timeout=1)
+            except Empty:
+                if not self.alive():
+                    raise KernelError("the kernel died") from None
+                if time.monotonic() > deadline:
+                    raise KernelError(f"kernel reset took longer than {timeout} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KernelError(f"kernel reset failed: {content.get('ename')}: {content.get('evalue')}")
+        while True:  # its output, so the notebook's client starts on a quiet channel
+            try:
+                msg = run_sync(self.kc.get_iopub_msg)(timeout=5)
+            except Empty:
+                break
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["header"]["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"):
+                break
 
     def alive(self) -> bool:
-        return self.km.has_kernel and self.km.is_alive()
+        from jupyter_core.utils import run_sync
+
+        return self.km.has_kernel and run_sync(self.km.is_alive)()
 
     def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
         try:
-            self.kc.stop_channels()
+            if self.kc is not None:
+                self.kc.stop_channels()
         except Exception:  # noqa: BLE001 — best effort on the way out
             pass
         try:
             if self.km.has_kernel:
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001
             pass
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -146,17 +180,25 @@ def _engine():
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             from papermill.clientwrap import PapermillNotebookClient
+            from papermill.log import logger
 
             cwd = os.getcwd()  # papermill has changed into the notebook's folder (its cwd argument)
             kernel = warm_kernel(kernel_name, cwd)
             try:
-                kernel.reset(cwd)
+                try:
+                    kernel.reset(cwd)
+                except KernelError:  # died since the last notebook: one fresh start
+                    discard(kernel_name)
+                    kernel = warm_kernel(kernel_name, cwd)
+                    kernel.reset(cwd)
                 kwargs = remove_args(["input_path"], **kwargs)
                 safe = remove_args(["timeout", "startup_timeout"], **kwargs)
                 final = merge_kwargs(safe, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-                                     startup_timeout=start_timeout, kernel_name=kernel_name, log_output=log_output,
+                                     startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                                     log_output=log_output,
                                      stdout_file=stdout_file, stderr_file=stderr_file)
-                client = PapermillNotebookClient(nb_man, km=kernel.km, kc=kernel.kc, **final)
+                client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
+                client.kc = kernel.kc  # the kept client: nbclient then opens no channels of its own
                 result = client.execute()
             except BaseException:
                 discard(kernel_name)

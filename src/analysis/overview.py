@@ -93,22 +93,45 @@ def cleaning_summary(corpus: Corpus) -> pd.DataFrame:
     return pd.crosstab(log["essay"], log["rule"], margins=True, margins_name="total")
 
 
+def _labelled(corpus: Corpus, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its essay ids as the reports' labels (E01 …; — outside any
+    essay), paragraph ids as paragraph numbers and rule names in words."""
+    out = df.copy()
+    if "essay_id" in out.columns:
+        names = labels(corpus)
+        ids = out["essay_id"].fillna("").astype(str)
+        out.insert(list(out.columns).index("essay_id"), "essay", [names.get(e, e) if e else "—" for e in ids])
+        out = out.drop(columns="essay_id")
+    if "paragraph_id" in out.columns:
+        num = out["paragraph_id"].fillna("").astype(str).str.extract(r"-p0*(\d+)$")[0]
+        out["paragraph_id"] = num.fillna("—")
+        out = out.rename(columns={"paragraph_id": "paragraph"})
+    for col in ("rule", "flag"):
+        if col in out.columns:
+            out[col] = out[col].astype(str).str.replace("_", " ")
+    return out.rename(columns={"line": "raw line"})
+
+
 def cleaning_examples(corpus: Corpus, *, per_rule: int = 3) -> pd.DataFrame:
     """A few logged changes per rule, before → after with context (the full log is in cleaning_log.csv)."""
     log = corpus.cleaning_log
     log = log[log["rule"] != "drop_preamble"]
     cols = ["rule", "essay_id", "line", "before", "after", "context"]
-    return log.groupby("rule", sort=True).head(per_rule)[cols].reset_index(drop=True)
+    return _labelled(corpus, log.groupby("rule", sort=True).head(per_rule)[cols].reset_index(drop=True))
 
 
 def preamble(corpus: Corpus) -> pd.DataFrame:
-    """Text dropped before the first essay heading of each file (collection title, site blurb)."""
+    """Text dropped before the first essay heading of each file (collection
+    title, site blurb): the preamble as a whole and every page-chrome line
+    removed outside an essay, with the rule that removed it."""
     log = corpus.cleaning_log
-    return log[log["rule"] == "drop_preamble"][["source_file", "before"]].rename(columns={"before": "dropped text"})
+    outside = log["essay_id"].fillna("").astype(str) == "" if "essay_id" in log.columns else False
+    rows = log[(log["rule"] == "drop_preamble") | outside]
+    return _labelled(corpus, rows[["source_file", "line", "rule", "before"]].rename(columns={"before": "dropped text"}))
 
 
 def quality_flags(corpus: Corpus) -> pd.DataFrame:
-    return corpus.quality_flags[["essay_id", "paragraph_id", "line", "flag", "detail"]]
+    return _labelled(corpus, corpus.quality_flags[["essay_id", "paragraph_id", "line", "flag", "detail"]])
 
 
 def top_words(corpus: Corpus, *, n: int = 30) -> pd.DataFrame:
@@ -167,3 +190,16 @@ def plot_entity_counts(corpus: Corpus):
 def plot_top_words(corpus: Corpus, *, n: int = 30):
     tw = top_words(corpus, n=n)["count"]
     return bar(tw, title=f"Top {n} content words", xlabel="occurrences")
+
+
+def reuse_passages(corpus: Corpus, **kwargs) -> pd.DataFrame:
+    """The passages shared between essays (:func:`analysis.reuse.top_passages`),
+    the essays named by their labels (E01 …) as in every table."""
+    from analysis import reuse
+
+    top = reuse.top_passages(corpus.table("reuse"), **kwargs)
+    names = labels(corpus)
+    for col in ("essay_a", "essay_b"):
+        if col in top.columns:
+            top[col] = [names.get(e, e) for e in top[col]]
+    return top.rename(columns={"essay_a": "essay", "essay_b": "shared with", "n_units": "sentences"})

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import numpy as np
+
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
@@ -85,6 +87,82 @@ def bar(series, *, title: str = "", xlabel: str = "", color: str = "#4C72B0", ho
     if title:
         ax.set_title(title)
     return finish(fig)
+
+
+def nothing(sentence: str):
+    """What a plot function returns when there is nothing to draw: one
+    sentence (shown in the notebook and report) instead of an empty figure."""
+    from IPython.display import Markdown
+
+    return Markdown(f"*{sentence}*")
+
+
+def spread_labels(ax, texts, *, iterations: int = 80) -> None:
+    """Move overlapping text labels of ``ax`` apart (vertically, then
+    sideways), so no label is drawn over another."""
+    texts = [t for t in texts if t.get_text()]
+    if len(texts) < 2:
+        return
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):  # a Figure made without pyplot
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    inv = ax.transData.inverted()
+    for _ in range(iterations):
+        boxes = [t.get_window_extent(renderer).expanded(1.08, 1.25) for t in texts]
+        moved = False
+        for a in range(len(texts)):
+            for b in range(a + 1, len(texts)):
+                if not boxes[a].overlaps(boxes[b]):
+                    continue
+                moved = True
+                dy = (boxes[a].y1 - boxes[b].y0) if boxes[a].y0 >= boxes[b].y0 else (boxes[b].y1 - boxes[a].y0)
+                step = max(2.0, min(dy, boxes[a].height) / 2 + 1)
+                sign = 1 if boxes[a].y0 >= boxes[b].y0 else -1
+                for t, s_ in ((texts[a], sign), (texts[b], -sign)):
+                    x, y = ax.transData.transform(t.get_position())
+                    t.set_position(inv.transform((x, y + s_ * step)))
+        if not moved:
+            break
+
+
+def _luminance(rgba) -> float:
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def polish(fig):
+    """Readability fixes applied to every figure a report shows: numbers
+    written on a heat map take black or white by the cell's colour (readable
+    on dark and light cells alike), and an axis of counts (bars or a
+    histogram whose lengths are all whole numbers) gets whole-number ticks."""
+    from matplotlib.patches import Rectangle
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in fig.axes:
+        if ax.images:
+            im = ax.images[0]
+            arr = np.asarray(im.get_array(), dtype=float)
+            if arr.ndim == 2:
+                for t in ax.texts:
+                    x, y = t.get_position()
+                    i, j = int(round(y)), int(round(x))
+                    if 0 <= i < arr.shape[0] and 0 <= j < arr.shape[1] and abs(y - i) < 0.3 and abs(x - j) < 0.3:
+                        v = arr[i, j]
+                        if v == v:
+                            t.set_color("white" if _luminance(im.cmap(im.norm(v))) < 0.4 else "black")
+        bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+        if bars:
+            heights = np.array([p.get_height() for p in bars], dtype=float)
+            widths = np.array([p.get_width() for p in bars], dtype=float)
+            if np.allclose(heights, np.round(heights)) and heights.max(initial=0) >= 1:
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            if np.allclose(widths, np.round(widths)) and widths.max(initial=0) >= 1:
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return fig
 
 
 def finish(fig):

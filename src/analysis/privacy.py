@@ -25,6 +25,7 @@ The map itself is sensitive: it is written only under ``data/processed/``
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import re
@@ -900,6 +901,7 @@ def selected(m: pd.DataFrame, roles: Iterable[str] | None) -> pd.DataFrame:
 
 
 _DATA_URI_RE = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+_CSV_URI_RE = re.compile(r"data:text/csv;base64,([A-Za-z0-9+/=]+)")
 _STYLE_BLOCK_RE = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
 
 
@@ -925,7 +927,9 @@ def page_leaks(page: str, data_dir: str | Path, *, roles: Iterable[str] | None =
                 kinds["未审阅候选"] = "unreviewed candidate"
     if not pairs:
         return {}
-    text = html.unescape(_STYLE_BLOCK_RE.sub(" ", _DATA_URI_RE.sub(" ", page)))
+    # a table's CSV download is data the page carries: decoded and searched like its text
+    csvs = [base64.b64decode(m.group(1)).decode("utf-8-sig", errors="replace") for m in _CSV_URI_RE.finditer(page)]
+    text = html.unescape(_STYLE_BLOCK_RE.sub(" ", _DATA_URI_RE.sub(" ", page))) + "\n".join(csvs)
     found: Counter = Counter()
     for _, _, pseudo in NameReplacer(tuple(sorted(set(pairs)))).spans(text):
         found[kinds.get(pseudo, "name")] += 1

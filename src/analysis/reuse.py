@@ -629,12 +629,11 @@ def plot_reuse_heatmap(units: pd.DataFrame, reuse: pd.DataFrame, *, essays: list
     names = [(labels or {}).get(e, e) for e in mat.index]
     size = max(4.0, 0.35 * len(names) + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
-    if not names:  # a large corpus in which no essay shares text
-        ax.axis("off")
-        ax.text(0.5, 0.5, "No essay shares text with another.", ha="center", va="center")
-        ax.set_title(title)
+    if not names or not float(mat.to_numpy().max(initial=0)) > 0:  # no essay shares text
         plt.close(fig)
-        return fig
+        from analysis.plots import nothing
+
+        return nothing("No essay shares a passage with another: there is no template reuse to show.")
     im = ax.imshow(mat.to_numpy(), cmap="Reds", vmin=0, vmax=max(0.01, float(mat.to_numpy().max())))
     ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
     ax.set_yticks(range(len(names)), names, fontsize=7)

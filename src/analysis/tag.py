@@ -33,7 +33,7 @@ from analysis.frames import group_columns
 from analysis.resources import load_yaml, resource_path
 
 CUES_FILE = "tagging_cues.yaml"
-LEVEL_UNCERTAIN_BELOW = 0.5  # the best school level's share of the level evidence below which it is not given
+LEVEL_UNCERTAIN_BELOW = 0.5  # the best school level's share of the level evidence at or below which it is not given
 GENRES = (
     "work_summary", "profile", "self_narrative", "training_reflection", "news_story",
     "documentary_narration", "method_essay", "speech", "other",
@@ -265,16 +265,15 @@ def decide_school_level(text: str, *, cues: TaggingCues | None = None) -> tuple[
 
 def school_level_with_confidence(text: str, *, cues: TaggingCues | None = None) -> tuple[str, float, str]:
     """(school level, confidence, evidence): the best-scoring level with the
-    share of all level evidence it holds; ``uncertain`` when two levels are
-    nearly as strong (an essay about a primary pupil's sister in junior
-    school); ('', 1.0, '') without level evidence."""
+    share of all level evidence it holds; ``uncertain`` when another level is
+    as strong (我读三年级，姐姐读八年级); ('', 1.0, '') without level evidence."""
     cues = cues or load_tagging_cues()
     best, score, scores, hits = _choose(text, cues.school_level, window=cues.window)
     if not best:
         return "", 1.0, ""
     total = sum(v for v in scores.values() if v > 0)
     conf = round(score / total, 3) if total else 1.0
-    if conf < LEVEL_UNCERTAIN_BELOW:
+    if conf <= LEVEL_UNCERTAIN_BELOW:  # another level is as strong (a tie) or stronger levels share the rest
         return "uncertain", conf, "；".join(f"{k} {v:g}" for k, v in scores.items() if v > 0)
     return best, conf, _evidence(hits[best])
 

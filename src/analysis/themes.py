@@ -298,6 +298,13 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
     return _load_codebook_cached(str(p), p.stat().st_mtime)
 
 
+def code_name(code: str, codebook: Codebook | Mapping | str | Path | None = None) -> str:
+    """A code as every table and figure names it: the Chinese label with the
+    id, e.g. ``学习 (study)``; an unknown id as it is."""
+    label = _resolve_codebook(codebook).labels.get(code)
+    return f"{label} ({code})" if label and label != code else str(code)
+
+
 def _resolve_codebook(codebook: Codebook | Mapping | str | Path | None) -> Codebook:
     if codebook is None:
         return load_codebook()
@@ -1437,7 +1444,7 @@ def plot_code_heatmap(
             ax.set_title(f"first {len(mat)} of {n_rows} rows")
         im = ax.imshow(mat.to_numpy(dtype=float), aspect="auto", cmap="YlOrRd",
                        vmin=0, vmax=1 if value == "share" else None)
-        ax.set_xticks(range(len(cols)), [cb.labels[c] for c in cb.ids], rotation=45, ha="right")
+        ax.set_xticks(range(len(cols)), [code_name(c, cb) for c in cb.ids], rotation=45, ha="right")
         ax.set_yticks(range(len(mat)), [str(i) for i in mat.index])
         ax.set_ylabel({"label": "essay", "essay_id": "essay"}.get(by, by))  # label: the essays' E01 …
         if annotate if annotate is not None else mat.size <= 400:
@@ -1491,9 +1498,10 @@ def plot_cooccurrence_network(
         if title:
             ax.set_title(title)
         if g.number_of_nodes() == 0:
-            ax.text(0.5, 0.5, "no links", ha="center", va="center")
-            return fig
-        pos = nx.spring_layout(g, seed=seed, weight="weight")
+            from analysis.plots import nothing
+
+            return nothing(f"{title or 'Co-occurrence'}: no two items occur together in a paragraph.")
+        pos = nx.kamada_kawai_layout(g) if g.number_of_nodes() > 2 else nx.spring_layout(g, seed=seed)
         w = np.array([d["weight"] for _, _, d in g.edges(data=True)], dtype=float)
         widths = 1 + 6 * (w - w.min()) / (w.max() - w.min()) if w.max() > w.min() else np.full(len(w), 3.0)
         sizes = [node_size.get(n) or g.degree(n, weight="weight") for n in g.nodes]
@@ -1501,8 +1509,17 @@ def plot_cooccurrence_network(
         sizes = 300 + 1700 * sizes / sizes.max() if sizes.max() > 0 else np.full(len(sizes), 600.0)
         nx.draw_networkx_edges(g, pos, ax=ax, width=widths, edge_color="#999999", alpha=0.7)
         nx.draw_networkx_nodes(g, pos, ax=ax, node_size=sizes, node_color="#f4b183", edgecolors="#c55a11")
-        names = {n: (f"{labels.get(n, n)}" if labels else str(n)) for n in g.nodes}
-        nx.draw_networkx_labels(g, pos, labels=names, ax=ax, font_family=family, font_size=10)
+        names = {n: (f"{labels[n]} ({n})" if labels and n in labels and labels[n] != n else str(n)) for n in g.nodes}
+        # labels beside their node, on a light box, moved apart where they would overlap
+        ys = np.array([p[1] for p in pos.values()])
+        lift = 0.06 * (ys.max() - ys.min() or 1)
+        texts = [ax.text(x, y - lift, names[n], ha="center", va="top", fontsize=9, fontfamily=family, zorder=5,
+                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+                 for n, (x, y) in pos.items()]
+        ax.margins(0.12)
+        from analysis.plots import spread_labels
+
+        spread_labels(ax, texts)
     return fig
 
 
@@ -1521,7 +1538,8 @@ def plot_code_sentiment(code_sentiment_df: pd.DataFrame) -> Any:
             vals = df[f"share_{lab}"].astype(float).fillna(0).to_numpy()
             ax.barh(y, vals, left=left, color=colours[lab], label=lab)
             left += vals
-        ax.set_yticks(y, [f"{l} (n={n})" for l, n in zip(df["label"], df["n_sentences"])])
+        ax.set_yticks(y, [f"{l} ({c}, n={n})" if c != "(all)" else f"{l} (n={n})"
+                          for l, c, n in zip(df["label"], df["code"], df["n_sentences"])])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of sentences")

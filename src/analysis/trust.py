@@ -58,7 +58,7 @@ def _digest(parts: Sequence[bytes]) -> str:
 _KIND_FILES = {
     "sentiment": (("sentiment", "supervised", "segment", "snowfast", "samples"), ("sentiment/", "userdict.txt")),
     "themes": (("themes", "segment", "samples"), ("codebook.yaml", "userdict.txt", "stopwords.txt")),
-    "tags": (("tag", "segment"), ("tagging_cues.yaml", "userdict.txt")),
+    "tags": (("tag", "tagmodel", "segment"), ("tagging_cues.yaml", "tagging_model.json", "userdict.txt")),
 }
 
 

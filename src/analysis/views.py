@@ -45,6 +45,12 @@ def _display_figures_as_png() -> None:
 
 
 _display_figures_as_png()
+try:  # numbered, readable, downloadable tables and captioned figures in a report's kernel
+    from analysis import publish
+
+    publish.install()
+except Exception:  # noqa: BLE001 — outside IPython nothing to install
+    pass
 
 
 def _essay_meta(corpus: Corpus) -> pd.DataFrame:
@@ -197,7 +203,7 @@ def paragraphs(corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: b
 def essay_key(corpus: Corpus) -> pd.DataFrame:
     """Short essay labels (E01 …) used in figures, with id, genre and narrator."""
     e = corpus.essays
-    return e[[c for c in ["label", "essay_id", "genre", "narrator", "n_chars"] if c in e.columns]].set_index("label")
+    return e[[c for c in ["label", "title", "essay_id", "genre", "narrator", "n_chars"] if c in e.columns]].set_index("label")
 
 
 # The hand-coded samples, and the independent second coding of each (same items, coded blind)
@@ -347,14 +353,26 @@ def topic_models(p: pd.DataFrame, *, k: int, method: str) -> dict:
             "model": themes.topics(p, k=used, method=method)}
 
 
+def code_matrix(m: pd.DataFrame) -> pd.DataFrame:
+    """A code × code table (e.g. :func:`analysis.themes.code_cooccurrence`) with
+    the codes named as in every figure: Chinese label with the id."""
+    out = m.copy()
+    out.index = pd.Index([themes.code_name(c) for c in out.index], name="code")
+    out.columns = [themes.code_name(c) for c in out.columns]
+    return out
+
+
 def code_passages(p: pd.DataFrame, *, per_code: int = 3, chars: int = 120) -> pd.DataFrame:
     """For every code, the first paragraphs that carry it (the passages behind the code)."""
     rows = []
     for code in themes.load_codebook().ids:
         hits = p[p["themes"].map(lambda t: code in list(t))]
         for r in hits.head(per_code).itertuples():
-            rows.append({"code": code, "n_paragraphs": len(hits), "essay_id": r.essay_id,
-                         "paragraph_id": r.paragraph_id, "text": r.text[:chars] + ("…" if len(r.text) > chars else "")})
+            para = re.search(r"-p0*(\d+)$", str(r.paragraph_id))
+            rows.append({"code": themes.code_name(code), "n_paragraphs": len(hits),
+                         "essay": getattr(r, "label", None) or r.essay_id,
+                         "paragraph": int(para.group(1)) if para else r.paragraph_id,
+                         "text": r.text[:chars] + ("…" if len(r.text) > chars else "")})
     return pd.DataFrame(rows)
 
 
@@ -368,7 +386,10 @@ def concordance(p: pd.DataFrame, terms: list[str], *, window: int = 15, max_line
         shown = shown.head(max_lines)
         parts.append(f"<h3>{html.escape(term)}: {len(k)} occurrences in {k['essay_id'].nunique() if len(k) else 0} essays"
                      + (f" (showing {len(shown)})" if len(shown) < len(k) else "") + "</h3>")
-        parts.append(themes.format_kwic(shown, html_output=True) if len(k) else "<p>No occurrences.</p>")
+        if len(k) and "label" in p.columns:  # essays named E01 … as in every table
+            shown = shown.assign(essay=shown["essay_id"].map(p.drop_duplicates("essay_id").set_index("essay_id")["label"]))
+        parts.append(themes.format_kwic(shown, html_output=True, id_column="essay" if "essay" in shown.columns
+                                        else "essay_id") if len(k) else "<p>No occurrences.</p>")
     return HTML("".join(parts))
 
 
@@ -384,9 +405,9 @@ def essay_metadata(corpus: Corpus, essay_id: str) -> pd.DataFrame:
     if row.empty:
         raise ValueError(f"unknown essay_id {essay_id!r}; valid: {', '.join(e['essay_id'])}")
     r = row.iloc[0]
-    fields = ["essay_id", "title", "source_file", "ordinal", "line_start", "line_end", "encoding", "sha256",
-              "n_chars", "n_paragraphs", "n_sentences", "n_placeholders", "n_changes", "share_original",
-              "sentiment_mean", "dominant_emotion"]
+    # sentiment is summarised under Text, with the report's settings (one set of numbers)
+    fields = ["label", "essay_id", "title", "source_file", "ordinal", "line_start", "line_end", "encoding", "sha256",
+              "n_chars", "n_paragraphs", "n_sentences", "n_placeholders", "n_changes", "share_original"]
     rows = [(f, r[f], "") for f in fields if f in r.index]
     for tag in ["genre", "narrator", "person", "narrator_gender", "school_level", "setting", "places"]:
         if tag in r.index:
@@ -394,24 +415,76 @@ def essay_metadata(corpus: Corpus, essay_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["field", "value", "evidence"]).set_index("field")
 
 
-def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "") -> HTML:
+def essay_heading(corpus: Corpus, essay_id: str) -> Markdown:
+    """The profile's heading line: the essay's label, title and id."""
+    e = corpus.essays
+    r = e[e["essay_id"] == essay_id]
+    if r.empty:
+        raise ValueError(f"unknown essay_id {essay_id!r}; valid: {', '.join(e['essay_id'])}")
+    r = r.iloc[0]
+    return Markdown(f"**{r.get('label') or essay_id}** {html.escape(str(r.get('title') or ''))} "
+                    f"(essay id `{essay_id}`; every report calls it {r.get('label') or essay_id})")
+
+
+def essay_sentiment(corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = True,
+                    framing: bool = False) -> Markdown:
+    """The essay's sentiment summary, computed exactly as the sentiment report
+    computes its row (same method, dedupe and framing settings), with what was
+    left out and why — so the two pages give one set of numbers."""
+    counted = sentences(corpus, method=method, essay_id=essay_id, dedupe=dedupe, framing=framing)
+    every = sentences(corpus, method=method, essay_id=essay_id)
+    left = accounting(corpus, dedupe=dedupe, framing=framing)
+    label = _essay_meta(corpus).set_index("essay_id").get("label", pd.Series(dtype=object)).get(essay_id, essay_id)
+    row = left.loc[label] if label in left.index else None
+    parts = []
+    if row is not None:
+        if not framing and row.get("framing lines left out", 0):
+            parts.append(f"{int(row['framing lines left out'])} framing line(s) (headings, bylines, greetings)")
+        if dedupe and row.get("copies left out", 0):
+            parts.append(f"{int(row['copies left out'])} sentence(s) copied from an earlier essay (counted there)")
+    settings = (f"method {method or sentiment.DEFAULT_METHOD}; reused passages "
+                + ("counted once" if dedupe else "counted in every essay") + "; framing lines "
+                + ("counted" if framing else "left out"))
+    if counted.empty:
+        return Markdown(f"No sentence of this essay is counted with these settings ({settings}): "
+                        + ("; ".join(parts) or "it has no sentences") + ".")
+    shares = counted["sentiment_label"].value_counts(normalize=True)
+    text = (f"**{len(counted)} of {len(every)} sentences counted**, as in the sentiment report ({settings})"
+            + (": left out " + " and ".join(parts) if parts else "") + ". "
+            f"Mean score {counted['sentiment_score'].mean():.3f}; "
+            + ", ".join(f"{shares.get(k, 0):.0%} {k}" for k in ("positive", "neutral", "negative"))
+            + ". The arc below uses the same sentences; the text shows every sentence, those not counted in grey.")
+    return Markdown(text)
+
+
+def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = True,
+                framing: bool = False) -> HTML:
     """The clean essay, each sentence shaded by its sentiment label (hover for the
-    score) and each paragraph tagged with its codes. All corpus text is escaped."""
+    score) and each paragraph tagged with its codes. Sentences the sentiment
+    figures leave out with these ``dedupe``/``framing`` settings are grey,
+    with the reason on hover. All corpus text is escaped."""
     s = sentences(corpus, method=method, essay_id=essay_id)
+    counted = set(sentences(corpus, method=method, essay_id=essay_id, dedupe=dedupe, framing=framing)["sentence_id"])
+    frames = framing_sentences(corpus) if not framing else set()
     p = corpus.paragraphs
     p = p[p["essay_id"] == essay_id]
     by_para = {pid: g for pid, g in s.groupby("paragraph_id", sort=False)}
     legend = " ".join(f'<span style="background:{c};padding:0 .4em">{lab}</span>' for lab, c in _LABEL_COLOURS.items())
-    out = [f'<p style="font-size:.9em">Sentence shading: {legend}; codes of each paragraph in [brackets].</p>']
+    out = [f'<p style="font-size:.9em">Sentence shading: {legend}; <span style="color:#8c959f">grey: not counted '
+           f'(a framing line, or copied from an earlier essay)</span>; codes of each paragraph in [brackets].</p>']
     for para in p.itertuples():
-        codes = list(getattr(para, "themes", []) or [])
+        codes = [themes.code_name(c) for c in list(getattr(para, "themes", []) or [])]
         badge = (f'<span style="color:#0b6bcb;font-size:.85em">[{html.escape(", ".join(codes))}]</span> '
                  if codes else "")
         spans = []
         for r in by_para.get(para.paragraph_id, pd.DataFrame()).itertuples():
-            colour = _LABEL_COLOURS.get(r.sentiment_label, "#ffffff")
-            spans.append(f'<span title="{r.sentiment_label} {r.sentiment_score:.2f}" '
-                         f'style="background:{colour}">{html.escape(r.text)}</span>')
+            if r.sentence_id in counted:
+                colour = _LABEL_COLOURS.get(r.sentiment_label, "#ffffff")
+                spans.append(f'<span title="{r.sentiment_label} {r.sentiment_score:.2f}" '
+                             f'style="background:{colour}">{html.escape(r.text)}</span>')
+            else:
+                why = "framing line" if r.sentence_id in frames else "copied from an earlier essay"
+                spans.append(f'<span title="not counted: {why}" style="color:#8c959f">{html.escape(r.text)}</span>')
         weight = "font-weight:bold;" if para.is_heading else ""
         out.append(f'<p style="line-height:1.9;{weight}">{badge}{"".join(spans)}</p>')
     return HTML("".join(out))
@@ -615,8 +688,11 @@ def _contains_bundled(corpus: Corpus) -> bool:
     from analysis import samples
     from analysis.clean import to_simplified
 
-    ref = {re.sub(r"\s+", "", to_simplified(t)[0]) for t in samples.load("bundled", "sentences")["text"]}
-    mine = {re.sub(r"\s+", "", str(t)) for t in corpus.sentences["text"]}
+    def key(t) -> str:  # the characters alone: cleaning changes punctuation and spaces, not the words
+        return "".join(re.findall(r"[\u3400-\u9fff]", to_simplified(str(t))[0]))
+
+    ref = {key(t) for t in samples.load("bundled", "sentences")["text"]} - {""}
+    mine = {key(t) for t in corpus.sentences["text"]}
     return len(ref & mine) >= 0.8 * len(ref)
 
 
