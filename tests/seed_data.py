@@ -35,8 +35,9 @@ def seed_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             paragraphs.append({"essay_id": eid, "paragraph_id": pid, "ordinal": j, "text": p})
             for s in split_sentences(p):
                 k += 1
-                sentences.append({"essay_id": eid, "paragraph_id": pid, "sentence_id": f"{eid}-s{k:04d}",
-                                  "ordinal": k, "text": s})
+                sentences.append(
+                    {"essay_id": eid, "paragraph_id": pid, "sentence_id": f"{eid}-s{k:04d}", "ordinal": k, "text": s}
+                )
     return pd.DataFrame(essays), pd.DataFrame(paragraphs), pd.DataFrame(sentences)
 
 

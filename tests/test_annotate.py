@@ -22,8 +22,9 @@ NON_EMPTY = [l.strip() for l in LINES if l.strip()]
 
 
 def run(*args, input_bytes: bytes | None = None):
-    return subprocess.run([sys.executable, "-m", "analysis", "annotate", *args], capture_output=True,
-                          input=input_bytes, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", "annotate", *args], capture_output=True, input=input_bytes, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +59,13 @@ def test_stdout_and_method_option(gb_file):
     assert df["sentiment_score"].between(0, 1).all()  # SnowNLP's probability scale
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--method", "bogus"], "valid methods: snownlp, lexicon, combined"),
-    (["/no/such/file.txt"], "file not found"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--method", "bogus"], "valid methods: snownlp, lexicon, combined"),
+        (["/no/such/file.txt"], "file not found"),
+    ],
+)
 def test_bad_input_is_one_line_error(gb_file, args, needle):
     full = [a for a in args if a.startswith("/")] or [str(gb_file)]
     r = run(*full, *[a for a in args if not a.startswith("/")])

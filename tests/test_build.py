@@ -28,25 +28,53 @@ from conftest import BODY_A, BODY_B, BODY_C, SEED_NAME, SEED_PATH, SEED_SLUG, TA
 # placeholders become XX and stray marks go.
 SEED_SENTENCES = [
     (1, "钟坪小学四1班班主任：王娟", "我奉献着，幸福着，快乐着，无厌无悔！"),  # lines 9, 31
-    (2, "XX镇XX村XX男，19XX年6月出生，高中毕业，现在读一村一名大学生，20XX年加入中国共产党，XX村村委会副主任，党总支委员，团支部书记兼民兵连长。",
-     "XX不仅自己参与，还争取了有关部门、政府和社会的大力支持，实行一帮一活动，大手牵小手，走访困难户，推动省级生态文明示范点的发展起到了一定的左右，使整个村里充满着阳光和孩子们的欢声笑语！"),  # 35, 51
+    (
+        2,
+        "XX镇XX村XX男，19XX年6月出生，高中毕业，现在读一村一名大学生，20XX年加入中国共产党，XX村村委会副主任，党总支委员，团支部书记兼民兵连长。",
+        "XX不仅自己参与，还争取了有关部门、政府和社会的大力支持，实行一帮一活动，大手牵小手，走访困难户，推动省级生态文明示范点的发展起到了一定的左右，使整个村里充满着阳光和孩子们的欢声笑语！",
+    ),  # 35, 51
     (3, "我是XX小学四年一班的班主任。", "总之，我和同学们一起为留守儿童搭起一片快乐的天地。"),  # 55, 83
-    (4, "我叫周XX男，我家住在祁县镇忠陈村，我是一名留守儿童。",
-     "我会加倍的努力，使自己各方面取得更大的成绩，来回报家长，回报老师，将来回报社会。"),  # 87, 95
-    (5, "我校地处农村，许多学生的家长长期在外务工，把孩子留给年迈的爷爷奶奶、外公外婆或亲友照看，因此使得这些留守儿童更需要关爱。",
-     "我奉献着，幸福着，快乐着，无怨无悔！"),  # 99, 133
-    (6, "紧张而又忙碌的省培学习快接近尾声，这段期间有过抱怨，有过忙碌，有过快乐，有过好奇，这段时间的学习对我既有观念上的洗礼，也有理论上的提高；既有知识上的积淀，也有教学技艺的增长，个人感觉收获很大。",
-     "关爱留守儿童从你我做起！"),  # 137, 151
-    (7, "市妇联秋发起的帮扶农村留守儿童“爱心妈妈”活动，如一根红线，一头连着留守儿童，一头连着“爱心妈妈”，帮扶抒写着一部部撼天动地的诗篇，唱响着一曲曲“爱心”乐章。",
-     "佛教经典里说：“济事度人”，而的“度”是把自己的脊梁作为“桥”、“船”去帮扶孩子茁壮成长。"),  # 155, 169
+    (
+        4,
+        "我叫周XX男，我家住在祁县镇忠陈村，我是一名留守儿童。",
+        "我会加倍的努力，使自己各方面取得更大的成绩，来回报家长，回报老师，将来回报社会。",
+    ),  # 87, 95
+    (
+        5,
+        "我校地处农村，许多学生的家长长期在外务工，把孩子留给年迈的爷爷奶奶、外公外婆或亲友照看，因此使得这些留守儿童更需要关爱。",
+        "我奉献着，幸福着，快乐着，无怨无悔！",
+    ),  # 99, 133
+    (
+        6,
+        "紧张而又忙碌的省培学习快接近尾声，这段期间有过抱怨，有过忙碌，有过快乐，有过好奇，这段时间的学习对我既有观念上的洗礼，也有理论上的提高；既有知识上的积淀，也有教学技艺的增长，个人感觉收获很大。",
+        "关爱留守儿童从你我做起！",
+    ),  # 137, 151
+    (
+        7,
+        "市妇联秋发起的帮扶农村留守儿童“爱心妈妈”活动，如一根红线，一头连着留守儿童，一头连着“爱心妈妈”，帮扶抒写着一部部撼天动地的诗篇，唱响着一曲曲“爱心”乐章。",
+        "佛教经典里说：“济事度人”，而的“度”是把自己的脊梁作为“桥”、“船”去帮扶孩子茁壮成长。",
+    ),  # 155, 169
     (8, "梁平县龙江村位于海拔近千米大山里。", "其实，关于父亲的其他承诺早已是一个美丽的泡影。"),  # 173, 181
-    (9, "留守儿童已经作为社会关注的焦点，更是我们班主任工作的重点，我们应毫不犹豫的扛起这份重担。",
-     "用关爱、亲情为留守儿童营造温馨的家园氛围。"),  # 185, 195 (温馨的`家园)
+    (
+        9,
+        "留守儿童已经作为社会关注的焦点，更是我们班主任工作的重点，我们应毫不犹豫的扛起这份重担。",
+        "用关爱、亲情为留守儿童营造温馨的家园氛围。",
+    ),  # 185, 195 (温馨的`家园)
     (10, "尊敬的各位领导，各位老师，亲爱的同学们：", "谢谢大家"),  # 199, 225
 ]
 # (ordinal, first body line, last body line) in the raw file
-SEED_RANGES = [(1, 9, 31), (2, 35, 51), (3, 55, 83), (4, 87, 95), (5, 99, 133), (6, 137, 151), (7, 155, 169),
-               (8, 173, 181), (9, 185, 195), (10, 199, 225)]
+SEED_RANGES = [
+    (1, 9, 31),
+    (2, 35, 51),
+    (3, 55, 83),
+    (4, 87, 95),
+    (5, 99, 133),
+    (6, 137, 151),
+    (7, 155, 169),
+    (8, 173, 181),
+    (9, 185, 195),
+    (10, 199, 225),
+]
 
 
 def test_seed_has_ten_essays(seed_build):
@@ -74,7 +102,7 @@ def test_seed_provenance(seed_build, seed_lines, ordinal, line_start, line_end):
     essays = seed_build.tables["essays"].set_index("essay_id")
     e = essays.loc[f"{SEED_SLUG}-{ordinal:02d}"]
     assert (e.line_start, e.line_end) == (line_start, line_end)
-    assert e.raw_text == "\n".join(seed_lines[line_start - 1:line_end])
+    assert e.raw_text == "\n".join(seed_lines[line_start - 1 : line_end])
     assert e.sha256 == hashlib.sha256(e.raw_text.encode("utf-8")).hexdigest()
     assert seed_lines[line_start - 3] == e.heading  # heading, blank line, body
     paras = seed_build.tables["paragraphs"]
@@ -127,21 +155,37 @@ def test_seed_ids_are_unique(seed_build):
     assert t["essays"].essay_id.is_unique
     assert t["sentences"].sentence_id.is_unique
     assert set(t["sentences"].essay_id) == set(t["essays"].essay_id)
-    assert (t["essays"].n_sentences == t["sentences"].groupby("essay_id").size().reindex(t["essays"].essay_id).values).all()
-    assert (t["essays"].n_paragraphs == t["paragraphs"].groupby("essay_id").size().reindex(t["essays"].essay_id).values).all()
+    assert (
+        t["essays"].n_sentences == t["sentences"].groupby("essay_id").size().reindex(t["essays"].essay_id).values
+    ).all()
+    assert (
+        t["essays"].n_paragraphs == t["paragraphs"].groupby("essay_id").size().reindex(t["essays"].essay_id).values
+    ).all()
 
 
 def test_seed_files_table_and_manifest(seed_build):
     files = seed_build.tables["files"]
     raw = SEED_PATH.read_bytes()
     [row] = files.to_dict("records")
-    assert row | {
-        "source_file": SEED_NAME, "encoding": "utf-8", "line_ending": "LF", "n_bytes": len(raw),
-        "sha256": hashlib.sha256(raw).hexdigest(), "n_essays": 10,
-    } == row
+    assert (
+        row
+        | {
+            "source_file": SEED_NAME,
+            "encoding": "utf-8",
+            "line_ending": "LF",
+            "n_bytes": len(raw),
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "n_essays": 10,
+        }
+        == row
+    )
     manifest = json.loads((seed_build.out_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["corpus_sha256"] == corpus_sha256([{"source_file": SEED_NAME, "sha256": hashlib.sha256(raw).hexdigest()}])
-    assert {name: manifest["tables"][name] for name in TABLES} == {name: len(df) for name, df in seed_build.tables.items()}
+    assert manifest["corpus_sha256"] == corpus_sha256(
+        [{"source_file": SEED_NAME, "sha256": hashlib.sha256(raw).hexdigest()}]
+    )
+    assert {name: manifest["tables"][name] for name in TABLES} == {
+        name: len(df) for name, df in seed_build.tables.items()
+    }
     assert manifest["versions"]["analysis"]
 
 
@@ -174,7 +218,11 @@ def test_seed_csv_is_utf8_bom_and_matches_parquet(seed_build):
 
 def test_seed_parquet_tokens_round_trip(seed_build):
     schema = pq.read_schema(seed_build.out_dir / "sentences.parquet")
-    assert str(schema.field("tokens").type) in {"list<element: string>", "list<item: string>", "large_list<element: string>"}
+    assert str(schema.field("tokens").type) in {
+        "list<element: string>",
+        "list<item: string>",
+        "large_list<element: string>",
+    }
     sents = seed_build.tables["sentences"]
     assert all(isinstance(t, list) and all(isinstance(w, str) for w in t) for t in sents.tokens)
     row = sents[sents.text == "西方教育流行一句话：“孩子是没有错的。”"].iloc[0]
@@ -217,6 +265,7 @@ def test_seed_rebuild_with_and_without_cache_is_identical(seed_build, tmp_path, 
 
 # ================================================================ encodings and layouts
 
+
 def essay_file(headings, *, preamble="", bodies=(BODY_A, BODY_B, BODY_C)):
     parts = [preamble + "\n"] if preamble else []
     for k, h in enumerate(headings):
@@ -236,26 +285,56 @@ LAYOUTS = {
     "bom_crlf.txt": (essay_file(TWO), {"bom": True, "newline": "\r\n"}, (2, "utf-8-sig", "CRLF", [1, 2], None)),
     "gb18030.txt": (essay_file(TWO, preamble=PREAMBLE), {"encoding": "gb18030"}, (2, "gb18030", "LF", [1, 2], None)),
     "cr_only.txt": (essay_file(TWO), {"newline": "\r"}, (2, "utf-8", "CR", [1, 2], None)),
-    "fullwidth.txt": (essay_file(["\u3000\u3000" + h for h in TWO], bodies=(
-        "\u3000\u3000我是一名乡村教师，班上有很多留守儿童。\n\u3000\u3000孩子们\u3000很想念父母。\n",)),
-        {}, (2, "utf-8", "LF", [1, 2], ["关爱留守儿童工作总结"] * 2)),
-    "twelve.txt": (essay_file([f"关爱留守儿童心得体会篇{n}" for n in [*CN, "十一", "十二"]]), {},
-                   (12, "utf-8", "LF", list(range(1, 13)), ["关爱留守儿童心得体会"] * 12)),
-    "lone.txt": (essay_file(["篇一", "篇二", "篇三"], preamble="我的留守生活\n"), {},
-                 (3, "utf-8", "LF", [1, 2, 3], ["我的留守生活"] * 3)),
-    "di_pian.txt": (essay_file(["第一篇", "第2篇：爷爷的背影"], preamble="我的留守生活\n"), {},
-                    (2, "utf-8", "LF", [1, 2], ["我的留守生活", "爷爷的背影"])),
-    "bracket.txt": (essay_file(["【篇一】", "【第2篇】我的妈妈"], preamble="我的留守生活\n"), {},
-                    (2, "utf-8", "LF", [1, 2], ["我的留守生活", "我的妈妈"])),
-    "fanwen.txt": (essay_file(["范文1", "范文2：留守儿童的心声"], preamble="我的留守生活\n"), {},
-                   (2, "utf-8", "LF", [1, 2], ["我的留守生活", "留守儿童的心声"])),
+    "fullwidth.txt": (
+        essay_file(
+            ["\u3000\u3000" + h for h in TWO],
+            bodies=("\u3000\u3000我是一名乡村教师，班上有很多留守儿童。\n\u3000\u3000孩子们\u3000很想念父母。\n",),
+        ),
+        {},
+        (2, "utf-8", "LF", [1, 2], ["关爱留守儿童工作总结"] * 2),
+    ),
+    "twelve.txt": (
+        essay_file([f"关爱留守儿童心得体会篇{n}" for n in [*CN, "十一", "十二"]]),
+        {},
+        (12, "utf-8", "LF", list(range(1, 13)), ["关爱留守儿童心得体会"] * 12),
+    ),
+    "lone.txt": (
+        essay_file(["篇一", "篇二", "篇三"], preamble="我的留守生活\n"),
+        {},
+        (3, "utf-8", "LF", [1, 2, 3], ["我的留守生活"] * 3),
+    ),
+    "di_pian.txt": (
+        essay_file(["第一篇", "第2篇：爷爷的背影"], preamble="我的留守生活\n"),
+        {},
+        (2, "utf-8", "LF", [1, 2], ["我的留守生活", "爷爷的背影"]),
+    ),
+    "bracket.txt": (
+        essay_file(["【篇一】", "【第2篇】我的妈妈"], preamble="我的留守生活\n"),
+        {},
+        (2, "utf-8", "LF", [1, 2], ["我的留守生活", "我的妈妈"]),
+    ),
+    "fanwen.txt": (
+        essay_file(["范文1", "范文2：留守儿童的心声"], preamble="我的留守生活\n"),
+        {},
+        (2, "utf-8", "LF", [1, 2], ["我的留守生活", "留守儿童的心声"]),
+    ),
     "muban.txt": (essay_file(["模板1", "模板2"], preamble="我的留守生活\n"), {}, (2, "utf-8", "LF", [1, 2], None)),
-    "custom.txt": (essay_file(["=== 我的爷爷 ===", "=== 我的妈妈 ==="]), {},
-                   (2, "utf-8", "LF", [None, None], ["我的爷爷", "我的妈妈"])),
+    "custom.txt": (
+        essay_file(["=== 我的爷爷 ===", "=== 我的妈妈 ==="]),
+        {},
+        (2, "utf-8", "LF", [None, None], ["我的爷爷", "我的妈妈"]),
+    ),
     "noheading.txt": ("\n\n我的爷爷奶奶\n\n" + BODY_A + "\n" + BODY_B, {}, (1, "utf-8", "LF", [None], None)),
-    "traditional.txt": (essay_file(["關愛留守兒童心得篇一", "關愛留守兒童心得篇二"], bodies=(TRADITIONAL,)), {},
-                        (2, "utf-8", "LF", [1, 2], None)),
-    "sub/nested.text": (essay_file(TWO), {"encoding": "gb18030", "newline": "\r\n"}, (2, "gb18030", "CRLF", [1, 2], None)),
+    "traditional.txt": (
+        essay_file(["關愛留守兒童心得篇一", "關愛留守兒童心得篇二"], bodies=(TRADITIONAL,)),
+        {},
+        (2, "utf-8", "LF", [1, 2], None),
+    ),
+    "sub/nested.text": (
+        essay_file(TWO),
+        {"encoding": "gb18030", "newline": "\r\n"},
+        (2, "gb18030", "CRLF", [1, 2], None),
+    ),
 }
 NEWLINES = {"LF": "\n", "CRLF": "\r\n", "CR": "\r"}
 
@@ -283,7 +362,11 @@ def test_layout_split_and_decoding(layouts, name):
     if titles is not None:
         assert essays.title.tolist() == titles
     files = layouts.tables["files"].set_index("source_file")
-    assert (files.loc[name, "encoding"], files.loc[name, "line_ending"], files.loc[name, "n_essays"]) == (encoding, ending, n)
+    assert (files.loc[name, "encoding"], files.loc[name, "line_ending"], files.loc[name, "n_essays"]) == (
+        encoding,
+        ending,
+        n,
+    )
     for e in essays.itertuples():
         assert "\r" not in e.raw_text and "\ufeff" not in e.raw_text
         assert e.essay_id == f"{file_slug(name)}-{e.ordinal:02d}"
@@ -294,10 +377,10 @@ def test_layout_line_numbers_point_at_raw_lines(layouts, name):
     _, opts, (_, encoding, ending, _, _) = LAYOUTS[name]
     data = (layouts.raw_dir / name).read_bytes()
     if opts.get("bom"):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     lines = data.decode(opts.get("encoding", "utf-8")).split(NEWLINES[ending])
     for e in _essays_of(layouts, name).itertuples():
-        assert e.raw_text.split("\n") == lines[e.line_start - 1:e.line_end]
+        assert e.raw_text.split("\n") == lines[e.line_start - 1 : e.line_end]
         assert e.sha256 == hashlib.sha256(e.raw_text.encode("utf-8")).hexdigest()
     paras = layouts.tables["paragraphs"]
     for p in paras[paras.essay_id.str.startswith(file_slug(name) + "-")].itertuples():
@@ -307,8 +390,15 @@ def test_layout_line_numbers_point_at_raw_lines(layouts, name):
 def test_layout_preamble_in_log_not_in_essays(layouts):
     log = layouts.tables["cleaning_log"]
     pre = log[log.rule.isin(["drop_preamble", "remove_chrome"]) & (log.essay_id == "")]
-    assert set(pre.source_file) == {"utf8.txt", "gb18030.txt", "lone.txt", "di_pian.txt", "bracket.txt",
-                                   "fanwen.txt", "muban.txt"}
+    assert set(pre.source_file) == {
+        "utf8.txt",
+        "gb18030.txt",
+        "lone.txt",
+        "di_pian.txt",
+        "bracket.txt",
+        "fanwen.txt",
+        "muban.txt",
+    }
     assert pre.before.str.contains("以下是一些成功的总结范文").sum() == 2
     assert not layouts.tables["essays"].raw_text.str.contains("以下是一些成功的总结范文|优秀2篇").any()
 
@@ -364,8 +454,13 @@ BAD_FILES = {
 
 
 def test_bad_files_are_skipped_and_build_goes_on(make_corpus, tmp_path):
-    raw = make_corpus({"good.txt": essay_file(TWO), "notes.docx": b"PK\x03\x04",
-                       **{name: data for name, (data, _) in BAD_FILES.items()}})
+    raw = make_corpus(
+        {
+            "good.txt": essay_file(TWO),
+            "notes.docx": b"PK\x03\x04",
+            **{name: data for name, (data, _) in BAD_FILES.items()},
+        }
+    )
     built = run_build(raw, tmp_path / "out")
     assert built.summary.n_essays == 2 and built.summary.n_files == 1
     assert set(built.tables["essays"].source_file) == {"good.txt"}
@@ -398,6 +493,7 @@ def test_nothing_readable_is_an_error(make_corpus, tmp_path):
 
 # ================================================================ ids
 
+
 @pytest.mark.parametrize(
     "relpath, slug",
     [(SEED_NAME, SEED_SLUG), ("essays_2024.txt", "essays_2024"), ("sub/a.txt", "sub_a_f08ae6")],
@@ -426,6 +522,7 @@ def test_essay_ids_stable_across_builds(layouts, tmp_path):
 
 
 # ================================================================ cache
+
 
 def _n_layers() -> int:
     """Cache layers of an essay: its base tables and one per analysis stage."""
@@ -474,8 +571,9 @@ def test_cache_processes_only_the_new_essay(make_corpus, tmp_path, count_process
     assert len(_cache_index(out)) == 3 * _n_layers()
 
 
-def test_remembered_tables_give_the_tables_of_a_build_from_scratch(make_corpus, tmp_path, count_processed,
-                                                                   frozen_fingerprint):
+def test_remembered_tables_give_the_tables_of_a_build_from_scratch(
+    make_corpus, tmp_path, count_processed, frozen_fingerprint
+):
     """``build --watch`` keeps the last build's tables in memory: later builds
     take unchanged essays from there (no cache read), process only new or
     edited ones, and give exactly the tables of a build from scratch — with a
@@ -533,8 +631,9 @@ def test_watch_rebuilds_when_the_raw_folder_changes(make_corpus, tmp_path, count
             (raw / "b.txt").unlink()
 
     try:
-        n = build_mod.watch(raw, out, poll=0.05, max_builds=3, on_build=on_build, on_error=errors.append,
-                            jobs=1, progress=False)
+        n = build_mod.watch(
+            raw, out, poll=0.05, max_builds=3, on_build=on_build, on_error=errors.append, jobs=1, progress=False
+        )
     finally:
         build_mod.forget_last_build()
     assert n == 3
@@ -555,8 +654,11 @@ def test_watch_stops_when_code_or_resources_change(make_corpus, tmp_path, monkey
     raw = make_corpus({"a.txt": essay_file(TWO)})
     values = iter(["v1"] + ["v2"] * 10)
     real = build_mod._settings_fingerprint
-    monkeypatch.setattr(build_mod, "_settings_fingerprint",
-                        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()})
+    monkeypatch.setattr(
+        build_mod,
+        "_settings_fingerprint",
+        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()},
+    )
     monkeypatch.setattr(build_mod, "warm_up", lambda stages=None: None)
     with pytest.raises(build_mod.CodeChanged):
         build_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
@@ -570,13 +672,17 @@ def test_watch_keys_builds_with_the_files_it_started_with(make_corpus, tmp_path,
     raw = make_corpus({"a.txt": essay_file(TWO)})
     values = iter(["v1"] + ["v2"] * 10)  # edited right after the watch started
     real = build_mod._settings_fingerprint
-    monkeypatch.setattr(build_mod, "_settings_fingerprint",
-                        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()})
+    monkeypatch.setattr(
+        build_mod,
+        "_settings_fingerprint",
+        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()},
+    )
     monkeypatch.setattr(build_mod, "warm_up", lambda stages=None: None)
     keyed_with = []
     real_keys = build_mod._layer_keys
-    monkeypatch.setattr(build_mod, "_layer_keys", lambda e, settings: keyed_with.append(settings["base"][-2:])
-                        or real_keys(e, settings))
+    monkeypatch.setattr(
+        build_mod, "_layer_keys", lambda e, settings: keyed_with.append(settings["base"][-2:]) or real_keys(e, settings)
+    )
     try:
         with pytest.raises(build_mod.CodeChanged):
             build_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
@@ -598,8 +704,9 @@ def test_a_second_build_into_a_folder_waits_for_the_first(make_corpus, tmp_path)
     holder = os.open(out, os.O_RDONLY)  # another build holds the folder
     fcntl.flock(holder, fcntl.LOCK_EX)
     said, done = [], []
-    t = threading.Thread(target=lambda: done.append(build_mod.build(raw, out, jobs=1, progress=False,
-                                                                    warn=said.append)))
+    t = threading.Thread(
+        target=lambda: done.append(build_mod.build(raw, out, jobs=1, progress=False, warn=said.append))
+    )
     t.start()
     time.sleep(1.0)
     assert not done and not (out / "essays.parquet").exists()  # waiting, nothing written
@@ -636,6 +743,7 @@ def test_no_cache_recomputes_everything(make_corpus, tmp_path, count_processed):
 
 # ================================================================ atomic outputs
 
+
 def test_failed_write_leaves_old_tables_intact(make_corpus, tmp_path, monkeypatch):
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"
@@ -663,8 +771,9 @@ def test_failed_write_leaves_old_tables_intact(make_corpus, tmp_path, monkeypatc
     assert len(aio.read_table(out, "essays")) == 3
 
 
-def test_many_cache_fragments_are_merged_into_one(make_corpus, tmp_path, count_processed, frozen_fingerprint,
-                                                   monkeypatch):
+def test_many_cache_fragments_are_merged_into_one(
+    make_corpus, tmp_path, count_processed, frozen_fingerprint, monkeypatch
+):
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"
     monkeypatch.setattr(build_mod, "BATCH_CHARS", 1)  # one fragment per essay
@@ -704,8 +813,11 @@ def test_fingerprint_follows_per_essay_code_and_resources_only(tmp_path, monkeyp
     assert edited["base"] != base["base"] and all(edited[s] == base[s] for s in base if s != "base")
 
     # a stage's own resource changes that stage's fingerprint only
-    for resource, stage in (("sentiment/positive.txt", "sentiment"), ("codebook.yaml", "themes"),
-                            ("entity_cues.yaml", "tagging")):
+    for resource, stage in (
+        ("sentiment/positive.txt", "sentiment"),
+        ("codebook.yaml", "themes"),
+        ("entity_cues.yaml", "tagging"),
+    ):
         before = build_mod._settings_fingerprint()
         with open(pkg / "resources" / resource, "a", encoding="utf-8") as fh:
             fh.write("\n# 研究者加的一行\n")
@@ -767,8 +879,9 @@ def test_each_stage_loads_only_its_own_and_base_files():
         "print(json.dumps({'modules': new, 'resources': read[n_read:]}))\n"
     )
     for name, _ in build_mod.essay_stages():
-        out = subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True, check=True,
-                             timeout=300)
+        out = subprocess.run(
+            [sys.executable, "-c", code, name], capture_output=True, text=True, check=True, timeout=300
+        )
         seen = json.loads(out.stdout)
         owners = {m: build_mod.layer_of(config.PACKAGE_DIR / f"{m}.py") for m in seen["modules"]}
         owners |= {r: build_mod.layer_of(config.RESOURCES_DIR / r) for r in seen["resources"]}
@@ -777,8 +890,9 @@ def test_each_stage_loads_only_its_own_and_base_files():
         assert not foreign, f"{name} loads files of other stages: {foreign}"
 
 
-def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(make_corpus, tmp_path, monkeypatch,
-                                                                 frozen_fingerprint):
+def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(
+    make_corpus, tmp_path, monkeypatch, frozen_fingerprint
+):
     """A researcher adds a lexicon entry: the next build re-runs sentiment only,
     on the cached cleaning and segmentation, and gives the tables of a build
     from scratch with that lexicon."""
@@ -798,8 +912,10 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(make_corpus, tm
     monkeypatch.setattr(build_mod, "process_layers", spy)
     # the edit: 笑容 and 进步 become strongly negative; sentiment's fingerprint changes with it
     edited = tmp_path / "negative.txt"
-    edited.write_text((config.RESOURCES_DIR / "sentiment" / "negative.txt").read_text(encoding="utf-8")
-                      + "\n笑容 2.0\n进步 2.0\n", encoding="utf-8")
+    edited.write_text(
+        (config.RESOURCES_DIR / "sentiment" / "negative.txt").read_text(encoding="utf-8") + "\n笑容 2.0\n进步 2.0\n",
+        encoding="utf-8",
+    )
     monkeypatch.setattr(sentiment, "get_lexicon", lambda: sentiment.build_lexicon(paths={"negative": edited}))
     monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: frozen_fingerprint | {"sentiment": "edited"})
 
@@ -826,7 +942,8 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(make_corpus, tm
 
 
 def test_a_failing_corpus_stage_leaves_the_old_tables_while_early_tables_were_being_written(
-        make_corpus, tmp_path, monkeypatch):
+    make_corpus, tmp_path, monkeypatch
+):
     """Tables are written in the background once no later corpus stage changes
     them; a later stage that fails must still leave every old table in place
     (nothing moved, no staging folder left), and a stage that changes a table
@@ -861,6 +978,7 @@ def test_a_failing_corpus_stage_leaves_the_old_tables_while_early_tables_were_be
 
 # ------------------------------------------------ cache layers independent of the package layout
 
+
 def test_cache_layers_hold_when_modules_move_into_subpackages(tmp_path):
     """Stage modules and report modules are recognised by name at any depth, so
     moving a module into a subpackage keeps its edits invalidating the right
@@ -868,9 +986,16 @@ def test_cache_layers_hold_when_modules_move_into_subpackages(tmp_path):
     from analysis import stages
 
     flat, nested = tmp_path / "flat", tmp_path / "nested"
-    layout = {"sentiment.py": "methods/sentiment/__init__.py", "snowfast.py": "fast/snowfast.py",
-              "themes.py": "methods/themes/rules.py", "tag.py": "methods/tag.py", "clean.py": "ingest/clean.py",
-              "views.py": "reporting/views.py", "cli.py": "cli.py", "report.py": "reporting/render.py"}
+    layout = {
+        "sentiment.py": "methods/sentiment/__init__.py",
+        "snowfast.py": "fast/snowfast.py",
+        "themes.py": "methods/themes/rules.py",
+        "tag.py": "methods/tag.py",
+        "clean.py": "ingest/clean.py",
+        "views.py": "reporting/views.py",
+        "cli.py": "cli.py",
+        "report.py": "reporting/render.py",
+    }
     for old, new in layout.items():
         for root, rel in ((flat, old), (nested, new)):
             f = root / rel
@@ -900,6 +1025,9 @@ def test_every_module_of_the_real_package_is_fingerprinted_or_declared_outside()
 
     every = {p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts}
     per_essay = set(build_mod.per_essay_modules())
-    outside = {p for p in every if any(build_mod._names_module(n, build_mod.module_name(p))
-                                       for n in build_mod.NOT_PER_ESSAY_MODULES)}
+    outside = {
+        p
+        for p in every
+        if any(build_mod._names_module(n, build_mod.module_name(p)) for n in build_mod.NOT_PER_ESSAY_MODULES)
+    }
     assert per_essay | outside == every and not per_essay & outside

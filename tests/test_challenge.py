@@ -10,12 +10,22 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.challenge import GOALS, PageFormatError, evaluate_folder, format_score, meets_goals, parse_page, render, score_build
+from analysis.challenge import (
+    GOALS,
+    PageFormatError,
+    evaluate_folder,
+    format_score,
+    meets_goals,
+    parse_page,
+    render,
+    score_build,
+)
 
 PAGES_DIR = Path(__file__).parent / "fixtures" / "pages"
 
 
 # ---------------------------------------------------------------- parse_page
+
 
 @pytest.mark.parametrize(
     "text, where, message",
@@ -30,10 +40,16 @@ PAGES_DIR = Path(__file__).parent / "fixtures" / "pages"
         ("# encoding: big5\nE|奶奶的手很粗糙。", "demo.page:1", "encoding must be one of"),
         ("# note: 一个样例\n# newline: crcr\nE|奶奶的手很粗糙。", "demo.page:2", "newline must be one of"),
         ("C:nav|首页 | 作文\nH|奶奶的手\n|", "demo.page", "no essay line"),
-        ("# note: 两个标题\nH|奶奶的手\nH|爸爸的信\nE|爸爸的信写得很短。", "demo.page:2",
-                     "heading with no essay line under it"),
-        ("H|奶奶的手\nE|奶奶的手很粗糙。\nH|爸爸的信\nC:copyright|版权所有", "demo.page:3",
-                     "heading with no essay line under it"),
+        (
+            "# note: 两个标题\nH|奶奶的手\nH|爸爸的信\nE|爸爸的信写得很短。",
+            "demo.page:2",
+            "heading with no essay line under it",
+        ),
+        (
+            "H|奶奶的手\nE|奶奶的手很粗糙。\nH|爸爸的信\nC:copyright|版权所有",
+            "demo.page:3",
+            "heading with no essay line under it",
+        ),
     ],
 )
 def test_parse_page_rejects(text, where, message):
@@ -63,8 +79,18 @@ def test_parse_page_reads_roles_and_line_numbers():
     page = parse_page("demo.page", DEMO)
     assert (page.encoding, page.newline, page.notes) == ("gb18030", "crlf", ["note: 两篇作文，一个手写的样例"])
     assert [(ln.no, ln.role) for ln in page.lines] == [
-        (1, "chrome"), (2, "heading"), (3, "essay"), (4, "essay"), (5, "essay"), (6, "essay"), (7, "chrome"),
-        (8, "heading"), (9, "essay"), (10, "essay"), (11, "chrome")]
+        (1, "chrome"),
+        (2, "heading"),
+        (3, "essay"),
+        (4, "essay"),
+        (5, "essay"),
+        (6, "essay"),
+        (7, "chrome"),
+        (8, "heading"),
+        (9, "essay"),
+        (10, "essay"),
+        (11, "chrome"),
+    ]
     assert page.n_essays == 2
     assert [ln.no for ln in page.essay_lines(1)] == [3, 4, 5, 6]
     assert page.lines[3].continues and not page.lines[2].continues
@@ -98,10 +124,12 @@ def _tables(paragraphs, log, flags):
     log rows (line, rule) and flags (line, flag)."""
     essays = pd.DataFrame({"source_file": [NAME, NAME], "essay_id": ["demo-01", "demo-02"]})
     paras = pd.DataFrame(paragraphs, columns=["essay_id", "line_start", "line_end", "text"])
-    log_df = pd.DataFrame([{"source_file": NAME, "line": n, "rule": r} for n, r in log],
-                          columns=["source_file", "line", "rule"])
-    flags_df = pd.DataFrame([{"source_file": NAME, "line": n, "flag": f} for n, f in flags],
-                            columns=["source_file", "line", "flag"])
+    log_df = pd.DataFrame(
+        [{"source_file": NAME, "line": n, "rule": r} for n, r in log], columns=["source_file", "line", "rule"]
+    )
+    flags_df = pd.DataFrame(
+        [{"source_file": NAME, "line": n, "flag": f} for n, f in flags], columns=["source_file", "line", "flag"]
+    )
     return {"essays": essays, "paragraphs": paras, "cleaning_log": log_df, "quality_flags": flags_df}
 
 
@@ -113,8 +141,13 @@ GOOD_PARAS = [
     ("demo-02", 9, 9, "爸爸在广州打工，一年只回来一次。"),
     ("demo-02", 10, 10, "每次回来，他都会给我带一本新书。"),
 ]
-GOOD_LOG = [(1, "remove_chrome"), (4, "join_broken_paragraphs"), (6, "remove_cut_marker"), (7, "remove_chrome"),
-            (11, "remove_chrome")]
+GOOD_LOG = [
+    (1, "remove_chrome"),
+    (4, "join_broken_paragraphs"),
+    (6, "remove_cut_marker"),
+    (7, "remove_chrome"),
+    (11, "remove_chrome"),
+]
 GOOD_FLAGS = [(6, "truncated")]
 
 
@@ -134,20 +167,41 @@ def test_score_of_a_perfect_build():
     "paras, log, flags, expected, problem_line",
     [
         # the share line (7) kept at the end of essay 1
-        (GOOD_PARAS + [("demo-01", 7, 7, "分享到：微信 微博 QQ空间")], [r for r in GOOD_LOG if r[0] != 7], GOOD_FLAGS,
-         {"chrome_removed": 2}, 7),
+        (
+            GOOD_PARAS + [("demo-01", 7, 7, "分享到：微信 微博 QQ空间")],
+            [r for r in GOOD_LOG if r[0] != 7],
+            GOOD_FLAGS,
+            {"chrome_removed": 2},
+            7,
+        ),
         # an essay line (10) removed as chrome
         (GOOD_PARAS, GOOD_LOG + [(10, "remove_chrome")], GOOD_FLAGS, {"essay_lines_removed": 1}, 10),
         # a wrong join of line 5 onto 3–4, the real one at 4 made too
-        ([("demo-01", 3, 5, "…然后送我走很远的山路去上学。奶奶的背有点驼了，可她从来不喊累。")] + GOOD_PARAS[2:],
-         GOOD_LOG + [(5, "join_broken_paragraphs")], GOOD_FLAGS, {"wrong_joins": 1}, 5),
+        (
+            [("demo-01", 3, 5, "…然后送我走很远的山路去上学。奶奶的背有点驼了，可她从来不喊累。")] + GOOD_PARAS[2:],
+            GOOD_LOG + [(5, "join_broken_paragraphs")],
+            GOOD_FLAGS,
+            {"wrong_joins": 1},
+            5,
+        ),
         # the break at 4 not joined
-        ([("demo-01", 3, 3, "…"), ("demo-01", 4, 4, "…")] + GOOD_PARAS[1:], [r for r in GOOD_LOG if r[0] != 4],
-         GOOD_FLAGS, {"missed_joins": 1}, 4),
+        (
+            [("demo-01", 3, 3, "…"), ("demo-01", 4, 4, "…")] + GOOD_PARAS[1:],
+            [r for r in GOOD_LOG if r[0] != 4],
+            GOOD_FLAGS,
+            {"missed_joins": 1},
+            4,
+        ),
         # the cut at 6 not flagged
         (GOOD_PARAS, GOOD_LOG, [], {"cuts_flagged": 0}, 6),
         # the heading of essay 2 (8) kept as its first paragraph
-        (GOOD_PARAS + [("demo-02", 8, 8, "我的爸爸")], GOOD_LOG, GOOD_FLAGS, {"headings_in_text": 1, "essays_whole": 1}, 8),
+        (
+            GOOD_PARAS + [("demo-02", 8, 8, "我的爸爸")],
+            GOOD_LOG,
+            GOOD_FLAGS,
+            {"headings_in_text": 1, "essays_whole": 1},
+            8,
+        ),
     ],
     ids=["chrome-kept", "essay-line-removed", "wrong-join", "missed-join", "missed-cut", "heading-kept"],
 )
@@ -155,11 +209,24 @@ def test_score_counts_each_fault(paras, log, flags, expected, problem_line):
     page = parse_page("demo.page", DEMO)
     score = score_build({NAME: page}, _tables(paras, log, flags))
     joins = score.repairs["join_broken_paragraphs"]
-    got = {"chrome_removed": score.chrome_removed, "essay_lines_removed": score.essay_lines_removed,
-           "wrong_joins": joins["wrong"], "missed_joins": joins["missed"], "cuts_flagged": score.cuts_flagged,
-           "headings_in_text": score.headings_in_text, "essays_whole": score.essays_whole}
-    perfect = {"chrome_removed": 3, "essay_lines_removed": 0, "wrong_joins": 0, "missed_joins": 0, "cuts_flagged": 1,
-               "headings_in_text": 0, "essays_whole": 2}
+    got = {
+        "chrome_removed": score.chrome_removed,
+        "essay_lines_removed": score.essay_lines_removed,
+        "wrong_joins": joins["wrong"],
+        "missed_joins": joins["missed"],
+        "cuts_flagged": score.cuts_flagged,
+        "headings_in_text": score.headings_in_text,
+        "essays_whole": score.essays_whole,
+    }
+    perfect = {
+        "chrome_removed": 3,
+        "essay_lines_removed": 0,
+        "wrong_joins": 0,
+        "missed_joins": 0,
+        "cuts_flagged": 1,
+        "headings_in_text": 0,
+        "essays_whole": 2,
+    }
     assert got == perfect | expected
     assert problem_line in {line for _, line, _ in score.problems}
     assert {name for name, _, _ in score.problems} == {NAME}
@@ -183,8 +250,9 @@ def test_score_figures_of_a_flawed_build():
 
 # the development sets the intake rules were tuned on keep meeting the goals; a held-out set (heldout/) is
 # measured by `make evaluate` and reported in docs/cleaning.md as it is, never tuned on and not asserted here
-PAGE_SETS = sorted(p.name for p in PAGES_DIR.iterdir()
-                   if p.is_dir() and p.name.startswith("dev") and any(p.rglob("*.page")))
+PAGE_SETS = sorted(
+    p.name for p in PAGES_DIR.iterdir() if p.is_dir() and p.name.startswith("dev") and any(p.rglob("*.page"))
+)
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ def _check_rule(rule, text_in, text_out, name):
 
 # ---------------------------------------------------------------- stray marks
 
+
 @pytest.mark.parametrize(
     "text_in, text_out",
     [
@@ -68,6 +69,7 @@ def test_stray_mark_edit_records_what_was_removed():
 
 # ---------------------------------------------------------------- dash for 一
 
+
 @pytest.mark.parametrize(
     "text_in, text_out",
     [
@@ -88,6 +90,7 @@ def test_restore_yi(text_in, text_out):
 
 
 # ---------------------------------------------------------------- placeholders
+
 
 @pytest.mark.parametrize(
     "text_in, text_out",
@@ -122,6 +125,7 @@ def test_placeholders_are_marked_never_deleted():
 
 # ---------------------------------------------------------------- whitespace
 
+
 @pytest.mark.parametrize(
     "text_in, text_out",
     [
@@ -144,14 +148,19 @@ def test_normalize_whitespace(text_in, text_out):
 
 @pytest.mark.parametrize(
     "text_in, text_out",
-    [("- 1、由于较长时间父母不在身边", "1、由于较长时间父母不在身边"), ("• 开展读书活动", "开展读书活动"),
-     ("-5度的天气", "-5度的天气"), ("——我一定会回来", "——我一定会回来")],
+    [
+        ("- 1、由于较长时间父母不在身边", "1、由于较长时间父母不在身边"),
+        ("• 开展读书活动", "开展读书活动"),
+        ("-5度的天气", "-5度的天气"),
+        ("——我一定会回来", "——我一定会回来"),
+    ],
 )
 def test_strip_list_bullet(text_in, text_out):
     _check_rule(strip_list_bullet, text_in, text_out, "strip_list_bullet")
 
 
 # ---------------------------------------------------------------- punctuation
+
 
 @pytest.mark.parametrize(
     "text_in, text_out",
@@ -181,6 +190,7 @@ def test_normalize_punctuation(text_in, text_out):
 
 # ---------------------------------------------------------------- quotes
 
+
 @pytest.mark.parametrize(
     "text_in, text_out",
     [
@@ -204,6 +214,7 @@ def test_fix_quote_pairs_leaves_odd_counts():
 
 # ---------------------------------------------------------------- script
 
+
 @pytest.mark.parametrize(
     "text_in, text_out",
     [
@@ -226,15 +237,28 @@ def test_to_simplified_logs_each_changed_run():
 
 # ---------------------------------------------------------------- pipeline
 
+
 @pytest.mark.parametrize(
     "text_in, text_out, rules",
     [
-        ("\u3000\u3000他說:“xx老師—直很關心我們“", "他说：“XX老师一直很关心我们”",
-         {"normalize_whitespace", "to_simplified", "restore_yi", "normalize_punctuation", "fix_quote_pairs",
-          "mark_placeholders"}),
+        (
+            "\u3000\u3000他說:“xx老師—直很關心我們“",
+            "他说：“XX老师一直很关心我们”",
+            {
+                "normalize_whitespace",
+                "to_simplified",
+                "restore_yi",
+                "normalize_punctuation",
+                "fix_quote_pairs",
+                "mark_placeholders",
+            },
+        ),
         ("2015年9月□xx小学正式成立了", "2015年9月XX小学正式成立了", {"remove_stray_marks", "mark_placeholders"}),
-        ("去年我代管的’留守儿童中，有一个叫~~的同学", "去年我代管的留守儿童中，有一个叫XX的同学",
-         {"remove_stray_marks", "mark_placeholders"}),
+        (
+            "去年我代管的’留守儿童中，有一个叫~~的同学",
+            "去年我代管的留守儿童中，有一个叫XX的同学",
+            {"remove_stray_marks", "mark_placeholders"},
+        ),
         ("- 3、由于父母长期外出务工的家庭", "3、由于父母长期外出务工的家庭", {"strip_list_bullet"}),
         ("我是四（1）班班主任。", "我是四（1）班班主任。", set()),
     ],
@@ -246,6 +270,7 @@ def test_clean_text_applies_rules_in_order(text_in, text_out, rules):
 
 
 # ---------------------------------------------------------------- headings
+
 
 @pytest.mark.parametrize(
     "text, heading",
@@ -268,6 +293,7 @@ def test_is_heading(text, heading):
 
 # ---------------------------------------------------------------- broken paragraphs
 
+
 def _paras(texts):
     return [Paragraph(t, 10 + 2 * k, 10 + 2 * k) for k, t in enumerate(texts)]
 
@@ -275,20 +301,39 @@ def _paras(texts):
 @pytest.mark.parametrize(
     "texts, joined",
     [
-        (["每天星期天，XX带领这些留守儿童到留守儿童工作站与自己的父母进行视频聊天或", "是打电话那种。很多天没见。"],
-         ["每天星期天，XX带领这些留守儿童到留守儿童工作站与自己的父母进行视频聊天或是打电话那种。很多天没见。"]),
-        (["为了帮助孩子们找回自信心，我与他们进行情感交流。做孩子们的良师益", "友。学生王文悦爷爷奶奶年纪大无劳动能力。"],
-         ["为了帮助孩子们找回自信心，我与他们进行情感交流。做孩子们的良师益友。学生王文悦爷爷奶奶年纪大无劳动能力。"]),
-        (["西方教育流行一句话：“孩子是没有错的。", "”所以，要尽量寻找孩子们身上的闪光点。"],
-         ["西方教育流行一句话：“孩子是没有错的。”所以，要尽量寻找孩子们身上的闪光点。"]),
-        (["奶奶毕竟是奶奶，", "孩子未感受到父母之爱，心灵寂寞。"], ["奶奶毕竟是奶奶，孩子未感受到父母之爱，心灵寂寞。"]),
+        (
+            ["每天星期天，XX带领这些留守儿童到留守儿童工作站与自己的父母进行视频聊天或", "是打电话那种。很多天没见。"],
+            ["每天星期天，XX带领这些留守儿童到留守儿童工作站与自己的父母进行视频聊天或是打电话那种。很多天没见。"],
+        ),
+        (
+            [
+                "为了帮助孩子们找回自信心，我与他们进行情感交流。做孩子们的良师益",
+                "友。学生王文悦爷爷奶奶年纪大无劳动能力。",
+            ],
+            [
+                "为了帮助孩子们找回自信心，我与他们进行情感交流。做孩子们的良师益友。学生王文悦爷爷奶奶年纪大无劳动能力。"
+            ],
+        ),
+        (
+            ["西方教育流行一句话：“孩子是没有错的。", "”所以，要尽量寻找孩子们身上的闪光点。"],
+            ["西方教育流行一句话：“孩子是没有错的。”所以，要尽量寻找孩子们身上的闪光点。"],
+        ),
+        (
+            ["奶奶毕竟是奶奶，", "孩子未感受到父母之爱，心灵寂寞。"],
+            ["奶奶毕竟是奶奶，孩子未感受到父母之爱，心灵寂寞。"],
+        ),
         # three pieces of one sentence
-        (["通过四百零二个日日夜夜，演义了一出母子情深", "的人间正剧，", "感动了所有人。"],
-         ["通过四百零二个日日夜夜，演义了一出母子情深的人间正剧，感动了所有人。"]),
+        (
+            ["通过四百零二个日日夜夜，演义了一出母子情深", "的人间正剧，", "感动了所有人。"],
+            ["通过四百零二个日日夜夜，演义了一出母子情深的人间正剧，感动了所有人。"],
+        ),
         # negatives: section headings, numbered list items, short bylines, complete or colon-ended paragraphs
         (["一、诲人不倦，架心灵之桥", "解状况，与之亲近。"], None),
         (["我们班的留守儿童工作取得了很大的进步和成绩", "三、激发留守儿童的学习兴趣。"], None),
-        (["4、做好了贫困留守儿童的摸底、登记工作，并及时上报材料，", "5、利用双休日、节假日开展读一本好书等活动。"], None),
+        (
+            ["4、做好了贫困留守儿童的摸底、登记工作，并及时上报材料，", "5、利用双休日、节假日开展读一本好书等活动。"],
+            None,
+        ),
         (["钟坪小学四1班班主任：王娟", "我是四（1）班班主任，语文老师。"], None),
         (["关爱留守儿童从你我做起", "我们学校有很多留守儿童。"], None),
         (["尊敬的各位领导，各位老师，亲爱的同学们：", "大家上午好！"], None),
@@ -312,8 +357,9 @@ def test_join_broken_paragraphs(texts, joined):
 
 def test_join_threshold_comes_from_settings(tmp_path):
     settings = tmp_path / "cleaning.yaml"
-    settings.write_text("min_broken_paragraph_chars: 5\nsentence_openers: [总之]\nnon_initial_chars: 的\n",
-                        encoding="utf-8")
+    settings.write_text(
+        "min_broken_paragraph_chars: 5\nsentence_openers: [总之]\nnon_initial_chars: 的\n", encoding="utf-8"
+    )
     texts = ["冬天到了，孩子们", "穿上了新棉衣。"]  # 8 characters: joined at 5, not at the bundled 20
     out, _ = join_broken_paragraphs(_paras(texts), settings_path=str(settings))
     assert [p.text for p in out] == ["".join(texts)]
@@ -322,6 +368,7 @@ def test_join_threshold_comes_from_settings(tmp_path):
 
 
 # ---------------------------------------------------------------- gaps
+
 
 @pytest.mark.parametrize(
     "texts, flagged",
@@ -349,6 +396,7 @@ def test_flag_gaps(texts, flagged):
 
 
 # ---------------------------------------------------------------- one essay
+
 
 def test_clean_essay_logs_file_lines():
     lines = [
@@ -437,7 +485,10 @@ def test_seed_has_no_defects_left(seed_essays):
 
 def test_seed_counts_match_log(seed_essays, seed_log):
     n = seed_log[seed_log.essay_id != ""].groupby("essay_id").size()
-    assert seed_essays.set_index("essay_id")["n_changes"].to_dict() == n.reindex(seed_essays.essay_id, fill_value=0).to_dict()
+    assert (
+        seed_essays.set_index("essay_id")["n_changes"].to_dict()
+        == n.reindex(seed_essays.essay_id, fill_value=0).to_dict()
+    )
     assert (seed_essays.n_placeholders == seed_essays.text.str.count("XX")).all()
     assert seed_essays.set_index("essay_id").loc["000_b48da6632217a0ce-02", "n_placeholders"] == 14
 

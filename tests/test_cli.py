@@ -17,7 +17,11 @@ from conftest import BODY_A, BODY_B, write_raw
 def test_missing_raw_folder_subprocess():
     proc = subprocess.run(
         [sys.executable, "-m", "analysis", "build", "--raw", "/nonexistent"],
-        capture_output=True, text=True, encoding="utf-8", cwd=config.ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=config.ROOT,
+        timeout=60,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
@@ -33,13 +37,19 @@ def test_build_subprocess_prints_its_summary_and_leaves_complete_tables(tmp_path
     full and every table be complete."""
     raw = tmp_path / "raw"
     write_raw(raw / "a.txt", f"关爱留守儿童工作总结篇一\n\n{BODY_A}\n关爱留守儿童工作总结篇二\n\n{BODY_B}\n")
-    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("built 2 essays") and any(l.strip().startswith("pseudonyms:") for l in lines)
     assert len(read_table(tmp_path / "out", "sentences")) == int(
-        next(l for l in lines if l.strip().startswith("sentences:")).split()[1])
+        next(l for l in lines if l.strip().startswith("sentences:")).split()[1]
+    )
     assert (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8").rstrip().endswith("}")
 
 
@@ -53,8 +63,13 @@ def test_report_help_names_the_profile_cap(capsys):
 
 
 def test_help_subprocess():
-    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--help"], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert proc.returncode == 0
     for option in ("--raw", "--out", "--heading-pattern", "--strict", "--no-cache", "--jobs"):
         assert option in proc.stdout
@@ -92,8 +107,22 @@ def test_heading_pattern_option(tmp_path, capsys):
     raw = _corpus(tmp_path, {"a.txt": f"=== 我的爷爷 ===\n{BODY_A}\n=== 我的妈妈 ===\n{BODY_B}"})
     assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "plain"), "--jobs", "1"]) == 0
     assert len(read_table(tmp_path / "plain", "essays")) == 1  # no built-in style matches
-    assert main(["build", "--raw", str(raw), "--out", str(tmp_path / "custom"), "--jobs", "1",
-                 "--heading-pattern", r"^=== (?P<title>.+) ===$"]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--raw",
+                str(raw),
+                "--out",
+                str(tmp_path / "custom"),
+                "--jobs",
+                "1",
+                "--heading-pattern",
+                r"^=== (?P<title>.+) ===$",
+            ]
+        )
+        == 0
+    )
     essays = read_table(tmp_path / "custom", "essays")
     assert essays.title.tolist() == ["我的爷爷", "我的妈妈"]
 
@@ -139,10 +168,27 @@ def test_build_watch_subprocess_rebuilds_on_a_new_file_and_stops_on_interrupt(tm
 
     raw = _corpus(tmp_path, {"a.txt": "关爱留守儿童篇一\n\n" + BODY_A + "\n"})
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "analysis", "build", "--watch", "--raw", str(raw),
-                             "--out", str(out), "--jobs", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=config.ROOT,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-u",
+            "-m",
+            "analysis",
+            "build",
+            "--watch",
+            "--raw",
+            str(raw),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=config.ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
     lines = []
     try:
         for line in proc.stdout:

@@ -76,13 +76,26 @@ def test_seed_variants_point_to_full_name(seed_entities):
 def test_seed_offsets(seed, seed_entities):
     text = seed.set_index("sentence_id")["text"]
     for row in seed_entities.itertuples():
-        assert text[row.sentence_id][row.start:row.end] == row.text
+        assert text[row.sentence_id][row.start : row.end] == row.text
 
 
 def test_seed_no_placeholders_or_common_words(seed_entities):
     people = names(seed_entities, type="person")
     assert "XX" not in people
-    assert not people & {"阳光", "金石为开", "冷汗", "师生", "爸爸妈妈", "中秋佳节", "小姐", "二郎", "林斯基", "苏霍姆", "左斌", "于接近"}
+    assert not people & {
+        "阳光",
+        "金石为开",
+        "冷汗",
+        "师生",
+        "爸爸妈妈",
+        "中秋佳节",
+        "小姐",
+        "二郎",
+        "林斯基",
+        "苏霍姆",
+        "左斌",
+        "于接近",
+    }
 
 
 def test_seed_places_and_organisations(seed_entities):
@@ -255,7 +268,11 @@ POS_SAMPLES = [
     "1998年3月5日，COVID-19和Ｃ＋＋没有关系；10%的人选了第1-2名。",
     "苏霍姆林斯基说：“没有爱就没有教育。”  他叫胡亮， 来自公主岭市教育局。",
     "周XX老师和王某某说，阿毛、小芳在顶起公司门口等。",
-    "", "   ", "a-b c_d e.f", "\u3000\n\t", "鲁中日在很有以一人一岗为接杨光和所里的",
+    "",
+    "   ",
+    "a-b c_d e.f",
+    "\u3000\n\t",
+    "鲁中日在很有以一人一岗为接杨光和所里的",
 ]
 
 
@@ -295,8 +312,7 @@ def test_fast_viterbi_matches_jiebas_on_random_text():
     known = list(P.char_state_tab_P)
     for _ in range(300):
         n = rnd.randint(1, 8)
-        s = "".join(rnd.choice(known) if rnd.random() < 0.8 else chr(rnd.randrange(0x4E00, 0x9FD6))
-                    for _ in range(n))
+        s = "".join(rnd.choice(known) if rnd.random() < 0.8 else chr(rnd.randrange(0x4E00, 0x9FD6)) for _ in range(n))
         assert _pos_viterbi(s) == P.viterbi(s, P.char_state_tab_P, P.start_P, P.trans_P, P.emit_P), s
 
 

@@ -9,9 +9,13 @@ from analysis.frames import group_columns, row_groups
 
 
 def _table():
-    return pd.DataFrame({"essay_id": ["b-01", "a-01", "b-01", None, "a-01", np.nan, "c-01"],
-                         "text": ["留守儿童", "父母外出", "奶奶照顾", "无主", "老师关心", "缺失", "快乐成长"],
-                         "n": range(7)})
+    return pd.DataFrame(
+        {
+            "essay_id": ["b-01", "a-01", "b-01", None, "a-01", np.nan, "c-01"],
+            "text": ["留守儿童", "父母外出", "奶奶照顾", "无主", "老师关心", "缺失", "快乐成长"],
+            "n": range(7),
+        }
+    )
 
 
 def test_row_groups_equal_groupby_order_and_drop_missing_keys():

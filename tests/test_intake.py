@@ -26,6 +26,7 @@ BODY_C = "王老师像妈妈一样关心我们，冬天她把自己的围巾给�
 
 # ---------------------------------------------------------------- series
 
+
 @pytest.mark.parametrize(
     "line, stem, number",
     [
@@ -45,8 +46,18 @@ def test_series_number(line, stem, number):
 
 @pytest.mark.parametrize(
     "line",
-    ["一、用爱心走进孩子的内心", "（二）开展丰富多彩的关爱活动", "妈妈，我想你1", "留守儿童作文400字",
-     "关爱留守儿童演讲稿（精选5篇）", "2023年3月12日", "二年级一班", "留守儿童演讲稿1。", "我的学习计划：", ""],
+    [
+        "一、用爱心走进孩子的内心",
+        "（二）开展丰富多彩的关爱活动",
+        "妈妈，我想你1",
+        "留守儿童作文400字",
+        "关爱留守儿童演讲稿（精选5篇）",
+        "2023年3月12日",
+        "二年级一班",
+        "留守儿童演讲稿1。",
+        "我的学习计划：",
+        "",
+    ],
 )
 def test_not_series_number(line):
     assert series_number(line) is None
@@ -68,7 +79,9 @@ def test_series_headings_split_essays(first, second, stem, numbers):
     text = "\n".join([first, BODY_A, "", second, BODY_B])
     heads = find_headings(text.split("\n"), PATTERNS)
     assert [(h.line_no, h.number, h.title, h.rule) for h in heads] == [
-        (1, numbers[0], stem, "series"), (4, numbers[1], stem, "series")]
+        (1, numbers[0], stem, "series"),
+        (4, numbers[1], stem, "series"),
+    ]
     preamble, chunks = split_essays(text, headings=heads)
     assert preamble == []
     assert [c.lines for c in chunks] == [[BODY_A], [BODY_B]]
@@ -109,12 +122,16 @@ def test_series_next_to_a_builtin_heading():
 
 # ---------------------------------------------------------------- repeated titles
 
+
 def test_repeated_title_above_each_essay_splits():
     title = "留守儿童作文400字"
     lines = [title, BODY_A + BODY_B, "", title, BODY_B + BODY_C, "", title, BODY_C + BODY_A]
     heads = find_headings(lines, PATTERNS)
     assert [(h.line_no, h.number, h.title, h.rule) for h in heads] == [
-        (1, 1, title, "repeated_title"), (4, 2, title, "repeated_title"), (7, 3, title, "repeated_title")]
+        (1, 1, title, "repeated_title"),
+        (4, 2, title, "repeated_title"),
+        (7, 3, title, "repeated_title"),
+    ]
 
 
 def test_repeated_title_that_is_also_the_page_title():
@@ -143,6 +160,7 @@ def test_a_poem_titled_by_its_refrain_is_one_essay():
 
 
 # ---------------------------------------------------------------- page title
+
 
 @pytest.mark.parametrize(
     "lines, title_line",
@@ -183,8 +201,16 @@ PAGE = [
     "上一篇：教师节演讲稿",  # 19 prevnext
     "Copyright © 2023 青青范文网 版权所有",  # 20 copyright
 ]
-OUTSIDE_CHROME = {1: "site_title", 2: "breadcrumb", 3: "collection_title", 4: "publication", 5: "blurb",
-                  18: "share", 19: "prevnext", 20: "copyright"}
+OUTSIDE_CHROME = {
+    1: "site_title",
+    2: "breadcrumb",
+    3: "collection_title",
+    4: "publication",
+    5: "blurb",
+    18: "share",
+    19: "prevnext",
+    20: "copyright",
+}
 
 
 def _raw(tmp_path, lines, name="page.txt", *, encoding="gb18030", newline="\r\n"):
@@ -205,7 +231,8 @@ def test_plan_essays_splits_and_accounts_for_every_line(tmp_path):
     assert [(no, kind) for no, kind, _ in essays[0].chrome] == [(10, "ad")]
     assert essays[1].chrome == ()
     assert sorted((r["line"], r["rule"], r["context"].split(":")[0]) for r in log) == [
-        (no, "remove_chrome", kind) for no, kind in sorted(OUTSIDE_CHROME.items())]
+        (no, "remove_chrome", kind) for no, kind in sorted(OUTSIDE_CHROME.items())
+    ]
     assert all(r["before"] == PAGE[r["line"] - 1] for r in log)
     # every non-blank line is in an essay, is an essay's heading, or is logged
     spans = {n for e in essays for n in range(e.line_start, e.line_end + 1)}
@@ -239,7 +266,8 @@ def test_breadcrumb_ending_in_a_heading_style_does_not_split(tmp_path):
     ]
     essays, log, _, _ = plan_essays(_raw(tmp_path, page, encoding="utf-8", newline="\n"), PATTERNS)
     assert [(e.heading, e.split_rule, e.line_start, e.line_end) for e in essays] == [
-        ("关爱留守儿童心得体会", "page_title", 3, 4)]
+        ("关爱留守儿童心得体会", "page_title", 3, 4)
+    ]
     assert [(r["line"], r["context"].split(":")[0]) for r in log] == [(1, "breadcrumb"), (5, "prevnext")]
 
 

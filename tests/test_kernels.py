@@ -20,7 +20,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -44,8 +43,9 @@ def _has_kernelspec() -> bool:
 
 
 # the project's kernel is installed by `make install` (python -m ipykernel install --sys-prefix --name analysis)
-pytestmark = pytest.mark.skipif(not _has_kernelspec(),
-                                reason=f"Jupyter kernel spec {KERNEL_NAME!r} not installed (run `make install`)")
+pytestmark = pytest.mark.skipif(
+    not _has_kernelspec(), reason=f"Jupyter kernel spec {KERNEL_NAME!r} not installed (run `make install`)"
+)
 
 ON_PROC = Path("/proc/self/fd").is_dir()
 
@@ -60,6 +60,7 @@ def no_warm_kernel_left():
 
 # ------------------------------------------------------------------ helpers
 
+
 def notebook(path: Path, *cells: str, parameters: str | None = None) -> Path:
     """Write a notebook of code cells (a ``parameters``-tagged cell first when given)."""
     nb_cells = []
@@ -68,10 +69,13 @@ def notebook(path: Path, *cells: str, parameters: str | None = None) -> Path:
         cell.metadata["tags"] = ["parameters"]
         nb_cells.append(cell)
     nb_cells += [nbformat.v4.new_code_cell(src) for src in cells]
-    nb = nbformat.v4.new_notebook(cells=nb_cells, metadata={
-        "kernelspec": {"name": KERNEL_NAME, "display_name": "Python (analysis)", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    nb = nbformat.v4.new_notebook(
+        cells=nb_cells,
+        metadata={
+            "kernelspec": {"name": KERNEL_NAME, "display_name": "Python (analysis)", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
@@ -88,7 +92,9 @@ def probes(nb) -> list[dict]:
     for cell in nb.cells:
         for o in cell.get("outputs", []):
             if o.get("output_type") == "stream" and o.get("name") == "stdout":
-                out += [json.loads(line[len("PROBE "):]) for line in o["text"].splitlines() if line.startswith("PROBE ")]
+                out += [
+                    json.loads(line[len("PROBE ") :]) for line in o["text"].splitlines() if line.startswith("PROBE ")
+                ]
     return out
 
 
@@ -99,8 +105,14 @@ def run(nb_path: Path, *, cwd: Path | None = None, engine: str | None = "warm", 
     out = nb_path.with_name(nb_path.stem + ".out.ipynb")
     kwargs.setdefault("progress_bar", False)
     kwargs.setdefault("execution_timeout", 60)
-    pm.execute_notebook(str(nb_path), str(out), kernel_name=KERNEL_NAME, cwd=str(cwd or nb_path.parent),
-                        engine_name=kernels.register() if engine == "warm" else engine, **kwargs)
+    pm.execute_notebook(
+        str(nb_path),
+        str(out),
+        kernel_name=KERNEL_NAME,
+        cwd=str(cwd or nb_path.parent),
+        engine_name=kernels.register() if engine == "warm" else engine,
+        **kwargs,
+    )
     return nbformat.read(out, as_version=4)
 
 
@@ -136,6 +148,7 @@ def same_path(a, b) -> bool:
 
 # ------------------------------------------------------------------ one kernel, reset between notebooks
 
+
 def test_register_is_idempotent():
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -149,15 +162,25 @@ def test_two_notebooks_share_the_kernel_process_but_no_names(tmp_path):
     (folder / "warm_probe_mod.py").parent.mkdir(parents=True)
     (folder / "warm_probe_mod.py").write_text(
         "import os\nwith open(os.path.join(os.path.dirname(__file__), 'loads.txt'), 'a', encoding='utf-8') as fh:\n"
-        "    fh.write('载入\\n')\n", encoding="utf-8")
-    first = notebook(folder / "first.ipynb",
-                     "x = '留守儿童'\ndef f():\n    return x\nimport sys\nsys.path.insert(0, %r)\nimport warm_probe_mod" % str(folder),
-                     probe(pid="__import__('os').getpid()", x="f()", loaded="'warm_probe_mod' in sys.modules"))
-    second = notebook(folder / "second.ipynb",
-                      probe(pid="__import__('os').getpid()", x="'x' in globals()", f="'f' in globals()",
-                            loaded="'warm_probe_mod' in __import__('sys').modules"),
-                      "import warm_probe_mod\n" + probe(same="warm_probe_mod.__file__"),
-                      "x  # defined by the first notebook only")
+        "    fh.write('载入\\n')\n",
+        encoding="utf-8",
+    )
+    first = notebook(
+        folder / "first.ipynb",
+        f"x = '留守儿童'\ndef f():\n    return x\nimport sys\nsys.path.insert(0, {str(folder)!r})\nimport warm_probe_mod",
+        probe(pid="__import__('os').getpid()", x="f()", loaded="'warm_probe_mod' in sys.modules"),
+    )
+    second = notebook(
+        folder / "second.ipynb",
+        probe(
+            pid="__import__('os').getpid()",
+            x="'x' in globals()",
+            f="'f' in globals()",
+            loaded="'warm_probe_mod' in __import__('sys').modules",
+        ),
+        "import warm_probe_mod\n" + probe(same="warm_probe_mod.__file__"),
+        "x  # defined by the first notebook only",
+    )
     a = probes(run(first))[0]
     assert a == {"pid": a["pid"], "x": "留守儿童", "loaded": True}
     kernel = warm()
@@ -177,12 +200,23 @@ def test_two_notebooks_share_the_kernel_process_but_no_names(tmp_path):
 def test_parameters_are_injected_as_with_papermills_default_engine(tmp_path):
     params = {"name": "王小明的作文", "n": 3, "items": ["一", "二"], "flag": False, "nothing": None, "ratio": 2.5}
     cells = dict(parameters='name = "默认"\nn = 1\nitems = []\nflag = True\nnothing = "x"\nratio = 0.0')
-    src = probe(name="name", n="n", items="items", flag="flag", nothing="nothing", ratio="ratio",
-                types="[type(v).__name__ for v in (name, n, items, flag, nothing, ratio)]")
+    src = probe(
+        name="name",
+        n="n",
+        items="items",
+        flag="flag",
+        nothing="nothing",
+        ratio="ratio",
+        types="[type(v).__name__ for v in (name, n, items, flag, nothing, ratio)]",
+    )
     nb_warm = run(notebook(tmp_path / "warm" / "p.ipynb", src, **cells), parameters=params)
     nb_default = run(notebook(tmp_path / "default" / "p.ipynb", src, **cells), parameters=params, engine=None)
 
-    assert probes(nb_warm) == probes(nb_default) == [{**params, "types": ["str", "int", "list", "bool", "NoneType", "float"]}]
+    assert (
+        probes(nb_warm)
+        == probes(nb_default)
+        == [{**params, "types": ["str", "int", "list", "bool", "NoneType", "float"]}]
+    )
     tags = lambda nb: [c.metadata.get("tags", []) for c in nb.cells]
     assert tags(nb_warm) == tags(nb_default) == [["parameters"], ["injected-parameters"], []]
     assert nb_warm.cells[1].source == nb_default.cells[1].source  # papermill writes non-ASCII as \\u escapes
@@ -201,11 +235,16 @@ def test_working_folder_is_reset_to_papermills_cwd(tmp_path):
     elsewhere, other = tmp_path / "别处", tmp_path / "other"
     for d in (elsewhere, other):
         d.mkdir()
-    first = notebook(folder / "first.ipynb", probe(cwd="__import__('os').getcwd()"),
-                     "import os\nos.chdir(%r)\n" % str(elsewhere) + probe(cwd="os.getcwd()"))
+    first = notebook(
+        folder / "first.ipynb",
+        probe(cwd="__import__('os').getcwd()"),
+        f"import os\nos.chdir({str(elsewhere)!r})\n" + probe(cwd="os.getcwd()"),
+    )
     (folder / "数据.txt").write_text("留守", encoding="utf-8")
-    second = notebook(folder / "second.ipynb",
-                      probe(cwd="__import__('os').getcwd()", text="open('数据.txt', encoding='utf-8').read()"))
+    second = notebook(
+        folder / "second.ipynb",
+        probe(cwd="__import__('os').getcwd()", text="open('数据.txt', encoding='utf-8').read()"),
+    )
     here = os.getcwd()
 
     a = probes(run(first))
@@ -267,16 +306,19 @@ def test_timed_out_notebook_discards_its_kernel(tmp_path):
 
 def test_figures_are_closed_between_notebooks(tmp_path):
     # plt.ioff(): the inline backend closes only figures it has drawn; these stay open until the reset
-    first = notebook(tmp_path / "first.ipynb",
-                     "import matplotlib.pyplot as plt\nplt.ioff()\n"
-                     "get_ipython().run_line_magic('config', 'InlineBackend.close_figures = False')\n"
-                     "fig = plt.figure()\nfig2, ax = plt.subplots()\n"
-                     "ax.set_title('留守儿童')\n" + probe(figs="plt.get_fignums()"),
-                     probe(figs="plt.get_fignums()"))
-    second = notebook(tmp_path / "second.ipynb",
-                      probe(figs="__import__('matplotlib.pyplot').pyplot.get_fignums()",
-                            pid="__import__('os').getpid()"),
-                      "import matplotlib.pyplot as plt\nfig = plt.figure()\n" + probe(figs="plt.get_fignums()"))
+    first = notebook(
+        tmp_path / "first.ipynb",
+        "import matplotlib.pyplot as plt\nplt.ioff()\n"
+        "get_ipython().run_line_magic('config', 'InlineBackend.close_figures = False')\n"
+        "fig = plt.figure()\nfig2, ax = plt.subplots()\n"
+        "ax.set_title('留守儿童')\n" + probe(figs="plt.get_fignums()"),
+        probe(figs="plt.get_fignums()"),
+    )
+    second = notebook(
+        tmp_path / "second.ipynb",
+        probe(figs="__import__('matplotlib.pyplot').pyplot.get_fignums()", pid="__import__('os').getpid()"),
+        "import matplotlib.pyplot as plt\nfig = plt.figure()\n" + probe(figs="plt.get_fignums()"),
+    )
     a = probes(run(first))
     assert [p["figs"] for p in a] == [[1, 2], [1, 2]]  # still open when the first notebook ends
     b = probes(run(second))
@@ -285,6 +327,7 @@ def test_figures_are_closed_between_notebooks(tmp_path):
 
 
 # ------------------------------------------------------------------ transport, clean-up, processes
+
 
 def _tcp_inodes(pid: int, *, loopback: bool | None = None) -> set[str]:
     """Inodes of the TCP sockets in ``pid``'s network namespace (only those on
@@ -310,13 +353,15 @@ def _socket_inodes(pid: int) -> set[str]:
         except OSError:
             continue
         if target.startswith("socket:["):
-            out.add(target[len("socket:["):-1])
+            out.add(target[len("socket:[") : -1])
     return out
 
 
 def test_kernel_talks_over_ipc_in_a_private_folder_and_shutdown_all_removes_it(tmp_path):
-    nb = notebook(tmp_path / "n.ipynb", probe(pid="__import__('os').getpid()",
-                                              cf="__import__('ipykernel.connect').connect.get_connection_file()"))
+    nb = notebook(
+        tmp_path / "n.ipynb",
+        probe(pid="__import__('os').getpid()", cf="__import__('ipykernel.connect').connect.get_connection_file()"),
+    )
     seen = probes(run(nb))[0]
     k = warm()
     info = k.km.get_connection_info()
@@ -332,7 +377,9 @@ def test_kernel_talks_over_ipc_in_a_private_folder_and_shutdown_all_removes_it(t
     cf = json.loads((folder / "connection.json").read_text())
     assert cf["transport"] == "ipc" and cf["ip"] == info["ip"] and cf["key"]
     if ON_PROC:  # the kernel has sockets; none of them TCP beyond loopback (ipykernel's own output pipe)
-        assert _socket_inodes(seen["pid"]) and not (_socket_inodes(seen["pid"]) & _tcp_inodes(seen["pid"], loopback=False))
+        assert _socket_inodes(seen["pid"]) and not (
+            _socket_inodes(seen["pid"]) & _tcp_inodes(seen["pid"], loopback=False)
+        )
 
     kernels.shutdown_all()
     assert kernels._WARM == {}
@@ -370,16 +417,28 @@ def test_two_concurrent_renderings_do_not_clash(tmp_path):
     script.write_text(_CONCURRENT, encoding="utf-8")
     barrier = tmp_path / "barrier"
     barrier.mkdir()
-    cell = ("import os, time\nopen(os.path.join(barrier, me), 'w').close()\ndeadline = time.time() + 60\n"
-            "while not os.path.exists(os.path.join(barrier, other)) and time.time() < deadline:\n"
-            "    time.sleep(0.02)\n"
-            + probe(pid="os.getpid()", met="os.path.exists(os.path.join(barrier, other))", cwd="os.getcwd()"))
+    cell = (
+        "import os, time\nopen(os.path.join(barrier, me), 'w').close()\ndeadline = time.time() + 60\n"
+        "while not os.path.exists(os.path.join(barrier, other)) and time.time() < deadline:\n"
+        "    time.sleep(0.02)\n"
+        + probe(pid="os.getpid()", met="os.path.exists(os.path.join(barrier, other))", cwd="os.getcwd()")
+    )
     params = 'barrier = ""\nme = ""\nother = ""'
     nbs = [notebook(tmp_path / name / "渲染.ipynb", cell, parameters=params) for name in ("a", "b")]
-    procs = [subprocess.Popen([sys.executable, str(script), str(nbs[0]), str(barrier), "a", "b"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-             subprocess.Popen([sys.executable, str(script), str(nbs[1]), str(barrier), "b", "a"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(nbs[0]), str(barrier), "a", "b"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+        subprocess.Popen(
+            [sys.executable, str(script), str(nbs[1]), str(barrier), "b", "a"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
+    ]
     results = []
     try:
         for p in procs:
@@ -457,6 +516,7 @@ def test_worker_init_shuts_the_workers_kernel_down_when_the_worker_exits(tmp_pat
 
 # ------------------------------------------------------------------ bugs
 
+
 def test_notebooks_do_not_leak_kernel_clients(tmp_path):
     nb = notebook(tmp_path / "n.ipynb", "1 + 1")
 
@@ -483,8 +543,10 @@ def test_log_output_goes_to_papermills_logger(tmp_path, caplog):
 
 def test_next_notebook_starts_a_fresh_ipython_session(tmp_path):
     first = notebook(tmp_path / "first.ipynb", "秘密 = '王小明'\n秘密", "2 + 2")
-    second = notebook(tmp_path / "second.ipynb",
-                      probe(history="any(('王' + '小明') in (src or '') for src in In)", pid="__import__('os').getpid()"))
+    second = notebook(
+        tmp_path / "second.ipynb",
+        probe(history="any(('王' + '小明') in (src or '') for src in In)", pid="__import__('os').getpid()"),
+    )
     pid = probes(run(second))[0]["pid"]
     run(first)
     nb = run(second)

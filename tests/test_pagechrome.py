@@ -187,8 +187,15 @@ def test_related_titles_between_furniture_are_furniture_and_signature_is_kept():
         "关爱留守儿童演讲稿",  # 11
         "Copyright © 2023 青青范文网 版权所有",  # 12
     ]
-    assert verdicts(lines) == {1: "breadcrumb", 7: "share", 8: "related", 9: "context", 10: "context",
-                               11: "context", 12: "copyright"}
+    assert verdicts(lines) == {
+        1: "breadcrumb",
+        7: "share",
+        8: "related",
+        9: "context",
+        10: "context",
+        11: "context",
+        12: "copyright",
+    }
 
 
 def test_salutation_and_closing_of_a_letter_are_kept():
@@ -231,21 +238,38 @@ def test_a_line_under_two_essays_is_furniture():
 
 
 def test_a_refrain_inside_one_essay_is_not_furniture():
-    lines = ["我的妈妈", "妈妈你在哪里", "月亮弯弯挂天上，奶奶的背影像月亮。", "妈妈你在哪里",
-             "星星一闪一闪亮，妈妈的眼睛像星星。", "", "我的老师", PROSE_C]
+    lines = [
+        "我的妈妈",
+        "妈妈你在哪里",
+        "月亮弯弯挂天上，奶奶的背影像月亮。",
+        "妈妈你在哪里",
+        "星星一闪一闪亮，妈妈的眼睛像星星。",
+        "",
+        "我的老师",
+        PROSE_C,
+    ]
     assert verdicts(lines, keep=[1, 7]) == {}
 
 
 def test_teaser_under_related_list_is_furniture_but_cut_essay_text_is_kept():
-    teaser = ["猜你喜欢", "留守儿童作文600字", "关爱留守儿童演讲稿",
-              "妈妈的信：每当夜深人静的时候，我总是想起远方的妈妈……查看全文>>"]
+    teaser = [
+        "猜你喜欢",
+        "留守儿童作文600字",
+        "关爱留守儿童演讲稿",
+        "妈妈的信：每当夜深人静的时候，我总是想起远方的妈妈……查看全文>>",
+    ]
     assert verdicts(teaser)[4] == "readmore"
-    cut = ["我的奶奶", PROSE_A, "那一年冬天，爸爸妈妈又要出门打工了，我躲在门后……查看全文>>",
-           "Copyright © 2023 青青范文网 版权所有"]
+    cut = [
+        "我的奶奶",
+        PROSE_A,
+        "那一年冬天，爸爸妈妈又要出门打工了，我躲在门后……查看全文>>",
+        "Copyright © 2023 青青范文网 版权所有",
+    ]
     assert verdicts(cut) == {4: "copyright"}
 
 
 # ---------------------------------------------------------------- metadata
+
 
 @pytest.mark.parametrize(
     "line, meta",
@@ -272,6 +296,7 @@ def test_line_metadata(line, meta):
 
 
 # ---------------------------------------------------------------- ruby
+
 
 @pytest.mark.parametrize(
     "text_in, text_out",

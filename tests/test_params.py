@@ -18,8 +18,19 @@ from analysis.build import build
 from analysis.cli import main
 from analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, ROOT
 from analysis.corpus import Corpus
-from analysis.report import (DATA_DIR_ENV, DEFAULT_PARAMS_FILE, REPORTS, ParamError, data_dir_for, default_params,
-                             load_param_file, method_for, notebook_parameters, resolve_params, validate_params)
+from analysis.report import (
+    DATA_DIR_ENV,
+    DEFAULT_PARAMS_FILE,
+    REPORTS,
+    ParamError,
+    data_dir_for,
+    default_params,
+    load_param_file,
+    method_for,
+    notebook_parameters,
+    resolve_params,
+    validate_params,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
 
@@ -43,13 +54,17 @@ def _notebooks_with(param: str) -> list[str]:
 
 # ------------------------------------------------------------ 1. data_dir
 
+
 def test_every_notebook_defaults_data_dir_to_empty_and_resolves_it_with_the_helper():
     """No notebook hard-codes a path relative to notebooks/ any more."""
     for name, spec in REPORTS.items():
         nb = json.loads((NOTEBOOKS_DIR / spec.notebook).read_text(encoding="utf-8"))
         assert notebook_parameters(NOTEBOOKS_DIR / spec.notebook)["data_dir"] == "", name
-        setup = next("".join(c["source"]) for c in nb["cells"]
-                     if c["cell_type"] == "code" and "Corpus(data_dir" in "".join(c["source"]))
+        setup = next(
+            "".join(c["source"])
+            for c in nb["cells"]
+            if c["cell_type"] == "code" and "Corpus(data_dir" in "".join(c["source"])
+        )
         assert "data_dir_for(data_dir)" in setup, name
         assert setup.index("data_dir_for(data_dir)") < setup.index("Corpus(data_dir"), name
 
@@ -127,9 +142,25 @@ def test_papermill_runs_the_notebook_from_another_folder_with_the_environment_va
 
     env = {**os.environ, DATA_DIR_ENV: str(mini)}
     out = tmp_path / "out.ipynb"
-    proc = subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / REPORTS["sentiment"].notebook),
-                           str(out), "-p", "method", "", "--log-level", "WARNING"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOKS_DIR / REPORTS["sentiment"].notebook),
+            str(out),
+            "-p",
+            "method",
+            "",
+            "--log-level",
+            "WARNING",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Passed unknown parameter" not in proc.stderr
     nb = json.loads(out.read_text(encoding="utf-8"))
@@ -140,6 +171,7 @@ def test_papermill_runs_the_notebook_from_another_folder_with_the_environment_va
 
 
 # ------------------------------------------------------- 2. default.yaml
+
 
 def test_default_yaml_is_the_notebooks_parameter_cells():
     """Fails when a notebook's parameters cell and notebooks/params/default.yaml
@@ -162,8 +194,12 @@ def test_write_default_params_round_trips(tmp_path):
 
 def test_write_defaults_command(tmp_path):
     target = tmp_path / "default.yaml"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "analysis.report", "write-defaults", "--out", str(target), *a],
-                                    capture_output=True, text=True, timeout=120)
+    run = lambda *a: subprocess.run(
+        [sys.executable, "-m", "analysis.report", "write-defaults", "--out", str(target), *a],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run("--check").returncode == 1  # nothing there yet
     assert run().returncode == 0 and target.read_text(encoding="utf-8") == report.default_params_yaml()
     assert run("--check").returncode == 0
@@ -214,6 +250,7 @@ def test_cli_renders_the_same_with_the_default_file_and_with_an_empty_method(min
 
 # ------------------------------------------------------- 3. empty method
 
+
 def test_empty_method_is_the_validated_default():
     assert sentiment.DEFAULT_METHOD in sentiment.METHODS
     assert method_for("") == method_for(None) == sentiment.DEFAULT_METHOD
@@ -253,6 +290,9 @@ def test_notebooks_resolve_an_empty_method_with_the_helper(name):
     view and table sees the method actually used."""
     assert notebook_parameters(NOTEBOOKS_DIR / REPORTS[name].notebook)["method"] == ""
     nb = json.loads((NOTEBOOKS_DIR / REPORTS[name].notebook).read_text(encoding="utf-8"))
-    setup = next("".join(c["source"]) for c in nb["cells"]
-                 if c["cell_type"] == "code" and "Corpus(data_dir" in "".join(c["source"]))
+    setup = next(
+        "".join(c["source"])
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and "Corpus(data_dir" in "".join(c["source"])
+    )
     assert "method_for(method" in setup

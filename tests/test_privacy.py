@@ -16,9 +16,10 @@ from analysis.privacy import (
     pseudonymise_frame,
 )
 from analysis.segment import tokenize
-from seed_data import SEED, seed_sentences
+from seed_data import seed_sentences
 
 SEED_CHILDREN = ["钟一", "钟美怡", "王文悦", "王某", "左斌彬", "何梦凡", "胡亮", "周XX"]
+
 
 @pytest.fixture(scope="module")
 def seed():
@@ -49,9 +50,16 @@ def test_a_childs_family_surname_is_hidden_too(seed, seed_map):
     assert {k for k, v in family.items() if v == "某家"} == {"钟家", "王家", "周家", "左家", "何家", "胡家"}
     text = "\n".join(pseudonymise_frame(sentences, ["text"], seed_map)["text"])
     assert "胡家" not in text and "交给某家奶奶" in text.replace("“", "").replace("”", "")
-    ents = pd.DataFrame({"essay_id": ["a-01"] * 2, "sentence_id": ["a-01-s0001", "a-01-s0002"],
-                         "text": ["李晓红", "赵老师"], "type": ["person", "person"], "role": ["child", "adult"],
-                         "start": [0, 0]})
+    ents = pd.DataFrame(
+        {
+            "essay_id": ["a-01"] * 2,
+            "sentence_id": ["a-01-s0001", "a-01-s0002"],
+            "text": ["李晓红", "赵老师"],
+            "type": ["person", "person"],
+            "role": ["child", "adult"],
+            "start": [0, 0],
+        }
+    )
     m = build_pseudonym_map(ents, roles=("child", "adult"))
     assert "李家" in set(m["original"]) and "赵家" not in set(m["original"])
     assert "李家" not in set(build_pseudonym_map(ents, family_names=False)["original"])
@@ -117,7 +125,9 @@ def test_pseudonymise(text, mapping, expected):
 
 
 def test_pseudonymise_frame_lists_and_missing_column(seed_map):
-    df = pd.DataFrame({"essay_id": ["e"], "text": ["学生左斌彬父母离异。"], "tokens": [tokenize("学生何梦凡父母离婚后")]})
+    df = pd.DataFrame(
+        {"essay_id": ["e"], "text": ["学生左斌彬父母离异。"], "tokens": [tokenize("学生何梦凡父母离婚后")]}
+    )
     out = pseudonymise_frame(df, ["text", "tokens"], seed_map)
     assert out["text"].item() == "学生E父母离异。"  # the word 学生 is not doubled
     assert "何梦凡" not in out["tokens"].item() and "学生F" in out["tokens"].item()
@@ -134,18 +144,32 @@ def test_map_missing_columns():
 
 
 def test_empty_map():
-    ent = pd.DataFrame({"essay_id": ["e"], "sentence_id": ["e-s0001"], "text": ["王娟"], "type": ["person"],
-                        "role": ["adult"], "start": [0]})
+    ent = pd.DataFrame(
+        {
+            "essay_id": ["e"],
+            "sentence_id": ["e-s0001"],
+            "text": ["王娟"],
+            "type": ["person"],
+            "role": ["adult"],
+            "start": [0],
+        }
+    )
     out = build_pseudonym_map(ent)
     assert out.empty and list(out.columns) == MAP_COLUMNS
 
 
 def test_ambiguous_variant_gets_its_own_pseudonym():
-    ent = pd.DataFrame({
-        "essay_id": ["a", "a", "b", "b"], "sentence_id": ["a-s1", "a-s2", "b-s1", "b-s2"],
-        "text": ["王文悦", "王某", "王小明", "王某"], "canonical": ["王文悦", "王文悦", "王小明", "王小明"],
-        "type": "person", "role": "child", "start": 0,
-    })
+    ent = pd.DataFrame(
+        {
+            "essay_id": ["a", "a", "b", "b"],
+            "sentence_id": ["a-s1", "a-s2", "b-s1", "b-s2"],
+            "text": ["王文悦", "王某", "王小明", "王某"],
+            "canonical": ["王文悦", "王文悦", "王小明", "王小明"],
+            "type": "person",
+            "role": "child",
+            "start": 0,
+        }
+    )
     p = dict(zip(*build_pseudonym_map(ent)[["original", "pseudonym"]].T.values))
     assert p["王文悦"] != p["王小明"]
     assert p["王某"] not in (p["王文悦"], p["王小明"])
@@ -169,12 +193,30 @@ def test_longest_first_pattern_matches_like_the_sorted_alternation():
     from analysis.privacy import longest_first_pattern
     from seed_data import seed_sentences
 
-    words = ["王文悦", "王某", "文悦", "王", "留守儿童", "留守", "儿童之家", "李老师", "李", "张小明", "小明",
-             "车湾镇", "湾镇", "学生A", "(", "a.b"]
+    words = [
+        "王文悦",
+        "王某",
+        "文悦",
+        "王",
+        "留守儿童",
+        "留守",
+        "儿童之家",
+        "李老师",
+        "李",
+        "张小明",
+        "小明",
+        "车湾镇",
+        "湾镇",
+        "学生A",
+        "(",
+        "a.b",
+    ]
     plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda s: (-len(s), s))))
     trie = re.compile(longest_first_pattern(words))
     texts = [str(t) for t in seed_sentences()["text"]][:2000] + [
-        "王文悦和王某、文悦、王老师在车湾镇的儿童之家", "李老师说：张小明（小明）是留守儿童。a.b(c)"]
+        "王文悦和王某、文悦、王老师在车湾镇的儿童之家",
+        "李老师说：张小明（小明）是留守儿童。a.b(c)",
+    ]
     hits = 0
     for t in texts:
         got = [(m.start(), m.group(0)) for m in trie.finditer(t)]
@@ -205,19 +247,31 @@ def test_a_name_cut_by_a_window_edge_is_replaced_too(seed_map):
 
 def test_letters_follow_corpus_order_with_ids_read_as_numbers():
     # rows out of order; doc-2 comes before doc-10, sentence s9 before s10, an earlier offset first
-    ent = pd.DataFrame({
-        "essay_id": ["doc-10", "doc-2", "doc-2", "doc-2", "doc-2"],
-        "sentence_id": ["doc-10-s1", "doc-2-s10", "doc-2-s9", "doc-2-s9", "doc-02-s9"],
-        "text": ["钟美怡", "王文悦", "左斌彬", "何梦凡", "胡亮"],
-        "type": "person", "role": "child", "start": [0, 0, 7, 3, 5],
-    })
+    ent = pd.DataFrame(
+        {
+            "essay_id": ["doc-10", "doc-2", "doc-2", "doc-2", "doc-2"],
+            "sentence_id": ["doc-10-s1", "doc-2-s10", "doc-2-s9", "doc-2-s9", "doc-02-s9"],
+            "text": ["钟美怡", "王文悦", "左斌彬", "何梦凡", "胡亮"],
+            "type": "person",
+            "role": "child",
+            "start": [0, 0, 7, 3, 5],
+        }
+    )
     m = build_pseudonym_map(ent, given_names=False, family_names=False, romanised=False)
     # doc-02 and doc-2 are equal as numbers: their rows go by sentence, then offset (胡亮 at 5 after 何梦凡 at 3)
     assert list(m["original"]) == ["何梦凡", "胡亮", "左斌彬", "王文悦", "钟美怡"]
     assert list(m["pseudonym"]) == ["学生A", "学生B", "学生C", "学生D", "学生E"]
     # places and organisations get their own letters, by their prefix
-    places = pd.DataFrame({"essay_id": ["e-2", "e-1"], "sentence_id": ["e-2-s1", "e-1-s1"],
-                           "text": ["大坪村", "阳光小学"], "type": ["place", "organisation"], "role": "", "start": 0})
+    places = pd.DataFrame(
+        {
+            "essay_id": ["e-2", "e-1"],
+            "sentence_id": ["e-2-s1", "e-1-s1"],
+            "text": ["大坪村", "阳光小学"],
+            "type": ["place", "organisation"],
+            "role": "",
+            "start": 0,
+        }
+    )
     both = build_pseudonym_map(places, types=("place", "organisation"))
     full = both[both["form"] != "romanised"]
     assert dict(zip(full["original"], full["pseudonym"])) == {"阳光小学": "学校A", "大坪村": "村A"}

@@ -163,8 +163,16 @@ def data_copy(data: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def xm_map() -> pd.DataFrame:
     """The map the build makes for one child, 张晓明 (学生A: the first and only child)."""
-    ent = pd.DataFrame({"essay_id": ["e1"], "sentence_id": ["e1-s0001"], "text": ["张晓明"], "type": ["person"],
-                        "role": ["child"], "start": [0]})
+    ent = pd.DataFrame(
+        {
+            "essay_id": ["e1"],
+            "sentence_id": ["e1-s0001"],
+            "text": ["张晓明"],
+            "type": ["person"],
+            "role": ["child"],
+            "start": [0],
+        }
+    )
     m = build_pseudonym_map(ent)
     assert dict(zip(m["original"], m["pseudonym"]))["张晓明"] == "学生A"
     return m
@@ -247,8 +255,13 @@ def test_short_forms_are_linked_to_the_full_name_and_scoped_when_they_are_words(
         "e2": ["学生刘海燕的父母在外打工。", "海燕很懂事。"],
         "e3": ["高尔基笔下的海燕在暴风雨中飞翔。"],
     }
-    sents = pd.DataFrame([{"essay_id": e, "sentence_id": f"{e}-s{i:04d}", "text": t}
-                          for e, ts in essays.items() for i, t in enumerate(ts, 1)])
+    sents = pd.DataFrame(
+        [
+            {"essay_id": e, "sentence_id": f"{e}-s{i:04d}", "text": t}
+            for e, ts in essays.items()
+            for i, t in enumerate(ts, 1)
+        ]
+    )
     m = build_pseudonym_map(extract_entities(sents)).set_index("original")
     for form in ("小张", "阿明", "晓明"):
         assert m.loc[form, "variant_of"] == "张晓明", form
@@ -281,11 +294,17 @@ def test_scoped_short_forms_only_in_their_essays(data, eid, pseudo):
     assert sentences_of(c, eid[1])[1] == f"他的爸爸妈妈都在广东打工，{a}跟着奶奶生活。"
     assert sentences_of(c, eid[2])[1] == f"{b}很懂事，经常照顾弟弟，每天放学回家都帮爷爷奶奶喂猪、洗衣服、做晚饭。"
     # essay 3: the petrel and another 小张 are no child of this corpus
-    assert sentences_of(c, eid[3])[:3] == ["高尔基笔下的海燕在暴风雨中飞翔。", "我们学习了这篇课文，海燕勇敢地迎接风暴。",
-                                          "小张老师给我们上课，大家都很认真。"]
+    assert sentences_of(c, eid[3])[:3] == [
+        "高尔基笔下的海燕在暴风雨中飞翔。",
+        "我们学习了这篇课文，海燕勇敢地迎接风暴。",
+        "小张老师给我们上课，大家都很认真。",
+    ]
     # the paragraphs and the essay text follow the same scopes
     p = c.paragraphs
-    assert p.loc[p["essay_id"] == eid[3], "text"].iloc[0] == "高尔基笔下的海燕在暴风雨中飞翔。我们学习了这篇课文，海燕勇敢地迎接风暴。"
+    assert (
+        p.loc[p["essay_id"] == eid[3], "text"].iloc[0]
+        == "高尔基笔下的海燕在暴风雨中飞翔。我们学习了这篇课文，海燕勇敢地迎接风暴。"
+    )
     e = c.essays.set_index("essay_id")
     assert "海燕" not in e.loc[eid[2], "text"] and "海燕" in e.loc[eid[3], "text"]
 
@@ -302,13 +321,35 @@ def test_every_form_of_a_childs_name_is_gone_from_the_tables(data, eid, pseudo):
         f"{a}的作文写得很好，老师常常表扬{a}。",
         f"他的英文名字是 {a}。",
     ]
-    assert sentences_of(c, eid[6]) == [f"我的邻居{a}是留守儿童，他的爸爸妈妈在广东打工。", f"{a}每天晚上都给妈妈打电话。"]
+    assert sentences_of(c, eid[6]) == [
+        f"我的邻居{a}是留守儿童，他的爸爸妈妈在广东打工。",
+        f"{a}每天晚上都给妈妈打电话。",
+    ]
     raw = c.essays.set_index("essay_id")["raw_text"]
     assert raw[eid[6]] == f"我的鄰居{a}是留守兒童，他的爸爸媽媽在廣東打工。{a}每天晚上都給媽媽打電話。"
-    texts = "\n".join([*c.sentences["text"], *c.paragraphs["text"], *c.essays["text"], *c.essays["raw_text"],
-                       *c.table("entities")["text"], *c.table("entities")["evidence"]])
-    for name in ("张晓明", "張曉明", "张 晓明", "張 曉明", "Zhang Xiaoming", "小张跟着", "晓明都", "阿明说",
-                 "刘海燕", "海燕很懂事", "冷小军"):
+    texts = "\n".join(
+        [
+            *c.sentences["text"],
+            *c.paragraphs["text"],
+            *c.essays["text"],
+            *c.essays["raw_text"],
+            *c.table("entities")["text"],
+            *c.table("entities")["evidence"],
+        ]
+    )
+    for name in (
+        "张晓明",
+        "張曉明",
+        "张 晓明",
+        "張 曉明",
+        "Zhang Xiaoming",
+        "小张跟着",
+        "晓明都",
+        "阿明说",
+        "刘海燕",
+        "海燕很懂事",
+        "冷小军",
+    ):
         assert name not in texts, name
     # token lists too: a name is one pseudonym token (小张 stays a word in essay 3: 小张老师)
     s = c.sentences
@@ -350,8 +391,14 @@ def test_the_map_and_the_review_are_never_served_to_a_report(data):
 
 
 def test_selected_rows_by_role():
-    m = pd.DataFrame({"original": ["张晓明", "王丽华", "柳湾村", "柳湾小学"], "pseudonym": ["学生A", "成人A", "村A", "学校A"],
-                      "role": ["child", "adult", "", ""], "type": ["person", "person", "place", "organisation"]})
+    m = pd.DataFrame(
+        {
+            "original": ["张晓明", "王丽华", "柳湾村", "柳湾小学"],
+            "pseudonym": ["学生A", "成人A", "村A", "学校A"],
+            "role": ["child", "adult", "", ""],
+            "type": ["person", "person", "place", "organisation"],
+        }
+    )
     assert selected(m, ("child",))["original"].tolist() == ["张晓明"]
     assert selected(m, ("child", "adult"))["original"].tolist() == ["张晓明", "王丽华", "柳湾村", "柳湾小学"]
     assert selected(m, None)["original"].tolist() == ["张晓明", "王丽华", "柳湾村", "柳湾小学"]
@@ -379,8 +426,7 @@ def test_page_leaks_finds_a_childs_name_in_any_form(data, page):
 
 
 def test_page_leaks_counts_by_kind_and_never_names(data):
-    page = ("<h2>张晓明</h2><p>張曉明和班主任王丽华在柳湾村的柳湾小学。</p>"
-            "<p>冷小军去了石门坎。</p>")
+    page = "<h2>张晓明</h2><p>張曉明和班主任王丽华在柳湾村的柳湾小学。</p><p>冷小军去了石门坎。</p>"
     assert page_leaks(page, data, roles=None) == {"child": 3, "adult": 1, "place": 2, "organisation": 1}
     assert page_leaks(page, data) == {"child": 3}  # children only
     assert page_leaks(page, data, roles=("child", "adult")) == {"child": 3, "adult": 1, "place": 2, "organisation": 1}
@@ -395,7 +441,7 @@ def test_page_leaks_counts_by_kind_and_never_names(data):
         # the name only in a stylesheet and in base64 data (a font, a figure)
         "<style>.x::after{content:'张晓明'} .y{font-family:'Zhang Xiaoming'}</style><p>学生A</p>",
         '<img src="data:image/png;base64,iVBORw0KGgo/ZhangXiaoming+8AAAA=">',
-        '<style>@font-face{src:url(data:font/woff;base64,AAAA/Zhang+Xiaoming/AAAA)}</style>',
+        "<style>@font-face{src:url(data:font/woff;base64,AAAA/Zhang+Xiaoming/AAAA)}</style>",
         "",
     ],
 )
@@ -457,11 +503,17 @@ def _fake_notebook(html_output: str):
     import nbformat
 
     def execute_notebook(spec, params, workdir, **kwargs):
-        return nbformat.v4.new_notebook(cells=[
-            nbformat.v4.new_markdown_cell("# 概览"),
-            nbformat.v4.new_code_cell("show()", outputs=[nbformat.v4.new_output(
-                "display_data", data={"text/html": html_output, "text/plain": "table"})]),
-        ])
+        return nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_markdown_cell("# 概览"),
+                nbformat.v4.new_code_cell(
+                    "show()",
+                    outputs=[
+                        nbformat.v4.new_output("display_data", data={"text/html": html_output, "text/plain": "table"})
+                    ],
+                ),
+            ]
+        )
 
     return execute_notebook
 
@@ -477,12 +529,17 @@ def test_render_refuses_a_page_with_a_name_and_keeps_the_old_one(data, tmp_path,
     # the footer names the source file, whose village is pseudonymised too
     assert f"{pseudo['柳湾村']}留守儿童作文选.txt" in page and "柳湾村" not in page
 
-    monkeypatch.setattr(report, "execute_notebook", _fake_notebook(
-        '<table><tr><td>張曉明今天很開心。</td><td title="Zhang Xiaoming">王丽华</td></tr></table>'))
+    monkeypatch.setattr(
+        report,
+        "execute_notebook",
+        _fake_notebook('<table><tr><td>張曉明今天很開心。</td><td title="Zhang Xiaoming">王丽华</td></tr></table>'),
+    )
     [bad] = report.render_reports(["overview"], data_dir=data, out_dir=out, echo=lambda s: None, jobs=1, force=True)
     assert bad.status == "failed"
     assert "\n" not in bad.error
-    assert "PrivacyError" in bad.error and "3 name(s)" in bad.error and "2 child" in bad.error and "1 adult" in bad.error
+    assert (
+        "PrivacyError" in bad.error and "3 name(s)" in bad.error and "2 child" in bad.error and "1 adult" in bad.error
+    )
     assert "overview.html" in bad.error
     assert not re.search(r"[张張]|王丽华|Zhang", bad.error)  # the error never repeats a name
     assert (out / "overview.html").read_text(encoding="utf-8") == page  # the previous page stays
@@ -514,14 +571,17 @@ def test_privacy_check_follows_the_report_parameters(data):
 def test_a_page_without_pseudonyms_carries_the_banner(data, tmp_path, monkeypatch):
     out = tmp_path / "reports"
     monkeypatch.setattr(report, "execute_notebook", _fake_notebook("<p>張曉明今天很開心。</p>"))
-    [o] = report.render_reports(["overview"], data_dir=data, out_dir=out, echo=lambda s: None, jobs=1,
-                                params={"pseudonymise": False})
+    [o] = report.render_reports(
+        ["overview"], data_dir=data, out_dir=out, echo=lambda s: None, jobs=1, params={"pseudonymise": False}
+    )
     assert o.status == "ok"
     page = (out / "overview.html").read_text(encoding="utf-8")
     banner = re.search(r'<div class="not-pseudonymised">(.*?)</div>', page, re.S)
-    assert banner and "Names are not pseudonymised in this page" in banner.group(1) and "Do not share" in banner.group(1)
+    assert (
+        banner and "Names are not pseudonymised in this page" in banner.group(1) and "Do not share" in banner.group(1)
+    )
     # the banner is the first thing in the body, before the table of contents and the output
-    body = page[page.index("<body"):]
+    body = page[page.index("<body") :]
     assert body.index("not-pseudonymised") < body.index("張曉明")
 
 
@@ -531,8 +591,12 @@ def test_load_lists_reads_names_kinds_and_never_words(tmp_path):
     write_raw(always, "# comment\n冷小军\n王丽华 adult\n石门坎\tplace\n柳湾小学 school  # a note\n")
     write_raw(never, "江涛\n\n# comment\n高翔 雄鹰在蓝天上高翔\n")
     got_always, got_never = load_lists(always, never)
-    assert got_always == {"冷小军": ("person", "child"), "王丽华": ("person", "adult"), "石门坎": ("place", ""),
-                          "柳湾小学": ("organisation", "")}
+    assert got_always == {
+        "冷小军": ("person", "child"),
+        "王丽华": ("person", "adult"),
+        "石门坎": ("place", ""),
+        "柳湾小学": ("organisation", ""),
+    }
     assert got_never == {"江涛", "高翔"}
     write_raw(always, "冷小军 pupil\n")
     with pytest.raises(ValueError, match="pupil"):
@@ -542,8 +606,13 @@ def test_load_lists_reads_names_kinds_and_never_words(tmp_path):
 
 
 def test_listed_entities_map_names_not_in_the_corpus_too():
-    sents = pd.DataFrame({"essay_id": ["e1", "e2"], "sentence_id": ["e1-s0001", "e2-s0001"],
-                          "text": ["今天天气很好。", "下课铃一响冷小军就冲出教室。"]})
+    sents = pd.DataFrame(
+        {
+            "essay_id": ["e1", "e2"],
+            "sentence_id": ["e1-s0001", "e2-s0001"],
+            "text": ["今天天气很好。", "下课铃一响冷小军就冲出教室。"],
+        }
+    )
     rows = listed_entities({"sentences": sents}, {"冷小军": ("person", "child"), "黑石坳": ("place", "")})
     got = rows.set_index("text")
     assert (got.loc["冷小军", "essay_id"], got.loc["冷小军", "role"]) == ("e2", "child")
@@ -594,8 +663,13 @@ def test_a_missed_name_is_listed_for_review(data, eid, pmap):
 def test_review_leaves_out_parts_of_known_names_and_never_words():
     """jieba reads 左斌 as a name in 左斌彬 (左斌|彬的, 左斌|彬跑): a strong, frequent
     candidate on its own, none once 左斌彬 is known or 左斌 is on the never list."""
-    sents = pd.DataFrame({"essay_id": ["a", "b"], "sentence_id": ["a-s0001", "b-s0001"],
-                          "text": ["左斌彬的爸爸在外打工。", "那天左斌彬跑到河边去玩。"]})
+    sents = pd.DataFrame(
+        {
+            "essay_id": ["a", "b"],
+            "sentence_id": ["a-s0001", "b-s0001"],
+            "text": ["左斌彬的爸爸在外打工。", "那天左斌彬跑到河边去玩。"],
+        }
+    )
     none = extract_entities(sents.iloc[:0])
     alone = review_candidates({"sentences": sents, "entities": none}, set(), set())
     row = alone.set_index("candidate").loc["左斌"]

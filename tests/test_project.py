@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import tomllib
-from pathlib import Path
 
 import pytest
 import yaml
@@ -33,10 +32,19 @@ def test_environment_yml_installs_the_package_from_pyproject():
 def test_every_imported_package_is_declared():
     """Each third-party module imported by src/analysis is in pyproject's dependencies."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = {d.split(">")[0].split("=")[0].split("[")[0].strip().lower().replace("_", "-") for d in project["dependencies"]}
-    module_to_dist = {"sklearn": "scikit-learn", "yaml": "pyyaml", "opencc": "opencc-python-reimplemented",
-                      "fontTools": "fonttools", "IPython": "ipython", "dask": "dask", "distributed": "distributed",
-                      "matplotlib_inline": "ipykernel"}
+    declared = {
+        d.split(">")[0].split("=")[0].split("[")[0].strip().lower().replace("_", "-") for d in project["dependencies"]
+    }
+    module_to_dist = {
+        "sklearn": "scikit-learn",
+        "yaml": "pyyaml",
+        "opencc": "opencc-python-reimplemented",
+        "fontTools": "fonttools",
+        "IPython": "ipython",
+        "dask": "dask",
+        "distributed": "distributed",
+        "matplotlib_inline": "ipykernel",
+    }
     stdlib = set(__import__("sys").stdlib_module_names)
     for path in (ROOT / "src" / "analysis").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

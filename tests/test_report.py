@@ -56,10 +56,14 @@ def test_index_links_every_report(rendered):
 def test_notebook_description(tmp_path):
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_markdown_cell("# 标题\n\nWhat the `report` shows. It says more.\nOn two lines.\n\nNot this."),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_markdown_cell(
+                "# 标题\n\nWhat the `report` shows. It says more.\nOn two lines.\n\nNot this."
+            ),
+        ]
+    )
     nbformat.write(nb, tmp_path / "n.ipynb")
     assert report.notebook_description(tmp_path / "n.ipynb") == "What the report shows. It says more. On two lines."
     assert report.notebook_description(tmp_path / "n.ipynb", max_chars=30) == "What the report shows."
@@ -104,7 +108,9 @@ def test_no_code_no_traceback(rendered):
 
 def test_nothing_loaded_from_the_internet(rendered):
     _, out, _ = rendered
-    loader = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|import[^;]*["']https?://""", re.I)
+    loader = re.compile(
+        r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|import[^;]*["']https?://""", re.I
+    )
     for f in _html_files(out):
         assert not loader.search(f.read_text(encoding="utf-8")), f.name
 
@@ -145,16 +151,21 @@ def test_second_run_skips_up_to_date(rendered):
     assert [o.status for o in again] == ["up-to-date"]
 
 
-@pytest.mark.parametrize("args, needle", [
-    (dict(names=["overview"], params={"no_such_param": "1"}), "valid parameters"),
-    (dict(names=["profile"], params={"essay_id": "nope-01"}), "valid values: essays-01"),
-    (dict(names=["sentiment"], params={"method": "bogus"}), "valid values"),
-    (dict(names=["nope"]), "valid reports: overview"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (dict(names=["overview"], params={"no_such_param": "1"}), "valid parameters"),
+        (dict(names=["profile"], params={"essay_id": "nope-01"}), "valid values: essays-01"),
+        (dict(names=["sentiment"], params={"method": "bogus"}), "valid values"),
+        (dict(names=["nope"]), "valid reports: overview"),
+    ],
+)
 def test_bad_parameter_is_one_line_error_before_any_kernel(rendered, monkeypatch, args, needle):
     data, out, _ = rendered
+
     def no_kernel(*a, **k):
         raise AssertionError("a kernel was started")
+
     monkeypatch.setattr(report, "execute_notebook", no_kernel)
     with pytest.raises(ParamError) as err:
         render_reports(data_dir=data, out_dir=out, echo=lambda s: None, **args)
@@ -183,7 +194,9 @@ def test_failing_notebook_keeps_old_html(rendered, tmp_path, monkeypatch):
     nb_dir.mkdir()
     nb = (report.NOTEBOOKS_DIR / "01_overview.ipynb").read_text(encoding="utf-8")
     # make the first call cell fail at run time: an essay table from a missing folder
-    (nb_dir / "01_overview.ipynb").write_text(nb.replace("Corpus(data_dir", "Corpus(data_dir + '/missing'"), encoding="utf-8")
+    (nb_dir / "01_overview.ipynb").write_text(
+        nb.replace("Corpus(data_dir", "Corpus(data_dir + '/missing'"), encoding="utf-8"
+    )
     monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
     outcomes = render_reports(["overview"], data_dir=data, out_dir=out2, force=True, echo=lambda s: None, jobs=1)
     assert outcomes[0].status == "failed" and "FileNotFoundError" in outcomes[0].error

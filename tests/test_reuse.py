@@ -34,10 +34,20 @@ UNRELATED = (
 def with_unrelated(essays: pd.DataFrame, sentences: pd.DataFrame):
     extra = split_sentences(UNRELATED)
     e = pd.concat([essays, pd.DataFrame({"essay_id": ["new-01"]})], ignore_index=True)
-    s = pd.concat([sentences, pd.DataFrame({
-        "essay_id": "new-01", "sentence_id": [f"new-01-s{k:04d}" for k in range(1, len(extra) + 1)],
-        "ordinal": range(1, len(extra) + 1), "text": extra,
-    })], ignore_index=True)
+    s = pd.concat(
+        [
+            sentences,
+            pd.DataFrame(
+                {
+                    "essay_id": "new-01",
+                    "sentence_id": [f"new-01-s{k:04d}" for k in range(1, len(extra) + 1)],
+                    "ordinal": range(1, len(extra) + 1),
+                    "text": extra,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     return e, s
 
 
@@ -83,7 +93,9 @@ def test_passages_merge_adjacent_sentences(seed):
     assert 0 < story["similarity"] <= story["containment"] <= 1
 
 
-@pytest.mark.parametrize("essay_id", ["seed-02", "seed-04", "seed-06", "seed-07", "seed-08", "seed-09", "seed-10", "new-01"])
+@pytest.mark.parametrize(
+    "essay_id", ["seed-02", "seed-04", "seed-06", "seed-07", "seed-08", "seed-09", "seed-10", "new-01"]
+)
 def test_no_reuse_for_unrelated_essays(seed, essay_id):
     *_, reuse = seed
     assert essay_id not in set(reuse["essay_a"]) | set(reuse["essay_b"])
@@ -200,8 +212,9 @@ def test_missing_columns():
     with pytest.raises(KeyError, match="sentence_id or paragraph_id"):
         find_reuse(pd.DataFrame({"essay_id": ["a"], "text": ["x"]}))
     with pytest.raises(KeyError, match="units_a"):
-        mark_duplicates(pd.DataFrame({"essay_id": ["a"], "sentence_id": ["a-s1"], "text": ["x"]}),
-                        pd.DataFrame({"essay_a": ["a"]}))
+        mark_duplicates(
+            pd.DataFrame({"essay_id": ["a"], "sentence_id": ["a-s1"], "text": ["x"]}), pd.DataFrame({"essay_a": ["a"]})
+        )
 
 
 @pytest.mark.parametrize("k", [5, 12])  # 12: the ids overflow 62 bits and are renumbered on the way
@@ -210,9 +223,17 @@ def test_shingle_matrix_rows_are_the_shingle_sets(k):
     repeats inside a text counted once."""
     from analysis.reuse import normalise, shingle_matrix
 
-    texts = [normalise(t) for t in [
-        "关爱留守儿童，是全社会的共同责任。", "留守儿童留守儿童留守儿童", "一二三四五",
-        "父母外出打工后，他和奶奶一起生活，每天放学回家都要做饭。", "ABCDE12345留守", "关爱留守儿童"]]
+    texts = [
+        normalise(t)
+        for t in [
+            "关爱留守儿童，是全社会的共同责任。",
+            "留守儿童留守儿童留守儿童",
+            "一二三四五",
+            "父母外出打工后，他和奶奶一起生活，每天放学回家都要做饭。",
+            "ABCDE12345留守",
+            "关爱留守儿童",
+        ]
+    ]
     texts = [t for t in texts if len(t) >= k]
     x = shingle_matrix(texts, k=k)
     assert x.shape[0] == len(texts)
@@ -234,10 +255,15 @@ def _with_copy(sentences: pd.DataFrame, source: str, new_id: str, *, first: bool
     """The sentences plus an essay ``new_id`` that copies essay ``source`` (its
     sentences reversed in order, so passages are re-chained), placed first or last."""
     src = sentences[sentences.essay_id == source].iloc[::-1]
-    copy = pd.DataFrame({
-        "essay_id": new_id, "paragraph_id": [f"{new_id}-p001"] * len(src),
-        "sentence_id": [f"{new_id}-s{k:04d}" for k in range(1, len(src) + 1)],
-        "ordinal": range(1, len(src) + 1), "text": src["text"].tolist()})
+    copy = pd.DataFrame(
+        {
+            "essay_id": new_id,
+            "paragraph_id": [f"{new_id}-p001"] * len(src),
+            "sentence_id": [f"{new_id}-s{k:04d}" for k in range(1, len(src) + 1)],
+            "ordinal": range(1, len(src) + 1),
+            "text": src["text"].tolist(),
+        }
+    )
     parts = [copy, sentences] if first else [sentences, copy]
     return pd.concat(parts, ignore_index=True)
 

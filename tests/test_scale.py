@@ -11,8 +11,18 @@ from analysis import io as aio
 from analysis.build import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
-TABLES = ["essays", "paragraphs", "sentences", "cleaning_log", "quality_flags", "entities", "headings", "numbers",
-          "reuse", "pseudonyms"]
+TABLES = [
+    "essays",
+    "paragraphs",
+    "sentences",
+    "cleaning_log",
+    "quality_flags",
+    "entities",
+    "headings",
+    "numbers",
+    "reuse",
+    "pseudonyms",
+]
 
 
 def _tables(d: Path) -> dict[str, pd.DataFrame]:

@@ -23,24 +23,38 @@ from conftest import SEED_PATH
 @pytest.mark.parametrize(
     "text, sentences",
     [
-        ("西方教育流行一句话：“孩子是没有错的。”所以，要尽量寻找孩子们身上的闪光点。",
-         ["西方教育流行一句话：“孩子是没有错的。”", "所以，要尽量寻找孩子们身上的闪光点。"]),
-        ("一路上，我一个劲安慰他：“没事的，别怕！”医生拉骨并找准位置接骨时，我紧紧抱住他不让他乱动。",
-         ["一路上，我一个劲安慰他：“没事的，别怕！”", "医生拉骨并找准位置接骨时，我紧紧抱住他不让他乱动。"]),
+        (
+            "西方教育流行一句话：“孩子是没有错的。”所以，要尽量寻找孩子们身上的闪光点。",
+            ["西方教育流行一句话：“孩子是没有错的。”", "所以，要尽量寻找孩子们身上的闪光点。"],
+        ),
+        (
+            "一路上，我一个劲安慰他：“没事的，别怕！”医生拉骨并找准位置接骨时，我紧紧抱住他不让他乱动。",
+            ["一路上，我一个劲安慰他：“没事的，别怕！”", "医生拉骨并找准位置接骨时，我紧紧抱住他不让他乱动。"],
+        ),
         # a multi-sentence quote is not split inside
-        ("他深情地说：“我给您带的药要按时吃。过几天我会抽空来看您！您老放心吧。”说完他就走了。",
-         ["他深情地说：“我给您带的药要按时吃。过几天我会抽空来看您！您老放心吧。”", "说完他就走了。"]),
+        (
+            "他深情地说：“我给您带的药要按时吃。过几天我会抽空来看您！您老放心吧。”说完他就走了。",
+            ["他深情地说：“我给您带的药要按时吃。过几天我会抽空来看您！您老放心吧。”", "说完他就走了。"],
+        ),
         ("他说‘今天很冷。你多穿点。’我点点头。", ["他说‘今天很冷。你多穿点。’", "我点点头。"]),
         # a quote closed before the sentence mark
-        ("佛教经典里说：“济事度人”，而的“度”是把自己的脊梁作为“桥”。第三是牢记“度”字。",
-         ["佛教经典里说：“济事度人”，而的“度”是把自己的脊梁作为“桥”。", "第三是牢记“度”字。"]),
+        (
+            "佛教经典里说：“济事度人”，而的“度”是把自己的脊梁作为“桥”。第三是牢记“度”字。",
+            ["佛教经典里说：“济事度人”，而的“度”是把自己的脊梁作为“桥”。", "第三是牢记“度”字。"],
+        ),
         ("“你好！”他说。", ["“你好！”", "他说。"]),
         # runs of marks count once
-        ("到底应不应该搞活动呢！？通过曹教授的讲解我知道了。", ["到底应不应该搞活动呢！？", "通过曹教授的讲解我知道了。"]),
+        (
+            "到底应不应该搞活动呢！？通过曹教授的讲解我知道了。",
+            ["到底应不应该搞活动呢！？", "通过曹教授的讲解我知道了。"],
+        ),
         ("真的吗？？？是的。", ["真的吗？？？", "是的。"]),
         ("钱、衣裳、书、球鞋……不说白不说。", ["钱、衣裳、书、球鞋……", "不说白不说。"]),
         # brackets stay with their sentence; semicolons do not end one
-        ("（大部分学生都是新转来的。）因此，学生的素质千差万别。", ["（大部分学生都是新转来的。）", "因此，学生的素质千差万别。"]),
+        (
+            "（大部分学生都是新转来的。）因此，学生的素质千差万别。",
+            ["（大部分学生都是新转来的。）", "因此，学生的素质千差万别。"],
+        ),
         ("既有知识上的积淀；也有教学技艺的增长。", ["既有知识上的积淀；也有教学技艺的增长。"]),
         ("钟坪小学四1班班主任：王娟", ["钟坪小学四1班班主任：王娟"]),
         ("  关爱留守儿童从你我做起！  ", ["关爱留守儿童从你我做起！"]),
@@ -74,6 +88,7 @@ def test_seed_sentences_respect_quotes(seed_build):
 
 # ---------------------------------------------------------------- tokens
 
+
 def _userdict_terms() -> list[str]:
     out = []
     for raw in (RESOURCES_DIR / "userdict.txt").read_text(encoding="utf-8").splitlines():
@@ -106,8 +121,9 @@ def test_userdict_term_is_one_token(term, frame):
 def _seed_sentences_with_terms(per_term: int = 2) -> list[tuple[str, str]]:
     """(term, sentence) pairs: cleaned seed sentences holding a dictionary term
     and no longer dictionary term that contains it (留守 inside 留守儿童)."""
-    sentences = [s for line in SEED_PATH.read_text(encoding="utf-8").splitlines()
-                 for s in split_sentences(clean_text(line)[0])]
+    sentences = [
+        s for line in SEED_PATH.read_text(encoding="utf-8").splitlines() for s in split_sentences(clean_text(line)[0])
+    ]
     pairs = []
     for term in USERDICT_TERMS:
         longer = [t for t in USERDICT_TERMS if term in t and t != term]
@@ -152,6 +168,7 @@ def test_custom_userdict(tmp_path):
 
 # ---------------------------------------------------------------- stopwords
 
+
 def test_stopwords_load():
     stop = load_stopwords()
     assert {"的", "了", "我们", "XX"} <= stop
@@ -188,13 +205,19 @@ def test_content_tokens_drops_single_latin_letters():
 
 # ---------------------------------------------------------------- sentences table
 
+
 @pytest.fixture
 def tiny_paragraphs():
     return pd.DataFrame(
         {
             "essay_id": ["a-01", "a-01", "a-01", "a-02"],
             "paragraph_id": ["a-01-p001", "a-01-p002", "a-01-p003", "a-02-p001"],
-            "text": ["一、诲人不倦，架心灵之桥", "我是班主任。他说：“没事的，别怕！”我点点头。", "总之，关爱留守儿童。", "孩子们很开心！"],
+            "text": [
+                "一、诲人不倦，架心灵之桥",
+                "我是班主任。他说：“没事的，别怕！”我点点头。",
+                "总之，关爱留守儿童。",
+                "孩子们很开心！",
+            ],
             "is_heading": [True, False, False, False],
         }
     )
@@ -204,7 +227,13 @@ def test_sentences_frame(tiny_paragraphs):
     s = sentences_frame(tiny_paragraphs)
     assert list(s.columns) == ["essay_id", "paragraph_id", "sentence_id", "ordinal", "position", "text", "tokens"]
     a = s[s.essay_id == "a-01"]
-    assert a.text.tolist() == ["一、诲人不倦，架心灵之桥", "我是班主任。", "他说：“没事的，别怕！”", "我点点头。", "总之，关爱留守儿童。"]
+    assert a.text.tolist() == [
+        "一、诲人不倦，架心灵之桥",
+        "我是班主任。",
+        "他说：“没事的，别怕！”",
+        "我点点头。",
+        "总之，关爱留守儿童。",
+    ]
     assert a.sentence_id.tolist() == [f"a-01-s{k:04d}" for k in range(1, 6)]
     assert a.ordinal.tolist() == [1, 2, 3, 4, 5]
     assert a.paragraph_id.tolist() == ["a-01-p001"] + ["a-01-p002"] * 3 + ["a-01-p003"]
@@ -226,6 +255,7 @@ def test_sentences_frame_empty():
 
 
 # ---------------------------------------------------------- jieba dictionary cache
+
 
 def test_prepared_jieba_dictionary_equals_what_jieba_builds(tmp_path, monkeypatch):
     """The pickled default dictionary (prefix frequencies, total, POS tags) is
@@ -296,8 +326,9 @@ def test_jieba_posseg_imported_by_the_toolkit_tags_like_plain_jieba(seed_lines):
         "want = [[(p.word, p.flag) for p in plain.lcut(l)] for l in lines]\n"
         "print(json.dumps([got == want, sum(map(len, got)), len(plain.word_tag_tab) == len(jieba.posseg.dt.word_tag_tab)]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(lines), capture_output=True, text=True,
-                         check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(lines), capture_output=True, text=True, check=True, timeout=120
+    )
     same, n_words, same_size = json.loads(out.stdout)
     assert n_words > 1000
     assert same and same_size

@@ -91,7 +91,11 @@ def test_very_long_sentence(method):
 @pytest.mark.parametrize("method", S.METHODS)
 @pytest.mark.parametrize(
     "text",
-    ["我们班有23名学生，其中12人是left-behind children，成绩进步很大！", "2015年9月XX小学成立了，Wi-Fi覆盖率100%。", "OK 123"],
+    [
+        "我们班有23名学生，其中12人是left-behind children，成绩进步很大！",
+        "2015年9月XX小学成立了，Wi-Fi覆盖率100%。",
+        "OK 123",
+    ],
 )
 def test_mixed_chinese_english_digits(method, text):
     s = S.score(text, method=method)
@@ -112,12 +116,15 @@ def test_default_method_is_a_known_method():
     assert S.DEFAULT_METHOD in S.METHODS
 
 
-@pytest.mark.parametrize("call", [
-    lambda: S.score("很好", method="bert"),
-    lambda: S.label(0.3, method="bert"),
-    lambda: S.score_sentences(pd.DataFrame({"text": ["很好"]}), methods=["lexicon", "bert"]),
-    lambda: S.annotate_lines(["很好"], method="bert"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: S.score("很好", method="bert"),
+        lambda: S.label(0.3, method="bert"),
+        lambda: S.score_sentences(pd.DataFrame({"text": ["很好"]}), methods=["lexicon", "bert"]),
+        lambda: S.annotate_lines(["很好"], method="bert"),
+    ],
+)
 def test_unknown_method_names_the_valid_ones(call):
     with pytest.raises(ValueError, match="bert.*snownlp, lexicon, combined"):
         call()
@@ -125,8 +132,14 @@ def test_unknown_method_names_the_valid_ones(call):
 
 @pytest.mark.parametrize(
     "score, band, expected",
-    [(-0.3, (-0.1, 0.1), "negative"), (0.0, (-0.1, 0.1), "neutral"), (0.1, (-0.1, 0.1), "neutral"),
-     (0.11, (-0.1, 0.1), "positive"), (0.45, (0.4, 0.6), "neutral"), (float("nan"), (-0.1, 0.1), "neutral")],
+    [
+        (-0.3, (-0.1, 0.1), "negative"),
+        (0.0, (-0.1, 0.1), "neutral"),
+        (0.1, (-0.1, 0.1), "neutral"),
+        (0.11, (-0.1, 0.1), "positive"),
+        (0.45, (0.4, 0.6), "neutral"),
+        (float("nan"), (-0.1, 0.1), "neutral"),
+    ],
 )
 def test_label_band(score, band, expected):
     assert S.label(score, method="lexicon", band=band) == expected
@@ -153,15 +166,22 @@ def test_emotion(text, expected):
     assert expected == "" or expected in S.EMOTIONS
 
 
-SENTENCES = pd.DataFrame({
-    "essay_id": ["e1", "e1", "e1", "e2", "e2"],
-    "paragraph_id": ["e1-p001", "e1-p001", "e1-p002", "e2-p001", "e2-p001"],
-    "sentence_id": ["e1-s0001", "e1-s0002", "e1-s0003", "e2-s0001", "e2-s0002"],
-    "ordinal": [1, 2, 3, 1, 2],
-    "position": [0.1, 0.5, 0.9, 0.25, 0.75],
-    "text": ["他心灵寂寞，成绩不断下降。", "在老师的鼓励下，他的心情好了，成绩有了明显的进步。", "本学期共有28名学生。",
-             "我们班有两个留守儿童。", "孩子们非常开心！"],
-})
+SENTENCES = pd.DataFrame(
+    {
+        "essay_id": ["e1", "e1", "e1", "e2", "e2"],
+        "paragraph_id": ["e1-p001", "e1-p001", "e1-p002", "e2-p001", "e2-p001"],
+        "sentence_id": ["e1-s0001", "e1-s0002", "e1-s0003", "e2-s0001", "e2-s0002"],
+        "ordinal": [1, 2, 3, 1, 2],
+        "position": [0.1, 0.5, 0.9, 0.25, 0.75],
+        "text": [
+            "他心灵寂寞，成绩不断下降。",
+            "在老师的鼓励下，他的心情好了，成绩有了明显的进步。",
+            "本学期共有28名学生。",
+            "我们班有两个留守儿童。",
+            "孩子们非常开心！",
+        ],
+    }
+)
 
 
 def with_tokens(df):
@@ -170,8 +190,17 @@ def with_tokens(df):
 
 def test_score_sentences_columns_and_labels():
     out = S.score_sentences(with_tokens(SENTENCES), methods=["snownlp", "lexicon"])
-    for col in ["sentiment_score", "sentiment_label", "score_snownlp", "score_lexicon", "label_snownlp",
-                "label_lexicon", "emotion", f"score_{S.DEFAULT_METHOD}", f"label_{S.DEFAULT_METHOD}"]:
+    for col in [
+        "sentiment_score",
+        "sentiment_label",
+        "score_snownlp",
+        "score_lexicon",
+        "label_snownlp",
+        "label_lexicon",
+        "emotion",
+        f"score_{S.DEFAULT_METHOD}",
+        f"label_{S.DEFAULT_METHOD}",
+    ]:
         assert col in out.columns
     assert out["sentiment_label"].tolist()[:3] == ["negative", "positive", "neutral"]
     assert (out["sentiment_score"] == out[f"score_{S.DEFAULT_METHOD}"]).all()
@@ -204,13 +233,15 @@ def test_score_sentences_missing_text_column():
 
 
 def test_aggregate_tiny_frame():
-    df = pd.DataFrame({
-        "essay_id": ["a", "a", "a", "a", "b"],
-        "paragraph_id": ["a-p1", "a-p1", "a-p2", "a-p2", "b-p1"],
-        "sentiment_score": [0.5, -0.5, 0.2, 0.0, 0.8],
-        "sentiment_label": ["positive", "negative", "positive", "neutral", "positive"],
-        "emotion": ["乐", "哀", "乐", "", ""],
-    })
+    df = pd.DataFrame(
+        {
+            "essay_id": ["a", "a", "a", "a", "b"],
+            "paragraph_id": ["a-p1", "a-p1", "a-p2", "a-p2", "b-p1"],
+            "sentiment_score": [0.5, -0.5, 0.2, 0.0, 0.8],
+            "sentiment_label": ["positive", "negative", "positive", "neutral", "positive"],
+            "emotion": ["乐", "哀", "乐", "", ""],
+        }
+    )
     out = S.aggregate(df).set_index("essay_id")
     assert out.loc["a", "n_sentences"] == 4
     assert out.loc["a", "sentiment_mean"] == pytest.approx(0.05)
@@ -278,16 +309,47 @@ def test_default_method_on_news_sentences():
 
 
 def tiny_annotations():
-    pos = ["孩子们非常开心。", "他的成绩有了明显的进步。", "老师的关爱让他感到温暖。", "她变得开朗自信了。",
-           "我们的班集体团结友爱。", "感谢老师的耐心帮助！", "他被评为优秀学生。", "孩子们幸福地成长。"]
-    neg = ["他心灵寂寞，很孤独。", "成绩不断下降。", "他经常逃学打架。", "父母离异后他变得孤僻自卑。",
-           "家里十分贫困。", "他摔伤了，疼得直哭。", "孩子缺乏父母的关爱。", "存在严重的安全隐患。"]
-    neu = ["班级学生有23人。", "学校位于镇上。", "本学期开学了。", "他今年十岁。",
-           "我们开了一次班会。", "下午三点放学。", "他住在爷爷家。", "这是第二节课。"]
+    pos = [
+        "孩子们非常开心。",
+        "他的成绩有了明显的进步。",
+        "老师的关爱让他感到温暖。",
+        "她变得开朗自信了。",
+        "我们的班集体团结友爱。",
+        "感谢老师的耐心帮助！",
+        "他被评为优秀学生。",
+        "孩子们幸福地成长。",
+    ]
+    neg = [
+        "他心灵寂寞，很孤独。",
+        "成绩不断下降。",
+        "他经常逃学打架。",
+        "父母离异后他变得孤僻自卑。",
+        "家里十分贫困。",
+        "他摔伤了，疼得直哭。",
+        "孩子缺乏父母的关爱。",
+        "存在严重的安全隐患。",
+    ]
+    neu = [
+        "班级学生有23人。",
+        "学校位于镇上。",
+        "本学期开学了。",
+        "他今年十岁。",
+        "我们开了一次班会。",
+        "下午三点放学。",
+        "他住在爷爷家。",
+        "这是第二节课。",
+    ]
     texts = pos + neg + neu
     labels = ["positive"] * 8 + ["negative"] * 8 + ["neutral"] * 8
-    return pd.DataFrame({"item_id": [f"s{i:03d}" for i in range(24)], "essay_ordinal": [i % 4 + 1 for i in range(24)],
-                         "text": texts, "label": labels, "emotion": ["乐"] * 8 + ["哀"] * 8 + ["无"] * 8})
+    return pd.DataFrame(
+        {
+            "item_id": [f"s{i:03d}" for i in range(24)],
+            "essay_ordinal": [i % 4 + 1 for i in range(24)],
+            "text": texts,
+            "label": labels,
+            "emotion": ["乐"] * 8 + ["哀"] * 8 + ["无"] * 8,
+        }
+    )
 
 
 def test_calibrate_and_write(tmp_path):
@@ -307,8 +369,16 @@ def test_calibrate_and_write(tmp_path):
 
 def test_evaluate_methods_tables():
     res = S.evaluate_methods(tiny_annotations(), folds=4, seed=7)
-    for key in ["summary", "per_class", "folds", "agreement", "disagreements", "predictions", "emotion_summary",
-                *[f"confusion_{m}" for m in S.METHODS]]:
+    for key in [
+        "summary",
+        "per_class",
+        "folds",
+        "agreement",
+        "disagreements",
+        "predictions",
+        "emotion_summary",
+        *[f"confusion_{m}" for m in S.METHODS],
+    ]:
         assert key in res
     assert int(res["confusion_lexicon"].to_numpy().sum()) == 24
     assert set(res["summary"]["method"]) >= set(S.METHODS)
@@ -329,19 +399,28 @@ def _random_scored(seed: int, n: int) -> pd.DataFrame:
     keys[rng.random(n) < 0.05] = None
     scores = rng.normal(0, 0.5, n) * 10.0 ** rng.integers(-6, 6, n)
     scores[rng.random(n) < 0.05] = np.nan
-    return pd.DataFrame({
-        "paragraph_id": pd.Series(keys, dtype="str" if seed % 2 else object),
-        "sentiment_score": scores,
-        "sentiment_label": rng.choice(list(S.LABELS), n),
-        "emotion": rng.choice(["", "", "好", "乐", "哀", None], n),
-    })
+    return pd.DataFrame(
+        {
+            "paragraph_id": pd.Series(keys, dtype="str" if seed % 2 else object),
+            "sentiment_score": scores,
+            "sentiment_label": rng.choice(list(S.LABELS), n),
+            "emotion": rng.choice(["", "", "好", "乐", "哀", None], n),
+        }
+    )
 
 
 @pytest.mark.parametrize("seed, n", [(0, 0), (1, 1), (2, 9), (3, 50), (4, 300), (5, 1200)])
 def test_aggregate_equals_the_groupby_computation(seed, n):
     df = _random_scored(seed, n)
-    cols = ["paragraph_id", "n_sentences", "sentiment_mean", "share_positive", "share_neutral", "share_negative",
-            "dominant_emotion"]
+    cols = [
+        "paragraph_id",
+        "n_sentences",
+        "sentiment_mean",
+        "share_positive",
+        "share_neutral",
+        "share_negative",
+        "dominant_emotion",
+    ]
     expected = pd.DataFrame(S._aggregate_rows_grouped(df, "paragraph_id"), columns=cols)
     pd.testing.assert_frame_equal(S.aggregate(df, by="paragraph_id"), expected, check_exact=True)
     ordered = df.sort_values("paragraph_id", kind="mergesort").reset_index(drop=True)  # consecutive groups
@@ -350,12 +429,17 @@ def test_aggregate_equals_the_groupby_computation(seed, n):
 
 
 def test_score_sentences_columns_as_setitem_would_add_them():
-    df = pd.DataFrame({"essay_id": ["e1", "e1", "e2"], "text": ["我很开心！", "", "他缺乏关爱。"],
-                       "tokens": [tokenize("我很开心！"), [], tokenize("他缺乏关爱。")]})
+    df = pd.DataFrame(
+        {
+            "essay_id": ["e1", "e1", "e2"],
+            "text": ["我很开心！", "", "他缺乏关爱。"],
+            "tokens": [tokenize("我很开心！"), [], tokenize("他缺乏关爱。")],
+        }
+    )
     for frame in (df, df.set_axis([3, 3, 4])):  # a duplicate index takes the setitem path
         out = S.score_sentences(frame, methods=S.METHODS)
         expected = frame.copy()
-        for c in out.columns[len(frame.columns):]:
+        for c in out.columns[len(frame.columns) :]:
             expected[c] = out[c].to_numpy() if out[c].dtype == np.float64 else out[c].tolist()
         pd.testing.assert_frame_equal(out, expected)
     again = S.score_sentences(S.score_sentences(df), methods=["lexicon"])  # rescoring replaces in place
@@ -401,11 +485,16 @@ def test_arc_plot_marks_each_essays_peak_and_trough(seed_build):
     panels = [ax for ax in fig.axes if ax.get_title()]
     assert [ax.get_title() for ax in panels] == list(s["essay_id"].unique())
     for ax in panels:
-        marks = {ln.get_marker(): (float(ln.get_xdata()[0]), float(ln.get_ydata()[0])) for ln in ax.get_lines()
-                 if ln.get_marker() in ("^", "v")}
+        marks = {
+            ln.get_marker(): (float(ln.get_xdata()[0]), float(ln.get_ydata()[0]))
+            for ln in ax.get_lines()
+            if ln.get_marker() in ("^", "v")
+        }
         mine = ext[ext["essay_id"] == ax.get_title()].set_index("kind")
-        assert marks == {"^": tuple(mine.loc["peak", ["position", "smoothed"]].astype(float)),
-                         "v": tuple(mine.loc["trough", ["position", "smoothed"]].astype(float))}
+        assert marks == {
+            "^": tuple(mine.loc["peak", ["position", "smoothed"]].astype(float)),
+            "v": tuple(mine.loc["trough", ["position", "smoothed"]].astype(float)),
+        }
         assert not ax.texts
     plt.close(fig)
     fig = sent.plot_arcs(s, by="essay_id", label_chars=6)

@@ -42,17 +42,53 @@ def seed_sentences() -> list[str]:
 def odd_inputs() -> list[str]:
     text = SEED_PATH.read_text(encoding="utf-8")
     sents = seed_sentences()
-    longest_run = max(re.findall("[\u4E00-\u9FA5]+", text), key=len)
+    longest_run = max(re.findall("[\u4e00-\u9fa5]+", text), key=len)
     no_punct = re.sub(r"[^\u4E00-\u9FA5]", "", text)[:700]  # one very long CJK run
     return [
-        "留", "的", "。", "！？", "“”", "，。、；：", "……", "123", "２０２３", "abc", "Hello World",
-        "a", "5", "100%", "（1）", "(优秀10篇)", "四(1)班", "WiFi网络很好", "第3名", "2012年9月",
-        "\u3000\u3000我爱我的学生。", "我\u3000爱\u3000你", "  前后有空格  ", "换\n行", "制表\t符",
-        "“孩子是没有错的。”", "他说：“没事的，别怕！”", "‘单引号’", "'ascii quotes'",
-        "丂丄丅", "龥", "的丂", "丂的", "我们丂丂学习",  # CJK chars the segmenter has never seen
-        "〇一二", "㐀㐁", "😀开心", "ｆｕｌｌ全角", "繁體中文測試",
-        longest_run, no_punct, text[:3000],  # very long inputs
-        sents[0] + sents[1], "。".join(sents[:5]),
+        "留",
+        "的",
+        "。",
+        "！？",
+        "“”",
+        "，。、；：",
+        "……",
+        "123",
+        "２０２３",
+        "abc",
+        "Hello World",
+        "a",
+        "5",
+        "100%",
+        "（1）",
+        "(优秀10篇)",
+        "四(1)班",
+        "WiFi网络很好",
+        "第3名",
+        "2012年9月",
+        "\u3000\u3000我爱我的学生。",
+        "我\u3000爱\u3000你",
+        "  前后有空格  ",
+        "换\n行",
+        "制表\t符",
+        "“孩子是没有错的。”",
+        "他说：“没事的，别怕！”",
+        "‘单引号’",
+        "'ascii quotes'",
+        "丂丄丅",
+        "龥",
+        "的丂",
+        "丂的",
+        "我们丂丂学习",  # CJK chars the segmenter has never seen
+        "〇一二",
+        "㐀㐁",
+        "😀开心",
+        "ｆｕｌｌ全角",
+        "繁體中文測試",
+        longest_run,
+        no_punct,
+        text[:3000],  # very long inputs
+        sents[0] + sents[1],
+        "。".join(sents[:5]),
     ]
 
 
@@ -204,13 +240,27 @@ def hard_texts(base: Path) -> list[str]:
         out += [ln[:k] + c + ln[k:], c + ln, ln + c, ln[:k] + c * 2 + ln[k:]]
     cjk = re.sub(r"[^\u4E00-\u9FA5]", "", "".join(lines))
     out += [
-        "".join(unk[:5]), unk[0], unk[0] + "的", "的" + unk[0], "我们" + unk[1] + unk[2] + "学习",
+        "".join(unk[:5]),
+        unk[0],
+        unk[0] + "的",
+        "的" + unk[0],
+        "我们" + unk[1] + unk[2] + "学习",
         "".join(f"{ch}{i}" for i, ch in enumerate(lines[1][:40])),  # runs of one character
-        " ".join(lines[2][:30]), "A我B你C他D", "我。你！他？", "好", "好好",
-        lines[3][:10] + " WiFi 3G网络100%好 " + lines[3][10:], "2012年9月1日，第3名，四(1)班，ＡＢＣ１２３中文",
-        "abc def 123", "１２３４", "！？。，",
-        cjk[:300], cjk[300:1300], cjk[1300:1301], cjk[1301:1303],
-        "".join(cjk[2000 + j:2050 + j] + unk[j % len(unk)] for j in range(0, 400, 50)),  # long run, unknowns inside
+        " ".join(lines[2][:30]),
+        "A我B你C他D",
+        "我。你！他？",
+        "好",
+        "好好",
+        lines[3][:10] + " WiFi 3G网络100%好 " + lines[3][10:],
+        "2012年9月1日，第3名，四(1)班，ＡＢＣ１２３中文",
+        "abc def 123",
+        "１２３４",
+        "！？。，",
+        cjk[:300],
+        cjk[300:1300],
+        cjk[1300:1301],
+        cjk[1301:1303],
+        "".join(cjk[2000 + j : 2050 + j] + unk[j % len(unk)] for j in range(0, 400, 50)),  # long run, unknowns inside
     ]
     return [t for t in out if t.strip()]
 
@@ -225,8 +275,9 @@ def snownlp_ref(texts):
     return [HARD_REF[t][0] for t in texts], [HARD_REF[t][1] for t in texts]
 
 
-def test_model_from_snownlps_live_objects_equals_model_from_files(ref, sf, disk_cache, fresh_model, monkeypatch,
-                                                                   tmp_path):
+def test_model_from_snownlps_live_objects_equals_model_from_files(
+    ref, sf, disk_cache, fresh_model, monkeypatch, tmp_path
+):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
     m = sf.load()
     assert m.origin == "snownlp objects"  # snownlp is imported: its objects, no second load ...
@@ -234,7 +285,14 @@ def test_model_from_snownlps_live_objects_equals_model_from_files(ref, sf, disk_
     built = disk_cache[2]
     assert {k: (a.typecode, a) for k, a in m.arrays.items()} == {k: (a.typecode, a) for k, a in built.arrays.items()}
     assert (m.nc, m.bos, m.tag_names, m.classes, m.prior, m.unseen, m.wtab) == (
-        built.nc, built.bos, built.tag_names, built.classes, built.prior, built.unseen, built.wtab)
+        built.nc,
+        built.bos,
+        built.tag_names,
+        built.classes,
+        built.prior,
+        built.unseen,
+        built.wtab,
+    )
     assert set(m.arrays) == set(sf._ARRAYS)
     assert m.nbytes() < 16 * 2**20  # compact
 
@@ -243,7 +301,7 @@ def test_hard_texts_equal_snownlp_bit_for_bit(ref, sf, mode):
     _, _, base = ref
     texts = hard_texts(base)
     assert len(texts) > 250 and max(map(len, texts)) >= 1000
-    assert any(len(r) == 1 for t in texts for r in re.findall("[\u4E00-\u9FA5]+", t))
+    assert any(len(r) == 1 for t in texts for r in re.findall("[\u4e00-\u9fa5]+", t))
     want, want_words = snownlp_ref(texts)
     got = sf.score_many(texts)
     assert got == want  # exactly the same floats
@@ -265,7 +323,7 @@ def test_odd_inputs_equal_snownlp_in_both_modes(ref, sf, mode):
 def test_compiled_and_interpreted_search_agree(ref, sf, monkeypatch):
     pytest.importorskip("numba")
     _, _, base = ref
-    runs = sorted({r for ln in peoples_daily_lines(base, 1500) for r in re.findall("[\u4E00-\u9FA5]+", ln)})
+    runs = sorted({r for ln in peoples_daily_lines(base, 1500) for r in re.findall("[\u4e00-\u9fa5]+", ln)})
     assert sum(map(len, runs)) > 30_000
     m = sf.load()
     monkeypatch.setenv("ANALYSIS_SNOWFAST_JIT", "0")
@@ -288,7 +346,14 @@ def test_disk_cache_round_trip(ref, sf, disk_cache, fresh_model, monkeypatch):
     assert m.origin == "disk cache"
     assert {k: (a.typecode, a) for k, a in m.arrays.items()} == {k: (a.typecode, a) for k, a in built.arrays.items()}
     assert (m.nc, m.bos, m.tag_names, m.classes, m.prior, m.unseen, m.wtab) == (
-        built.nc, built.bos, built.tag_names, built.classes, built.prior, built.unseen, built.wtab)
+        built.nc,
+        built.bos,
+        built.tag_names,
+        built.classes,
+        built.prior,
+        built.unseen,
+        built.wtab,
+    )
     texts = peoples_daily_lines(base, 60) + ["丂的犇", "好"]
     assert sf.score_many(texts) == [SnowNLP(t).sentiments for t in texts]
 
@@ -304,7 +369,7 @@ def corrupt(data: bytes, how: str) -> bytes:
     elif how == "flip-magic":
         b[0] ^= 0x01
     elif how == "truncate":
-        del b[len(b) // 2:]
+        del b[len(b) // 2 :]
     elif how == "empty":
         b = bytearray()
     elif how == "garbage":
@@ -318,8 +383,9 @@ def sf_head_size() -> int:
     return snowfast._HEAD.size
 
 
-@pytest.mark.parametrize("how", ["flip-array", "flip-header-json", "flip-length", "flip-magic", "truncate", "empty",
-                                 "garbage"])
+@pytest.mark.parametrize(
+    "how", ["flip-array", "flip-header-json", "flip-length", "flip-magic", "truncate", "empty", "garbage"]
+)
 def test_corrupted_cache_is_not_trusted(sf, disk_cache, tmp_path, how):
     good = disk_cache[1][0].read_bytes()
     digest = sf._source_digest(sf._snownlp_dir())
@@ -382,7 +448,9 @@ def test_cache_dir_resolution(sf, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert sf._cache_dir() == str(tmp_path / "home" / ".cache" / "analysis")
     digest = "ab" * 32
-    assert sf._cache_path(digest) == str(tmp_path / "home" / ".cache" / "analysis" / f"snowfast-v{sf._FORMAT}-{'ab' * 16}.bin")
+    assert sf._cache_path(digest) == str(
+        tmp_path / "home" / ".cache" / "analysis" / f"snowfast-v{sf._FORMAT}-{'ab' * 16}.bin"
+    )
 
 
 def test_transition_scores_equal_snownlps_log_prob(ref, sf):
@@ -426,7 +494,9 @@ def test_transition_scores_equal_snownlps_log_prob(ref, sf):
     toks = [(c, t) for c in chars for t in g.status]
     cases = tri + [(rng.choice(toks + [bos]), s2, s3) for s2, s3 in bi]
     cases += [(rng.choice(toks), rng.choice(toks), rng.choice(toks)) for _ in range(4000)]
-    cases += [(bos, bos, rng.choice(toks)) for _ in range(500)] + [(bos, rng.choice(toks), rng.choice(toks)) for _ in range(500)]
+    cases += [(bos, bos, rng.choice(toks)) for _ in range(500)] + [
+        (bos, rng.choice(toks), rng.choice(toks)) for _ in range(500)
+    ]
     assert len(cases) > 12_000
     bad = [k for k in cases if lookup(*k).hex() != g.log_prob(*k).hex()]
     assert not bad, bad[:5]

@@ -11,8 +11,22 @@ PATTERNS = compile_patterns()
 
 @pytest.mark.parametrize(
     "text, number",
-    [("一", 1), ("九", 9), ("十", 10), ("十一", 11), ("十二", 12), ("二十", 20), ("二十三", 23),
-     ("两", 2), ("一百零五", 105), ("12", 12), (" 3 ", 3), ("", None), ("篇", None), ("abc", None)],
+    [
+        ("一", 1),
+        ("九", 9),
+        ("十", 10),
+        ("十一", 11),
+        ("十二", 12),
+        ("二十", 20),
+        ("二十三", 23),
+        ("两", 2),
+        ("一百零五", 105),
+        ("12", 12),
+        (" 3 ", 3),
+        ("", None),
+        ("篇", None),
+        ("abc", None),
+    ],
 )
 def test_cn_to_int(text, number):
     assert cn_to_int(text) == number
@@ -108,7 +122,7 @@ def test_split_keeps_preamble_apart_and_line_numbers_exact():
     assert chunks[0].raw_text == "我是班主任。\n孩子们很开心。"
     lines = text.split("\n")
     for c in chunks:
-        assert lines[c.line_start - 1: c.line_end] == c.lines
+        assert lines[c.line_start - 1 : c.line_end] == c.lines
 
 
 def test_no_heading_is_one_essay():
@@ -122,8 +136,12 @@ def test_no_heading_is_one_essay():
 
 
 def test_twelve_essays_beyond_ten():
-    text = "\n".join(f"关爱留守儿童心得体会篇{n}\n这是第{k}篇的正文。" for k, n in enumerate(
-        "一二三四五六七八九十", start=1)) + "\n关爱留守儿童心得体会篇十一\n正文十一。\n关爱留守儿童心得体会篇十二\n正文十二。"
+    text = (
+        "\n".join(
+            f"关爱留守儿童心得体会篇{n}\n这是第{k}篇的正文。" for k, n in enumerate("一二三四五六七八九十", start=1)
+        )
+        + "\n关爱留守儿童心得体会篇十一\n正文十一。\n关爱留守儿童心得体会篇十二\n正文十二。"
+    )
     _, chunks = split_essays(text, patterns=PATTERNS)
     assert [c.heading.number for c in chunks] == list(range(1, 13))
     assert chunks[-1].lines == ["正文十二。"]
@@ -143,4 +161,4 @@ def test_seed_splits_into_ten(seed_lines):
     assert not any("试用期总结" in c.raw_text or "护师总结" in c.raw_text for c in chunks)
     for c in chunks:
         assert seed_lines[c.heading.line_no - 1].endswith(f"篇{'一二三四五六七八九十'[c.ordinal - 1]}")
-        assert seed_lines[c.line_start - 1: c.line_end] == c.lines
+        assert seed_lines[c.line_start - 1 : c.line_end] == c.lines

@@ -43,8 +43,7 @@ def themes_defaults() -> dict:
     return notebook_parameters(NOTEBOOKS_DIR / REPORTS["themes"].notebook)
 
 
-@pytest.mark.parametrize("dedupe, framing", [(None, None), (False, True)],
-                         ids=["report-defaults", "all-text"])
+@pytest.mark.parametrize("dedupe, framing", [(None, None), (False, True)], ids=["report-defaults", "all-text"])
 @pytest.mark.parametrize("top_n", [None, 30], ids=["table", "wordcloud"])
 def test_top_keywords_of_the_bundled_corpus_are_no_function_words(seed_build, themes_defaults, dedupe, framing, top_n):
     """The themes report's TF-IDF keywords (its table: the notebook's top_n;
@@ -52,9 +51,14 @@ def test_top_keywords_of_the_bundled_corpus_are_no_function_words(seed_build, th
     paragraph (no deduplication, framing lines kept)."""
     p = themes_defaults
     corpus = Corpus(seed_build.out_dir, pseudonymise=p["pseudonymise"], pseudonymise_all=p["pseudonymise_all"])
-    paras = views.recode(views.paragraphs(corpus, dedupe=p["dedupe"] if dedupe is None else dedupe,
-                                          framing=p["framing"] if framing is None else framing),
-                         codebook_path=p["codebook_path"])
+    paras = views.recode(
+        views.paragraphs(
+            corpus,
+            dedupe=p["dedupe"] if dedupe is None else dedupe,
+            framing=p["framing"] if framing is None else framing,
+        ),
+        codebook_path=p["codebook_path"],
+    )
     keywords = themes.tfidf_keywords(paras, top_n=p["top_n"] if top_n is None else top_n)
     assert len(keywords) > 0
     found = keywords[keywords["word"].isin(REFERENCE)]

@@ -29,7 +29,6 @@ from seed_data import seed_tables
 matplotlib.use("Agg")
 
 
-
 @pytest.fixture(scope="module")
 def seed():
     return seed_tables()
@@ -106,56 +105,65 @@ NEW_ESSAYS = {
         "为每个留守孩子建立了成长档案，还开展了“亲情电话”活动，让孩子们每周和父母通一次电话。经过努力，孩子们的"
         "学习成绩有了明显提高，取得了较好的成效。当然，工作中也存在一些不足，有的孩子仍然不愿意和老师交流。"
         "今后，我将继续努力，把关爱留守儿童的工作做得更细更实。",
-        "teacher", "first",
+        "teacher",
+        "first",
     ),
     "profile": (
         "李XX，女，汉族，1975年3月出生，中共党员，大专学历，现任XX镇中心小学校长。从教二十多年来，她始终把"
         "留守儿童放在心上。学校有一百多名留守学生，她为每个孩子都安排了“代理家长”。她自掏腰包为贫困学生购买"
         "学习用品，每逢节假日，她总是把留守孩子接到家中过节。她先后被评为县优秀教师、市师德标兵。",
-        "third_party", "third",
+        "third_party",
+        "third",
     ),
     "self_narrative": (
         "我叫小雨，今年十岁，在村里的小学读四年级。我的爸爸妈妈在广东打工，一年只回来一次。我和奶奶住在一起，"
         "奶奶身体不好，我每天放学回家都帮她做饭、喂鸡。我是一名留守儿童，我很想念爸爸妈妈，每次打电话我都忍不住"
         "哭。但是我知道他们很辛苦，我要好好学习，将来回报爸爸妈妈。",
-        "student", "first",
+        "student",
+        "first",
     ),
     "training_reflection": (
         "今年暑假，我有幸参加了县里组织的留守儿童心理健康教育培训。短短五天的学习，专家们的讲座让我受益匪浅。"
         "通过这次培训，我认识到关爱留守儿童不仅要关心他们的生活，更要关注他们的内心。培训中，一位教授讲到的"
         "“情感陪伴”给了我很大启发。回到学校后，我要把学到的方法用到班级管理中去。这次学习收获很大，下面谈谈"
         "我的几点体会。",
-        "teacher", "first",
+        "teacher",
+        "first",
     ),
     "news_story": (
         "本报讯（通讯员 XX）6月1日上午，县关工委联合团县委在城关镇中心小学举行“关爱留守儿童·共度六一”活动。"
         "活动现场，志愿者们为200多名留守儿童送去了书包、文具等礼物，并和孩子们一起做游戏、唱儿歌。据了解，该县"
         "现有留守儿童3000余人，今年以来已开展结对帮扶活动20余次。",
-        "third_party", "third",
+        "third_party",
+        "third",
     ),
     "documentary_narration": (
         "镜头里，十二岁的小军正蹲在灶台前烧火。他的父母在浙江打工，已经两年没有回家了。片中，小军每天清晨五点"
         "起床，给瘫痪在床的爷爷熬药，然后走一个小时的山路去上学。画面中，爷爷坐在门槛上，望着孙子远去的背影。"
         "夜深了，小军趴在昏暗的灯下写作业，窗外只有虫鸣。",
-        "third_party", "third",
+        "third_party",
+        "third",
     ),
     "method_essay": (
         "如何做好留守儿童的教育工作？我认为应从以下几方面入手。首先，要建立留守儿童档案，全面了解每个孩子的家庭"
         "情况。其次，我们要加强与监护人的沟通，指导他们科学育儿。再次，要开展丰富多彩的集体活动，让孩子们感受到"
         "集体的温暖。最后，我们作为班主任要重视心理健康教育，及时疏导孩子的不良情绪。只要措施得当，留守儿童一定"
         "能健康成长。",
-        "teacher", "first",
+        "teacher",
+        "first",
     ),
     "speech": (
         "尊敬的各位领导、老师们，亲爱的同学们：\n大家下午好！\n我是六年级的班主任，今天很荣幸代表全体教师在这里发言。"
         "我们学校有三分之一的学生是留守儿童，他们的父母远在他乡，把孩子托付给了我们。我们每一位老师都愿意做孩子们"
         "的“临时父母”。同学们，你们并不孤单，学校就是你们温暖的家。\n最后，祝同学们健康快乐，学习进步！谢谢大家！",
-        "teacher", "first",
+        "teacher",
+        "first",
     ),
     "other": (
         "春天来了，柳树发芽了，小河里的冰也融化了。田野里开满了金黄的油菜花，蜜蜂在花丛中飞来飞去。远处的山坡上，"
         "几头黄牛正悠闲地吃着青草。",
-        "third_party", "third",
+        "third_party",
+        "third",
     ),
 }
 
@@ -248,7 +256,10 @@ def test_cues_come_from_the_cue_file(tmp_path):
     import yaml
 
     raw = load_yaml("tagging_cues.yaml")
-    raw = {**raw, "genre": {**raw["genre"], "labels": {k: v for k, v in raw["genre"]["labels"].items() if k != "speech"}}}
+    raw = {
+        **raw,
+        "genre": {**raw["genre"], "labels": {k: v for k, v in raw["genre"]["labels"].items() if k != "speech"}},
+    }
     path = tmp_path / "cues.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     assert tag_text(text, cues=load_tagging_cues(path))["genre"] != "speech"
@@ -303,7 +314,16 @@ def test_find_heading(paragraph, expected):
 
 
 def test_structure_nesting():
-    texts = ["引言。", "一、总体情况", "（一）基本做法", "1、建立档案", "2、定期家访", "（二）存在问题", "二、今后打算", "1、加强培训"]
+    texts = [
+        "引言。",
+        "一、总体情况",
+        "（一）基本做法",
+        "1、建立档案",
+        "2、定期家访",
+        "（二）存在问题",
+        "二、今后打算",
+        "1、加强培训",
+    ]
     paragraphs = pd.DataFrame({"essay_id": "e", "paragraph_id": [f"e-p{i:03d}" for i in range(1, 9)], "text": texts})
     out = structure(paragraphs)
     assert list(out["level"]) == [1, 2, 3, 3, 2, 1, 2]
@@ -330,7 +350,10 @@ def test_structure_missing_column():
     "sentence, expected",
     [
         ("班级学生有23人，其中留守儿童超过了65%。", [("23人", "count", 23.0), ("65%", "percent", 65.0)]),
-        ("XX村共有1760人，496户，6岁以下的幼儿120人。", [("1760人", "count", 1760.0), ("496户", "count", 496.0), ("6岁", "age", 6.0), ("120人", "count", 120.0)]),
+        (
+            "XX村共有1760人，496户，6岁以下的幼儿120人。",
+            [("1760人", "count", 1760.0), ("496户", "count", 496.0), ("6岁", "age", 6.0), ("120人", "count", 120.0)],
+        ),
         ("19XX年6月出生，20XX年加入中国共产党。", [("19XX年6月", "year", None), ("20XX年", "year", None)]),
         ("2015年9月，学校正式成立了。", [("2015年9月", "year", 2015.0)]),
         ("我们班共有二十八名学生，来自九所学校。", [("二十八名", "count", 28.0), ("九所", "count", 9.0)]),
@@ -344,11 +367,24 @@ def test_structure_missing_column():
     ],
 )
 def test_find_numbers(sentence, expected):
-    got = [(r["text_span"], r["kind"], None if r["value"] != r["value"] else r["value"]) for r in find_numbers(sentence)]
+    got = [
+        (r["text_span"], r["kind"], None if r["value"] != r["value"] else r["value"]) for r in find_numbers(sentence)
+    ]
     assert got == expected
 
 
-@pytest.mark.parametrize("text, value", [("1760", 1760.0), ("二十八", 28.0), ("十五", 15.0), ("四百零二", 402.0), ("1.2万", 12000.0), ("两", 2.0), ("留守", None)])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1760", 1760.0),
+        ("二十八", 28.0),
+        ("十五", 15.0),
+        ("四百零二", 402.0),
+        ("1.2万", 12000.0),
+        ("两", 2.0),
+        ("留守", None),
+    ],
+)
 def test_cn_number(text, value):
     assert cn_number(text) == value
 
@@ -376,11 +412,13 @@ def test_places_fast_path_equals_groupby_path(seed):
 
 
 def test_structure_groups_like_groupby():
-    paras = pd.DataFrame({
-        "essay_id": ["b", "a", "b", None, "a", "b"],
-        "paragraph_id": ["b1", "a1", "b2", "x", "a2", "b3"],
-        "text": ["一、总体情况", "（一）学校", "1、具体做法。后文", "二、不算", "（二）家庭", "二、问题"],
-    })
+    paras = pd.DataFrame(
+        {
+            "essay_id": ["b", "a", "b", None, "a", "b"],
+            "paragraph_id": ["b1", "a1", "b2", "x", "a2", "b3"],
+            "text": ["一、总体情况", "（一）学校", "1、具体做法。后文", "二、不算", "（二）家庭", "二、问题"],
+        }
+    )
     out = structure(paras)
     parts = [structure(g) for _, g in paras.groupby("essay_id", sort=False)]
     pd.testing.assert_frame_equal(out, pd.concat(parts, ignore_index=True))

@@ -256,8 +256,12 @@ def test_missing_text_column_fails(func, args):
 # Validation
 # --------------------------------------------------------------------------
 
-TINY_BOOK = {"codes": {"visit": {"label": "家访", "rules": [{"any": ["家访"]}]},
-                       "talk": {"label": "谈心", "rules": [{"any": ["谈心"]}]}}}
+TINY_BOOK = {
+    "codes": {
+        "visit": {"label": "家访", "rules": [{"any": ["家访"]}]},
+        "talk": {"label": "谈心", "rules": [{"any": ["谈心"]}]},
+    }
+}
 
 
 def test_evaluate_codebook_hand_computed():
@@ -355,8 +359,14 @@ def test_keyness_sign(target, sign):
     df = pd.DataFrame(
         {
             "group": ["A"] * 3 + ["B"] * 3,
-            "tokens": [["家访", "孩子"], ["家访", "家访", "孩子"], ["家访", "老师"],
-                       ["谈心", "孩子"], ["谈心", "老师"], ["谈心", "孩子"]],
+            "tokens": [
+                ["家访", "孩子"],
+                ["家访", "家访", "孩子"],
+                ["家访", "老师"],
+                ["谈心", "孩子"],
+                ["谈心", "老师"],
+                ["谈心", "孩子"],
+            ],
         }
     )
     k = themes.keyness(df, group="group", target=target, min_freq=1).set_index("word")
@@ -516,8 +526,11 @@ def test_word_cooccurrence_counts_rows():
 def test_code_sentiment_shares():
     paras = pd.DataFrame({"paragraph_id": ["p1", "p2"], "themes": [["a"], ["a", "b"]]})
     sents = pd.DataFrame(
-        {"paragraph_id": ["p1", "p1", "p2"], "text": ["a", "a", "b"],
-         "sentiment_label": ["negative", "positive", "negative"]}
+        {
+            "paragraph_id": ["p1", "p1", "p2"],
+            "text": ["a", "a", "b"],
+            "sentiment_label": ["negative", "positive", "negative"],
+        }
     )
     out = themes.code_sentiment(paras, sents, codebook=ABC_BOOK).set_index("code")
     assert out.loc["a", "n_sentences"] == 3
@@ -577,6 +590,7 @@ def test_format_kwic_aligns_keywords_and_names_essays(kwic_frame):
     lines = themes.format_kwic(k).splitlines()
     assert len(lines) == 3
     assert [ln.split()[0] for ln in lines] == ["e1", "e2", "e2"]
+
     # independent of themes.display_width: CJK characters and curly quotes take two columns
     def width(s):
         return sum(2 if ord(ch) > 0x2000 else 1 for ch in s)
@@ -596,15 +610,14 @@ def test_plots_return_figures(paragraphs):
     coded = themes.code_paragraphs(paragraphs)
     counts = themes.essay_code_counts(coded)
     counts["group"] = ["甲", "乙"]
-    sents = pd.DataFrame({"paragraph_id": ["e1-p002", "e2-p001"], "text": ["x", "y"],
-                          "sentiment_label": ["negative", "neutral"]})
+    sents = pd.DataFrame(
+        {"paragraph_id": ["e1-p002", "e2-p001"], "text": ["x", "y"], "sentiment_label": ["negative", "neutral"]}
+    )
     figures = [
         themes.plot_wordcloud({"留守儿童": 3.0, "家访": 2.0, "谈心": 1.0}, width=200, height=120),
         themes.plot_code_heatmap(counts),
         themes.plot_code_heatmap(counts, by="group"),
-        themes.plot_cooccurrence_network(
-            pd.DataFrame({"word_a": ["家访"], "word_b": ["谈心"], "count": [2]})
-        ),
+        themes.plot_cooccurrence_network(pd.DataFrame({"word_a": ["家访"], "word_b": ["谈心"], "count": [2]})),
         themes.plot_code_sentiment(themes.code_sentiment(coded, sents)),
     ]
     assert all(isinstance(f, Figure) for f in figures)
@@ -612,8 +625,9 @@ def test_plots_return_figures(paragraphs):
     links = (co.to_numpy() - np.diag(np.diag(co.to_numpy()))).sum() > 0
     net = themes.plot_cooccurrence_network(co)
     assert isinstance(net, Figure) if links else "no two items occur together" in net._repr_markdown_()
-    empty = themes.plot_cooccurrence_network(pd.DataFrame({"word_a": [], "word_b": [], "count": []}),
-                                             title="Word co-occurrence")
+    empty = themes.plot_cooccurrence_network(
+        pd.DataFrame({"word_a": [], "word_b": [], "count": []}), title="Word co-occurrence"
+    )
     assert not isinstance(empty, Figure) and "Word co-occurrence: no two items" in empty._repr_markdown_()
     with pytest.raises(ValueError, match="share, count"):
         themes.plot_code_heatmap(counts, value="mean")
@@ -623,11 +637,16 @@ def test_pseudonyms_are_not_counted_as_words():
     """In pseudonymised tables 学生G stands for a child's name: keyword methods
     must not count it, nor the 学生 jieba would cut from it (text), while the
     ordinary word 学生 still counts."""
-    df = pd.DataFrame({
-        "essay_id": ["a", "a", "b"],
-        "text": ["爱心妈妈把钱交给学生G，学生G和学生G的奶奶哭了。", "学生G感谢机构C和村B的乡亲。",
-                 "学生们都很努力，学生的成绩提高了，老师表扬学生。"],
-    })
+    df = pd.DataFrame(
+        {
+            "essay_id": ["a", "a", "b"],
+            "text": [
+                "爱心妈妈把钱交给学生G，学生G和学生G的奶奶哭了。",
+                "学生G感谢机构C和村B的乡亲。",
+                "学生们都很努力，学生的成绩提高了，老师表扬学生。",
+            ],
+        }
+    )
     kw = themes.tfidf_keywords(df, top_n=20)
     words_a = set(kw.loc[kw["essay_id"] == "a", "word"])
     assert {"爱心妈妈", "奶奶"} <= words_a

@@ -57,15 +57,18 @@ def _temp_sample(monkeypatch, tmp_path: Path, unit: str, *files: str) -> str:
     """Register a sample read from ``tmp_path`` (a name of its own: the loader caches by spec)."""
     monkeypatch.setattr(samples, "ANNOTATIONS_DIR", tmp_path)
     name = f"tmp_{tmp_path.name}"
-    monkeypatch.setitem(samples.SAMPLES, (name, unit), Sample(name, unit, tuple(files), "out-of-domain", False,
-                                                             f"temporary sample in {tmp_path}"))
+    monkeypatch.setitem(
+        samples.SAMPLES,
+        (name, unit),
+        Sample(name, unit, tuple(files), "out-of-domain", False, f"temporary sample in {tmp_path}"),
+    )
     return name
 
 
 def _reference_texts(min_len: int = 10) -> set[str]:
     """Every text of every reference sample (sentences and paragraphs), long enough not to be a word."""
     out = set()
-    for (name, unit) in samples.SAMPLES:
+    for name, unit in samples.SAMPLES:
         out |= {t for t in samples.load(name, unit)["text"] if len(t) >= min_len}
     return out
 
@@ -105,31 +108,41 @@ def test_item_ids_are_unique_across_the_samples_of_a_unit():
 
 
 def test_labels_are_normalised_and_uncoded_rows_dropped(monkeypatch, tmp_path):
-    _write_csv(tmp_path / "mine.csv",
-               "item_id,doc,text,label,emotion\n"
-               "x1,d1,我们班的同学都很团结。,正面,乐\n"
-               "x2,d1,他每天都很孤单。,负面,哀\n"
-               "x3,d1,学校位于村子的东边。,中性,\n"
-               "x4,d2,老师的关心让我很温暖。,pos,好\n"
-               "x5,d2,奶奶生病了，没有人照顾她。,NEG,哀\n"
-               "x6,d2,今天是星期三。, Neutral ,\n"
-               "x7,d3,他终于笑了。,积极,乐\n"
-               "x8,d3,我很难过。,消极,哀\n"
-               "x9,d3,这一句还没有编码。,,\n")
+    _write_csv(
+        tmp_path / "mine.csv",
+        "item_id,doc,text,label,emotion\n"
+        "x1,d1,我们班的同学都很团结。,正面,乐\n"
+        "x2,d1,他每天都很孤单。,负面,哀\n"
+        "x3,d1,学校位于村子的东边。,中性,\n"
+        "x4,d2,老师的关心让我很温暖。,pos,好\n"
+        "x5,d2,奶奶生病了，没有人照顾她。,NEG,哀\n"
+        "x6,d2,今天是星期三。, Neutral ,\n"
+        "x7,d3,他终于笑了。,积极,乐\n"
+        "x8,d3,我很难过。,消极,哀\n"
+        "x9,d3,这一句还没有编码。,,\n",
+    )
     name = _temp_sample(monkeypatch, tmp_path, "sentences", "mine.csv")
     df = samples.load(name, "sentences")
     assert df["item_id"].tolist() == [f"x{i}" for i in range(1, 9)]  # x9 has no label yet
-    assert df["label"].tolist() == ["positive", "negative", "neutral", "positive", "negative", "neutral",
-                                    "positive", "negative"]
+    assert df["label"].tolist() == [
+        "positive",
+        "negative",
+        "neutral",
+        "positive",
+        "negative",
+        "neutral",
+        "positive",
+        "negative",
+    ]
     assert df["group"].tolist() == ["d1"] * 3 + ["d2"] * 3 + ["d3"] * 2  # the document keeps its items together
     assert df["text"].iloc[0] == "我们班的同学都很团结。"
 
 
 def test_unknown_label_is_a_sample_error_naming_the_file(monkeypatch, tmp_path):
-    path = _write_csv(tmp_path / "bad_label.csv",
-                      "item_id,doc,text,label\n"
-                      "b1,d1,我们班的同学都很团结。,positive\n"
-                      "b2,d1,他每天都很孤单。,很好\n")
+    path = _write_csv(
+        tmp_path / "bad_label.csv",
+        "item_id,doc,text,label\nb1,d1,我们班的同学都很团结。,positive\nb2,d1,他每天都很孤单。,很好\n",
+    )
     name = _temp_sample(monkeypatch, tmp_path, "sentences", "bad_label.csv")
     with pytest.raises(SampleError) as err:
         samples.load(name, "sentences")
@@ -137,14 +150,26 @@ def test_unknown_label_is_a_sample_error_naming_the_file(monkeypatch, tmp_path):
     assert str(path) in msg and "很好" in msg and "positive" in msg
 
 
-@pytest.mark.parametrize("unit,header,missing", [
-    ("sentences", "item_id,doc,text,emotion", "label"),
-    ("paragraphs", "item_id,doc,text,note", "codes"),
-    ("sentences", "item_id,doc,label", "text"),
-])
+@pytest.mark.parametrize(
+    "unit,header,missing",
+    [
+        ("sentences", "item_id,doc,text,emotion", "label"),
+        ("paragraphs", "item_id,doc,text,note", "codes"),
+        ("sentences", "item_id,doc,label", "text"),
+    ],
+)
 def test_missing_column_is_a_sample_error_naming_the_file(monkeypatch, tmp_path, unit, header, missing):
-    row = ",".join({"item_id": "m1", "doc": "d1", "text": "我很想念远方的妈妈。", "emotion": "哀", "note": "",
-                    "label": "negative"}[c] for c in header.split(","))
+    row = ",".join(
+        {
+            "item_id": "m1",
+            "doc": "d1",
+            "text": "我很想念远方的妈妈。",
+            "emotion": "哀",
+            "note": "",
+            "label": "negative",
+        }[c]
+        for c in header.split(",")
+    )
     path = _write_csv(tmp_path / "no_col.csv", f"{header}\n{row}\n")
     name = _temp_sample(monkeypatch, tmp_path, unit, "no_col.csv")
     with pytest.raises(SampleError, match="missing column") as err:
@@ -153,7 +178,9 @@ def test_missing_column_is_a_sample_error_naming_the_file(monkeypatch, tmp_path,
 
 
 def test_duplicate_item_ids_are_a_sample_error(monkeypatch, tmp_path):
-    path = _write_csv(tmp_path / "dup.csv", "item_id,doc,text,label\nd1,a,我很快乐。,positive\nd1,a,我很难过。,negative\n")
+    path = _write_csv(
+        tmp_path / "dup.csv", "item_id,doc,text,label\nd1,a,我很快乐。,positive\nd1,a,我很难过。,negative\n"
+    )
     name = _temp_sample(monkeypatch, tmp_path, "sentences", "dup.csv")
     with pytest.raises(SampleError, match="used twice") as err:
         samples.load(name, "sentences")
@@ -170,9 +197,15 @@ def test_peoples_daily_items_resolve_to_text_matching_their_checksums():
         for unit in ("sentences", "paragraphs"):
             df = samples.load(name, unit)
             spec = samples.SAMPLES[(name, unit)]
-            refs = pd.concat([pd.read_csv(samples.ANNOTATIONS_DIR / f.lstrip("?"), encoding="utf-8-sig", dtype=str,
-                                          keep_default_na=False) for f in spec.files
-                              if (samples.ANNOTATIONS_DIR / f.lstrip("?")).is_file()]).set_index("item_id")
+            refs = pd.concat(
+                [
+                    pd.read_csv(
+                        samples.ANNOTATIONS_DIR / f.lstrip("?"), encoding="utf-8-sig", dtype=str, keep_default_na=False
+                    )
+                    for f in spec.files
+                    if (samples.ANNOTATIONS_DIR / f.lstrip("?")).is_file()
+                ]
+            ).set_index("item_id")
             assert "text" not in refs.columns  # stored by reference only
             r = refs.loc[df["item_id"]]
             lengths = r["end"].astype(int) - r["start"].astype(int)
@@ -247,17 +280,48 @@ def test_tfidf_matches_scikit_learn(min_df):
     np.testing.assert_allclose(mine.transform(new).toarray(), ref.transform(new).toarray(), rtol=1e-10, atol=1e-12)
 
 
-POSITIVE = ["我们班的同学都很团结，大家互相帮助。", "老师的关心让我感到很温暖。", "妈妈回来了，我高兴得跳了起来。",
-            "他的学习成绩进步很大，我们都为他骄傲。", "这次比赛我们得了第一名，大家非常开心。", "奶奶做的饭特别好吃，我很幸福。",
-            "爸爸夸我懂事，我心里美滋滋的。", "同学们热情地欢迎新来的小伙伴。", "她的笑容很灿烂，充满了希望。",
-            "感谢老师一直以来的耐心帮助。", "我喜欢我们美丽的校园。", "孩子们在活动中玩得很快乐。"]
-NEGATIVE = ["他每天都很孤单，没有人陪他说话。", "我很想念远方的妈妈，常常一个人哭。", "他的成绩越来越差，老师很担心。",
-            "奶奶生病了，家里没有人照顾她。", "她很害怕黑夜，总是睡不着觉。", "他和同学打架，被老师批评了。",
-            "爸爸妈妈吵架了，我很难过。", "这个孩子性格孤僻，不愿意和别人交流。", "家里很穷，他差点辍学。",
-            "我丢了钱包，心里非常着急。", "他沉迷网络游戏，学习一落千丈。", "小狗死了，我伤心极了。"]
-NEUTRAL = ["学校位于村子的东边。", "我们班有四十二名学生。", "今天是星期三。", "他的父母在广东打工。",
-           "会议在下午三点召开。", "教室里有三排桌子。", "这学期共开设了七门课程。", "她每天早上七点起床。",
-           "学校组织学生进行体检。", "图书馆在二楼。", "奶奶今年六十五岁。", "村里有一条小河。"]
+POSITIVE = [
+    "我们班的同学都很团结，大家互相帮助。",
+    "老师的关心让我感到很温暖。",
+    "妈妈回来了，我高兴得跳了起来。",
+    "他的学习成绩进步很大，我们都为他骄傲。",
+    "这次比赛我们得了第一名，大家非常开心。",
+    "奶奶做的饭特别好吃，我很幸福。",
+    "爸爸夸我懂事，我心里美滋滋的。",
+    "同学们热情地欢迎新来的小伙伴。",
+    "她的笑容很灿烂，充满了希望。",
+    "感谢老师一直以来的耐心帮助。",
+    "我喜欢我们美丽的校园。",
+    "孩子们在活动中玩得很快乐。",
+]
+NEGATIVE = [
+    "他每天都很孤单，没有人陪他说话。",
+    "我很想念远方的妈妈，常常一个人哭。",
+    "他的成绩越来越差，老师很担心。",
+    "奶奶生病了，家里没有人照顾她。",
+    "她很害怕黑夜，总是睡不着觉。",
+    "他和同学打架，被老师批评了。",
+    "爸爸妈妈吵架了，我很难过。",
+    "这个孩子性格孤僻，不愿意和别人交流。",
+    "家里很穷，他差点辍学。",
+    "我丢了钱包，心里非常着急。",
+    "他沉迷网络游戏，学习一落千丈。",
+    "小狗死了，我伤心极了。",
+]
+NEUTRAL = [
+    "学校位于村子的东边。",
+    "我们班有四十二名学生。",
+    "今天是星期三。",
+    "他的父母在广东打工。",
+    "会议在下午三点召开。",
+    "教室里有三排桌子。",
+    "这学期共开设了七门课程。",
+    "她每天早上七点起床。",
+    "学校组织学生进行体检。",
+    "图书馆在二楼。",
+    "奶奶今年六十五岁。",
+    "村里有一条小河。",
+]
 
 
 def _inputs(texts: list[str]):
@@ -271,8 +335,11 @@ def small_model(tmp_path_factory):
     y = ["positive"] * len(POSITIVE) + ["negative"] * len(NEGATIVE) + ["neutral"] * len(NEUTRAL)
     tl, dense = _inputs(texts)
     model = supervised.fit(texts, tl, dense, y, seed=7)
-    path = supervised.save(model, tmp_path_factory.mktemp("model") / "supervised.json",
-                           meta={"n": len(texts), "emotions": list(sentiment.EMOTIONS)})
+    path = supervised.save(
+        model,
+        tmp_path_factory.mktemp("model") / "supervised.json",
+        meta={"n": len(texts), "emotions": list(sentiment.EMOTIONS)},
+    )
     return SimpleNamespace(model=model, path=path, dense_width=dense.shape[1])
 
 
@@ -280,8 +347,14 @@ def test_small_model_saves_and_loads_to_the_same_numbers(small_model):
     model, loaded = small_model.model, supervised.load(str(small_model.path))
     assert loaded.classes == model.classes == ["negative", "neutral", "positive"]
     assert loaded.words.vocabulary == model.words.vocabulary and loaded.chars.vocabulary == model.chars.vocabulary
-    for a, b in ((loaded.words.idf, model.words.idf), (loaded.chars.idf, model.chars.idf), (loaded.mean, model.mean),
-                 (loaded.sd, model.sd), (loaded.coef, model.coef), (loaded.intercept, model.intercept)):
+    for a, b in (
+        (loaded.words.idf, model.words.idf),
+        (loaded.chars.idf, model.chars.idf),
+        (loaded.mean, model.mean),
+        (loaded.sd, model.sd),
+        (loaded.coef, model.coef),
+        (loaded.intercept, model.intercept),
+    ):
         np.testing.assert_allclose(a, b, atol=1e-7)
     stored = json.loads(small_model.path.read_text(encoding="utf-8"))
     assert len(stored["dense_features"]) == small_model.dense_width == len(stored["scale"]["mean"])
@@ -313,7 +386,14 @@ def test_shipped_model_ranks_a_happy_sentence_above_a_lonely_one():
 
 
 def test_score_agrees_with_score_sentences_for_the_supervised_method():
-    texts = [HAPPY, SAD, "学校位于村子的东边。", "我很想念远方的妈妈，常常一个人哭。", "感谢老师一直以来的耐心帮助！", "   "]
+    texts = [
+        HAPPY,
+        SAD,
+        "学校位于村子的东边。",
+        "我很想念远方的妈妈，常常一个人哭。",
+        "感谢老师一直以来的耐心帮助！",
+        "   ",
+    ]
     table = sentiment.score_sentences(pd.DataFrame({"text": texts}), methods=["supervised"])
     one_by_one = [sentiment.score(t, method="supervised") for t in texts]
     np.testing.assert_allclose(table["score_supervised"].to_numpy(float), one_by_one, atol=1e-9)
@@ -373,8 +453,12 @@ def test_themes_reference_has_a_held_out_row_for_every_held_out_sample():
 
 def test_reference_files_hold_no_text_of_any_reference_sample(seed_build):
     texts = _reference_texts()
-    some = [samples.load("bundled", "sentences")["text"].iloc[1], samples.load("ood_test", "sentences")["text"].iloc[0],
-            samples.load("pd_test", "sentences")["text"].iloc[0], samples.load("ood_dev", "paragraphs")["text"].iloc[1]]
+    some = [
+        samples.load("bundled", "sentences")["text"].iloc[1],
+        samples.load("ood_test", "sentences")["text"].iloc[0],
+        samples.load("pd_test", "sentences")["text"].iloc[0],
+        samples.load("ood_dev", "paragraphs")["text"].iloc[1],
+    ]
     assert all(len(s) >= 10 for s in some) and set(some) <= texts
     files = [trust.REFERENCE_DIR / f"reference-{k}.json" for k in ("sentiment", "themes")]
     files += [seed_build.out_dir / trust.VALIDATION_DIR / f"reference-{k}.json" for k in ("sentiment", "themes")]
@@ -386,18 +470,21 @@ def test_reference_files_hold_no_text_of_any_reference_sample(seed_build):
 
 
 # ================================================================ 4. _allocate ===
-@pytest.mark.parametrize("sizes,n,want", [
-    ({"a": 60, "b": 30, "c": 10}, 10, {"a": 6, "b": 3, "c": 1}),  # exactly proportional
-    ({"a": 50, "b": 30, "c": 15, "d": 5}, 20, {"a": 10, "b": 6, "c": 3, "d": 1}),
-    ({"a": 46, "b": 34, "c": 20}, 10, {"a": 5, "b": 3, "c": 2}),  # largest remainder gets the last one
-    ({"a": 7, "b": 2, "c": 1}, 5, {"a": 3, "b": 1, "c": 1}),  # a small stratum still gets one
-    ({"a": 1, "b": 1, "c": 1, "d": 97}, 4, {"a": 1, "b": 1, "c": 1, "d": 1}),
-    ({"a": 90, "b": 5, "c": 5}, 3, {"a": 1, "b": 1, "c": 1}),  # one each beats proportion when n = strata
-    ({"a": 1, "b": 99}, 50, {"a": 1, "b": 49}),
-    ({"a": 3, "b": 3, "c": 3}, 9, {"a": 3, "b": 3, "c": 3}),  # n = total: everything
-    ({"a": 2, "b": 3}, 10, {"a": 2, "b": 3}),  # n above the total: never more than a stratum holds
-    ({"a": 5}, 3, {"a": 3}),
-])
+@pytest.mark.parametrize(
+    "sizes,n,want",
+    [
+        ({"a": 60, "b": 30, "c": 10}, 10, {"a": 6, "b": 3, "c": 1}),  # exactly proportional
+        ({"a": 50, "b": 30, "c": 15, "d": 5}, 20, {"a": 10, "b": 6, "c": 3, "d": 1}),
+        ({"a": 46, "b": 34, "c": 20}, 10, {"a": 5, "b": 3, "c": 2}),  # largest remainder gets the last one
+        ({"a": 7, "b": 2, "c": 1}, 5, {"a": 3, "b": 1, "c": 1}),  # a small stratum still gets one
+        ({"a": 1, "b": 1, "c": 1, "d": 97}, 4, {"a": 1, "b": 1, "c": 1, "d": 1}),
+        ({"a": 90, "b": 5, "c": 5}, 3, {"a": 1, "b": 1, "c": 1}),  # one each beats proportion when n = strata
+        ({"a": 1, "b": 99}, 50, {"a": 1, "b": 49}),
+        ({"a": 3, "b": 3, "c": 3}, 9, {"a": 3, "b": 3, "c": 3}),  # n = total: everything
+        ({"a": 2, "b": 3}, 10, {"a": 2, "b": 3}),  # n above the total: never more than a stratum holds
+        ({"a": 5}, 3, {"a": 3}),
+    ],
+)
 def test_allocate_table(sizes, n, want):
     assert trust._allocate(pd.Series(sizes), n) == want
 
@@ -487,12 +574,15 @@ def test_draw_sample_of_paragraphs_and_essays(seed_build):
     e = trust.draw_sample(data, "essays", 4)
     assert len(e) == 4 and e["item_id"].is_unique and set(e["item_id"]) <= set(seed_build.tables["essays"]["essay_id"])
     assert (e["item_id"] == e["essay_id"]).all()
-    assert trust.draw_sample(data, "essays", 4, seed=99)["item_id"].tolist() == \
+    assert (
         trust.draw_sample(data, "essays", 4, seed=99)["item_id"].tolist()
+        == trust.draw_sample(data, "essays", 4, seed=99)["item_id"].tolist()
+    )
 
 
-@pytest.mark.parametrize("unit,n,match", [("words", 10, "valid units"), ("sentences", 0, "positive"),
-                                          ("paragraphs", -3, "positive")])
+@pytest.mark.parametrize(
+    "unit,n,match", [("words", 10, "valid units"), ("sentences", 0, "positive"), ("paragraphs", -3, "positive")]
+)
 def test_draw_sample_rejects_bad_requests(seed_build, unit, n, match):
     with pytest.raises(TrustError, match=match):
         trust.draw_sample(seed_build.out_dir, unit, n)
@@ -507,8 +597,11 @@ def _column_letter(ws, name: str) -> str:
 
 
 def _validation_for(ws, letter: str):
-    return [dv for dv in ws.data_validations.dataValidation if any(
-        str(r).startswith(f"{letter}2:") for r in dv.sqref.ranges)]
+    return [
+        dv
+        for dv in ws.data_validations.dataValidation
+        if any(str(r).startswith(f"{letter}2:") for r in dv.sqref.ranges)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -614,8 +707,9 @@ def test_per_code_columns_are_read_back_as_a_codes_string(seed_build, tmp_path):
     gold = [set(w.split(";")) - {""} for w in want[:3]]
     tp = sum(len(g & f) for g, f in zip(gold, found))
     denom = sum(len(g) for g in gold) + sum(len(f) for f in found)
-    assert summary["n"] == 3 and summary["micro_f1"] == pytest.approx(round(2 * tp / denom, 3) if denom else np.nan,
-                                                                      nan_ok=True)
+    assert summary["n"] == 3 and summary["micro_f1"] == pytest.approx(
+        round(2 * tp / denom, 3) if denom else np.nan, nan_ok=True
+    )
     assert set(trust.table(res["per_code"])["code"]) == set(codes)
     assert trust.own(data, "paragraphs")["stale"] is False
 
@@ -658,8 +752,18 @@ def own_build(seed_build, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         _fast_bootstrap(mp)
         result = trust.validate_own(data, coded_csv)
-    return SimpleNamespace(root=root, data=data, frame=frame, coded=coded, coded_csv=coded_csv, gold=gold,
-                           sents=sents, result=result, xlsx=xlsx_path, csv=csv_path)
+    return SimpleNamespace(
+        root=root,
+        data=data,
+        frame=frame,
+        coded=coded,
+        coded_csv=coded_csv,
+        gold=gold,
+        sents=sents,
+        result=result,
+        xlsx=xlsx_path,
+        csv=csv_path,
+    )
 
 
 def test_validate_own_figures(own_build):
@@ -713,8 +817,13 @@ def _stored_bytes(data: Path) -> bytes:
 
 
 def test_unknown_item_ids_are_a_one_line_error_naming_count_and_first_ids(own_build, tmp_path):
-    extra = pd.DataFrame({"item_id": [f"elsewhere-s{i:04d}" for i in range(1, 6)],
-                          "text": ["我很想念远方的妈妈。"] * 5, "label": ["negative"] * 5})
+    extra = pd.DataFrame(
+        {
+            "item_id": [f"elsewhere-s{i:04d}" for i in range(1, 6)],
+            "text": ["我很想念远方的妈妈。"] * 5,
+            "label": ["negative"] * 5,
+        }
+    )
     bad = pd.concat([own_build.coded, extra], ignore_index=True).fillna("")
     sheet = tmp_path / "other_build.csv"
     bad.to_csv(sheet, index=False, encoding="utf-8-sig")
@@ -729,7 +838,8 @@ def test_unknown_item_ids_are_a_one_line_error_naming_count_and_first_ids(own_bu
 
     rc_sheet = tmp_path / "one_unknown.csv"
     pd.concat([own_build.coded, extra.head(1)], ignore_index=True).fillna("").to_csv(
-        rc_sheet, index=False, encoding="utf-8-sig")
+        rc_sheet, index=False, encoding="utf-8-sig"
+    )
     with pytest.raises(TrustError, match=r"1 item id\(s\) are not in this build \(elsewhere-s0001\)"):
         trust.validate_own(own_build.data, rc_sheet)
 
@@ -805,8 +915,9 @@ def test_second_coder_gives_intercoder_rows(own_build, tmp_path, fast_bootstrap)
 
 def test_intercoder_agreement_reads_label_aliases(own_build, tmp_path, fast_bootstrap):
     data = _copy(own_build.data, tmp_path / "data")
-    zh = own_build.coded.assign(label=own_build.coded["label"].map({"positive": "正面", "negative": "负面",
-                                                                    "neutral": "中性"}))
+    zh = own_build.coded.assign(
+        label=own_build.coded["label"].map({"positive": "正面", "negative": "负面", "neutral": "中性"})
+    )
     second = tmp_path / "second_zh.csv"
     zh.to_csv(second, index=False, encoding="utf-8-sig")
     res = trust.validate_own(data, own_build.coded_csv, second)
@@ -884,7 +995,9 @@ def test_statement_on_the_seed_build_says_it_holds_the_bundled_essays(seed_build
 def test_figures_without_an_own_sample_are_the_reference_table(tiny_corpus):
     wide = views.trust_figures(tiny_corpus, "sentiment")
     assert list(wide.index) == list(sentiment.METHODS)
-    assert list(wide.columns) == [views._SAMPLE_NAMES[s] for s in ("bundled", "ood_dev", "ood_test", "pd_dev", "pd_test")]
+    assert list(wide.columns) == [
+        views._SAMPLE_NAMES[s] for s in ("bundled", "ood_dev", "ood_test", "pd_dev", "pd_test")
+    ]
     ref = trust.table(trust.reference("sentiment")["figures"]).set_index(["method", "sample"])
     for m in sentiment.METHODS:
         f, lo, hi = ref.loc[(m, "pd_test"), ["macro_f1", "macro_f1_low", "macro_f1_high"]]
@@ -962,8 +1075,9 @@ def test_label_figures_score_the_method_against_the_coder(fast_bootstrap):
 def test_code_figures_on_hand_made_sets():
     gold = ["study;family", "safety", "", "family", "study"]
     pred = ["study", "safety;family", "", "family", "teacher"]
-    summary, per_code = trust.code_figures(gold, pred, ["e1", "e1", "e2", "e3", "e3"],
-                                           codes=["study", "family", "safety", "teacher"])
+    summary, per_code = trust.code_figures(
+        gold, pred, ["e1", "e1", "e2", "e3", "e3"], codes=["study", "family", "safety", "teacher"]
+    )
     pc = per_code.set_index("code")
     assert pc.loc["study", ["coded", "found"]].tolist() == [2, 1] and pc.loc["study", "recall"] == 0.5
     assert pc.loc["family", "precision"] == 0.5 and pc.loc["family", "recall"] == 0.5

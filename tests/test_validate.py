@@ -86,11 +86,13 @@ def test_fast_macro_f1_matches_sklearn(seed):
 
 
 def test_agreement_matrix_symmetric_with_unit_diagonal():
-    frame = pd.DataFrame({
-        "gold": ["positive", "negative", "neutral", "positive"],
-        "a": ["positive", "negative", "neutral", "positive"],
-        "b": ["negative", "negative", "neutral", "positive"],
-    })
+    frame = pd.DataFrame(
+        {
+            "gold": ["positive", "negative", "neutral", "positive"],
+            "a": ["positive", "negative", "neutral", "positive"],
+            "b": ["negative", "negative", "neutral", "positive"],
+        }
+    )
     k = validate.agreement_matrix(frame)
     assert (np.diag(k.to_numpy()) == 1).all()
     assert k.loc["gold", "a"] == pytest.approx(1.0)
@@ -105,14 +107,16 @@ def test_agreement_matrix_missing_column():
 
 
 def test_most_disagreeing_orders_by_distinct_labels_then_spread():
-    frame = pd.DataFrame({
-        "text": ["全都同意", "两种意见", "三种意见", "两种意见但分歧大"],
-        "l1": ["positive", "positive", "positive", "positive"],
-        "l2": ["positive", "negative", "negative", "negative"],
-        "l3": ["positive", "positive", "neutral", "positive"],
-        "s1": [0.5, 0.2, 0.1, 0.9],
-        "s2": [0.5, -0.1, -0.2, -0.9],
-    })
+    frame = pd.DataFrame(
+        {
+            "text": ["全都同意", "两种意见", "三种意见", "两种意见但分歧大"],
+            "l1": ["positive", "positive", "positive", "positive"],
+            "l2": ["positive", "negative", "negative", "negative"],
+            "l3": ["positive", "positive", "neutral", "positive"],
+            "s1": [0.5, 0.2, 0.1, 0.9],
+            "s2": [0.5, -0.1, -0.2, -0.9],
+        }
+    )
     out = validate.most_disagreeing(frame, label_columns=["l1", "l2", "l3"], score_columns=["s1", "s2"])
     assert out["text"].tolist() == ["三种意见", "两种意见但分歧大", "两种意见"]
     assert out["n_distinct_labels"].tolist() == [3, 2, 2]
@@ -125,11 +129,13 @@ def test_most_disagreeing_missing_column():
 
 # ------------------------------------------------------------ two coders
 
+
 def _coded_sample():
     from analysis.config import ANNOTATIONS_DIR
 
-    return pd.read_csv(ANNOTATIONS_DIR / "sentiment_sentences.csv", encoding="utf-8-sig", keep_default_na=False,
-                       dtype=str)
+    return pd.read_csv(
+        ANNOTATIONS_DIR / "sentiment_sentences.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str
+    )
 
 
 def test_intercoder_agreement_single_label_on_the_coded_sentences():
@@ -158,12 +164,11 @@ def test_intercoder_agreement_needs_the_same_items():
 
 
 def test_intercoder_agreement_multi_label_codes():
-    first = pd.DataFrame({"item_id": ["p1", "p2", "p3", "p4"],
-                          "codes": ["family;emotion", "", "study", "family"]})
-    second = pd.DataFrame({"item_id": ["p4", "p3", "p2", "p1"],
-                           "codes": ["family", "study;teacher", "", "family"]})
-    out = validate.intercoder_agreement(first, second, "codes", multi_sep=";",
-                                        labels=["study", "emotion", "family", "teacher"])
+    first = pd.DataFrame({"item_id": ["p1", "p2", "p3", "p4"], "codes": ["family;emotion", "", "study", "family"]})
+    second = pd.DataFrame({"item_id": ["p4", "p3", "p2", "p1"], "codes": ["family", "study;teacher", "", "family"]})
+    out = validate.intercoder_agreement(
+        first, second, "codes", multi_sep=";", labels=["study", "emotion", "family", "teacher"]
+    )
     assert list(out.index) == ["study", "emotion", "family", "teacher", "all (same set)"]
     assert out.loc["family", ["coder_1", "coder_2", "both"]].tolist() == [2, 2, 2]
     assert out.loc["family", "agreement"] == 1.0 and out.loc["family", "kappa"] == pytest.approx(1.0)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+import time
+
 import pandas as pd
 import pytest
 
@@ -78,8 +81,9 @@ def test_keyword_cache_keeps_the_most_recently_used_tables(corpus, tmp_path, mon
 def test_keywords_of_a_corpus_without_pseudonyms_are_never_cached(corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
     raw = Corpus(corpus.data_dir, pseudonymise=False)
-    pd.testing.assert_frame_equal(views.corpus_tfidf_keywords(raw, top_n=5),
-                                  themes.tfidf_keywords(raw.paragraphs, top_n=5))
+    pd.testing.assert_frame_equal(
+        views.corpus_tfidf_keywords(raw, top_n=5), themes.tfidf_keywords(raw.paragraphs, top_n=5)
+    )
     assert not (tmp_path / "report-keywords").exists()
 
 
@@ -155,7 +159,9 @@ def test_intercoder_view_with_and_without_a_second_coding(tmp_path, monkeypatch)
     assert table.loc["emotion", "agreement"] == pytest.approx(1 - changed / len(first))
     assert "two coders" in views.caveat("sample", "sentiment").data
     assert "single coder" in views.caveat("sample", "themes").data
-    themes_first = pd.read_csv(tmp_path / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    themes_first = pd.read_csv(
+        tmp_path / "theme_paragraphs.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str
+    )
     themes_first.to_csv(tmp_path / "theme_paragraphs_coder2.csv", index=False, encoding="utf-8-sig")
     t = views.intercoder("themes")
     assert list(t.index) == [*themes.load_codebook().ids, "all (same set)"] and (t["agreement"] == 1.0).all()
@@ -190,12 +196,47 @@ def test_accounting_adds_up_to_what_the_figures_count(seed_build, dedupe, framin
     the rows the report's figures use."""
     c = Corpus(seed_build.out_dir)
     label = c.essays.set_index("essay_id")["label"]
-    for unit, rows in (("sentences", views.sentences(c, dedupe=dedupe, framing=framing)),
-                       ("paragraphs", views.paragraphs(c, dedupe=dedupe, framing=framing))):
+    for unit, rows in (
+        ("sentences", views.sentences(c, dedupe=dedupe, framing=framing)),
+        ("paragraphs", views.paragraphs(c, dedupe=dedupe, framing=framing)),
+    ):
         acc = views.accounting(c, unit=unit, dedupe=dedupe, framing=framing)
         per_essay = acc.drop(index="total")
-        assert (per_essay["counted"] == rows["essay_id"].map(label).value_counts().reindex(per_essay.index)
-                .fillna(0)).all()
+        assert (
+            per_essay["counted"] == rows["essay_id"].map(label).value_counts().reindex(per_essay.index).fillna(0)
+        ).all()
         assert acc.loc["total", "in corpus"] == len(getattr(c, unit)) and acc.loc["total", "counted"] == len(rows)
         assert (acc["framing lines left out"].sum() > 0) == (not framing)
         assert (acc.loc["total", "copies left out"] > 0) == dedupe  # the seed's essay 5 copies essays 1 and 3
+
+
+def test_corpora_of_one_build_share_their_tables_and_a_rebuild_is_read_afresh(seed_build, tmp_path):
+    """A warm report kernel makes a Corpus per profile: the tables are read and
+    pseudonymised once per build and settings, handed out as copies (a caller
+    changing one changes no other), and a changed file is read again."""
+    import shutil
+
+    from analysis import corpus as corpus_mod
+    from analysis import io as aio
+
+    d = tmp_path / "processed"
+    shutil.copytree(seed_build.out_dir, d)
+    a, b = corpus_mod.Corpus(d, pseudonymise_all=True), corpus_mod.Corpus(d, pseudonymise_all=True)
+    assert a._shared is b._shared
+    first = a.essays
+    first.loc[:, "title"] = "改过的标题"
+    assert (b.essays["title"] != "改过的标题").all()  # a copy: the shared table is untouched
+    assert corpus_mod.Corpus(d, pseudonymise=False)._shared is not a._shared  # other settings, other tables
+    raw = aio.read_table(d, "essays")
+
+    plain = corpus_mod.Corpus(d, pseudonymise=False)
+    assert len(plain.essays) == len(raw)
+    time.sleep(0.01)
+    aio.write_table(raw.iloc[:3], d, "essays")  # a rebuild that changed a table ...
+    old = (d / "pseudonyms.parquet").stat().st_mtime - 10
+    os.utime(d / "pseudonyms.parquet", (old, old))  # ... and left the pseudonym map behind
+    assert len(corpus_mod.Corpus(d, pseudonymise=False).essays) == 3 and len(a.essays) == len(raw)
+    from analysis.privacy import MapError
+
+    with pytest.raises(MapError):  # the map is now older than its tables: fail closed, never the cached pages
+        corpus_mod.Corpus(d, pseudonymise_all=True).essays

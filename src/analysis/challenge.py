@@ -41,9 +41,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROME_KINDS = (
-    "nav", "breadcrumb", "site_title", "collection_title", "blurb", "publication", "byline", "share",
-    "prevnext", "related", "readmore", "copyright", "contact", "editor", "guidance", "commentary", "control",
-    "spam", "comment", "forum", "caption", "ad", "tags", "pagination", "login", "infobox", "other",
+    "nav",
+    "breadcrumb",
+    "site_title",
+    "collection_title",
+    "blurb",
+    "publication",
+    "byline",
+    "share",
+    "prevnext",
+    "related",
+    "readmore",
+    "copyright",
+    "contact",
+    "editor",
+    "guidance",
+    "commentary",
+    "control",
+    "spam",
+    "comment",
+    "forum",
+    "caption",
+    "ad",
+    "tags",
+    "pagination",
+    "login",
+    "infobox",
+    "other",
 )
 FLAGS = ("cut", "gap", "quote", "mojibake", "ruby")
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
@@ -116,7 +140,7 @@ def parse_page(path: str | Path, text: str | None = None) -> Page:
             continue  # blank lines between the header and the page
         body_started = True
         if "|" not in raw:
-            if raw == "" :
+            if raw == "":
                 tag, text_ = "", ""
             else:
                 raise PageFormatError(f"{path}:{k}: no '|' between tag and text: {raw[:30]!r}")
@@ -163,7 +187,7 @@ def parse_page(path: str | Path, text: str | None = None) -> Page:
 
 def _essay_after(page: Page, heading: Line) -> int:
     """The essay a heading opens (0 if no essay line follows before the next heading)."""
-    for ln in page.lines[heading.no:]:
+    for ln in page.lines[heading.no :]:
         if ln.role == "heading":
             return 0
         if ln.role == "essay":
@@ -208,9 +232,11 @@ def summary(page: Page) -> str:
         for f in ln.flags:
             flags[f] = flags.get(f, 0) + 1
     n_cont = sum(ln.continues for ln in page.lines)
-    return (f"{page.path.name}: {page.encoding}/{page.newline}, {page.n_essays} essays, "
-            f"{sum(ln.role == 'essay' for ln in page.lines)} essay lines, {n_cont} E+, "
-            f"chrome {sum(kinds.values())} {dict(sorted(kinds.items()))}, flags {dict(sorted(flags.items()))}")
+    return (
+        f"{page.path.name}: {page.encoding}/{page.newline}, {page.n_essays} essays, "
+        f"{sum(ln.role == 'essay' for ln in page.lines)} essay lines, {n_cont} E+, "
+        f"chrome {sum(kinds.values())} {dict(sorted(kinds.items()))}, flags {dict(sorted(flags.items()))}"
+    )
 
 
 if __name__ == "__main__":  # python -m analysis.challenge FOLDER_OR_FILE ...: check and summarise
@@ -257,9 +283,22 @@ class PageScore:
     problems: list = field(default_factory=list)  # (file, line, what) for the report
 
     def add(self, other: PageScore) -> None:
-        for f in ("essays", "essays_whole", "essays_built", "chrome_lines", "chrome_removed", "essay_lines",
-                  "essay_lines_removed", "headings_in_text", "cuts", "cuts_flagged", "ruby_lines", "ruby_left",
-                  "mojibake_lines", "mojibake_flagged"):
+        for f in (
+            "essays",
+            "essays_whole",
+            "essays_built",
+            "chrome_lines",
+            "chrome_removed",
+            "essay_lines",
+            "essay_lines_removed",
+            "headings_in_text",
+            "cuts",
+            "cuts_flagged",
+            "ruby_lines",
+            "ruby_left",
+            "mojibake_lines",
+            "mojibake_flagged",
+        ):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         for rule, counts in other.repairs.items():
             mine = self.repairs.setdefault(rule, {"right": 0, "wrong": 0, "missed": 0})
@@ -340,12 +379,17 @@ def score_build(pages: dict[str, Page], tables: dict) -> PageScore:
             sc.essays += 1
             mine = [ln.no for ln in page.essay_lines(k) if ln.no in kept]
             homes = {kept[n] for n in mine}
-            whole = (len(homes) == 1 and built_truth.get(next(iter(homes)), set()) == {k}
-                     and not any(kept.get(ln.no) in homes for ln in page.lines if ln.role == "heading"))
+            whole = (
+                len(homes) == 1
+                and built_truth.get(next(iter(homes)), set()) == {k}
+                and not any(kept.get(ln.no) in homes for ln in page.lines if ln.role == "heading")
+            )
             if whole:
                 sc.essays_whole += 1
             else:
-                sc.problems.append((name, page.essay_lines(k)[0].no, f"essay {k} not split whole (in {len(homes)} built essays)"))
+                sc.problems.append(
+                    (name, page.essay_lines(k)[0].no, f"essay {k} not split whole (in {len(homes)} built essays)")
+                )
         # repairs
         joins = set(l_rows.loc[l_rows["rule"] == "join_broken_paragraphs", "line"].astype(int))
         quotes = set(l_rows.loc[l_rows["rule"] == "fix_quote_pairs", "line"].astype(int))
@@ -413,7 +457,9 @@ GOALS = {
 
 def meets_goals(score: PageScore) -> bool:
     figures = score.figures()
-    return all((figures[k] >= v if op == ">=" else figures[k] <= v) for k, (op, v) in GOALS.items() if figures[k] == figures[k])
+    return all(
+        (figures[k] >= v if op == ">=" else figures[k] <= v) for k, (op, v) in GOALS.items() if figures[k] == figures[k]
+    )
 
 
 def format_score(title: str, score: PageScore) -> list[str]:
@@ -424,14 +470,19 @@ def format_score(title: str, score: PageScore) -> list[str]:
         mark = ""
         if goal is not None and value == value:
             ok = value >= goal[1] if goal[0] == ">=" else value <= goal[1]
-            mark = f"   goal {goal[0]} {goal[1]:.0%}: {'met' if ok else 'NOT met'}" if isinstance(goal[1], float) \
+            mark = (
+                f"   goal {goal[0]} {goal[1]:.0%}: {'met' if ok else 'NOT met'}"
+                if isinstance(goal[1], float)
                 else f"   goal {goal[0]} {goal[1]}: {'met' if ok else 'NOT met'}"
+            )
         out.append(f"  {name:<34} {shown:>7}{mark}")
     out.append(f"  {'essays (truth / built)':<34} {score.essays} / {score.essays_built}")
     for rule, c in score.repairs.items():
         made = c["right"] + c["wrong"]
         prec = f"{c['right'] / made:.0%}" if made else "—"
-        out.append(f"  repair {rule:<27} right {c['right']}, wrong {c['wrong']}, missed {c['missed']} (precision {prec})")
+        out.append(
+            f"  repair {rule:<27} right {c['right']}, wrong {c['wrong']}, missed {c['missed']} (precision {prec})"
+        )
     return out
 
 
@@ -491,14 +542,25 @@ def shared_texts(data_dir: str | Path) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     raw_essays = read_table(data_dir, "essays", columns=["essay_id", "source_file"])
     file_of = dict(zip(raw_essays["essay_id"], raw_essays["source_file"]))
-    for name in ("essays", "paragraphs", "sentences", "cleaning_log", "quality_flags", "entities", "headings",
-                 "numbers"):
+    for name in (
+        "essays",
+        "paragraphs",
+        "sentences",
+        "cleaning_log",
+        "quality_flags",
+        "entities",
+        "headings",
+        "numbers",
+    ):
         if not corpus.has(name):
             continue
         df = corpus.table(name)
         # rows keep their order: the file each came from is read from the table as built
-        files = (read_table(data_dir, name, columns=["source_file"])["source_file"] if "source_file" in df
-                 else df["essay_id"].map(file_of))
+        files = (
+            read_table(data_dir, name, columns=["source_file"])["source_file"]
+            if "source_file" in df
+            else df["essay_id"].map(file_of)
+        )
         for col in df.columns:
             if col in ("essay_id", "paragraph_id", "sentence_id", "label"):
                 continue
@@ -562,13 +624,19 @@ def format_privacy(title: str, sc: PrivacyScore) -> list[str]:
         goal = PRIVACY_GOALS[kind]
         ok = a / b >= goal
         detail = ", ".join(f"{f} {v[0]}/{v[1]}" for f, v in sorted(forms.items()))
-        out.append(f"  {kind:<7} replaced {a}/{b} = {a / b:.1%}   goal >= {goal:.0%}: {'met' if ok else 'NOT met'}   ({detail})")
+        out.append(
+            f"  {kind:<7} replaced {a}/{b} = {a / b:.1%}   goal >= {goal:.0%}: {'met' if ok else 'NOT met'}   ({detail})"
+        )
     rate = sc.false_replacement_rate()
-    out.append(f"  ordinary words changed {sc.ordinary[0]}/{sc.ordinary[1]} = {rate:.1%}   goal <= "
-               f"{MAX_FALSE_REPLACEMENTS:.0%}: {'met' if rate <= MAX_FALSE_REPLACEMENTS else 'NOT met'}")
+    out.append(
+        f"  ordinary words changed {sc.ordinary[0]}/{sc.ordinary[1]} = {rate:.1%}   goal <= "
+        f"{MAX_FALSE_REPLACEMENTS:.0%}: {'met' if rate <= MAX_FALSE_REPLACEMENTS else 'NOT met'}"
+    )
     return out
 
 
 def privacy_meets_goals(sc: PrivacyScore) -> bool:
-    return (all(not (sc.recall(k) < g) for k, g in PRIVACY_GOALS.items())
-            and not sc.false_replacement_rate() > MAX_FALSE_REPLACEMENTS)
+    return (
+        all(not (sc.recall(k) < g) for k, g in PRIVACY_GOALS.items())
+        and not sc.false_replacement_rate() > MAX_FALSE_REPLACEMENTS
+    )

@@ -26,7 +26,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from opencc import OpenCC
 
@@ -58,7 +58,7 @@ class Paragraph:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    return text[max(0, start - CONTEXT_CHARS):start] + "【" + text[start:end] + "】" + text[end:end + CONTEXT_CHARS]
+    return text[max(0, start - CONTEXT_CHARS) : start] + "【" + text[start:end] + "】" + text[end : end + CONTEXT_CHARS]
 
 
 def _regex_rule(name: str, pattern: re.Pattern, repl: Callable[[re.Match], str | None]):
@@ -73,7 +73,7 @@ def _regex_rule(name: str, pattern: re.Pattern, repl: Callable[[re.Match], str |
             new = repl(m)
             if new is None or new == m.group(0):
                 continue
-            out.append(text[last:m.start()])
+            out.append(text[last : m.start()])
             out.append(new)
             edits.append(Edit(name, m.start(), m.group(0), new, _context(text, m.start(), m.end())))
             last = m.end()
@@ -113,7 +113,7 @@ def normalize_whitespace(text: str) -> tuple[str, list[Edit]]:
     text, e2 = _strip_space_punct(text)
     e3 = []
     lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()):] if text.strip() else ""
+    trail = text[len(text.rstrip()) :] if text.strip() else ""
     if lead:
         e3.append(Edit("normalize_whitespace", 0, lead, "", "leading space"))
     if trail:
@@ -121,13 +121,12 @@ def normalize_whitespace(text: str) -> tuple[str, list[Edit]]:
     return text.strip(), e1 + e2 + e3
 
 
-strip_list_bullet = _regex_rule(
-    "strip_list_bullet", re.compile(r"^[-*•·▪●◆]\s+(?=\S)"), lambda m: ""
-)
+strip_list_bullet = _regex_rule("strip_list_bullet", re.compile(r"^[-*•·▪●◆]\s+(?=\S)"), lambda m: "")
 strip_list_bullet.__doc__ = "Remove a list bullet (“- ”) left by the site's markup at the start of a paragraph."
 
 
 # ------------------------------------------------------------ page damage
+
 
 def remove_ruby(text: str) -> tuple[str, list[Edit]]:
     """Remove pinyin ruby that some sites print after each character
@@ -143,7 +142,7 @@ def remove_ruby(text: str) -> tuple[str, list[Edit]]:
     for m in RUBY_RE.finditer(text):
         if not is_ruby(m):
             continue
-        out.append(text[last:m.start()])
+        out.append(text[last : m.start()])
         edits.append(Edit("remove_ruby", m.start(), m.group(0), "", _context(text, m.start(), m.end())))
         last = m.end()
     if not edits:
@@ -186,17 +185,25 @@ def fix_double_encoding(text: str) -> tuple[str, list[Edit]]:
 
 
 # a run of Latin-1 / Windows-1252 characters as UTF-8 bytes of CJK text leave them
-_LATIN_RUN_RE = re.compile(r"[ÃÂâäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+"
-                            r"(?:[ÃÂâäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+)*")
+_LATIN_RUN_RE = re.compile(
+    r"[ÃÂâäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+"
+    r"(?:[ÃÂâäåæçèéêëìíîïðñòóôõöøùúûüýþÿ][\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+)*"
+)
 _MOJIBAKE_RES = (
     (re.compile(r"\ufffd+"), "replacement character"),
     (re.compile(r"(?:锟斤拷)+|(?:烫){2,}|(?:屯){3,}"), "GBK/UTF-8 mix-up (锟斤拷, 烫烫)"),
     (re.compile(r"銆[€傚亐]|锛[屾歭燂]|鈥[溿滄檯]|鍙戝竷|鐨勭"), "UTF-8 read as GBK"),
-    (re.compile(r"\?[A-Za-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\?[A-Z](?![A-Za-z])"), "a character lost as ? plus a letter (?F將)"),
+    (
+        re.compile(r"\?[A-Za-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\?[A-Z](?![A-Za-z])"),
+        "a character lost as ? plus a letter (?F將)",
+    ),
     (re.compile(r"(?<=[\u3400-\u9fff])\?{2,}|\?{2,}(?=[\u3400-\u9fff])"), "characters lost as ??"),
     (re.compile(r"(?<=[\u3400-\u9fff])(?<![吗呢吧么啊呀哪谁])\?(?=[\u3400-\u9fff])"), "a character lost as ?"),
     (_LATIN_RUN_RE, "UTF-8 read as Latin-1 (ç•™å®ˆ)"),
-    (re.compile(r"</?(?:p|br|div|span|a|strong|b|img)\b[^>]{0,40}>|&(?:nbsp|lt|gt|amp|quot|#\d{2,5});"), "HTML markup left in the text"),
+    (
+        re.compile(r"</?(?:p|br|div|span|a|strong|b|img)\b[^>]{0,40}>|&(?:nbsp|lt|gt|amp|quot|#\d{2,5});"),
+        "HTML markup left in the text",
+    ),
 )
 
 
@@ -238,8 +245,10 @@ def _gbk_mojibake(text: str) -> list[tuple[int, int, str]]:
                 fixed = seg.encode("gbk").decode("utf-8")
             except (UnicodeEncodeError, UnicodeDecodeError):
                 continue
-            if (len(_CJK_RE.findall(fixed)) >= max(2, 0.8 * len(fixed))
-                    and _char_plausibility(fixed) - _char_plausibility(seg) >= 2.0):
+            if (
+                len(_CJK_RE.findall(fixed)) >= max(2, 0.8 * len(fixed))
+                and _char_plausibility(fixed) - _char_plausibility(seg) >= 2.0
+            ):
                 out.append((m.start() + a, m.start() + b, fixed))
             break
     return out
@@ -261,8 +270,10 @@ def remove_cut_marker(text: str, *, settings_path: str | None = None) -> tuple[s
     simple = to_simplified(text)[0]
     probe = simple if len(simple) == len(text) else text
     for m in rx.finditer(probe):
-        out.append(text[last:m.start()])
-        edits.append(Edit("remove_cut_marker", m.start(), text[m.start():m.end()], "", _context(text, m.start(), m.end())))
+        out.append(text[last : m.start()])
+        edits.append(
+            Edit("remove_cut_marker", m.start(), text[m.start() : m.end()], "", _context(text, m.start(), m.end()))
+        )
         last = m.end()
     if not edits:
         return text, []
@@ -271,6 +282,7 @@ def remove_cut_marker(text: str, *, settings_path: str | None = None) -> tuple[s
 
 
 # ------------------------------------------------------------ script
+
 
 @functools.lru_cache(maxsize=1)
 def _opencc() -> OpenCC:
@@ -329,8 +341,10 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
 
 # ` and ´ never belong in Chinese prose; □ ■ stand for a lost glyph or a mark;
 # ’ and ' inside Chinese text without an opening ‘ are anti-copy marks.
-_STRAY_RE = re.compile(r"[`´ˋ]+|[□■]+(?=[\w\u3400-\u9fff])|(?<=[\w\u3400-\u9fff])[□■]+|(?<=[\u3400-\u9fff])['’](?=[\u3400-\u9fff“])"
-                       r"|(?<=[\u3400-\u9fff])\.(?=[\u3400-\u9fff])|\(\)|（）")
+_STRAY_RE = re.compile(
+    r"[`´ˋ]+|[□■]+(?=[\w\u3400-\u9fff])|(?<=[\w\u3400-\u9fff])[□■]+|(?<=[\u3400-\u9fff])['’](?=[\u3400-\u9fff“])"
+    r"|(?<=[\u3400-\u9fff])\.(?=[\u3400-\u9fff])|\(\)|（）"
+)
 
 
 def remove_stray_marks(text: str) -> tuple[str, list[Edit]]:
@@ -345,7 +359,7 @@ def remove_stray_marks(text: str) -> tuple[str, list[Edit]]:
     for m in _STRAY_RE.finditer(text):
         if m.group(0) == "’" and text.count("‘", 0, m.start()) > text.count("’", 0, m.start()):
             continue  # closes an open ‘…’ quote
-        out.append(text[last:m.start()])
+        out.append(text[last : m.start()])
         edits.append(Edit("remove_stray_marks", m.start(), m.group(0), "", _context(text, m.start(), m.end())))
         last = m.end()
     if not edits:
@@ -547,6 +561,7 @@ def is_list_item(text: str) -> bool:
 
 # ------------------------------------------------------------ paragraph list
 
+
 @functools.lru_cache(maxsize=4)
 def _settings(path: str | None) -> dict:
     return load_yaml("cleaning.yaml", path)
@@ -555,15 +570,20 @@ def _settings(path: str | None) -> dict:
 # A sentence ends at a final mark, also ASCII: 只有孤独...... / I miss you.
 _FINAL_RE = re.compile(r"(?:[。！？!?…；;”’」』）)】》]|\.)$")
 # A line that is a date, a signature or a salutation: never part of a sentence across lines
-_DATE_LINE_RE = re.compile(r"^(?:\d{2,4}|[〇零一二三四五六七八九]{2,4}|XX|19XX|20XX)\s*[年./-]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|XX)\s*[月./-]?"
-                           r"\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3}|XX)\s*[日号]?)?$")
+_DATE_LINE_RE = re.compile(
+    r"^(?:\d{2,4}|[〇零一二三四五六七八九]{2,4}|XX|19XX|20XX)\s*[年./-]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|XX)\s*[月./-]?"
+    r"\s*(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3}|XX)\s*[日号]?)?$"
+)
 _SALUTATION_RE = re.compile(r"^(?:尊敬的|亲爱的|敬爱的|各位).{0,30}[：:]$|^(?:此致|敬礼[！!]?|谢谢[！!]?)$")
 # what opens a new sentence (a line starting so is no continuation)
 _NEW_SENTENCE_RE = re.compile(
     r"^(?:我们|我|你们|你|他们|他|她们|她|它|咱们|大家|同学们|老师们|这|那|但是|但|可是|然而|因为|所以|因此|如果|虽然|首先|其次|再次|最后|"
-    r"此外|另外|同时|总之|今天|今年|去年|现在|后来|从此|于是|其实|当然|记得|有一次|一天|每天|每当|为了|通过|随着|近年来|目前)")
+    r"此外|另外|同时|总之|今天|今年|去年|现在|后来|从此|于是|其实|当然|记得|有一次|一天|每天|每当|为了|通过|随着|近年来|目前)"
+)
 # characters a sentence does not end on: prepositions, conjunctions, particles (…会留我们在 | 他的宿舍里)
-_DANGLING_END = frozenset("在和与及或把被给向对从为将让使跟同比以于的地得着之而且并若如因所其每各该此这那些很太更最都也还就又才不没要会能应需")
+_DANGLING_END = frozenset(
+    "在和与及或把被给向对从为将让使跟同比以于的地得着之而且并若如因所其每各该此这那些很太更最都也还就又才不没要会能应需"
+)
 
 
 def _ends_open(text: str) -> bool:
@@ -576,7 +596,8 @@ def _framing_line(text: str) -> bool:
     real paragraph end."""
     t = text.strip()
     return bool(_DATE_LINE_RE.match(t) or _SALUTATION_RE.match(t)) or (
-        len(t) <= 25 and not re.search(r"[，、；,;]", t) and not _FINAL_RE.search(t))
+        len(t) <= 25 and not re.search(r"[，、；,;]", t) and not _FINAL_RE.search(t)
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -625,7 +646,9 @@ def join_evidence(a: str, b: str, *, min_chars: int = 20, non_initial: str = "�
     return ""
 
 
-def join_broken_paragraphs(paragraphs: list[Paragraph], *, settings_path: str | None = None) -> tuple[list[Paragraph], list[tuple[Paragraph, Edit]]]:
+def join_broken_paragraphs(
+    paragraphs: list[Paragraph], *, settings_path: str | None = None
+) -> tuple[list[Paragraph], list[tuple[Paragraph, Edit]]]:
     """Re-join paragraphs cut mid-sentence by page breaks, where
     :func:`join_evidence` is strong; never across a removed chrome line
     (``Paragraph.after_removed``). Returns the new list and (paragraph, edit)
@@ -649,6 +672,7 @@ def join_broken_paragraphs(paragraphs: list[Paragraph], *, settings_path: str | 
                 continue
         out.append(p)
     return out, log
+
 
 _TIME_OR_PLACE_END = tuple("后前时初来中里上下间末底头")
 
@@ -702,9 +726,20 @@ def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) 
         where = "at the start of the essay" if k == 0 else "after a complete paragraph"
         if t[0] in non_initial and _first_token(t) == t[0]:
             flags.append((p, f"opens with 「{t[0]}」, which never starts a sentence, {where}: 「{t[:15]}…」"))
-        elif (m and len(first_clause) <= 3 and first_clause not in openers and _is_cjk(first_clause[:1])
-              and first_clause[0] not in ordinary_initial and _predicate_fragment(first_clause)):
-            flags.append((p, f"opens with a {len(first_clause)}-character clause 「{first_clause}{m.group(2)}」 {where}: 「{t[:15]}…」"))
+        elif (
+            m
+            and len(first_clause) <= 3
+            and first_clause not in openers
+            and _is_cjk(first_clause[:1])
+            and first_clause[0] not in ordinary_initial
+            and _predicate_fragment(first_clause)
+        ):
+            flags.append(
+                (
+                    p,
+                    f"opens with a {len(first_clause)}-character clause 「{first_clause}{m.group(2)}」 {where}: 「{t[:15]}…」",
+                )
+            )
     return flags
 
 
@@ -716,11 +751,20 @@ class CleanedEssay:
 
 
 def _log_row(line: int, e: Edit) -> dict:
-    return {"line": line, "rule": e.rule, "offset": e.offset, "before": e.before, "after": e.after, "context": e.context}
+    return {
+        "line": line,
+        "rule": e.rule,
+        "offset": e.offset,
+        "before": e.before,
+        "after": e.after,
+        "context": e.context,
+    }
 
 
 # a chrome line that is only a "read the rest" link or a paywall notice: the page cut the essay there
-_BARE_READMORE_RE = re.compile(r"^[…\.。\s]*(?:点击|请)?(?:查看|阅读|展开|显示)(?:全文|全部|更多|剩余)(?:内容)?\s*(?:>>|》》|>|»|→)*\s*$")
+_BARE_READMORE_RE = re.compile(
+    r"^[…\.。\s]*(?:点击|请)?(?:查看|阅读|展开|显示)(?:全文|全部|更多|剩余)(?:内容)?\s*(?:>>|》》|>|»|→)*\s*$"
+)
 
 
 def is_cut_line(line: str) -> bool:
@@ -735,8 +779,11 @@ def is_cut_line(line: str) -> bool:
 
 
 def truncation_flag(line: int, marker: str, before: str) -> dict:
-    return {"line": line, "flag": "truncated",
-            "detail": f"the page cuts the essay at line {line}: 「{marker.strip()}」 after 「{before[-12:]}」"}
+    return {
+        "line": line,
+        "flag": "truncated",
+        "detail": f"the page cuts the essay at line {line}: 「{marker.strip()}」 after 「{before[-12:]}」",
+    }
 
 
 _PAGE_NUMBER_RE = re.compile(r"^\s*[-—–]?\s*(第\s*)?[\dⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩIVXivx]{1,4}\s*(页|頁)?\s*[-—–]?\s*$")
@@ -748,8 +795,13 @@ def _page_break(kind: str, raw: str) -> bool:
     return kind in ("pagination", "recurring") or bool(_PAGE_NUMBER_RE.match(raw.replace("\u3000", " ")))
 
 
-def clean_essay(lines: list[str], *, line_start: int, chrome: dict[int, tuple[str, str]] | None = None,
-                settings_path: str | None = None) -> CleanedEssay:
+def clean_essay(
+    lines: list[str],
+    *,
+    line_start: int,
+    chrome: dict[int, tuple[str, str]] | None = None,
+    settings_path: str | None = None,
+) -> CleanedEssay:
     """Clean one essay's raw lines (starting at file line ``line_start``).
 
     ``chrome``: {line number: (kind, evidence)} of page-chrome lines inside
@@ -768,8 +820,16 @@ def clean_essay(lines: list[str], *, line_start: int, chrome: dict[int, tuple[st
         no = line_start + k
         if no in chrome:
             kind, evidence = chrome[no]
-            log.append({"line": no, "rule": "remove_chrome", "offset": 0, "before": raw.strip(), "after": "",
-                        "context": f"{kind}: {evidence}"})
+            log.append(
+                {
+                    "line": no,
+                    "rule": "remove_chrome",
+                    "offset": 0,
+                    "before": raw.strip(),
+                    "after": "",
+                    "context": f"{kind}: {evidence}",
+                }
+            )
             if is_cut_line(raw):
                 flags.append(truncation_flag(no, raw, paragraphs[-1].text if paragraphs else ""))
             # a printed document's page break (page number, running header) may cut a sentence that goes on after it
@@ -783,11 +843,15 @@ def clean_essay(lines: list[str], *, line_start: int, chrome: dict[int, tuple[st
         log.extend(_log_row(no, e) for e in edits)
         for e in edits:
             if e.rule == "remove_cut_marker":
-                flags.append(truncation_flag(no, e.before, text[:e.offset] or (paragraphs[-1].text if paragraphs else "")))
+                flags.append(
+                    truncation_flag(no, e.before, text[: e.offset] or (paragraphs[-1].text if paragraphs else ""))
+                )
         if not text:
             removed_before = removed_before or any(e.rule == "remove_cut_marker" for e in edits)
             continue
-        cut_at_end = any(e.rule == "remove_cut_marker" and e.offset + len(e.before) >= len(raw.strip()) - 2 for e in edits)
+        cut_at_end = any(
+            e.rule == "remove_cut_marker" and e.offset + len(e.before) >= len(raw.strip()) - 2 for e in edits
+        )
         paragraphs.append(Paragraph(text, no, no, list(edits), after_removed=removed_before, cut_after=cut_at_end))
         removed_before = False
     paragraphs, joins = join_broken_paragraphs(paragraphs, settings_path=settings_path)

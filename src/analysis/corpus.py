@@ -18,9 +18,28 @@ from analysis import io as aio
 from analysis.config import PROCESSED_DIR
 
 # columns that are identifiers or numbers, never free text
-_ID_COLUMNS = {"essay_id", "label", "paragraph_id", "sentence_id", "rule", "flag", "encoding", "sha256",
-               "genre", "narrator", "person", "type", "role", "sentiment_label", "emotion", "reused_from",
-               "essay_a", "essay_b", "kind", "pseudonym"}
+_ID_COLUMNS = {
+    "essay_id",
+    "label",
+    "paragraph_id",
+    "sentence_id",
+    "rule",
+    "flag",
+    "encoding",
+    "sha256",
+    "genre",
+    "narrator",
+    "person",
+    "type",
+    "role",
+    "sentiment_label",
+    "emotion",
+    "reused_from",
+    "essay_a",
+    "essay_b",
+    "kind",
+    "pseudonym",
+}
 PSEUDONYMISE_ROLES_DEFAULT = ("child",)
 
 
@@ -32,13 +51,22 @@ class Corpus:
     use ``pseudonymise_all=True`` for adults, schools and villages too).
     """
 
-    def __init__(self, data_dir: str | Path = PROCESSED_DIR, *, pseudonymise: bool = True,
-                 roles: tuple[str, ...] = PSEUDONYMISE_ROLES_DEFAULT, pseudonymise_all: bool = False):
+    def __init__(
+        self,
+        data_dir: str | Path = PROCESSED_DIR,
+        *,
+        pseudonymise: bool = True,
+        roles: tuple[str, ...] = PSEUDONYMISE_ROLES_DEFAULT,
+        pseudonymise_all: bool = False,
+    ):
         self.data_dir = Path(data_dir)
         if not (self.data_dir / "essays.parquet").is_file():
-            raise FileNotFoundError(f"no built corpus in {self.data_dir} (run `python -m analysis build --out {self.data_dir}`)")
+            raise FileNotFoundError(
+                f"no built corpus in {self.data_dir} (run `python -m analysis build --out {self.data_dir}`)"
+            )
         self.pseudonymise = pseudonymise
         self.roles = None if pseudonymise_all else tuple(roles)
+        self._shared = _shared_tables(self.data_dir, pseudonymise, self.roles)
 
     def has(self, name: str) -> bool:
         return (self.data_dir / f"{name}.parquet").is_file()
@@ -55,7 +83,9 @@ class Corpus:
         closed: nothing is shown that should have been pseudonymised)."""
         from analysis.privacy import load_map, selected
 
-        return selected(load_map(self.data_dir), self.roles)
+        if "\0map" not in self._shared:
+            self._shared["\0map"] = selected(load_map(self.data_dir), self.roles)
+        return self._shared["\0map"]
 
     @functools.cached_property
     def mapping(self) -> dict[str, str]:
@@ -85,13 +115,14 @@ class Corpus:
         """A table, pseudonymised when this corpus is (cached per name)."""
         return self._table(name).copy()
 
-    @functools.lru_cache(maxsize=None)
     def _table(self, name: str) -> pd.DataFrame:
-        df = aio.read_table(self.data_dir, name)
         if name in ("pseudonyms", "privacy_review"):
-            raise PermissionError(f"the {name} table names real people: read it from the data folder directly, "
-                                  "never in a report")
-        return self.protect(df)
+            raise PermissionError(
+                f"the {name} table names real people: read it from the data folder directly, never in a report"
+            )
+        if name not in self._shared:
+            self._shared[name] = self.protect(aio.read_table(self.data_dir, name))
+        return self._shared[name]
 
     def protect(self, df: pd.DataFrame, *, mapping: dict[str, str] | None = None) -> pd.DataFrame:
         """Apply the pseudonym map (or ``mapping``) to every free-text column and token list of ``df``."""
@@ -123,7 +154,7 @@ class Corpus:
                 out[col] = pd.Series(values, index=out.index, dtype=object)
         return out
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def _file_scoped(self) -> dict:
         """{("file", source file): replacer of the short forms scoped to any of its essays}."""
         from analysis.privacy import replacer
@@ -146,8 +177,9 @@ class Corpus:
             return frames
         from analysis import entities, privacy
 
-        sample = pd.DataFrame({"essay_id": "sample", "sentence_id": [f"sample-s{i:05d}" for i in range(len(texts))],
-                               "text": texts})
+        sample = pd.DataFrame(
+            {"essay_id": "sample", "sentence_id": [f"sample-s{i:05d}" for i in range(len(texts))], "text": texts}
+        )
         found = entities.extract_entities(sample)
         roles = self.roles or ("child", "adult")
         extra = privacy.build_pseudonym_map(found, roles=roles, types=("person",))
@@ -161,6 +193,32 @@ class Corpus:
     cleaning_log = property(lambda self: self.table("cleaning_log"))
     quality_flags = property(lambda self: self.table("quality_flags"))
     skipped = property(lambda self: self.table("skipped"))
+
+
+# Tables read and pseudonymised, shared by every Corpus of the same build and
+# settings in this process: a warm report kernel renders one profile after
+# another of one corpus, each notebook with a Corpus of its own, and reads and
+# pseudonymises each table once instead of once per profile. A rebuild (new
+# manifest or pseudonym map) is a new key; the last few keys are kept.
+_SHARED: dict[tuple, dict[str, pd.DataFrame]] = {}
+_SHARED_KEEP = 2
+
+
+def _shared_tables(data_dir: Path, pseudonymise: bool, roles) -> dict[str, pd.DataFrame]:
+    import os
+
+    state = []
+    with os.scandir(data_dir) as it:  # every table and the manifest: an edited file is a new key
+        for entry in sorted(it, key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith((".parquet", ".json")):
+                st = entry.stat()
+                state.append((entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
+    key = (str(Path(data_dir).resolve()), tuple(state), pseudonymise, roles)
+    if key not in _SHARED:
+        while len(_SHARED) >= _SHARED_KEEP:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[key] = {}
+    return _SHARED[key]
 
 
 def _owner_column(col: str, columns) -> str | None:

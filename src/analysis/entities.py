@@ -129,11 +129,19 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             role = item.get("role", "child")
             if role not in ROLES:
                 raise ValueError(f"person_cues[{i}]: role {role!r} not one of {ROLES}")
-            cues.append(PersonCue(item.get("label", f"cue{i}"), role, float(item.get("weight", 1)),
-                                  re.compile(pattern), "{SURNAME}" in item["pattern"] or bool(item.get("surname_title")),
-                                  "{NICK}" in item["pattern"] or bool(item.get("nickname")),
-                                  end_check, int(item["max_freq"]) if "max_freq" in item else None,
-                                  bool(item.get("strong"))))
+            cues.append(
+                PersonCue(
+                    item.get("label", f"cue{i}"),
+                    role,
+                    float(item.get("weight", 1)),
+                    re.compile(pattern),
+                    "{SURNAME}" in item["pattern"] or bool(item.get("surname_title")),
+                    "{NICK}" in item["pattern"] or bool(item.get("nickname")),
+                    end_check,
+                    int(item["max_freq"]) if "max_freq" in item else None,
+                    bool(item.get("strong")),
+                )
+            )
         public = tuple(sorted(raw.get("public_figures") or (), key=len, reverse=True))
         frame = re.compile(
             raw.get("public_figure_before", "(?!)")
@@ -159,9 +167,18 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             gazetteer=frozenset(raw.get("gazetteer") or ()) - frozenset(raw.get("not_gazetteer_places") or ()),
             org_joiners=frozenset(raw.get("org_joiners") or ()),
             org_suffixes=tuple(sorted(raw.get("org_suffixes") or (), key=len, reverse=True)),
-            org_suffix_re=re.compile("|".join(map(re.escape, sorted(
-                [x for x in (raw.get("org_suffixes") or ()) if x in _SCHOOL_LIKE_SUFFIXES] or ["(?!)"],
-                key=len, reverse=True)))),
+            org_suffix_re=re.compile(
+                "|".join(
+                    map(
+                        re.escape,
+                        sorted(
+                            [x for x in (raw.get("org_suffixes") or ()) if x in _SCHOOL_LIKE_SUFFIXES] or ["(?!)"],
+                            key=len,
+                            reverse=True,
+                        ),
+                    )
+                )
+            ),
             not_orgs=frozenset(raw.get("not_orgs") or ()),
             pseudonyms=raw.get("pseudonyms") or {},
         )
@@ -204,7 +221,7 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
     sur = surname_of(name, cues)
     if not sur:
         return False
-    given = name[len(sur):]
+    given = name[len(sur) :]
     if given in (PLACEHOLDER, "某"):
         return True
     if given == sur or name in cues.not_reduplicated or given == "家":
@@ -274,11 +291,15 @@ def _name_like(word: str, flag: str, cues: EntityCues, freq: dict | None = None)
 
 _NUMERAL_CHARS = set("零〇一二两三四五六七八九十百千万几本该每各全某此")
 # characters that end a place name on its left (去|坳背村, 在|城关镇, 我们|村)
-_PLACE_STOP = frozenset("在到去从往向于和与及或并而但的了是住来回进出离走访里这那每各全本该此其个们我你他她它就都也还又把被给对为以着过上下有没"
-                        "省市县区镇乡村老新旧")
+_PLACE_STOP = frozenset(
+    "在到去从往向于和与及或并而但的了是住来回进出离走访里这那每各全本该此其个们我你他她它就都也还又把被给对为以着过上下有没"
+    "省市县区镇乡村老新旧"
+)
 _JOINED_RE = re.compile(r"[和与及或]")
 _MULTI_SUFFIXES = frozenset({"社区", "街道", "小区", "居委会", "村委会"})
-_GROUP_RE = re.compile(r"(?:[一二三四五六七八九十\d]{1,3}|(?![的了在和与是个这那每各全本该小])[\u4e00-\u9fff]{1,3})组(?![织员长成合])")
+_GROUP_RE = re.compile(
+    r"(?:[一二三四五六七八九十\d]{1,3}|(?![的了在和与是个这那每各全本该小])[\u4e00-\u9fff]{1,3})组(?![织员长成合])"
+)
 
 
 def _place_word(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
@@ -287,7 +308,9 @@ def _place_word(word: str, flag: str, cues: EntityCues, freq: dict | None = None
         return False
     if flag.startswith(("ns", "nr")):
         return True
-    return flag not in ("l", "i") and ((get_tokenizer().FREQ if freq is None else freq).get(word) or 0) < COMMON_WORD_FREQ
+    return (
+        flag not in ("l", "i") and ((get_tokenizer().FREQ if freq is None else freq).get(word) or 0) < COMMON_WORD_FREQ
+    )
 
 
 @dataclass
@@ -335,7 +358,7 @@ def public_places() -> frozenset[str]:
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 6) -> str:
-    return text[max(0, start - pad): end + pad]
+    return text[max(0, start - pad) : end + pad]
 
 
 # A single character jieba may split off the front of a name (送往淋|山河|卫生院,
@@ -358,8 +381,14 @@ def _name_start(spans, j: int, cues: EntityCues, freq: dict) -> int:
         return framed
     if j > 0:
         w, f, s, _ = spans[j - 1]
-        if (len(w) == 1 and f in _LEFT_CHAR_FLAGS and _ALL_CJK_RE.match(w) and w not in cues.place_suffixes
-                and w not in _NUMERAL_CHARS and (freq.get(w) or 0) < _LEFT_CHAR_MAX_FREQ):
+        if (
+            len(w) == 1
+            and f in _LEFT_CHAR_FLAGS
+            and _ALL_CJK_RE.match(w)
+            and w not in cues.place_suffixes
+            and w not in _NUMERAL_CHARS
+            and (freq.get(w) or 0) < _LEFT_CHAR_MAX_FREQ
+        ):
             return s
     return spans[j][2]
 
@@ -389,9 +418,39 @@ def _after_admin_level(spans, j: int, max_chars: int = 3) -> int | None:
 
 _SUFFIX_SCAN_RE = re.compile(r"社区|街道|[乡镇村县屯寨组]")
 # ordinary words a place suffix sits inside
-_SUFFIX_WORDS = frozenset({"农村", "乡村", "山村", "村民", "村庄", "村子", "村里", "村落", "渔村", "乡镇", "城镇", "城乡", "乡下", "家乡",
-                           "故乡", "老乡", "县城", "城区", "社区", "小组", "组织", "组长", "组成", "小区", "地区", "山区"})
-_SCAN_STOP = _PLACE_STOP | frozenset("自扶帮助送给叫让请对向与并等或及其同刚才正已曾将要会能可很最太更只先再便却读念考升")
+_SUFFIX_WORDS = frozenset(
+    {
+        "农村",
+        "乡村",
+        "山村",
+        "村民",
+        "村庄",
+        "村子",
+        "村里",
+        "村落",
+        "渔村",
+        "乡镇",
+        "城镇",
+        "城乡",
+        "乡下",
+        "家乡",
+        "故乡",
+        "老乡",
+        "县城",
+        "城区",
+        "社区",
+        "小组",
+        "组织",
+        "组长",
+        "组成",
+        "小区",
+        "地区",
+        "山区",
+    }
+)
+_SCAN_STOP = _PLACE_STOP | frozenset(
+    "自扶帮助送给叫让请对向与并等或及其同刚才正已曾将要会能可很最太更只先再便却读念考升"
+)
 _ADMIN_CHARS = frozenset("省市县区州旗盟乡镇")
 _NON_NAME_POS = ("v", "d", "p", "c", "r", "m", "q", "u", "f", "t")
 
@@ -406,8 +465,11 @@ def _suffix_places(text: str, spans, cues: EntityCues, freq: dict, already: list
     tok_at = {s: (w, f) for w, f, s, _ in spans}
     # a place the tokens found is trusted when jieba knows its last word (湛江市, 江西|萍乡);
     # a rare last word (苦|竹乡) may hide the start of the name
-    covered = {h.end for h in already if h.type == "place" and any(
-        e == h.end and (f.startswith(("ns", "nr")) or s > h.start) for w, f, s, e in spans)}
+    covered = {
+        h.end
+        for h in already
+        if h.type == "place" and any(e == h.end and (f.startswith(("ns", "nr")) or s > h.start) for w, f, s, e in spans)
+    }
     for m in _SUFFIX_SCAN_RE.finditer(text):
         p, e = m.start(), m.end()
         if e in covered or any(s < p < t and (w in cues.not_places or w in _SUFFIX_WORDS) for w, f, s, t in spans):
@@ -428,21 +490,47 @@ def _suffix_places(text: str, spans, cues: EntityCues, freq: dict, already: list
         name = text[k:p]
         if not name or _starts_inside_word(spans, k, freq) or not _name_tokens_ok(spans, k, p, freq):
             continue  # 自|然村, 村|民小组: the run starts inside a word; 牵手|县: no name
-        if m.group(0) == "组" and (len(name) < 2 or (freq.get(name + "组") or 0) > 0 or name in ("小", "本", "每", "各")):
+        if m.group(0) == "组" and (
+            len(name) < 2 or (freq.get(name + "组") or 0) > 0 or name in ("小", "本", "每", "各")
+        ):
             continue  # 小组, 合唱组: a group of people, not of a village
         place = text[k:e]
-        if (place in cues.not_places or (freq.get(place) or 0) >= COMMON_WORD_FREQ and not _token_tag(spans, k, e, "ns")
-                or (freq.get(name) or 0) >= 5000):
+        if (
+            place in cues.not_places
+            or (freq.get(place) or 0) >= COMMON_WORD_FREQ
+            and not _token_tag(spans, k, e, "ns")
+            or (freq.get(name) or 0) >= 5000
+        ):
             continue
         g = _GROUP_RE.match(text, e)
         end = g.end() if g and m.group(0) != "组" else e
-        out.append(_Hit(text[k:end], "place", k, end, evidence=f"地名后缀“{m.group(0)}”（逐字）: {_snippet(text, k, end)}"))
+        out.append(
+            _Hit(text[k:end], "place", k, end, evidence=f"地名后缀“{m.group(0)}”（逐字）: {_snippet(text, k, end)}")
+        )
     return out
 
 
 _ORG_SCAN_STOP = (_SCAN_STOP - frozenset("乡镇村")) | frozenset("县市区省州")
-_SCHOOL_LIKE_SUFFIXES = frozenset({"小学", "中学", "中心小学", "完小", "村小", "学校", "幼儿园", "卫生院", "医院",
-                                   "派出所", "少年宫", "福利院", "九年一贯制学校", "希望小学", "初级中学", "高级中学"})
+_SCHOOL_LIKE_SUFFIXES = frozenset(
+    {
+        "小学",
+        "中学",
+        "中心小学",
+        "完小",
+        "村小",
+        "学校",
+        "幼儿园",
+        "卫生院",
+        "医院",
+        "派出所",
+        "少年宫",
+        "福利院",
+        "九年一贯制学校",
+        "希望小学",
+        "初级中学",
+        "高级中学",
+    }
+)
 
 
 def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_Hit] = ()) -> list[_Hit]:
@@ -453,8 +541,12 @@ def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_
     out = []
     tok_at = {s: (w, f) for w, f, s, _ in spans}
     # an institution the tokens found is trusted where its name starts at a natural boundary
-    covered = {h.end for h in already if h.type == "organisation" and (
-        h.start == 0 or not _ALL_CJK_RE.match(text[h.start - 1]) or text[h.start - 1] in _ORG_SCAN_STOP)}
+    covered = {
+        h.end
+        for h in already
+        if h.type == "organisation"
+        and (h.start == 0 or not _ALL_CJK_RE.match(text[h.start - 1]) or text[h.start - 1] in _ORG_SCAN_STOP)
+    }
     for m in cues.org_suffix_re.finditer(text):
         p, e = m.start(), m.end()
         if e in covered:
@@ -472,13 +564,23 @@ def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_
             else:
                 break
         name = text[k:p]
-        if (len(name) < 2 or _starts_inside_word(spans, k, freq) or text[k:e] in cues.not_orgs or name in cues.not_orgs
-                or not _name_tokens_ok(spans, k, p, freq)):
+        if (
+            len(name) < 2
+            or _starts_inside_word(spans, k, freq)
+            or text[k:e] in cues.not_orgs
+            or name in cues.not_orgs
+            or not _name_tokens_ok(spans, k, p, freq)
+        ):
             continue  # 刚读小学, 四面八方学校: no name before the suffix
-        if all((freq.get(w) or 0) >= 1000 and not f.startswith(("ns", "nr", "nz")) for w, f, s, t in spans
-               if k <= s and t <= p):
+        if all(
+            (freq.get(w) or 0) >= 1000 and not f.startswith(("ns", "nr", "nz"))
+            for w, f, s, t in spans
+            if k <= s and t <= p
+        ):
             continue  # 乡村小学, 中心学校: kinds of school, not names
-        out.append(_Hit(text[k:e], "organisation", k, e, evidence=f"机构后缀“{m.group(0)}”（逐字）: {_snippet(text, k, e)}"))
+        out.append(
+            _Hit(text[k:e], "organisation", k, e, evidence=f"机构后缀“{m.group(0)}”（逐字）: {_snippet(text, k, e)}")
+        )
     return out
 
 
@@ -496,7 +598,10 @@ def _name_tokens_ok(spans, start: int, end: int, freq: dict) -> bool:
             if f[:1] in ("d", "p", "c", "u", "r", "m", "q", "f", "k"):
                 return False
             continue
-        if f[:1] in ("v", "d", "p", "c", "r", "m", "q", "u", "f", "i", "l", "b", "z", "t") or (freq.get(w) or 0) >= 1000:
+        if (
+            f[:1] in ("v", "d", "p", "c", "r", "m", "q", "u", "f", "i", "l", "b", "z", "t")
+            or (freq.get(w) or 0) >= 1000
+        ):
             return False
     return True
 
@@ -522,13 +627,28 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
         while j > 0:
             w, f, _, _ = spans[j - 1]
             # before 社区/街道 a name may be an ordinary noun or adjective (幸福社区, 红枫社区)
-            noun = multi and (f[:1] in ("n", "a") or f in ("j", "ng")) and _ALL_CJK_RE.match(w) \
-                and not (set(w) & _PLACE_STOP) and w not in cues.not_places and w not in cues.not_orgs
+            noun = (
+                multi
+                and (f[:1] in ("n", "a") or f in ("j", "ng"))
+                and _ALL_CJK_RE.match(w)
+                and not (set(w) & _PLACE_STOP)
+                and w not in cues.not_places
+                and w not in cues.not_orgs
+            )
             # a village name is often a noun and a landform (乌桕|坪村, 杉木|坪)
-            geo_noun = (spans[j][0][:1] in _LANDFORM_CHARS and f[:1] == "n" and len(w) >= 2 and _ALL_CJK_RE.match(w)
-                        and not (set(w) & _PLACE_STOP) and w not in cues.not_places)
-            if (not (_name_like(w, f, cues, freq) or noun or geo_noun) or w[-1] in sfx
-                    or (spans[i][2] - spans[j - 1][2]) > limit):
+            geo_noun = (
+                spans[j][0][:1] in _LANDFORM_CHARS
+                and f[:1] == "n"
+                and len(w) >= 2
+                and _ALL_CJK_RE.match(w)
+                and not (set(w) & _PLACE_STOP)
+                and w not in cues.not_places
+            )
+            if (
+                not (_name_like(w, f, cues, freq) or noun or geo_noun)
+                or w[-1] in sfx
+                or (spans[i][2] - spans[j - 1][2]) > limit
+            ):
                 break
             j -= 1
         return j
@@ -548,9 +668,18 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             place = text[start:e]
             if place not in cues.not_places:
                 end = with_group(e)
-                hits.append(_Hit(text[start:end], "place", start, end, evidence=f"地名后缀“{w[-1]}”: {_snippet(text, start, end)}"))
-        elif (w[:1] in sfx and i > 0 and (len(w) == 1 or w[1:] in {"党委", "政府", "委", "委会", "人民政府"})) \
-                or (w in _MULTI_SUFFIXES and i > 0):
+                hits.append(
+                    _Hit(
+                        text[start:end],
+                        "place",
+                        start,
+                        end,
+                        evidence=f"地名后缀“{w[-1]}”: {_snippet(text, start, end)}",
+                    )
+                )
+        elif (w[:1] in sfx and i > 0 and (len(w) == 1 or w[1:] in {"党委", "政府", "委", "委会", "人民政府"})) or (
+            w in _MULTI_SUFFIXES and i > 0
+        ):
             j = chain_left(i, multi=w in _MULTI_SUFFIXES)
             if j < i:
                 start = _name_start(spans, j, cues, freq)
@@ -558,8 +687,15 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
                 place = text[start:stop]
                 if place not in cues.not_places:
                     end = with_group(stop)
-                    hits.append(_Hit(text[start:end], "place", start, end,
-                                     evidence=f"名称+“{text[s:stop]}”: {_snippet(text, start, end)}"))
+                    hits.append(
+                        _Hit(
+                            text[start:end],
+                            "place",
+                            start,
+                            end,
+                            evidence=f"名称+“{text[s:stop]}”: {_snippet(text, start, end)}",
+                        )
+                    )
         elif (f.startswith("ns") and w in cues.gazetteer) or w in public_places():
             # provinces and big cities where parents work: geography, not an identifying place
             hits.append(_Hit(w, "place", s, e, role="public", weight=1.0, evidence=f"地名表: {_snippet(text, s, e)}"))
@@ -570,8 +706,15 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             if head:  # one token such as 钟坪小学
                 if PLACEHOLDER not in head and _name_like(head, "x", cues, freq):
                     start = _name_start(spans, i, cues, freq)
-                    hits.append(_Hit(text[start:e], "organisation", start, e,
-                                     evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}"))
+                    hits.append(
+                        _Hit(
+                            text[start:e],
+                            "organisation",
+                            start,
+                            e,
+                            evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}",
+                        )
+                    )
                 continue
             j = i
             joiners = 0
@@ -582,17 +725,35 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             while k > 0:
                 pw, pf, _, _ = spans[k - 1]
                 # a village name is often a noun and a landform (鹞子|岩, 杉木|坪): the noun counts before one
-                geo_noun = (k < j and spans[k][0] in _LANDFORM_CHARS and pf[:1] == "n" and len(pw) >= 2
-                            and _ALL_CJK_RE.match(pw) and pw not in cues.not_orgs and pw not in cues.not_places)
-                if PLACEHOLDER in pw or not (_name_like(pw, pf, cues, freq) or geo_noun
-                                             or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)):
+                geo_noun = (
+                    k < j
+                    and spans[k][0] in _LANDFORM_CHARS
+                    and pf[:1] == "n"
+                    and len(pw) >= 2
+                    and _ALL_CJK_RE.match(pw)
+                    and pw not in cues.not_orgs
+                    and pw not in cues.not_places
+                )
+                if PLACEHOLDER in pw or not (
+                    _name_like(pw, pf, cues, freq)
+                    or geo_noun
+                    or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)
+                ):
                     break
                 if s - spans[k - 1][2] > 8:
                     break
                 k -= 1
             if k < j:
                 start = _name_start(spans, k, cues, freq)
-                hits.append(_Hit(text[start:e], "organisation", start, e, evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}"))
+                hits.append(
+                    _Hit(
+                        text[start:e],
+                        "organisation",
+                        start,
+                        e,
+                        evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}",
+                    )
+                )
         elif f == "nt" and len(w) >= 4 and w not in cues.not_orgs:
             hits.append(_Hit(w, "organisation", s, e, evidence=f"jieba nt: {_snippet(text, s, e)}"))
     hits.extend(_suffix_places(text, spans, cues, freq, hits))
@@ -603,13 +764,20 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
         if h.type == "place" and not h.role and h.text in public:
             h.role, h.weight = "public", max(h.weight, 1.0)
     # 党和政府, 学校和家庭: a conjunction joins two generic nouns, it names nothing
-    return [h for h in hits if h.text not in cues.not_orgs and h.text not in cues.not_places
-            and not (h.type == "organisation" and _JOINED_RE.search(h.text))]
+    return [
+        h
+        for h in hits
+        if h.text not in cues.not_orgs
+        and h.text not in cues.not_places
+        and not (h.type == "organisation" and _JOINED_RE.search(h.text))
+    ]
 
 
 # the last character of many village names: a landform (鹞子岩, 杉木坪, 桐子坳, 杉树湾)
 _LANDFORM_CHARS = frozenset("岩坪湾坳坝沟岭垭冲塘溪河山坡坎岗洼庄堡桥口滩洲渡峪谷林峰坨墩埠岔")
-_SCHOOL_SUFFIX_RE = re.compile(r"(中心小学|希望小学|完全小学|小学|中学|学校|中心校|完小|村小|幼儿园|教学点|[一二三四五六七八九十]中)$")
+_SCHOOL_SUFFIX_RE = re.compile(
+    r"(中心小学|希望小学|完全小学|小学|中学|学校|中心校|完小|村小|幼儿园|教学点|[一二三四五六七八九十]中)$"
+)
 _GROUP_PLACE_RE = re.compile(r"^(?P<village>.{2,}?[村寨屯])(?P<group>[\u4e00-\u9fff]{2,4}组)$")
 
 
@@ -643,13 +811,15 @@ def _continues_name(text: str, at: int, cues: EntityCues, freq: dict) -> bool:
 
 def _word_starts(text: str, at: int, freq: dict) -> bool:
     """Does a common two- or three-character word start at ``at`` (杨国富|约定)?"""
-    return any((freq.get(text[at:at + k]) or 0) >= 100 for k in (2, 3) if at + k <= len(text))
+    return any((freq.get(text[at : at + k]) or 0) >= 100 for k in (2, 3) if at + k <= len(text))
 
 
 # A name needs less evidence from the name model where the text leaves a slot for one:
 # after these characters, or before what follows names (说, 的, 同学 …).
 _NAME_LEFT = frozenset("和与跟同叫是的、，：:“（(给让请对把被帮陪带教问找")
-_NAME_RIGHT_RE = re.compile(r"(说|的|和|与|跟|、|，|。|！|？|：|同学|今年|也|都|是|在|每|从|最|才|刚|就|又|还|被|把|给|对|向|读|上|家|一|\s|$)")
+_NAME_RIGHT_RE = re.compile(
+    r"(说|的|和|与|跟|、|，|。|！|？|：|同学|今年|也|都|是|在|每|从|最|才|刚|就|又|还|被|把|给|对|向|读|上|家|一|\s|$)"
+)
 _CONJUNCTION_SURNAMES = frozenset("和与同跟")
 MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
@@ -659,7 +829,7 @@ def _ordinary_word(word: str, sur: str) -> bool:
     """A dictionary word that starts with a surname character but whose rest is a
     common word (高素质, 高水平): no name, whatever tag jieba gives it."""
     freq = get_tokenizer().FREQ
-    return len(word) > len(sur) + 1 and bool(freq.get(word)) and (freq.get(word[len(sur):]) or 0) >= 500
+    return len(word) > len(sur) + 1 and bool(freq.get(word)) and (freq.get(word[len(sur) :]) or 0) >= 500
 
 
 def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
@@ -673,27 +843,34 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     inside_rare = {i for w, _, s, e in spans if not freq.get(w) for i in range(s + 1, e)}
     out = []
     for i, ch in enumerate(text):
-        if ch not in cues.surnames and text[i:i + 2] not in cues.compound_surnames:
+        if ch not in cues.surnames and text[i : i + 2] not in cues.compound_surnames:
             continue
         if i not in starts and i not in inside_rare:
             continue
-        sur = text[i:i + 2] if text[i:i + 2] in cues.compound_surnames else ch
+        sur = text[i : i + 2] if text[i : i + 2] in cues.compound_surnames else ch
         g0 = i + len(sur)
         nr_two = any(s == i and e == g0 + 1 and f.startswith("nr") for _, f, s, e in spans)
-        for k in ((1, 2) if nr_two else (2, 1)):  # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫
-            given = text[g0:g0 + k]
+        for k in (1, 2) if nr_two else (2, 1):  # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫
+            given = text[g0 : g0 + k]
             name = sur + given
             stop = g0 + k
-            if (len(given) < k or not _ALL_CJK_RE.match(given) or any(c in cues.given_stop for c in given)
-                    or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ or not is_plausible_name(name, cues)
-                    or cues.not_person_before.match(text[stop:])):
+            if (
+                len(given) < k
+                or not _ALL_CJK_RE.match(given)
+                or any(c in cues.given_stop for c in given)
+                or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ
+                or not is_plausible_name(name, cues)
+                or cues.not_person_before.match(text[stop:])
+            ):
                 continue
-            if k == 2 and any(freq.get(text[g0 + 1:g0 + 1 + n]) for n in (2, 3)):
+            if k == 2 and any(freq.get(text[g0 + 1 : g0 + 1 + n]) for n in (2, 3)):
                 continue  # 胡亮|紫胀: the second character starts a word of its own
             if k == 2 and _common_word(sur + given[0], 500):
                 continue  # 何必|守着: the surname and the next character are a word
             if sur in _CONJUNCTION_SURNAMES and not (
-                    (i == 0 or text[i - 1] in "，。；：！？“（(、 ") and re.match(r"[与和、同跟说的]", text[stop:stop + 1])):
+                (i == 0 or text[i - 1] in "，。；：！？“（(、 ")
+                and re.match(r"[与和、同跟说的]", text[stop : stop + 1])
+            ):
                 continue  # 我和小明: a conjunction, unless the text can only read it as a surname
             slot = (i > 0 and text[i - 1] in _NAME_LEFT) or bool(_NAME_RIGHT_RE.match(text, stop))
             if _splits_word(spans, stop, stop, freq) and not _NAME_RIGHT_RE.match(text, stop):
@@ -731,10 +908,29 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
         if name not in text:  # the regex search below would find nothing
             continue
         for m in re.finditer(re.escape(name), text):
-            hits.append(_Hit(name, "person", m.start(), m.end(), "public_figure", 10.0, f"名人表: {_snippet(text, m.start(), m.end())}"))
+            hits.append(
+                _Hit(
+                    name,
+                    "person",
+                    m.start(),
+                    m.end(),
+                    "public_figure",
+                    10.0,
+                    f"名人表: {_snippet(text, m.start(), m.end())}",
+                )
+            )
     for m in cues.public_frame.finditer(text):
-        hits.append(_Hit(m.group("name"), "person", m.start("name"), m.end("name"), "public_figure", 6.0,
-                         f"名人句式: {_snippet(text, m.start('name'), m.end('name'))}"))
+        hits.append(
+            _Hit(
+                m.group("name"),
+                "person",
+                m.start("name"),
+                m.end("name"),
+                "public_figure",
+                6.0,
+                f"名人句式: {_snippet(text, m.start('name'), m.end('name'))}",
+            )
+        )
     # cue patterns
     tokens = {(s, e) for *_, s, e in spans}
     for cue in cues.person_cues:
@@ -748,9 +944,13 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 stops = [(stop, "end") for stop in readings] + [(stop, "token") for stop in readings]
             else:  # the pattern itself fixes where the name ends (X同学)
                 stops = [(end, "")]
-            if cue.surname_only and (any(s < start < e and e - s >= 2 for _, _, s, e in spans)
-                                     or ((start, m.end("name")) in tokens
-                                         and _common_word(text[start:m.end("name")], SURNAME_TITLE_WORD_FREQ))):
+            if cue.surname_only and (
+                any(s < start < e and e - s >= 2 for _, _, s, e in spans)
+                or (
+                    (start, m.end("name")) in tokens
+                    and _common_word(text[start : m.end("name")], SURNAME_TITLE_WORD_FREQ)
+                )
+            ):
                 continue  # 谢谢老师: the "surname" ends a word; 班主任: surname + title is itself a word (王老师 is rare)
             for stop, how in stops:
                 name = text[start:stop]
@@ -759,8 +959,9 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 # that continues the name is left behind (向雨|萱来自)
                 if how == "end" and not (cues.name_end.match(text, stop) or _word_starts(text, stop, freq)):
                     continue
-                if how == "token" and ((start, stop) not in tokens
-                                       or (not cue.nickname and _continues_name(text, stop, cues, freq))):
+                if how == "token" and (
+                    (start, stop) not in tokens or (not cue.nickname and _continues_name(text, stop, cues, freq))
+                ):
                     continue
                 if cue.max_freq is not None and (freq.get(name) or 0) >= cue.max_freq:
                     continue
@@ -770,9 +971,16 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 # a surname + title mention (曹教授) is checked by its pattern alone; a strong cue (a roster's
                 # cell) or a full name after a child cue (九岁的石平安) may be a word as well
                 elif not cue.surname_only and not is_plausible_name(
-                        name, cues, strong=cue.strong or (cue.weight >= 3 and len(name) >= 3
-                                                          and name[0] not in _CONJUNCTION_SURNAMES
-                                                          and not _splits_word(spans, stop, stop, freq))):
+                    name,
+                    cues,
+                    strong=cue.strong
+                    or (
+                        cue.weight >= 3
+                        and len(name) >= 3
+                        and name[0] not in _CONJUNCTION_SURNAMES
+                        and not _splits_word(spans, stop, stop, freq)
+                    ),
+                ):
                     continue
                 # A name does not cut a common word: 学生周末回家 holds no 周末回 (周末 | 回家). But jieba
                 # cuts names too (张小 | 明说, 副校 | 长江 | 慧敏): after a cue's prefix the start may fall
@@ -782,9 +990,18 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 cut_end = _splits_word(spans, stop, stop, freq)
                 if cut_start or (cut_end and (how != "end" or (len(name) == 3 and _common_word(name[:2], 500)))):
                     continue
-                context = text[m.start():stop] if cue.end_check else m.group(0)
-                hits.append(_Hit(name, "person", start, stop, cue.role, cue.weight,
-                                 f"{cue.label}: {context.strip('，。、：；！？“”（( ')}"))
+                context = text[m.start() : stop] if cue.end_check else m.group(0)
+                hits.append(
+                    _Hit(
+                        name,
+                        "person",
+                        start,
+                        stop,
+                        cue.role,
+                        cue.weight,
+                        f"{cue.label}: {context.strip('，。、：；！？“”（( ')}",
+                    )
+                )
                 break
     hits.extend(_model_names(text, spans, cues, freq))
     # jieba person tags on words outside its dictionary
@@ -840,7 +1057,8 @@ def despace(text: str) -> str:
 _TITLE_WORDS = frozenset(
     "老师 校长 副校长 主任 书记 支书 教授 局长 县长 镇长 乡长 村长 组长 所长 队长 董事长 经理 医生 大夫 护士 警官 民警 "
     "干部 会计 院长 园长 同志 女士 先生 阿姨 叔叔 伯伯 爷爷 奶奶 外公 外婆 大爷 大妈 大姐 大哥 姐姐 哥哥 师傅 同学 "
-    "老板 站长 主席 部长 科长 处长 厅长 市长 区长 委员 干事 教练 记者 编辑 律师 法官 警察".split())
+    "老板 站长 主席 部长 科长 处长 厅长 市长 区长 委员 干事 教练 记者 编辑 律师 法官 警察".split()
+)
 
 
 def short_forms(full: str, role: str, cues: EntityCues | None = None) -> list[tuple[str, str]]:
@@ -854,7 +1072,7 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
     last character (阿彬 for 蒙文彬), the last character doubled (婷婷 for
     陈思婷); 老 + surname for adults (老王)."""
     sur = surname_of(full, cues)
-    given = full[len(sur):]
+    given = full[len(sur) :]
     if not sur or not given or PLACEHOLDER in given or given == "某":
         return []
     if given in _TITLE_WORDS:
@@ -863,7 +1081,12 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
     if len(given) >= 2:
         out.append((given, "名"))
     if role == "child":
-        out += [(f"小{sur}", "小+姓"), (f"小{given[-1]}", "小+名"), (f"阿{given[-1]}", "阿+名"), (given[-1] * 2, "叠字名")]
+        out += [
+            (f"小{sur}", "小+姓"),
+            (f"小{given[-1]}", "小+名"),
+            (f"阿{given[-1]}", "阿+名"),
+            (given[-1] * 2, "叠字名"),
+        ]
     elif role == "adult" and len(sur) == 1:
         out.append((f"老{sur}", "老+姓"))
     return out
@@ -885,16 +1108,22 @@ def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
             names = [_name_suffix(names[0], cues, freq)] + [_name_prefix(x, cues, freq) for x in names[1:]]
             names = [x for x in names if x]
             tail = run.start() + run.group(0).rfind(names[-1]) + len(names[-1]) if names else run.end()
-            after = sent[tail: tail + 8]
+            after = sent[tail : tail + 8]
             listed = re.match(r"^(等|两位|二人|三人|几位|同学|老师)", after)  # 龙海燕、殷建军等二十六位老师
             if len(names) < 2 or not (len(names) >= 3 or known & set(names) or listed):
                 continue
-            role = "adult" if re.match(r"^[^。！？]{0,6}(老师|教师|同志|干部|志愿者|家长|校长|书记)", after) else "child"
+            role = (
+                "adult" if re.match(r"^[^。！？]{0,6}(老师|教师|同志|干部|志愿者|家长|校长|书记)", after) else "child"
+            )
             for name in names:
                 if name in known:
                     continue
                 for m in re.finditer(re.escape(name), sent):
-                    hits.append(_Hit(name, "person", m.start(), m.end(), role, 1.0, f"名单: {_snippet(sent, m.start(), m.end())}"))
+                    hits.append(
+                        _Hit(
+                            name, "person", m.start(), m.end(), role, 1.0, f"名单: {_snippet(sent, m.start(), m.end())}"
+                        )
+                    )
 
 
 _NAME_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+")
@@ -920,9 +1149,9 @@ def _list_name(x: str, cues: EntityCues, freq) -> bool:
     """An item of a list of names: surname + one or two characters that is no
     dictionary word (a surname that is also a word counts here: 龙海燕)."""
     sur = surname_of(x, cues)
-    if not sur or freq.get(x) or not (1 <= len(x) - len(sur) <= 2) or any(c in cues.given_stop for c in x[len(sur):]):
+    if not sur or freq.get(x) or not (1 <= len(x) - len(sur) <= 2) or any(c in cues.given_stop for c in x[len(sur) :]):
         return False
-    return sur not in cues.ambiguous_surnames and is_plausible_name(x, cues) or not _common_word(x[len(sur):], 2000)
+    return sur not in cues.ambiguous_surnames and is_plausible_name(x, cues) or not _common_word(x[len(sur) :], 2000)
 
 
 def _recurring_guesses(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
@@ -933,12 +1162,17 @@ def _recurring_guesses(sentences: list[str], per_sentence: list[list[_Hit]], cue
     seen = {h.text for hits in per_sentence for h in hits if h.type == "person"}
     for sent, hits in zip(sentences, per_sentence):
         for w, f, s, e in _token_spans(sent):
-            if not f.startswith("nr") or (freq.get(w) or 0) >= NAME_DICT_MAX_FREQ or not (2 <= len(w) <= 4) or w in seen:
+            if (
+                not f.startswith("nr")
+                or (freq.get(w) or 0) >= NAME_DICT_MAX_FREQ
+                or not (2 <= len(w) <= 4)
+                or w in seen
+            ):
                 continue
             sur = surname_of(w, cues)
             if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
                 continue
-            given = w[len(sur):]
+            given = w[len(sur) :]
             alone = len(given) >= 2 and len(re.findall(rf"(?<!{re.escape(sur)}){re.escape(given)}", joined)) > 0
             if joined.count(w) >= 2 or alone:
                 hits.append(_Hit(w, "person", s, e, "", 0.5, f"jieba {f}, 名字复现: {_snippet(sent, s, e)}"))
@@ -1013,8 +1247,11 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
 
     # Variants of a full name in this essay: 王某 / 王XX → 王文悦, 文悦 → 王文悦.
     canonical = {t: t for t in kind}
-    full_names = [t for t, k in kind.items() if k == "person" and roles[t] != "public_figure"
-                  and not t.endswith(("某", PLACEHOLDER))]
+    full_names = [
+        t
+        for t, k in kind.items()
+        if k == "person" and roles[t] != "public_figure" and not t.endswith(("某", PLACEHOLDER))
+    ]
     for t, k in list(kind.items()):
         if k == "person" and t.endswith(("某", PLACEHOLDER)):
             sur = surname_of(t, cues)
@@ -1027,7 +1264,12 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
         if roles.get(place) == "public":
             continue
         for stem in place_stems(place) if typ in ("place", "organisation") else ():
-            if len(stem) >= 2 and stem not in kind and not get_tokenizer().FREQ.get(stem) and stem in joined.replace(place, ""):
+            if (
+                len(stem) >= 2
+                and stem not in kind
+                and not get_tokenizer().FREQ.get(stem)
+                and stem in joined.replace(place, "")
+            ):
                 kind[stem] = "place"
                 roles[stem] = ""
                 canonical[stem] = place
@@ -1036,8 +1278,9 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
         for form, why in _short_forms(full, roles[full], cues):
             guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
             # a given name stands as it is (覃小雨's 小雨); a nickname form must not be an ordinary word
-            if (form in kind and not guessed) or ((form in cues.not_nicknames or form in cues.not_reduplicated)
-                                                  and why != "名"):
+            if (form in kind and not guessed) or (
+                (form in cues.not_nicknames or form in cues.not_reduplicated) and why != "名"
+            ):
                 continue
             if form in joined and re.search(rf"(?<!{re.escape(surname_of(full, cues))}){re.escape(form)}", joined):
                 kind[form] = "person"
@@ -1057,9 +1300,9 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 continue
             for m in re.finditer(re.escape(t), sent):
                 span = (m.start(), m.end())
-                if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)):]:
+                if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:
                     # a given name right after its surname is part of the full name
-                    if sent[max(0, m.start() - 1):m.start()] == surname_of(canonical[t], cues):
+                    if sent[max(0, m.start() - 1) : m.start()] == surname_of(canonical[t], cues):
                         continue
                 if _overlaps(span, taken):
                     # a place may sit inside an organisation (公主岭市 in 公主岭市教育局)
@@ -1070,11 +1313,18 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 taken.append(span)
                 if kind[t] == "organisation":
                     orgs.append(span)
-                found.append({
-                    "sentence": idx, "text": t, "type": kind[t], "role": roles[t],
-                    "start": span[0], "end": span[1], "evidence": evidence.get(t, ""),
-                    "canonical": canonical[t],
-                })
+                found.append(
+                    {
+                        "sentence": idx,
+                        "text": t,
+                        "type": kind[t],
+                        "role": roles[t],
+                        "start": span[0],
+                        "end": span[1],
+                        "evidence": evidence.get(t, ""),
+                        "canonical": canonical[t],
+                    }
+                )
         rows.extend(sorted(found, key=lambda r: r["start"]))
     return rows
 

@@ -94,12 +94,27 @@ class FolderEvidence:
 
 
 def _log_row(relpath: str, line: int, rule: str, before: str, context: str, essay_id: str = "") -> dict:
-    return {"source_file": relpath, "essay_id": essay_id, "paragraph_id": "", "line": line, "rule": rule,
-            "offset": 0, "before": before, "after": "", "context": context}
+    return {
+        "source_file": relpath,
+        "essay_id": essay_id,
+        "paragraph_id": "",
+        "line": line,
+        "rule": rule,
+        "offset": 0,
+        "before": before,
+        "after": "",
+        "context": context,
+    }
 
 
-def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_chrome: bool = False,
-                rules: pagechrome.ChromeRules | None = None) -> tuple[list[EssayInput], list[dict], list[dict], dict]:
+def plan_essays(
+    raw,
+    patterns,
+    *,
+    evidence: FolderEvidence | None = None,
+    keep_chrome: bool = False,
+    rules: pagechrome.ChromeRules | None = None,
+) -> tuple[list[EssayInput], list[dict], list[dict], dict]:
     """Split one decoded file (:class:`analysis.io.RawText`) into essay inputs.
 
     Returns (essays, log rows for lines outside every essay, quality flags
@@ -118,8 +133,15 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
         hit = pagechrome.pattern_kind(norm, rules)
         if hit and hit[0] not in _HEADING_VETO_EXCEPT:
             veto.add(no)
-        if hit and (hit[0] == "byline" or hit[0] in ("publication", "guidance", "comment")
-                    and re.search(r"作者|留言人|发帖人|提问者", norm)) or pagechrome.is_pupil_byline(norm):
+        if (
+            hit
+            and (
+                hit[0] == "byline"
+                or hit[0] in ("publication", "guidance", "comment")
+                and re.search(r"作者|留言人|发帖人|提问者", norm)
+            )
+            or pagechrome.is_pupil_byline(norm)
+        ):
             authors.add(no)
         if hit and hit[0] == "collection_title" and expected is None:
             expected = expected_count(norm)
@@ -127,10 +149,10 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
     if not heads:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
         furniture = {no for no, v in pre.items() if v.kind != "context"}
-        heads = find_headings(lines, patterns, skip=furniture, page_title=True, expected=expected,
-                              author_lines=authors)
-    verdicts = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files,
-                                         keep={h.line_no for h in heads})
+        heads = find_headings(lines, patterns, skip=furniture, page_title=True, expected=expected, author_lines=authors)
+    verdicts = pagechrome.classify_lines(
+        lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}
+    )
     chrome = {} if keep_chrome else verdicts
     dropped: list = []
     preamble, chunks = split_essays(raw.text, chrome=set(chrome), headings=heads, dropped=dropped)
@@ -148,16 +170,26 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
         if v is not None:
             log.append(_log_row(rel, no, "remove_chrome", line.strip(), f"{v.kind}: {v.evidence}"))
         elif no < (heads[0].line_no if heads else 0):
-            log.append(_log_row(rel, no, "drop_preamble", line.strip(),
-                                "text before the first essay heading (collection title, site blurb)"))
+            log.append(
+                _log_row(
+                    rel,
+                    no,
+                    "drop_preamble",
+                    line.strip(),
+                    "text before the first essay heading (collection title, site blurb)",
+                )
+            )
         else:  # kept chrome (keep_chrome) outside essays cannot happen; anything else is logged, never lost
             log.append(_log_row(rel, no, "drop_outside_essay", line.strip(), "a line outside every essay"))
     for h in dropped:
         log.append(_log_row(rel, h.line_no, "drop_empty_heading", h.line, "an essay heading with no text under it"))
 
     # metadata: from chrome lines above the first essay (the page), then each essay's own
-    first_body = ((chunks[0].heading.line_no if chunks[0].heading is not None else chunks[0].line_start)
-                  if chunks else len(lines) + 1)  # the page's furniture: above the first essay's heading
+    first_body = (
+        (chunks[0].heading.line_no if chunks[0].heading is not None else chunks[0].line_start)
+        if chunks
+        else len(lines) + 1
+    )  # the page's furniture: above the first essay's heading
     page_meta: dict[str, str] = {}
     for no in sorted(verdicts):
         if no < first_body:
@@ -175,34 +207,59 @@ def plan_essays(raw, patterns, *, evidence: FolderEvidence | None = None, keep_c
         for no in sorted(verdicts):
             if start <= no < nxt:
                 meta.update(pagechrome.line_metadata(lines[no - 1]))
-        in_span = tuple((no, v.kind, v.evidence) for no, v in sorted(chrome.items())
-                        if c.line_start <= no <= c.line_end)
+        in_span = tuple(
+            (no, v.kind, v.evidence) for no, v in sorted(chrome.items()) if c.line_start <= no <= c.line_end
+        )
         title = (c.heading.title if c.heading else "") or meta.pop("title", "") or title_fallback
         if c.heading is not None and c.heading.rule == "series" and meta.get("title"):
             title = meta.pop("title")  # 征文获奖作品（一） with 《灯》 in its byline: the essay's own title
         meta.pop("title", None)
         e = EssayInput(
-            essay_id=f"{slug}-{c.ordinal:02d}", source_file=rel, ordinal=c.ordinal,
-            heading=c.heading.line if c.heading else "", heading_number=c.heading.number if c.heading else None,
-            title=to_simplified(title)[0], line_start=c.line_start, line_end=c.line_end, encoding=raw.encoding,
-            raw_text=c.raw_text, split_rule=c.heading.rule if c.heading else "none", chrome=in_span,
-            metadata=tuple(sorted(meta.items())))
+            essay_id=f"{slug}-{c.ordinal:02d}",
+            source_file=rel,
+            ordinal=c.ordinal,
+            heading=c.heading.line if c.heading else "",
+            heading_number=c.heading.number if c.heading else None,
+            title=to_simplified(title)[0],
+            line_start=c.line_start,
+            line_end=c.line_end,
+            encoding=raw.encoding,
+            raw_text=c.raw_text,
+            split_rule=c.heading.rule if c.heading else "none",
+            chrome=in_span,
+            metadata=tuple(sorted(meta.items())),
+        )
         essays.append(e)
         after = next((no for no in range(c.line_end + 1, len(lines) + 1) if lines[no - 1].strip()), None)
         if after is not None and after in verdicts and not keep_chrome and is_cut_line(lines[after - 1]):
-            flags.append({"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": after}
-                         | {k: v for k, v in truncation_flag(after, lines[after - 1], c.lines[-1]).items() if k != "line"})
+            flags.append(
+                {"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": after}
+                | {k: v for k, v in truncation_flag(after, lines[after - 1], c.lines[-1]).items() if k != "line"}
+            )
         doubt = _doubtful_split(c.lines, {no - c.line_start for no, *_ in in_span})
         if c.heading is None and heads:
-            doubt = ("text before the first essay heading holds an essay (or several) that no heading rule "
-                     "found; add --heading-pattern for its heading")
+            doubt = (
+                "text before the first essay heading holds an essay (or several) that no heading rule "
+                "found; add --heading-pattern for its heading"
+            )
         if doubt:
-            flags.append({"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": c.line_start,
-                          "flag": "doubtful_split", "detail": doubt})
+            flags.append(
+                {
+                    "source_file": rel,
+                    "essay_id": e.essay_id,
+                    "paragraph_id": "",
+                    "line": c.line_start,
+                    "flag": "doubtful_split",
+                    "detail": doubt,
+                }
+            )
     kinds = Counter(v.kind for no, v in verdicts.items())
-    info = {"split_rule": rule, "n_chrome_lines": 0 if keep_chrome else len(verdicts),
-            "chrome_kinds": ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
-            "keep_chrome": keep_chrome}
+    info = {
+        "split_rule": rule,
+        "n_chrome_lines": 0 if keep_chrome else len(verdicts),
+        "chrome_kinds": ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
+        "keep_chrome": keep_chrome,
+    }
     return essays, log, flags, info
 
 
@@ -230,9 +287,13 @@ def _doubtful_split(body: list[str], chrome_offsets: set[int]) -> str:
     if n_chars < DOUBTFUL_SPLIT_CHARS:
         return ""
     stems = Counter(hit[0] for ln in text_lines if (hit := series_number(ln)))
-    titles = Counter(ln.strip() for ln in text_lines if 4 <= len(ln.strip()) <= 30 and not re.search(r"[。！？，,]", ln))
+    titles = Counter(
+        ln.strip() for ln in text_lines if 4 <= len(ln.strip()) <= 30 and not re.search(r"[。！？，,]", ln)
+    )
     repeated = [s for s, n in stems.items() if n >= 2] + [t for t, n in titles.items() if n >= 2]
     if not repeated:
         return ""
-    return (f"one essay of {n_chars} characters with repeated title-like lines ({'、'.join(repeated[:3])}): "
-            "it may hold several essays; add --heading-pattern for this file's headings")
+    return (
+        f"one essay of {n_chars} characters with repeated title-like lines ({'、'.join(repeated[:3])}): "
+        "it may hold several essays; add --heading-pattern for this file's headings"
+    )

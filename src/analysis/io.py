@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -80,7 +80,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     (a superset of GBK and GB2312). Raises ``UnicodeError`` if none fits.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
     for enc in ("utf-8", "gb18030"):
@@ -152,8 +152,9 @@ def _float_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
         finite = np.isfinite(v)
         # where the two notations differ: exponents (Arrow switches earlier,
         # Python below 1e-4 and from 1e16 on)
-        by_python = finite & (_flags(pc.match_substring(s, "e"))
-                              | ((v != 0) & (np.abs(v) < 1e-4)) | (np.abs(v) >= 1e16))
+        by_python = finite & (
+            _flags(pc.match_substring(s, "e")) | ((v != 0) & (np.abs(v) < 1e-4)) | (np.abs(v) >= 1e16)
+        )
     whole = _flags(pc.match_substring_regex(s, r"^-?[0-9]+$")) & ~by_python
     s = pc.if_else(pa.array(whole), pc.binary_join_element_wise(s, pa.scalar(".0"), pa.scalar("")), s)
     if by_python.any():
@@ -257,7 +258,7 @@ class TableWriter:
         self.discard_later = discard_later
         self.moved: list[Path] = []
 
-    def __enter__(self) -> "TableWriter":
+    def __enter__(self) -> TableWriter:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out_dir))
         self._pool = ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1))
@@ -298,8 +299,13 @@ _DISCARDING: list[threading.Thread] = []
 def _discard_in_background(folder: Path) -> None:
     """Delete ``folder`` on a thread; :func:`finish_discarding` waits for it."""
     _DISCARDING[:] = [t for t in _DISCARDING if t.is_alive()]
-    t = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
-                         name="discard-replaced-tables", daemon=True)
+    t = threading.Thread(
+        target=shutil.rmtree,
+        args=(folder,),
+        kwargs={"ignore_errors": True},
+        name="discard-replaced-tables",
+        daemon=True,
+    )
     t.start()
     _DISCARDING.append(t)
 
@@ -322,7 +328,12 @@ def read_table(data_dir: Path, name: str, *, columns: list[str] | None = None) -
 def lists_from_arrays(df: pd.DataFrame) -> pd.DataFrame:
     """Parquet/arrow give numpy arrays for list cells; lists are friendlier (in place)."""
     for col in df.columns:
-        if df[col].dtype == object and len(df) and hasattr(df[col].iloc[0], "tolist") and not isinstance(df[col].iloc[0], str):
+        if (
+            df[col].dtype == object
+            and len(df)
+            and hasattr(df[col].iloc[0], "tolist")
+            and not isinstance(df[col].iloc[0], str)
+        ):
             df[col] = [list(v) if v is not None else [] for v in df[col].tolist()]
     return df
 

@@ -29,8 +29,10 @@ from pathlib import Path
 
 ENGINE = "analysis-warm"
 # imported while the first notebook is prepared, so no report waits for them alone
-PRELUDE = ("import pandas, numpy, matplotlib.pyplot\n"
-           "import analysis.views, analysis.corpus, analysis.sentiment, analysis.themes, analysis.overview")
+PRELUDE = (
+    "import pandas, numpy, matplotlib.pyplot\n"
+    "import analysis.views, analysis.corpus, analysis.sentiment, analysis.themes, analysis.overview"
+)
 _RESET = """\
 get_ipython().reset(new_session=True)
 import os as _analysis_os
@@ -62,8 +64,12 @@ class WarmKernel:
 
         self.kernel_name = kernel_name
         self.dir = tempfile.mkdtemp(prefix="analysis-kernel-")
-        self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self.dir, "k"),
-                                     connection_file=os.path.join(self.dir, "connection.json"))
+        self.km = AsyncKernelManager(
+            kernel_name=kernel_name,
+            transport="ipc",
+            ip=os.path.join(self.dir, "k"),
+            connection_file=os.path.join(self.dir, "connection.json"),
+        )
         self.kc = None
         try:
             run_sync(self.km.start_kernel)(cwd=str(cwd))
@@ -108,8 +114,11 @@ class WarmKernel:
                 msg = run_sync(self.kc.get_iopub_msg)(timeout=5)
             except Empty:
                 break
-            if (msg["parent_header"].get("msg_id") == msg_id and msg["header"]["msg_type"] == "status"
-                    and msg["content"].get("execution_state") == "idle"):
+            if (
+                msg["parent_header"].get("msg_id") == msg_id
+                and msg["header"]["msg_type"] == "status"
+                and msg["content"].get("execution_state") == "idle"
+            ):
                 break
 
     def alive(self) -> bool:
@@ -177,8 +186,17 @@ def _engine():
         """papermill's nbclient engine on this process's warm kernel."""
 
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
             from papermill.clientwrap import PapermillNotebookClient
             from papermill.log import logger
 
@@ -193,10 +211,16 @@ def _engine():
                     kernel.reset(cwd)
                 kwargs = remove_args(["input_path"], **kwargs)
                 safe = remove_args(["timeout", "startup_timeout"], **kwargs)
-                final = merge_kwargs(safe, timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-                                     startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
-                                     log_output=log_output,
-                                     stdout_file=stdout_file, stderr_file=stderr_file)
+                final = merge_kwargs(
+                    safe,
+                    timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                    startup_timeout=start_timeout,
+                    kernel_name=kernel_name,
+                    log=logger,
+                    log_output=log_output,
+                    stdout_file=stdout_file,
+                    stderr_file=stderr_file,
+                )
                 client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
                 client.kc = kernel.kc  # the kept client: nbclient then opens no channels of its own
                 result = client.execute()

@@ -76,8 +76,10 @@ def _derive(text: str):
     chars = Counter(c for c in plain if _CJK_RE.match(c))
     n_given, n_chars = sum(given.values()), sum(chars.values())
     vocab = len(chars) + 1
-    ratio = {c: math.log((given[c] + 1) / (n_given + vocab)) - math.log((chars[c] + 1) / (n_chars + vocab))
-             for c in set(given) | set(chars)}
+    ratio = {
+        c: math.log((given[c] + 1) / (n_given + vocab)) - math.log((chars[c] + 1) / (n_chars + vocab))
+        for c in set(given) | set(chars)
+    }
     unseen = math.log(1 / (n_given + vocab)) - math.log(1 / (n_chars + vocab))
     n_names = sum(surnames.values())
     sur_share = {s: math.log((n + 1) / (n_names + len(surnames))) for s, n in surnames.items()}

@@ -14,8 +14,20 @@ from analysis.segment import content_tokens
 def essay_table(corpus: Corpus) -> pd.DataFrame:
     """One row per essay (short label E01 …): id, source, title, raw line range, size."""
     e = corpus.essays
-    cols = ["label", "essay_id", "source_file", "ordinal", "title", "line_start", "line_end", "n_chars",
-            "n_paragraphs", "n_sentences", "n_placeholders", "n_changes"]
+    cols = [
+        "label",
+        "essay_id",
+        "source_file",
+        "ordinal",
+        "title",
+        "line_start",
+        "line_end",
+        "n_chars",
+        "n_paragraphs",
+        "n_sentences",
+        "n_placeholders",
+        "n_changes",
+    ]
     return e[[c for c in cols if c in e.columns]].set_index("label")
 
 
@@ -29,8 +41,16 @@ def tag_summary(corpus: Corpus) -> pd.DataFrame:
     """Genre, narrator, person and stated gender per essay, each with the quoted
     evidence that decided it (setting, school level and places: see the profiles)."""
     e = corpus.essays
-    cols = ["label", "genre", "genre_evidence", "narrator", "narrator_evidence", "person", "narrator_gender",
-            "narrator_gender_evidence"]
+    cols = [
+        "label",
+        "genre",
+        "genre_evidence",
+        "narrator",
+        "narrator_evidence",
+        "person",
+        "narrator_gender",
+        "narrator_gender_evidence",
+    ]
     return e[[c for c in cols if c in e.columns]].set_index("label")
 
 
@@ -76,8 +96,7 @@ def plot_lengths(corpus: Corpus):
         ax.hist(e["n_chars"].to_numpy(), bins=min(50, max(10, int(np.sqrt(len(e))))), color="#4C72B0")
         ax.set_xlabel("characters")
         ax.set_ylabel("essays")
-        ax.set_title(f"Essay length (characters of clean text), {len(e)} essays; "
-                     f"median {int(e['n_chars'].median()):,}")
+        ax.set_title(f"Essay length (characters of clean text), {len(e)} essays; median {int(e['n_chars'].median()):,}")
         return finish(fig)
     s = pd.Series(e["n_chars"].values, index=[f"{r.label} {getattr(r, 'genre', '')}" for r in e.itertuples()])
     return bar(s, title="Essay length (characters of clean text)", xlabel="characters")

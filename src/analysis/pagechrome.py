@@ -40,7 +40,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from analysis.resources import load_yaml, resource_path
 
@@ -115,14 +115,27 @@ def _compile(path: str, mtime: float) -> ChromeRules:
     try:
         kinds = []
         for name, spec in raw["kinds"].items():
-            kinds.append(Kind(name, tuple(re.compile(p) for p in spec["patterns"]), int(spec.get("max_chars", 80)),
-                              bool(spec.get("prose_ok", False)), int(spec.get("min_hits", 1)),
-                              tuple(re.compile(p) for p in spec.get("prose_patterns", ()))))
+            kinds.append(
+                Kind(
+                    name,
+                    tuple(re.compile(p) for p in spec["patterns"]),
+                    int(spec.get("max_chars", 80)),
+                    bool(spec.get("prose_ok", False)),
+                    int(spec.get("min_hits", 1)),
+                    tuple(re.compile(p) for p in spec.get("prose_patterns", ())),
+                )
+            )
         prose = raw["prose"]
         rec = raw.get("recurrence") or {}
-        return ChromeRules(tuple(kinds), int(prose["min_cjk"]), float(prose["min_function_share"]),
-                           frozenset(prose["function_chars"]), int(rec.get("min_files", 2)),
-                           int(rec.get("min_repeats", 2)), int(rec.get("max_chars", 60)))
+        return ChromeRules(
+            tuple(kinds),
+            int(prose["min_cjk"]),
+            float(prose["min_function_share"]),
+            frozenset(prose["function_chars"]),
+            int(rec.get("min_files", 2)),
+            int(rec.get("min_repeats", 2)),
+            int(rec.get("max_chars", 60)),
+        )
     except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise ValueError(f"{path}: bad chrome rule file ({exc.__class__.__name__}: {exc})") from None
 
@@ -229,8 +242,14 @@ class Verdict:
 BAD, GOOD, SHORT, BLANK = "bad", "good", "short", "blank"
 
 
-def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder: Counter | None = None,
-                   n_files: int = 1, keep: Iterable[int] = ()) -> dict[int, Verdict]:
+def classify_lines(
+    lines: list[str],
+    *,
+    rules: ChromeRules | None = None,
+    folder: Counter | None = None,
+    n_files: int = 1,
+    keep: Iterable[int] = (),
+) -> dict[int, Verdict]:
     """Chrome lines of one file: {line number: :class:`Verdict`}.
 
     ``folder``: :func:`folder_counts` of the folder the file is in (its own
@@ -295,8 +314,15 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
     for i in range(1, len(lines)):
         v = out.get(i)
         norm = normalise(lines[i])
-        if (v is not None and v.kind == "infobox"
-                and (i + 1) not in out and (i + 1) not in keep and norm and len(norm) <= 30 and not _FINAL_END_RE.search(norm)):
+        if (
+            v is not None
+            and v.kind == "infobox"
+            and (i + 1) not in out
+            and (i + 1) not in keep
+            and norm
+            and len(norm) <= 30
+            and not _FINAL_END_RE.search(norm)
+        ):
             out[i + 1] = Verdict(i + 1, "other", "the value of an infobox key")
             cls[i] = BAD
     # the numbered titles listed under a related-articles header (1.留守儿童作文300字 …)
@@ -318,9 +344,15 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
     # a comment or preface broken over lines (a PDF's wrapped text) goes on until a blank line
     for i in range(1, len(lines)):
         prev = out.get(i)
-        if (prev is not None and prev.kind in ("commentary", "blurb") and (i + 1) not in out and (i + 1) not in keep
-                and cls[i] != BLANK and not normalise(lines[i - 1]).endswith(("。", "！", "？", "”"))
-                and not lines[i].startswith(("\u3000", "  "))):
+        if (
+            prev is not None
+            and prev.kind in ("commentary", "blurb")
+            and (i + 1) not in out
+            and (i + 1) not in keep
+            and cls[i] != BLANK
+            and not normalise(lines[i - 1]).endswith(("。", "！", "？", "”"))
+            and not lines[i].startswith(("\u3000", "  "))
+        ):
             out[i + 1] = Verdict(i + 1, prev.kind, "continues the line above")
             cls[i] = BAD
     # a comment section (网友评论, 写留言 …) runs to the next essay heading or the end of the file
@@ -366,7 +398,8 @@ def classify_lines(lines: list[str], *, rules: ChromeRules | None = None, folder
     for k, start in enumerate(posts[1:], start=1):
         end = bounds[k]
         if any((i + 1) in keep for i in range(start, end)) or any(
-                _OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4))):
+            _OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4))
+        ):
             continue
         if sum(n_cjk(normalise(lines[i])) for i in range(start + 1, end) if cls[i] == GOOD) >= 200:
             continue  # a long post is content (the next chapter of a story), not a reply
@@ -431,22 +464,29 @@ def _verse_runs(lines: list[str], cls: list[str], rules: ChromeRules, min_lines:
 _FINAL_END_RE = re.compile(r"([。！？!?]|(?<=[\u4e00-\u9fff])\.)\s*[”’」』)）]?\s*$")
 _DATE_ONLY_RE = re.compile(
     r"^((\d{2,4}|XX)\s*[年./-]\s*)?\d{1,2}\s*[月./-]\s*(\d{1,2}\s*[日号]?)?[\s|]*((星期|礼拜|周)[一二三四五六日天])?"
-    r"[\s|]*(\|?\s*(晴|阴|雨|阵雨|多云|小雨|中雨|大雨|雷阵雨|雪|小雪|大雪|晴转多云|多云转晴|阴转晴|雾|风)\S{0,4})?$")
+    r"[\s|]*(\|?\s*(晴|阴|雨|阵雨|多云|小雨|中雨|大雨|雷阵雨|雪|小雪|大雪|晴转多云|多云转晴|阴转晴|雾|风)\S{0,4})?$"
+)
 # a section heading inside an essay: 一、 （二） 3. ①
-_SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3}[、.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[，,、部分章节条点])")
+_SECTION_RE = re.compile(
+    r"^([一二三四五六七八九十]{1,3}[、.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[，,、部分章节条点])"
+)
 _COMMENT_HEADER_RE = re.compile(
     r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|"
-    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?$")
+    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?$"
+)
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(
     r"^[(]?\s*(\S{2,24}?(小学|中学|学校|中心校|完小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
     r"([一二三四五六七八九]年级\s*(\(?\d{1,2}\)?\s*班)?|[初高][一二三](\s*\(?\d{1,2}\)?\s*班)?"
     r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·]{2,4}"
-    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})?\s*[)]?$")
+    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})?\s*[)]?$"
+)
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
 _AFTERWORD_RE = re.compile(r"^(编后记|后[\s|]*记|跋|编者后记)\s*[:：]?$")
-_COMMENT_META_RE = re.compile(r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
-                              r"|^(回复机构|回复单位|回复部门|答复单位|回复时间|办理状态)\s*[:：]")
+_COMMENT_META_RE = re.compile(
+    r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
+    r"|^(回复机构|回复单位|回复部门|答复单位|回复时间|办理状态)\s*[:：]"
+)
 _FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼主")
 _POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
 _OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's post: its text is content
@@ -458,8 +498,12 @@ def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = No
     """A line that may be furniture if it recurs: short, not prose, not a
     date, not a section heading (一、基本情况 opens many reports) and not
     ending a sentence (谢谢大家！ closes many speeches)."""
-    if (len(norm) > rules.recur_max_chars or _DATE_ONLY_RE.match(norm) or _FINAL_END_RE.search(norm)
-            or _SECTION_RE.match(norm)):
+    if (
+        len(norm) > rules.recur_max_chars
+        or _DATE_ONLY_RE.match(norm)
+        or _FINAL_END_RE.search(norm)
+        or _SECTION_RE.match(norm)
+    ):
         return False
     return not (is_prose(norm, rules) if prose is None else prose)
 
@@ -468,7 +512,8 @@ def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = No
 _CLOSING_RE = re.compile(
     r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月(\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
     r"|[(（]\s*此件(主动|不予|依申请)?公开\s*[)）]"
-    r"|[\u4e00-\u9fff]{2,20}(局|厅|委员会|委|政府|办公室|办|学校|小学|中学|中心|学院|大学|幼儿园|协会|基金会|妇联|团委|关工委|社区|村委会|居委会))$")
+    r"|[\u4e00-\u9fff]{2,20}(局|厅|委员会|委|政府|办公室|办|学校|小学|中学|中心|学院|大学|幼儿园|协会|基金会|妇联|团委|关工委|社区|村委会|居委会))$"
+)
 
 
 def _closes_document(lines: list[str], no: int) -> bool:
@@ -514,8 +559,10 @@ def _texty(norm: str) -> bool:
 
 # ---------------------------------------------------------------- metadata ---
 _META_RES = {
-    "author": re.compile(r"(?:作者|撰稿|供稿|投稿人|文)\s*[:：/]\s*(?P<v>[^\s|:：/]{1,20})"
-                        r"|(?:记者|通讯员)\s*[:：]?\s*(?P<v2>[\u4e00-\u9fff]{2,4})"),
+    "author": re.compile(
+        r"(?:作者|撰稿|供稿|投稿人|文)\s*[:：/]\s*(?P<v>[^\s|:：/]{1,20})"
+        r"|(?:记者|通讯员)\s*[:：]?\s*(?P<v2>[\u4e00-\u9fff]{2,4})"
+    ),
     "source": re.compile(r"(?:来源|出处)\s*[:：]\s*(?P<v>[^\s|]{1,30})"),
     "editor": re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]?\s*(?P<v>[^\s|\]】)）:：]{1,12})"),
     "guidance": re.compile(r"(?:指导老师|指导教师|辅导老师|辅导教师|指导)\s*[:：]?\s*(?P<v>[^\s|\]】)）:：]{1,12})"),

@@ -61,8 +61,15 @@ def heatmap(matrix, *, title: str = "", cmap: str = "Blues", fmt: str = "{:.0f}"
         for j in range(n_cols):
             v = values[i, j]
             if v == v:  # not NaN
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
-                        color="white" if top and v > 0.6 * top else "black")
+                ax.text(
+                    j,
+                    i,
+                    fmt.format(v),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if top and v > 0.6 * top else "black",
+                )
     fig.colorbar(im, ax=ax, fraction=0.03)
     if title:
         ax.set_title(title)
@@ -198,5 +205,6 @@ def cjk_webfont_css(text: str, *, family: str = "ReportCJK") -> str:
     font.flavor = "woff"
     font.save(buf)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f"@font-face{{font-family:'{family}';src:url(data:font/woff;base64,{data}) format('woff');"
-            "font-display:block}")
+    return (
+        f"@font-face{{font-family:'{family}';src:url(data:font/woff;base64,{data}) format('woff');font-display:block}}"
+    )

@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -96,8 +96,10 @@ def _id_ranks(values: pd.Series) -> np.ndarray:
 def _prefixer(rules: dict):
     """(text, type, role) -> the pseudonym's prefix (cue file's ``pseudonyms`` section,
     suffix rules compiled once)."""
-    compiled = {t: [(re.compile(f"(?:{r['suffix']})$") if r.get("suffix") else None, r["prefix"])
-                    for r in rules.get(t) or ()] for t in ("organisation", "place")}
+    compiled = {
+        t: [(re.compile(f"(?:{r['suffix']})$") if r.get("suffix") else None, r["prefix"]) for r in rules.get(t) or ()]
+        for t in ("organisation", "place")
+    }
     people = rules.get("person") or {}
 
     def prefix(text: str, type_: str, role: str) -> str:
@@ -154,10 +156,17 @@ def build_pseudonym_map(
         return pd.DataFrame(columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
     ent = entities[keep]
     # corpus order: essay, sentence (ids compared as natural keys), offset; ties keep row order
-    order = np.lexsort((np.arange(len(ent)), ent["start"].to_numpy(dtype=np.int64),
-                        _id_ranks(ent["sentence_id"]), _id_ranks(ent["essay_id"])))
-    texts, canons, types_, roles_ = (col.to_numpy(dtype=object)[order].tolist() for col in
-                                     (text[keep], canonical[keep], ent["type"], ent["role"]))
+    order = np.lexsort(
+        (
+            np.arange(len(ent)),
+            ent["start"].to_numpy(dtype=np.int64),
+            _id_ranks(ent["sentence_id"]),
+            _id_ranks(ent["essay_id"]),
+        )
+    )
+    texts, canons, types_, roles_ = (
+        col.to_numpy(dtype=object)[order].tolist() for col in (text[keep], canonical[keep], ent["type"], ent["role"])
+    )
 
     mentions = Counter(texts)
     # which canonical names each string stands for, over the whole corpus
@@ -194,16 +203,24 @@ def build_pseudonym_map(
             out.append((t, p, role, type_, mentions[t], target[t]))
     surnames: dict[str, str] = {}
     if given_names or family_names:
-        surnames = {c: surname_of(c, cues) for c, (type_, role, _) in meta.items()
-                    if type_ == "person" and role != "public_figure"}
+        surnames = {
+            c: surname_of(c, cues)
+            for c, (type_, role, _) in meta.items()
+            if type_ == "person" and role != "public_figure"
+        }
     if given_names:
         known = {r[0] for r in out}
         freq = get_tokenizer().FREQ
         for c, sur in surnames.items():
-            given = c[len(sur):]
+            given = c[len(sur) :]
             # a given name jieba knows as a rare word is still a name (志军); a common word (文静) is not added
-            if sur and len(given) == 2 and given not in known and (freq.get(given) or 0) < GIVEN_WORD_MAX_FREQ \
-                    and "XX" not in given:
+            if (
+                sur
+                and len(given) == 2
+                and given not in known
+                and (freq.get(given) or 0) < GIVEN_WORD_MAX_FREQ
+                and "XX" not in given
+            ):
                 type_, role, p = meta[c]
                 out.append((given, p, role, "person", 0, c))
                 known.add(given)
@@ -230,7 +247,9 @@ def build_pseudonym_map(
         else:
             form = "full"
         scoped = form == "short" and (freq.get(o) or 0) > 0
-        rows.append((o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else ""))
+        rows.append(
+            (o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else "")
+        )
     if romanised:
         seen = {r[0] for r in rows}
         for o, p, role, type_, n, var, form, _ in list(rows):
@@ -276,8 +295,11 @@ def titled_romanisations(name: str, cues=None) -> list[str]:
     if not sur or not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name):
         return []
     out = []
-    for reading in pinyin(sur, style=Style.NORMAL, heteronym=True)[0][:2] if len(sur) == 1 else [
-            "".join(x[0] for x in pinyin(sur, style=Style.NORMAL))]:
+    for reading in (
+        pinyin(sur, style=Style.NORMAL, heteronym=True)[0][:2]
+        if len(sur) == 1
+        else ["".join(x[0] for x in pinyin(sur, style=Style.NORMAL))]
+    ):
         out += [f"{t} {reading.replace('ü', 'v')}" for t in _ROMAN_TITLES]
     return out
 
@@ -324,6 +346,7 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
             out.append(" ".join(syl[k:] + syl[:k]))
     return list(dict.fromkeys(out))
 
+
 def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | None = None) -> pd.DataFrame:
     """Entities in what a report shows besides the essays' sentences: titles
     and headings, the metadata read from page chrome (author, editor,
@@ -346,7 +369,9 @@ def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | No
     if log is not None and len(log):
         removed = log[log["rule"].isin(["remove_chrome", "drop_preamble", "drop_outside_essay", "drop_empty_heading"])]
         spans = _essay_spans(essays)
-        for f, eid, line, before in zip(removed["source_file"], removed["essay_id"], removed["line"], removed["before"]):
+        for f, eid, line, before in zip(
+            removed["source_file"], removed["essay_id"], removed["line"], removed["before"]
+        ):
             # a line between two essays (a byline under the next one's title, a comment after the last) belongs
             # to both neighbours; one before the first essay to the first
             keys = [eid] if eid else _neighbours(spans.get(f, []), line) or [first_essay.get(f, "")]
@@ -419,8 +444,19 @@ def stem_entities(tables: dict[str, pd.DataFrame], found: pd.DataFrame) -> pd.Da
             if not isinstance(text, str):
                 continue
             for m in rx.finditer(simplified_chars(text)):
-                rows.append((eid, sid, m.group(0), "place", "", m.start(), m.end(),
-                             f"地名简称（{stems[m.group(0)]}）", stems[m.group(0)]))
+                rows.append(
+                    (
+                        eid,
+                        sid,
+                        m.group(0),
+                        "place",
+                        "",
+                        m.start(),
+                        m.end(),
+                        f"地名简称（{stems[m.group(0)]}）",
+                        stems[m.group(0)],
+                    )
+                )
     rows += _linked_short_forms(sents, found)
     return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
 
@@ -449,8 +485,9 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
         forms: dict[str, str] = {}
         for full, role in names.items():
             for form, why in short_forms(full, role, cues):
-                if form not in known[eid] and (why == "名" or (form not in cues.not_nicknames
-                                                               and form not in cues.not_reduplicated)):
+                if form not in known[eid] and (
+                    why == "名" or (form not in cues.not_nicknames and form not in cues.not_reduplicated)
+                ):
                     forms.setdefault(form, full)
         if not forms:
             continue
@@ -461,10 +498,9 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
             text = simplified_chars(text)
             for m in rx.finditer(text):
                 full = forms[m.group(0)]
-                if text[max(0, m.start() - len(surname_of(full, cues))):m.start()] == surname_of(full, cues):
+                if text[max(0, m.start() - len(surname_of(full, cues))) : m.start()] == surname_of(full, cues):
                     continue  # part of the full name itself
-                rows.append((eid, sid, m.group(0), "person", names[full], m.start(), m.end(),
-                             f"简称（{full}）", full))
+                rows.append((eid, sid, m.group(0), "person", names[full], m.start(), m.end(), f"简称（{full}）", full))
     return rows
 
 
@@ -569,10 +605,18 @@ class NameReplacer:
         people = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 3 and person.match(p)]
         others = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 4 and not person.match(p) and p != "某家"]
         # a part that is a common word (蒙文 of 蒙文彬) ends many a text that names no one
-        self.heads = {o[:k]: p for o, p in people for k in range(2, len(o))
-                      if cjk.match(o[:k]) and (freq.get(o[:k]) or 0) < EDGE_WORD_FREQ}
-        self.tails = {o[-k:]: p for o, p in people for k in range(2, len(o))
-                      if cjk.match(o[-k:]) and (freq.get(o[-k:]) or 0) < EDGE_WORD_FREQ}
+        self.heads = {
+            o[:k]: p
+            for o, p in people
+            for k in range(2, len(o))
+            if cjk.match(o[:k]) and (freq.get(o[:k]) or 0) < EDGE_WORD_FREQ
+        }
+        self.tails = {
+            o[-k:]: p
+            for o, p in people
+            for k in range(2, len(o))
+            if cjk.match(o[-k:]) and (freq.get(o[-k:]) or 0) < EDGE_WORD_FREQ
+        }
         for o, p in others:
             if not cjk.match(o):
                 continue
@@ -591,8 +635,9 @@ class NameReplacer:
             sh, where = shadow(text)
             for m in self.pattern.finditer(sh):
                 key = m.group(0)
-                if key in self.weak and (self._inside_word(sh, m.start(), m.end())
-                                         or _DEGREE_BEFORE_RE.search(sh, 0, m.start())):
+                if key in self.weak and (
+                    self._inside_word(sh, m.start(), m.end()) or _DEGREE_BEFORE_RE.search(sh, 0, m.start())
+                ):
                     continue  # 小马过河; 性格文静, 很平安: the word, not the child
                 found.append((where[m.start()], _end_with_ruby(text, where[m.end() - 1] + 1), self.table[key]))
         if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
@@ -633,7 +678,7 @@ class NameReplacer:
             # 学生王文悦 → 学生C, not 学生学生C: the text right before already says what the pseudonym's prefix says
             prefix = pseudo.rstrip(_PSEUDO_TAIL)
             before = "".join(pieces)
-            pieces.append(pseudo[len(prefix):] if prefix and before.endswith(prefix) else pseudo)
+            pieces.append(pseudo[len(prefix) :] if prefix and before.endswith(prefix) else pseudo)
             last = e
         pieces.append(text[last:])
         out = "".join(pieces)
@@ -699,7 +744,9 @@ class NameReplacer:
 
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
 # a degree adverb or 性格 right before a word makes it a predicate (性格文静, 很平安), not a name
-_DEGREE_BEFORE_RE = re.compile(r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么)$")
+_DEGREE_BEFORE_RE = re.compile(
+    r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么)$"
+)
 # where a quoted or labelled text window begins or ends inside a longer text
 _WINDOW_EDGE_RE = re.compile(r"([“”「」『』\"…|¶\n]+|[:：]\s*|\s+)")
 
@@ -810,6 +857,7 @@ def pseudonymise_frame(df: pd.DataFrame, columns: Iterable[str], mapping) -> pd.
 # characters, the offset of the character it came from, so a match is replaced in
 # the original text whatever form the name is written in (劉瑩瑩, 陶 磊, 何進(jìn)升).
 
+
 @functools.lru_cache(maxsize=1 << 16)
 def _simple_char(ch: str) -> str:
     import unicodedata
@@ -825,7 +873,9 @@ def _simple_char(ch: str) -> str:
 
 _CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACE_CHARS = frozenset(" \t\u3000\u00a0\u2002\u2003\u2009\u200b")
-_MARKED_RUBY_RE = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff]【)[(（]\s*(?P<py>[{PINYIN_LETTERS}]{{1,7}})\s*[)）](?=】)")
+_MARKED_RUBY_RE = re.compile(
+    rf"(?<=[\u3400-\u9fff\uf900-\ufaff]【)[(（]\s*(?P<py>[{PINYIN_LETTERS}]{{1,7}})\s*[)）](?=】)"
+)
 # marks the cleaning log puts around a change (【…】) or at a joined line break (¶)
 _MARK_CHARS = frozenset("【】¶")
 
@@ -875,14 +925,18 @@ def load_map(data_dir: str | Path) -> pd.DataFrame:
     p = data_dir / "pseudonyms.parquet"
     rebuild = f"rebuild the corpus (python -m analysis build --raw YOUR_RAW_FOLDER --out {data_dir})"
     if not p.is_file():
-        raise MapError(f"{data_dir} has no pseudonym map (pseudonyms.parquet): no shareable page can be made; {rebuild}")
+        raise MapError(
+            f"{data_dir} has no pseudonym map (pseudonyms.parquet): no shareable page can be made; {rebuild}"
+        )
     essays = data_dir / "essays.parquet"
     if essays.is_file() and p.stat().st_mtime + 1 < essays.stat().st_mtime:
         raise MapError(f"the pseudonym map in {data_dir} is older than its tables: {rebuild}")
     try:
         m = aio.read_table(data_dir, "pseudonyms")
     except Exception as exc:  # noqa: BLE001 — any unreadable map is refused the same way
-        raise MapError(f"the pseudonym map in {data_dir} cannot be read ({exc.__class__.__name__}): {rebuild}") from None
+        raise MapError(
+            f"the pseudonym map in {data_dir} cannot be read ({exc.__class__.__name__}): {rebuild}"
+        ) from None
     missing = {"original", "pseudonym", "role", "type"} - set(m.columns)
     if missing:
         raise MapError(f"the pseudonym map in {data_dir} lacks {', '.join(sorted(missing))}: {rebuild}")
@@ -941,12 +995,18 @@ REVIEW_COLUMNS = ["candidate", "score", "n_mentions", "n_essays", "essays", "con
 # an unreplaced candidate this name-like, seen this often, stops a page that would show it
 BLOCK_MIN_SCORE = 2.0
 BLOCK_MIN_MENTIONS = 2
-LIST_KINDS = {"child": ("person", "child"), "adult": ("person", "adult"), "place": ("place", ""),
-              "school": ("organisation", ""), "organisation": ("organisation", "")}
+LIST_KINDS = {
+    "child": ("person", "child"),
+    "adult": ("person", "adult"),
+    "place": ("place", ""),
+    "school": ("organisation", ""),
+    "organisation": ("organisation", ""),
+}
 
 
-def load_lists(always_path: str | Path | None = None, never_path: str | Path | None = None
-               ) -> tuple[dict[str, tuple[str, str]], set[str]]:
+def load_lists(
+    always_path: str | Path | None = None, never_path: str | Path | None = None
+) -> tuple[dict[str, tuple[str, str]], set[str]]:
     """The researcher's decisions: names to always replace ({name: (type,
     role)}, from ``privacy_always.txt``: a name and optionally its kind —
     child, adult, place, school — per line) and strings never to replace
@@ -975,13 +1035,25 @@ def listed_entities(tables: dict[str, pd.DataFrame], always: dict[str, tuple[str
         for name, (type_, role) in always.items():
             hit = sents[sents["text"].str.contains(name, regex=False, na=False)]
             eid, sid = (hit["essay_id"].iloc[0], hit["sentence_id"].iloc[0]) if len(hit) else ("~list", "~list-s0")
-            rows.append({"essay_id": eid, "sentence_id": sid, "text": name, "type": type_, "role": role,
-                         "start": 0, "end": len(name), "evidence": "privacy_always.txt", "canonical": name})
+            rows.append(
+                {
+                    "essay_id": eid,
+                    "sentence_id": sid,
+                    "text": name,
+                    "type": type_,
+                    "role": role,
+                    "start": 0,
+                    "end": len(name),
+                    "evidence": "privacy_always.txt",
+                    "canonical": name,
+                }
+            )
     return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
 
 
-def review_candidates(tables: dict[str, pd.DataFrame], mapped: set[str], never: set[str],
-                      *, min_score: float = 0.0) -> pd.DataFrame:
+def review_candidates(
+    tables: dict[str, pd.DataFrame], mapped: set[str], never: set[str], *, min_score: float = 0.0
+) -> pd.DataFrame:
     """Strings that read as a person's name but that the build did not
     replace: the name model's candidates below its acceptance threshold and
     jieba's person tags that no rule accepted. For a researcher to decide
@@ -1011,12 +1083,20 @@ def review_candidates(tables: dict[str, pd.DataFrame], mapped: set[str], never: 
             sur = surname_of(w, cues)
             if not sur or not is_plausible_name(w, cues):
                 continue
-            score = namemodel.name_score(sur, w[len(sur):])
+            score = namemodel.name_score(sur, w[len(sur) :])
             if score < min_score:
                 continue
-            row = seen.setdefault(w, {"candidate": w, "score": round(score, 2), "n_mentions": 0, "essays": [],
-                                      "context": text[max(0, s - 12): e + 12],
-                                      "why": "jieba tags it as a name; no cue or rule accepted it"})
+            row = seen.setdefault(
+                w,
+                {
+                    "candidate": w,
+                    "score": round(score, 2),
+                    "n_mentions": 0,
+                    "essays": [],
+                    "context": text[max(0, s - 12) : e + 12],
+                    "why": "jieba tags it as a name; no cue or rule accepted it",
+                },
+            )
             row["n_mentions"] += 1
             if eid not in row["essays"]:
                 row["essays"].append(eid)

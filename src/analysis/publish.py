@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io as _io
 import itertools
 import math
 import re
@@ -35,21 +34,59 @@ import pandas as pd
 
 # plain labels (with units) for the column names the reports use most
 LABELS = {
-    "n": "n", "n_essays": "essays", "n_sentences": "sentences", "n_paragraphs": "paragraphs", "n_chars": "characters",
-    "n_mentions": "mentions", "n_names": "names", "n_changes": "changes", "n_labels": "labels",
-    "macro_f1": "macro-F1", "micro_f1": "micro-F1", "macro_f1_low": "macro-F1, 95% low",
-    "macro_f1_high": "macro-F1, 95% high", "micro_f1_low": "micro-F1, 95% low", "micro_f1_high": "micro-F1, 95% high",
-    "macro_f1_fold_mean": "macro-F1, mean over folds", "macro_f1_fold_sd": "macro-F1, SD over folds",
-    "kappa": "Cohen's κ", "accuracy": "accuracy", "precision": "precision", "recall": "recall", "f1": "F1",
-    "support": "coded items", "predicted": "items the method gave", "exact_match": "all codes right (share)",
-    "mean_score": "mean score", "sentiment_mean": "mean sentiment score", "sentiment_score": "sentiment score",
-    "sentiment_label": "sentiment", "share_positive": "positive (share)", "share_neutral": "neutral (share)",
-    "share_negative": "negative (share)", "share_original": "original text (share)",
-    "share_duplicate": "copied text (share)", "dominant_emotion": "dominant emotion", "essay_id": "essay id",
-    "essay_label": "essay", "label": "essay", "coder_1": "coder 1", "coder_2": "coder 2", "agreement": "agreement (share)",
-    "score_spread": "score spread", "n_placeholders": "cut-text markers", "n_changes": "cleaning changes",
-    "line_start": "first raw line", "line_end": "last raw line", "sha256": "SHA-256 of the raw text",
-    "school_level": "school level", "narrator_gender": "narrator gender", "source_file": "source file", "g2": "G²", "log_ratio": "log ratio", "q_value": "q", "p_value": "p",
+    "n": "n",
+    "n_essays": "essays",
+    "n_sentences": "sentences",
+    "n_paragraphs": "paragraphs",
+    "n_chars": "characters",
+    "n_mentions": "mentions",
+    "n_names": "names",
+    "n_changes": "changes",
+    "n_labels": "labels",
+    "macro_f1": "macro-F1",
+    "micro_f1": "micro-F1",
+    "macro_f1_low": "macro-F1, 95% low",
+    "macro_f1_high": "macro-F1, 95% high",
+    "micro_f1_low": "micro-F1, 95% low",
+    "micro_f1_high": "micro-F1, 95% high",
+    "macro_f1_fold_mean": "macro-F1, mean over folds",
+    "macro_f1_fold_sd": "macro-F1, SD over folds",
+    "kappa": "Cohen's κ",
+    "accuracy": "accuracy",
+    "precision": "precision",
+    "recall": "recall",
+    "f1": "F1",
+    "support": "coded items",
+    "predicted": "items the method gave",
+    "exact_match": "all codes right (share)",
+    "mean_score": "mean score",
+    "sentiment_mean": "mean sentiment score",
+    "sentiment_score": "sentiment score",
+    "sentiment_label": "sentiment",
+    "share_positive": "positive (share)",
+    "share_neutral": "neutral (share)",
+    "share_negative": "negative (share)",
+    "share_original": "original text (share)",
+    "share_duplicate": "copied text (share)",
+    "dominant_emotion": "dominant emotion",
+    "essay_id": "essay id",
+    "essay_label": "essay",
+    "label": "essay",
+    "coder_1": "coder 1",
+    "coder_2": "coder 2",
+    "agreement": "agreement (share)",
+    "score_spread": "score spread",
+    "n_placeholders": "cut-text markers",
+    "line_start": "first raw line",
+    "line_end": "last raw line",
+    "sha256": "SHA-256 of the raw text",
+    "school_level": "school level",
+    "narrator_gender": "narrator gender",
+    "source_file": "source file",
+    "g2": "G²",
+    "log_ratio": "log ratio",
+    "q_value": "q",
+    "p_value": "p",
 }
 
 
@@ -90,7 +127,8 @@ def readable(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """(a copy for display, whether to show its index)."""
     out = df.copy()
     plain_index = isinstance(out.index, pd.RangeIndex) or (
-        out.index.name is None and pd.api.types.is_integer_dtype(out.index) and list(out.index) == list(range(len(out))))
+        out.index.name is None and pd.api.types.is_integer_dtype(out.index) and list(out.index) == list(range(len(out)))
+    )
     for c in out.columns:
         out[c] = [_cell(v) for v in out[c]]
     out.columns = [_label(c) for c in out.columns] if not isinstance(out.columns, pd.MultiIndex) else out.columns
@@ -98,8 +136,10 @@ def readable(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
         if isinstance(out.index, pd.MultiIndex):
             out.index = out.index.set_names([_label(n) if n else n for n in out.index.names])
         else:
-            out.index = pd.Index([_label(v) if isinstance(v, str) else _cell(v) for v in out.index],
-                                 name=_label(out.index.name) if out.index.name else None)
+            out.index = pd.Index(
+                [_label(v) if isinstance(v, str) else _cell(v) for v in out.index],
+                name=_label(out.index.name) if out.index.name else None,
+            )
     if out.columns.name:
         out.columns.name = _label(out.columns.name)
     return out, not plain_index
@@ -115,14 +155,17 @@ def table_html(df: pd.DataFrame) -> str:
         return '<p class="empty-result"><em>Nothing of this kind in this corpus (the table has no rows).</em></p>'
     n = next(_counter["table"])
     shown, with_index = readable(df)
-    body = shown.to_html(index=with_index, escape=True, border=0, classes="dataframe analysis-table",
-                         na_rep="—")
+    body = shown.to_html(index=with_index, escape=True, border=0, classes="dataframe analysis-table", na_rep="—")
     csv = df.to_csv(index=not isinstance(df.index, pd.RangeIndex)).encode("utf-8-sig")
-    link = (f'<a class="csv" download="table-{n}.csv" '
-            f'href="data:text/csv;base64,{base64.b64encode(csv).decode()}">download the data (CSV)</a>')
+    link = (
+        f'<a class="csv" download="table-{n}.csv" '
+        f'href="data:text/csv;base64,{base64.b64encode(csv).decode()}">download the data (CSV)</a>'
+    )
     long = " long" if df.shape[0] >= LONG_TABLE else ""
-    return (f'<div class="analysis-table-wrap{long}" data-table="{n}"><div class="table-head">Table {n} · '
-            f'{df.shape[0]} row{"s" if df.shape[0] != 1 else ""} · {link}</div>{body}</div>')
+    return (
+        f'<div class="analysis-table-wrap{long}" data-table="{n}"><div class="table-head">Table {n} · '
+        f"{df.shape[0]} row{'s' if df.shape[0] != 1 else ''} · {link}</div>{body}</div>"
+    )
 
 
 def _describe(fig) -> str:
@@ -155,9 +198,11 @@ def figure_html(fig) -> str | None:
     n = next(_counter["figure"])
     caption = getattr(fig, "caption", None) or _describe(fig)
     alt = getattr(fig, "alt", None) or caption
-    return (f'<figure class="analysis-figure"><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
-            f'alt="{html.escape(f"Figure {n}: {alt}", quote=True)}"/>'
-            f'<figcaption><strong>Figure {n}.</strong> {html.escape(caption)}</figcaption></figure>')
+    return (
+        f'<figure class="analysis-figure"><img src="data:image/png;base64,{base64.b64encode(png).decode()}" '
+        f'alt="{html.escape(f"Figure {n}: {alt}", quote=True)}"/>'
+        f"<figcaption><strong>Figure {n}.</strong> {html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def install(shell=None) -> None:

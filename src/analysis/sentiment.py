@@ -39,7 +39,7 @@ import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -56,11 +56,19 @@ EMOTIONS: tuple[str, ...] = ("好", "乐", "哀", "怒", "惧", "恶", "惊")
 NO_EMOTION = ""
 # Score of a text with no evidence either way (empty text, no sentiment word).
 NEUTRAL_SCORE: dict[str, float] = {"snownlp": 0.5, "lexicon": 0.0, "combined": 0.0, "supervised": 0.0}
-SCORE_RANGE: dict[str, tuple[float, float]] = {"snownlp": (0.0, 1.0), "lexicon": (-1.0, 1.0), "combined": (-1.0, 1.0),
-                                               "supervised": (-1.0, 1.0)}
+SCORE_RANGE: dict[str, tuple[float, float]] = {
+    "snownlp": (0.0, 1.0),
+    "lexicon": (-1.0, 1.0),
+    "combined": (-1.0, 1.0),
+    "supervised": (-1.0, 1.0),
+}
 # Bands used before any calibration (documented in docs/sentiment.md).
-PRIOR_BANDS: dict[str, tuple[float, float]] = {"snownlp": (0.4, 0.6), "lexicon": (-0.1, 0.1), "combined": (-0.2, 0.2),
-                                               "supervised": (-0.2, 0.2)}
+PRIOR_BANDS: dict[str, tuple[float, float]] = {
+    "snownlp": (0.4, 0.6),
+    "lexicon": (-0.1, 0.1),
+    "combined": (-0.2, 0.2),
+    "supervised": (-0.2, 0.2),
+}
 # Simplest first: on a near tie in cross-validation the earlier one wins.
 SIMPLICITY_ORDER: tuple[str, ...] = ("lexicon", "snownlp", "combined", "supervised")
 CALIBRATION_NAME = "sentiment/calibration.yaml"
@@ -88,18 +96,19 @@ _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 
 # ------------------------------------------------------------------ resources
 
+
 @dataclass(frozen=True)
 class Lexicon:
     """Everything the lexicon method and :func:`emotion` look up (built once)."""
 
-    polarity: dict[str, float]      # word → signed weight
+    polarity: dict[str, float]  # word → signed weight
     negators: frozenset[str]
     degree: dict[str, float]
     resolvers: frozenset[str]
     privatives: frozenset[str]
     contrasts: frozenset[str]
-    emotions: dict[str, str]        # word → DUTIR category
-    phrases: frozenset[str]         # every entry that may span several tokens
+    emotions: dict[str, str]  # word → DUTIR category
+    phrases: frozenset[str]  # every entry that may span several tokens
     max_phrase_chars: int
 
 
@@ -192,8 +201,14 @@ def build_lexicon(*, paths: dict[str, str | Path] | None = None) -> Lexicon:
     emotions = _emotion_map(gen, polarity, excluded, p("emotion"))
     phrases = frozenset(polarity) | negators | set(degree) | resolvers | privatives | frozenset(emotions)
     return Lexicon(
-        polarity=polarity, negators=negators, degree=degree, resolvers=resolvers, privatives=privatives,
-        contrasts=contrasts, emotions=emotions, phrases=phrases,
+        polarity=polarity,
+        negators=negators,
+        degree=degree,
+        resolvers=resolvers,
+        privatives=privatives,
+        contrasts=contrasts,
+        emotions=emotions,
+        phrases=phrases,
         max_phrase_chars=max((len(w) for w in phrases), default=1),
     )
 
@@ -216,8 +231,10 @@ def _emotion_map(gen, polarity, excluded, path) -> dict[str, str]:
     for line in load_lines("sentiment/emotion.txt", path):
         parts = line.split()
         if len(parts) < 2 or (parts[1] not in EMOTIONS and parts[1] != "-"):
-            raise ResourceError(f"{resource_path('sentiment/emotion.txt', path)}: bad line {line!r} "
-                                f"(want 'word category', category one of {' '.join(EMOTIONS)} or -)")
+            raise ResourceError(
+                f"{resource_path('sentiment/emotion.txt', path)}: bad line {line!r} "
+                f"(want 'word category', category one of {' '.join(EMOTIONS)} or -)"
+            )
         if parts[1] == "-":
             out.pop(parts[0], None)
         else:
@@ -243,6 +260,7 @@ def clear_caches() -> None:
 
 
 # --------------------------------------------------------------- calibration
+
 
 def load_calibration(path: str | Path | None = None) -> dict:
     """The calibration mapping (``resources/sentiment/calibration.yaml``).
@@ -314,7 +332,7 @@ def _units(tokens: Sequence[str], lex: Lexicon) -> list[str]:
             i += 1
             continue
         for k in range(min(MAX_PHRASE_TOKENS, n - i), 1, -1):
-            joined = "".join(tokens[i:i + k])
+            joined = "".join(tokens[i : i + k])
             if len(joined) <= lex.max_phrase_chars and joined in lex.phrases:
                 out.append(joined)
                 i += k
@@ -371,7 +389,7 @@ def _analyse(tokens: Sequence[str], lex: Lexicon) -> tuple[float, float, list[tu
     hits: list[tuple[str, int]] = []
     negations, neg_age = 0, 0
     degree, deg_age = 1.0, 0
-    priv_age = res_age = -1          # -1: no pending operator
+    priv_age = res_age = -1  # -1: no pending operator
     priv_own = res_own = 0.0
     res_used = False
     exclaim = False
@@ -500,15 +518,21 @@ def snownlp_score(text: str) -> float:
 def _combined_model() -> dict:
     model = load_calibration().get("combined_model")
     if not model:
-        raise RuntimeError("the 'combined' method is not fitted yet: run `python -m analysis calibrate` "
-                           "(sentiment.run_calibration) on the annotation sample first")
-    return {"coef": np.asarray(model["coef"], float), "intercept": np.asarray(model["intercept"], float),
-            "classes": list(model["classes"])}
+        raise RuntimeError(
+            "the 'combined' method is not fitted yet: run `python -m analysis calibrate` "
+            "(sentiment.run_calibration) on the annotation sample first"
+        )
+    return {
+        "coef": np.asarray(model["coef"], float),
+        "intercept": np.asarray(model["intercept"], float),
+        "classes": list(model["classes"]),
+    }
 
 
 def _combined_features(pos, neg, snow) -> np.ndarray:
-    return np.column_stack([np.log1p(np.asarray(pos, float)), np.log1p(np.asarray(neg, float)),
-                            2.0 * np.asarray(snow, float) - 1.0])
+    return np.column_stack(
+        [np.log1p(np.asarray(pos, float)), np.log1p(np.asarray(neg, float)), 2.0 * np.asarray(snow, float) - 1.0]
+    )
 
 
 def _softmax_score(x: np.ndarray, coef: np.ndarray, intercept: np.ndarray, classes: list[str]) -> np.ndarray:
@@ -606,6 +630,7 @@ def emotion(text: str, *, tokens: Sequence[str] | None = None) -> str:
 
 # ------------------------------------------------------------ frame level
 
+
 def _require(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -623,8 +648,12 @@ def _resolve_methods(methods: Iterable[str] | None) -> list[str]:
     return [m for m in METHODS if m in methods]
 
 
-def _method_scores(texts: list[str], analyses: list[tuple[float, float, list]], methods: Sequence[str],
-                   token_lists: Sequence[Sequence[str]] | None = None) -> dict[str, np.ndarray]:
+def _method_scores(
+    texts: list[str],
+    analyses: list[tuple[float, float, list]],
+    methods: Sequence[str],
+    token_lists: Sequence[Sequence[str]] | None = None,
+) -> dict[str, np.ndarray]:
     """Scores of every requested method from texts and their :func:`_analyse` results
     (``token_lists``: the tokens each analysis read, for the supervised method)."""
     empty = np.array([not t.strip() for t in texts], bool)
@@ -663,8 +692,9 @@ def _emotion_matrix(analyses: Sequence[tuple[float, float, list]]) -> np.ndarray
     return out
 
 
-def score_sentences(sentences: pd.DataFrame, *, methods: Iterable[str] | None = None,
-                    band: tuple[float, float] | None = None) -> pd.DataFrame:
+def score_sentences(
+    sentences: pd.DataFrame, *, methods: Iterable[str] | None = None, band: tuple[float, float] | None = None
+) -> pd.DataFrame:
     """Add sentiment and emotion columns to a sentences table.
 
     In: a ``text`` column; ``tokens`` (list of jieba tokens) is used when
@@ -679,8 +709,10 @@ def score_sentences(sentences: pd.DataFrame, *, methods: Iterable[str] | None = 
     lex = get_lexicon()
     texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in sentences["text"]]
     if "tokens" in sentences.columns:
-        token_lists = [[str(x) for x in t] if t is not None and not (isinstance(t, float) and math.isnan(t)) else []
-                       for t in sentences["tokens"]]
+        token_lists = [
+            [str(x) for x in t] if t is not None and not (isinstance(t, float) and math.isnan(t)) else []
+            for t in sentences["tokens"]
+        ]
     else:
         token_lists = [tokenize(t) for t in texts]
     analyses = [_analyse(t, lex) for t in token_lists]
@@ -703,8 +735,7 @@ def _with_columns(df: pd.DataFrame, new: dict[str, object]) -> pd.DataFrame:
     """A copy of ``df`` with the columns of ``new`` set in order, as
     ``out = df.copy(); out[c] = v ...`` would, but in one concat when the
     columns are all new (the usual case)."""
-    if (df.columns.is_unique and df.index.is_unique and len(df.columns)
-            and not any(c in df.columns for c in new)):
+    if df.columns.is_unique and df.index.is_unique and len(df.columns) and not any(c in df.columns for c in new):
         return pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1)
     out = df.copy()
     for c, v in new.items():
@@ -724,8 +755,15 @@ def aggregate(sentences: pd.DataFrame, *, by: str = "essay_id") -> pd.DataFrame:
     go to the emotion met first).
     """
     _require(sentences, [by, "sentiment_score", "sentiment_label"], "aggregate")
-    cols = [by, "n_sentences", "sentiment_mean", "share_positive", "share_neutral", "share_negative",
-            "dominant_emotion"]
+    cols = [
+        by,
+        "n_sentences",
+        "sentiment_mean",
+        "share_positive",
+        "share_neutral",
+        "share_negative",
+        "dominant_emotion",
+    ]
     rows = _aggregate_rows(sentences, by)
     if rows is None:
         rows = _aggregate_rows_grouped(sentences, by)
@@ -755,7 +793,7 @@ def _aggregate_rows(sentences: pd.DataFrame, by: str) -> list[dict] | None:
     if labels.isna().any():  # a missing label: leave its (NA-skipping) share to pandas
         return None
     labels = labels.tolist()
-    emotions = (sentences["emotion"].fillna("").astype(str).tolist() if "emotion" in sentences.columns else None)
+    emotions = sentences["emotion"].fillna("").astype(str).tolist() if "emotion" in sentences.columns else None
     rows = []
     for key, idx in groups.items():
         n = len(idx)
@@ -823,20 +861,37 @@ def annotate_lines(lines: list[str], *, method: str | None = None) -> pd.DataFra
     analyses = [_analyse(tokenize(t), lex) for t in texts]
     s = _method_scores(texts, analyses, [method])[method] if texts else np.array([], float)
     lo, hi = band_for(method)
-    return pd.DataFrame({
-        "text": texts,
-        "sentiment_score": s.astype(float),
-        "sentiment_label": _labels_array(s, lo, hi) if texts else np.array([], str),
-        "emotion": [_dominant(a[2]) for a in analyses],
-    }, columns=["text", "sentiment_score", "sentiment_label", "emotion"])
+    return pd.DataFrame(
+        {
+            "text": texts,
+            "sentiment_score": s.astype(float),
+            "sentiment_label": _labels_array(s, lo, hi) if texts else np.array([], str),
+            "emotion": [_dominant(a[2]) for a in analyses],
+        },
+        columns=["text", "sentiment_score", "sentiment_label", "emotion"],
+    )
 
 
 # --------------------------------------------------------------- validation
 
 _LABEL_ALIASES = {
-    "positive": "positive", "pos": "positive", "+": "positive", "正面": "positive", "积极": "positive", "正": "positive",
-    "neutral": "neutral", "neu": "neutral", "0": "neutral", "中性": "neutral", "中立": "neutral",
-    "negative": "negative", "neg": "negative", "-": "negative", "负面": "negative", "消极": "negative", "负": "negative",
+    "positive": "positive",
+    "pos": "positive",
+    "+": "positive",
+    "正面": "positive",
+    "积极": "positive",
+    "正": "positive",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "0": "neutral",
+    "中性": "neutral",
+    "中立": "neutral",
+    "negative": "negative",
+    "neg": "negative",
+    "-": "negative",
+    "负面": "negative",
+    "消极": "negative",
+    "负": "negative",
 }
 
 
@@ -849,8 +904,9 @@ def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
     p = Path(path) if path is not None else ANNOTATIONS_DIR / ANNOTATIONS_FILE
     if not p.is_file():
         raise FileNotFoundError(f"annotation file not found: {p}")
-    df = pd.read_csv(p, encoding="utf-8-sig", dtype={"item_id": str, "text": str, "label": str, "emotion": str,
-                                                       "note": str})
+    df = pd.read_csv(
+        p, encoding="utf-8-sig", dtype={"item_id": str, "text": str, "label": str, "emotion": str, "note": str}
+    )
     return prepare_annotations(df)
 
 
@@ -875,10 +931,12 @@ def prepare_annotations(df: pd.DataFrame) -> pd.DataFrame:
 
 def _shingles(text: str, k: int = 4) -> set[str]:
     t = re.sub(r"\s+", "", text)
-    return {t[i:i + k] for i in range(max(1, len(t) - k + 1))}
+    return {t[i : i + k] for i in range(max(1, len(t) - k + 1))}
 
 
-def essay_groups(annotations: pd.DataFrame, *, column: str = "essay_ordinal", threshold: float = 0.6) -> np.ndarray | None:
+def essay_groups(
+    annotations: pd.DataFrame, *, column: str = "essay_ordinal", threshold: float = 0.6
+) -> np.ndarray | None:
     """Cross-validation groups: the essay of each sentence, with essays that share
     near-duplicate sentences (character 4-gram Jaccard ≥ ``threshold``) merged,
     so a copied passage never sits on both sides of a split. None without ``column``."""
@@ -937,8 +995,11 @@ def _fit_combined(x: np.ndarray, y: np.ndarray, *, seed: int) -> dict:
 
     clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=seed)
     clf.fit(x, y)
-    return {"coef": clf.coef_.astype(float), "intercept": clf.intercept_.astype(float),
-            "classes": [str(c) for c in clf.classes_]}
+    return {
+        "coef": clf.coef_.astype(float),
+        "intercept": clf.intercept_.astype(float),
+        "classes": [str(c) for c in clf.classes_],
+    }
 
 
 def annotation_features(annotations: pd.DataFrame) -> pd.DataFrame:
@@ -952,11 +1013,16 @@ def annotation_features(annotations: pd.DataFrame) -> pd.DataFrame:
     snow = np.array([snownlp_score(t) for t in texts], float)
     empty = np.array([not t.strip() for t in texts])
     emo = _emotion_matrix(analyses)
-    out = pd.DataFrame({
-        "lex_pos": parts[:, 0], "lex_neg": parts[:, 1], "score_snownlp": snow,
-        "score_lexicon": np.where(empty, 0.0, (parts[:, 0] - parts[:, 1]) / (parts.sum(axis=1) + 1.0)),
-        "empty": empty,
-    }, index=annotations.index)
+    out = pd.DataFrame(
+        {
+            "lex_pos": parts[:, 0],
+            "lex_neg": parts[:, 1],
+            "score_snownlp": snow,
+            "score_lexicon": np.where(empty, 0.0, (parts[:, 0] - parts[:, 1]) / (parts.sum(axis=1) + 1.0)),
+            "empty": empty,
+        },
+        index=annotations.index,
+    )
     out["tokens"] = token_lists
     for i, e in enumerate(EMOTIONS):
         out[f"emotion_{e}"] = emo[:, i]
@@ -968,8 +1034,9 @@ def _supervised_inputs(texts: list[str], feats: pd.DataFrame):
     from analysis import supervised
 
     emo = feats[[f"emotion_{e}" for e in EMOTIONS]].to_numpy(float)
-    dense = supervised.dense_features(texts, feats[["lex_pos", "lex_neg"]].to_numpy(float), emo,
-                                      feats["score_snownlp"].to_numpy(float))
+    dense = supervised.dense_features(
+        texts, feats[["lex_pos", "lex_neg"]].to_numpy(float), emo, feats["score_snownlp"].to_numpy(float)
+    )
     return list(feats["tokens"]), dense
 
 
@@ -994,7 +1061,9 @@ def _splits(y: np.ndarray, groups: np.ndarray | None, folds: int, seed: int):
         raise ValueError("each label needs at least 2 annotated sentences for cross-validation")
     if groups is not None and len(set(groups)) >= k:
         cv = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-        return list(cv.split(np.zeros(len(y)), y, groups)), f"StratifiedGroupKFold (k={k}, groups = essays, near-duplicate essays merged)"
+        return list(
+            cv.split(np.zeros(len(y)), y, groups)
+        ), f"StratifiedGroupKFold (k={k}, groups = essays, near-duplicate essays merged)"
     cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     return list(cv.split(np.zeros(len(y)), y)), f"StratifiedKFold (k={k})"
 
@@ -1015,8 +1084,9 @@ def _cross_validate(annotations: pd.DataFrame, *, folds: int, seed: int) -> dict
     for f, (tr, te) in enumerate(splits, start=1):
         fold_scores = {"snownlp": feats["score_snownlp"].to_numpy(), "lexicon": feats["score_lexicon"].to_numpy()}
         model = _fit_combined(x[tr], y[tr], seed=seed)
-        fold_scores["combined"] = _combined_scores(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"],
-                                                   feats["empty"], model)
+        fold_scores["combined"] = _combined_scores(
+            feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"], feats["empty"], model
+        )
         fold_scores["supervised"] = _supervised_scores(_fit_supervised(texts, feats, y, tr, seed=seed), texts, feats)
         for m in METHODS:
             s = fold_scores[m]
@@ -1024,10 +1094,28 @@ def _cross_validate(annotations: pd.DataFrame, *, folds: int, seed: int) -> dict
             oof_score[m][te] = s[te]
             oof_label[m][te] = _labels_array(s[te], lo, hi)
             met = validate.classification_metrics(y[te], oof_label[m][te], labels=LABELS)
-            fold_rows.append({"fold": f, "method": m, "n": len(te), "band_lo": lo, "band_hi": hi,
-                              "macro_f1": met["macro_f1"], "accuracy": met["accuracy"], "kappa": met["kappa"]})
-    return {"annotations": ann, "features": feats, "y": y, "groups": groups, "scheme": scheme,
-            "oof_score": oof_score, "oof_label": oof_label, "folds": pd.DataFrame(fold_rows)}
+            fold_rows.append(
+                {
+                    "fold": f,
+                    "method": m,
+                    "n": len(te),
+                    "band_lo": lo,
+                    "band_hi": hi,
+                    "macro_f1": met["macro_f1"],
+                    "accuracy": met["accuracy"],
+                    "kappa": met["kappa"],
+                }
+            )
+    return {
+        "annotations": ann,
+        "features": feats,
+        "y": y,
+        "groups": groups,
+        "scheme": scheme,
+        "oof_score": oof_score,
+        "oof_label": oof_label,
+        "folds": pd.DataFrame(fold_rows),
+    }
 
 
 def _select_default(fold_table: pd.DataFrame) -> tuple[str, pd.DataFrame, str]:
@@ -1036,8 +1124,10 @@ def _select_default(fold_table: pd.DataFrame) -> tuple[str, pd.DataFrame, str]:
     best = stats["mean"].idxmax()
     threshold = stats.loc[best, "mean"] - stats.loc[best, "se"]
     chosen = next(m for m in SIMPLICITY_ORDER if m in stats.index and stats.loc[m, "mean"] >= threshold)
-    rule = (f"highest mean out-of-fold macro-F1 is {best}; the simplest method within one standard error of it "
-            f"(order {' < '.join(SIMPLICITY_ORDER)}) is chosen")
+    rule = (
+        f"highest mean out-of-fold macro-F1 is {best}; the simplest method within one standard error of it "
+        f"(order {' < '.join(SIMPLICITY_ORDER)}) is chosen"
+    )
     return chosen, stats, rule
 
 
@@ -1059,10 +1149,12 @@ def calibrate(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDO
     model = _fit_combined(x, y, seed=seed)
     texts = cv["annotations"]["text"].tolist()
     sup = _fit_supervised(texts, feats, y, np.arange(len(y)), seed=seed)
-    full_scores = {"snownlp": feats["score_snownlp"].to_numpy(), "lexicon": feats["score_lexicon"].to_numpy(),
-                   "combined": _combined_scores(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"],
-                                                feats["empty"], model),
-                   "supervised": _supervised_scores(sup, texts, feats)}
+    full_scores = {
+        "snownlp": feats["score_snownlp"].to_numpy(),
+        "lexicon": feats["score_lexicon"].to_numpy(),
+        "combined": _combined_scores(feats["lex_pos"], feats["lex_neg"], feats["score_snownlp"], feats["empty"], model),
+        "supervised": _supervised_scores(sup, texts, feats),
+    }
     candidates = {}
     for m in METHODS:
         pooled = validate.classification_metrics(y, cv["oof_label"][m], labels=LABELS)
@@ -1088,19 +1180,23 @@ def calibrate(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDO
             "intercept": [round(float(v), 6) for v in model["intercept"]],
         },
         "cross_validation": {
-            "scheme": cv["scheme"], "folds": int(cv["folds"]["fold"].max()), "seed": int(seed),
+            "scheme": cv["scheme"],
+            "folds": int(cv["folds"]["fold"].max()),
+            "seed": int(seed),
             "n_groups": int(len(set(cv["groups"]))) if cv["groups"] is not None else None,
-            "selection_rule": rule, "candidates": candidates,
+            "selection_rule": rule,
+            "candidates": candidates,
         },
         "annotations": {
             "samples": samples_used,
             "n": int(len(ann)),
             "label_counts": {k: int(v) for k, v in ann["label"].value_counts().items()},
-            "sha256": hashlib.sha256(pd.util.hash_pandas_object(ann[["text", "label"]], index=False)
-                                     .to_numpy().tobytes()).hexdigest(),
+            "sha256": hashlib.sha256(
+                pd.util.hash_pandas_object(ann[["text", "label"]], index=False).to_numpy().tobytes()
+            ).hexdigest(),
         },
         "versions": _versions(),
-        "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
     }
 
 
@@ -1126,12 +1222,22 @@ def write_calibration(result: dict, path: str | Path | None = None) -> Path:
     result = dict(result)
     sup = result.pop("supervised_model", None)
     if sup is not None:  # the supervised model's numbers go beside the calibration file
-        supervised.save(sup, target.parent / Path(supervised.MODEL_NAME).name,
-                        meta={"samples": result.get("annotations", {}).get("samples", []),
-                              "n": result.get("annotations", {}).get("n"), "emotions": list(EMOTIONS),
-                              "c": supervised.C, "created": result.get("created"), "versions": result.get("versions")})
-    header = ("# Written by analysis.sentiment.write_calibration (python -m analysis calibrate).\n"
-              "# Do not edit by hand: rerun the calibration after changing the lexicon or the annotations.\n")
+        supervised.save(
+            sup,
+            target.parent / Path(supervised.MODEL_NAME).name,
+            meta={
+                "samples": result.get("annotations", {}).get("samples", []),
+                "n": result.get("annotations", {}).get("n"),
+                "emotions": list(EMOTIONS),
+                "c": supervised.C,
+                "created": result.get("created"),
+                "versions": result.get("versions"),
+            },
+        )
+    header = (
+        "# Written by analysis.sentiment.write_calibration (python -m analysis calibrate).\n"
+        "# Do not edit by hand: rerun the calibration after changing the lexicon or the annotations.\n"
+    )
     aio.write_text(target, header + yaml.safe_dump(result, allow_unicode=True, sort_keys=False, width=110))
     if path is None or target.resolve() == (RESOURCES_DIR / CALIBRATION_NAME).resolve():
         _combined_model.cache_clear()
@@ -1160,8 +1266,9 @@ def run_calibration(annotations_path: str | Path | None = None, out_path: str | 
     return result
 
 
-def evaluate_methods(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDOM_SEED,
-                     n_disagreements: int = 20) -> dict[str, pd.DataFrame]:
+def evaluate_methods(
+    annotations_df: pd.DataFrame, *, folds: int = 5, seed: int = RANDOM_SEED, n_disagreements: int = 20
+) -> dict[str, pd.DataFrame]:
     """Validation tables, all computed now from the annotation frame.
 
     Every label is out-of-fold (see :func:`calibrate`): nothing here is a
@@ -1199,11 +1306,15 @@ def evaluate_methods(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int 
     for m in ("snownlp", "lexicon"):
         add_rows(f"{m} (prior band)", _labels_array(feats[f"score_{m}"], *PRIOR_BANDS[m]), None)
     summary = pd.DataFrame(rows)
-    summary.insert(1, "protocol", ["out-of-fold" if "(" not in n else "fixed prior band, nothing fitted"
-                                   for n in summary["method"]])
+    summary.insert(
+        1,
+        "protocol",
+        ["out-of-fold" if "(" not in n else "fixed prior band, nothing fitted" for n in summary["method"]],
+    )
     out["summary"] = summary
     out["per_class"] = pd.concat(per_class, ignore_index=True)[
-        ["method", "class", "precision", "recall", "f1", "support", "predicted"]]
+        ["method", "class", "precision", "recall", "f1", "support", "predicted"]
+    ]
     out["folds"] = cv["folds"]
 
     pred = pd.DataFrame({"item_id": ann["item_id"].to_numpy(), "text": ann["text"].to_numpy(), "gold": y})
@@ -1215,12 +1326,15 @@ def evaluate_methods(annotations_df: pd.DataFrame, *, folds: int = 5, seed: int 
     lex = get_lexicon()
     pred["emotion"] = [_dominant_emotion(tokenize(t), lex) for t in ann["text"]]
     out["predictions"] = pred
-    out["agreement"] = validate.agreement_matrix(pred.rename(columns={f"label_{m}": m for m in METHODS}),
-                                                 columns=["gold", *METHODS])
+    out["agreement"] = validate.agreement_matrix(
+        pred.rename(columns={f"label_{m}": m for m in METHODS}), columns=["gold", *METHODS]
+    )
     common = pred.assign(**{f"common_{m}": _common_scale(pred[f"score_{m}"], m) for m in METHODS})
     out["disagreements"] = validate.most_disagreeing(
-        common, label_columns=[f"label_{m}" for m in METHODS],
-        score_columns=[f"common_{m}" for m in METHODS], n=n_disagreements,
+        common,
+        label_columns=[f"label_{m}" for m in METHODS],
+        score_columns=[f"common_{m}" for m in METHODS],
+        n=n_disagreements,
     ).drop(columns=[f"common_{m}" for m in METHODS])
 
     if "emotion" in ann.columns:
@@ -1241,6 +1355,7 @@ def _common_scale(scores, method: str) -> np.ndarray:
 
 # ------------------------------------------------------ report tables/plots
 
+
 def _setup_plotting():
     import matplotlib.pyplot as plt
 
@@ -1257,8 +1372,19 @@ def validation_summary(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The headline validation table (from :func:`evaluate_methods`), for
     display: one row per method, rounded to 3 decimals; a fold statistic a
     method has none of (a fixed band: nothing fitted, so no folds) shows '—'."""
-    cols = ["method", "protocol", "n", "macro_f1", "macro_f1_fold_mean", "macro_f1_fold_sd", "accuracy", "kappa",
-            "f1_negative", "f1_neutral", "f1_positive"]
+    cols = [
+        "method",
+        "protocol",
+        "n",
+        "macro_f1",
+        "macro_f1_fold_mean",
+        "macro_f1_fold_sd",
+        "accuracy",
+        "kappa",
+        "f1_negative",
+        "f1_neutral",
+        "f1_positive",
+    ]
     s = results["summary"]
     out = s[[c for c in cols if c in s.columns]].round(3).set_index("method")
     for c in ("macro_f1_fold_mean", "macro_f1_fold_sd"):
@@ -1279,8 +1405,14 @@ def plot_validation_summary(results: dict[str, pd.DataFrame]):
         ax.bar(xs + (i - 1) * width, s[met].to_numpy(float), width, label=met)
     if "macro_f1_fold_sd" in s:
         has_sd = s["macro_f1_fold_sd"].notna().to_numpy()
-        ax.errorbar(xs[has_sd] - width, s["macro_f1"].to_numpy(float)[has_sd],
-                    yerr=s["macro_f1_fold_sd"].to_numpy(float)[has_sd], fmt="none", ecolor="black", capsize=3)
+        ax.errorbar(
+            xs[has_sd] - width,
+            s["macro_f1"].to_numpy(float)[has_sd],
+            yerr=s["macro_f1_fold_sd"].to_numpy(float)[has_sd],
+            fmt="none",
+            ecolor="black",
+            capsize=3,
+        )
     ax.set_xticks(xs, s["method"], rotation=20, ha="right")
     ax.set_ylim(min(0.0, float(s["kappa"].min()) - 0.05), 1.0)
     ax.axhline(0, color="black", linewidth=0.6)
@@ -1345,8 +1477,13 @@ def label_shares(df: pd.DataFrame, *, group: str | None = None, label_column: st
 MAX_PLOT_GROUPS = 60
 
 
-def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_column: str = "sentiment_score",
-                      label_column: str = "sentiment_label"):
+def plot_distribution(
+    df: pd.DataFrame,
+    *,
+    group: str | None = None,
+    score_column: str = "sentiment_score",
+    label_column: str = "sentiment_label",
+):
     """Score distribution (box plot) and label shares (stacked bars) per group.
 
     ``df``: sentences (or essays with an aggregate score column, then pass
@@ -1370,8 +1507,9 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
         df, keys = df[keys.isin(shown).to_numpy()], keys[keys.isin(shown)]
     data = [df.loc[keys == k, score_column].astype(float).dropna().to_numpy() for k in order]
     has_labels = label_column in df.columns
-    fig, axes = plt.subplots(1, 2 if has_labels else 1, figsize=(11 if has_labels else 6, max(3, 0.35 * len(order) + 1.5)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, 2 if has_labels else 1, figsize=(11 if has_labels else 6, max(3, 0.35 * len(order) + 1.5)), squeeze=False
+    )
     ax = axes[0][0]
     ax.boxplot(data, orientation="horizontal", tick_labels=order) if len(order) else None
     ax.invert_yaxis()
@@ -1381,6 +1519,7 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
         shares = label_shares(df, group=group, label_column=label_column).reindex(order)
         left = np.zeros(len(order))
         from analysis.plots import SENTIMENT_COLOURS as colors
+
         ax2 = axes[0][1]
         for lab in LABELS:
             ax2.barh(order, shares[lab].to_numpy(), left=left, color=colors[lab], label=lab)
@@ -1394,8 +1533,14 @@ def plot_distribution(df: pd.DataFrame, *, group: str | None = None, score_colum
     return fig
 
 
-def sentiment_arc(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score",
-                  bandwidth: float = 0.1, points: int = 51) -> pd.DataFrame:
+def sentiment_arc(
+    sentences: pd.DataFrame,
+    *,
+    by: str = "essay_id",
+    score_column: str = "sentiment_score",
+    bandwidth: float = 0.1,
+    points: int = 51,
+) -> pd.DataFrame:
     """Smoothed sentiment along each essay: Gaussian kernel average of sentence
     scores over ``position`` (0–1), evaluated at ``points`` evenly spaced positions.
 
@@ -1413,8 +1558,9 @@ def sentiment_arc(sentences: pd.DataFrame, *, by: str = "essay_id", score_column
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=[by, "position", "smoothed"])
 
 
-def arc_extremes(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score",
-                 bandwidth: float = 0.1) -> pd.DataFrame:
+def arc_extremes(
+    sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score", bandwidth: float = 0.1
+) -> pd.DataFrame:
     """Per essay, the sentence at the peak and at the trough of the smoothed arc.
 
     Out: ``by``, kind ('peak'/'trough'), position, smoothed, sentence_id (if
@@ -1429,13 +1575,29 @@ def arc_extremes(sentences: pd.DataFrame, *, by: str = "essay_id", score_column:
         sm = (w * s).sum(axis=1) / w.sum(axis=1)
         for kind, i in (("peak", int(np.argmax(sm))), ("trough", int(np.argmin(sm)))):
             r = g.iloc[i]
-            rows.append({by: key, "kind": kind, "position": float(pos[i]), "smoothed": float(sm[i]),
-                         "sentence_id": r.get("sentence_id", None), "text": r["text"], "score": float(s[i])})
+            rows.append(
+                {
+                    by: key,
+                    "kind": kind,
+                    "position": float(pos[i]),
+                    "smoothed": float(sm[i]),
+                    "sentence_id": r.get("sentence_id", None),
+                    "text": r["text"],
+                    "score": float(s[i]),
+                }
+            )
     return pd.DataFrame(rows, columns=[by, "kind", "position", "smoothed", "sentence_id", "text", "score"])
 
 
-def plot_arcs(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: str = "sentiment_score",
-              bandwidth: float = 0.1, max_essays: int = 12, label_chars: int = 0):
+def plot_arcs(
+    sentences: pd.DataFrame,
+    *,
+    by: str = "essay_id",
+    score_column: str = "sentiment_score",
+    bandwidth: float = 0.1,
+    max_essays: int = 12,
+    label_chars: int = 0,
+):
     """Small multiples of the smoothed arc of each essay, sentence scores as
     dots, its peak (▲) and trough (▼) marked (:func:`arc_extremes` lists their
     sentences). ``label_chars`` > 0 also writes that many first characters of
@@ -1452,19 +1614,37 @@ def plot_arcs(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: st
         a = arcs[arcs[by] == key]
         ax.scatter(g["position"], g[score_column], s=8, color="#999999")
         ax.plot(a["position"], a["smoothed"], color="#4C72B0")
-        ax.axhline(NEUTRAL_SCORE.get(DEFAULT_METHOD, 0.0) if score_column == "sentiment_score" else 0.0,
-                   color="black", linewidth=0.5)
+        ax.axhline(
+            NEUTRAL_SCORE.get(DEFAULT_METHOD, 0.0) if score_column == "sentiment_score" else 0.0,
+            color="black",
+            linewidth=0.5,
+        )
         for r in ext[ext[by] == key].itertuples():
             peak = r.kind == "peak"
-            ax.plot([r.position], [r.smoothed], marker="^" if peak else "v", markersize=7, linestyle="none",
-                    color="#2E7D32" if peak else "#C62828", label="peak" if peak else "trough", clip_on=False)
+            ax.plot(
+                [r.position],
+                [r.smoothed],
+                marker="^" if peak else "v",
+                markersize=7,
+                linestyle="none",
+                color="#2E7D32" if peak else "#C62828",
+                label="peak" if peak else "trough",
+                clip_on=False,
+            )
             if label_chars > 0:
                 ha = "left" if r.position < 0.25 else "right" if r.position > 0.75 else "center"
-                ax.annotate(str(r.text)[:label_chars], (r.position, r.smoothed), fontsize=7, ha=ha,
-                            xytext=(0, 8 if peak else -12), textcoords="offset points", annotation_clip=True)
+                ax.annotate(
+                    str(r.text)[:label_chars],
+                    (r.position, r.smoothed),
+                    fontsize=7,
+                    ha=ha,
+                    xytext=(0, 8 if peak else -12),
+                    textcoords="offset points",
+                    annotation_clip=True,
+                )
         ax.set_title(str(key), fontsize=9)
         ax.set_xlim(0, 1)
-    for ax in list(axes.flat)[len(keys):]:
+    for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if handles:
@@ -1476,8 +1656,14 @@ def plot_arcs(sentences: pd.DataFrame, *, by: str = "essay_id", score_column: st
     return fig
 
 
-def top_sentences(sentences: pd.DataFrame, *, polarity: str = "positive", n: int = 10,
-                  score_column: str = "sentiment_score", by: str = "essay_id") -> pd.DataFrame:
+def top_sentences(
+    sentences: pd.DataFrame,
+    *,
+    polarity: str = "positive",
+    n: int = 10,
+    score_column: str = "sentiment_score",
+    by: str = "essay_id",
+) -> pd.DataFrame:
     """The ``n`` most positive (or negative) sentences with their essay and context.
 
     Out: ``by``, sentence_id (if present), score, text, previous, next (the
@@ -1497,8 +1683,9 @@ def top_sentences(sentences: pd.DataFrame, *, polarity: str = "positive", n: int
     return out[cols].rename(columns={score_column: "score"}).reset_index(drop=True)
 
 
-def plot_emotion_profile(sentences: pd.DataFrame, *, by: str | None = "essay_id", normalize: bool = True,
-                         include_none: bool = False):
+def plot_emotion_profile(
+    sentences: pd.DataFrame, *, by: str | None = "essay_id", normalize: bool = True, include_none: bool = False
+):
     """Heat map of emotion shares (or counts) per group: rows groups, columns 好 乐 哀 怒 惧 恶 惊."""
     plt = _setup_plotting()
     prof = emotion_profile(sentences, by=by if by in sentences.columns else None, normalize=normalize)
@@ -1513,8 +1700,9 @@ def plot_emotion_profile(sentences: pd.DataFrame, *, by: str | None = "essay_id"
     for i in range(prof.shape[0]):
         for j in range(prof.shape[1]):
             v = prof.iat[i, j]
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
-                    color="white" if v > 0.6 * top else "black")
+            ax.text(
+                j, i, fmt.format(v), ha="center", va="center", fontsize=7, color="white" if v > 0.6 * top else "black"
+            )
     fig.colorbar(im, ax=ax, fraction=0.03)
     ax.set_title("DUTIR emotions" + (" (share of sentences)" if normalize else " (sentences)"))
     fig.tight_layout()

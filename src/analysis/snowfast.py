@@ -165,13 +165,13 @@ __all__ = ["prepare_compiled", "score", "score_many", "words", "load", "reset", 
 
 NEUTRAL = 0.5  # score of empty / whitespace-only text (SnowNLP fails on "")
 
-_RE_ZH = re.compile("([\u4E00-\u9FA5]+)")  # same pattern as snownlp.seg / snownlp.normal
+_RE_ZH = re.compile("([\u4e00-\u9fa5]+)")  # same pattern as snownlp.seg / snownlp.normal
 _CJK_FIRST, _CJK_LAST = 0x4E00, 0x9FA5
 _NEG_INF = float("-inf")
 _CHUNK_CACHE_MAX = 300_000
 _SCORE_CACHE_MAX = 300_000
 _BATCH_CHARS = 1_000_000  # characters per compiled call (bounds the scratch memory)
-_JIT_MIN_CHARS = 40_000   # interpreted search until this many characters were segmented (~1 s)
+_JIT_MIN_CHARS = 40_000  # interpreted search until this many characters were segmented (~1 s)
 
 _FORMAT = 1
 _MAGIC = b"SNOWFAST"
@@ -179,14 +179,15 @@ _HEAD = struct.Struct("<8sIIQ")  # magic, format, crc32 of everything after it, 
 _SOURCE_FILES = (("seg", "seg.marshal.3"), ("sentiment", "sentiment.marshal.3"), ("normal", "stopwords.txt"))
 _ARRAYS = ("cmap", "unk", "ulog", "bptr", "bkeys", "bvals", "tptr", "tkeys", "tvals", "wlogs")
 
-_model: "_Model | None" = None
+_model: _Model | None = None
 
 
 # --------------------------------------------------------------------------- the search
 
 
-def _tag_runs(cps, offs, cmap, unk, ulog, bptr, bkeys, bvals, tptr, tkeys, tvals, nc, bos, wcls,
-              tags, back, p, q, t, ends, nends):
+def _tag_runs(
+    cps, offs, cmap, unk, ulog, bptr, bkeys, bvals, tptr, tkeys, tvals, nc, bos, wcls, tags, back, p, q, t, ends, nends
+):
     """Tag the CJK runs ``cps[offs[r]:offs[r+1]]`` (code points) as SnowNLP's
     ``CharacterBasedGenerativeModel.tag`` does and cut them into words as
     ``Seg.seg`` does: the ends of the run's ``nends[r]`` words (offsets in ``cps``)
@@ -308,10 +309,10 @@ def _tag_runs(cps, offs, cmap, unk, ulog, bptr, bkeys, bvals, tptr, tkeys, tvals
 
 
 class _Jit:
-    kernel = None        # numba dispatcher of _tag_runs, once made
-    failed = False       # numba missing or unusable: stay interpreted
-    checked = False      # the kernel ran once in this process
-    py_chars = 0         # characters segmented by the interpreted search so far
+    kernel = None  # numba dispatcher of _tag_runs, once made
+    failed = False  # numba missing or unusable: stay interpreted
+    checked = False  # the kernel ran once in this process
+    py_chars = 0  # characters segmented by the interpreted search so far
 
 
 def _kernel_for(nchars: int):
@@ -355,7 +356,7 @@ def _load_marshal(fname: str) -> dict:
     try:
         with gzip.open(fname, "rb") as f:
             return marshal.loads(f.read())
-    except IOError:
+    except OSError:
         with open(fname, "rb") as f:
             return marshal.loads(f.read())
 
@@ -370,8 +371,13 @@ def _live_sources():
         return None
     m = seg_mod.segger.segger
     segd = {
-        "l1": m.l1, "l2": m.l2, "l3": m.l3, "status": tuple(m.status),
-        "uni": m.uni.__dict__, "bi": m.bi.__dict__, "tri": m.tri.__dict__,
+        "l1": m.l1,
+        "l2": m.l2,
+        "l3": m.l3,
+        "status": tuple(m.status),
+        "uni": m.uni.__dict__,
+        "bi": m.bi.__dict__,
+        "tri": m.tri.__dict__,
     }
     c = sent_mod.classifier.classifier
     bayesd = {"total": c.total, "d": {k: v.__dict__ for k, v in c.d.items()}}
@@ -436,8 +442,14 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
         def __missing__(self, tok):
             if tok == bos_tok:
                 c = 0
-            elif (type(tok) is tuple and len(tok) == 2 and type(tok[0]) is str and len(tok[0]) == 1
-                  and _CJK_FIRST <= ord(tok[0]) <= _CJK_LAST and tok[1] in tagi):
+            elif (
+                type(tok) is tuple
+                and len(tok) == 2
+                and type(tok[0]) is str
+                and len(tok[0]) == 1
+                and _CJK_FIRST <= ord(tok[0]) <= _CJK_LAST
+                and tok[1] in tagi
+            ):
                 i = first_id.get(tok[0])
                 if i is None:
                     i = first_id[tok[0]] = len(chars) + 1
@@ -450,7 +462,7 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
 
     provisional = Codes()
 
-    def codes(d: dict, width: int) -> "np.ndarray":
+    def codes(d: dict, width: int) -> np.ndarray:
         """Provisional codes of the tokens of the keys of ``d``, shape (len(d), width);
         keys of another shape get -1 (never looked up)."""
         keys = list(d)
@@ -459,8 +471,10 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
         if all(type(k) is tuple for k in keys) and set(map(len, keys)) <= {width}:
             flat = itertools.chain.from_iterable(keys)
             return np.fromiter(map(provisional.__getitem__, flat), np.int64, len(keys) * width).reshape(-1, width)
-        return np.array([[provisional[x] for x in k] if type(k) is tuple and len(k) == width else [-1] * width
-                         for k in keys], np.int64).reshape(-1, width)
+        return np.array(
+            [[provisional[x] for x in k] if type(k) is tuple and len(k) == width else [-1] * width for k in keys],
+            np.int64,
+        ).reshape(-1, width)
 
     ucode = codes(U, 1)[:, 0]
     bcodes = codes(B, 2).T
@@ -476,12 +490,12 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
     remap[1:5] = bos * 4
     for c, k in cid.items():
         i = first_id[c]
-        remap[i * 4 + 1:i * 4 + 5] = np.arange(k * 4, k * 4 + 4)
+        remap[i * 4 + 1 : i * 4 + 5] = np.arange(k * 4, k * 4 + 4)
     ucode = remap[ucode + 1]
     bcodes = [remap[x + 1] for x in bcodes]
     tcodes = [remap[x + 1] for x in tcodes]
 
-    def counts(d: dict) -> "np.ndarray":  # float(count), as Python converts an int count
+    def counts(d: dict) -> np.ndarray:  # float(count), as Python converts an int count
         return np.array([float(v) for v in d.values()], np.float64)
 
     cmap = array.array("i", [oov]) * (_CJK_LAST - _CJK_FIRST + 1)
@@ -505,7 +519,7 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
         unk = array.array("b", (((ucnt / utotal).reshape(nc, 4) != 0).any(axis=1) == 0).astype(np.int8).tobytes())
         unk[bos] = 0  # (`not_found` of tag(); BOS is never tagged)
         ulog = array.array("d", [_NEG_INF if x == 0 else log(x) for x in (uterm + 0 + 0).tolist()])
-        ulog[bos * 4:bos * 4 + 4] = array.array("d", [_NEG_INF] * 4)  # never "this character"
+        ulog[bos * 4 : bos * 4 + 4] = array.array("d", [_NEG_INF] * 4)  # never "this character"
 
         a, b = bcodes
         cnt = counts(B)
@@ -513,10 +527,10 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
         a, b, cnt = a[ok], b[ok], cnt[ok]
         pair = a * nt + b
         order = np.argsort(pair, kind="stable")
-        bpair, bcnt = pair[order], cnt[order]                  # n(s1, s2) by pair, for the trigrams
+        bpair, bcnt = pair[order], cnt[order]  # n(s1, s2) by pair, for the trigrams
         den = ucnt[a[order]]
-        bterm = np.where(den == 0, 0.0, (l2 * bcnt) / den)    # bi by pair
-        cur = b < bos * 4                                      # BOS is never "this character"
+        bterm = np.where(den == 0, 0.0, (l2 * bcnt) / den)  # bi by pair
+        cur = b < bos * 4  # BOS is never "this character"
         bfirst, brel = a[cur] >> 2, (b[cur] >> 2) * 16 + (a[cur] & 3) * 4 + (b[cur] & 3)
         den = ucnt[a[cur]]
         bsum = uterm[b[cur]] + np.where(den == 0, 0.0, (l2 * cnt[cur]) / den) + 0
@@ -527,10 +541,10 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
         a, b, c, cnt = a[ok], b[ok], c[ok], cnt[ok]
 
         def by_pair(keys, vals):  # vals[pair], 0.0 for pairs without a bigram count
-            if not len(bpair):
+            if not len(bpair):  # noqa: F821 — bpair of the enclosing scope (deleted after use)
                 return np.zeros(len(keys))
-            i = np.minimum(np.searchsorted(bpair, keys), len(bpair) - 1)
-            return np.where(bpair[i] == keys, vals[i], 0.0)
+            i = np.minimum(np.searchsorted(bpair, keys), len(bpair) - 1)  # noqa: F821 — bpair of the enclosing scope (deleted after use)
+            return np.where(bpair[i] == keys, vals[i], 0.0)  # noqa: F821 — bpair of the enclosing scope (deleted after use)
 
         bi = by_pair(b * nt + c, bterm)
         den = by_pair(a * nt + b, bcnt)
@@ -563,10 +577,28 @@ def _compile(segd: dict, bayesd: dict, stop: set) -> tuple[dict, dict]:
             d = c["d"]
             wlogs.append(log(float(d[w] if w in d else c["none"]) / c["total"]))
     unseen = [log(float(c["none"]) / c["total"]) for c in cls]
-    arrays = {"cmap": cmap, "unk": unk, "ulog": ulog, "bptr": bptr, "bkeys": bkeys, "bvals": bvals,
-              "tptr": tptr, "tkeys": tkeys, "tvals": tvals, "wlogs": wlogs}
-    meta = {"nc": nc, "bos": bos, "status": list(status), "classes": classes, "prior": prior,
-            "unseen": unseen, "vocab": vocab, "stop": sorted(stop)}
+    arrays = {
+        "cmap": cmap,
+        "unk": unk,
+        "ulog": ulog,
+        "bptr": bptr,
+        "bkeys": bkeys,
+        "bvals": bvals,
+        "tptr": tptr,
+        "tkeys": tkeys,
+        "tvals": tvals,
+        "wlogs": wlogs,
+    }
+    meta = {
+        "nc": nc,
+        "bos": bos,
+        "status": list(status),
+        "classes": classes,
+        "prior": prior,
+        "unseen": unseen,
+        "vocab": vocab,
+        "stop": sorted(stop),
+    }
     return arrays, meta
 
 
@@ -590,9 +622,14 @@ def _dump(arrays: dict, meta: dict, digest: str) -> bytes:
         a = arrays[name]
         layout.append([name, a.typecode, off, len(a)])
         off += -(-len(a) * a.itemsize // 8) * 8
-    header = {"format": _FORMAT, "source": digest, "byteorder": sys.byteorder,
-              "itemsize": {tc: array.array(tc).itemsize for tc in "bidq"},
-              "arrays": layout, "meta": meta}
+    header = {
+        "format": _FORMAT,
+        "source": digest,
+        "byteorder": sys.byteorder,
+        "itemsize": {tc: array.array(tc).itemsize for tc in "bidq"},
+        "arrays": layout,
+        "meta": meta,
+    }
     hb = json.dumps(header, ensure_ascii=False).encode("utf-8")
     hb += b" " * (-(len(hb) + _HEAD.size) % 8)
     body = bytearray(hb)
@@ -612,12 +649,16 @@ def _parse(data: bytes, digest: str) -> tuple[dict, dict]:
         raise ValueError("not a snowfast model of this format")
     if zlib.crc32(memoryview(data)[16:]) != crc:
         raise ValueError("checksum mismatch")
-    body = memoryview(data)[_HEAD.size:]
+    body = memoryview(data)[_HEAD.size :]
     if hlen > len(body):
         raise ValueError("truncated")
     header = json.loads(bytes(body[:hlen]).decode("utf-8"))
-    if (header.get("format") != _FORMAT or header.get("source") != digest or header.get("byteorder") != sys.byteorder
-            or header.get("itemsize") != {tc: array.array(tc).itemsize for tc in "bidq"}):
+    if (
+        header.get("format") != _FORMAT
+        or header.get("source") != digest
+        or header.get("byteorder") != sys.byteorder
+        or header.get("itemsize") != {tc: array.array(tc).itemsize for tc in "bidq"}
+    ):
         raise ValueError("cache made for other sources or another platform")
     arrays = {}
     base = hlen
@@ -637,14 +678,26 @@ def _parse(data: bytes, digest: str) -> tuple[dict, dict]:
 def _check(arrays: dict, meta: dict) -> None:
     """Cheap consistency checks of the compact model (sizes and index ranges)."""
     nc, bos = meta["nc"], meta["bos"]
-    ok = (len(arrays["cmap"]) == _CJK_LAST - _CJK_FIRST + 1 and 0 <= min(arrays["cmap"]) and max(arrays["cmap"]) < nc
-          and bos == nc - 2 and len(arrays["unk"]) == nc and len(arrays["ulog"]) == nc * 4
-          and len(meta["status"]) == 4 and len(meta["prior"]) == len(meta["classes"]) == len(meta["unseen"])
-          and len(arrays["wlogs"]) == len(meta["vocab"]) * len(meta["classes"]))
+    ok = (
+        len(arrays["cmap"]) == _CJK_LAST - _CJK_FIRST + 1
+        and 0 <= min(arrays["cmap"])
+        and max(arrays["cmap"]) < nc
+        and bos == nc - 2
+        and len(arrays["unk"]) == nc
+        and len(arrays["ulog"]) == nc * 4
+        and len(meta["status"]) == 4
+        and len(meta["prior"]) == len(meta["classes"]) == len(meta["unseen"])
+        and len(arrays["wlogs"]) == len(meta["vocab"]) * len(meta["classes"])
+    )
     for pre in ("b", "t"):  # the search reads only inside [ptr[c], ptr[c+1])
         ptr, keys, vals = arrays[pre + "ptr"], arrays[pre + "keys"], arrays[pre + "vals"]
-        ok = (ok and len(ptr) == nc + 1 and ptr[0] == 0 and ptr[nc] == len(keys) == len(vals)
-              and all(ptr[i] <= ptr[i + 1] for i in range(nc)))
+        ok = (
+            ok
+            and len(ptr) == nc + 1
+            and ptr[0] == 0
+            and ptr[nc] == len(keys) == len(vals)
+            and all(ptr[i] <= ptr[i + 1] for i in range(nc))
+        )
     if not ok:
         raise ValueError("inconsistent snowfast model")
 
@@ -743,9 +796,10 @@ class _Model:
 
             dt = {"b": np.int8, "i": np.int32, "q": np.int64, "d": np.float64}
             a = self.arrays
-            self._np = tuple(np.frombuffer(a[k], dtype=dt[a[k].typecode]) if len(a[k]) else np.zeros(0, dt[a[k].typecode])
-                             for k in ("cmap", "unk", "ulog", "bptr", "bkeys", "bvals", "tptr", "tkeys", "tvals")) \
-                + (np.frombuffer(self.wcls, dtype=np.int8),)
+            self._np = tuple(
+                np.frombuffer(a[k], dtype=dt[a[k].typecode]) if len(a[k]) else np.zeros(0, dt[a[k].typecode])
+                for k in ("cmap", "unk", "ulog", "bptr", "bkeys", "bvals", "tptr", "tkeys", "tvals")
+            ) + (np.frombuffer(self.wcls, dtype=np.int8),)
         return self._np
 
     def _segment(self, runs: list[str]) -> list[list]:
@@ -775,12 +829,26 @@ class _Model:
             import numpy as np
 
             a = self._np_arrays()
-            cps = np.frombuffer(joined.encode("utf-32-le" if sys.byteorder == "little" else "utf-32-be"), dtype=np.uint32)
+            cps = np.frombuffer(
+                joined.encode("utf-32-le" if sys.byteorder == "little" else "utf-32-be"), dtype=np.uint32
+            )
             ends = np.empty(total, np.int32)
             nends = np.empty(len(runs), np.int32)
-            args = (cps, np.array(offs, np.int64), *a[:9], self.nc, self.bos, a[9],
-                    np.empty(maxlen, np.int8), np.empty(maxlen * 16, np.int8),
-                    np.empty(16), np.empty(16), np.empty(64), ends, nends)
+            args = (
+                cps,
+                np.array(offs, np.int64),
+                *a[:9],
+                self.nc,
+                self.bos,
+                a[9],
+                np.empty(maxlen, np.int8),
+                np.empty(maxlen * 16, np.int8),
+                np.empty(16),
+                np.empty(16),
+                np.empty(64),
+                ends,
+                nends,
+            )
             if _Jit.checked:
                 kernel(*args)
             else:  # first call: compiles or loads numba's cache; any failure -> interpreted
@@ -788,19 +856,41 @@ class _Model:
                     kernel(*args)
                     _Jit.checked = True
                 except Exception as e:  # pragma: no cover - depends on the numba install
-                    warnings.warn(f"snowfast: numba unusable ({e!r}); using the interpreted search", RuntimeWarning)
+                    warnings.warn(
+                        f"snowfast: numba unusable ({e!r}); using the interpreted search", RuntimeWarning, stacklevel=2
+                    )
                     _Jit.kernel, _Jit.failed = None, True
                     kernel = None
         if kernel is not None:
             nends = nends.tolist()
-            ends = ends[:sum(nends)].tolist()
+            ends = ends[: sum(nends)].tolist()
         else:
             a = self.arrays
             ends = [0] * total
             nends = [0] * len(runs)
-            ne = _tag_runs(list(map(ord, joined)), offs, a["cmap"], a["unk"], a["ulog"], a["bptr"], a["bkeys"],
-                           a["bvals"], a["tptr"], a["tkeys"], a["tvals"], self.nc, self.bos, self.wcls,
-                           bytearray(maxlen), bytearray(maxlen * 16), [0.0] * 16, [0.0] * 16, [0.0] * 64, ends, nends)
+            ne = _tag_runs(
+                list(map(ord, joined)),
+                offs,
+                a["cmap"],
+                a["unk"],
+                a["ulog"],
+                a["bptr"],
+                a["bkeys"],
+                a["bvals"],
+                a["tptr"],
+                a["tkeys"],
+                a["tvals"],
+                self.nc,
+                self.bos,
+                self.wcls,
+                bytearray(maxlen),
+                bytearray(maxlen * 16),
+                [0.0] * 16,
+                [0.0] * 16,
+                [0.0] * 64,
+                ends,
+                nends,
+            )
             del ends[ne:]
             _Jit.py_chars += total
         # every run is covered by its words, so a word starts where the previous one ended
@@ -808,7 +898,7 @@ class _Model:
         out = []
         k = 0
         for m in nends:
-            out.append(allw[k:k + m])
+            out.append(allw[k : k + m])
             k += m
         return out
 
@@ -917,7 +1007,7 @@ class _Model:
 # --------------------------------------------------------------------------- public API
 
 
-def load() -> "_Model":
+def load() -> _Model:
     """Load (once) and return the model; called implicitly by the other functions."""
     global _model
     if _model is None:

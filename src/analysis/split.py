@@ -43,7 +43,20 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     rf"^(?P<pre>.*?)(?:范文|範文|模板)\s*(?P<num>{_NUM})(?:[：:\s、.．-]+(?P<title>.*))?$",
 )
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
@@ -65,7 +78,6 @@ def cn_to_int(s: str) -> int | None:
             total += (current or 1) * 100
             current = 0
     return total + current
-
 
 
 @dataclass(frozen=True)
@@ -185,8 +197,9 @@ def series_number(line: str) -> tuple[str, int, str] | None:
     return None
 
 
-def find_series(lines: list[str], *, skip: set[int] = frozenset(), seeds: set[str] = frozenset()
-                ) -> dict[int, tuple[str, int]]:
+def find_series(
+    lines: list[str], *, skip: set[int] = frozenset(), seeds: set[str] = frozenset()
+) -> dict[int, tuple[str, int]]:
     """Essay headings of a numbered series: {line number: (stem, number)}.
 
     Lines that share a title and end in a number (``留守儿童演讲稿1`` …
@@ -231,7 +244,7 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
             continue
         # a refrain of a poem repeats too (and may title the poem): only a title naming a genre counts;
         # a PDF's running header sits next to a page number
-        near = lines[max(0, no - 3): no + 2]
+        near = lines[max(0, no - 3) : no + 2]
         if _title_like(s) and _GENRE_TITLE_RE.search(s) and not any(_PAGE_NO_RE.match(x.strip()) for x in near):
             seen.setdefault(_stem_key(s), []).append(no)
     out: dict[int, str] = {}
@@ -250,22 +263,32 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
 
 
 _PAGE_NO_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—–]?$")
-_GENRE_TITLE_RE = re.compile(r"(作文|演讲稿|发言稿|讲话稿?|范文|总结|汇报|心得|体会|感想|材料|事迹|倡议书|日记|周记|书信|一封信|"
-                             r"报告|方案|计划|征文|\d+字)")
+_GENRE_TITLE_RE = re.compile(
+    r"(作文|演讲稿|发言稿|讲话稿?|范文|总结|汇报|心得|体会|感想|材料|事迹|倡议书|日记|周记|书信|一封信|"
+    r"报告|方案|计划|征文|\d+字)"
+)
 
 
 # a diary's date and weather line (3月11日　晴) opens an entry; it is no title
-_DATE_LINE_RE = re.compile(r"^((\d{2,4}|[〇零一二三四五六七八九]{2,4})\s*年\s*)?[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*[日号]"
-                           r"[\s\u3000，,]*((星期|礼拜|周)[一二三四五六日天])?[\s\u3000，,]*\S{0,6}$")
+_DATE_LINE_RE = re.compile(
+    r"^((\d{2,4}|[〇零一二三四五六七八九]{2,4})\s*年\s*)?[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*[日号]"
+    r"[\s\u3000，,]*((星期|礼拜|周)[一二三四五六日天])?[\s\u3000，,]*\S{0,6}$"
+)
 
 
 def _title_like(s: str, *, commas: bool = False) -> bool:
     """Short, no sentence-final mark, not a salutation; with ``commas``, a
     title may hold a comma (那一次，我哭了)."""
-    return (bool(s) and len(s) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(s) and not s.endswith(("：", ":"))
-            and not _DATE_LINE_RE.match(s)
-            and not s.startswith(_NOT_TITLE_START) and len(re.findall(r"[\u3400-\u9fff]", s)) >= 2
-            and (commas or not re.search(r"[，,；;]", s)))
+    return (
+        bool(s)
+        and len(s) <= MAX_TITLE_CHARS
+        and not _SENTENCE_END.search(s)
+        and not s.endswith(("：", ":"))
+        and not _DATE_LINE_RE.match(s)
+        and not s.startswith(_NOT_TITLE_START)
+        and len(re.findall(r"[\u3400-\u9fff]", s)) >= 2
+        and (commas or not re.search(r"[，,；;]", s))
+    )
 
 
 def _stem_key(stem: str) -> str:
@@ -280,8 +303,12 @@ def _has_body(lines: list[str], heading_no: int, end: int, skip: set[int]) -> bo
 
 # ------------------------------------------------------------ page title
 MAX_TITLE_CHARS = 40
-_SITE_NAME_RE = re.compile(r"(网|站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线|百科|贴吧|知道|个人资料|个人图书馆)$")
-_SECTION_START_RE = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳])")
+_SITE_NAME_RE = re.compile(
+    r"(网|站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线|百科|贴吧|知道|个人资料|个人图书馆)$"
+)
+_SECTION_START_RE = re.compile(
+    r"^([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳])"
+)
 _NOT_TITLE_START = ("尊敬", "亲爱", "各位", "敬爱")
 
 
@@ -314,8 +341,13 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | 
 
     def ok(no: int) -> bool:
         s = lines[no - 1].strip().strip("\u3000")
-        return bool(s) and no not in skip and (_title_or_question(s) or _title_like(s, commas=True) and len(s) <= 30) \
-            and not _SITE_NAME_RE.search(s) and len(re.findall(r"[：:]", s)) < 2
+        return (
+            bool(s)
+            and no not in skip
+            and (_title_or_question(s) or _title_like(s, commas=True) and len(s) <= 30)
+            and not _SITE_NAME_RE.search(s)
+            and len(re.findall(r"[：:]", s)) < 2
+        )
 
     no = first_text - 1
     while no >= 1 and (not lines[no - 1].strip() or no in skip):
@@ -332,9 +364,15 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | 
 
 
 # ------------------------------------------------------------ split
-def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[int] = frozenset(),
-                  page_title: bool = False, expected: int | None = None,
-                  author_lines: set[int] = frozenset()) -> list[Heading]:
+def find_headings(
+    lines: list[str],
+    patterns: list | None = None,
+    *,
+    skip: set[int] = frozenset(),
+    page_title: bool = False,
+    expected: int | None = None,
+    author_lines: set[int] = frozenset(),
+) -> list[Heading]:
     """Essay headings of a file, from every rule at once: built-in and user
     styles; numbered series (a series sharing a built-in heading's title may
     mix forms: 支教日记之一, 支教日记篇二); failing those, a title repeated
@@ -358,7 +396,9 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
         heads[no] = Heading(no, lines[no - 1].strip(), n, stem, "series")
     if not heads:
         for k, no in enumerate(find_toc_titles(lines, skip=skip), start=1):
-            heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "table_of_contents")
+            heads[no] = Heading(
+                no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "table_of_contents"
+            )
     if not heads:
         for k, (no, title) in enumerate(sorted(find_repeated_titles(lines, skip=skip).items()), start=1):
             heads[no] = Heading(no, lines[no - 1].strip(), k, title, "repeated_title")
@@ -379,22 +419,34 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
             for no in nos:
                 heads[no] = Heading(no, lines[no - 1].strip(), numbered[no][0], numbered[no][1], "numbered_titles")
     if not heads and author_lines:
-        titled = [no for no in range(1, len(lines) + 1)
-                  if no not in skip and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
-                  and _next_text_line(lines, no) in author_lines]
+        titled = [
+            no
+            for no in range(1, len(lines) + 1)
+            if no not in skip
+            and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
+            and _next_text_line(lines, no) in author_lines
+        ]
         if len(titled) >= 2:
             for k, no in enumerate(titled, start=1):
-                heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_author")
+                heads[no] = Heading(
+                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_author"
+                )
     if not heads:
         # a speech's or a letter's title: a title line right above its salutation (老师们、同学们：)
-        titled = [no for no in range(1, len(lines) + 1)
-                  if no not in skip and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
-                  and (nxt := _next_text_line(lines, no)) is not None
-                  and _SALUTATION_RE.match(lines[nxt - 1].strip().strip("\u3000"))
-                  and _has_body(lines, nxt, len(lines) + 1, skip)]
+        titled = [
+            no
+            for no in range(1, len(lines) + 1)
+            if no not in skip
+            and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
+            and (nxt := _next_text_line(lines, no)) is not None
+            and _SALUTATION_RE.match(lines[nxt - 1].strip().strip("\u3000"))
+            and _has_body(lines, nxt, len(lines) + 1, skip)
+        ]
         if len(titled) >= 2 or (titled and _text_before(lines, titled[0], skip) >= MIN_PREAMBLE_ESSAY_CHARS):
             for k, no in enumerate(titled, start=1):
-                heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_salutation")
+                heads[no] = Heading(
+                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_salutation"
+                )
     if not heads and page_title:
         no = find_page_title(lines, skip=skip)
         if no is not None:
@@ -405,7 +457,8 @@ def find_headings(lines: list[str], patterns: list | None = None, *, skip: set[i
 # numbered titles in forms that essay sections do not use: 之一 …, 【第一章】…, 01｜…, No.1 …
 _STRONG_NUMBERED_RE = re.compile(
     r"^(?:之\s*(?P<a>[一二三四五六七八九十]{1,3})|[【\[〖]?\s*第\s*(?P<b>\d{1,3}|[一二三四五六七八九十]{1,3})\s*[章则封回]\s*[】\]〗]?"
-    r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s])\s*(?P<title>\S.*)$")
+    r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s])\s*(?P<title>\S.*)$"
+)
 _TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\S.{0,20}|[.…·．]{10,})$")
 _NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
 
@@ -440,7 +493,9 @@ def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body:
 
 
 # the salutation that opens a speech or a letter
-_SALUTATION_RE = re.compile(r"^(尊敬的|亲爱的|敬爱的|各位|老师们|同学们|家长们|朋友们|女士们|领导们|大家好).{0,30}[：:，,！!]$")
+_SALUTATION_RE = re.compile(
+    r"^(尊敬的|亲爱的|敬爱的|各位|老师们|同学们|家长们|朋友们|女士们|领导们|大家好).{0,30}[：:，,！!]$"
+)
 
 
 def _text_before(lines: list[str], no: int, skip: set[int]) -> int:
@@ -457,11 +512,18 @@ def _next_text_line(lines: list[str], no: int) -> int | None:
 
 _NUMBERED_TITLE_RE = re.compile(
     r"^(?:(?P<a>\d{1,2})\s*[.、．]|[（(]\s*(?P<b>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|(?P<c>[一二三四五六七八九十]{1,3})\s*、"
-    r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(?P<title>\S.*)$")
+    r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(?P<title>\S.*)$"
+)
 
 
-def find_numbered_titles(lines: list[str], expected: int | None, *, skip: set[int] = frozenset(),
-                         min_body: int = 60, strong_only: bool = False) -> dict[int, tuple[int, str]]:
+def find_numbered_titles(
+    lines: list[str],
+    expected: int | None,
+    *,
+    skip: set[int] = frozenset(),
+    min_body: int = 60,
+    strong_only: bool = False,
+) -> dict[int, tuple[int, str]]:
     """``expected`` title lines numbered 1 … ``expected`` in one style
     (``1.奶奶的老屋``, ``（二）爸爸的电话``), in order, each with at least
     ``min_body`` characters of text under it: {line number: (number, title)};
@@ -489,8 +551,10 @@ def find_numbered_titles(lines: list[str], expected: int | None, *, skip: set[in
         if (expected is not None and len(picked) != expected) or len(picked) < 2:
             continue
         ends = [no for no, _, _ in picked[1:]] + [len(lines) + 1]
-        bodies = [sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip)
-                  for (a, _, _), b in zip(picked, ends)]
+        bodies = [
+            sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip)
+            for (a, _, _), b in zip(picked, ends)
+        ]
         if all(b >= min_body for b in bodies):
             return {no: (n, title) for no, n, title in picked}
     return {}
@@ -505,9 +569,14 @@ def expected_count(line: str) -> int | None:
     return cn_to_int(m.group(1)) if m else None
 
 
-def split_essays(text: str, *, patterns: list | None = None, dropped: list[Heading] | None = None,
-                 chrome: set[int] = frozenset(), headings: list[Heading] | None = None,
-                 ) -> tuple[list[str], list[EssayChunk]]:
+def split_essays(
+    text: str,
+    *,
+    patterns: list | None = None,
+    dropped: list[Heading] | None = None,
+    chrome: set[int] = frozenset(),
+    headings: list[Heading] | None = None,
+) -> tuple[list[str], list[EssayChunk]]:
     """Split LF-normalised ``text`` into (preamble lines, essays).
 
     Each essay runs from the line after its heading to the line before the
@@ -539,7 +608,10 @@ def split_essays(text: str, *, patterns: list | None = None, dropped: list[Headi
     chunks: list[EssayChunk] = []
     lo, hi = trimmed(0, heads[0].line_no - 1)
     preface = any(_PREFACE_RE.match(lines[k].strip().strip("\u3000")) for k in range(lo, hi))
-    if not preface and sum(len(lines[k].strip()) for k in range(lo, hi) if (k + 1) not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS:
+    if (
+        not preface
+        and sum(len(lines[k].strip()) for k in range(lo, hi) if (k + 1) not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS
+    ):
         # essay text before the first heading found (a heading in a style no rule knows): an essay, not a preamble
         chunks.append(EssayChunk(1, None, lo + 1, hi, lines[lo:hi]))
         preamble = lines[:lo]

@@ -89,8 +89,7 @@ def pseudonym_stage(t: Tables, memory: dict | None = None) -> Tables:
     from analysis import privacy
 
     always, never = privacy.load_lists()
-    found = pd.concat([t["entities"], privacy.page_entities(t), privacy.listed_entities(t, always)],
-                      ignore_index=True)
+    found = pd.concat([t["entities"], privacy.page_entities(t), privacy.listed_entities(t, always)], ignore_index=True)
     found = found[~found["text"].isin(never)]
     found = pd.concat([found, privacy.stem_entities(t, found)], ignore_index=True)
     m = privacy.build_pseudonym_map(found, roles=("child", "adult"), types=("person", "place", "organisation"))

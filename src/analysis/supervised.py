@@ -29,7 +29,7 @@ import math
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
@@ -40,13 +40,29 @@ MODEL_NAME = "sentiment/supervised.json"
 C = 3.0  # inverse regularisation, chosen by grouped cross-validation on the tuning samples (docs/sentiment.md)
 MIN_DF = 2
 
-POLICY_RE = re.compile(r"重视|解决|发展|推进|落实|加强|建立|健全|开展|组织|实施|完善|部署|要求|规定|制定|召开|举办|启动|"
-                       r"安排|统筹|保障|纳入|提高|推动|促进|深化|坚持")
+POLICY_RE = re.compile(
+    r"重视|解决|发展|推进|落实|加强|建立|健全|开展|组织|实施|完善|部署|要求|规定|制定|召开|举办|启动|"
+    r"安排|统筹|保障|纳入|提高|推动|促进|深化|坚持"
+)
 MODAL_RE = re.compile(r"要|应当|应该|必须|务必|需要|注意|切实|进一步|不得|严禁|确保")
 NEGATION_RE = re.compile(r"没有|没|不|未|无|别|莫|并非|从未|还没")
 FIRST_PERSON_RE = re.compile(r"我")
-DENSE_NAMES = ("lexicon_pos", "lexicon_neg", "lexicon_diff", "has_pos", "has_neg", "length", "digits", "question",
-               "exclamation", "policy", "modal", "negation", "first_person", "snownlp")
+DENSE_NAMES = (
+    "lexicon_pos",
+    "lexicon_neg",
+    "lexicon_diff",
+    "has_pos",
+    "has_neg",
+    "length",
+    "digits",
+    "question",
+    "exclamation",
+    "policy",
+    "modal",
+    "negation",
+    "first_person",
+    "snownlp",
+)
 
 
 def dense_features(texts: Sequence[str], parts: np.ndarray, emotions: np.ndarray, snow: np.ndarray) -> np.ndarray:
@@ -54,17 +70,31 @@ def dense_features(texts: Sequence[str], parts: np.ndarray, emotions: np.ndarray
     register cues, SnowNLP (``snow``) and DUTIR emotion counts (``emotions``: n × 7)."""
     rows = []
     for t, (pos, neg), s in zip(texts, parts, snow):
-        rows.append([pos, neg, pos - neg, float(pos > 0), float(neg > 0), len(t) / 50, sum(c.isdigit() for c in t) / 10,
-                     float("？" in t or "?" in t), float("！" in t or "!" in t), len(POLICY_RE.findall(t)),
-                     len(MODAL_RE.findall(t)), len(NEGATION_RE.findall(t)), float(bool(FIRST_PERSON_RE.search(t))),
-                     float(s)])
+        rows.append(
+            [
+                pos,
+                neg,
+                pos - neg,
+                float(pos > 0),
+                float(neg > 0),
+                len(t) / 50,
+                sum(c.isdigit() for c in t) / 10,
+                float("？" in t or "?" in t),
+                float("！" in t or "!" in t),
+                len(POLICY_RE.findall(t)),
+                len(MODAL_RE.findall(t)),
+                len(NEGATION_RE.findall(t)),
+                float(bool(FIRST_PERSON_RE.search(t))),
+                float(s),
+            ]
+        )
     dense = np.asarray(rows, float).reshape(-1, len(DENSE_NAMES))
     return np.hstack([dense, np.asarray(emotions, float).reshape(len(dense), -1)])
 
 
 def _char_grams(text: str) -> list[str]:
     t = re.sub(r"\s+", "", text)
-    return list(t) + [t[i:i + 2] for i in range(len(t) - 1)]
+    return list(t) + [t[i : i + 2] for i in range(len(t) - 1)]
 
 
 class _Tfidf:
@@ -76,7 +106,7 @@ class _Tfidf:
         self.idf = np.asarray(idf, float)
 
     @classmethod
-    def fit(cls, docs: Sequence[Sequence[str]], *, min_df: int = MIN_DF) -> "_Tfidf":
+    def fit(cls, docs: Sequence[Sequence[str]], *, min_df: int = MIN_DF) -> _Tfidf:
         df = Counter(t for d in docs for t in set(d))
         vocab = sorted(t for t, n in df.items() if n >= min_df)
         n = len(docs)
@@ -116,13 +146,22 @@ class Model:
         return isinstance(other, Model) and all(_rounded(self.spec.get(k)) == _rounded(other.spec.get(k)) for k in keys)
 
     def __repr__(self) -> str:
-        return (f"supervised.Model({len(self.words.vocabulary)} words, {len(self.chars.vocabulary)} character grams, "
-                f"classes {self.classes})")
+        return (
+            f"supervised.Model({len(self.words.vocabulary)} words, {len(self.chars.vocabulary)} character grams, "
+            f"classes {self.classes})"
+        )
 
-    def matrix(self, texts: Sequence[str], token_lists: Sequence[Sequence[str]], dense: np.ndarray) -> sparse.csr_matrix:
+    def matrix(
+        self, texts: Sequence[str], token_lists: Sequence[Sequence[str]], dense: np.ndarray
+    ) -> sparse.csr_matrix:
         d = (np.asarray(dense, float) - self.mean) / self.sd
-        return sparse.hstack([sparse.csr_matrix(d), self.words.transform(token_lists),
-                              self.chars.transform([_char_grams(t) for t in texts])]).tocsr()
+        return sparse.hstack(
+            [
+                sparse.csr_matrix(d),
+                self.words.transform(token_lists),
+                self.chars.transform([_char_grams(t) for t in texts]),
+            ]
+        ).tocsr()
 
     def proba(self, texts, token_lists, dense) -> np.ndarray:
         z = self.matrix(texts, token_lists, dense) @ self.coef.T + self.intercept
@@ -136,8 +175,15 @@ class Model:
         return p[:, self.classes.index("positive")] - p[:, self.classes.index("negative")]
 
 
-def fit(texts: Sequence[str], token_lists: Sequence[Sequence[str]], dense: np.ndarray, y: Sequence[str], *,
-        seed: int, c: float = C) -> Model:
+def fit(
+    texts: Sequence[str],
+    token_lists: Sequence[Sequence[str]],
+    dense: np.ndarray,
+    y: Sequence[str],
+    *,
+    seed: int,
+    c: float = C,
+) -> Model:
     """Fit the model on coded sentences (``dense`` from :func:`dense_features`)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -146,9 +192,14 @@ def fit(texts: Sequence[str], token_lists: Sequence[Sequence[str]], dense: np.nd
     sd = np.where(sd > 0, sd, 1.0)
     words = _Tfidf.fit([list(t) for t in token_lists])
     chars = _Tfidf.fit([_char_grams(t) for t in texts])
-    spec = {"words": {"vocabulary": sorted(words.vocabulary, key=words.vocabulary.get), "idf": words.idf.tolist()},
-            "chars": {"vocabulary": sorted(chars.vocabulary, key=chars.vocabulary.get), "idf": chars.idf.tolist()},
-            "scale": {"mean": mean.tolist(), "sd": sd.tolist()}, "coef": [], "intercept": [], "classes": []}
+    spec = {
+        "words": {"vocabulary": sorted(words.vocabulary, key=words.vocabulary.get), "idf": words.idf.tolist()},
+        "chars": {"vocabulary": sorted(chars.vocabulary, key=chars.vocabulary.get), "idf": chars.idf.tolist()},
+        "scale": {"mean": mean.tolist(), "sd": sd.tolist()},
+        "coef": [],
+        "intercept": [],
+        "classes": [],
+    }
     model = Model(spec)
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
     clf.fit(model.matrix(texts, token_lists, dense), list(y))

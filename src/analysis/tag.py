@@ -35,14 +35,35 @@ from analysis.resources import load_yaml, resource_path
 CUES_FILE = "tagging_cues.yaml"
 LEVEL_UNCERTAIN_BELOW = 0.5  # the best school level's share of the level evidence at or below which it is not given
 GENRES = (
-    "work_summary", "profile", "self_narrative", "training_reflection", "news_story",
-    "documentary_narration", "method_essay", "speech", "other",
+    "work_summary",
+    "profile",
+    "self_narrative",
+    "training_reflection",
+    "news_story",
+    "documentary_narration",
+    "method_essay",
+    "speech",
+    "other",
 )
 NARRATORS = ("teacher", "student", "third_party", "other")
 TAG_COLUMNS = [
-    "genre", "genre_confidence", "genre_evidence", "person", "person_evidence", "narrator", "narrator_confidence",
-    "narrator_evidence", "narrator_gender", "narrator_gender_evidence", "school_level", "school_level_confidence",
-    "school_level_evidence", "setting", "setting_evidence", "places", "places_evidence",
+    "genre",
+    "genre_confidence",
+    "genre_evidence",
+    "person",
+    "person_evidence",
+    "narrator",
+    "narrator_confidence",
+    "narrator_evidence",
+    "narrator_gender",
+    "narrator_gender_evidence",
+    "school_level",
+    "school_level_confidence",
+    "school_level_evidence",
+    "setting",
+    "setting_evidence",
+    "places",
+    "places_evidence",
 ]
 # Quoted speech does not count towards the narrator's person.
 # Sources often close a quote with a second “ (“我要妈妈“), so “…“ counts too.
@@ -121,7 +142,9 @@ def _compile(path: str, mtime: float) -> TaggingCues:
             narrator_third=narrator.get("third_person", "third_party"),
             third_party_genres=frozenset(narrator.get("third_party_genres") or ()),
             narrator_genre_bonus=narrator.get("genre_bonus") or {},
-            gender=tuple((g, tuple(re.compile(p) for p in pats)) for g, pats in (raw.get("narrator_gender") or {}).items()),
+            gender=tuple(
+                (g, tuple(re.compile(p) for p in pats)) for g, pats in (raw.get("narrator_gender") or {}).items()
+            ),
             school_level=_label_set(raw["school_level"], min_score=2.0),
             setting=_label_set(raw["setting"], min_score=1.0),
             model_features=tuple((k, re.compile(v)) for k, v in (raw.get("model_features") or {}).items()),
@@ -168,8 +191,9 @@ def score_cues(text: str, cues: tuple[Cue, ...], *, window: int = 200) -> tuple[
     return total, hits
 
 
-def _choose(text: str, labels: LabelSet, *, window: int, extra: dict[str, float] | None = None,
-            person: str = "") -> tuple[str, float, dict[str, float], dict[str, list]]:
+def _choose(
+    text: str, labels: LabelSet, *, window: int, extra: dict[str, float] | None = None, person: str = ""
+) -> tuple[str, float, dict[str, float], dict[str, list]]:
     scores: dict[str, float] = {}
     hits: dict[str, list] = {}
     for label, cues, bonus in labels.labels:
@@ -253,7 +277,7 @@ def decide_narrator_gender(text: str, *, person: str, cues: TaggingCues | None =
                 found[gender] = quote(text, m.start(), m.end(), before=0, after=2)
     if len(found) != 1:  # none, or contradictory statements
         return "", "；".join(found.values())
-    (gender, ev), = found.items()
+    ((gender, ev),) = found.items()
     return gender, ev
 
 
@@ -326,18 +350,28 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
     if fitted is not None:
         decided = tagmodel.predict(fitted, text, cues)
         genre, genre_conf, genre_ev = _blend(genre, genre_ev, *decided["genre"], cues.genre.default)
-        narrator, narrator_conf, narrator_ev = _blend(narrator, narrator_ev, *decided["narrator"],
-                                                      cues.narrator.default)
+        narrator, narrator_conf, narrator_ev = _blend(
+            narrator, narrator_ev, *decided["narrator"], cues.narrator.default
+        )
     gender, gender_ev = decide_narrator_gender(text, person=person, cues=cues)
     level, level_conf, level_ev = school_level_with_confidence(text, cues=cues)
     setting, setting_ev = decide_setting(text, cues=cues)
     return {
-        "genre": genre, "genre_confidence": genre_conf, "genre_evidence": genre_ev,
-        "person": person, "person_evidence": person_ev,
-        "narrator": narrator, "narrator_confidence": narrator_conf, "narrator_evidence": narrator_ev,
-        "narrator_gender": gender, "narrator_gender_evidence": gender_ev,
-        "school_level": level, "school_level_confidence": level_conf, "school_level_evidence": level_ev,
-        "setting": setting, "setting_evidence": setting_ev,
+        "genre": genre,
+        "genre_confidence": genre_conf,
+        "genre_evidence": genre_ev,
+        "person": person,
+        "person_evidence": person_ev,
+        "narrator": narrator,
+        "narrator_confidence": narrator_conf,
+        "narrator_evidence": narrator_ev,
+        "narrator_gender": gender,
+        "narrator_gender_evidence": gender_ev,
+        "school_level": level,
+        "school_level_confidence": level_conf,
+        "school_level_evidence": level_ev,
+        "setting": setting,
+        "setting_evidence": setting_ev,
     }
 
 
@@ -423,9 +457,20 @@ def _places_fast(sentences: pd.DataFrame, entities: pd.DataFrame) -> tuple[dict,
     is_place = (entities["type"] == "place").tolist()
     if not any(is_place):
         return {}, {}
-    rows = [r for r, keep in zip(zip(entities["essay_id"].tolist(), entities["text"].tolist(),
-                                     entities["sentence_id"].tolist(), entities["start"].tolist(),
-                                     entities["end"].tolist()), is_place) if keep]
+    rows = [
+        r
+        for r, keep in zip(
+            zip(
+                entities["essay_id"].tolist(),
+                entities["text"].tolist(),
+                entities["sentence_id"].tolist(),
+                entities["start"].tolist(),
+                entities["end"].tolist(),
+            ),
+            is_place,
+        )
+        if keep
+    ]
     if not all(isinstance(r[0], str) and isinstance(r[1], str) for r in rows):
         return None
     text_of = dict(zip(sids, sentences["text"].tolist()))
@@ -434,8 +479,9 @@ def _places_fast(sentences: pd.DataFrame, entities: pd.DataFrame) -> tuple[dict,
         firsts.setdefault(r[0], {}).setdefault(r[1], r)
     places = {eid: list(f) for eid, f in firsts.items()}
     place_ev = {
-        eid: "；".join(quote(str(text_of.get(sid, "")), int(s), int(e), before=4, after=4)
-                      for _, _, sid, s, e in f.values())
+        eid: "；".join(
+            quote(str(text_of.get(sid, "")), int(s), int(e), before=4, after=4) for _, _, sid, s, e in f.values()
+        )
         for eid, f in firsts.items()
     }
     return places, place_ev
@@ -473,7 +519,7 @@ def find_heading(paragraph: str) -> tuple[int, str, int, str] | None:
         m = pat.match(text)
         if not m:
             continue
-        rest = text[m.end():].strip()
+        rest = text[m.end() :].strip()
         if not rest:
             return None
         cut = _HEADING_END_RE.search(rest)
@@ -504,15 +550,24 @@ def structure(paragraphs: pd.DataFrame) -> pd.DataFrame:
             while stack and stack[-1][0] >= rank:
                 stack.pop()
             parent = stack[-1][1] if stack else ""
-            rows.append({
-                "essay_id": essay_id, "paragraph_id": pid, "level": len(stack) + 1,
-                "marker": marker, "number": number, "heading_text": head, "parent": parent,
-            })
+            rows.append(
+                {
+                    "essay_id": essay_id,
+                    "paragraph_id": pid,
+                    "level": len(stack) + 1,
+                    "marker": marker,
+                    "number": number,
+                    "heading_text": head,
+                    "parent": parent,
+                }
+            )
             stack.append((rank, pid))
     if not rows:  # the usual case: a copy of the one empty table
         global _EMPTY_STRUCTURE
         if _EMPTY_STRUCTURE is None:
-            _EMPTY_STRUCTURE = _set_dtypes(pd.DataFrame([], columns=STRUCTURE_COLUMNS), {"level": "int64", "number": "int64"})
+            _EMPTY_STRUCTURE = _set_dtypes(
+                pd.DataFrame([], columns=STRUCTURE_COLUMNS), {"level": "int64", "number": "int64"}
+            )
         return _EMPTY_STRUCTURE.copy()
     return _set_dtypes(pd.DataFrame(rows, columns=STRUCTURE_COLUMNS), {"level": "int64", "number": "int64"})
 
@@ -526,8 +581,10 @@ _EMPTY_STRUCTURE: pd.DataFrame | None = None
 # scores +0.33) but are not statements about anything; reports leave them out
 # of sentence and paragraph figures unless asked.
 _FINAL_MARK_RE = re.compile(r"[。！？!?…；;][”’」』\"')）]*\s*$")
-_FORMULA_RE = re.compile(r"(?:尊敬的|亲爱的|各位|大家)[^。！？!?]{0,12}(?:好|：|:)[！!。]?"
-                         r"|(?:谢谢|感谢)(?:大家|各位|您|你们)?[^。！？!?，,]{0,6}[！!。]?")
+_FORMULA_RE = re.compile(
+    r"(?:尊敬的|亲爱的|各位|大家)[^。！？!?]{0,12}(?:好|：|:)[！!。]?"
+    r"|(?:谢谢|感谢)(?:大家|各位|您|你们)?[^。！？!?，,]{0,6}[！!。]?"
+)
 FRAMING_MAX_CHARS = 30
 
 
@@ -600,9 +657,21 @@ NUMBER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("date", re.compile(r"(?P<v>\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")),
     ("money", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?P<wan>万)?元")),
     ("age", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:周)?岁")),
-    ("duration", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:个)?(?:年(?![级一二三四五六七八九十\d])|个月|天|周(?!岁)|小时|学期|日日夜夜)")),
+    (
+        "duration",
+        re.compile(
+            _NOT_AFTER_NUMBER
+            + rf"(?P<v>{_N}){_APPROX}(?:个)?(?:年(?![级一二三四五六七八九十\d])|个月|天|周(?!岁)|小时|学期|日日夜夜)"
+        ),
+    ),
     ("distance", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:公里|千米|里(?!面|边)|米)")),
-    ("count", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?:个|名|位(?!数)|人|户|所|家|次|项|篇|本|件|间|台|部|道|批|只|封)")),
+    (
+        "count",
+        re.compile(
+            _NOT_AFTER_NUMBER
+            + rf"(?P<v>{_N}){_APPROX}(?:个|名|位(?!数)|人|户|所|家|次|项|篇|本|件|间|台|部|道|批|只|封)"
+        ),
+    ),
 )
 NUMBER_COLUMNS = ["essay_id", "sentence_id", "text_span", "kind", "value", "approx", "start", "end", "sentence"]
 
@@ -628,11 +697,16 @@ def find_numbers(text: str) -> list[dict]:
                 value *= 10000
             approx = bool(m.groupdict().get("approx"))
             taken.append(span)
-            found.append({
-                "text_span": m.group(0), "kind": kind,
-                "value": float("nan") if value is None else value,
-                "approx": approx, "start": span[0], "end": span[1],
-            })
+            found.append(
+                {
+                    "text_span": m.group(0),
+                    "kind": kind,
+                    "value": float("nan") if value is None else value,
+                    "approx": approx,
+                    "start": span[0],
+                    "end": span[1],
+                }
+            )
     return sorted(found, key=lambda r: r["start"])
 
 
@@ -663,11 +737,15 @@ def tag_table(essays: pd.DataFrame, *, with_evidence: bool = True, mapping=None)
     already pseudonymised (``Corpus`` tables are).
     """
     _require(essays, {"essay_id", "genre", "person", "narrator"}, "essays")
-    cols = ["essay_id"] + [c for c in TAG_COLUMNS if c in essays.columns and (with_evidence or not c.endswith("_evidence"))]
+    cols = ["essay_id"] + [
+        c for c in TAG_COLUMNS if c in essays.columns and (with_evidence or not c.endswith("_evidence"))
+    ]
     out = essays[cols].copy()
     for c in ("setting", "places"):
         if c in out:
-            out[c] = out[c].map(lambda v: "、".join(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else (v or ""))
+            out[c] = out[c].map(
+                lambda v: "、".join(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else (v or "")
+            )
     if mapping is not None:
         from analysis.privacy import pseudonymise_frame
 

