@@ -46,12 +46,12 @@ test-fast: $(STAMP) ## the tests not marked slow (no kernels, no full builds): u
 	$(PY) -m pytest -q -n 2 -m "not slow"
 
 lint: $(STAMP) ## ruff: lint and check formatting (configured in pyproject.toml)
-	$(PY) -m ruff check src tests benchmarks
-	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks scripts
+	$(PY) -m ruff format --check src tests benchmarks scripts
 
 format: $(STAMP) ## ruff: fix what can be fixed and format the code
-	$(PY) -m ruff check --fix src tests benchmarks
-	$(PY) -m ruff format src tests benchmarks
+	$(PY) -m ruff check --fix src tests benchmarks scripts
+	$(PY) -m ruff format src tests benchmarks scripts
 
 lock: ## refresh requirements.lock: the newest versions pyproject.toml allows, resolved in a fresh venv
 	rm -rf .lock-venv && $(PYTHON_SYS) -m venv .lock-venv

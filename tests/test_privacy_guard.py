@@ -325,14 +325,14 @@ def test_every_form_of_a_childs_name_is_gone_from_the_tables(data, eid, pseudo):
         f"我的邻居{a}是留守儿童，他的爸爸妈妈在广东打工。",
         f"{a}每天晚上都给妈妈打电话。",
     ]
-    raw = c.essays.set_index("essay_id")["raw_text"]
+    raw = c.table("essays").set_index("essay_id")["raw_text"]
     assert raw[eid[6]] == f"我的鄰居{a}是留守兒童，他的爸爸媽媽在廣東打工。{a}每天晚上都給媽媽打電話。"
     texts = "\n".join(
         [
             *c.sentences["text"],
             *c.paragraphs["text"],
             *c.essays["text"],
-            *c.essays["raw_text"],
+            *c.table("essays")["raw_text"],
             *c.table("entities")["text"],
             *c.table("entities")["evidence"],
         ]
@@ -373,7 +373,7 @@ def test_names_in_cleaning_log_contexts_are_replaced(data):
 
 
 def test_ruby_name_in_raw_text_is_replaced_whole(data, eid, pseudo):
-    raw = Corpus(data).essays.set_index("essay_id")["raw_text"]
+    raw = Corpus(data).table("essays").set_index("essay_id")["raw_text"]
     assert raw[eid[7]] == f"我的好朋友叫{pseudo['张晓明']}，他家住在柳湾村。"
 
 
@@ -752,3 +752,30 @@ def test_seed_overview_shows_no_child(seed_build):
     counts = overview.entity_counts(Corpus(d)).set_index(["type", "role"])
     ents = aio.read_table(d, "entities")
     assert counts.loc[("person", "child"), "mentions"] >= (ents["role"] == "child").sum()
+
+
+def test_a_romanised_name_that_is_an_english_word_is_the_word_when_written_as_one():
+    """何热 romanises as "he re": "here" in a report's English is the word, while
+    the name written as a name (separated or CamelCase) is still found."""
+    from analysis.privacy import romanisations
+
+    forms = romanisations("何热")
+    assert "he re" in forms
+    rep = replacer({"何热": "学生A", **{f: "学生A" for f in forms}})
+    for english in ("Each page links back here.", "Here is the index.", "CLICK HERE"):
+        assert rep(english) == english
+    for named in ("He Re wrote a letter.", "HeRe is my classmate.", "我的同学何热。"):
+        assert "学生A" in rep(named), named
+
+
+def test_the_page_check_skips_the_toolkits_own_text_only(data):
+    """A citation's authors (Wang Rui, Sun Junyi) are the toolkit's fixed text,
+    marked data-static: a corpus whose map romanises a child's name the same
+    way must not block every page. A name anywhere else still does."""
+    child = "<td>張曉明今天很開心。</td>"
+    static = '<aside class="methods" data-static><p>Zhang Xiaoming. 张晓明 (ed.) A book, 2001.</p></aside>'
+    assert page_leaks(f"<html><body>{static}</body></html>", data, roles=None) == {}
+    assert page_leaks(f"<html><body>{static}<table><tr>{child}</tr></table></body></html>", data, roles=None)
+    # the marker on an element of corpus text would not hide it: only the marked element is skipped
+    marked_then_text = '<p data-static>引用</p><p title="Zhang Xiaoming">正文</p>'
+    assert page_leaks(marked_then_text, data, roles=None)

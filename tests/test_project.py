@@ -39,6 +39,7 @@ def test_every_imported_package_is_declared():
         "sklearn": "scikit-learn",
         "yaml": "pyyaml",
         "opencc": "opencc-python-reimplemented",
+        "ahocorasick": "pyahocorasick",
         "fontTools": "fonttools",
         "IPython": "ipython",
         "dask": "dask",

@@ -111,18 +111,48 @@ class Corpus:
                 out.setdefault(eid, {})[o] = p
         return out
 
-    def table(self, name: str) -> pd.DataFrame:
-        """A table, pseudonymised when this corpus is (cached per name)."""
-        return self._table(name).copy()
-
-    def _table(self, name: str) -> pd.DataFrame:
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """A table (or some of its columns), pseudonymised when this corpus is.
+        Each column is read and pseudonymised once per build and settings in
+        this process, and only when asked for."""
         if name in ("pseudonyms", "privacy_review"):
             raise PermissionError(
                 f"the {name} table names real people: read it from the data folder directly, never in a report"
             )
-        if name not in self._shared:
-            self._shared[name] = self.protect(aio.read_table(self.data_dir, name))
-        return self._shared[name]
+        every = self._columns(name)
+        wanted = every if columns is None else [c for c in every if c in set(columns)]
+        if columns is not None and len(wanted) < len(set(columns)):
+            missing = sorted(set(columns) - set(every))
+            raise KeyError(f"the {name} table in {self.data_dir} has no column(s) {', '.join(missing)}")
+        cache = self._shared.setdefault(name, {})
+        todo = [c for c in wanted if c not in cache]
+        if todo:
+            # a free-text column is pseudonymised with the id columns that scope its short forms
+            owners = [c for c in ("essay_id", "essay_a", "essay_b", "source_file") if c in every and c not in todo]
+            df = self.protect(aio.read_table(self.data_dir, name, columns=[*todo, *owners]))
+            for c in df.columns:  # the same values as from the whole table: the owners are always there
+                cache.setdefault(c, df[c])
+        return pd.DataFrame({c: cache[c] for c in wanted}).copy()
+
+    def _columns(self, name: str) -> list[str]:
+        key = ("\0columns", name)
+        if key not in self._shared:
+            import pyarrow.parquet as pq
+
+            path = self.data_dir / f"{name}.parquet"
+            if not path.is_file():
+                raise FileNotFoundError(f"no {name} table in {self.data_dir} (rebuild the corpus)")
+            self._shared[key] = list(pq.read_schema(path).names)
+        return self._shared[key]
+
+    def _local_replacers(self, scoped: dict) -> dict:
+        """essay id → replacer of its scoped short forms (built once per build and settings)."""
+        from analysis.privacy import replacer
+
+        key = "\0local"
+        if key not in self._shared or self._shared[key][0] != scoped:
+            self._shared[key] = (scoped, {eid: replacer(forms) for eid, forms in scoped.items()})
+        return dict(self._shared[key][1])
 
     def protect(self, df: pd.DataFrame, *, mapping: dict[str, str] | None = None) -> pd.DataFrame:
         """Apply the pseudonym map (or ``mapping``) to every free-text column and token list of ``df``."""
@@ -134,13 +164,22 @@ class Corpus:
 
         replace = replacer(mapping)  # compiled once for all cells
         out = df.copy()
-        local = {eid: replacer(forms) for eid, forms in scoped.items()} if scoped else {}
+        local = self._local_replacers(scoped) if scoped else {}
         for col in out.columns:
             if col in _ID_COLUMNS:
                 continue
             s = out[col]
             if s.dtype == object or pd.api.types.is_string_dtype(s):
-                values = [_protect_value(v, replace) for v in s.tolist()]
+                memo: dict[str, str] = {}  # a label column (sentiment, genre) has few distinct values
+
+                def once(v, memo=memo):
+                    if isinstance(v, str):
+                        if v not in memo:
+                            memo[v] = replace(v)
+                        return memo[v]
+                    return _protect_value(v, replace)
+
+                values = [once(v) for v in s.tolist()]
                 owner = _owner_column(col, out.columns) if local else None
                 if owner is not None:
                     # short forms scoped to an essay apply to the text of that essay (passage_a → essay_a);
@@ -187,7 +226,9 @@ class Corpus:
         mapping.update(self.mapping)
         return {k: self.protect(v, mapping=mapping) if isinstance(v, pd.DataFrame) else v for k, v in frames.items()}
 
-    essays = property(lambda self: self.table("essays"))
+    # the essays without raw_text, the text as captured (the largest column, never shown in a report):
+    # table("essays") has it
+    essays = property(lambda self: self.table("essays", [c for c in self._columns("essays") if c != "raw_text"]))
     paragraphs = property(lambda self: self.table("paragraphs"))
     sentences = property(lambda self: self.table("sentences"))
     cleaning_log = property(lambda self: self.table("cleaning_log"))

@@ -208,7 +208,14 @@ def plot_entity_counts(corpus: Corpus):
 
 def plot_top_words(corpus: Corpus, *, n: int = 30):
     tw = top_words(corpus, n=n)["count"]
-    return bar(tw, title=f"Top {n} content words", xlabel="occurrences")
+    fig = bar(tw, title=f"Top {n} content words", xlabel="occurrences")
+    fig.caption = (
+        f"The {n} most frequent content words, counted over every sentence of the corpus — a passage "
+        "copied into several essays counts in each, and headings and greetings count too; the themes "
+        "report's keywords and concordance count reused passages once and leave framing lines out, "
+        "so their counts can be lower."
+    )
+    return fig
 
 
 def reuse_passages(corpus: Corpus, **kwargs) -> pd.DataFrame:

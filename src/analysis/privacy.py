@@ -560,6 +560,81 @@ EDGE_WORD_FREQ = 5  # a name's part at least this common as a word is not taken 
 _PSEUDO_TAIL = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
+def _automaton(words):
+    """An Aho–Corasick automaton (pyahocorasick) over ``words``: every
+    occurrence of any of tens of thousands of names in one pass over a text."""
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for w in words:
+        if w:
+            a.add_word(w, w)
+    a.make_automaton()
+    return a
+
+
+def _leftmost_longest(automaton, text: str):
+    """(start, end, word) of the matches a left-to-right scan takes: at each
+    position the longest word starting there, then on from its end — the
+    matches of :func:`longest_first_pattern`'s regex, found in linear time."""
+    if not text:
+        return []
+    hits = sorted(((end + 1 - len(w), end + 1, w) for end, w in automaton.iter(text)), key=lambda h: (h[0], -h[1]))
+    out, last = [], 0
+    for start, end, w in hits:
+        if start >= last:
+            out.append((start, end, w))
+            last = end
+    return out
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    from analysis.resources import load_lines
+
+    return frozenset(w.strip().lower() for w in load_lines("romanised_english.txt"))
+
+
+def _english_word(written: str) -> bool:
+    """A romanised form written as a common English word — one solid word,
+    not CamelCase (``here``, ``Here``, ``HERE``; not ``HeRe`` or ``He Re``):
+    then it is the word (resources/romanised_english.txt)."""
+    w = unicodedata.normalize("NFKC", written)
+    if not w.isascii() or not w.isalpha():
+        return False
+    if any(c.isupper() for c in w[1:]) and not w.isupper():
+        return False
+    return w.lower() in _english_words()
+
+
+_SYLLABLE_SEP = "[\\s\\-_.·']*"
+
+
+def _syllable_trie_pattern(names: list[list[str]]) -> str:
+    """A regex matching any of ``names`` (each a list of pinyin syllables,
+    with any separator between them), written as a trie over syllables so
+    the regex engine does not try every name at every position of a text."""
+    trie: dict = {}
+    for syllables in names:
+        node = trie
+        for syl in syllables:
+            node = node.setdefault(syl, {})
+        node[""] = {}
+
+    def build(node: dict, first: bool) -> str:
+        branches = [
+            ("" if first else _SYLLABLE_SEP) + re.escape(syl) + build(child, False)
+            for syl, child in sorted(node.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+            if syl
+        ]
+        if not branches:
+            return ""
+        alt = "(?:" + "|".join(branches) + ")"
+        return alt + "?" if "" in node else alt
+
+    return build(trie, True)
+
+
 class NameReplacer:
     """Replaces names in any written form (callable: text -> text).
 
@@ -589,13 +664,14 @@ class NameReplacer:
                 key = shadow(original)[0]
                 if key:
                     self.table.setdefault(key, pseudo)
-        self.pattern = re.compile(longest_first_pattern(self.table)) if self.table else None
+        self.automaton = _automaton(self.table) if self.table else None
         freq = get_tokenizer().FREQ
         self.weak = {k for k in self.table if len(k) <= 2 and (freq.get(k) or 0) > 0}
         self.roman = None
         if roman:
-            alts = sorted(("[\\s\\-_.·']*".join(map(re.escape, syl)) for syl, _ in roman), key=len, reverse=True)
-            self.roman = re.compile(r"(?<![A-Za-z])(?:" + "|".join(alts) + r")(?![A-Za-z])", re.IGNORECASE)
+            self.roman = re.compile(
+                r"(?<![A-Za-z])" + _syllable_trie_pattern([syl for syl, _ in roman]) + r"(?![A-Za-z])", re.IGNORECASE
+            )
             self.roman_table = {"".join(syl): p for syl, p in roman}
         self._edges(pairs, freq)
 
@@ -631,18 +707,20 @@ class NameReplacer:
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, pseudonym) of every name in ``text``, in order, not overlapping."""
         found: list[tuple[int, int, str]] = []
-        if self.pattern is not None:
+        sh = where = None
+        if self.automaton is not None:
             sh, where = shadow(text)
-            for m in self.pattern.finditer(sh):
-                key = m.group(0)
-                if key in self.weak and (
-                    self._inside_word(sh, m.start(), m.end()) or _DEGREE_BEFORE_RE.search(sh, 0, m.start())
-                ):
+            for start, end, key in _leftmost_longest(self.automaton, sh):
+                if key in self.weak and (self._inside_word(sh, start, end) or _DEGREE_BEFORE_RE.search(sh, 0, start)):
                     continue  # 小马过河; 性格文静, 很平安: the word, not the child
-                found.append((where[m.start()], _end_with_ruby(text, where[m.end() - 1] + 1), self.table[key]))
+                found.append((where[start], _end_with_ruby(text, where[end - 1] + 1), self.table[key]))
         if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
-            sh, where = shadow(text)  # lower case, full-width letters as ASCII (Ｚｈａｎｇ)
+            if sh is None:
+                sh, where = shadow(text)  # lower case, full-width letters as ASCII (Ｚｈａｎｇ)
             for m in self.roman.finditer(sh):
+                written = text[where[m.start()] : where[m.end() - 1] + 1]
+                if _english_word(written):
+                    continue  # "here" (he re), "data" (da ta): the English word, not a name
                 key = re.sub(r"[^a-z]", "", m.group(0).lower())
                 pseudo = self.roman_table.get(key)
                 if pseudo:
@@ -690,13 +768,21 @@ class NameReplacer:
         return "".join(self._cut_edges(p) if k % 2 == 0 else p for k, p in enumerate(parts))
 
     def _cut_edges(self, out: str) -> str:
-        for k in range(min(self.longest, len(out) - 1), 1, -1):
-            if shadow(out[-k:])[0] in self.heads and _CJK_CHAR_RE.match(out[-k]):
-                out = out[:-k] + self.heads[shadow(out[-k:])[0]]
+        n = min(self.longest, len(out) - 1)
+        if n < 2:
+            return out
+        tail = _plain_shadow(out[-n:])
+        for k in range(n, 1, -1):
+            form = tail[-k:] if tail is not None else shadow(out[-k:])[0]
+            if form in self.heads and _CJK_CHAR_RE.match(out[-k]):
+                out = out[:-k] + self.heads[form]
                 break
-        for k in range(min(self.longest, len(out) - 1), 1, -1):
-            if shadow(out[:k])[0] in self.tails and _CJK_CHAR_RE.match(out[k - 1]):
-                out = self.tails[shadow(out[:k])[0]] + out[k:]
+        n = min(self.longest, len(out) - 1)
+        head = _plain_shadow(out[:n]) if n >= 2 else None
+        for k in range(n, 1, -1):
+            form = head[:k] if head is not None else shadow(out[:k])[0]
+            if form in self.tails and _CJK_CHAR_RE.match(out[k - 1]):
+                out = self.tails[form] + out[k:]
                 break
         return out
 
@@ -880,34 +966,71 @@ _MARKED_RUBY_RE = re.compile(
 _MARK_CHARS = frozenset("【】¶")
 
 
-def shadow(text: str) -> tuple[str, list[int]]:
+class _SimpleTable(dict):
+    """``str.translate`` table: code point → :func:`_simple_char` (filled on first use)."""
+
+    def __missing__(self, cp: int) -> str:
+        self[cp] = value = _simple_char(chr(cp))
+        return value
+
+
+_SIMPLE_TABLE = _SimpleTable()
+_GAP_CHARS_RE = re.compile("[" + re.escape("".join(sorted(_SPACE_CHARS | _MARK_CHARS))) + "]")
+_GAP_IN_CJK_RE = re.compile(
+    r"(?<=[\u3400-\u9fff\uf900-\ufaff])[" + re.escape("".join(sorted(_SPACE_CHARS | _MARK_CHARS))) + r"]+"
+    r"(?=[\u3400-\u9fff\uf900-\ufaff])"
+)
+
+
+def _plain_shadow(text: str) -> str | None:
+    """The shadow of ``text`` when it is one character for one (no space, mark
+    or ruby): then the shadow of any slice is the slice of the shadow. None otherwise."""
+    if _GAP_CHARS_RE.search(text) or "(" in text or "（" in text:
+        return None
+    out = text.translate(_SIMPLE_TABLE)
+    return out if len(out) == len(text) else None
+
+
+def shadow(text: str) -> tuple[str, list[int] | range]:
     """(normalised text, offset in ``text`` of each of its characters): see above."""
     from analysis.pagechrome import RUBY_RE, is_ruby
 
-    skip: set[int] = set()
+    if not _GAP_CHARS_RE.search(text) and "(" not in text and "（" not in text:
+        # no space, mark or ruby that could sit inside a name: one character for one (C speed)
+        out = text.translate(_SIMPLE_TABLE)
+        if len(out) == len(text):
+            return out, range(len(text))
+    import numpy as np
+
+    keep = np.ones(len(text), dtype=bool)
     if "(" in text or "（" in text:
         for m in RUBY_RE.finditer(text):
             if is_ruby(m):
-                skip.update(range(m.start(), m.end()))
+                keep[m.start() : m.end()] = False
         if "【" in text:  # a ruby the cleaning log marks as removed: 晓【(xiǎo)】明
             for m in _MARKED_RUBY_RE.finditer(text):
                 if is_ruby(m):
-                    skip.update(range(m.start(), m.end()))
-    out: list[str] = []
-    where: list[int] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if i in skip:
-            continue
-        if (ch in _SPACE_CHARS or ch in _MARK_CHARS) and out and _CJK_CHAR_RE.match(out[-1]):
-            j = i + 1
-            while j < n and (text[j] in _SPACE_CHARS or text[j] in _MARK_CHARS or j in skip):
-                j += 1
-            if j < n and _CJK_CHAR_RE.match(text[j]):
-                continue  # a space or a log's change marker inside a run of CJK characters (陶 磊, 【張曉】明)
-        out.append(_simple_char(ch))
-        where.append(i)
-    return "".join(out), where
+                    keep[m.start() : m.end()] = False
+    idx = np.flatnonzero(keep)
+    kept = _take(text, keep)
+    # a space or a log's change marker inside a run of CJK characters (陶 磊, 【張曉】明) is dropped too
+    for m in _GAP_IN_CJK_RE.finditer(kept):
+        keep[idx[m.start() : m.end()]] = False
+    where = np.flatnonzero(keep).tolist()
+    out = _take(text, keep).translate(_SIMPLE_TABLE)
+    if len(out) != len(where):  # a character that normalises to several (rare): one at a time
+        out = "".join(_simple_char(text[i]) for i in where)
+    return out, where
+
+
+def _take(text: str, keep) -> str:
+    """The characters of ``text`` where ``keep`` is true (joined run by run)."""
+    import numpy as np
+
+    if keep.all():
+        return text
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.view(np.int8), [0]))))
+    return "".join(text[a:b] for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 # ------------------------------------------------------------ the map on disk ---
@@ -966,10 +1089,42 @@ def page_leaks(page: str, data_dir: str | Path, *, roles: Iterable[str] | None =
     marks as blocking, searched in the page's text, attributes and embedded
     data (HTML entities decoded; fonts and images left out). Returns counts
     by kind — never the names themselves, so the error can be shown."""
+    checker = _page_checker(data_dir, None if roles is None else tuple(roles))
+    if checker is None:
+        return {}
+    names, kinds = checker
+    # a table's CSV download is data the page carries: decoded and searched like its text
+    csvs = [base64.b64decode(m.group(1)).decode("utf-8-sig", errors="replace") for m in _CSV_URI_RE.finditer(page)]
+    page = _STATIC_RE.sub(" ", page)  # the toolkit's own text (citations, legends): no corpus text in it
+    text = html.unescape(_STYLE_BLOCK_RE.sub(" ", _DATA_URI_RE.sub(" ", page))) + "\n".join(csvs)
+    found: Counter = Counter()
+    for _, _, pseudo in names.spans(text):
+        found[kinds.get(pseudo, "name")] += 1
+    return dict(found)
+
+
+_PAGE_CHECKERS: dict = {}
+# an element the toolkit writes with fixed text (a citation's authors, a legend), marked data-static
+_STATIC_RE = re.compile(r"<(?P<tag>aside|p|tr|span|div)\b[^>]*\sdata-static\b[^>]*>.*?</(?P=tag)>", re.S)
+
+
+def _page_checker(data_dir: str | Path, roles: tuple[str, ...] | None):
+    """(NameReplacer over every form a page must not show, pseudonym → kind)
+    for a build and roles; built once per process and map (a renderer checks
+    every page it writes against the same map), None when there is nothing
+    to look for."""
+    stamp = []
+    for name in ("pseudonyms.parquet", "privacy_review.parquet", "essays.parquet"):  # essays: load_map's staleness
+        f = Path(data_dir) / name
+        stamp.append(f.stat().st_mtime_ns if f.is_file() else None)
+    key = (str(Path(data_dir).resolve()), tuple(stamp), roles)
+    if key in _PAGE_CHECKERS:
+        return _PAGE_CHECKERS[key]
     m = selected(load_map(data_dir), roles)
     m = m[m["scope"].fillna("") == ""]  # a scoped short form is an ordinary word outside its essays
-    kinds = {p: (r if t == "person" else t) for p, r, t in zip(m["pseudonym"], m["role"], m["type"])}
-    pairs = [(o, p) for o, p in zip(m["original"], m["pseudonym"]) if isinstance(o, str) and len(o) >= 2]
+    pseudo, role, kind = m["pseudonym"].tolist(), m["role"].tolist(), m["type"].tolist()
+    kinds = {p: (r if t == "person" else t) for p, r, t in zip(pseudo, role, kind)}
+    pairs = [(o, p) for o, p in zip(m["original"].tolist(), pseudo) if isinstance(o, str) and len(o) >= 2]
     review = Path(data_dir) / "privacy_review.parquet"
     if review.is_file():
         from analysis import io as aio
@@ -980,14 +1135,11 @@ def page_leaks(page: str, data_dir: str | Path, *, roles: Iterable[str] | None =
                 pairs.append((c, "未审阅候选"))
                 kinds["未审阅候选"] = "unreviewed candidate"
     if not pairs:
-        return {}
-    # a table's CSV download is data the page carries: decoded and searched like its text
-    csvs = [base64.b64decode(m.group(1)).decode("utf-8-sig", errors="replace") for m in _CSV_URI_RE.finditer(page)]
-    text = html.unescape(_STYLE_BLOCK_RE.sub(" ", _DATA_URI_RE.sub(" ", page))) + "\n".join(csvs)
-    found: Counter = Counter()
-    for _, _, pseudo in NameReplacer(tuple(sorted(set(pairs)))).spans(text):
-        found[kinds.get(pseudo, "name")] += 1
-    return dict(found)
+        return None
+    checker = (NameReplacer(tuple(sorted(set(pairs)))), kinds)
+    _PAGE_CHECKERS.clear()
+    _PAGE_CHECKERS[key] = checker
+    return checker
 
 
 # ------------------------------------------------------------ review and lists ---

@@ -434,6 +434,7 @@ body,.jp-RenderedHTMLCommon,table{font-family:ReportCJK,"Noto Sans CJK SC","Ping
 aside.methods{background:#f6f8fa;border-left:4px solid #0b6bcb;padding:.6em 1em;margin:2em 0 1em;max-width:60em;font-size:.9em}
 aside.methods p{margin:.4em 0} aside.methods ul{margin:.2em 0;padding-left:1.4em}
 nav.back{margin:.6em 0;font-size:.95em}
+details.glossary dt{font-weight:bold;margin-top:.3em} details.glossary dd{margin-left:1.2em}
 </style>
 """
 
@@ -522,6 +523,76 @@ REPORT_METHODS = {
 }
 
 
+# Terms the reports use, explained once (shown in each report's methods box)
+GLOSSARY = {
+    "E01 …": "the essays of the corpus in corpus order; the essay key and each profile give the title and id.",
+    "pseudonym": "学生A (a child), 成人A (an adult), 学校A, 村A …: stable replacements of names in every report of one build.",
+    "framing line": "a heading, byline, title, greeting or thanks: it frames the prose rather than says something; "
+    "left out of the figures unless framing = yes.",
+    "copied (dedupe)": "a sentence that repeats an earlier essay's passage (template reuse); with dedupe = yes it "
+    "counts once, in the first essay.",
+    "share": "a proportion between 0 and 1 (0.25 = a quarter).",
+    "sentiment score": "supervised, lexicon and combined: −1 (negative) … 1 (positive); snownlp: 0 … 1. A label "
+    "(negative, neutral, positive) comes from the method's calibrated neutral band.",
+    "macro-F1": "agreement with human coding: the F1 (harmonic mean of precision and recall) of each class, "
+    "averaged; 1 = every item coded as the coders did. Micro-F1 pools every decision.",
+    "95% interval": "the range that holds the figure in 95% of resamples of whole essays (bootstrap).",
+    "Cohen's κ": "agreement of two coders corrected for chance: 1 = perfect, 0 = chance.",
+    "TF-IDF": "a word's weight in an essay: frequent in it, rare across the corpus.",
+    "TextRank": "a word's centrality in the graph of words that occur near each other.",
+    "G² (keyness)": "log-likelihood of a word being over-used in a group against the rest; ≥ 3.84 means p < 0.05 "
+    "for one word; q: the p-value corrected for testing many words (Benjamini–Hochberg).",
+    "topic (NMF/LDA)": "a group of words that occur together in paragraphs; coherence (UMass, closer to 0 is "
+    "better) and stability (re-fitted on subsamples, 1 = the same topics) say how far to trust it.",
+    "code": "a category of the research codebook (中文 label with its id), applied to a paragraph by keyword rules.",
+    "reuse similarity": "how closely two essays' shared passage matches (1 = identical text).",
+    "confidence": "how sure the tagging model is of a genre or narrator (0 … 1); below its threshold the tag is "
+    "'uncertain'.",
+}
+REPORT_TERMS = {
+    "overview": ["E01 …", "pseudonym", "copied (dedupe)", "reuse similarity", "confidence", "share"],
+    "sentiment": [
+        "E01 …",
+        "pseudonym",
+        "framing line",
+        "copied (dedupe)",
+        "sentiment score",
+        "macro-F1",
+        "95% interval",
+        "Cohen's κ",
+        "share",
+    ],
+    "themes": [
+        "E01 …",
+        "pseudonym",
+        "framing line",
+        "copied (dedupe)",
+        "TF-IDF",
+        "TextRank",
+        "G² (keyness)",
+        "topic (NMF/LDA)",
+        "code",
+        "macro-F1",
+        "95% interval",
+        "Cohen's κ",
+        "share",
+    ],
+    "profile": [
+        "E01 …",
+        "pseudonym",
+        "framing line",
+        "copied (dedupe)",
+        "sentiment score",
+        "TF-IDF",
+        "TextRank",
+        "code",
+        "reuse similarity",
+        "confidence",
+        "share",
+    ],
+}
+
+
 def _toolkit_version() -> str:
     try:
         from importlib.metadata import version
@@ -529,6 +600,16 @@ def _toolkit_version() -> str:
         return version("analysis")
     except Exception:  # noqa: BLE001 — not installed as a distribution
         return "unknown"
+
+
+def _glossary(name: str | None) -> str:
+    terms = REPORT_TERMS.get(name or "", [])
+    if not terms:
+        return ""
+    items = "".join(f"<dt>{html.escape(t)}</dt><dd>{html.escape(GLOSSARY[t])}</dd>" for t in terms)
+    return (
+        f'<details class="glossary"><summary>Glossary of the terms in this report</summary><dl>{items}</dl></details>'
+    )
 
 
 def _methods_box(name: str | None) -> str:
@@ -543,10 +624,11 @@ def _methods_box(name: str | None) -> str:
     )
     refs = "".join(f"<li>{html.escape(CITATIONS[k])}</li>" for k in keys)
     return (
-        f'<aside class="methods"><strong>Methods and how to cite</strong>'
+        f'<aside class="methods" data-static><strong>Methods and how to cite</strong>'
         f"<p>{html.escape(what)} The documentation in <code>docs/</code> describes each step; the provenance "
         f"below identifies the corpus and code.</p><p><em>Cite as:</em> {cite}</p>"
         + (f"<p><em>and the resources it uses:</em></p><ul>{refs}</ul>" if refs else "")
+        + _glossary(name)
         + "</aside>"
     )
 
@@ -570,8 +652,11 @@ def _footer(params: dict, data_dir: Path, name: str | None = None) -> str:
         ("Parameters (after defaults)", _param_text(effective_params(name, params))),
         ("Package versions", versions or "unknown"),
     ]
+    static = {"Rendered", "Git commit (rendered by)", "Package versions"}  # written by the toolkit, no corpus text
     cells = "".join(
-        f"<tr><td><strong>{html.escape(k)}</strong></td><td>{html.escape(str(v))}</td></tr>" for k, v in rows
+        f"<tr{' data-static' if k in static else ''}><td><strong>{html.escape(k)}</strong></td>"
+        f"<td>{html.escape(str(v))}</td></tr>"
+        for k, v in rows
     )
     return (
         f'{_methods_box(name)}<footer class="provenance"><strong>Provenance</strong><table>{cells}</table>'
@@ -586,10 +671,20 @@ def _shown_files(man: dict, params: dict, data_dir: Path) -> str:
     if params.get("pseudonymise", True) and names:
         from analysis.privacy import load_map, replacer, selected
 
-        m = selected(load_map(data_dir), None if params.get("pseudonymise_all", True) else ("child",))
-        m = m[m["scope"].fillna("") == ""]
-        names = [replacer(dict(zip(m["original"], m["pseudonym"])))(n) for n in names]
+        roles = None if params.get("pseudonymise_all", True) else ("child",)
+        p = Path(data_dir) / "pseudonyms.parquet"
+        key = (str(Path(data_dir).resolve()), p.stat().st_mtime_ns if p.is_file() else None, roles, tuple(names))
+        if key not in _SHOWN_FILES:  # one map of tens of thousands of forms: built once per worker
+            m = selected(load_map(data_dir), roles)
+            m = m[m["scope"].fillna("") == ""]
+            replace = replacer(dict(zip(m["original"].tolist(), m["pseudonym"].tolist())))
+            _SHOWN_FILES.clear()
+            _SHOWN_FILES[key] = [replace(n) for n in names]
+        names = _SHOWN_FILES[key]
     return ", ".join(names)
+
+
+_SHOWN_FILES: dict = {}
 
 
 def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = None) -> str:

@@ -123,4 +123,4 @@ CORPUS_STAGES: list = [
 # soon as no later stage will change it (and checks this declaration).
 CORPUS_STAGE_OUTPUTS = {"reuse": ("reuse", "sentences", "essays"), "pseudonyms": ("pseudonyms", "privacy_review")}
 # resource files read by corpus stages only (every build runs them): editing one re-runs no essay
-CORPUS_ONLY_RESOURCES = ("privacy_always.txt", "privacy_never.txt")
+CORPUS_ONLY_RESOURCES = ("privacy_always.txt", "privacy_never.txt", "romanised_english.txt")

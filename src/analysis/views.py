@@ -443,7 +443,11 @@ def code_passages(p: pd.DataFrame, *, per_code: int = 3, chars: int = 120) -> pd
 def concordance(p: pd.DataFrame, terms: list[str], *, window: int = 15, max_lines: int = 15) -> HTML:
     """Aligned keyword-in-context lines for each term (at most ``max_lines``,
     spread over the essays), each naming its essay."""
-    parts = []
+    parts = [
+        '<p class="note">Counted in the paragraphs this report analyses (with its <code>dedupe</code> and '
+        "<code>framing</code> settings): a passage copied into several essays counts once, so a count can be lower "
+        "than the overview's top words, which count every sentence.</p>"
+    ]
     for term in terms:
         k = themes.kwic(p, term, window=window)
         shown = (
@@ -573,7 +577,7 @@ def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool
     by_para = {pid: g for pid, g in s.groupby("paragraph_id", sort=False)}
     legend = " ".join(f'<span style="background:{c};padding:0 .4em">{lab}</span>' for lab, c in _LABEL_COLOURS.items())
     out = [
-        f'<p style="font-size:.9em">Sentence shading: {legend}; <span style="color:#8c959f">grey: not counted '
+        f'<p data-static style="font-size:.9em">Sentence shading: {legend}; <span style="color:#8c959f">grey: not counted '
         f"(a framing line, or copied from an earlier essay)</span>; codes of each paragraph in [brackets].</p>"
     ]
     for para in p.itertuples():
@@ -691,7 +695,18 @@ def essay_reuse(corpus: Corpus, essay_id: str) -> pd.DataFrame:
     if mine.empty:
         return pd.DataFrame({"note": ["no passage of this essay is shared with another essay"]})
     cols = [c for c in ["essay_a", "essay_b", "similarity", "passage_a", "passage_b"] if c in mine.columns]
-    return mine[cols].reset_index(drop=True)
+    out = mine[cols].reset_index(drop=True)
+    names = dict(zip(corpus.essays["essay_id"], corpus.essays["label"])) if "label" in corpus.essays else {}
+    for col in ("essay_a", "essay_b"):  # E01 … as in every table
+        out[col] = [names.get(e, e) for e in out[col]]
+    return out.rename(
+        columns={
+            "essay_a": "essay",
+            "essay_b": "shared with",
+            "passage_a": "passage",
+            "passage_b": "passage in the other essay",
+        }
+    )
 
 
 def essay_entities(corpus: Corpus, essay_id: str) -> pd.DataFrame:
