@@ -1033,7 +1033,8 @@ def _essay_titles(data_dir: Path) -> dict[str, dict]:
     try:
         from analysis.corpus import Corpus
 
-        e = Corpus(data_dir, pseudonymise=True, pseudonymise_all=True).essays
+        c = Corpus(data_dir, pseudonymise=True, pseudonymise_all=True)
+        e = c.table("essays", [k for k in cols if k in c._columns("essays")])  # not the texts: only what is shown
     except Exception:  # noqa: BLE001 — no sound pseudonym map: show no title at all
         e = aio.read_table(data_dir, "essays").assign(title="")
     e = e[[c for c in cols if c in e.columns]]

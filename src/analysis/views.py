@@ -73,12 +73,15 @@ def framing_sentences(corpus: Corpus) -> set[str]:
     """Ids of the sentences the build tagged as framing lines (column
     ``framing``, :func:`analysis.tag.framing_lines`: headings, bylines,
     titles, greetings and thanks)."""
-    s = corpus.sentences
-    if "framing" not in s.columns:
-        raise ValueError(
-            f"the sentences table in {corpus.data_dir} has no framing column: run `python -m analysis build` again"
-        )
-    return set(s.loc[s["framing"].fillna(False).astype(bool).to_numpy(), "sentence_id"])
+    key = "\0framing sentences"
+    if key not in corpus._shared:  # once per build and kernel (every profile asks)
+        s = corpus.table("sentences", [c for c in ("sentence_id", "framing") if c in corpus._columns("sentences")])
+        if "framing" not in s.columns:
+            raise ValueError(
+                f"the sentences table in {corpus.data_dir} has no framing column: run `python -m analysis build` again"
+            )
+        corpus._shared[key] = frozenset(s.loc[s["framing"].fillna(False).astype(bool).to_numpy(), "sentence_id"])
+    return set(corpus._shared[key])
 
 
 def framing_paragraphs(corpus: Corpus) -> set[str]:
@@ -169,6 +172,8 @@ def sentences(
     ``framing=False`` drops framing lines (:func:`framing_sentences`).
     """
     s = corpus.sentences
+    if essay_id:  # one essay (a profile): the rest of the corpus is neither merged nor labelled
+        s = s[s["essay_id"] == essay_id]
     if not framing:
         s = s[~s["sentence_id"].isin(framing_sentences(corpus))]
     s = s.merge(_essay_meta(corpus), on="essay_id", how="left")
