@@ -412,15 +412,7 @@ def _random_scored(seed: int, n: int) -> pd.DataFrame:
 @pytest.mark.parametrize("seed, n", [(0, 0), (1, 1), (2, 9), (3, 50), (4, 300), (5, 1200)])
 def test_aggregate_equals_the_groupby_computation(seed, n):
     df = _random_scored(seed, n)
-    cols = [
-        "paragraph_id",
-        "n_sentences",
-        "sentiment_mean",
-        "share_positive",
-        "share_neutral",
-        "share_negative",
-        "dominant_emotion",
-    ]
+    cols = ["paragraph_id", *S.AGGREGATE_COLUMNS]
     expected = pd.DataFrame(S._aggregate_rows_grouped(df, "paragraph_id"), columns=cols)
     pd.testing.assert_frame_equal(S.aggregate(df, by="paragraph_id"), expected, check_exact=True)
     ordered = df.sort_values("paragraph_id", kind="mergesort").reset_index(drop=True)  # consecutive groups

@@ -134,6 +134,19 @@ class Corpus:
                 cache.setdefault(c, df[c])
         return pd.DataFrame({c: cache[c] for c in wanted}).copy()
 
+    def cached(self, key: str, compute):
+        """``compute()``, once per build and settings in this process (a warm
+        report kernel keeps it for its next notebooks); the result is shared, so
+        callers must not change it."""
+        key = "\0" + key
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
+
+    def columns(self, name: str) -> list[str]:
+        """The columns of table ``name`` (read from its schema, not its data)."""
+        return list(self._columns(name))
+
     def _columns(self, name: str) -> list[str]:
         key = ("\0columns", name)
         if key not in self._shared:

@@ -1034,7 +1034,7 @@ def _essay_titles(data_dir: Path) -> dict[str, dict]:
         from analysis.corpus import Corpus
 
         c = Corpus(data_dir, pseudonymise=True, pseudonymise_all=True)
-        e = c.table("essays", [k for k in cols if k in c._columns("essays")])  # not the texts: only what is shown
+        e = c.table("essays", [k for k in cols if k in c.columns("essays")])  # not the texts: only what is shown
     except Exception:  # noqa: BLE001 — no sound pseudonym map: show no title at all
         e = aio.read_table(data_dir, "essays").assign(title="")
     e = e[[c for c in cols if c in e.columns]]

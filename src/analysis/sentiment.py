@@ -743,6 +743,17 @@ def _with_columns(df: pd.DataFrame, new: dict[str, object]) -> pd.DataFrame:
     return out
 
 
+# what :func:`aggregate` gives per group, after the group column
+AGGREGATE_COLUMNS = (
+    "n_sentences",
+    "sentiment_mean",
+    "share_positive",
+    "share_neutral",
+    "share_negative",
+    "dominant_emotion",
+)
+
+
 def aggregate(sentences: pd.DataFrame, *, by: str = "essay_id") -> pd.DataFrame:
     """Sentiment of paragraphs or essays from scored sentences.
 
@@ -755,15 +766,7 @@ def aggregate(sentences: pd.DataFrame, *, by: str = "essay_id") -> pd.DataFrame:
     go to the emotion met first).
     """
     _require(sentences, [by, "sentiment_score", "sentiment_label"], "aggregate")
-    cols = [
-        by,
-        "n_sentences",
-        "sentiment_mean",
-        "share_positive",
-        "share_neutral",
-        "share_negative",
-        "dominant_emotion",
-    ]
+    cols = [by, *AGGREGATE_COLUMNS]
     rows = _aggregate_rows(sentences, by)
     if rows is None:
         rows = _aggregate_rows_grouped(sentences, by)

@@ -73,15 +73,16 @@ def framing_sentences(corpus: Corpus) -> set[str]:
     """Ids of the sentences the build tagged as framing lines (column
     ``framing``, :func:`analysis.tag.framing_lines`: headings, bylines,
     titles, greetings and thanks)."""
-    key = "\0framing sentences"
-    if key not in corpus._shared:  # once per build and kernel (every profile asks)
-        s = corpus.table("sentences", [c for c in ("sentence_id", "framing") if c in corpus._columns("sentences")])
+
+    def compute() -> frozenset[str]:
+        s = corpus.table("sentences", [c for c in ("sentence_id", "framing") if c in corpus.columns("sentences")])
         if "framing" not in s.columns:
             raise ValueError(
                 f"the sentences table in {corpus.data_dir} has no framing column: run `python -m analysis build` again"
             )
-        corpus._shared[key] = frozenset(s.loc[s["framing"].fillna(False).astype(bool).to_numpy(), "sentence_id"])
-    return set(corpus._shared[key])
+        return frozenset(s.loc[s["framing"].fillna(False).astype(bool).to_numpy(), "sentence_id"])
+
+    return set(corpus.cached("framing sentences", compute))  # once per build and kernel: every profile asks
 
 
 def framing_paragraphs(corpus: Corpus) -> set[str]:
@@ -191,7 +192,7 @@ def sentences(
     return _filter(s, essay_id=essay_id, genre=genre).reset_index(drop=True)
 
 
-_PARAGRAPH_SENTIMENT = ["sentiment_mean", "share_positive", "share_neutral", "share_negative", "dominant_emotion"]
+_PARAGRAPH_SENTIMENT = [c for c in sentiment.AGGREGATE_COLUMNS if c != "n_sentences"]
 
 
 def paragraphs(
@@ -528,23 +529,34 @@ def essay_heading(corpus: Corpus, essay_id: str) -> Markdown:
     )
 
 
+def _left_out(corpus: Corpus, s: pd.DataFrame, *, dedupe: bool, framing: bool) -> pd.Series:
+    """Why each sentence of ``s`` is left out of the figures with these
+    settings — "framing line", "copied from an earlier essay" — or "" when it
+    is counted: the rule of :func:`sentences` (framing first, then copies)."""
+    frames = framing_sentences(corpus) if not framing else set()
+    is_frame = s["sentence_id"].isin(frames).to_numpy()
+    copied = (
+        (s["reused_from"].fillna("") != "").to_numpy() if dedupe and "reused_from" in s.columns else is_frame & False
+    )
+    why = ["framing line" if f else "copied from an earlier essay" if c else "" for f, c in zip(is_frame, copied)]
+    return pd.Series(why, index=s.index, dtype=object)
+
+
 def essay_sentiment(
     corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = True, framing: bool = False
 ) -> Markdown:
     """The essay's sentiment summary, computed exactly as the sentiment report
     computes its row (same method, dedupe and framing settings), with what was
     left out and why — so the two pages give one set of numbers."""
-    counted = sentences(corpus, method=method, essay_id=essay_id, dedupe=dedupe, framing=framing)
     every = sentences(corpus, method=method, essay_id=essay_id)
-    left = accounting(corpus, dedupe=dedupe, framing=framing)
-    label = _essay_meta(corpus).set_index("essay_id").get("label", pd.Series(dtype=object)).get(essay_id, essay_id)
-    row = left.loc[label] if label in left.index else None
+    why = _left_out(corpus, every, dedupe=dedupe, framing=framing)
+    counted = every[why == ""]
     parts = []
-    if row is not None:
-        if not framing and row.get("framing lines left out", 0):
-            parts.append(f"{int(row['framing lines left out'])} framing line(s) (headings, bylines, greetings)")
-        if dedupe and row.get("copies left out", 0):
-            parts.append(f"{int(row['copies left out'])} sentence(s) copied from an earlier essay (counted there)")
+    if (why == "framing line").any():
+        parts.append(f"{int((why == 'framing line').sum())} framing line(s) (headings, bylines, greetings)")
+    if (why == "copied from an earlier essay").any():
+        n = int((why == "copied from an earlier essay").sum())
+        parts.append(f"{n} sentence(s) copied from an earlier essay (counted there)")
     settings = (
         f"method {method or sentiment.DEFAULT_METHOD}; reused passages "
         + ("counted once" if dedupe else "counted in every essay")
@@ -575,8 +587,7 @@ def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool
     figures leave out with these ``dedupe``/``framing`` settings are grey,
     with the reason on hover. All corpus text is escaped."""
     s = sentences(corpus, method=method, essay_id=essay_id)
-    counted = set(sentences(corpus, method=method, essay_id=essay_id, dedupe=dedupe, framing=framing)["sentence_id"])
-    frames = framing_sentences(corpus) if not framing else set()
+    why = dict(zip(s["sentence_id"], _left_out(corpus, s, dedupe=dedupe, framing=framing)))
     p = corpus.paragraphs
     p = p[p["essay_id"] == essay_id]
     by_para = {pid: g for pid, g in s.groupby("paragraph_id", sort=False)}
@@ -592,15 +603,16 @@ def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool
         )
         spans = []
         for r in by_para.get(para.paragraph_id, pd.DataFrame()).itertuples():
-            if r.sentence_id in counted:
+            if not why.get(r.sentence_id):
                 colour = _LABEL_COLOURS.get(r.sentiment_label, "#ffffff")
                 spans.append(
                     f'<span title="{r.sentiment_label} {r.sentiment_score:.2f}" '
                     f'style="background:{colour}">{html.escape(r.text)}</span>'
                 )
             else:
-                why = "framing line" if r.sentence_id in frames else "copied from an earlier essay"
-                spans.append(f'<span title="not counted: {why}" style="color:#8c959f">{html.escape(r.text)}</span>')
+                spans.append(
+                    f'<span title="not counted: {why[r.sentence_id]}" style="color:#8c959f">{html.escape(r.text)}</span>'
+                )
         weight = "font-weight:bold;" if para.is_heading else ""
         out.append(f'<p style="line-height:1.9;{weight}">{badge}{"".join(spans)}</p>')
     return HTML("".join(out))
