@@ -77,4 +77,4 @@ def test_undecodable_file(tmp_path):
     p = tmp_path / "bad.txt"
     p.write_bytes(b"\xff\xfe\x00\x81\x00\xff" * 10 + b"\x81")
     r = run(str(p))
-    assert r.returncode == 2 and "cannot decode" in r.stderr.decode()
+    assert r.returncode == 2 and "undecodable" in r.stderr.decode()

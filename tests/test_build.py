@@ -17,6 +17,7 @@ import pytest
 from analysis import build as build_mod
 from analysis import config
 from analysis import io as aio
+from analysis import procs
 from analysis.build import BuildError, corpus_sha256, file_slug
 from analysis.clean import clean_text
 from analysis.segment import tokenize
@@ -243,10 +244,9 @@ def _manifest(out_dir):
 
 
 def test_seed_rebuild_with_and_without_cache_is_identical(seed_build, tmp_path, monkeypatch):
-    fresh = run_build(config.RAW_DIR, tmp_path / "fresh", use_cache=False)  # serial, no cache
+    fresh = run_build(config.RAW_DIR, tmp_path / "fresh", use_cache=False)  # serial, no cache read
     assert fresh.summary.n_cached == 0
-    assert not (tmp_path / "fresh" / config.CACHE_DIR_NAME).exists()
-    assert not [p for p in (tmp_path / "fresh").iterdir() if p.name.startswith(".")]  # no temporary cache left
+    assert (tmp_path / "fresh" / config.CACHE_DIR_NAME / "index.json").is_file()  # the cache is rebuilt
     _assert_same_tables(seed_build.tables, fresh.tables)
 
     cached = tmp_path / "cached"
@@ -701,8 +701,9 @@ def test_a_second_build_into_a_folder_waits_for_the_first(make_corpus, tmp_path)
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"
     out.mkdir()
-    holder = os.open(out, os.O_RDONLY)  # another build holds the folder
+    holder = os.open(out / procs.LOCK_FILE, os.O_RDWR | os.O_CREAT)  # another build holds the folder
     fcntl.flock(holder, fcntl.LOCK_EX)
+    os.write(holder, b"4242\n")
     said, done = [], []
     t = threading.Thread(
         target=lambda: done.append(build_mod.build(raw, out, jobs=1, progress=False, warn=said.append))
@@ -710,11 +711,28 @@ def test_a_second_build_into_a_folder_waits_for_the_first(make_corpus, tmp_path)
     t.start()
     time.sleep(1.0)
     assert not done and not (out / "essays.parquet").exists()  # waiting, nothing written
-    assert said == [f"another build is writing to {out}; waiting for it to finish"]
+    assert said == [f"another build (pid 4242) is writing to {out}; waiting for it (at most 600 s, --lock-timeout)"]
     os.close(holder)
     t.join(timeout=120)
     assert done and done[0].n_essays == 2 and (out / "essays.parquet").is_file()
-    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != config.CACHE_DIR_NAME]  # no lock file
+    assert (out / procs.LOCK_FILE).read_text() == f"{os.getpid()}\n"  # the last holder, for the next message
+
+
+def test_a_build_gives_up_waiting_after_the_lock_timeout(make_corpus, tmp_path):
+    import fcntl
+
+    raw = make_corpus({"a.txt": essay_file(TWO)})
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = os.open(out / procs.LOCK_FILE, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    os.write(holder, b"4242\n")
+    try:
+        with pytest.raises(BuildError, match=r"another build \(pid 4242\) .* more than 0.5 s.*--lock-timeout"):
+            build_mod.build(raw, out, jobs=1, progress=False, lock_timeout=0.5, warn=lambda m: None)
+    finally:
+        os.close(holder)
+    assert not (out / "essays.parquet").exists()
 
 
 def test_cache_is_pruned_and_damaged_entries_recomputed(make_corpus, tmp_path, count_processed, frozen_fingerprint):

@@ -393,7 +393,7 @@ def test_numbers_frame(seed):
     out = numbers(seed[2])
     assert list(out.columns[:6]) == ["essay_id", "sentence_id", "text_span", "kind", "value", "approx"]
     row = out[out["text_span"] == "1760人"].iloc[0]
-    assert row["essay_id"] == "seed-02" and "1760人" in row["sentence"]
+    assert row["essay_id"] == "seed-02" and "1760人" in row["context"] and len(row["context"]) <= len("1760人") + 60
     with pytest.raises(KeyError, match="sentence_id"):
         numbers(pd.DataFrame({"essay_id": ["e"], "text": ["23人"]}))
 

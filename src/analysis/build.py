@@ -9,12 +9,15 @@ tables atomically. See docs/data_dictionary.md for the tables.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import errno
 import hashlib
 import os
 import shutil
 import tempfile
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
@@ -25,14 +28,17 @@ import pandas as pd
 
 from analysis import __version__
 from analysis import io as aio
+from analysis import procs
 from analysis.clean import clean_essay, is_heading
 from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR, git_commit
 from analysis.resources import fingerprint
 from analysis.segment import sentences_frame
-from analysis.intake import EssayInput, FolderEvidence, file_slug, plan_essays  # noqa: F401 (re-exported)
+from analysis.intake import EssayInput, FolderEvidence, file_slug, plan_essays, unique_slugs  # noqa: F401
 from analysis.split import compile_patterns
 
 ENGINES = ("local", "dask")
+# seconds a build waits for another build writing to the same folder
+LOCK_TIMEOUT = 600.0
 
 
 class BuildError(ValueError):
@@ -150,9 +156,16 @@ def _base_tables(batch: list[EssayInput]) -> tuple[dict[str, pd.DataFrame], dict
     essays = pd.DataFrame(rows["essays"])
     paras = pd.DataFrame(rows["paragraphs"], columns=_PARA_COLS)
     log = _typed(pd.DataFrame(rows["cleaning_log"], columns=_LOG_COLS), ints=("line", "offset"))
-    flags = _typed(pd.DataFrame(rows["quality_flags"], columns=_FLAG_COLS), ints=("line",))
     t1 = time.perf_counter()
-    sents = sentences_frame(paras)
+    cut: list[dict] = []  # sentences cut from over-long runs (segment.MAX_SENTENCE_CHARS)
+    sents = sentences_frame(paras, flags=cut)
+    if cut:
+        src = dict(zip(essays["essay_id"], essays["source_file"]))
+        first = dict(zip(paras["paragraph_id"], paras["line_start"]))
+        rows["quality_flags"] += [
+            {"source_file": src[f["essay_id"]], "line": first[f["paragraph_id"]]} | f for f in cut
+        ]
+    flags = _typed(pd.DataFrame(rows["quality_flags"], columns=_FLAG_COLS), ints=("line",))
     essays["n_sentences"] = essays["essay_id"].map(sents["essay_id"].value_counts()).fillna(0).astype("int64")
     t2 = time.perf_counter()
     base = {"essays": essays, "paragraphs": paras, "sentences": sents, "cleaning_log": log, "quality_flags": flags}
@@ -438,8 +451,15 @@ def _pool(jobs: int, stages: Iterable[str] | None = None) -> ProcessPoolExecutor
             from analysis import snowfast
 
             snowfast.prepare_compiled()  # workers get big batches: they will use the compiled search
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=jobs, initializer=warm_up, initargs=(stages,))
+        return ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=mp.get_context("fork"),
+            initializer=procs.worker_start,  # workers die with this process and never hold its lock
+            initargs=(os.getpid(),),
+        )
+    return ProcessPoolExecutor(
+        max_workers=jobs, initializer=procs.worker_start, initargs=(os.getpid(), warm_up, stages)
+    )
 
 
 @dataclass
@@ -514,6 +534,8 @@ def build(
     use_cache: bool = True,
     remember: bool = False,
     keep_chrome: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT,
+    follow_links: bool = False,
     warn: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build all tables from ``raw_dir`` into ``out_dir``; returns a summary.
@@ -545,38 +567,54 @@ def build(
     warn = warn or (lambda msg: print(msg, file=sys.stderr))
     summary = BuildSummary(out_dir=out_dir)
 
-    texts, others = aio.list_raw_files(raw_dir)
-    with _exclusive(out_dir, warn):  # one build at a time writes to a folder
-        summary.ignored = [p.relative_to(raw_dir).as_posix() for p in others]
+    found = aio.scan_raw(raw_dir, follow_links=follow_links)
+    lock = procs.folder_lock(out_dir, timeout=lock_timeout, warn=warn, error=BuildError)
+    with lock:  # one build at a time writes to a folder
+        summary.ignored = [aio.relpath(p, raw_dir) for p in found.others]
         essays_in: list[EssayInput] = []
         preamble_log: list[dict] = []
         plan_flags: list[dict] = []
         file_rows = []
+
+        def skip(rel: str, reason: str) -> None:
+            if strict:
+                raise BuildError(f"{rel}: {reason} (--strict)")
+            summary.skipped.append((rel, reason))
+            warn(f"skipped {rel}: {reason}")
+
+        for path, reason in found.skipped:
+            skip(aio.relpath(path, raw_dir), reason)
         decoded = []  # (relative path, bytes' sha256, decoded file), readable files only
-        for path in texts:
-            rel = path.relative_to(raw_dir).as_posix()
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            held = _MEMORY.decoded.get((rel, sha)) if remember else None
-            if held is None:
-                try:
+        names: set[str] = set()
+        for path in found.texts:
+            rel = aio.relpath(path, raw_dir)
+            if rel in names:  # a GBK file name that reads as another file's UTF-8 name: its bytes shown
+                rel = os.fsencode(path.relative_to(raw_dir).as_posix()).decode("utf-8", "backslashreplace")
+            names.add(rel)
+            try:
+                data = aio.read_bytes(path)
+                sha = hashlib.sha256(data).hexdigest()
+                held = _MEMORY.decoded.get((rel, sha)) if remember else None
+                if held is None:
                     held = aio.read_raw(path, root=raw_dir, data=data)
-                except aio.RawFileError as exc:
-                    if strict:
-                        raise BuildError(f"{rel}: {exc.reason} (--strict)") from None
-                    summary.skipped.append((rel, exc.reason))
-                    warn(f"skipped {rel}: {exc.reason}")
-                    continue
+                    if held.relpath != rel:
+                        held = dataclasses.replace(held, relpath=rel)
+            except aio.RawFileError as exc:
+                skip(rel, exc.reason)
+                continue
             decoded.append((rel, sha, held))
+        slugs = unique_slugs(rel for rel, _, _ in decoded)  # essay ids unique whatever the file names
         # lines recurring across the folder's files are evidence of page chrome
         evidence = FolderEvidence.of([raw.text for _, _, raw in decoded])
         plans = {}  # (path, sha256, heading patterns, chrome settings, evidence) -> the file's plan
         for rel, sha, raw in decoded:
-            key = (rel, sha, heading_patterns, keep_chrome, evidence.key_for(raw.text))
+            key = (rel, sha, slugs[rel], heading_patterns, keep_chrome, evidence.key_for(raw.text))
             if remember and key in _MEMORY.plans:
                 plans[key] = _MEMORY.plans[key]
             else:
-                planned, log, flags, info = plan_essays(raw, patterns, evidence=evidence, keep_chrome=keep_chrome)
+                planned, log, flags, info = plan_essays(
+                    raw, patterns, evidence=evidence, keep_chrome=keep_chrome, slug=slugs[rel]
+                )
                 plans[key] = (
                     {
                         "source_file": rel,
@@ -601,7 +639,11 @@ def build(
             _MEMORY.decoded = {(rel, sha): raw for rel, sha, raw in decoded}
         summary.n_files = len(file_rows)
         if not essays_in:
-            raise BuildError(f"no essays found in {raw_dir}: it holds no readable .txt file")
+            if summary.skipped:
+                named = "; ".join(f"{rel} ({why})" for rel, why in summary.skipped[:5])
+                more = f" and {len(summary.skipped) - 5} more" if len(summary.skipped) > 5 else ""
+                raise BuildError(f"no essays found in {raw_dir}: every text file was skipped: {named}{more}")
+            raise BuildError(f"no essays found in {raw_dir}: it holds no .txt or .text file")
 
         stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
         tables, summary.n_cached, summary.restaged = _essay_tables(
@@ -614,6 +656,7 @@ def build(
             scheduler=scheduler,
             progress=progress,
             timings=stage_seconds,
+            warn=warn,
         )
 
         log_cols = list(tables["cleaning_log"].columns)
@@ -633,7 +676,7 @@ def build(
 
         stages = corpus_stages()
         written: dict[str, pd.DataFrame] = {}
-        with aio.TableWriter(out_dir, discard_later=remember) as writer:
+        with aio.TableWriter(out_dir, whole_set=True, discard_later=remember) as writer:
             for i, (name, stage) in enumerate(stages):
                 ts = time.perf_counter()
                 tables = stage(tables, memory=_MEMORY.corpus if remember else None)
@@ -647,42 +690,18 @@ def build(
                 writer.submit(final)
                 written.update(final)
             ts = time.perf_counter()
-        stage_seconds["write_tables"] = time.perf_counter() - ts  # the writes still running after the last stage
-        summary.n_essays = len(tables["essays"])
-        summary.tables = {k: len(v) for k, v in tables.items()}
-        summary.seconds = time.perf_counter() - t0
-        summary.stage_seconds = stage_seconds
-        aio.write_json(out_dir / "manifest.json", manifest(tables, file_rows, summary))
+            writer.wait()
+            stage_seconds["write_tables"] = time.perf_counter() - ts  # the writes still running after the last stage
+            summary.n_essays = len(tables["essays"])
+            summary.tables = {k: len(v) for k, v in tables.items()}
+            summary.seconds = time.perf_counter() - t0
+            summary.stage_seconds = stage_seconds
+            writer.add_json("manifest.json", manifest(tables, file_rows, summary))
         # the figures measured on the reference samples travel with the build (the reports read them)
         from analysis import trust
 
         trust.write_reference(out_dir)
         return summary
-
-
-@contextlib.contextmanager
-def _exclusive(out_dir: Path, warn: Callable[[str], None]):
-    """Hold an exclusive lock on ``out_dir`` (created if needed): a second build
-    into the same folder (a command-line build while ``build --watch`` runs, say)
-    waits, with a message, instead of mixing its cache entries and tables with
-    this one's. The lock is the folder's own (``flock``, released by the system
-    if the process dies, no lock file left); where ``fcntl`` is missing
-    (Windows) builds are not serialised."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    fd = os.open(_mkdir(out_dir), os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            warn(f"another build is writing to {out_dir}; waiting for it to finish")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
 
 
 def _raw_state(raw_dir: Path) -> dict[str, tuple[int, int]]:
@@ -698,7 +717,7 @@ def _raw_state(raw_dir: Path) -> dict[str, tuple[int, int]]:
             st = p.stat()
         except OSError:  # removed while listing
             continue
-        out[p.relative_to(raw_dir).as_posix()] = (st.st_size, st.st_mtime_ns)
+        out[aio.relpath(p, raw_dir)] = (st.st_size, st.st_mtime_ns)
     return out
 
 
@@ -784,6 +803,7 @@ def _essay_tables(
     scheduler: str | None,
     progress: bool,
     timings: dict[str, float],
+    warn: Callable[[str], None] = print,
 ) -> tuple[dict, int, dict]:
     """The per-essay tables of every essay, in corpus order. The cache holds each
     essay in layers (the base tables, then each stage's additions, see
@@ -791,13 +811,15 @@ def _essay_tables(
     cached base tables when only the stage's files changed — and stored.
     Returns (tables, number of essays taken wholly from the cache, {stage:
     essays whose stage was re-run on their cached base}); adds step seconds to
-    ``timings``. Without ``use_cache`` a temporary cache is used and removed,
-    so fresh results take exactly the path cached ones take."""
+    ``timings``. Without ``use_cache`` nothing is read from the cache: every
+    essay is recomputed and the cache rebuilt from the fresh results (which
+    take exactly the path cached ones take). On a full disk the fragments
+    this build stored are removed again."""
     settings = _PINNED_SETTINGS or _settings_fingerprint()
     keys = {e.essay_id: _layer_keys(e, settings) for e in essays_in}
     layers = list(settings)
-    root = out_dir / CACHE_DIR_NAME if use_cache else Path(tempfile.mkdtemp(prefix=".nocache-", dir=_mkdir(out_dir)))
-    cache = EssayCache(root)
+    root = out_dir / CACHE_DIR_NAME
+    cache = EssayCache(root, warn=warn)
     # essays whose tables this process still holds from its last build into this folder
     holds = remember and use_cache and _MEMORY.root == root.resolve()
     held = {e.essay_id for e in essays_in if holds and _MEMORY.keys.get(e.essay_id) == keys[e.essay_id]}
@@ -806,7 +828,9 @@ def _essay_tables(
         ts = time.perf_counter()
         parts, missing = {}, {}
         for layer in layers:
-            parts[layer], missing[layer] = cache.load({keys[e.essay_id][layer] for e in todo_in})
+            wanted = {keys[e.essay_id][layer] for e in todo_in}
+            # without use_cache nothing is read: every essay is recomputed and the cache rebuilt
+            parts[layer], missing[layer] = cache.load(wanted) if use_cache else ([], wanted)
         timings["read_cache"] = time.perf_counter() - ts
         groups: dict[tuple, list[EssayInput]] = {}  # (base missing?, stages missing) -> essays
         for e in todo_in:
@@ -829,7 +853,7 @@ def _essay_tables(
         order = [e.essay_id for e in essays_in]
         assembled = {}
         for layer in layers:
-            if use_cache and len(parts[layer]) > MAX_FRAGMENTS:
+            if len(parts[layer]) > MAX_FRAGMENTS:
                 parts[layer] = [cache.compact(parts[layer])]
             assembled[layer] = assemble(parts[layer], [e.essay_id for e in todo_in])
         tables = merge_layers(assembled)
@@ -837,15 +861,16 @@ def _essay_tables(
             # every remembered essay held (the usual case: an essay added): no row to drop
             tables = _with_held_rows(_MEMORY.tables, None if held >= _MEMORY.keys.keys() else held, tables, order)
         timings["assemble"] = time.perf_counter() - ts
-        if use_cache:
-            cache.prune({k for ks in keys.values() for k in ks.values()})
-        if remember and use_cache:
+        cache.prune({k for ks in keys.values() for k in ks.values()})
+        if remember:
             _remember(root, keys, tables)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            cache.discard_new()  # a full disk is not left fuller by this build's cache
+        raise
     finally:
-        if use_cache:
+        with contextlib.suppress(OSError):
             cache.flush()
-        else:
-            shutil.rmtree(root, ignore_errors=True)
     restaged: dict[str, int] = {}  # stages re-run on a cached base
     for (need_base, todo), group in groups.items():
         if not need_base:
@@ -931,6 +956,15 @@ def _mkdir(p: Path) -> Path:
 # ------------------------------------------------------------------ the essay cache
 
 _KEY_COL = "_cache_key"
+SUMS_FILE = "sums.json"  # in each fragment: file name -> SHA-256 of its bytes
+
+
+def _shape(tabs: dict) -> tuple:
+    """A fragment's tables and their column names (types vary with the data:
+    an all-null column is typed null)."""
+    return tuple(sorted((name, tuple(t.column_names)) for name, t in tabs.items()))
+
+
 # More fragments than this are merged into one after a build: a later build
 # then reads a few large files instead of hundreds of small ones.
 MAX_FRAGMENTS = 8
@@ -948,12 +982,17 @@ class EssayCache:
     ``index.json`` maps cache key -> fragment. Loading takes the rows of the
     wanted essays only, so one fragment may serve a later build partly (an
     edited essay's old rows are skipped); a fragment no wanted key points to is
-    deleted by :meth:`prune`. A fragment that cannot be read is treated as
-    missing: its essays are processed again, never trusted.
+    deleted by :meth:`prune`. Each fragment records the SHA-256 of its files
+    (``sums.json``); a fragment that cannot be read, whose files do not match
+    their sums, whose columns differ from the other fragments' or whose
+    essays differ from the index's is discarded with a warning: its essays
+    are processed again, never trusted.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, warn: Callable[[str], None] | None = None) -> None:
         self.root = Path(root)
+        self.warn = warn or (lambda msg: print(msg, file=sys.stderr))
+        self.written: list[str] = []  # fragments this instance wrote
         self.index: dict[str, str] = {}
         self._dirty, self._written_at = False, time.monotonic()
         try:
@@ -968,31 +1007,72 @@ class EssayCache:
         essays; the wanted keys not found)."""
         import pyarrow as pa
         import pyarrow.compute as pc
-        import pyarrow.parquet as pq
 
         by_frag: dict[str, set[str]] = {}
         for k in wanted:
             frag = self.index.get(k)
             if frag is not None:
                 by_frag.setdefault(frag, set()).add(k)
-        parts, found = [], set()
+        loaded = []
         for frag, ks in sorted(by_frag.items()):
-            d = self.root / frag
             try:
-                tabs = {f.stem: pq.read_table(f) for f in sorted(d.glob("*.parquet"))}
+                tabs = self._read_fragment(frag)
                 essays = tabs["essays"]
                 mask = pc.is_in(essays[_KEY_COL], value_set=pa.array(sorted(ks), pa.string()))
                 ids = pc.filter(essays["essay_id"], mask)
                 got = set(pc.filter(essays[_KEY_COL], mask).to_pylist())
                 if got != ks or len(ids) != len(ks):
-                    raise ValueError("index and fragment disagree")
-                if len(ids) < essays.num_rows:  # the fragment also holds essays no longer wanted
-                    tabs = {name: _rows_of(t, ids.to_pylist()) for name, t in tabs.items()}
-                parts.append(tabs)
-                found |= ks
-            except Exception:  # unreadable or inconsistent: recompute these essays
+                    raise ValueError("its essays are not the ones the index lists")
+            except Exception as exc:  # unreadable or inconsistent: recompute these essays
+                self._discard(frag, len(ks), str(exc) or exc.__class__.__name__)
                 continue
+            if len(ids) < essays.num_rows:  # the fragment also holds essays no longer wanted
+                tabs = {name: _rows_of(t, ids.to_pylist()) for name, t in tabs.items()}
+            loaded.append((frag, ks, tabs))
+        # every fragment of a layer comes from the same code: columns unlike the others' are damage
+        shapes = Counter(_shape(tabs) for _, _, tabs in loaded)
+        usual = shapes.most_common(1)[0][0] if shapes else None
+        parts, found = [], set()
+        for frag, ks, tabs in loaded:
+            if _shape(tabs) != usual:
+                self._discard(frag, len(ks), "its tables or columns differ from the other fragments'")
+                continue
+            parts.append(tabs)
+            found |= ks
         return parts, wanted - found
+
+    def _read_fragment(self, frag: str) -> dict:
+        """A fragment's tables, checked against the sums written with it."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        d = self.root / frag
+        sums = aio.read_json(d / SUMS_FILE)
+        files = sorted(d.glob("*.parquet"))
+        if {f.name for f in files} != set(sums):
+            raise ValueError("its files are not the ones it was written with")
+        tabs = {}
+        for f in files:
+            data = f.read_bytes()
+            if hashlib.sha256(data).hexdigest() != sums[f.name]:
+                raise ValueError(f"{f.name} was changed after it was written")
+            tabs[f.stem] = pq.read_table(pa.BufferReader(data))
+        return tabs
+
+    def _discard(self, frag: str, n: int, why: str) -> None:
+        self.warn(f"cache: fragment {frag} discarded ({why}); its {n} essay layer(s) are recomputed")
+        self.index = {k: v for k, v in self.index.items() if v != frag}
+        self._dirty = True
+        shutil.rmtree(self.root / frag, ignore_errors=True)
+
+    def discard_new(self) -> None:
+        """Remove the fragments this instance wrote (after a failed build on a full disk)."""
+        new = set(self.written)
+        self.index = {k: v for k, v in self.index.items() if v not in new}
+        self._dirty = True
+        for frag in new:
+            shutil.rmtree(self.root / frag, ignore_errors=True)
+        self.written.clear()
 
     def store(self, tables: dict[str, pd.DataFrame], keys: dict[str, str]) -> dict:
         """Write one batch's tables as a fragment (atomically) and return them as
@@ -1021,12 +1101,16 @@ class EssayCache:
         name = "b-" + hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:20]
         staging = Path(tempfile.mkdtemp(prefix=".frag-", dir=_mkdir(self.root)))
         try:
+            sums = {}
             for t, tab in arrow.items():
                 pq.write_table(tab, staging / f"{t}.parquet")
+                sums[f"{t}.parquet"] = hashlib.sha256((staging / f"{t}.parquet").read_bytes()).hexdigest()
+            aio.write_json(staging / SUMS_FILE, sums)
             final = self.root / name
             if final.exists():
                 shutil.rmtree(final)
             os.replace(staging, final)
+            self.written.append(name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         for k in keys:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import re
 import sys
 from pathlib import Path
 
@@ -13,11 +15,205 @@ class CliError(Exception):
     """A user error: printed as one line, exit code 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line (exit code 2), like every other user error."""
+
+    def error(self, message: str):
+        message = re.sub(r"^argument ([^:]+): ", r"\1 ", message)
+        raise CliError(f"{message} (see {self.prog} --help)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: not valid; valid: a positive whole number")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text}: not valid; valid: a number of seconds, 0 or more")
+    return value
+
+
+# write errors that are the place's fault (not the program's): a one-line user error
+_WRITE_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EFBIG}
+
+
+def _write_failure(exc: BaseException) -> OSError | None:
+    """The OSError of a full, read-only or forbidden place in ``exc`` or its causes, else None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and (
+            exc.errno in _WRITE_ERRNOS or "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc)
+        ):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno is None and "No space left on device" in str(exc):
+        return "no space left on device"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _not_writable(flag: str, folder: Path, exc: OSError) -> CliError:
+    return CliError(f"{flag} {folder}: not writable ({_os_reason(exc)})")
+
+
+def _probe(folder: Path) -> None:
+    """Create and remove a nameless file in ``folder`` (OSError when it cannot be written)."""
+    import tempfile
+
+    with tempfile.TemporaryFile(dir=folder):
+        pass
+
+
+def _check_out_dir(flag: str, folder: Path) -> None:
+    """An output folder, or the nearest existing folder above it (where it
+    will be created), can be written: else a one-line :class:`CliError` for a
+    file in the way, a read-only or forbidden place. Creates nothing."""
+    import os
+
+    existing = next((p for p in [folder, *folder.absolute().parents] if p.exists()), None)
+    if existing is None:
+        return
+    if not existing.is_dir():
+        what = "is a file" if existing == folder else f"{existing} is a file"
+        raise CliError(f"{flag} {folder}: {what}; valid: a folder (created if missing)")
+    if existing == folder:
+        try:
+            _probe(folder)
+        except OSError as exc:
+            raise _not_writable(flag, folder, exc) from None
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        raise CliError(f"{flag} {folder}: not writable (cannot create it in {existing})")
+
+
+def _check_out_file(flag: str, target: Path) -> None:
+    """An output file's folder must exist and be writable; ``target`` must not be a folder."""
+    if target.is_dir():
+        raise CliError(f"{flag} {target}: is a folder; valid: a file path")
+    if not target.parent.is_dir():
+        what = "is a file" if target.parent.exists() else "not found"
+        raise CliError(f"{flag} {target}: folder {target.parent} {what}; valid: a file in an existing folder")
+    try:
+        _probe(target.parent)
+    except OSError as exc:
+        raise CliError(f"{flag} {target}: folder {target.parent} not writable ({_os_reason(exc)})") from None
+
+
+def _check_resources(*, codebook: bool = True) -> None:
+    """The bundled resource files (user dictionary, stopwords, lexicons, codebook …) load."""
+    from analysis.resources import ResourceError, check_bundled
+
+    try:
+        check_bundled()
+        if codebook:
+            from analysis.themes import load_codebook
+
+            load_codebook()
+    except ResourceError as exc:
+        raise CliError(f"resource file {exc}") from None
+
+
+_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def check_scheduler(address: str, timeout: float) -> None:
+    """A Dask scheduler address is well formed (``[tcp://]HOST:PORT``) and
+    something answers there within ``timeout`` seconds; else :class:`CliError`."""
+    import socket
+
+    valid = "valid: tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786"
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    if scheme not in _SCHEMES:
+        raise CliError(f"--scheduler {address}: unknown protocol {scheme!r}; {valid}")
+    host, colon, port_text = rest.rpartition(":")
+    host = host.strip("[]")  # [::1]:8786
+    if not colon or not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise CliError(f"--scheduler {address}: not HOST:PORT with a port number from 1 to 65535; {valid}")
+    try:
+        with socket.create_connection((host, int(port_text)), timeout=timeout):
+            pass
+    except TimeoutError:
+        raise CliError(
+            f"--scheduler {address}: no answer within {timeout:g} s (--scheduler-timeout); "
+            "start the scheduler, or drop --scheduler for a local cluster"
+        ) from None
+    except OSError as exc:
+        why = "host not found" if isinstance(exc, socket.gaierror) else _os_reason(exc)
+        raise CliError(
+            f"--scheduler {address}: no scheduler there ({why}); start the scheduler, or drop --scheduler "
+            "for a local cluster"
+        ) from None
+    if scheme == "tcp":  # something listens: it must speak Dask's protocol (tls needs the client's certificates)
+        _dask_handshake(address if sep else f"tcp://{address}", timeout)
+
+
+def _dask_handshake(address: str, timeout: float) -> None:
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        comm.abort()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:  # noqa: BLE001 — a web server answering garbage gives a MemoryError, say
+        timed_out = isinstance(exc, (TimeoutError, asyncio.TimeoutError)) or "Timed out" in str(exc)
+        why = "no answer in time" if timed_out else type(exc).__name__
+        raise CliError(
+            f"--scheduler {address}: something listens there but no Dask scheduler answers ({why}); "
+            "valid: the address the scheduler prints (dask scheduler)"
+        ) from None
+
+
+def _check_build_args(args: argparse.Namespace) -> None:
+    if args.scheduler is not None and args.engine != "dask":
+        raise CliError(f"--scheduler {args.scheduler}: needs --engine dask (the local engine has no scheduler)")
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler, args.scheduler_timeout)
+
+
+def _build_warning(msg: str) -> None:
+    """Print a build warning at once; skipped files are left to the summary, which lists them."""
+    if not msg.startswith("skipped "):
+        print(msg, file=sys.stderr, flush=True)
+
+
+def _build_options(args: argparse.Namespace) -> dict:
+    """Options of ``build`` that an older :func:`analysis.build.build` may lack: given only when it takes them."""
+    import inspect
+
+    from analysis.build import build
+
+    accepted = inspect.signature(build).parameters
+    wanted = {"lock_timeout": args.lock_timeout, "follow_links": args.follow_links}
+    return {k: v for k, v in wanted.items() if k in accepted}
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from analysis.build import BuildError, build
 
     if not args.raw.is_dir():
         raise CliError(f"--raw {args.raw}: folder not found (give a folder of .txt files)")
+    _check_build_args(args)
+    _check_out_dir("--out", args.out)
+    _check_resources()
     if args.watch:
         return _watch(args)
     try:
@@ -30,12 +226,29 @@ def _cmd_build(args: argparse.Namespace) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
             use_cache=not args.no_cache,
-            warn=lambda msg: None,
-        )  # the summary lists skipped files
+            warn=_build_warning,
+            **_build_options(args),
+        )
     except BuildError as exc:
         raise CliError(str(exc)) from None
+    except Exception as exc:
+        _raise_write_failure(exc, args)
+        raise
     print("\n".join(summary.lines()))
     return 0
+
+
+def _raise_write_failure(exc: BaseException, args: argparse.Namespace) -> None:
+    """A build that failed on a full, read-only or forbidden place: a one-line error naming it."""
+    failure = _write_failure(exc)
+    if failure is None:
+        return
+    where = Path(failure.filename) if isinstance(failure.filename, str) else None
+    if where is not None and where.resolve().is_relative_to(args.raw.resolve()):
+        raise CliError(f"--raw {where}: not readable ({_os_reason(failure)})") from None
+    if where is not None and not where.resolve().is_relative_to(args.out.resolve()):
+        raise CliError(f"{where}: not writable ({_os_reason(failure)})") from None
+    raise _not_writable("--out", args.out, failure) from None
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -73,7 +286,8 @@ def _watch(args: argparse.Namespace) -> int:
             strict=args.strict,
             jobs=args.jobs,
             on_build=report,
-            warn=lambda msg: None,
+            warn=_build_warning,
+            **_build_options(args),
         )
     except CodeChanged:
         print("source or resource files changed: restarting", flush=True)
@@ -84,7 +298,10 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser = _Parser(prog="python -m analysis", description=__doc__)
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error (give it before COMMAND)"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -103,13 +320,32 @@ def make_parser() -> argparse.ArgumentParser:
         help="extra essay-heading regex (repeatable); groups 'num' and 'title' are used if present",
     )
     p.add_argument("--strict", action="store_true", help="stop at the first unreadable, empty or text-less file")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="follow symbolic links that point outside --raw; by default they are skipped with a reason",
+    )
+    p.add_argument("--jobs", type=_positive_int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="where per-essay work runs")
     p.add_argument(
         "--scheduler",
         default=None,
         metavar="ADDRESS",
         help="dask scheduler address (with --engine dask; default: a local cluster)",
+    )
+    p.add_argument(
+        "--scheduler-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for the --scheduler to answer (default: 10)",
+    )
+    p.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait while another build writes to --out (default: 600)",
     )
     p.add_argument("--no-cache", action="store_true", help="recompute every essay")
     p.add_argument(
@@ -147,7 +383,10 @@ def make_parser() -> argparse.ArgumentParser:
         help="a line for every report, also with many essay profiles (default: a progress bar for them)",
     )
     p.add_argument(
-        "--jobs", type=int, default=None, help="reports rendered at once, each in its own process (default: all cores)"
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="reports rendered at once, each in its own process (default: all cores)",
     )
     p.add_argument(
         "--max-profiles",
@@ -162,12 +401,18 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; user errors are one line on stderr and exit code 2,
+    unexpected ones one line and exit code 1 (the traceback with ``--debug``)."""
     parser = make_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except CliError as exc:
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -175,6 +420,24 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `python -m analysis build | head`: the reader left; not an error of ours
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        if args.debug:
+            raise
+        failure = _write_failure(exc)
+        if failure is not None:  # a full or read-only disk is not a bug: say where
+            where = f"{failure.filename}: " if failure.filename else ""
+            print(f"error: {where}not writable ({_os_reason(failure)})", file=sys.stderr)
+            return 2
+        print(
+            f"error: {type(exc).__name__}: {_one_line(str(exc))} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _one_line(text: str, limit: int = 1000) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _parse_kv(pairs: list[list[str]] | None) -> dict:
@@ -184,9 +447,13 @@ def _parse_kv(pairs: list[list[str]] | None) -> dict:
 def _cmd_report(args: argparse.Namespace) -> int:
     from analysis.report import ParamError, render_reports
 
+    from analysis.resources import ResourceError
+
     for f in args.param_file or []:
         if not f.is_file():
             raise CliError(f"-f {f}: parameter file not found")
+    _check_resources()
+    _check_out_dir("--out", args.out)
     try:
         outcomes = render_reports(
             args.names or None,
@@ -199,8 +466,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             **({} if args.max_profiles is None else {"max_profiles": args.max_profiles}),
         )
-    except ParamError as exc:
+    except (ParamError, ResourceError) as exc:
         raise CliError(str(exc)) from None
+    except Exception as exc:
+        failure = _write_failure(exc)
+        if failure is not None:
+            raise _not_writable("--out", args.out, failure) from None
+        raise
     failed = [o for o in outcomes if o.status == "failed"]
     print(
         f"{len(outcomes) - len(failed)} report(s) ok, {len(failed)} failed; index: {(args.out / 'index.html').resolve()}"
@@ -214,13 +486,16 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise CliError(f"{args.file}: file not found")
     try:
-        text, _ = aio.decode_bytes(args.file.read_bytes())
-    except UnicodeError:
-        raise CliError(f"{args.file}: cannot decode: give a UTF-8 or GB18030 text file") from None
+        text = aio.read_raw(args.file).text  # the build's checks: empty, binary, undecodable, mojibake
+    except aio.RawFileError as exc:
+        raise CliError(f"{args.file}: {exc.reason}; valid: a UTF-8 or GB18030 text file") from None
     from analysis import sentiment
 
     if args.method is not None and args.method not in sentiment.METHODS:
         raise CliError(f"--method {args.method!r} is not valid; valid methods: {', '.join(sentiment.METHODS)}")
+    if args.out is not None:
+        _check_out_file("--out", args.out)
+    _check_resources()
     lines = [l.strip() for l in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [l for l in lines if l]
     df = sentiment.annotate_lines(lines, method=args.method)
@@ -233,8 +508,13 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.out is None:
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        with aio.atomic_path(args.out) as tmp:
-            df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+        try:
+            with aio.atomic_path(args.out) as tmp:
+                df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+        except OSError as exc:
+            if _write_failure(exc) is None:
+                raise
+            raise _not_writable("--out", args.out, _write_failure(exc)) from None
         print(f"wrote {len(df)} rows to {args.out}", file=sys.stderr)
     return 0
 

@@ -60,20 +60,22 @@ class Corpus:
         pseudonymise_all: bool = False,
     ):
         self.data_dir = Path(data_dir)
-        if not (self.data_dir / "essays.parquet").is_file():
+        # the build's tables as they are now: a build switched in later is not mixed in
+        self.tables_dir = aio.tables_dir(self.data_dir)
+        if not (self.tables_dir / "essays.parquet").is_file():
             raise FileNotFoundError(
                 f"no built corpus in {self.data_dir} (run `python -m analysis build --out {self.data_dir}`)"
             )
         self.pseudonymise = pseudonymise
         self.roles = None if pseudonymise_all else tuple(roles)
-        self._shared = _shared_tables(self.data_dir, pseudonymise, self.roles)
+        self._shared = _shared_tables(self.tables_dir, pseudonymise, self.roles)
 
     def has(self, name: str) -> bool:
-        return (self.data_dir / f"{name}.parquet").is_file()
+        return (self.tables_dir / f"{name}.parquet").is_file()
 
     @functools.cached_property
     def manifest(self) -> dict:
-        p = self.data_dir / "manifest.json"
+        p = self.tables_dir / "manifest.json"
         return aio.read_json(p) if p.is_file() else {}
 
     @functools.cached_property
@@ -84,7 +86,7 @@ class Corpus:
         from analysis.privacy import load_map, selected
 
         if "\0map" not in self._shared:
-            self._shared["\0map"] = selected(load_map(self.data_dir), self.roles)
+            self._shared["\0map"] = selected(load_map(self.tables_dir, shown=self.data_dir), self.roles)
         return self._shared["\0map"]
 
     @functools.cached_property
@@ -129,7 +131,7 @@ class Corpus:
         if todo:
             # a free-text column is pseudonymised with the id columns that scope its short forms
             owners = [c for c in ("essay_id", "essay_a", "essay_b", "source_file") if c in every and c not in todo]
-            df = self.protect(aio.read_table(self.data_dir, name, columns=[*todo, *owners]))
+            df = self.protect(aio.read_table(self.tables_dir, name, columns=[*todo, *owners]))
             for c in df.columns:  # the same values as from the whole table: the owners are always there
                 cache.setdefault(c, df[c])
         return pd.DataFrame({c: cache[c] for c in wanted}).copy()
@@ -152,7 +154,7 @@ class Corpus:
         if key not in self._shared:
             import pyarrow.parquet as pq
 
-            path = self.data_dir / f"{name}.parquet"
+            path = self.tables_dir / f"{name}.parquet"
             if not path.is_file():
                 raise FileNotFoundError(f"no {name} table in {self.data_dir} (rebuild the corpus)")
             self._shared[key] = list(pq.read_schema(path).names)
@@ -213,7 +215,7 @@ class Corpus:
 
         if not self.scoped:
             return {}
-        ids = aio.read_table(self.data_dir, "essays", columns=["essay_id", "source_file"])
+        ids = aio.read_table(self.tables_dir, "essays", columns=["essay_id", "source_file"])
         forms: dict = {}
         for eid, f in zip(ids["essay_id"], ids["source_file"]):
             forms.setdefault(("file", f), {}).update(self.scoped.get(eid, {}))

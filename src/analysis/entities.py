@@ -22,6 +22,7 @@ Text level: :func:`find_entities` (one essay's sentences). Frame level:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -246,8 +247,52 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
 
 
 # ----------------------------------------------------------- token spans ---
+class _Spans(tuple):
+    """The (word, flag, start, end) tokens of a text, in order and without
+    overlaps, with an index: the token that covers an offset, or starts at
+    one, is found by a binary search or a look-up instead of a scan of every
+    token (a scan per candidate offset is quadratic in a sentence's length)."""
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        return [s for _, _, s, _ in self]
+
+    @functools.cached_property
+    def by_end(self) -> dict[int, list[tuple[str, str, int, int]]]:
+        out: dict[int, list] = {}
+        for t in self:
+            out.setdefault(t[3], []).append(t)
+        return out
+
+    @functools.cached_property
+    def by_start(self) -> dict[int, list[tuple[str, str, int, int]]]:
+        out: dict[int, list] = {}
+        for t in self:
+            out.setdefault(t[2], []).append(t)
+        return out
+
+    def covering(self, at: int):
+        """The token with start < at < end, or None."""
+        i = bisect.bisect_left(self.starts, at) - 1  # the last token starting before at
+        if i >= 0 and self[i][3] > at:
+            return self[i]
+        return None
+
+    def overlapping(self, start: int, end: int):
+        """The tokens with end > start and start < end, in order."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        j = bisect.bisect_left(self.starts, end)
+        return [t for t in self[i:j] if t[3] > start]
+
+
+def _as_spans(spans) -> _Spans:
+    """``spans`` with its index (those of :func:`_token_spans` have one; other
+    sequences, sorted and without overlaps, are indexed here)."""
+    return spans if isinstance(spans, _Spans) else _Spans(spans)
+
+
 @functools.lru_cache(maxsize=20000)
-def _token_spans(text: str) -> tuple[tuple[str, str, int, int], ...]:
+def _token_spans(text: str) -> _Spans:
     """(word, flag, start, end) for jieba's POS tokens of ``text``.
 
     jieba's POS tagger is slow (its HMM guesses a tag for every unseen word)
@@ -262,7 +307,7 @@ def _token_spans(text: str) -> tuple[tuple[str, str, int, int], ...]:
             continue
         spans.append((word, flag, at, at + len(word)))
         cursor = at + len(word)
-    return tuple(spans)
+    return _Spans(spans)
 
 
 def _splits_word(spans, start: int, end: int, freq: dict | None = None) -> bool:
@@ -272,8 +317,10 @@ def _splits_word(spans, start: int, end: int, freq: dict | None = None) -> bool:
     彬的 in 左斌彬的 is no word, so 左斌彬 stands.
     """
     freq = get_tokenizer().FREQ if freq is None else freq
-    for word, _, s, e in spans:
-        if (s < start < e or s < end < e) and (freq.get(word) or 0) >= COMMON_WORD_FREQ:
+    spans = _as_spans(spans)
+    for at in (start, end) if end != start else (start,):
+        t = spans.covering(at)
+        if t is not None and (freq.get(t[0]) or 0) >= COMMON_WORD_FREQ:
             return True
     return False
 
@@ -462,17 +509,21 @@ def _suffix_places(text: str, spans, cues: EntityCues, freq: dict, already: list
     verb, punctuation, a numeral or the administrative level written before
     it (云岫县|苦竹乡); a village's group after it belongs to it."""
     out = []
+    spans = _as_spans(spans)
     tok_at = {s: (w, f) for w, f, s, _ in spans}
     # a place the tokens found is trusted when jieba knows its last word (湛江市, 江西|萍乡);
     # a rare last word (苦|竹乡) may hide the start of the name
     covered = {
         h.end
         for h in already
-        if h.type == "place" and any(e == h.end and (f.startswith(("ns", "nr")) or s > h.start) for w, f, s, e in spans)
+        if h.type == "place"
+        and any(f.startswith(("ns", "nr")) or s > h.start for w, f, s, e in spans.by_end.get(h.end, ()))
     }
     for m in _SUFFIX_SCAN_RE.finditer(text):
         p, e = m.start(), m.end()
-        if e in covered or any(s < p < t and (w in cues.not_places or w in _SUFFIX_WORDS) for w, f, s, t in spans):
+        if e in covered or (
+            (t := spans.covering(p)) is not None and (t[0] in cues.not_places or t[0] in _SUFFIX_WORDS)
+        ):
             continue  # found already, or the suffix belongs to an ordinary word (地处|农村, 村民小组)
         k = p
         while k > 0 and p - k < 4:
@@ -574,7 +625,7 @@ def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_
             continue  # 刚读小学, 四面八方学校: no name before the suffix
         if all(
             (freq.get(w) or 0) >= 1000 and not f.startswith(("ns", "nr", "nz"))
-            for w, f, s, t in spans
+            for w, f, s, t in _as_spans(spans).overlapping(k, p)
             if k <= s and t <= p
         ):
             continue  # 乡村小学, 中心学校: kinds of school, not names
@@ -589,9 +640,7 @@ def _name_tokens_ok(spans, start: int, end: int, freq: dict) -> bool:
     proper name? Words jieba tags as names or places, rare words and single
     characters do; an ordinary verb, idiom or function word does not
     (牵手|县, 刚|读|小学, 四面八方|学校, 半封闭|式|学校)."""
-    for w, f, s, e in spans:
-        if e <= start or s >= end:
-            continue
+    for w, f, s, e in _as_spans(spans).overlapping(start, end):
         if f.startswith(("ns", "nr", "nz", "nt")) or f in ("j", "ng", "g"):
             continue
         if len(w) == 1:
@@ -608,11 +657,12 @@ def _name_tokens_ok(spans, start: int, end: int, freq: dict) -> bool:
 
 def _starts_inside_word(spans, at: int, freq: dict) -> bool:
     """Does a dictionary word (any frequency) run across offset ``at``?"""
-    return any(s < at < e and (freq.get(w) or 0) > 0 for w, _, s, e in spans)
+    t = _as_spans(spans).covering(at)
+    return t is not None and (freq.get(t[0]) or 0) > 0
 
 
 def _token_tag(spans, start: int, end: int, tag: str) -> bool:
-    return any(s == start and e == end and f.startswith(tag) for _, f, s, e in spans)
+    return any(e == end and f.startswith(tag) for _, f, _, e in _as_spans(spans).by_start.get(start, ()))
 
 
 def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
@@ -839,7 +889,8 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     Weak evidence (role decided elsewhere, else a child's)."""
     from analysis import namemodel
 
-    starts = {s for _, _, s, _ in spans}
+    spans = _as_spans(spans)
+    starts = spans.by_start
     inside_rare = {i for w, _, s, e in spans if not freq.get(w) for i in range(s + 1, e)}
     out = []
     for i, ch in enumerate(text):
@@ -849,7 +900,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             continue
         sur = text[i : i + 2] if text[i : i + 2] in cues.compound_surnames else ch
         g0 = i + len(sur)
-        nr_two = any(s == i and e == g0 + 1 and f.startswith("nr") for _, f, s, e in spans)
+        nr_two = any(e == g0 + 1 and f.startswith("nr") for _, f, _, e in starts.get(i, ()))
         for k in (1, 2) if nr_two else (2, 1):  # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫
             given = text[g0 : g0 + k]
             name = sur + given
@@ -875,7 +926,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             slot = (i > 0 and text[i - 1] in _NAME_LEFT) or bool(_NAME_RIGHT_RE.match(text, stop))
             if _splits_word(spans, stop, stop, freq) and not _NAME_RIGHT_RE.match(text, stop):
                 continue
-            if any(s0 == i and e0 > stop and _ordinary_word(w, sur) for w, _, s0, e0 in spans):
+            if any(e0 > stop and _ordinary_word(w, sur) for w, _, _, e0 in starts.get(i, ())):
                 continue  # 高素|质: the start of a word (surname + 素质) that the dictionary holds
             if k == 1 and i > 0 and text[i - 1] in "小大老":
                 continue  # 小黄狗, 老黄牛: an adjective, a colour and a noun
@@ -932,6 +983,7 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             )
         )
     # cue patterns
+    spans = _as_spans(spans)
     tokens = {(s, e) for *_, s, e in spans}
     for cue in cues.person_cues:
         for m in _matches(cue.regex, text):
@@ -945,7 +997,7 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             else:  # the pattern itself fixes where the name ends (X同学)
                 stops = [(end, "")]
             if cue.surname_only and (
-                any(s < start < e and e - s >= 2 for _, _, s, e in spans)
+                ((t := spans.covering(start)) is not None and t[3] - t[2] >= 2)
                 or (
                     (start, m.end("name")) in tokens
                     and _common_word(text[start : m.end("name")], SURNAME_TITLE_WORD_FREQ)
@@ -1154,14 +1206,25 @@ def _list_name(x: str, cues: EntityCues, freq) -> bool:
     return sur not in cues.ambiguous_surnames and is_plausible_name(x, cues) or not _common_word(x[len(sur) :], 2000)
 
 
-def _recurring_guesses(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+def _recurring_guesses(
+    sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list | None = None
+) -> None:
     """A jieba person guess whose surname is also a word (马浩然, 高子涵) counts
     when the essay supports it: the full string comes back, or its given
     name is used alone (浩然今年读五年级)."""
-    joined = "\n".join(sentences)
+    joined = _Occurrences("\n".join(sentences))
     seen = {h.text for hits in per_sentence for h in hits if h.type == "person"}
-    for sent, hits in zip(sentences, per_sentence):
-        for w, f, s, e in _token_spans(sent):
+    spans = [_token_spans(sent) for sent in sentences] if spans is None else spans
+    # every candidate and its given name, found in the essay in one pass
+    want = set()
+    for sent_spans in spans:
+        for w, f, _, _ in sent_spans:
+            if f.startswith("nr") and 2 <= len(w) <= 4:
+                sur = surname_of(w, cues)
+                want.update((w, w[len(sur) :]) if sur else (w,))
+    joined.add(want)
+    for sent, hits, sent_spans in zip(sentences, per_sentence, spans):
+        for w, f, s, e in sent_spans:
             if (
                 not f.startswith("nr")
                 or (freq.get(w) or 0) >= NAME_DICT_MAX_FREQ
@@ -1173,10 +1236,93 @@ def _recurring_guesses(sentences: list[str], per_sentence: list[list[_Hit]], cue
             if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
                 continue
             given = w[len(sur) :]
-            alone = len(given) >= 2 and len(re.findall(rf"(?<!{re.escape(sur)}){re.escape(given)}", joined)) > 0
+            alone = len(given) >= 2 and joined.occurs_not_after(given, sur)
             if joined.count(w) >= 2 or alone:
                 hits.append(_Hit(w, "person", s, e, "", 0.5, f"jieba {f}, 名字复现: {_snippet(sent, s, e)}"))
                 seen.add(w)
+
+
+class _Occurrences:
+    """Where strings occur in one text (an essay's sentences joined): the start
+    offsets of every occurrence, overlapping ones included, found for a batch
+    of strings in one pass over the text (an Aho–Corasick automaton), so
+    asking about each of thousands of candidate names costs no pass over the
+    whole essay each — that was quadratic in the essay's length. A string
+    outside the batch is searched alone (and remembered)."""
+
+    def __init__(self, text: str, words=()) -> None:
+        self.text = text
+        self._starts: dict[str, list[int]] = {}
+        self.add(words)
+
+    def add(self, words) -> None:
+        """Find every string of ``words`` not yet known, in one pass."""
+        new = {w for w in words if w and w not in self._starts}
+        if not new:
+            return
+        found: dict[str, list[int]] = {w: [] for w in new}
+        if self.text:
+            for end, w in _automaton(new).iter(self.text):  # new holds a word: never None
+                found[w].append(end + 1 - len(w))
+        for w in found.values():
+            w.sort()
+        self._starts.update(found)
+
+    def starts(self, word: str) -> list[int]:
+        if not word:
+            return []
+        if word not in self._starts:
+            self.add([word])
+        return self._starts[word]
+
+    def count(self, word: str) -> int:
+        """``text.count(word)``: non-overlapping occurrences, left to right."""
+        n, free = 0, 0
+        for s in self.starts(word):
+            if s >= free:
+                n, free = n + 1, s + len(word)
+        return n
+
+    def occurs_not_after(self, word: str, before: str) -> bool:
+        """``re.search(f"(?<!{before}){word}", text)`` (both literal)."""
+        k = len(before)
+        return any(self.text[max(0, s - k) : s] != before for s in self.starts(word))
+
+    def occurs_outside(self, word: str, other: str) -> bool:
+        """Whether ``word`` occurs clear of every occurrence of ``other`` that
+        ``text.replace(other, "")`` removes — that is ``word in
+        text.replace(other, "")`` except for a ``word`` the removal would
+        make by joining the text on both sides of an ``other``."""
+        removed, free = [], 0
+        for s in self.starts(other):
+            if s >= free:
+                removed.append(s)
+                free = s + len(other)
+        lw, lo = len(word), len(other)
+        for s in self.starts(word):
+            i = bisect.bisect_left(removed, s + lw)  # removed spans starting before word ends
+            if i == 0 or removed[i - 1] + lo <= s:  # the last of them ends before word starts
+                return True
+        return False
+
+
+def _automaton(words):
+    """A pyahocorasick automaton over ``words`` (each its own value); None for no words."""
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for w in words:
+        if w:
+            a.add_word(w, w)
+    if not len(a):
+        return None
+    a.make_automaton()
+    return a
+
+
+def _present(automaton, text: str) -> set[str]:
+    """The keys of ``automaton`` (see :func:`_automaton`) that occur in ``text``."""
+    return {w for _, w in automaton.iter(text)} if text and automaton is not None else set()
 
 
 def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -1196,11 +1342,13 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     sentences = [despace(simplified_chars(s)) for s in sentences]
     per_sentence = []
     freq = get_tokenizer().FREQ if sentences else None
-    for sent in sentences:
-        spans = _token_spans(sent)
+    # each sentence's tokens once: the cache of _token_spans is smaller than a long essay
+    all_spans = [_token_spans(sent) for sent in sentences]
+    for sent, spans in zip(sentences, all_spans):
         per_sentence.append(_people(sent, spans, cues, freq) + _places_and_orgs(sent, spans, cues, freq))
     _listed_names(sentences, per_sentence, cues, freq)
-    _recurring_guesses(sentences, per_sentence, cues, freq)
+    _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
+    del all_spans
 
     # Decide each distinct string once per essay.
     kind: dict[str, str] = {}
@@ -1259,6 +1407,11 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
             if len(same) == 1:
                 canonical[t] = same[0]
     joined = "\n".join(sentences)
+    occ = _Occurrences(joined)  # where stems and short forms occur, found in one pass each
+    occ.add(
+        [place for place, typ in kind.items() if typ in ("place", "organisation")]
+        + [stem for place, typ in kind.items() if typ in ("place", "organisation") for stem in place_stems(place)]
+    )
     for place, typ in list(kind.items()):
         # a village called by its name alone (在坳背, 坳背村; 杉木坪 of 杉木坪小学; 枫树组 of 马家岭村枫树组): same pseudonym
         if roles.get(place) == "public":
@@ -1268,12 +1421,13 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 len(stem) >= 2
                 and stem not in kind
                 and not get_tokenizer().FREQ.get(stem)
-                and stem in joined.replace(place, "")
+                and occ.occurs_outside(stem, place)
             ):
                 kind[stem] = "place"
                 roles[stem] = ""
                 canonical[stem] = place
                 evidence[stem] = f"地名简称（{place}）"
+    occ.add(form for full in full_names for form, _ in _short_forms(full, roles[full], cues))
     for full in full_names:
         for form, why in _short_forms(full, roles[full], cues):
             guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
@@ -1282,7 +1436,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 (form in cues.not_nicknames or form in cues.not_reduplicated) and why != "名"
             ):
                 continue
-            if form in joined and re.search(rf"(?<!{re.escape(surname_of(full, cues))}){re.escape(form)}", joined):
+            if occ.occurs_not_after(form, surname_of(full, cues)):
                 kind[form] = "person"
                 roles[form] = roles[full]
                 canonical[form] = full
@@ -1290,14 +1444,16 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
 
     # Tag every occurrence, longest strings first, without overlaps.
     order = sorted(kind, key=lambda t: (-len(t), t))
+    rank = {t: i for i, t in enumerate(order)}
+    automaton = _automaton(order)
     rows = []
     for idx, sent in enumerate(sentences):
         taken: list[tuple[int, int]] = []
         orgs: list[tuple[int, int]] = []
         found = []
-        for t in order:
-            if t not in sent:
-                continue
+        # the strings of this essay in this sentence, longest first: found in one pass over the sentence,
+        # not by testing every string of the essay against every sentence
+        for t in sorted(_present(automaton, sent), key=rank.__getitem__):
             for m in re.finditer(re.escape(t), sent):
                 span = (m.start(), m.end())
                 if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,29 @@ from analysis.split import expected_count, find_headings, series_number, split_e
 # link may end in 篇二); a collection title such as 第一篇 still may.
 _HEADING_VETO_EXCEPT = {"collection_title", "other"}
 DOUBTFUL_SPLIT_CHARS = 5000
+
+
+def _hashed_slug(relpath: str, digits: int) -> str:
+    slug = _SLUG_RE.sub("_", relpath.rsplit(".", 1)[0]).strip("_")
+    digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:digits]
+    return f"{slug[:12]}_{digest}".strip("_") if slug else f"f{digest}"
+
+
+def unique_slugs(relpaths: Iterable[str]) -> dict[str, str]:
+    """:func:`file_slug` of each path, made unique within the folder: files
+    whose slugs collide (``x.txt``, ``x.TXT`` and ``x.text``; ``a/b.txt`` and
+    ``a_b.txt``) all get a slug with a hash of their whole path, extension and
+    case included. The same set of paths always gives the same slugs."""
+    relpaths = list(dict.fromkeys(relpaths))
+    slugs = {r: file_slug(r) for r in relpaths}
+    for digits in (6, 10, 16, 40):
+        counts = Counter(slugs.values())
+        clash = [r for r in relpaths if counts[slugs[r]] > 1]
+        if not clash:
+            return slugs
+        for r in clash:
+            slugs[r] = _hashed_slug(r, digits)
+    raise AssertionError("slugs still collide with 40 hex digits of SHA-1")  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -114,8 +138,10 @@ def plan_essays(
     evidence: FolderEvidence | None = None,
     keep_chrome: bool = False,
     rules: pagechrome.ChromeRules | None = None,
+    slug: str | None = None,
 ) -> tuple[list[EssayInput], list[dict], list[dict], dict]:
-    """Split one decoded file (:class:`analysis.io.RawText`) into essay inputs.
+    """Split one decoded file (:class:`analysis.io.RawText`) into essay inputs
+    (ids ``<slug>-01`` …; ``slug`` defaults to :func:`file_slug` of its path).
 
     Returns (essays, log rows for lines outside every essay, quality flags
     decided at file level, file summary: split rule, chrome lines by kind).
@@ -156,7 +182,7 @@ def plan_essays(
     chrome = {} if keep_chrome else verdicts
     dropped: list = []
     preamble, chunks = split_essays(raw.text, chrome=set(chrome), headings=heads, dropped=dropped)
-    slug = file_slug(raw.relpath)
+    slug = slug or file_slug(raw.relpath)
     rel = raw.relpath
 
     # lines outside every essay: the preamble, chrome trimmed from the essays' ends, empty headings

@@ -439,24 +439,14 @@ def stem_entities(tables: dict[str, pd.DataFrame], found: pd.DataFrame) -> pd.Da
         return pd.DataFrame(columns=ENTITY_COLUMNS)
     rows = []
     if stems:
-        rx = re.compile(longest_first_pattern(stems))
+        # one automaton pass per sentence (the matches of longest_first_pattern's regex): a regex of
+        # every stem of the corpus tried at every character grew with the corpus times its stems
+        automaton = _automaton(stems)
         for eid, sid, text in zip(sents["essay_id"], sents["sentence_id"], sents["text"]):
             if not isinstance(text, str):
                 continue
-            for m in rx.finditer(simplified_chars(text)):
-                rows.append(
-                    (
-                        eid,
-                        sid,
-                        m.group(0),
-                        "place",
-                        "",
-                        m.start(),
-                        m.end(),
-                        f"地名简称（{stems[m.group(0)]}）",
-                        stems[m.group(0)],
-                    )
-                )
+            for start, end, stem in _leftmost_longest(automaton, simplified_chars(text)):
+                rows.append((eid, sid, stem, "place", "", start, end, f"地名简称（{stems[stem]}）", stems[stem]))
     rows += _linked_short_forms(sents, found)
     return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
 
@@ -491,16 +481,16 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
                     forms.setdefault(form, full)
         if not forms:
             continue
-        rx = re.compile(longest_first_pattern(forms))
+        automaton = _automaton(forms)  # the matches of longest_first_pattern's regex, in linear time
         for sid, text in zip(g["sentence_id"], g["text"]):
             if not isinstance(text, str):
                 continue
             text = simplified_chars(text)
-            for m in rx.finditer(text):
-                full = forms[m.group(0)]
-                if text[max(0, m.start() - len(surname_of(full, cues))) : m.start()] == surname_of(full, cues):
+            for start, end, form in _leftmost_longest(automaton, text):
+                full = forms[form]
+                if text[max(0, start - len(surname_of(full, cues))) : start] == surname_of(full, cues):
                     continue  # part of the full name itself
-                rows.append((eid, sid, m.group(0), "person", names[full], m.start(), m.end(), f"简称（{full}）", full))
+                rows.append((eid, sid, form, "person", names[full], start, end, f"简称（{full}）", full))
     return rows
 
 
@@ -1039,23 +1029,26 @@ class MapError(RuntimeError):
     its tables: no shareable page can be made from it."""
 
 
-def load_map(data_dir: str | Path) -> pd.DataFrame:
+def load_map(data_dir: str | Path, *, shown: str | Path | None = None) -> pd.DataFrame:
     """The build's private pseudonym map, checked: it must exist, be
-    readable and be at least as new as the tables it protects."""
+    readable and be at least as new as the tables it protects. ``shown``:
+    the folder named in messages (the data folder when ``data_dir`` is one of
+    its generations)."""
     from analysis import io as aio
 
     data_dir = Path(data_dir)
-    p = data_dir / "pseudonyms.parquet"
-    rebuild = f"rebuild the corpus (python -m analysis build --raw YOUR_RAW_FOLDER --out {data_dir})"
-    if not p.is_file():
+    p = aio.tables_dir(data_dir) / "pseudonyms.parquet"
+    rebuild = f"rebuild the corpus (python -m analysis build --raw YOUR_RAW_FOLDER --out {shown or data_dir})"
+    data_dir = Path(shown or data_dir)
+    if not p.is_file() or not (data_dir / p.name).is_file():  # deleting the map's visible name counts
         raise MapError(
             f"{data_dir} has no pseudonym map (pseudonyms.parquet): no shareable page can be made; {rebuild}"
         )
-    essays = data_dir / "essays.parquet"
+    essays = p.parent / "essays.parquet"
     if essays.is_file() and p.stat().st_mtime + 1 < essays.stat().st_mtime:
         raise MapError(f"the pseudonym map in {data_dir} is older than its tables: {rebuild}")
     try:
-        m = aio.read_table(data_dir, "pseudonyms")
+        m = aio.read_table(p.parent, "pseudonyms")
     except Exception as exc:  # noqa: BLE001 — any unreadable map is refused the same way
         raise MapError(
             f"the pseudonym map in {data_dir} cannot be read ({exc.__class__.__name__}): {rebuild}"

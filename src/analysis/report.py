@@ -258,14 +258,77 @@ def notebook_description(nb_path: Path, max_chars: int = 300) -> str:
     return out.strip()
 
 
+_PARAM_FILE_SHAPE = "valid: report names mapping to parameters (themes: {k: 8}), or parameters for every report"
+
+
 def load_param_file(path: Path) -> dict[str, dict]:
-    """A params YAML: either {report_name: {key: value}} or a flat {key: value} for all reports."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    """A params YAML: either {report_name: {key: value}} or a flat {key: value} for all reports.
+
+    A file that cannot be read, is not UTF-8, is not valid YAML, is not such
+    a mapping or gives a known parameter a value of the wrong type raises
+    :class:`ParamError` (one line naming the file, and the key)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ParamError(f"{path}: not UTF-8 text (line {line}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ParamError(f"{path}: cannot be read ({(exc.strerror or type(exc).__name__).lower()})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ParamError(f"{path}: not valid YAML{where} ({problem}); {_PARAM_FILE_SHAPE}") from None
+    data = {} if data is None else data
     if not isinstance(data, dict):
-        raise ParamError(f"{path}: expected a mapping of parameters")
-    if all(isinstance(v, dict) for v in data.values()) and set(data) <= set(REPORTS):
-        return data
-    return {"*": data}
+        raise ParamError(f"{path}: expected a mapping of parameters, got a {type(data).__name__}; {_PARAM_FILE_SHAPE}")
+    sections = [k for k in data if k in REPORTS]
+    if sections and len(sections) < len(data):
+        flat = ", ".join(str(k) for k in data if k not in REPORTS)
+        raise ParamError(
+            f"{path}: mixes report sections ({', '.join(sections)}) with other keys ({flat}); {_PARAM_FILE_SHAPE}"
+        )
+    for key in sections:
+        if not isinstance(data[key], dict) and data[key] is not None:
+            raise ParamError(f"{path}: {key}: expected a mapping of parameters, got {data[key]!r}; {_PARAM_FILE_SHAPE}")
+    out = {k: v or {} for k, v in data.items()} if sections else {"*": data}
+    _check_file_types(path, out)
+    return out
+
+
+def _check_file_types(path: Path, sections: dict[str, dict]) -> None:
+    """A value whose type cannot be the notebook default's type is an error naming the file and key."""
+    defaults = default_params()
+    for section, params in sections.items():
+        for key, value in params.items():
+            for name in REPORTS if section == "*" else [section]:
+                if key not in defaults[name]:
+                    continue
+                expected = _expected_type(value, defaults[name][key])
+                if expected:
+                    where = key if section == "*" else f"{section}.{key}"
+                    raise ParamError(f"{path}: {where}: {value!r} is not valid; valid: {expected}")
+
+
+def _expected_type(value: Any, default: Any) -> str:
+    """What a value for a parameter with this default must be ('' when ``value`` fits)."""
+    if default is None:  # e.g. neutral_band: checked with its report
+        return ""
+    if isinstance(default, bool):
+        return "" if isinstance(value, bool) else "true or false"
+    if isinstance(default, int):
+        return "" if isinstance(value, int) and not isinstance(value, bool) else "a whole number"
+    if isinstance(default, float):
+        return "" if isinstance(value, (int, float)) and not isinstance(value, bool) else "a number"
+    if isinstance(default, (list, tuple)):
+        ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        return "" if ok else "a list of words, e.g. [留守儿童, 家访]"
+    if isinstance(default, str):
+        return "" if isinstance(value, str) else "text (in quotes if it looks like a number: '001')"
+    return ""
 
 
 def _coerce(value: str, default: Any) -> Any:
@@ -284,9 +347,15 @@ def _coerce(value: str, default: Any) -> Any:
             return False
         raise ParamError(f"expected true or false, got {value!r}")
     if isinstance(default, int):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"not a whole number: {value!r}") from None
     if isinstance(default, float):
-        return float(value)
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"not a number: {value!r}") from None
     if isinstance(default, (list, tuple)):
         parsed = yaml.safe_load(value)
         return parsed if isinstance(parsed, list) else [p.strip() for p in value.split(",") if p.strip()]
@@ -323,6 +392,16 @@ def validate_params(name: str, params: dict, data_dir: Path) -> None:
         _check_choice("group_by", params["group_by"], ["genre", "narrator", "person", "essay_id"], name)
     if "k" in params and not (isinstance(params["k"], int) and 2 <= params["k"] <= 50):
         raise ParamError(f"{name}: parameter k={params['k']!r} is not valid; use a whole number from 2 to 50")
+    if params.get("codebook_path"):
+        from analysis.resources import ResourceError
+        from analysis.themes import load_codebook
+
+        try:
+            load_codebook(params["codebook_path"])
+        except ResourceError as exc:
+            raise ParamError(
+                f"{name}: parameter codebook_path: {exc}; valid: a codebook YAML file (docs/themes.md)"
+            ) from None
     if "neutral_band" in params:
         band = params["neutral_band"]
         if band is not None and not (isinstance(band, (list, tuple)) and len(band) == 2 and band[0] <= band[1]):
@@ -361,9 +440,22 @@ def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], da
             except ValueError as exc:
                 raise ParamError(f"{name}: parameter {key}={value!r}: {exc}") from None
     merged = {k: v for k, v in merged.items() if not _same(v, defaults[k])}
+    if isinstance(merged.get("codebook_path"), str) and merged["codebook_path"].strip():
+        merged["codebook_path"] = codebook_path_for(merged["codebook_path"])
     merged["data_dir"] = str(Path(data_dir).resolve())
     validate_params(name, merged, data_dir)
     return merged
+
+
+def codebook_path_for(value: str) -> str:
+    """A ``codebook_path`` as an absolute path (the kernel runs in notebooks/):
+    a relative one is looked up from the working folder, then the project
+    root, then notebooks/; the first that exists wins, else the working folder's."""
+    path = Path(value.strip()).expanduser()
+    if not path.is_absolute():
+        candidates = [Path.cwd() / path, ROOT / path, NOTEBOOKS_DIR / path]
+        path = next((c for c in candidates if c.is_file()), candidates[0])
+    return str(path.resolve())
 
 
 def _same(value: Any, default: Any) -> bool:
@@ -385,6 +477,8 @@ def _input_hash(spec: ReportSpec, params: dict, data_dir: Path) -> str:
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     files = sorted(Path(data_dir).glob("*.parquet")) + sorted(p for p in ANNOTATIONS_DIR.rglob("*") if p.is_file())
     files += sorted((Path(data_dir) / "validation").glob("*.json"))  # a new own-sample validation re-renders
+    if params.get("codebook_path") and Path(params["codebook_path"]).is_file():  # an edited codebook re-renders
+        files.append(Path(params["codebook_path"]))
     files += sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for f in files:
         h.update(f.name.encode())
@@ -983,8 +1077,13 @@ def render_reports(
         from concurrent.futures import ProcessPoolExecutor
 
         # one kernel per worker, started once and reused for every report the worker renders
+        from analysis import procs
+
         with ProcessPoolExecutor(
-            n_workers, mp_context=multiprocessing.get_context("spawn"), initializer=kernels.worker_init
+            n_workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=procs.worker_start,  # a worker (and its kernel) dies with this process
+            initargs=(os.getpid(), kernels.worker_init),
         ) as pool:
             for result in pool.map(_render_job, work):
                 record(*result)

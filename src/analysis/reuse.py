@@ -176,6 +176,32 @@ def _matching_units(ii, jj, shared, sizes, usable_arr, rank, threshold):
     return np.where(swap, ub, ua), np.where(swap, ua, ub), shared
 
 
+# A unit is paired with at most this many units of any one earlier essay: those
+# sharing the most shingles with it, then the nearest in position. Real text
+# pairs a unit with one to five units of an essay (a dateline or a template
+# line repeated: People's Daily, 1998); text that repeats itself (one sentence
+# or one character again and again) would pair every unit with every unit of
+# the other essay — pairs and passages quadratic in the essays' length.
+MAX_MATCHES_PER_UNIT = 8
+
+
+def _cap_matches(ua, ub, shared, pos, rank, cap: int = MAX_MATCHES_PER_UNIT):
+    """The pairs (ua, ub, shared) of :func:`_matching_units`, keeping for each
+    unit ``ub`` and each earlier essay the ``cap`` units ``ua`` that share the
+    most shingles with it (ties: the nearest position, then the first)."""
+    if len(ua) <= cap:
+        return ua, ub, shared
+    pos = np.asarray(pos, dtype=np.int64)
+    group = ub.astype(np.int64) * (int(rank.max()) + 1) + rank[ua]
+    order = np.lexsort((ua, np.abs(pos[ua] - pos[ub]), -shared, group))
+    g = group[order]
+    first = np.r_[True, g[1:] != g[:-1]]
+    idx = np.arange(len(g))
+    within = idx - np.maximum.accumulate(np.where(first, idx, 0))
+    keep = np.sort(order[within < cap])
+    return ua[keep], ub[keep], shared[keep]
+
+
 def _passages(
     frame: pd.DataFrame, id_col: str, pos: list[int], ua, ub, shared, n_shingles, essay_rank: dict, *, k: int, gap: int
 ) -> list[dict]:
@@ -189,16 +215,31 @@ def _passages(
     rows = []
     for (ea, eb), plist in sorted(pairs.items(), key=lambda kv: (essay_rank[kv[0][0]], essay_rank[kv[0][1]])):
         chains: list[list[tuple[int, int]]] = []
+        # (positions of a chain's last pair) → chains ending there: a pair joins the first chain (in
+        # order of creation) whose last pair lies 0 … gap + 1 units before it on both sides (one side
+        # may stay put: a sentence split in two in the other essay), found by looking up those few
+        # positions rather than by trying every chain (which was quadratic in the pairs)
+        ends: dict[tuple[int, int], list[int]] = defaultdict(list)
         for ua_, ub_ in sorted(plist, key=lambda p: (pos[p[0]], pos[p[1]])):
-            for chain in chains:
-                la, lb = chain[-1]
-                da, db = pos[ua_] - pos[la], pos[ub_] - pos[lb]
-                # one side may stay put: a sentence split in two in the other essay
-                if 0 <= da <= gap + 1 and 0 <= db <= gap + 1 and da + db > 0:
-                    chain.append((ua_, ub_))
-                    break
+            pa_, pb_ = pos[ua_], pos[ub_]
+            best = min(
+                (
+                    c
+                    for da in range(gap + 2)
+                    for db in range(gap + 2)
+                    if da + db > 0
+                    for c in ends.get((pa_ - da, pb_ - db), ())
+                ),
+                default=None,
+            )
+            if best is None:
+                best = len(chains)
+                chains.append([])
             else:
-                chains.append([(ua_, ub_)])
+                la, lb = chains[best][-1]
+                ends[(pos[la], pos[lb])].remove(best)
+            chains[best].append((ua_, ub_))
+            ends[(pa_, pb_)].append(best)
         for chain in chains:
             a_units = list(dict.fromkeys(p[0] for p in chain))
             b_units = list(dict.fromkeys(p[1] for p in chain))
@@ -274,9 +315,9 @@ def find_reuse(
     n_shingles = np.zeros(len(frame), dtype=np.int64)
     n_shingles[usable_arr] = sizes
     ua, ub, shared = _matching_units(ii, jj, shared, sizes, usable_arr, rank, threshold)
-    return _reuse_frame(
-        _passages(frame, id_col, _positions(frame), ua, ub, shared, n_shingles, essay_rank, k=k, gap=gap)
-    )
+    pos = _positions(frame)
+    ua, ub, shared = _cap_matches(ua, ub, shared, pos, rank)
+    return _reuse_frame(_passages(frame, id_col, pos, ua, ub, shared, n_shingles, essay_rank, k=k, gap=gap))
 
 
 # ---------------------------------------------------------------- incremental
@@ -527,9 +568,9 @@ class ReuseIndex:
         n_shingles = np.zeros(len(frame), dtype=np.int64)
         n_shingles[usable_arr] = sizes
         ua, ub, shared = _matching_units(ii, jj, shared, sizes, usable_arr, rank, threshold)
-        new = _reuse_frame(
-            _passages(frame, id_col, _positions(frame), ua, ub, shared, n_shingles, essay_rank, k=k, gap=gap)
-        )
+        pos = _positions(frame)
+        ua, ub, shared = _cap_matches(ua, ub, shared, pos, rank)
+        new = _reuse_frame(_passages(frame, id_col, pos, ua, ub, shared, n_shingles, essay_rank, k=k, gap=gap))
         if kept_rows is not None and len(kept_rows):
             both = pd.concat([kept_rows, new], ignore_index=True) if len(new) else kept_rows.reset_index(drop=True)
             key = both["essay_a"].map(essay_rank).to_numpy() * len(order) + both["essay_b"].map(essay_rank).to_numpy()

@@ -2,7 +2,9 @@
 
 Text level:
   * :func:`split_sentences` — sentences that respect quotes: a closing quote
-    stays with its sentence and “孩子是没有错的。” is not split inside.
+    stays with its sentence and “孩子是没有错的。” is not split inside; a run
+    of more than ``MAX_SENTENCE_CHARS`` characters without a sentence end is
+    cut into pieces (:func:`split_long`), flagged by :func:`sentences_frame`.
   * :func:`tokenize` / :func:`pos_tag` — jieba with the domain user
     dictionary (``resources/userdict.txt``): every listed term is one token.
   * :func:`content_tokens` — tokens without stopwords, punctuation, digits.
@@ -94,6 +96,16 @@ _SINGLE_LATIN_RE = re.compile(r"^[A-Za-zＡ-Ｚａ-ｚ]$")
 # A quote longer than this is treated as unbalanced (a lost closing mark) so
 # one bad quote cannot swallow the rest of a paragraph into one sentence.
 MAX_QUOTE_CHARS = 300
+# A run longer than this without a sentence end (an unpunctuated line, a list
+# of names joined by 、) is cut into sentences of at most this many characters
+# (:func:`split_long`), each flagged ``long_sentence_split`` in the build's
+# quality_flags. Per-sentence work (entities, sentiment, numbers) is then
+# bounded per sentence, so a build is linear in the length of its text. The
+# longest sentence of the bundled corpus has 316 characters.
+MAX_SENTENCE_CHARS = 500
+# characters before the limit read with jieba to cut a run between two words
+_BOUNDARY_WINDOW = 24
+_BOUNDARY_AFTER = 6  # … and after it (a word running across the limit is seen whole)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -103,8 +115,31 @@ def split_sentences(text: str) -> list[str]:
     quotes; closing quotes and brackets right after the mark stay with it.
     Inside “…” nothing splits, unless the quote runs past
     ``MAX_QUOTE_CHARS`` without closing. Semicolons do not end sentences.
+    A run longer than ``MAX_SENTENCE_CHARS`` without a sentence end is cut
+    into pieces of at most that many characters (:func:`split_long`).
     Whitespace-only input gives ``[]``.
     """
+    return [s for s, _ in split_sentences_marked(text)]
+
+
+def split_sentences_marked(text: str) -> list[tuple[str, tuple[int, int, int, str] | None]]:
+    """:func:`split_sentences` with, for each sentence, ``None`` or — for a
+    piece of an over-long run — (piece number, number of pieces, characters
+    of the run, how the piece ends: ``"limit"`` for a hard cut, else the mark
+    it was cut after, ``"end"`` for the run's last piece)."""
+    out: list[tuple[str, tuple[int, int, int, str] | None]] = []
+    for s in _split_at_ends(text):
+        if len(s) <= MAX_SENTENCE_CHARS:
+            out.append((s, None))
+            continue
+        pieces = split_long(s)
+        n = len(pieces)
+        out.extend((p, (k, n, len(s), how)) for k, (p, how) in enumerate(pieces, start=1))
+    return out
+
+
+def _split_at_ends(text: str) -> list[str]:
+    """The sentences of ``text`` at sentence ends (no length limit)."""
     sentences: list[str] = []
     start = 0
     i = 0
@@ -139,6 +174,70 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+# Where an over-long run is cut, best first: after a pause mark, after a
+# closing quote or bracket, at a space.
+_SOFT_BREAKS = ("；;", "，,、：:", CLOSERS, " \t\u3000")
+_WORD_CHAR_RE = re.compile(r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ.．%％]")
+
+
+def split_long(sentence: str, limit: int | None = None) -> list[tuple[str, str]]:
+    """Cut a run of more than ``limit`` (default ``MAX_SENTENCE_CHARS``)
+    characters into pieces of at most ``limit``: each piece ends at the last
+    pause mark (；, then ，、：), closing quote or bracket, or space in the
+    second half of its window; without one, at the last jieba word boundary
+    before the limit (so a name or number is not cut in two), else hard at
+    the limit. Returns (piece, how it ends): the mark cut after, ``"word"``,
+    ``"limit"``, or ``"end"`` for the last piece. Linear in the run's length;
+    pieces are stripped, and joined they give the run less its whitespace
+    at the cuts."""
+    limit = MAX_SENTENCE_CHARS if limit is None else limit
+    if limit < 2:
+        raise ValueError("limit must be at least 2")
+    out: list[tuple[str, str]] = []
+    n, start = len(sentence), 0
+    while n - start > limit:
+        hi, lo = start + limit, start + limit // 2
+        cut, how = -1, "limit"
+        for marks in _SOFT_BREAKS:
+            at = max(sentence.rfind(m, lo, hi) for m in marks)
+            if at >= 0:
+                cut, how = at + 1, sentence[at]
+                break
+        if cut < 0:
+            cut, how = _word_boundary(sentence, lo, hi)
+        piece = sentence[start:cut].strip()
+        if piece:
+            out.append((piece, "space" if how.isspace() else how))
+        start = cut
+    tail = sentence[start:].strip()
+    if tail:
+        out.append((tail, "end"))
+    return out
+
+
+def _word_boundary(text: str, lo: int, hi: int) -> tuple[int, str]:
+    """A cut point in (lo, hi] and how it was found: ``"word"`` — the start of
+    the jieba word that runs across ``hi`` when the ``_BOUNDARY_WINDOW``
+    characters before it (and a few after) are read, or ``hi`` itself where
+    no word runs across it; else ``"limit"`` — ``hi``, moved back out of a run
+    of digits or Latin letters when it can be."""
+    w0 = max(lo, hi - _BOUNDARY_WINDOW)
+    pos = w0
+    for tok in get_tokenizer().cut(text[w0 : hi + _BOUNDARY_AFTER], HMM=False):
+        end = pos + len(tok)
+        if pos < hi < end:  # this word runs across the limit: cut before it
+            if pos > lo:
+                return pos, "word"
+            break
+        pos = end
+    else:
+        return hi, "word"
+    k = hi
+    while k > lo + 1 and _WORD_CHAR_RE.match(text[k - 1]) and _WORD_CHAR_RE.match(text[k]):
+        k -= 1
+    return (k if k > lo + 1 else hi), "limit"
 
 
 # ------------------------------------------------------------ fast jieba
@@ -476,14 +575,20 @@ def content_tokens(tokens: list[str], *, stopwords: frozenset[str] | None = None
     ]
 
 
-def sentences_frame(paragraphs: pd.DataFrame, *, userdict: str | Path | None = None) -> pd.DataFrame:
+def sentences_frame(
+    paragraphs: pd.DataFrame, *, userdict: str | Path | None = None, flags: list[dict] | None = None
+) -> pd.DataFrame:
     """Sentences table from a paragraphs table.
 
     In: columns essay_id, paragraph_id, text, is_heading (one row per paragraph,
     in essay order). Out: essay_id, paragraph_id, sentence_id, ordinal
     (1-based within the essay), position (0–1 by character offset of the
     sentence's middle within the essay), text, tokens (list of str).
-    Headings are one sentence each.
+    Headings are one sentence each (cut like any run when longer than
+    ``MAX_SENTENCE_CHARS``). With a ``flags`` list, one dict per sentence cut
+    from an over-long run is appended to it (essay_id, paragraph_id, flag
+    ``long_sentence_split``, detail naming the sentence id): see
+    :func:`long_sentence_flag`.
     """
     missing = {"essay_id", "paragraph_id", "text", "is_heading"} - set(paragraphs.columns)
     if missing:
@@ -493,18 +598,23 @@ def sentences_frame(paragraphs: pd.DataFrame, *, userdict: str | Path | None = N
     for essay_id, paras in _paragraph_groups(paragraphs):
         pieces = []
         for pid, text, is_heading in paras:
-            sents = [text.strip()] if is_heading else split_sentences(text)
-            pieces.extend((pid, s) for s in sents if s)
-        total = sum(len(s) for _, s in pieces) or 1
+            if is_heading:
+                head = text.strip()
+                marked = [(head, None)] if len(head) <= MAX_SENTENCE_CHARS else _marked_pieces(head)
+            else:
+                marked = split_sentences_marked(text)
+            pieces.extend((pid, s, cut) for s, cut in marked if s)
+        total = sum(len(s) for _, s, _ in pieces) or 1
         offset = 0
-        for k, (pid, s) in enumerate(pieces, start=1):
+        for k, (pid, s, cut) in enumerate(pieces, start=1):
             if tk is None:
                 tk = get_tokenizer(userdict)
+            sid = f"{essay_id}-s{k:04d}"
             rows.append(
                 {
                     "essay_id": essay_id,
                     "paragraph_id": pid,
-                    "sentence_id": f"{essay_id}-s{k:04d}",
+                    "sentence_id": sid,
                     "ordinal": k,
                     "position": round((offset + len(s) / 2) / total, 6),
                     "text": s,
@@ -512,9 +622,33 @@ def sentences_frame(paragraphs: pd.DataFrame, *, userdict: str | Path | None = N
                     "tokens": [t for t in tk.lcut(s) if t.strip()] if s.strip() else [],
                 }
             )
+            if cut is not None and flags is not None:
+                flags.append({"essay_id": essay_id, "paragraph_id": pid} | long_sentence_flag(cut, sid))
             offset += len(s)
     cols = ["essay_id", "paragraph_id", "sentence_id", "ordinal", "position", "text", "tokens"]
     return pd.DataFrame(rows, columns=cols)
+
+
+LONG_SENTENCE_FLAG = "long_sentence_split"
+_HOW = {"limit": "hard at the limit", "word": "at a word boundary", "end": "its end", "space": "at a space"}
+
+
+def _marked_pieces(text: str) -> list[tuple[str, tuple[int, int, int, str]]]:
+    pieces = split_long(text)
+    return [(p, (k, len(pieces), len(text), how)) for k, (p, how) in enumerate(pieces, start=1)]
+
+
+def long_sentence_flag(cut: tuple[int, int, int, str], sentence_id: str) -> dict:
+    """The flag and detail of sentence ``sentence_id``, cut from an over-long
+    run: ``cut`` is (piece number, pieces, characters of the run, how the
+    piece ends) as :func:`split_sentences_marked` gives it."""
+    k, n, run, how = cut
+    ends = _HOW.get(how, f"after {how}")
+    return {
+        "flag": LONG_SENTENCE_FLAG,
+        "detail": f"{sentence_id}: piece {k} of {n} of a {run:,}-character run without a sentence end, "
+        f"cut at {MAX_SENTENCE_CHARS} characters at most; this piece ends {ends}",
+    }
 
 
 def _paragraph_groups(paragraphs: pd.DataFrame) -> list[tuple[object, list[tuple]]]:

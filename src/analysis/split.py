@@ -135,15 +135,27 @@ class _UserPattern:
         return hash(("user", self.pattern))
 
 
+# punctuation a heading may end in (第三篇：妈妈，我想你！), Chinese and ASCII
+_TRAILING_PUNCT = "。！？!?；;…~～，,、.．"
+_TITLE_SEP = set("：:、.．-】〗]）) \u3000")
+
+
 def _heading_match(line: str, patterns: list) -> tuple[int | None, str, str] | None:
     s = line.strip().strip("\u3000")
-    if not s or len(s) > MAX_HEADING_CHARS or _SENTENCE_END.search(s):
+    core = s.rstrip(_TRAILING_PUNCT + " ")
+    if not core or len(s) > MAX_HEADING_CHARS or _SENTENCE_END.search(core):
         return None
     for pat in patterns:
         m = pat.match(s)
         if not m:
             continue
         groups = m.groupdict()
+        if core != s and groups.get("title") and not isinstance(pat, _UserPattern):
+            # a line ending in punctuation is a heading only where its title is set apart from
+            # the number (第三篇：妈妈，我想你！), never a sentence that starts so (第一篇文章是我写的。)
+            at = m.start("title")
+            if at == 0 or s[at - 1] not in _TITLE_SEP:
+                continue
         num_text = groups.get("num") or groups.get("num2")
         number = cn_to_int(num_text) if num_text else None
         if num_text and number is None:
@@ -151,7 +163,7 @@ def _heading_match(line: str, patterns: list) -> tuple[int | None, str, str] | N
         title = " ".join(x.strip() for x in (groups.get("pre"), groups.get("title")) if x and x.strip())
         if "num" not in groups and "title" not in groups:
             title = s
-        return number, title.strip(" ：:-"), "user" if isinstance(pat, _UserPattern) else "builtin"
+        return number, title.strip(" ：:-").rstrip("；;，,、"), "user" if isinstance(pat, _UserPattern) else "builtin"
     return None
 
 
@@ -179,7 +191,7 @@ _PREFACE_RE = re.compile(r"^(前\s*言|序\s*言?|编者按|编者的话|卷首�
 
 def series_number(line: str) -> tuple[str, int, str] | None:
     """(stem, number, form) if ``line`` is a title followed by a number, else None."""
-    s = line.strip().strip("\u3000")
+    s = line.strip().strip("\u3000").rstrip("！？!? ")  # a title may exclaim or ask: …演讲稿（一）！
     if not s or len(s) > MAX_SERIES_HEADING_CHARS or _SENTENCE_END.search(s) or s.endswith(("：", ":")):
         return None
     m = _SERIES_RE.match(s)
@@ -531,7 +543,7 @@ def find_numbered_titles(
     by_style: dict[str, list[tuple[int, int, str]]] = {}
     rx = _STRONG_NUMBERED_RE if strong_only else _NUMBERED_TITLE_RE
     for no, line in enumerate(lines, start=1):
-        s = line.strip().strip("\u3000")
+        s = line.strip().strip("\u3000").rstrip("！？!? ")  # 之二 爸爸，你在哪里？
         if no in skip or len(s) > MAX_SERIES_HEADING_CHARS or _SENTENCE_END.search(s):
             continue
         m = rx.match(s)

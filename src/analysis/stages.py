@@ -52,7 +52,7 @@ def themes_stage(t: Tables) -> Tables:
 def tagging_stage(t: Tables) -> Tables:
     """Entities (jieba POS + domain cues), essay tags with evidence, section
     structure, which sentences are framing lines (``framing``), and
-    numbers/statistics with their sentence."""
+    numbers/statistics with their context (a window of their sentence)."""
     from analysis import entities, tag
 
     ents = entities.extract_entities(t["sentences"])

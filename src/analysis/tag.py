@@ -21,6 +21,7 @@ and :func:`plot_genre_counts` for reports.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -652,7 +653,9 @@ _NOT_AFTER_NUMBER = r"(?<![零〇一二两三四五六七八九十百千万几\d
 _BAD_CN_NUMERAL_RE = re.compile(r"^[千百万]|[千百万]{2}|[十百千]{2}")
 # (kind, regex): earlier kinds win where spans overlap
 NUMBER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    ("percent", re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<v2>[零〇一二两三四五六七八九十百点\d.]+)")),
+    # (?<!\d): a match inside a digit run would also match from the run's start, so this finds the same
+    # numbers, but reads a long run of digits once instead of once per digit
+    ("percent", re.compile(r"(?<!\d)(?P<v>\d+(?:\.\d+)?)\s*[%％]|百分之(?P<v2>[零〇一二两三四五六七八九十百点\d.]+)")),
     ("year", re.compile(r"(?<!\d)(?P<v>(?:19|20)(?:\d{2}|XX))\s*年(?!级)(?:\d{1,2}月(?!\d{1,2}日))?")),
     ("date", re.compile(r"(?P<v>\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")),
     ("money", re.compile(_NOT_AFTER_NUMBER + rf"(?P<v>{_N}){_APPROX}(?P<wan>万)?元")),
@@ -673,7 +676,16 @@ NUMBER_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
         ),
     ),
 )
-NUMBER_COLUMNS = ["essay_id", "sentence_id", "text_span", "kind", "value", "approx", "start", "end", "sentence"]
+NUMBER_COLUMNS = ["essay_id", "sentence_id", "text_span", "kind", "value", "approx", "start", "end", "context"]
+# characters of the sentence kept either side of a number in the numbers table's ``context``
+NUMBER_CONTEXT_CHARS = 30
+
+
+def _overlaps_taken(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` overlaps one of ``taken`` — disjoint spans kept sorted,
+    so only the last one starting before ``span`` ends can overlap it."""
+    i = bisect.bisect_left(taken, (span[1], -1))
+    return i > 0 and taken[i - 1][1] > span[0]
 
 
 def find_numbers(text: str) -> list[dict]:
@@ -685,7 +697,7 @@ def find_numbers(text: str) -> list[dict]:
     for kind, pat in NUMBER_PATTERNS:
         for m in pat.finditer(text):
             span = (m.start(), m.end())
-            if any(span[0] < e and s < span[1] for s, e in taken):
+            if _overlaps_taken(span, taken):
                 continue
             raw = m.group("v") or (m.groupdict().get("v2") or "")
             if kind in ("count", "duration", "distance", "age", "money") and (
@@ -696,7 +708,7 @@ def find_numbers(text: str) -> list[dict]:
             if kind == "money" and m.groupdict().get("wan") and value is not None:
                 value *= 10000
             approx = bool(m.groupdict().get("approx"))
-            taken.append(span)
+            bisect.insort(taken, span)
             found.append(
                 {
                     "text_span": m.group(0),
@@ -711,12 +723,15 @@ def find_numbers(text: str) -> list[dict]:
 
 
 def numbers(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Numbers and statistics with their sentence.
+    """Numbers and statistics with their context.
 
     In: sentences (essay_id, sentence_id, text). Out: essay_id, sentence_id,
     text_span, kind (percent | year | date | money | age | duration |
-    distance | count), value (float; NaN for 19XX and dates), approx (bool), start,
-    end, sentence.
+    distance | count), value (float; NaN for 19XX and dates), approx (bool),
+    start, end (offsets in the sentence), context: the number with up to
+    ``NUMBER_CONTEXT_CHARS`` characters of its sentence either side (the
+    sentence itself is in the sentences table, by sentence_id), so a row's
+    size is bounded however long or number-dense the sentence is.
     """
     _require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
     rows = []
@@ -724,7 +739,8 @@ def numbers(sentences: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(text, str):
             continue
         for r in find_numbers(text):
-            rows.append({"essay_id": essay_id, "sentence_id": sid, **r, "sentence": text})
+            ctx = text[max(0, r["start"] - NUMBER_CONTEXT_CHARS) : r["end"] + NUMBER_CONTEXT_CHARS]
+            rows.append({"essay_id": essay_id, "sentence_id": sid, **r, "context": ctx})
     return _set_dtypes(pd.DataFrame(rows, columns=NUMBER_COLUMNS), {"value": "float64", "approx": "bool"})
 
 

@@ -394,10 +394,23 @@ def _mask(occ: list[tuple[int, int, str]], code: Code, occ_all: list[tuple[int, 
     """Drop hits lying inside one of the code's mask phrases."""
     if not code.mask:
         return occ
-    spans = [(s, e) for s, e, t in occ_all if t in code.mask]
+    spans = sorted((s, e) for s, e, t in occ_all if t in code.mask)
     if not spans:
         return occ
-    return [o for o in occ if not any(ms <= o[0] and o[1] <= me for ms, me in spans)]
+    # o lies inside a mask span iff, of the spans starting at or before o, the
+    # furthest-reaching one reaches o's end: a binary search, not a scan of
+    # every span for every hit (a long paragraph has many of both)
+    starts = [ms for ms, _ in spans]
+    reach, best = [], -1
+    for _, me in spans:
+        best = max(best, me)
+        reach.append(best)
+
+    def masked(o) -> bool:
+        i = bisect.bisect_right(starts, o[0]) - 1
+        return i >= 0 and reach[i] >= o[1]
+
+    return [o for o in occ if not masked(o)]
 
 
 def _match_codes(text: str, cb: Codebook) -> list[tuple[str, str]]:

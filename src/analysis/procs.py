@@ -1,0 +1,106 @@
+"""Child processes that never outlive their parent, and a folder lock that
+says who holds it.
+
+The build's worker processes and the report renderer's are started with
+:func:`worker_start` as (part of) their initializer: on Linux the kernel
+kills them when their parent dies (``PR_SET_PDEATHSIG``), so a build or
+report killed with ``kill -9`` leaves no process behind, and they close the
+parent's lock descriptors, so a worker never holds the parent's lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+_HELD: list[int] = []  # descriptors of the locks this process holds (closed in its workers)
+
+LOCK_FILE = ".lock"
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Ask the system to kill this process when its parent dies (Linux; a
+    no-op elsewhere), and exit now if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the request took effect
+
+
+def worker_start(parent_pid: int, then: Callable | None = None, *args) -> None:
+    """Initializer of a worker process: dies with ``parent_pid``, closes the
+    parent's lock descriptors (inherited with ``fork``), then runs ``then(*args)``."""
+    die_with_parent(parent_pid)
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+    if then is not None:
+        then(*args)
+
+
+def _holder(fd: int) -> str:
+    with contextlib.suppress(OSError, ValueError):
+        text = os.pread(fd, 32, 0).decode("ascii").strip()
+        if text.isdigit():
+            return text
+    return "?"
+
+
+@contextlib.contextmanager
+def folder_lock(
+    folder: Path,
+    *,
+    timeout: float,
+    warn: Callable[[str], None],
+    error: type[Exception] = TimeoutError,
+    poll: float = 0.2,
+) -> Iterator[None]:
+    """Hold the exclusive lock of ``folder`` (the file ``folder/.lock``, which
+    records the holder's pid). A second holder waits, saying once who holds
+    it, and raises ``error`` after ``timeout`` seconds. The lock
+    is ``flock``'s: the system releases it when its holder dies, so a killed
+    build never leaves the folder locked. Where ``fcntl`` is missing
+    (Windows) nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is None:
+                    deadline = time.monotonic() + timeout
+                    warn(
+                        f"another build (pid {_holder(fd)}) is writing to {folder}; waiting for it "
+                        f"(at most {timeout:g} s, --lock-timeout)"
+                    )
+                elif time.monotonic() >= deadline:
+                    raise error(
+                        f"--out {folder}: another build (pid {_holder(fd)}) has been writing to it for "
+                        f"more than {timeout:g} s; wait for it, stop it, or give a longer --lock-timeout"
+                    ) from None
+                time.sleep(poll)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        _HELD.append(fd)
+        yield
+    finally:
+        if fd in _HELD:
+            _HELD.remove(fd)
+        os.close(fd)  # releases the lock
