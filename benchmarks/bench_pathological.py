@@ -26,6 +26,10 @@ tags stripped, so words and names are real; plus one real essay sentence):
       2,000,000 × 的 / 2,000,000 × 哈 on one line;
   ``paragraph_1m``
       1,000,000 characters with normal punctuation but no line break;
+  ``random_common_2m`` / ``random_rare_2m``
+      2,000,000 random characters on one line: from the 3,500 most frequent
+      single characters, or from 3,500 of the whole CJK block (slow: over a
+      minute each; run them with ``--cases`` or ``--all``);
   ``file_50mb``
       a 50 MB file of ordinary text with punctuation: essays under
       ``第N篇`` headings, paragraphs of 20 lines (slow: run it with
@@ -64,7 +68,7 @@ ESSAY_SENTENCE = (
     "帮助孩子们感受到家庭的温暖，学习成绩也有了明显的进步。"
 )
 DEFAULT_CASES = ("varied_200k", "varied_2m", "sentence_2m", "one_char_2m", "ha_2m", "paragraph_1m")
-ALL_CASES = (*DEFAULT_CASES, "file_50mb")
+ALL_CASES = (*DEFAULT_CASES, "random_common_2m", "random_rare_2m", "file_50mb")
 
 
 def people_daily_lines() -> list[str]:
@@ -114,12 +118,36 @@ def make_case(name: str, raw: Path, lines: list[str]) -> int:
         text = "哈" * 2_000_000
     elif name == "paragraph_1m":
         text = _cycle_to("".join(lines), 1_000_000)
+    elif name == "random_common_2m":
+        text = random_characters(2_000_000, common=True)
+    elif name == "random_rare_2m":
+        text = random_characters(2_000_000, common=False)
     elif name == "file_50mb":
         text = fifty_mb_text(lines)
     else:
         raise SystemExit(f"unknown case {name!r}; cases: {', '.join(ALL_CASES)}")
     (raw / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
     return len(text)
+
+
+def random_characters(n: int, *, common: bool, seed: int = 3) -> str:
+    """``n`` random CJK characters (seeded): drawn from jieba's 3,500 most
+    frequent single characters (``common``), else from 3,500 of U+4E00–U+9FA5
+    (mostly characters the dictionary and its HMM do not know)."""
+    import random
+
+    from analysis.segment import get_tokenizer
+
+    rnd = random.Random(seed)
+    if common:
+        freq = get_tokenizer().FREQ
+        singles = sorted(((f, w) for w, f in freq.items() if len(w) == 1 and "\u4e00" <= w <= "\u9fff"), reverse=True)
+        chars = [w for _, w in singles[:3500]]
+    else:
+        chars = [chr(c) for c in range(0x4E00, 0x9FA6)]
+        rnd.shuffle(chars)
+        chars = chars[:3500]
+    return "".join(rnd.choice(chars) for _ in range(n))
 
 
 def fifty_mb_text(lines: list[str], target_bytes: int = 50_000_000) -> str:

