@@ -335,3 +335,61 @@ def test_extract_entities_groups_like_groupby():
     parts = [extract_entities(g) for _, g in shuffled.groupby("essay_id", sort=False)]
     expected = pd.concat([p for p in parts if len(p)], ignore_index=True)
     pd.testing.assert_frame_equal(out, expected)
+
+
+# ------------------------------------------------- names with no cue (actors)
+from analysis.entities import find_entities as _find  # noqa: E402
+
+
+def _people_found(sentences: list[str]) -> set[str]:
+    return {r["text"] for r in _find(sentences) if r["type"] == "person"}
+
+
+@pytest.mark.parametrize(
+    "sentences, name",
+    [
+        # a given name that is a word, used by a teacher: one use only a person can make
+        (["点名的时候，文静声音小得像蚊子，我让她再说一遍。"], "文静"),
+        (["语文课上，平安举手说：“我不想家。”"], "平安"),
+        (["建国个子最高，每天帮我把作业本抱回办公室。"], "建国"),
+        # a nickname's shape and one use
+        (["二丫的妈妈三年前去了广东。"], "二丫"),
+        (["课间铁蛋跑过来，塞给我一颗糖。"], "铁蛋"),
+        (["放学时阿牛跑过来说要送我一只小鸡。"], "阿牛"),
+        (["毛毛一句话不说，只是哭。"], "毛毛"),
+        # an unknown string used twice as a person
+        (["晓光说他想妈妈了。", "第二天晓光又说要去广东找她。"], "晓光"),
+    ],
+)
+def test_a_name_with_no_cue_is_found_from_what_the_person_does(sentences, name):
+    assert name in _people_found(sentences)
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["大家都笑了，孩子们跑过来。"],
+        ["书上说，石头也会说话。"],
+        ["后来又说，今天又下雨了。"],
+        ["国庆节前最后一天，我们放假了。"],
+        ["种子问题，一直是农民关心的事。"],
+        ["贺词说，即将过去的一年很不平凡。", "贺词说，新的一年充满希望。"],
+        ["爱人告诉我，她被评上了先进。"],
+        ["班长举手说：“老师，我来。”"],
+        ["报告说明了留守儿童的现状。"],
+        ["社论说，一九九五年是关键的一年。", "社论说，要关心下一代。"],
+    ],
+)
+def test_words_for_people_and_ordinary_words_are_not_cueless_names(sentences):
+    assert _people_found(sentences) == set()
+
+
+def test_a_word_that_is_a_name_stays_a_word_where_it_reads_as_one():
+    from analysis.privacy import NameReplacer
+
+    replace = NameReplacer((("文静", "学生A"), ("平安", "学生B")))
+    assert replace("文静低着头。") == "学生A低着头。"
+    assert replace("平安举手说。") == "学生B举手说。"
+    assert replace("平时我是个文静的女孩。") == "平时我是个文静的女孩。"
+    assert replace("她文静地坐着。") == "她文静地坐着。"
+    assert replace("祝大家平安地回家。") == "祝大家平安地回家。"

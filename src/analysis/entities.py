@@ -90,6 +90,17 @@ class EntityCues:
     org_suffix_re: re.Pattern
     not_orgs: frozenset[str]
     pseudonyms: dict = field(hash=False, compare=False)
+    # names with no cue that the essay uses as people (:func:`_actor_names`)
+    actor_strong: re.Pattern = re.compile("(?!)")
+    actor_weak: re.Pattern = re.compile("(?!)")
+    not_actors: frozenset[str] = frozenset()
+
+
+def _actor_pattern(left: str | None, after: str | None) -> re.Pattern:
+    """Two CJK characters (group ``name``) after ``left`` and before ``after``."""
+    if not left or not after:
+        return re.compile("(?!)")
+    return re.compile(f"{left}(?P<name>[\u4e00-\u9fff]{{2}})(?={after})")
 
 
 def _chars(value) -> str:
@@ -182,6 +193,9 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             ),
             not_orgs=frozenset(raw.get("not_orgs") or ()),
             pseudonyms=raw.get("pseudonyms") or {},
+            actor_strong=_actor_pattern(raw.get("actor_left"), raw.get("actor_strong")),
+            actor_weak=_actor_pattern(raw.get("actor_left"), raw.get("actor_weak")),
+            not_actors=frozenset(raw.get("not_actors") or ()),
         )
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: bad entity cue file ({exc.__class__.__name__}: {exc})") from None
@@ -1242,6 +1256,72 @@ def _recurring_guesses(
                 seen.add(w)
 
 
+# Cue-less names (:func:`_actor_names`): a word this common needs a jieba tag that
+# a given name can have; above the second limit a word is never taken.
+ACTOR_COMMON_FREQ = 500
+ACTOR_MAX_FREQ = 3500
+_ACTOR_FLAGS_IF_COMMON = frozenset({"nr", "nrt", "nrfg", "nz", "a", "ad", "an", "ns", "i", "l", "v", "j"})
+_NICK_SHAPE_RE = re.compile(
+    r"^(?:[小阿][\u4e00-\u9fff]|[大二三四五幺][\u4e00-\u9fff]|(.)\1|[\u4e00-\u9fff][蛋娃妞丫宝子])$"
+)
+
+
+def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list) -> None:
+    """Names with no cue that the essay uses as people: a teacher's diary calls
+    its pupils 文静, 春生, 二丫, 铁蛋 and nothing says they are names, except
+    what they do. Two characters at the start of a clause (or after 和, 让,
+    叫 …: ``actor_left``) followed by what only a person does (举手, 低着头,
+    个子, 的妈妈 …: ``actor_strong``) or by what a person often does (说, 问,
+    悄悄 …: ``actor_weak``), whole jieba words (not the tail of one), not a
+    word for people (``not_actors``: 孩子, 大家, 班长 …), no pronoun or
+    time word, and not a common word unless jieba reads it as a name or an
+    adjective or verb a given name can be (平安, 建国). The evidence needed:
+    a nickname's shape (小万, 阿牛, 二丫, 毛毛, 铁蛋) and one such use; any
+    other string, one strong use or two uses. Weak evidence (weight 1), role
+    from the essay's other cues, else a child's."""
+    seen = {h.text for hits in per_sentence for h in hits if h.type == "person"}
+    uses: dict[str, list[tuple[int, int, int, bool]]] = defaultdict(list)
+    for idx, (sent, sent_spans) in enumerate(zip(sentences, spans)):
+        sent_spans = _as_spans(sent_spans)
+        for pattern, strong in ((cues.actor_strong, True), (cues.actor_weak, False)):
+            for m in _matches(pattern, sent):
+                x, s, e = m.group("name"), m.start("name"), m.end("name")
+                if x in seen or not _actor_word(x, s, e, sent_spans, cues, freq):
+                    continue
+                uses[x].append((idx, s, e, strong))
+    for x, found in uses.items():
+        strong = any(u[3] for u in found)
+        if not (strong or len({(u[0], u[1]) for u in found}) >= 2 or _NICK_SHAPE_RE.match(x)):
+            continue
+        for idx, s, e, is_strong in found:
+            sent = sentences[idx]
+            why = "人物行为" if is_strong else "人物行为（弱）"
+            per_sentence[idx].append(_Hit(x, "person", s, e, "", 1.0, f"{why}: {_snippet(sent, s, e)}"))
+
+
+def _actor_word(x: str, start: int, end: int, spans: _Spans, cues: EntityCues, freq) -> bool:
+    """Can ``x`` (at start:end of its sentence) be a cue-less name?"""
+    if (
+        x in cues.not_actors
+        or x in cues.not_names
+        or x in cues.not_nicknames
+        or x in cues.not_reduplicated
+        or x in cues.public_figures
+    ):
+        return False
+    if start not in spans.by_start or end not in spans.by_end:
+        return False  # part of a longer word (课间|操, 同|桌子)
+    f = freq.get(x) or 0
+    tags = {t[1] for t in spans.by_start.get(start, ()) if t[3] == end}
+    if tags & {"r", "t", "m", "q", "c", "p", "d", "u", "f", "s", "y", "e", "o"}:
+        return False  # 我们, 后来, 一个, 于是 …
+    if _NICK_SHAPE_RE.match(x):
+        return f < ACTOR_MAX_FREQ and not any(c in cues.given_stop for c in x[1:])
+    if any(c in cues.given_stop for c in x) or f > ACTOR_MAX_FREQ:
+        return False
+    return f <= ACTOR_COMMON_FREQ or bool(tags & _ACTOR_FLAGS_IF_COMMON)
+
+
 class _Occurrences:
     """Where strings occur in one text (an essay's sentences joined): the start
     offsets of every occurrence, overlapping ones included, found for a batch
@@ -1348,6 +1428,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
         per_sentence.append(_people(sent, spans, cues, freq) + _places_and_orgs(sent, spans, cues, freq))
     _listed_names(sentences, per_sentence, cues, freq)
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
+    _actor_names(sentences, per_sentence, cues, freq, all_spans)
     del all_spans
 
     # Decide each distinct string once per essay.

@@ -701,8 +701,12 @@ class NameReplacer:
         if self.automaton is not None:
             sh, where = shadow(text)
             for start, end, key in _leftmost_longest(self.automaton, sh):
-                if key in self.weak and (self._inside_word(sh, start, end) or _DEGREE_BEFORE_RE.search(sh, 0, start)):
-                    continue  # 小马过河; 性格文静, 很平安: the word, not the child
+                if key in self.weak and (
+                    self._inside_word(sh, start, end)
+                    or _DEGREE_BEFORE_RE.search(sh, 0, start)
+                    or _ADVERB_AFTER_RE.match(sh, end)
+                ):
+                    continue  # 小马过河; 性格文静, 很平安, 是个文静的, 平安地: the word, not the child
                 found.append((where[start], _end_with_ruby(text, where[end - 1] + 1), self.table[key]))
         if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
             if sh is None:
@@ -821,8 +825,10 @@ class NameReplacer:
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
 # a degree adverb or 性格 right before a word makes it a predicate (性格文静, 很平安), not a name
 _DEGREE_BEFORE_RE = re.compile(
-    r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么)$"
+    r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么|[是一]个)$"
 )
+# …or right after it: 文静地坐着, 平安地回家 (an adverb made of the word)
+_ADVERB_AFTER_RE = re.compile(r"地(?![里区方上下图址点位主])")
 # where a quoted or labelled text window begins or ends inside a longer text
 _WINDOW_EDGE_RE = re.compile(r"([“”「」『』\"…|¶\n]+|[:：]\s*|\s+)")
 
