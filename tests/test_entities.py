@@ -393,3 +393,16 @@ def test_a_word_that_is_a_name_stays_a_word_where_it_reads_as_one():
     assert replace("平时我是个文静的女孩。") == "平时我是个文静的女孩。"
     assert replace("她文静地坐着。") == "她文静地坐着。"
     assert replace("祝大家平安地回家。") == "祝大家平安地回家。"
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [("隔壁老敖家两个孙子都在读书。", "老敖"), ("楼主说的老敖我认识。", "老敖"), ("工友老蹇都笑我眼睛红了。", "老蹇")],
+)
+def test_old_plus_surname_in_more_slots_is_an_adult(sentence, name):
+    found = {(r["text"], r["role"]) for r in _find([sentence])}
+    assert (name, "adult") in found
+
+
+def test_old_plus_a_word_is_not_a_name():
+    assert _people_found(["他是个老实人，像老黄牛一样干活。", "我的老家在山里，老师对我很好。"]) == set()
