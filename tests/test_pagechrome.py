@@ -320,3 +320,13 @@ def test_remove_ruby(text_in, text_out):
 
 def test_normalise_removes_ruby_and_converts_script():
     assert normalise("  當前位置：首頁 ＞ 學(xué)校  ") == "当前位置:首页 > 学校"
+
+
+def test_a_line_longer_than_any_furniture_is_text_even_between_furniture():
+    from analysis.pagechrome import LONG_LINE, classify_lines
+
+    long_line = "分享到：微信 微博 QQ空间 " * (LONG_LINE // 10)
+    lines = ["当前位置：首页 > 作文 > 正文", long_line, "上一篇：我的妈妈", "下一篇：我的爸爸"]
+    verdicts = classify_lines(lines)
+    assert 2 not in verdicts
+    assert {1, 3, 4} <= set(verdicts)

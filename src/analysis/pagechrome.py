@@ -146,12 +146,22 @@ def load_rules(path: str | Path | None = None) -> ChromeRules:
 
 
 # --------------------------------------------------------------- features ---
+# A line longer than this is text, whatever it holds: no rule can call it
+# furniture (every pattern and recurrence limit is far shorter), so it is only
+# NFKC-normalised, not converted to simplified characters or read for ruby —
+# the conversion of a 2,000,000-character line took seconds.
+LONG_LINE = 2000
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def normalise(line: str) -> str:
     """A line as the rules see it: NFKC (full-width → ASCII), traditional →
-    simplified, pinyin ruby removed, spaces collapsed."""
+    simplified, pinyin ruby removed, spaces collapsed (a line of more than
+    ``LONG_LINE`` characters: NFKC and spaces only)."""
     from analysis.clean import to_simplified
 
+    if len(line) > LONG_LINE:
+        return _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
     s = remove_ruby(unicodedata.normalize("NFKC", line)).strip()
     s = to_simplified(s)[0]
     # a run of two or more spaces inside a line separates items (文库首页    精品文档    VIP专区)
@@ -269,7 +279,7 @@ def classify_lines(
         if not norm:
             cls.append(BLANK)
             continue
-        if no in keep:
+        if no in keep or len(norm) > LONG_LINE:  # a heading the splitter found; a line no rule reads as furniture
             cls.append(GOOD)
             continue
         prose = is_prose(norm, rules)
