@@ -679,6 +679,13 @@ def test_review_leaves_out_parts_of_known_names_and_never_words():
     assert review_candidates({"sentences": sents, "entities": none}, set(), {"左斌"}).empty
     known = pd.DataFrame({"essay_id": ["a"], "text": ["左斌彬"]})  # found by the detector
     assert review_candidates({"sentences": sents, "entities": known}, set(), set()).empty
+    # the build gives the candidates per essay (name_candidates, from the tagging stage): the same review
+    from analysis.entities import name_candidates
+
+    cands = name_candidates(sents)
+    assert list(cands["candidate"]) == ["左斌", "左斌"] and cands["context"][0] == "左斌彬的爸爸在外打工。"
+    built = review_candidates({"sentences": sents, "entities": none, "name_candidates": cands}, set(), set())
+    pd.testing.assert_frame_equal(built, alone)
 
 
 # ------------------------------------------------------------ 7. the overview ---

@@ -108,3 +108,23 @@ def _essays():
 
     raw = aio.read_raw(FIXTURE / "essays.txt", root=FIXTURE)
     return plan_essays(raw, compile_patterns([]))[0]
+
+
+def test_one_task_is_split_by_stage_over_two_workers_with_identical_tables(local, tmp_path, monkeypatch):
+    """A folder of fewer batches than workers (one huge essay): its heaviest
+    stage runs on one worker and the others on another; the tables are the
+    ones of one process, and the cache stores every layer once."""
+    from analysis import build as build_module
+
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(build_module, "make_batches", lambda todo, **kw: [todo])  # one task
+    tasks = [build_module.Task(_essays(), ("sentiment", "themes", "tagging"))]
+    split = build_module._split_stages(tasks, jobs=2)
+    assert [[sub.stages for sub in group] for group in split] == [[("tagging",), ("sentiment", "themes")]]
+    assert build_module._split_stages(tasks * 2, jobs=2) == [[t] for t in tasks * 2]
+    out = tmp_path / "split"
+    build(FIXTURE, out, jobs=2, progress=False)
+    _assert_same(local, _tables(out))
+    again = build(FIXTURE, out, jobs=2, progress=False)
+    assert again.n_cached == 3
+    _assert_same(local, _tables(out))

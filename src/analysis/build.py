@@ -483,16 +483,63 @@ def _run_local(tasks: list[Task], jobs: int, progress: bool) -> Iterable[dict]:
     bar = dict(total=sum(len(t.essays) for t in tasks), desc="essays", unit="essay", disable=not progress)
     chars = sum(len(e.raw_text) for t in tasks for e in t.essays)
     with tqdm(**bar) as pbar:
-        if jobs <= 1 or len(tasks) < 2 or chars < PARALLEL_MIN_CHARS:
+        if jobs <= 1 or chars < PARALLEL_MIN_CHARS:
             for t in tasks:
                 res = run_task(t)
                 pbar.update(len(t.essays))
                 yield res
             return
-        with _pool(min(jobs, len(tasks)), {name for t in tasks for name in t.stages}) as pool:
-            for t, res in zip(tasks, pool.map(run_task, tasks)):
+        parts = _split_stages(tasks, jobs)  # task -> its sub-tasks (one each, unless workers would idle)
+        subtasks = [sub for group in parts for sub in group]
+        if len(subtasks) < 2:
+            yield from (run_task(t) for t in tasks)
+            pbar.update(sum(len(t.essays) for t in tasks))
+            return
+        with _pool(min(jobs, len(subtasks)), {name for t in subtasks for name in t.stages}) as pool:
+            results = pool.map(run_task, subtasks)
+            for t, group in zip(tasks, parts):
+                res = _merge_results([next(results) for _ in group])
                 pbar.update(len(t.essays))
                 yield res
+
+
+# The heaviest per-essay stage: run apart from the others when a build has
+# fewer tasks than workers (one huge essay), so both cores work.
+_HEAVY_STAGE = "tagging"
+
+
+def _split_stages(tasks: list[Task], jobs: int) -> list[list[Task]]:
+    """Each task as the sub-tasks to run: itself, or — when there are fewer
+    tasks than workers (a folder of one huge essay) — its heaviest stage and
+    its other stages as two tasks on two workers. Each computes the batch's
+    base tables itself when they are not cached (the same tables twice, in
+    parallel: wall time for memory)."""
+    if len(tasks) >= jobs:
+        return [[t] for t in tasks]
+    out = []
+    for t in tasks:
+        rest = tuple(s for s in t.stages if s != _HEAVY_STAGE)
+        if _HEAVY_STAGE in t.stages and rest:
+            out.append([Task(t.essays, (_HEAVY_STAGE,), t.base), Task(t.essays, rest, t.base)])
+        else:
+            out.append([t])
+    return out
+
+
+def _merge_results(results: list[dict]) -> dict:
+    """One task's layers from its sub-tasks' (:func:`_split_stages`): each
+    stage's layer from the sub-task that ran it, the base tables (identical:
+    processing is pure) once, step seconds of the base once."""
+    merged: dict = {}
+    timings: dict[str, float] = {}
+    for res in results:
+        for k, v in res.get("_timings", {}).items():
+            timings.setdefault(k, v)
+        for layer, tabs in res.items():
+            if layer != "_timings":
+                merged.setdefault(layer, tabs)
+    merged["_timings"] = timings
+    return merged
 
 
 def _run_dask(tasks: list[Task], scheduler: str | None, progress: bool) -> Iterable[dict]:

@@ -117,7 +117,7 @@ class Corpus:
         """A table (or some of its columns), pseudonymised when this corpus is.
         Each column is read and pseudonymised once per build and settings in
         this process, and only when asked for."""
-        if name in ("pseudonyms", "privacy_review"):
+        if name in ("pseudonyms", "privacy_review", "name_candidates"):
             raise PermissionError(
                 f"the {name} table names real people: read it from the data folder directly, never in a report"
             )

@@ -1573,6 +1573,34 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     return rows
 
 
+NAME_CANDIDATE_COLUMNS = ["essay_id", "sentence_id", "candidate", "context"]
+# a jieba person tag this common in its dictionary is a word, not a candidate
+CANDIDATE_MAX_FREQ = 20
+
+
+def name_candidates(sentences: pd.DataFrame) -> pd.DataFrame:
+    """jieba's person tags (two to four CJK characters, rare as a word) in a
+    sentences table, with 12 characters of context either side: what
+    :func:`analysis.privacy.review_candidates` weighs against the corpus's
+    pseudonym map. Computed per essay (in the tagging stage, cached and spread
+    over the workers) so that the corpus step does not POS-tag the corpus again.
+    Private: it holds the names as written, like the entities table."""
+    freq = get_tokenizer().FREQ
+    rows = []
+    for eid, sid, text in zip(sentences["essay_id"], sentences["sentence_id"], sentences["text"]):
+        if not isinstance(text, str):
+            continue
+        for w, f, s, e in _token_spans(text):
+            if (
+                f.startswith("nr")
+                and 2 <= len(w) <= 4
+                and _ALL_CJK_RE.match(w)
+                and (freq.get(w) or 0) < CANDIDATE_MAX_FREQ
+            ):
+                rows.append((eid, sid, w, text[max(0, s - 12) : e + 12]))
+    return pd.DataFrame(rows, columns=NAME_CANDIDATE_COLUMNS).astype(str)
+
+
 def extract_entities(sentences: pd.DataFrame, *, cues_path: str | Path | None = None) -> pd.DataFrame:
     """Entities table from a sentences table.
 

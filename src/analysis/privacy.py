@@ -1213,7 +1213,7 @@ def review_candidates(
     frequent (:data:`BLOCK_MIN_SCORE`, :data:`BLOCK_MIN_MENTIONS`) blocks every
     page that would show it until it is decided."""
     from analysis import namemodel
-    from analysis.entities import _ALL_CJK_RE, _token_spans, is_plausible_name, load_entity_cues
+    from analysis.entities import is_plausible_name, load_entity_cues
 
     cues = load_entity_cues()
     freq = get_tokenizer().FREQ
@@ -1222,35 +1222,34 @@ def review_candidates(
     known = detected | set(mapped)
     parts = {x[i:j] for x in known if isinstance(x, str) for i in range(len(x)) for j in range(i + 2, len(x) + 1)}
     seen: dict[str, dict] = {}
-    sents = tables["sentences"]
-    for eid, text in zip(sents["essay_id"].tolist(), sents["text"].tolist()):
-        if not isinstance(text, str):
+    found = tables.get("name_candidates")
+    if found is None:  # tables of an older build: tag the sentences here
+        from analysis.entities import name_candidates
+
+        found = name_candidates(tables["sentences"])
+    for eid, w, context in zip(found["essay_id"].tolist(), found["candidate"].tolist(), found["context"].tolist()):
+        if w in parts or w in never or (freq.get(w) or 0) >= 20:
             continue
-        for w, f, s, e in _token_spans(text):
-            if not (f.startswith("nr") and 2 <= len(w) <= 4 and _ALL_CJK_RE.match(w)):
-                continue
-            if w in parts or w in never or (freq.get(w) or 0) >= 20:
-                continue
-            sur = surname_of(w, cues)
-            if not sur or not is_plausible_name(w, cues):
-                continue
-            score = namemodel.name_score(sur, w[len(sur) :])
-            if score < min_score:
-                continue
-            row = seen.setdefault(
-                w,
-                {
-                    "candidate": w,
-                    "score": round(score, 2),
-                    "n_mentions": 0,
-                    "essays": [],
-                    "context": text[max(0, s - 12) : e + 12],
-                    "why": "jieba tags it as a name; no cue or rule accepted it",
-                },
-            )
-            row["n_mentions"] += 1
-            if eid not in row["essays"]:
-                row["essays"].append(eid)
+        sur = surname_of(w, cues)
+        if not sur or not is_plausible_name(w, cues):
+            continue
+        score = namemodel.name_score(sur, w[len(sur) :])
+        if score < min_score:
+            continue
+        row = seen.setdefault(
+            w,
+            {
+                "candidate": w,
+                "score": round(score, 2),
+                "n_mentions": 0,
+                "essays": [],
+                "context": context,
+                "why": "jieba tags it as a name; no cue or rule accepted it",
+            },
+        )
+        row["n_mentions"] += 1
+        if eid not in row["essays"]:
+            row["essays"].append(eid)
     rows = []
     for r in seen.values():
         r["n_essays"] = len(r["essays"])

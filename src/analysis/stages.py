@@ -57,6 +57,7 @@ def tagging_stage(t: Tables) -> Tables:
 
     ents = entities.extract_entities(t["sentences"])
     t["entities"] = ents
+    t["name_candidates"] = entities.name_candidates(t["sentences"])  # for privacy_review (private)
     t["essays"] = tag.tag_essays(t["essays"], t["sentences"], entities=ents)
     t["headings"] = tag.structure(t["paragraphs"])
     t["sentences"] = t["sentences"].assign(framing=tag.framing_lines(t["sentences"], t["headings"]).to_numpy())
