@@ -357,3 +357,23 @@ def test_file_names_that_are_not_utf8(tmp_path):
     names = sorted(essays["source_file"])
     assert "关爱.txt" in names and "new\nline.txt" in names
     assert all(n.encode("utf-8") for n in names)  # every name can be written to a table
+
+
+def test_a_killed_reports_kernel_folders_are_removed_by_the_next(tmp_path):
+    import subprocess
+    import sys
+
+    from analysis.kernels import KERNEL_DIR_PREFIX, OWNER_FILE, sweep_stale_dirs
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / f"{KERNEL_DIR_PREFIX}dead"
+    live = tmp_path / f"{KERNEL_DIR_PREFIX}live"
+    unowned = tmp_path / f"{KERNEL_DIR_PREFIX}unowned"
+    for d in (dead, live, unowned):
+        d.mkdir()
+        (d / "connection.json").write_text("{}", encoding="utf-8")
+    (dead / OWNER_FILE).write_text(str(gone.pid), encoding="ascii")
+    (live / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    assert sweep_stale_dirs(tmp_path) == [dead]
+    assert not dead.exists() and live.exists() and unowned.exists()

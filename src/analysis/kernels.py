@@ -51,6 +51,33 @@ class KernelError(RuntimeError):
     """A kernel that could not be started or reset."""
 
 
+KERNEL_DIR_PREFIX = "analysis-kernel-"
+OWNER_FILE = "owner.pid"  # the pid of the process that started the kernel in this folder
+
+
+def sweep_stale_dirs(root: str | Path | None = None) -> list[Path]:
+    """Remove the kernel folders (connection file, sockets) of processes that
+    are gone — a killed ``report`` cannot clean up after itself; the next one
+    does. A folder whose owner is alive, or that names no owner, is kept.
+    Returns the folders removed."""
+    removed = []
+    for d in Path(root or tempfile.gettempdir()).glob(KERNEL_DIR_PREFIX + "*"):
+        try:
+            pid = int((d / OWNER_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # its owner runs
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # another user's live process
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d)
+    return removed
+
+
 class WarmKernel:
     """A kernel kept running for one process's notebooks."""
 
@@ -63,7 +90,9 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         self.kernel_name = kernel_name
-        self.dir = tempfile.mkdtemp(prefix="analysis-kernel-")
+        sweep_stale_dirs()
+        self.dir = tempfile.mkdtemp(prefix=KERNEL_DIR_PREFIX)
+        Path(self.dir, OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
         self.km = AsyncKernelManager(
             kernel_name=kernel_name,
             transport="ipc",
