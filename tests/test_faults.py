@@ -377,3 +377,17 @@ def test_a_killed_reports_kernel_folders_are_removed_by_the_next(tmp_path):
     (live / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
     assert sweep_stale_dirs(tmp_path) == [dead]
     assert not dead.exists() and live.exists() and unowned.exists()
+
+
+def test_a_second_report_into_a_folder_waits_and_then_says_who_holds_it(tmp_path, monkeypatch):
+    from analysis import procs, report
+
+    monkeypatch.setattr(report, "REPORT_LOCK_TIMEOUT", 0.3)
+    said = []
+    with procs.folder_lock(tmp_path, timeout=1, warn=said.append):
+        with pytest.raises(report.ParamError, match=rf"another report \(pid {os.getpid()}\)"):
+            report.render_reports(data_dir=tmp_path / "nothing", out_dir=tmp_path, echo=said.append)
+    assert any("waiting for it" in s for s in said)
+    # free again: the report goes on to its own checks
+    with pytest.raises(report.ParamError, match="no built corpus"):
+        report.render_reports(data_dir=tmp_path / "nothing", out_dir=tmp_path, echo=said.append)

@@ -63,10 +63,14 @@ def folder_lock(
     warn: Callable[[str], None],
     error: type[Exception] = TimeoutError,
     poll: float = 0.2,
+    who: str = "build",
+    option: str = "--out",
+    longer: str = "give a longer --lock-timeout",
 ) -> Iterator[None]:
     """Hold the exclusive lock of ``folder`` (the file ``folder/.lock``, which
     records the holder's pid). A second holder waits, saying once who holds
-    it, and raises ``error`` after ``timeout`` seconds. The lock
+    it (``who``: build, report), and raises ``error`` after ``timeout``
+    seconds, naming ``option`` and what to do (``longer``). The lock
     is ``flock``'s: the system releases it when its holder dies, so a killed
     build never leaves the folder locked. Where ``fcntl`` is missing
     (Windows) nothing is locked."""
@@ -87,13 +91,13 @@ def folder_lock(
                 if deadline is None:
                     deadline = time.monotonic() + timeout
                     warn(
-                        f"another build (pid {_holder(fd)}) is writing to {folder}; waiting for it "
-                        f"(at most {timeout:g} s, --lock-timeout)"
+                        f"another {who} (pid {_holder(fd)}) is writing to {folder}; waiting for it "
+                        f"(at most {timeout:g} s{', --lock-timeout' if 'lock-timeout' in longer else ''})"
                     )
                 elif time.monotonic() >= deadline:
                     raise error(
-                        f"--out {folder}: another build (pid {_holder(fd)}) has been writing to it for "
-                        f"more than {timeout:g} s; wait for it, stop it, or give a longer --lock-timeout"
+                        f"{option} {folder}: another {who} (pid {_holder(fd)}) has been writing to it for "
+                        f"more than {timeout:g} s; wait for it, stop it, or {longer}"
                     ) from None
                 time.sleep(poll)
         os.ftruncate(fd, 0)

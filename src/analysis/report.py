@@ -983,7 +983,31 @@ def plan(
     return jobs, bad, left_out
 
 
-def render_reports(
+# A second `report` into the same folder waits for the first this long at most.
+REPORT_LOCK_TIMEOUT = 600
+
+
+def render_reports(*args, **kwargs) -> list[Outcome]:
+    """:func:`render_unlocked` holding the lock of the reports folder: two
+    renderings into one folder (two `make reports`) take turns instead of
+    mixing the index and the render state; the second says whom it waits
+    for and gives up after :data:`REPORT_LOCK_TIMEOUT` seconds."""
+    from analysis import procs
+
+    out_dir = Path(kwargs.get("out_dir", REPORTS_DIR))
+    echo = kwargs.get("echo", print)
+    with procs.folder_lock(
+        out_dir,
+        timeout=REPORT_LOCK_TIMEOUT,
+        warn=echo,
+        error=ParamError,
+        who="report",
+        longer="try again when it has finished",
+    ):
+        return render_unlocked(*args, **kwargs)
+
+
+def render_unlocked(
     names: list[str] | None = None,
     *,
     data_dir: Path = PROCESSED_DIR,
