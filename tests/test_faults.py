@@ -391,3 +391,28 @@ def test_a_second_report_into_a_folder_waits_and_then_says_who_holds_it(tmp_path
     # free again: the report goes on to its own checks
     with pytest.raises(report.ParamError, match="no built corpus"):
         report.render_reports(data_dir=tmp_path / "nothing", out_dir=tmp_path, echo=said.append)
+
+
+def test_a_disk_that_fills_while_the_tables_are_written_takes_back_the_new_cache(tmp_path, monkeypatch):
+    """pyarrow says "[errno 28]" in its message only; the fragments this build
+    stored before the tables failed are removed, the old tables stay."""
+    from analysis import build as build_mod
+    from analysis import io as aio
+
+    raw = _raw(tmp_path / "raw", {"a.txt": ESSAY})
+    out = tmp_path / "out"
+    _quiet_build(raw, out)
+    old = _visible(out)
+    frags = sorted(p.name for p in (out / ".cache").iterdir())
+    _raw(raw, {"b.txt": OTHER})
+
+    def full(self, tables):
+        raise OSError("error writing bytes to file. detail: [errno 28] No space left on device")
+
+    monkeypatch.setattr(aio.TableWriter, "submit", full)
+    with pytest.raises(OSError):
+        _quiet_build(raw, out)
+    assert build_mod.disk_full(OSError("detail: [errno 28] No space left on device"))
+    assert not build_mod.disk_full(OSError("permission denied"))
+    assert sorted(p.name for p in (out / ".cache").iterdir()) == frags
+    assert _visible(out) == old

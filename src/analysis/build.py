@@ -693,62 +693,73 @@ def build(
             raise BuildError(f"no essays found in {raw_dir}: it holds no .txt or .text file")
 
         stage_seconds: dict[str, float] = {"read_raw": time.perf_counter() - t0}
-        tables, summary.n_cached, summary.restaged = _essay_tables(
-            essays_in,
-            out_dir,
-            use_cache=use_cache,
-            remember=remember,
-            jobs=jobs,
-            engine=engine,
-            scheduler=scheduler,
-            progress=progress,
-            timings=stage_seconds,
-            warn=warn,
-        )
+        new_fragments: list[str] = []  # cache fragments this build stores
+        try:
+            tables, summary.n_cached, summary.restaged = _essay_tables(
+                essays_in,
+                out_dir,
+                use_cache=use_cache,
+                remember=remember,
+                jobs=jobs,
+                engine=engine,
+                scheduler=scheduler,
+                progress=progress,
+                timings=stage_seconds,
+                warn=warn,
+                new_fragments=new_fragments,
+            )
 
-        log_cols = list(tables["cleaning_log"].columns)
-        tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
-        flag_cols = list(tables["quality_flags"].columns)
-        tables["quality_flags"] = _concat([pd.DataFrame(plan_flags, columns=flag_cols), tables["quality_flags"]])
-        # a cut marker on the line right after an essay (a "read the rest" link) truncates it too
-        cut_after = {f["essay_id"] for f in plan_flags if f.get("flag") == "truncated" and f.get("essay_id")}
-        if cut_after and len(tables["essays"]):
-            tables["essays"]["truncated"] = tables["essays"]["truncated"] | tables["essays"]["essay_id"].isin(cut_after)
-        width = max(2, len(str(len(tables["essays"]))))
-        tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
-        tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
-        tables["files"] = pd.DataFrame(file_rows)
-        # a table no later corpus stage changes is written (in the background) while those stages run
-        from analysis.stages import CORPUS_STAGE_OUTPUTS as stage_outputs
+            log_cols = list(tables["cleaning_log"].columns)
+            tables["cleaning_log"] = _concat([pd.DataFrame(preamble_log, columns=log_cols), tables["cleaning_log"]])
+            flag_cols = list(tables["quality_flags"].columns)
+            tables["quality_flags"] = _concat([pd.DataFrame(plan_flags, columns=flag_cols), tables["quality_flags"]])
+            # a cut marker on the line right after an essay (a "read the rest" link) truncates it too
+            cut_after = {f["essay_id"] for f in plan_flags if f.get("flag") == "truncated" and f.get("essay_id")}
+            if cut_after and len(tables["essays"]):
+                tables["essays"]["truncated"] = tables["essays"]["truncated"] | tables["essays"]["essay_id"].isin(
+                    cut_after
+                )
+            width = max(2, len(str(len(tables["essays"]))))
+            tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
+            tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
+            tables["files"] = pd.DataFrame(file_rows)
+            # a table no later corpus stage changes is written (in the background) while those stages run
+            from analysis.stages import CORPUS_STAGE_OUTPUTS as stage_outputs
 
-        stages = corpus_stages()
-        written: dict[str, pd.DataFrame] = {}
-        with aio.TableWriter(out_dir, whole_set=True, discard_later=remember) as writer:
-            for i, (name, stage) in enumerate(stages):
+            stages = corpus_stages()
+            written: dict[str, pd.DataFrame] = {}
+            with aio.TableWriter(out_dir, whole_set=True, discard_later=remember) as writer:
+                for i, (name, stage) in enumerate(stages):
+                    ts = time.perf_counter()
+                    tables = stage(tables, memory=_MEMORY.corpus if remember else None)
+                    stage_seconds[name] = time.perf_counter() - ts
+                    later = {t for n, _ in stages[i + 1 :] for t in stage_outputs[n]}
+                    final = {k: v for k, v in tables.items() if k not in later and k not in written}
+                    if any(written[k] is not tables.get(k) for k in written):
+                        raise RuntimeError(
+                            f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS"
+                        )
+                    writer.submit(final)
+                    written.update(final)
                 ts = time.perf_counter()
-                tables = stage(tables, memory=_MEMORY.corpus if remember else None)
-                stage_seconds[name] = time.perf_counter() - ts
-                later = {t for n, _ in stages[i + 1 :] for t in stage_outputs[n]}
-                final = {k: v for k, v in tables.items() if k not in later and k not in written}
-                if any(written[k] is not tables.get(k) for k in written):
-                    raise RuntimeError(
-                        f"corpus stage {name} changed a table it does not declare in CORPUS_STAGE_OUTPUTS"
-                    )
-                writer.submit(final)
-                written.update(final)
-            ts = time.perf_counter()
-            writer.wait()
-            stage_seconds["write_tables"] = time.perf_counter() - ts  # the writes still running after the last stage
-            summary.n_essays = len(tables["essays"])
-            summary.tables = {k: len(v) for k, v in tables.items()}
-            summary.seconds = time.perf_counter() - t0
-            summary.stage_seconds = stage_seconds
-            writer.add_json("manifest.json", manifest(tables, file_rows, summary))
-        # the figures measured on the reference samples travel with the build (the reports read them)
-        from analysis import trust
+                writer.wait()
+                stage_seconds["write_tables"] = (
+                    time.perf_counter() - ts
+                )  # the writes still running after the last stage
+                summary.n_essays = len(tables["essays"])
+                summary.tables = {k: len(v) for k, v in tables.items()}
+                summary.seconds = time.perf_counter() - t0
+                summary.stage_seconds = stage_seconds
+                writer.add_json("manifest.json", manifest(tables, file_rows, summary))
+            # the figures measured on the reference samples travel with the build (the reports read them)
+            from analysis import trust
 
-        trust.write_reference(out_dir)
-        return summary
+            trust.write_reference(out_dir)
+            return summary
+        except OSError as exc:
+            if disk_full(exc) and new_fragments:  # a full disk is not left fuller by this build's cache
+                EssayCache(out_dir / CACHE_DIR_NAME).discard_fragments(new_fragments)
+            raise
 
 
 def _raw_state(raw_dir: Path) -> dict[str, tuple[int, int]]:
@@ -839,6 +850,15 @@ def _watch_loop(raw_dir, out_dir, settings, poll, max_builds, on_build, on_error
                 state = now
 
 
+def disk_full(exc: BaseException) -> bool:
+    """Is ``exc`` a full disk or quota? (pyarrow's write errors carry the
+    errno in their message only: ``… [errno 28] No space left on device``.)"""
+    if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "no space left" in text or "quota exceeded" in text or "[errno 28]" in text or "[errno 122]" in text
+
+
 def _essay_tables(
     essays_in: list[EssayInput],
     out_dir: Path,
@@ -851,6 +871,7 @@ def _essay_tables(
     progress: bool,
     timings: dict[str, float],
     warn: Callable[[str], None] = print,
+    new_fragments: list[str] | None = None,
 ) -> tuple[dict, int, dict]:
     """The per-essay tables of every essay, in corpus order. The cache holds each
     essay in layers (the base tables, then each stage's additions, see
@@ -912,10 +933,12 @@ def _essay_tables(
         if remember:
             _remember(root, keys, tables)
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        if disk_full(exc):
             cache.discard_new()  # a full disk is not left fuller by this build's cache
         raise
     finally:
+        if new_fragments is not None:
+            new_fragments.extend(cache.written)  # the build removes them if it fails later on a full disk
         with contextlib.suppress(OSError):
             cache.flush()
     restaged: dict[str, int] = {}  # stages re-run on a cached base
@@ -1114,12 +1137,18 @@ class EssayCache:
 
     def discard_new(self) -> None:
         """Remove the fragments this instance wrote (after a failed build on a full disk)."""
-        new = set(self.written)
-        self.index = {k: v for k, v in self.index.items() if v not in new}
-        self._dirty = True
-        for frag in new:
-            shutil.rmtree(self.root / frag, ignore_errors=True)
+        self.discard_fragments(self.written)
         self.written.clear()
+
+    def discard_fragments(self, fragments: Iterable[str]) -> None:
+        """Remove ``fragments`` and their index entries (the index is written at once)."""
+        gone = set(fragments)
+        self.index = {k: v for k, v in self.index.items() if v not in gone}
+        self._dirty = True
+        for frag in gone:
+            shutil.rmtree(self.root / frag, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            self.flush()
 
     def store(self, tables: dict[str, pd.DataFrame], keys: dict[str, str]) -> dict:
         """Write one batch's tables as a fragment (atomically) and return them as
