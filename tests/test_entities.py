@@ -417,3 +417,8 @@ def test_old_plus_surname_in_more_slots_is_an_adult(sentence, name):
 
 def test_old_plus_a_word_is_not_a_name():
     assert _people_found(["他是个老实人，像老黄牛一样干活。", "我的老家在山里，老师对我很好。"]) == set()
+
+
+def test_the_doubled_given_character_is_linked_whatever_role_the_byline_gave():
+    found = {(r["text"], r["canonical"]) for r in _find(["作者：沈先慧", "“慧慧，放学后去不去小花园？”同桌问我。"])}
+    assert ("慧慧", "沈先慧") in found

@@ -317,10 +317,16 @@ def test_no_cache_rebuilds_the_cache(tmp_path):
     assert again.n_cached == 2 and not said  # the rebuilt cache serves every essay, nothing damaged
 
 
-def test_a_full_disk_leaves_no_partial_cache_and_the_old_tables(tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["cache", "tables"])
+def test_a_full_disk_leaves_no_partial_cache_and_the_old_tables(where, tmp_path, monkeypatch):
+    """The disk fills while the build stores its cache (an OSError with
+    errno ENOSPC) or later while it writes its tables (pyarrow says
+    "[errno 28]" in its message only): what this build stored in the cache is
+    removed, the old tables stay."""
     import errno
 
     from analysis import build as build_mod
+    from analysis import io as aio
 
     raw = _raw(tmp_path / "raw", {"a.txt": ESSAY})
     out = tmp_path / "out"
@@ -328,21 +334,36 @@ def test_a_full_disk_leaves_no_partial_cache_and_the_old_tables(tmp_path, monkey
     old = _visible(out)
     frags = sorted(p.name for p in (out / ".cache").iterdir())
     _raw(raw, {"b.txt": OTHER})
-    real = build_mod.EssayCache._write_fragment
-    calls = []
+    if where == "cache":
+        real = build_mod.EssayCache._write_fragment
+        calls = []
 
-    def full(self, arrow, keys):
-        calls.append(1)
-        if len(calls) > 1:  # the second fragment no longer fits
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(self, arrow, keys)
+        def full(self, arrow, keys):
+            calls.append(1)
+            if len(calls) > 1:  # the second fragment no longer fits
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(self, arrow, keys)
 
-    monkeypatch.setattr(build_mod.EssayCache, "_write_fragment", full)
+        monkeypatch.setattr(build_mod.EssayCache, "_write_fragment", full)
+    else:
+
+        def full(self, tables):
+            raise OSError("error writing bytes to file. detail: [errno 28] No space left on device")
+
+        monkeypatch.setattr(aio.TableWriter, "submit", full)
     with pytest.raises(OSError) as exc:
         _quiet_build(raw, out)
-    assert exc.value.errno == errno.ENOSPC
+    assert build_mod.disk_full(exc.value)
     assert sorted(p.name for p in (out / ".cache").iterdir()) == frags  # what this build stored is gone
     assert _visible(out) == old
+
+
+def test_only_a_full_disk_reads_as_one():
+    from analysis.build import disk_full
+
+    assert disk_full(OSError("detail: [errno 28] No space left on device"))
+    assert not disk_full(OSError("permission denied"))
+    assert not disk_full(PermissionError(13, "Permission denied"))
 
 
 def test_file_names_that_are_not_utf8(tmp_path):
@@ -391,28 +412,3 @@ def test_a_second_report_into_a_folder_waits_and_then_says_who_holds_it(tmp_path
     # free again: the report goes on to its own checks
     with pytest.raises(report.ParamError, match="no built corpus"):
         report.render_reports(data_dir=tmp_path / "nothing", out_dir=tmp_path, echo=said.append)
-
-
-def test_a_disk_that_fills_while_the_tables_are_written_takes_back_the_new_cache(tmp_path, monkeypatch):
-    """pyarrow says "[errno 28]" in its message only; the fragments this build
-    stored before the tables failed are removed, the old tables stay."""
-    from analysis import build as build_mod
-    from analysis import io as aio
-
-    raw = _raw(tmp_path / "raw", {"a.txt": ESSAY})
-    out = tmp_path / "out"
-    _quiet_build(raw, out)
-    old = _visible(out)
-    frags = sorted(p.name for p in (out / ".cache").iterdir())
-    _raw(raw, {"b.txt": OTHER})
-
-    def full(self, tables):
-        raise OSError("error writing bytes to file. detail: [errno 28] No space left on device")
-
-    monkeypatch.setattr(aio.TableWriter, "submit", full)
-    with pytest.raises(OSError):
-        _quiet_build(raw, out)
-    assert build_mod.disk_full(OSError("detail: [errno 28] No space left on device"))
-    assert not build_mod.disk_full(OSError("permission denied"))
-    assert sorted(p.name for p in (out / ".cache").iterdir()) == frags
-    assert _visible(out) == old

@@ -482,18 +482,14 @@ def _run_local(tasks: list[Task], jobs: int, progress: bool) -> Iterable[dict]:
 
     bar = dict(total=sum(len(t.essays) for t in tasks), desc="essays", unit="essay", disable=not progress)
     chars = sum(len(e.raw_text) for t in tasks for e in t.essays)
+    parts = _split_stages(tasks, jobs)  # task -> its sub-tasks (one each, unless workers would idle)
+    subtasks = [sub for group in parts for sub in group]
     with tqdm(**bar) as pbar:
-        if jobs <= 1 or chars < PARALLEL_MIN_CHARS:
+        if jobs <= 1 or chars < PARALLEL_MIN_CHARS or len(subtasks) < 2:
             for t in tasks:
                 res = run_task(t)
                 pbar.update(len(t.essays))
                 yield res
-            return
-        parts = _split_stages(tasks, jobs)  # task -> its sub-tasks (one each, unless workers would idle)
-        subtasks = [sub for group in parts for sub in group]
-        if len(subtasks) < 2:
-            yield from (run_task(t) for t in tasks)
-            pbar.update(sum(len(t.essays) for t in tasks))
             return
         with _pool(min(jobs, len(subtasks)), {name for t in subtasks for name in t.stages}) as pool:
             results = pool.map(run_task, subtasks)

@@ -273,16 +273,16 @@ class _Spans(tuple):
 
     @functools.cached_property
     def by_end(self) -> dict[int, list[tuple[str, str, int, int]]]:
-        out: dict[int, list] = {}
-        for t in self:
-            out.setdefault(t[3], []).append(t)
-        return out
+        return self._grouped(3)
 
     @functools.cached_property
     def by_start(self) -> dict[int, list[tuple[str, str, int, int]]]:
+        return self._grouped(2)
+
+    def _grouped(self, field: int) -> dict[int, list[tuple[str, str, int, int]]]:
         out: dict[int, list] = {}
         for t in self:
-            out.setdefault(t[2], []).append(t)
+            out.setdefault(t[field], []).append(t)
         return out
 
     def covering(self, at: int):
@@ -1146,12 +1146,14 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
     out = []
     if len(given) >= 2:
         out.append((given, "名"))
+    # the doubled last character whatever the role: a child a byline calls 作者 may be read as an adult
+    # (沈先慧 … 慧慧), and an adult is called so too
+    out.append((given[-1] * 2, "叠字名"))
     if role == "child":
         out += [
             (f"小{sur}", "小+姓"),
             (f"小{given[-1]}", "小+名"),
             (f"阿{given[-1]}", "阿+名"),
-            (given[-1] * 2, "叠字名"),
         ]
     elif role == "adult" and len(sur) == 1:
         out.append((f"老{sur}", "老+姓"))

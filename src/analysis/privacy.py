@@ -1216,7 +1216,6 @@ def review_candidates(
     from analysis.entities import is_plausible_name, load_entity_cues
 
     cues = load_entity_cues()
-    freq = get_tokenizer().FREQ
     detected = set(tables["entities"]["text"]) if "entities" in tables else set()
     # a part of a name or place found otherwise (左斌 of 左斌彬, 钟坪 of 钟坪小学) is no candidate
     known = detected | set(mapped)
@@ -1228,7 +1227,7 @@ def review_candidates(
 
         found = name_candidates(tables["sentences"])
     for eid, w, context in zip(found["essay_id"].tolist(), found["candidate"].tolist(), found["context"].tolist()):
-        if w in parts or w in never or (freq.get(w) or 0) >= 20:
+        if w in parts or w in never:  # name_candidates holds rare words only (CANDIDATE_MAX_FREQ)
             continue
         sur = surname_of(w, cues)
         if not sur or not is_plausible_name(w, cues):
