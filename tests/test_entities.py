@@ -366,6 +366,9 @@ def _people_found(sentences: list[str]) -> set[str]:
         (["去年冬天，四年级的小勇连续几天没来上学。"], "小勇"),
         (["妹妹禾苗现在上幼儿园了。"], "禾苗"),
         (["我最好的朋友小蕾说，你肯定会为我骄傲。"], "小蕾"),
+        # a village child by a nickname, with a continuation only a person takes
+        (["村里的小明，父母都在外地打工。"], "小明"),
+        (["山里的强强今年八岁了，一年只见妈妈一次。"], "强强"),
     ],
 )
 def test_a_name_with_no_cue_is_found_from_what_the_person_does(sentences, name):
@@ -389,6 +392,8 @@ def test_a_name_with_no_cue_is_found_from_what_the_person_does(sentences, name):
         ["推荐阅读：《妈妈，我想对你说》"],
         ["姐姐上学去了，妹妹在家。"],
         ["社论说，一九九五年是关键的一年。", "社论说，要关心下一代。"],
+        ["村里的小学，只有两个老师。", "城里的小孩，周末上兴趣班。"],
+        ["村里的小猫，晚上常叫。", "山里的星星，比城里亮。", "村里的娃娃，都盼着过年。"],
     ],
 )
 def test_words_for_people_and_ordinary_words_are_not_cueless_names(sentences):
