@@ -26,6 +26,8 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e '.[test]'
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (analysis)" >/dev/null
+	$(PY) -m compileall -q src/analysis >/dev/null  # bytecode once: editable installs are not compiled
+	$(PY) -m analysis prepare
 	@touch $(STAMP)
 
 install: $(STAMP) ## create .venv/ and install the project (exact versions from requirements.lock), its tests and kernel

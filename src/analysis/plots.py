@@ -178,33 +178,3 @@ def finish(fig):
     fig.tight_layout()
     plt.close(fig)
     return fig
-
-
-def cjk_webfont_css(text: str, *, family: str = "ReportCJK") -> str:
-    """An ``@font-face`` rule embedding the CJK font, subset to the characters of
-    ``text`` (WOFF, base64), so an HTML report shows Chinese on any machine,
-    offline, without relying on system fonts. Empty when ``text`` has no CJK."""
-    import base64
-    import io as _io
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    chars = {c for c in text if ord(c) > 0x2E7F}
-    if not chars:
-        return ""
-    opts = subset.Options()
-    opts.flavor = "woff"
-    opts.hinting = False
-    opts.layout_features = ["*"]
-    font = TTFont(str(cjk_font_path()), lazy=True)
-    sub = subset.Subsetter(opts)
-    sub.populate(text="".join(sorted(chars)))
-    sub.subset(font)
-    buf = _io.BytesIO()
-    font.flavor = "woff"
-    font.save(buf)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (
-        f"@font-face{{font-family:'{family}';src:url(data:font/woff;base64,{data}) format('woff');font-display:block}}"
-    )

