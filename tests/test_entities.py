@@ -369,6 +369,7 @@ def _people_found(sentences: list[str]) -> set[str]:
         # a village child by a nickname, with a continuation only a person takes
         (["村里的小明，父母都在外地打工。"], "小明"),
         (["山里的强强今年八岁了，一年只见妈妈一次。"], "强强"),
+        (["城里的小芳爸妈在外地开店，她住在姑姑家。"], "小芳"),
     ],
 )
 def test_a_name_with_no_cue_is_found_from_what_the_person_does(sentences, name):
