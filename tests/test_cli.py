@@ -131,12 +131,17 @@ def test_heading_pattern_option(tmp_path, capsys):
     "files, extra, message",
     [
         ({"a.txt": BODY_A}, ["--heading-pattern", "(篇"], "not a valid regular expression"),
+        (
+            {"a.txt": "第一篇 妈妈\n我想念妈妈。\n" + "啊" * 40 + "！\n"},
+            ["--heading-pattern", "(啊|啊啊)+$"],
+            "a.txt: --heading-pattern '(啊|啊啊)+$' took more than",
+        ),
         ({"a.txt": BODY_A, "empty.txt": b""}, ["--strict"], "empty.txt: empty file"),
         ({"notes.md": "留守儿童"}, [], "no essays found"),
         ({"a.txt": BODY_A}, ["--out", "INSIDE"], "must not be inside"),
         ({"a.txt": BODY_A}, ["--watch", "--no-cache"], "--watch works with the local engine and the cache"),
     ],
-    ids=["bad-regex", "strict", "no-text-files", "out-inside-raw", "watch-no-cache"],
+    ids=["bad-regex", "catastrophic-regex", "strict", "no-text-files", "out-inside-raw", "watch-no-cache"],
 )
 def test_user_errors_are_one_line_exit_2(tmp_path, capsys, files, extra, message):
     raw = _corpus(tmp_path, files)

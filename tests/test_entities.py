@@ -428,3 +428,18 @@ def test_old_plus_a_word_is_not_a_name():
 def test_the_doubled_given_character_is_linked_whatever_role_the_byline_gave():
     found = {(r["text"], r["canonical"]) for r in _find(["作者：沈先慧", "“慧慧，放学后去不去小花园？”同桌问我。"])}
     assert ("慧慧", "沈先慧") in found
+
+
+def test_a_huge_essay_tagged_on_two_processes_finds_the_same(monkeypatch):
+    """Sentences of an essay over PARALLEL_ESSAY_CHARS are tagged on forked
+    processes when the build shares its cores: the same entities, in order."""
+    from analysis import entities, procs
+
+    sentences = seed_sentences()["text"].tolist()[:150]
+    serial = _find(sentences)
+    monkeypatch.setattr(entities, "PARALLEL_ESSAY_CHARS", 100)
+    entities._SPANS_CACHE.clear()
+    with procs.sharing_cores(2):
+        parallel = _find(sentences)
+    assert parallel == serial and len(serial) > 10
+    assert sentences[5] in entities._SPANS_CACHE  # the spans computed in the workers are kept

@@ -274,7 +274,7 @@ def test_long_traditional_text_converts_as_a_whole():
     simplified = ESSAY * 40
     traditional = _opencc().__class__("s2t").convert(simplified)
     assert len(traditional) > 4000
-    assert _t2s(traditional, _t2s_trigger()) == _opencc().convert(traditional)
+    assert _t2s(traditional) == _opencc().convert(traditional)
     new, edits = to_simplified(traditional)
     assert new == simplified and edits
     assert _t2s_trigger().search("大家有序进入") and not _t2s_trigger().search(ESSAY)

@@ -786,3 +786,15 @@ def test_the_page_check_skips_the_toolkits_own_text_only(data):
     # the marker on an element of corpus text would not hide it: only the marked element is skipped
     marked_then_text = '<p data-static>引用</p><p title="Zhang Xiaoming">正文</p>'
     assert page_leaks(marked_then_text, data, roles=None)
+
+
+@pytest.mark.parametrize("name", ["张晓明", "单雨涵", "曾乐乐", "欧阳长青", "解放", "朴重阳", "查理", "区小明", "乐行"])
+def test_name_readings_are_pypinyins(name):
+    """The per-character shortcut gives what pypinyin gives for the whole name,
+    phrases (长青, 重阳, 解放) included."""
+    from pypinyin import Style, pinyin
+
+    from analysis.privacy import _name_readings
+
+    want = tuple(tuple(r) for r in pinyin(name, style=Style.NORMAL, heteronym=True))
+    assert _name_readings(name) == want

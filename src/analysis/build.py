@@ -34,7 +34,7 @@ from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR, git_commit
 from analysis.resources import fingerprint
 from analysis.segment import sentences_frame
 from analysis.intake import EssayInput, FolderEvidence, file_slug, plan_essays, unique_slugs  # noqa: F401
-from analysis.split import compile_patterns
+from analysis.split import HeadingPatternError, compile_patterns
 
 ENGINES = ("local", "dask")
 # seconds a build waits for another build writing to the same folder
@@ -484,7 +484,8 @@ def _run_local(tasks: list[Task], jobs: int, progress: bool) -> Iterable[dict]:
     chars = sum(len(e.raw_text) for t in tasks for e in t.essays)
     parts = _split_stages(tasks, jobs)  # task -> its sub-tasks (one each, unless workers would idle)
     subtasks = [sub for group in parts for sub in group]
-    with tqdm(**bar) as pbar:
+    # fewer essays than cores (one huge essay): a task may use the idle cores inside its essay
+    with tqdm(**bar) as pbar, procs.sharing_cores(jobs if len(tasks) < jobs else 1):
         if jobs <= 1 or chars < PARALLEL_MIN_CHARS or len(subtasks) < 2:
             for t in tasks:
                 res = run_task(t)
@@ -655,9 +656,12 @@ def build(
             if remember and key in _MEMORY.plans:
                 plans[key] = _MEMORY.plans[key]
             else:
-                planned, log, flags, info = plan_essays(
-                    raw, patterns, evidence=evidence, keep_chrome=keep_chrome, slug=slugs[rel]
-                )
+                try:
+                    planned, log, flags, info = plan_essays(
+                        raw, patterns, evidence=evidence, keep_chrome=keep_chrome, slug=slugs[rel]
+                    )
+                except HeadingPatternError as exc:
+                    raise BuildError(f"{rel}: {exc}") from None
                 plans[key] = (
                     {
                         "source_file": rel,

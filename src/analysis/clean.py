@@ -398,30 +398,99 @@ def _t2s_trigger() -> _T2SKeys | None:
     return _T2SKeys(single, tuple(sorted(k for k in keys if len(k) > 1 and single.isdisjoint(k))))
 
 
-# OpenCC's pure-Python converter searches the whole text for its longest key,
-# then each side again: its cost grows with the text's length times the number
-# of keys found. Texts longer than this are converted in pieces cut where no
-# key can run across (after a character that is not a letter or CJK: keys are
-# words), or else hard at this length; shorter texts are converted whole.
-_T2S_CHUNK = 1000
-_T2S_BREAK_RE = re.compile(r"[^\w\u3400-\u9fff]")
+class _FastConverter:
+    """OpenCC's conversion, the same result in time linear in the text.
+
+    The pure-Python OpenCC converts each run between punctuation marks by
+    finding the longest dictionary key in it (the leftmost of equal length),
+    then the longest in the text left and right of it, and so on — a cost
+    that grows with the run's length times the keys it holds (a long
+    unpunctuated line took minutes). Here every occurrence of a key comes
+    from one Aho–Corasick pass, and taking them longest first, leftmost
+    first, skipping any that overlaps one already taken, picks the same
+    keys: each one taken is the longest in the gap it falls in. Dictionaries
+    of a group apply in turn to what the earlier ones left unmatched;
+    elements of the chain apply to the whole text in turn; a key with
+    several values takes the first, as OpenCC does."""
+
+    def __init__(self, cc: OpenCC) -> None:
+        import ahocorasick
+
+        cc.convert("")  # loads the dictionaries
+        self._split = cc.split_chars_re
+        self._chain = []
+        for group in cc._dict_chain_data:
+            automata = []
+            for _max_len, _min_len, mapping in group if isinstance(group, list) else [group]:
+                a = ahocorasick.Automaton()
+                for key, value in mapping.items():
+                    if key:
+                        a.add_word(key, (len(key), value.split(" ")[0]))
+                a.make_automaton()
+                automata.append(a)
+            self._chain.append(automata)
+
+    def convert(self, text: str) -> str:
+        parts = self._split.split(text)
+        for i in range(0, len(parts), 2):  # the runs between separators (split keeps the separators)
+            for automata in self._chain:
+                parts[i] = self._group(parts[i], automata)
+        return "".join(parts)
+
+    @staticmethod
+    def _group(text: str, automata) -> str:
+        if not text:
+            return text
+        # pieces: (start, end, value or None for text not matched yet)
+        pieces = [(0, len(text), None)]
+        for a in automata:
+            hits = sorted(((end + 1 - n, n, value) for end, (n, value) in a.iter(text)), key=lambda h: (-h[1], h[0]))
+            if not hits:
+                continue
+            open_spans = [(s, e) for s, e, v in pieces if v is None]
+            taken: list[tuple[int, int, str]] = []
+            free = bytearray(len(text))  # 1 where text is matched already (by this or an earlier dictionary)
+            for s, e in open_spans:
+                free[s:e] = b"\x01" * (e - s)
+            for start, n, value in hits:
+                if free[start : start + n] == b"\x01" * n:
+                    free[start : start + n] = bytes(n)
+                    taken.append((start, start + n, value))
+            if not taken:
+                continue
+            taken.sort()
+            new, k = [], 0
+            for s, e, v in pieces:
+                if v is not None:
+                    new.append((s, e, v))
+                    continue
+                pos = s
+                while k < len(taken) and taken[k][0] < e:
+                    ts, te, tv = taken[k]
+                    if ts > pos:
+                        new.append((pos, ts, None))
+                    new.append((ts, te, tv))
+                    pos, k = te, k + 1
+                if pos < e:
+                    new.append((pos, e, None))
+            pieces = new
+        return "".join(text[s:e] if v is None else v for s, e, v in pieces)
 
 
-def _t2s(text: str, trigger: _T2SKeys | None) -> str:
-    """OpenCC t2s of ``text``, piece by piece when it is long (:data:`_T2S_CHUNK`)."""
-    if len(text) <= _T2S_CHUNK:
-        return _opencc().convert(text)
-    out, start, n = [], 0, len(text)
-    while start < n:
-        end = min(start + _T2S_CHUNK, n)
-        if end < n:
-            breaks = [m.end() for m in _T2S_BREAK_RE.finditer(text, start + _T2S_CHUNK // 2, end)]
-            if breaks:
-                end = breaks[-1]
-        piece = text[start:end]
-        out.append(piece if trigger is not None and trigger.search(piece) is None else _opencc().convert(piece))
-        start = end
-    return "".join(out)
+@functools.lru_cache(maxsize=1)
+def _fast_t2s() -> _FastConverter | None:
+    """:class:`_FastConverter` over OpenCC's t2s dictionaries; None if this
+    OpenCC version keeps them elsewhere (then OpenCC itself converts)."""
+    try:
+        return _FastConverter(_opencc())
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _t2s(text: str) -> str:
+    """OpenCC t2s of ``text``."""
+    fast = _fast_t2s()
+    return fast.convert(text) if fast is not None else _opencc().convert(text)
 
 
 def to_simplified(text: str) -> tuple[str, list[Edit]]:
@@ -429,7 +498,7 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
     trigger = _t2s_trigger()
     if trigger is not None and trigger.search(text) is None:
         return text, []
-    new = _t2s(text, trigger)
+    new = _t2s(text)
     if new == text:
         return text, []
     if len(new) != len(text):

@@ -94,6 +94,9 @@ class EntityCues:
     actor_strong: re.Pattern = re.compile("(?!)")
     actor_weak: re.Pattern = re.compile("(?!)")
     not_actors: frozenset[str] = frozenset()
+    # compound_surnames as a set, and their lengths longest first (a lookup per name, not a scan)
+    compound_set: frozenset[str] = frozenset()
+    compound_lengths: tuple[int, ...] = ()
 
 
 def _actor_pattern(left: str | None, after: str | None) -> re.Pattern:
@@ -163,6 +166,8 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
         return EntityCues(
             surnames=frozenset(surnames),
             compound_surnames=compound,
+            compound_set=frozenset(compound),
+            compound_lengths=tuple(sorted({len(c) for c in compound}, reverse=True)),
             ambiguous_surnames=frozenset(ambiguous),
             given_stop=frozenset(stop),
             not_names=frozenset(raw.get("not_names") or ()),
@@ -209,10 +214,10 @@ def load_entity_cues(path: str | Path | None = None) -> EntityCues:
 
 # ------------------------------------------------------------ name tests ---
 def surname_of(name: str, cues: EntityCues) -> str:
-    """The surname a name starts with ('' if none)."""
-    for comp in cues.compound_surnames:
-        if name.startswith(comp):
-            return comp
+    """The surname a name starts with ('' if none); the longest compound surname first."""
+    for n in cues.compound_lengths:
+        if name[:n] in cues.compound_set:
+            return name[:n]
     return name[:1] if name[:1] in cues.surnames else ""
 
 
@@ -305,7 +310,18 @@ def _as_spans(spans) -> _Spans:
     return spans if isinstance(spans, _Spans) else _Spans(spans)
 
 
-@functools.lru_cache(maxsize=20000)
+# _token_spans's cache: text -> spans, the oldest dropped beyond the limit (a
+# dict, not lru_cache, so that spans computed in forked workers can be kept)
+_SPANS_CACHE: dict[str, _Spans] = {}
+_SPANS_CACHE_MAX = 20000
+
+
+def _remember_spans(text: str, spans: _Spans) -> None:
+    if len(_SPANS_CACHE) >= _SPANS_CACHE_MAX:
+        del _SPANS_CACHE[next(iter(_SPANS_CACHE))]
+    _SPANS_CACHE[text] = spans
+
+
 def _token_spans(text: str) -> _Spans:
     """(word, flag, start, end) for jieba's POS tokens of ``text``.
 
@@ -313,6 +329,14 @@ def _token_spans(text: str) -> _Spans:
     but those guesses (nr, ns) are what tells 郭垌 in 郭垌村 from 顶起 in
     顶起公司; template sentences repeat across essays, hence the cache.
     """
+    got = _SPANS_CACHE.get(text)
+    if got is None:
+        got = _pos_spans(text)
+        _remember_spans(text, got)
+    return got
+
+
+def _pos_spans(text: str) -> _Spans:
     spans = []
     cursor = 0
     for word, flag in pos_tag(text):
@@ -908,11 +932,11 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     inside_rare = {i for w, _, s, e in spans if not freq.get(w) for i in range(s + 1, e)}
     out = []
     for i, ch in enumerate(text):
-        if ch not in cues.surnames and text[i : i + 2] not in cues.compound_surnames:
+        if ch not in cues.surnames and text[i : i + 2] not in cues.compound_set:
             continue
         if i not in starts and i not in inside_rare:
             continue
-        sur = text[i : i + 2] if text[i : i + 2] in cues.compound_surnames else ch
+        sur = surname_of(text[i : i + 4], cues) or ch
         g0 = i + len(sur)
         nr_two = any(e == g0 + 1 and f.startswith("nr") for _, f, _, e in starts.get(i, ()))
         for k in (1, 2) if nr_two else (2, 1):  # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫
@@ -1418,6 +1442,44 @@ def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in taken)
 
 
+# An essay longer than this (characters) has its sentences tagged on several
+# processes when the build has cores to spare (:func:`analysis.procs.sharing_cores`).
+PARALLEL_ESSAY_CHARS = 200_000
+
+
+def _sentence_hits(sentences: list[str], cues: EntityCues, freq) -> tuple[list[_Spans], list[list[_Hit]]]:
+    """Each sentence's tokens and the people, places and organisations found
+    in it alone (the cross-sentence passes come after). On several processes
+    for a huge essay (:data:`PARALLEL_ESSAY_CHARS`): the same result, in order."""
+    from analysis import procs
+
+    jobs = procs.inner_jobs()
+    if jobs < 2 or sum(map(len, sentences)) < PARALLEL_ESSAY_CHARS:
+        return _sentence_hits_part(sentences, cues, freq, 1, 0)
+    parts = procs.fork_map(_sentence_hits_part, (sentences, cues, freq, 2 * jobs), 2 * jobs, jobs)
+    spans = [_Spans(t) for part in parts for t in part[0]]
+    for sent, sp in zip(sentences, spans):  # kept here too: name_candidates reads them next
+        _remember_spans(sent, sp)
+    return spans, [hits for part in parts for hits in part[1]]
+
+
+def _sentence_hits_part(sentences: list[str], cues: EntityCues, freq, n: int, i: int):
+    """:func:`_sentence_hits` for the ``i``-th of ``n`` runs of sentences (as
+    even in characters as whole sentences allow)."""
+    if n > 1:
+        total, bounds, acc = sum(map(len, sentences)), [0], 0
+        for k, sent in enumerate(sentences):
+            acc += len(sent)
+            if len(bounds) < n and acc >= total * len(bounds) / n:
+                bounds.append(k + 1)
+        bounds += [len(sentences)] * (n + 1 - len(bounds))
+        sentences = sentences[bounds[i] : bounds[i + 1]]
+    # each sentence's tokens once: the cache of _token_spans is smaller than a long essay
+    spans = [_token_spans(sent) for sent in sentences]
+    hits = [_people(s, sp, cues, freq) + _places_and_orgs(s, sp, cues, freq) for s, sp in zip(sentences, spans)]
+    return ([tuple(sp) for sp in spans] if n > 1 else spans), hits  # plain tuples: no index to pickle
+
+
 def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> list[dict]:
     """Entities in one essay given as its sentences, in order.
 
@@ -1429,12 +1491,8 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     # detection reads simplified characters (劉瑩瑩 is found as 刘莹莹; the replacer matches every written
     # form), and a name broken by a space (陶 磊) is one name: a single space inside a CJK run is dropped
     sentences = [despace(simplified_chars(s)) for s in sentences]
-    per_sentence = []
     freq = get_tokenizer().FREQ if sentences else None
-    # each sentence's tokens once: the cache of _token_spans is smaller than a long essay
-    all_spans = [_token_spans(sent) for sent in sentences]
-    for sent, spans in zip(sentences, all_spans):
-        per_sentence.append(_people(sent, spans, cues, freq) + _places_and_orgs(sent, spans, cues, freq))
+    all_spans, per_sentence = _sentence_hits(sentences, cues, freq)
     _listed_names(sentences, per_sentence, cues, freq)
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
     _actor_names(sentences, per_sentence, cues, freq, all_spans)

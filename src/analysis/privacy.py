@@ -317,6 +317,29 @@ def place_name_stems(name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _char_readings(ch: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+
+    return tuple(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_readings(name: str) -> tuple[tuple[str, ...], ...]:
+    """pypinyin's readings of each character of ``name`` (NORMAL style, every
+    reading): character by character unless a part of the name is one of
+    pypinyin's phrases (then the phrase decides, as ``pinyin(name)`` does) —
+    the same result, without pypinyin's segmentation for each of the
+    hundreds of thousands of names a long text can give."""
+    from pypinyin import Style, pinyin
+    from pypinyin.constants import PHRASES_DICT
+
+    n = len(name)
+    if any(name[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1)):
+        return tuple(tuple(r) for r in pinyin(name, style=Style.NORMAL, heteronym=True))
+    return tuple(_char_readings(c) for c in name)
+
+
 def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str]:
     """Pinyin forms of a Chinese name, as lower-case syllables separated by
     spaces — surname first and given name first (罗巧林 → ``luo qiao lin``,
@@ -326,13 +349,11 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
     (``qiao lin``, written Qiaolin); a one-syllable given name is no safe form."""
     from itertools import product
 
-    from pypinyin import Style, pinyin
-
     cues = cues or load_entity_cues()
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) or name.endswith("某"):
         return []
     sur = surname_of(name, cues) or name[:1]
-    readings = [r[:2] for r in pinyin(name, style=Style.NORMAL, heteronym=True)]
+    readings = [r[:2] for r in _name_readings(name)]
     out = []
     for combo in list(product(*readings))[:6]:
         syl = [x.replace("ü", "v") for x in combo]
@@ -1219,13 +1240,21 @@ def review_candidates(
     detected = set(tables["entities"]["text"]) if "entities" in tables else set()
     # a part of a name or place found otherwise (左斌 of 左斌彬, 钟坪 of 钟坪小学) is no candidate
     known = detected | set(mapped)
-    parts = {x[i:j] for x in known if isinstance(x, str) for i in range(len(x)) for j in range(i + 2, len(x) + 1)}
     seen: dict[str, dict] = {}
     found = tables.get("name_candidates")
     if found is None:  # tables of an older build: tag the sentences here
         from analysis.entities import name_candidates
 
         found = name_candidates(tables["sentences"])
+    # the parts as long as a candidate can be (not every substring of every long place name)
+    longest = max((len(w) for w in found["candidate"].tolist() if isinstance(w, str)), default=0)
+    parts = {
+        x[i:j]
+        for x in known
+        if isinstance(x, str)
+        for i in range(len(x))
+        for j in range(i + 2, min(len(x), i + longest) + 1)
+    }
     for eid, w, context in zip(found["essay_id"].tolist(), found["candidate"].tolist(), found["context"].tolist()):
         if w in parts or w in never:  # name_candidates holds rare words only (CANDIDATE_MAX_FREQ)
             continue

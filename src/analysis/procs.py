@@ -108,3 +108,59 @@ def folder_lock(
         if fd in _HELD:
             _HELD.remove(fd)
         os.close(fd)  # releases the lock
+
+
+# ------------------------------------------------------- cores within a task
+# How many processes a single task may use for work inside one essay (the
+# sentences of a huge essay): 1 unless a build that has cores to spare says
+# otherwise (:func:`sharing_cores`). Forked workers inherit the value.
+_INNER_JOBS = 1
+
+
+def inner_jobs() -> int:
+    """Processes one task may use for work inside an essay (see :func:`sharing_cores`)."""
+    return _INNER_JOBS
+
+
+@contextlib.contextmanager
+def sharing_cores(jobs: int) -> Iterator[None]:
+    """Within the block (and in processes forked in it) a task may spread
+    work inside one essay over ``jobs`` processes: a build of fewer essays
+    than cores (one essay of a million characters) would leave cores idle."""
+    global _INNER_JOBS
+    before, _INNER_JOBS = _INNER_JOBS, max(1, int(jobs))
+    try:
+        yield
+    finally:
+        _INNER_JOBS = before
+
+
+_FORK_ARGS: tuple = ()
+
+
+def _call_forked(fn: Callable, i: int):
+    return fn(*_FORK_ARGS, i)
+
+
+def fork_map(fn: Callable, args: tuple, n: int, jobs: int) -> list:
+    """``[fn(*args, i) for i in range(n)]`` on ``jobs`` forked processes that
+    inherit ``args`` (nothing large is pickled on the way in; results are),
+    die with this process and never hold its locks. In this process when
+    ``jobs`` < 2, ``n`` < 2 or the system cannot fork."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORK_ARGS
+    if jobs < 2 or n < 2 or "fork" not in mp.get_all_start_methods():
+        return [fn(*args, i) for i in range(n)]
+    _FORK_ARGS = args
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, n),
+            mp_context=mp.get_context("fork"),
+            initializer=worker_start,
+            initargs=(os.getpid(),),
+        ) as pool:
+            return list(pool.map(_call_forked, [fn] * n, range(n)))
+    finally:
+        _FORK_ARGS = ()

@@ -118,15 +118,39 @@ def compile_patterns(extra: list[str] | tuple[str, ...] = ()) -> list[re.Pattern
     return compiled
 
 
+# seconds a user's heading regex may take on one line (a heading is at most
+# MAX_HEADING_CHARS long: any sane pattern takes microseconds)
+USER_PATTERN_TIMEOUT = 0.5
+
+
+class HeadingPatternError(ValueError):
+    """A user's heading regex that takes too long on a line (catastrophic backtracking)."""
+
+
 class _UserPattern:
-    """A user's heading regex (behaves as the compiled pattern; marked as the user's)."""
+    """A user's heading regex (behaves as the compiled pattern; marked as the
+    user's). Matched with the ``regex`` package and a time limit: a pattern
+    with nested repetition such as ``(a|aa)+$`` can take exponential time on
+    a short line, which would hang the build without a word."""
 
     def __init__(self, pattern: str):
-        self._re = re.compile(pattern)
+        import regex
+
+        re.compile(pattern)  # the standard syntax (and its error messages) decide what is valid
+        try:
+            self._re = regex.compile(pattern)
+        except regex.error as exc:
+            raise re.error(str(exc)) from None
         self.pattern = pattern
 
     def match(self, s: str):
-        return self._re.match(s)
+        try:
+            return self._re.match(s, timeout=USER_PATTERN_TIMEOUT)
+        except TimeoutError:
+            raise HeadingPatternError(
+                f"--heading-pattern {self.pattern!r} took more than {USER_PATTERN_TIMEOUT:g} s on the line "
+                f"{s[:30]!r}: nested repetition such as (a+)+ backtracks without end; simplify the pattern"
+            ) from None
 
     def __eq__(self, other):
         return isinstance(other, _UserPattern) and other.pattern == self.pattern
