@@ -290,3 +290,24 @@ def test_a_place_cut_by_a_window_edge_is_replaced_unless_the_part_is_a_word():
     # a part that is a dictionary word stays: 石家庄 also names the city, 中心小学 is an ordinary phrase
     assert pseudonymise("来到石家庄", mapping) == "来到石家庄"
     assert pseudonymise("中心小学的老师", mapping) == "中心小学的老师"
+
+
+def test_no_family_form_that_is_an_ordinary_word():
+    """A child called 余小明, 全小红 or 商小亮 makes no family form: 余家 (300余家企业),
+    全家 and 商家 are words of ordinary sentences, which must not change; 胡亮's
+    胡家 is kept."""
+    ents = pd.DataFrame(
+        {
+            "essay_id": ["a-01"] * 4,
+            "sentence_id": [f"a-01-s000{i}" for i in range(1, 5)],
+            "text": ["余小明", "全小红", "商小亮", "胡亮"],
+            "type": ["person"] * 4,
+            "role": ["child"] * 4,
+            "start": [0] * 4,
+        }
+    )
+    m = build_pseudonym_map(ents)
+    assert set(m.loc[m["form"] == "family", "original"]) == {"胡家"}
+    text = pd.DataFrame({"text": ["全省300余家企业和全家老小都来了，商家也来了。", "胡家奶奶来了。"]})
+    out = pseudonymise_frame(text, ["text"], m)["text"].tolist()
+    assert out == ["全省300余家企业和全家老小都来了，商家也来了。", "某家奶奶来了。"]

@@ -202,6 +202,12 @@ def xm_map() -> pd.DataFrame:
         # the given name alone and the child's family
         ("每天放学后，晓明都帮奶奶喂鸡。", "每天放学后，学生A都帮奶奶喂鸡。"),
         ("张家奶奶今年七十岁。", "某家奶奶今年七十岁。"),
+        ("张家的孩子都很懂事。", "某家的孩子都很懂事。"),
+        ("放学后我去了张家。", "放学后我去了某家。"),
+        # ...but not another person's name, a place or a longer word that starts like the family
+        ("我的同桌叫张家豪。", "我的同桌叫张家豪。"),
+        ("张家口的冬天很冷。", "张家口的冬天很冷。"),
+        ("他们去张家界旅游了。", "他们去张家界旅游了。"),
         # a romanised name inside a longer word is no name
         ("Zhangxiaomingfan", "Zhangxiaomingfan"),
         ("mrzhangxiaoming", "mrzhangxiaoming"),
@@ -798,3 +804,18 @@ def test_name_readings_are_pypinyins(name):
 
     want = tuple(tuple(r) for r in pinyin(name, style=Style.NORMAL, heteronym=True))
     assert _name_readings(name) == want
+
+
+def test_a_name_form_made_by_text_and_a_pseudonym_is_no_leak():
+    """On a page, 同志 + 成人GC reads 志成 and 黑海和 + 县J reads 和县: forms of
+    names in the map, but made by the pseudonyms themselves. The check leaves
+    pseudonyms out before it looks; a real name beside one is still found."""
+    from analysis.privacy import NameReplacer, _automaton, _mask_pseudonyms
+
+    names = NameReplacer((("李志成", "学生A"), ("志成", "学生A"), ("和县", "县B")))
+    pseudonyms = _automaton({"学生A", "成人GC", "县B", "县J"})
+    artefacts = "薄一波同志成人GC讲话。加强黑海和县J国家的合作。"
+    assert len(names.spans(artefacts)) == 2  # what the check found before
+    assert names.spans(_mask_pseudonyms(artefacts, pseudonyms)) == []
+    real = "志成和成人GC去了和县。"
+    assert [real[s:e] for s, e, _ in names.spans(_mask_pseudonyms(real, pseudonyms))] == ["志成", "和县"]

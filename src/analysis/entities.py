@@ -96,6 +96,7 @@ class EntityCues:
     not_actors: frozenset[str] = frozenset()
     # compound_surnames as a set, and their lengths longest first (a lookup per name, not a scan)
     compound_set: frozenset[str] = frozenset()
+    not_family_forms: frozenset[str] = frozenset()  # surname + 家 that are ordinary words (商家, 全家)
     compound_lengths: tuple[int, ...] = ()
 
 
@@ -167,6 +168,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             surnames=frozenset(surnames),
             compound_surnames=compound,
             compound_set=frozenset(compound),
+            not_family_forms=frozenset(raw.get("not_family_forms") or ()),
             compound_lengths=tuple(sorted({len(c) for c in compound}, reverse=True)),
             ambiguous_surnames=frozenset(ambiguous),
             given_stop=frozenset(stop),

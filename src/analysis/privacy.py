@@ -227,9 +227,16 @@ def build_pseudonym_map(
     if family_names:
         known = {r[0] for r in out}
         for c, sur in surnames.items():
-            if sur and meta[c][1] == "child" and f"{sur}家" not in known:
-                out.append((f"{sur}家", "某家", "child", "person", 0, c))
-                known.add(f"{sur}家")
+            family = f"{sur}家"
+            if (
+                sur
+                and meta[c][1] == "child"
+                and family not in known
+                and sur not in cues.ambiguous_surnames  # 高家, 白家, 全家: a word more often than a family
+                and family not in cues.not_family_forms  # 商家, 回家, 300余家
+            ):
+                out.append((family, FAMILY_PSEUDONYM, "child", "person", 0, c))
+                known.add(family)
     # forms and scopes: a short form that is also a dictionary word (欣悦, 乐乐) counts only in the
     # essays where it was linked to its person; every other form counts everywhere
     freq = get_tokenizer().FREQ
@@ -238,7 +245,7 @@ def build_pseudonym_map(
         essays_of[t].add(eid)
     rows = []
     for o, p, role, type_, n, var in out:
-        if p == "某家":
+        if p == FAMILY_PSEUDONYM:
             form = "family"
         elif var and n == 0:
             form = "given"
@@ -690,7 +697,7 @@ class NameReplacer:
         person = re.compile(r"^(?:样本)?(?:学生|成人|人物)[A-Z]+$")
         cjk = re.compile(r"^[\u3400-\u9fff]+$")
         people = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 3 and person.match(p)]
-        others = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 4 and not person.match(p) and p != "某家"]
+        others = [(shadow(o)[0], p) for o, p in pairs if len(o) >= 4 and not person.match(p) and p != FAMILY_PSEUDONYM]
         # a part that is a common word (蒙文 of 蒙文彬) ends many a text that names no one
         self.heads = {
             o[:k]: p
@@ -722,6 +729,8 @@ class NameReplacer:
         if self.automaton is not None:
             sh, where = shadow(text)
             for start, end, key in _leftmost_longest(self.automaton, sh):
+                if self.table[key] == FAMILY_PSEUDONYM and not _FAMILY_AFTER_RE.match(sh, end):
+                    continue  # 王家贤, 张家口, 王家坝: a name, a place, not the family 王家 of a child 王X
                 if key in self.weak and (
                     self._inside_word(sh, start, end)
                     or _DEGREE_BEFORE_RE.search(sh, 0, start)
@@ -850,6 +859,16 @@ _DEGREE_BEFORE_RE = re.compile(
 )
 # …or right after it: 文静地坐着, 平安地回家 (an adverb made of the word)
 _ADVERB_AFTER_RE = re.compile(r"地(?![里区方上下图址点位主])")
+# what follows a child's family form (胡家 → 某家) where it is the family: a kin or household word,
+# 的, or the end of a phrase — not a given name (王家贤), a place (王家坝, 张家口) or a longer word
+FAMILY_PSEUDONYM = "某家"
+_FAMILY_AFTER_RE = re.compile(
+    r"(?:$|[\s，。！？、；：,.!?;:“”\"'‘’（）()《》]"
+    r"|的|人|里|中|俩"
+    r"|[奶爷][奶爷]|外[婆公]|姥[姥爷]|[爸妈][爸妈]?|父[母亲]|母亲|[叔伯婶舅姨姑][叔伯婶舅姨姑妈父母]?|阿姨|老[人小屋宅房两]"
+    r"|[哥姐弟妹][哥姐弟妹]?|兄[弟妹]|孩子|小孩|[儿孙][子女]|女儿|媳妇|大[人院门儿女姐哥]|小[孩儿女孙]|娃"
+    r"|门[口前外]|院[子里]|屋[里子]?|房子|[一两二三四五六七八九几]口|[两三几][个兄姐]|祖孙|全家|一家)"
+)
 # where a quoted or labelled text window begins or ends inside a longer text
 _WINDOW_EDGE_RE = re.compile(r"([“”「」『』\"…|¶\n]+|[:：]\s*|\s+)")
 
@@ -1112,15 +1131,31 @@ def page_leaks(page: str, data_dir: str | Path, *, roles: Iterable[str] | None =
     checker = _page_checker(data_dir, None if roles is None else tuple(roles))
     if checker is None:
         return {}
-    names, kinds = checker
+    names, kinds, pseudonyms = checker
     # a table's CSV download is data the page carries: decoded and searched like its text
     csvs = [base64.b64decode(m.group(1)).decode("utf-8-sig", errors="replace") for m in _CSV_URI_RE.finditer(page)]
     page = _STATIC_RE.sub(" ", page)  # the toolkit's own text (citations, legends): no corpus text in it
     text = html.unescape(_STYLE_BLOCK_RE.sub(" ", _DATA_URI_RE.sub(" ", page))) + "\n".join(csvs)
     found: Counter = Counter()
-    for _, _, pseudo in names.spans(text):
+    for _, _, pseudo in names.spans(_mask_pseudonyms(text, pseudonyms)):
         found[kinds.get(pseudo, "name")] += 1
     return dict(found)
+
+
+def _mask_pseudonyms(text: str, automaton) -> str:
+    """``text`` with every pseudonym the map gives (学生A, 成人GC, 县J, 某家)
+    blanked out: a name form that the text and a pseudonym make together
+    (同志 + 成人GC reads 志成, 黑海和 + 县J reads 和县, 学生ELV a romanised
+    ELV) is no name the page shows."""
+    if automaton is None:
+        return text
+    out, last = [], 0
+    for start, end, _ in _leftmost_longest(automaton, text):
+        out.append(text[last:start])
+        out.append("|" * (end - start))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 _PAGE_CHECKERS: dict = {}
@@ -1129,8 +1164,8 @@ _STATIC_RE = re.compile(r"<(?P<tag>aside|p|tr|span|div)\b[^>]*\sdata-static\b[^>
 
 
 def _page_checker(data_dir: str | Path, roles: tuple[str, ...] | None):
-    """(NameReplacer over every form a page must not show, pseudonym → kind)
-    for a build and roles; built once per process and map (a renderer checks
+    """(NameReplacer over every form a page must not show, pseudonym → kind,
+    an automaton of every pseudonym of the map) for a build and roles; built once per process and map (a renderer checks
     every page it writes against the same map), None when there is nothing
     to look for."""
     stamp = []
@@ -1142,6 +1177,8 @@ def _page_checker(data_dir: str | Path, roles: tuple[str, ...] | None):
         return _PAGE_CHECKERS[key]
     m = selected(load_map(data_dir), roles)
     m = m[m["scope"].fillna("") == ""]  # a scoped short form is an ordinary word outside its essays
+    if "form" in m:  # a family (胡家) names no one, and only its context tells it (胡家奶奶) from a word
+        m = m[m["form"] != "family"]
     pseudo, role, kind = m["pseudonym"].tolist(), m["role"].tolist(), m["type"].tolist()
     kinds = {p: (r if t == "person" else t) for p, r, t in zip(pseudo, role, kind)}
     pairs = [(o, p) for o, p in zip(m["original"].tolist(), pseudo) if isinstance(o, str) and len(o) >= 2]
@@ -1156,7 +1193,8 @@ def _page_checker(data_dir: str | Path, roles: tuple[str, ...] | None):
                 kinds["未审阅候选"] = "unreviewed candidate"
     if not pairs:
         return None
-    checker = (NameReplacer(tuple(sorted(set(pairs)))), kinds)
+    every = {p for p in load_map(data_dir)["pseudonym"].tolist() if isinstance(p, str) and p}
+    checker = (NameReplacer(tuple(sorted(set(pairs)))), kinds, _automaton(every) if every else None)
     _PAGE_CHECKERS.clear()
     _PAGE_CHECKERS[key] = checker
     return checker

@@ -220,6 +220,9 @@ def install(shell=None) -> None:
     # matplotlib's inline backend drops every formatter registered for Figure whenever it configures itself;
     # a figure's own _repr_html_ is what IPython asks for besides
     Figure._repr_html_ = figure_html
+    # the figure's HTML embeds its PNG: a second PNG (IPython computes every format it can) would
+    # draw each figure twice and store it twice in the notebook, for a page that shows only the HTML
+    fmt["image/png"].enabled = False
     for k in _counter:
         _counter[k] = itertools.count(1)
 

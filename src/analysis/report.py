@@ -13,6 +13,7 @@ skipped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -781,8 +782,10 @@ def _shown_files(man: dict, params: dict, data_dir: Path) -> str:
 _SHOWN_FILES: dict = {}
 
 
-def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = None) -> str:
-    """nbconvert HTML with code hidden and images embedded, plus TOC and footer."""
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """nbconvert's HTML exporter, set up once per process (its templates are
+    found and compiled on first use): code hidden, images embedded, no MathJax."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
@@ -791,6 +794,29 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = Non
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
     exporter.mathjax_url = ""
+    return exporter
+
+
+def _warm_renderer(data_dir: Path) -> None:
+    """What every rendering process needs, loaded once in this one before
+    its workers are forked (they inherit it instead of each loading it):
+    papermill and its engine, nbconvert with its templates compiled, the font
+    cutter, the pseudonym maps of the privacy check."""
+    import nbformat
+    import papermill  # noqa: F401
+
+    from analysis import kernels, webfont
+
+    kernels.register()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("留守儿童")])
+    page = _exporter().from_notebook_node(nb)[0]
+    webfont.font_face_css(page)
+    privacy_check(page, {}, data_dir, "warm-up")
+
+
+def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = None) -> str:
+    """nbconvert HTML with code hidden and images embedded, plus TOC and footer."""
+    exporter = _exporter()
     for cell in nb.cells:  # error tracebacks and stderr never reach a shared report
         if cell.cell_type == "code":
             cell.outputs = [
@@ -1107,9 +1133,12 @@ def render_unlocked(
         # one kernel per worker, started once and reused for every report the worker renders
         from analysis import procs
 
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if fork:
+            _warm_renderer(data_dir)
         with ProcessPoolExecutor(
             n_workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
             initializer=procs.worker_start,  # a worker (and its kernel) dies with this process
             initargs=(os.getpid(), kernels.worker_init),
         ) as pool:

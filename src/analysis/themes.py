@@ -965,7 +965,7 @@ class TopicModel:
 
     @property
     def summary(self) -> pd.DataFrame:
-        tops = self.words.groupby("topic")["word"].apply(lambda s: " ".join(s))
+        tops = self.words.groupby("topic")["word"].apply(lambda s: "、".join(s))
         dom = self.doc_topic["dominant"].value_counts()
         return pd.DataFrame(
             {"topic": tops.index, "top_words": tops.to_numpy(), "n_dominant": [int(dom.get(t, 0)) for t in tops.index]}
