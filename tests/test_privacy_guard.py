@@ -819,3 +819,27 @@ def test_a_name_form_made_by_text_and_a_pseudonym_is_no_leak():
     assert names.spans(_mask_pseudonyms(artefacts, pseudonyms)) == []
     real = "志成和成人GC去了和县。"
     assert [real[s:e] for s, e, _ in names.spans(_mask_pseudonyms(real, pseudonyms))] == ["志成", "和县"]
+
+
+def test_page_machinery_is_no_leak():
+    """A commit id's letters (…414dea83…) are no romanised name; 奈尔 kept
+    beside the pseudonym of 麦康 (the replacer read 麦康奈尔, Cornell's
+    康奈尔) is the rest of a word; a real name beside a pseudonym still counts."""
+    from analysis.privacy import NameReplacer, _automaton, _page_names
+
+    names = NameReplacer((("de a", "学生A"), ("奈尔", "学生B"), ("周晓明", "学生C")))
+    pseudonyms = _automaton({"学生A", "学生B", "学生C", "学生D"})
+    assert "奈尔" in names.weak  # an ordinary word: jieba knows it
+    page = "commit 35c95e4557e86561414dea83ca598c559cda5；主席学生D奈尔、参院"
+    assert _page_names(page, names, pseudonyms) == []
+    assert [x[2] for x in _page_names("De A 和学生D周晓明", names, pseudonyms)] == ["学生A", "学生C"]
+
+
+def test_a_family_form_out_of_context_hides_no_name_after_it():
+    """王家贤 holds the family form 王家 (of a child 王章平) and the given name
+    家贤 (of a child 孙家贤): 王家 is no family there, and 家贤 is replaced."""
+    from analysis.privacy import NameReplacer
+
+    names = NameReplacer((("王家", "某家"), ("孙家贤", "学生A"), ("家贤", "学生A")))
+    assert names("王家贤（黎族）") == "王学生A（黎族）"
+    assert names("王家奶奶来了") == "某家奶奶来了"

@@ -591,13 +591,18 @@ def _automaton(words):
     return a
 
 
-def _leftmost_longest(automaton, text: str):
+def _leftmost_longest(automaton, text: str, keep=None):
     """(start, end, word) of the matches a left-to-right scan takes: at each
     position the longest word starting there, then on from its end — the
-    matches of :func:`longest_first_pattern`'s regex, found in linear time."""
+    matches of :func:`longest_first_pattern`'s regex, found in linear time.
+    ``keep(start, end, word)``: only matches it accepts take part (one it
+    refuses does not hide a shorter or later one)."""
     if not text:
         return []
-    hits = sorted(((end + 1 - len(w), end + 1, w) for end, w in automaton.iter(text)), key=lambda h: (h[0], -h[1]))
+    hits = ((end + 1 - len(w), end + 1, w) for end, w in automaton.iter(text))
+    if keep is not None:
+        hits = (h for h in hits if keep(*h))
+    hits = sorted(hits, key=lambda h: (h[0], -h[1]))
     out, last = [], 0
     for start, end, w in hits:
         if start >= last:
@@ -728,9 +733,12 @@ class NameReplacer:
         sh = where = None
         if self.automaton is not None:
             sh, where = shadow(text)
-            for start, end, key in _leftmost_longest(self.automaton, sh):
-                if self.table[key] == FAMILY_PSEUDONYM and not _FAMILY_AFTER_RE.match(sh, end):
-                    continue  # 王家贤, 张家口, 王家坝: a name, a place, not the family 王家 of a child 王X
+
+            def family_here(start: int, end: int, key: str) -> bool:
+                # 王家贤, 张家口, 王家坝: a name, a place, not the family 王家 of a child 王X (家贤 is still seen)
+                return self.table[key] != FAMILY_PSEUDONYM or bool(_FAMILY_AFTER_RE.match(sh, end))
+
+            for start, end, key in _leftmost_longest(self.automaton, sh, family_here):
                 if key in self.weak and (
                     self._inside_word(sh, start, end)
                     or _DEGREE_BEFORE_RE.search(sh, 0, start)
@@ -1137,22 +1145,48 @@ def page_leaks(page: str, data_dir: str | Path, *, roles: Iterable[str] | None =
     page = _STATIC_RE.sub(" ", page)  # the toolkit's own text (citations, legends): no corpus text in it
     text = html.unescape(_STYLE_BLOCK_RE.sub(" ", _DATA_URI_RE.sub(" ", page))) + "\n".join(csvs)
     found: Counter = Counter()
-    for _, _, pseudo in names.spans(_mask_pseudonyms(text, pseudonyms)):
+    for _, _, pseudo in _page_names(text, names, pseudonyms):
         found[kinds.get(pseudo, "name")] += 1
     return dict(found)
+
+
+def _page_names(text: str, names: NameReplacer, pseudonyms) -> list[tuple[int, int, str]]:
+    """(start, end, pseudonym) of the names ``names`` finds in a page's text,
+    leaving out what the page's own machinery makes look like one: hashes and
+    commit ids, name forms that a pseudonym makes with the text beside it, and
+    an ordinary-word form right beside a pseudonym (see :func:`_mask_pseudonyms`)."""
+    text = _mask_pseudonyms(_HEX_RE.sub(lambda m: "#" * len(m.group(0)), text), pseudonyms)
+    return [
+        (start, end, pseudo)
+        for start, end, pseudo in names.spans(text)
+        # 麦康|奈尔: the rest of a word whose other part was replaced, read in its new context
+        if not (_beside_pseudonym(text, start, end) and shadow(text[start:end])[0] in names.weak)
+    ]
+
+
+# a hash or commit id the toolkit prints (35c95e45…): its letters are no romanised name (dea)
+_HEX_RE = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,}(?![0-9A-Za-z])")
+_PSEUDONYM_MASK = "|"
+
+
+def _beside_pseudonym(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] == _PSEUDONYM_MASK) or (end < len(text) and text[end] == _PSEUDONYM_MASK)
 
 
 def _mask_pseudonyms(text: str, automaton) -> str:
     """``text`` with every pseudonym the map gives (学生A, 成人GC, 县J, 某家)
     blanked out: a name form that the text and a pseudonym make together
     (同志 + 成人GC reads 志成, 黑海和 + 县J reads 和县, 学生ELV a romanised
-    ELV) is no name the page shows."""
+    ELV) is no name the page shows. A weak form (an ordinary word) right
+    beside a pseudonym is the rest of a word the replacer read whole
+    (麦康奈尔: 麦康 replaced, 奈尔 kept as part of 康奈尔); :func:`page_leaks`
+    does not count it."""
     if automaton is None:
         return text
     out, last = [], 0
     for start, end, _ in _leftmost_longest(automaton, text):
         out.append(text[last:start])
-        out.append("|" * (end - start))
+        out.append(_PSEUDONYM_MASK * (end - start))
         last = end
     out.append(text[last:])
     return "".join(out)
