@@ -453,3 +453,10 @@ def test_an_area_noun_is_no_place_name(sentence):
     name of one; pseudonymising them would change ordinary sentences."""
     places = {r["text"] for r in _find([sentence]) if r["type"] == "place"}
     assert not places & {"垦区", "老区", "湖区", "苏区"}, places
+
+
+@pytest.mark.parametrize("sentence", ["班主任当着全班同学的面问他。", "全体同学都站了起来。", "他是我的同班同学。"])
+def test_a_group_of_people_is_no_organisation(sentence):
+    """jieba tags 全班同学 and 全体同学 as organisations (nt): they name a group,
+    and replacing them (当着机构A的面) would change an ordinary sentence."""
+    assert not [r["text"] for r in _find([sentence]) if r["type"] == "organisation"]

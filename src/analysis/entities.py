@@ -389,6 +389,10 @@ _GROUP_RE = re.compile(
 )
 
 
+# a group of people that jieba tags as an organisation (全班同学, 全体同学, 同班同学): no name of one
+_PEOPLE_GROUP_RE = re.compile(r"(同学|师生|学生|老师|教师|家长|儿童|孩子|队员|员工|们)$")
+
+
 def _place_word(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
     """A token ending in a place suffix that is a place name (梁平县, not 远走他乡)."""
     if word in cues.not_places or not _ALL_CJK_RE.match(word) or all(c in _NUMERAL_CHARS for c in word[:-1]):
@@ -844,7 +848,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
                         evidence=f"机构后缀“{suffix}”: {_snippet(text, start, e)}",
                     )
                 )
-        elif f == "nt" and len(w) >= 4 and w not in cues.not_orgs:
+        elif f == "nt" and len(w) >= 4 and w not in cues.not_orgs and not _PEOPLE_GROUP_RE.search(w):
             hits.append(_Hit(w, "organisation", s, e, evidence=f"jieba nt: {_snippet(text, s, e)}"))
     hits.extend(_suffix_places(text, spans, cues, freq, hits))
     hits.extend(_suffix_orgs(text, spans, cues, freq, hits))

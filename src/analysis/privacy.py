@@ -1154,7 +1154,8 @@ def _page_names(text: str, names: NameReplacer, pseudonyms) -> list[tuple[int, i
     """(start, end, pseudonym) of the names ``names`` finds in a page's text,
     leaving out what the page's own machinery makes look like one: hashes and
     commit ids, name forms that a pseudonym makes with the text beside it, and
-    an ordinary-word form right beside a pseudonym (see :func:`_mask_pseudonyms`)."""
+    an ordinary-word form right beside a pseudonym: the rest of a word the
+    replacer read whole (麦康奈尔: 麦康 replaced, 奈尔 kept as part of 康奈尔)."""
     text = _mask_pseudonyms(_HEX_RE.sub(lambda m: "#" * len(m.group(0)), text), pseudonyms)
     return [
         (start, end, pseudo)
@@ -1177,10 +1178,7 @@ def _mask_pseudonyms(text: str, automaton) -> str:
     """``text`` with every pseudonym the map gives (学生A, 成人GC, 县J, 某家)
     blanked out: a name form that the text and a pseudonym make together
     (同志 + 成人GC reads 志成, 黑海和 + 县J reads 和县, 学生ELV a romanised
-    ELV) is no name the page shows. A weak form (an ordinary word) right
-    beside a pseudonym is the rest of a word the replacer read whole
-    (麦康奈尔: 麦康 replaced, 奈尔 kept as part of 康奈尔); :func:`page_leaks`
-    does not count it."""
+    ELV) is no name the page shows."""
     if automaton is None:
         return text
     out, last = [], 0
@@ -1199,7 +1197,8 @@ _STATIC_RE = re.compile(r"<(?P<tag>aside|p|tr|span|div)\b[^>]*\sdata-static\b[^>
 
 def _page_checker(data_dir: str | Path, roles: tuple[str, ...] | None):
     """(NameReplacer over every form a page must not show, pseudonym → kind,
-    an automaton of every pseudonym of the map) for a build and roles; built once per process and map (a renderer checks
+    automaton of every pseudonym of the map) for a build and roles; built
+    once per process and map (a renderer checks
     every page it writes against the same map), None when there is nothing
     to look for."""
     stamp = []
@@ -1209,7 +1208,8 @@ def _page_checker(data_dir: str | Path, roles: tuple[str, ...] | None):
     key = (str(Path(data_dir).resolve()), tuple(stamp), roles)
     if key in _PAGE_CHECKERS:
         return _PAGE_CHECKERS[key]
-    m = selected(load_map(data_dir), roles)
+    whole = load_map(data_dir)
+    m = selected(whole, roles)
     m = m[m["scope"].fillna("") == ""]  # a scoped short form is an ordinary word outside its essays
     if "form" in m:  # a family (胡家) names no one, and only its context tells it (胡家奶奶) from a word
         m = m[m["form"] != "family"]
@@ -1227,7 +1227,7 @@ def _page_checker(data_dir: str | Path, roles: tuple[str, ...] | None):
                 kinds["未审阅候选"] = "unreviewed candidate"
     if not pairs:
         return None
-    every = {p for p in load_map(data_dir)["pseudonym"].tolist() if isinstance(p, str) and p}
+    every = {p for p in whole["pseudonym"].tolist() if isinstance(p, str) and p}  # adults' too: 同志+成人GC
     checker = (NameReplacer(tuple(sorted(set(pairs)))), kinds, _automaton(every) if every else None)
     _PAGE_CHECKERS.clear()
     _PAGE_CHECKERS[key] = checker
