@@ -401,6 +401,57 @@ def test_words_for_people_and_ordinary_words_are_not_cueless_names(sentences):
     assert _people_found(sentences) == set()
 
 
+@pytest.mark.parametrize(
+    "sentences, names",
+    [
+        # joined by 和 / 跟 to a person the essay names (a rare word, a nickname's shape or a jieba name)
+        (["毛毛和小万打架了，起因是小万抢了她的橡皮。"], {"毛毛", "小万"}),
+        (["还要感谢我的好朋友杜小雨和满江。"], {"杜小雨", "满江"}),
+        (["虎子和妞妞是一对双胞胎，平时最爱黏着奶奶。"], {"虎子", "妞妞"}),
+        # joined to 我 or 你: only a nickname's shape
+        (["我想跟爸爸说，我和二丫都好好的。"], {"二丫"}),
+        # a child named in so many words
+        (["獐子湾组有两兄弟，哥哥叫大牛，弟弟叫二牛，跟着外公过。"], {"大牛", "二牛"}),
+        (["我们点上有个孩子叫满仓，他爸妈三年没回来了。"], {"满仓"}),
+        (["隔壁家两个孙子，大的叫敖俊，十二岁。"], {"敖俊"}),
+        (["她的小名叫幺妹，今年六岁。"], {"幺妹"}),
+        # a speaker who opens several turns; a child introducing herself; a parent named after the child
+        (["主持人：你好，请讲。", "听众：我是阿宝，我在枫树坪。", "阿宝：我想爸爸了。", "阿宝：他在广东。"], {"阿宝"}),
+        (["子涵爷爷：老师，我不会用手机交作业。", "子涵爷爷：谢谢老师。"], {"子涵"}),
+        # an act after a time word or an adverb
+        (["春生今天又没交作业。", "春生说作业本被雨淋湿了。"], {"春生"}),
+        (["小宝最近可调皮了。"], {"小宝"}),
+        (["狗蛋懂事，十岁就会做饭。"], {"狗蛋"}),
+        (["乐乐现在上幼儿园了，每天都很开心。"], {"乐乐"}),
+    ],
+)
+def test_a_name_is_found_from_the_people_it_stands_with(sentences, names):
+    assert names <= _people_found(sentences)
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["走的那天，孙子才四岁，抱着他妈的腿不放。"],  # a verb and its particle before 他妈
+        ["当姐姐煮熟南瓜的时候，挑食的弟弟却不懂姐姐的心思，哭了。"],  # a rare verb before 的弟弟
+        ["我和二姐都在县城读书。", "我和小姨去赶集。"],  # kin with an order or size prefix
+        ["李明和韩国的代表握手。", "王芳与农药厂的工人交谈。"],  # a common word joined to a person
+        ["荣誉：全国劳动模范。", "荣誉：优秀党员。"],  # a label that is a common word
+        ["我和大家一起唱歌。", "他和同学们去春游。"],
+    ],
+)
+def test_words_beside_people_are_not_names(sentences):
+    found = _people_found(sentences)
+    for word in ("抱着", "挑食", "二姐", "小姨", "韩国", "农药", "荣誉", "大家", "同学"):
+        assert word not in found
+
+
+def test_and_before_a_nickname_is_no_surname():
+    # 和 is a surname, but 奶奶和甜甜 joins two people
+    found = _people_found(["画上有爸爸、妈妈、奶奶和甜甜，四个人手拉着手。", "我给甜甜妈妈打了电话。"])
+    assert "和甜甜" not in found and "甜甜" in found
+
+
 def test_a_word_that_is_a_name_stays_a_word_where_it_reads_as_one():
     from analysis.privacy import NameReplacer
 

@@ -100,11 +100,14 @@ class EntityCues:
     compound_lengths: tuple[int, ...] = ()
 
 
-def _actor_pattern(left: str | None, after: str | None) -> re.Pattern:
-    """Two CJK characters (group ``name``) after ``left`` and before ``after``."""
+def _actor_pattern(left: str | None, after: str | None, between: str | None = None) -> re.Pattern:
+    """Two CJK characters (group ``name``) after ``left`` and before ``after``,
+    with at most one ``between`` (a time word or adverb: 春生今天又没交作业)
+    in between."""
     if not left or not after:
         return re.compile("(?!)")
-    return re.compile(f"{left}(?P<name>[\u4e00-\u9fff]{{2}})(?={after})")
+    gap = f"(?:{between})?" if between else ""
+    return re.compile(f"{left}(?P<name>[\u4e00-\u9fff]{{2}})(?={gap}{after})")
 
 
 def _chars(value) -> str:
@@ -200,8 +203,8 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             ),
             not_orgs=frozenset(raw.get("not_orgs") or ()),
             pseudonyms=raw.get("pseudonyms") or {},
-            actor_strong=_actor_pattern(raw.get("actor_left"), raw.get("actor_strong")),
-            actor_weak=_actor_pattern(raw.get("actor_left"), raw.get("actor_weak")),
+            actor_strong=_actor_pattern(raw.get("actor_left"), raw.get("actor_strong"), raw.get("actor_between")),
+            actor_weak=_actor_pattern(raw.get("actor_left"), raw.get("actor_weak"), raw.get("actor_between")),
             not_actors=frozenset(raw.get("not_actors") or ()),
         )
     except (KeyError, TypeError, re.error) as exc:
@@ -915,6 +918,11 @@ _NAME_RIGHT_RE = re.compile(
     r"(说|的|和|与|跟|、|，|。|！|？|：|同学|今年|也|都|是|在|每|从|最|才|刚|就|又|还|被|把|给|对|向|读|上|家|一|\s|$)"
 )
 _CONJUNCTION_SURNAMES = frozenset("和与同跟")
+
+
+def _joins_a_nickname(name: str) -> bool:
+    """和甜甜 in 奶奶和甜甜: a conjunction before a nickname's shape, no surname."""
+    return name[:1] in _CONJUNCTION_SURNAMES and bool(_NICK_SHAPE_RE.match(name[1:]))
 MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
 
@@ -1062,8 +1070,16 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 if cue.max_freq is not None and (freq.get(name) or 0) >= cue.max_freq:
                     continue
                 if cue.nickname:
-                    if name in cues.not_nicknames or name in cues.not_names or name in cues.not_reduplicated:
-                        continue
+                    if (
+                        name in cues.not_nicknames
+                        or name in cues.not_names
+                        or name in cues.not_reduplicated
+                        or (not cue.strong and (name in cues.not_actors or _KIN_WORD_RE.match(name)))
+                        or (not _NICK_SHAPE_RE.match(name) and name[0] != "老" and _has_function_word(spans, start, stop))
+                    ):
+                        continue  # 抱着|他妈: a verb and its particle; 二姐: kin (but 小名叫幺妹)
+                elif _joins_a_nickname(name):
+                    continue
                 # a surname + title mention (曹教授) is checked by its pattern alone; a strong cue (a roster's
                 # cell) or a full name after a child cue (九岁的石平安) may be a word as well
                 elif not cue.surname_only and not is_plausible_name(
@@ -1281,6 +1297,8 @@ def _recurring_guesses(
             sur = surname_of(w, cues)
             if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
                 continue
+            if _joins_a_nickname(w):
+                continue
             given = w[len(sur) :]
             alone = len(given) >= 2 and joined.occurs_not_after(given, sur)
             if joined.count(w) >= 2 or alone:
@@ -1296,6 +1314,33 @@ _ACTOR_FLAGS_IF_COMMON = frozenset({"nr", "nrt", "nrfg", "nz", "a", "ad", "an", 
 _NICK_SHAPE_RE = re.compile(
     r"^(?:[小阿][\u4e00-\u9fff]|[大二三四五幺][\u4e00-\u9fff]|(.)\1|[\u4e00-\u9fff][蛋娃妞丫宝子])$"
 )
+# a kinship word with an order or size prefix (二姐, 大伯, 小姨, 老舅): never a nickname
+_KIN_WORD_RE = re.compile(r"^[大二三四五六七八九小老幺][哥姐弟妹叔婶姨舅伯爷娘嫂姑妈爸奶公婆爹孃]$")
+# jieba tags of words that are no part of a name: pronouns, time words, numerals, measure words,
+# conjunctions, prepositions, adverbs, particles (着 了 过 的), directions, places, interjections
+_FUNCTION_TAGS = frozenset(
+    {"r", "t", "m", "q", "c", "p", "d", "u", "uj", "ul", "uz", "ug", "uv", "ud", "f", "s", "y", "e", "o"}
+)
+# a verb before 的 rarer than this as a word may be a name (满仓的爸爸) — weak evidence, as it may
+# be a clause too (挑食的弟弟); a common one is a clause (打工的爸爸)
+RARE_VERB_FREQ = 100
+
+
+def _verb_before_de(x: str, start: int, end: int, spans, sent: str) -> bool:
+    """Whether ``x`` is a verb to jieba and 的 follows it: a clause as often as a name."""
+    if sent[end : end + 1] != "的":
+        return False
+    return any(t[1] in ("v", "vn") for t in _as_spans(spans).by_start.get(start, ()) if t[3] == end)
+
+
+# ...of which these never make part of a name a cue points at (a time word may: 秋月, 国庆)
+_NOT_IN_NAME_TAGS = frozenset({"r", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
+
+
+def _has_function_word(spans, start: int, end: int) -> bool:
+    """Whether a token overlapping start:end is a pronoun, conjunction,
+    preposition or particle (抱|着, 对|你)."""
+    return any(t[1] in _NOT_IN_NAME_TAGS for t in _as_spans(spans).overlapping(start, end))
 
 
 def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list) -> None:
@@ -1320,7 +1365,7 @@ def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: Ent
                 x, s, e = m.group("name"), m.start("name"), m.end("name")
                 if x in seen or not _actor_word(x, s, e, sent_spans, cues, freq, before_de=sent[e : e + 1] == "的"):
                     continue
-                uses[x].append((idx, s, e, strong))
+                uses[x].append((idx, s, e, strong and not _verb_before_de(x, s, e, sent_spans, sent)))
     for x, found in uses.items():
         strong = any(u[3] for u in found)
         if not (strong or len({(u[0], u[1]) for u in found}) >= 2 or _NICK_SHAPE_RE.match(x)):
@@ -1338,6 +1383,7 @@ def _actor_word(
     an adjective is an adjective (亲爱的爸爸, 可爱的妈妈)."""
     if (
         x in cues.not_actors
+        or _KIN_WORD_RE.match(x)
         or x in cues.not_names
         or x in cues.not_nicknames
         or x in cues.not_reduplicated
@@ -1350,15 +1396,114 @@ def _actor_word(
     tags = {t[1] for t in spans.by_start.get(start, ()) if t[3] == end}
     # one word, or the words x is made of (a nickname's prefix 二, 大 is a numeral or adjective of its own)
     parts = set() if _NICK_SHAPE_RE.match(x) else {t[1] for t in spans.overlapping(start, end)}
-    if (tags | parts) & {"r", "t", "m", "q", "c", "p", "d", "u", "uj", "ul", "f", "s", "y", "e", "o"}:
+    if (tags | parts) & _FUNCTION_TAGS:
         return False  # 我们, 后来, 一个, 于是; 对|你 …
-    if before_de and tags & {"a", "ad", "an", "b", "z", "v", "vn"}:
-        return False  # 亲爱的爸爸, 辛苦的妈妈
+    if before_de and (tags & {"a", "ad", "an", "b", "z"} or (tags & {"v", "vn"} and f >= RARE_VERB_FREQ)):
+        return False  # 亲爱的爸爸, 辛苦的妈妈, 打工的爸爸 (a rare verb: see _verb_before_de)
     if _NICK_SHAPE_RE.match(x):
         return f < ACTOR_MAX_FREQ and not any(c in cues.given_stop for c in x[1:])
     if any(c in cues.given_stop for c in x) or f > ACTOR_MAX_FREQ:
         return False
     return f <= ACTOR_COMMON_FREQ or bool(tags & _ACTOR_FLAGS_IF_COMMON)
+
+
+_JOINERS = frozenset("和与跟")
+# a cue-less word joined to a person, or a speaker's label, must be rarer than this as a word,
+# a nickname's shape, or read by jieba as a name (满江, 小万, 子涵; not 韩国, 农药, 附记)
+RARE_NAME_FREQ = 20
+_CJK2_RE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+
+
+def _rare_or_name(x: str, start: int, end: int, spans, freq) -> bool:
+    f = freq.get(x) or 0
+    if _NICK_SHAPE_RE.match(x) or f < RARE_NAME_FREQ:
+        return True
+    return f < ACTOR_COMMON_FREQ and any(
+        t[1].startswith("nr") for t in _as_spans(spans).by_start.get(start, ()) if t[3] == end
+    )
+_SPEAKER_RE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[：:](?=.)")
+# a speaker's label used this often in one essay is a person (a transcript, a chat)
+SPEAKER_MIN_TURNS = 2
+
+
+def _coordinated_names(
+    sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list
+) -> None:
+    """Two characters joined by 和, 跟, 、 … to a person the essay names are a
+    person too (毛毛和小万打架了, 我的好朋友杜小雨和满江, 二娃和平安是堂兄弟);
+    joined to 我 or 你, only a nickname's shape (我和二丫, 带你和乐乐). The
+    word must pass :func:`_actor_word` (a whole word, no word for people or
+    kin, no pronoun, not common). Repeated until nothing new is found (a chain
+    of names). Weak evidence (weight 1); role from the essay's other cues."""
+    people = {
+        h.text
+        for hits in per_sentence
+        for h in hits
+        if h.type == "person" and h.role != "public_figure" and h.weight >= 1
+    }
+    pronouns = ("我", "你")
+    while True:
+        found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for idx, sent in enumerate(sentences):
+            sent_spans = _as_spans(spans[idx])
+            anchors = [(p, True) for p in people if p in sent] + [(p, False) for p in pronouns if p in sent]
+            for anchor, named in anchors:
+                k = len(anchor)
+                for m in re.finditer(re.escape(anchor), sent):
+                    s, e = m.start(), m.end()
+                    sides = []
+                    if e + 3 <= len(sent) and sent[e] in _JOINERS:
+                        sides.append((e + 1, e + 3))
+                    if s >= 3 and sent[s - 1] in _JOINERS:
+                        sides.append((s - 3, s - 1))
+                    for xs, xe in sides:
+                        x = sent[xs:xe]
+                        if (
+                            x in people
+                            or not _CJK2_RE.match(x)
+                            or x[-1] == "家"  # 赵家父子: a family (privacy's family forms)
+                            or (not named and not _NICK_SHAPE_RE.match(x))
+                        ):
+                            continue
+                        if not _rare_or_name(x, xs, xe, sent_spans, freq):
+                            continue
+                        if not named and k == 1 and sent[e : e + 1] in "们":
+                            continue
+                        if _actor_word(x, xs, xe, sent_spans, cues, freq, before_de=sent[xe : xe + 1] == "的"):
+                            found[x].append((idx, xs, xe))
+        if not found:
+            return
+        for x, where in found.items():
+            people.add(x)
+            for idx, xs, xe in where:
+                per_sentence[idx].append(
+                    _Hit(x, "person", xs, xe, "", 1.0, f"与人名并列: {_snippet(sentences[idx], xs, xe)}")
+                )
+
+
+def _speaker_names(
+    sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list
+) -> None:
+    """A label that opens turns of a transcript or chat (阿宝：在老鸮岩那边。)
+    at least :data:`SPEAKER_MIN_TURNS` times in one essay is a speaker: a
+    person, unless it is a word for people or a role (主持人, 记者, 问, 答 …:
+    ``not_actors`` and common words, as :func:`_actor_word` decides)."""
+    seen = {h.text for hits in per_sentence for h in hits if h.type == "person"}
+    turns: dict[str, list[int]] = defaultdict(list)
+    for idx, sent in enumerate(sentences):
+        m = _SPEAKER_RE.match(sent)
+        if m and m.group("name") not in seen:
+            turns[m.group("name")].append(idx)
+    for x, where in turns.items():
+        if len(where) < SPEAKER_MIN_TURNS:
+            continue
+        first = _as_spans(spans[where[0]])
+        if not _actor_word(x, 0, len(x), first, cues, freq) or not _rare_or_name(x, 0, len(x), first, freq):
+            continue
+        for idx in where:
+            per_sentence[idx].append(
+                _Hit(x, "person", 0, len(x), "", 1.0, f"对话说话人: {_snippet(sentences[idx], 0, len(x))}")
+            )
 
 
 class _Occurrences:
@@ -1502,6 +1647,8 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _listed_names(sentences, per_sentence, cues, freq)
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
     _actor_names(sentences, per_sentence, cues, freq, all_spans)
+    _speaker_names(sentences, per_sentence, cues, freq, all_spans)
+    _coordinated_names(sentences, per_sentence, cues, freq, all_spans)
     del all_spans
 
     # Decide each distinct string once per essay.
