@@ -923,6 +923,8 @@ _CONJUNCTION_SURNAMES = frozenset("和与同跟")
 def _joins_a_nickname(name: str) -> bool:
     """和甜甜 in 奶奶和甜甜: a conjunction before a nickname's shape, no surname."""
     return name[:1] in _CONJUNCTION_SURNAMES and bool(_NICK_SHAPE_RE.match(name[1:]))
+
+
 MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
 
@@ -1075,7 +1077,11 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                         or name in cues.not_names
                         or name in cues.not_reduplicated
                         or (not cue.strong and (name in cues.not_actors or _KIN_WORD_RE.match(name)))
-                        or (not _NICK_SHAPE_RE.match(name) and name[0] != "老" and _has_function_word(spans, start, stop))
+                        or (
+                            not _NICK_SHAPE_RE.match(name)
+                            and name[0] != "老"
+                            and _has_function_word(spans, start, stop)
+                        )
                     ):
                         continue  # 抱着|他妈: a verb and its particle; 二姐: kin (but 小名叫幺妹)
                 elif _joins_a_nickname(name):
@@ -1421,6 +1427,8 @@ def _rare_or_name(x: str, start: int, end: int, spans, freq) -> bool:
     return f < ACTOR_COMMON_FREQ and any(
         t[1].startswith("nr") for t in _as_spans(spans).by_start.get(start, ()) if t[3] == end
     )
+
+
 _SPEAKER_RE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[：:](?=.)")
 # a speaker's label used this often in one essay is a person (a transcript, a chat)
 SPEAKER_MIN_TURNS = 2
@@ -1481,9 +1489,7 @@ def _coordinated_names(
                 )
 
 
-def _speaker_names(
-    sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list
-) -> None:
+def _speaker_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list) -> None:
     """A label that opens turns of a transcript or chat (阿宝：在老鸮岩那边。)
     at least :data:`SPEAKER_MIN_TURNS` times in one essay is a speaker: a
     person, unless it is a word for people or a role (主持人, 记者, 问, 答 …:
