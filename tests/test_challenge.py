@@ -248,7 +248,7 @@ def test_score_figures_of_a_flawed_build():
 
 # ---------------------------------------------------------------- the page sets
 
-# the development sets the intake rules were tuned on keep meeting the goals; a held-out set (heldout/) is
+# the development sets the intake rules were tuned on keep meeting the goals; a held-out set (heldoutN/) is
 # measured by `make evaluate` and reported in docs/cleaning.md as it is, never tuned on and not asserted here
 PAGE_SETS = sorted(
     p.name for p in PAGES_DIR.iterdir() if p.is_dir() and p.name.startswith("dev") and any(p.rglob("*.page"))

@@ -302,3 +302,172 @@ def test_short_essay_is_not_a_doubtful_split(tmp_path):
     lines = ["留守的日子", "爷爷的小院", BODY_A, "爷爷的小院", BODY_B]
     _, _, flags, _ = plan_essays(_raw(tmp_path, lines, encoding="utf-8", newline="\n"), PATTERNS)
     assert [f for f in flags if f["flag"] == "doubtful_split"] == []
+
+
+# ------------------------------------------------ styles from the blind page sets (dev8, dev9)
+
+
+def _plan(tmp_path, lines):
+    return plan_essays(_raw(tmp_path, lines, encoding="utf-8", newline="\n"), PATTERNS)
+
+
+def test_as_many_set_off_titles_as_the_collection_announces_split_it(tmp_path):
+    lines = [
+        "当前位置：首页 > 日记大全 > 留守儿童日记",
+        "留守儿童日记 精选两篇",
+        "更新时间：2020-08-27 16:03　人气：1893",
+        "",
+        "留守日记",
+        "2020年7月15日　星期三　晴",
+        BODY_A,
+        "2020年7月21日　星期二　小雨",
+        BODY_B,
+        "",
+        "下载作文天地APP，海量范文随时看",
+        "",
+        "桥那边的妈妈",
+        BODY_C,
+        BODY_A,
+    ]
+    essays, _, _, _ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule, e.line_start) for e in essays] == [
+        ("留守日记", "set_off_titles", 6),
+        ("桥那边的妈妈", "set_off_titles", 14),
+    ]
+    # a diary's date lines are no titles, and the count must match: with one title more, no split by this rule
+    assert all("2020年" not in e.title for e in essays)
+
+
+def test_bracketed_model_essay_headings(tmp_path):
+    lines = ["【范文一】那盏等我的灯", BODY_A, BODY_B, "", "【范文二】", BODY_C, BODY_A]
+    essays, _, _, _ = _plan(tmp_path, lines)
+    assert [(e.heading_number, e.heading) for e in essays] == [(1, "【范文一】那盏等我的灯"), (2, "【范文二】")]
+    assert essays[0].title == "那盏等我的灯"
+
+
+@pytest.mark.parametrize("separator", ["＊＊＊", "※※※", "------"])
+def test_speeches_headed_by_a_title_or_a_separator_above_the_salutation(tmp_path, separator):
+    lines = [
+        "求一篇关爱留守儿童的国旗下讲话稿，三到五分钟的，急！！！",
+        "给你找了两篇，你看看哪篇合适：",
+        "",
+        "让爱住进每一个留守的心里",
+        "老师们、同学们：",
+        BODY_A,
+        BODY_B,
+        "",
+        separator,
+        "尊敬的老师，亲爱的同学们：",
+        BODY_C,
+        "",
+        "《我们都是一家人》",
+        "老师们、同学们：大家好！" + BODY_B,
+    ]
+    essays, log, _, _ = _plan(tmp_path, lines)
+    assert [(e.heading, e.split_rule) for e in essays] == [
+        ("让爱住进每一个留守的心里", "title_with_salutation"),
+        (separator, "title_with_salutation"),  # a separator heads an untitled speech
+        ("《我们都是一家人》", "title_with_salutation"),
+    ]
+    assert separator not in essays[1].title
+    assert (1, "other") in [(r["line"], r["context"].split(":")[0]) for r in log]  # the asker's plea
+
+
+def test_a_report_title_under_a_document_sites_facts_and_its_issuer_under_it(tmp_path):
+    lines = [
+        "文档分享网 - 海量文档免费阅读",
+        "格式：docx　　大小：41.6KB　　页数：6　　上传者：dyk_1986",
+        "1、下载文档前请自行甄别文档内容的完整性，平台不提供额外的编辑、内容补充、找答案等附加服务。",
+        "",
+        "关于云溪县农村留守儿童关爱保护工作的调研报告",
+        "县政协社会和法制委员会调研组",
+        "（2022年6月）",
+        "",
+        "摘要：为了解农村留守儿童的心理健康状况，笔者利用暑假社会实践的机会进行了问卷调查。",
+        "关键词：留守儿童；心理健康；调查",
+        BODY_A,
+        BODY_B,
+        "还剩4页未读，继续阅读",
+    ]
+    essays, log, flags, _ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule, e.line_start) for e in essays] == [
+        ("关于云溪县农村留守儿童关爱保护工作的调研报告", "page_title", 9)
+    ]
+    kinds = {r["line"]: r["context"].split(":")[0] for r in log}
+    assert kinds[2] == "other" and kinds[3] == "other"  # the file's facts, the note to downloaders
+    assert kinds[6] == "byline" and kinds[7] == "byline"  # the issuing group and the date
+    assert "关键词：留守儿童" in essays[0].raw_text  # a report's keywords under its abstract are text
+
+
+def test_a_compilations_speaker_and_date_lines_are_bylines(tmp_path):
+    lines = [
+        "目　　录",
+        "（一）党建引领聚合力　精准关爱暖童心…………………………1",
+        "（二）在全县农村留守儿童关爱保护工作推进会上的讲话………3",
+        "",
+        "（一）党建引领聚合力　精准关爱暖童心",
+        "白沙河乡人民政府",
+        BODY_A,
+        BODY_B,
+        "",
+        "（二）在全县农村留守儿童关爱保护工作推进会上的讲话",
+        "副县长　覃文华",
+        "（2023年10月26日）",
+        "同志们：",
+        BODY_C,
+        BODY_A,
+    ]
+    essays, log, _, _ = _plan(tmp_path, lines)
+    assert [(e.split_rule, e.line_start) for e in essays] == [("table_of_contents", 7), ("table_of_contents", 13)]
+    kinds = {r["line"]: r["context"].split(":")[0] for r in log}
+    assert kinds[6] == kinds[11] == kinds[12] == "byline"
+
+
+def test_a_thread_starter_writing_on_in_later_floors_is_kept_and_replies_are_not(tmp_path):
+    lines = [
+        "网页　资讯　视频　图片　知道　文库　贴吧",
+        "云溪县吧　关注：23,410　贴子：612,337",
+        "",
+        "我当了十二年留守儿童，说几句心里话",
+        "只看楼主　收藏　回复",
+        "青石岭的老三",
+        "楼主　　8　知名人士",
+        BODY_A,
+        BODY_B,
+        "1楼　2021-03-14 22:07　来自Android客户端",
+        "回复(2)",
+        "",
+        "拿铁不加糖",
+        "楼主继续，在听。",
+        "2楼　2021-03-14 22:11",
+        "",
+        "青石岭的老三",
+        BODY_C,
+        "3楼　2021-03-14 22:40　来自Android客户端",
+    ]
+    essays, log, _, _ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule) for e in essays] == [("我当了十二年留守儿童，说几句心里话", "page_title")]
+    assert BODY_C in essays[0].raw_text  # the starter's later floor
+    removed = {r["line"] for r in log} | {no for no, _, _ in essays[0].chrome}
+    assert {11, 13, 14, 17} <= removed  # the reply counter, a reply, the starter's name over a floor
+
+
+def test_a_readable_page_with_one_garbled_line_is_built_and_the_line_flagged(tmp_path):
+    lines = [
+        "留守日记",
+        BODY_A,
+        "êぱ边\ufffdW\ufffdAи\ufffd@\ufffd婴HГ\ufffdb\ufffd\ufffd\ufffdf单\ufffd",
+        BODY_B,
+        BODY_C,
+        BODY_A,
+        BODY_B,
+    ]
+    essays, _, _, _ = _plan(tmp_path, lines)
+    assert len(essays) == 1 and BODY_B in essays[0].raw_text
+
+
+def test_a_file_garbled_on_many_lines_is_refused(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_text("\n".join(["\ufffd\ufffd留\ufffd守\ufffd"] * 12), encoding="utf-8")
+    with pytest.raises(Exception, match="replacement characters on 12 of 12 lines"):
+        read_raw(path)

@@ -191,9 +191,9 @@ def test_related_titles_between_furniture_are_furniture_and_signature_is_kept():
         1: "breadcrumb",
         7: "share",
         8: "related",
-        9: "context",
-        10: "context",
-        11: "context",
+        9: "related",  # listed under the related-articles header
+        10: "related",
+        11: "related",
         12: "copyright",
     }
 

@@ -806,10 +806,13 @@ def join_evidence(a: str, b: str, *, min_chars: int = 20, non_initial: str = "�
     sentence (我…, 但是…, 今天…)."""
     if not a or not b or is_heading(a) or is_heading(b) or is_list_item(b):
         return ""
-    if b[:1] in "”’」』）)，。、；！？":
+    if b[:1] in "”’」』）)" or (b[:1] in "，。、；！？" and a[-1:] not in "。！？!?…"):
+        # (after a sentence's end only a closing quote or bracket continues it: ？F在 is garbled text)
         return "the next line opens with closing punctuation"
     if not _ends_open(a) or _framing_line(a) and not a.endswith(("，", "、", ",")):
         return ""
+    if re.search(r"[?\ufffd]", a[-3:]):
+        return ""  # the line ends in garbled text (…班车?;): what it ended with is lost
     if b[0] in non_initial:
         return f"the next line opens with 「{b[0]}」, which never starts a sentence"
     if _framing_line(b):

@@ -27,7 +27,19 @@ from pathlib import Path
 
 from analysis import pagechrome
 from analysis.clean import is_cut_line, to_simplified, truncation_flag
-from analysis.split import expected_count, find_headings, series_number, split_essays
+from analysis.split import (
+    MIN_PREAMBLE_ESSAY_CHARS,
+    Heading,
+    expected_count,
+    find_headings,
+    find_page_title,
+    series_number,
+    split_essays,
+    text_chars,
+)
+
+# rules that head essays after a page's own article (the first essay may have a title no rule knows)
+_LATER_ESSAY_RULES = frozenset({"title_with_salutation"})
 
 # Chrome kinds that never hold an essay heading (a breadcrumb or a related
 # link may end in 篇二); a collection title such as 第一篇 still may.
@@ -167,15 +179,25 @@ def plan_essays(
                 and re.search(r"作者|留言人|发帖人|提问者", norm)
             )
             or pagechrome.is_pupil_byline(norm)
+            or (hit and re.match(r"^作\s*者\s*[:：]", norm))  # 作者：…｜学校：…｜年级：… reads as a menu too
         ):
             authors.add(no)
         if hit and hit[0] == "collection_title" and expected is None:
             expected = expected_count(norm)
     heads = find_headings(lines, patterns, skip=veto, expected=expected, author_lines=authors)
-    if not heads:
+    if not heads or heads[0].rule in _LATER_ESSAY_RULES:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
         furniture = {no for no, v in pre.items() if v.kind != "context"}
-        heads = find_headings(lines, patterns, skip=furniture, page_title=True, expected=expected, author_lines=authors)
+        if not heads:
+            heads = find_headings(
+                lines, patterns, skip=furniture, page_title=True, expected=expected, author_lines=authors
+            )
+        elif text_chars(lines[: heads[0].line_no - 1], skip=furniture) >= MIN_PREAMBLE_ESSAY_CHARS:
+            # a page's own article above an appended one (附：…发言稿): the article's title heads it
+            no = find_page_title(lines[: heads[0].line_no - 1], skip=furniture)
+            if no is not None:
+                title = lines[no - 1].strip()
+                heads = [Heading(no, title, None, title.strip("\u3000"), "page_title"), *heads]
     verdicts = pagechrome.classify_lines(
         lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}
     )

@@ -33,6 +33,9 @@ TEXT_SUFFIXES = {".txt", ".text"}
 # the replacement character and private-use code points.
 _BAD_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ue000-\uf8ff]")
 _HAS_TEXT_RE = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+# a file with garbled lines is read when its other lines hold at least this much Chinese
+MIN_CLEAN_CJK = 100
 
 
 class RawFileError(ValueError):
@@ -259,7 +262,17 @@ def read_raw(path: Path, *, root: Path | None = None, data: bytes | None = None)
         raise RawFileError(path, "undecodable: not UTF-8, UTF-16 or GB18030") from None
     bad = len(_BAD_CHARS_RE.findall(text))
     if bad > max(3, len(text) // 100):
-        raise RawFileError(path, f"undecodable: {bad} control or replacement characters after decoding as {encoding}")
+        # a garbled line or two in a readable page (an emoji lost in copying) is the cleaning's to
+        # flag as mojibake; garbage on many lines means the file was not text in this encoding
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        bad_lines = sum(1 for ln in lines if _BAD_CHARS_RE.search(ln))
+        clean_cjk = sum(len(_CJK_RE.findall(ln)) for ln in lines if not _BAD_CHARS_RE.search(ln))
+        if bad_lines > max(1, len(lines) // 10) or clean_cjk < MIN_CLEAN_CJK:
+            raise RawFileError(
+                path,
+                f"undecodable: {bad} control or replacement characters on {bad_lines} of {len(lines)} lines "
+                f"after decoding as {encoding}",
+            )
     ending = _line_ending(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not _HAS_TEXT_RE.search(text):

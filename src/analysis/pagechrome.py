@@ -43,6 +43,8 @@ from pathlib import Path
 from collections.abc import Iterable
 
 from analysis.resources import load_yaml, resource_path
+from analysis.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
+from analysis.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
 
 RULES_FILE = "chrome.yaml"
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -289,6 +291,8 @@ def classify_lines(
         hit = pattern_kind(norm, rules, prose=prose)
         if hit and hit[0] == "contact" and _closes_document(lines, no):
             hit = None  # 联系人：…，联系电话：… above the issuing body and the date: part of a notice
+        if hit and hit[0] == "tags" and _after_abstract(lines, no):
+            hit = None  # 关键词：… under a report's 摘要：…: part of the paper, not the site's tags
         if hit:
             out[no] = Verdict(no, hit[0], f"pattern: {hit[1]}")
             cls.append(BAD)
@@ -314,12 +318,23 @@ def classify_lines(
             cls[i] = c = BAD
         if c in (BAD, GOOD):
             above = c
-    # a class-and-name line right under an essay's title is its byline (五（2）班　杨可欣)
+    # a class-and-name line right under an essay's title is its byline (五（2）班　杨可欣); so are, in a
+    # compilation, the unit, the speaker and the date under each piece's title (青石岭镇中心小学　邓国华,
+    # 副县长　覃文华, （2023年10月26日）)
     for no in keep:
-        nxt = next((k for k in range(no + 1, min(len(lines), no + 3) + 1) if lines[k - 1].strip()), None)
-        if nxt is not None and nxt not in out and _BYLINE_UNDER_TITLE_RE.match(normalise(lines[nxt - 1])):
-            out[nxt] = Verdict(nxt, "byline", "a class and a name under the essay's title")
-            cls[nxt - 1] = BAD
+        below = [k for k in range(no + 1, min(len(lines), no + 4) + 1) if lines[k - 1].strip()][:2]
+        for k, nxt in enumerate(below):
+            norm = normalise(lines[nxt - 1])
+            if nxt in out:
+                continue
+            if _BYLINE_UNDER_TITLE_RE.match(norm) or (
+                (k == 0 or (below[0] in out and out[below[0]].kind == "byline"))
+                and (_UNIT_OR_SPEAKER_RE.match(norm) or _DATE_IN_PARENS_RE.match(norm))
+            ):
+                out[nxt] = Verdict(nxt, "byline", "a class, unit, speaker or date under the essay's title")
+                cls[nxt - 1] = BAD
+            else:
+                break
     # an infobox's value sits on the line under its key (中文名 / 春苗守望行动)
     for i in range(1, len(lines)):
         v = out.get(i)
@@ -340,7 +355,8 @@ def classify_lines(
     for i, line in enumerate(lines):
         v = out.get(i + 1)
         norm = normalise(line)
-        if v is not None and v.kind in ("related", "readmore") and norm.endswith((":", "：")):
+        if v is not None and v.kind in ("related", "readmore") and (norm.endswith((":", "：")) or len(norm) <= 6):
+            # (往期推荐, 相关阅读 alone on a line head a list too)
             in_list = True
             continue
         if not norm or (i + 1) in keep:
@@ -405,11 +421,19 @@ def classify_lines(
         bounds = [i + 1 for i in footers]
     else:
         bounds = posts[1:] + [len(lines)]
+    op = _thread_starter(lines, posts[0], bounds[0]) if posts else None
     for k, start in enumerate(posts[1:], start=1):
         end = bounds[k]
         if any((i + 1) in keep for i in range(start, end)) or any(
             _OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4))
         ):
+            continue
+        if op is not None and (author := _post_author(lines, start, end, skip=out)) == op[0]:
+            # the thread starter goes on writing (接着写 …): content, not a reply; the name is furniture
+            at = author_line = next(i for i in range(start, end) if normalise(lines[i]) == author)
+            if (at + 1) not in out:
+                out[at + 1] = Verdict(at + 1, "forum", "the thread starter's name over a post")
+                cls[author_line] = BAD
             continue
         if sum(n_cjk(normalise(lines[i])) for i in range(start + 1, end) if cls[i] == GOOD) >= 200:
             continue  # a long post is content (the next chapter of a story), not a reply
@@ -482,7 +506,8 @@ _SECTION_RE = re.compile(
 )
 _COMMENT_HEADER_RE = re.compile(
     r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|"
-    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?$"
+    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?"
+    r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
 )
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(
@@ -500,6 +525,37 @@ _COMMENT_META_RE = re.compile(
 _FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼主")
 _POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
 _OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's post: its text is content
+
+
+def _thread_starter(lines: list[str], start: int, end: int) -> tuple[str, int] | None:
+    """(name, 0-based line) of the first post's author: the line over its 楼主 badge, else the
+    post's first line when it reads as a user name."""
+    for i in range(start, end):
+        if normalise(lines[i]).startswith("楼主"):
+            k = i - 1
+            while k >= 0 and not lines[k].strip():
+                k -= 1
+            norm = normalise(lines[k]) if k >= 0 else ""
+            if _USER_NAME_RE.match(norm):
+                return norm, k
+    name = _post_author(lines, start, end)
+    return (name, start) if name else None
+
+
+def _post_author(lines: list[str], start: int, end: int, *, skip=()) -> str | None:
+    """The first line of a forum post (0-based lines start:end; its floor line, blank lines and
+    furniture ``skip``, 1-based, aside) when it reads as a user name (short, one word, no
+    punctuation): the author the post opens with, else None."""
+    for i in range(start, end):
+        norm = normalise(lines[i])
+        if not norm or (i + 1) in skip or _FOOTER_LIKE_RE.search(norm):
+            continue
+        return norm if _USER_NAME_RE.match(norm) else None
+    return None
+
+
+_USER_NAME_RE = re.compile(r"^[^\s，。！？；：,.!?;:|]{2,16}$")
+_FOOTER_LIKE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,4}\s*楼")
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
 _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
 
@@ -524,6 +580,19 @@ _CLOSING_RE = re.compile(
     r"|[(（]\s*此件(主动|不予|依申请)?公开\s*[)）]"
     r"|[\u4e00-\u9fff]{2,20}(局|厅|委员会|委|政府|办公室|办|学校|小学|中学|中心|学院|大学|幼儿园|协会|基金会|妇联|团委|关工委|社区|村委会|居委会))$"
 )
+
+
+_ABSTRACT_RE = re.compile(r"^[\[【]?\s*(内容)?(摘\s*要|提\s*要|Abstract)\s*[\]】]?\s*[:：]", re.I)
+
+
+def _after_abstract(lines: list[str], no: int) -> bool:
+    """Whether an abstract (摘要：…, wrapped over several lines maybe) opens within the seven lines
+    above line ``no``."""
+    for k in range(no - 1, max(0, no - 8), -1):
+        norm = normalise(lines[k - 1])
+        if norm and _ABSTRACT_RE.match(norm):
+            return True
+    return False
 
 
 def _closes_document(lines: list[str], no: int) -> bool:

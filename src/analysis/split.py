@@ -39,8 +39,10 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     r"^(?:作文)?(?:题目|标题|文题)\s*[：:]\s*(?P<title>\S.{0,38})$",
     # 篇一：title / 篇1 title (a separator is required: 篇幅 is no heading)
     rf"^[【〖\[]?篇(?P<num>{_NUM})[】〗\]]?[：:\s、.．-]+(?P<title>\S.*)$",
-    # 范文1 / 模板1 (範文 in traditional script), title before, or after a separator (not 范文一样的写法)
-    rf"^(?P<pre>.*?)(?:范文|範文|模板)\s*(?P<num>{_NUM})(?:[：:\s、.．-]+(?P<title>.*))?$",
+    # 范文1 / 模板1 / 【范文一】 (範文 in traditional script), title before, or after a separator or a
+    # closing bracket (not 范文一样的写法)
+    rf"^(?P<pre>.*?)[【〖\[（(]?(?:范文|範文|模板)\s*(?P<num>{_NUM})"
+    rf"(?:(?:[】〗\]）)][：:\s、.．-]*|[：:\s、.．-]+)(?P<title>.*))?$",
 )
 
 _CN_DIGITS = {
@@ -337,6 +339,26 @@ def _has_body(lines: list[str], heading_no: int, end: int, skip: set[int]) -> bo
     return any(len(lines[k - 1].strip()) >= 8 and k not in skip for k in range(heading_no + 1, end))
 
 
+def find_set_off_titles(lines: list[str], *, skip: set[int] = frozenset()) -> list[int]:
+    """Title-like lines (short, no sentence-final mark or comma, no date or
+    section number) with a blank line, a chrome line or the file's start
+    right above them and text under them: the bare titles of a collection,
+    when the page says how many essays it holds."""
+    out = []
+    for no in range(1, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        if no in skip or not _title_like(s) or _SECTION_START_RE.match(s) or _PAGE_NO_RE.match(s):
+            continue
+        if no > 1 and lines[no - 2].strip() and (no - 1) not in skip:
+            continue
+        nxt = _next_text_line(lines, no)
+        if nxt is None or nxt != no + 1 or nxt in skip:
+            continue
+        if _has_body(lines, no, min(len(lines) + 1, no + 4), skip):
+            out.append(no)
+    return out
+
+
 # ------------------------------------------------------------ page title
 MAX_TITLE_CHARS = 40
 _SITE_NAME_RE = re.compile(
@@ -353,6 +375,34 @@ def _title_or_question(s: str) -> bool:
     return _title_like(s) or (s.endswith(("？", "?")) and _title_like(s[:-1], commas=True))
 
 
+# a unit (白沙河乡人民政府, 县政协…调研组), or a unit or post and a name (副县长　覃文华), alone on a line
+# under a title: who wrote or gave the piece, no title of its own
+UNIT_OR_SPEAKER_RE = re.compile(
+    r"^(\S{2,24}?(政府|委员会|委|局|办公室|办|中心|小学|中学|学校|中心校|完小|教学点|幼儿园|调研组|课题组|工作组|党委|党支部|"
+    r"团委|妇联|关工委|协会|基金会|服务站|社工站|村委会|居委会)"
+    r"|\S{1,16}(县长|镇长|乡长|局长|书记|主任|校长|园长|老师|教师|主席|会长|站长|社工|志愿者)[ \u3000]+[\u4e00-\u9fff·]{2,4}"
+    r"|\S{2,24}(政府|委员会|局|小学|中学|学校|中心校|完小|教学点|幼儿园)[ \u3000]+[\u4e00-\u9fff·]{2,4})$"
+)
+# a date in brackets under a speech's title (（2023年10月26日）, （二〇二二年六月）)
+DATE_IN_PARENS_RE = re.compile(
+    r"^[(（\[【]\s*([\d〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
+    r"(\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[)）\]】]$"
+)
+# a gap between the items of a menu or a row of fields (full-width or several spaces)
+_MENU_GAP_RE = re.compile(r"\u3000+|\s{2,}")
+
+
+def _page_facts(s: str) -> bool:
+    """A row of page facts (云溪县吧　关注：23,410　贴子：612,337): two or more colons, no sentence."""
+    return len(re.findall(r"[：:]", s)) >= 2 and not _SENTENCE_END.search(s) and len(s) <= 80
+
+
+# two or more short "key：value" fields on one line, no sentence: page facts, not text
+_KEY_VALUES_RE = re.compile(
+    r"^(?:[^\s：:。！？]{1,6}[：:]\s*[^\s：:。！？]{1,24}\s+){1,}[^\s：:。！？]{1,6}[：:]\s*[^：:。！？]{1,24}$"
+)
+
+
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | None:
     """Line number of a single-article page's own title, or None.
 
@@ -366,8 +416,8 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | 
     first_text = None
     for no, line in enumerate(lines, start=1):
         s = line.strip().strip("\u3000")
-        if not s or no in skip:
-            continue
+        if not s or no in skip or _KEY_VALUES_RE.match(s) or _page_facts(s):
+            continue  # (页数：6页  大小：35.2KB  上传时间：…: a document site's facts, above the title)
         titled = _title_or_question(s) or (_title_like(s, commas=True) and len(s) <= 30)
         if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
             first_text = no
@@ -377,9 +427,14 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | 
 
     def ok(no: int) -> bool:
         s = lines[no - 1].strip().strip("\u3000")
+        nxt = _next_text_line(lines, no)
         return (
             bool(s)
             and no not in skip
+            and not UNIT_OR_SPEAKER_RE.match(s)
+            and not DATE_IN_PARENS_RE.match(s)
+            and len(_MENU_GAP_RE.findall(s)) < 2  # 只看楼主　收藏　回复, 网页　资讯　视频: a menu
+            and not (nxt is not None and lines[nxt - 1].strip().startswith("楼主"))  # a poster's name
             and (_title_or_question(s) or _title_like(s, commas=True) and len(s) <= 30)
             and not _SITE_NAME_RE.search(s)
             and len(re.findall(r"[：:]", s)) < 2
@@ -446,6 +501,15 @@ def find_headings(
         if numbered and not heads:
             for no, (n, title) in numbered.items():
                 heads[no] = Heading(no, lines[no - 1].strip(), n, title, "numbered_titles")
+    if not heads and expected and expected >= 2:
+        # as many bare titles as the page announces, each set off by a blank or chrome line above
+        # (留守日記 … 橋那邊的媽媽 under 留守兒童日記 精選兩篇)
+        titled = find_set_off_titles(lines, skip=skip)
+        if len(titled) == expected:
+            for k, no in enumerate(titled, start=1):
+                heads[no] = Heading(
+                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "set_off_titles"
+                )
     if not heads and author_lines:
         # titles numbered as sections are (1、我想妈妈 …), each with its author's line in its text
         numbered = find_numbered_titles(lines, None, skip=skip)
@@ -468,20 +532,26 @@ def find_headings(
                     no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_author"
                 )
     if not heads:
-        # a speech's or a letter's title: a title line right above its salutation (老师们、同学们：)
+        # a speech's or a letter's title (or a separator line, ＊＊＊) right above its salutation
+        # (老师们、同学们：), the salutation on a line of its own or opening the first paragraph
         titled = [
             no
             for no in range(1, len(lines) + 1)
             if no not in skip
-            and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
+            and (_title_like(s := lines[no - 1].strip().strip("\u3000"), commas=True) or _SEPARATOR_LINE_RE.match(s))
             and (nxt := _next_text_line(lines, no)) is not None
-            and _SALUTATION_RE.match(lines[nxt - 1].strip().strip("\u3000"))
-            and _has_body(lines, nxt, len(lines) + 1, skip)
+            and _SALUTATION_START_RE.match(lines[nxt - 1].strip().strip("\u3000"))
+            and _has_body(lines, nxt - 1, len(lines) + 1, skip)
         ]
         if len(titled) >= 2 or (titled and _text_before(lines, titled[0], skip) >= MIN_PREAMBLE_ESSAY_CHARS):
             for k, no in enumerate(titled, start=1):
+                title = lines[no - 1].strip().strip("\u3000")
                 heads[no] = Heading(
-                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_salutation"
+                    no,
+                    lines[no - 1].strip(),
+                    k,
+                    "" if _SEPARATOR_LINE_RE.match(title) else title,  # ＊＊＊ heads an untitled speech
+                    "title_with_salutation",
                 )
     if not heads and page_title:
         no = find_page_title(lines, skip=skip)
@@ -495,7 +565,7 @@ _STRONG_NUMBERED_RE = re.compile(
     r"^(?:之\s*(?P<a>[一二三四五六七八九十]{1,3})|[【\[〖]?\s*第\s*(?P<b>\d{1,3}|[一二三四五六七八九十]{1,3})\s*[章则封回]\s*[】\]〗]?"
     r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s])\s*(?P<title>\S.*)$"
 )
-_TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\S.{0,20}|[.…·．]{10,})$")
+_TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\S.{0,20}|[.…·．]{10,}|[…·]{3,}\s*\d{1,3})$")
 _NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
 
 
@@ -534,9 +604,21 @@ _SALUTATION_RE = re.compile(
 )
 
 
+# a salutation that opens a line, alone or before the text (老师们、同学们：大家好！…)
+_ADDRESSEE = r"(?:(?:尊敬|亲爱|敬爱)的[^，,、：:。！？]{1,12}|各位[^，,、：:。！？]{1,10}|(?:小朋友|老师|同学|家长|朋友|女士|先生|领导|来宾|同志)们)"
+_SALUTATION_START_RE = re.compile(rf"^{_ADDRESSEE}(?:\s*[、，,]\s*{_ADDRESSEE})*\s*[：:]")
+# a line of symbols between two texts (＊＊＊, ※※※, ------)
+_SEPARATOR_LINE_RE = re.compile(r"^[*＊※☆★◆◇○●□■△▲~～—\-=＝_·•\s]{3,}$")
+
+
 def _text_before(lines: list[str], no: int, skip: set[int]) -> int:
     """Characters of text (not chrome) above line ``no``."""
-    return sum(len(lines[k - 1].strip()) for k in range(1, no) if k not in skip)
+    return text_chars(lines[: no - 1], skip=skip)
+
+
+def text_chars(lines: list[str], *, skip: set[int] = frozenset()) -> int:
+    """Characters of text in ``lines`` (numbered from 1), chrome lines ``skip`` aside."""
+    return sum(len(line.strip()) for k, line in enumerate(lines, start=1) if k not in skip)
 
 
 def _next_text_line(lines: list[str], no: int) -> int | None:
