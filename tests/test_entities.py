@@ -511,3 +511,64 @@ def test_a_group_of_people_is_no_organisation(sentence):
     """jieba tags 全班同学 and 全体同学 as organisations (nt): they name a group,
     and replacing them (当着机构A的面) would change an ordinary sentence."""
     assert not [r["text"] for r in _find([sentence]) if r["type"] == "organisation"]
+
+
+# ------------------------------------------- rosters, lists and titles (dev8)
+
+
+def test_a_roster_row_names_every_child_padded_names_too():
+    from analysis.entities import load_entity_cues, roster_names
+
+    cues = load_entity_cues()
+    assert roster_names("一年级：蓝心妍 韦 珊 农家宝 黄小曼 凌子墨", cues) == [
+        "蓝心妍",
+        "韦珊",
+        "农家宝",
+        "黄小曼",
+        "凌子墨",
+    ]
+    # a padded cell is a name whatever its surname; a row of words is no roster
+    assert roster_names("四年级：黄梓涵 班 婷 岑家俊 莫小凡 覃雅琴", cues)[1] == "班婷"
+    assert roster_names("一年级：我们 大家 一起 唱歌", cues) == []
+    assert roster_names("要求：认真 仔细 按时", cues) == []
+    found = _people_found(["二年级：覃思彤 阮 晨 岑佳乐 陆可欣 黎嘉琪"])
+    assert {"覃思彤", "阮晨", "岑佳乐", "陆可欣", "黎嘉琪"} <= found
+
+
+def test_a_name_with_its_post_in_brackets_is_an_adult():
+    rows = _find(["陆美玲（一年级班主任） 黄振宇（体育教师）", "农光明（那洞屯村民） 韦丽华（食堂职工）"])
+    roles = {r["text"]: r["role"] for r in rows if r["type"] == "person"}
+    assert roles == {"陆美玲": "adult", "黄振宇": "adult", "农光明": "adult", "韦丽华": "adult"}
+
+
+@pytest.mark.parametrize(
+    "sentences, name",
+    [
+        (["爸爸妈妈出去打工以后，我和表哥栓柱都是爷爷带大的。"], "栓柱"),
+        (["她弟弟宝娃还在读三年级，天天跟着奶奶。"], "宝娃"),
+        (["二年级的大双和妹妹是一对双胞胎。"], "大双"),
+        (["三年级的铁蛋刚来的时候一句话也不说。"], "铁蛋"),
+        (["阿花和她弟弟跟爷爷奶奶住在山上。"], "阿花"),
+        (["周末有时候跟同学冉小雨、二娃一起去河边捉螃蟹。"], "二娃"),
+    ],
+)
+def test_nicknames_by_kin_class_and_company(sentences, name):
+    assert name in _people_found(sentences)
+
+
+@pytest.mark.parametrize(
+    "sentences, word",
+    [
+        (["我校在镇党委、镇政府和县教育局的正确领导下开展工作。"], "和县"),  # 和 joins two bodies
+        (["她收到笔友寄来的一本《夏洛的网》。"], "夏洛"),  # a name inside a work's title
+        (["他最爱看《沙家浜》，一看就是一下午。"], "沙家浜"),
+        (["刚满两岁的孩子在妈妈的带领下给小树苗浇水。"], "刚满"),
+        (["只有在周末，姐姐总是想方设法让弟弟吃好。"], "吃好"),  # a verb after a kin word
+    ],
+)
+def test_bodies_titles_and_verbs_are_not_names_or_places(sentences, word):
+    assert word not in {r["text"] for r in _find(sentences)}
+
+
+def test_a_county_called_he_is_still_a_place_where_it_reads_as_one():
+    assert "和县" in {r["text"] for r in _find(["他在和县工作了十年。"])}

@@ -311,3 +311,13 @@ def test_no_family_form_that_is_an_ordinary_word():
     text = pd.DataFrame({"text": ["全省300余家企业和全家老小都来了，商家也来了。", "胡家奶奶来了。"]})
     out = pseudonymise_frame(text, ["text"], m)["text"].tolist()
     assert out == ["全省300余家企业和全家老小都来了，商家也来了。", "某家奶奶来了。"]
+
+
+def test_a_weak_name_is_left_where_it_is_a_wish_or_a_works_title():
+    from analysis.privacy import NameReplacer
+
+    replace = NameReplacer((("平安", "学生A"), ("海燕", "学生B")))
+    assert replace("祝你平安健康，天天开心。") == "祝你平安健康，天天开心。"
+    assert replace("今天语文课讲高尔基的《海燕》。") == "今天语文课讲高尔基的《海燕》。"
+    assert replace("平安举手说：“我想妈妈。”") == "学生A举手说：“我想妈妈。”"
+    assert replace("海燕突然哭了。") == "学生B突然哭了。"

@@ -860,14 +860,31 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
     for h in hits:
         if h.type == "place" and not h.role and h.text in public:
             h.role, h.weight = "public", max(h.weight, 1.0)
-    # 党和政府, 学校和家庭: a conjunction joins two generic nouns, it names nothing
+    # 党和政府, 学校和家庭: a conjunction joins two generic nouns, it names nothing; 镇政府和县教育局: 和 joins
+    # two bodies, and 和县 is no county there
     return [
         h
         for h in hits
         if h.text not in cues.not_orgs
         and h.text not in cues.not_places
         and not (h.type == "organisation" and _JOINED_RE.search(h.text))
+        and not (h.type == "place" and _conjunction_place(text, h.start, h.end))
     ]
+
+
+def _conjunction_place(text: str, start: int, end: int) -> bool:
+    """A conjunction and a place suffix (和县, 与镇) between a body before it and a body after it."""
+    return (
+        end - start == 2
+        and text[start] in "和与及同跟"
+        and start > 0
+        and bool(_BODY_END_RE.search(text, 0, start))
+        and bool(_BODY_START_RE.match(text, end))
+    )
+
+
+_BODY_END_RE = re.compile(r"(政府|党委|委员会|人大|政协|局|委|办|所|站|中心|学校|小学|中学|院)$")
+_BODY_START_RE = re.compile(r"(教育局|政府|党委|委|人大|政协|[^，。、]{0,4}局|妇联|团委|民政|教育|财政|卫健|公安|有关)")
 
 
 # the last character of many village names: a landform (鹞子岩, 杉木坪, 桐子坳, 杉树湾)
@@ -1082,6 +1099,14 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                             and name[0] != "老"
                             and _has_function_word(spans, start, stop)
                         )
+                        # a weak cue takes no verb, adverb or adjective (弟弟吃|好, 玉荣: a verb to jieba)
+                        or (
+                            cue.weight < 3
+                            and name[0] != "老"
+                            and not _NICK_SHAPE_RE.match(name)
+                            and not _jieba_name(name, start, stop, spans)
+                            and _has_tag(spans, start, stop, ("v", "d", "ad", "vn", "a"))
+                        )
                     ):
                         continue  # 抱着|他妈: a verb and its particle; 二姐: kin (but 小名叫幺妹)
                 elif _joins_a_nickname(name):
@@ -1248,6 +1273,66 @@ def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
 
 _NAME_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+")
 
+# a roster row: a grade, class or prize, a colon, then names apart (一年级：蓝心妍 韦 珊 农家宝 黄小曼)
+_ROSTER_ROW_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九]年级|[初高][一二三]|[一二三四五六七八九\d]{1,2}\s*[（(]\s*\d{1,2}\s*[)）]\s*班"
+    r"|[一二三四五六七八九十\d]{1,2}\s*班|[一二三四五六七八九十\d]{1,2}等奖|特等奖|优秀奖|鼓励奖|获奖(?:学生|同学|名单)?|名\s*单)"
+    r"\s*(?:[（(]\s*\d{1,3}\s*(?:名|人)\s*[)）])?\s*[：:]\s*(?P<items>[\u4e00-\u9fff·][\u4e00-\u9fff·\s]+)$"
+)
+ROSTER_MIN_NAMES = 3
+
+
+def roster_names(line: str, cues: EntityCues) -> list[str]:
+    """The names of a roster row (``一年级：蓝心妍 韦 珊 农家宝 黄小曼 凌子墨``),
+    as written before spaces are dropped: items apart by spaces; two
+    single characters in a row are one name padded to the width of three
+    (韦 珊); every item a surname and one or two characters. [] unless all
+    items read so and there are at least :data:`ROSTER_MIN_NAMES`."""
+    m = _ROSTER_ROW_RE.match(line)
+    if not m:
+        return []
+    items = m.group("items").split()
+    cells: list[tuple[str, bool]] = []  # (cell, padded)
+    i = 0
+    while i < len(items):
+        x = items[i]
+        if len(x) == 1 and i + 1 < len(items) and len(items[i + 1]) == 1:
+            cells.append((x + items[i + 1], True))
+            i += 2
+        else:
+            cells.append((x, False))
+            i += 1
+    # a padded cell (韦 珊) is a two-character name whatever its surname (班 婷)
+    names = [
+        x
+        for x, padded in cells
+        if (padded and x[1] not in cues.given_stop)
+        or (
+            (sur := surname_of(x, cues))
+            and 1 <= len(x) - len(sur) <= 2
+            and not any(c in cues.given_stop for c in x[len(sur) :])
+        )
+    ]
+    # a rare surname missing from the list leaves its cell out, not the row
+    return names if len(names) >= ROSTER_MIN_NAMES and 4 * len(names) >= 3 * len(cells) else []
+
+
+def _roster_names(raw: list[str], sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues) -> None:
+    """Children named in roster rows (:func:`roster_names`), read from the
+    sentences before spaces are dropped (``raw``) and found in order in the
+    sentences the other signals read. Strong evidence (weight 3)."""
+    for line, sent, hits in zip(raw, sentences, per_sentence):
+        names = roster_names(line, cues)
+        at = 0
+        for name in names:
+            k = sent.find(name, at)
+            if k < 0:
+                break
+            hits.append(
+                _Hit(name, "person", k, k + len(name), "child", 3.0, f"名册行: {_snippet(sent, k, k + len(name))}")
+            )
+            at = k + len(name)
+
 
 def _name_suffix(s: str, cues: EntityCues, freq) -> str:
     for k in (3, 2, 4):
@@ -1304,6 +1389,12 @@ def _recurring_guesses(
             if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
                 continue
             if _joins_a_nickname(w):
+                # 和小贾: jieba reads the conjunction into the name; the nickname is the guess
+                w, s = w[1:], s + 1
+                if w in seen or w in cues.not_nicknames or w in cues.not_reduplicated:
+                    continue
+                hits.append(_Hit(w, "person", s, e, "", 0.5, f"jieba {f}, 和+昵称: {_snippet(sent, s, e)}"))
+                seen.add(w)
                 continue
             given = w[len(sur) :]
             alone = len(given) >= 2 and joined.occurs_not_after(given, sur)
@@ -1341,6 +1432,11 @@ def _verb_before_de(x: str, start: int, end: int, spans, sent: str) -> bool:
 
 # ...of which these never make part of a name a cue points at (a time word may: 秋月, 国庆)
 _NOT_IN_NAME_TAGS = frozenset({"r", "c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
+
+
+def _has_tag(spans, start: int, end: int, tags: tuple[str, ...]) -> bool:
+    """Whether a token overlapping start:end has one of ``tags`` (吃|好: a verb)."""
+    return any(t[1] in tags for t in _as_spans(spans).overlapping(start, end))
 
 
 def _has_function_word(spans, start: int, end: int) -> bool:
@@ -1413,20 +1509,49 @@ def _actor_word(
     return f <= ACTOR_COMMON_FREQ or bool(tags & _ACTOR_FLAGS_IF_COMMON)
 
 
-_JOINERS = frozenset("和与跟")
+# a work's title (《夏洛的网》, 《沙家浜》)
+_WORK_TITLE_RE = re.compile(r"《[^《》]{1,30}》")
+
+
+def _drop_titled_guesses(sentences: list[str], per_sentence: list[list[_Hit]]) -> None:
+    """A guess with no cue (the name model's, jieba's) inside a work's title
+    (夏洛 in 《夏洛的网》, 沙家浜, 白门柳) is part of the title, not a person.
+    Names found by a cue stay, and a name the text uses outside the title is
+    replaced in the title too (the replacer works on the name, wherever)."""
+    for sent, hits in zip(sentences, per_sentence):
+        if "《" not in sent:
+            continue
+        spans = [(m.start() + 1, m.end() - 1) for m in _WORK_TITLE_RE.finditer(sent)]
+        if spans:
+            hits[:] = [
+                h
+                for h in hits
+                if not (
+                    h.type == "person"
+                    and not h.role
+                    and h.weight < 1
+                    and any(s <= h.start and h.end <= e for s, e in spans)
+                )
+            ]
+
+
+_JOINERS = frozenset("和与跟、")
 # a cue-less word joined to a person, or a speaker's label, must be rarer than this as a word,
 # a nickname's shape, or read by jieba as a name (满江, 小万, 子涵; not 韩国, 农药, 附记)
 RARE_NAME_FREQ = 20
 _CJK2_RE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
 
+def _jieba_name(x: str, start: int, end: int, spans) -> bool:
+    """Whether jieba reads ``x`` (at start:end) as one word tagged as a person's name."""
+    return any(t[1].startswith("nr") for t in _as_spans(spans).by_start.get(start, ()) if t[3] == end)
+
+
 def _rare_or_name(x: str, start: int, end: int, spans, freq) -> bool:
     f = freq.get(x) or 0
     if _NICK_SHAPE_RE.match(x) or f < RARE_NAME_FREQ:
         return True
-    return f < ACTOR_COMMON_FREQ and any(
-        t[1].startswith("nr") for t in _as_spans(spans).by_start.get(start, ()) if t[3] == end
-    )
+    return f < ACTOR_COMMON_FREQ and _jieba_name(x, start, end, spans)
 
 
 _SPEAKER_RE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})[：:](?=.)")
@@ -1461,10 +1586,10 @@ def _coordinated_names(
                     s, e = m.start(), m.end()
                     sides = []
                     if e + 3 <= len(sent) and sent[e] in _JOINERS:
-                        sides.append((e + 1, e + 3))
+                        sides.append((e + 1, e + 3, sent[e]))
                     if s >= 3 and sent[s - 1] in _JOINERS:
-                        sides.append((s - 3, s - 1))
-                    for xs, xe in sides:
+                        sides.append((s - 3, s - 1, sent[s - 1]))
+                    for xs, xe, joiner in sides:
                         x = sent[xs:xe]
                         if (
                             x in people
@@ -1475,6 +1600,8 @@ def _coordinated_names(
                             continue
                         if not _rare_or_name(x, xs, xe, sent_spans, freq):
                             continue
+                        if joiner == "、" and not (_NICK_SHAPE_RE.match(x) or _jieba_name(x, xs, xe, sent_spans)):
+                            continue  # a list of things may hold a name (火树、银花): only a name or nickname joins
                         if not named and k == 1 and sent[e : e + 1] in "们":
                             continue
                         if _actor_word(x, xs, xe, sent_spans, cues, freq, before_de=sent[xe : xe + 1] == "的"):
@@ -1647,14 +1774,18 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     cues = cues or load_entity_cues()
     # detection reads simplified characters (劉瑩瑩 is found as 刘莹莹; the replacer matches every written
     # form), and a name broken by a space (陶 磊) is one name: a single space inside a CJK run is dropped
-    sentences = [despace(simplified_chars(s)) for s in sentences]
+    raw = [simplified_chars(s) for s in sentences]
+    sentences = [despace(s) for s in raw]
     freq = get_tokenizer().FREQ if sentences else None
     all_spans, per_sentence = _sentence_hits(sentences, cues, freq)
     _listed_names(sentences, per_sentence, cues, freq)
+    _roster_names(raw, sentences, per_sentence, cues)
+    del raw
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
     _actor_names(sentences, per_sentence, cues, freq, all_spans)
     _speaker_names(sentences, per_sentence, cues, freq, all_spans)
     _coordinated_names(sentences, per_sentence, cues, freq, all_spans)
+    _drop_titled_guesses(sentences, per_sentence)
     del all_spans
 
     # Decide each distinct string once per essay.

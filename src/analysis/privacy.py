@@ -743,8 +743,9 @@ class NameReplacer:
                     self._inside_word(sh, start, end)
                     or _DEGREE_BEFORE_RE.search(sh, 0, start)
                     or _ADVERB_AFTER_RE.match(sh, end)
+                    or (sh[start - 1 : start] == "《" and sh[end : end + 1] == "》")
                 ):
-                    continue  # 小马过河; 性格文静, 很平安, 是个文静的, 平安地: the word, not the child
+                    continue  # 小马过河; 性格文静, 很平安, 是个文静的, 平安地, 平安健康, 《海燕》: the word
                 found.append((where[start], _end_with_ruby(text, where[end - 1] + 1), self.table[key]))
         if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
             if sh is None:
@@ -865,8 +866,10 @@ _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
 _DEGREE_BEFORE_RE = re.compile(
     r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么|[是一]个)$"
 )
-# …or right after it: 文静地坐着, 平安地回家 (an adverb made of the word)
-_ADVERB_AFTER_RE = re.compile(r"地(?![里区方上下图址点位主])")
+# …or right after it: 文静地坐着, 平安地回家 (an adverb made of the word), 平安健康 (a wish)
+_ADVERB_AFTER_RE = re.compile(
+    r"地(?![里区方上下图址点位主])|(?:健康|快乐|幸福|喜乐|顺遂|顺利|如意|吉祥|长寿)(?![的地]?[说问哭笑])"
+)
 # what follows a child's family form (胡家 → 某家) where it is the family: a kin or household word,
 # 的, or the end of a phrase — not a given name (王家贤), a place (王家坝, 张家口) or a longer word
 FAMILY_PSEUDONYM = "某家"
