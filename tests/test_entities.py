@@ -572,3 +572,49 @@ def test_bodies_titles_and_verbs_are_not_names_or_places(sentences, word):
 
 def test_a_county_called_he_is_still_a_place_where_it_reads_as_one():
     assert "和县" in {r["text"] for r in _find(["他在和县工作了十年。"])}
+
+
+def test_a_table_row_of_pupils_keeps_its_cells_apart():
+    from analysis.entities import load_entity_cues, table_row_names
+
+    cues = load_entity_cues()
+    assert table_row_names("韦 珊 三年级 棉衣1件、书包1个", cues) == ["韦珊"]
+    assert table_row_names("《平安》 巫 杰 青杠坪教学点", cues) == ["巫杰"]
+    assert table_row_names("我 爱 你 三年级", cues) == []  # no name of two pronoun-like characters
+    assert table_row_names("贺建军 500元 陈女士 200元", cues) == []  # no grade, class or school cell
+    rows = _find(["《和爷爷一起放牛》 钟 毅 麻溪铺镇中心小学", "2 甘 露 四年级 韩桂英（祖母） 青冈岭村"])
+    found = {(r["text"], r["type"]) for r in rows}
+    assert ("钟毅", "person") in found and ("甘露", "person") in found
+    assert ("麻溪铺镇中心小学", "organisation") in found  # the school cell is not glued to the name
+
+
+@pytest.mark.parametrize(
+    "sentence, places",
+    [
+        ("覆盖雷公坳、枧槽冲、杉树坪三个村民小组。", {"雷公坳", "枧槽冲", "杉树坪"}),
+        ("覆盖鹞鸣坪村、茶园湾、岩门组等6个自然村。", {"鹞鸣坪村", "茶园湾", "岩门组"}),
+        ("从牛角冲过来的家长路上注意安全。", {"牛角冲"}),
+    ],
+)
+def test_hamlets_named_by_their_landform(sentence, places):
+    assert places <= {r["text"] for r in _find([sentence]) if r["type"] == "place"}
+
+
+@pytest.mark.parametrize("sentence", ["他坐在山坡上看书。", "我们到池塘边玩。", "他家住在河湾那边。"])
+def test_a_landform_word_is_no_hamlet(sentence):
+    assert not [r for r in _find([sentence]) if r["type"] == "place"]
+
+
+@pytest.mark.parametrize(
+    "sentences, names",
+    [
+        (["最小的毛毛才四岁，也跟着姐姐来了。"], {"毛毛"}),
+        (["下午毛毛哭着要找妈妈。"], {"毛毛"}),
+        (["阿福比我们小两岁，不敢告诉老师。"], {"阿福"}),
+        (["满仓和满囤两兄弟今天又没交作业。"], {"满囤"}),  # 满仓 is a word (a full position) to jieba
+        (["贝贝和冬冬是表姐弟，两个人手拉着手。"], {"贝贝", "冬冬"}),
+        (["他的孙子阿杰也在学校读二年级。"], {"阿杰"}),
+    ],
+)
+def test_more_acts_and_kin_of_nicknames(sentences, names):
+    assert names <= _people_found(sentences)

@@ -471,3 +471,86 @@ def test_a_file_garbled_on_many_lines_is_refused(tmp_path):
     path.write_text("\n".join(["\ufffd\ufffd留\ufffd守\ufffd"] * 12), encoding="utf-8")
     with pytest.raises(Exception, match="replacement characters on 12 of 12 lines"):
         read_raw(path)
+
+
+# ------------------------------------------------ styles from the blind page set heldout3 (dev10)
+
+
+def test_titles_numbered_with_a_chinese_numeral_and_a_dot_when_the_page_says_how_many(tmp_path):
+    lines = [
+        "留守儿童作文（精选3篇）",
+        "",
+        "一.留守儿童作文600字",
+        BODY_A,
+        BODY_B,
+        "",
+        "二.留守儿童作文500字",
+        BODY_C,
+        BODY_A,
+        "",
+        "三.关于留守儿童的作文",
+        BODY_B,
+        BODY_C,
+    ]
+    essays, _, _, _ = _plan(tmp_path, lines)
+    assert [(e.heading_number, e.split_rule) for e in essays] == [
+        (1, "numbered_titles"),
+        (2, "numbered_titles"),
+        (3, "numbered_titles"),
+    ]
+
+
+def test_a_running_head_by_a_page_number_is_furniture_and_the_cut_under_it_flags_the_essay(tmp_path):
+    lines = [
+        "知行文库 — 海量文档 在线阅读",
+        "关于青石镇留守儿童现状的调查报告.docx　　共6页　　1.2万次浏览　　326人下载",
+        "",
+        "关于青石镇留守儿童现状的调查报告",
+        BODY_A,
+        BODY_B,
+        "第 1 页 共 6 页",
+        "关于青石镇留守儿童现状的调查报告",
+        BODY_C,
+        "第 2 页 共 6 页",
+        "剩余2页未读，继续阅读",
+        "【VIP专享】10万篇优秀作文免费下载，作文提分快人一步！",
+    ]
+    essays, log, flags, _ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule) for e in essays] == [("关于青石镇留守儿童现状的调查报告", "page_title")]
+    kinds = {r["line"]: r["context"].split(":")[0] for r in log} | {no: k for no, k, _ in essays[0].chrome}
+    assert kinds[8] == "other"  # the running head, not text
+    assert kinds[12] == "ad"
+    assert [(f["flag"], f["line"]) for f in flags] == [("truncated", 11)]
+
+
+def test_a_prize_pages_titles_with_prize_and_school_bylines(tmp_path):
+    lines = [
+        "第十二届全港征文比赛　得奖作品",
+        "",
+        "那双没有穿袜子的脚",
+        "冠军　屯门光华中学　中五　黄芷晴",
+        BODY_A,
+        BODY_B,
+        "评判评语：作者以小见大，从一双脚写出一整代孩子的等待，结尾不落俗套，真挚动人。",
+        "",
+        "一封没有寄出的信",
+        "亚军　沙田德信书院　中三　李浩然",
+        BODY_C,
+        BODY_A,
+        "评判评语：书信体运用自然，情感克制而真诚。",
+    ]
+    essays, log, _, _ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule) for e in essays] == [
+        ("那双没有穿袜子的脚", "title_with_author"),
+        ("一封没有寄出的信", "title_with_author"),
+    ]
+    removed = {r["line"]: r["context"].split(":")[0] for r in log} | {no: k for e in essays for no, k, _ in e.chrome}
+    assert removed[4] == removed[10] == "byline" and removed[7] == removed[13] == "commentary"
+
+
+def test_a_cut_line_wrapped_in_dots_and_brackets_is_a_cut():
+    from analysis.clean import is_cut_line
+
+    assert is_cut_line("……（全文共1560字，当前仅显示前580字，点击下载查看全文）")
+    assert is_cut_line("剩余2页未读，继续阅读")
+    assert not is_cut_line("我在最后一行写道：爸爸，我不要新房子。")

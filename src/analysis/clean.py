@@ -957,7 +957,10 @@ def is_cut_line(line: str) -> bool:
     if _BARE_READMORE_RE.match(norm):
         return True
     m = cut_marker_re(None).search(norm)
-    return bool(m) and len(norm) - len(m.group(0)) <= 2
+    if not m:
+        return False
+    rest = (norm[: m.start()] + norm[m.end() :]).strip(" .…。·()（）[]【】<>《》-—")
+    return len(rest) <= 2  # (……（全文共1560字，…点击下载查看全文）: dots and brackets around the marker)
 
 
 def truncation_flag(line: int, marker: str, before: str) -> dict:

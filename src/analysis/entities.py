@@ -989,6 +989,12 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 continue  # 胡亮|紫胀: the second character starts a word of its own
             if k == 2 and _common_word(sur + given[0], 500):
                 continue  # 何必|守着: the surname and the next character are a word
+            if (
+                k == 2
+                and given[-1] in "才刚已就都也还"
+                and re.match(r"[\d一二两三四五六七八九十]", text[stop : stop + 1])
+            ):
+                continue  # 毛毛才|四岁: an adverb before an age, no given name's end
             if sur in _CONJUNCTION_SURNAMES and not (
                 (i == 0 or text[i - 1] in "，。；：！？“（(、 ")
                 and re.match(r"[与和、同跟说的]", text[stop : stop + 1])
@@ -1317,12 +1323,71 @@ def roster_names(line: str, cues: EntityCues) -> list[str]:
     return names if len(names) >= ROSTER_MIN_NAMES and 4 * len(names) >= 3 * len(cells) else []
 
 
+# a table cell that says who a pupil is: a grade, a class, a school
+_PUPIL_CELL_RE = re.compile(
+    r"^(?:[一二三四五六七八九]年级|[初高][一二三]|中[一二三四五六]|小[一二三四五六]|[一二三四五六七八九]\s*[（(]\s*\d{1,2}\s*[)）]\s*班"
+    r"|\S{2,16}(?:小学|中学|学校|教学点|中心校|完小|幼儿园|书院))$"
+)
+_ALL_HAN_RE = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def _despace_row(line: str) -> str:
+    """:func:`despace`, except in a table row of pupils (:func:`table_row_names`), whose cells stay
+    apart (a padded name's two characters join): 《平安》 巫 杰 青杠坪教学点 → 《平安》 巫杰 青杠坪教学点, so
+    that no detector reads 巫杰青杠坪教学点 as one school."""
+    if " " not in line and "\u3000" not in line:
+        return line
+    cues = load_entity_cues()
+    if not table_row_names(line, cues):
+        return despace(line)
+    cells, out, i = line.split(), [], 0
+    while i < len(cells):
+        c = cells[i]
+        if len(c) == 1 and i + 1 < len(cells) and len(cells[i + 1]) == 1 and _ALL_HAN_RE.match(c + cells[i + 1]):
+            out.append(c + cells[i + 1])
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return " ".join(out)
+
+
+def table_row_names(line: str, cues: EntityCues) -> list[str]:
+    """Pupils' names in a table row whose cells were set apart by spaces and
+    in which a cell is a grade, a class or a school (``韦 珊 三年级 棉衣1件``,
+    ``《平安》 巫 杰 青杠坪教学点``): two single characters in a row are a
+    name padded to three, and a cell of a surname and one or two characters
+    is a name."""
+    cells = line.split()
+    if len(cells) < 2 or not any(_PUPIL_CELL_RE.match(c) for c in cells):
+        return []
+    out, i = [], 0
+    while i < len(cells):
+        c = cells[i]
+        if len(c) == 1 and i + 1 < len(cells) and len(cells[i + 1]) == 1 and _ALL_HAN_RE.match(c + cells[i + 1]):
+            if cells[i + 1] not in cues.given_stop and (c in cues.surnames or c not in cues.given_stop):
+                out.append(c + cells[i + 1])  # (和 平: 和 is a surname; 我 爱 is no name)
+            i += 2
+            continue
+        sur = surname_of(c, cues)
+        if (
+            sur
+            and 1 <= len(c) - len(sur) <= 2
+            and _ALL_HAN_RE.match(c)
+            and not any(ch in cues.given_stop for ch in c[len(sur) :])
+            and not _PUPIL_CELL_RE.match(c)
+        ):
+            out.append(c)
+        i += 1
+    return out
+
+
 def _roster_names(raw: list[str], sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues) -> None:
     """Children named in roster rows (:func:`roster_names`), read from the
     sentences before spaces are dropped (``raw``) and found in order in the
     sentences the other signals read. Strong evidence (weight 3)."""
     for line, sent, hits in zip(raw, sentences, per_sentence):
-        names = roster_names(line, cues)
+        names = roster_names(line, cues) or table_row_names(line, cues)
         at = 0
         for name in names:
             k = sent.find(name, at)
@@ -1498,8 +1563,8 @@ def _actor_word(
     tags = {t[1] for t in spans.by_start.get(start, ()) if t[3] == end}
     # one word, or the words x is made of (a nickname's prefix 二, 大 is a numeral or adjective of its own)
     parts = set() if _NICK_SHAPE_RE.match(x) else {t[1] for t in spans.overlapping(start, end)}
-    if (tags | parts) & _FUNCTION_TAGS:
-        return False  # 我们, 后来, 一个, 于是; 对|你 …
+    if (tags | parts) & (_NOT_IN_NAME_TAGS | {"d", "m", "q"} if _NICK_SHAPE_RE.match(x) else _FUNCTION_TAGS):
+        return False  # 我们, 后来, 一个, 于是; 对|你 … (a nickname's shape may read as a time word: 冬冬)
     if before_de and (tags & {"a", "ad", "an", "b", "z"} or (tags & {"v", "vn"} and f >= RARE_VERB_FREQ)):
         return False  # 亲爱的爸爸, 辛苦的妈妈, 打工的爸爸 (a rare verb: see _verb_before_de)
     if _NICK_SHAPE_RE.match(x):
@@ -1507,6 +1572,62 @@ def _actor_word(
     if any(c in cues.given_stop for c in x) or f > ACTOR_MAX_FREQ:
         return False
     return f <= ACTOR_COMMON_FREQ or bool(tags & _ACTOR_FLAGS_IF_COMMON)
+
+
+# a hamlet called by its landform (茶园湾, 枧槽冲, 杉树坪, 岩脚湾), where only a place can stand: after
+# 住在, 来自, 从, 隔壁 …, or in a list with a place the essay names, before 等N个村, 三个村民小组 …
+_HAMLET = r"(?![在到去从的了和与])[\u4e00-\u9fff]{1,3}[坳湾冲坪岩坝沟岭垭塘峪洼坨]"
+_HAMLET_AFTER_RE = re.compile(
+    rf"(?:住在|家住|家在|来自|从|到|去|回到|隔壁的?|位于|搬到|嫁到|远在|在)(?P<name>{_HAMLET})"
+    r"(?=[，。、；！？\s]|那|这|的|过来|过去|一带|附近|最|里|村|组|人|小学|教学点)"
+)
+_HAMLET_LIST_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+(?=[等三四五六七八九十两\d]*个?(?:村|组|自然村|村民小组|寨))"
+)
+
+
+def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """Hamlets named by their landform (:data:`_HAMLET_AFTER_RE`, :data:`_HAMLET_LIST_RE`), and the
+    other items of a list that holds a place found otherwise (鹞鸣坪村、茶园湾、岩门组等). A
+    dictionary word (山坡, 池塘, 海湾) or a listed non-place is no hamlet."""
+    for sent, hits in zip(sentences, per_sentence):
+        if not any(c in sent for c in "坳湾冲坪岩坝沟岭垭塘峪洼坨"):
+            continue
+        taken = [(h.start, h.end) for h in hits if h.type in ("place", "organisation")]
+        found = [(m.start("name"), m.end("name")) for m in _HAMLET_AFTER_RE.finditer(sent)]
+        starts = _as_spans(_token_spans(sent)).by_start
+        places = {h.text for h in hits if h.type == "place"}
+        lists = [(m, True) for m in _HAMLET_LIST_RE.finditer(sent)] + [
+            (m, False) for m in re.finditer(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+", sent)
+        ]
+        for m, counted in lists:
+            items = m.group(0).split("、")
+            if not counted and not any(item.endswith(p) or item.startswith(p) for item in items for p in places):
+                continue
+            at = m.start()
+            for k, item in enumerate(items):
+                end = at + len(item)
+                if k == len(items) - 1:  # (杉树坪|三个村民小组)
+                    end -= len(re.search(r"[等三四五六七八九十两\d]*个?$", item).group(0))
+                # the list starts where a word starts (覆盖|雷公坳, not 盖雷公坳)
+                s0 = next(
+                    (
+                        x
+                        for x in range(at, end - 1)
+                        if (k > 0 or (x in starts and starts[x][0][1][:1] not in "vpdcr"))
+                        and re.fullmatch(_HAMLET, sent[x:end])
+                    ),
+                    None,
+                )
+                if s0 is not None and (k == 0 or s0 == at):
+                    found.append((s0, end))
+                at += len(item) + 1
+        for s, e in found:
+            x = sent[s:e]
+            if freq.get(x) or x in cues.not_places or _overlaps((s, e), taken):
+                continue
+            hits.append(_Hit(x, "place", s, e, "", 1.0, f"地形村名: {_snippet(sent, s, e)}"))
+            taken.append((s, e))
 
 
 # a work's title (《夏洛的网》, 《沙家浜》)
@@ -1775,7 +1896,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     # detection reads simplified characters (劉瑩瑩 is found as 刘莹莹; the replacer matches every written
     # form), and a name broken by a space (陶 磊) is one name: a single space inside a CJK run is dropped
     raw = [simplified_chars(s) for s in sentences]
-    sentences = [despace(s) for s in raw]
+    sentences = [_despace_row(s) for s in raw]
     freq = get_tokenizer().FREQ if sentences else None
     all_spans, per_sentence = _sentence_hits(sentences, cues, freq)
     _listed_names(sentences, per_sentence, cues, freq)
@@ -1786,6 +1907,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _speaker_names(sentences, per_sentence, cues, freq, all_spans)
     _coordinated_names(sentences, per_sentence, cues, freq, all_spans)
     _drop_titled_guesses(sentences, per_sentence)
+    _landform_places(sentences, per_sentence, cues, freq)
     del all_spans
 
     # Decide each distinct string once per essay.

@@ -278,8 +278,19 @@ def plan_essays(
             metadata=tuple(sorted(meta.items())),
         )
         essays.append(e)
-        after = next((no for no in range(c.line_end + 1, len(lines) + 1) if lines[no - 1].strip()), None)
-        if after is not None and after in verdicts and not keep_chrome and is_cut_line(lines[after - 1]):
+        # the cut link may sit under a page number or a running head (第 4 页 共 6 页 / 剩余2页未读，继续阅读)
+        below = [no for no in range(c.line_end + 1, min(len(lines), c.line_end + 6) + 1) if lines[no - 1].strip()]
+        after = next(
+            (no for no in below[:3] if no in verdicts and is_cut_line(lines[no - 1])),
+            below[0] if below else None,
+        )
+        if (
+            after is not None
+            and after in verdicts
+            and not keep_chrome
+            and is_cut_line(lines[after - 1])
+            and all(no in verdicts for no in below[: below.index(after)])
+        ):
             flags.append(
                 {"source_file": rel, "essay_id": e.essay_id, "paragraph_id": "", "line": after}
                 | {k: v for k, v in truncation_flag(after, lines[after - 1], c.lines[-1]).items() if k != "line"}

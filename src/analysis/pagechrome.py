@@ -218,9 +218,19 @@ def pattern_kind(norm: str, rules: ChromeRules, *, prose: bool | None = None) ->
 
 
 def is_pupil_byline(norm: str) -> bool:
-    """(School,) grade or class and a name: 县第二中学 八(4)班 | 李思源. Under an
+    """(School,) grade or class and a name: 县第二中学 八(4)班 | 李思源; a prize,
+    a school, a form and a name (冠军 屯门光华中学 中五 黄芷晴). Under an
     essay's title it is the byline; at the end of an essay, its signature."""
-    return bool(_BYLINE_UNDER_TITLE_RE.match(norm))
+    return bool(_BYLINE_UNDER_TITLE_RE.match(norm) or _PRIZE_BYLINE_RE.match(norm))
+
+
+# a prize list's byline: prize, school, form or grade, name (冠軍　屯門光華中學　中五　黃芷晴, after normalising)
+_PRIZE_BYLINE_RE = re.compile(
+    r"^((冠军|亚军|季军|殿军|金奖|银奖|铜奖|特等奖|[一二三]等奖|优秀奖|优胜奖|最佳\S{1,4}奖)\s*[|\s]\s*)?"
+    r"\S{2,16}(中学|小学|书院|学校|学院|中心校|完小)\s*[|\s]\s*"
+    r"(中[一二三四五六]|初[一二三]|高[一二三]|小[一二三四五六]|[一二三四五六七八九]年级|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班)"
+    r"\s*[|\s]\s*[\u4e00-\u9fff·]{2,4}$"
+)
 
 
 # ---------------------------------------------------------- folder evidence ---
@@ -327,7 +337,7 @@ def classify_lines(
             norm = normalise(lines[nxt - 1])
             if nxt in out:
                 continue
-            if _BYLINE_UNDER_TITLE_RE.match(norm) or (
+            if is_pupil_byline(norm) or (
                 (k == 0 or (below[0] in out and out[below[0]].kind == "byline"))
                 and (_UNIT_OR_SPEAKER_RE.match(norm) or _DATE_IN_PARENS_RE.match(norm))
             ):
@@ -335,6 +345,21 @@ def classify_lines(
                 cls[nxt - 1] = BAD
             else:
                 break
+    # a printed page's running head: a heading or a repeated line right by a page number (第 2 页 共 6 页)
+    titles = {normalise(lines[no - 1]) for no in keep}
+    repeated = Counter(normalise(x) for x in lines if x.strip())
+    for i, line in enumerate(lines):
+        norm = normalise(line)
+        if not norm or (i + 1) in out or (i + 1) in keep or len(norm) > 40:
+            continue
+        if norm not in titles and repeated[norm] < 2:
+            continue
+        near = [k for k in range(max(1, i - 1), min(len(lines), i + 3) + 1) if k != i + 1]
+        if any(
+            (k in out and out[k].kind == "pagination") or _PAGE_NUMBER_RE.match(normalise(lines[k - 1])) for k in near
+        ):
+            out[i + 1] = Verdict(i + 1, "other", "a running head by a page number")
+            cls[i] = BAD
     # an infobox's value sits on the line under its key (中文名 / 春苗守望行动)
     for i in range(1, len(lines)):
         v = out.get(i)
@@ -525,6 +550,9 @@ _COMMENT_META_RE = re.compile(
 _FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼主")
 _POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
 _OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's post: its text is content
+
+
+_PAGE_NUMBER_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*([/,|]?\s*共\s*\d{1,3}\s*页)?\s*[-—–]?$")
 
 
 def _thread_starter(lines: list[str], start: int, end: int) -> tuple[str, int] | None:

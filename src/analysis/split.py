@@ -300,7 +300,7 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
     return out
 
 
-_PAGE_NO_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—–]?$")
+_PAGE_NO_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*([/,，|]?\s*共\s*\d{1,3}\s*页)?\s*[-—–]?$")
 _GENRE_TITLE_RE = re.compile(
     r"(作文|演讲稿|发言稿|讲话稿?|范文|总结|汇报|心得|体会|感想|材料|事迹|倡议书|日记|周记|书信|一封信|"
     r"报告|方案|计划|征文|\d+字)"
@@ -388,13 +388,16 @@ DATE_IN_PARENS_RE = re.compile(
     r"^[(（\[【]\s*([\d〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
     r"(\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[)）\]】]$"
 )
+_BRACKETED_NOTE_RE = re.compile(r"[（(][^（()）]{1,20}[)）]")
 # a gap between the items of a menu or a row of fields (full-width or several spaces)
 _MENU_GAP_RE = re.compile(r"\u3000+|\s{2,}")
 
 
 def _page_facts(s: str) -> bool:
-    """A row of page facts (云溪县吧　关注：23,410　贴子：612,337): two or more colons, no sentence."""
-    return len(re.findall(r"[：:]", s)) >= 2 and not _SENTENCE_END.search(s) and len(s) <= 80
+    """A row of page facts (云溪县吧　关注：23,410　贴子：612,337; 报告.docx　　共6页　　326人下载): two or
+    more colons, or three or more fields apart, no sentence."""
+    fields = len(re.findall(r"[：:]", s)) >= 2 or len(_MENU_GAP_RE.findall(s)) >= 2
+    return fields and not _SENTENCE_END.search(s) and len(s) <= 100
 
 
 # two or more short "key：value" fields on one line, no sentence: page facts, not text
@@ -433,6 +436,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | 
             and no not in skip
             and not UNIT_OR_SPEAKER_RE.match(s)
             and not DATE_IN_PARENS_RE.match(s)
+            and not _BRACKETED_NOTE_RE.fullmatch(s)  # （本文为节选）: a note, no title
             and len(_MENU_GAP_RE.findall(s)) < 2  # 只看楼主　收藏　回复, 网页　资讯　视频: a menu
             and not (nxt is not None and lines[nxt - 1].strip().startswith("楼主"))  # a poster's name
             and (_title_or_question(s) or _title_like(s, commas=True) and len(s) <= 30)
@@ -629,7 +633,7 @@ def _next_text_line(lines: list[str], no: int) -> int | None:
 
 
 _NUMBERED_TITLE_RE = re.compile(
-    r"^(?:(?P<a>\d{1,2})\s*[.、．]|[（(]\s*(?P<b>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|(?P<c>[一二三四五六七八九十]{1,3})\s*、"
+    r"^(?:(?P<a>\d{1,2})\s*[.、．]|[（(]\s*(?P<b>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|(?P<c>[一二三四五六七八九十]{1,3})\s*[、.．]"
     r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(?P<title>\S.*)$"
 )
 
