@@ -654,3 +654,37 @@ def test_pseudonyms_are_not_counted_as_words():
     assert "学生" in set(kw.loc[kw["essay_id"] == "b", "word"])
     toks = pd.DataFrame({"essay_id": ["a"], "tokens": [["学生G", "感谢", "机构C", "学生", "帮助"]]})
     assert themes._row_tokens(toks) == [["感谢", "学生", "帮助"]]
+
+
+def test_weighted_pagerank_is_networkx_pagerank():
+    import random
+    from collections import Counter
+
+    import networkx as nx
+
+    rng = random.Random(20261203)
+    words = ["留守", "儿童", "父母", "打工", "奶奶", "学校", "老师", "家访", "电话", "想念", "过年", "回家"]
+    weights: Counter = Counter()
+    for _ in range(200):
+        a, b = rng.sample(words, 2)
+        weights[(min(a, b), max(a, b))] += rng.randint(1, 3)
+    g = nx.Graph()
+    g.add_weighted_edges_from((a, b, c) for (a, b), c in weights.items())
+    expected = nx.pagerank(g, alpha=0.85, weight="weight")
+    got = themes.weighted_pagerank(weights, alpha=0.85)
+    assert got.keys() == expected.keys()
+    assert max(abs(got[w] - expected[w]) for w in got) < 1e-12
+
+
+def test_topic_stability_is_the_same_fitted_on_threads(topic_paragraphs, monkeypatch):
+    import contextlib
+
+    threaded = themes.topic_stability(topic_paragraphs, ks=[2, 3], n_runs=3, min_df=1, max_df=1.0)
+
+    @contextlib.contextmanager
+    def serial():
+        yield lambda f, items: [f(i) for i in items]
+
+    monkeypatch.setattr(themes, "_fit_pool", serial)
+    one_by_one = themes.topic_stability(topic_paragraphs, ks=[2, 3], n_runs=3, min_df=1, max_df=1.0)
+    pd.testing.assert_frame_equal(threaded, one_by_one)

@@ -218,12 +218,13 @@ def test_peoples_daily_items_resolve_to_text_matching_their_checksums():
 
 def test_peoples_daily_reference_with_a_wrong_checksum_is_a_sample_error(monkeypatch, tmp_path):
     rows = _pd_rows(3)
+    # the real sample, read before ANNOTATIONS_DIR points at the temporary folder (it held only by the cache)
+    real = samples.load("pd_dev", "sentences").set_index("item_id")
     good = tmp_path / "good" / "refs.csv"
     good.parent.mkdir()
     rows.to_csv(good, index=False)
     name = _temp_sample(monkeypatch, tmp_path / "good", "sentences", "refs.csv")
     resolved = samples.load(name, "sentences")
-    real = samples.load("pd_dev", "sentences").set_index("item_id")
     assert resolved["text"].tolist() == real.loc[rows["item_id"], "text"].tolist()
 
     bad_rows = rows.copy()

@@ -113,6 +113,10 @@ def test_dedupe_counts_reused_sentences_once_inside_mixed_paragraphs(seed_build)
     agg = sentiment.aggregate(s[~reused & s["paragraph_id"].isin(mixed)], by="paragraph_id").set_index("paragraph_id")
     assert kept.loc[mixed, "sentiment_mean"].tolist() == pytest.approx(agg.loc[mixed, "sentiment_mean"].tolist())
     assert any(kept.loc[p, "themes"] != all_p.loc[p, "themes"] for p in mixed)  # the copies had added codes
+    # the tokens the keyword and topic functions read are the paragraph's own sentences' tokens
+    own_tokens = s[~reused].groupby("paragraph_id", sort=False)["tokens"].agg(lambda t: [w for x in t for w in x])
+    for pid in mixed:
+        assert list(kept.loc[pid, "tokens"]) == own_tokens[pid]
     unchanged = [p for p in kept.index if p not in mixed]
     pd.testing.assert_frame_equal(kept.loc[unchanged].drop(columns=[]), all_p.loc[unchanged])
 

@@ -34,6 +34,7 @@ co-occurrence use tokens (the domain user dictionary, minus stopwords).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import html
 import itertools
@@ -806,8 +807,6 @@ def tfidf_keywords(
 
 
 def _textrank_scores(sequences: Iterable[list[str]], *, window: int, damping: float) -> dict[str, float]:
-    import networkx as nx
-
     weights: Counter = Counter()
     for seq in sequences:
         for i, w in enumerate(seq):
@@ -816,9 +815,42 @@ def _textrank_scores(sequences: Iterable[list[str]], *, window: int, damping: fl
                     weights[(w, v) if w < v else (v, w)] += 1
     if not weights:
         return {w: 1.0 for seq in sequences for w in seq}
-    g = nx.Graph()
-    g.add_weighted_edges_from((a, b, c) for (a, b), c in weights.items())
-    return nx.pagerank(g, alpha=damping, weight="weight")
+    return weighted_pagerank(weights, alpha=damping)
+
+
+def weighted_pagerank(
+    weights: Mapping[tuple[str, str], float], *, alpha: float = 0.85, max_iter: int = 100, tol: float = 1.0e-6
+) -> dict[str, float]:
+    """PageRank of the undirected graph whose edges and weights are
+    ``weights`` ({(a, b): w}): networkx's ``pagerank`` (scipy variant, uniform
+    start and teleport, dangling nodes to all, the same stopping rule),
+    computed on a sparse matrix built at once instead of through a networkx
+    Graph — building that graph was most of a TextRank on a large corpus."""
+    import scipy.sparse as sp
+
+    nodes: dict[str, int] = {}
+    for a, b in weights:
+        nodes.setdefault(a, len(nodes))
+        nodes.setdefault(b, len(nodes))
+    n = len(nodes)
+    rows = np.fromiter((nodes[a] for a, _ in weights), dtype=np.int64, count=len(weights))
+    cols = np.fromiter((nodes[b] for _, b in weights), dtype=np.int64, count=len(weights))
+    vals = np.fromiter(weights.values(), dtype=float, count=len(weights))
+    a = sp.csr_array(
+        (np.concatenate([vals, vals]), (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n)
+    )
+    out_w = np.asarray(a.sum(axis=1)).ravel()
+    inv = np.divide(1.0, out_w, out=np.zeros_like(out_w), where=out_w != 0)
+    a = sp.csr_array(sp.diags(inv) @ a)
+    x = np.full(n, 1.0 / n)
+    p = np.full(n, 1.0 / n)
+    dangling = np.where(out_w == 0)[0]
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (x @ a + x[dangling].sum() * p) + (1 - alpha) * p
+        if np.absolute(x - last).sum() < n * tol:
+            return dict(zip(nodes, map(float, x)))
+    raise RuntimeError(f"pagerank did not converge in {max_iter} iterations")
 
 
 def textrank_keywords(
@@ -1147,6 +1179,21 @@ def _matched_jaccard(a: list[set], b: list[set]) -> float:
     return float(sim[r, c].mean())
 
 
+@contextlib.contextmanager
+def _fit_pool():
+    """map(f, items) over the cores on threads (in order), or in this thread when there is one core."""
+    import os
+
+    workers = min(4, os.cpu_count() or 1)
+    if workers < 2:
+        yield lambda f, items: [f(i) for i in items]
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        yield lambda f, items: list(ex.map(f, items))
+
+
 def topic_stability(
     paragraphs_df: pd.DataFrame,
     *,
@@ -1181,15 +1228,22 @@ def topic_stability(
     n = x.shape[0]
     size = max(2, int(round(sample * n)))
     subsets = [np.sort(rng.choice(n, size=size, replace=False)) for _ in range(n_runs)]
+    ks = [_check_k(k, min(size, n), x.shape[1]) for k in ks]
+    # every fit is independent and seeded: fitted on threads (sklearn's solvers release the GIL), the
+    # same models in the same order as one after the other
+    jobs = [(k, None, seed) for k in ks] + [(k, idx, seed + run) for k in ks for run, idx in enumerate(subsets)]
+    with warnings.catch_warnings(), _fit_pool() as pool:
+        warnings.simplefilter("ignore", category=Warning)  # (each fit's own filter is not thread-safe)
+        fitted = pool(lambda job: _fit(x if job[1] is None else x[job[1]], method, job[0], job[2])[0], jobs)
+    models = dict(zip(((k, run) for k, _, run in jobs), fitted))
     rows = []
     for k in ks:
-        k = _check_k(k, min(size, n), x.shape[1])
-        full, _ = _fit(x, method, k, seed)
+        full = models[(k, seed)]
         coherence = _umass(binary, _top_word_idx(full, top_n))
-        tops = []
-        for run, idx in enumerate(subsets):
-            model, _ = _fit(x[idx], method, k, seed + run)
-            tops.append([set(vocab[j] for j in row) for row in _top_word_idx(model, top_n)])
+        tops = [
+            [set(vocab[j] for j in row) for row in _top_word_idx(models[(k, seed + run)], top_n)]
+            for run in range(len(subsets))
+        ]
         pair = [_matched_jaccard(a, b) for a, b in itertools.combinations(tops, 2)]
         rows.append(
             {

@@ -12,6 +12,7 @@ import html
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
@@ -230,7 +231,27 @@ def paragraphs(
                 ).set_index("paragraph_id")
                 for c in cols:
                     p.loc[mixed, c] = p.loc[mixed, "paragraph_id"].map(agg[c]).to_numpy()
+    p = _with_tokens(p, corpus, dedupe=dedupe)
     return _filter(p, essay_id=essay_id, genre=genre).reset_index(drop=True)
+
+
+def _with_tokens(p: pd.DataFrame, corpus: Corpus, *, dedupe: bool) -> pd.DataFrame:
+    """``p`` with a ``tokens`` column: the build's tokens of each paragraph's
+    sentences (its own ones with ``dedupe``), pseudonymised as the corpus
+    is, so keyword and topic functions need not segment the text again
+    (jieba on every paragraph of a large corpus takes most of a report)."""
+    s = corpus.sentences
+    if "tokens" not in s.columns or "tokens" in p.columns or p.empty:
+        return p
+    if dedupe and "reused_from" in s.columns:
+        s = s[s["reused_from"].fillna("") == ""]
+    joined: dict = {}
+    for pid, toks in zip(s["paragraph_id"].tolist(), s["tokens"].tolist()):
+        if isinstance(toks, (list, tuple, np.ndarray)):
+            joined.setdefault(pid, []).extend(toks)
+    p = p.copy()
+    p["tokens"] = [joined.get(pid, []) for pid in p["paragraph_id"]]
+    return p
 
 
 def essay_key(corpus: Corpus) -> pd.DataFrame:
@@ -413,7 +434,7 @@ def topic_models(p: pd.DataFrame, *, k: int, method: str) -> dict:
     )
     # stability refits on 80% subsamples, which support fewer topics
     sub_upper = int(upper * 0.8)
-    ks = range(max(2, used - 3), min(sub_upper, used + 3) + 1)
+    ks = range(max(2, used - 2), min(sub_upper, used + 2) + 1)
     stability = themes.topic_stability(p, ks=ks, method=method, sample=0.8) if len(ks) else pd.DataFrame()
     return {"note": Markdown(note), "stability": stability, "model": themes.topics(p, k=used, method=method)}
 
