@@ -244,3 +244,44 @@ def test_corpora_of_one_build_share_their_tables_and_a_rebuild_is_read_afresh(se
 
     with pytest.raises(MapError):  # the map is now older than its tables: fail closed, never the cached pages
         corpus_mod.Corpus(d, pseudonymise_all=True).essays
+
+
+def test_pseudonymised_columns_read_back_from_the_disk_cache_are_the_same(seed_build, tmp_path):
+    """A second process reads the pseudonymised text columns from data_dir/.cache/shared instead of
+    replacing names again; what it reads is what the first one computed, cell for cell."""
+    import math
+    import shutil
+
+    import numpy as np
+
+    from analysis import corpus as corpus_mod
+
+    data = tmp_path / "processed"
+    shutil.copytree(seed_build.out_dir, data, symlinks=True)
+
+    def load():
+        corpus_mod._SHARED.clear()  # a new process: nothing kept in memory
+        c = Corpus(data, pseudonymise_all=True)
+        return {n: c.table(n) for n in ("essays", "paragraphs", "sentences", "cleaning_log")}
+
+    def cells(df):
+        def norm(v):
+            if isinstance(v, (list, tuple, np.ndarray)):
+                return tuple(v)
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                return None
+            return v
+
+        return {c: [norm(v) for v in df[c].tolist()] for c in df.columns}
+
+    first = load()
+    cached = list((data / ".cache" / "shared").rglob("*.parquet"))
+    assert any(p.name == "sentences.text.parquet" for p in cached)
+    assert any(p.name == "sentences.tokens.parquet" for p in cached)
+    second = load()
+    for name in first:
+        assert cells(first[name]) == cells(second[name]), name
+    # a child's name is in the map, and in neither load
+    names = pd.read_parquet(data / "pseudonyms.parquet")
+    child = names.loc[names["role"] == "child", "original"].iloc[0]
+    assert not second["sentences"]["text"].str.contains(child, regex=False).any()

@@ -128,13 +128,48 @@ class Corpus:
             raise KeyError(f"the {name} table in {self.data_dir} has no column(s) {', '.join(missing)}")
         cache = self._shared.setdefault(name, {})
         todo = [c for c in wanted if c not in cache]
+        disk = self._disk_cache() if todo else None
+        if disk is not None:
+            for c in [c for c in todo if c not in _ID_COLUMNS]:
+                got = _read_column(disk / f"{name}.{c}.parquet", c)
+                if got is not None:
+                    cache[c] = got
+            todo = [c for c in wanted if c not in cache]
         if todo:
             # a free-text column is pseudonymised with the id columns that scope its short forms
             owners = [c for c in ("essay_id", "essay_a", "essay_b", "source_file") if c in every and c not in todo]
-            df = self.protect(aio.read_table(self.tables_dir, name, columns=[*todo, *owners]))
+            df = aio.read_table(self.tables_dir, name, columns=[*todo, *owners])
+            if any(c not in _ID_COLUMNS and not pd.api.types.is_numeric_dtype(df[c]) for c in todo):
+                df = self.protect(df)  # (ids and numbers alone need no replacer compiled)
             for c in df.columns:  # the same values as from the whole table: the owners are always there
                 cache.setdefault(c, df[c])
+            if disk is not None:
+                for c in todo:
+                    if c not in _ID_COLUMNS and not pd.api.types.is_numeric_dtype(df[c]):
+                        _write_column(disk / f"{name}.{c}.parquet", df[[c]])
         return pd.DataFrame({c: cache[c] for c in wanted}).copy()
+
+    def _disk_cache(self) -> Path | None:
+        """The folder that keeps this build's pseudonymised text columns for the
+        next process (``data_dir/.cache/shared/<key>``): a report kernel of a
+        large corpus spent most of its first seconds pseudonymising the same
+        text every other kernel had pseudonymised. The key is the build's
+        tables and map (every file's size, time and inode), the roles and the
+        code that replaces names; None when pseudonymisation is off or the
+        folder cannot be written (a read-only data folder is read as before)."""
+        if not self.pseudonymise:
+            return None
+        if "\0disk" not in self._shared:
+            folder = None
+            try:
+                root = self.data_dir / ".cache" / "shared"
+                folder = root / _shared_key_hash(self.tables_dir, self.roles)
+                folder.mkdir(parents=True, exist_ok=True)
+                _prune(root, keep=folder)
+            except OSError:
+                folder = None
+            self._shared["\0disk"] = folder
+        return self._shared["\0disk"]
 
     def cached(self, key: str, compute):
         """``compute()``, once per build and settings in this process (a warm
@@ -175,6 +210,10 @@ class Corpus:
         mapping = self.mapping if mapping is None else mapping
         if not mapping and not scoped:
             return df
+        if not any(
+            c not in _ID_COLUMNS and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])) for c in df.columns
+        ):
+            return df  # ids and numbers only: no replacer to compile
         from analysis.privacy import replacer
 
         replace = replacer(mapping)  # compiled once for all cells
@@ -275,6 +314,65 @@ def _shared_tables(data_dir: Path, pseudonymise: bool, roles) -> dict[str, pd.Da
             _SHARED.pop(next(iter(_SHARED)))
         _SHARED[key] = {}
     return _SHARED[key]
+
+
+# shared folders kept in data_dir/.cache/shared (older builds' are removed)
+SHARED_CACHE_KEEP = 3
+
+
+def _code_fingerprint() -> str:
+    """A hash of the code that decides what a pseudonymised column holds."""
+    import hashlib
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("corpus.py", "privacy.py", "segment.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _shared_key_hash(tables_dir: Path, roles) -> str:
+    import hashlib
+    import os
+
+    state = []
+    with os.scandir(tables_dir) as it:
+        for entry in sorted(it, key=lambda e: e.name):
+            if entry.is_file() and entry.name.endswith((".parquet", ".json")):
+                st = entry.stat()
+                state.append((entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
+    key = repr((str(Path(tables_dir).resolve()), state, roles, _code_fingerprint()))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _prune(root: Path, *, keep: Path) -> None:
+    """Remove all but the newest :data:`SHARED_CACHE_KEEP` key folders (``keep`` stays)."""
+    import shutil
+
+    folders = sorted((p for p in root.iterdir() if p.is_dir() and p != keep), key=lambda p: p.stat().st_mtime)
+    for old in folders[: max(0, len(folders) - (SHARED_CACHE_KEEP - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_column(path: Path, col: str) -> pd.Series | None:
+    """A cached column, or None (absent or unreadable: it is computed again)."""
+    if not path.is_file():
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        values = pq.read_table(path, columns=[col]).column(col).to_pylist()
+    except Exception:  # a damaged cache file is a miss, never an error
+        return None
+    return pd.Series(values, dtype=object, name=col)
+
+
+def _write_column(path: Path, df: pd.DataFrame) -> None:
+    try:
+        with aio.atomic_path(path) as tmp:
+            df.reset_index(drop=True).to_parquet(tmp, index=False)
+    except Exception:  # a cache that cannot be written only costs time (a full disk, mixed types)
+        pass
 
 
 def _owner_column(col: str, columns) -> str | None:
