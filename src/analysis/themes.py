@@ -1179,6 +1179,10 @@ def _matched_jaccard(a: list[set], b: list[set]) -> float:
     return float(sim[r, c].mean())
 
 
+# topic stability is fitted on the terms in most paragraphs, at most this many
+STABILITY_MAX_TERMS = 5000
+
+
 @contextlib.contextmanager
 def _fit_pool():
     """map(f, items) over the cores on threads (in order), or in this thread when there is one core."""
@@ -1208,6 +1212,7 @@ def topic_stability(
     min_len: int = 2,
     min_tokens: int = 5,
     stopwords: frozenset[str] | None = None,
+    max_terms: int | None = STABILITY_MAX_TERMS,
 ) -> pd.DataFrame:
     """How stable and coherent the topics are for each k (to help choose k).
 
@@ -1216,13 +1221,20 @@ def topic_stability(
     are matched one-to-one (Hungarian) on the Jaccard index of their top
     words. Out: k, stability (mean matched Jaccard, 0–1, higher = more
     stable), stability_sd, coherence_umass (of the model on all paragraphs;
-    closer to 0 = more coherent).
+    closer to 0 = more coherent). ``max_terms``: the models are fitted on the
+    terms found in most paragraphs, at most this many (a topic's top words
+    are among them; on a large corpus the long tail of rare words made each
+    of the many fits slow); None keeps every term.
     """
     _check_method(method)
     df, docs = _topic_corpus(paragraphs_df, min_len=min_len, min_tokens=min_tokens, stopwords=stopwords)
     if not docs:
         raise ValueError("no paragraph has enough content tokens for topic modelling")
     x, vocab = _matrix(docs, method, min_df, max_df)
+    if max_terms is not None and x.shape[1] > max_terms:
+        df_ = np.asarray((x > 0).sum(axis=0)).ravel()
+        keep = np.sort(np.argsort(-df_, kind="stable")[:max_terms])
+        x, vocab = x[:, keep], vocab[keep]
     binary = (x > 0).astype(np.int64).tocsc()
     rng = np.random.default_rng(seed)
     n = x.shape[0]
