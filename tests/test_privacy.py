@@ -175,6 +175,25 @@ def test_ambiguous_variant_gets_its_own_pseudonym():
     assert p["王某"] not in (p["王文悦"], p["王小明"])
 
 
+def test_a_word_used_as_the_given_name_of_several_people_is_scoped_to_their_essays():
+    # 文明 stands for 王文明 in one essay and 齐文明 in another: a person of its own, but a word
+    # (文明幸福家庭) everywhere else, so it counts only in those two essays
+    ent = pd.DataFrame(
+        {
+            "essay_id": ["a", "a", "b", "b"],
+            "sentence_id": ["a-s1", "a-s2", "b-s1", "b-s2"],
+            "text": ["王文明", "文明", "齐文明", "文明"],
+            "canonical": ["王文明", "王文明", "齐文明", "齐文明"],
+            "type": "person",
+            "role": "child",
+            "start": 0,
+        }
+    )
+    m = build_pseudonym_map(ent).set_index("original")
+    assert m.loc["文明", "scope"] == "a b"
+    assert m.loc["王文明", "scope"] == "" and m.loc["齐文明", "scope"] == ""
+
+
 @pytest.mark.parametrize("index, label", [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")])
 def test_letters(index, label):
     assert letters(index) == label

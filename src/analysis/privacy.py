@@ -243,6 +243,9 @@ def build_pseudonym_map(
     essays_of: dict[str, set[str]] = defaultdict(set)
     for t, eid in zip(text[keep].tolist(), ent["essay_id"].tolist()):
         essays_of[t].add(eid)
+    # strings the essays used for a longer name (文明 for 王文明, 齐文明 …): a person of their own when
+    # they stand for several, but a word (文明) is still scoped to the essays that used it so
+    linked = {t for t, c in zip(text[keep].tolist(), canonical[keep].tolist()) if t != c}
     rows = []
     for o, p, role, type_, n, var in out:
         if p == FAMILY_PSEUDONYM:
@@ -253,7 +256,7 @@ def build_pseudonym_map(
             form = "short" if len(o) <= 2 and not o.endswith(("某", "XX")) else "full"
         else:
             form = "full"
-        scoped = form == "short" and (freq.get(o) or 0) > 0
+        scoped = (form == "short" or (form == "full" and len(o) <= 2 and o in linked)) and (freq.get(o) or 0) > 0
         rows.append(
             (o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else "")
         )
