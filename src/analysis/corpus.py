@@ -299,16 +299,21 @@ _SHARED: dict[tuple, dict[str, pd.DataFrame]] = {}
 _SHARED_KEEP = 2
 
 
-def _shared_tables(data_dir: Path, pseudonymise: bool, roles) -> dict[str, pd.DataFrame]:
+def _table_state(tables_dir: Path) -> tuple:
+    """Every table and the manifest as (name, mtime, size, inode): an edited file is a new key."""
     import os
 
     state = []
-    with os.scandir(data_dir) as it:  # every table and the manifest: an edited file is a new key
+    with os.scandir(tables_dir) as it:
         for entry in sorted(it, key=lambda e: e.name):
             if entry.is_file() and entry.name.endswith((".parquet", ".json")):
                 st = entry.stat()
                 state.append((entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
-    key = (str(Path(data_dir).resolve()), tuple(state), pseudonymise, roles)
+    return (str(Path(tables_dir).resolve()), tuple(state))
+
+
+def _shared_tables(data_dir: Path, pseudonymise: bool, roles) -> dict[str, pd.DataFrame]:
+    key = (*_table_state(data_dir), pseudonymise, roles)
     if key not in _SHARED:
         while len(_SHARED) >= _SHARED_KEEP:
             _SHARED.pop(next(iter(_SHARED)))
@@ -333,15 +338,8 @@ def _code_fingerprint() -> str:
 
 def _shared_key_hash(tables_dir: Path, roles) -> str:
     import hashlib
-    import os
 
-    state = []
-    with os.scandir(tables_dir) as it:
-        for entry in sorted(it, key=lambda e: e.name):
-            if entry.is_file() and entry.name.endswith((".parquet", ".json")):
-                st = entry.stat()
-                state.append((entry.name, st.st_mtime_ns, st.st_size, st.st_ino))
-    key = repr((str(Path(tables_dir).resolve()), state, roles, _code_fingerprint()))
+    key = repr((_table_state(tables_dir), roles, _code_fingerprint()))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 

@@ -1288,38 +1288,50 @@ _ROSTER_ROW_RE = re.compile(
 ROSTER_MIN_NAMES = 3
 
 
-def roster_names(line: str, cues: EntityCues) -> list[str]:
-    """The names of a roster row (``一年级：蓝心妍 韦 珊 农家宝 黄小曼 凌子墨``),
-    as written before spaces are dropped: items apart by spaces; two
-    single characters in a row are one name padded to the width of three
-    (韦 珊); every item a surname and one or two characters. [] unless all
-    items read so and there are at least :data:`ROSTER_MIN_NAMES`."""
-    m = _ROSTER_ROW_RE.match(line)
-    if not m:
-        return []
-    items = m.group("items").split()
-    cells: list[tuple[str, bool]] = []  # (cell, padded)
+def _row_cells(items: list[str]) -> list[tuple[str, bool]]:
+    """The cells of a row whose items were set apart by spaces, as (cell, padded): two single
+    characters in a row are one name padded to the width of three (韦 珊)."""
+    cells: list[tuple[str, bool]] = []
     i = 0
     while i < len(items):
         x = items[i]
-        if len(x) == 1 and i + 1 < len(items) and len(items[i + 1]) == 1:
+        if len(x) == 1 and i + 1 < len(items) and len(items[i + 1]) == 1 and _ALL_CJK_RE.match(x + items[i + 1]):
             cells.append((x + items[i + 1], True))
             i += 2
         else:
             cells.append((x, False))
             i += 1
-    # a padded cell (韦 珊) is a two-character name whatever its surname (班 婷)
-    names = [
-        x
-        for x, padded in cells
-        if (padded and x[1] not in cues.given_stop)
-        or (
-            (sur := surname_of(x, cues))
-            and 1 <= len(x) - len(sur) <= 2
-            and not any(c in cues.given_stop for c in x[len(sur) :])
-        )
-    ]
-    # a rare surname missing from the list leaves its cell out, not the row
+    return cells
+
+
+# pronouns and particles: no padded name starts with one (我 爱 …; but 班 婷, 和 平 are names)
+_PADDED_NOT_FIRST = frozenset("我你他她它们的了是在也都就还又很这那每各些着过把被给对")
+
+
+def _cell_is_name(x: str, padded: bool, cues: EntityCues) -> bool:
+    """A padded cell is a name whatever its surname (班 婷, 和 平), unless it reads as function
+    characters (我 爱); any other cell is a surname and one or two given-name characters."""
+    if padded:
+        return x[1] not in cues.given_stop and x[0] not in _PADDED_NOT_FIRST
+    sur = surname_of(x, cues)
+    return (
+        bool(sur)
+        and 1 <= len(x) - len(sur) <= 2
+        and bool(_ALL_CJK_RE.match(x))
+        and not any(c in cues.given_stop for c in x[len(sur) :])
+    )
+
+
+def roster_names(line: str, cues: EntityCues) -> list[str]:
+    """The names of a roster row (``一年级：蓝心妍 韦 珊 农家宝 黄小曼 凌子墨``),
+    as written before spaces are dropped (:func:`_row_cells`). [] unless at
+    least :data:`ROSTER_MIN_NAMES` cells, and three in four, are names (a
+    rare surname missing from the list leaves its cell out, not the row)."""
+    m = _ROSTER_ROW_RE.match(line)
+    if not m:
+        return []
+    cells = _row_cells(m.group("items").split())
+    names = [x for x, padded in cells if _cell_is_name(x, padded, cues)]
     return names if len(names) >= ROSTER_MIN_NAMES and 4 * len(names) >= 3 * len(cells) else []
 
 
@@ -1328,58 +1340,28 @@ _PUPIL_CELL_RE = re.compile(
     r"^(?:[一二三四五六七八九]年级|[初高][一二三]|中[一二三四五六]|小[一二三四五六]|[一二三四五六七八九]\s*[（(]\s*\d{1,2}\s*[)）]\s*班"
     r"|\S{2,16}(?:小学|中学|学校|教学点|中心校|完小|幼儿园|书院))$"
 )
-_ALL_HAN_RE = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
-def _despace_row(line: str) -> str:
+def _despace_row(line: str, cues: EntityCues) -> str:
     """:func:`despace`, except in a table row of pupils (:func:`table_row_names`), whose cells stay
     apart (a padded name's two characters join): 《平安》 巫 杰 青杠坪教学点 → 《平安》 巫杰 青杠坪教学点, so
     that no detector reads 巫杰青杠坪教学点 as one school."""
     if " " not in line and "\u3000" not in line:
         return line
-    cues = load_entity_cues()
     if not table_row_names(line, cues):
         return despace(line)
-    cells, out, i = line.split(), [], 0
-    while i < len(cells):
-        c = cells[i]
-        if len(c) == 1 and i + 1 < len(cells) and len(cells[i + 1]) == 1 and _ALL_HAN_RE.match(c + cells[i + 1]):
-            out.append(c + cells[i + 1])
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return " ".join(out)
+    return " ".join(x for x, _ in _row_cells(line.split()))
 
 
 def table_row_names(line: str, cues: EntityCues) -> list[str]:
     """Pupils' names in a table row whose cells were set apart by spaces and
     in which a cell is a grade, a class or a school (``韦 珊 三年级 棉衣1件``,
-    ``《平安》 巫 杰 青杠坪教学点``): two single characters in a row are a
-    name padded to three, and a cell of a surname and one or two characters
-    is a name."""
-    cells = line.split()
-    if len(cells) < 2 or not any(_PUPIL_CELL_RE.match(c) for c in cells):
+    ``《平安》 巫 杰 青杠坪教学点``): the cells of :func:`_row_cells` that
+    :func:`_cell_is_name` takes."""
+    items = line.split()
+    if len(items) < 2 or not any(_PUPIL_CELL_RE.match(c) for c in items):
         return []
-    out, i = [], 0
-    while i < len(cells):
-        c = cells[i]
-        if len(c) == 1 and i + 1 < len(cells) and len(cells[i + 1]) == 1 and _ALL_HAN_RE.match(c + cells[i + 1]):
-            if cells[i + 1] not in cues.given_stop and (c in cues.surnames or c not in cues.given_stop):
-                out.append(c + cells[i + 1])  # (和 平: 和 is a surname; 我 爱 is no name)
-            i += 2
-            continue
-        sur = surname_of(c, cues)
-        if (
-            sur
-            and 1 <= len(c) - len(sur) <= 2
-            and _ALL_HAN_RE.match(c)
-            and not any(ch in cues.given_stop for ch in c[len(sur) :])
-            and not _PUPIL_CELL_RE.match(c)
-        ):
-            out.append(c)
-        i += 1
-    return out
+    return [x for x, padded in _row_cells(items) if not _PUPIL_CELL_RE.match(x) and _cell_is_name(x, padded, cues)]
 
 
 def _roster_names(raw: list[str], sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues) -> None:
@@ -1660,7 +1642,6 @@ _JOINERS = frozenset("和与跟、")
 # a cue-less word joined to a person, or a speaker's label, must be rarer than this as a word,
 # a nickname's shape, or read by jieba as a name (满江, 小万, 子涵; not 韩国, 农药, 附记)
 RARE_NAME_FREQ = 20
-_CJK2_RE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
 
 def _jieba_name(x: str, start: int, end: int, spans) -> bool:
@@ -1714,7 +1695,7 @@ def _coordinated_names(
                         x = sent[xs:xe]
                         if (
                             x in people
-                            or not _CJK2_RE.match(x)
+                            or not _ALL_CJK_RE.match(x)
                             or x[-1] == "家"  # 赵家父子: a family (privacy's family forms)
                             or (not named and not _NICK_SHAPE_RE.match(x))
                         ):
@@ -1896,7 +1877,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     # detection reads simplified characters (劉瑩瑩 is found as 刘莹莹; the replacer matches every written
     # form), and a name broken by a space (陶 磊) is one name: a single space inside a CJK run is dropped
     raw = [simplified_chars(s) for s in sentences]
-    sentences = [_despace_row(s) for s in raw]
+    sentences = [_despace_row(s, cues) for s in raw]
     freq = get_tokenizer().FREQ if sentences else None
     all_spans, per_sentence = _sentence_hits(sentences, cues, freq)
     _listed_names(sentences, per_sentence, cues, freq)

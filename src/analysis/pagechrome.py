@@ -44,6 +44,7 @@ from collections.abc import Iterable
 
 from analysis.resources import load_yaml, resource_path
 from analysis.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
+from analysis.split import PAGE_NO_RE as _PAGE_NUMBER_RE
 from analysis.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
 
 RULES_FILE = "chrome.yaml"
@@ -550,9 +551,6 @@ _COMMENT_META_RE = re.compile(
 _FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼主")
 _POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
 _OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's post: its text is content
-
-
-_PAGE_NUMBER_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*([/,|]?\s*共\s*\d{1,3}\s*页)?\s*[-—–]?$")
 
 
 def _thread_starter(lines: list[str], start: int, end: int) -> tuple[str, int] | None:

@@ -283,7 +283,7 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
         # a refrain of a poem repeats too (and may title the poem): only a title naming a genre counts;
         # a PDF's running header sits next to a page number
         near = lines[max(0, no - 3) : no + 2]
-        if _title_like(s) and _GENRE_TITLE_RE.search(s) and not any(_PAGE_NO_RE.match(x.strip()) for x in near):
+        if _title_like(s) and _GENRE_TITLE_RE.search(s) and not any(PAGE_NO_RE.match(x.strip()) for x in near):
             seen.setdefault(_stem_key(s), []).append(no)
     out: dict[int, str] = {}
     for key, nos in seen.items():
@@ -300,7 +300,7 @@ def find_repeated_titles(lines: list[str], *, skip: set[int] = frozenset(), min_
     return out
 
 
-_PAGE_NO_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*([/,，|]?\s*共\s*\d{1,3}\s*页)?\s*[-—–]?$")
+PAGE_NO_RE = re.compile(r"^[-—–]?\s*(第\s*)?\d{1,3}\s*(页)?\s*([/,，|]?\s*共\s*\d{1,3}\s*页)?\s*[-—–]?$")
 _GENRE_TITLE_RE = re.compile(
     r"(作文|演讲稿|发言稿|讲话稿?|范文|总结|汇报|心得|体会|感想|材料|事迹|倡议书|日记|周记|书信|一封信|"
     r"报告|方案|计划|征文|\d+字)"
@@ -347,7 +347,7 @@ def find_set_off_titles(lines: list[str], *, skip: set[int] = frozenset()) -> li
     out = []
     for no in range(1, len(lines) + 1):
         s = lines[no - 1].strip().strip("\u3000")
-        if no in skip or not _title_like(s) or _SECTION_START_RE.match(s) or _PAGE_NO_RE.match(s):
+        if no in skip or not _title_like(s) or _SECTION_START_RE.match(s) or PAGE_NO_RE.match(s):
             continue
         if no > 1 and lines[no - 2].strip() and (no - 1) not in skip:
             continue
