@@ -565,3 +565,11 @@ def test_fast_t2s_converts_as_opencc_does():
     for t in texts:
         assert fast.convert(t) == cc.convert(t), t[:40]
     assert to_simplified("留守兒童們乾淨的衣服")[0] == "留守儿童们干净的衣服"
+
+
+def test_changed_runs_are_the_maximal_runs_where_two_texts_differ():
+    from analysis.clean import _changed_runs
+
+    assert _changed_runs("留守兒童們的學校", "留守儿童们的学校") == [(2, 3), (4, 5), (6, 7)]
+    assert _changed_runs("留守儿童", "留守儿童") == []
+    assert _changed_runs("們學", "们学") == [(0, 2)]

@@ -398,6 +398,31 @@ def _t2s_trigger() -> _T2SKeys | None:
     return _T2SKeys(single, tuple(sorted(k for k in keys if len(k) > 1 and single.isdisjoint(k))))
 
 
+class _Phrases:
+    """Every occurrence of a key of one dictionary, as (start, length, value)."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        from analysis.textsearch import Automaton
+
+        self._map = mapping
+        self._a = Automaton(mapping)
+
+    def hits(self, text: str):
+        return ((s, e - s, self._map[w]) for s, e, w in self._a.spans(text))
+
+
+class _CharTable:
+    """:class:`_Phrases` for a dictionary of single characters."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self._map = mapping
+        self.table = str.maketrans(mapping)
+        self._rx = re.compile("[" + "".join(re.escape(k) for k in sorted(mapping)) + "]")
+
+    def hits(self, text: str):
+        return ((m.start(), 1, self._map[m.group()]) for m in self._rx.finditer(text))
+
+
 class _FastConverter:
     """OpenCC's conversion, the same result in time linear in the text.
 
@@ -414,21 +439,21 @@ class _FastConverter:
     several values takes the first, as OpenCC does."""
 
     def __init__(self, cc: OpenCC) -> None:
-        import ahocorasick
-
         cc.convert("")  # loads the dictionaries
         self._split = cc.split_chars_re
         self._chain = []
         for group in cc._dict_chain_data:
-            automata = []
-            for _max_len, _min_len, mapping in group if isinstance(group, list) else [group]:
-                a = ahocorasick.Automaton()
-                for key, value in mapping.items():
-                    if key:
-                        a.add_word(key, (len(key), value.split(" ")[0]))
-                a.make_automaton()
-                automata.append(a)
-            self._chain.append(automata)
+            matchers = []
+            for max_len, _min_len, mapping in group if isinstance(group, list) else [group]:
+                first = {key: value.split(" ")[0] for key, value in mapping.items() if key}
+                if max_len == 1:
+                    # a character table: one character class finds its keys
+                    # (an automaton whose root holds thousands of keys walks
+                    # them at every character: 4 s on 2 million characters)
+                    matchers.append(_CharTable(first))
+                    continue
+                matchers.append(_Phrases(first))
+            self._chain.append(matchers)
 
     def convert(self, text: str) -> str:
         parts = self._split.split(text)
@@ -443,8 +468,13 @@ class _FastConverter:
             return text
         # pieces: (start, end, value or None for text not matched yet)
         pieces = [(0, len(text), None)]
-        for a in automata:
-            hits = sorted(((end + 1 - n, n, value) for end, (n, value) in a.iter(text)), key=lambda h: (-h[1], h[0]))
+        for i, a in enumerate(automata):
+            if isinstance(a, _CharTable) and i == len(automata) - 1:
+                # the last dictionary, of single characters: what is left unmatched
+                # is translated character by character
+                pieces = [(s, e, text[s:e].translate(a.table) if v is None else v) for s, e, v in pieces]
+                break
+            hits = sorted(a.hits(text), key=lambda h: (-h[1], h[0]))
             if not hits:
                 continue
             open_spans = [(s, e) for s, e, v in pieces if v is None]
@@ -503,17 +533,18 @@ def to_simplified(text: str) -> tuple[str, list[Edit]]:
         return text, []
     if len(new) != len(text):
         return new, [Edit("to_simplified", 0, text, new, text[:20])]
-    edits, i = [], 0
-    while i < len(text):
-        if text[i] != new[i]:
-            j = i
-            while j < len(text) and text[j] != new[j]:
-                j += 1
-            edits.append(Edit("to_simplified", i, text[i:j], new[i:j], _context(text, i, j)))
-            i = j
-        else:
-            i += 1
-    return new, edits
+    return new, [
+        Edit("to_simplified", i, text[i:j], new[i:j], _context(text, i, j)) for i, j in _changed_runs(text, new)
+    ]
+
+
+def _changed_runs(a: str, b: str) -> list[tuple[int, int]]:
+    """The maximal runs [i, j) where strings of equal length differ."""
+    import numpy as np
+
+    diff = np.frombuffer(a.encode("utf-32-le"), np.uint32) != np.frombuffer(b.encode("utf-32-le"), np.uint32)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], diff, [False])).astype(np.int8)))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
 
 
 # ------------------------------------------------------------ stray marks

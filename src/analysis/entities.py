@@ -290,9 +290,11 @@ class _Spans(tuple):
         return self._grouped(2)
 
     def _grouped(self, field: int) -> dict[int, list[tuple[str, str, int, int]]]:
-        out: dict[int, list] = {}
-        for t in self:
-            out.setdefault(t[field], []).append(t)
+        out = {t[field]: [t] for t in self}  # tokens of one segmentation: one per offset
+        if len(out) < len(self):
+            out = {}
+            for t in self:
+                out.setdefault(t[field], []).append(t)
         return out
 
     def covering(self, at: int):
@@ -1035,16 +1037,16 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
     for name in cues.public_figures:
         if name not in text:  # the regex search below would find nothing
             continue
-        for m in re.finditer(re.escape(name), text):
+        for start, end in _literal_spans(name, text):
             hits.append(
                 _Hit(
                     name,
                     "person",
-                    m.start(),
-                    m.end(),
+                    start,
+                    end,
                     "public_figure",
                     10.0,
-                    f"名人表: {_snippet(text, m.start(), m.end())}",
+                    f"名人表: {_snippet(text, start, end)}",
                 )
             )
     for m in cues.public_frame.finditer(text):
@@ -1269,12 +1271,8 @@ def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
             for name in names:
                 if name in known:
                     continue
-                for m in re.finditer(re.escape(name), sent):
-                    hits.append(
-                        _Hit(
-                            name, "person", m.start(), m.end(), role, 1.0, f"名单: {_snippet(sent, m.start(), m.end())}"
-                        )
-                    )
+                for start, end in _literal_spans(name, sent):
+                    hits.append(_Hit(name, "person", start, end, role, 1.0, f"名单: {_snippet(sent, start, end)}"))
 
 
 _NAME_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+")
@@ -1684,8 +1682,7 @@ def _coordinated_names(
             anchors = [(p, True) for p in people if p in sent] + [(p, False) for p in pronouns if p in sent]
             for anchor, named in anchors:
                 k = len(anchor)
-                for m in re.finditer(re.escape(anchor), sent):
-                    s, e = m.start(), m.end()
+                for s, e in _literal_spans(anchor, sent):
                     sides = []
                     if e + 3 <= len(sent) and sent[e] in _JOINERS:
                         sides.append((e + 1, e + 3, sent[e]))
@@ -1761,8 +1758,8 @@ class _Occurrences:
             return
         found: dict[str, list[int]] = {w: [] for w in new}
         if self.text:
-            for end, w in _automaton(new).iter(self.text):  # new holds a word: never None
-                found[w].append(end + 1 - len(w))
+            for start, _, w in _automaton(new).spans(self.text):  # new holds a word: never None
+                found[w].append(start)
         for w in found.values():
             w.sort()
         self._starts.update(found)
@@ -1805,23 +1802,27 @@ class _Occurrences:
         return False
 
 
-def _automaton(words):
-    """A pyahocorasick automaton over ``words`` (each its own value); None for no words."""
-    import ahocorasick
+def _literal_spans(word: str, text: str) -> list[tuple[int, int]]:
+    """(start, end) of each occurrence of ``word`` in ``text``, left to right,
+    not overlapping: ``re.finditer(re.escape(word), text)`` without compiling a
+    pattern per word (thousands of candidate names thrash the regex cache)."""
+    out, at = [], text.find(word) if word else -1
+    while at >= 0:
+        out.append((at, at + len(word)))
+        at = text.find(word, at + len(word))
+    return out
 
-    a = ahocorasick.Automaton()
-    for w in words:
-        if w:
-            a.add_word(w, w)
-    if not len(a):
-        return None
-    a.make_automaton()
-    return a
+
+def _automaton(words):
+    """An automaton over ``words`` (:mod:`analysis.textsearch`); None for no words."""
+    from analysis.textsearch import automaton
+
+    return automaton(words)
 
 
 def _present(automaton, text: str) -> set[str]:
-    """The keys of ``automaton`` (see :func:`_automaton`) that occur in ``text``."""
-    return {w for _, w in automaton.iter(text)} if text and automaton is not None else set()
+    """The words of ``automaton`` (see :func:`_automaton`) that occur in ``text``."""
+    return automaton.present(text) if automaton is not None else set()
 
 
 def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -1852,14 +1853,9 @@ def _sentence_hits(sentences: list[str], cues: EntityCues, freq) -> tuple[list[_
 def _sentence_hits_part(sentences: list[str], cues: EntityCues, freq, n: int, i: int):
     """:func:`_sentence_hits` for the ``i``-th of ``n`` runs of sentences (as
     even in characters as whole sentences allow)."""
-    if n > 1:
-        total, bounds, acc = sum(map(len, sentences)), [0], 0
-        for k, sent in enumerate(sentences):
-            acc += len(sent)
-            if len(bounds) < n and acc >= total * len(bounds) / n:
-                bounds.append(k + 1)
-        bounds += [len(sentences)] * (n + 1 - len(bounds))
-        sentences = sentences[bounds[i] : bounds[i + 1]]
+    from analysis import procs
+
+    sentences = procs.run_of(sentences, n, i)
     # each sentence's tokens once: the cache of _token_spans is smaller than a long essay
     spans = [_token_spans(sent) for sent in sentences]
     hits = [_people(s, sp, cues, freq) + _places_and_orgs(s, sp, cues, freq) for s, sp in zip(sentences, spans)]
@@ -1995,11 +1991,10 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
         # the strings of this essay in this sentence, longest first: found in one pass over the sentence,
         # not by testing every string of the essay against every sentence
         for t in sorted(_present(automaton, sent), key=rank.__getitem__):
-            for m in re.finditer(re.escape(t), sent):
-                span = (m.start(), m.end())
+            for span in _literal_spans(t, sent):
                 if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:
                     # a given name right after its surname is part of the full name
-                    if sent[max(0, m.start() - 1) : m.start()] == surname_of(canonical[t], cues):
+                    if sent[max(0, span[0] - 1) : span[0]] == surname_of(canonical[t], cues):
                         continue
                 if _overlaps(span, taken):
                     # a place may sit inside an organisation (公主岭市 in 公主岭市教育局)

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.entities import load_entity_cues, surname_of
+from analysis.entities import _automaton, _present, load_entity_cues, surname_of
 from analysis.pagechrome import PINYIN_LETTERS
 from analysis.segment import get_tokenizer
 
@@ -581,19 +581,6 @@ EDGE_WORD_FREQ = 5  # a name's part at least this common as a word is not taken 
 _PSEUDO_TAIL = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
-def _automaton(words):
-    """An Aho–Corasick automaton (pyahocorasick) over ``words``: every
-    occurrence of any of tens of thousands of names in one pass over a text."""
-    import ahocorasick
-
-    a = ahocorasick.Automaton()
-    for w in words:
-        if w:
-            a.add_word(w, w)
-    a.make_automaton()
-    return a
-
-
 def _leftmost_longest(automaton, text: str, keep=None):
     """(start, end, word) of the matches a left-to-right scan takes: at each
     position the longest word starting there, then on from its end — the
@@ -602,7 +589,7 @@ def _leftmost_longest(automaton, text: str, keep=None):
     refuses does not hide a shorter or later one)."""
     if not text:
         return []
-    hits = ((end + 1 - len(w), end + 1, w) for end, w in automaton.iter(text))
+    hits = automaton.spans(text)
     if keep is not None:
         hits = (h for h in hits if keep(*h))
     hits = sorted(hits, key=lambda h: (h[0], -h[1]))
@@ -1324,15 +1311,10 @@ def review_candidates(
         from analysis.entities import name_candidates
 
         found = name_candidates(tables["sentences"])
-    # the parts as long as a candidate can be (not every substring of every long place name)
-    longest = max((len(w) for w in found["candidate"].tolist() if isinstance(w, str)), default=0)
-    parts = {
-        x[i:j]
-        for x in known
-        if isinstance(x, str)
-        for i in range(len(x))
-        for j in range(i + 2, min(len(x), i + longest) + 1)
-    }
+    # the candidates found inside a known string, in one pass over them all
+    # (not every substring of every known string: a huge essay knows 500,000)
+    candidates = {w for w in found["candidate"].tolist() if isinstance(w, str) and len(w) >= 2}
+    parts = _present(_automaton(candidates), "\n".join(x for x in known if isinstance(x, str)))
     for eid, w, context in zip(found["essay_id"].tolist(), found["candidate"].tolist(), found["context"].tolist()):
         if w in parts or w in never:  # name_candidates holds rare words only (CANDIDATE_MAX_FREQ)
             continue

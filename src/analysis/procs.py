@@ -164,3 +164,17 @@ def fork_map(fn: Callable, args: tuple, n: int, jobs: int) -> list:
             return list(pool.map(_call_forked, [fn] * n, range(n)))
     finally:
         _FORK_ARGS = ()
+
+
+def run_of(items: list, n: int, i: int, size: Callable = len) -> list:
+    """The ``i``-th of ``n`` consecutive runs of ``items``, as even in total
+    ``size`` as whole items allow (the work :func:`fork_map` hands each process)."""
+    if n <= 1:
+        return items
+    total, bounds, acc = sum(map(size, items)), [0], 0
+    for k, item in enumerate(items):
+        acc += size(item)
+        if len(bounds) < n and acc >= total * len(bounds) / n:
+            bounds.append(k + 1)
+    bounds += [len(items)] * (n + 1 - len(bounds))
+    return items[bounds[i] : bounds[i + 1]]
