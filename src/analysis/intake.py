@@ -44,6 +44,15 @@ _LATER_ESSAY_RULES = frozenset({"title_with_salutation"})
 # Chrome kinds that never hold an essay heading (a breadcrumb or a related
 # link may end in 篇二); a collection title such as 第一篇 still may.
 _HEADING_VETO_EXCEPT = {"collection_title", "other"}
+# a zero-padded number and a title (01　奶奶的菜园) may be a menu's item, a
+# section of an article or a magazine's essay heading (with its author's line under it)
+_PADDED_NUMBER_RE = re.compile(r"^0[1-9]\s")
+
+
+def _next_nonblank(lines: list[str], no: int) -> int | None:
+    return next((k for k in range(no + 1, len(lines) + 1) if lines[k - 1].strip()), None)
+
+
 DOUBTFUL_SPLIT_CHARS = 5000
 
 
@@ -165,12 +174,15 @@ def plan_essays(
     # headings first, where no pattern says "furniture" (a breadcrumb may end in 篇二)
     veto = set()
     authors = set()  # lines naming an essay's author (作者：…): a title-like line above one heads an essay
+    padded = set()  # menu-like lines of a padded number and a title (01　奶奶的菜园)
     expected = None  # essays a collection title announces (关爱留守儿童演讲稿（精选5篇）)
     for no, line in enumerate(lines, start=1):
         norm = pagechrome.normalise(line)
         hit = pagechrome.pattern_kind(norm, rules)
         if hit and hit[0] not in _HEADING_VETO_EXCEPT:
             veto.add(no)
+            if hit[0] == "nav" and _PADDED_NUMBER_RE.match(norm):
+                padded.add(no)
         if (
             hit
             and (
@@ -184,6 +196,8 @@ def plan_essays(
             authors.add(no)
         if hit and hit[0] == "collection_title" and expected is None:
             expected = expected_count(norm)
+    # a padded number and a title with its author's line right under it heads an essay (a magazine's)
+    veto -= {no for no in padded if _next_nonblank(lines, no) in authors}
     heads = find_headings(lines, patterns, skip=veto, expected=expected, author_lines=authors)
     if not heads or heads[0].rule in _LATER_ESSAY_RULES:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)

@@ -347,12 +347,14 @@ def find_set_off_titles(lines: list[str], *, skip: set[int] = frozenset()) -> li
     out = []
     for no in range(1, len(lines) + 1):
         s = lines[no - 1].strip().strip("\u3000")
-        if no in skip or not _title_like(s) or _SECTION_START_RE.match(s) or PAGE_NO_RE.match(s):
+        if no in skip or not _exclaimed_title(s) or _SECTION_START_RE.match(s) or PAGE_NO_RE.match(s):
             continue
         if no > 1 and lines[no - 2].strip() and (no - 1) not in skip:
             continue
-        nxt = _next_text_line(lines, no)
-        if nxt is None or nxt != no + 1 or nxt in skip:
+        nxt = no + 1  # the text under it, past a byline or other chrome right under it
+        while nxt in skip and nxt <= len(lines) and lines[nxt - 1].strip():
+            nxt += 1
+        if nxt > len(lines) or not lines[nxt - 1].strip() or nxt in skip:
             continue
         if _has_body(lines, no, min(len(lines) + 1, no + 4), skip):
             out.append(no)
@@ -368,6 +370,11 @@ _SECTION_START_RE = re.compile(
     r"^([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳])"
 )
 _NOT_TITLE_START = ("尊敬", "亲爱", "各位", "敬爱")
+
+
+def _exclaimed_title(s: str) -> bool:
+    """A title, or one that ends in ！ or ？ (妈妈，你什么时候回来？, 爸爸，我为你骄傲！)."""
+    return _title_like(s) or (s.endswith(("？", "?", "！", "!")) and _title_like(s[:-1].rstrip("？?！!"), commas=True))
 
 
 def _title_or_question(s: str) -> bool:
@@ -498,7 +505,9 @@ def find_headings(
         for k, (no, title) in enumerate(sorted(find_repeated_titles(lines, skip=skip).items()), start=1):
             heads[no] = Heading(no, lines[no - 1].strip(), k, title, "repeated_title")
     if not heads:
-        for no, (n, title) in find_numbered_titles(lines, None, skip=skip, strong_only=True).items():
+        for no, (n, title) in find_numbered_titles(
+            lines, None, skip=skip, strong_only=True, author_lines=author_lines
+        ).items():
             heads[no] = Heading(no, lines[no - 1].strip(), n, title, "numbered_titles")
     if expected and expected >= 2 and len(heads) < expected:
         numbered = find_numbered_titles(lines, expected, skip=set(skip) | set(heads))
@@ -564,10 +573,10 @@ def find_headings(
     return [heads[k] for k in sorted(heads)]
 
 
-# numbered titles in forms that essay sections do not use: 之一 …, 【第一章】…, 01｜…, No.1 …
+# numbered titles in forms that essay sections do not use: 之一 …, 【第一章】…, 01｜…, No.1 …, 01　…
 _STRONG_NUMBERED_RE = re.compile(
     r"^(?:之\s*(?P<a>[一二三四五六七八九十]{1,3})|[【\[〖]?\s*第\s*(?P<b>\d{1,3}|[一二三四五六七八九十]{1,3})\s*[章则封回]\s*[】\]〗]?"
-    r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s])\s*(?P<title>\S.*)$"
+    r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s]|(?P<e>0[1-9])\s)\s*(?P<title>\S.*)$"
 )
 _TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\S.{0,20}|[.…·．]{10,}|[…·]{3,}\s*\d{1,3})$")
 _NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
@@ -645,11 +654,14 @@ def find_numbered_titles(
     skip: set[int] = frozenset(),
     min_body: int = 60,
     strong_only: bool = False,
+    author_lines: set[int] = frozenset(),
 ) -> dict[int, tuple[int, str]]:
     """``expected`` title lines numbered 1 … ``expected`` in one style
     (``1.奶奶的老屋``, ``（二）爸爸的电话``), in order, each with at least
     ``min_body`` characters of text under it: {line number: (number, title)};
-    {} when the page does not hold such a sequence."""
+    {} when the page does not hold such a sequence. A zero-padded number
+    (``01　奶奶的菜园``) also numbers an article's sections: it heads essays
+    only with an author's line (``author_lines``) right under each."""
     by_style: dict[str, list[tuple[int, int, str]]] = {}
     rx = _STRONG_NUMBERED_RE if strong_only else _NUMBERED_TITLE_RE
     for no, line in enumerate(lines, start=1):
@@ -659,18 +671,20 @@ def find_numbered_titles(
         m = rx.match(s)
         if not m or not _STEM_OK_RE.search(m.group("title")) or re.search(r"[，,；;]", m.group("title")):
             continue
-        style = next(k for k in "abcd" if m.group(k))
+        style = next(k for k in "abcde" if m.group(k))
         raw = m.group(style)
         n = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1 if style == "d" and not strong_only else cn_to_int(raw)
         if n is not None:
             by_style.setdefault(style, []).append((no, n, m.group("title").strip()))
-    for cands in by_style.values():
+    for style, cands in by_style.items():
         picked, want = [], 1
         for no, n, title in cands:
             if n == want:
                 picked.append((no, n, title))
                 want += 1
         if (expected is not None and len(picked) != expected) or len(picked) < 2:
+            continue
+        if style == "e" and not all(_next_text_line(lines, no) in author_lines for no, _, _ in picked):
             continue
         ends = [no for no, _, _ in picked[1:]] + [len(lines) + 1]
         bodies = [
