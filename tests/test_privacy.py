@@ -194,6 +194,24 @@ def test_a_word_used_as_the_given_name_of_several_people_is_scoped_to_their_essa
     assert m.loc["王文明", "scope"] == "" and m.loc["齐文明", "scope"] == ""
 
 
+def test_a_nickname_that_is_a_word_counts_only_in_the_essays_that_named_it():
+    # 豆芽 is a boy's nickname in a volunteer's blog (essay a); in a mother's post (essay b) it is
+    # a vegetable (炒豆芽) and must stay one; a nickname that is no word (秤砣娃) counts everywhere
+    ent = pd.DataFrame(
+        {
+            "essay_id": ["a", "a"],
+            "sentence_id": ["a-s1", "a-s2"],
+            "text": ["豆芽", "秤砣娃"],
+            "type": "person",
+            "role": "child",
+            "start": 0,
+        }
+    )
+    m = build_pseudonym_map(ent).set_index("original")
+    assert m.loc["豆芽", "scope"] == "a"
+    assert m.loc["秤砣娃", "scope"] == ""
+
+
 @pytest.mark.parametrize("index, label", [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")])
 def test_letters(index, label):
     assert letters(index) == label

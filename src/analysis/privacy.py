@@ -256,7 +256,9 @@ def build_pseudonym_map(
             form = "short" if len(o) <= 2 and not o.endswith(("某", "XX")) else "full"
         else:
             form = "full"
-        scoped = (form == "short" or (form == "full" and len(o) <= 2 and o in linked)) and (freq.get(o) or 0) > 0
+        scoped = (form == "short" or (form == "full" and len(o) <= 2 and (o in linked or type_ == "person"))) and (
+            freq.get(o) or 0
+        ) > 0
         rows.append(
             (o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else "")
         )
