@@ -294,6 +294,13 @@ def test_the_docstring_example_of_a_weak_form():
     assert replacer({"小马": "学生D"})("我们读了小马过河的故事。") == "我们读了小马过河的故事。"
 
 
+def test_a_short_form_that_is_no_word_is_left_inside_a_longer_word():
+    # 一帆 (of 韦一帆) is no dictionary word, but 一帆风顺 is: a wish, not the boy
+    r = replacer({"一帆": "学生D"})
+    assert r("祝楼主一帆风顺。") == "祝楼主一帆风顺。"
+    assert r("一帆今天又没交作业。") == "学生D今天又没交作业。"
+
+
 def test_scoped_short_forms_only_in_their_essays(data, eid, pseudo):
     c = Corpus(data)
     a, b = pseudo["张晓明"], pseudo["刘海燕"]

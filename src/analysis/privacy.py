@@ -731,13 +731,14 @@ class NameReplacer:
                 return self.table[key] != FAMILY_PSEUDONYM or bool(_FAMILY_AFTER_RE.match(sh, end))
 
             for start, end, key in _leftmost_longest(self.automaton, sh, family_here):
+                if len(key) <= 2 and self._inside_word(sh, start, end):
+                    continue  # 小马过河, 一帆风顺: a longer word holds the form
                 if key in self.weak and (
-                    self._inside_word(sh, start, end)
-                    or _DEGREE_BEFORE_RE.search(sh, 0, start)
+                    _DEGREE_BEFORE_RE.search(sh, 0, start)
                     or _ADVERB_AFTER_RE.match(sh, end)
                     or (sh[start - 1 : start] == "《" and sh[end : end + 1] == "》")
                 ):
-                    continue  # 小马过河; 性格文静, 很平安, 是个文静的, 平安地, 平安健康, 《海燕》: the word
+                    continue  # 性格文静, 很平安, 是个文静的, 平安地, 平安健康, 《海燕》: the word
                 found.append((where[start], _end_with_ruby(text, where[end - 1] + 1), self.table[key]))
         if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
             if sh is None:
