@@ -550,10 +550,35 @@ def test_a_name_with_its_post_in_brackets_is_an_adult():
         (["三年级的铁蛋刚来的时候一句话也不说。"], "铁蛋"),
         (["阿花和她弟弟跟爷爷奶奶住在山上。"], "阿花"),
         (["周末有时候跟同学冉小雨、二娃一起去河边捉螃蟹。"], "二娃"),
+        (["上个星期下大雨，我和表哥阿杰绕了好远才走到学校。"], "阿杰"),  # a nickname's shape after kin
+        (["我家大宝乐乐也是奶奶带大的，我出来第三年他就不让我抱了。"], "乐乐"),  # a parent's 我家
+        (["楼主别哭，我家小土豆也问过一模一样的话。"], "小土豆"),
     ],
 )
 def test_nicknames_by_kin_class_and_company(sentences, name):
     assert name in _people_found(sentences)
+
+
+@pytest.mark.parametrize("sentence", ["我家小狗也很乖。", "我家小时候很穷。", "我和表哥们一起去放牛。"])
+def test_a_pet_a_time_word_or_a_plural_after_kin_is_no_nickname(sentence):
+    assert _people_found([sentence]) == set()
+
+
+@pytest.mark.parametrize(
+    "sentence, school",
+    [
+        ("在老家的牛角冲教学点读一年级。", "牛角冲教学点"),  # jieba reads 牛角|冲: the name is read by character
+        ("坳背教学点一共就十一个孩子。", "坳背教学点"),
+    ],
+)
+def test_a_teaching_point_is_found_by_its_name_however_jieba_cuts_it(sentence, school):
+    assert school in {r["text"] for r in _find([sentence]) if r["type"] == "organisation"}
+
+
+def test_a_teaching_point_without_a_name_is_none():
+    assert not [
+        r for r in _find(["他在一个偏远的教学点当老师。", "全乡共有三个教学点。"]) if r["type"] == "organisation"
+    ]
 
 
 @pytest.mark.parametrize(
