@@ -643,3 +643,37 @@ def test_a_landform_word_is_no_hamlet(sentence):
 )
 def test_more_acts_and_kin_of_nicknames(sentences, names):
     assert names <= _people_found(sentences)
+
+
+@pytest.mark.parametrize(
+    "sentences, name",
+    [
+        (["黎欢欢，9岁，每天天不亮就要起床，走四十分钟山路上学。"], "黎欢欢"),  # a case file's child and age
+        (["胖墩，10岁；囡囡，6岁。兄妹俩由奶奶照看。"], "囡囡"),
+        (["（三）侯雪儿，9岁，三年级。"], "侯雪儿"),
+    ],
+)
+def test_a_child_named_with_a_comma_and_an_age(sentences, name):
+    assert name in _people_found(sentences)
+
+
+@pytest.mark.parametrize("sentence", ["今天，9岁的他第一次出远门。", "弟弟，6岁，刚上一年级。"])
+def test_a_time_word_or_kin_word_before_an_age_is_no_name(sentence):
+    assert _people_found([sentence]) == set()
+
+
+@pytest.mark.parametrize(
+    "sentence, place",
+    [
+        ("家庭情况：父母在外务工四年，与奶奶住在狮子屯。", "狮子屯"),  # 屯, 井, 凼 end hamlets too
+        ("村干部分组走访各个自然村，重点看望枫木湾组和四组的留守儿童。", "枫木湾"),  # a group by its hamlet
+        ("冬天了，蕨菜坪那边冷，你要穿上毛衣。", "蕨菜坪"),  # a clause about where it is
+    ],
+)
+def test_hamlets_by_their_landform_in_more_places(sentence, place):
+    assert place in {r["text"] for r in _find([sentence]) if r["type"] == "place"}
+
+
+@pytest.mark.parametrize("sentence", ["我们在池塘边玩。", "大家到村口的水塘那边集合。", "全村分为三个组，每组都有。"])
+def test_ponds_and_wells_are_no_hamlets(sentence):
+    assert not [r for r in _find([sentence]) if r["type"] == "place"]

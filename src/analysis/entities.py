@@ -1558,11 +1558,16 @@ def _actor_word(
 
 # a hamlet called by its landform (茶园湾, 枧槽冲, 杉树坪, 岩脚湾), where only a place can stand: after
 # 住在, 来自, 从, 隔壁 …, or in a list with a place the essay names, before 等N个村, 三个村民小组 …
-_HAMLET = r"(?![在到去从的了和与])[\u4e00-\u9fff]{1,3}[坳湾冲坪岩坝沟岭垭塘峪洼坨]"
+_HAMLET_ENDS = "坳湾冲坪岩坝沟岭垭塘峪洼坨屯井凼"
+_HAMLET = rf"(?![在到去从的了和与])[\u4e00-\u9fff]{{1,3}}[{_HAMLET_ENDS}]"
 _HAMLET_AFTER_RE = re.compile(
     rf"(?:住在|家住|家在|来自|从|到|去|回到|隔壁的?|位于|搬到|嫁到|远在|在)(?P<name>{_HAMLET})"
     r"(?=[，。、；！？\s]|那|这|的|过来|过去|一带|附近|最|里|村|组|人|小学|教学点)"
+    # a clause that starts with the hamlet and goes on to where it is (冬天了，蕨菜坪那边冷)
+    rf"|(?:^|[，。；！？：])(?P<name2>{_HAMLET})(?=那边|那里|这边|一带)"
 )
+# a village group called by a hamlet's name (看望枫木湾组和四组的留守儿童): found from the group's end
+_HAMLET_GROUP_RE = re.compile(rf"[{_HAMLET_ENDS}](?=组|村民小组)")
 _HAMLET_LIST_RE = re.compile(
     r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+(?=[等三四五六七八九十两\d]*个?(?:村|组|自然村|村民小组|寨))"
 )
@@ -1573,11 +1578,26 @@ def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues:
     other items of a list that holds a place found otherwise (鹞鸣坪村、茶园湾、岩门组等). A
     dictionary word (山坡, 池塘, 海湾) or a listed non-place is no hamlet."""
     for sent, hits in zip(sentences, per_sentence):
-        if not any(c in sent for c in "坳湾冲坪岩坝沟岭垭塘峪洼坨"):
+        if not any(c in sent for c in _HAMLET_ENDS):
             continue
         taken = [(h.start, h.end) for h in hits if h.type in ("place", "organisation")]
-        found = [(m.start("name"), m.end("name")) for m in _HAMLET_AFTER_RE.finditer(sent)]
+        found = [
+            (m.start("name"), m.end("name")) if m.group("name") else (m.start("name2"), m.end("name2"))
+            for m in _HAMLET_AFTER_RE.finditer(sent)
+        ]
         starts = _as_spans(_token_spans(sent)).by_start
+        for m in _HAMLET_GROUP_RE.finditer(sent):
+            end = m.end()  # the hamlet starts where a word that is no verb or function word starts
+            s0 = next(
+                (
+                    x
+                    for x in range(max(0, end - 4), end - 1)
+                    if x in starts and starts[x][0][1][:1] not in "vpdcrmuf" and re.fullmatch(_HAMLET, sent[x:end])
+                ),
+                None,
+            )
+            if s0 is not None:
+                found.append((s0, end))
         places = {h.text for h in hits if h.type == "place"}
         lists = [(m, True) for m in _HAMLET_LIST_RE.finditer(sent)] + [
             (m, False) for m in re.finditer(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+", sent)
