@@ -31,6 +31,7 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 
 CUT_LINES = [
     ("我想对妈妈说……此处隐藏6599个字……", "我想对妈妈说", "……此处隐藏6599个字……"),
+    ("那年冬天，爸爸没有回来……余下全文……", "那年冬天，爸爸没有回来", "……余下全文……"),  # a preview's cut
     ("那天晚上，奶奶给我讲了一个很长的故事（未完待续）", "那天晚上，奶奶给我讲了一个很长的故事", "（未完待续）"),
     ("那天晚上，奶奶给我讲了一个很长的故事(未完待续)", "那天晚上，奶奶给我讲了一个很长的故事", "(未完待续)"),
     (
@@ -119,6 +120,12 @@ def test_clean_essay_flags_truncated_at_the_marker(line, kept, marker):
     assert [p.text for p in essay.paragraphs] == [FIRST, kept]
     assert [(f["line"], f["flag"]) for f in essay.flags] == [(22, "truncated")]
     assert [(r["line"], r["before"]) for r in essay.log if r["rule"] == "remove_cut_marker"] == [(22, marker)]
+
+
+def test_a_cut_marker_on_a_line_of_its_own_flags_the_essay():
+    essay = clean_essay([FIRST, "", "……余下全文……"], line_start=20)  # a document preview's cut
+    assert [p.text for p in essay.paragraphs] == [FIRST]
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(22, "truncated")]
 
 
 def test_inline_hidden_marker_keeps_the_text_on_both_sides():

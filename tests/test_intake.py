@@ -554,3 +554,90 @@ def test_a_cut_line_wrapped_in_dots_and_brackets_is_a_cut():
     assert is_cut_line("……（全文共1560字，当前仅显示前580字，点击下载查看全文）")
     assert is_cut_line("剩余2页未读，继续阅读")
     assert not is_cut_line("我在最后一行写道：爸爸，我不要新房子。")
+
+
+# ---------------------------------------------------------------- session 13 heading styles
+
+
+def test_letters_under_marked_titles_split_at_their_salutations():
+    # a WeChat post of children's letters: ▍title, then 妈妈： (a kin word alone) or 未来的我：
+    lines = [
+        "▍给爸爸的一封信", "亲爱的爸爸：", BODY_B, "",
+        "▍给妈妈的一封信", "妈妈：", BODY_A, "",
+        "▍给未来的自己的一封信", "未来的我：", BODY_C,
+    ]  # fmt: skip
+    heads = find_headings(lines, PATTERNS)
+    assert [(h.line_no, h.title) for h in heads] == [
+        (1, "给爸爸的一封信"),
+        (5, "给妈妈的一封信"),
+        (9, "给未来的自己的一封信"),
+    ]
+
+
+def test_a_kin_word_before_text_is_a_speaker_not_a_salutation():
+    lines = ["那天晚上", "妈妈：你怎么还不睡？", BODY_A, "", "第二天早上", "妈妈：快起来吃饭。", BODY_B]
+    assert [h.rule for h in find_headings(lines, PATTERNS)] != ["title_with_salutation"] * 2
+
+
+@pytest.mark.parametrize(
+    "lines, titles",
+    [
+        # two compositions posted in one forum post, each under its title in book-title marks
+        (["先说一下，这是我初二写的作文。", "《那一条路》", BODY_A + BODY_B, "再发一篇。", "《家里的电话》", BODY_C + BODY_A],
+         ["那一条路", "家里的电话"]),
+        # a pupil's composition appended to a teacher's blog post
+        (["那些留在山里的孩子们", (BODY_A + BODY_B + BODY_C) * 2, "附：学生习作《妈妈的声音》", BODY_C + BODY_A],
+         ["学生习作《妈妈的声音》"]),
+    ],
+)  # fmt: skip
+def test_appended_and_posted_pieces_have_their_own_heading(lines, titles):
+    heads = find_headings(lines, PATTERNS)
+    assert [h.title for h in heads] == titles and {h.rule for h in heads} == {"appended_title"}
+
+
+def test_a_poem_title_quoted_inside_a_short_essay_splits_nothing():
+    lines = ["我最喜欢的一首诗", "我最喜欢的诗是李白写的。", "《静夜思》", BODY_A]
+    assert all(h.rule != "appended_title" for h in find_headings(lines, PATTERNS))
+
+
+def test_titles_under_a_count_may_end_in_an_exclamation_and_carry_a_byline(tmp_path):
+    lines = [
+        "关于留守儿童的作文（精选2篇）", "",
+        "妈妈，你什么时候回来？", "作者：初一（5）班　吴晨曦", BODY_A + BODY_B, "",
+        "爸爸，我为你骄傲！", "作者：初一（2）班　石磊", BODY_C + BODY_A,
+    ]  # fmt: skip
+    essays = plan_essays(_raw(tmp_path, lines), PATTERNS)[0]
+    assert [e.title for e in essays] == ["妈妈，你什么时候回来？", "爸爸，我为你骄傲！"]
+
+
+def test_a_padded_number_heads_essays_only_with_an_author_under_each(tmp_path):
+    magazine = [
+        "01　奶奶的菜园",
+        "八年级（2）班　谭可欣",
+        BODY_A + BODY_B,
+        "02　电话那头",
+        "七年级（4）班　蒋一鸣",
+        BODY_C + BODY_A,
+    ]
+    article = [
+        "何老师的故事",
+        BODY_A,
+        "01  把学生当成自己的孩子",
+        BODY_B + BODY_C,
+        "02  一本写满心事的本子",
+        BODY_C + BODY_A,
+    ]
+    assert [e.title for e in plan_essays(_raw(tmp_path, magazine, "m.txt"), PATTERNS)[0]] == ["奶奶的菜园", "电话那头"]
+    assert len(plan_essays(_raw(tmp_path, article, "a.txt"), PATTERNS)[0]) == 1
+
+
+def test_essays_that_end_with_their_author_split_at_the_title_under_each_author(tmp_path):
+    # a document preview of pupils' pieces: title, text, then the pupil's grade and name
+    lines = [
+        "（2020年5月）",
+        "电话那头的爸爸", BODY_B, BODY_A, "四年级  赵明轩",
+        "我学会了做饭", BODY_A, BODY_C, "五年级  孙晓雨",
+        "我的心愿", BODY_C, BODY_B, "三年级  李小雨",
+    ]  # fmt: skip
+    essays = plan_essays(_raw(tmp_path, lines), PATTERNS)[0]
+    assert [e.title for e in essays] == ["电话那头的爸爸", "我学会了做饭", "我的心愿"]

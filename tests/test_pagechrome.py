@@ -91,6 +91,13 @@ CHROME_LINES = [
     ("other", "12"),
     ("other", "★★★★★★"),
     ("other", "————————"),
+    ("tags", "#留守兒童  #大陸農村  #教育"),  # hashtags under a news story
+    ("nav", "2019年06月 (5)"),  # a blog's archive
+    ("comment", "博主回复：谢谢，一起努力。"),  # an author's reply reads like a sentence
+    ("related", "往期推荐：走进龙溪村，一所只有六十个孩子的学校"),
+    ("ad", "信读完了。如果你也愿意帮忙，欢迎点击“阅读原文”报名成为志愿者。"),
+    ("ad", "【广告】写材料没思路？优范文VIP会员，10万+精品范文一键下载"),
+    ("forum", "签名：愿每一盏灯下都有人等你回家。"),
 ]
 
 

@@ -39,7 +39,7 @@ from analysis.split import (
 )
 
 # rules that head essays after a page's own article (the first essay may have a title no rule knows)
-_LATER_ESSAY_RULES = frozenset({"title_with_salutation"})
+_LATER_ESSAY_RULES = frozenset({"title_with_salutation", "appended_title"})
 
 # Chrome kinds that never hold an essay heading (a breadcrumb or a related
 # link may end in 篇二); a collection title such as 第一篇 still may.

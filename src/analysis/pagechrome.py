@@ -46,6 +46,7 @@ from analysis.resources import load_yaml, resource_path
 from analysis.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
 from analysis.split import PAGE_NO_RE as _PAGE_NUMBER_RE
 from analysis.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
+from analysis.split import is_salutation
 
 RULES_FILE = "chrome.yaml"
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -534,6 +535,8 @@ _COMMENT_HEADER_RE = re.compile(
     r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|"
     r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?"
     r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
+    # a count and a sort order (14 条评论  默认  最新)
+    r"|^[\d,]+\s*条(评论|回复|留言)(\s*[|·]?\s*(默认|最新|最热|按时间|按热度))*$"
 )
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(
@@ -547,6 +550,8 @@ _AFTERWORD_RE = re.compile(r"^(编后记|后[\s|]*记|跋|编者后记)\s*[:：]
 _COMMENT_META_RE = re.compile(
     r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
     r"|^(回复机构|回复单位|回复部门|答复单位|回复时间|办理状态)\s*[:：]"
+    # a WeChat comment's name, place and likes (青柠  湖南  ♡ 18)
+    r"|^\S{1,16}(\s*\|?\s*\S{2,8})?\s*\|?\s*[♡❤♥]\s*\d+\s*$"
 )
 _FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼主")
 _POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
@@ -588,13 +593,15 @@ _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全�
 
 def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = None) -> bool:
     """A line that may be furniture if it recurs: short, not prose, not a
-    date, not a section heading (一、基本情况 opens many reports) and not
-    ending a sentence (谢谢大家！ closes many speeches)."""
+    date, not a section heading (一、基本情况 opens many reports), not a
+    salutation (妈妈：, 尊敬的各位领导： open many letters and speeches) and
+    not ending a sentence (谢谢大家！ closes many speeches)."""
     if (
         len(norm) > rules.recur_max_chars
         or _DATE_ONLY_RE.match(norm)
         or _FINAL_END_RE.search(norm)
         or _SECTION_RE.match(norm)
+        or is_salutation(norm)
     ):
         return False
     return not (is_prose(norm, rules) if prose is None else prose)

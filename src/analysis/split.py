@@ -553,7 +553,7 @@ def find_headings(
             if no not in skip
             and (_title_like(s := lines[no - 1].strip().strip("\u3000"), commas=True) or _SEPARATOR_LINE_RE.match(s))
             and (nxt := _next_text_line(lines, no)) is not None
-            and _SALUTATION_START_RE.match(lines[nxt - 1].strip().strip("\u3000"))
+            and (is_salutation(t := lines[nxt - 1].strip().strip("\u3000")) or _letter_opening(s.rstrip("。！？!?"), t))
             and _has_body(lines, nxt - 1, len(lines) + 1, skip)
         ]
         if len(titled) >= 2 or (titled and _text_before(lines, titled[0], skip) >= MIN_PREAMBLE_ESSAY_CHARS):
@@ -563,14 +563,90 @@ def find_headings(
                     no,
                     lines[no - 1].strip(),
                     k,
-                    "" if _SEPARATOR_LINE_RE.match(title) else title,  # ＊＊＊ heads an untitled speech
+                    "" if _SEPARATOR_LINE_RE.match(title) else title.lstrip(_TITLE_MARKS),  # ＊＊＊: untitled
                     "title_with_salutation",
                 )
+    if not heads:
+        # a piece appended to a page's article, or posted under it (附：学生习作《妈妈的声音》,
+        # 【馆主附记】…, a title alone in book-title marks: 《那一条路》, 〈課本裡的照片〉)
+        titled = [
+            no
+            for no in range(1, len(lines) + 1)
+            if no not in skip
+            and (t := appended_title(lines[no - 1].strip().strip("\u3000")))
+            and _title_like(t, commas=True)
+            and sum(len(lines[k - 1].strip()) for k in range(no + 1, len(lines) + 1) if k not in skip) >= 60
+        ]
+        if len(titled) >= 2 or (titled and _text_before(lines, titled[0], skip) >= MIN_PREAMBLE_ESSAY_CHARS):
+            for k, no in enumerate(titled, start=1):
+                t = appended_title(lines[no - 1].strip().strip("\u3000"))
+                heads[no] = Heading(no, lines[no - 1].strip(), k, t, "appended_title")
+    if not heads and author_lines:
+        heads = {h.line_no: h for h in _titles_after_signatures(lines, skip, author_lines)}
     if not heads and page_title:
         no = find_page_title(lines, skip=skip)
         if no is not None:
             heads[no] = Heading(no, lines[no - 1].strip(), None, lines[no - 1].strip().strip("\u3000"), "page_title")
     return [heads[k] for k in sorted(heads)]
+
+
+def _prev_text_line(lines: list[str], no: int) -> int | None:
+    return next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
+
+
+# a pupil's signature: a grade, class or school and a name (四年级  赵明轩, 五（2）班 李小雨)
+_PUPIL_SIGNATURE_RE = re.compile(r"(年级|班|小学|中学|初[一二三]|高[一二三])\s*[\u4e00-\u9fff·]{2,4}\s*[)）]?\s*$")
+
+
+def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set[int]) -> list[Heading]:
+    """Essays that each end with their author's line (四年级  赵明轩) and start
+    with a title: a title right under one essay's author line heads the next;
+    the first essay's title is the set-off title-like line above its text."""
+    titled = [
+        no
+        for no in range(1, len(lines) + 1)
+        if no not in skip
+        and no not in author_lines
+        and _title_like(lines[no - 1].strip().strip("\u3000"))
+        and (prev := _prev_text_line(lines, no)) in author_lines
+        and _PUPIL_SIGNATURE_RE.search(lines[prev - 1])
+        and (nxt := _next_text_line(lines, no)) is not None
+        and nxt not in author_lines
+        and _has_body(lines, no, len(lines) + 1, skip)
+    ]
+    if len(titled) < 2:
+        return []
+    close = _prev_text_line(lines, titled[0])  # the first essay's author line
+    first, chars = None, 0
+    for no in range(close - 1, 0, -1):
+        s = lines[no - 1].strip().strip("\u3000")
+        if not s or no in skip:
+            continue
+        if chars >= 40 and _title_like(s) and not _SECTION_START_RE.match(s):
+            first = no
+            break
+        chars += len(s)
+    if first is None:
+        return []
+    return [
+        Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_after_signature")
+        for k, no in enumerate([first, *titled], start=1)
+    ]
+
+
+# the title of a piece appended to an article or posted alone in book-title marks
+_APPENDED_TITLE_RE = re.compile(
+    r"^(?:附\s*[：:]\s*(?P<title>\S.{1,30})"
+    r"|[【\[]\s*[^】\]]{0,6}(?:附记|附录|附文|原文|附)\s*[】\]]\s*[：:]?\s*(?P<title2>\S.{1,30})"
+    r"|[《〈「](?P<title3>[^《》〈〉「」]{2,24})[》〉」])$"
+)
+
+
+def appended_title(s: str) -> str | None:
+    """The title a line gives an appended or posted piece (附：学生习作《妈妈的声音》 → 学生习作《妈妈的声音》,
+    《那一条路》 → 那一条路), else None."""
+    m = _APPENDED_TITLE_RE.match(s)
+    return next((g for g in m.group("title", "title2", "title3") if g), None) if m else None
 
 
 # numbered titles in forms that essay sections do not use: 之一 …, 【第一章】…, 01｜…, No.1 …, 01　…
@@ -620,6 +696,28 @@ _SALUTATION_RE = re.compile(
 # a salutation that opens a line, alone or before the text (老师们、同学们：大家好！…)
 _ADDRESSEE = r"(?:(?:尊敬|亲爱|敬爱)的[^，,、：:。！？]{1,12}|各位[^，,、：:。！？]{1,10}|(?:小朋友|老师|同学|家长|朋友|女士|先生|领导|来宾|同志)们)"
 _SALUTATION_START_RE = re.compile(rf"^{_ADDRESSEE}(?:\s*[、，,]\s*{_ADDRESSEE})*\s*[：:]")
+# a letter's salutation to family, a line of its own (妈妈：, 亲爱的爸爸妈妈：, 爷爷、奶奶：); a kin
+# word and a colon before text is a speaker in a dialogue
+_KIN = r"(?:爸爸|妈妈|爸|妈|爸妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|哥哥|姐姐|弟弟|妹妹|叔叔|阿姨|老爸|老妈)"
+_KIN_SALUTATION_RE = re.compile(rf"^(?:亲爱的|敬爱的)?{_KIN}+(?:\s*[、和]\s*{_KIN}+)*\s*[：:]$")
+# marks a page sets before a title (▍给爸爸的一封信)
+_TITLE_MARKS = "▍▌■□●◆◇★☆◎▶►✦|｜ \u3000"
+
+
+def is_salutation(s: str) -> bool:
+    """Does line ``s`` open a speech or a letter (老师们、同学们：…, 妈妈：)?"""
+    return bool(_SALUTATION_START_RE.match(s) or _KIN_SALUTATION_RE.match(s))
+
+
+# a letter's title (给爸爸的一封信, 给未来的自己的一封信): the short line ending in a colon under it is
+# its salutation, whoever it addresses (未来的我：)
+_LETTER_TITLE_RE = re.compile(r"给.{1,16}的(一封)?(信|回信)$")
+
+
+def _letter_opening(title: str, s: str) -> bool:
+    return bool(_LETTER_TITLE_RE.search(title)) and len(s) <= 16 and s.endswith(("：", ":"))
+
+
 # a line of symbols between two texts (＊＊＊, ※※※, ------)
 _SEPARATOR_LINE_RE = re.compile(r"^[*＊※☆★◆◇○●□■△▲~～—\-=＝_·•\s]{3,}$")
 
