@@ -677,3 +677,14 @@ def test_hamlets_by_their_landform_in_more_places(sentence, place):
 @pytest.mark.parametrize("sentence", ["我们在池塘边玩。", "大家到村口的水塘那边集合。", "全村分为三个组，每组都有。"])
 def test_ponds_and_wells_are_no_hamlets(sentence):
     assert not [r for r in _find([sentence]) if r["type"] == "place"]
+
+
+def test_children_greeted_by_name_in_a_letter_are_names():
+    found = _people_found(["大牛、二牛：", "你们两个都上三年级了，要互相帮着。"])
+    assert {"大牛", "二牛"} <= found
+    assert "乐乐" in _people_found(["亲爱的乐乐：", "你好吗？"])
+
+
+@pytest.mark.parametrize("line", ["妈妈：", "爸爸、妈妈：", "注意：", "各位同学：", "编后："])
+def test_a_kin_word_a_label_or_an_audience_before_a_colon_is_no_name(line):
+    assert _people_found([line, "下雨天不要去河边玩水。"]) == set()

@@ -636,7 +636,7 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
 
 # the title of a piece appended to an article or posted alone in book-title marks
 _APPENDED_TITLE_RE = re.compile(
-    r"^(?:附\s*[：:]\s*(?P<title>\S.{1,30})"
+    r"^(?:附\s*[：:]\s*(?P<title>\S.{0,30}(?:《[^《》]{1,24}》|习作|作文|文章|日记|范文|演讲稿|发言稿|讲话稿|一封信|诗歌?)\S{0,12})"
     r"|[【\[]\s*[^】\]]{0,6}(?:附记|附录|附文|原文|附)\s*[】\]]\s*[：:]?\s*(?P<title2>\S.{1,30})"
     r"|[《〈「](?P<title3>[^《》〈〉「」]{2,24})[》〉」])$"
 )
@@ -644,7 +644,7 @@ _APPENDED_TITLE_RE = re.compile(
 
 def appended_title(s: str) -> str | None:
     """The title a line gives an appended or posted piece (附：学生习作《妈妈的声音》 → 学生习作《妈妈的声音》,
-    《那一条路》 → 那一条路), else None."""
+    《那一条路》 → 那一条路), else None. An appended list or table (附：重点帮扶名单) is no piece."""
     m = _APPENDED_TITLE_RE.match(s)
     return next((g for g in m.group("title", "title2", "title3") if g), None) if m else None
 
