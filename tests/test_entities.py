@@ -688,3 +688,18 @@ def test_children_greeted_by_name_in_a_letter_are_names():
 @pytest.mark.parametrize("line", ["妈妈：", "爸爸、妈妈：", "注意：", "各位同学：", "编后："])
 def test_a_kin_word_a_label_or_an_audience_before_a_colon_is_no_name(line):
     assert _people_found([line, "下雨天不要去河边玩水。"]) == set()
+
+
+def test_everyone_on_a_list_of_participants_is_named_nicknames_too():
+    found = _people_found(["参加组员：司马婧怡、田浩宇、吴梓萱、秤砣、幺妹、黑皮（共6人，1人请假）。"])
+    assert {"司马婧怡", "田浩宇", "吴梓萱", "秤砣", "幺妹", "黑皮"} <= found
+
+
+@pytest.mark.parametrize("line", ["参加人员：各班班主任、家长代表、志愿者。", "人物：老师、学生、家长"])
+def test_roles_on_a_list_of_participants_are_no_names(line):
+    assert _people_found([line]) == set()
+
+
+def test_a_pupil_named_after_the_speakers_number_in_a_lesson_transcript():
+    assert "豆豆" in _people_found(["生5（豆豆）：我想对我家的小狗说，不要再偷吃核桃了。"])
+    assert _people_found(["生3（女）：我觉得很好。"]) == set()

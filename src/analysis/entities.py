@@ -1279,6 +1279,41 @@ def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
 
 _NAME_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+")
 
+# a list of who took part, after its label (参加组员：司马婧怡、田浩宇、秤砣、幺妹（共7人）; 人物：童佳琪（姐姐）、糯米、跳跳)
+_PARTICIPANTS_RE = re.compile(
+    r"^\s*(?:参加组员|小组成员|组员|参加人员|参与者|参加者|参加学生|参与学生|出场人物|剧中人物|人物|角色|演员|队员|成员)"
+    r"\s*[：:]\s*(?P<items>[^。！？]+)[。！？]?$"
+)
+_ITEM_NOTE_RE = re.compile(r"[（(][^（()）]{0,12}[)）]")
+# a listed item this common as a word is no pupil (老师, 家长, 志愿者 …)
+PARTICIPANT_MAX_FREQ = 100
+
+
+def _participant_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """Every item of a list of participants after its label: full names, given
+    names and nicknames alike (秤砣, 幺妹, 黑皮 in a group-work record; 糯米,
+    跳跳 in a play's cast), unless an ordinary word (老师, 家长) or a name
+    that is a public figure's. A child's, unless the item says otherwise."""
+    for sent, hits in zip(sentences, per_sentence):
+        m = _PARTICIPANTS_RE.match(sent)
+        if not m:
+            continue
+        known = {h.text for h in hits if h.type == "person"}
+        items = re.split(r"[、，,；;]", _ITEM_NOTE_RE.sub("", m.group("items")))
+        for item in items:
+            x = re.sub(r"\s+", "", item)
+            x = re.sub(r"(等|共\d+人|\d+人)$", "", x)
+            if not (2 <= len(x) <= 4) or not _ALL_CJK_RE.match(x) or x in known:
+                continue
+            if (freq.get(x) or 0) >= PARTICIPANT_MAX_FREQ or x in cues.not_names or x in cues.public_figures:
+                continue
+            words = get_tokenizer().lcut(x, HMM=False)
+            if len(words) > 1 and all(len(w) >= 2 and (freq.get(w) or 0) >= PARTICIPANT_MAX_FREQ for w in words):
+                continue  # 家长代表, 各班班主任: ordinary words together
+            for start, end in _literal_spans(x, sent):
+                hits.append(_Hit(x, "person", start, end, "child", 1.0, f"参加名单: {_snippet(sent, start, end)}"))
+
+
 # a roster row: a grade, class or prize, a colon, then names apart (一年级：蓝心妍 韦 珊 农家宝 黄小曼)
 _ROSTER_ROW_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九]年级|[初高][一二三]|[一二三四五六七八九\d]{1,2}\s*[（(]\s*\d{1,2}\s*[)）]\s*班"
@@ -1899,6 +1934,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     freq = get_tokenizer().FREQ if sentences else None
     all_spans, per_sentence = _sentence_hits(sentences, cues, freq)
     _listed_names(sentences, per_sentence, cues, freq)
+    _participant_names(sentences, per_sentence, cues, freq)
     _roster_names(raw, sentences, per_sentence, cues)
     del raw
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
