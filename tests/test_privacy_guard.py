@@ -850,3 +850,12 @@ def test_a_family_form_out_of_context_hides_no_name_after_it():
     names = NameReplacer((("王家", "某家"), ("孙家贤", "学生A"), ("家贤", "学生A")))
     assert names("王家贤（黎族）") == "王学生A（黎族）"
     assert names("王家奶奶来了") == "某家奶奶来了"
+
+
+def test_a_word_counted_as_a_thing_is_left_where_a_name_form_is_replaced():
+    # 红梅 (of 岑红梅) is a girl in one sentence and a plum branch, counted with 枝, in the next
+    r = replacer({"红梅": "学生A", "豆芽": "学生B"})
+    assert r("门口的一枝红梅开了。") == "门口的一枝红梅开了。"
+    assert r("晚饭炒了一盘豆芽。") == "晚饭炒了一盘豆芽。"
+    assert r("红梅今天没来上学。") == "学生A今天没来上学。"
+    assert r("他送给红梅一枝花。") == "他送给学生A一枝花。"

@@ -857,7 +857,9 @@ class NameReplacer:
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
 # a degree adverb or 性格 right before a word makes it a predicate (性格文静, 很平安), not a name
 _DEGREE_BEFORE_RE = re.compile(
-    r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么|[是一]个)$"
+    r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么|[是一]个"
+    # a number and a measure word for things: 一枝红梅, 两箱杨梅, 一盘豆芽 (no person is counted so)
+    r"|[一两二三四五六七八九十几半每这那][枝朵棵株片颗粒根块串捧束盆碗盘杯瓶袋箱筐把])$"
 )
 # …or right after it: 文静地坐着, 平安地回家 (an adverb made of the word), 平安健康 (a wish)
 _ADVERB_AFTER_RE = re.compile(
