@@ -573,3 +573,22 @@ def test_changed_runs_are_the_maximal_runs_where_two_texts_differ():
     assert _changed_runs("留守兒童們的學校", "留守儿童们的学校") == [(2, 3), (4, 5), (6, 7)]
     assert _changed_runs("留守儿童", "留守儿童") == []
     assert _changed_runs("們學", "们学") == [(0, 2)]
+
+
+@pytest.mark.parametrize(
+    "text_in, text_out",
+    [
+        # a Discuz forum's hidden anti-copy text, copied with a poem's lines
+        ('8 D, ~+ p. @. X" Y$ ]6 {. R8 S一喊我的心就疼痛。', "一喊我的心就疼痛。"),
+        (", g1 y1 d( f9 T爸爸坐上了春天的火车，", "爸爸坐上了春天的火车，"),
+        ("大人只忙着自己的事情，+ v$ W2 J: B) l我的功课呀", "大人只忙着自己的事情，我的功课呀"),
+        # ordinary ASCII stays
+        ("我算出 1 + 2 = 3 了。", "我算出 1 + 2 = 3 了。"),
+        ("字母 A B C D E F 很简单。", "字母 A B C D E F 很简单。"),
+        ("他考了 98 分，I am OK.", "他考了 98 分，I am OK."),
+    ],
+)
+def test_remove_jammer(text_in, text_out):
+    from analysis.clean import remove_jammer
+
+    assert remove_jammer(text_in)[0] == text_out

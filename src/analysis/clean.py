@@ -578,6 +578,24 @@ def remove_stray_marks(text: str) -> tuple[str, list[Edit]]:
     return "".join(out), edits
 
 
+# a forum's anti-copy "jammer" text, hidden on the page and copied with the post: runs of
+# random one- and two-character ASCII tokens (8 D, ~+ p. @. X" Y$ ]6 {. R8 S一喊我的心)
+_JAMMER_RE = re.compile(r"(?<![!-~])(?:[!-~]{1,2} ){5,}[!-~]{1,2}(?![!-~])")
+
+
+def _jammer_repl(m: re.Match) -> str | None:
+    chars = m.group(0).replace(" ", "")
+    alnum = sum(c.isalnum() for c in chars)
+    return "" if alnum >= 3 and len(chars) - alnum >= 2 else None  # letters and marks mixed, not 1 + 2 = 3
+
+
+remove_jammer = _regex_rule("remove_jammer", _JAMMER_RE, _jammer_repl)
+remove_jammer.__doc__ = (
+    "A forum's hidden anti-copy text (random ASCII tokens: 8 D, ~+ p. @. X\" Y$ ]6 {. R8 S), removed: "
+    "six or more tokens of one or two characters, letters and marks mixed."
+)
+
+
 # ------------------------------------------------------------ dash for 一
 
 _DASH_RE = re.compile(r"(?<![—―─-])[—―─](?![—―─])")
@@ -730,6 +748,7 @@ PARAGRAPH_RULES: tuple[Callable[[str], tuple[str, list[Edit]]], ...] = (
     to_simplified,
     remove_cut_marker,
     remove_stray_marks,
+    remove_jammer,
     restore_yi,
     normalize_punctuation,
     fix_quote_pairs,
