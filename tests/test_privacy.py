@@ -158,17 +158,22 @@ def test_empty_map():
     assert out.empty and list(out.columns) == MAP_COLUMNS
 
 
+def _child_mentions(essays: list[str], texts: list[str], canonical: list[str] | None = None) -> pd.DataFrame:
+    """An entities table of child mentions, one per sentence of its essay."""
+    cols = {
+        "essay_id": essays,
+        "sentence_id": [f"{e}-s{k}" for k, e in enumerate(essays, start=1)],
+        "text": texts,
+        "type": "person",
+        "role": "child",
+        "start": 0,
+    }
+    return pd.DataFrame(cols | ({"canonical": canonical} if canonical else {}))
+
+
 def test_ambiguous_variant_gets_its_own_pseudonym():
-    ent = pd.DataFrame(
-        {
-            "essay_id": ["a", "a", "b", "b"],
-            "sentence_id": ["a-s1", "a-s2", "b-s1", "b-s2"],
-            "text": ["王文悦", "王某", "王小明", "王某"],
-            "canonical": ["王文悦", "王文悦", "王小明", "王小明"],
-            "type": "person",
-            "role": "child",
-            "start": 0,
-        }
+    ent = _child_mentions(
+        ["a", "a", "b", "b"], ["王文悦", "王某", "王小明", "王某"], ["王文悦", "王文悦", "王小明", "王小明"]
     )
     p = dict(zip(*build_pseudonym_map(ent)[["original", "pseudonym"]].T.values))
     assert p["王文悦"] != p["王小明"]
@@ -178,16 +183,8 @@ def test_ambiguous_variant_gets_its_own_pseudonym():
 def test_a_word_used_as_the_given_name_of_several_people_is_scoped_to_their_essays():
     # 文明 stands for 王文明 in one essay and 齐文明 in another: a person of its own, but a word
     # (文明幸福家庭) everywhere else, so it counts only in those two essays
-    ent = pd.DataFrame(
-        {
-            "essay_id": ["a", "a", "b", "b"],
-            "sentence_id": ["a-s1", "a-s2", "b-s1", "b-s2"],
-            "text": ["王文明", "文明", "齐文明", "文明"],
-            "canonical": ["王文明", "王文明", "齐文明", "齐文明"],
-            "type": "person",
-            "role": "child",
-            "start": 0,
-        }
+    ent = _child_mentions(
+        ["a", "a", "b", "b"], ["王文明", "文明", "齐文明", "文明"], ["王文明", "王文明", "齐文明", "齐文明"]
     )
     m = build_pseudonym_map(ent).set_index("original")
     assert m.loc["文明", "scope"] == "a b"
@@ -197,16 +194,7 @@ def test_a_word_used_as_the_given_name_of_several_people_is_scoped_to_their_essa
 def test_a_nickname_that_is_a_word_counts_only_in_the_essays_that_named_it():
     # 豆芽 is a boy's nickname in a volunteer's blog (essay a); in a mother's post (essay b) it is
     # a vegetable (炒豆芽) and must stay one; a nickname that is no word (秤砣娃) counts everywhere
-    ent = pd.DataFrame(
-        {
-            "essay_id": ["a", "a"],
-            "sentence_id": ["a-s1", "a-s2"],
-            "text": ["豆芽", "秤砣娃"],
-            "type": "person",
-            "role": "child",
-            "start": 0,
-        }
-    )
+    ent = _child_mentions(["a", "a"], ["豆芽", "秤砣娃"])
     m = build_pseudonym_map(ent).set_index("original")
     assert m.loc["豆芽", "scope"] == "a"
     assert m.loc["秤砣娃", "scope"] == ""
