@@ -91,6 +91,7 @@ def _clean_rows(e: EssayInput) -> dict[str, list]:
         e.raw_text.split("\n"),
         line_start=e.line_start,
         chrome={line: (kind, evidence) for line, kind, evidence in e.chrome},
+        lost_pages=dict(e.lost_pages),
     )
     paras = [
         {
@@ -613,7 +614,7 @@ def build(
 
     found = aio.scan_raw(raw_dir, follow_links=follow_links)
     lock = procs.folder_lock(out_dir, timeout=lock_timeout, warn=warn, error=BuildError)
-    with lock:  # one build at a time writes to a folder
+    with lock, procs.bulk_allocation():  # one build at a time writes to a folder
         summary.ignored = [aio.relpath(p, raw_dir) for p in found.others]
         essays_in: list[EssayInput] = []
         preamble_log: list[dict] = []
