@@ -18,6 +18,8 @@ from analysis.clean import (
     is_cut_line,
     join_broken_paragraphs,
     join_evidence,
+    missing_pages,
+    numbering_gaps,
     remove_cut_marker,
     remove_ruby,
 )
@@ -38,6 +40,11 @@ CUT_LINES = [
         "爸爸终于回来了，他给我带来了一个新书包……点击查看全文>>",
         "爸爸终于回来了，他给我带来了一个新书包",
         "……点击查看全文>>",
+    ),
+    (
+        "为此，学校向全体教师发出倡议……余下全文请点击“下载”后查看",
+        "为此，学校向全体教师发出倡议",
+        "……余下全文请点击“下载”后查看",
     ),
     ("我最难忘的一天是去年的春节，剩余2341字，登录后阅读", "我最难忘的一天是去年的春节，", "剩余2341字，登录后阅读"),
     ("全县共有农村留守儿童一千余人。还剩4页未读，继续阅读", "全县共有农村留守儿童一千余人。", "还剩4页未读，继续阅读"),
@@ -364,3 +371,69 @@ def test_no_gap_after_an_unfinished_paragraph():
         Paragraph("解情况，主动和她谈心。", 3, 3),
     ]
     assert flag_gaps(paras) == []
+
+
+@pytest.mark.parametrize(
+    "texts, gaps",
+    [
+        # a sub-item that is not its item's first: 三、 and （一） were lost before it
+        (
+            [
+                "一、活动目的",
+                "让留守儿童感受到温暖。",
+                "二、活动对象",
+                "全镇留守儿童。",
+                "（二）初中组以座谈为主。",
+                "四、活动时间",
+            ],
+            {4: 2},
+        ),
+        # a skipped item
+        (["一、基本情况", "全校共有学生三百人。", "二、主要做法", "四、存在问题"], {3: 2}),
+        (["1.建立档案。", "2.结对帮扶。", "4.定期家访。"], {2: 1}),
+        # whole numbering: nothing
+        (
+            [
+                "一、基本情况",
+                "（一）学生情况",
+                "（二）家庭情况",
+                "二、主要做法",
+                "（一）建立档案",
+                "1.逐人登记。",
+                "2.每月更新。",
+                "三、下一步打算",
+            ],
+            {},
+        ),
+        # a list that starts at its second item with no item above it: an excerpt, nothing to say
+        (["（二）加强家校联系。", "（三）开展心理辅导。"], {}),
+        (["我们班今年来了三个新同学。", "老师说：“二、三年级的同学先回家。”"], {}),
+    ],
+)
+def test_numbering_gaps(texts, gaps):
+    assert {k: since for k, (_, since) in numbering_gaps(texts).items()} == gaps
+
+
+def test_a_skip_in_a_printed_documents_page_numbers_is_a_gap_and_no_join():
+    lines = [
+        "我的爸爸在很远的城市打工，每年春节才回来一次。每次他走的时候，我都会偷偷躲在门后面",
+        "— 1 —",
+        "学校组织我们和爸爸妈妈视频，我第一次看见爸爸干活的地方，那里有好多高高的楼",
+        "— 3 —",
+    ]
+    chrome = {2: ("other", "pattern: — 1 —"), 4: ("other", "pattern: — 3 —")}
+    lost = missing_pages(lines, chrome)
+    assert list(lost) == [3] and "page 2 missing" in lost[3]
+    assert len(clean_essay(lines, line_start=1, chrome=chrome).paragraphs) == 1  # read as one broken sentence
+    cleaned = clean_essay(lines, line_start=1, chrome=chrome, lost_pages=lost)
+    assert len(cleaned.paragraphs) == 2  # not joined across the lost page
+    assert [(f["line"], f["flag"]) for f in cleaned.flags] == [(3, "suspected_gap")]
+    # page numbers that run on: the sentence broken by the page break is joined, nothing is flagged
+    chrome[4] = ("other", "pattern: — 2 —")
+    lines[3] = "— 2 —"
+    assert missing_pages(lines, chrome) == {}
+
+
+def test_page_numbers_over_their_pages_put_the_lost_page_after_the_second():
+    lines = ["第1页", "奶奶每天早上五点就起床，给我做好早饭再去地里。", "第3页", "后来我也学会了做饭。"]
+    assert list(missing_pages(lines, {1, 3})) == [4]

@@ -641,3 +641,60 @@ def test_essays_that_end_with_their_author_split_at_the_title_under_each_author(
     ]  # fmt: skip
     essays = plan_essays(_raw(tmp_path, lines), PATTERNS)[0]
     assert [e.title for e in essays] == ["电话那头的爸爸", "我学会了做饭", "我的心愿"]
+
+
+def test_a_question_title_with_its_pupils_byline_heads_an_essay(tmp_path):
+    # e-paper pieces: a title (one a question with a comma), the pupil's class and name, the text
+    lines = [
+        "晨读少年报 · 电子版",
+        "",
+        "奶奶，你的腰还疼吗？",
+        "石桥镇中心小学三（1）班　陆小禾",
+        BODY_A,
+        "",
+        "爸爸的安全帽",
+        "文｜五（2）班　韦明轩",
+        BODY_B,
+        "",
+        "我们班的图书角",
+        "城南小学四（3）班　覃思源",
+        BODY_C,
+    ]
+    essays, log, *_ = plan_essays(_raw(tmp_path, lines), PATTERNS)
+    assert [e.title for e in essays] == ["奶奶，你的腰还疼吗？", "爸爸的安全帽", "我们班的图书角"]
+    assert [e.raw_text for e in essays] == [BODY_A, BODY_B, BODY_C]
+    assert {r["line"] for r in log if r["rule"] == "remove_chrome"} == {4, 8, 12}  # the bylines
+
+
+def test_a_thread_starters_later_post_is_an_essay_of_its_own(tmp_path):
+    # a forum thread: the starter's name on the floor lines, a sequel posted under 【续】
+    lines = [
+        "山城论坛 - 本地生活",
+        "山城论坛 › 本地生活 › 查看帖子",
+        "查看: 1024　|　回复: 12",
+        "",
+        "【原创】外婆家的那条小河",
+        "楼主　河边放牛娃　发表于 2024-5-1 20:10　|　只看该作者",
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        BODY_A + BODY_B,
+        BODY_C + BODY_B,
+        "回复　支持(12)　反对(0)　举报",
+        "",
+        "沙发　路人甲乙　发表于 2024-5-1 20:31",
+        "写得真好，想起了自己的小时候。",
+        "回复　支持(3)　反对(0)",
+        "",
+        "3#　河边放牛娃　发表于 2024-5-2 07:45　|　只看该作者",
+        "【续】村口的那棵老槐树",
+        BODY_C,
+        BODY_A,
+        "回复　支持(9)　反对(0)　举报",
+    ]
+    essays, log, *_ = plan_essays(_raw(tmp_path, lines), PATTERNS)
+    assert [e.title for e in essays] == ["【原创】外婆家的那条小河", "村口的那棵老槐树"]
+    assert BODY_A in essays[0].raw_text and BODY_C in essays[1].raw_text
+    assert not any("写得真好" in e.raw_text for e in essays)  # a reply
+    removed = {no for e in essays for no, _, _ in e.chrome} | {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {12, 22} <= removed  # the posts' 回复　支持(…) bars

@@ -98,6 +98,15 @@ CHROME_LINES = [
     ("ad", "信读完了。如果你也愿意帮忙，欢迎点击“阅读原文”报名成为志愿者。"),
     ("ad", "【广告】写材料没思路？优范文VIP会员，10万+精品范文一键下载"),
     ("forum", "签名：愿每一盏灯下都有人等你回家。"),
+    ("byline", "文｜六（1）班　蓝天翼"),  # a WeChat post's byline mark
+    ("publication", "原创　春芽编辑部　春芽周刊　2024年09月10日 07:45　广西"),  # a WeChat post's header
+    ("related", "你可能还需要："),
+    ("ad", "初中数学提分班 | 名校老师授课 | 免费试听 立即预约"),
+    ("ad", "《春芽周刊》2025年全年征订开始啦，邮发代号：00-000"),
+    ("other", "3.志愿者报名表.xlsx"),  # an attachment's name
+    ("comment", "小溪流水：读完眼眶湿了，孩子们真不容易。　56赞"),  # a reader's comment and its likes
+    ("comment", "查看: 2048　|　回复: 31"),  # a forum thread's counts
+    ("comment", "回复　支持(7)　反对(0)　举报"),  # a forum post's bar
 ]
 
 
@@ -156,6 +165,9 @@ ESSAY_LINES = [
     "分享是一种快乐。",
     "上一篇作文我写的是妈妈，这一篇我想写爸爸。",
     "图片上的妈妈笑得很开心。",
+    "那天是2024年5月1日，早上8:30我们就出发了。",  # a date and a time inside a sentence
+    "我把填好的报名表用微信发给了班主任。",
+    "文静是我的同桌，她很爱笑。",
 ]
 
 
@@ -217,6 +229,31 @@ def test_salutation_and_closing_of_a_letter_are_kept():
         "下一篇：给老师的一封信",
     ]
     assert verdicts(lines) == {1: "prevnext", 8: "prevnext"}
+
+
+def test_a_notices_contact_line_above_its_attachments_and_signature_is_kept():
+    lines = [
+        "关于开展留守儿童暑期安全教育的通知",
+        "各村小、教学点：",
+        "为切实做好暑期留守儿童安全教育工作，现将有关事项通知如下，请各校认真组织落实。",
+        "联系人：陈立　　联系电话：0000-1234567",
+        "附件：1.暑期安全教育登记表.xlsx",
+        "2.告家长书.docx",
+        "石门镇中心学校",
+        "2024年7月1日",
+    ]
+    assert verdicts(lines) == {5: "caption", 6: "other"}
+
+
+def test_a_date_ending_two_speeches_by_a_page_number_is_no_running_head():
+    body = "同学们，我们身边有许多留守的伙伴，他们的爸爸妈妈在远方打工，我们要多关心他们，陪他们一起学习。"
+    lines = [
+        "我身边的留守伙伴", body, body, "五（1）班　陈晓", "2024年4月16日", "— 1 —",
+        "爱在我们身边", body, body, "五（3）班　黎明", "2024年4月16日", "— 2 —",
+    ]  # fmt: skip
+    got = verdicts(lines)
+    assert 5 not in got and 11 not in got  # the speakers' dates: text
+    assert got[6] == got[12] == "other"  # the page numbers
 
 
 FOOTER = "青青草文学社 陪你一起长大"

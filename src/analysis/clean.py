@@ -26,7 +26,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from opencc import OpenCC
 
@@ -975,6 +975,51 @@ def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) 
     return flags
 
 
+# the numbered items of a notice or a report, by level: 一、  （一）  1.  （1）
+_ITEM_LEVELS = (
+    re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})[、.．]"),
+    re.compile(r"^[（(](?P<n>[一二三四五六七八九十]{1,3})[）)]"),
+    re.compile(r"^(?P<n>\d{1,2})(?:[、．]|\.(?!\d))"),
+    re.compile(r"^[（(](?P<n>\d{1,2})[）)]"),
+)
+
+
+def numbering_gaps(texts: list[str]) -> dict[int, tuple[str, int]]:
+    """{index: (detail, since)} of the items whose numbering says text is
+    lost between item ``since`` and them: a sub-item that is not the first
+    of its item ((二) right under 二、), or an item whose number skips one or
+    more (一、 二、 四、) — unless that skip is the same loss already flagged
+    under the item before."""
+    from analysis.split import cn_to_int
+
+    last: list[int | None] = [None] * len(_ITEM_LEVELS)
+    where = [0] * len(_ITEM_LEVELS)  # the index of the last item of each level
+    seen_parent = [False] * len(_ITEM_LEVELS)
+    out: dict[int, tuple[str, int]] = {}
+    flagged_since = [False] * len(_ITEM_LEVELS)
+    for i, t in enumerate(texts):
+        t = t.strip().lstrip("\u3000")
+        for level, rx in enumerate(_ITEM_LEVELS):
+            m = rx.match(t)
+            n = cn_to_int(m.group("n")) if m else None
+            if n is None:
+                continue
+            marker = t[: m.end()]
+            before = last[level]
+            if before is None and n >= 2 and level > 0 and any(seen_parent[:level]):
+                parent = max(where[up] for up in range(level) if seen_parent[up])
+                out[i] = (f"item 「{marker}」 opens its section: the items before it are missing", parent)
+                for up in range(level):
+                    flagged_since[up] = True
+            elif before is not None and 2 <= n - before <= 5 and not flagged_since[level]:
+                out[i] = (f"the numbering skips from {before} to {n} before 「{marker}」", where[level])
+            last[level], seen_parent[level], flagged_since[level], where[level] = n, True, False, i
+            for low in range(level + 1, len(_ITEM_LEVELS)):  # a new item starts its sub-items afresh
+                last[low], seen_parent[low], flagged_since[low] = None, False, False
+            break
+    return out
+
+
 @dataclass
 class CleanedEssay:
     paragraphs: list[Paragraph]
@@ -1030,18 +1075,76 @@ def _page_break(kind: str, raw: str) -> bool:
     return kind in ("pagination", "recurring") or bool(_PAGE_NUMBER_RE.match(raw.replace("\u3000", " ")))
 
 
+def _numbering_gap_flags(
+    paragraphs: list[Paragraph], lines: list[str], line_start: int, chrome: dict
+) -> list[tuple[Paragraph, str]]:
+    """(paragraph, detail) for the losses the items' numbering shows
+    (:func:`numbering_gaps`): at the first paragraph since the item before
+    that follows removed furniture (a page break, a paywall notice: where
+    text goes missing), else at the item itself when the text above it ends
+    whole (else the loss is inside that text, and nothing is flagged)."""
+
+    def after_furniture(p: Paragraph) -> bool:
+        no = p.line_start - 1
+        while no >= line_start and not lines[no - line_start].strip() and no not in chrome:
+            no -= 1
+        return no in chrome
+
+    out = []
+    for k, (detail, since) in numbering_gaps([p.text for p in paragraphs]).items():
+        at = next((j for j in range(since + 1, k + 1) if after_furniture(paragraphs[j])), None)
+        if at is None and k > 0 and not _ends_open(paragraphs[k - 1].text):
+            at = k
+        if at is not None:
+            out.append((paragraphs[at], detail))
+    return out
+
+
+def missing_pages(lines: list[str], chrome: Iterable[int]) -> dict[int, str]:
+    """{line: detail} for the first text line after pages a printed document
+    lost (``lines``: a file's lines, numbered from 1; ``chrome``: the numbers
+    of its furniture lines): its page numbers skip (— 3 —, then — 5 —). Page
+    numbers under their page's text (footers, the usual case: text comes
+    before the first one) put the lost page right after the first number;
+    numbers over their page's text (headers) right after the second."""
+    chrome = set(chrome)
+    numbers: list[tuple[int, int]] = []
+    first_text = None
+    for no, raw in enumerate(lines, start=1):
+        if no in chrome:
+            plain = raw.replace("\u3000", " ")
+            if _PAGE_NUMBER_RE.match(plain) and (m := re.search(r"\d{1,4}", plain)):
+                numbers.append((no, int(m.group())))
+        elif raw.strip() and first_text is None:
+            first_text = no
+    footers = first_text is not None and bool(numbers) and first_text < numbers[0][0]
+    out: dict[int, str] = {}
+    for (l1, n1), (l2, n2) in zip(numbers, numbers[1:]):
+        if not 1 < n2 - n1 <= 20:
+            continue
+        at = l1 if footers else l2
+        nxt = next((no for no in range(at + 1, len(lines) + 1) if no not in chrome and lines[no - 1].strip()), None)
+        if nxt is not None:
+            lost = f"page {n1 + 1}" if n2 - n1 == 2 else f"pages {n1 + 1}–{n2 - 1}"
+            out[nxt] = f"{lost} missing: the page numbers go from {n1} to {n2}"
+    return out
+
+
 def clean_essay(
     lines: list[str],
     *,
     line_start: int,
     chrome: dict[int, tuple[str, str]] | None = None,
+    lost_pages: dict[int, str] | None = None,
     settings_path: str | None = None,
 ) -> CleanedEssay:
     """Clean one essay's raw lines (starting at file line ``line_start``).
 
     ``chrome``: {line number: (kind, evidence)} of page-chrome lines inside
     the essay's span (:mod:`analysis.pagechrome`): each is removed and
-    logged (rule ``remove_chrome``). Returns the cleaned paragraphs (with
+    logged (rule ``remove_chrome``). ``lost_pages``: {line: detail} of the
+    lines right after pages a printed document lost (:func:`missing_pages`):
+    each is flagged ``suspected_gap`` and never joined to the text above. Returns the cleaned paragraphs (with
     their raw line ranges), the log rows (rule, line, before, after, context)
     and the data-quality flags: ``truncated`` where a paywall or cut marker
     stood, ``mojibake`` for garbled characters, ``suspected_gap``.
@@ -1051,8 +1154,12 @@ def clean_essay(
     log: list[dict] = []
     flags: list[dict] = []
     removed_before = False
+    lost_pages = lost_pages or {}
     for k, raw in enumerate(lines):
         no = line_start + k
+        if no in lost_pages:  # text is missing right before this line: flagged, and never joined across
+            flags.append({"line": no, "flag": "suspected_gap", "detail": lost_pages[no]})
+            removed_before = True
         if no in chrome:
             kind, evidence = chrome[no]
             log.append(
@@ -1091,8 +1198,12 @@ def clean_essay(
         removed_before = False
     paragraphs, joins = join_broken_paragraphs(paragraphs, settings_path=settings_path)
     log.extend(_log_row(p.line_start, e) for p, e in joins)
-    flags.extend(
-        {"line": p.line_start, "flag": "suspected_gap", "detail": detail}
-        for p, detail in flag_gaps(paragraphs, settings_path=settings_path)
-    )
+    gaps = dict(lost_pages)
+    for p, detail in [
+        *_numbering_gap_flags(paragraphs, lines, line_start, chrome),
+        *flag_gaps(paragraphs, settings_path=settings_path),
+    ]:
+        gaps.setdefault(p.line_start, detail)
+        if gaps[p.line_start] == detail and p.line_start not in lost_pages:
+            flags.append({"line": p.line_start, "flag": "suspected_gap", "detail": detail})
     return CleanedEssay(paragraphs, log, flags)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import pagechrome
-from analysis.clean import is_cut_line, to_simplified, truncation_flag
+from analysis.clean import is_cut_line, missing_pages, to_simplified, truncation_flag
 from analysis.split import (
     MIN_PREAMBLE_ESSAY_CHARS,
     Heading,
@@ -94,6 +94,7 @@ class EssayInput:
     split_rule: str = "none"
     chrome: tuple[tuple[int, str, str], ...] = ()  # (line, kind, evidence) inside the essay's span
     metadata: tuple[tuple[str, str], ...] = ()  # (field, value): author, date, source, editor, guidance
+    lost_pages: tuple[tuple[int, str], ...] = ()  # (line, detail): the first text line after lost printed pages
 
     @property
     def sha256(self) -> str:
@@ -101,7 +102,7 @@ class EssayInput:
 
     def key_parts(self) -> tuple[str, ...]:
         """What besides the text decides this essay's tables (part of its cache key)."""
-        return (self.split_rule, repr(self.chrome), repr(self.metadata))
+        return (self.split_rule, repr(self.chrome), repr(self.metadata), repr(self.lost_pages))
 
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9_]+")
@@ -188,7 +189,7 @@ def plan_essays(
             and (
                 hit[0] == "byline"
                 or hit[0] in ("publication", "guidance", "comment")
-                and re.search(r"作者|留言人|发帖人|提问者", norm)
+                and re.search(r"(?<!该)作者|留言人|发帖人|提问者", norm)  # not 只看该作者, a forum link
             )
             or pagechrome.is_pupil_byline(norm)
             or (hit and re.match(r"^作\s*者\s*[:：]", norm))  # 作者：…｜学校：…｜年级：… reads as a menu too
@@ -264,6 +265,7 @@ def plan_essays(
     title_fallback = _collection_title(lines, verdicts, preamble) or Path(rel).stem
     rule = "+".join(sorted({h.rule for h in heads})) or "none"
     essays, flags = [], []
+    lost = missing_pages(lines, verdicts)
     for c, start, nxt in zip(chunks, starts, bounds):
         meta = dict(page_meta)
         for no in sorted(verdicts):
@@ -290,6 +292,7 @@ def plan_essays(
             split_rule=c.heading.rule if c.heading else "none",
             chrome=in_span,
             metadata=tuple(sorted(meta.items())),
+            lost_pages=tuple((no, why) for no, why in sorted(lost.items()) if c.line_start <= no <= c.line_end),
         )
         essays.append(e)
         # the cut link may sit under a page number or a running head (第 4 页 共 6 页 / 剩余2页未读，继续阅读)

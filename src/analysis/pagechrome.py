@@ -356,6 +356,8 @@ def classify_lines(
             continue
         if norm not in titles and repeated[norm] < 2:
             continue
+        if _CLOSING_RE.match(norm) and repeated[norm] < 3:
+            continue  # two speeches given the same day end in the same date: a signature, not a running head
         near = [k for k in range(max(1, i - 1), min(len(lines), i + 3) + 1) if k != i + 1]
         if any(
             (k in out and out[k].kind == "pagination") or _PAGE_NUMBER_RE.match(normalise(lines[k - 1])) for k in near
@@ -455,6 +457,9 @@ def classify_lines(
             _OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4))
         ):
             continue
+        header = _HEADER_AUTHOR_RE.match(normalise(lines[start]))
+        if op is not None and header and header.group(1) == op[0]:
+            continue  # the thread starter's next post (4#　楼主的名字　发表于 …): content
         if op is not None and (author := _post_author(lines, start, end, skip=out)) == op[0]:
             # the thread starter goes on writing (接着写 …): content, not a reply; the name is furniture
             at = author_line = next(i for i in range(start, end) if normalise(lines[i]) == author)
@@ -561,6 +566,10 @@ _OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's 
 def _thread_starter(lines: list[str], start: int, end: int) -> tuple[str, int] | None:
     """(name, 0-based line) of the first post's author: the line over its 楼主 badge, else the
     post's first line when it reads as a user name."""
+    for i in range(start, min(end, start + 3)):
+        m = _HEADER_AUTHOR_RE.match(normalise(lines[i]))
+        if m:  # 楼主　山脚等车的人　发表于 2025-3-2 21:14
+            return m.group(1), i
     for i in range(start, end):
         if normalise(lines[i]).startswith("楼主"):
             k = i - 1
@@ -586,6 +595,10 @@ def _post_author(lines: list[str], start: int, end: int, *, skip=()) -> str | No
 
 
 _USER_NAME_RE = re.compile(r"^[^\s，。！？；：,.!?;:|]{2,16}$")
+# a post's header with its author's name between the floor and the time (4#　山脚等车的人　发表于 2025-3-3 08:12)
+_HEADER_AUTHOR_RE = re.compile(
+    r"^(?:楼主|\d{1,4}\s*#|#\s*\d{1,4}|\d{1,4}\s*楼|沙发|板凳|地板)\s*\|?\s*([^\s|]{2,16})\s*\|?\s*(?:发表于|发表在|回复于)"
+)
 _FOOTER_LIKE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,4}\s*楼")
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
 _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
@@ -630,13 +643,20 @@ def _after_abstract(lines: list[str], no: int) -> bool:
 
 def _closes_document(lines: list[str], no: int) -> bool:
     """Is line ``no`` followed, before any other text, by the lines that
-    close a document (the issuing body, a date)?"""
-    for k in range(no, min(len(lines), no + 3)):
+    close a document (the issuing body, a date)? Its attachments' names may
+    come between (附件：1.报名汇总表.xlsx / 2.封面格式.docx)."""
+    for k in range(no, min(len(lines), no + 6)):
         norm = normalise(lines[k])
-        if not norm:
+        if not norm or _ATTACHMENT_RE.match(norm):
             continue
         return bool(_CLOSING_RE.match(norm))
     return False
+
+
+# an attachment's name on a line of its own (附件：1.报名汇总表.xlsx, 2.征文作品封面格式.docx)
+_ATTACHMENT_RE = re.compile(
+    r"^(附件\s*[:：]?\s*)?(\d{1,2}\s*[.、．]\s*)?[^\s。！？，]{1,60}\.(docx?|xlsx?|pptx?|pdf|wps|et|zip|rar|7z)$"
+)
 
 
 def _essays_per_key(lines: list[str], headings: list[int], rules: ChromeRules) -> dict[str, int]:

@@ -536,7 +536,7 @@ def find_headings(
             no
             for no in range(1, len(lines) + 1)
             if no not in skip
-            and _title_like(lines[no - 1].strip().strip("\u3000"), commas=True)
+            and (_title_like(t := lines[no - 1].strip().strip("\u3000"), commas=True) or _exclaimed_title(t))
             and _next_text_line(lines, no) in author_lines
         ]
         if len(titled) >= 2:
@@ -634,10 +634,10 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
     ]
 
 
-# the title of a piece appended to an article or posted alone in book-title marks
+# the title of a piece appended to an article, posted as its sequel (【续】…) or alone in book-title marks
 _APPENDED_TITLE_RE = re.compile(
     r"^(?:附\s*[：:]\s*(?P<title>\S.{0,30}(?:《[^《》]{1,24}》|习作|作文|文章|日记|范文|演讲稿|发言稿|讲话稿|一封信|诗歌?)\S{0,12})"
-    r"|[【\[]\s*[^】\]]{0,6}(?:附记|附录|附文|原文|附)\s*[】\]]\s*[：:]?\s*(?P<title2>\S.{1,30})"
+    r"|[【\[（(]\s*[^】\]）)]{0,6}(?:附记|附录|附文|原文|附|续|续篇|续写)\s*[】\]）)]\s*[：:]?\s*(?P<title2>\S.{1,30})"
     r"|[《〈「](?P<title3>[^《》〈〉「」]{2,24})[》〉」])$"
 )
 
