@@ -10,6 +10,7 @@ from analysis.intake import DOUBTFUL_SPLIT_CHARS, plan_essays
 from analysis.io import read_raw
 from analysis.split import (
     compile_patterns,
+    expected_count,
     find_headings,
     find_page_title,
     find_repeated_titles,
@@ -698,3 +699,143 @@ def test_a_thread_starters_later_post_is_an_essay_of_its_own(tmp_path):
     assert not any("写得真好" in e.raw_text for e in essays)  # a reply
     removed = {no for e in essays for no, _, _ in e.chrome} | {r["line"] for r in log if r["rule"] == "remove_chrome"}
     assert {12, 22} <= removed  # the posts' 回复　支持(…) bars
+
+
+# ------------------------------------------------ styles from the blind page set dev14 (session 15)
+
+
+def test_letters_titled_over_a_pupils_bare_name_split_at_each_title(tmp_path):
+    # a class page: each letter's title, the pupil's name alone, the salutation; letters end in 此致/敬礼
+    lines = [
+        "石桥小学 · 班级空间",
+        "",
+        "月亮照着我也照着你",
+        "龙思彤",
+        "亲爱的妈妈：",
+        BODY_A,
+        "此致",
+        "敬礼！",
+        "",
+        "爸爸，我会照顾好爷爷",
+        "覃浩宇",
+        "爸爸：",
+        BODY_B,
+        "此致",
+        "敬礼！",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["月亮照着我也照着你", "爸爸，我会照顾好爷爷"]
+    assert all("此致" in e.raw_text and "敬礼" in e.raw_text for e in essays)  # the formula is the letters'
+    assert {r["line"] for r in log if r["rule"] == "remove_chrome"} >= {4, 11}  # the names are bylines
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("龙思彤", True),
+        ("欧阳文静", True),
+        ("母爱", False),
+        ("白云", False),
+        ("写给远方的妈妈", False),
+        ("敬礼", False),
+    ],
+)
+def test_a_bare_name_is_a_surname_and_a_name_like_given_name(name, expected):
+    from analysis.split import is_bare_name
+
+    assert is_bare_name(name) is expected
+
+
+def test_a_topic_pages_pieces_each_under_its_source_line_split_at_their_titles(tmp_path):
+    lines = [
+        "清河县妇女联合会",
+        "首页 | 妇联动态 | 专题专栏",
+        "",
+        "倡议书：请把温暖带给身边的“小候鸟”！",
+        "来源：县妇联　时间：2024-05-28",
+        BODY_A,
+        "清河县妇女联合会",
+        "2024年5月28日",
+        "",
+        "留守儿童的“心病”，谁来医？",
+        "来源：县心理健康教育指导中心　时间：2024-05-20",
+        BODY_B,
+        "",
+        "暑假将至，县妇联致外出务工家长：",
+        "来源：县妇联　时间：2024-06-25",
+        BODY_C,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == [
+        "倡议书：请把温暖带给身边的“小候鸟”！",
+        "留守儿童的“心病”，谁来医？",
+        "暑假将至，县妇联致外出务工家长：",
+    ]
+    assert "清河县妇女联合会" in essays[0].raw_text  # the issuing body signs the 倡议书, though it is the site's name
+
+
+def test_one_source_line_under_a_pages_title_is_no_pieces_byline(tmp_path):
+    lines = [
+        "清河县关工委",
+        "清河县关爱留守儿童征文获奖作品选登",
+        "发布日期：2023-06-01　来源：县关工委办公室　浏览次数：847",
+        "为推进关爱留守儿童工作，县关工委举办了本次征文活动，现将获奖作品选登如下。",
+        "",
+        "奶奶的手电筒",
+        "城关第二小学 五（2）班 吴思彤",
+        BODY_A,
+        "",
+        "电话那头的声音",
+        "白沙镇中心小学 六（1）班 覃浩然",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["奶奶的手电筒", "电话那头的声音"]
+
+
+def test_a_second_document_titled_under_the_first_ones_signed_date_is_an_essay(tmp_path):
+    lines = [
+        "青檀文库 - 文档分享",
+        "第 1 页 / 共 3 页",
+        "2023年秋季学期留守儿童工作总结",
+        BODY_A,
+        "城关小学德育处",
+        "2024年1月12日",
+        "",
+        "第 3 页 / 共 3 页",
+        "2024年春季学期留守儿童工作计划",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["2023年秋季学期留守儿童工作总结", "2024年春季学期留守儿童工作计划"]
+
+
+def test_a_qa_pages_answer_is_the_essay_and_the_wrapper_and_follow_ups_are_chrome(tmp_path):
+    lines = [
+        "问答坊 — 有问题，就来问答坊",
+        "求一篇关于关爱留守儿童的演讲稿，周一国旗下讲话要用，急！！！",
+        "我是五年级的，老师让我代表班级发言，题目自己定，最好感人一点，谢谢大家了",
+        "提问者：小葵花    2023-11-24 21:37",
+        "",
+        "最佳答案",
+        "给你写了一篇，按国旗下讲话的格式来的，你可以改一改：",
+        "让爱陪伴每一个留守的童年",
+        "尊敬的老师，亲爱的同学们：",
+        BODY_A,
+        "手打不易，望采纳~有什么要改的可以追问我",
+        "追问：写得太好了！能不能再加一点事例？",
+        "追答：可以把第四段的例子换成你们班的真实事情。",
+        "其他回答（2）",
+        "匿名用户    2023-11-24",
+        "这种网上一搜一大把，自己写才有诚意啊，老师一看就知道是抄的",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["让爱陪伴每一个留守的童年"]
+    assert essays[0].raw_text == "尊敬的老师，亲爱的同学们：\n" + BODY_A
+
+
+@pytest.mark.parametrize(
+    "title, n", [("写给我的留守学生（两则）", 2), ("孩子们的三封信", 3), ("留守儿童诗歌（四首）", 4), ("一首歌", None)]
+)
+def test_a_collection_title_announces_pieces_counted_in_then_letters_and_poems(title, n):
+    assert expected_count(title) == n

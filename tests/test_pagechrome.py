@@ -107,6 +107,19 @@ CHROME_LINES = [
     ("comment", "小溪流水：读完眼眶湿了，孩子们真不容易。　56赞"),  # a reader's comment and its likes
     ("comment", "查看: 2048　|　回复: 31"),  # a forum thread's counts
     ("comment", "回复　支持(7)　反对(0)　举报"),  # a forum post's bar
+    # a Q&A page's wrapper and follow-ups (dev14)
+    ("comment", "给你写了一篇，按国旗下讲话的格式来的，你可以改一改："),
+    ("comment", "手打不易，望采纳~有什么要改的可以追问我"),
+    ("comment", "追问：写得太好了！能不能再加一点我们班同学的事例？"),
+    ("comment", "其他回答（3）"),
+    ("byline", "匿名用户    2023-11-24"),
+    ("byline", "山里的李老师  美篇号 30571826"),
+    ("byline", "北漂的阿橙    ✦ 签约作者"),
+    ("share", "点赞(38)　收藏(6)　转发到微信"),
+    ("share", "分享至：Facebook　WhatsApp　電郵"),
+    ("caption", "孩子们在留守儿童之家写作业（作者供图）"),
+    ("other", "本文已被“拾光·教育”频道收录"),
+    ("collection_title", "[原创]【教育随笔】写给我的留守学生（两则）"),
 ]
 
 
@@ -168,6 +181,9 @@ ESSAY_LINES = [
     "那天是2024年5月1日，早上8:30我们就出发了。",  # a date and a time inside a sentence
     "我把填好的报名表用微信发给了班主任。",
     "文静是我的同桌，她很爱笑。",
+    "分享的力量——在主题班会上的发言",  # a title that starts with 分享
+    "分享，是我们班的第一条班规。",
+    "后来那幅画得了三等奖。版权所有者——小杰的奶奶，得到了一张奖状的复印件。",
 ]
 
 

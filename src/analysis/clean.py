@@ -953,6 +953,8 @@ def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) 
         prev_complete = k == 0 or not _ends_open(paragraphs[k - 1].text) or is_heading(paragraphs[k - 1].text)
         if not prev_complete:
             continue
+        if k > 0 and paragraphs[k - 1].text.rstrip().endswith(("：", ":")):
+            continue  # under a salutation (同学们：) a speech may open on its theme word: 分享，是我们班的…
         m = re.match(r"([^，。！？；：、,.!?;:“”\"（）()]+)([，；：、,;:])", t)
         first_clause = m.group(1) if m else ""
         where = "at the start of the essay" if k == 0 else "after a complete paragraph"

@@ -30,6 +30,8 @@ from analysis.clean import is_cut_line, missing_pages, to_simplified, truncation
 from analysis.split import (
     MIN_PREAMBLE_ESSAY_CHARS,
     Heading,
+    bare_name_under_title,
+    title_over_author,
     expected_count,
     find_headings,
     find_page_title,
@@ -41,12 +43,19 @@ from analysis.split import (
 # rules that head essays after a page's own article (the first essay may have a title no rule knows)
 _LATER_ESSAY_RULES = frozenset({"title_with_salutation", "appended_title"})
 
+# a publication line that names a piece's source, date or writer (来源：县妇联　时间：2024-05-28)
+_PIECE_SOURCE_RE = re.compile(r"来源|出处|发布|时间|日期|供稿|撰稿|记者|通讯员")
+
 # Chrome kinds that never hold an essay heading (a breadcrumb or a related
 # link may end in 篇二); a collection title such as 第一篇 still may.
 _HEADING_VETO_EXCEPT = {"collection_title", "other"}
 # a zero-padded number and a title (01　奶奶的菜园) may be a menu's item, a
 # section of an article or a magazine's essay heading (with its author's line under it)
 _PADDED_NUMBER_RE = re.compile(r"^0[1-9]\s")
+
+
+def _prev_nonblank(lines: list[str], no: int) -> int | None:
+    return next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
 
 
 def _next_nonblank(lines: list[str], no: int) -> int | None:
@@ -176,6 +185,7 @@ def plan_essays(
     veto = set()
     authors = set()  # lines naming an essay's author (作者：…): a title-like line above one heads an essay
     padded = set()  # menu-like lines of a padded number and a title (01　奶奶的菜园)
+    sourced = set()  # 来源：…　时间：… lines
     expected = None  # essays a collection title announces (关爱留守儿童演讲稿（精选5篇）)
     for no, line in enumerate(lines, start=1):
         norm = pagechrome.normalise(line)
@@ -195,17 +205,33 @@ def plan_essays(
             or (hit and re.match(r"^作\s*者\s*[:：]", norm))  # 作者：…｜学校：…｜年级：… reads as a menu too
         ):
             authors.add(no)
+        elif hit and hit[0] == "publication" and _PIECE_SOURCE_RE.search(norm):
+            sourced.add(no)
+        elif not hit and bare_name_under_title(lines, no):
+            authors.add(no)  # 写给远方的妈妈 / 陈小雨: a pupil's name alone under the title
         if hit and hit[0] == "collection_title" and expected is None:
             expected = expected_count(norm)
+    # a topic page's pieces each under its title and its own source-and-date line (来源：县妇联　时间：…);
+    # one such line under the page's title alone is the page's, not a piece's byline
+    titled_sources = {
+        no
+        for no in sourced
+        if (above := _prev_nonblank(lines, no)) is not None
+        and above not in veto
+        and title_over_author(lines[above - 1])
+    }
+    if len(titled_sources) >= 2:
+        authors |= titled_sources
     # a padded number and a title with its author's line right under it heads an essay (a magazine's)
     veto -= {no for no in padded if _next_nonblank(lines, no) in authors}
     heads = find_headings(lines, patterns, skip=veto, expected=expected, author_lines=authors)
     if not heads or heads[0].rule in _LATER_ESSAY_RULES:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
         furniture = {no for no, v in pre.items() if v.kind != "context"}
+        between = set(pre) - furniture
         if not heads:
             heads = find_headings(
-                lines, patterns, skip=furniture, page_title=True, expected=expected, author_lines=authors
+                lines, patterns, skip=furniture, page_title=True, expected=expected, author_lines=authors, soft=between
             )
         elif text_chars(lines[: heads[0].line_no - 1], skip=furniture) >= MIN_PREAMBLE_ESSAY_CHARS:
             # a page's own article above an appended one (附：…发言稿): the article's title heads it

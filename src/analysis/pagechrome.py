@@ -46,7 +46,7 @@ from analysis.resources import load_yaml, resource_path
 from analysis.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
 from analysis.split import PAGE_NO_RE as _PAGE_NUMBER_RE
 from analysis.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
-from analysis.split import is_salutation
+from analysis.split import is_bare_name, is_salutation
 
 RULES_FILE = "chrome.yaml"
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -316,7 +316,9 @@ def classify_lines(
                 out[no] = Verdict(no, "recurring", f"in {in_files} files of the folder")
                 cls.append(BAD)
                 continue
-            if in_essays.get(key, 0) >= rules.min_repeats:
+            if in_essays.get(key, 0) >= rules.min_repeats and not (
+                _CLOSING_RE.match(norm) and _closes_document(lines, no)
+            ):  # (an issuing body above its date signs a notice, though the site's name is the same)
                 out[no] = Verdict(no, "recurring", f"under {in_essays[key]} essays of the file")
                 cls.append(BAD)
                 continue
@@ -339,9 +341,13 @@ def classify_lines(
             norm = normalise(lines[nxt - 1])
             if nxt in out:
                 continue
-            if is_pupil_byline(norm) or (
-                (k == 0 or (below[0] in out and out[below[0]].kind == "byline"))
-                and (_UNIT_OR_SPEAKER_RE.match(norm) or _DATE_IN_PARENS_RE.match(norm))
+            if (
+                is_pupil_byline(norm)
+                or (k == 0 and is_bare_name(norm))
+                or (
+                    (k == 0 or (below[0] in out and out[below[0]].kind == "byline"))
+                    and (_UNIT_OR_SPEAKER_RE.match(norm) or _DATE_IN_PARENS_RE.match(norm))
+                )
             ):
                 out[nxt] = Verdict(nxt, "byline", "a class, unit, speaker or date under the essay's title")
                 cls[nxt - 1] = BAD
@@ -439,6 +445,19 @@ def classify_lines(
         if in_comments and cls[i] != BLANK and no not in out and not _SECTION_RE.match(norm):
             out[no] = Verdict(no, "comment", "in the comment section")
             cls[i] = BAD
+    # readers' comments (清风徐来：看哭了…) right above a 查看全部64条评论 link, without a header of their own
+    for i, line in enumerate(lines):
+        if not _ALL_COMMENTS_RE.match(normalise(line)):
+            continue
+        k = i - 1
+        while k >= 0 and (k + 1) not in keep:
+            norm = normalise(lines[k])
+            if not norm or not ((k + 1) in out or (len(norm) <= 160 and _READER_COMMENT_RE.match(norm))):
+                break
+            if (k + 1) not in out:
+                out[k + 1] = Verdict(k + 1, "comment", "a reader's comment above the link to all comments")
+                cls[k] = BAD
+            k -= 1
     # forum replies: a post (from one "N#  user  发表于 …" line to the next) that holds no essay
     # heading is a reply, except the thread's first post (its body may be the essay itself)
     posts = [i for i, line in enumerate(lines) if _POST_HEADER_RE.search(normalise(line))]
@@ -538,7 +557,7 @@ _SECTION_RE = re.compile(
 )
 _COMMENT_HEADER_RE = re.compile(
     r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|"
-    r"评论|相关评论|用户评论|评论列表)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?"
+    r"评论|相关评论|用户评论|评论列表|其他回答|更多回答|全部回答|其他答案)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?"
     r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
     # a count and a sort order (14 条评论  默认  最新)
     r"|^[\d,]+\s*条(评论|回复|留言)(\s*[|·]?\s*(默认|最新|最热|按时间|按热度))*$"
@@ -601,6 +620,9 @@ _HEADER_AUTHOR_RE = re.compile(
 )
 _FOOTER_LIKE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,4}\s*楼")
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
+_ALL_COMMENTS_RE = re.compile(r"^(查看|展开|显示)(全部|所有|更多)\s*[\d,]*\s*条?(评论|回复|留言)")
+# a reader's comment: a handle (the author's own marked 作者) and a colon, then what they say
+_READER_COMMENT_RE = re.compile(r"^[^\s:：，。！？“”]{1,16}(\s*[(（]作者[)）])?\s*[:：]\s*\S")
 _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
 
 
@@ -615,16 +637,21 @@ def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = No
         or _FINAL_END_RE.search(norm)
         or _SECTION_RE.match(norm)
         or is_salutation(norm)
+        or _LETTER_FORMULA_RE.match(norm)
     ):
         return False
     return not (is_prose(norm, rules) if prose is None else prose)
+
+
+# a letter's closing formula on a line of its own: 此致 / 敬礼！, 祝您 / 工作顺利 (many letters on one page end so)
+_LETTER_FORMULA_RE = re.compile(r"^(此\s*致|敬\s*礼|祝[\u4e00-\u9fff]{0,8})[！!]?$")
 
 
 # lines that close a letter or an official document: its date, the issuing body, 此件公开
 _CLOSING_RE = re.compile(
     r"^((\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月(\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
     r"|[(（]\s*此件(主动|不予|依申请)?公开\s*[)）]"
-    r"|[\u4e00-\u9fff]{2,20}(局|厅|委员会|委|政府|办公室|办|学校|小学|中学|中心|学院|大学|幼儿园|协会|基金会|妇联|团委|关工委|社区|村委会|居委会))$"
+    r"|[\u4e00-\u9fff]{2,20}(局|厅|委员会|委|政府|办公室|办|学校|小学|中学|中心|学院|大学|幼儿园|协会|联合会|工会|理事会|组委会|办事处|基金会|妇联|团委|关工委|社区|村委会|居委会))$"
 )
 
 

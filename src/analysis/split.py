@@ -377,6 +377,27 @@ def _exclaimed_title(s: str) -> bool:
     return _title_like(s) or (s.endswith(("？", "?", "！", "!")) and _title_like(s[:-1].rstrip("？?！!"), commas=True))
 
 
+# a notice's or letter's title that names whom it addresses and ends in a colon (暑假将至，县妇联致外出务工家长：)
+_ADDRESSED_TITLE_RE = re.compile(r"(致|写给|告)[^，,。！？]{2,20}[：:]$")
+
+
+def _addressed_title(s: str) -> bool:
+    return bool(_ADDRESSED_TITLE_RE.search(s)) and _title_like(s[:-1], commas=True)
+
+
+_FILE_NAME_END_RE = re.compile(r"\.(docx?|xlsx?|pptx?|pdf|wps|et|zip|rar|7z|txt|jpe?g|png)$", re.I)
+
+
+def title_over_author(line: str) -> bool:
+    """Can ``line`` be an essay's title when an author's line is right under
+    it: a title (commas allowed), one ending in ！ or ？, or one naming whom it
+    addresses; never an attachment's file name."""
+    t = line.strip().strip("\u3000")
+    return not _FILE_NAME_END_RE.search(t) and (
+        _title_like(t, commas=True) or _exclaimed_title(t) or _addressed_title(t)
+    )
+
+
 def _title_or_question(s: str) -> bool:
     """A title, or a question as a Q&A page's title (…对你最大的影响是什么？)."""
     return _title_like(s) or (s.endswith(("？", "?")) and _title_like(s[:-1], commas=True))
@@ -413,7 +434,7 @@ _KEY_VALUES_RE = re.compile(
 )
 
 
-def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | None:
+def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set[int] = frozenset()) -> int | None:
     """Line number of a single-article page's own title, or None.
 
     The title sits above the text, with only chrome (publication line,
@@ -422,11 +443,12 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset()) -> int | 
     salutation; a question may be one) that does not name a site (…网,
     …教育厅). When the line right above it is title-like too, that one is
     the title and the lower one a subtitle or the text's first line (a
-    poem's)."""
+    poem's). ``soft``: short lines between page furniture (a Q&A page's
+    question) — a title maybe, never the text's first line."""
     first_text = None
     for no, line in enumerate(lines, start=1):
         s = line.strip().strip("\u3000")
-        if not s or no in skip or _KEY_VALUES_RE.match(s) or _page_facts(s):
+        if not s or no in skip or no in soft or _KEY_VALUES_RE.match(s) or _page_facts(s):
             continue  # (页数：6页  大小：35.2KB  上传时间：…: a document site's facts, above the title)
         titled = _title_or_question(s) or (_title_like(s, commas=True) and len(s) <= 30)
         if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
@@ -474,6 +496,7 @@ def find_headings(
     page_title: bool = False,
     expected: int | None = None,
     author_lines: set[int] = frozenset(),
+    soft: set[int] = frozenset(),
 ) -> list[Heading]:
     """Essay headings of a file, from every rule at once: built-in and user
     styles; numbered series (a series sharing a built-in heading's title may
@@ -484,7 +507,8 @@ def find_headings(
     it holds (``expected``, from ``（精选5篇）``); the titles a table of
     contents lists; titles each followed by an author line
     (``author_lines``); with ``page_title``, a single-article page's title
-    when nothing else is found. ``skip``: line numbers that are page chrome."""
+    when nothing else is found. ``skip``: line numbers that are page chrome;
+    ``soft``: short lines between chrome (see :func:`find_page_title`)."""
     pats = patterns if patterns is not None else compile_patterns()
     heads: dict[int, Heading] = {}
     for i, line in enumerate(lines, start=1):
@@ -535,9 +559,7 @@ def find_headings(
         titled = [
             no
             for no in range(1, len(lines) + 1)
-            if no not in skip
-            and (_title_like(t := lines[no - 1].strip().strip("\u3000"), commas=True) or _exclaimed_title(t))
-            and _next_text_line(lines, no) in author_lines
+            if no not in skip and title_over_author(lines[no - 1]) and _next_text_line(lines, no) in author_lines
         ]
         if len(titled) >= 2:
             for k, no in enumerate(titled, start=1):
@@ -584,10 +606,43 @@ def find_headings(
     if not heads and author_lines:
         heads = {h.line_no: h for h in _titles_after_signatures(lines, skip, author_lines)}
     if not heads and page_title:
-        no = find_page_title(lines, skip=skip)
+        no = find_page_title(lines, skip=skip, soft=soft)
         if no is not None:
             heads[no] = Heading(no, lines[no - 1].strip(), None, lines[no - 1].strip().strip("\u3000"), "page_title")
+            # a second document in the same capture, titled under the first one's signed date
+            # (…德育处 / 2024年1月12日 / 第 4 页 / 2024年春季学期留守儿童工作计划)
+            for k, nxt in enumerate(_titles_after_dates(lines, skip, after=no), start=2):
+                heads[nxt] = Heading(
+                    nxt, lines[nxt - 1].strip(), k, lines[nxt - 1].strip().strip("\u3000"), "title_after_date"
+                )
     return [heads[k] for k in sorted(heads)]
+
+
+# a document's signed date on a line of its own (2024年1月12日, 二〇二三年十二月二十日)
+_SIGNED_DATE_RE = re.compile(
+    r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日$"
+)
+
+
+def _titles_after_dates(lines: list[str], skip: set[int], *, after: int) -> list[int]:
+    """Title-like lines below line ``after`` whose nearest text line above
+    (chrome and blank lines skipped) is a signed date, with text under them:
+    the next document's title, the one above being signed and dated."""
+    out = []
+    for no in range(after + 1, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        if no in skip or not _title_like(s) or _SECTION_START_RE.match(s) or PAGE_NO_RE.match(s):
+            continue
+        if re.match(r"(又及|再及|附言|附注|备注|注|PS|P\.S\.)\s*[:：]?", s, re.I):
+            continue  # a postscript under the date belongs to the letter
+        prev = next((k for k in range(no - 1, after, -1) if lines[k - 1].strip() and k not in skip), None)
+        if (
+            prev is not None
+            and _SIGNED_DATE_RE.match(lines[prev - 1].strip().strip("\u3000"))
+            and _has_body(lines, no, len(lines) + 1, skip)
+        ):
+            out.append(no)
+    return out
 
 
 def _prev_text_line(lines: list[str], no: int) -> int | None:
@@ -704,6 +759,44 @@ _KIN_SALUTATION_RE = re.compile(rf"^(?:亲爱的|敬爱的)?{_KIN}+(?:\s*[、和
 _TITLE_MARKS = "▍▌■□●◆◇★☆◎▶►✦|｜ \u3000"
 
 
+_BARE_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def is_bare_name(s: str) -> bool:
+    """Is line ``s`` a person's name alone (陈小雨, 欧阳思远): a surname and a
+    given name the name model finds name-like, not an ordinary word? Under an
+    essay's title such a line is its author's byline, not a title."""
+    s = s.strip().strip("\u3000")
+    if not _BARE_NAME_RE.match(s):
+        return False
+    from analysis import entities, namemodel
+
+    cues = entities.load_entity_cues()
+    if not entities.is_plausible_name(s, cues):
+        return False
+    if len(s) == 2 and entities.get_tokenizer().FREQ.get(s):
+        return False  # 白云, 金秋: a title as likely as a name
+    sur = entities.surname_of(s, cues)
+    return namemodel.name_score(sur, s[len(sur) :]) >= entities.MODEL_MIN_SCORE
+
+
+def bare_name_under_title(lines: list[str], no: int) -> bool:
+    """Is line ``no`` a name alone (:func:`is_bare_name`) right under a
+    title-like line set off by a blank line above (or the file's start), with
+    text below it (写给远方的妈妈 / 陈小雨 / 亲爱的妈妈：)? A letter's closing
+    wish over its signature (祝您工作顺利！ / 覃晓雁) is no title."""
+    if no < 2 or not lines[no - 1].strip() or not lines[no - 2].strip() or _next_text_line(lines, no) is None:
+        return False
+    if no > 2 and lines[no - 3].strip():
+        return False
+    above = lines[no - 2].strip().strip("\u3000")
+    return (
+        (_title_like(above, commas=True) or _exclaimed_title(above))
+        and not above.startswith(("祝", "此致", "敬礼"))
+        and is_bare_name(lines[no - 1])
+    )
+
+
 def is_salutation(s: str) -> bool:
     """Does line ``s`` open a speech or a letter (老师们、同学们：…, 妈妈：)?"""
     return bool(_SALUTATION_START_RE.match(s) or _KIN_SALUTATION_RE.match(s))
@@ -794,11 +887,14 @@ def find_numbered_titles(
     return {}
 
 
-_COUNT_RE = re.compile(r"(\d{1,3}|[一二三四五六七八九十两]{1,3})\s*篇")
+_COUNT_RE = re.compile(
+    r"(\d{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:篇|则|封(?=信|书信|家书|[)）】]|$)|首(?=诗|小诗|儿歌|[)）】]|$))"
+)
 
 
 def expected_count(line: str) -> int | None:
-    """How many essays a collection title announces: 关爱留守儿童演讲稿（精选5篇） → 5."""
+    """How many essays a collection title announces: 关爱留守儿童演讲稿（精选5篇） → 5,
+    写给我的留守学生（两则） → 2, 孩子们的三封信 → 3."""
     m = _COUNT_RE.search(line)
     return cn_to_int(m.group(1)) if m else None
 
