@@ -35,6 +35,7 @@ from analysis.split import (
     expected_count,
     find_headings,
     find_page_title,
+    prev_text_line,
     series_number,
     split_essays,
     text_chars,
@@ -52,10 +53,6 @@ _HEADING_VETO_EXCEPT = {"collection_title", "other"}
 # a zero-padded number and a title (01　奶奶的菜园) may be a menu's item, a
 # section of an article or a magazine's essay heading (with its author's line under it)
 _PADDED_NUMBER_RE = re.compile(r"^0[1-9]\s")
-
-
-def _prev_nonblank(lines: list[str], no: int) -> int | None:
-    return next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
 
 
 def _next_nonblank(lines: list[str], no: int) -> int | None:
@@ -216,7 +213,7 @@ def plan_essays(
     titled_sources = {
         no
         for no in sourced
-        if (above := _prev_nonblank(lines, no)) is not None
+        if (above := prev_text_line(lines, no)) is not None
         and above not in veto
         and title_over_author(lines[above - 1])
     }

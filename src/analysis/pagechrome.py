@@ -46,6 +46,7 @@ from analysis.resources import load_yaml, resource_path
 from analysis.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
 from analysis.split import PAGE_NO_RE as _PAGE_NUMBER_RE
 from analysis.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
+from analysis.split import LETTER_FORMULA_RE as _LETTER_FORMULA_RE
 from analysis.split import is_bare_name, is_salutation
 
 RULES_FILE = "chrome.yaml"
@@ -641,10 +642,6 @@ def _recurrence_candidate(norm: str, rules: ChromeRules, prose: bool | None = No
     ):
         return False
     return not (is_prose(norm, rules) if prose is None else prose)
-
-
-# a letter's closing formula on a line of its own: 此致 / 敬礼！, 祝您 / 工作顺利 (many letters on one page end so)
-_LETTER_FORMULA_RE = re.compile(r"^(此\s*致|敬\s*礼|祝[\u4e00-\u9fff]{0,8})[！!]?$")
 
 
 # lines that close a letter or an official document: its date, the issuing body, 此件公开

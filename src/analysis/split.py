@@ -645,7 +645,8 @@ def _titles_after_dates(lines: list[str], skip: set[int], *, after: int) -> list
     return out
 
 
-def _prev_text_line(lines: list[str], no: int) -> int | None:
+def prev_text_line(lines: list[str], no: int) -> int | None:
+    """The nearest non-blank line above line ``no`` (None at the top)."""
     return next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
 
 
@@ -663,7 +664,7 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
         if no not in skip
         and no not in author_lines
         and _title_like(lines[no - 1].strip().strip("\u3000"))
-        and (prev := _prev_text_line(lines, no)) in author_lines
+        and (prev := prev_text_line(lines, no)) in author_lines
         and _PUPIL_SIGNATURE_RE.search(lines[prev - 1])
         and (nxt := _next_text_line(lines, no)) is not None
         and nxt not in author_lines
@@ -671,7 +672,7 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
     ]
     if len(titled) < 2:
         return []
-    close = _prev_text_line(lines, titled[0])  # the first essay's author line
+    close = prev_text_line(lines, titled[0])  # the first essay's author line
     first, chars = None, 0
     for no in range(close - 1, 0, -1):
         s = lines[no - 1].strip().strip("\u3000")
@@ -792,9 +793,13 @@ def bare_name_under_title(lines: list[str], no: int) -> bool:
     above = lines[no - 2].strip().strip("\u3000")
     return (
         (_title_like(above, commas=True) or _exclaimed_title(above))
-        and not above.startswith(("祝", "此致", "敬礼"))
+        and not (above.startswith("祝") or LETTER_FORMULA_RE.match(above))
         and is_bare_name(lines[no - 1])
     )
+
+
+# a letter's closing formula on a line of its own: 此致 / 敬礼！, 祝您 / 工作顺利 (many letters on one page end so)
+LETTER_FORMULA_RE = re.compile(r"^(此\s*致|敬\s*礼|祝[\u4e00-\u9fff]{0,8})[！!]?$")
 
 
 def is_salutation(s: str) -> bool:
