@@ -839,3 +839,176 @@ def test_a_qa_pages_answer_is_the_essay_and_the_wrapper_and_follow_ups_are_chrom
 )
 def test_a_collection_title_announces_pieces_counted_in_then_letters_and_poems(title, n):
     assert expected_count(title) == n
+
+
+# ------------------------------------------------ styles from the blind page set dev15 (session 16)
+
+
+def test_a_headline_quoting_a_question_with_a_subtitle_is_the_pages_title(tmp_path):
+    lines = [
+        "山风资讯",
+        "来源：山风融媒　作者：记者 田野　2024-03-02",
+        "积分提示：阅读本文可得2积分，阅读时长需满1分钟",
+        "",
+        "“老师，我爸爸什么时候回来？”——石门镇中心小学的一堂亲情课",
+        BODY_A,
+        BODY_B,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["“老师，我爸爸什么时候回来？”——石门镇中心小学的一堂亲情课"]
+    assert 3 in {r["line"] for r in log if r["rule"] == "remove_chrome"}  # the site's tip
+
+
+def test_a_notes_exclaimed_title_under_its_accounts_name_heads_the_text(tmp_path):
+    lines = [
+        "发现  发布  通知  登录",
+        "山里的晓岚老师 🌾",
+        "+ 关注",
+        "",
+        "在村小教书三年，孩子们教会我的三件事！",
+        "朋友们，今天想认真写一篇长一点的笔记📝",
+        BODY_A,
+        BODY_B,
+        "共 86 条评论",
+        "小溪：看哭了，孩子们真懂事。",
+        "  作者 回复 小溪：是的，他们比我们想的坚强。",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["在村小教书三年，孩子们教会我的三件事！"]
+    assert essays[0].raw_text.startswith("朋友们，今天想认真写")
+    assert "小溪" not in essays[0].raw_text  # the comments and the author's reply are no essay
+
+
+def test_a_letters_reply_titled_with_a_question_under_a_byline_starts_a_letter(tmp_path):
+    lines = [
+        "【打印本页】 【关闭窗口】",
+        "",
+        "致全体外出务工家长的一封信",
+        "尊敬的各位家长：",
+        BODY_A,
+        "石门镇中心小学",
+        "2024年1月10日",
+        "",
+        "一封回信：妈妈，今年你回来过年吗？",
+        "（四年级（2）班 覃思远，经家长同意发表）",
+        "亲爱的妈妈：",
+        BODY_B,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["致全体外出务工家长的一封信", "一封回信：妈妈，今年你回来过年吗？"]
+    assert "覃思远" not in essays[1].raw_text  # the pupil's bracketed byline
+
+
+@pytest.mark.parametrize(
+    "appended",
+    ["志愿者手记：小院里的读书声", "《我的心愿卡》班会课后反思"],
+)
+def test_a_piece_labelled_by_its_kind_after_an_article_is_an_essay(tmp_path, appended):
+    lines = [
+        "首页 > 志愿服务 > 志愿故事",
+        "",
+        "“周末姐姐”覃晓燕：五年陪伴，让村里的孩子不再孤单",
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        BODY_A.replace("奶奶", "外婆"),
+        BODY_B.replace("广州", "深圳"),
+        BODY_C.replace("围巾", "手套"),
+        appended,
+        BODY_B.replace("爸爸", "妈妈"),
+        BODY_C.replace("王老师", "李老师"),
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["“周末姐姐”覃晓燕：五年陪伴，让村里的孩子不再孤单", appended]
+
+
+def test_pieces_titled_over_their_authors_take_a_piece_without_an_author_and_a_one_character_poem(tmp_path):
+    lines = [
+        "作文宝盒 m站",
+        "",
+        "奶奶的手",
+        "四年级 | 298字 | 作者：石门小学 罗小宇",
+        BODY_A,
+        "",
+        "爸爸的电话",
+        "三年级 | 276字 | 作者：石门小学 杨朵朵",
+        BODY_B + "我想对爸爸说：“早点回来。”",
+        "留守不孤单",
+        BODY_C,
+        BODY_A.replace("奶奶", "外婆"),
+        "",
+        "等",
+        "石门小学二年级　何小满",
+        "我数过了",
+        "门前的桃花开了三次",
+        "爸爸回来了一次",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["奶奶的手", "爸爸的电话", "留守不孤单", "等"]
+
+
+def test_a_contest_entrys_number_over_its_author_is_a_byline_not_a_title(tmp_path):
+    lines = [
+        "县教育学会",
+        "",
+        "我的爸爸是“蜘蛛人”",
+        "参赛编号：CM2024-0417",
+        "石门镇中心小学　四年级　龙小川　　指导教师：田芳",
+        BODY_A,
+        "",
+        "写给远方的妈妈",
+        "参赛编号：CM2024-0088",
+        "桐湾村小学　六年级　何雨桐　　指导教师：向红",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["我的爸爸是“蜘蛛人”", "写给远方的妈妈"]
+    assert not any("参赛编号" in e.raw_text for e in essays)
+
+
+def test_an_article_above_poems_it_introduces_is_an_essay_with_its_own_title(tmp_path):
+    lines = [
+        "拾穗网 · 乡村教育文章聚合",
+        "收录于合集 #山里的孩子 8个",
+        "六一特刊｜村里的孩子们写诗了",
+        "各位乡亲，大家好！",
+        BODY_A + BODY_B + BODY_C,
+        BODY_C + BODY_A + BODY_B,
+        "月亮",
+        "石门小学三年级　罗小宇",
+        "爸爸在广州",
+        "妈妈在广州",
+        "月亮在我家门口",
+        "我问月亮",
+        "你看见我爸爸妈妈了吗",
+        "电话",
+        "石门小学五年级　罗佳佳",
+        "电话那头",
+        "是机器的声音",
+        "妈妈的声音",
+        "被挤得很小很小",
+        "电话这头",
+        "是奶奶的咳嗽",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["六一特刊｜村里的孩子们写诗了", "月亮", "电话"]
+    assert essays[0].raw_text.startswith("各位乡亲，大家好！")
+
+
+def test_an_onomatopoeia_or_a_quoted_question_inside_a_piece_is_no_untitled_piece(tmp_path):
+    lines = [
+        "我家的“视频客厅”",
+        "六年级（3）班　陈思雨",
+        BODY_A,
+        "晚上八点整。",
+        "叮咚——",
+        BODY_B,
+        "",
+        "谁说我们不快乐？",
+        "六年级（1）班　李梓萱",
+        BODY_C + "记者问我们快乐吗。",
+        "我想大声告诉他们：谁说我们不快乐？",
+        BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["我家的“视频客厅”", "谁说我们不快乐？"]

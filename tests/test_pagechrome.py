@@ -120,6 +120,24 @@ CHROME_LINES = [
     ("caption", "孩子们在留守儿童之家写作业（作者供图）"),
     ("other", "本文已被“拾光·教育”频道收录"),
     ("collection_title", "[原创]【教育随笔】写给我的留守学生（两则）"),
+    # session 16 (dev15)
+    ("site_title", "拾穗网 · 乡村教育文章聚合"),
+    ("byline", "参赛编号：CM2024-0312"),
+    ("byline", "（四年级（2）班 覃思远，经家长同意发表）"),
+    ("guidance", "积分提示：阅读本文可得2积分，阅读时长需满1分钟"),
+    ("guidance", "温馨提示：以下为文档预览内容，完整内容请下载后查看。"),
+    ("control", "+ 关注她"),
+    ("control", "收录于合集 #山里的孩子 8个"),
+    ("comment", "共 86 条评论"),
+    ("comment", "观点（15）"),
+    ("login", "【开通会员】【登录后免费阅读】本文为会员专享内容"),
+    ("other", "（下一期作品将于月底推出，敬请期待）"),
+    ("publication", "编辑于 2024-05-02 20:11 · IP 属地四川"),
+    ("ad", "打开App，看更多山村老师的故事"),
+    ("readmore", "展开更多评论"),
+    ("pagination", "（第4～6页为会员内容，未提供预览）"),
+    ("pagination", "—— 预览结束（共8页）——"),
+    ("related", "喜欢此内容的人还喜欢"),
 ]
 
 
@@ -134,6 +152,9 @@ def test_every_kind_has_two_examples():
 
 
 ESSAY_LINES = [
+    "推广“爱心妈妈”结对经验，让每个留守孩子都有人牵挂；",  # 推广 opens a sentence, no ad label
+    "提示：请家长在周五前把回执交给班主任。",  # a notice's own tip, nothing about the site
+    "打开手机App，爸爸的视频就来了。",
     "老师在班会上和我们分享了她的故事，大家都很感动。",
     "我把这篇作文打印出来，贴在了教室的墙上。",
     "一、用爱心走进孩子的内心",
@@ -390,3 +411,56 @@ def test_a_line_longer_than_any_furniture_is_text_even_between_furniture():
     verdicts = classify_lines(lines)
     assert 2 not in verdicts
     assert {1, 3, 4} <= set(verdicts)
+
+
+def test_an_accounts_name_and_profile_above_its_follow_button_are_its_byline():
+    lines = [
+        "做了五年乡村教师，我想说说留守孩子的“懂事”",
+        "周晓岚",
+        "乡村小学语文教师，写写山里的孩子",
+        "+ 关注她",
+        "我在山里教书的第一年，班上二十六个孩子有十九个是留守儿童，他们的懂事常常让我心疼。",
+    ]
+    kinds = {no: v.kind for no, v in classify_lines(lines).items()}
+    assert (kinds[2], kinds[3], kinds[4]) == ("byline", "byline", "control")
+    assert kinds.get(1) != "byline" and 5 not in kinds  # the title and the text are not the account's
+
+
+def test_readers_comments_under_a_count_header_after_short_poems_are_comments():
+    poem = ["爸爸在远方", "妈妈也在远方", "门口的老槐树", "替他们看着我"]
+    lines = [
+        "各位乡亲：孩子们在诗歌课上写了很多小诗，我们从中选了两首，送给在外打工的爸爸妈妈们。"
+        "希望大家读一读，也给孩子们回个电话，说一说你们的想念。这是孩子们最想要的节日礼物。"
+        "诗歌课是村里的童心驿站请县城的老师来上的，一共上了三次，孩子们每次都早早坐好，等着老师进门。"
+        "老师说，诗就是把心里最想说的话写下来。",
+        "槐树",
+        *poem,
+        "精选留言",
+        "老槐树下：写得真好，看哭了。",
+        "在外的阿松：今年一定回家！",
+    ]
+    verdicts = classify_lines(lines, keep={2})
+    assert {7, 8, 9} <= set(verdicts) and all(verdicts[k].kind == "comment" for k in (8, 9))
+    assert not set(verdicts) & set(range(3, 7))  # the poem is text
+
+
+def test_a_bulleted_teaser_quoting_its_articles_first_words_is_related():
+    lines = [
+        "我家门前有一棵老槐树，爸爸走的那年我们一起种下的，如今它比我还高了。",
+        "更多相关作文",
+        "· 我的爸爸在远方500字：爸爸去年过完年就走了，他说要去城里挣钱给我交学费，让我听奶奶的话……",
+    ]
+    verdicts = classify_lines(lines)
+    assert verdicts[3].kind == "related"
+
+
+def test_a_paywall_prompt_under_a_cut_is_chrome_but_a_cut_marker_after_a_docs_facts_is_a_cut():
+    from analysis.clean import cut_marker_re
+
+    cut = ["他说：“我想……” 此处隐藏1200个字，", "【开通会员】 【登录后免费阅读】 本文为会员专享内容，已有812人开通"]
+    assert classify_lines(cut)[2].kind == "login"
+    doc = [
+        "学校要为每名留守儿童建立档案，班主任每月至少家访一次。",
+        "（本文档共6页，当前仅显示前2页，下载后查看完整内容）",
+    ]
+    assert 2 not in classify_lines(doc) and cut_marker_re(None).search(normalise(doc[1]))

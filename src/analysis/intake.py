@@ -34,6 +34,7 @@ from analysis.split import (
     title_over_author,
     expected_count,
     find_headings,
+    essay_above,
     find_page_title,
     prev_text_line,
     series_number,
@@ -45,7 +46,10 @@ from analysis.split import (
 _LATER_ESSAY_RULES = frozenset({"title_with_salutation", "appended_title"})
 
 # a publication line that names a piece's source, date or writer (来源：县妇联　时间：2024-05-28)
-_PIECE_SOURCE_RE = re.compile(r"来源|出处|发布|时间|日期|供稿|撰稿|记者|通讯员")
+# (or a blog post's date and counts: 2023-10-09　阅读(412)　评论(3))
+_PIECE_SOURCE_RE = re.compile(
+    r"来源|出处|发布|时间|日期|供稿|撰稿|记者|通讯员|^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}.{0,20}(阅读|评论|浏览|点击)"
+)
 
 # Chrome kinds that never hold an essay heading (a breadcrumb or a related
 # link may end in 篇二); a collection title such as 第一篇 still may.
@@ -196,7 +200,9 @@ def plan_essays(
             and (
                 hit[0] == "byline"
                 or hit[0] in ("publication", "guidance", "comment")
-                and re.search(r"(?<!该)作者|留言人|发帖人|提问者", norm)  # not 只看该作者, a forum link
+                and re.search(
+                    r"(?<!该)作者(?!\s*回复)|留言人|发帖人|提问者", norm
+                )  # not 只看该作者, a forum link; not 作者 回复 …：
             )
             or pagechrome.is_pupil_byline(norm)
             or (hit and re.match(r"^作\s*者\s*[:：]", norm))  # 作者：…｜学校：…｜年级：… reads as a menu too
@@ -222,6 +228,22 @@ def plan_essays(
     # a padded number and a title with its author's line right under it heads an essay (a magazine's)
     veto -= {no for no in padded if _next_nonblank(lines, no) in authors}
     heads = find_headings(lines, patterns, skip=veto, expected=expected, author_lines=authors)
+    if (
+        heads
+        and heads[0].rule not in _LATER_ESSAY_RULES
+        and text_chars(lines[: heads[0].line_no - 1], skip=veto) >= MIN_PREAMBLE_ESSAY_CHARS
+    ):
+        # text above the first heading found that the chrome rules leave as text is an essay, the page's
+        # own article (六一特刊｜村里的孩子们写诗了 above the poems it introduces): its title heads it
+        done = pagechrome.classify_lines(
+            lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}
+        )
+        furniture = {no for no, v in done.items() if v.kind != "context"}
+        if essay_above(lines, heads[0].line_no, furniture):
+            no = find_page_title(lines[: heads[0].line_no - 1], skip=furniture)
+            if no is not None:
+                title = lines[no - 1].strip()
+                heads = [Heading(no, title, None, title.strip("\u3000"), "page_title"), *heads]
     if not heads or heads[0].rule in _LATER_ESSAY_RULES:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
         furniture = {no for no, v in pre.items() if v.kind != "context"}

@@ -298,7 +298,7 @@ def classify_lines(
             cls.append(GOOD)
             continue
         prose = is_prose(norm, rules)
-        if _text_before_cut(norm) >= 6:
+        if _text_before_cut(norm, rules, cut_above=_cut_above(lines, no)) >= 6 and not _SITE_TIP_RE.search(norm):
             cls.append(GOOD)  # essay text the page cut off (…父母自身的觉醒……查看全文): the cleaning flags it
             continue
         hit = pattern_kind(norm, rules, prose=prose)
@@ -333,6 +333,17 @@ def classify_lines(
             cls[i] = c = BAD
         if c in (BAD, GOOD):
             above = c
+    # an account's name (and its one-line profile) right above its follow button (乡村老师阿禾 🌾 / + 关注)
+    for i, line in enumerate(lines):
+        v = out.get(i + 1)
+        if v is None or v.kind != "control" or not _FOLLOW_RE.match(normalise(line)):
+            continue
+        for k in (i - 1, i - 2):
+            norm = normalise(lines[k]) if k >= 0 else ""
+            if not norm or (k + 1) in out or (k + 1) in keep or len(norm) > 24 or _FINAL_END_RE.search(norm):
+                break
+            out[k + 1] = Verdict(k + 1, "byline", "an account's name above its follow button")
+            cls[k] = BAD
     # a class-and-name line right under an essay's title is its byline (五（2）班　杨可欣); so are, in a
     # compilation, the unit, the speaker and the date under each piece's title (青石岭镇中心小学　邓国华,
     # 副县长　覃文华, （2023年10月26日）)
@@ -398,7 +409,11 @@ def classify_lines(
         if not norm or (i + 1) in keep:
             in_list = False
             continue
-        if in_list and (i + 1) not in out and len(norm) <= 40 and not _FINAL_END_RE.search(norm):
+        if (
+            in_list
+            and (i + 1) not in out
+            and (len(norm) <= 40 and not _FINAL_END_RE.search(norm) or _BULLET_ITEM_RE.match(norm) and len(norm) <= 80)
+        ):  # (a bulleted item may quote its article's first words: · 留守儿童的心声400字：我多想……)
             out[i + 1] = Verdict(i + 1, "related", "listed under a related-articles header")
             cls[i] = BAD
         else:
@@ -420,20 +435,28 @@ def classify_lines(
     # a comment section (网友评论, 写留言 …) runs to the next essay heading or the end of the file
     in_comments = False
     text_since_heading = 0  # CJK characters of text since the last essay heading
+    text_above = 0  # … and since the top of the file
+    under_heading = False  # an essay heading above (a sidebar's 评论 link comes before any)
     for i, line in enumerate(lines):
         no = i + 1
         if no in keep:
             in_comments = False
             text_since_heading = 0
+            under_heading = True
             continue
         norm = normalise(line)
-        if cls[i] == GOOD and no not in out:
+        if cls[i] in (GOOD, SHORT) and no not in out:  # (a poem's short lines are text)
             text_since_heading += n_cjk(norm)
+            text_above += n_cjk(norm)
         # a comment's author-and-time line opens the comments only after an essay's text
-        # (before it, such a line is the essay's own publication line)
+        # (before it, such a line is the essay's own publication line); a short poem's text is
+        # enough when the page holds more text above it
         header = _COMMENT_HEADER_RE.match(norm) or _AFTERWORD_RE.match(norm)
+        after_text = text_since_heading >= 100 or (
+            under_heading and text_since_heading >= 20 and (header or text_above >= 150)
+        )
         # a forum floor's line (来自Android客户端 1楼 2024-03-09 21:47) ends a post; the posts decide below
-        if (header or _COMMENT_META_RE.match(norm)) and text_since_heading >= 100 and not _FLOOR_RE.search(norm):
+        if (header or _COMMENT_META_RE.match(norm)) and after_text and not _FLOOR_RE.search(norm):
             in_comments = True
             if no not in out:
                 out[no] = Verdict(no, "comment", "a comment section's header")
@@ -512,7 +535,7 @@ def classify_lines(
     for i, line in enumerate(lines):
         if listed and cls[i] == SHORT and normalise(line) in listed and (i + 1) not in out:
             cls[i] = GOOD
-    verse = _verse_runs(lines, cls, rules)
+    verse = _verse_runs(lines, cls, rules) | _short_pieces(cls, keep)
     for i, c in enumerate(cls):
         if c != SHORT or i in verse:
             continue
@@ -522,6 +545,26 @@ def classify_lines(
         above, below = nearest_above[i], nearest_below[i]
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
+    return out
+
+
+def _short_pieces(cls: list[str], keep: set[int]) -> set[int]:
+    """Indexes of the short lines right under an essay heading (its byline
+    aside) when no longer line of text follows before the next heading: a
+    short poem's lines (等 / 我数过了 / 门前的桃花开了三次), its text."""
+    out: set[int] = set()
+    for no in keep:
+        i = no  # the line under the heading (0-based)
+        while i < len(cls) and cls[i] in (BAD, BLANK) and (i + 1) not in keep:
+            i += 1  # its byline
+        run = []
+        while i < len(cls) and cls[i] in (SHORT, BLANK) and (i + 1) not in keep:
+            if cls[i] == SHORT:
+                run.append(i)
+            i += 1
+        nxt = min((k for k in keep if k > no), default=len(cls) + 1)
+        if not any(cls[k] == GOOD for k in range(i, nxt - 1)):
+            out.update(run)  # (a longer line before the next heading: the usual rules decide)
     return out
 
 
@@ -557,11 +600,13 @@ _SECTION_RE = re.compile(
     r"^([一二三四五六七八九十]{1,3}[、.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[，,、部分章节条点])"
 )
 _COMMENT_HEADER_RE = re.compile(
-    r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|"
+    r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|回应|全部回应|"
     r"评论|相关评论|用户评论|评论列表|其他回答|更多回答|全部回答|其他答案)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?"
     r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
     # a count and a sort order (14 条评论  默认  最新)
-    r"|^[\d,]+\s*条(评论|回复|留言)(\s*[|·]?\s*(默认|最新|最热|按时间|按热度))*$"
+    r"|^共?\s*[\d,]+\s*条(评论|回复|留言)(\s*[|·]?\s*(默认|最新|最热|按时间|按热度))*$"
+    # readers' views with their count (观点（32）)
+    r"|^(观点|读者观点|网友观点|讨论|讨论区|留言板)\s*[(（]\s*\d+\s*[)）]$"
 )
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(
@@ -573,7 +618,7 @@ _BYLINE_UNDER_TITLE_RE = re.compile(
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
 _AFTERWORD_RE = re.compile(r"^(编后记|后[\s|]*记|跋|编者后记)\s*[:：]?$")
 _COMMENT_META_RE = re.compile(
-    r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
+    r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*[\u4e00-\u9fff]{2,4})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
     r"|^(回复机构|回复单位|回复部门|答复单位|回复时间|办理状态)\s*[:：]"
     # a WeChat comment's name, place and likes (青柠  湖南  ♡ 18)
     r"|^\S{1,16}(\s*\|?\s*\S{2,8})?\s*\|?\s*[♡❤♥]\s*\d+\s*$"
@@ -621,6 +666,14 @@ _HEADER_AUTHOR_RE = re.compile(
 )
 _FOOTER_LIKE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,4}\s*楼")
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
+# the site's tip about the page (温馨提示：以下为文档预览内容…完整内容请下载后查看。): no text cut off
+_SITE_TIP_RE = re.compile(
+    r"^[\[【]?\s*(温馨|积分|友情|阅读|特别|系统|下载|预览)提示\s*[\]】]?\s*[:：]"
+    r"|第\s*\d+\s*[~～\-—至到]\s*\d+\s*页.{0,12}(VIP|会员|付费|预览|隐藏|省略)"  # (pages a preview leaves out)
+)
+# a follow button (+ 关注, ＋关注他)
+_FOLLOW_RE = re.compile(r"^[+＋]\s*(关注|订阅)\s*(他|她|TA|ta|作者|我)?$")
+_BULLET_ITEM_RE = re.compile(r"^[·•▪●◆]\s*\S")
 _ALL_COMMENTS_RE = re.compile(r"^(查看|展开|显示)(全部|所有|更多)\s*[\d,]*\s*条?(评论|回复|留言)")
 # a reader's comment: a handle (the author's own marked 作者) and a colon, then what they say
 _READER_COMMENT_RE = re.compile(r"^[^\s:：，。！？“”]{1,16}(\s*[(（]作者[)）])?\s*[:：]\s*\S")
@@ -698,12 +751,24 @@ def _essays_per_key(lines: list[str], headings: list[int], rules: ChromeRules) -
     return {key: len(ks) for key, ks in where.items()}
 
 
-def _text_before_cut(norm: str) -> int:
-    """CJK characters before a paywall or cut marker in the line (0 if none)."""
+def _text_before_cut(norm: str, rules: ChromeRules, *, cut_above: bool = False) -> int:
+    """CJK characters of text before a paywall or cut marker in the line (0
+    if none; 0 too under a line the cut already ends, when what comes before
+    the marker is furniture: 【开通会员】 【登录后免费阅读】 本文为会员专享内容)."""
     from analysis.clean import cut_marker_re
 
     m = cut_marker_re(None).search(norm)
-    return n_cjk(norm[: m.start()]) if m else 0
+    if not m or (cut_above and pattern_kind(norm[: m.start()].strip(), rules)):
+        return 0
+    return n_cjk(norm[: m.start()])
+
+
+def _cut_above(lines: list[str], no: int) -> bool:
+    """Does the nearest non-blank line above line ``no`` hold a cut marker?"""
+    from analysis.clean import cut_marker_re
+
+    k = next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
+    return k is not None and bool(cut_marker_re(None).search(normalise(lines[k - 1])))
 
 
 def _texty(norm: str) -> bool:

@@ -394,13 +394,33 @@ def title_over_author(line: str) -> bool:
     addresses; never an attachment's file name."""
     t = line.strip().strip("\u3000")
     return not _FILE_NAME_END_RE.search(t) and (
-        _title_like(t, commas=True) or _exclaimed_title(t) or _addressed_title(t)
-    )
+        _title_like(t, commas=True)
+        or _exclaimed_title(t)
+        or _addressed_title(t)
+        or bool(re.fullmatch(r"[\u4e00-\u9fff]", t))
+    )  # (a poem's title may be one character: 等)
 
 
 def _title_or_question(s: str) -> bool:
     """A title, or a question as a Q&A page's title (…对你最大的影响是什么？)."""
     return _title_like(s) or (s.endswith(("？", "?")) and _title_like(s[:-1], commas=True))
+
+
+# a greeting that opens a speech (同学们，大家好！): no title
+_GREETING_RE = re.compile(r"(大家|你们|您|你)好\s*[！!。]?$")
+_QUOTED_RE = re.compile(r"“[^“”]{1,24}”")
+
+
+def _headline(s: str) -> bool:
+    """A news headline that quotes a sentence, with a subtitle after a dash
+    (“山那边的爸爸妈妈，看得见我们吗？”——鹤岭镇“云上家长会”见闻): a title
+    once the quoted words are set aside."""
+    return (
+        len(s) <= MAX_TITLE_CHARS + 4
+        and (s.startswith("“") or "——" in s)
+        and bool(_QUOTED_RE.search(s))
+        and _title_like(_QUOTED_RE.sub("“”", s), commas=True)
+    )
 
 
 # a unit (白沙河乡人民政府, 县政协…调研组), or a unit or post and a name (副县长　覃文华), alone on a line
@@ -434,6 +454,16 @@ _KEY_VALUES_RE = re.compile(
 )
 
 
+def essay_above(lines: list[str], end: int, chrome: set[int] | dict) -> bool:
+    """Is the text above line ``end`` (numbered from 1) an essay of its own:
+    at least ``MIN_PREAMBLE_ESSAY_CHARS`` characters that are not chrome, and
+    no collection's preface (前言, 编者按)?"""
+    body = [k for k in range(1, end) if lines[k - 1].strip()]
+    if any(_PREFACE_RE.match(lines[k - 1].strip().strip("\u3000")) for k in body):
+        return False
+    return sum(len(lines[k - 1].strip()) for k in body if k not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS
+
+
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set[int] = frozenset()) -> int | None:
     """Line number of a single-article page's own title, or None.
 
@@ -450,7 +480,12 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
         s = line.strip().strip("\u3000")
         if not s or no in skip or no in soft or _KEY_VALUES_RE.match(s) or _page_facts(s):
             continue  # (页数：6页  大小：35.2KB  上传时间：…: a document site's facts, above the title)
-        titled = _title_or_question(s) or (_title_like(s, commas=True) and len(s) <= 30)
+        titled = (
+            _title_or_question(s)
+            or (_title_like(s, commas=True) and len(s) <= 30)
+            or _headline(s)
+            or (_exclaimed_title(s) and not _GREETING_RE.search(s))
+        )
         if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
             first_text = no
             break
@@ -468,7 +503,14 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             and not _BRACKETED_NOTE_RE.fullmatch(s)  # （本文为节选）: a note, no title
             and len(_MENU_GAP_RE.findall(s)) < 2  # 只看楼主　收藏　回复, 网页　资讯　视频: a menu
             and not (nxt is not None and lines[nxt - 1].strip().startswith("楼主"))  # a poster's name
-            and (_title_or_question(s) or _title_like(s, commas=True) and len(s) <= 30)
+            and (
+                _title_or_question(s)
+                or _title_like(s, commas=True)
+                and len(s) <= 30
+                or _headline(s)
+                or _exclaimed_title(s)
+            )
+            and not _GREETING_RE.search(s)
             and not _SITE_NAME_RE.search(s)
             and len(re.findall(r"[：:]", s)) < 2
         )
@@ -482,7 +524,23 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             no -= 1
     if no < 1:
         return None
-    if no > 1 and ok(no - 1) and re.fullmatch(r"[\u3400-\u9fff“”‘’《》·]+", lines[no - 2].strip().strip("\u3000")):
+    upper = lines[no - 2].strip().strip("\u3000") if no > 1 else ""
+    if (
+        no > 1
+        and ok(no - 1)
+        and re.fullmatch(r"[\u3400-\u9fff“”‘’《》·]+", upper)
+        # (not a column's or a site's name the page gives again: 首发于 乡村教育观察 / 乡村教育观察)
+        and not any(upper in other and other.strip() != upper for k, other in enumerate(lines, start=1) if k != no - 1)
+    ):
+        no -= 1
+    elif (
+        no > 1
+        and ok(no - 1)
+        and _exclaimed_title(upper)
+        and upper.endswith(("！", "!", "？", "?"))
+        and re.search(r"[，,]", lines[no - 1])
+        and (no == 2 or not lines[no - 3].strip() or (no - 2) in skip)
+    ):  # a set-off title that ends in ！ over the text's first clause (支教第二年，…教会我的事！ / 姐妹们，今天想…)
         no -= 1
     return no if _has_body(lines, no, len(lines) + 1, skip) else None
 
@@ -562,6 +620,7 @@ def find_headings(
             if no not in skip and title_over_author(lines[no - 1]) and _next_text_line(lines, no) in author_lines
         ]
         if len(titled) >= 2:
+            titled = sorted({*titled, *_untitled_pieces(lines, skip, titled)})
             for k, no in enumerate(titled, start=1):
                 heads[no] = Heading(
                     no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_author"
@@ -573,8 +632,12 @@ def find_headings(
             no
             for no in range(1, len(lines) + 1)
             if no not in skip
-            and (_title_like(s := lines[no - 1].strip().strip("\u3000"), commas=True) or _SEPARATOR_LINE_RE.match(s))
-            and (nxt := _next_text_line(lines, no)) is not None
+            and (
+                _title_like(s := lines[no - 1].strip().strip("\u3000"), commas=True)
+                or _exclaimed_title(s)
+                or _SEPARATOR_LINE_RE.match(s)
+            )
+            and (nxt := _next_text_line(lines, no, skip=skip)) is not None
             and (is_salutation(t := lines[nxt - 1].strip().strip("\u3000")) or _letter_opening(s.rstrip("。！？!?"), t))
             and _has_body(lines, nxt - 1, len(lines) + 1, skip)
         ]
@@ -616,6 +679,36 @@ def find_headings(
                     nxt, lines[nxt - 1].strip(), k, lines[nxt - 1].strip().strip("\u3000"), "title_after_date"
                 )
     return [heads[k] for k in sorted(heads)]
+
+
+def _untitled_pieces(lines: list[str], skip: set[int], titled: list[int]) -> list[int]:
+    """Among pieces each titled over its author's line, a piece whose title
+    has no author's line (留守不孤单): a short title-like line under a line
+    that ends a sentence, over a line of prose, with text under it."""
+    out = []
+    ends = set(titled)
+    for no in range(titled[0] + 1, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        if (
+            no in skip
+            or no in ends
+            or len(s) > 20
+            or not _title_like(s)
+            or _SECTION_START_RE.match(s)
+            or s.endswith(("—", "…", "-", "~", "～"))
+        ):
+            continue  # (a plain title: 我想大声告诉他们：谁说我们不快乐？ is a sentence, 叮咚—— a sound)
+        prev = next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip() and k not in skip), None)
+        nxt = _next_text_line(lines, no, skip=skip)
+        if prev is None or prev in ends or nxt is None or not _SENTENCE_END.search(lines[prev - 1].strip()[-2:]):
+            continue
+        t = lines[nxt - 1].strip()
+        if len(t) < 15 or not re.search(r"[，。！？]", t):
+            continue
+        stop = next((k for k in sorted(ends) if k > no), len(lines) + 1)
+        if text_chars(lines[no : stop - 1], skip={k - no for k in skip if no < k < stop}) >= 60:
+            out.append(no)
+    return out
 
 
 # a document's signed date on a line of its own (2024年1月12日, 二〇二三年十二月二十日)
@@ -694,7 +787,11 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
 _APPENDED_TITLE_RE = re.compile(
     r"^(?:附\s*[：:]\s*(?P<title>\S.{0,30}(?:《[^《》]{1,24}》|习作|作文|文章|日记|范文|演讲稿|发言稿|讲话稿|一封信|诗歌?)\S{0,12})"
     r"|[【\[（(]\s*[^】\]）)]{0,6}(?:附记|附录|附文|原文|附|续|续篇|续写)\s*[】\]）)]\s*[：:]?\s*(?P<title2>\S.{1,30})"
-    r"|[《〈「](?P<title3>[^《》〈〉「」]{2,24})[》〉」])$"
+    r"|[《〈「](?P<title3>[^《》〈〉「」]{2,24})[》〉」]"
+    # a piece labelled by its kind (志愿者手记：小屋里的笑声, 一封回信：…), or a named lesson's reflection
+    # (《心连心·手拉手》班会课后反思)
+    r"|(?P<title4>[^：:，,。！？!?\s]{0,8}(?:手记|日记|随笔|后记|附记|札记|手札|感言|反思|回信|来信|寄语)\s*[：:]\s*[^：:。！？!?\s]\S{1,30})"
+    r"|(?P<title5>[《〈][^《》〈〉]{2,24}[》〉][^。！？!?，,\s]{0,10}(?:反思|后记|感想|心得|读后感|观后感|札记|手记|随笔|说明)))$"
 )
 
 
@@ -702,7 +799,7 @@ def appended_title(s: str) -> str | None:
     """The title a line gives an appended or posted piece (附：学生习作《妈妈的声音》 → 学生习作《妈妈的声音》,
     《那一条路》 → 那一条路), else None. An appended list or table (附：重点帮扶名单) is no piece."""
     m = _APPENDED_TITLE_RE.match(s)
-    return next((g for g in m.group("title", "title2", "title3") if g), None) if m else None
+    return next((g for g in m.group("title", "title2", "title3", "title4", "title5") if g), None) if m else None
 
 
 # numbered titles in forms that essay sections do not use: 之一 …, 【第一章】…, 01｜…, No.1 …, 01　…
@@ -830,9 +927,12 @@ def text_chars(lines: list[str], *, skip: set[int] = frozenset()) -> int:
     return sum(len(line.strip()) for k, line in enumerate(lines, start=1) if k not in skip)
 
 
-def _next_text_line(lines: list[str], no: int) -> int | None:
+def _next_text_line(lines: list[str], no: int, *, skip: set[int] = frozenset()) -> int | None:
+    """The first non-blank line within three lines under line ``no``, chrome
+    lines ``skip`` passed over (a byline between a letter's title and its
+    salutation)."""
     for k in range(no + 1, min(len(lines), no + 3) + 1):
-        if lines[k - 1].strip():
+        if lines[k - 1].strip() and k not in skip:
             return k
     return None
 
@@ -942,11 +1042,7 @@ def split_essays(
     preamble = lines[: heads[0].line_no - 1]
     chunks: list[EssayChunk] = []
     lo, hi = trimmed(0, heads[0].line_no - 1)
-    preface = any(_PREFACE_RE.match(lines[k].strip().strip("\u3000")) for k in range(lo, hi))
-    if (
-        not preface
-        and sum(len(lines[k].strip()) for k in range(lo, hi) if (k + 1) not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS
-    ):
+    if essay_above(lines, heads[0].line_no, chrome):
         # essay text before the first heading found (a heading in a style no rule knows): an essay, not a preamble
         chunks.append(EssayChunk(1, None, lo + 1, hi, lines[lo:hi]))
         preamble = lines[:lo]
