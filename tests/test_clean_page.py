@@ -341,6 +341,26 @@ def test_no_join_evidence(a, b):
     assert [p.text for p in out] == [a, b] and log == []
 
 
+def test_a_poems_lines_ending_in_commas_are_never_joined_but_a_narrow_columns_are():
+    poem = [
+        "春天，我等燕子回来，",
+        "燕子回来了。",
+        "夏天，我等荷花开，",
+        "荷花开了。",
+        "冬天，我等爸爸妈妈，",
+        "雪下了一场又一场。",
+    ]
+    out, log = join_broken_paragraphs([Paragraph(t, 3 + 2 * k, 3 + 2 * k) for k, t in enumerate(poem)])
+    assert [p.text for p in out] == poem and log == []
+    column = [
+        "他和爷爷住在一起，每到周五，",
+        "小松就跑到村口那棵老槐树下，",
+        "踮起脚尖往山路上看。",
+    ]  # a page's fixed width
+    out, log = join_broken_paragraphs([Paragraph(t, 3 + 2 * k, 3 + 2 * k) for k, t in enumerate(column)])
+    assert [p.text for p in out] == ["".join(column)]
+
+
 def test_no_join_across_a_removed_chrome_line():
     a, b = "每到周末，孩子们只能和年迈的爷爷奶奶待在一起，", "心里有很多话却没人可说。"
     assert join_evidence(a, b) != ""  # the text alone would be joined

@@ -1012,3 +1012,168 @@ def test_an_onomatopoeia_or_a_quoted_question_inside_a_piece_is_no_untitled_piec
     ]
     essays, *_ = _plan(tmp_path, lines)
     assert [e.title for e in essays] == ["我家的“视频客厅”", "谁说我们不快乐？"]
+
+
+# ------------------------------------------------ styles from the blind page set dev16 (session 16)
+
+
+def test_a_threads_posts_opening_with_the_posters_name_and_level_keep_the_starters_floors(tmp_path):
+    lines = [
+        "石门吧 - 话桥贴吧",
+        "只看楼主　　收藏　　回复",
+        "【原创】我在奶奶家长大，说说那些年",
+        "山脚的小石头　Lv.8",
+        "1楼　2023-09-14 22:07　来自Android客户端",
+        BODY_A,
+        "山脚的小石头　Lv.8",
+        "2楼　2023-09-14 22:19　来自Android客户端",
+        BODY_B,
+        "山那边的海　Lv.6",
+        "3楼　2023-09-14 22:25",
+        "看哭了，我也是奶奶带大的，楼主继续",
+        "山脚的小石头　Lv.8",
+        "4楼　2023-09-14 22:40　来自Android客户端",
+        BODY_C,
+        "山脚的小石头：@山那边的海 谢谢，今晚多写一点",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["【原创】我在奶奶家长大，说说那些年"]
+    chrome = {no for no, _, _ in essays[0].chrome} | {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {4, 7, 10, 11, 12, 13, 16} <= chrome  # names, floors, the other user's reply, the starter's @reply
+    assert not {6, 9, 15} & chrome  # the starter's floors are the essay
+
+
+def test_a_news_clients_next_article_under_its_source_and_time_is_an_essay(tmp_path):
+    lines = [
+        "山风新闻",
+        "暑假里，这所乡村学校的“留守儿童之家”不打烊",
+        "山风新闻客户端　2024-07-22 08:46　石门",
+        BODY_A,
+        BODY_B,
+        "原标题：石门乡：暑期“留守儿童之家”天天开门",
+        "责任编辑：丁一帆",
+        "下一篇",
+        "县妇联为留守儿童送去暑期“安全包”",
+        "山风新闻客户端　2024-07-21 17:30",
+        BODY_C,
+        BODY_A.replace("奶奶", "外婆"),
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == [
+        "暑假里，这所乡村学校的“留守儿童之家”不打烊",
+        "县妇联为留守儿童送去暑期“安全包”",
+    ]
+    assert not any("原标题" in e.raw_text for e in essays)
+
+
+def test_an_appended_speech_over_a_spaced_pupils_byline_and_its_salutation_is_an_essay(tmp_path):
+    lines = [
+        "我校开展“手拉手 心连心”关爱留守儿童主题活动",
+        "发布者：德育处　　发布时间：2024-04-12 16:05:37",
+        BODY_A + BODY_B,
+        BODY_C + BODY_A,
+        BODY_B + BODY_C,
+        "",
+        "附：心里有光，就不怕远方",
+        "五（3）班　苏　晴",
+        "尊敬的老师们，亲爱的同学们：",
+        BODY_B,
+        "谢谢大家！",
+        "",
+        "撰稿：李　雯　　摄影：赵　晨",
+        "审核：刘　芳",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["我校开展“手拉手 心连心”关爱留守儿童主题活动", "附：心里有光，就不怕远方"]
+    assert essays[1].raw_text.rstrip().endswith("谢谢大家！")
+    assert 8 in {r["line"] for r in log if r["rule"] == "remove_chrome"}  # the pupil's byline
+
+
+def test_a_bulletins_articles_named_by_its_contents_list_split_at_their_titles(tmp_path):
+    lines = [
+        "关爱留守儿童工作简报",
+        "第 6 期",
+        "【本期导读】",
+        "● 青苇镇：“五老”志愿者结对帮扶留守儿童",
+        "● 用心做好留守儿童的“代理家长”",
+        "",
+        "【工作动态】",
+        "青苇镇：“五老”志愿者结对帮扶留守儿童",
+        BODY_A,
+        BODY_B,
+        "【经验交流】",
+        "用心做好留守儿童的“代理家长”",
+        "石门县实验小学　方　红",
+        BODY_C,
+        BODY_A.replace("奶奶", "外婆"),
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["青苇镇：“五老”志愿者结对帮扶留守儿童", "用心做好留守儿童的“代理家长”"]
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"} | {no for e in essays for no, _, _ in e.chrome}
+    assert {3, 4, 5, 7, 11, 13} <= removed  # the contents list, the column labels, the byline
+
+
+def test_a_qa_pages_answers_each_give_a_piece_under_a_bare_title(tmp_path):
+    lines = [
+        "问知 - 有问题，就问知",
+        "求一篇关于留守儿童的作文，400字左右",
+        "匿名用户　提问于 2023-10-15 20:42　　3个回答",
+        "最佳答案",
+        "桃李春风一杯茶　　教育领域创作者",
+        "给你写了一篇，按六年级的水平写的，可以参考：",
+        "盼",
+        BODY_A,
+        BODY_B,
+        "赞 128　　踩　　评论 6",
+        "",
+        "墨香小屋",
+        "再给你一篇，题目可以自己改：",
+        "留守的滋味",
+        BODY_C,
+        BODY_A.replace("奶奶", "外婆"),
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["盼", "留守的滋味"]
+
+
+def test_a_features_pieces_numbered_with_a_subtitle_after_zhi_n_are_a_series(tmp_path):
+    lines = [
+        "【專題】阿嬤帶大的孩子：隔代教養家庭的日常",
+        "文／暖家編輯部　2024-03-08",
+        "孩子交給祖父母照顧的家庭越來越多。本專題邀請三位作者，寫下他們的故事。",
+        "",
+        "阿嬤帶大的孩子之一：我的孫仔",
+        "文／林陳秀枝",
+        BODY_A,
+        "阿嬤帶大的孩子之二：那碗地瓜粥",
+        "文／陳宥恩",
+        BODY_B,
+        "",
+        "按讚 312　｜　分享　｜　收藏",
+        "延伸閱讀",
+        "爸媽不在身邊，孩子的情緒誰來接？",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    # (titles are given in simplified characters, as every title is)
+    assert [e.title for e in essays] == ["阿嬷带大的孩子之一：我的孙仔", "阿嬷带大的孩子之二：那碗地瓜粥"]
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {3, 12, 14} <= removed  # the feature's introduction, the like bar, a related question
+
+
+def test_a_diary_date_under_a_separator_and_a_labelled_commentary_keep_their_kinds(tmp_path):
+    lines = [
+        "支教日记｜山里的孩子，把想念写进作文本",
+        "原创　陈一诺　石门教育",
+        "◆　◆　◆",
+        "3月4日　晴",
+        BODY_A,
+        BODY_B,
+        "【点评】",
+        "一篇真挚的日记，把孩子们的想念写得很细。",
+        "结尾的一句话尤其动人，值得同学们学习。",
+        "点评教师：石门县实验小学　方红",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert essays[0].raw_text.startswith("3月4日")  # the diary's date is its text
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"} | {no for e in essays for no, _, _ in e.chrome}
+    assert {2, 7, 8, 9, 10} <= removed

@@ -890,8 +890,9 @@ def join_broken_paragraphs(
     non_initial = cfg["non_initial_chars"]
     out: list[Paragraph] = []
     log: list[tuple[Paragraph, Edit]] = []
-    for p in paragraphs:
-        if out and not p.after_removed and not out[-1].cut_after:
+    verse = _verse_lines(paragraphs)
+    for i, p in enumerate(paragraphs):
+        if out and not p.after_removed and not out[-1].cut_after and not {i - 1, i} & verse:
             a = out[-1]
             why = join_evidence(a.text, p.text, min_chars=min_chars, non_initial=non_initial)
             if why:
@@ -904,6 +905,27 @@ def join_broken_paragraphs(
                 continue
         out.append(p)
     return out, log
+
+
+VERSE_LINE_CHARS = 16  # a poem's line is short; a page's line broken by a page or column break rarely is
+
+
+def _verse_lines(paragraphs: list[Paragraph], *, min_run: int = 3) -> set[int]:
+    """Indexes of paragraphs in runs of at least ``min_run`` short lines of
+    uneven length: a poem's lines, broken on purpose (春天，我等燕子回来， /
+    燕子回来了。), never joined. A narrow column's lines are mostly of one
+    full width (a page's wrapping): no verse."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, p in enumerate([*paragraphs, None]):
+        if p is not None and 0 < len(p.text.strip()) <= VERSE_LINE_CHARS:
+            run.append(i)
+            continue
+        widths = [len(paragraphs[k].text.strip()) for k in run[:-1]]
+        if len(run) >= min_run and widths.count(max(widths)) < 0.5 * len(widths):
+            out.update(run)
+        run = []
+    return out
 
 
 _TIME_OR_PLACE_END = tuple("后前时初来中里上下间末底头")

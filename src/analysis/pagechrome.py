@@ -412,23 +412,37 @@ def classify_lines(
         if (
             in_list
             and (i + 1) not in out
-            and (len(norm) <= 40 and not _FINAL_END_RE.search(norm) or _BULLET_ITEM_RE.match(norm) and len(norm) <= 80)
+            and (
+                len(norm) <= 40
+                and not _FINAL_END_RE.search(norm.rstrip("？?"))
+                or _BULLET_ITEM_RE.match(norm)
+                and len(norm) <= 80
+            )
         ):  # (a bulleted item may quote its article's first words: · 留守儿童的心声400字：我多想……)
             out[i + 1] = Verdict(i + 1, "related", "listed under a related-articles header")
             cls[i] = BAD
         else:
             in_list = False
-    # a comment or preface broken over lines (a PDF's wrapped text) goes on until a blank line
+    # a comment or preface broken over lines (a PDF's wrapped text) goes on until a blank line; so do the
+    # sentences under a label alone on its line (【点评】)
+    labelled = False
     for i in range(1, len(lines)):
         prev = out.get(i)
+        if prev is not None and prev.kind == "commentary" and _COMMENT_LABEL_RE.match(normalise(lines[i - 1])):
+            labelled = True
+        elif cls[i - 1] == BLANK or (i in keep):
+            labelled = False
         if (
             prev is not None
             and prev.kind in ("commentary", "blurb")
             and (i + 1) not in out
             and (i + 1) not in keep
             and cls[i] != BLANK
-            and not normalise(lines[i - 1]).endswith(("。", "！", "？", "”"))
-            and not lines[i].startswith(("\u3000", "  "))
+            and (
+                labelled
+                or not normalise(lines[i - 1]).endswith(("。", "！", "？", "”"))
+                and not lines[i].startswith(("\u3000", "  "))
+            )
         ):
             out[i + 1] = Verdict(i + 1, prev.kind, "continues the line above")
             cls[i] = BAD
@@ -486,14 +500,23 @@ def classify_lines(
     # heading is a reply, except the thread's first post (its body may be the essay itself)
     posts = [i for i, line in enumerate(lines) if _POST_HEADER_RE.search(normalise(line))]
     footers = [i for i, line in enumerate(lines) if _POST_FOOTER_RE.search(normalise(line))]
-    if len(footers) >= 2 and len(footers) >= len(posts):
+    named = _named_floors(lines, footers)
+    op = None
+    if len(named) >= 2 and len(named) >= 0.6 * len(footers):
+        # a thread whose posts open with the poster's name over the floor line (晚风里的石头　Lv.9 /
+        # 1楼　2023-09-14 22:07): a post runs from one name to the next
+        posts = sorted(named)
+        bounds = posts[1:] + [len(lines)]
+        op = (named[posts[0]], posts[0])
+    elif len(footers) >= 2 and len(footers) >= len(posts):
         # a thread whose posts end in their floor line (author, text, 来自…客户端 3楼 date): a post runs
         # from after one floor line to the next
         posts = [0] + [i + 1 for i in footers[:-1]]
         bounds = [i + 1 for i in footers]
     else:
         bounds = posts[1:] + [len(lines)]
-    op = _thread_starter(lines, posts[0], bounds[0]) if posts else None
+    if op is None:
+        op = _thread_starter(lines, posts[0], bounds[0]) if posts else None
     for k, start in enumerate(posts[1:], start=1):
         end = bounds[k]
         if any((i + 1) in keep for i in range(start, end)) or any(
@@ -503,9 +526,11 @@ def classify_lines(
         header = _HEADER_AUTHOR_RE.match(normalise(lines[start]))
         if op is not None and header and header.group(1) == op[0]:
             continue  # the thread starter's next post (4#　楼主的名字　发表于 …): content
-        if op is not None and (author := _post_author(lines, start, end, skip=out)) == op[0]:
+        if op is not None and (author := named.get(start) or _post_author(lines, start, end, skip=out)) == op[0]:
             # the thread starter goes on writing (接着写 …): content, not a reply; the name is furniture
-            at = author_line = next(i for i in range(start, end) if normalise(lines[i]) == author)
+            at = author_line = (
+                start if start in named else next(i for i in range(start, end) if normalise(lines[i]) == author)
+            )
             if (at + 1) not in out:
                 out[at + 1] = Verdict(at + 1, "forum", "the thread starter's name over a post")
                 cls[author_line] = BAD
@@ -612,7 +637,7 @@ _COMMENT_HEADER_RE = re.compile(
 _BYLINE_UNDER_TITLE_RE = re.compile(
     r"^[(]?\s*(\S{2,24}?(小学|中学|学校|中心校|完小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
     r"([一二三四五六七八九]年级\s*(\(?\d{1,2}\)?\s*班)?|[初高][一二三](\s*\(?\d{1,2}\)?\s*班)?"
-    r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·]{2,4}"
+    r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·](\s?[\u4e00-\u9fff·]){1,3}"
     r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})?\s*[)]?$"
 )
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
@@ -659,6 +684,26 @@ def _post_author(lines: list[str], start: int, end: int, *, skip=()) -> str | No
     return None
 
 
+# a poster's name, with the level or badge the forum shows beside it (晚风里的石头　Lv.9)
+_POSTER_RE = re.compile(
+    r"^([^\s，。！？；：,.!?;:|]{2,16})(\s*\|?\s*(Lv\.?\s*\d{1,2}|LV\d{1,2}|\d{1,2}级|楼主|吧主|小吧主))?$"
+)
+
+
+def _named_floors(lines: list[str], floors: list[int]) -> dict[int, str]:
+    """{0-based line of the poster's name: name} for floor lines (1楼　2023-09-14 22:07) right under a
+    poster's name and over the post's text: the name opens the post."""
+    out = {}
+    for i in floors:
+        k = i - 1
+        while k >= 0 and not lines[k].strip():
+            k -= 1
+        m = _POSTER_RE.match(normalise(lines[k])) if k >= 0 else None
+        if m and i + 1 < len(lines) and not _POST_FOOTER_RE.search(normalise(lines[i + 1])):
+            out[k] = m.group(1)
+    return out
+
+
 _USER_NAME_RE = re.compile(r"^[^\s，。！？；：,.!?;:|]{2,16}$")
 # a post's header with its author's name between the floor and the time (4#　山脚等车的人　发表于 2025-3-3 08:12)
 _HEADER_AUTHOR_RE = re.compile(
@@ -671,6 +716,8 @@ _SITE_TIP_RE = re.compile(
     r"^[\[【]?\s*(温馨|积分|友情|阅读|特别|系统|下载|预览)提示\s*[\]】]?\s*[:：]"
     r"|第\s*\d+\s*[~～\-—至到]\s*\d+\s*页.{0,12}(VIP|会员|付费|预览|隐藏|省略)"  # (pages a preview leaves out)
 )
+# a commentary's label alone on its line (【点评】, 老师评语：)
+_COMMENT_LABEL_RE = re.compile(r"^[\[【(]?\s*\S{0,4}(点评|评语|简评|评析|赏析|的话|寄语)\s*[\]】)]?\s*[:：]?$")
 # a follow button (+ 关注, ＋关注他)
 _FOLLOW_RE = re.compile(r"^[+＋]\s*(关注|订阅)\s*(他|她|TA|ta|作者|我)?$")
 _BULLET_ITEM_RE = re.compile(r"^[·•▪●◆]\s*\S")

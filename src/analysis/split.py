@@ -215,9 +215,20 @@ MIN_PREAMBLE_ESSAY_CHARS = 200
 _PREFACE_RE = re.compile(r"^(前\s*言|序\s*言?|编者按|编者的话|卷首语|导\s*语|引\s*言)\s*[:：]?")
 
 
+_SUBTITLED_SERIES_RE = re.compile(
+    r"^(?P<stem>[^：:]{2,24}?)之(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})\s*[：:｜|]\s*(?P<rest>\S.{0,30})$"
+)
+
+
 def series_number(line: str) -> tuple[str, int, str] | None:
     """(stem, number, form) if ``line`` is a title followed by a number, else None."""
     s = line.strip().strip("\u3000").rstrip("！？!? ")  # a title may exclaim or ask: …演讲稿（一）！
+    sub = _SUBTITLED_SERIES_RE.match(s)  # 阿嬤帶大的孩子之一：我的孫仔: a series title and the piece's own
+    if sub and not _SENTENCE_END.search(sub.group("rest")):
+        stem = sub.group("stem").strip(" 　-_—:：、.")
+        n = cn_to_int(sub.group("n"))
+        if n is not None and _STEM_OK_RE.search(stem) and not re.search(r"[，,；;：:]", stem):
+            return stem, n, "之n"
     if not s or len(s) > MAX_SERIES_HEADING_CHARS or _SENTENCE_END.search(s) or s.endswith(("：", ":")):
         return None
     m = _SERIES_RE.match(s)
@@ -393,11 +404,15 @@ def title_over_author(line: str) -> bool:
     it: a title (commas allowed), one ending in ！ or ？, or one naming whom it
     addresses; never an attachment's file name."""
     t = line.strip().strip("\u3000")
-    return not _FILE_NAME_END_RE.search(t) and (
-        _title_like(t, commas=True)
-        or _exclaimed_title(t)
-        or _addressed_title(t)
-        or bool(re.fullmatch(r"[\u4e00-\u9fff]", t))
+    return (
+        not _FILE_NAME_END_RE.search(t)
+        and not _GREETING_RE.search(t)
+        and (
+            _title_like(t, commas=True)
+            or _exclaimed_title(t)
+            or _addressed_title(t)
+            or bool(re.fullmatch(r"[\u4e00-\u9fff]", t))
+        )
     )  # (a poem's title may be one character: 等)
 
 
@@ -407,7 +422,9 @@ def _title_or_question(s: str) -> bool:
 
 
 # a greeting that opens a speech (同学们，大家好！): no title
-_GREETING_RE = re.compile(r"(大家|你们|您|你)好\s*[！!。]?$")
+_GREETING_RE = re.compile(
+    r"(大家|你们|您|你)好\s*[！!。]?$|^(谢谢|感谢|多谢)(大家|各位|你们|您)?(的聆听|的倾听|的阅读)?\s*[！!。]?$"
+)
 _QUOTED_RE = re.compile(r"“[^“”]{1,24}”")
 
 
@@ -429,7 +446,7 @@ UNIT_OR_SPEAKER_RE = re.compile(
     r"^(\S{2,24}?(政府|委员会|委|局|办公室|办|中心|小学|中学|学校|中心校|完小|教学点|幼儿园|调研组|课题组|工作组|党委|党支部|"
     r"团委|妇联|关工委|协会|基金会|服务站|社工站|村委会|居委会)"
     r"|\S{1,16}(县长|镇长|乡长|局长|书记|主任|校长|园长|老师|教师|主席|会长|站长|社工|志愿者)[ \u3000]+[\u4e00-\u9fff·]{2,4}"
-    r"|\S{2,24}(政府|委员会|局|小学|中学|学校|中心校|完小|教学点|幼儿园)[ \u3000]+[\u4e00-\u9fff·]{2,4})$"
+    r"|\S{2,24}(政府|委员会|局|小学|中学|学校|中心校|完小|教学点|幼儿园)[ \u3000]+[\u4e00-\u9fff·]([ \u3000]?[\u4e00-\u9fff·]){1,3})$"
 )
 # a date in brackets under a speech's title (（2023年10月26日）, （二〇二二年六月）)
 DATE_IN_PARENS_RE = re.compile(
@@ -577,7 +594,9 @@ def find_headings(
             heads[i] = Heading(i, line.strip(), hit[0], hit[1], hit[2])
     seeds = {_stem_key(h.title) for h in heads.values() if h.title}
     for no, (stem, n) in find_series(lines, skip=set(skip) | set(heads), seeds=seeds).items():
-        heads[no] = Heading(no, lines[no - 1].strip(), n, stem, "series")
+        line = lines[no - 1].strip().strip("\u3000")
+        # (a piece's own title after the series number is its title: 阿嬤帶大的孩子之一：我的孫仔)
+        heads[no] = Heading(no, lines[no - 1].strip(), n, line if _SUBTITLED_SERIES_RE.match(line) else stem, "series")
     if not heads:
         for k, no in enumerate(find_toc_titles(lines, skip=skip), start=1):
             heads[no] = Heading(
@@ -632,12 +651,13 @@ def find_headings(
             no
             for no in range(1, len(lines) + 1)
             if no not in skip
+            and no not in author_lines
             and (
                 _title_like(s := lines[no - 1].strip().strip("\u3000"), commas=True)
                 or _exclaimed_title(s)
                 or _SEPARATOR_LINE_RE.match(s)
             )
-            and (nxt := _next_text_line(lines, no, skip=skip)) is not None
+            and (nxt := _next_text_line(lines, no, skip=set(skip) | set(author_lines))) is not None
             and (is_salutation(t := lines[nxt - 1].strip().strip("\u3000")) or _letter_opening(s.rstrip("。！？!?"), t))
             and _has_body(lines, nxt - 1, len(lines) + 1, skip)
         ]
@@ -668,6 +688,19 @@ def find_headings(
                 heads[no] = Heading(no, lines[no - 1].strip(), k, t, "appended_title")
     if not heads and author_lines:
         heads = {h.line_no: h for h in _titles_after_signatures(lines, skip, author_lines)}
+    if not heads:
+        # a Q&A page's answers, each a piece under the answerer's words (再给你一篇，题目可以自己改： / 留守的滋味)
+        titled = [
+            no
+            for no in range(1, len(lines) + 1)
+            if no not in skip
+            and title_over_author(lines[no - 1])
+            and (above := prev_text_line(lines, no)) is not None
+            and ANSWER_WRAPPER_RE.search(lines[above - 1].strip())
+            and _has_body(lines, no, len(lines) + 1, skip)
+        ]
+        for k, no in enumerate(titled, start=1):
+            heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "answer_title")
     if not heads and page_title:
         no = find_page_title(lines, skip=skip, soft=soft)
         if no is not None:
@@ -699,8 +732,14 @@ def _untitled_pieces(lines: list[str], skip: set[int], titled: list[int]) -> lis
         ):
             continue  # (a plain title: 我想大声告诉他们：谁说我们不快乐？ is a sentence, 叮咚—— a sound)
         prev = next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip() and k not in skip), None)
-        nxt = _next_text_line(lines, no, skip=skip)
-        if prev is None or prev in ends or nxt is None or not _SENTENCE_END.search(lines[prev - 1].strip()[-2:]):
+        nxt = _next_text_line(lines, no)  # (its text right under it, no furniture between)
+        if (
+            prev is None
+            or prev in ends
+            or nxt is None
+            or nxt in skip
+            or not _SENTENCE_END.search(lines[prev - 1].strip()[-2:])
+        ):
             continue
         t = lines[nxt - 1].strip()
         if len(t) < 15 or not re.search(r"[，。！？]", t):
@@ -709,6 +748,12 @@ def _untitled_pieces(lines: list[str], skip: set[int], titled: list[int]) -> lis
         if text_chars(lines[no : stop - 1], skip={k - no for k in skip if no < k < stop}) >= 60:
             out.append(no)
     return out
+
+
+# an answerer's words over the piece they give (给你写了一篇，可以参考： / 再给你一篇：)
+ANSWER_WRAPPER_RE = re.compile(
+    r"^(再|又)?(给你|帮你|为你|替你|送你)(写|找|整理|编|改|发|推荐)?了?\s*(一篇|一份|一段|篇|份)\S{0,30}[：:]$"
+)
 
 
 # a document's signed date on a line of its own (2024年1月12日, 二〇二三年十二月二十日)
@@ -808,6 +853,9 @@ _STRONG_NUMBERED_RE = re.compile(
     r"|(?P<c>\d{1,2})\s*[｜|丨]|[Nn][Oo]\.?\s*(?P<d>\d{1,2})[.:：\s]|(?P<e>0[1-9])\s)\s*(?P<title>\S.*)$"
 )
 _TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\S.{0,20}|[.…·．]{10,}|[…·]{3,}\s*\d{1,3})$")
+# a contents list's header, and a title listed under it (● 青苇镇：“五老”志愿者结对帮扶留守儿童, 2. 奶奶的手)
+_CONTENTS_HEADER_RE = re.compile(r"^[\[【〖]?\s*(本期)?(导读|目\s*录|要目|内容提要|内容导航)\s*[\]】〗]?\s*[:：]?$")
+_LISTED_TITLE_RE = re.compile(r"^(?:[●•·▪◆◇○■□▶►]|\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）])\s*(?P<title>\S.{1,38})$")
 _NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
 
 
@@ -817,8 +865,16 @@ def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body:
     it. [] when there is no contents of at least two titles."""
     toc: list[set[str]] = []  # each entry's forms: the title, and without a trailing note (留守的日子（诗歌）)
     last = 0
+    listing = False  # under a contents header (【本期导读】, 目录): bulleted or numbered titles
     for no, line in enumerate(lines, start=1):
-        m = _TOC_RE.match(line.strip().strip("\u3000"))
+        s = line.strip().strip("\u3000")
+        m = _TOC_RE.match(s)
+        if _CONTENTS_HEADER_RE.match(s):
+            listing = True
+            continue
+        if listing and not m:
+            m = _LISTED_TITLE_RE.match(s)
+            listing = bool(m)
         if m:
             title = _stem_key(m.group("title"))
             if not _NOT_A_TOC_ESSAY_RE.match(title):
