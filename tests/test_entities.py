@@ -703,3 +703,56 @@ def test_roles_on_a_list_of_participants_are_no_names(line):
 def test_a_pupil_named_after_the_speakers_number_in_a_lesson_transcript():
     assert "豆豆" in _people_found(["生5（豆豆）：我想对我家的小狗说，不要再偷吃核桃了。"])
     assert _people_found(["生3（女）：我觉得很好。"]) == set()
+
+
+# ------------------------------------------------ session 16 (privacy set dev13)
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        # a surname hardly ever anything else: any given name after it
+        ("放学后她还要煮方便面给弟弟禤佳乐吃。", "禤佳乐"),
+        ("他的堂姐诸葛思雨说，他晚上常常一个人坐着。", "诸葛思雨"),
+        ("覃子涵今天又是第一个到校的。", "覃子涵"),
+        # a child and the sibling they bring; a given name ending in 月
+        ("住得最远的是东方明月和她弟弟，他们要走一个半小时。", "东方明月"),
+        # nicknames the text says are nicknames, friends, kin and a neighbouring village's child
+        ("二妞是孩子们给她起的外号，她自己也喜欢这么叫。", "二妞"),
+        ("我们邀请了同班好友石头一起参加。", "石头"),
+        ("每天清晨，她就牵着表妹小雨从坝子上走过来。", "小雨"),
+        ("去年邻村的小虎就是在河里游泳差点出事。", "小虎"),
+        # a teacher with an ambiguous surname in a chat label and in an address
+        ("【向老师】各位家长晚上好，明天上午九点期末考试。", "向老师"),
+        ("向老师，子墨这几天有点咳嗽。", "向老师"),
+    ],
+)
+def test_names_found_beyond_the_usual_cues(sentence, name):
+    assert name in _people_found([sentence])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "爷爷说他最喜欢看司马光砸缸的连环画。",  # a public figure, not a child
+        "两个男孩在沙盘上搭了一座桥，桥边还种了一棵石榴树。",  # 石榴 is a noun, no surname 石
+        "奶奶常说，我们几个孩子是“石榴籽，抱在一起才不会散”。",
+        "我们要向老师学习。",  # a preposition
+        "他向老师问好。",
+        "好朋友们一起去河边玩。",
+    ],
+)
+def test_ordinary_phrases_that_look_like_names_are_left_alone(sentence):
+    people = {r["text"] for r in _find([sentence]) if r["type"] == "person" and r["role"] != "public_figure"}
+    assert people == set()
+
+
+def test_a_childs_made_up_short_form_that_is_a_word_is_the_child_only_where_a_person_acts():
+    found = _find(["个子最高的宋晓雨站起来说：“我妈妈在很远的地方。”", "9月6日　小雨", "小雨小声说：“是我妈妈。”"])
+    short = [(r["sentence"], r["text"]) for r in found if r["text"] == "小雨"]
+    assert short == [(2, "小雨")]  # the weather line keeps its word
+
+
+def test_a_childs_given_name_that_is_a_word_is_always_the_child():
+    found = _find(["覃平安是班上最小的孩子。", "这一路上，平安最让人放心。"])
+    assert any(r["text"] == "平安" and r["sentence"] == 1 for r in found)

@@ -98,6 +98,8 @@ class EntityCues:
     compound_set: frozenset[str] = frozenset()
     not_family_forms: frozenset[str] = frozenset()  # surname + 家 that are ordinary words (商家, 全家)
     compound_lengths: tuple[int, ...] = ()
+    # compound surnames that are everyday words too (东方, 长孙): only inside a cue
+    ambiguous_compounds: frozenset[str] = frozenset()
 
 
 def _actor_pattern(left: str | None, after: str | None, between: str | None = None) -> re.Pattern:
@@ -174,6 +176,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             not_family_forms=frozenset(raw.get("not_family_forms") or ()),
             compound_lengths=tuple(sorted({len(c) for c in compound}, reverse=True)),
             ambiguous_surnames=frozenset(ambiguous),
+            ambiguous_compounds=frozenset(raw.get("ambiguous_compound_surnames") or ()),
             given_stop=frozenset(stop),
             not_names=frozenset(raw.get("not_names") or ()),
             not_nicknames=frozenset(raw.get("not_nicknames") or ()),
@@ -234,6 +237,19 @@ def _common_word(word: str, min_freq: int = 1) -> bool:
     return len(tags) != 1 or not tags[0][1].startswith("nr")
 
 
+NOUN_START_FREQ = 150  # jieba count of a noun (石榴 192, 桂花 479) a three-character "name" starts with
+
+
+def _noun_start(name: str) -> bool:
+    """Do the surname and the first given character make a common noun (石榴|树, 桂花|香)?"""
+    from analysis.segment import word_tag
+
+    head = name[:2]
+    if name[-1] == name[-2]:
+        return False  # 黄豆豆: a doubled given name is a name's
+    return (get_tokenizer().FREQ.get(head) or 0) >= NOUN_START_FREQ and word_tag(head) == "n"
+
+
 def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> bool:
     """A surname + given name that is not an ordinary word.
 
@@ -265,6 +281,8 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
             return False
     if _common_word(name, NAME_DICT_MAX_FREQ):  # 高兴, 周末 are words, not names
         return False
+    if len(given) == 2 and len(sur) == 1 and _noun_start(name):
+        return False  # 石榴树, 桂花香: a noun (石榴, 桂花) and a character, no surname and given name
     if name[:2] in cues.not_reduplicated:
         return False  # 谢谢您
     return True
@@ -950,6 +968,18 @@ MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywh
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
 
 
+RARE_SURNAME_FREQ = 60  # jieba's count for a surname (禤 0, 覃 37, 诸葛 …) that no ordinary word uses
+RARE_SURNAME_MIN_SCORE = -1.0  # … so any given name after it will do, short of a word it cuts
+
+
+def _rare_surname(sur: str, cues: EntityCues, freq: dict) -> bool:
+    """A surname that is hardly ever anything else (禤, 覃; a compound one: 诸葛, 欧阳), not one of
+    the ambiguous ones (向, 和; 东方, 长孙)."""
+    if len(sur) > 1:
+        return sur not in cues.ambiguous_compounds
+    return sur not in cues.ambiguous_surnames and (freq.get(sur) or 0) < RARE_SURNAME_FREQ
+
+
 def _ordinary_word(word: str, sur: str) -> bool:
     """A dictionary word that starts with a surname character but whose rest is a
     common word (高素质, 高水平): no name, whatever tag jieba gives it."""
@@ -967,9 +997,15 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     spans = _as_spans(spans)
     starts = spans.by_start
     inside_rare = {i for w, _, s, e in spans if not freq.get(w) for i in range(s + 1, e)}
+    # (a public figure's name is theirs: 司马光砸缸 holds no child's name)
+    famous = {
+        k for name in cues.public_figures if name in text for a, b in _literal_spans(name, text) for k in range(a, b)
+    }
     out = []
     for i, ch in enumerate(text):
         if ch not in cues.surnames and text[i : i + 2] not in cues.compound_set:
+            continue
+        if i in famous:
             continue
         if i not in starts and i not in inside_rare:
             continue
@@ -1012,7 +1048,13 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             if k == 1 and i > 0 and text[i - 1] in "小大老":
                 continue  # 小黄狗, 老黄牛: an adjective, a colour and a noun
             score = namemodel.name_score(sur, given)
-            if score >= (MODEL_MIN_SCORE_IN_SLOT if slot else MODEL_MIN_SCORE):
+            if score >= (
+                RARE_SURNAME_MIN_SCORE
+                if _rare_surname(sur, cues, freq)
+                else MODEL_MIN_SCORE_IN_SLOT
+                if slot
+                else MODEL_MIN_SCORE
+            ):
                 out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓名模型 {score:.2f}: {_snippet(text, i, stop)}"))
                 break
     return out
@@ -1217,6 +1259,25 @@ _TITLE_WORDS = frozenset(
 def short_forms(full: str, role: str, cues: EntityCues | None = None) -> list[tuple[str, str]]:
     """Public alias of :func:`_short_forms` (for the corpus-level linking in privacy)."""
     return _short_forms(full, role, cues or load_entity_cues())
+
+
+# the forms a writer makes up (小雨 for 晓雨); a given name itself (平安 of 龙平安) is always the person's
+_FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓")
+# a made-up short form that is a common word too (晓雨's 小雨, 明明, 小张) is left as the word where it
+# stands alone at a sentence's or a line's end with no name's slot before it (9月6日　小雨, 下了一场小雨。)
+COMMON_SHORT_FORM_FREQ = 300
+_PERSON_BEFORE = frozenset("叫和与跟同给让请对把被帮陪带教问找“「")
+_ALONE_AFTER_RE = re.compile(r"\s*(?:[。；]|$)")
+
+
+def short_form_reads_as_person(form: str, text: str, start: int, end: int, freq: dict, why: str = "") -> bool:
+    """Does this mention of a person's made-up short form read as the person? Yes, unless the form
+    is a common word and stands alone where a sentence or a line ends, after no name's slot
+    (9月6日　小雨: the weather, though 宋晓雨 is called 小雨 elsewhere). A given name (``why`` 名:
+    平安 of 覃平安) always does: a child's name left is worse than a word replaced."""
+    if why == "名" or (freq.get(form) or 0) < COMMON_SHORT_FORM_FREQ:
+        return True
+    return (start > 0 and text[start - 1] in _PERSON_BEFORE) or not _ALONE_AFTER_RE.match(text, end)
 
 
 def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]]:
@@ -2050,6 +2111,12 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
         # not by testing every string of the essay against every sentence
         for t in sorted(_present(automaton, sent), key=rank.__getitem__):
             for span in _literal_spans(t, sent):
+                if (
+                    canonical[t] != t
+                    and evidence.get(t, "").startswith(_FORM_WHYS)
+                    and not short_form_reads_as_person(t, sent, span[0], span[1], get_tokenizer().FREQ)
+                ):
+                    continue
                 if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:
                     # a given name right after its surname is part of the full name
                     if sent[max(0, span[0] - 1) : span[0]] == surname_of(canonical[t], cues):

@@ -488,9 +488,10 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
     """A person named in an essay's byline, title or page furniture and called
     by a short form in its text (岑一帆 in the byline, 帆帆 in the story): each
     such mention, pointing to the full name. Within one essay only."""
-    from analysis.entities import short_forms, simplified_chars, surname_of
+    from analysis.entities import short_form_reads_as_person, short_forms, simplified_chars, surname_of
 
     cues = load_entity_cues()
+    freq = get_tokenizer().FREQ
     people = found[(found["type"] == "person") & found["role"].isin(["child", "adult"])]
     known = defaultdict(set)
     for eid, t in zip(found["essay_id"], found["text"]):
@@ -506,12 +507,14 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
             continue
         g = by_essay.get_group(eid)
         forms: dict[str, str] = {}
+        whys: dict[str, str] = {}
         for full, role in names.items():
             for form, why in short_forms(full, role, cues):
                 if form not in known[eid] and (
                     why == "名" or (form not in cues.not_nicknames and form not in cues.not_reduplicated)
                 ):
                     forms.setdefault(form, full)
+                    whys.setdefault(form, why)
         if not forms:
             continue
         automaton = _automaton(forms)  # the matches of longest_first_pattern's regex, in linear time
@@ -523,6 +526,8 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
                 full = forms[form]
                 if text[max(0, start - len(surname_of(full, cues))) : start] == surname_of(full, cues):
                     continue  # part of the full name itself
+                if not short_form_reads_as_person(form, text, start, end, freq, why=whys[form]):
+                    continue  # 9月6日　小雨 (晓雨's 小雨, but the weather here), 海洋, 明月: a word, unless a person acts
                 rows.append((eid, sid, form, "person", names[full], start, end, f"简称（{full}）", full))
     return rows
 

@@ -574,6 +574,11 @@ def _pos_tokenizer(userdict: str) -> jieba.posseg.POSTokenizer:
     return cls(_tokenizer(userdict))
 
 
+def word_tag(word: str, *, userdict: str | Path | None = None) -> str:
+    """jieba's part-of-speech tag of a dictionary word ('' for a word it does not hold)."""
+    return _pos_tokenizer(_userdict_path(userdict)).word_tag_tab.get(word, "")
+
+
 def tokenize(text: str, *, userdict: str | Path | None = None) -> list[str]:
     """jieba tokens of ``text`` (whitespace tokens dropped)."""
     if not text or not text.strip():
