@@ -1177,3 +1177,167 @@ def test_a_diary_date_under_a_separator_and_a_labelled_commentary_keep_their_kin
     assert essays[0].raw_text.startswith("3月4日")  # the diary's date is its text
     removed = {r["line"] for r in log if r["rule"] == "remove_chrome"} | {no for e in essays for no, _, _ in e.chrome}
     assert {2, 7, 8, 9, 10} <= removed
+
+
+# ------------------------------------------------ styles from the blind page set dev17 (session 16)
+
+
+def test_a_collection_of_as_many_dated_entries_as_it_announces_splits_at_each_date(tmp_path):
+    lines = [
+        "我的留守日记（三则）",
+        "作者：石小禾",
+        "",
+        "2023年9月1日　星期五　晴",
+        BODY_A,
+        "",
+        "2023年9月10日　星期日　多云",
+        BODY_B,
+        "",
+        "2023年10月3日　星期二　晴",
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == [
+        "2023年9月1日　星期五　晴",
+        "2023年9月10日　星期日　多云",
+        "2023年10月3日　星期二　晴",
+    ]
+
+
+def test_a_diarys_dates_under_its_own_title_stay_its_text(tmp_path):
+    lines = ["支教日记：山里的孩子", "", "3月4日　晴", BODY_A, "3月7日　小雨", BODY_B]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["支教日记：山里的孩子"]
+
+
+def test_speeches_numbered_after_their_kind_and_a_colon_are_headings(tmp_path):
+    lines = [
+        "关于留守儿童的演讲稿范文（通用2篇）",
+        "演讲稿一：关爱留守儿童，我们在行动",
+        "尊敬的老师们，亲爱的同学们：",
+        BODY_A,
+        "演讲稿二：留守不留爱",
+        "尊敬的各位领导：",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["关爱留守儿童，我们在行动", "留守不留爱"]
+
+
+def test_a_blog_archives_posts_each_under_its_bracketed_time_split(tmp_path):
+    lines = [
+        "石门的粉笔头_新叶博客",
+        "小岚的作业本",
+        "(2023-11-06 21:14:08)",
+        "标签：留守儿童 村小",
+        BODY_A,
+        "",
+        "图书室晚上开门了",
+        "(2023-11-20 22:40:51)",
+        "标签：留守儿童 图书室",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["小岚的作业本", "图书室晚上开门了"]
+
+
+def test_an_account_name_over_its_posts_time_and_follow_button_is_no_title(tmp_path):
+    lines = [
+        "首页  推荐  视频  登录",
+        "爷爷的三轮车，载着村里七个留守娃的上学路",
+        "石门乡野笔记",
+        "2024-04-18 07:36 · 发布于石门县",
+        "+关注",
+        BODY_A,
+        BODY_B,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["爷爷的三轮车，载着村里七个留守娃的上学路"]
+    assert 3 in {r["line"] for r in log if r["rule"] == "remove_chrome"}
+
+
+def test_a_thread_reply_tagged_as_a_long_piece_and_a_letter_further_down_are_essays(tmp_path):
+    lines = [
+        "暖巢家长社区　首页　育儿问答",
+        "孩子马上上小学了，是带在身边还是留在老家？",
+        "楼主　半夏妈妈　Lv.6　发表于 2024-03-12 22:41",
+        "我和老公在外地做小生意，儿子今年六岁半，一直跟着爷爷奶奶在老家，九月份就要上小学了。",
+        "3楼　山里长大的阿禾　Lv.9　2024-03-13 00:12",
+        "【长文】我当了十二年留守儿童",
+        BODY_A + BODY_B + BODY_C,
+        BODY_C + BODY_A + BODY_B,
+        "5楼　栗子爸爸　Lv.5　2024-03-13 09:30",
+        "给爸爸妈妈的一封信",
+        "亲爱的爸爸妈妈：",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["【长文】我当了十二年留守儿童", "给爸爸妈妈的一封信"]
+
+
+def test_a_piece_titled_over_its_tellers_line_beside_a_letter_is_an_essay(tmp_path):
+    lines = [
+        "炊烟那头",
+        "九岁的账本",
+        "口述：覃秀秀（九岁）　整理：本书编写组",
+        BODY_A + BODY_B,
+        BODY_C + BODY_A,
+        BODY_B + BODY_C,
+        "写给爸爸的第十一封信",
+        "爸爸：",
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["九岁的账本", "写给爸爸的第十一封信"]
+
+
+def test_a_reports_appended_letter_and_its_note_split_from_the_report(tmp_path):
+    lines = [
+        "“萤火书桌”留守儿童陪伴计划2023年度执行报告",
+        "下载PDF版（2.1MB）",
+        BODY_A + BODY_B + BODY_C,
+        BODY_C + BODY_A + BODY_B,
+        "附：一个孩子的来信",
+        "亲爱的志愿者姐姐：",
+        BODY_B,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["“萤火书桌”留守儿童陪伴计划2023年度执行报告", "附：一个孩子的来信"]
+
+
+def test_an_e_papers_articles_named_under_its_title_navigation_split(tmp_path):
+    lines = [
+        "石门日报数字报",
+        "标题导航",
+        "◎ 全县“儿童之家”实现村级全覆盖",
+        "◎ 我家的视频电话",
+        "",
+        "全县“儿童之家”实现村级全覆盖",
+        "■本报记者　吴晓川",
+        BODY_A + BODY_B,
+        "我家的视频电话",
+        "石门镇中心小学四（3）班　龙一鸣　指导老师　石　静",
+        BODY_C,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["全县“儿童之家”实现村级全覆盖", "我家的视频电话"]
+    assert 10 in {r["line"] for r in log if r["rule"] == "remove_chrome"}  # the pupil's and teacher's byline
+
+
+def test_a_printed_pages_first_lines_that_finish_the_piece_before_are_kept_as_text(tmp_path):
+    lines = [
+        "炊烟那头",
+        "村口那棵老樟树还在，树下的石凳被磨得发",
+        "亮。我每次回去，都要在那里坐一会儿，好像",
+        "还在等那辆从县城开来的班车。",
+        "九岁的账本",
+        "口述：覃秀秀（九岁）　整理：本书编写组",
+        BODY_A + BODY_B + BODY_C,
+        BODY_C + BODY_B + BODY_A,
+        "写给爸爸的第十一封信",
+        "爸爸：",
+        BODY_C,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert "还在等那辆从县城开来的班车。" in essays[0].raw_text  # nothing of the text dropped as preamble
+    assert [e.title for e in essays][1:] == ["九岁的账本", "写给爸爸的第十一封信"]

@@ -138,6 +138,18 @@ CHROME_LINES = [
     ("pagination", "（第4～6页为会员内容，未提供预览）"),
     ("pagination", "—— 预览结束（共8页）——"),
     ("related", "喜欢此内容的人还喜欢"),
+    # session 16 (dev17)
+    ("byline", "本报评论员"),
+    ("byline", "口述：覃秀秀（九岁）　整理：本书编写组"),
+    ("other", "01:15"),  # a transcript's time stamp
+    ("other", "抄送：县委办公室，县政府办公室，县教育局。"),
+    ("other", "石门县妇联办公室　　　　2024年5月20日印发"),
+    ("other", "优秀奖获奖名单（排名不分先后）：刘子墨　覃一诺　杨晓燕"),
+    ("comment", "3天前 · 赞 8721 · 回复"),
+    ("comment", "展开剩余20条回复 ∨"),
+    ("caption", "图片新闻　5月31日，孩子们在儿童之家参加亲子共读活动"),
+    ("control", "下载PDF版（2.1MB）"),
+    ("publication", "项目负责人：吴晓岚　报告日期：2024年1月15日"),
 ]
 
 
@@ -464,3 +476,17 @@ def test_a_paywall_prompt_under_a_cut_is_chrome_but_a_cut_marker_after_a_docs_fa
         "（本文档共6页，当前仅显示前2页，下载后查看完整内容）",
     ]
     assert 2 not in classify_lines(doc) and cut_marker_re(None).search(normalise(doc[1]))
+
+
+def test_comments_under_a_header_with_its_sort_order_are_comments():
+    lines = [
+        "女孩站上领奖台",
+        "大家好，我叫石小满，今年十四岁，",
+        "是石门乡中学八年级的学生，这是我第一次在这么多人面前说话。我想先问大家一个问题。",
+        "每一次爸爸妈妈回来，我都很开心，可是我不敢表现得太开心，因为我知道开心完了他们就又要走了。",
+        "评论区（1568）　按热度 | 按时间",
+        "一棵小白杨：破防了，我小时候也是这样。",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert verdicts[5].kind == verdicts[6].kind == "comment"
+    assert 2 not in verdicts  # a clause that goes on is text, whatever surrounds it

@@ -338,12 +338,17 @@ def classify_lines(
         v = out.get(i + 1)
         if v is None or v.kind != "control" or not _FOLLOW_RE.match(normalise(line)):
             continue
-        for k in (i - 1, i - 2):
-            norm = normalise(lines[k]) if k >= 0 else ""
+        k, taken, skipped = i - 1, 0, False
+        while k >= 0 and taken < (1 if skipped else 2):
+            norm = normalise(lines[k])
+            if norm and (k + 1) in out and out[k + 1].kind in ("publication", "share", "control") and not taken:
+                k, skipped = k - 1, True  # (the name over its post's time: 枫渡乡野笔记 / 2024-04-18 07:36 / +关注)
+                continue
             if not norm or (k + 1) in out or (k + 1) in keep or len(norm) > 24 or _FINAL_END_RE.search(norm):
                 break
             out[k + 1] = Verdict(k + 1, "byline", "an account's name above its follow button")
             cls[k] = BAD
+            k, taken = k - 1, taken + 1
     # a class-and-name line right under an essay's title is its byline (五（2）班　杨可欣); so are, in a
     # compilation, the unit, the speaker and the date under each piece's title (青石岭镇中心小学　邓国华,
     # 副县长　覃文华, （2023年10月26日）)
@@ -567,6 +572,8 @@ def classify_lines(
         norm = normalise(lines[i])
         if _FINAL_END_RE.search(norm) and n_cjk(norm) >= 4:
             continue  # the end of a sentence a page break cut off (我去看你爸爸。”): text
+        if norm.endswith(("，", ",", "、", "；", ";")) and n_cjk(norm) >= 6:
+            continue  # a clause that goes on (每一次他们回来，我都很开心，): text
         above, below = nearest_above[i], nearest_below[i]
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
@@ -630,6 +637,8 @@ _COMMENT_HEADER_RE = re.compile(
     r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
     # a count and a sort order (14 条评论  默认  最新)
     r"|^共?\s*[\d,]+\s*条(评论|回复|留言)(\s*[|·]?\s*(默认|最新|最热|按时间|按热度))*$"
+    # a comment section's header with its count and sort order (评论区（1568）　按热度 | 按时间)
+    r"|^[\[【]?\s*(评论区|全部评论|评论|留言|网友评论|读者留言)\s*\(?\s*[\d,]*\s*\)?(\s*\|?\s*(按热度|按时间|最新|最热|默认|热门))+$"
     # readers' views with their count (观点（32）)
     r"|^(观点|读者观点|网友观点|讨论|讨论区|留言板)\s*[(（]\s*\d+\s*[)）]$"
 )
@@ -638,7 +647,8 @@ _BYLINE_UNDER_TITLE_RE = re.compile(
     r"^[(]?\s*(\S{2,24}?(小学|中学|学校|中心校|完小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
     r"([一二三四五六七八九]年级\s*(\(?\d{1,2}\)?\s*班)?|[初高][一二三](\s*\(?\d{1,2}\)?\s*班)?"
     r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·](\s?[\u4e00-\u9fff·]){1,3}"
-    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff]{2,4})?\s*[)]?$"
+    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3})?"
+    r"(\s*\([^()]{1,24}\))?\s*[)]?$"  # (向豆豆（口述，老师帮助整理）: a note on how it was written)
 )
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
 _AFTERWORD_RE = re.compile(r"^(编后记|后[\s|]*记|跋|编者后记)\s*[:：]?$")

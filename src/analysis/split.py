@@ -6,6 +6,7 @@ Built-in heading styles (one line each, at most ``MAX_HEADING_CHARS``):
   * ``第一篇`` / ``第1篇``, optionally followed by a title after ``：`` ``:`` or a space
   * ``【篇一】`` / ``【第1篇】`` (also 〖〗 and [ ]), optionally followed by a title
   * ``范文1`` / ``模板1`` (also ``范文一``), optionally with a title before or after
+  * a kind of piece, its number and a colon: ``演讲稿一：关爱留守儿童，我们在行动``
 
 Numbered series (no user pattern needed): lines that share a title and end
 in a number — ``留守儿童演讲稿1``, ``…演讲稿 2``, ``…事迹材料（一）``,
@@ -37,6 +38,9 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     rf"^(?P<title>.*?)[（(【]?篇(?P<num>{_NUM})[）)】]?$",
     # 题目：等春天 / 作文题目：… (a title announced as one)
     r"^(?:作文)?(?:题目|标题|文题)\s*[：:]\s*(?P<title>\S.{0,38})$",
+    # 演讲稿一：title / 【日记3】：title — a kind of piece, its number and a colon (a kind alone needs the colon)
+    rf"^[【〖\[]?(?:演讲稿|发言稿|讲话稿|日记|周记|心得体会|心得|例文|事迹材料|材料|倡议书|读后感|观后感|总结|"
+    rf"感言|故事|书信|诗歌|小诗)(?P<num>{_NUM})[】〗\]]?\s*[：:]\s*(?P<title>\S.*)$",
     # 篇一：title / 篇1 title (a separator is required: 篇幅 is no heading)
     rf"^[【〖\[]?篇(?P<num>{_NUM})[】〗\]]?[：:\s、.．-]+(?P<title>\S.*)$",
     # 范文1 / 模板1 / 【范文一】 (範文 in traditional script), title before, or after a separator or a
@@ -321,8 +325,8 @@ _GENRE_TITLE_RE = re.compile(
 # a diary's date and weather line (3月11日　晴) opens an entry; it is no title
 _DATE_LINE_RE = re.compile(
     r"^((\d{2,4}|[〇零一二三四五六七八九]{2,4})\s*年\s*)?[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*[日号]"
-    r"[\s\u3000，,]*((星期|礼拜|周)[一二三四五六日天])?[\s\u3000，,]*\S{0,6}$"
-)
+    r"[\s\u3000，,]*((星期|礼拜|周)[一二三四五六日天])?[\s\u3000，,]*(\S{0,6}([\s\u3000]+\S{1,6}){0,2})?$"
+)  # (…　清明　雨: a day's name and its weather)
 
 
 def _title_like(s: str, *, commas: bool = False) -> bool:
@@ -332,7 +336,7 @@ def _title_like(s: str, *, commas: bool = False) -> bool:
         bool(s)
         and len(s) <= MAX_TITLE_CHARS
         and not _SENTENCE_END.search(s)
-        and not s.endswith(("：", ":"))
+        and not s.endswith(("：", ":", "，", ",", "、"))  # (a clause that goes on is no title)
         and not _DATE_LINE_RE.match(s)
         and not s.startswith(_NOT_TITLE_START)
         and len(re.findall(r"[\u3400-\u9fff]", s)) >= 2
@@ -407,6 +411,7 @@ def title_over_author(line: str) -> bool:
     return (
         not _FILE_NAME_END_RE.search(t)
         and not _GREETING_RE.search(t)
+        and len(_MENU_GAP_RE.findall(t)) < 2  # 评论　　重要提示：…　　[发评论]: a row of a page's furniture
         and (
             _title_like(t, commas=True)
             or _exclaimed_title(t)
@@ -478,7 +483,21 @@ def essay_above(lines: list[str], end: int, chrome: set[int] | dict) -> bool:
     body = [k for k in range(1, end) if lines[k - 1].strip()]
     if any(_PREFACE_RE.match(lines[k - 1].strip().strip("\u3000")) for k in body):
         return False
-    return sum(len(lines[k - 1].strip()) for k in body if k not in chrome) >= MIN_PREAMBLE_ESSAY_CHARS
+    text = [k for k in body if k not in chrome]
+    if sum(len(lines[k - 1].strip()) for k in text) >= MIN_PREAMBLE_ESSAY_CHARS:
+        return True
+    # a printed page's first lines that finish a piece from the page before: hard-wrapped prose (lines that
+    # stop mid-sentence at one width) ending a sentence right above the heading
+    run = text[-3:]
+    return (
+        len(run) == 3
+        and run == list(range(run[0], run[0] + 3))
+        and run[-1] == end - 1
+        and all(
+            not _SENTENCE_END.search(lines[k - 1].strip()[-1:]) and len(lines[k - 1].strip()) >= 16 for k in run[:-1]
+        )
+        and lines[run[-1] - 1].strip().endswith(("。", "！", "？", "”"))
+    )
 
 
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set[int] = frozenset()) -> int | None:
@@ -624,6 +643,22 @@ def find_headings(
                 heads[no] = Heading(
                     no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "set_off_titles"
                 )
+    if not heads and expected and expected >= 2:
+        # a collection of dated entries, as many as the page announces (我的留守日记（五则） / 2023年9月1日　星期五　晴):
+        # each date heads an entry. Without the count, dates are a diary's own lines.
+        dated = [
+            no
+            for no in range(1, len(lines) + 1)
+            if no not in skip
+            and _DATE_LINE_RE.match(lines[no - 1].strip().strip("\u3000"))
+            and (no == 1 or not lines[no - 2].strip() or (no - 1) in skip)
+            and _has_body(lines, no, min(len(lines) + 1, no + 4), skip)
+        ]
+        if len(dated) == expected:
+            for k, no in enumerate(dated, start=1):
+                heads[no] = Heading(
+                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "dated_entries"
+                )
     if not heads and author_lines:
         # titles numbered as sections are (1、我想妈妈 …), each with its author's line in its text
         numbered = find_numbered_titles(lines, None, skip=skip)
@@ -671,7 +706,9 @@ def find_headings(
                     "" if _SEPARATOR_LINE_RE.match(title) else title.lstrip(_TITLE_MARKS),  # ＊＊＊: untitled
                     "title_with_salutation",
                 )
-    if not heads:
+    if not heads or all(h.rule == "title_with_salutation" for h in heads.values()):
+        # (also beside speeches and letters found by their salutations: a thread's 【长文】 reply above a
+        # letter posted further down)
         # a piece appended to a page's article, or posted under it (附：学生习作《妈妈的声音》,
         # 【馆主附记】…, a title alone in book-title marks: 《那一条路》, 〈課本裡的照片〉)
         titled = [
@@ -682,10 +719,22 @@ def find_headings(
             and _title_like(t, commas=True)
             and sum(len(lines[k - 1].strip()) for k in range(no + 1, len(lines) + 1) if k not in skip) >= 60
         ]
-        if len(titled) >= 2 or (titled and _text_before(lines, titled[0], skip) >= MIN_PREAMBLE_ESSAY_CHARS):
+        if len(titled) >= 2 or heads or (titled and _text_before(lines, titled[0], skip) >= MIN_PREAMBLE_ESSAY_CHARS):
             for k, no in enumerate(titled, start=1):
                 t = appended_title(lines[no - 1].strip().strip("\u3000"))
-                heads[no] = Heading(no, lines[no - 1].strip(), k, t, "appended_title")
+                heads.setdefault(no, Heading(no, lines[no - 1].strip(), k, t, "appended_title"))
+        if heads and author_lines:
+            # beside them, a piece titled over its author's line (九岁的账本 / 口述：向秀秀（九岁）　整理：…)
+            for no in range(1, len(lines) + 1):
+                if (
+                    no not in skip
+                    and no not in heads
+                    and title_over_author(lines[no - 1])
+                    and _next_text_line(lines, no) in author_lines
+                    and _has_body(lines, no + 1, len(lines) + 1, skip)
+                ):
+                    title = lines[no - 1].strip().strip("\u3000")
+                    heads[no] = Heading(no, lines[no - 1].strip(), None, title, "title_with_author")
     if not heads and author_lines:
         heads = {h.line_no: h for h in _titles_after_signatures(lines, skip, author_lines)}
     if not heads:
@@ -830,8 +879,11 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
 
 # the title of a piece appended to an article, posted as its sequel (【续】…) or alone in book-title marks
 _APPENDED_TITLE_RE = re.compile(
-    r"^(?:附\s*[：:]\s*(?P<title>\S.{0,30}(?:《[^《》]{1,24}》|习作|作文|文章|日记|范文|演讲稿|发言稿|讲话稿|一封信|诗歌?)\S{0,12})"
+    r"^(?:附\s*[：:]\s*(?P<title>\S.{0,30}(?:《[^《》]{1,24}》|习作|作文|文章|日记|范文|演讲稿|发言稿|讲话稿|一封信|来信|回信|书信|"
+    r"诗歌?|故事|手记|心得|感言|发言)\S{0,12})"
     r"|[【\[（(]\s*[^】\]）)]{0,6}(?:附记|附录|附文|原文|附|续|续篇|续写)\s*[】\]）)]\s*[：:]?\s*(?P<title2>\S.{1,30})"
+    # a post tagged as a piece of writing (【长文】我当了十二年留守儿童): titled by the whole line
+    r"|(?P<title6>[【\[]\s*(?:长文|原创|美文|散文|随笔|征文|投稿)\s*[】\]]\s*\S.{1,30})"
     r"|[《〈「](?P<title3>[^《》〈〉「」]{2,24})[》〉」]"
     # a piece labelled by its kind (志愿者手记：小屋里的笑声, 一封回信：…), or a named lesson's reflection
     # (《心连心·手拉手》班会课后反思)
@@ -844,7 +896,9 @@ def appended_title(s: str) -> str | None:
     """The title a line gives an appended or posted piece (附：学生习作《妈妈的声音》 → 学生习作《妈妈的声音》,
     《那一条路》 → 那一条路), else None. An appended list or table (附：重点帮扶名单) is no piece."""
     m = _APPENDED_TITLE_RE.match(s)
-    return next((g for g in m.group("title", "title2", "title3", "title4", "title5") if g), None) if m else None
+    return (
+        next((g for g in m.group("title", "title2", "title3", "title4", "title5", "title6") if g), None) if m else None
+    )
 
 
 # numbered titles in forms that essay sections do not use: 之一 …, 【第一章】…, 01｜…, No.1 …, 01　…
@@ -854,8 +908,10 @@ _STRONG_NUMBERED_RE = re.compile(
 )
 _TOC_RE = re.compile(r"^(?P<title>\S.{0,38}?)\s*(?:[.…·．]{6,}\s*\S.{0,20}|[.…·．]{10,}|[…·]{3,}\s*\d{1,3})$")
 # a contents list's header, and a title listed under it (● 青苇镇：“五老”志愿者结对帮扶留守儿童, 2. 奶奶的手)
-_CONTENTS_HEADER_RE = re.compile(r"^[\[【〖]?\s*(本期)?(导读|目\s*录|要目|内容提要|内容导航)\s*[\]】〗]?\s*[:：]?$")
-_LISTED_TITLE_RE = re.compile(r"^(?:[●•·▪◆◇○■□▶►]|\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）])\s*(?P<title>\S.{1,38})$")
+_CONTENTS_HEADER_RE = re.compile(
+    r"^[\[【〖]?\s*(本期|本版|本刊)?(导读|目\s*录|要目|内容提要|内容导航|标题导航)\s*[\]】〗]?\s*[:：]?$"
+)
+_LISTED_TITLE_RE = re.compile(r"^(?:[●•·▪◆◇○◎■□▶►★☆]|\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）])\s*(?P<title>\S.{1,38})$")
 _NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
 
 
