@@ -756,3 +756,32 @@ def test_a_childs_made_up_short_form_that_is_a_word_is_the_child_only_where_a_pe
 def test_a_childs_given_name_that_is_a_word_is_always_the_child():
     found = _find(["覃平安是班上最小的孩子。", "这一路上，平安最让人放心。"])
     assert any(r["text"] == "平安" and r["sentence"] == 1 for r in found)
+
+
+# ------------------------------------------------ session 16 (privacy set dev14)
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("六（1）班　贝晓光　　贝春林　　　鸭嘴滩村", "贝春林"),  # a guardian's cell beside a village's: no place
+        ("3　　五（1）班　诸葛天佑　诸葛兴旺　　蚂蟥塘村", "诸葛兴旺"),
+        ("《月亮照着两个家》　习芳芳　　桐溪县第二中学　　指导教师：詹立平", "习芳芳"),
+        ("姓　　名：第五可馨　　性　　别：女　　出生年月：2013年5月", "第五可馨"),  # a form's spaced label
+        ("小　　名：墩墩　　　民　　族：汉", "墩墩"),
+        ("监护人：柏建国　　关系：祖父", "柏建国"),
+    ],
+)
+def test_names_in_tables_and_forms(sentence, name):
+    assert name in _people_found([sentence])
+
+
+def test_a_place_in_a_tables_cell_holds_no_neighbouring_cell():
+    places = {r["text"] for r in _find(["1　　二（2）班　卢　俊　　卢家福　　　蚂蟥塘村"]) if r["type"] == "place"}
+    assert places == {"蚂蟥塘村"}
+
+
+@pytest.mark.parametrize("sentence", ["想起余光中的《乡愁》：小时候，乡愁是一枚小小的邮票。", "我最喜欢保尔·柯察金。"])
+def test_writers_and_characters_children_quote_are_public_figures(sentence):
+    people = {r["text"] for r in _find([sentence]) if r["type"] == "person" and r["role"] != "public_figure"}
+    assert people == set()

@@ -877,6 +877,12 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
             hits.append(_Hit(w, "organisation", s, e, evidence=f"jieba nt: {_snippet(text, s, e)}"))
     hits.extend(_suffix_places(text, spans, cues, freq, hits))
     hits.extend(_suffix_orgs(text, spans, cues, freq, hits))
+    # a place's or a body's name holds no space: a table's cells (卢家福 蚂蟥塘村) are apart
+    for h in hits:
+        if h.type in ("place", "organisation") and (cut := max(h.text.rfind(" "), h.text.rfind("\u3000"))) >= 0:
+            h.start += cut + 1
+            h.text = h.text[cut + 1 :]
+    hits = [h for h in hits if len(h.text) >= 2]
     # a province or a prefecture-level city found by its suffix (广州, 恩施州) is geography, not an identifying place
     public = public_places()
     for h in hits:
