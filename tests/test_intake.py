@@ -1341,3 +1341,40 @@ def test_a_printed_pages_first_lines_that_finish_the_piece_before_are_kept_as_te
     essays, log, *_ = _plan(tmp_path, lines)
     assert "还在等那辆从县城开来的班车。" in essays[0].raw_text  # nothing of the text dropped as preamble
     assert [e.title for e in essays][1:] == ["九岁的账本", "写给爸爸的第十一封信"]
+
+
+def test_news_items_each_under_its_title_and_a_dateline_lead_split(tmp_path):
+    lines = [
+        "【专题】关爱留守儿童·暖冬行动",
+        "▌最新动态",
+        "石门县：300名“爱心妈妈”与留守儿童结对",
+        "本报讯（记者 何川　通讯员 杜蕾）1月8日，" + BODY_A,
+        "（责任编辑：孔一鸣）",
+        "青梭镇“周末课堂”开进村",
+        "本报讯（通讯员 胡晓舟）寒假第一个周末，" + BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["石门县：300名“爱心妈妈”与留守儿童结对", "青梭镇“周末课堂”开进村"]
+
+
+def test_contest_entries_each_titled_under_its_entry_number_split(tmp_path):
+    lines = [
+        "获奖作品选登",
+        "作品编号：DX-2024-017　　奖项：一等奖（小学组）",
+        "灶台上的手机",
+        BODY_A,
+        "作品编号：DX-2024-032　　奖项：二等奖（小学组）",
+        "我的纸飞机",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["灶台上的手机", "我的纸飞机"]
+
+
+def test_slide_numbers_never_make_a_series_and_a_subtitled_series_may_use_a_space(tmp_path):
+    slides = ["家长会课件（共3张）", "幻灯片1", "用爱架起沟通的桥梁", BODY_A, "幻灯片2", BODY_B, "幻灯片3", BODY_C]
+    essays, *_ = _plan(tmp_path, slides)
+    assert len(essays) == 1
+    notes = ["家访手记之一　灶台边的作业本", BODY_A, "家访手记之二　会说话的墙", BODY_B]
+    essays, *_ = _plan(tmp_path, notes)
+    assert [e.title for e in essays] == ["家访手记之一　灶台边的作业本", "家访手记之二　会说话的墙"]

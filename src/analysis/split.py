@@ -220,7 +220,7 @@ _PREFACE_RE = re.compile(r"^(前\s*言|序\s*言?|编者按|编者的话|卷首�
 
 
 _SUBTITLED_SERIES_RE = re.compile(
-    r"^(?P<stem>[^：:]{2,24}?)之(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})\s*[：:｜|]\s*(?P<rest>\S.{0,30})$"
+    r"^(?P<stem>[^：:]{2,24}?)之(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})(?:\s*[：:｜|]\s*|[ \u3000]+)(?P<rest>\S.{0,30})$"
 )
 
 
@@ -667,6 +667,37 @@ def find_headings(
         if len(nos) >= 2 and all(any(k in author_lines for k in range(a + 1, b)) for a, b in zip(nos, ends)):
             for no in nos:
                 heads[no] = Heading(no, lines[no - 1].strip(), numbered[no][0], numbered[no][1], "numbered_titles")
+    if not heads:
+        # news items each under its title, their leads opening with the paper's dateline (本报讯（记者 何川）…)
+        titled = [
+            no
+            for no in range(1, len(lines) + 1)
+            if no not in skip
+            and title_over_author(lines[no - 1])
+            and (nxt := _next_text_line(lines, no, skip=skip)) is not None
+            and _NEWS_LEAD_RE.match(lines[nxt - 1].strip())
+        ]
+        if len(titled) >= 2:
+            for k, no in enumerate(titled, start=1):
+                heads[no] = Heading(
+                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_over_news_lead"
+                )
+    if not heads:
+        # contest entries each titled right under its entry number (作品编号：DX-2024-017　　奖项：一等奖 / 灶台上的手机)
+        titled = [
+            no
+            for no in range(2, len(lines) + 1)
+            if no not in skip
+            and title_over_author(lines[no - 1])
+            and (above := prev_text_line(lines, no)) is not None
+            and _ENTRY_NUMBER_RE.match(lines[above - 1].strip())
+            and _has_body(lines, no, len(lines) + 1, skip)
+        ]
+        if len(titled) >= 2:
+            for k, no in enumerate(titled, start=1):
+                heads[no] = Heading(
+                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_under_entry_number"
+                )
     if not heads and author_lines:
         titled = [
             no
@@ -797,6 +828,13 @@ def _untitled_pieces(lines: list[str], skip: set[int], titled: list[int]) -> lis
         if text_chars(lines[no : stop - 1], skip={k - no for k in skip if no < k < stop}) >= 60:
             out.append(no)
     return out
+
+
+_ENTRY_NUMBER_RE = re.compile(r"^(参赛编号|作品编号|参赛号|参赛作品编号|作品序号|报名编号|投稿编号)\s*[:：]")
+# a news item's lead opening with its dateline (本报讯（记者 何川）…, 本网讯, 新华社北京1月8日电, 雁汀讯)
+_NEWS_LEAD_RE = re.compile(
+    r"^(?:本报|本网|本台|本刊|新华社|中新网|[\u4e00-\u9fff]{2,6})(?:讯|电)\s*[（(　 ]|^[\u4e00-\u9fff]{2,8}\d{1,2}月\d{1,2}日电"
+)
 
 
 # an answerer's words over the piece they give (给你写了一篇，可以参考： / 再给你一篇：)
