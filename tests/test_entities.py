@@ -785,3 +785,25 @@ def test_a_place_in_a_tables_cell_holds_no_neighbouring_cell():
 def test_writers_and_characters_children_quote_are_public_figures(sentence):
     people = {r["text"] for r in _find([sentence]) if r["type"] == "person" and r["role"] != "public_figure"}
     assert people == set()
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("第二首歌，是三（1）班卿小鱼点给全班同学的《小燕子》。", "卿小鱼"),  # a class written 三（1）班
+        ("是六（1）班的向晚晴点给在边防当兵的哥哥的。", "向晚晴"),
+        ("聂法官给同学们讲了一个真实的案例。", "聂法官"),
+        ("骆站长说，测评结果要保密。", "骆站长"),
+        ("高婆婆每天都来接孙子。", "高婆婆"),
+    ],
+)
+def test_classes_and_titles_beyond_the_usual(sentence, name):
+    assert name in _people_found([sentence])
+
+
+@pytest.mark.parametrize(
+    "sentence", ["法官举了个例子：张三借了李四的钱不还。", "包青天的故事孩子们都爱听。", "马斯洛说，人需要被爱。"]
+)
+def test_placeholder_names_and_storybook_figures_are_no_children(sentence):
+    people = {r["text"] for r in _find([sentence]) if r["type"] == "person" and r["role"] != "public_figure"}
+    assert people == set()
