@@ -159,6 +159,10 @@ CHROME_LINES = [
     ("other", "收稿日期：2023-03-12"),
     ("other", "家长签名：__________　　　　2024年　　月　　日"),
     ("control", "满意度评价：★★★★★（非常满意）　　【打印】【关闭】"),
+    ("comment", "UID 38211　帖子 126　积分 413　注册时间 2019-1-25"),
+    ("forum", "接上楼。"),
+    ("other", "3. 支教日志汇编.pdf（2.4MB）"),
+    ("other", "附件："),
 ]
 
 
@@ -499,3 +503,16 @@ def test_comments_under_a_header_with_its_sort_order_are_comments():
     verdicts = classify_lines(lines, keep={1})
     assert verdicts[5].kind == verdicts[6].kind == "comment"
     assert 2 not in verdicts  # a clause that goes on is text, whatever surrounds it
+
+
+def test_a_posts_edit_note_opens_no_comment_section():
+    lines = [
+        "[原创] 在外打工九年，女儿终于肯叫我一声妈了",
+        "楼主　云碓村的阿芳　发表于 2024-3-9 22:17",
+        "今晚下夜班，坐在宿舍床上，想把这些年的事写下来。女儿两岁那年，我和她爸就去了南方的电子厂。"
+        "头几年每次过年回家，她都躲在外婆身后，不肯叫我。",
+        "本帖最后由 云碓村的阿芳 于 2024-3-9 22:41 编辑",
+        "后来我学会了每天晚上和她视频，哪怕只有五分钟。",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert 5 not in verdicts  # the post goes on under its edit note
