@@ -1378,3 +1378,39 @@ def test_slide_numbers_never_make_a_series_and_a_subtitled_series_may_use_a_spac
     notes = ["家访手记之一　灶台边的作业本", BODY_A, "家访手记之二　会说话的墙", BODY_B]
     essays, *_ = _plan(tmp_path, notes)
     assert [e.title for e in essays] == ["家访手记之一　灶台边的作业本", "家访手记之二　会说话的墙"]
+
+
+def test_a_class_blogs_posts_each_under_its_posted_line_are_essays_not_forum_replies(tmp_path):
+    lines = [
+        "桐坳小学四（2）班的博客",
+        "写在第一次“视频家长会”之后",
+        "发表于 2024-03-16 21:08　作者：班主任 廖春燕　分类：班主任手记",
+        BODY_A + BODY_B,
+        "评论：吴家奶奶：老师辛苦了！",
+        "",
+        "奶奶的老花镜（陈小雨）",
+        "发表于 2024-03-27 19:02　作者：班主任 廖春燕（代发）　分类：学生习作",
+        BODY_C,
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["写在第一次“视频家长会”之后", "奶奶的老花镜（陈小雨）"]
+    assert BODY_C in essays[1].raw_text
+
+
+def test_a_yearbooks_entries_each_ending_in_their_contributors_split(tmp_path):
+    lines = [
+        "汐岭年鉴（2023）",
+        "民　政",
+        "农村留守儿童基本情况",
+        BODY_A + BODY_B,
+        "（县民政局）",
+        "关爱服务体系建设",
+        BODY_C + BODY_A,
+        "（县民政局　县妇联）",
+        "“春苗守护”专项行动",
+        BODY_B + BODY_C,
+        "（县教育局　撰稿：邓若川）",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["农村留守儿童基本情况", "关爱服务体系建设", "“春苗守护”专项行动"]

@@ -524,6 +524,9 @@ def classify_lines(
         op = _thread_starter(lines, posts[0], bounds[0]) if posts else None
     for k, start in enumerate(posts[1:], start=1):
         end = bounds[k]
+        above = next((i for i in range(start - 1, -1, -1) if lines[i].strip()), None)
+        if above is not None and (above + 1) in keep:
+            continue  # a blog post's "发表于…" line right under its title: the post is that essay
         if any((i + 1) in keep for i in range(start, end)) or any(
             _OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4))
         ):

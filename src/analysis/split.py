@@ -879,6 +879,13 @@ def prev_text_line(lines: list[str], no: int) -> int | None:
 _PUPIL_SIGNATURE_RE = re.compile(r"(年级|班|小学|中学|初[一二三]|高[一二三])\s*[\u4e00-\u9fff·]{2,4}\s*[)）]?\s*$")
 
 
+# a yearbook entry's contributing bodies in brackets, ending it ((县民政局　县妇联), (县教育局　撰稿：邓若川))
+_UNIT_CREDIT_RE = re.compile(
+    r"^[(（]\s*([\u4e00-\u9fff]{1,10}(局|委|委员会|会|办|办公室|政府|院|所|中心|学校|妇联|团委|关工委)[\s\u3000]*)+"
+    r"(撰稿\s*[:：]\s*[\u4e00-\u9fff]{2,4}\s*)?[)）]$"
+)
+
+
 def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set[int]) -> list[Heading]:
     """Essays that each end with their author's line (四年级  赵明轩) and start
     with a title: a title right under one essay's author line heads the next;
@@ -890,7 +897,7 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
         and no not in author_lines
         and _title_like(lines[no - 1].strip().strip("\u3000"))
         and (prev := prev_text_line(lines, no)) in author_lines
-        and _PUPIL_SIGNATURE_RE.search(lines[prev - 1])
+        and (_PUPIL_SIGNATURE_RE.search(lines[prev - 1]) or _UNIT_CREDIT_RE.match(lines[prev - 1].strip()))
         and (nxt := _next_text_line(lines, no)) is not None
         and nxt not in author_lines
         and _has_body(lines, no, len(lines) + 1, skip)
