@@ -298,7 +298,8 @@ def classify_lines(
             cls.append(GOOD)
             continue
         prose = is_prose(norm, rules)
-        if _text_before_cut(norm, rules, cut_above=_cut_above(lines, no)) >= 6 and not _SITE_TIP_RE.search(norm):
+        if _text_before_cut(norm, rules, cut_above=_cut_above(lines, no)) >= 6 and not _site_note(norm, rules, prose):
+            # (the site's note about the page — 温馨提示：以下为文档预览内容…下载后查看, 第3～5页为VIP内容 — cuts nothing)
             cls.append(GOOD)  # essay text the page cut off (…父母自身的觉醒……查看全文): the cleaning flags it
             continue
         hit = pattern_kind(norm, rules, prose=prose)
@@ -724,11 +725,14 @@ _HEADER_AUTHOR_RE = re.compile(
 )
 _FOOTER_LIKE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,4}\s*楼")
 _POST_HEADER_RE = re.compile(r"^(\d+\s*#|#\s*\d+|\d+\s*楼|楼主)\s|^.{0,40}(发表于|发表在|回复于)\s*\d{4}")
-# the site's tip about the page (温馨提示：以下为文档预览内容…完整内容请下载后查看。): no text cut off
-_SITE_TIP_RE = re.compile(
-    r"^[\[【]?\s*(温馨|积分|友情|阅读|特别|系统|下载|预览)提示\s*[\]】]?\s*[:：]"
-    r"|第\s*\d+\s*[~～\-—至到]\s*\d+\s*页.{0,12}(VIP|会员|付费|预览|隐藏|省略)"  # (pages a preview leaves out)
-)
+
+
+def _site_note(norm: str, rules: ChromeRules, prose: bool) -> bool:
+    """Is the line the site's note about the page (a reading tip, a preview's skipped pages)?"""
+    hit = pattern_kind(norm, rules, prose=prose)
+    return bool(hit) and hit[0] in ("guidance", "pagination")
+
+
 # a commentary's label alone on its line (【点评】, 老师评语：)
 _COMMENT_LABEL_RE = re.compile(r"^[\[【(]?\s*\S{0,4}(点评|评语|简评|评析|赏析|的话|寄语)\s*[\]】)]?\s*[:：]?$")
 # a follow button (+ 关注, ＋关注他)
