@@ -165,6 +165,17 @@ def _log_row(relpath: str, line: int, rule: str, before: str, context: str, essa
     }
 
 
+def _with_page_title(lines: list[str], heads: list[Heading], furniture: set[int]) -> list[Heading]:
+    """``heads`` with the page's own title first when the text above the first heading (``furniture``
+    aside) is an essay of its own (:func:`analysis.split.essay_above`); else ``heads`` itself."""
+    if essay_above(lines, heads[0].line_no, furniture):
+        no = find_page_title(lines[: heads[0].line_no - 1], skip=furniture)
+        if no is not None:
+            title = lines[no - 1].strip()
+            return [Heading(no, title, None, title.strip("\u3000"), "page_title"), *heads]
+    return heads
+
+
 def plan_essays(
     raw,
     patterns,
@@ -230,6 +241,7 @@ def plan_essays(
     # a padded number and a title with its author's line right under it heads an essay (a magazine's)
     veto -= {no for no in padded if _next_nonblank(lines, no) in authors}
     heads = find_headings(lines, patterns, skip=veto, expected=expected, author_lines=authors)
+    verdicts = None  # the chrome of the heads as they stand, once classified
     if (
         heads
         and heads[0].rule not in _LATER_ESSAY_RULES
@@ -237,15 +249,12 @@ def plan_essays(
     ):
         # text above the first heading found that the chrome rules leave as text is an essay, the page's
         # own article (六一特刊｜村里的孩子们写诗了 above the poems it introduces): its title heads it
-        done = pagechrome.classify_lines(
+        verdicts = pagechrome.classify_lines(
             lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}
         )
-        furniture = {no for no, v in done.items() if v.kind != "context"}
-        if essay_above(lines, heads[0].line_no, furniture):
-            no = find_page_title(lines[: heads[0].line_no - 1], skip=furniture)
-            if no is not None:
-                title = lines[no - 1].strip()
-                heads = [Heading(no, title, None, title.strip("\u3000"), "page_title"), *heads]
+        titled = _with_page_title(lines, heads, {no for no, v in verdicts.items() if v.kind != "context"})
+        if titled is not heads:
+            heads, verdicts = titled, None
     if not heads or heads[0].rule in _LATER_ESSAY_RULES:
         pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
         furniture = {no for no, v in pre.items() if v.kind != "context"}
@@ -254,15 +263,12 @@ def plan_essays(
             heads = find_headings(
                 lines, patterns, skip=furniture, page_title=True, expected=expected, author_lines=authors, soft=between
             )
-        elif text_chars(lines[: heads[0].line_no - 1], skip=furniture) >= MIN_PREAMBLE_ESSAY_CHARS:
-            # a page's own article above an appended one (附：…发言稿): the article's title heads it
-            no = find_page_title(lines[: heads[0].line_no - 1], skip=furniture)
-            if no is not None:
-                title = lines[no - 1].strip()
-                heads = [Heading(no, title, None, title.strip("\u3000"), "page_title"), *heads]
-    verdicts = pagechrome.classify_lines(
-        lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}
-    )
+        else:  # a page's own article above an appended one (附：…发言稿): the article's title heads it
+            heads = _with_page_title(lines, heads, furniture)
+    if verdicts is None:
+        verdicts = pagechrome.classify_lines(
+            lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}
+        )
     chrome = {} if keep_chrome else verdicts
     dropped: list = []
     preamble, chunks = split_essays(raw.text, chrome=set(chrome), headings=heads, dropped=dropped)

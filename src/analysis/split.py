@@ -582,6 +582,11 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
 
 
 # ------------------------------------------------------------ split
+def _line_heading(lines: list[str], no: int, number: int | None, rule: str) -> Heading:
+    """A heading whose title is its whole line (full-width spaces at its ends aside)."""
+    return Heading(no, lines[no - 1].strip(), number, lines[no - 1].strip().strip("\u3000"), rule)
+
+
 def find_headings(
     lines: list[str],
     patterns: list | None = None,
@@ -618,9 +623,7 @@ def find_headings(
         heads[no] = Heading(no, lines[no - 1].strip(), n, line if _SUBTITLED_SERIES_RE.match(line) else stem, "series")
     if not heads:
         for k, no in enumerate(find_toc_titles(lines, skip=skip), start=1):
-            heads[no] = Heading(
-                no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "table_of_contents"
-            )
+            heads[no] = _line_heading(lines, no, k, "table_of_contents")
     if not heads:
         for k, (no, title) in enumerate(sorted(find_repeated_titles(lines, skip=skip).items()), start=1):
             heads[no] = Heading(no, lines[no - 1].strip(), k, title, "repeated_title")
@@ -640,9 +643,7 @@ def find_headings(
         titled = find_set_off_titles(lines, skip=skip)
         if len(titled) == expected:
             for k, no in enumerate(titled, start=1):
-                heads[no] = Heading(
-                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "set_off_titles"
-                )
+                heads[no] = _line_heading(lines, no, k, "set_off_titles")
     if not heads and expected and expected >= 2:
         # a collection of dated entries, as many as the page announces (我的留守日记（五则） / 2023年9月1日　星期五　晴):
         # each date heads an entry. Without the count, dates are a diary's own lines.
@@ -656,9 +657,7 @@ def find_headings(
         ]
         if len(dated) == expected:
             for k, no in enumerate(dated, start=1):
-                heads[no] = Heading(
-                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "dated_entries"
-                )
+                heads[no] = _line_heading(lines, no, k, "dated_entries")
     if not heads and author_lines:
         # titles numbered as sections are (1、我想妈妈 …), each with its author's line in its text
         numbered = find_numbered_titles(lines, None, skip=skip)
@@ -679,9 +678,7 @@ def find_headings(
         ]
         if len(titled) >= 2:
             for k, no in enumerate(titled, start=1):
-                heads[no] = Heading(
-                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_over_news_lead"
-                )
+                heads[no] = _line_heading(lines, no, k, "title_over_news_lead")
     if not heads:
         # contest entries each titled right under its entry number (作品编号：DX-2024-017　　奖项：一等奖 / 灶台上的手机)
         titled = [
@@ -695,9 +692,7 @@ def find_headings(
         ]
         if len(titled) >= 2:
             for k, no in enumerate(titled, start=1):
-                heads[no] = Heading(
-                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_under_entry_number"
-                )
+                heads[no] = _line_heading(lines, no, k, "title_under_entry_number")
     if not heads and author_lines:
         titled = [
             no
@@ -707,9 +702,7 @@ def find_headings(
         if len(titled) >= 2:
             titled = sorted({*titled, *_untitled_pieces(lines, skip, titled)})
             for k, no in enumerate(titled, start=1):
-                heads[no] = Heading(
-                    no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_with_author"
-                )
+                heads[no] = _line_heading(lines, no, k, "title_with_author")
     if not heads:
         # a speech's or a letter's title (or a separator line, ＊＊＊) right above its salutation
         # (老师们、同学们：), the salutation on a line of its own or opening the first paragraph
@@ -764,8 +757,7 @@ def find_headings(
                     and _next_text_line(lines, no) in author_lines
                     and _has_body(lines, no + 1, len(lines) + 1, skip)
                 ):
-                    title = lines[no - 1].strip().strip("\u3000")
-                    heads[no] = Heading(no, lines[no - 1].strip(), None, title, "title_with_author")
+                    heads[no] = _line_heading(lines, no, None, "title_with_author")
     if not heads and author_lines:
         heads = {h.line_no: h for h in _titles_after_signatures(lines, skip, author_lines)}
     if not heads:
@@ -780,17 +772,15 @@ def find_headings(
             and _has_body(lines, no, len(lines) + 1, skip)
         ]
         for k, no in enumerate(titled, start=1):
-            heads[no] = Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "answer_title")
+            heads[no] = _line_heading(lines, no, k, "answer_title")
     if not heads and page_title:
         no = find_page_title(lines, skip=skip, soft=soft)
         if no is not None:
-            heads[no] = Heading(no, lines[no - 1].strip(), None, lines[no - 1].strip().strip("\u3000"), "page_title")
+            heads[no] = _line_heading(lines, no, None, "page_title")
             # a second document in the same capture, titled under the first one's signed date
             # (…德育处 / 2024年1月12日 / 第 4 页 / 2024年春季学期留守儿童工作计划)
             for k, nxt in enumerate(_titles_after_dates(lines, skip, after=no), start=2):
-                heads[nxt] = Heading(
-                    nxt, lines[nxt - 1].strip(), k, lines[nxt - 1].strip().strip("\u3000"), "title_after_date"
-                )
+                heads[nxt] = _line_heading(lines, nxt, k, "title_after_date")
     return [heads[k] for k in sorted(heads)]
 
 
@@ -916,10 +906,7 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
         chars += len(s)
     if first is None:
         return []
-    return [
-        Heading(no, lines[no - 1].strip(), k, lines[no - 1].strip().strip("\u3000"), "title_after_signature")
-        for k, no in enumerate([first, *titled], start=1)
-    ]
+    return [_line_heading(lines, no, k, "title_after_signature") for k, no in enumerate([first, *titled], start=1)]
 
 
 # the title of a piece appended to an article, posted as its sequel (【续】…) or alone in book-title marks
