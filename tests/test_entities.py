@@ -807,3 +807,8 @@ def test_classes_and_titles_beyond_the_usual(sentence, name):
 def test_placeholder_names_and_storybook_figures_are_no_children(sentence):
     people = {r["text"] for r in _find([sentence]) if r["type"] == "person" and r["role"] != "public_figure"}
     assert people == set()
+
+
+def test_a_preposition_surname_after_a_verb_is_no_name():
+    # 手指|向|远方: 向 points, the slot after 指 is no name's slot
+    assert _people_found(["小女孩的手指向远方，和弟弟盼望着。"]) == set()

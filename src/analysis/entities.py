@@ -974,6 +974,8 @@ MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywh
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
 
 
+# surnames that are prepositions too: a slot after a verb (手指|向|远方，) is no name's slot
+_PREPOSITION_SURNAMES = frozenset("向于和同连从跟朝往")
 RARE_SURNAME_FREQ = 60  # jieba's count for a surname (禤 0, 覃 37, 诸葛 …) that no ordinary word uses
 RARE_SURNAME_MIN_SCORE = -1.0  # … so any given name after it will do, short of a word it cuts
 
@@ -1058,7 +1060,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 RARE_SURNAME_MIN_SCORE
                 if _rare_surname(sur, cues, freq)
                 else MODEL_MIN_SCORE_IN_SLOT
-                if slot
+                if slot and sur not in _PREPOSITION_SURNAMES
                 else MODEL_MIN_SCORE
             ):
                 out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓名模型 {score:.2f}: {_snippet(text, i, stop)}"))
