@@ -18,6 +18,7 @@ from analysis.clean import (
     is_cut_line,
     join_broken_paragraphs,
     join_evidence,
+    deleted_posts,
     missing_pages,
     numbering_gaps,
     remove_cut_marker,
@@ -474,3 +475,24 @@ def test_a_skip_in_a_printed_documents_page_numbers_is_a_gap_and_no_join():
 def test_page_numbers_over_their_pages_put_the_lost_page_after_the_second():
     lines = ["第1页", "奶奶每天早上五点就起床，给我做好早饭再去地里。", "第3页", "后来我也学会了做饭。"]
     assert list(missing_pages(lines, {1, 3})) == [4]
+
+
+def test_text_after_a_deleted_floor_of_the_thread_is_a_suspected_gap():
+    lines = [
+        "我从小跟着外婆长大，外婆家门口有一棵很大的枣树。",
+        "2楼　此楼层已被管理员删除",
+        "3楼　楼主　枣树下的阿青　2024-05-02 21:13",
+        "后来我去镇上读初中，一个月才回一次家。",
+    ]
+    chrome = {2, 3}
+    assert list(deleted_posts(lines, chrome)) == [4]
+    cleaned = clean_essay(
+        lines,
+        line_start=1,
+        chrome={2: ("comment", "p"), 3: ("publication", "p")},
+        lost_pages=deleted_posts(lines, chrome),
+    )
+    assert [(f["line"], f["flag"]) for f in cleaned.flags] == [(4, "suspected_gap")]
+    # an essay's own sentence about a deleted post is no notice; a notice with only more furniture below loses no text
+    assert deleted_posts(["那条帖子后来被删除了，我有点难过。", "外婆说没关系。"], set()) == {}
+    assert deleted_posts(["2楼　该楼层已被删除", "3楼　山风　2024-05-02", "", "顶一下"], {1, 2, 4}) == {}

@@ -9,6 +9,7 @@ import pytest
 from analysis.intake import DOUBTFUL_SPLIT_CHARS, plan_essays
 from analysis.io import read_raw
 from analysis.split import (
+    ANSWER_WRAPPER_RE,
     compile_patterns,
     expected_count,
     find_headings,
@@ -1414,3 +1415,106 @@ def test_a_yearbooks_entries_each_ending_in_their_contributors_split(tmp_path):
     ]
     essays, log, *_ = _plan(tmp_path, lines)
     assert [e.title for e in essays] == ["农村留守儿童基本情况", "关爱服务体系建设", "“春苗守护”专项行动"]
+
+
+# ------------------------------------------------ shapes from heldout13 (session 17)
+
+
+def test_a_mail_archives_messages_each_under_subject_and_sender_split(tmp_path):
+    lines = [
+        "山花支教团 · 邮件存档",
+        "主题：[shanhua] 三月家访小结",
+        "发件人：林晓 <linx@mail.example>",
+        "日期：2024年3月10日 星期日 21:40:12 +0800",
+        BODY_A,
+        BODY_B,
+        "林晓",
+        "主题：回复：[shanhua] 三月家访小结",
+        "发件人：韦伟 <weiw@mail.example>",
+        BODY_C,
+        "阿伟",
+        "> 在 2024年3月10日 21:40，林晓 写道：",
+        "> " + BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule) for e in essays] == [
+        ("[shanhua] 三月家访小结", "mail_subject"),
+        ("回复：[shanhua] 三月家访小结", "mail_subject"),
+    ]
+    assert essays[1].line_end == 11  # the quoted earlier mail is furniture
+    # a composition's theme announced as 主题：… has no sender under it: no mail
+    assert [h.rule for h in find_headings(["主题：我的家乡", BODY_A, BODY_B], PATTERNS)] == []
+
+
+def test_a_proposal_and_the_official_answer_under_it_are_two_essays(tmp_path):
+    lines = [
+        "石门县政协网",
+        "当前位置：首页 > 提案工作 > 提案选登",
+        "提案号：第0112号　提案人：覃某某",
+        "关于改善乡村学校寄宿条件的提案",
+        "【案由】",
+        BODY_A + BODY_B,
+        "【建议】",
+        BODY_C + BODY_A,
+        "【打印本页】　【关闭窗口】",
+        "办理答复",
+        "县教育局关于县政协十一届二次会议第0112号提案的答复",
+        "答复类别：B（所提问题列入计划拟解决）",
+        "覃某某委员：",
+        BODY_B + "我们收到了县教育局关于这件事的答复。",
+        "石门县教育局",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.line_start) for e in essays] == [
+        ("关于改善乡村学校寄宿条件的提案", 5),  # its part label 【案由】 is text, not its title
+        ("县教育局关于县政协十一届二次会议第0112号提案的答复", 13),
+    ]
+    assert [e.split_rule for e in essays] == ["page_title", "reply_title"]
+
+
+def test_a_qa_pages_answers_each_holding_a_composition_split(tmp_path):
+    lines = [
+        "问一问　首页 | 问题 | 我要提问",
+        "求一篇写爷爷的作文，四百字左右，急！",
+        "提问者：小石头　2024-04-02 19:10　浏览 512 次",
+        "最佳答案",
+        "回答者：山间的风　2024-04-02 19:31",
+        "给你写了一篇，写的是爷爷的竹篮，你可以照着改，望采纳。",
+        "爷爷的竹篮",
+        BODY_A + BODY_B,
+        "赞同 88　评论(6)　举报",
+        "其他回答（1）",
+        "回答者：匿名用户　2024-04-02 20:05",
+        "我也写了一篇短的，供参考：",
+        "爷爷的旱烟袋",
+        BODY_C + BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule) for e in essays] == [
+        ("爷爷的竹篮", "answer_title"),
+        ("爷爷的旱烟袋", "answer_title"),
+    ]
+    # an answer's sentence about a piece it wrote, without offering it, is no wrapper
+    assert not ANSWER_WRAPPER_RE.search("我也写了一篇作文，老师说写得很好。")
+
+
+def test_a_piece_appended_under_its_title_and_author_after_numbered_model_essays_splits(tmp_path):
+    lines = [
+        "关于留守儿童的作文",
+        "留守儿童的作文 范文1",
+        BODY_A + BODY_B,
+        "留守儿童的作文 范文2",
+        BODY_B + BODY_C,
+        "",
+        "延伸阅读：关爱留守儿童发言稿",
+        "一起守护他们",
+        "作者：石门县第二小学　覃老师",
+        "尊敬的各位老师、亲爱的同学们：",
+        BODY_C + BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["留守儿童的作文", "留守儿童的作文", "一起守护他们"]
+    # a title right under a model essay's number (its own title, no text between) heads no essay of its own
+    lines = ["留守儿童的作文 范文1", BODY_A, "留守儿童的作文 范文2", "", "奶奶的菜园", "作者：覃小雨", BODY_B + BODY_C]
+    essays, *_ = _plan(tmp_path, lines)
+    assert len(essays) == 2 and "奶奶的菜园" in essays[1].raw_text

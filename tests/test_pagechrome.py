@@ -163,6 +163,26 @@ CHROME_LINES = [
     ("forum", "接上楼。"),
     ("other", "3. 支教日志汇编.pdf（2.4MB）"),
     ("other", "附件："),
+    # session 17 (heldout13): teasers, forum bars, pictures, serial chapters, mail archives, proposals
+    ("readmore", "孩子写作文总是没话可说？其实是你没有教给他这三个好方法 >>"),  # a teaser that reads as prose
+    ("control", "回复　举报　引用　来自山城论坛安卓客户端"),  # a post's bar and the client it came from
+    ("control", "回复　引用　举报　评分"),
+    ("comment", "接上楼，刚才手机没电了，现在接着说。"),  # the poster goes on from the floor above
+    ("caption", "［图］孩子们在村口的晒谷场上放风筝"),  # a picture's bracketed marker
+    ("caption", "【配图】外婆坐在门槛上剥豆子（作者摄）"),
+    ("prevnext", "上一章　|　书页　|　下一章"),  # a serial's chapter navigation
+    ("prevnext", "下一章：雨夜里的手电筒"),
+    ("login", "订阅本章需要 20 书币　立即充值"),  # a serial's paywall
+    ("control", "自动订阅后续章节 ☑　加入书签"),
+    ("commentary", "作者有话说：谢谢大家的月票，明天还有一更。"),
+    ("comment", "本章说（56）"),
+    ("other", "---------- 原始邮件 ----------"),  # a mail's labelled separator
+    ("control", "附件已被系统移除：活动照片.rar"),
+    ("other", "退订本邮件列表请发送空白邮件至管理员"),
+    ("other", "本主题的全部回复"),
+    ("other", "提案人：覃某某　附议人：杨某、龙某"),  # a proposal page's fields
+    ("other", "答复类别：B（所提问题列入计划拟解决）"),
+    ("other", "【办理答复】"),
 ]
 
 
@@ -177,6 +197,16 @@ def test_every_kind_has_two_examples():
 
 
 ESSAY_LINES = [
+    # session 17 (heldout13): sentences that only sound like the new furniture
+    "奶奶问我：“你爸爸什么时候回来？”我说快了。",  # a question in a sentence, no link arrow
+    "回复老师的问题时，我总是很紧张，声音小得像蚊子。",
+    "楼上楼下的邻居都来帮忙了，院子里一下子热闹起来。",
+    "图书室里的书，我已经看完了一大半。",
+    "上一章讲的是奶奶，这一章我想写写爷爷。",
+    "作者的话不多，却句句说到了我的心里。",
+    "本章说的是一个留守孩子等妈妈回家的故事。",
+    "提案人说，孩子们最需要的其实是陪伴。",
+    "我把攒了一年的零花钱拿去订阅了一本杂志。",
     "推广“爱心妈妈”结对经验，让每个留守孩子都有人牵挂；",  # 推广 opens a sentence, no ad label
     "提示：请家长在周五前把回执交给班主任。",  # a notice's own tip, nothing about the site
     "打开手机App，爸爸的视频就来了。",
@@ -516,3 +546,36 @@ def test_a_posts_edit_note_opens_no_comment_section():
     ]
     verdicts = classify_lines(lines, keep={1})
     assert 5 not in verdicts  # the post goes on under its edit note
+
+
+def test_a_proposals_part_labels_are_text_but_a_bulletins_column_label_is_furniture():
+    lines = [
+        "关于改善乡村学校寄宿条件的建议",
+        "【案由】",
+        "我县乡村学校寄宿生中留守儿童占七成以上，不少学校宿舍拥挤，冬天没有热水，孩子们周末回家的路也很远。",
+        "【建议】",
+        "一是分批改造宿舍，二是配齐生活老师，三是开通周末接送车，让孩子们住得安心、回家方便。",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert {2, 4} & set(verdicts) == set()
+    assert kind_of("【工作动态】") == "other"  # a column's label in a bulletin stays furniture
+
+
+def test_an_earlier_mail_quoted_under_a_reply_is_furniture_however_long():
+    quoted = (
+        "> 这个月我们去了三个村，一共走访了十一户留守家庭，孩子们的情况大体还好，但有两个孩子成绩下滑得很厉害，"
+        "家里老人也说不清原因，我想下次家访时请班主任一起去，顺便看看孩子们的作业本。"
+    )
+    lines = [
+        "主题：回复：三月家访小结",
+        "谢谢你的小结，我下周二有空，可以和班主任一起去。另外，那两个孩子的作业本我先借来看看。",
+        "阿伟",
+        "> 在 2024年3月10日 21:40，林晓 写道：",
+        quoted,
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert {4, 5} <= set(verdicts) and verdicts[5].kind == "other"
+    assert 2 not in verdicts
+    # an essay that quotes a diary (no mail's clock time, no > mark) keeps its line
+    essay = ["我的日记", "在2019年的日记里，我写道：", "“妈妈，今天我又考了第一名，你什么时候回来看我？”"]
+    assert 2 not in classify_lines(essay, keep={1})

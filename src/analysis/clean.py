@@ -1154,6 +1154,29 @@ def missing_pages(lines: list[str], chrome: Iterable[int]) -> dict[int, str]:
     return out
 
 
+# a forum's notice that a post was deleted (2楼　该楼层已被删除, 此回复已被管理员删除): what the post held is lost
+_DELETED_POST_RE = re.compile(
+    r"(该楼层|此楼层|本楼层|该楼|此楼|该帖子?|此帖子?|该回复|此回复)\S{0,6}(已被|被|已)(系统|管理员|版主|吧务|楼主)?\s*(删除|屏蔽)"
+)
+
+
+def deleted_posts(lines: list[str], chrome: Iterable[int], *, reach: int = 4) -> dict[int, str]:
+    """{line: detail} for the first text line after a forum's notice that a post was deleted
+    (``lines``: a file's lines, numbered from 1; ``chrome``: its furniture lines), when only furniture
+    stands between them (the next floor's header, the poster's 接上楼…) within ``reach`` lines: the
+    thread's text goes on there after a post that is lost."""
+    chrome = set(chrome)
+    out: dict[int, str] = {}
+    for no, raw in enumerate(lines, start=1):
+        if no not in chrome or not _DELETED_POST_RE.search(raw):
+            continue
+        below = [k for k in range(no + 1, min(len(lines), no + reach) + 1) if lines[k - 1].strip()]
+        nxt = next((k for k in below if k not in chrome), None)
+        if nxt is not None:
+            out[nxt] = f"a deleted post stood above it: 「{raw.strip()[:24]}」"
+    return out
+
+
 def clean_essay(
     lines: list[str],
     *,

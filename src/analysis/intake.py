@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import pagechrome
-from analysis.clean import is_cut_line, missing_pages, to_simplified, truncation_flag
+from analysis.clean import deleted_posts, is_cut_line, missing_pages, to_simplified, truncation_flag
 from analysis.split import (
     MIN_PREAMBLE_ESSAY_CHARS,
     Heading,
@@ -318,7 +318,7 @@ def plan_essays(
     title_fallback = _collection_title(lines, verdicts, preamble) or Path(rel).stem
     rule = "+".join(sorted({h.rule for h in heads})) or "none"
     essays, flags = [], []
-    lost = missing_pages(lines, verdicts)
+    lost = deleted_posts(lines, verdicts) | missing_pages(lines, verdicts)  # text lost: a deleted post, lost pages
     for c, start, nxt in zip(chunks, starts, bounds):
         meta = dict(page_meta)
         for no in sorted(verdicts):

@@ -47,6 +47,7 @@ from analysis.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
 from analysis.split import PAGE_NO_RE as _PAGE_NUMBER_RE
 from analysis.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
 from analysis.split import LETTER_FORMULA_RE as _LETTER_FORMULA_RE
+from analysis.split import PART_LABEL_RE as _PART_LABEL_RE
 from analysis.split import is_bare_name, is_salutation
 
 RULES_FILE = "chrome.yaml"
@@ -307,8 +308,14 @@ def classify_lines(
             hit = None  # 联系人：…，联系电话：… above the issuing body and the date: part of a notice
         if hit and hit[0] == "tags" and _after_abstract(lines, no):
             hit = None  # 关键词：… under a report's 摘要：…: part of the paper, not the site's tags
+        if hit and hit[0] == "other" and _PART_LABEL_RE.match(norm):
+            hit = None  # 【案由】, 【建议】: a proposal's own parts, not a column's label (【工作动态】)
         if hit:
             out[no] = Verdict(no, hit[0], f"pattern: {hit[1]}")
+            cls.append(BAD)
+            continue
+        if _MAIL_QUOTE_RE.match(norm):  # (however long: a quoted mail's sentence is the earlier mail's text)
+            out[no] = Verdict(no, "other", "an earlier mail quoted under a reply")
             cls.append(BAD)
             continue
         if _recurrence_candidate(norm, rules, prose):
@@ -645,6 +652,14 @@ _COMMENT_HEADER_RE = re.compile(
     r"|^[\[【]?\s*(评论区|全部评论|评论|留言|网友评论|读者留言)\s*\(?\s*[\d,]*\s*\)?(\s*\|?\s*(按热度|按时间|最新|最热|默认|热门))+$"
     # readers' views with their count (观点（32）)
     r"|^(观点|读者观点|网友观点|讨论|讨论区|留言板)\s*[(（]\s*\d+\s*[)）]$"
+    # a serial's comments on the chapter with their count (本章说（128）)
+    r"|^(本章说|章评|段评|书评)\s*[(（]\s*\d+\s*[)）]$"
+)
+# an earlier mail quoted under a reply: its lines marked with > (after normalising ＞), and the line
+# that introduces it, with the earlier mail's date and time (在 2023年11月12日 22:06，江小鱼 写道：, On … wrote:);
+# a diary quoted in an essay has no clock time (在2019年的日记里，我写道：)
+_MAIL_QUOTE_RE = re.compile(
+    r"^>+(\s|$)|^(在|于)\s*\d{4}\s*[年/.-].{0,40}\d{1,2}:\d{2}.{0,40}写道\s*[:：]$|^On\s.{4,80}\d{1,2}:\d{2}.{0,60}\swrote:$"
 )
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(

@@ -537,6 +537,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             and not UNIT_OR_SPEAKER_RE.match(s)
             and not DATE_IN_PARENS_RE.match(s)
             and not _BRACKETED_NOTE_RE.fullmatch(s)  # （本文为节选）: a note, no title
+            and not PART_LABEL_RE.match(s)  # 【案由】: a label of the text's part, no title
             and len(_MENU_GAP_RE.findall(s)) < 2  # 只看楼主　收藏　回复, 网页　资讯　视频: a menu
             and not (nxt is not None and lines[nxt - 1].strip().startswith("楼主"))  # a poster's name
             and (
@@ -605,8 +606,12 @@ def find_headings(
     any form (``1.奶奶的老屋`` … ``5.…``) when the page says how many essays
     it holds (``expected``, from ``（精选5篇）``); the titles a table of
     contents lists; titles each followed by an author line
-    (``author_lines``); with ``page_title``, a single-article page's title
-    when nothing else is found. ``skip``: line numbers that are page chrome;
+    (``author_lines``), and beside a numbered collection a piece appended
+    under its title and author's line; the mails of an archive page
+    (``主题：…`` over ``发件人：…``); with ``page_title``, a single-article
+    page's title when nothing else is found, and under it a second document
+    (titled under the first's signed date, or an official answer:
+    ``…关于…提案的答复``). ``skip``: line numbers that are page chrome;
     ``soft``: short lines between chrome (see :func:`find_page_title`)."""
     pats = patterns if patterns is not None else compile_patterns()
     heads: dict[int, Heading] = {}
@@ -621,6 +626,11 @@ def find_headings(
         line = lines[no - 1].strip().strip("\u3000")
         # (a piece's own title after the series number is its title: 阿嬤帶大的孩子之一：我的孫仔)
         heads[no] = Heading(no, lines[no - 1].strip(), n, line if _SUBTITLED_SERIES_RE.match(line) else stem, "series")
+    if heads and author_lines:
+        # after a numbered collection, a piece appended under its own title and author's line
+        # (范文3 … / 扩展阅读：关爱留守儿童演讲稿 / 让爱不再留守 / 作者：…)
+        for no in _appended_pieces_over_authors(lines, max(heads), skip, author_lines):
+            heads[no] = _line_heading(lines, no, None, "title_with_author")
     if not heads:
         for k, no in enumerate(find_toc_titles(lines, skip=skip), start=1):
             heads[no] = _line_heading(lines, no, k, "table_of_contents")
@@ -750,16 +760,15 @@ def find_headings(
         if heads and author_lines:
             # beside them, a piece titled over its author's line (九岁的账本 / 口述：向秀秀（九岁）　整理：…)
             for no in range(1, len(lines) + 1):
-                if (
-                    no not in skip
-                    and no not in heads
-                    and title_over_author(lines[no - 1])
-                    and _next_text_line(lines, no) in author_lines
-                    and _has_body(lines, no + 1, len(lines) + 1, skip)
-                ):
+                if no not in heads and _titled_over_author(lines, no, skip, author_lines):
                     heads[no] = _line_heading(lines, no, None, "title_with_author")
     if not heads and author_lines:
         heads = {h.line_no: h for h in _titles_after_signatures(lines, skip, author_lines)}
+    if not heads:
+        # the mails of a list archive's page, each under its subject and sender (主题：… / 发件人：…)
+        for k, no in enumerate(_mail_subjects(lines, skip), start=1):
+            title = _MAIL_SUBJECT_RE.match(lines[no - 1].strip()).group("title")
+            heads[no] = Heading(no, lines[no - 1].strip(), k, title, "mail_subject")
     if not heads:
         # a Q&A page's answers, each a piece under the answerer's words (再给你一篇，题目可以自己改： / 留守的滋味)
         titled = [
@@ -778,10 +787,42 @@ def find_headings(
         if no is not None:
             heads[no] = _line_heading(lines, no, None, "page_title")
             # a second document in the same capture, titled under the first one's signed date
-            # (…德育处 / 2024年1月12日 / 第 4 页 / 2024年春季学期留守儿童工作计划)
-            for k, nxt in enumerate(_titles_after_dates(lines, skip, after=no), start=2):
-                heads[nxt] = _line_heading(lines, nxt, k, "title_after_date")
+            # (…德育处 / 2024年1月12日 / 第 4 页 / 2024年春季学期留守儿童工作计划), or the official answer
+            # to the proposal or letter the page holds (县民政局关于…第0037号提案的答复)
+            later = dict.fromkeys(_titles_after_dates(lines, skip, after=no), "title_after_date")
+            for nxt in _reply_titles(lines, skip, after=no):
+                later.setdefault(nxt, "reply_title")
+            for k, nxt in enumerate(sorted(later), start=2):
+                heads[nxt] = _line_heading(lines, nxt, k, later[nxt])
     return [heads[k] for k in sorted(heads)]
+
+
+def _titled_over_author(lines: list[str], no: int, skip: set[int], author_lines: set[int]) -> bool:
+    """Is line ``no`` a piece's title with its author's line right under it and text below
+    (九岁的账本 / 口述：覃秀秀（九岁）)?"""
+    return (
+        no not in skip
+        and title_over_author(lines[no - 1])
+        and _next_text_line(lines, no) in author_lines
+        and _has_body(lines, no + 1, len(lines) + 1, skip)
+    )
+
+
+def _appended_pieces_over_authors(
+    lines: list[str], last: int, skip: set[int], author_lines: set[int], *, min_body: int = 60
+) -> list[int]:
+    """Below the last heading ``last`` (and at least ``min_body`` characters of its essay's text), titles
+    set off by a blank or chrome line above, each over its author's line
+    (:func:`_titled_over_author`): pieces a page appends to a collection (扩展阅读：… / 让爱不再留守 / 作者：…)."""
+    out = []
+    for no in range(last + 2, len(lines) + 1):
+        if (
+            (not lines[no - 2].strip() or (no - 1) in skip)
+            and text_chars(lines[last : no - 1], skip={k - last for k in skip if k > last}) >= min_body
+            and _titled_over_author(lines, no, skip, author_lines)
+        ):
+            out.append(no)
+    return out
 
 
 def _untitled_pieces(lines: list[str], skip: set[int], titled: list[int]) -> list[int]:
@@ -827,10 +868,58 @@ _NEWS_LEAD_RE = re.compile(
 )
 
 
-# an answerer's words over the piece they give (给你写了一篇，可以参考： / 再给你一篇：)
+# an answerer's words over the piece they give (给你写了一篇，可以参考： / 再给你一篇： / 我也写了一篇短的，供参考：),
+# ending in a colon or in a plea to take it (给你写了一篇，写的是同桌，望采纳。)
 ANSWER_WRAPPER_RE = re.compile(
-    r"^(再|又)?(给你|帮你|为你|替你|送你)(写|找|整理|编|改|发|推荐)?了?\s*(一篇|一份|一段|篇|份)\S{0,30}[：:]$"
+    r"^(?:(?:我|我也|我来|再|又|也)?(?:给你|帮你|为你|替你|送你)(?:写|找|整理|编|改|发|推荐)?"
+    r"|(?:我|我也|我来|再|又|也)(?:写|找|整理|编|改|发))了?\s*(?:一篇|一份|一段|篇|份)"
+    r"(?:\S{0,30}[：:]|[^。！？!?]{0,40}(?:望采纳|请采纳|求采纳|供参考|仅供参考|可以参考|希望(?:对你)?有(?:所)?帮助)[。！!~～]*)$"
 )
+
+
+# a mail's subject (主题：[list] 家访手记…, 主题：回复：…, Subject: Re: …) and, under it, its sender's line
+_MAIL_SUBJECT_RE = re.compile(r"^(?:主题|标题|Subject)\s*[:：]\s*(?P<title>\S.{1,58})$")
+_MAIL_SENDER_RE = re.compile(r"^(?:发件人|寄件人|发信人|From)\s*[:：]")
+
+
+def _mail_subjects(lines: list[str], skip: set[int]) -> list[int]:
+    """Subject lines of the mails on a page (a list archive's message, a thread of replies): each a
+    subject field with its sender's line right under it and the mail's text below."""
+    return [
+        no
+        for no in range(1, len(lines) + 1)
+        if no not in skip
+        and _MAIL_SUBJECT_RE.match(lines[no - 1].strip())
+        and (nxt := _next_text_line(lines, no)) is not None
+        and _MAIL_SENDER_RE.match(lines[nxt - 1].strip())
+        and _has_body(lines, nxt, len(lines) + 1, skip)
+    ]
+
+
+# the title of an official answer to a proposal, a letter or a message on the page (县民政局关于…第0037号提案的答复,
+# 关于…建议的复函): a second document under the first
+_REPLY_TITLE_RE = re.compile(
+    r"(?:关于|对)[^。！？!?]{2,50}(?:提案|建议|议案|来信|留言|信件|诉求)[^。！？!?]{0,12}的(?:答复|回复|复函)(?:函|意见)?$"
+)
+# the labelled parts of a proposal or a case report (【案由】, 【建议】, 【主要做法】): the text's own section labels,
+# neither a column's label nor a title
+PART_LABEL_RE = re.compile(
+    r"^[【\[]\s*(案由|理由|建议|具体建议|意见建议|对策建议|办法|具体办法|措施|对策|现状|问题|存在问题|主要问题|原因|背景|"
+    r"基本情况|主要做法|做法|成效|依据|目标|结论)\s*[】\]]$"
+)
+
+
+def _reply_titles(lines: list[str], skip: set[int], *, after: int) -> list[int]:
+    """Lines below line ``after`` that title an official answer (:data:`_REPLY_TITLE_RE`), with text
+    under them: the answer a page prints under the proposal or letter it answers."""
+    return [
+        no
+        for no in range(after + 1, len(lines) + 1)
+        if no not in skip
+        and _REPLY_TITLE_RE.search(s := lines[no - 1].strip().strip("\u3000"))
+        and len(s) <= MAX_TITLE_CHARS
+        and _has_body(lines, no, len(lines) + 1, skip)
+    ]
 
 
 # a document's signed date on a line of its own (2024年1月12日, 二〇二三年十二月二十日)
