@@ -1417,7 +1417,7 @@ def test_a_yearbooks_entries_each_ending_in_their_contributors_split(tmp_path):
     assert [e.title for e in essays] == ["农村留守儿童基本情况", "关爱服务体系建设", "“春苗守护”专项行动"]
 
 
-# ------------------------------------------------ shapes from heldout13 (session 17)
+# ------------------------------------------------ shapes from dev18 (was heldout13; session 17)
 
 
 def test_a_mail_archives_messages_each_under_subject_and_sender_split(tmp_path):

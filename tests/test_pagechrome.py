@@ -163,7 +163,7 @@ CHROME_LINES = [
     ("forum", "接上楼。"),
     ("other", "3. 支教日志汇编.pdf（2.4MB）"),
     ("other", "附件："),
-    # session 17 (heldout13): teasers, forum bars, pictures, serial chapters, mail archives, proposals
+    # session 17 (dev18, was heldout13): teasers, forum bars, pictures, serial chapters, mail archives, proposals
     ("readmore", "孩子写作文总是没话可说？其实是你没有教给他这三个好方法 >>"),  # a teaser that reads as prose
     ("control", "回复　举报　引用　来自山城论坛安卓客户端"),  # a post's bar and the client it came from
     ("control", "回复　引用　举报　评分"),
@@ -197,7 +197,7 @@ def test_every_kind_has_two_examples():
 
 
 ESSAY_LINES = [
-    # session 17 (heldout13): sentences that only sound like the new furniture
+    # session 17 (dev18, was heldout13): sentences that only sound like the new furniture
     "奶奶问我：“你爸爸什么时候回来？”我说快了。",  # a question in a sentence, no link arrow
     "回复老师的问题时，我总是很紧张，声音小得像蚊子。",
     "楼上楼下的邻居都来帮忙了，院子里一下子热闹起来。",
