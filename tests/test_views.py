@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import os
+from html import escape as html_escape
 import time
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 
 from analysis import tag, themes, views
 from analysis.build import build
+from analysis import corpus as corpus_module
 from analysis.corpus import Corpus
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
@@ -47,6 +49,7 @@ def test_corpus_keywords_are_computed_once_and_read_back_by_later_kernels(corpus
 
     monkeypatch.undo()
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(corpus_module, "_SHARED", {})  # a new kernel: nothing of this build read yet
     other = Corpus(corpus.data_dir)
     edited = other.paragraphs.assign(text=lambda d: d["text"].str.replace("留守儿童", "孩子们", regex=False))
     monkeypatch.setattr(Corpus, "paragraphs", property(lambda self: edited))
@@ -285,3 +288,32 @@ def test_pseudonymised_columns_read_back_from_the_disk_cache_are_the_same(seed_b
     names = pd.read_parquet(data / "pseudonyms.parquet")
     child = names.loc[names["role"] == "child", "original"].iloc[0]
     assert not second["sentences"]["text"].str.contains(child, regex=False).any()
+
+
+@pytest.mark.parametrize("name", ["sentences", "paragraphs", "entities", "cleaning_log", "quality_flags"])
+def test_one_essays_rows_are_those_of_the_whole_table(corpus, name):
+    """A profile reads one essay's rows by a kept index instead of copying the
+    whole table: the same rows, columns, order and index labels, for every
+    essay and for an id with no rows."""
+    whole = corpus.table(name)
+    for eid in [*corpus.essays["essay_id"], "no-such-essay"]:
+        want = whole[whole["essay_id"] == eid]
+        got = corpus.essay_rows(name, eid)
+        pd.testing.assert_frame_equal(got, want, check_index_type=False)
+    some = corpus.essay_rows(name, corpus.essays["essay_id"].iloc[0], columns=["essay_id"])
+    assert list(some.columns) == ["essay_id"]
+
+
+def test_one_essays_sentences_and_shading_match_the_corpus_wide_selection(corpus):
+    """views.sentences for one essay gives the rows the corpus-wide call gives
+    for it (framing lines out, reused passages out), and the shaded text shows
+    each of its sentences once."""
+    every = views.sentences(corpus, dedupe=True, framing=False)
+    for eid in corpus.essays["essay_id"]:
+        one = views.sentences(corpus, essay_id=eid, dedupe=True, framing=False)
+        want = every[every["essay_id"] == eid].reset_index(drop=True)
+        pd.testing.assert_frame_equal(one, want)
+    eid = corpus.essays["essay_id"].iloc[0]
+    page = views.shaded_text(corpus, eid).data
+    for text in views.sentences(corpus, essay_id=eid)["text"]:
+        assert html_escape(text) in page

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import io as aio
@@ -117,6 +118,34 @@ class Corpus:
         """A table (or some of its columns), pseudonymised when this corpus is.
         Each column is read and pseudonymised once per build and settings in
         this process, and only when asked for."""
+        cache, wanted = self._loaded(name, columns)
+        key = ("\0frame", name, tuple(wanted))  # assembling a frame of many columns costs more than copying one
+        if key not in self._shared:
+            self._shared[key] = pd.DataFrame({c: cache[c] for c in wanted})
+        return self._shared[key].copy()
+
+    def essay_rows(self, name: str, essay_id: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """The rows of table ``name`` that belong to one essay (column
+        ``essay_id``), as ``table(name)[table(name)["essay_id"] == essay_id]``
+        gives them (same index labels), without copying the whole table: an
+        essay profile of a large corpus asks for one essay's rows many times,
+        and each whole-table copy cost milliseconds. The row positions of each
+        essay are found once per build and kernel."""
+        cache, wanted = self._loaded(name, columns if columns is None else [*columns, "essay_id"])
+        if "essay_id" not in cache:
+            raise KeyError(f"the {name} table in {self.data_dir} has no essay_id column")
+
+        def positions() -> dict:
+            ids = cache["essay_id"]
+            return pd.Series(np.arange(len(ids))).groupby(ids.to_numpy(), sort=False).indices
+
+        at = self.cached(f"rows of {name} by essay", positions).get(essay_id, np.empty(0, dtype=np.intp))
+        keep = wanted if columns is None else [c for c in wanted if c in set(columns)]
+        return pd.DataFrame({c: cache[c].iloc[at] for c in keep}, index=cache[keep[0]].index[at] if keep else None)
+
+    def _loaded(self, name: str, columns: list[str] | None) -> tuple[dict, list[str]]:
+        """(the shared column cache of table ``name`` with ``columns`` read and
+        pseudonymised into it, the columns asked for in table order)."""
         if name in ("pseudonyms", "privacy_review", "name_candidates"):
             raise PermissionError(
                 f"the {name} table names real people: read it from the data folder directly, never in a report"
@@ -147,7 +176,7 @@ class Corpus:
                 for c in todo:
                     if c not in _ID_COLUMNS and not pd.api.types.is_numeric_dtype(df[c]):
                         _write_column(disk / f"{name}.{c}.parquet", df[[c]])
-        return pd.DataFrame({c: cache[c] for c in wanted}).copy()
+        return cache, wanted
 
     def _disk_cache(self) -> Path | None:
         """The folder that keeps this build's pseudonymised text columns for the

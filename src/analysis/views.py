@@ -70,7 +70,7 @@ def _filter(df: pd.DataFrame, *, essay_id: str = "", genre: str = "") -> pd.Data
     return df
 
 
-def framing_sentences(corpus: Corpus) -> set[str]:
+def framing_sentences(corpus: Corpus) -> frozenset[str]:
     """Ids of the sentences the build tagged as framing lines (column
     ``framing``, :func:`analysis.tag.framing_lines`: headings, bylines,
     titles, greetings and thanks)."""
@@ -83,13 +83,20 @@ def framing_sentences(corpus: Corpus) -> set[str]:
             )
         return frozenset(s.loc[s["framing"].fillna(False).astype(bool).to_numpy(), "sentence_id"])
 
-    return set(corpus.cached("framing sentences", compute))  # once per build and kernel: every profile asks
+    return corpus.cached("framing sentences", compute)  # once per build and kernel: every profile asks
+
+
+def _among(ids: pd.Series, members: frozenset[str] | set[str]) -> np.ndarray:
+    """Which of ``ids`` are in ``members``: set look-ups, so the cost follows
+    the rows asked about, not the size of the set (``Series.isin`` converts
+    the whole set for each call: 20 ms for one essay of a large corpus)."""
+    return np.fromiter((i in members for i in ids.tolist()), dtype=bool, count=len(ids))
 
 
 def framing_paragraphs(corpus: Corpus) -> set[str]:
     """Ids of the paragraphs made only of framing lines (:func:`framing_sentences`)."""
     s = corpus.sentences
-    framing = s["sentence_id"].isin(framing_sentences(corpus))
+    framing = pd.Series(_among(s["sentence_id"], framing_sentences(corpus)), index=s.index)
     whole = framing.groupby(s["paragraph_id"]).all()
     return set(whole.index[whole.to_numpy()])
 
@@ -129,7 +136,11 @@ def accounting(corpus: Corpus, *, unit: str = "sentences", dedupe: bool = True, 
     reused = (s["reused_from"].fillna("") != "") if "reused_from" in s.columns else pd.Series(False, index=s.index)
     if unit == "sentences":
         t, ids = s, s["sentence_id"]
-        is_framing = ids.isin(framing_sentences(corpus)) if not framing else pd.Series(False, index=s.index)
+        is_framing = (
+            pd.Series(_among(ids, framing_sentences(corpus)), index=s.index)
+            if not framing
+            else pd.Series(False, index=s.index)
+        )
         is_copy = reused & ~is_framing if dedupe else pd.Series(False, index=s.index)
     else:
         t = corpus.paragraphs
@@ -173,11 +184,10 @@ def sentences(
     earlier essay's passage (``reused_from``), so reused text counts once;
     ``framing=False`` drops framing lines (:func:`framing_sentences`).
     """
-    s = corpus.sentences
-    if essay_id:  # one essay (a profile): the rest of the corpus is neither merged nor labelled
-        s = s[s["essay_id"] == essay_id]
+    # one essay (a profile): the rest of the corpus is neither copied, merged nor labelled
+    s = corpus.essay_rows("sentences", essay_id) if essay_id else corpus.sentences
     if not framing:
-        s = s[~s["sentence_id"].isin(framing_sentences(corpus))]
+        s = s[~_among(s["sentence_id"], framing_sentences(corpus))]
     s = s.merge(_essay_meta(corpus), on="essay_id", how="left")
     method = method or sentiment.DEFAULT_METHOD
     if f"score_{method}" not in s.columns:
@@ -554,8 +564,8 @@ def _left_out(corpus: Corpus, s: pd.DataFrame, *, dedupe: bool, framing: bool) -
     """Why each sentence of ``s`` is left out of the figures with these
     settings — "framing line", "copied from an earlier essay" — or "" when it
     is counted: the rule of :func:`sentences` (framing first, then copies)."""
-    frames = framing_sentences(corpus) if not framing else set()
-    is_frame = s["sentence_id"].isin(frames).to_numpy()
+    frames = framing_sentences(corpus) if not framing else frozenset()
+    is_frame = _among(s["sentence_id"], frames)
     copied = (
         (s["reused_from"].fillna("") != "").to_numpy() if dedupe and "reused_from" in s.columns else is_frame & False
     )
@@ -609,32 +619,31 @@ def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool
     with the reason on hover. All corpus text is escaped."""
     s = sentences(corpus, method=method, essay_id=essay_id)
     why = dict(zip(s["sentence_id"], _left_out(corpus, s, dedupe=dedupe, framing=framing)))
-    p = corpus.paragraphs
-    p = p[p["essay_id"] == essay_id]
-    by_para = {pid: g for pid, g in s.groupby("paragraph_id", sort=False)}
+    p = corpus.essay_rows("paragraphs", essay_id)
+    by_para: dict = {}  # paragraph id → its sentences (id, label, score, text), in order
+    for row in zip(s["paragraph_id"], s["sentence_id"], s["sentiment_label"], s["sentiment_score"], s["text"]):
+        by_para.setdefault(row[0], []).append(row[1:])
     legend = " ".join(f'<span style="background:{c};padding:0 .4em">{lab}</span>' for lab, c in _LABEL_COLOURS.items())
     out = [
         f'<p data-static style="font-size:.9em">Sentence shading: {legend}; <span style="color:#8c959f">grey: not counted '
         f"(a framing line, or copied from an earlier essay)</span>; codes of each paragraph in [brackets].</p>"
     ]
-    for para in p.itertuples():
-        codes = [themes.code_name(c) for c in list(getattr(para, "themes", []) or [])]
+    codes_of = p["themes"].tolist() if "themes" in p.columns else [[]] * len(p)
+    for pid, heading, para_codes in zip(p["paragraph_id"], p["is_heading"], codes_of):
+        codes = [themes.code_name(c) for c in list(para_codes if para_codes is not None else [])]
         badge = (
             f'<span style="color:#0b6bcb;font-size:.85em">[{html.escape(", ".join(codes))}]</span> ' if codes else ""
         )
         spans = []
-        for r in by_para.get(para.paragraph_id, pd.DataFrame()).itertuples():
-            if not why.get(r.sentence_id):
-                colour = _LABEL_COLOURS.get(r.sentiment_label, "#ffffff")
+        for sid, label, score, text in by_para.get(pid, []):
+            if not why.get(sid):
+                colour = _LABEL_COLOURS.get(label, "#ffffff")
                 spans.append(
-                    f'<span title="{r.sentiment_label} {r.sentiment_score:.2f}" '
-                    f'style="background:{colour}">{html.escape(r.text)}</span>'
+                    f'<span title="{label} {score:.2f}" style="background:{colour}">{html.escape(text)}</span>'
                 )
             else:
-                spans.append(
-                    f'<span title="not counted: {why[r.sentence_id]}" style="color:#8c959f">{html.escape(r.text)}</span>'
-                )
-        weight = "font-weight:bold;" if para.is_heading else ""
+                spans.append(f'<span title="not counted: {why[sid]}" style="color:#8c959f">{html.escape(text)}</span>')
+        weight = "font-weight:bold;" if heading else ""
         out.append(f'<p style="line-height:1.9;{weight}">{badge}{"".join(spans)}</p>')
     return HTML("".join(out))
 
@@ -681,14 +690,21 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
     p = corpus.paragraphs
     if not corpus.pseudonymise:
         return themes.tfidf_keywords(p, top_n=top_n)
-    h = hashlib.sha256(f"{__version__}\0{top_n}\0{version('jieba')}\0{version('scikit-learn')}\0".encode())
-    h.update(
-        fingerprint(
-            Path(themes.__file__), Path(segment.__file__), resource_path("userdict.txt"), resource_path("stopwords.txt")
-        ).encode()
-    )
-    h.update(pd.util.hash_pandas_object(p[["essay_id", "text"]], index=False).to_numpy().tobytes())
-    path = user_cache_dir() / "report-keywords" / f"{h.hexdigest()[:32]}.parquet"
+
+    def cache_key() -> str:  # hashing every paragraph takes 60 ms on a large corpus: once per kernel
+        h = hashlib.sha256(f"{__version__}\0{top_n}\0{version('jieba')}\0{version('scikit-learn')}\0".encode())
+        h.update(
+            fingerprint(
+                Path(themes.__file__),
+                Path(segment.__file__),
+                resource_path("userdict.txt"),
+                resource_path("stopwords.txt"),
+            ).encode()
+        )
+        h.update(pd.util.hash_pandas_object(p[["essay_id", "text"]], index=False).to_numpy().tobytes())
+        return h.hexdigest()[:32]
+
+    path = user_cache_dir() / "report-keywords" / f"{corpus.cached(f'keyword cache key {top_n}', cache_key)}.parquet"
     if path in _KEYWORDS_READ:  # read before in this process (a warm kernel's earlier profile)
         return _KEYWORDS_READ[path].copy()
     try:
@@ -711,9 +727,8 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
 
 def essay_keywords(corpus: Corpus, essay_id: str, *, top_n: int = 15) -> pd.DataFrame:
     """This essay's TF-IDF keywords (IDF over the whole corpus) and TextRank keywords."""
-    p = corpus.paragraphs
     tf = corpus_tfidf_keywords(corpus, top_n=top_n)
-    tr = themes.textrank_keywords(p[p["essay_id"] == essay_id], top_n=top_n)
+    tr = themes.textrank_keywords(corpus.essay_rows("paragraphs", essay_id), top_n=top_n)
     tf = tf[tf["essay_id"] == essay_id].reset_index(drop=True)
     return pd.DataFrame(
         {
@@ -751,8 +766,7 @@ def essay_entities(corpus: Corpus, essay_id: str) -> pd.DataFrame:
     """Named people, places and organisations in this essay (pseudonymised)."""
     if not corpus.has("entities"):
         return pd.DataFrame({"note": ["no entities table in this build"]})
-    e = corpus.table("entities")
-    e = e[e["essay_id"] == essay_id]
+    e = corpus.essay_rows("entities", essay_id)
     if e.empty:
         return pd.DataFrame({"note": ["no entities found"]})
     return (
@@ -767,10 +781,8 @@ def essay_entities(corpus: Corpus, essay_id: str) -> pd.DataFrame:
 
 def essay_cleaning(corpus: Corpus, essay_id: str) -> pd.DataFrame:
     """Every cleaning change made to this essay, and its data-quality flags."""
-    log = corpus.cleaning_log
-    log = log[log["essay_id"] == essay_id][["line", "rule", "before", "after", "context"]]
-    flags = corpus.quality_flags
-    flags = flags[flags["essay_id"] == essay_id]
+    log = corpus.essay_rows("cleaning_log", essay_id)[["line", "rule", "before", "after", "context"]]
+    flags = corpus.essay_rows("quality_flags", essay_id)
     rows = [log.assign(kind="change")]
     if len(flags):
         rows.append(

@@ -48,7 +48,7 @@ MAX_ERROR = 1.0  # font units allowed between a cubic outline and its quadratic 
 
 def embedded_chars(text: str) -> set[str]:
     """The characters of ``text`` a report's font must carry."""
-    return {c for c in text if ord(c) >= FIRST_EMBEDDED}
+    return {c for c in set(text) if ord(c) >= FIRST_EMBEDDED}  # distinct ones first: a page is mostly base64
 
 
 def prepared_path() -> Path:
@@ -133,6 +133,17 @@ def prepared_font(*, prepare: bool = True) -> Path | None:
     return path
 
 
+@functools.lru_cache(maxsize=2)
+def _font_source(path: str, mtime_ns: int) -> tuple[bytes, tuple[str, ...]]:
+    """The bytes and glyph order of the font at ``path`` (keyed by its time,
+    so a font prepared again is read again), kept for the process: a renderer
+    cuts every page from the same font."""
+    from fontTools.ttLib import TTFont
+
+    data = Path(path).read_bytes()
+    return data, tuple(TTFont(_io.BytesIO(data), lazy=True).getGlyphOrder())
+
+
 @functools.lru_cache(maxsize=4)
 def _prepared_chars(path: str) -> frozenset[str]:
     from fontTools.ttLib import TTFont
@@ -151,7 +162,9 @@ def font_face_css(text: str, *, family: str = "ReportCJK", prepare: bool = True)
         return ""
     base = prepared_font(prepare=prepare)
     source = base if base is not None and chars <= _prepared_chars(str(base)) else cjk_font_path()
-    font = TTFont(str(source), lazy=True, recalcBBoxes=False)
+    data, order = _font_source(str(source), source.stat().st_mtime_ns)
+    font = TTFont(_io.BytesIO(data), lazy=True, recalcBBoxes=False)
+    font.setGlyphOrder(list(order))  # named from the cmap again otherwise: half of a page's time
     _subsetter("".join(sorted(chars)), flavor="woff").subset(font)
     buf = _io.BytesIO()
     font.flavor = "woff"
