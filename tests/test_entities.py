@@ -812,3 +812,97 @@ def test_placeholder_names_and_storybook_figures_are_no_children(sentence):
 def test_a_preposition_surname_after_a_verb_is_no_name():
     # 手指|向|远方: 向 points, the slot after 指 is no name's slot
     assert _people_found(["小女孩的手指向远方，和弟弟盼望着。"]) == set()
+
+
+# ------------------------------------------------ session 17 (privacy set heldout13)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "山顶上的白云像一团团棉絮。",  # 白云|像: a word and a character given names avoid
+        "雨后，田埂边冒出了好多蘑菇。",  # 田埂|边
+        "端午节前，外婆教我包粽子。",  # 包|粽子: a verb surname and its object
+        "天黑了，祖孙俩才从地里回来。",  # 俩 is in no given name
+    ],
+)
+def test_a_word_that_starts_with_a_surname_is_no_name(sentence):
+    people = {r["text"] for r in _find([sentence]) if r["type"] == "person"}
+    assert people == set()
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("这篇文章写出了陆爷爷的勤劳。", "陆爷爷"),  # jieba's odd token 了陆 swallows no surname
+        ("镇妇联的喻主席来看望我们。", "喻主席"),
+        ("下课后，学习委员胡依然把作业收齐了。", "胡依然"),  # the class's pupil officers
+        ("还有狗蛋，他是村里跑得最快的孩子。", "狗蛋"),  # a nickname as the topic of the next clause
+        ("放学后，二丫和大壮在院子里跳绳。", "大壮"),  # two nicknames joined as a subject
+        ("放学后，二丫和大壮在院子里跳绳。", "二丫"),
+    ],
+)
+def test_names_titles_and_nicknames_found_in_session_17(sentence, name):
+    assert name in _people_found([sentence])
+
+
+def test_a_name_ending_a_jieba_name_is_no_surname_title():
+    assert _people_found(["我们的班主任黎秀华老师很严格。"]) == {"黎秀华"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "谢谢老师的关心。",  # the surname ends a word
+        "还有小猫，它是奶奶养的。",  # 它: no person
+        "二哥，他是家里的顶梁柱。",  # kin, no nickname
+        "小猫和小狗在院子里打闹。",  # a nickname's shape, but things
+        "大米和小麦都涨价了。",
+    ],
+)
+def test_titles_and_nickname_shapes_that_name_no_one(sentence):
+    people = {r["text"] for r in _find([sentence]) if r["type"] == "person" and r["role"] != "public_figure"}
+    assert people == set()
+
+
+def test_a_leaders_title_is_a_public_figure():
+    found = [(r["text"], r["role"]) for r in _find(["我们要记住毛主席的话。"]) if r["type"] == "person"]
+    assert found == [("毛主席", "public_figure")]
+
+
+@pytest.mark.parametrize(
+    "line, names",
+    [
+        ("三好学生名单：蓝　天　覃雨涵　农　佳　黄　河　韦一鸣", {"蓝天", "覃雨涵", "农佳", "黄河", "韦一鸣"}),
+        ("优秀少先队员名单：黎晓雪 姚 莉 韦思语 单 鑫 邝子轩", {"黎晓雪", "姚莉", "韦思语", "单鑫", "邝子轩"}),
+    ],
+)
+def test_a_list_after_its_label_keeps_padded_names_apart(line, names):
+    assert _people_found([line]) == names  # 蓝天, 黄河 padded to a name's width; no 单鑫邝
+
+
+def test_short_forms_a_writer_makes_from_a_childs_name():
+    found = _find(["岑沐阳住在外婆家。", "沐沐最喜欢画画。", "我叫贺小禾。", "奶奶总叫我禾丫头。"])
+    short = {(r["sentence"], r["text"], r["canonical"]) for r in found if r["text"] != r["canonical"]}
+    assert {(1, "沐沐", "岑沐阳"), (3, "禾丫头", "贺小禾")} <= short
+
+
+def test_an_everyday_word_is_a_childs_short_form_only_where_the_text_names_her():
+    found = _find(["学生欧阳多从城里转到我们班。", "同学们都叫她“多多”。", "我们要多多练习。"])
+    assert [(r["sentence"], r["text"]) for r in found if r["text"] == "多多"] == [(1, "多多")]
+
+
+def test_a_childs_short_form_that_is_weather_is_left_after_a_weather_verb():
+    found = _find(["杜晓雪来自山里。", "那天飘着小雪，她没有来上学。", "小雪跑过来拉着我的手。"])
+    assert [(r["sentence"], r["text"]) for r in found if r["text"] == "小雪"] == [(2, "小雪")]
+
+
+@pytest.mark.parametrize(
+    "sentence, place", [("周末我跟爷爷去龙门场赶集。", "龙门场"), ("每逢五号，石桥集逢集。", "石桥集")]
+)
+def test_a_market_town_where_people_go_to_market_is_a_place(sentence, place):
+    assert place in {r["text"] for r in _find([sentence]) if r["type"] == "place"}
+
+
+def test_a_common_word_before_going_to_market_is_no_place():
+    assert not [r for r in _find(["奶奶去菜市场赶集，我们在操场上等她。"]) if r["type"] == "place"]

@@ -346,3 +346,38 @@ def test_a_weak_name_is_left_where_it_is_a_wish_or_a_works_title():
     assert replace("今天语文课讲高尔基的《海燕》。") == "今天语文课讲高尔基的《海燕》。"
     assert replace("平安举手说：“我想妈妈。”") == "学生A举手说：“我想妈妈。”"
     assert replace("海燕突然哭了。") == "学生B突然哭了。"
+
+
+def test_a_short_form_with_an_adjectives_prefix_is_left_before_a_noun():
+    from analysis.privacy import NameReplacer
+
+    replace = NameReplacer((("小兰", "学生A"), ("大毛", "学生B")))
+    assert replace("窗台上摆着一盆小兰花。") == "窗台上摆着一盆小兰花。"  # 小|兰花: little orchids
+    assert replace("天冷了，妈妈给我织了一件大毛衣。") == "天冷了，妈妈给我织了一件大毛衣。"
+    assert replace("小兰哭着跑回了家。") == "学生A哭着跑回了家。"
+    assert replace("大毛跑得最快。") == "学生B跑得最快。"
+    assert replace("路边开满了小兰花。") == "路边开满了小兰花。"
+    # where the child is the subject the name reads first, whatever word its last character starts
+    replace = NameReplacer((("小明", "学生A"), ("小刚", "学生B"), ("小华", "学生C"), ("小兰", "学生D")))
+    assert replace("小明天天都去河边放牛。") == "学生A天天都去河边放牛。"
+    assert replace("我和小明白天一起上学。") == "我和学生A白天一起上学。"
+    assert replace("小刚才回来，饭还没吃。") == "学生B才回来，饭还没吃。"
+    assert replace("小华人很好，大家都喜欢她。") == "学生C人很好，大家都喜欢她。"
+    assert replace("小兰花了五块钱买本子。") == "学生D花了五块钱买本子。"
+
+
+def test_a_weak_name_is_left_after_a_weather_verb():
+    from analysis.privacy import NameReplacer
+
+    replace = NameReplacer((("小雨", "学生A"),))
+    assert replace("早上下起了小雨，路很滑。") == "早上下起了小雨，路很滑。"
+    assert replace("昨晚下了一场小雨。") == "昨晚下了一场小雨。"
+    assert replace("小雨哭着说想妈妈。") == "学生A哭着说想妈妈。"
+
+
+def test_a_romanised_name_split_into_tokens_is_one_pseudonym_token():
+    from analysis.privacy import NameReplacer
+
+    replace = NameReplacer((("梁浩", "学生A"), ("liang hao", "学生A")))
+    assert replace.tokens(["I", "play", "with", "Liang", "Hao", "."]) == ["I", "play", "with", "学生A", "."]
+    assert replace.tokens(["Hao", "is", "here", "."]) == ["Hao", "is", "here", "."]  # one syllable: no name

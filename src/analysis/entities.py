@@ -100,6 +100,8 @@ class EntityCues:
     compound_lengths: tuple[int, ...] = ()
     # compound surnames that are everyday words too (东方, 长孙): only inside a cue
     ambiguous_compounds: frozenset[str] = frozenset()
+    # what a pet name adds to a given name's last character (雨丫头 for 甘晓雨)
+    nickname_suffixes: tuple[str, ...] = ()
 
 
 def _actor_pattern(left: str | None, after: str | None, between: str | None = None) -> re.Pattern:
@@ -209,6 +211,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             actor_strong=_actor_pattern(raw.get("actor_left"), raw.get("actor_strong"), raw.get("actor_between")),
             actor_weak=_actor_pattern(raw.get("actor_left"), raw.get("actor_weak"), raw.get("actor_between")),
             not_actors=frozenset(raw.get("not_actors") or ()),
+            nickname_suffixes=tuple(raw.get("nickname_suffixes") or ()),
         )
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: bad entity cue file ({exc.__class__.__name__}: {exc})") from None
@@ -238,16 +241,43 @@ def _common_word(word: str, min_freq: int = 1) -> bool:
 
 
 NOUN_START_FREQ = 150  # jieba count of a noun (石榴 192, 桂花 479) a three-character "name" starts with
+WORD_START_FREQ = 20  # … of any word (白云 389, 田埂 38) a "name" ending in a character names avoid starts with
+# the name model's log ratio (:func:`analysis.namemodel.given_score`) of a character far rarer in given
+# names than in running text (像 -1.6, 边 -1.2; 航 -0.2 and 涵 are name characters)
+NOT_GIVEN_CHAR_RATIO = -1.0
 
 
 def _noun_start(name: str) -> bool:
-    """Do the surname and the first given character make a common noun (石榴|树, 桂花|香)?"""
+    """Do the surname and the first given character make a common noun (石榴|树, 桂花|香), or a word
+    followed by a character that given names avoid (白云|像, 田埂|边, where 晏子|航 is a name)?"""
+    from analysis import namemodel
     from analysis.segment import word_tag
 
     head = name[:2]
     if name[-1] == name[-2]:
         return False  # 黄豆豆: a doubled given name is a name's
-    return (get_tokenizer().FREQ.get(head) or 0) >= NOUN_START_FREQ and word_tag(head) == "n"
+    f = get_tokenizer().FREQ.get(head) or 0
+    if f >= NOUN_START_FREQ and word_tag(head) == "n":
+        return True
+    return f >= WORD_START_FREQ and namemodel.given_score(name[2:]) <= NOT_GIVEN_CHAR_RATIO
+
+
+VERB_OBJECT_FREQ = 50  # jieba count of a noun (粽子 322) that a verb surname (包, 管, 练) takes as its object
+
+
+def _verb_object(sur: str, given: str) -> bool:
+    """Is a one-character surname that is a verb to jieba followed by a common noun, its object
+    (包|粽子, 花|时间, 练|书法)? Given names that are words are adjectives, names or places to jieba
+    (包|红梅, 蒙|建国), not plain nouns."""
+    from analysis.segment import word_tag
+
+    return (
+        len(sur) == 1
+        and len(given) == 2
+        and word_tag(sur) == "v"
+        and word_tag(given) == "n"
+        and (get_tokenizer().FREQ.get(given) or 0) >= VERB_OBJECT_FREQ
+    )
 
 
 def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> bool:
@@ -283,6 +313,8 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
         return False
     if len(given) == 2 and len(sur) == 1 and _noun_start(name):
         return False  # 石榴树, 桂花香: a noun (石榴, 桂花) and a character, no surname and given name
+    if _verb_object(sur, given):
+        return False  # 包粽子: a verb and its object
     if name[:2] in cues.not_reduplicated:
         return False  # 谢谢您
     return True
@@ -1128,7 +1160,13 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             else:  # the pattern itself fixes where the name ends (X同学)
                 stops = [(end, "")]
             if cue.surname_only and (
-                ((t := spans.covering(start)) is not None and t[3] - t[2] >= 2)
+                # a dictionary word or a name the surname ends (谢谢老师, 赖丽华老师); jieba's odd token 了陆
+                # (写出了陆爷爷) is neither
+                (
+                    (t := spans.covering(start)) is not None
+                    and t[3] - t[2] >= 2
+                    and (freq.get(t[0]) or t[1].startswith("nr"))
+                )
                 or (
                     (start, m.end("name")) in tokens
                     and _common_word(text[start : m.end("name")], SURNAME_TITLE_WORD_FREQ)
@@ -1270,46 +1308,71 @@ def short_forms(full: str, role: str, cues: EntityCues | None = None) -> list[tu
 
 
 # the forms a writer makes up (小雨 for 晓雨); a given name itself (平安 of 龙平安) is always the person's
-_FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓")
+_FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓", "名+昵称")
 # a made-up short form that is a common word too (晓雨's 小雨, 明明, 小张) is left as the word where it
 # stands alone at a sentence's or a line's end with no name's slot before it (9月6日　小雨, 下了一场小雨。)
 COMMON_SHORT_FORM_FREQ = 300
 _PERSON_BEFORE = frozenset("叫和与跟同给让请对把被帮陪带教问找“「")
 _ALONE_AFTER_RE = re.compile(r"\s*(?:[。；]|$)")
+# …or where the weather takes it (那天下着小雨, 飘起了小雪, 一场小雨): rain, snow and wind are nicknames too
+WEATHER_BEFORE_RE = re.compile(r"(?:[下飘落刮](?:着|起了?)|[一几两这那][场阵])$")
+# where the text says what someone is called (同学们都叫她“静静”, 大家喊他天天): the one place a form that
+# is an everyday word (静静, 天天) is the person's
+_NAMING_SLOT_RE = re.compile(r"(?:叫|喊|管)(?:他|她|我)?(?:叫|作|做)?[“\"「『]?$")
 
 
 def short_form_reads_as_person(form: str, text: str, start: int, end: int, freq: dict, why: str = "") -> bool:
     """Does this mention of a person's made-up short form read as the person? Yes, unless the form
-    is a common word and stands alone where a sentence or a line ends, after no name's slot
-    (9月6日　小雨: the weather, though 宋晓雨 is called 小雨 elsewhere). A given name (``why`` 名:
-    平安 of 覃平安) always does: a child's name left is worse than a word replaced."""
-    if why == "名" or (freq.get(form) or 0) < COMMON_SHORT_FORM_FREQ:
+    follows a weather verb (那天下着小雨, 一场小雪), or is a common word and stands alone where a
+    sentence or a line ends, after no name's slot (9月6日　小雨: the weather, though 宋晓雨 is called
+    小雨 elsewhere). A given name (``why`` 名: 平安 of 覃平安) always does: a child's name left is
+    worse than a word replaced."""
+    if why == "名":
+        return True
+    if WEATHER_BEFORE_RE.search(text, max(0, start - 3), start):
+        return False
+    if (freq.get(form) or 0) < COMMON_SHORT_FORM_FREQ:
         return True
     return (start > 0 and text[start - 1] in _PERSON_BEFORE) or not _ALONE_AFTER_RE.match(text, end)
+
+
+def in_naming_slot(text: str, start: int) -> bool:
+    """Is ``text[start:]`` what the text says someone is called (叫她“静静”, 喊他天天)?"""
+    return bool(_NAMING_SLOT_RE.search(text, max(0, start - 5), start))
 
 
 def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]]:
     """The short forms a writer uses for a person named ``full`` in the same
     text: the given name (欣悦 for 冉欣悦), 小 + surname (小冉), 小/阿 + the
     last character (阿彬 for 蒙文彬), the last character doubled (婷婷 for
-    陈思婷); 老 + surname for adults (老王)."""
+    陈思婷) or the first one if that is no common word (浩浩 for 冯浩宇), the
+    last character and a pet suffix that is no dictionary word (雨丫头 for
+    甘晓雨, ``nickname_suffixes``); 老 + surname for adults (老王)."""
     sur = surname_of(full, cues)
     given = full[len(sur) :]
     if not sur or not given or PLACEHOLDER in given or given == "某":
         return []
     if given in _TITLE_WORDS:
         return []  # 蒲老师, 侯支书: a surname and a title, no given name
+    freq = get_tokenizer().FREQ
     out = []
     if len(given) >= 2:
         out.append((given, "名"))
     # the doubled last character whatever the role: a child a byline calls 作者 may be read as an adult
     # (沈先慧 … 慧慧), and an adult is called so too
     out.append((given[-1] * 2, "叠字名"))
+    if len(given) == 2 and given[0] != given[1] and (freq.get(given[0] * 2) or 0) < COMMON_SHORT_FORM_FREQ:
+        out.append((given[0] * 2, "叠字名"))  # 浩浩 for 冯浩宇 (not 明明 for 李明亮: a common word)
     if role == "child":
         out += [
             (f"小{sur}", "小+姓"),
             (f"小{given[-1]}", "小+名"),
             (f"阿{given[-1]}", "阿+名"),
+        ]
+        out += [
+            (given[-1] + suffix, "名+昵称")
+            for suffix in cues.nickname_suffixes
+            if not freq.get(given[-1] + suffix)  # 毛丫头 is a word for any girl
         ]
     elif role == "adult" and len(sur) == 1:
         out.append((f"老{sur}", "老+姓"))
@@ -1383,10 +1446,12 @@ def _participant_names(sentences: list[str], per_sentence: list[list[_Hit]], cue
                 hits.append(_Hit(x, "person", start, end, "child", 1.0, f"参加名单: {_snippet(sent, start, end)}"))
 
 
-# a roster row: a grade, class or prize, a colon, then names apart (一年级：蓝心妍 韦 珊 农家宝 黄小曼)
+# a roster row: a grade, class, prize or list, a colon, then names apart (一年级：蓝心妍 韦 珊 农家宝 黄小曼;
+# 部分获奖学生名单：郝梦瑶　单　婷　殷子睿)
 _ROSTER_ROW_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九]年级|[初高][一二三]|[一二三四五六七八九\d]{1,2}\s*[（(]\s*\d{1,2}\s*[)）]\s*班"
-    r"|[一二三四五六七八九十\d]{1,2}\s*班|[一二三四五六七八九十\d]{1,2}等奖|特等奖|优秀奖|鼓励奖|获奖(?:学生|同学|名单)?|名\s*单)"
+    r"|[一二三四五六七八九十\d]{1,2}\s*班|[一二三四五六七八九十\d]{1,2}等奖|特等奖|优秀奖|鼓励奖|获奖(?:学生|同学|名单)?"
+    r"|[\u4e00-\u9fff]{0,10}名\s*单)"
     r"\s*(?:[（(]\s*\d{1,3}\s*(?:名|人)\s*[)）])?\s*[：:]\s*(?P<items>[\u4e00-\u9fff·][\u4e00-\u9fff·\s]+)$"
 )
 ROSTER_MIN_NAMES = 3
@@ -1447,11 +1512,15 @@ _PUPIL_CELL_RE = re.compile(
 
 
 def _despace_row(line: str, cues: EntityCues) -> str:
-    """:func:`despace`, except in a table row of pupils (:func:`table_row_names`), whose cells stay
-    apart (a padded name's two characters join): 《平安》 巫 杰 青杠坪教学点 → 《平安》 巫杰 青杠坪教学点, so
-    that no detector reads 巫杰青杠坪教学点 as one school."""
+    """:func:`despace`, except in a roster row or a table row of pupils (:func:`roster_names`,
+    :func:`table_row_names`), whose cells stay apart (a padded name's two characters join):
+    《平安》 巫 杰 青杠坪教学点 → 《平安》 巫杰 青杠坪教学点, so that no detector reads 巫杰青杠坪教学点 as
+    one school, nor 姬 鹏 骆天佑 as 姬鹏骆."""
     if " " not in line and "\u3000" not in line:
         return line
+    if roster_names(line, cues):  # the label stays as written, the names after it apart
+        items = _ROSTER_ROW_RE.match(line).start("items")
+        return line[:items] + " ".join(x for x, _ in _row_cells(line[items:].split()))
     if not table_row_names(line, cues):
         return despace(line)
     return " ".join(x for x, _ in _row_cells(line.split()))
@@ -1672,17 +1741,37 @@ _HAMLET_AFTER_RE = re.compile(
 )
 # a village group called by a hamlet's name (看望枫木湾组和四组的留守儿童): found from the group's end
 _HAMLET_GROUP_RE = re.compile(rf"[{_HAMLET_ENDS}](?=组|村民小组)")
+# a market town where people go to market (今天是马鞍场赶集的日子, 龙潭集逢集): found from its suffix
+_MARKET_ENDS = "场集墟"
+_MARKET = rf"(?![在到去从的了和与是])[\u4e00-\u9fff]{{2,3}}[{_MARKET_ENDS}]"
+_MARKET_END_RE = re.compile(rf"[{_MARKET_ENDS}](?=赶集|赶场|赶墟|逢集|逢场|逢墟)")
+
+
+def _word_start_before(sent: str, end: int, starts: dict, pattern: str, max_len: int = 4) -> int | None:
+    """Where a name of ``pattern`` that ends at ``end`` starts: the first offset at most ``max_len``
+    characters back where a jieba word that is no verb or function word starts (看望|枫木湾组, 是|马鞍场)."""
+    return next(
+        (
+            x
+            for x in range(max(0, end - max_len), end - 1)
+            if x in starts and starts[x][0][1][:1] not in "vpdcrmuf" and re.fullmatch(pattern, sent[x:end])
+        ),
+        None,
+    )
+
+
 _HAMLET_LIST_RE = re.compile(
     r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+(?=[等三四五六七八九十两\d]*个?(?:村|组|自然村|村民小组|寨))"
 )
 
 
 def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
-    """Hamlets named by their landform (:data:`_HAMLET_AFTER_RE`, :data:`_HAMLET_LIST_RE`), and the
-    other items of a list that holds a place found otherwise (鹞鸣坪村、茶园湾、岩门组等). A
-    dictionary word (山坡, 池塘, 海湾) or a listed non-place is no hamlet."""
+    """Hamlets named by their landform (:data:`_HAMLET_AFTER_RE`, :data:`_HAMLET_LIST_RE`), market
+    towns where people go to market (:data:`_MARKET_END_RE`), and the other items of a list that
+    holds a place found otherwise (鹞鸣坪村、茶园湾、岩门组等). A dictionary word (山坡, 池塘, 海湾,
+    菜市场) or a listed non-place is no hamlet."""
     for sent, hits in zip(sentences, per_sentence):
-        if not any(c in sent for c in _HAMLET_ENDS):
+        if not any(c in sent for c in _HAMLET_ENDS + _MARKET_ENDS):
             continue
         taken = [(h.start, h.end) for h in hits if h.type in ("place", "organisation")]
         found = [
@@ -1690,18 +1779,11 @@ def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues:
             for m in _HAMLET_AFTER_RE.finditer(sent)
         ]
         starts = _as_spans(_token_spans(sent)).by_start
-        for m in _HAMLET_GROUP_RE.finditer(sent):
-            end = m.end()  # the hamlet starts where a word that is no verb or function word starts
-            s0 = next(
-                (
-                    x
-                    for x in range(max(0, end - 4), end - 1)
-                    if x in starts and starts[x][0][1][:1] not in "vpdcrmuf" and re.fullmatch(_HAMLET, sent[x:end])
-                ),
-                None,
-            )
-            if s0 is not None:
-                found.append((s0, end))
+        for regex, pattern in ((_HAMLET_GROUP_RE, _HAMLET), (_MARKET_END_RE, _MARKET)):
+            for m in regex.finditer(sent):
+                s0 = _word_start_before(sent, m.end(), starts, pattern)
+                if s0 is not None:
+                    found.append((s0, m.end()))
         places = {h.text for h in hits if h.type == "place"}
         lists = [(m, True) for m in _HAMLET_LIST_RE.finditer(sent)] + [
             (m, False) for m in re.finditer(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+", sent)
@@ -1838,6 +1920,33 @@ def _coordinated_names(
             for idx, xs, xe in where:
                 per_sentence[idx].append(
                     _Hit(x, "person", xs, xe, "", 1.0, f"与人名并列: {_snippet(sentences[idx], xs, xe)}")
+                )
+
+
+# two nicknames joined as the subject or the list of a clause (大毛和二毛，长得一模一样; 胖丫和阿杰在一旁听见了)
+_PAIR_RE = re.compile(r"(?:^|(?<=[，。！？；：“”‘’、\s（(]))(?P<a>[\u4e00-\u9fff]{2})[和跟与](?P<b>[\u4e00-\u9fff]{2})")
+NICK_PAIR_MAX_FREQ = 50  # jieba count under which each of the pair must be (大毛 14; 大米, 笛子 are words)
+
+
+def _nickname_pairs(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq, spans: list) -> None:
+    """Two words of a nickname's shape (大毛, 二毛; 胖丫, 阿杰) joined by 和, 跟 or 与 where a clause
+    starts: the pair is two people, though neither is named elsewhere. Each must be a whole jieba word
+    that :func:`_actor_word` takes and rarer than :data:`NICK_PAIR_MAX_FREQ` (小猫和小狗, 大树和小草 are
+    things). Weak evidence (weight 1); role from the essay's other cues."""
+    for idx, sent in enumerate(sentences):
+        if not any(j in sent for j in "和跟与"):
+            continue
+        sent_spans = _as_spans(spans[idx])
+        for m in _PAIR_RE.finditer(sent):
+            pair = [(m.group(g), m.start(g), m.end(g)) for g in ("a", "b")]
+            if all(
+                _NICK_SHAPE_RE.match(x)
+                and (freq.get(x) or 0) < NICK_PAIR_MAX_FREQ
+                and _actor_word(x, s, e, sent_spans, cues, freq)
+                for x, s, e in pair
+            ):
+                per_sentence[idx].extend(
+                    _Hit(x, "person", s, e, "", 1.0, f"昵称并列: {_snippet(sent, s, e)}") for x, s, e in pair
                 )
 
 
@@ -2007,6 +2116,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _roster_names(raw, sentences, per_sentence, cues)
     del raw
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
+    _nickname_pairs(sentences, per_sentence, cues, freq, all_spans)
     _actor_names(sentences, per_sentence, cues, freq, all_spans)
     _speaker_names(sentences, per_sentence, cues, freq, all_spans)
     _coordinated_names(sentences, per_sentence, cues, freq, all_spans)
@@ -2092,14 +2202,18 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 canonical[stem] = place
                 evidence[stem] = f"地名简称（{place}）"
     occ.add(form for full in full_names for form, _ in _short_forms(full, roles[full], cues))
+    slot_only: set[str] = set()  # everyday words (静静) that are a person's only where the text names them
     for full in full_names:
         for form, why in _short_forms(full, roles[full], cues):
             guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
-            # a given name stands as it is (覃小雨's 小雨); a nickname form must not be an ordinary word
-            if (form in kind and not guessed) or (
-                (form in cues.not_nicknames or form in cues.not_reduplicated) and why != "名"
-            ):
+            if form in kind and not guessed:
                 continue
+            # a given name stands as it is (覃小雨's 小雨); a nickname form that is an ordinary word
+            # (令狐静's 静静) only where the text says someone is called so (同学们都叫她“静静”)
+            if (form in cues.not_nicknames or form in cues.not_reduplicated) and why != "名":
+                if not any(in_naming_slot(joined, s) for s in occ.starts(form)):
+                    continue
+                slot_only.add(form)
             if occ.occurs_not_after(form, surname_of(full, cues)):
                 kind[form] = "person"
                 roles[form] = roles[full]
@@ -2123,7 +2237,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                     canonical[t] != t
                     and evidence.get(t, "").startswith(_FORM_WHYS)
                     and not short_form_reads_as_person(t, sent, span[0], span[1], get_tokenizer().FREQ)
-                ):
+                ) or (t in slot_only and not in_naming_slot(sent, span[0])):
                     continue
                 if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:
                     # a given name right after its surname is part of the full name

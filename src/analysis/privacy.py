@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.entities import _automaton, _present, load_entity_cues, surname_of
+from analysis.entities import WEATHER_BEFORE_RE, _automaton, _present, load_entity_cues, surname_of
 from analysis.pagechrome import PINYIN_LETTERS
 from analysis.segment import get_tokenizer
 
@@ -736,14 +736,15 @@ class NameReplacer:
                 return self.table[key] != FAMILY_PSEUDONYM or bool(_FAMILY_AFTER_RE.match(sh, end))
 
             for start, end, key in _leftmost_longest(self.automaton, sh, family_here):
-                if len(key) <= 2 and self._inside_word(sh, start, end):
-                    continue  # 小马过河, 一帆风顺: a longer word holds the form
+                if len(key) <= 2 and (self._inside_word(sh, start, end) or self._modifies_noun(sh, start, end)):
+                    continue  # 小马过河, 一帆风顺: a longer word holds the form; 小兰花: little orchids
                 if key in self.weak and (
                     _DEGREE_BEFORE_RE.search(sh, 0, start)
                     or _ADVERB_AFTER_RE.match(sh, end)
+                    or WEATHER_BEFORE_RE.search(sh, max(0, start - 3), start)
                     or (sh[start - 1 : start] == "《" and sh[end : end + 1] == "》")
                 ):
-                    continue  # 性格文静, 很平安, 是个文静的, 平安地, 平安健康, 《海燕》: the word
+                    continue  # 性格文静, 很平安, 是个文静的, 平安地, 平安健康, 下着小雨, 《海燕》: the word
                 found.append((where[start], _end_with_ruby(text, where[end - 1] + 1), self.table[key]))
         if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
             if sh is None:
@@ -765,17 +766,41 @@ class NameReplacer:
         return out
 
     @staticmethod
-    def _inside_word(sh: str, start: int, end: int) -> bool:
-        """Is shadow[start:end] strictly inside a longer dictionary word (小马 in 小马过河)?"""
-        lo, hi = max(0, start - 4), min(len(sh), end + 4)
+    def _window_words(sh: str, lo: int, hi: int):
+        """(start, end, word, jieba count) of the dictionary segmentation of shadow[lo:hi], in order."""
         pos = lo
         freq = get_tokenizer().FREQ
         for tok in get_tokenizer().lcut(sh[lo:hi], HMM=False):
-            t0, t1 = pos, pos + len(tok)
-            pos = t1
-            if t0 <= start and end <= t1 and (t1 - t0) > (end - start) and (freq.get(tok) or 0) > 0:
-                return True
-        return False
+            yield pos, pos + len(tok), tok, freq.get(tok) or 0
+            pos += len(tok)
+
+    @classmethod
+    def _inside_word(cls, sh: str, start: int, end: int) -> bool:
+        """Is shadow[start:end] strictly inside a longer dictionary word (小马 in 小马过河)?"""
+        return any(
+            t0 <= start and end <= t1 and (t1 - t0) > (end - start) and n > 0
+            for t0, t1, _, n in cls._window_words(sh, max(0, start - 4), min(len(sh), end + 4))
+        )
+
+    @classmethod
+    def _modifies_noun(cls, sh: str, start: int, end: int) -> bool:
+        """Is shadow[start:end] a short form 小/大/老 + X (小兰 of 蒲小兰, 大毛) whose X begins a
+        dictionary word that goes on past it (小|兰花, 大|毛衣, 老|黄牛), in the slot of an
+        adjective: after a measure word, 的, 了 or 些 (一盆小兰花, 您的大毛衣, 开满了小兰花)? Then
+        小, 大 or 老 is an adjective before that word, not part of a name. Elsewhere the name
+        reads first (小明天天都去, 我和小刚才回来, 小华人很好: the child is the subject)."""
+        if (
+            end - start != 2
+            or sh[start] not in _ADJECTIVE_PREFIXES
+            or end >= len(sh)
+            or start == 0
+            or sh[start - 1] not in _ADJECTIVE_SLOT_BEFORE
+        ):
+            return False
+        return any(
+            t0 == start + 1 and t1 > end and n >= NOUN_AFTER_ADJECTIVE_FREQ
+            for t0, t1, _, n in cls._window_words(sh, start, min(len(sh), end + 4))
+        )
 
     # --------------------------------------------------------------- replace
     def __call__(self, text: str) -> str:
@@ -817,10 +842,34 @@ class NameReplacer:
                 break
         return out
 
+    def _roman_runs(self, tokens: list) -> list:
+        """``tokens`` with a romanised name that the tokeniser split into words (Liang | Hao, Tan | Yuxin)
+        as one pseudonym token: joined, the tokens lose the space the pattern needs between words."""
+        if self.roman is None:
+            return tokens
+        out: list = []
+        i = 0
+        while i < len(tokens):
+            for j in range(min(len(tokens), i + ROMAN_RUN_MAX), i + 1, -1):
+                run = tokens[i:j]
+                if not all(isinstance(t, str) and t.isascii() and t.isalpha() for t in run):
+                    continue
+                written = " ".join(run)
+                pseudo = self.roman_table.get("".join(run).lower()) if self.roman.fullmatch(written) else None
+                if pseudo and not _english_word(written):
+                    out.append(pseudo)
+                    i = j
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
     def tokens(self, tokens: list) -> list:
         """A token list with names replaced, also names that the tokeniser cut
         in two (蒙文 | 彬): the tokens a name touches become its pseudonym
         token, with what is left of them on either side as tokens of their own."""
+        tokens = self._roman_runs(tokens)
         toks = [t if isinstance(t, str) else "" for t in tokens]
         joined = "".join(toks)
         spans = self.spans(joined)
@@ -860,6 +909,12 @@ class NameReplacer:
 
 
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
+ROMAN_RUN_MAX = 4  # tokens a romanised name may be split into (Ouyang | Xiao | Yu)
+# 小, 大, 老 before a noun are adjectives (小兰花, 大毛衣, 老黄牛), before a character a name's prefix
+_ADJECTIVE_PREFIXES = frozenset("小大老")
+# what stands right before such an adjective (一盆|小兰花, 您的|大毛衣, 开满了|小兰花, 这些|小红花)
+_ADJECTIVE_SLOT_BEFORE = frozenset("个只朵件条棵盆片匹头双张块把根支枝株颗粒本位群串束套间座辆台首种的了满些")
+NOUN_AFTER_ADJECTIVE_FREQ = 100  # jieba count of the word (兰花 546, 毛衣, 黄牛) such a prefix modifies
 # a degree adverb or 性格 right before a word makes it a predicate (性格文静, 很平安), not a name
 _DEGREE_BEFORE_RE = re.compile(
     r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么|[是一]个"
