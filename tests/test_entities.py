@@ -814,7 +814,7 @@ def test_a_preposition_surname_after_a_verb_is_no_name():
     assert _people_found(["小女孩的手指向远方，和弟弟盼望着。"]) == set()
 
 
-# ------------------------------------------------ session 17 (privacy set heldout13)
+# ------------------------------------------------ session 17 (privacy set dev16, was heldout13)
 
 
 @pytest.mark.parametrize(
