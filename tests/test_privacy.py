@@ -381,3 +381,16 @@ def test_a_romanised_name_split_into_tokens_is_one_pseudonym_token():
     replace = NameReplacer((("梁浩", "学生A"), ("liang hao", "学生A")))
     assert replace.tokens(["I", "play", "with", "Liang", "Hao", "."]) == ["I", "play", "with", "学生A", "."]
     assert replace.tokens(["Hao", "is", "here", "."]) == ["Hao", "is", "here", "."]  # one syllable: no name
+
+
+def test_a_cut_names_part_is_not_read_inside_a_longer_word_at_a_texts_edge():
+    """A text window may begin or end inside a name (…送给钟美 | 怡说…), so a part of a known
+    name at its edge is replaced; not where a longer dictionary word holds that part: 泽仁 of
+    刘泽仁 at the start of 泽仁桑珠说 is the start of another person's whole name, and replacing
+    it alone left 桑珠 visible beside the pseudonym (a profile refused by the page check)."""
+    from analysis.privacy import NameReplacer
+
+    replace = NameReplacer((("刘泽仁", "学生A"), ("钟美怡", "学生B")))
+    assert replace("泽仁桑珠说，灾情发生后，干部都到了第一线。") == "泽仁桑珠说，灾情发生后，干部都到了第一线。"
+    assert replace("泽仁说，他想妈妈了。") == "学生A说，他想妈妈了。"  # a window cut inside 刘泽仁
+    assert replace("这本书送给钟美") == "这本书送给学生B"

@@ -824,6 +824,9 @@ class NameReplacer:
         return "".join(self._cut_edges(p) if k % 2 == 0 else p for k, p in enumerate(parts))
 
     def _cut_edges(self, out: str) -> str:
+        """``out`` with the part of a name that a text window's edge cut (…送给钟美 | 怡说…)
+        replaced; not a part that lies inside a longer dictionary word there (泽仁 of 刘泽仁 at
+        the start of 泽仁桑珠说…: a whole name jieba knows, not a cut one)."""
         n = min(self.longest, len(out) - 1)
         if n < 2:
             return out
@@ -831,14 +834,17 @@ class NameReplacer:
         for k in range(n, 1, -1):
             form = tail[-k:] if tail is not None else shadow(out[-k:])[0]
             if form in self.heads and _CJK_CHAR_RE.match(out[-k]):
-                out = out[:-k] + self.heads[form]
+                sh = shadow(out[-(k + _EDGE_CONTEXT) :])[0]
+                if not self._inside_word(sh, len(sh) - len(form), len(sh)):
+                    out = out[:-k] + self.heads[form]
                 break
         n = min(self.longest, len(out) - 1)
         head = _plain_shadow(out[:n]) if n >= 2 else None
         for k in range(n, 1, -1):
             form = head[:k] if head is not None else shadow(out[:k])[0]
             if form in self.tails and _CJK_CHAR_RE.match(out[k - 1]):
-                out = self.tails[form] + out[k:]
+                if not self._inside_word(shadow(out[: k + _EDGE_CONTEXT])[0], 0, len(form)):
+                    out = self.tails[form] + out[k:]
                 break
         return out
 
@@ -936,6 +942,7 @@ _FAMILY_AFTER_RE = re.compile(
     r"|门[口前外]|院[子里]|屋[里子]?|房子|[一两二三四五六七八九几]口|[两三几][个兄姐]|祖孙|全家|一家)"
 )
 # where a quoted or labelled text window begins or ends inside a longer text
+_EDGE_CONTEXT = 4  # characters beyond a cut name's part read to see whether a longer word holds it
 _WINDOW_EDGE_RE = re.compile(r"([“”「」『』\"…|¶\n]+|[:：]\s*|\s+)")
 
 
