@@ -197,6 +197,73 @@ def test_explain_text_names_rule_and_terms():
 
 
 # --------------------------------------------------------------------------
+# Rules for other registers (issue #16): each with a case that codes and one that must not
+# --------------------------------------------------------------------------
+
+OTHER_REGISTERS = [
+    # (code, text, expected)
+    # titles, headlines and salutations get no code; numbered section headings and sentences still do
+    ("safety", "县妇联启动留守儿童安全教育专项行动", False),
+    ("support", "各位志愿者朋友、各位爱心企业家：", False),
+    ("safety", "二、开展安全教育，守护孩子成长", True),
+    ("safety", "县妇联启动了留守儿童安全教育专项行动。", True),
+    # the career words of any trade count for teacher only next to a teacher noun
+    ("teacher", "县劳动部门为下岗职工举办职业技能培训。", False),
+    ("teacher", "他为公益事业无私奉献了一生。", False),
+    ("teacher", "暑假里，学校组织班主任参加心理健康培训。", True),
+    # the writer naming their role; a bare 作为班主任， introducing an action does not
+    ("teacher", "作为一名山村教师，我常常想自己还能为孩子们做些什么。", True),
+    ("teacher", "作为班主任，我利用班会课讲防溺水知识。", False),
+    # teachers who are the subject again and again
+    ("teacher", "这所学校的老师都住在校园里。老师们每天走十几里山路去家访，一位老师说，她已经习惯了。", True),
+    ("teacher", "老师布置了三道题，他很快就做完了。", False),
+    # a festival is an activity when it is celebrated, not when it only dates an event
+    ("activities", "中秋节那天，孩子们和志愿者一起做月饼、赏月。", True),
+    ("activities", "元旦之后，菜价有所回落。", False),
+    ("activities", "国庆期间，他的父母没有回家。", False),
+    ("activities", "村里的秧歌队在广场上为老人演出。", True),
+    # a speech announcing its own title is not a speech contest
+    ("activities", "今天我演讲的题目是《珍惜时间》。", False),
+    ("activities", "学校举办了一场以感恩为主题的演讲比赛。", True),
+    # misbehaviour in class, crime; warnings against fraud are safety, not conduct
+    ("conduct", "他上课打瞌睡、抄作业，还和同桌吵架。", True),
+    ("conduct", "几名少年结伙抢劫，走上了违法犯罪的道路。", True),
+    ("conduct", "学校开展防诈骗专题讲座。", False),
+    # housing, medical care and food are daily care
+    ("daily_care", "灾区群众住进了简易房，医疗队为患者免费看病。", True),
+    ("daily_care", "他们把食品和饮料送到每一户灾民手中。", True),
+    ("daily_care", "县里召开了教育工作会议。", False),
+    # money given to schooling or an institution is not the child's daily care
+    ("daily_care", "企业为希望小学捐款十万元。", False),
+    ("daily_care", "志愿者为孤寡老人捐款捐物。", True),
+    # relief, public funds and social security are support
+    ("support", "县财政拿出专项资金，为困难职工解决医疗费。", True),
+    ("support", "国务院部署了今年的再就业工作。", True),
+    ("support", "他帮助奶奶做家务。", False),
+]
+
+
+@pytest.mark.parametrize("code, text, expected", OTHER_REGISTERS)
+def test_other_register_rules(code, text, expected):
+    assert (code in themes.code_text(text)) is expected, themes.explain_text(text)
+
+
+def test_uncoded_lines_grammar():
+    cb = themes.compile_codebook(
+        {
+            "uncoded": ["谢谢大家！", "re:^[^。]{1,10}$"],
+            "codes": {"x": {"rules": [{"any": ["家访"]}]}},
+        }
+    )
+    assert themes.code_text("谢谢大家！", codebook=cb) == []  # a literal is the whole line
+    assert themes.code_text("家访手记", codebook=cb) == []  # a short title
+    assert themes.code_text("今天我们去家访。", codebook=cb) == ["x"]
+    assert themes.code_text("今天去家访，谢谢大家！", codebook=cb) == ["x"]  # a literal does not match inside a line
+    with pytest.raises(ResourceError, match="bad regular expression"):
+        themes.compile_codebook({"uncoded": ["re:("], "codes": {"x": {"rules": [{"any": ["a"]}]}}})
+
+
+# --------------------------------------------------------------------------
 # Frame level coding
 # --------------------------------------------------------------------------
 

@@ -118,6 +118,7 @@ class Codebook:
     lengths_by_first: Mapping[str, tuple[int, ...]]  # first character → lengths of terms starting with it
     patterns: tuple[tuple[str, re.Pattern], ...]  # ("re:..." key, compiled)
     needs_sentences: bool
+    uncoded: tuple[re.Pattern, ...] = ()  # lines that get no code at all (titles, salutations)
 
     @property
     def ids(self) -> list[str]:
@@ -214,6 +215,26 @@ def _compile_rule(raw: Any, sets: Mapping, default_scope: str, where: str) -> Ru
     )
 
 
+def _compile_uncoded(raw: Any, where: str) -> tuple[re.Pattern, ...]:
+    """The ``uncoded`` patterns: a paragraph (stripped) that one of them matches gets no code.
+
+    A literal is matched as the whole line; ``re:…`` is searched in the line.
+    """
+    out = []
+    for item in _as_list(raw, where):
+        if not isinstance(item, str) or not item.strip():
+            raise ResourceError(f"{where}: entries are literal lines or 're:' patterns, got {item!r}")
+        item = item.strip()
+        if item.startswith(REGEX_PREFIX):
+            try:
+                out.append(re.compile(item[len(REGEX_PREFIX) :]))
+            except re.error as exc:
+                raise ResourceError(f"{where}: bad regular expression {item!r}: {exc}") from None
+        else:
+            out.append(re.compile(rf"^{re.escape(item)}$"))
+    return tuple(out)
+
+
 def compile_codebook(spec: Mapping, *, source: str = "<dict>") -> Codebook:
     """Compile a parsed codebook mapping (the YAML's content) into a :class:`Codebook`.
 
@@ -229,6 +250,7 @@ def compile_codebook(spec: Mapping, *, source: str = "<dict>") -> Codebook:
     shared = spec.get("terms") or {}
     if not isinstance(shared, Mapping):
         raise ResourceError(f"{source}: top-level 'terms' must map set names to lists")
+    uncoded = _compile_uncoded(spec.get("uncoded"), f"{source}: uncoded")
     codes = []
     for code_id, body in spec["codes"].items():
         where = f"{source}: code {code_id}"
@@ -288,6 +310,7 @@ def compile_codebook(spec: Mapping, *, source: str = "<dict>") -> Codebook:
         lengths_by_first={ch: tuple(sorted(ls)) for ch, ls in by_first.items()},
         patterns=patterns,
         needs_sentences=any(r.scope == "sentence" for c in codes for r in c.rules),
+        uncoded=uncoded,
     )
 
 
@@ -421,6 +444,9 @@ def _match_codes(text: str, cb: Codebook) -> list[tuple[str, str]]:
     unmasked text (a vetoing phrase counts even inside a masked one).
     """
     if not text or not text.strip():
+        return []
+    line = text.strip()
+    if any(p.search(line) for p in cb.uncoded):  # a title, headline or salutation
         return []
     occ_all = _occurrences(text, cb)
     if not occ_all:
