@@ -394,3 +394,19 @@ def test_a_cut_names_part_is_not_read_inside_a_longer_word_at_a_texts_edge():
     assert replace("泽仁桑珠说，灾情发生后，干部都到了第一线。") == "泽仁桑珠说，灾情发生后，干部都到了第一线。"
     assert replace("泽仁说，他想妈妈了。") == "学生A说，他想妈妈了。"  # a window cut inside 刘泽仁
     assert replace("这本书送给钟美") == "这本书送给学生B"
+
+
+def test_no_name_is_read_across_a_persons_name_the_dictionary_holds():
+    """A short form that runs into a person's name jieba's dictionary holds (如江 of 正如|江泽民,
+    云强 of 姜春云|强调) is not replaced: the name there is the other one, read whole, and
+    replacing half of it left the rest beside the pseudonym, which the page check refused. A
+    form that runs into any other word is a name as before (文静 of 文|静悄悄, 付副 of 付|副镇长)."""
+    from analysis.privacy import NameReplacer
+
+    replace = NameReplacer((("如江", "学生A"), ("泽民", "学生B"), ("姜春", "学生C"), ("云强", "学生D")))
+    assert replace("正如江泽民同志指出的那样。") == "正如江泽民同志指出的那样。"
+    assert replace("姜春云强调，要做好救灾工作。") == "姜春云强调，要做好救灾工作。"
+    assert replace("云强说他想家了。") == "学生D说他想家了。"
+    replace = NameReplacer((("文静", "学生A"), ("付副", "成人A")))
+    assert replace("第二天，文静悄悄塞给我一张纸条。") == "第二天，学生A悄悄塞给我一张纸条。"
+    assert replace("付副镇长说，下一步要办好寒假课堂。") == "成人A镇长说，下一步要办好寒假课堂。"

@@ -39,7 +39,7 @@ import pandas as pd
 
 from analysis.entities import WEATHER_BEFORE_RE, _automaton, _present, load_entity_cues, surname_of
 from analysis.pagechrome import PINYIN_LETTERS
-from analysis.segment import get_tokenizer
+from analysis.segment import get_tokenizer, word_tag
 
 MAP_COLUMNS = ["original", "pseudonym", "role", "type", "n_mentions", "variant_of", "form", "scope"]
 # form: full (as found) | short (a short form linked in an essay: 欣悦, 小冉, 阿彬) | romanised |
@@ -735,9 +735,17 @@ class NameReplacer:
                 # 王家贤, 张家口, 王家坝: a name, a place, not the family 王家 of a child 王X (家贤 is still seen)
                 return self.table[key] != FAMILY_PSEUDONYM or bool(_FAMILY_AFTER_RE.match(sh, end))
 
+            held_end = -1  # end of the last dictionary word read whole (姜春云 holding 姜春)
             for start, end, key in _leftmost_longest(self.automaton, sh, family_here):
-                if len(key) <= 2 and (self._inside_word(sh, start, end) or self._modifies_noun(sh, start, end)):
-                    continue  # 小马过河, 一帆风顺: a longer word holds the form; 小兰花: little orchids
+                if start < held_end:
+                    continue  # 姜春云|强调: no name is read across a word already read whole (云强)
+                if len(key) <= 2:
+                    word = self._holding_word(sh, start, end, crossing=CROSSED_WORD_MIN)
+                    if word is not None:
+                        held_end = max(held_end, word[1])
+                        continue  # 小马过河, 一帆风顺: a longer word holds the form; 正如|江泽民: crosses one
+                    if self._modifies_noun(sh, start, end):
+                        continue  # 小兰花: little orchids
                 if key in self.weak and (
                     _DEGREE_BEFORE_RE.search(sh, 0, start)
                     or _ADVERB_AFTER_RE.match(sh, end)
@@ -775,12 +783,31 @@ class NameReplacer:
             pos += len(tok)
 
     @classmethod
+    def _holding_word(cls, sh: str, start: int, end: int, *, crossing: int = 0) -> tuple[int, int] | None:
+        """(start, end) of a longer dictionary word that strictly holds shadow[start:end]
+        (小马 in 小马过河, 姜春 in 姜春云) or, with ``crossing``, a person's name in the
+        dictionary, of at least that many characters, that the form runs into from outside
+        (如江 of 正如|江泽民, 云强 of 姜春云|强调), None when there is none. Such a word is read
+        whole: no name lies inside or across it. Other words are crossed by real names (文静 of
+        文|静悄悄, 付副 of 付|副镇长)."""
+        for t0, t1, word, n in cls._window_words(sh, max(0, start - 4), min(len(sh), end + 4)):
+            if n <= 0:
+                continue
+            if t0 <= start and end <= t1 and (t1 - t0) > (end - start):
+                return t0, t1
+            if (
+                crossing
+                and t1 - t0 >= crossing
+                and (t0 < start < t1 < end or start < t0 < end < t1)
+                and word_tag(word).startswith("nr")
+            ):
+                return t0, t1
+        return None
+
+    @classmethod
     def _inside_word(cls, sh: str, start: int, end: int) -> bool:
         """Is shadow[start:end] strictly inside a longer dictionary word (小马 in 小马过河)?"""
-        return any(
-            t0 <= start and end <= t1 and (t1 - t0) > (end - start) and n > 0
-            for t0, t1, _, n in cls._window_words(sh, max(0, start - 4), min(len(sh), end + 4))
-        )
+        return cls._holding_word(sh, start, end) is not None
 
     @classmethod
     def _modifies_noun(cls, sh: str, start: int, end: int) -> bool:
@@ -915,6 +942,9 @@ class NameReplacer:
 
 
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
+# a person's name in the dictionary this long that a short name form runs into is read whole (江泽民 of
+# 正如江泽民, 姜春云 of 姜春云强调)
+CROSSED_WORD_MIN = 3
 ROMAN_RUN_MAX = 4  # tokens a romanised name may be split into (Ouyang | Xiao | Yu)
 # 小, 大, 老 before a noun are adjectives (小兰花, 大毛衣, 老黄牛), before a character a name's prefix
 _ADJECTIVE_PREFIXES = frozenset("小大老")
