@@ -173,6 +173,9 @@ def test_a_poem_titled_by_its_refrain_is_one_essay():
         (["亲爱的爸爸妈妈：", BODY_A], None),
         ([BODY_A, BODY_B], None),  # prose first
         (["我的奶奶"], None),  # no text under it
+        # a news headline in two parts, the first exclaiming (session 18, heldout14)
+        (["“书香车”开进山村了！石门县流动图书站服务留守儿童", "来源：县融媒体中心", BODY_A, BODY_B], 1),
+        (["老屋塌了！", BODY_A], 1),  # one part: an exclaimed title, as before
     ],
 )
 def test_find_page_title(lines, title_line):
@@ -1518,3 +1521,127 @@ def test_a_piece_appended_under_its_title_and_author_after_numbered_model_essays
     lines = ["留守儿童的作文 范文1", BODY_A, "留守儿童的作文 范文2", "", "奶奶的菜园", "作者：覃小雨", BODY_B + BODY_C]
     essays, *_ = _plan(tmp_path, lines)
     assert len(essays) == 2 and "奶奶的菜园" in essays[1].raw_text
+
+
+# ------------------------------------------------ styles from heldout14 (session 18)
+
+
+def test_pieces_numbered_in_brackets_each_with_its_author_line_split(tmp_path):
+    lines = [
+        "山里孩子的小诗小文｜第3期选登",
+        "",
+        "【1】灯",
+        BODY_A,
+        BODY_B,
+        "作者：白岩小学四年级　覃小满",
+        "",
+        "【2】外婆的竹椅",
+        BODY_B + BODY_C,
+        "作者：白岩小学五年级　向阳",
+        "",
+        "【3】妈妈，你那里下雨了吗？",
+        BODY_C + BODY_A,
+        "作者：白岩小学六年级　田甜",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.heading, e.split_rule) for e in essays] == [
+        ("【1】灯", "numbered_titles"),
+        ("【2】外婆的竹椅", "numbered_titles"),
+        ("【3】妈妈，你那里下雨了吗？", "numbered_titles"),
+    ]
+    # without an author's line in each, bracketed numbers are an article's sections
+    lines = ["村小的一年", BODY_A, "【1】开学", BODY_B + BODY_C, "【2】期末", BODY_C + BODY_A]
+    essays, *_ = _plan(tmp_path, lines)
+    assert len(essays) == 1
+
+
+def test_a_speech_appended_under_a_bare_title_after_a_series_splits(tmp_path):
+    lines = [
+        "关爱留守儿童发言稿1",
+        "尊敬的各位老师、亲爱的同学们：",
+        BODY_A + BODY_B,
+        "",
+        "关爱留守儿童发言稿2",
+        "亲爱的同学们：",
+        BODY_B + BODY_C,
+        "",
+        "【延伸阅读】国旗下的讲话",
+        "",
+        "让每一盏灯都亮着！",
+        "老师们、同学们：",
+        BODY_C + BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.heading, e.split_rule) for e in essays] == [
+        ("关爱留守儿童发言稿1", "series"),
+        ("关爱留守儿童发言稿2", "series"),
+        ("让每一盏灯都亮着！", "title_with_salutation"),
+    ]
+    assert "让每一盏灯" not in essays[1].raw_text
+
+
+def test_an_official_notice_and_its_interpretation_are_two_essays(tmp_path):
+    lines = [
+        "当前位置：首页 > 政务公开 > 通知公告",
+        "",
+        "石门县教育局关于印发《石门县留守儿童“结对帮扶”工作方案（2025—2027年）》的通知",
+        "石教发〔2025〕12号",
+        "各中小学校：",
+        BODY_A + BODY_B,
+        BODY_C,
+        "石门县教育局",
+        "2025年2月10日",
+        "（此件公开发布）",
+        "附件下载：1. 工作方案.pdf（96KB）",
+        "",
+        "相关解读",
+        "",
+        "《石门县留守儿童“结对帮扶”工作方案》政策解读",
+        "发布时间：2025-02-15　来源：县教育局",
+        BODY_B + BODY_C,
+        BODY_A,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [(e.heading[:10], e.split_rule) for e in essays] == [
+        ("石门县教育局关于印发", "page_title"),
+        ("《石门县留守儿童“结", "reply_title"),
+    ]
+    assert "（此件公开发布）" in essays[0].raw_text  # the document's own note, no title
+    chrome = {no for e in essays for no, *_ in e.chrome} | {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {4, 11} <= chrome  # the document's number, the download line
+
+
+def test_a_projects_dated_updates_each_under_its_title_split(tmp_path):
+    lines = [
+        "首页 > 找项目 > 助学 > 项目详情",
+        "",
+        "给山村小学送一台投影仪",
+        "文／项目志愿者　龙静",
+        BODY_A + BODY_B,
+        "经费预算：投影仪 ¥6,000 | 幕布 ¥800 | 安装 ¥500",
+        "",
+        "项目进展",
+        "2025-03-02　项目更新（第2次）",
+        "投影仪装好了！",
+        BODY_C + BODY_A,
+        "",
+        "2025-02-11　项目更新（第1次）",
+        "第一笔善款已经到账",
+        BODY_B + BODY_C,
+        "捐赠记录（1,024）",
+        "山茶花　捐赠 ¥30.00　3小时前",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.heading, e.split_rule) for e in essays] == [
+        ("给山村小学送一台投影仪", "page_title"),
+        ("投影仪装好了！", "title_under_date"),
+        ("第一笔善款已经到账", "title_under_date"),
+    ]
+    assert not any("¥" in e.raw_text.split("\n")[-1] for e in essays if e.chrome == ())
+    kept = [
+        ln
+        for e in essays
+        for k, ln in enumerate(e.raw_text.split("\n"), start=e.line_start)
+        if k not in {no for no, *_ in e.chrome}
+    ]
+    assert not any("¥" in ln for ln in kept)  # the budget row and the gifts are furniture

@@ -183,6 +183,19 @@ CHROME_LINES = [
     ("other", "提案人：覃某某　附议人：杨某、龙某"),  # a proposal page's fields
     ("other", "答复类别：B（所提问题列入计划拟解决）"),
     ("other", "【办理答复】"),
+    # session 18 (heldout14)
+    ("commentary", "▍老师点评：写出了等待的滋味，结尾很动人。"),  # a WeChat label marked by a bar
+    ("ad", "助学计划：每月捐款$80即可资助一名学童　[网上捐款]"),  # a donation appeal with its button
+    ("other", "湘教发〔2025〕21号"),  # a document's number alone on its line
+    ("other", "附件下载：1. 申报表.docx（32KB）　2. 汇总表.xlsx（18KB）"),
+    ("other", "经费预算：课桌椅 ¥12,000 | 图书 ¥8,500"),  # a row of sums
+    ("publication", "2025-03-02　项目更新（第2次）"),  # a dated update's label
+    ("comment", "捐赠记录（1,024）"),  # a donation project's record of gifts
+    ("comment", "山茶花　捐赠 ¥30.00　3小时前"),
+    ("comment", "接着写，楼上那段被折叠了，这里补上后面的内容。"),  # a thread starter's note on the floors
+    ("blurb", "问题描述：我家孩子跟着爷爷奶奶长大，最近不爱说话，该怎么办？"),  # a Q&A page's question note
+    ("copyright", "风险提示：项目信息由发起机构提供，平台已进行初步审核。"),
+    ("byline", "（三年级一班　龙小溪）"),  # a pupil's class in Chinese numerals
 ]
 
 
@@ -260,6 +273,10 @@ ESSAY_LINES = [
     "分享的力量——在主题班会上的发言",  # a title that starts with 分享
     "分享，是我们班的第一条班规。",
     "后来那幅画得了三等奖。版权所有者——小杰的奶奶，得到了一张奖状的复印件。",
+    # session 18 (heldout14)
+    "接着写，我还想说说我的同桌。",  # names no floor
+    "那年冬天，我用攒下的¥50给奶奶买了一条围巾。",  # one sum inside a sentence
+    "2025-03-02，我们第一次走进那所村小。",  # a date opening a sentence
 ]
 
 
@@ -579,3 +596,12 @@ def test_an_earlier_mail_quoted_under_a_reply_is_furniture_however_long():
     # an essay that quotes a diary (no mail's clock time, no > mark) keeps its line
     essay = ["我的日记", "在2019年的日记里，我写道：", "“妈妈，今天我又考了第一名，你什么时候回来看我？”"]
     assert 2 not in classify_lines(essay, keep={1})
+
+
+def test_a_pupils_class_in_chinese_numerals_is_a_byline():
+    # session 18 (heldout14): 四年级二班 as well as 四年级(2)班
+    from analysis.pagechrome import is_pupil_byline
+
+    assert is_pupil_byline(normalise("石桥小学　三年级一班　龙小溪"))
+    assert is_pupil_byline(normalise("五年级十二班 田甜"))
+    assert not is_pupil_byline(normalise("三年级一班的同学们都来了"))

@@ -62,6 +62,20 @@ def test_heading_styles(line, number, title):
 
 
 @pytest.mark.parametrize(
+    "line, number, title",
+    [
+        ("篇三：「老师，明天你还来吗？」", 3, "「老师，明天你还来吗？」"),
+        ("第二篇：“爸爸，我能去找你吗？”", 2, "“爸爸，我能去找你吗？”"),
+    ],
+)
+def test_a_numbered_title_may_quote_a_question(line, number, title):
+    # session 18 (heldout14): the question is quoted, so the line is still a title
+    assert match_heading(line, PATTERNS) == (number, title)
+    # outside quotes, a question mark still ends a sentence, never a title
+    assert match_heading("第二篇：爸爸，我能去找你吗？我想你了。", PATTERNS) is None
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "一、诲人不倦，架心灵之桥",  # a section heading inside an essay

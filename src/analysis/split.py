@@ -167,13 +167,16 @@ class _UserPattern:
 
 # punctuation a heading may end in (第三篇：妈妈，我想你！), Chinese and ASCII
 _TRAILING_PUNCT = "。！？!?；;…~～，,、.．"
+# a quoted span inside a title (「姐姐，你明年还来吗？」, “谢谢叔叔阿姨！”)
+_QUOTED_SPAN_RE = re.compile(r"「[^「」]{1,30}」|“[^“”]{1,30}”|『[^『』]{1,30}』")
 _TITLE_SEP = set("：:、.．-】〗]）) \u3000")
 
 
 def _heading_match(line: str, patterns: list) -> tuple[int | None, str, str] | None:
     s = line.strip().strip("\u3000")
     core = s.rstrip(_TRAILING_PUNCT + " ")
-    if not core or len(s) > MAX_HEADING_CHARS or _SENTENCE_END.search(core):
+    # (a title may quote a question or an exclamation: 篇二：「姐姐，你明年还来吗？」)
+    if not core or len(s) > MAX_HEADING_CHARS or _SENTENCE_END.search(_QUOTED_SPAN_RE.sub("“”", core)):
         return None
     for pat in patterns:
         m = pat.match(s)
@@ -421,6 +424,16 @@ def title_over_author(line: str) -> bool:
     )  # (a poem's title may be one character: 等)
 
 
+# an official document's title, often longer than other titles (…办公室关于印发《…实施方案（2024—2026年）》的通知)
+_OFFICIAL_TITLE_RE = re.compile(
+    r"关于[^。！？!?；;]{2,56}的(通知|意见|实施意见|指导意见|决定|通报|批复|报告|请示|复函|函|办法|规定|方案|公告|通告|决议)$"
+)
+
+
+def _official_title(s: str) -> bool:
+    return len(s) <= MAX_HEADING_CHARS and bool(_OFFICIAL_TITLE_RE.search(s)) and not s.startswith(_NOT_TITLE_START)
+
+
 def _title_or_question(s: str) -> bool:
     """A title, or a question as a Q&A page's title (…对你最大的影响是什么？)."""
     return _title_like(s) or (s.endswith(("？", "?")) and _title_like(s[:-1], commas=True))
@@ -437,11 +450,23 @@ def _headline(s: str) -> bool:
     """A news headline that quotes a sentence, with a subtitle after a dash
     (“山那边的爸爸妈妈，看得见我们吗？”——鹤岭镇“云上家长会”见闻): a title
     once the quoted words are set aside."""
-    return (
+    if (
         len(s) <= MAX_TITLE_CHARS + 4
         and (s.startswith("“") or "——" in s)
         and bool(_QUOTED_RE.search(s))
         and _title_like(_QUOTED_RE.sub("“”", s), commas=True)
+    ):
+        return True
+    # a headline in two parts, the first exclaiming or asking, the second stating the news
+    # (“周末爸妈”来了！南峪县千名干部结对农村留守儿童; 留守娃的暑假去哪儿？这个村办起了“四点半课堂”)
+    parts = re.split(r"[！？!?]", _QUOTED_RE.sub("“”", s))
+    return (
+        len(s) <= MAX_TITLE_CHARS + 4
+        and len(parts) == 2
+        and len(re.findall(r"[\u3400-\u9fff]", parts[0])) >= 2
+        and len(re.findall(r"[\u3400-\u9fff]", parts[1])) >= 6
+        and _title_like(parts[0], commas=True)
+        and _title_like(parts[1])
     )
 
 
@@ -521,6 +546,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             or (_title_like(s, commas=True) and len(s) <= 30)
             or _headline(s)
             or (_exclaimed_title(s) and not _GREETING_RE.search(s))
+            or _official_title(s)
         )
         if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
             first_text = no
@@ -546,6 +572,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
                 and len(s) <= 30
                 or _headline(s)
                 or _exclaimed_title(s)
+                or _official_title(s)
             )
             and not _GREETING_RE.search(s)
             and not _SITE_NAME_RE.search(s)
@@ -631,6 +658,11 @@ def find_headings(
         # (范文3 … / 扩展阅读：关爱留守儿童演讲稿 / 让爱不再留守 / 作者：…)
         for no in _appended_pieces_over_authors(lines, max(heads), skip, author_lines):
             heads[no] = _line_heading(lines, no, None, "title_with_author")
+    if heads:
+        # after a collection, a speech or a letter appended under its bare title, right above its salutation
+        # (【拓展阅读】… / 别让孩子的童年只剩等待！ / 老师们、同学们：)
+        for no in _appended_speeches(lines, max(heads), skip, author_lines):
+            heads[no] = _line_heading(lines, no, None, "title_with_salutation")
     if not heads:
         for k, no in enumerate(find_toc_titles(lines, skip=skip), start=1):
             heads[no] = _line_heading(lines, no, k, "table_of_contents")
@@ -792,6 +824,8 @@ def find_headings(
             later = dict.fromkeys(_titles_after_dates(lines, skip, after=no), "title_after_date")
             for nxt in _reply_titles(lines, skip, after=no):
                 later.setdefault(nxt, "reply_title")
+            for nxt in _titles_under_dated_lines(lines, skip, after=no):
+                later.setdefault(nxt, "title_under_date")
             for k, nxt in enumerate(sorted(later), start=2):
                 heads[nxt] = _line_heading(lines, nxt, k, later[nxt])
     return [heads[k] for k in sorted(heads)]
@@ -820,6 +854,35 @@ def _appended_pieces_over_authors(
             (not lines[no - 2].strip() or (no - 1) in skip)
             and text_chars(lines[last : no - 1], skip={k - last for k in skip if k > last}) >= min_body
             and _titled_over_author(lines, no, skip, author_lines)
+        ):
+            out.append(no)
+    return out
+
+
+def _appended_speeches(
+    lines: list[str], last: int, skip: set[int], author_lines: set[int], *, min_body: int = 60
+) -> list[int]:
+    """Below the last heading ``last`` (and at least ``min_body`` characters of its essay's text), bare
+    titles set off by a blank or chrome line above, right above a salutation (its own line) with text
+    under it: a speech or a letter a page appends to a collection."""
+    out = []
+    for no in range(last + 2, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        if (
+            no in skip
+            or no in author_lines
+            or (lines[no - 2].strip() and (no - 1) not in skip)
+            or not (_title_like(s, commas=True) or _exclaimed_title(s))
+            or _GREETING_RE.search(s)
+            or _SECTION_START_RE.match(s)
+        ):
+            continue
+        nxt = _next_text_line(lines, no, skip=set(skip) | set(author_lines))
+        if (
+            nxt is not None
+            and is_salutation(lines[nxt - 1].strip().strip("\u3000"))
+            and text_chars(lines[last : no - 1], skip={k - last for k in skip if k > last}) >= min_body
+            and _has_body(lines, nxt, len(lines) + 1, skip)
         ):
             out.append(no)
     return out
@@ -901,6 +964,10 @@ def _mail_subjects(lines: list[str], skip: set[int]) -> list[int]:
 _REPLY_TITLE_RE = re.compile(
     r"(?:关于|对)[^。！？!?]{2,50}(?:提案|建议|议案|来信|留言|信件|诉求)[^。！？!?]{0,12}的(?:答复|回复|复函)(?:函|意见)?$"
 )
+# the interpretation a government page prints under the policy it explains (《…实施方案》政策解读, 一图读懂…)
+_INTERPRETATION_TITLE_RE = re.compile(
+    r"^(关于)?《[^《》。！？!?]{2,50}》(的)?(政策|文件)?解读$|^[^。！？!?：:]{2,40}(的)?政策解读$|^(图解|一图(读懂|看懂|了解))\s*[:：]?\s*《"
+)
 # the labelled parts of a proposal or a case report (【案由】, 【建议】, 【主要做法】): the text's own section labels,
 # neither a column's label nor a title
 PART_LABEL_RE = re.compile(
@@ -916,8 +983,12 @@ def _reply_titles(lines: list[str], skip: set[int], *, after: int) -> list[int]:
         no
         for no in range(after + 1, len(lines) + 1)
         if no not in skip
-        and _REPLY_TITLE_RE.search(s := lines[no - 1].strip().strip("\u3000"))
-        and len(s) <= MAX_TITLE_CHARS
+        and (
+            _REPLY_TITLE_RE.search(s := lines[no - 1].strip().strip("\u3000"))
+            and len(s) <= MAX_TITLE_CHARS
+            or _INTERPRETATION_TITLE_RE.search(s)
+            and len(s) <= MAX_HEADING_CHARS
+        )
         and _has_body(lines, no, len(lines) + 1, skip)
     ]
 
@@ -937,8 +1008,8 @@ def _titles_after_dates(lines: list[str], skip: set[int], *, after: int) -> list
         s = lines[no - 1].strip().strip("\u3000")
         if no in skip or not _title_like(s) or _SECTION_START_RE.match(s) or PAGE_NO_RE.match(s):
             continue
-        if re.match(r"(又及|再及|附言|附注|备注|注|PS|P\.S\.)\s*[:：]?", s, re.I):
-            continue  # a postscript under the date belongs to the letter
+        if re.match(r"(又及|再及|附言|附注|备注|注|PS|P\.S\.)\s*[:：]?", s, re.I) or _BRACKETED_NOTE_RE.fullmatch(s):
+            continue  # a postscript under the date belongs to the letter; so does a note ((此件主动公开))
         prev = next((k for k in range(no - 1, after, -1) if lines[k - 1].strip() and k not in skip), None)
         if (
             prev is not None
@@ -947,6 +1018,32 @@ def _titles_after_dates(lines: list[str], skip: set[int], *, after: int) -> list
         ):
             out.append(no)
     return out
+
+
+# a dated line over an update or a post, the date first and a short label after it
+# (2024-06-03　项目更新（第3次）, 2024年5月16日　进展反馈)
+_DATED_LABEL_RE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?([\s\u3000|｜·].{0,30})?$")
+
+
+def _titles_under_dated_lines(lines: list[str], skip: set[int], *, after: int) -> list[int]:
+    """Title-like lines below line ``after`` right under a dated line (a date and a short label, no
+    sentence), with text under them, at least two: a project page's or a blog's dated updates, each
+    under its own title."""
+    out = []
+    for no in range(after + 1, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        if no in skip or not (title_over_author(s) or _headline(s)) or _SECTION_START_RE.match(s):
+            continue
+        prev = prev_text_line(lines, no)
+        if (
+            prev is not None
+            and prev > after
+            and _DATED_LABEL_RE.match(d := lines[prev - 1].strip().strip("\u3000"))
+            and not _SENTENCE_END.search(d)
+            and _has_body(lines, no, len(lines) + 1, skip)
+        ):
+            out.append(no)
+    return out if len(out) >= 2 else []
 
 
 def prev_text_line(lines: list[str], no: int) -> int | None:
@@ -1172,7 +1269,9 @@ def _next_text_line(lines: list[str], no: int, *, skip: set[int] = frozenset()) 
 
 _NUMBERED_TITLE_RE = re.compile(
     r"^(?:(?P<a>\d{1,2})\s*[.、．]|[（(]\s*(?P<b>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|(?P<c>[一二三四五六七八九十]{1,3})\s*[、.．]"
-    r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]))\s*(?P<title>\S.*)$"
+    r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
+    # a number in square brackets (【1】等, [2] 爷爷的老手机): a WeChat post's pieces, or an article's sections
+    r"|[【\[〖]\s*(?P<f>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[】\]〗])\s*(?P<title>\S.*)$"
 )
 
 
@@ -1198,9 +1297,19 @@ def find_numbered_titles(
         if no in skip or len(s) > MAX_SERIES_HEADING_CHARS or _SENTENCE_END.search(s):
             continue
         m = rx.match(s)
-        if not m or not _STEM_OK_RE.search(m.group("title")) or re.search(r"[，,；;]", m.group("title")):
+        if not m:
             continue
-        style = next(k for k in "abcde" if m.group(k))
+        style = next(k for k, v in m.groupdict().items() if v and k != "title")
+        # (after a bracketed number a title may be one character, a poem's: 【1】等)
+        if not (
+            _STEM_OK_RE.search(m.group("title")) or style == "f" and re.fullmatch(r"[\u3400-\u9fff]", m.group("title"))
+        ):
+            continue
+        # (a bracketed number sets a piece's title apart, which may hold a comma: 【3】爸爸，你在城里冷吗？)
+        if re.search(r"[，,；;]", m.group("title")) and not (
+            style == "f" and _title_like(m.group("title"), commas=True)
+        ):
+            continue
         raw = m.group(style)
         n = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1 if style == "d" and not strong_only else cn_to_int(raw)
         if n is not None:
