@@ -4,6 +4,7 @@ escaped, offline, no code, pseudonymised, with a provenance footer."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -149,6 +150,35 @@ def test_second_run_skips_up_to_date(rendered):
     data, out, _ = rendered
     again = render_reports(["overview"], data_dir=data, out_dir=out, echo=lambda s: None)
     assert [o.status for o in again] == ["up-to-date"]
+
+
+def test_a_rerun_with_nothing_changed_starts_no_renderer_and_keeps_the_checked_index(rendered, monkeypatch):
+    """Up-to-date reports are settled before any worker, kernel or renderer
+    starts, and an index identical to the one already checked against the same
+    corpus is not checked and written again; a changed index is."""
+    data, out, _ = rendered
+    render_reports(data_dir=data, out_dir=out, echo=lambda s: None, jobs=2)  # the index now lists every report
+
+    def forbidden(*a, **k):
+        raise AssertionError("started for a report that is up to date")
+
+    checked: list[str] = []
+    monkeypatch.setattr(report, "_warm_renderer", forbidden)
+    monkeypatch.setattr(report, "_render_job", forbidden)
+    monkeypatch.setattr(report, "execute_notebook", forbidden)
+    monkeypatch.setattr(report, "privacy_check", lambda page, params, data_dir, name: checked.append(name))
+    index = out / "index.html"
+    before = index.stat().st_mtime_ns
+    again = render_reports(data_dir=data, out_dir=out, echo=lambda s: None, jobs=2)
+    assert again and {o.status for o in again} == {"up-to-date"}
+    assert checked == [] and index.stat().st_mtime_ns == before
+    # the same reports, but the state says the index was checked against another corpus: checked again
+    state_file = out / report.STATE_DIR / "reports.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    state["_index_checked"] = "another corpus"
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    render_reports(data_dir=data, out_dir=out, echo=lambda s: None, jobs=2)
+    assert checked == ["index.html"]
 
 
 @pytest.mark.parametrize(

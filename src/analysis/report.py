@@ -469,21 +469,34 @@ def _same(value: Any, default: Any) -> bool:
 # ------------------------------------------------------------------ provenance
 
 
-def _input_hash(spec: ReportSpec, params: dict, data_dir: Path) -> str:
-    """Everything a report depends on: notebook, parameters, data, annotations, code."""
+def _shared_digest(data_dir: Path) -> str:
+    """What every report of one corpus depends on alike: its tables, the
+    hand-coded samples, its own-sample validation and the package's code.
+    Read once per rendering, not once per report (a corpus of a thousand
+    essays has a thousand profiles)."""
     from analysis.config import ANNOTATIONS_DIR, PACKAGE_DIR
 
     h = hashlib.sha256()
-    h.update((NOTEBOOKS_DIR / spec.notebook).read_bytes())
-    h.update(json.dumps(params, sort_keys=True, default=str).encode())
     files = sorted(Path(data_dir).glob("*.parquet")) + sorted(p for p in ANNOTATIONS_DIR.rglob("*") if p.is_file())
     files += sorted((Path(data_dir) / "validation").glob("*.json"))  # a new own-sample validation re-renders
-    if params.get("codebook_path") and Path(params["codebook_path"]).is_file():  # an edited codebook re-renders
-        files.append(Path(params["codebook_path"]))
     files += sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for f in files:
         h.update(f.name.encode())
         h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _input_hash(spec: ReportSpec, params: dict, data_dir: Path, shared: str | None = None) -> str:
+    """Everything a report depends on: notebook, parameters, data, annotations,
+    code (``shared``: :func:`_shared_digest` of ``data_dir``, when already known)."""
+    h = hashlib.sha256()
+    h.update((NOTEBOOKS_DIR / spec.notebook).read_bytes())
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    h.update((shared or _shared_digest(data_dir)).encode())
+    if params.get("codebook_path") and Path(params["codebook_path"]).is_file():  # an edited codebook re-renders
+        cb = Path(params["codebook_path"])
+        h.update(cb.name.encode())
+        h.update(cb.read_bytes())
     return h.hexdigest()
 
 
@@ -899,9 +912,9 @@ def _load_state(out_dir: Path) -> dict:
 def _render_job(job: tuple) -> tuple[Outcome, dict | None]:
     """Worker entry point: render one report in its own process (papermill is
     process-safe, not thread-safe); returns the outcome and its state entry."""
-    spec, params, data_dir, out_dir, prev, force, kernel = job
+    spec, params, data_dir, out_dir, prev, force, kernel, key = job
     state = {} if prev is None else {report_file(spec, params): prev}
-    o = render_one(spec, params, data_dir, out_dir, state, force=force, kernel=kernel)
+    o = render_one(spec, params, data_dir, out_dir, state, force=force, kernel=kernel, key=key)
     return o, state.get(o.file)
 
 
@@ -914,26 +927,14 @@ def render_one(
     *,
     force: bool = False,
     kernel: str = KERNEL_NAME,
+    key: str | None = None,
 ) -> Outcome:
     fname = report_file(spec, params)
-    title = spec.title + (f" — {params['essay_id']}" if spec.per_essay else "")
-    key = _input_hash(spec, params, data_dir)
+    title = _title(spec, params)
+    key = key or _input_hash(spec, params, data_dir)
     prev = state.get(fname, {})
-    if (
-        not force
-        and prev.get("hash") == key
-        and prev.get("status") in ("ok", "up-to-date")
-        and (out_dir / fname).is_file()
-    ):
-        return Outcome(
-            spec.name,
-            title,
-            fname,
-            params,
-            "up-to-date",
-            rendered_at=prev.get("rendered_at", ""),
-            commit=prev.get("commit", ""),
-        )
+    if not force and (fresh := _up_to_date(spec, params, out_dir, prev, key)) is not None:
+        return fresh
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="report-") as tmp:
         try:
@@ -965,6 +966,28 @@ def render_one(
     )
     state[fname] = {"hash": key, "status": "ok", "rendered_at": outcome.rendered_at, "commit": outcome.commit}
     return outcome
+
+
+def _title(spec: ReportSpec, params: dict) -> str:
+    return spec.title + (f" — {params['essay_id']}" if spec.per_essay else "")
+
+
+def _up_to_date(spec: ReportSpec, params: dict, out_dir: Path, prev: dict | None, key: str) -> Outcome | None:
+    """The "up-to-date" outcome when the report's HTML exists and was made
+    from the same inputs (``key``) without failing; else None."""
+    fname = report_file(spec, params)
+    prev = prev or {}
+    if prev.get("hash") != key or prev.get("status") not in ("ok", "up-to-date") or not (out_dir / fname).is_file():
+        return None
+    return Outcome(
+        spec.name,
+        _title(spec, params),
+        fname,
+        params,
+        "up-to-date",
+        rendered_at=prev.get("rendered_at", ""),
+        commit=prev.get("commit", ""),
+    )
 
 
 def plan(
@@ -1091,8 +1114,20 @@ def render_unlocked(
         _write_index(out_dir, data_dir, state, bad)
         raise ParamError(bad[0].error.removeprefix("bad parameter: "))
     outcomes: list[Outcome] = []
-    n_workers = max(1, min(jobs or os.cpu_count() or 1, len(planned)))
-    work = [(spec, p, data_dir, out_dir, state.get(report_file(spec, p)), force, kernel) for spec, p in planned]
+    shared = _shared_digest(data_dir)
+    keyed = [(spec, p, _input_hash(spec, p, data_dir, shared)) for spec, p in planned]
+    # reports already up to date are settled here: no worker, kernel or renderer is started for them
+    fresh = (
+        {}
+        if force
+        else {i: _up_to_date(s, p, out_dir, state.get(report_file(s, p)), k) for i, (s, p, k) in enumerate(keyed)}
+    )
+    work = [
+        (spec, p, data_dir, out_dir, state.get(report_file(spec, p)), force, kernel, key)
+        for i, (spec, p, key) in enumerate(keyed)
+        if fresh.get(i) is None
+    ]
+    n_workers = max(1, min(jobs or os.cpu_count() or 1, len(work)))
 
     n_profiles = sum(spec.per_essay for spec, _ in planned)
     bar = None
@@ -1117,10 +1152,15 @@ def render_unlocked(
         else:
             echo(line)
 
+    for o in fresh.values():
+        if o is not None:
+            record(o, state.get(o.file))
     if work and webfont.prepared_font(prepare=False) is None:
         echo("preparing the reports' Chinese font (once per machine, about half a minute)")
         webfont.prepared_font()
-    if n_workers == 1:
+    if not work:
+        pass
+    elif n_workers == 1:
         try:
             for job in work:
                 record(*_render_job(job))
@@ -1151,11 +1191,13 @@ def render_unlocked(
             f"essay profiles: {sum(o.status != 'failed' for o in outcomes if o.name == 'profile')} of {n_profiles} "
             f"ok" + (f", median {times[len(times) // 2]:.1f} s each" if times else "")
         )
-    _write_index(out_dir, data_dir, state, outcomes)
+    _write_index(out_dir, data_dir, state, outcomes, shared)
     return outcomes
 
 
-def _write_index(out_dir: Path, data_dir: Path, state: dict, outcomes: list[Outcome]) -> None:
+def _write_index(
+    out_dir: Path, data_dir: Path, state: dict, outcomes: list[Outcome], shared: str | None = None
+) -> None:
     """Merge ``outcomes`` into the index state (reports not rendered this time
     keep their entry while their HTML exists) and rewrite index.html."""
     fields = set(Outcome.__dataclass_fields__)  # an index written by an older version may lack some
@@ -1171,13 +1213,19 @@ def _write_index(out_dir: Path, data_dir: Path, state: dict, outcomes: list[Outc
     state["_index"] = {f: o.__dict__ for f, o in rows.items()}
     aio.write_json(out_dir / STATE_DIR / "reports.json", state)
     page = embed_font(index_html(list(rows.values()), data_dir, out_dir))
+    index = out_dir / "index.html"
+    checked = hashlib.sha256((shared or _shared_digest(data_dir)).encode() + page.encode()).hexdigest()
+    if state.get("_index_checked") == checked and index.is_file() and index.read_text(encoding="utf-8") == page:
+        return  # the same page, checked against the same corpus and pseudonym map when it was written
     from analysis.privacy import MapError
 
     try:
         privacy_check(page, {}, data_dir, "index.html")  # it lists the essays' titles
     except MapError:  # no sound map: the index shows no title (see _essay_titles)
         pass
-    aio.write_text(out_dir / "index.html", page)
+    aio.write_text(index, page)
+    state["_index_checked"] = checked
+    aio.write_json(out_dir / STATE_DIR / "reports.json", state)
 
 
 def _essay_titles(data_dir: Path) -> dict[str, dict]:
