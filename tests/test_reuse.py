@@ -6,6 +6,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
+from analysis.figures import plot_reuse_heatmap
 from analysis.reuse import (
     REUSE_COLUMNS,
     find_reuse,
@@ -13,7 +14,6 @@ from analysis.reuse import (
     mark_duplicates,
     normalise,
     original_share,
-    plot_reuse_heatmap,
     reuse_matrix,
     shingles,
     top_passages,
@@ -167,12 +167,12 @@ def test_heatmap_of_a_large_corpus_shows_the_essays_sharing_most(seed, monkeypat
     """The figure must not grow with the corpus (975 essays made a 340-inch,
     24 GB figure): above the cap, the essays sharing the most text, in corpus
     order, and the title says how many of how many."""
-    from analysis import reuse as reuse_mod
+    from analysis import figures
 
     _, _, sentences, reuse = seed
     mat = reuse_matrix(sentences, reuse)
     shared = (mat.sum(axis=1) + mat.sum(axis=0)).sort_values(ascending=False, kind="stable")
-    monkeypatch.setattr(reuse_mod, "MAX_HEATMAP_ESSAYS", 2)
+    monkeypatch.setattr(figures, "MAX_HEATMAP_ESSAYS", 2)
     fig = plot_reuse_heatmap(sentences, reuse)
     ax = fig.axes[0]
     shown = [t.get_text() for t in ax.get_yticklabels()]

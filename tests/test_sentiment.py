@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import figures
 from analysis import sentiment as S
 from analysis import validate
 from analysis.segment import tokenize
@@ -444,12 +445,10 @@ def test_distribution_plot_of_many_essays_shows_the_extremes(seed_build, monkeyp
     in corpus order, and both titles say of how many."""
     import matplotlib.pyplot as plt
 
-    from analysis import sentiment as sent
-
     s = seed_build.tables["sentences"]
     means = s.groupby("essay_id", sort=False)["sentiment_score"].mean().sort_values(kind="stable")
-    monkeypatch.setattr(sent, "MAX_PLOT_GROUPS", 4)
-    fig = sent.plot_distribution(s, group="essay_id")
+    monkeypatch.setattr(figures, "MAX_PLOT_GROUPS", 4)
+    fig = figures.plot_distribution(s, group="essay_id")
     box, shares = fig.axes[0], fig.axes[1]
     shown = [t.get_text() for t in box.get_yticklabels()]
     assert set(shown) == set(means.index[:2]) | set(means.index[-2:])
@@ -457,8 +456,8 @@ def test_distribution_plot_of_many_essays_shows_the_extremes(seed_build, monkeyp
     assert [t.get_text() for t in shares.get_yticklabels()] == shown
     assert "2 lowest and 2 highest mean of 10" in box.get_title() and "of 10" in shares.get_title()
     plt.close(fig)
-    monkeypatch.setattr(sent, "MAX_PLOT_GROUPS", 60)
-    fig = sent.plot_distribution(s, group="essay_id")
+    monkeypatch.setattr(figures, "MAX_PLOT_GROUPS", 60)
+    fig = figures.plot_distribution(s, group="essay_id")
     assert len(fig.axes[0].get_yticklabels()) == 10 and "of" not in fig.axes[0].get_title()
     plt.close(fig)
 
@@ -473,7 +472,7 @@ def test_arc_plot_marks_each_essays_peak_and_trough(seed_build):
 
     s = seed_build.tables["sentences"]
     ext = sent.arc_extremes(s, by="essay_id")
-    fig = sent.plot_arcs(s, by="essay_id")
+    fig = figures.plot_arcs(s, by="essay_id")
     panels = [ax for ax in fig.axes if ax.get_title()]
     assert [ax.get_title() for ax in panels] == list(s["essay_id"].unique())
     for ax in panels:
@@ -489,7 +488,7 @@ def test_arc_plot_marks_each_essays_peak_and_trough(seed_build):
         }
         assert not ax.texts
     plt.close(fig)
-    fig = sent.plot_arcs(s, by="essay_id", label_chars=6)
+    fig = figures.plot_arcs(s, by="essay_id", label_chars=6)
     texts = [t for ax in fig.axes for t in ax.texts]
     assert len(texts) == 2 * len(panels) and all(t.get_annotation_clip() for t in texts)
     assert {t.get_text() for t in texts} == {str(x)[:6] for x in ext["text"]}

@@ -9,6 +9,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
+from analysis.figures import plot_genre_counts
 from analysis.tag import (
     GENRES,
     TAG_COLUMNS,
@@ -17,7 +18,6 @@ from analysis.tag import (
     find_heading,
     find_numbers,
     numbers,
-    plot_genre_counts,
     structure,
     tag_essays,
     tag_table,

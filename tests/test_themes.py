@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import themes
+from analysis import figures, themes
 from analysis.resources import ResourceError
 
 CODE_ORDER = ["study", "emotion", "safety", "daily_care", "family", "activities", "support", "conduct", "teacher"]
@@ -680,24 +680,24 @@ def test_plots_return_figures(paragraphs):
     sents = pd.DataFrame(
         {"paragraph_id": ["e1-p002", "e2-p001"], "text": ["x", "y"], "sentiment_label": ["negative", "neutral"]}
     )
-    figures = [
-        themes.plot_wordcloud({"留守儿童": 3.0, "家访": 2.0, "谈心": 1.0}, width=200, height=120),
-        themes.plot_code_heatmap(counts),
-        themes.plot_code_heatmap(counts, by="group"),
-        themes.plot_cooccurrence_network(pd.DataFrame({"word_a": ["家访"], "word_b": ["谈心"], "count": [2]})),
-        themes.plot_code_sentiment(themes.code_sentiment(coded, sents)),
+    drawn = [
+        figures.plot_wordcloud({"留守儿童": 3.0, "家访": 2.0, "谈心": 1.0}, width=200, height=120),
+        figures.plot_code_heatmap(counts),
+        figures.plot_code_heatmap(counts, by="group"),
+        figures.plot_cooccurrence_network(pd.DataFrame({"word_a": ["家访"], "word_b": ["谈心"], "count": [2]})),
+        figures.plot_code_sentiment(themes.code_sentiment(coded, sents)),
     ]
-    assert all(isinstance(f, Figure) for f in figures)
+    assert all(isinstance(f, Figure) for f in drawn)
     co = themes.code_cooccurrence(coded)
     links = (co.to_numpy() - np.diag(np.diag(co.to_numpy()))).sum() > 0
-    net = themes.plot_cooccurrence_network(co)
+    net = figures.plot_cooccurrence_network(co)
     assert isinstance(net, Figure) if links else "no two items occur together" in net._repr_markdown_()
-    empty = themes.plot_cooccurrence_network(
+    empty = figures.plot_cooccurrence_network(
         pd.DataFrame({"word_a": [], "word_b": [], "count": []}), title="Word co-occurrence"
     )
     assert not isinstance(empty, Figure) and "Word co-occurrence: no two items" in empty._repr_markdown_()
     with pytest.raises(ValueError, match="share, count"):
-        themes.plot_code_heatmap(counts, value="mean")
+        figures.plot_code_heatmap(counts, value="mean")
 
 
 def test_pseudonyms_are_not_counted_as_words():

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
+
+
+def require(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+    """A clear KeyError when ``df`` lacks any of ``columns``: what needed them
+    (``where``), which are missing and which the table has."""
+    missing = [
+        c for c in (sorted(columns) if isinstance(columns, (set, frozenset)) else columns) if c not in df.columns
+    ]
+    if missing:
+        raise KeyError(f"{where}: table lacks columns {', '.join(missing)} (has: {', '.join(map(str, df.columns))})")
 
 
 def isin(col: pd.Series, values) -> np.ndarray:

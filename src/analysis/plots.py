@@ -178,3 +178,21 @@ def finish(fig):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def figure(figsize: tuple[float, float]):
+    """A pyplot-free Figure whose texts use the CJK font, and the font's family
+    name (draw inside :func:`cjk_context` with it)."""
+    from matplotlib.figure import Figure
+
+    family = setup_cjk_font()
+    with cjk_context(family):
+        fig = Figure(figsize=figsize, layout="constrained")
+    return fig, family
+
+
+def cjk_context(family: str):
+    """matplotlib settings under which texts drawn use the CJK font ``family``."""
+    import matplotlib as mpl
+
+    return mpl.rc_context({"font.family": [family, "sans-serif"], "axes.unicode_minus": False})

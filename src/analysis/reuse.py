@@ -17,7 +17,7 @@ passages.
 
 Frame level: :func:`find_reuse`, :func:`mark_duplicates` (``reused_from``:
 keep the first occurrence in corpus order), :func:`original_share`,
-:func:`reuse_matrix`, :func:`top_passages`, :func:`plot_reuse_heatmap`.
+:func:`reuse_matrix`, :func:`top_passages` (its figure: :mod:`analysis.figures`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.frames import isin
+from analysis.frames import isin, require
 
 REUSE_COLUMNS = [
     "essay_a",
@@ -76,12 +76,6 @@ def _unit_id_column(units: pd.DataFrame) -> str:
         if col in units.columns:
             return col
     raise KeyError("units table needs a sentence_id or paragraph_id column")
-
-
-def _require(df: pd.DataFrame, columns: set[str], name: str) -> None:
-    missing = columns - set(df.columns)
-    if missing:
-        raise KeyError(f"{name} table lacks columns: {', '.join(sorted(missing))}")
 
 
 def _gram_starts(lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -152,7 +146,7 @@ def _candidate_pairs(x: sparse.csr_matrix, *, max_df: int, min_shared: int, bloc
 
 def _unit_frame(units: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     id_col = _unit_id_column(units)
-    _require(units, {"essay_id", "text"}, "units")
+    require(units, {"essay_id", "text"}, "units")
     cols = ["essay_id", id_col, "text"] + (["ordinal"] if "ordinal" in units else [])
     return units[cols].reset_index(drop=True), id_col
 
@@ -581,7 +575,7 @@ class ReuseIndex:
 
 
 def _unit_pairs(reuse: pd.DataFrame):
-    _require(reuse, {"units_a", "units_b"}, "reuse")
+    require(reuse, {"units_a", "units_b"}, "reuse")
     for ua, ub in zip(reuse["units_a"], reuse["units_b"]):
         yield from zip(list(ua), list(ub))
 
@@ -627,10 +621,10 @@ def original_share(
     without units get n_chars 0 and NaN shares. ``reused_from``: the column
     :func:`mark_duplicates` gives for these units and ``reuse``, if the caller
     has it already (else it is computed)."""
-    _require(essays, {"essay_id"}, "essays")
+    require(essays, {"essay_id"}, "essays")
     id_col = _unit_id_column(units)
-    _require(units, {"essay_id", "text"}, "units")
-    _require(reuse, {"essay_a", "essay_b", "units_a", "units_b"}, "reuse")
+    require(units, {"essay_id", "text"}, "units")
+    require(reuse, {"essay_a", "essay_b", "units_a", "units_b"}, "reuse")
     matched = {u for pair in _unit_pairs(reuse) for u in pair}
     if reused_from is None:
         reused_from = mark_duplicates(units, reuse)["reused_from"]
@@ -665,7 +659,7 @@ def reuse_matrix(units: pd.DataFrame, reuse: pd.DataFrame, *, essays: list[str] 
     """Essay × essay: share of the row essay's characters in units matched
     with the column essay (0 on the diagonal)."""
     id_col = _unit_id_column(units)
-    _require(units, {"essay_id", "text"}, "units")
+    require(units, {"essay_id", "text"}, "units")
     order = essays or list(dict.fromkeys(units["essay_id"]))
     lengths = dict(zip(units[id_col], units["text"].map(lambda t: len(t) if isinstance(t, str) else 0)))
     totals = units.assign(_len=units[id_col].map(lengths)).groupby("essay_id")["_len"].sum()
@@ -681,7 +675,7 @@ def top_passages(reuse: pd.DataFrame, *, n: int = 10, mapping=None, max_chars: i
     """The ``n`` longest reused passages (by chars_a): essay_a, essay_b,
     n_units, chars, similarity, passage (from essay_a, cut to ``max_chars``),
     pseudonymised with ``mapping`` if given."""
-    _require(reuse, {"essay_a", "essay_b", "passage_a", "chars_a", "similarity", "n_units"}, "reuse")
+    require(reuse, {"essay_a", "essay_b", "passage_a", "chars_a", "similarity", "n_units"}, "reuse")
     top = reuse.sort_values(["chars_a", "similarity"], ascending=False).head(n)
     passage = top["passage_a"]
     if mapping is not None:
@@ -699,51 +693,3 @@ def top_passages(reuse: pd.DataFrame, *, n: int = 10, mapping=None, max_chars: i
             "passage": passage,
         }
     ).reset_index(drop=True)
-
-
-# Above this many essays the heatmap shows the essays that share the most text
-# (a figure growing with the corpus reached 340 inches and 24 GB of memory for
-# the 975 essays of the People's Daily benchmark corpus).
-MAX_HEATMAP_ESSAYS = 60
-
-
-def plot_reuse_heatmap(
-    units: pd.DataFrame, reuse: pd.DataFrame, *, essays: list[str] | None = None, labels: dict[str, str] | None = None
-):
-    """Heatmap of :func:`reuse_matrix`; returns a matplotlib Figure. Of more than
-    :data:`MAX_HEATMAP_ESSAYS` essays, it shows those sharing the most text
-    (given or taken, in corpus order) and its title says so."""
-    import matplotlib.pyplot as plt
-
-    try:
-        from analysis.plots import setup_cjk_font
-
-        setup_cjk_font()
-    except ImportError:
-        pass
-    mat = reuse_matrix(units, reuse, essays=essays)
-    title = "Share of each essay's text found in another essay"
-    if len(mat) > MAX_HEATMAP_ESSAYS:
-        shared = mat.sum(axis=1) + mat.sum(axis=0).reindex(mat.index)
-        top = set(shared[shared > 0].sort_values(ascending=False, kind="stable").index[:MAX_HEATMAP_ESSAYS])
-        keep = [e for e in mat.index if e in top]
-        title += f"\n(the {len(keep)} essays sharing the most text, of {len(mat)})"
-        mat = mat.loc[keep, keep]
-    names = [(labels or {}).get(e, e) for e in mat.index]
-    size = max(4.0, 0.35 * len(names) + 2)
-    fig, ax = plt.subplots(figsize=(size + 1, size))
-    if not names or not float(mat.to_numpy().max(initial=0)) > 0:  # no essay shares text
-        plt.close(fig)
-        from analysis.plots import nothing
-
-        return nothing("No essay shares a passage with another: there is no template reuse to show.")
-    im = ax.imshow(mat.to_numpy(), cmap="Reds", vmin=0, vmax=max(0.01, float(mat.to_numpy().max())))
-    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
-    ax.set_yticks(range(len(names)), names, fontsize=7)
-    ax.set_xlabel("shared with essay")
-    ax.set_ylabel("essay")
-    ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="share of characters")
-    fig.tight_layout()
-    plt.close(fig)  # returned, not shown twice in notebooks
-    return fig

@@ -25,8 +25,8 @@ writes (``python -m analysis calibrate``). See docs/sentiment.md.
 Text level: :func:`score`, :func:`label`, :func:`emotion`, :func:`lexicon_parts`.
 Frame level: :func:`score_sentences`, :func:`aggregate`, :func:`emotion_profile`,
 :func:`annotate_lines`. Validation: :func:`evaluate_methods`, :func:`calibrate`,
-:func:`write_calibration`, :func:`run_calibration`. Report helpers: ``plot_*``
-(each returns a matplotlib Figure) and the tables they draw.
+:func:`write_calibration`, :func:`run_calibration`. Report helpers: the tables
+the reports show and draw (figures: :mod:`analysis.figures`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ import pandas as pd
 
 from analysis import validate
 from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
-from analysis.frames import row_groups
+from analysis.frames import require, row_groups
 from analysis.resources import ResourceError, load_lines, load_yaml, resource_path
 from analysis.segment import tokenize
 
@@ -631,12 +631,6 @@ def emotion(text: str, *, tokens: Sequence[str] | None = None) -> str:
 # ------------------------------------------------------------ frame level
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{where}: table lacks column(s) {', '.join(missing)} (has: {', '.join(map(str, df.columns))})")
-
-
 def _resolve_methods(methods: Iterable[str] | None) -> list[str]:
     if methods is None:
         methods = ["snownlp", "lexicon"]
@@ -704,7 +698,7 @@ def score_sentences(
     Out: a copy with ``sentiment_score``, ``sentiment_label`` (default method),
     ``score_<method>`` and ``label_<method>`` per method, and ``emotion``.
     """
-    _require(sentences, ["text"], "score_sentences")
+    require(sentences, ["text"], "score_sentences")
     methods = _resolve_methods(methods)
     lex = get_lexicon()
     texts = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else str(t) for t in sentences["text"]]
@@ -765,7 +759,7 @@ def aggregate(sentences: pd.DataFrame, *, by: str = "essay_id") -> pd.DataFrame:
     ``dominant_emotion`` (most frequent non-empty emotion; '' when none; ties
     go to the emotion met first).
     """
-    _require(sentences, [by, "sentiment_score", "sentiment_label"], "aggregate")
+    require(sentences, [by, "sentiment_score", "sentiment_label"], "aggregate")
     cols = [by, *AGGREGATE_COLUMNS]
     rows = _aggregate_rows(sentences, by)
     if rows is None:
@@ -844,7 +838,7 @@ def emotion_profile(sentences: pd.DataFrame, *, by: str | None = "essay_id", nor
     ``by=None`` profiles the whole table in one row. ``normalize`` gives shares
     of the group's sentences instead of counts. Index: the group keys.
     """
-    _require(sentences, ["emotion"] + ([by] if by else []), "emotion_profile")
+    require(sentences, ["emotion"] + ([by] if by else []), "emotion_profile")
     emo = sentences["emotion"].fillna("").astype(str).replace("", "无")
     keys = sentences[by] if by else pd.Series("all", index=sentences.index, name="group")
     table = pd.crosstab(keys, emo).reindex(columns=[*EMOTIONS, "无"], fill_value=0)
@@ -916,7 +910,7 @@ def load_annotations(path: str | Path | None = None) -> pd.DataFrame:
 def prepare_annotations(df: pd.DataFrame) -> pd.DataFrame:
     """Check and normalise an annotation frame (columns text, label; optional
     item_id, essay_ordinal, emotion). Returns a copy with clean labels."""
-    _require(df, ["text", "label"], "annotations")
+    require(df, ["text", "label"], "annotations")
     out = df.copy()
     raw = out["label"].astype("string").str.strip().str.lower()
     out = out[raw.notna() & (raw != "")].copy()
@@ -1356,19 +1350,7 @@ def _common_scale(scores, method: str) -> np.ndarray:
     return 2.0 * s - 1.0 if method == "snownlp" else s
 
 
-# ------------------------------------------------------ report tables/plots
-
-
-def _setup_plotting():
-    import matplotlib.pyplot as plt
-
-    try:
-        from analysis.plots import setup_cjk_font
-    except ImportError:  # plots.py not available: fall back to matplotlib's fonts
-        pass
-    else:
-        setup_cjk_font()
-    return plt
+# ------------------------------------------------------ report tables
 
 
 def validation_summary(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -1396,65 +1378,7 @@ def validation_summary(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def plot_validation_summary(results: dict[str, pd.DataFrame]):
-    """Bars of out-of-fold macro-F1, accuracy and kappa per method (fold SD as error bars)."""
-    plt = _setup_plotting()
-    s = results["summary"]
-    fig, ax = plt.subplots(figsize=(8, 3.8))
-    metrics = ["macro_f1", "accuracy", "kappa"]
-    width = 0.8 / len(metrics)
-    xs = np.arange(len(s))
-    for i, met in enumerate(metrics):
-        ax.bar(xs + (i - 1) * width, s[met].to_numpy(float), width, label=met)
-    if "macro_f1_fold_sd" in s:
-        has_sd = s["macro_f1_fold_sd"].notna().to_numpy()
-        ax.errorbar(
-            xs[has_sd] - width,
-            s["macro_f1"].to_numpy(float)[has_sd],
-            yerr=s["macro_f1_fold_sd"].to_numpy(float)[has_sd],
-            fmt="none",
-            ecolor="black",
-            capsize=3,
-        )
-    ax.set_xticks(xs, s["method"], rotation=20, ha="right")
-    ax.set_ylim(min(0.0, float(s["kappa"].min()) - 0.05), 1.0)
-    ax.axhline(0, color="black", linewidth=0.6)
-    ax.set_title("Sentence sentiment vs the hand-coded sample (out-of-fold; error bars: SD over folds)", fontsize=10)
-    ax.legend(ncol=3, fontsize=8)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-def plot_confusion_matrices(results: dict[str, pd.DataFrame], *, methods: Sequence[str] | None = None):
-    """One confusion matrix per method (rows gold, columns predicted), counts annotated."""
-    plt = _setup_plotting()
-    methods = list(methods or [m for m in METHODS if f"confusion_{m}" in results])
-    fig, axes = plt.subplots(1, len(methods), figsize=(3.6 * len(methods), 3.4), squeeze=False)
-    for ax, m in zip(axes[0], methods):
-        cm = results[f"confusion_{m}"]
-        ax.imshow(cm.to_numpy(float), cmap="Blues")
-        ax.set_xticks(range(cm.shape[1]), cm.columns, rotation=30, ha="right")
-        ax.set_yticks(range(cm.shape[0]), cm.index)
-        top = cm.to_numpy().max() or 1
-        for i in range(cm.shape[0]):
-            for j in range(cm.shape[1]):
-                v = cm.iat[i, j]
-                ax.text(j, i, str(v), ha="center", va="center", color="white" if v > 0.6 * top else "black")
-        ax.set_title(m)
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("coded sample")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-# How a grouping column is named in figures: the reports' "label" column holds the
-# essays' short labels (E01 …), not a sentiment label
-GROUP_NAMES = {"label": "essay", "essay_id": "essay"}
-
-
-def _group_column(df: pd.DataFrame, group: str | None) -> tuple[pd.Series, str]:
+def group_keys(df: pd.DataFrame, group: str | None) -> tuple[pd.Series, str]:
     if group and group in df.columns:
         return df[group].fillna("(missing)").astype(str), group
     note = f"all (column '{group}' not available)" if group else "all"
@@ -1467,73 +1391,12 @@ def label_shares(df: pd.DataFrame, *, group: str | None = None, label_column: st
     A ``group`` column that the table lacks (genre, narrator not tagged yet)
     gives one row, ``all``.
     """
-    _require(df, [label_column], "label_shares")
-    keys, _ = _group_column(df, group)
+    require(df, [label_column], "label_shares")
+    keys, _ = group_keys(df, group)
     t = pd.crosstab(keys, df[label_column].astype(str), normalize="index").reindex(columns=list(LABELS), fill_value=0.0)
     t["n"] = keys.value_counts().reindex(t.index).to_numpy()
     t.index.name = group if group and group in df.columns else "group"
     return t
-
-
-# Above this many groups (essays), plot_distribution shows the half with the
-# lowest and the half with the highest mean score.
-MAX_PLOT_GROUPS = 60
-
-
-def plot_distribution(
-    df: pd.DataFrame,
-    *,
-    group: str | None = None,
-    score_column: str = "sentiment_score",
-    label_column: str = "sentiment_label",
-):
-    """Score distribution (box plot) and label shares (stacked bars) per group.
-
-    ``df``: sentences (or essays with an aggregate score column, then pass
-    ``score_column="sentiment_mean"`` and a label column if any). ``group``:
-    e.g. "essay_id", "genre", "narrator"; a missing column gives one group.
-    Of more than :data:`MAX_PLOT_GROUPS` groups, the lowest and highest by
-    mean score are shown, and the titles say so.
-    """
-    plt = _setup_plotting()
-    _require(df, [score_column], "plot_distribution")
-    keys, gname = _group_column(df, group)
-    order = list(pd.unique(keys))
-    title_note = ""
-    if len(order) > MAX_PLOT_GROUPS:  # one row per group would make the figure as long as the corpus
-        means = df[score_column].astype(float).groupby(keys.to_numpy()).mean().reindex(order).fillna(0.0)
-        half = MAX_PLOT_GROUPS // 2
-        ranked = means.sort_values(kind="stable")
-        shown = set(ranked.index[:half]) | set(ranked.index[-half:])
-        title_note = f"\n({half} lowest and {half} highest mean of {len(order)})"
-        order = [k for k in order if k in shown]
-        df, keys = df[keys.isin(shown).to_numpy()], keys[keys.isin(shown)]
-    data = [df.loc[keys == k, score_column].astype(float).dropna().to_numpy() for k in order]
-    has_labels = label_column in df.columns
-    fig, axes = plt.subplots(
-        1, 2 if has_labels else 1, figsize=(11 if has_labels else 6, max(3, 0.35 * len(order) + 1.5)), squeeze=False
-    )
-    ax = axes[0][0]
-    ax.boxplot(data, orientation="horizontal", tick_labels=order) if len(order) else None
-    ax.invert_yaxis()
-    ax.set_xlabel(score_column)
-    ax.set_title(f"score by {GROUP_NAMES.get(gname, gname)}{title_note}")
-    if has_labels:
-        shares = label_shares(df, group=group, label_column=label_column).reindex(order)
-        left = np.zeros(len(order))
-        from analysis.plots import SENTIMENT_COLOURS as colors
-
-        ax2 = axes[0][1]
-        for lab in LABELS:
-            ax2.barh(order, shares[lab].to_numpy(), left=left, color=colors[lab], label=lab)
-            left += shares[lab].to_numpy()
-        ax2.invert_yaxis()
-        ax2.set_xlim(0, 1)
-        ax2.set_title(f"label shares by {GROUP_NAMES.get(gname, gname)}{title_note}")
-        ax2.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
 
 
 def sentiment_arc(
@@ -1549,7 +1412,7 @@ def sentiment_arc(
 
     Out: ``by``, position, smoothed (long format).
     """
-    _require(sentences, [by, "position", score_column], "sentiment_arc")
+    require(sentences, [by, "position", score_column], "sentiment_arc")
     grid = np.linspace(0, 1, points)
     rows = []
     for key, g in sentences.groupby(by, sort=False):
@@ -1569,7 +1432,7 @@ def arc_extremes(
     Out: ``by``, kind ('peak'/'trough'), position, smoothed, sentence_id (if
     present), text, score.
     """
-    _require(sentences, [by, "position", score_column, "text"], "arc_extremes")
+    require(sentences, [by, "position", score_column, "text"], "arc_extremes")
     rows = []
     for key, g in sentences.groupby(by, sort=False):
         pos = g["position"].astype(float).to_numpy()
@@ -1592,73 +1455,6 @@ def arc_extremes(
     return pd.DataFrame(rows, columns=[by, "kind", "position", "smoothed", "sentence_id", "text", "score"])
 
 
-def plot_arcs(
-    sentences: pd.DataFrame,
-    *,
-    by: str = "essay_id",
-    score_column: str = "sentiment_score",
-    bandwidth: float = 0.1,
-    max_essays: int = 12,
-    label_chars: int = 0,
-):
-    """Small multiples of the smoothed arc of each essay, sentence scores as
-    dots, its peak (▲) and trough (▼) marked (:func:`arc_extremes` lists their
-    sentences). ``label_chars`` > 0 also writes that many first characters of
-    each, inside the panel."""
-    plt = _setup_plotting()
-    arcs = sentiment_arc(sentences, by=by, score_column=score_column, bandwidth=bandwidth)
-    ext = arc_extremes(sentences, by=by, score_column=score_column, bandwidth=bandwidth)
-    keys = list(pd.unique(sentences[by]))[:max_essays]
-    ncols = 3 if len(keys) > 4 else max(1, len(keys))
-    nrows = max(1, math.ceil(len(keys) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.6 * nrows), squeeze=False, sharey=True)
-    for ax, key in zip(axes.flat, keys):
-        g = sentences[sentences[by] == key]
-        a = arcs[arcs[by] == key]
-        ax.scatter(g["position"], g[score_column], s=8, color="#999999")
-        ax.plot(a["position"], a["smoothed"], color="#4C72B0")
-        ax.axhline(
-            NEUTRAL_SCORE.get(DEFAULT_METHOD, 0.0) if score_column == "sentiment_score" else 0.0,
-            color="black",
-            linewidth=0.5,
-        )
-        for r in ext[ext[by] == key].itertuples():
-            peak = r.kind == "peak"
-            ax.plot(
-                [r.position],
-                [r.smoothed],
-                marker="^" if peak else "v",
-                markersize=7,
-                linestyle="none",
-                color="#2E7D32" if peak else "#C62828",
-                label="peak" if peak else "trough",
-                clip_on=False,
-            )
-            if label_chars > 0:
-                ha = "left" if r.position < 0.25 else "right" if r.position > 0.75 else "center"
-                ax.annotate(
-                    str(r.text)[:label_chars],
-                    (r.position, r.smoothed),
-                    fontsize=7,
-                    ha=ha,
-                    xytext=(0, 8 if peak else -12),
-                    textcoords="offset points",
-                    annotation_clip=True,
-                )
-        ax.set_title(str(key), fontsize=9)
-        ax.set_xlim(0, 1)
-    for ax in list(axes.flat)[len(keys) :]:
-        ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    if handles:
-        by_label = dict(zip(labels, handles))
-        axes.flat[0].legend(by_label.values(), by_label.keys(), fontsize=7, loc="lower right")
-    fig.suptitle("Sentiment along each essay (smoothed; position 0 = start, 1 = end; ▲ peak, ▼ trough)")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
 def top_sentences(
     sentences: pd.DataFrame,
     *,
@@ -1674,7 +1470,7 @@ def top_sentences(
     """
     if polarity not in {"positive", "negative"}:
         raise ValueError("polarity must be 'positive' or 'negative'")
-    _require(sentences, [by, "text", score_column], "top_sentences")
+    require(sentences, [by, "text", score_column], "top_sentences")
     df = sentences.reset_index(drop=True)
     order_cols = [by] + (["ordinal"] if "ordinal" in df.columns else [])
     df = df.sort_values(order_cols, kind="mergesort") if "ordinal" in df.columns else df
@@ -1684,30 +1480,3 @@ def top_sentences(
     out = out.sort_values(score_column, ascending=(polarity == "negative"), kind="mergesort").head(n)
     cols = [by] + (["sentence_id"] if "sentence_id" in out.columns else []) + [score_column, "text", "previous", "next"]
     return out[cols].rename(columns={score_column: "score"}).reset_index(drop=True)
-
-
-def plot_emotion_profile(
-    sentences: pd.DataFrame, *, by: str | None = "essay_id", normalize: bool = True, include_none: bool = False
-):
-    """Heat map of emotion shares (or counts) per group: rows groups, columns 好 乐 哀 怒 惧 恶 惊."""
-    plt = _setup_plotting()
-    prof = emotion_profile(sentences, by=by if by in sentences.columns else None, normalize=normalize)
-    if not include_none:
-        prof = prof.drop(columns="无")
-    fig, ax = plt.subplots(figsize=(6.5, max(2.2, 0.35 * len(prof) + 1.2)))
-    im = ax.imshow(prof.to_numpy(float), cmap="Purples", aspect="auto")
-    ax.set_xticks(range(prof.shape[1]), prof.columns)
-    ax.set_yticks(range(prof.shape[0]), [str(i) for i in prof.index])
-    fmt = "{:.0%}" if normalize else "{:.0f}"
-    top = prof.to_numpy(float).max() or 1
-    for i in range(prof.shape[0]):
-        for j in range(prof.shape[1]):
-            v = prof.iat[i, j]
-            ax.text(
-                j, i, fmt.format(v), ha="center", va="center", fontsize=7, color="white" if v > 0.6 * top else "black"
-            )
-    fig.colorbar(im, ax=ax, fraction=0.03)
-    ax.set_title("DUTIR emotions" + (" (share of sentences)" if normalize else " (sentences)"))
-    fig.tight_layout()
-    plt.close(fig)
-    return fig

@@ -16,7 +16,7 @@ that decided it:
 Text level: :func:`tag_text`. Frame level: :func:`tag_essays`,
 :func:`structure` (section headings and their nesting), :func:`numbers`
 (counts, percentages, years, ages … with their sentence), :func:`tag_table`
-and :func:`plot_genre_counts` for reports.
+for reports (figures: :mod:`analysis.figures`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.entities import _set_dtypes
-from analysis.frames import group_columns
+from analysis.frames import group_columns, require
 from analysis.resources import load_yaml, resource_path
 
 CUES_FILE = "tagging_cues.yaml"
@@ -377,10 +377,6 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
 
 
 # ----------------------------------------------------------- frame level ---
-def _require(df: pd.DataFrame, columns: set[str], name: str) -> None:
-    missing = columns - set(df.columns)
-    if missing:
-        raise KeyError(f"{name} table lacks columns: {', '.join(sorted(missing))}")
 
 
 def tag_essays(
@@ -400,8 +396,8 @@ def tag_essays(
     (str), setting, places (lists of str), each with ``*_evidence`` (str).
     Existing tag columns are replaced.
     """
-    _require(essays, {"essay_id", "text"}, "essays")
-    _require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
+    require(essays, {"essay_id", "text"}, "essays")
+    require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
     cues = load_tagging_cues(cues_path)
     if entities is None:
         from analysis.entities import extract_entities
@@ -410,7 +406,7 @@ def tag_essays(
     places: dict[str, list[str]] = {}
     place_ev: dict[str, str] = {}
     if len(entities):
-        _require(entities, {"essay_id", "sentence_id", "text", "type"}, "entities")
+        require(entities, {"essay_id", "sentence_id", "text", "type"}, "entities")
         found = _places_fast(sentences, entities)
         if found is None:
             found = _places_grouped(sentences, entities)
@@ -539,7 +535,7 @@ def structure(paragraphs: pd.DataFrame) -> pd.DataFrame:
     （1） > ①; a heading nests under the nearest earlier heading of a higher
     rank, so a 1、 list after 三、 is level 2 under it.
     """
-    _require(paragraphs, {"essay_id", "paragraph_id", "text"}, "paragraphs")
+    require(paragraphs, {"essay_id", "paragraph_id", "text"}, "paragraphs")
     rows = []
     for essay_id, pids, texts in _essay_groups(paragraphs, "paragraph_id"):
         stack: list[tuple[int, str]] = []  # (rank, paragraph_id)
@@ -596,7 +592,7 @@ def framing_lines(sentences: pd.DataFrame, headings: pd.DataFrame) -> pd.Series:
     characters; a paragraph's only sentence without a sentence-final mark and
     at most that long (titles, bylines, unnumbered headings); and greeting or
     thanks formulas (尊敬的各位领导：, 大家上午好！, 谢谢大家). Index: the sentences'."""
-    _require(sentences, {"paragraph_id", "text"}, "sentences")
+    require(sentences, {"paragraph_id", "text"}, "sentences")
     text = sentences["text"].fillna("").astype(str).str.strip()
     short = (text.str.len() <= FRAMING_MAX_CHARS).to_numpy()
     pid = sentences["paragraph_id"]
@@ -733,7 +729,7 @@ def numbers(sentences: pd.DataFrame) -> pd.DataFrame:
     sentence itself is in the sentences table, by sentence_id), so a row's
     size is bounded however long or number-dense the sentence is.
     """
-    _require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
+    require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
     rows = []
     for essay_id, sid, text in zip(sentences["essay_id"], sentences["sentence_id"], sentences["text"]):
         if not isinstance(text, str):
@@ -752,7 +748,7 @@ def tag_table(essays: pd.DataFrame, *, with_evidence: bool = True, mapping=None)
     ``mapping`` (see :mod:`analysis.privacy`) unless the essays table is
     already pseudonymised (``Corpus`` tables are).
     """
-    _require(essays, {"essay_id", "genre", "person", "narrator"}, "essays")
+    require(essays, {"essay_id", "genre", "person", "narrator"}, "essays")
     cols = ["essay_id"] + [
         c for c in TAG_COLUMNS if c in essays.columns and (with_evidence or not c.endswith("_evidence"))
     ]
@@ -767,29 +763,3 @@ def tag_table(essays: pd.DataFrame, *, with_evidence: bool = True, mapping=None)
 
         out = pseudonymise_frame(out, [c for c in out.columns if c.endswith("_evidence") or c == "places"], mapping)
     return out.reset_index(drop=True)
-
-
-def plot_genre_counts(essays: pd.DataFrame):
-    """Bar chart of essays per genre, split by narrator; returns a matplotlib Figure."""
-    import matplotlib.pyplot as plt
-
-    try:
-        from analysis.plots import setup_cjk_font
-
-        setup_cjk_font()
-    except ImportError:
-        pass
-    _require(essays, {"genre", "narrator"}, "essays")
-    present = list(dict.fromkeys(essays["genre"]))
-    order = [g for g in GENRES if g in present] + [g for g in present if g not in GENRES]
-    table = pd.crosstab(essays["genre"], essays["narrator"]).reindex(order)
-    fig, ax = plt.subplots(figsize=(6, 3.2))
-    table.plot.barh(stacked=True, ax=ax, width=0.7)
-    ax.set_xlabel("essays")
-    ax.set_ylabel("")
-    ax.set_title("Genre by narrator")
-    ax.invert_yaxis()
-    ax.legend(title="narrator", fontsize=8)
-    fig.tight_layout()
-    plt.close(fig)  # returned, not shown twice in notebooks
-    return fig

@@ -21,9 +21,7 @@ Co-occurrence and concordance
   * :func:`code_cooccurrence`, :func:`word_cooccurrence`, :func:`code_sentiment`,
     :func:`kwic`, :func:`format_kwic`.
 
-Figures (matplotlib ``Figure`` objects, CJK font set per figure)
-  * :func:`plot_wordcloud`, :func:`plot_code_heatmap`,
-    :func:`plot_cooccurrence_network`, :func:`plot_code_sentiment`.
+Figures of these tables: :mod:`analysis.figures`.
 
 Codebook matching is on text substrings (not tokens): it does not depend on
 jieba's segmentation, so a rule term such as 家访 or 学习成绩 is found whatever
@@ -52,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import RANDOM_SEED
+from analysis.frames import require
 from analysis.resources import ResourceError, load_yaml, resource_path
 from analysis.segment import content_tokens, load_stopwords, split_sentences, tokenize
 
@@ -331,11 +330,11 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 def code_name(code: str, codebook: Codebook | Mapping | str | Path | None = None) -> str:
     """A code as every table and figure names it: the Chinese label with the
     id, e.g. ``学习 (study)``; an unknown id as it is."""
-    label = _resolve_codebook(codebook).labels.get(code)
+    label = resolve_codebook(codebook).labels.get(code)
     return f"{label} ({code})" if label and label != code else str(code)
 
 
-def _resolve_codebook(codebook: Codebook | Mapping | str | Path | None) -> Codebook:
+def resolve_codebook(codebook: Codebook | Mapping | str | Path | None) -> Codebook:
     if codebook is None:
         return load_codebook()
     if isinstance(codebook, Codebook):
@@ -496,7 +495,7 @@ def code_text(text: str, *, codebook: Codebook | Mapping | str | Path | None = N
     """
     if not isinstance(text, str):
         return []
-    return list(_code_text_cached(text, _resolve_codebook(codebook)))
+    return list(_code_text_cached(text, resolve_codebook(codebook)))
 
 
 def explain_text(text: str, *, codebook: Codebook | Mapping | str | Path | None = None) -> pd.DataFrame:
@@ -505,7 +504,7 @@ def explain_text(text: str, *, codebook: Codebook | Mapping | str | Path | None 
     Out: code, label, applies, rule ("code x, rule n" or empty), terms (list of
     the code's terms present, masked phrases removed). For editing the codebook.
     """
-    cb = _resolve_codebook(codebook)
+    cb = resolve_codebook(codebook)
     fired = dict(_match_codes(text, cb)) if isinstance(text, str) else {}
     occ_all = _occurrences(text, cb) if isinstance(text, str) else []
     rows = []
@@ -524,12 +523,6 @@ def explain_text(text: str, *, codebook: Codebook | Mapping | str | Path | None 
     return pd.DataFrame(rows)
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what} lacks column(s): {', '.join(missing)}")
-
-
 def code_paragraphs(
     paragraphs_df: pd.DataFrame, *, codebook: Codebook | Mapping | str | Path | None = None
 ) -> pd.DataFrame:
@@ -538,8 +531,8 @@ def code_paragraphs(
     In: any frame with a ``text`` column (paragraphs, sentences, essays).
     Headings are coded too: the rules decide whether a short line names a topic.
     """
-    _require(paragraphs_df, ["text"], "paragraphs table")
-    cb = _resolve_codebook(codebook)
+    require(paragraphs_df, ["text"], "paragraphs table")
+    cb = resolve_codebook(codebook)
     out = paragraphs_df.copy()
     texts = out["text"].fillna("").astype(str)
     unique = pd.unique(texts)
@@ -585,8 +578,8 @@ def essay_code_counts(
     counted, headings included), then ``theme_<code>`` (count) and
     ``theme_<code>_share`` (count / theme_paragraphs) for each code in order.
     """
-    _require(paragraphs_df, ["essay_id"], "paragraphs table")
-    cb = _resolve_codebook(codebook)
+    require(paragraphs_df, ["essay_id"], "paragraphs table")
+    cb = resolve_codebook(codebook)
     themes = _themes_column(paragraphs_df, cb)
     ind = pd.DataFrame(_indicator(themes, cb.ids), columns=cb.ids, index=paragraphs_df.index)
     ind.insert(0, "essay_id", paragraphs_df["essay_id"].to_numpy())
@@ -643,8 +636,8 @@ def evaluate_codebook(
         support is > 0;
       * ``items``: item_id, text, gold, predicted, missed, extra (for error analysis).
     """
-    _require(annotations_df, ["text", "codes"], "annotations table")
-    cb = _resolve_codebook(codebook)
+    require(annotations_df, ["text", "codes"], "annotations table")
+    cb = resolve_codebook(codebook)
     gold = [_parse_codes(v, cb) for v in annotations_df["codes"]]
     texts = annotations_df["text"].fillna("").astype(str).tolist()
     pred = [code_text(t, codebook=cb) for t in texts]
@@ -739,25 +732,25 @@ def _row_tokens(df: pd.DataFrame, *, min_len: int = 2, stopwords: frozenset[str]
             )
             for v in df["tokens"]
         ]
-    _require(df, ["text"], "table")
+    require(df, ["text"], "table")
     texts = [pseudonym.sub(" ", t) for t in df["text"].fillna("").astype(str)]
     if stopwords is None:
         return [list(_text_content_tokens(t, min_len)) for t in texts]
     return [_filter_tokens(tokenize(t), min_len, stopwords) for t in texts]
 
 
-def _attach_group(df: pd.DataFrame, group: str | None, essays: pd.DataFrame | None) -> pd.DataFrame:
+def attach_group(df: pd.DataFrame, group: str | None, essays: pd.DataFrame | None) -> pd.DataFrame:
     if group is None or group in df.columns:
         return df
     if essays is None or group not in essays.columns:
         raise KeyError(f"group column {group!r} is neither in the table nor in `essays`")
-    _require(df, ["essay_id"], "table")
+    require(df, ["essay_id"], "table")
     return df.merge(essays[["essay_id", group]].drop_duplicates("essay_id"), on="essay_id", how="left")
 
 
 def _documents(df: pd.DataFrame, by: str, *, min_len: int, stopwords) -> tuple[list, list[list[str]]]:
     """Concatenated content tokens per value of ``by`` (in order of first appearance)."""
-    _require(df, [by], "table")
+    require(df, [by], "table")
     toks = _row_tokens(df, min_len=min_len, stopwords=stopwords)
     docs: dict[Any, list[str]] = {}
     for key, t in zip(df[by].tolist(), toks):
@@ -815,8 +808,8 @@ def tfidf_keywords(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    df = _attach_group(df, group, essays)
-    _require(df, ["essay_id"], "table")
+    df = attach_group(df, group, essays)
+    require(df, ["essay_id"], "table")
     keys, docs = _documents(df, "essay_id", min_len=min_len, stopwords=stopwords)
     if not any(docs):
         raise ValueError("no content tokens in the table")
@@ -897,9 +890,9 @@ def textrank_keywords(
     linked, with weights summed over the essay (or group), and ranked by
     weighted PageRank. Out: essay_id (or the group column), rank, word, score.
     """
-    df = _attach_group(df, group, essays)
+    df = attach_group(df, group, essays)
     key = group or "essay_id"
-    _require(df, [key], "table")
+    require(df, [key], "table")
     toks = _row_tokens(df, min_len=min_len, stopwords=stopwords)
     seqs: dict[Any, list[list[str]]] = {}
     for k, t in zip(df[key].tolist(), toks):
@@ -949,8 +942,8 @@ def keyness(
     from scipy.stats import chi2, false_discovery_control
     from sklearn.feature_extraction.text import CountVectorizer
 
-    df = _attach_group(df, group, essays)
-    _require(df, [group], "table")
+    df = attach_group(df, group, essays)
+    require(df, [group], "table")
     keys, docs = _documents(df, group, min_len=min_len, stopwords=stopwords)
     if len(keys) < 2:
         raise ValueError(f"keyness needs at least two values of {group!r}, found {len(keys)}")
@@ -1046,7 +1039,7 @@ def _check_k(k: Any, n_docs: int, n_terms: int) -> int:
 def _topic_corpus(
     paragraphs_df: pd.DataFrame, *, min_len: int, min_tokens: int, stopwords
 ) -> tuple[pd.DataFrame, list[list[str]]]:
-    _require(paragraphs_df, ["text"], "paragraphs table")
+    require(paragraphs_df, ["text"], "paragraphs table")
     df = paragraphs_df
     if "is_heading" in df.columns:
         df = df[~df["is_heading"].fillna(False).astype(bool)]
@@ -1313,7 +1306,7 @@ def code_cooccurrence(
     """
     if measure not in COOCCURRENCE_MEASURES:
         raise ValueError(f"unknown measure {measure!r}; valid: {', '.join(COOCCURRENCE_MEASURES)}")
-    cb = _resolve_codebook(codebook)
+    cb = resolve_codebook(codebook)
     m = _indicator(_themes_column(paragraphs_df, cb), cb.ids)
     co = m.T @ m
     if measure == "jaccard":
@@ -1383,15 +1376,15 @@ def code_sentiment(
     """
     if unit not in ("paragraph", "sentence"):
         raise ValueError(f"unknown unit {unit!r}; valid: paragraph, sentence")
-    cb = _resolve_codebook(codebook)
+    cb = resolve_codebook(codebook)
     if unit == "paragraph":
-        _require(paragraphs_df, ["paragraph_id"], "paragraphs table")
-        _require(sentences_df, ["paragraph_id"], "sentences table")
+        require(paragraphs_df, ["paragraph_id"], "paragraphs table")
+        require(sentences_df, ["paragraph_id"], "sentences table")
         para_themes = pd.Series(list(_themes_column(paragraphs_df, cb)), index=paragraphs_df["paragraph_id"].to_numpy())
         para_themes = para_themes[~para_themes.index.duplicated()]
         themes = sentences_df["paragraph_id"].map(para_themes).map(lambda v: v if isinstance(v, list) else [])
     else:
-        _require(sentences_df, ["text"], "sentences table")
+        require(sentences_df, ["text"], "sentences table")
         themes = code_paragraphs(sentences_df, codebook=cb)["themes"]
     has_label = "sentiment_label" in sentences_df.columns
     if not has_label:
@@ -1434,7 +1427,7 @@ def kwic(
     Out: left, keyword, right (at most ``window`` characters each side,
     newlines as spaces), essay_id, paragraph_id, [sentence_id], term, start.
     """
-    _require(df, ["text"], "table")
+    require(df, ["text"], "table")
     if window < 0:
         raise ValueError(f"window must be >= 0, got {window}")
     terms = [term] if isinstance(term, str) else list(term)
@@ -1494,7 +1487,7 @@ def format_kwic(kwic_df: pd.DataFrame, *, html_output: bool = False, id_column: 
     right-aligned, keyword centred and bold); show it with
     ``IPython.display.HTML``.
     """
-    _require(kwic_df, ["left", "keyword", "right"], "kwic table")
+    require(kwic_df, ["left", "keyword", "right"], "kwic table")
     ids = kwic_df[id_column].astype(str).tolist() if id_column in kwic_df.columns else [""] * len(kwic_df)
     lefts, kws, rights = (kwic_df[c].astype(str).tolist() for c in ("left", "keyword", "right"))
     if html_output:
@@ -1516,252 +1509,3 @@ def format_kwic(kwic_df: pd.DataFrame, *, html_output: bool = False, id_column: 
         f"{_pad(i, wi, 'left')}  {_pad(l, wl, 'right')}【{_pad(k, wk, 'centre')}】{r}".rstrip()
         for i, l, k, r in zip(ids, lefts, kws, rights)
     )
-
-
-# --------------------------------------------------------------------------
-# Figures
-# --------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def cjk_font_file() -> str:
-    """Path of a CJK font: ``analysis.plots.cjk_font_path()`` if available, else mplfonts' Noto Sans CJK."""
-    try:
-        from analysis.plots import cjk_font_path  # written by the plots owner
-
-        p = cjk_font_path()
-        if p and Path(p).is_file():
-            return str(p)
-    except (ImportError, AttributeError):
-        pass
-    import mplfonts
-
-    fonts = Path(mplfonts.__file__).resolve().parent / "fonts"
-    for name in ("NotoSansCJKsc-Regular.otf", "SourceHanSansSC-Regular.otf", "SimHei.ttf"):
-        if (fonts / name).is_file():
-            return str(fonts / name)
-    found = sorted(fonts.glob("*.[ot]tf"))
-    if not found:
-        raise FileNotFoundError(f"no CJK font found under {fonts}")
-    return str(found[0])
-
-
-@functools.lru_cache(maxsize=1)
-def _font_family() -> str:
-    from matplotlib import font_manager
-
-    path = cjk_font_file()
-    font_manager.fontManager.addfont(path)
-    return font_manager.FontProperties(fname=path).get_name()
-
-
-def _figure(figsize: tuple[float, float]):
-    """A pyplot-free Figure whose texts use the CJK font."""
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
-
-    family = _font_family()
-    with mpl.rc_context({"font.family": [family, "sans-serif"], "axes.unicode_minus": False}):
-        fig = Figure(figsize=figsize, layout="constrained")
-    return fig, family
-
-
-def _rc(family: str):
-    import matplotlib as mpl
-
-    return mpl.rc_context({"font.family": [family, "sans-serif"], "axes.unicode_minus": False})
-
-
-def plot_wordcloud(
-    keywords: pd.DataFrame | Mapping[str, float] | pd.Series,
-    *,
-    title: str | None = None,
-    max_words: int = 100,
-    width: int = 800,
-    height: int = 500,
-    seed: int = RANDOM_SEED,
-) -> Any:
-    """Word cloud of word weights: a mapping, a Series, or a keywords frame (word, score; summed per word)."""
-    from wordcloud import WordCloud
-
-    if isinstance(keywords, pd.DataFrame):
-        _require(keywords, ["word", "score"], "keywords table")
-        freqs = keywords.groupby("word")["score"].sum().to_dict()
-    else:
-        freqs = dict(keywords)
-    freqs = {str(w): float(v) for w, v in freqs.items() if v and v > 0}
-    if not freqs:
-        raise ValueError("no positive word weights to draw")
-    wc = WordCloud(
-        font_path=cjk_font_file(),
-        width=width,
-        height=height,
-        background_color="white",
-        max_words=max_words,
-        random_state=seed,
-        prefer_horizontal=0.95,
-    )
-    image = wc.generate_from_frequencies(freqs).to_array()
-    fig, family = _figure((width / 100, height / 100))
-    with _rc(family):
-        ax = fig.subplots()
-        ax.imshow(image, interpolation="bilinear")
-        ax.set_axis_off()
-        if title:
-            ax.set_title(title)
-    return fig
-
-
-def plot_code_heatmap(
-    counts_df: pd.DataFrame,
-    *,
-    by: str = "essay_id",
-    essays: pd.DataFrame | None = None,
-    value: str = "share",
-    codebook: Codebook | Mapping | str | Path | None = None,
-    annotate: bool | None = None,
-    max_rows: int = 60,
-) -> Any:
-    """Heatmap of code prevalence: rows = essays (``by="essay_id"``) or groups (e.g. ``by="genre"``).
-
-    In: :func:`essay_code_counts` output (merge a group column in, or pass
-    ``essays`` holding essay_id and ``by``). ``value``: ``share`` (mean share
-    of paragraphs per row) or ``count`` (summed paragraphs). Only the first
-    ``max_rows`` rows are drawn (the title says so): plot groups for large corpora.
-    """
-    if value not in ("share", "count"):
-        raise ValueError(f"unknown value {value!r}; valid: share, count")
-    cb = _resolve_codebook(codebook)
-    df = _attach_group(counts_df, by, essays)
-    cols = [f"theme_{c}_share" if value == "share" else f"theme_{c}" for c in cb.ids]
-    _require(df, [by, *cols], "code counts table")
-    agg = df.groupby(by, sort=False)[cols]
-    mat = agg.mean() if value == "share" else agg.sum()
-    n_rows = len(mat)
-    mat = mat.head(max_rows)
-    fig, family = _figure((1.0 + 0.75 * len(cols), 1.2 + 0.32 * len(mat)))
-    with _rc(family):
-        ax = fig.subplots()
-        if n_rows > len(mat):
-            ax.set_title(f"first {len(mat)} of {n_rows} rows")
-        im = ax.imshow(
-            mat.to_numpy(dtype=float), aspect="auto", cmap="YlOrRd", vmin=0, vmax=1 if value == "share" else None
-        )
-        ax.set_xticks(range(len(cols)), [code_name(c, cb) for c in cb.ids], rotation=45, ha="right")
-        ax.set_yticks(range(len(mat)), [str(i) for i in mat.index])
-        ax.set_ylabel({"label": "essay", "essay_id": "essay"}.get(by, by))  # label: the essays' E01 …
-        if annotate if annotate is not None else mat.size <= 400:
-            for (i, j), v in np.ndenumerate(mat.to_numpy(dtype=float)):
-                ax.text(j, i, f"{v:.2f}" if value == "share" else f"{int(v)}", ha="center", va="center", fontsize=7)
-        fig.colorbar(im, ax=ax, label="share of paragraphs" if value == "share" else "paragraphs")
-    return fig
-
-
-def plot_cooccurrence_network(
-    data: pd.DataFrame,
-    *,
-    top_n: int = 20,
-    weight: str = "count",
-    labels: Mapping[str, str] | None = None,
-    title: str | None = None,
-    seed: int = RANDOM_SEED,
-) -> Any:
-    """Network of the ``top_n`` strongest links.
-
-    ``data``: a square co-occurrence matrix (:func:`code_cooccurrence`;
-    the diagonal sizes the nodes, code ids are shown with their labels) or an
-    edge list (:func:`word_cooccurrence`: word_a, word_b and ``weight``).
-    """
-    import networkx as nx
-
-    if {"word_a", "word_b"} <= set(data.columns):
-        _require(data, [weight], "edge list")
-        edges = data[["word_a", "word_b", weight]].to_numpy().tolist()
-        node_size: dict = {}
-    else:
-        if list(data.index) != list(data.columns):
-            raise ValueError("a co-occurrence matrix must be square with the same index and columns")
-        mat = data.to_numpy(dtype=float)
-        names = list(data.index)
-        node_size = {n: mat[i, i] for i, n in enumerate(names)}
-        iu, ju = np.triu_indices(len(names), k=1)
-        edges = [(names[i], names[j], mat[i, j]) for i, j in zip(iu, ju) if mat[i, j] > 0]
-        if labels is None:
-            try:
-                labels = _resolve_codebook(None).labels
-            except ResourceError:
-                labels = None
-    edges = sorted(edges, key=lambda e: (-e[2], str(e[0]), str(e[1])))[:top_n]
-    g = nx.Graph()
-    g.add_weighted_edges_from(edges)
-    fig, family = _figure((7, 6))
-    with _rc(family):
-        ax = fig.subplots()
-        ax.set_axis_off()
-        if title:
-            ax.set_title(title)
-        if g.number_of_nodes() == 0:
-            from analysis.plots import nothing
-
-            return nothing(f"{title or 'Co-occurrence'}: no two items occur together in a paragraph.")
-        pos = nx.kamada_kawai_layout(g) if g.number_of_nodes() > 2 else nx.spring_layout(g, seed=seed)
-        w = np.array([d["weight"] for _, _, d in g.edges(data=True)], dtype=float)
-        widths = 1 + 6 * (w - w.min()) / (w.max() - w.min()) if w.max() > w.min() else np.full(len(w), 3.0)
-        sizes = [node_size.get(n) or g.degree(n, weight="weight") for n in g.nodes]
-        sizes = np.array(sizes, dtype=float)
-        sizes = 300 + 1700 * sizes / sizes.max() if sizes.max() > 0 else np.full(len(sizes), 600.0)
-        nx.draw_networkx_edges(g, pos, ax=ax, width=widths, edge_color="#999999", alpha=0.7)
-        nx.draw_networkx_nodes(g, pos, ax=ax, node_size=sizes, node_color="#f4b183", edgecolors="#c55a11")
-        names = {n: (f"{labels[n]} ({n})" if labels and n in labels and labels[n] != n else str(n)) for n in g.nodes}
-        # labels beside their node, on a light box, moved apart where they would overlap
-        ys = np.array([p[1] for p in pos.values()])
-        lift = 0.06 * (ys.max() - ys.min() or 1)
-        texts = [
-            ax.text(
-                x,
-                y - lift,
-                names[n],
-                ha="center",
-                va="top",
-                fontsize=9,
-                fontfamily=family,
-                zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-            )
-            for n, (x, y) in pos.items()
-        ]
-        ax.margins(0.12)
-        from analysis.plots import spread_labels
-
-        spread_labels(ax, texts)
-    return fig
-
-
-def plot_code_sentiment(code_sentiment_df: pd.DataFrame) -> Any:
-    """Stacked bars: share of negative / neutral / positive sentences per code (:func:`code_sentiment`)."""
-    cols = [f"share_{lab}" for lab in SENTIMENT_LABELS]
-    _require(code_sentiment_df, ["code", "label", *cols], "code sentiment table")
-    df = code_sentiment_df.reset_index(drop=True)
-    fig, family = _figure((7, 0.8 + 0.4 * len(df)))
-    from analysis.plots import SENTIMENT_COLOURS as colours  # the sentiment report's colours
-
-    with _rc(family):
-        ax = fig.subplots()
-        y = np.arange(len(df))
-        left = np.zeros(len(df))
-        for lab in SENTIMENT_LABELS:
-            vals = df[f"share_{lab}"].astype(float).fillna(0).to_numpy()
-            ax.barh(y, vals, left=left, color=colours[lab], label=lab)
-            left += vals
-        ax.set_yticks(
-            y,
-            [
-                f"{l} ({c}, n={n})" if c != "(all)" else f"{l} (n={n})"
-                for l, c, n in zip(df["label"], df["code"], df["n_sentences"])
-            ],
-        )
-        ax.invert_yaxis()
-        ax.set_xlim(0, 1)
-        ax.set_xlabel("share of sentences")
-        ax.legend(loc="lower right", fontsize=8)
-    return fig
