@@ -906,3 +906,59 @@ def test_a_market_town_where_people_go_to_market_is_a_place(sentence, place):
 
 def test_a_common_word_before_going_to_market_is_no_place():
     assert not [r for r in _find(["奶奶去菜市场赶集，我们在操场上等她。"]) if r["type"] == "place"]
+
+
+# ------------------------------------------- after scoring dev17 (was heldout14)
+def test_a_verb_and_its_complement_marker_end_a_name():
+    # 读得: a verb and 得, not a third given-name character (江月读 | 得)
+    assert _people_found(["八岁的江月读得最响亮，老师表扬了她。"]) == {"江月"}
+
+
+def test_a_word_that_child_cues_point_at_twice_is_a_name():
+    # 丰收 is a word (a good harvest); two child slots in one essay make it a boy's name, one does not
+    assert _people_found(["八岁的丰收也来参加活动了。", "丰收的爸爸妈妈都在外地打工。"]) == {"丰收"}
+    assert _people_found(["八岁的丰收也来参加活动了。"]) == set()
+    assert _people_found(["十岁的夏天，我学会了游泳。", "夏天的傍晚很凉快。"]) == set()
+
+
+def test_a_short_roster_row_of_padded_names():
+    assert _people_found(["一等奖：高　原　　和　平"]) == {"高原", "和平"}
+
+
+def test_a_roster_cell_with_a_surname_missing_from_the_list():
+    found = _people_found(["三等奖：韦　婷　　把佳怡　　蓝心悦　　农子涵"])
+    assert found == {"韦婷", "把佳怡", "蓝心悦", "农子涵"}
+
+
+def test_a_name_gives_back_the_first_character_of_a_common_word():
+    assert _people_found(["我家张军回来就写作业。"]) == {"张军"}  # not 张军回 (回来)
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("暑假里，表姐秋菊来我家住了几天。", "秋菊"),  # kin and a name, then coming
+        ("同村的小郑（三年级）也来了。", "小郑"),  # a grade in brackets
+        ("我家狗蛋回来就喊饿。", "狗蛋"),  # a child of the house coming home
+        ("放学路上遇见邻居家的春生哥哥。", "春生"),  # a neighbour's child and the kin word children use
+        ("还有“满囤”，村里人都这样喊他。", "满囤"),  # a nickname the next clause says people call him
+        ("班上最淘气的是二狗子，他总是迟到。", "二狗子"),  # singled out by a trait
+    ],
+)
+def test_children_named_by_the_slots_writers_give_them(sentence, name):
+    assert name in _people_found([sentence])
+
+
+def test_generic_villages_and_a_soft_voice_are_no_names():
+    found = _find(["他是同村的孩子，隔壁村的人也来看他。", "明明想了想，小声说：“我不去。”"])
+    assert not [r for r in found if r["type"] == "place"]
+    assert "小声" not in {r["text"] for r in found}
+
+
+def test_a_teacher_called_by_a_surname_that_is_a_preposition():
+    found = _find(
+        ["我们的班主任向晓梅很严格。", "放学了，向老师说：“明天别迟到。”", "我们要向老师学习。", "同学和老师都来了。"]
+    )
+    assert [(r["sentence"], r["text"], r["canonical"]) for r in found if r["text"] == "向老师"] == [
+        (1, "向老师", "向晓梅")
+    ]

@@ -410,3 +410,11 @@ def test_no_name_is_read_across_a_persons_name_the_dictionary_holds():
     replace = NameReplacer((("文静", "学生A"), ("付副", "成人A")))
     assert replace("第二天，文静悄悄塞给我一张纸条。") == "第二天，学生A悄悄塞给我一张纸条。"
     assert replace("付副镇长说，下一步要办好寒假课堂。") == "成人A镇长说，下一步要办好寒假课堂。"
+
+
+def test_a_surname_and_title_made_from_a_preposition_surname_is_scoped_to_its_essay():
+    # 向老师 stands for 向晓梅 in essay a; elsewhere 向老师学习 is "learn from the teacher"
+    ent = _child_mentions(["a", "a"], ["向晓梅", "向老师"], ["向晓梅", "向晓梅"]).assign(role="adult")
+    m = build_pseudonym_map(ent, roles=("child", "adult")).set_index("original")
+    assert m.loc["向老师", "scope"] == "a"
+    assert m.loc["向晓梅", "scope"] == ""

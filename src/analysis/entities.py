@@ -102,6 +102,7 @@ class EntityCues:
     ambiguous_compounds: frozenset[str] = frozenset()
     # what a pet name adds to a given name's last character (雨丫头 for 甘晓雨)
     nickname_suffixes: tuple[str, ...] = ()
+    not_before_title: frozenset[str] = frozenset()
 
 
 def _actor_pattern(left: str | None, after: str | None, between: str | None = None) -> re.Pattern:
@@ -212,6 +213,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             actor_weak=_actor_pattern(raw.get("actor_left"), raw.get("actor_weak"), raw.get("actor_between")),
             not_actors=frozenset(raw.get("not_actors") or ()),
             nickname_suffixes=tuple(raw.get("nickname_suffixes") or ()),
+            not_before_title=frozenset(not_before_title),
         )
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: bad entity cue file ({exc.__class__.__name__}: {exc})") from None
@@ -418,6 +420,17 @@ def _splits_word(spans, start: int, end: int, freq: dict | None = None) -> bool:
         if t is not None and (freq.get(t[0]) or 0) >= COMMON_WORD_FREQ:
             return True
     return False
+
+
+# a word this common that a name's last character would begin (回来, 回家) takes that character back
+TAIL_WORD_FREQ = 1000
+
+
+def _tail_starts_word(spans, stop: int, freq: dict) -> bool:
+    """Does the jieba word that ``stop`` cuts start one character before it and is it a common word
+    (牛娃回|来: 回来)? Then the character is that word's, not a name's (but 张小|明说: 明说 is rare)."""
+    t = _as_spans(spans).covering(stop)
+    return t is not None and t[2] == stop - 1 and (freq.get(t[0]) or 0) >= TAIL_WORD_FREQ
 
 
 def _name_like(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
@@ -1114,6 +1127,43 @@ def _matches(regex: re.Pattern, text: str):
         pos = max(pos, m.start() + 1)
 
 
+# a hit of :func:`_people` that is a dictionary word in a child's slot (九岁的甘露): kept apart from the hits
+# until :func:`_word_names` has seen the whole essay
+WORD_NAME = "word_name"
+# a word this common is no name however many slots it fills
+WORD_NAME_MAX_FREQ = 3500
+
+
+def _word_name_slot(cue: PersonCue, name: str, start: int, stop: int, spans, cues: EntityCues, freq) -> bool:
+    """Could ``name``, which a child's cue points at but which is a dictionary word (甘露, 高山), be a
+    child's name after all? Two characters, a surname and a given-name character, no word for people
+    (孙子, 姐姐), no time word, pronoun or function word to jieba (夏天, 时候), not too common."""
+    if cue.role != "child" or cue.weight < 2 or cue.nickname or cue.surname_only or len(name) != 2:
+        return False
+    if name in cues.not_actors or name in cues.not_names or _KIN_WORD_RE.match(name):
+        return False
+    if not is_plausible_name(name, cues, strong=True) or (freq.get(name) or 0) > WORD_NAME_MAX_FREQ:
+        return False
+    sp = _as_spans(spans)
+    tags = {t[1] for t in sp.by_start.get(start, ()) if t[3] == stop}
+    return bool(tags) and not tags & (_FUNCTION_TAGS | {"n"})  # 金毛, 石头: a plain noun is a thing
+
+
+def _word_names(sentences: list[str], per_sentence: list[list[_Hit]], maybe: list[list[_Hit]]) -> None:
+    """A dictionary word that child cues point at in two sentences of one essay (九岁的甘露还唱了一首歌;
+    甘露的父母都在外地打工) is that child's name; in one sentence only it may be the word (十岁的夏天)."""
+    where: dict[str, set[int]] = defaultdict(set)
+    for idx, hits in enumerate(maybe):
+        for h in hits:
+            where[h.text].add(idx)
+    for idx, hits in enumerate(maybe):
+        for h in hits:
+            if len(where[h.text]) >= 2:
+                h.type = "person"
+                h.evidence = f"两处儿童线索: {h.evidence}"
+                per_sentence[idx].append(h)
+
+
 def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
     freq = get_tokenizer().FREQ if freq is None else freq
@@ -1175,6 +1225,7 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 continue  # 谢谢老师: the "surname" ends a word; 班主任: surname + title is itself a word (王老师 is rare)
             for stop, how in stops:
                 name = text[start:stop]
+                word_name = False
                 # where the name ends: before a word that may follow a name (name_end) or a common
                 # word (杨国富|约定); failing that, where a jieba token ends — unless a character
                 # that continues the name is left behind (向雨|萱来自)
@@ -1222,7 +1273,9 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                         and not _splits_word(spans, stop, stop, freq)
                     ),
                 ):
-                    continue
+                    if not _word_name_slot(cue, name, start, stop, spans, cues, freq):
+                        continue
+                    word_name = True  # 九岁的甘露: a word in a child's slot, a name only if the essay says so twice
                 # A name does not cut a common word: 学生周末回家 holds no 周末回 (周末 | 回家). But jieba
                 # cuts names too (张小 | 明说, 副校 | 长江 | 慧敏): after a cue's prefix the start may fall
                 # inside a token, and a name ending before a word that follows names (说) may end inside
@@ -1231,11 +1284,14 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 cut_end = _splits_word(spans, stop, stop, freq)
                 if cut_start or (cut_end and (how != "end" or (len(name) == 3 and _common_word(name[:2], 500)))):
                     continue
+                if cut_end and len(name) >= 3 and _tail_starts_word(spans, stop, freq):
+                    continue  # 我家牛娃回|来, 张建回|家: the last character begins a common word; the shorter reading
+
                 context = text[m.start() : stop] if cue.end_check else m.group(0)
                 hits.append(
                     _Hit(
                         name,
-                        "person",
+                        WORD_NAME if word_name else "person",
                         start,
                         stop,
                         cue.role,
@@ -1308,7 +1364,15 @@ def short_forms(full: str, role: str, cues: EntityCues | None = None) -> list[tu
 
 
 # the forms a writer makes up (小雨 for 晓雨); a given name itself (平安 of 龙平安) is always the person's
-_FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓", "名+昵称")
+_FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓", "名+昵称", "姓+称谓")
+# the titles a pupil calls a teacher by with the surname (和老师 for 和丽萍), made short forms only of a surname
+# that is also a preposition or a word (和, 于, 向: ``not_before_title``), which no cue reads before a title
+TITLE_FORM_TITLES = ("老师", "校长")
+# …and where such a surname is the preposition, whatever stands before it: 和老师沟通, 向老师问好
+_PREPOSITION_OBJECT_RE = re.compile(
+    r"(?:问好|请教|学习|汇报|沟通|交流|说话|聊天|一起|商量|联系|打招呼|反映|道别|告别|说再见|再见|说明|求助|借|要|讨|"
+    r"们|同学|家长)"
+)
 # a made-up short form that is a common word too (晓雨's 小雨, 明明, 小张) is left as the word where it
 # stands alone at a sentence's or a line's end with no name's slot before it (9月6日　小雨, 下了一场小雨。)
 COMMON_SHORT_FORM_FREQ = 300
@@ -1329,6 +1393,12 @@ def short_form_reads_as_person(form: str, text: str, start: int, end: int, freq:
     worse than a word replaced."""
     if why == "名":
         return True
+    if why == "姓+称谓":
+        # 和老师说，…: the teacher at a clause's start or in a name's slot; 同学和老师, 和老师沟通: the preposition
+        before = text[start - 1 : start]
+        return (not before or not _ALL_CJK_RE.match(before) or before in "的是位叫") and not (
+            _PREPOSITION_OBJECT_RE.match(text, end)
+        )
     if WEATHER_BEFORE_RE.search(text, max(0, start - 3), start):
         return False
     if (freq.get(form) or 0) < COMMON_SHORT_FORM_FREQ:
@@ -1376,6 +1446,8 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
         ]
     elif role == "adult" and len(sur) == 1:
         out.append((f"老{sur}", "老+姓"))
+        if sur in cues.not_before_title:
+            out += [(sur + title, "姓+称谓") for title in TITLE_FORM_TITLES]
     return out
 
 
@@ -1501,7 +1573,28 @@ def roster_names(line: str, cues: EntityCues) -> list[str]:
         return []
     cells = _row_cells(m.group("items").split())
     names = [x for x, padded in cells if _cell_is_name(x, padded, cues)]
-    return names if len(names) >= ROSTER_MIN_NAMES and 4 * len(names) >= 3 * len(cells) else []
+    if len(names) >= ROSTER_MIN_NAMES and 4 * len(names) >= 3 * len(cells):
+        # among names, a cell that reads as a given name after a surname missing from the list (把小丽) is one
+        return [x for x, padded in cells if _cell_is_name(x, padded, cues) or _odd_surname_cell(x, cues)]
+    if len(cells) >= 2 and len(names) == len(cells) and any(padded for _, padded in cells):
+        return names  # a short row whose names are padded to a common width (一等奖：夏　天　　于　洋)
+    return []
+
+
+def _odd_surname_cell(x: str, cues: EntityCues) -> bool:
+    """A roster cell of three characters that is no word and whose last two read as a given name (把小丽):
+    a pupil whose surname is missing from the list, or is one that is mostly a word."""
+    from analysis import namemodel
+
+    freq = get_tokenizer().FREQ
+    return (
+        len(x) == 3
+        and bool(_ALL_CJK_RE.match(x))
+        and not any(c in cues.given_stop for c in x[1:])
+        and not freq.get(x)
+        and (freq.get(x[1:]) or 0) < NAME_DICT_MAX_FREQ
+        and namemodel.given_score(x[1:]) > 0
+    )
 
 
 # a table cell that says who a pupil is: a grade, a class, a school
@@ -2111,6 +2204,9 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     sentences = [_despace_row(s, cues) for s in raw]
     freq = get_tokenizer().FREQ if sentences else None
     all_spans, per_sentence = _sentence_hits(sentences, cues, freq)
+    maybe = [[h for h in hits if h.type == WORD_NAME] for hits in per_sentence]
+    per_sentence = [[h for h in hits if h.type != WORD_NAME] for hits in per_sentence]
+    _word_names(sentences, per_sentence, maybe)
     _listed_names(sentences, per_sentence, cues, freq)
     _participant_names(sentences, per_sentence, cues, freq)
     _roster_names(raw, sentences, per_sentence, cues)
@@ -2236,7 +2332,9 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 if (
                     canonical[t] != t
                     and evidence.get(t, "").startswith(_FORM_WHYS)
-                    and not short_form_reads_as_person(t, sent, span[0], span[1], get_tokenizer().FREQ)
+                    and not short_form_reads_as_person(
+                        t, sent, span[0], span[1], get_tokenizer().FREQ, why=evidence[t].split("（", 1)[0]
+                    )
                 ) or (t in slot_only and not in_naming_slot(sent, span[0])):
                     continue
                 if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:

@@ -259,6 +259,9 @@ def build_pseudonym_map(
         scoped = (form == "short" or (form == "full" and len(o) <= 2 and (o in linked or type_ == "person"))) and (
             freq.get(o) or 0
         ) > 0
+        # a teacher's surname and title made from a name whose surname is a preposition (和老师 of 和丽萍): a
+        # preposition and a title in every other essay (同学和老师)
+        scoped = scoped or bool(var and _word_surname_title(o, var, cues))
         rows.append(
             (o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else "")
         )
@@ -278,6 +281,15 @@ def build_pseudonym_map(
                     rows.append((roman, p, role, type_, 0, o, "romanised", ""))
                     seen.add(roman)
     return pd.DataFrame(rows, columns=MAP_COLUMNS).astype({"n_mentions": "int64"})
+
+
+def _word_surname_title(form: str, full: str, cues) -> bool:
+    """Is ``form`` the surname of ``full`` and a title, the surname one that is also a preposition or a
+    word (和老师 of 和丽萍; see :data:`analysis.entities.TITLE_FORM_TITLES`)?"""
+    from analysis.entities import TITLE_FORM_TITLES
+
+    sur = surname_of(full, cues)
+    return sur in cues.not_before_title and form in {sur + t for t in TITLE_FORM_TITLES}
 
 
 def syllables(word: str) -> list[str]:
