@@ -146,6 +146,20 @@ def test_footer_has_provenance(rendered):
     assert "Provenance" in page and sha in page and "Git commit" in page and "Parameters" in page
 
 
+def test_every_report_numbers_its_tables_and_figures_from_one(rendered):
+    """Reports rendered one after another in a reused kernel each start at
+    Table 1 and Figure 1, numbered in order without gaps."""
+    _, out, _ = rendered
+    for f in _html_files(out):
+        if f.name == "index.html":
+            continue
+        page = f.read_text(encoding="utf-8")
+        for kind in ("Table", "Figure"):
+            numbers = [int(n) for n in re.findall(rf">{kind} (\d+)[ ·.:]", page)]
+            shown = list(dict.fromkeys(numbers))  # a figure's number is in its caption and its alt text
+            assert shown == list(range(1, len(shown) + 1)), f"{f.name}: {kind.lower()}s numbered {shown}"
+
+
 def test_second_run_skips_up_to_date(rendered):
     data, out, _ = rendered
     again = render_reports(["overview"], data_dir=data, out_dir=out, echo=lambda s: None)

@@ -22,13 +22,6 @@ from analysis.corpus import Corpus
 
 ESSAY_META = ["essay_id", "label", "title", "genre", "narrator", "person"]
 
-# Tables in reports: long texts truncated (the full text is in the CSV tables),
-# numbers to three decimals.
-pd.set_option("display.max_colwidth", 70)
-pd.set_option("display.precision", 3)
-pd.set_option("display.max_rows", 200)
-
-
 def _display_figures_as_png() -> None:
     """In a notebook, show every matplotlib Figure a cell returns as one PNG —
     also figures made without pyplot (the themes plots), which IPython would
@@ -46,13 +39,19 @@ def _display_figures_as_png() -> None:
         )
 
 
-_display_figures_as_png()
-try:  # numbered, readable, downloadable tables and captioned figures in a report's kernel
+def setup_display() -> None:
+    """Show this notebook's tables and figures as the reports do: numbered from
+    Table 1 and Figure 1 (again at every call: each report's notebook calls it
+    first, also in a kernel that rendered another report before), captioned,
+    downloadable; long texts truncated (the full text is in the CSV tables),
+    numbers to three decimals. Nothing is changed by importing this module."""
+    pd.set_option("display.max_colwidth", 70)
+    pd.set_option("display.precision", 3)
+    pd.set_option("display.max_rows", 200)
+    _display_figures_as_png()
     from analysis import publish
 
-    publish.install()
-except Exception:  # noqa: BLE001 — outside IPython nothing to install
-    pass
+    publish.install()  # a no-op outside IPython
 
 
 def _essay_meta(corpus: Corpus) -> pd.DataFrame:
