@@ -22,6 +22,7 @@ from analysis.corpus import Corpus
 
 ESSAY_META = ["essay_id", "label", "title", "genre", "narrator", "person"]
 
+
 def _display_figures_as_png() -> None:
     """In a notebook, show every matplotlib Figure a cell returns as one PNG —
     also figures made without pyplot (the themes plots), which IPython would
