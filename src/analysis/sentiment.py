@@ -256,7 +256,7 @@ def clear_caches() -> None:
     _snownlp_cached.cache_clear()
     _combined_model.cache_clear()
     supervised.load.cache_clear()
-    _refresh_default()
+    default_method.cache_clear()
 
 
 # --------------------------------------------------------------- calibration
@@ -279,19 +279,23 @@ def load_calibration(path: str | Path | None = None) -> dict:
     return cal
 
 
-def _refresh_default() -> str:
-    global DEFAULT_METHOD
+@functools.lru_cache(maxsize=1)
+def default_method() -> str:
+    """The cross-validated default method: ``default_method`` of the
+    calibration (``lexicon`` without one), read when first asked for."""
     m = load_calibration().get("default_method", "lexicon")
-    DEFAULT_METHOD = m if m in METHODS else "lexicon"
-    return DEFAULT_METHOD
+    return m if m in METHODS else "lexicon"
 
 
-DEFAULT_METHOD: str = "lexicon"
-_refresh_default()
+def __getattr__(name: str):
+    """``sentiment.DEFAULT_METHOD`` is :func:`default_method`: nothing is read on import."""
+    if name == "DEFAULT_METHOD":
+        return default_method()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_method(method: str | None) -> str:
-    method = DEFAULT_METHOD if method is None else method
+    method = default_method() if method is None else method
     if method not in METHODS:
         raise ValueError(f"unknown sentiment method {method!r}; valid methods: {', '.join(METHODS)}")
     return method
@@ -637,8 +641,8 @@ def _resolve_methods(methods: Iterable[str] | None) -> list[str]:
     elif isinstance(methods, str):
         methods = [methods]
     methods = [_check_method(m) for m in methods]
-    if DEFAULT_METHOD not in methods:
-        methods.append(DEFAULT_METHOD)
+    if default_method() not in methods:
+        methods.append(default_method())
     return [m for m in METHODS if m in methods]
 
 
@@ -711,7 +715,7 @@ def score_sentences(
         token_lists = [tokenize(t) for t in texts]
     analyses = [_analyse(t, lex) for t in token_lists]
     scores = _method_scores(texts, analyses, methods, token_lists)
-    default = DEFAULT_METHOD
+    default = default_method()
     dlo, dhi = band if band is not None else band_for(default)
     new: dict[str, object] = {}
     new["sentiment_score"] = scores[default]
@@ -1238,7 +1242,7 @@ def write_calibration(result: dict, path: str | Path | None = None) -> Path:
     aio.write_text(target, header + yaml.safe_dump(result, allow_unicode=True, sort_keys=False, width=110))
     if path is None or target.resolve() == (RESOURCES_DIR / CALIBRATION_NAME).resolve():
         _combined_model.cache_clear()
-        _refresh_default()
+        default_method.cache_clear()
     return target
 
 
