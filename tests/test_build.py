@@ -539,10 +539,10 @@ def count_processed(monkeypatch):
     seen: list[str] = []
     real = build_mod.process_layers
 
-    def counting(batch, stages=None, base=None):
-        if base is None:
+    def counting(batch, stages=None, base=None, tokens=True):
+        if base is None and tokens:  # a task that tokenises nothing makes no base layer (another one does)
             seen.extend(e.essay_id for e in batch)
-        return real(batch, stages, base)
+        return real(batch, stages, base, tokens)
 
     monkeypatch.setattr(build_mod, "process_layers", counting)
     return seen
@@ -908,6 +908,26 @@ def test_each_stage_loads_only_its_own_and_base_files():
         assert not foreign, f"{name} loads files of other stages: {foreign}"
 
 
+def test_token_free_stages_give_the_same_tables_without_tokens(seed_build):
+    """A stage in stages.TOKEN_FREE_STAGES reads no tokens: on the base tables
+    of real essays without the tokens column, it adds exactly what it adds with
+    them (so the worker that runs it alone need not tokenise)."""
+    from analysis import stages
+
+    assert stages.TOKEN_FREE_STAGES and stages.TOKEN_FREE_STAGES <= {n for n, _ in build_mod.essay_stages()}
+    essays = build_mod.plan_essays(aio.read_raw(SEED_PATH, root=SEED_PATH.parent), build_mod.compile_patterns([]))[0]
+    with_tokens, _ = build_mod._base_tables(essays)
+    without, _ = build_mod._base_tables(essays, tokens=False)
+    assert "tokens" in with_tokens["sentences"] and "tokens" not in without["sentences"]
+    assert with_tokens["sentences"].drop(columns="tokens").equals(without["sentences"])
+    for name, stage in build_mod.essay_stages():
+        if name in stages.TOKEN_FREE_STAGES:
+            a, b = build_mod._stage_delta(with_tokens, stage), build_mod._stage_delta(without, stage)
+            assert a.keys() == b.keys() and sum(len(t) for t in a.values()) > 0
+            for table in a:
+                pd.testing.assert_frame_equal(a[table], b[table], check_like=False)
+
+
 def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(
     make_corpus, tmp_path, monkeypatch, frozen_fingerprint
 ):
@@ -923,9 +943,9 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(
     calls: list[tuple[bool, tuple]] = []
     real = build_mod.process_layers
 
-    def spy(batch, stages=None, base=None):
+    def spy(batch, stages=None, base=None, tokens=True):
         calls.append((base is None, tuple(stages or ())))
-        return real(batch, stages, base)
+        return real(batch, stages, base, tokens)
 
     monkeypatch.setattr(build_mod, "process_layers", spy)
     # the edit: 笑容 and 进步 become strongly negative; sentiment's fingerprint changes with it

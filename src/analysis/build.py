@@ -146,9 +146,10 @@ def _typed(df: pd.DataFrame, ints: tuple[str, ...] = ()) -> pd.DataFrame:
     return df.astype({c: ("int64" if c in ints else "str") for c in df.columns})
 
 
-def _base_tables(batch: list[EssayInput]) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+def _base_tables(batch: list[EssayInput], tokens: bool = True) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """Clean and segment a batch: the tables every analysis stage starts from
-    (essays, paragraphs, sentences with tokens, cleaning_log, quality_flags)."""
+    (essays, paragraphs, sentences with tokens — without, unless ``tokens`` —,
+    cleaning_log, quality_flags)."""
     t0 = time.perf_counter()
     rows: dict[str, list] = {name: [] for name in _ESSAY_TABLES}
     for e in batch:
@@ -159,7 +160,7 @@ def _base_tables(batch: list[EssayInput]) -> tuple[dict[str, pd.DataFrame], dict
     log = _typed(pd.DataFrame(rows["cleaning_log"], columns=_LOG_COLS), ints=("line", "offset"))
     t1 = time.perf_counter()
     cut: list[dict] = []  # sentences cut from over-long runs (segment.MAX_SENTENCE_CHARS)
-    sents = sentences_frame(paras, flags=cut)
+    sents = sentences_frame(paras, flags=cut, tokens=tokens)
     if cut:
         src = dict(zip(essays["essay_id"], essays["source_file"]))
         first = dict(zip(paras["paragraph_id"], paras["line_start"]))
@@ -217,19 +218,25 @@ def merge_layers(layers: dict[str, dict[str, pd.DataFrame]]) -> dict[str, pd.Dat
 
 
 def process_layers(
-    batch: list[EssayInput], stages: Iterable[str] | None = None, base: dict[str, pd.DataFrame] | None = None
+    batch: list[EssayInput],
+    stages: Iterable[str] | None = None,
+    base: dict[str, pd.DataFrame] | None = None,
+    tokens: bool = True,
 ) -> dict:
     """Per-essay work for a batch, layer by layer: ``"base"`` (clean, segment,
     tokenise; skipped when the batch's ``base`` tables are given) and the
     additions of each analysis stage in ``stages`` (default: all of
     :data:`analysis.stages.ESSAY_STAGES`). Stages work row by row or essay by
     essay, so a batch gives the rows of its essays processed one at a time.
-    Pure: same input, same output. ``_timings`` (seconds per step) rides along."""
+    Pure: same input, same output. ``_timings`` (seconds per step) rides along.
+    Without ``tokens`` (stages that read none), the base tables made here lack
+    the tokens and are not given back as a layer."""
     wanted = None if stages is None else set(stages)
     layers: dict = {}
     if base is None:
-        base, timings = _base_tables(batch)
-        layers["base"] = base
+        base, timings = _base_tables(batch, tokens=tokens)
+        if tokens:
+            layers["base"] = base
     else:
         timings = {}
     for name, stage in essay_stages():
@@ -275,7 +282,21 @@ def corpus_stages() -> list[tuple[str, Stage]]:
 # other module empties it. tests/test_build.py checks that processing an
 # essay imports none of them.
 NOT_PER_ESSAY_MODULES = frozenset(
-    {"__main__", "cli", "corpus", "overview", "plots", "privacy", "report", "reuse", "views"}
+    {
+        "__main__",
+        "cli",
+        "corpus",
+        "figures",
+        "kernels",
+        "overview",
+        "plots",
+        "privacy",
+        "publish",
+        "report",
+        "reuse",
+        "views",
+        "webfont",
+    }
 )
 
 
@@ -471,11 +492,12 @@ class Task:
     essays: list[EssayInput]
     stages: tuple[str, ...]
     base: dict[str, pd.DataFrame] | None = None
+    tokens: bool = True  # False: its stages read no tokens and another task gives the base layer
 
 
 def run_task(task: Task) -> dict:
     """The layers :func:`process_layers` gives for a task."""
-    return process_layers(task.essays, task.stages, task.base)
+    return process_layers(task.essays, task.stages, task.base, tokens=task.tokens)
 
 
 def _run_local(tasks: list[Task], jobs: int, progress: bool) -> Iterable[dict]:
@@ -511,14 +533,19 @@ def _split_stages(tasks: list[Task], jobs: int) -> list[list[Task]]:
     tasks than workers (a folder of one huge essay) — its heaviest stage and
     its other stages as two tasks on two workers. Each computes the batch's
     base tables itself when they are not cached (the same tables twice, in
-    parallel: wall time for memory)."""
+    parallel: wall time for memory) — without tokens for a stage that reads
+    none (:data:`analysis.stages.TOKEN_FREE_STAGES`): the other task gives the
+    base layer."""
+    from analysis.stages import TOKEN_FREE_STAGES
+
     if len(tasks) >= jobs:
         return [[t] for t in tasks]
     out = []
     for t in tasks:
         rest = tuple(s for s in t.stages if s != _HEAVY_STAGE)
         if _HEAVY_STAGE in t.stages and rest:
-            out.append([Task(t.essays, (_HEAVY_STAGE,), t.base), Task(t.essays, rest, t.base)])
+            heavy = Task(t.essays, (_HEAVY_STAGE,), t.base, tokens=_HEAVY_STAGE not in TOKEN_FREE_STAGES)
+            out.append([heavy, Task(t.essays, rest, t.base)])
         else:
             out.append([t])
     return out
@@ -530,7 +557,7 @@ def _merge_results(results: list[dict]) -> dict:
     processing is pure) once, step seconds of the base once."""
     merged: dict = {}
     timings: dict[str, float] = {}
-    for res in results:
+    for res in sorted(results, key=lambda r: "base" not in r):  # base steps timed where the base layer was made
         for k, v in res.get("_timings", {}).items():
             timings.setdefault(k, v)
         for layer, tabs in res.items():

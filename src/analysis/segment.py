@@ -610,7 +610,11 @@ def content_tokens(tokens: list[str], *, stopwords: frozenset[str] | None = None
 
 
 def sentences_frame(
-    paragraphs: pd.DataFrame, *, userdict: str | Path | None = None, flags: list[dict] | None = None
+    paragraphs: pd.DataFrame,
+    *,
+    userdict: str | Path | None = None,
+    flags: list[dict] | None = None,
+    tokens: bool = True,
 ) -> pd.DataFrame:
     """Sentences table from a paragraphs table.
 
@@ -622,7 +626,8 @@ def sentences_frame(
     ``MAX_SENTENCE_CHARS``). With a ``flags`` list, one dict per sentence cut
     from an over-long run is appended to it (essay_id, paragraph_id, flag
     ``long_sentence_split``, detail naming the sentence id): see
-    :func:`long_sentence_flag`.
+    :func:`long_sentence_flag`. Without ``tokens``, no ``tokens`` column (for
+    stages that read none, :data:`analysis.stages.TOKEN_FREE_STAGES`).
     """
     missing = {"essay_id", "paragraph_id", "text", "is_heading"} - set(paragraphs.columns)
     if missing:
@@ -641,25 +646,24 @@ def sentences_frame(
         total = sum(len(s) for _, s, _ in pieces) or 1
         offset = 0
         for k, (pid, s, cut) in enumerate(pieces, start=1):
-            if tk is None:
+            if tk is None and tokens:
                 tk = get_tokenizer(userdict)
             sid = f"{essay_id}-s{k:04d}"
-            rows.append(
-                {
-                    "essay_id": essay_id,
-                    "paragraph_id": pid,
-                    "sentence_id": sid,
-                    "ordinal": k,
-                    "position": round((offset + len(s) / 2) / total, 6),
-                    "text": s,
-                    # = tokenize(s, userdict=userdict), with the tokenizer looked up once
-                    "tokens": [t for t in tk.lcut(s) if t.strip()] if s.strip() else [],
-                }
-            )
+            row = {
+                "essay_id": essay_id,
+                "paragraph_id": pid,
+                "sentence_id": sid,
+                "ordinal": k,
+                "position": round((offset + len(s) / 2) / total, 6),
+                "text": s,
+            }
+            if tokens:  # = tokenize(s, userdict=userdict), with the tokenizer looked up once
+                row["tokens"] = [t for t in tk.lcut(s) if t.strip()] if s.strip() else []
+            rows.append(row)
             if cut is not None and flags is not None:
                 flags.append({"essay_id": essay_id, "paragraph_id": pid} | long_sentence_flag(cut, sid))
             offset += len(s)
-    cols = ["essay_id", "paragraph_id", "sentence_id", "ordinal", "position", "text", "tokens"]
+    cols = ["essay_id", "paragraph_id", "sentence_id", "ordinal", "position", "text"] + (["tokens"] if tokens else [])
     return pd.DataFrame(rows, columns=cols)
 
 

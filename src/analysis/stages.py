@@ -116,6 +116,10 @@ STAGE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "themes": (("themes",), ("codebook.yaml",)),
     "tagging": (("tag", "tagmodel", "entities"), ("tagging_cues.yaml", "tagging_model.json", "entity_cues.yaml")),
 }
+# Stages that read no tokens: a worker that runs only these (one huge essay's
+# heaviest stage on a worker of its own, build._split_stages) does not tokenise.
+# tests/test_build.py checks that each gives the same tables without tokens.
+TOKEN_FREE_STAGES = frozenset({"tagging"})
 CORPUS_STAGES: list = [
     ("reuse", reuse_stage),
     ("pseudonyms", pseudonym_stage),
