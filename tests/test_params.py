@@ -296,3 +296,25 @@ def test_notebooks_resolve_an_empty_method_with_the_helper(name):
         if c["cell_type"] == "code" and "Corpus(data_dir" in "".join(c["source"])
     )
     assert "method_for(method" in setup
+
+
+def test_notebooks_views_and_corpus_share_one_set_of_defaults():
+    """dedupe, framing and pseudonymisation default alike in every notebook's
+    parameters cell, in views and in Corpus: analysis.config holds them."""
+    import inspect
+
+    from analysis import config
+    from analysis.corpus import Corpus
+
+    shared = {
+        "dedupe": config.DEDUPE,
+        "framing": config.FRAMING,
+        "pseudonymise": config.PSEUDONYMISE,
+        "pseudonymise_all": config.PSEUDONYMISE_ALL,
+    }
+    for name, params in report.default_params().items():
+        assert {k: v for k, v in params.items() if k in shared} == {k: shared[k] for k in params if k in shared}, name
+        assert {"pseudonymise", "pseudonymise_all"} <= set(params), name
+    for fn in (views.sentences, views.paragraphs, views.accounting, views.essay_sentiment, views.shaded_text, Corpus):
+        defaults = {k: p.default for k, p in inspect.signature(fn).parameters.items() if k in shared}
+        assert defaults and defaults == {k: shared[k] for k in defaults}, fn.__name__

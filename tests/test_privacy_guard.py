@@ -302,7 +302,7 @@ def test_a_short_form_that_is_no_word_is_left_inside_a_longer_word():
 
 
 def test_scoped_short_forms_only_in_their_essays(data, eid, pseudo):
-    c = Corpus(data)
+    c = Corpus(data, pseudonymise_all=False)
     a, b = pseudo["张晓明"], pseudo["刘海燕"]
     assert sentences_of(c, eid[1])[1] == f"他的爸爸妈妈都在广东打工，{a}跟着奶奶生活。"
     assert sentences_of(c, eid[2])[1] == f"{b}很懂事，经常照顾弟弟，每天放学回家都帮爷爷奶奶喂猪、洗衣服、做晚饭。"
@@ -323,7 +323,7 @@ def test_scoped_short_forms_only_in_their_essays(data, eid, pseudo):
 
 
 def test_every_form_of_a_childs_name_is_gone_from_the_tables(data, eid, pseudo):
-    c = Corpus(data)
+    c = Corpus(data, pseudonymise_all=False)
     a = pseudo["张晓明"]
     assert sentences_of(c, eid[1]) == [
         f"留守儿童{a}今年十岁，家住青石镇柳湾村，在柳湾小学读四年级。",  # places and schools stay: children only
@@ -386,7 +386,7 @@ def test_names_in_cleaning_log_contexts_are_replaced(data):
 
 
 def test_ruby_name_in_raw_text_is_replaced_whole(data, eid, pseudo):
-    raw = Corpus(data).table("essays").set_index("essay_id")["raw_text"]
+    raw = Corpus(data, pseudonymise_all=False).table("essays").set_index("essay_id")["raw_text"]
     assert raw[eid[7]] == f"我的好朋友叫{pseudo['张晓明']}，他家住在柳湾村。"
 
 
@@ -638,7 +638,7 @@ def test_an_always_name_is_replaced_though_the_detector_missed_it(data, eid, pma
     rows = pmap.set_index("original")
     assert rows.loc["冷小军", "role"] == "child" and rows.loc["冷小军", "pseudonym"].startswith("学生")
     assert rows.loc["石门坎", "type"] == "place"
-    c = Corpus(data)
+    c = Corpus(data, pseudonymise_all=False)
     k = pseudo["冷小军"]
     assert sentences_of(c, eid[3])[-1] == f"那天尚国强跑到河边去玩，{k}也跟着去了。"
     assert sentences_of(c, eid[4])[:2] == ["放学后尚国强一个人走回家。", f"下课铃一响{k}就冲出教室。"]
@@ -716,7 +716,7 @@ def test_entity_counts_count_replaced_mentions_by_kind(data):
     assert counts.loc[("place", "—")].tolist() == [6, 4, 4]
     assert counts.loc[("organisation", "—")].tolist() == [1, 1, 1]
     assert counts.loc[("person", "public_figure")].tolist() == [1, 1, 1]  # 高尔基, kept as written
-    children_only = overview.entity_counts(Corpus(data)).set_index(["type", "role"])
+    children_only = overview.entity_counts(Corpus(data, pseudonymise_all=False)).set_index(["type", "role"])
     assert children_only.loc[("person", "child")].tolist() == [17, 3, 7]
     assert ("person", "adult") not in children_only.index and ("place", "—") not in children_only.index
     # no name in the table

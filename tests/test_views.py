@@ -102,8 +102,8 @@ def test_dedupe_counts_reused_sentences_once_inside_mixed_paragraphs(seed_build)
     s = corpus.sentences
     reused = s["reused_from"].fillna("") != ""
     assert reused.sum() > 10
-    all_p = views.paragraphs(corpus).set_index("paragraph_id")
-    kept = views.paragraphs(corpus, dedupe=True).set_index("paragraph_id")
+    all_p = views.paragraphs(corpus, dedupe=False, framing=True).set_index("paragraph_id")
+    kept = views.paragraphs(corpus, dedupe=True, framing=True).set_index("paragraph_id")
     own = s[~reused].groupby("paragraph_id", sort=False)["text"].agg("".join)
     assert set(kept.index) == set(own.index) | (set(all_p.index) - set(s["paragraph_id"]))
     mixed = [p for p in kept.index if p in set(s.loc[reused, "paragraph_id"])]
@@ -187,11 +187,11 @@ def test_framing_lines_leave_the_figures_on_request(seed_build):
     assert not any("。" in t[:-1] for t in framing)  # no line with a full stop inside
     assert all(len(t) <= tag.FRAMING_MAX_CHARS for t in framing)
     assert not any("留守儿童超过了65%" in t for t in framing)  # a short statement is prose
-    kept = views.sentences(c, framing=False)
+    kept = views.sentences(c, dedupe=False, framing=False)
     assert len(kept) == len(s) - len(ids) and not kept["sentence_id"].isin(ids).any()
-    assert len(views.sentences(c)) == len(s)
+    assert len(views.sentences(c, dedupe=False, framing=True)) == len(s)
     whole = views.framing_paragraphs(c)
-    p = views.paragraphs(c, framing=False)
+    p = views.paragraphs(c, dedupe=False, framing=False)
     assert len(p) == len(c.paragraphs) - len(whole) and 0 < len(whole) < len(ids)  # a heading run into its paragraph
     assert f"{len(ids)} sentence(s)" in views.framing_note(c, framing=False).data
 

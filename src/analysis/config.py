@@ -27,6 +27,14 @@ CACHE_DIR_NAME = ".cache"  # under the output folder of a build
 KERNEL_NAME = "analysis"
 RANDOM_SEED = 20261129
 
+# The analysis defaults, in one place for every entry point: views (sentences,
+# paragraphs, accounting, the essay profile's helpers), Corpus and the
+# notebooks' parameter cells (tests/test_params.py checks the notebooks).
+DEDUPE = True  # a passage copied from an earlier essay is counted once, in that essay
+FRAMING = False  # framing lines (headings, bylines, greetings, thanks) are left out of the figures
+PSEUDONYMISE = True  # children's names are replaced by pseudonyms
+PSEUDONYMISE_ALL = True  # and adults', schools' and places' names too
+
 
 def package_dir(name: str) -> Path:
     """The folder of an installed package, found without importing it

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import io as aio
-from analysis.config import PROCESSED_DIR
+from analysis.config import PROCESSED_DIR, PSEUDONYMISE, PSEUDONYMISE_ALL
 
 # columns that are identifiers or numbers, never free text
 _ID_COLUMNS = {
@@ -47,18 +47,19 @@ PSEUDONYMISE_ROLES_DEFAULT = ("child",)
 class Corpus:
     """Lazy access to the processed tables of one build.
 
-    ``pseudonymise``: replace names by their pseudonyms in every text column.
-    ``roles``: which roles to replace (default children only; add "adult" or
-    use ``pseudonymise_all=True`` for adults, schools and villages too).
+    ``pseudonymise``: replace names by their pseudonyms in every text column;
+    ``pseudonymise_all`` (the default, :data:`analysis.config.PSEUDONYMISE_ALL`):
+    every person, school and place the map holds, as the reports do; with
+    ``pseudonymise_all=False``, only the ``roles`` given (children by default).
     """
 
     def __init__(
         self,
         data_dir: str | Path = PROCESSED_DIR,
         *,
-        pseudonymise: bool = True,
+        pseudonymise: bool = PSEUDONYMISE,
         roles: tuple[str, ...] = PSEUDONYMISE_ROLES_DEFAULT,
-        pseudonymise_all: bool = False,
+        pseudonymise_all: bool = PSEUDONYMISE_ALL,
     ):
         self.data_dir = Path(data_dir)
         # the build's tables as they are now: a build switched in later is not mixed in

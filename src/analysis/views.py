@@ -17,7 +17,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from analysis import plots, sentiment, themes  # noqa: F401 — plots imports pyplot: notebooks then display Figures inline
-from analysis.config import ANNOTATIONS_DIR
+from analysis.config import ANNOTATIONS_DIR, DEDUPE, FRAMING
 from analysis.corpus import Corpus
 
 ESSAY_META = ["essay_id", "label", "title", "genre", "narrator", "person"]
@@ -123,7 +123,9 @@ def _copied_paragraphs(s: pd.DataFrame) -> set[str]:
     return set(copied.index[copied.to_numpy()])
 
 
-def accounting(corpus: Corpus, *, unit: str = "sentences", dedupe: bool = True, framing: bool = False) -> pd.DataFrame:
+def accounting(
+    corpus: Corpus, *, unit: str = "sentences", dedupe: bool = DEDUPE, framing: bool = FRAMING
+) -> pd.DataFrame:
     """Per essay (and in total): how many sentences (or paragraphs) the corpus
     has, how many the figures leave out as framing lines (``framing=False``)
     and as copies of an earlier essay's passage (``dedupe``; for paragraphs,
@@ -173,8 +175,8 @@ def sentences(
     neutral_band=None,
     essay_id: str = "",
     genre: str = "",
-    dedupe: bool = False,
-    framing: bool = True,
+    dedupe: bool = DEDUPE,
+    framing: bool = FRAMING,
 ) -> pd.DataFrame:
     """Scored sentences with essay metadata, for one method and neutral band.
 
@@ -207,7 +209,7 @@ _PARAGRAPH_SENTIMENT = [c for c in sentiment.AGGREGATE_COLUMNS if c != "n_senten
 
 
 def paragraphs(
-    corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = False, framing: bool = True
+    corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = DEDUPE, framing: bool = FRAMING
 ) -> pd.DataFrame:
     """Paragraphs with their codes and essay metadata. ``dedupe`` counts reused
     text once, sentence by sentence: sentences that repeat an earlier essay's
@@ -574,12 +576,12 @@ def _left_out(corpus: Corpus, s: pd.DataFrame, *, dedupe: bool, framing: bool) -
 
 
 def essay_sentiment(
-    corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = True, framing: bool = False
+    corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = DEDUPE, framing: bool = FRAMING
 ) -> Markdown:
     """The essay's sentiment summary, computed exactly as the sentiment report
     computes its row (same method, dedupe and framing settings), with what was
     left out and why — so the two pages give one set of numbers."""
-    every = sentences(corpus, method=method, essay_id=essay_id)
+    every = sentences(corpus, method=method, essay_id=essay_id, dedupe=False, framing=True)
     why = _left_out(corpus, every, dedupe=dedupe, framing=framing)
     counted = every[why == ""]
     parts = []
@@ -612,12 +614,14 @@ def essay_sentiment(
     return Markdown(text)
 
 
-def shaded_text(corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = True, framing: bool = False) -> HTML:
+def shaded_text(
+    corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = DEDUPE, framing: bool = FRAMING
+) -> HTML:
     """The clean essay, each sentence shaded by its sentiment label (hover for the
     score) and each paragraph tagged with its codes. Sentences the sentiment
     figures leave out with these ``dedupe``/``framing`` settings are grey,
     with the reason on hover. All corpus text is escaped."""
-    s = sentences(corpus, method=method, essay_id=essay_id)
+    s = sentences(corpus, method=method, essay_id=essay_id, dedupe=False, framing=True)
     why = dict(zip(s["sentence_id"], _left_out(corpus, s, dedupe=dedupe, framing=framing)))
     p = corpus.essay_rows("paragraphs", essay_id)
     by_para: dict = {}  # paragraph id → its sentences (id, label, score, text), in order
