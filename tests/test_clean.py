@@ -19,6 +19,7 @@ from analysis.clean import (
     mark_placeholders,
     normalize_punctuation,
     normalize_whitespace,
+    remove_cut_marker,
     remove_stray_marks,
     restore_yi,
     strip_list_bullet,
@@ -592,3 +593,10 @@ def test_remove_jammer(text_in, text_out):
     from analysis.clean import remove_jammer
 
     assert remove_jammer(text_in)[0] == text_out
+
+
+def test_a_blog_excerpts_bracketed_ellipsis_is_a_cut():
+    text, edits = remove_cut_marker("你们早就学会了自己做饭、自己洗衣服、[…]")
+    assert text == "你们早就学会了自己做饭、自己洗衣服、" and edits
+    assert remove_cut_marker("他说这件事[...]")[0] == "他说这件事"
+    assert remove_cut_marker("她说[…]这就是全部。")[0] == "她说[…]这就是全部。"  # an elision inside a sentence stays

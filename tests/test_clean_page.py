@@ -123,6 +123,8 @@ CUT_LINES = [
         "🔒 本文为付费内容，你已阅读32%，支付3币即可解锁剩余全文",
     ),
     ("他们的不得已我后来才懂。解锁剩余内容", "他们的不得已我后来才懂。", "解锁剩余内容"),
+    # a blog excerpt's bracketed ellipsis before its read-more link (dev20, was heldout15)
+    ("孩子们早就学会了自己补衣服、[…]", "孩子们早就学会了自己补衣服、", "[…]"),
 ]
 
 

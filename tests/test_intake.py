@@ -1645,3 +1645,204 @@ def test_a_projects_dated_updates_each_under_its_title_split(tmp_path):
         if k not in {no for no, *_ in e.chrome}
     ]
     assert not any("¥" in ln for ln in kept)  # the budget row and the gifts are furniture
+
+
+# ---------------------------------------------------------------- dev20 (was heldout15) shapes, session 18
+
+
+def _kept(essays):
+    """The lines each essay keeps (its chrome aside)."""
+    out = []
+    for e in essays:
+        gone = {no for no, *_ in e.chrome}
+        out.append([ln for k, ln in enumerate(e.raw_text.split("\n"), start=e.line_start) if k not in gone and ln])
+    return out
+
+
+def test_a_thread_starters_later_floors_after_replies_in_floors_are_content(tmp_path):
+    lines = [
+        "河湾吧 > 看贴",
+        "说说我外婆",
+        "只看楼主　收藏　回复",
+        "回复：12　查看：3,406",
+        "河湾的石子　　本吧头衔：五级　吧龄：3.2年",
+        BODY_A,
+        "1楼　2023-05-02 22:10　来自iPhone客户端",
+        "收起回复　　　　山前的风：抱抱楼主　　2023-5-2 22:30",
+        "小满：前排　　2023-5-2 22:41",
+        "2楼　　山前的风",
+        "楼主写吧，我看着。",
+        "2楼　2023-05-02 22:15　来自Android客户端",
+        "3楼　　河湾的石子　　楼主",
+        BODY_B,
+        "3楼　2023-05-02 22:48　来自iPhone客户端",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert len(essays) == 1
+    kept = _kept(essays)[0]
+    assert BODY_A in kept and BODY_B in kept  # the starter's third floor is the story going on
+    assert not any("吧龄" in ln or "查看：" in ln or "楼主写吧" in ln for ln in kept)
+
+
+def test_a_notice_above_prize_pieces_is_kept_though_a_table_opens_with_number(tmp_path):
+    lines = [
+        "首页 > 通知公告 > 正文",
+        "关于第二届“小树苗”读书征文评选结果的公示",
+        "发布日期：2023-06-01　　来源：县团委",
+        "各中小学：",
+        BODY_A + BODY_B + BODY_C,
+        BODY_C + BODY_B,
+        "县团委",
+        "2023年6月1日",
+        "序号｜作品名称｜作者｜学校",
+        "1｜槐花饭｜陈小禾｜白石村小",
+        "",
+        "【一等奖】",
+        "槐花饭",
+        "白石村小三年级　陈小禾　　指导教师：曾梅",
+        BODY_A + BODY_C,
+        "",
+        "【二等奖·高段组】",
+        "雨夜",
+        "白石镇中心小学六年级　罗一帆　　指导教师：孙红",
+        BODY_B + BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == ["关于第二届“小树苗”读书征文评选结果的公示", "槐花饭", "雨夜"]
+    assert "各中小学：" in _kept(essays)[0]
+    assert not any("二等奖" in ln for k in _kept(essays) for ln in k)
+
+
+def test_a_reports_own_contents_of_its_parts_do_not_split_it(tmp_path):
+    lines = [
+        "石桥师范学院 文学院",
+        "晨光里的守候：白水镇留守儿童阅读状况调研报告",
+        "实践团队：“萤火”读书会",
+        "指导教师：许红梅",
+        "团队成员：周一鸣　林朵　何川",
+        "目　　录",
+        "一、调研背景………………………………1",
+        "二、调研对象与方法……………………2",
+        "三、主要发现………………………………3",
+        "四、对策与建议……………………………4",
+        "- I -",
+        "一、调研背景",
+        BODY_A + BODY_B,
+        "二、调研对象与方法",
+        BODY_C + BODY_A,
+        "- 1 -",
+        "三、主要发现",
+        BODY_B + BODY_C,
+        "四、对策与建议",
+        BODY_A + BODY_C,
+        "- 2 -",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == ["晨光里的守候：白水镇留守儿童阅读状况调研报告"]
+    kept = _kept(essays)[0]
+    assert "三、主要发现" in kept and "一、调研背景" in kept
+    assert not any(ln.startswith(("实践团队", "团队成员", "目", "- I")) for ln in kept)
+
+
+def test_a_blog_archives_posts_under_their_dates_split_beside_a_letter(tmp_path):
+    lines = [
+        "分类：乡村日记（共9篇）",
+        "",
+        "2023-10-20 20:31",
+        "[原]家访小记：三年级罗小河",
+        "走访学生：罗小河（三年级）　　走访时间：2023年10月19日",
+        BODY_A + BODY_B,
+        "分类：乡村日记　　阅读(88)　评论(2)",
+        "",
+        "2023-10-02 19:05",
+        "[原]她把橘子分给了全班",
+        BODY_C + BODY_A,
+        "分类：乡村日记　　阅读(120)",
+        "",
+        "2023-09-10 21:40",
+        "[原]给新来的孩子们的一封信",
+        "亲爱的同学们：",
+        BODY_B + BODY_C,
+        "分类：乡村日记　　阅读(301)",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == [
+        "[原]家访小记：三年级罗小河",
+        "[原]她把橘子分给了全班",
+        "[原]给新来的孩子们的一封信",
+    ]
+    assert not any("走访时间" in ln for ln in _kept(essays)[0])  # a form's row of fields
+
+
+def test_a_newspaper_pages_articles_under_column_labels_split(tmp_path):
+    lines = [
+        "2023年04月11日　星期二　　第B03版：社會",
+        "「阿公的田，我們來種」",
+        "【本報訊】記者陳曉嵐、通訊員黃一禾報道",
+        BODY_A + BODY_B,
+        BODY_C,
+        "",
+        "特寫",
+        "一盞留到深夜的燈",
+        "本報記者　黃一禾",
+        BODY_B + BODY_C,
+        "",
+        "讀者來函",
+        "寫給遠方兒子的一封信",
+        "編輯先生：",
+        BODY_C + BODY_A,
+        "本版編輯：林月",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == ["「阿公的田，我們來種」", "一盞留到深夜的燈", "寫給遠方兒子的一封信"]
+    kept = [ln for k in _kept(essays) for ln in k]
+    assert not any(ln in ("特寫", "讀者來函") or "本報訊" in ln for ln in kept)
+
+
+def test_model_pieces_numbered_between_marks_split_and_a_related_list_goes_on(tmp_path):
+    lines = [
+        "家长会发言稿范文（通用3篇）",
+        "",
+        "◆范文一◆　把孩子的事当成大事",
+        BODY_A + BODY_B,
+        "",
+        "◆范文二◆　一位外婆的发言",
+        BODY_C + BODY_A,
+        "",
+        "◆范文三◆　我们是一家人",
+        BODY_B + BODY_C,
+        "相关范文：",
+        "1. 家长会班主任发言稿（精选8篇）",
+        "2. 家长会学生代表发言",
+        "3. 期中家长会校长讲话",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == [
+        "◆范文一◆　把孩子的事当成大事",
+        "◆范文二◆　一位外婆的发言",
+        "◆范文三◆　我们是一家人",
+    ]
+    assert not any("家长会" in ln for ln in _kept(essays)[2])
+
+
+def test_marked_and_book_titled_pieces_over_pupils_bylines_split(tmp_path):
+    lines = [
+        "让信飞回家——五年级开展“我给爸妈写封信”活动",
+        "发布人：德育处　　发布时间：2023-12-01",
+        BODY_A + BODY_B + BODY_C,
+        BODY_C + BODY_B + BODY_A,
+        "",
+        "◎外婆的手电筒",
+        "五年级（1）班　米小秋",
+        BODY_B + BODY_C,
+        "",
+        "《爸爸，你还记得我吗？》",
+        "（三年级　石小果）",
+        BODY_C + BODY_A,
+        "",
+        "《等你回来……》",
+        "——竹溪村小四年级　田甜",
+        BODY_A + BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays][1:] == ["◎外婆的手电筒", "《爸爸，你还记得我吗？》", "《等你回来……》"]

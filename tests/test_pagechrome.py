@@ -196,6 +196,22 @@ CHROME_LINES = [
     ("blurb", "问题描述：我家孩子跟着爷爷奶奶长大，最近不爱说话，该怎么办？"),  # a Q&A page's question note
     ("copyright", "风险提示：项目信息由发起机构提供，平台已进行初步审核。"),
     ("byline", "（三年级一班　龙小溪）"),  # a pupil's class in Chinese numerals
+    # dev20 (was heldout15; session 18)
+    ("other", "【三等奖·初中组】"),  # a prize label in brackets, with its group
+    ("other", "【优秀奖】"),
+    ("commentary", "▌老师有话说：这首小诗写得真好，每一句都是孩子自己的话。"),
+    ("commentary", "指导教师意见：选题贴近实际，论证清楚，同意参评。"),
+    ("commentary", "评定等级：良好　　签名：许红梅"),
+    ("other", "溪教复〔2023〕8号　　签发人：陈一平"),  # a document's number with its signer
+    ("other", "走访学生：罗小河（三年级）　　走访时间：2023年10月19日"),  # a form's row of fields
+    ("other", "特寫"),  # a newspaper's column label
+    ("other", "读者来信"),
+    ("other", "目　　录"),
+    ("byline", "【本报讯】记者陈晓岚、通讯员黄一禾报道"),
+    ("byline", "小组成员：周一鸣　林朵　何川"),  # a report cover's team
+    ("pagination", "— iv —"),  # a front matter's page number
+    ("comment", "回复：12　查看：3,406"),  # a thread's counts
+    ("comment", "河湾的石子　　本吧头衔：五级　吧龄：3.2年"),  # a poster's rank
 ]
 
 
@@ -605,3 +621,32 @@ def test_a_pupils_class_in_chinese_numerals_is_a_byline():
     assert is_pupil_byline(normalise("石桥小学　三年级一班　龙小溪"))
     assert is_pupil_byline(normalise("五年级十二班 田甜"))
     assert not is_pupil_byline(normalise("三年级一班的同学们都来了"))
+
+
+def test_a_wechat_posts_selected_comments_header_opens_the_comments():
+    lines = [
+        "01｜外婆的菜园",
+        PROSE_A + PROSE_B,
+        PROSE_C + PROSE_A,
+        "留言精选",
+        "青竹小学 米老师：孩子写得真实，读着心里酸酸的。",
+        "山茶：“外婆的菜园”这一句太好了。",
+    ]
+    kinds = verdicts(lines, keep={1})
+    assert kinds.get(4) == kinds.get(5) == kinds.get(6) == "comment"
+    assert 2 not in kinds and 3 not in kinds
+
+
+def test_a_contact_row_is_not_a_forms_row():
+    assert kind_of("联系人：吴一　　联系电话：0000-1234567") == "contact"  # (may close a document: its guard)
+
+
+def test_numbered_titles_under_a_related_header_ending_a_clause_are_text():
+    lines = [
+        "相关阅读",
+        "· 乡村学校的午餐变了",
+        "· 寄宿生的周末怎么过？",
+        "从那天起，我给自己立了两条规矩：",
+        PROSE_A,
+    ]
+    assert 4 not in verdicts(lines, keep=set())

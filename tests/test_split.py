@@ -176,3 +176,8 @@ def test_seed_splits_into_ten(seed_lines):
     for c in chunks:
         assert seed_lines[c.heading.line_no - 1].endswith(f"篇{'一二三四五六七八九十'[c.ordinal - 1]}")
         assert seed_lines[c.line_start - 1 : c.line_end] == c.lines
+
+
+def test_a_model_piece_numbered_between_marks_is_a_heading():
+    assert match_heading("◆范文二◆　一位外婆的发言", compile_patterns()) == (2, "一位外婆的发言")
+    assert match_heading("★范文3★ 留守的冬天", compile_patterns()) == (3, "留守的冬天")

@@ -59,6 +59,8 @@ _HEADING_VETO_EXCEPT = {"collection_title", "other"}
 # a zero-padded number and a title (01　奶奶的菜园) may be a menu's item, a
 # section of an article or a magazine's essay heading (with its author's line under it)
 _PADDED_NUMBER_RE = re.compile(r"^0[1-9]\s")
+# a line behind a mark (□ 陈嘉颖, ◎我想对妈妈说): a byline, or a piece's title when an author's line is under it
+_MARKED_LINE_RE = re.compile(r"^[□■◇◆○●◎☆★]\s*(?!文\s*/)\S")  # (▲ marks a photo's caption)
 
 
 def _next_nonblank(lines: list[str], no: int) -> int | None:
@@ -208,6 +210,8 @@ def plan_essays(
             veto.add(no)
             if hit[0] == "nav" and _PADDED_NUMBER_RE.match(norm):
                 padded.add(no)
+            if hit[0] == "byline" and _MARKED_LINE_RE.match(norm):
+                padded.add(no)  # ◎我想对妈妈说: a name after an e-paper's mark, or a piece's marked title
         if (
             hit
             and (
@@ -238,8 +242,14 @@ def plan_essays(
     }
     if len(titled_sources) >= 2:
         authors |= titled_sources
-    # a padded number and a title with its author's line right under it heads an essay (a magazine's)
-    veto -= {no for no in padded if _next_nonblank(lines, no) in authors}
+    # a padded number and a title with its author's line right under it heads an essay (a magazine's); so
+    # does a marked title (◎我想对妈妈说 / 七年级（3）班　杨雨桐)
+    veto -= {
+        no
+        for no in padded
+        if (nxt := _next_nonblank(lines, no)) in authors
+        and not _MARKED_LINE_RE.match(pagechrome.normalise(lines[nxt - 1]))
+    }
     heads = find_headings(lines, patterns, skip=veto, expected=expected, author_lines=authors)
     verdicts = None  # the chrome of the heads as they stand, once classified
     if (

@@ -422,9 +422,12 @@ def classify_lines(
         if not norm or (i + 1) in keep:
             in_list = False
             continue
+        if in_list and v is not None:
+            continue  # an item other furniture patterns name (1. 关爱留守儿童活动总结（精选12篇）): the list goes on
         if (
             in_list
             and (i + 1) not in out
+            and not norm.endswith((":", "：", "，", ","))  # (从那以后，我定了三条规矩：: the text goes on)
             and (
                 len(norm) <= 40
                 and not _FINAL_END_RE.search(norm.rstrip("？?"))
@@ -472,6 +475,8 @@ def classify_lines(
             under_heading = True
             continue
         norm = normalise(line)
+        if in_comments and _POST_HEADER_RE.search(norm) and _OP_RE.search(norm):
+            in_comments = False  # the thread starter's next floor (3楼　name　楼主): content, the posts decide below
         if cls[i] in (GOOD, SHORT) and no not in out:  # (a poem's short lines are text)
             text_since_heading += n_cjk(norm)
             text_above += n_cjk(norm)
@@ -643,7 +648,7 @@ _SECTION_RE = re.compile(
     r"^([一二三四五六七八九十]{1,3}[、.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[，,、部分章节条点])"
 )
 _COMMENT_HEADER_RE = re.compile(
-    r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|写留言|留言|留言区|回应|全部回应|"
+    r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|留言精选|评论精选|精选评论|写留言|留言|留言区|回应|全部回应|"
     r"评论|相关评论|用户评论|评论列表|其他回答|更多回答|全部回答|其他答案)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?"
     r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
     # a count and a sort order (14 条评论  默认  最新)
@@ -663,7 +668,7 @@ _MAIL_QUOTE_RE = re.compile(
 )
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
 _BYLINE_UNDER_TITLE_RE = re.compile(
-    r"^[(]?\s*(\S{2,24}?(小学|中学|学校|中心校|完小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
+    r"^[(]?\s*(\S{2,24}?(小学|中学|学校|中心校|完小|村小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
     r"([一二三四五六七八九]年级\s*(\(?\d{1,2}\)?\s*班|[一二三四五六七八九十]{1,2}班)?|[初高][一二三](\s*\(?\d{1,2}\)?\s*班)?"
     r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·](\s?[\u4e00-\u9fff·]){1,3}"
     r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3})?"

@@ -45,8 +45,9 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     rf"^[【〖\[]?篇(?P<num>{_NUM})[】〗\]]?[：:\s、.．-]+(?P<title>\S.*)$",
     # 范文1 / 模板1 / 【范文一】 (範文 in traditional script), title before, or after a separator or a
     # closing bracket (not 范文一样的写法)
-    rf"^(?P<pre>.*?)[【〖\[（(]?(?:范文|範文|模板)\s*(?P<num>{_NUM})"
-    rf"(?:(?:[】〗\]）)][：:\s、.．-]*|[：:\s、.．-]+)(?P<title>.*))?$",
+    # (also set between marks: ◆范文一◆　title)
+    rf"^(?P<pre>.*?)[【〖\[（(◆◇■□●○★☆]?(?:范文|範文|模板)\s*(?P<num>{_NUM})"
+    rf"(?:(?:[】〗\]）)◆◇■□●○★☆][：:\s、.．-]*|[：:\s、.．-]+)(?P<title>.*))?$",
 )
 
 _CN_DIGITS = {
@@ -219,7 +220,9 @@ MAX_SERIES_HEADING_CHARS = 40
 # this much text (not chrome) before the first heading is an essay of its own, never a dropped preamble
 MIN_PREAMBLE_ESSAY_CHARS = 200
 # …unless it is a collection's preface (前言, 序, 编者按), which is no essay of the collection
-_PREFACE_RE = re.compile(r"^(前\s*言|序\s*言?|编者按|编者的话|卷首语|导\s*语|引\s*言)\s*[:：]?")
+_PREFACE_RE = re.compile(
+    r"^(前\s*言|序(\s*言)?(?![\u4e00-\u9fff])|编者按|编者的话|卷首语|导\s*语|引\s*言)\s*[:：]?"
+)  # (not 序号)
 
 
 _SUBTITLED_SERIES_RE = re.compile(
@@ -420,13 +423,21 @@ def title_over_author(line: str) -> bool:
             or _exclaimed_title(t)
             or _addressed_title(t)
             or bool(re.fullmatch(r"[\u4e00-\u9fff]", t))
+            or _book_title(t)
         )
     )  # (a poem's title may be one character: 等)
 
 
+def _book_title(t: str) -> bool:
+    """A title wrapped whole in book-title marks, which may ask, exclaim or trail off inside them
+    (《月亮知道我想家吗？》, 《妈妈，你什么时候回来……》)."""
+    m = re.fullmatch(r"《([^《》]{2,38})》", t)
+    return bool(m) and _title_like(m.group(1).rstrip("…？?！!").rstrip("…？?！!"), commas=True)
+
+
 # an official document's title, often longer than other titles (…办公室关于印发《…实施方案（2024—2026年）》的通知)
 _OFFICIAL_TITLE_RE = re.compile(
-    r"关于[^。！？!?；;]{2,56}的(通知|意见|实施意见|指导意见|决定|通报|批复|报告|请示|复函|函|办法|规定|方案|公告|通告|决议)$"
+    r"关于[^。！？!?；;]{2,56}的(通知|意见|实施意见|指导意见|决定|通报|批复|报告|请示|复函|函|办法|规定|方案|公告|通告|决议|公示)$"
 )
 
 
@@ -525,6 +536,13 @@ def essay_above(lines: list[str], end: int, chrome: set[int] | dict) -> bool:
     )
 
 
+# a cover's fields under a report's title: its team, members, teacher, unit, the month it was written
+_COVER_FIELD_RE = re.compile(
+    r"^(实践团队|调研团队|团队名称|团队成员|小组成员|成员|指导教师|指导老师|学院|院系|专业|班级|学号|姓名|报告人|执笔人|撰稿人)"
+    r"\s*[:：]|^[\d〇零一二三四五六七八九]{4}\s*年(\s*[\d一二三四五六七八九十]{1,2}\s*月)?$"
+)
+
+
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set[int] = frozenset()) -> int | None:
     """Line number of a single-article page's own title, or None.
 
@@ -564,6 +582,8 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             and not DATE_IN_PARENS_RE.match(s)
             and not _BRACKETED_NOTE_RE.fullmatch(s)  # （本文为节选）: a note, no title
             and not PART_LABEL_RE.match(s)  # 【案由】: a label of the text's part, no title
+            and not _CONTENTS_HEADER_RE.match(s)  # 目　　录 over a report's contents
+            and not _COVER_FIELD_RE.match(s)  # a cover's fields under the title (实践团队：…, 二〇二四年九月)
             and len(_MENU_GAP_RE.findall(s)) < 2  # 只看楼主　收藏　回复, 网页　资讯　视频: a menu
             and not (nxt is not None and lines[nxt - 1].strip().startswith("楼主"))  # a poster's name
             and (
@@ -826,8 +846,20 @@ def find_headings(
                 later.setdefault(nxt, "reply_title")
             for nxt in _titles_under_dated_lines(lines, skip, after=no):
                 later.setdefault(nxt, "title_under_date")
+            for nxt in _titles_under_column_labels(lines, skip, after=no):
+                later.setdefault(nxt, "column_title")
             for k, nxt in enumerate(sorted(later), start=2):
                 heads[nxt] = _line_heading(lines, nxt, k, later[nxt])
+    elif heads and not page_title:
+        # a blog archive's posts each titled right under its date line (2024-11-30 22:41 / [原]…), beside
+        # the post another rule found (a letter under its salutation)
+        dated = _titles_under_dated_lines(lines, skip, after=0)
+        if len(dated) >= 2 and not any(a < no < b for no in heads for a, b in zip(dated, dated[1:])):
+            for nxt in dated:
+                heads.setdefault(nxt, _line_heading(lines, nxt, None, "title_under_date"))
+        # a newspaper page's further article under its column label (读者来函 / 一位打工父亲的心里话)
+        for nxt in _titles_under_column_labels(lines, skip, after=min(heads)):
+            heads.setdefault(nxt, _line_heading(lines, nxt, None, "column_title"))
     return [heads[k] for k in sorted(heads)]
 
 
@@ -1046,6 +1078,30 @@ def _titles_under_dated_lines(lines: list[str], skip: set[int], *, after: int) -
     return out if len(out) >= 2 else []
 
 
+# a newspaper's column label alone on its line over an article's title (特写, 读者来函, 記者手記; in either script)
+_COLUMN_LABEL_RE = re.compile(
+    r"^[【\[〔]?\s*(特[写寫]|[读讀]者[来來][函信]|[记記]者手[记記]|[侧側][记記]|短[评評]|[时時][评評]|新[闻聞][链鏈]接|"
+    r"[专專][访訪]|[纪紀][实實]|[随隨][笔筆]|通[讯訊])\s*[】\]〕]?$"
+)
+
+
+def _titles_under_column_labels(lines: list[str], skip: set[int], *, after: int) -> list[int]:
+    """Title-like lines below line ``after`` right under a newspaper's column label (特寫 / 一部舊手機…),
+    with text under them: the page's further articles."""
+    out = []
+    for no in range(after + 1, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        above = lines[no - 2].strip().strip("\u3000") if no > 1 else ""
+        if (
+            _COLUMN_LABEL_RE.match(above)
+            and no not in skip
+            and (title_over_author(s) or _headline(s))
+            and _has_body(lines, no, len(lines) + 1, skip)
+        ):
+            out.append(no)
+    return out
+
+
 def prev_text_line(lines: list[str], no: int) -> int | None:
     """The nearest non-blank line above line ``no`` (None at the top)."""
     return next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
@@ -1130,6 +1186,11 @@ _CONTENTS_HEADER_RE = re.compile(
     r"^[\[【〖]?\s*(本期|本版|本刊)?(导读|目\s*录|要目|内容提要|内容导航|标题导航)\s*[\]】〗]?\s*[:：]?$"
 )
 _LISTED_TITLE_RE = re.compile(r"^(?:[●•·▪◆◇○◎■□▶►★☆]|\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）])\s*(?P<title>\S.{1,38})$")
+# the standard parts of a report or a paper, as its contents name them (调研背景, 对象与方法, 原因分析, 结语)
+_REPORT_PART_RE = re.compile(
+    r"(背景|概况|基本情况|现状|对象与方法|方法|调研发现|主要发现|发现|问题|原因|原因分析|分析|对策|建议|对策与建议|"
+    r"措施|结论|结语|结束语|小结|引言|绪论|摘要|参考文献|附录|致谢)$"
+)
 _NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
 
 
@@ -1156,6 +1217,11 @@ def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body:
                 toc.append({title, bare} if _STEM_OK_RE.search(bare) else {title})
             last = no
     if len(toc) < 2:
+        return []
+    # a report's own contents (一、调研背景 … 五、对策与建议 … 六、结语): its entries name the parts of one
+    # document, sections of its text, not the pieces of a collection
+    parts = sum(1 for e in toc if any(_SECTION_START_RE.match(t) and _REPORT_PART_RE.search(t) for t in e))
+    if parts >= 3 and parts * 2 > len(toc):
         return []
     found = []
     for no in range(last + 1, len(lines) + 1):
