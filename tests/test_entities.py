@@ -962,3 +962,60 @@ def test_a_teacher_called_by_a_surname_that_is_a_preposition():
     assert [(r["sentence"], r["text"], r["canonical"]) for r in found if r["text"] == "向老师"] == [
         (1, "向老师", "向晓梅")
     ]
+
+
+def _roles(sentences: list[str]) -> set[tuple[str, str, str]]:
+    return {(r["text"], r["type"], r["role"]) for r in _find(sentences)}
+
+
+def test_rare_surnames_that_are_also_words():
+    # 眭 (rare), and 勾, 税, 蒿, 巴 (words too: ambiguous, named only inside a cue)
+    found = _roles(["班主任眭晓燕今天又来家访了。", "村里的蒿奶奶每天都来帮忙。", "教导主任勾海燕正在开会。"])
+    assert {("眭晓燕", "person", "adult"), ("蒿奶奶", "person", "adult"), ("勾海燕", "person", "adult")} <= found
+
+
+def test_a_name_after_a_post_ends_where_jiebas_next_word_starts():
+    # 结对 is rarer than a common word, but jieba reads it whole right after the name
+    assert ("龚志平", "person", "adult") in _roles(["驻村干部龚志平结对帮扶五户人家。"])
+
+
+def test_a_records_field_for_the_child():
+    assert ("黎多多", "person", "child") in _roles(["学生：黎多多　性别：女　年级：四年级"])
+
+
+def test_a_list_counted_as_children():
+    found = _roles(["镇政府慰问了田野、彭晓燕等6名留守儿童。"])
+    assert {("田野", "person", "child"), ("彭晓燕", "person", "child")} <= found
+    assert not _people_found(["商店进了铅笔、橡皮等6名学生要用的东西。"])
+
+
+def test_a_surname_and_an_elders_ordinal_kin_title():
+    assert ("吴二婶", "person", "adult") in _roles(["后院的吴二婶送来一篮鸡蛋。"])
+    assert not _people_found(["我三叔在外地打工。"])
+
+
+def test_an_address_to_a_teacher_whose_surname_is_a_word():
+    assert ("练老师", "person", "adult") in _roles(["评论：练老师辛苦了！孩子们都很喜欢您。"])
+
+
+def test_titles_made_short_forms_of_a_surname_that_is_a_word():
+    from analysis.entities import short_forms
+
+    forms = [f for f, why in short_forms("练春芳", "adult") if why == "姓+称谓"]
+    assert "练大姐" in forms and "练主任" in forms
+
+
+def test_the_place_people_go_to_market():
+    assert ("石板桥", "place", "") in _roles(["外婆背着一篓鸡蛋去石板桥赶场。"])
+    assert not [r for r in _find(["妈妈去镇上赶集。", "奶奶到镇里赶集去了。"]) if r["type"] == "place"]
+
+
+@pytest.mark.parametrize(
+    "sentence, name", [("铁蛋是我们班最爱笑的孩子，大家都喜欢他。", "铁蛋"), ("大毛是全班最能跑的男生。", "大毛")]
+)
+def test_a_nickname_the_next_words_single_out_in_the_class(sentence, name):
+    assert name in _people_found([sentence])
+
+
+def test_a_subject_singled_out_in_the_class_is_no_name():
+    assert not _people_found(["语文是我们班最弱的一科。"])

@@ -366,6 +366,21 @@ def test_a_short_form_with_an_adjectives_prefix_is_left_before_a_noun():
     assert replace("小兰花了五块钱买本子。") == "学生D花了五块钱买本子。"
 
 
+def test_a_prefix_form_is_left_where_its_last_character_begins_a_noun():
+    from analysis.privacy import NameReplacer
+
+    # 小胡 (a child's 小 + surname) is no dictionary word, so it is replaced corpus-wide; inside a clause
+    # 小|胡同 reads as "a little lane" and stays, unless the text makes it the child
+    replace = NameReplacer((("小胡", "学生A"), ("老林", "成人A")))
+    assert replace("我们绕过那条窄窄的小胡同，就看见了学校。") == "我们绕过那条窄窄的小胡同，就看见了学校。"
+    assert replace("奶奶家在镇上的小胡同里，门口有棵枣树。") == "奶奶家在镇上的小胡同里，门口有棵枣树。"
+    assert replace("穿过小胡同，小胡在桥头等我。") == "穿过小胡同，学生A在桥头等我。"
+    assert replace("小胡同我一起去河边捉鱼。") == "学生A同我一起去河边捉鱼。"  # a clause's start
+    assert replace("我和小胡同路回家。") == "我和学生A同路回家。"  # a name's slot
+    assert replace("后排的小胡同学举起了手。") == "后排的学生A同学举起了手。"  # 小胡|同学
+    assert replace("屋后是一片老林子，没人敢进去。") == "屋后是一片老林子，没人敢进去。"
+
+
 def test_a_weak_name_is_left_after_a_weather_verb():
     from analysis.privacy import NameReplacer
 

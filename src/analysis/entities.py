@@ -1001,6 +1001,15 @@ def _word_starts(text: str, at: int, freq: dict) -> bool:
     return any((freq.get(text[at : at + k]) or 0) >= 100 for k in (2, 3) if at + k <= len(text))
 
 
+def _word_token_at(spans, at: int, freq: dict) -> bool:
+    """Does jieba read a verb of two characters or more from ``at`` on (村主任敖建新|结对: 结对 is rarer than
+    :func:`_word_starts` asks, but jieba's own reading ends the name there; not a noun: 医生任|中医|急诊室)?"""
+    return any(
+        e - s >= 2 and (freq.get(w) or 0) > 0 and f.startswith("v") and w[0] not in "的了着过"
+        for w, f, s, e in _as_spans(spans).by_start.get(at, ())
+    )
+
+
 # A name needs less evidence from the name model where the text leaves a slot for one:
 # after these characters, or before what follows names (说, 的, 同学 …).
 _NAME_LEFT = frozenset("和与跟同叫是的、，：:“（(给让请对把被帮陪带教问找")
@@ -1229,7 +1238,11 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 # where the name ends: before a word that may follow a name (name_end) or a common
                 # word (杨国富|约定); failing that, where a jieba token ends — unless a character
                 # that continues the name is left behind (向雨|萱来自)
-                if how == "end" and not (cues.name_end.match(text, stop) or _word_starts(text, stop, freq)):
+                if how == "end" and not (
+                    cues.name_end.match(text, stop)
+                    or _word_starts(text, stop, freq)
+                    or _word_token_at(spans, stop, freq)
+                ):
                     continue
                 if how == "token" and (
                     (start, stop) not in tokens or (not cue.nickname and _continues_name(text, stop, cues, freq))
@@ -1365,9 +1378,10 @@ def short_forms(full: str, role: str, cues: EntityCues | None = None) -> list[tu
 
 # the forms a writer makes up (小雨 for 晓雨); a given name itself (平安 of 龙平安) is always the person's
 _FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓", "名+昵称", "姓+称谓")
-# the titles a pupil calls a teacher by with the surname (和老师 for 和丽萍), made short forms only of a surname
+# the titles a pupil calls a teacher or a village calls a cadre by with the surname (和老师 for 和丽萍, 练大姐 for
+# 练春芳), made short forms only of a surname
 # that is also a preposition or a word (和, 于, 向: ``not_before_title``), which no cue reads before a title
-TITLE_FORM_TITLES = ("老师", "校长")
+TITLE_FORM_TITLES = ("老师", "校长", "主任", "书记", "大姐", "大哥", "阿姨", "叔叔")
 # …and where such a surname is the preposition, whatever stands before it: 和老师沟通, 向老师问好
 _PREPOSITION_OBJECT_RE = re.compile(
     r"(?:问好|请教|学习|汇报|沟通|交流|说话|聊天|一起|商量|联系|打招呼|反映|道别|告别|说再见|再见|说明|求助|借|要|讨|"
@@ -1516,6 +1530,51 @@ def _participant_names(sentences: list[str], per_sentence: list[list[_Hit]], cue
                 continue  # 家长代表, 各班班主任: ordinary words together
             for start, end in _literal_spans(x, sent):
                 hits.append(_Hit(x, "person", start, end, "child", 1.0, f"参加名单: {_snippet(sent, start, end)}"))
+
+
+# a list of names the text counts as children (资助田野、孔思远等15名学生; 看望了小雨、乐乐等6个孩子)
+_COUNTED_LIST_RE = re.compile(
+    r"(?P<items>[\u4e00-\u9fff]{2,4}(?:、[\u4e00-\u9fff]{2,4})+)(?:等|这)[\d一二两三四五六七八九十百几]+[名位个]"
+    r"(?:留守儿童|留守学生|留守孩子|困难学生|贫困学生|困境儿童|学生|孩子|儿童|同学|小朋友|学子|娃娃?)"
+)
+
+
+def _counted_list_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """Every item of a list the text counts as so many children (资助田野、孔思远等15名学生): an item
+    there is a child whatever word it also is (田野), once one item of the list reads as a full name
+    (孔思远). The first item keeps only jieba's last word (资助|田野), or the full name it ends with."""
+    for sent, hits in zip(sentences, per_sentence):
+        if "、" not in sent:
+            continue
+        for m in _COUNTED_LIST_RE.finditer(sent):
+            items, at = [], m.start("items")
+            for k, item in enumerate(m.group("items").split("、")):
+                start = at
+                if k == 0:  # 资助|温暖, 看望了|田野: what the list's verb leaves
+                    words = get_tokenizer().lcut(item, HMM=False)
+                    for n, w in enumerate(words[:-1]):
+                        rest = item[start - at :]
+                        if is_plausible_name(rest, cues) or len(rest) - len(w) < 2:
+                            break
+                        start += len(w)
+                items.append((sent[start : at + len(item)], start))
+                at += len(item) + 1
+            if not any(is_plausible_name(x, cues) for x, _ in items):
+                continue
+            for x, start in items:
+                if x in cues.not_names or x in cues.not_actors or x in cues.public_figures:
+                    continue
+                hits.append(
+                    _Hit(
+                        x,
+                        "person",
+                        start,
+                        start + len(x),
+                        "child",
+                        2.0,
+                        f"计数名单: {_snippet(sent, start, start + len(x))}",
+                    )
+                )
 
 
 # a roster row: a grade, class, prize or list, a colon, then names apart (一年级：蓝心妍 韦 珊 农家宝 黄小曼;
@@ -1838,6 +1897,11 @@ _HAMLET_GROUP_RE = re.compile(rf"[{_HAMLET_ENDS}](?=组|村民小组)")
 _MARKET_ENDS = "场集墟"
 _MARKET = rf"(?![在到去从的了和与是])[\u4e00-\u9fff]{{2,3}}[{_MARKET_ENDS}]"
 _MARKET_END_RE = re.compile(rf"[{_MARKET_ENDS}](?=赶集|赶场|赶墟|逢集|逢场|逢墟)")
+# …and the place people go to to market, whatever it ends with (挑着菜去石板桥赶集, 到龙潭赶场)
+_MARKET_GOING_RE = re.compile(
+    r"(?:去|到|上)(?P<name>(?![镇县城乡村集街市圩场墟])[\u4e00-\u9fff]{2,3}(?<![里上头边下中外镇县城乡村街市]))"
+    r"(?=赶集|赶场|赶墟)"
+)
 
 
 def _word_start_before(sent: str, end: int, starts: dict, pattern: str, max_len: int = 4) -> int | None:
@@ -1860,7 +1924,7 @@ _HAMLET_LIST_RE = re.compile(
 
 def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
     """Hamlets named by their landform (:data:`_HAMLET_AFTER_RE`, :data:`_HAMLET_LIST_RE`), market
-    towns where people go to market (:data:`_MARKET_END_RE`), and the other items of a list that
+    towns where people go to market (:data:`_MARKET_END_RE`, :data:`_MARKET_GOING_RE`), and the other items of a list that
     holds a place found otherwise (鹞鸣坪村、茶园湾、岩门组等). A dictionary word (山坡, 池塘, 海湾,
     菜市场) or a listed non-place is no hamlet."""
     for sent, hits in zip(sentences, per_sentence):
@@ -1871,6 +1935,9 @@ def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues:
             (m.start("name"), m.end("name")) if m.group("name") else (m.start("name2"), m.end("name2"))
             for m in _HAMLET_AFTER_RE.finditer(sent)
         ]
+        # a rare word there is the place too (磨子桥: count 3, a place jieba has heard of)
+        going = {(m.start("name"), m.end("name")) for m in _MARKET_GOING_RE.finditer(sent)}
+        found += sorted(going)
         starts = _as_spans(_token_spans(sent)).by_start
         for regex, pattern in ((_HAMLET_GROUP_RE, _HAMLET), (_MARKET_END_RE, _MARKET)):
             for m in regex.finditer(sent):
@@ -1905,7 +1972,8 @@ def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues:
                 at += len(item) + 1
         for s, e in found:
             x = sent[s:e]
-            if freq.get(x) or x in cues.not_places or _overlaps((s, e), taken):
+            common = (freq.get(x) or 0) >= NAME_DICT_MAX_FREQ if (s, e) in going else freq.get(x)
+            if common or x in cues.not_places or _overlaps((s, e), taken):
                 continue
             hits.append(_Hit(x, "place", s, e, "", 1.0, f"地形村名: {_snippet(sent, s, e)}"))
             taken.append((s, e))
@@ -2209,6 +2277,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _word_names(sentences, per_sentence, maybe)
     _listed_names(sentences, per_sentence, cues, freq)
     _participant_names(sentences, per_sentence, cues, freq)
+    _counted_list_names(sentences, per_sentence, cues, freq)
     _roster_names(raw, sentences, per_sentence, cues)
     del raw
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)

@@ -37,7 +37,15 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.entities import WEATHER_BEFORE_RE, _automaton, _present, load_entity_cues, surname_of
+from analysis.entities import (
+    _PERSON_BEFORE,
+    _TITLE_WORDS,
+    WEATHER_BEFORE_RE,
+    _automaton,
+    _present,
+    load_entity_cues,
+    surname_of,
+)
 from analysis.pagechrome import PINYIN_LETTERS
 from analysis.segment import get_tokenizer, word_tag
 
@@ -756,8 +764,8 @@ class NameReplacer:
                     if word is not None:
                         held_end = max(held_end, word[1])
                         continue  # 小马过河, 一帆风顺: a longer word holds the form; 正如|江泽民: crosses one
-                    if self._modifies_noun(sh, start, end):
-                        continue  # 小兰花: little orchids
+                    if self._modifies_noun(sh, start, end) or self._prefix_before_word(sh, start, end):
+                        continue  # 小兰花: little orchids; 穿过小胡同: a little lane (小|胡同)
                 if key in self.weak and (
                     _DEGREE_BEFORE_RE.search(sh, 0, start)
                     or _ADVERB_AFTER_RE.match(sh, end)
@@ -834,11 +842,37 @@ class NameReplacer:
             or end >= len(sh)
             or start == 0
             or sh[start - 1] not in _ADJECTIVE_SLOT_BEFORE
+            or _person_word_after(sh, end)
         ):
             return False
         return any(
             t0 == start + 1 and t1 > end and n >= NOUN_AFTER_ADJECTIVE_FREQ
             for t0, t1, _, n in cls._window_words(sh, start, min(len(sh), end + 4))
+        )
+
+    @classmethod
+    def _prefix_before_word(cls, sh: str, start: int, end: int) -> bool:
+        """Is shadow[start:end] a short form 小/大/老 + X (小胡 of 胡明) whose X begins a common noun
+        that jieba reads on past it (小|胡同), inside a clause, after a character that is no name's slot
+        (穿过小胡同, 村口的小胡同里)? Then the natural reading is the word boundary: an adjective and a
+        noun, whether or not the text names a child 小胡 elsewhere. The name reads first at a clause's
+        start (小华人很好, 小胡同我一起走), after a name's slot (和, 叫, 给: 我和小明白天…), and where the text
+        goes on with a word for people that the form's X starts (小胡同学, 小胡同志)."""
+        if (
+            end - start != 2
+            or sh[start] not in _ADJECTIVE_PREFIXES
+            or start == 0
+            or not _CJK_CHAR_RE.match(sh[start - 1])
+            or sh[start - 1] in _PERSON_BEFORE
+        ):
+            return False
+        if _person_word_after(sh, end):
+            return False
+        words = list(cls._window_words(sh, max(0, start - 4), min(len(sh), end + 4)))
+        alone = any(t0 == start and t1 == start + 1 for t0, t1, _, _ in words)
+        return alone and any(
+            t0 == start + 1 and t1 > end and n >= NOUN_AFTER_ADJECTIVE_FREQ and word_tag(word)[:1] in ("n", "s")
+            for t0, t1, word, n in words
         )
 
     # --------------------------------------------------------------- replace
@@ -954,6 +988,14 @@ class NameReplacer:
 
 
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
+
+
+def _person_word_after(sh: str, end: int) -> bool:
+    """Does a word for a person (同学, 同志, 老师, 奶奶) follow a name form ending at ``end`` (小胡|同学)?
+    Then the text makes the form a person's name, whatever longer word its last character begins (胡同)."""
+    return any(sh.startswith(word, end) for word in _TITLE_WORDS)
+
+
 # a person's name in the dictionary this long that a short name form runs into is read whole (江泽民 of
 # 正如江泽民, 姜春云 of 姜春云强调)
 CROSSED_WORD_MIN = 3
