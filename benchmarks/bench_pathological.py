@@ -136,7 +136,7 @@ def random_characters(n: int, *, common: bool, seed: int = 3) -> str:
     (mostly characters the dictionary and its HMM do not know)."""
     import random
 
-    from analysis.segment import get_tokenizer
+    from analysis.ingest.segment import get_tokenizer
 
     rnd = random.Random(seed)
     if common:

@@ -1,4 +1,4 @@
-"""Speed, start-up and memory of analysis.snowfast, and its exactness against SnowNLP.
+"""Speed, start-up and memory of analysis.fast.snowfast, and its exactness against SnowNLP.
 
     .venv/bin/python benchmarks/bench_snowfast.py [--sentences 3000] [--seed 0] [--skip-snownlp]
 
@@ -57,7 +57,7 @@ STARTUP = textwrap.dedent("""
     proc = psutil.Process()
     rss0 = proc.memory_info().rss
     t0 = time.time()
-    from analysis import snowfast
+    from analysis.fast import snowfast
     snowfast.load()
     snowfast.score('我们很高兴')
     t1 = time.time()
@@ -119,7 +119,7 @@ def main(argv=None) -> int:
     nch = sum(map(len, distinct))
     print(f"{len(allsents)} sentences of 199801.txt, {len(distinct)} distinct, {nch:,} characters")
 
-    from analysis import snowfast
+    from analysis.fast import snowfast
 
     m = snowfast.load()  # before snownlp is imported: from the disk cache, as in production
     os.environ["ANALYSIS_SNOWFAST_JIT"] = "1"

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis import build as build_mod
+from analysis.pipeline import build as build_mod
 from analysis import io as aio
-from analysis.build import BuildSummary, build
-from analysis.segment import get_tokenizer
+from analysis.pipeline.build import BuildSummary, build
+from analysis.ingest.segment import get_tokenizer
 
 SEED_NAME = "000_b48da6632217a0ce.txt"
 SEED_PATH = config.RAW_DIR / SEED_NAME

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.segment import split_sentences
-from analysis.split import split_essays
+from analysis.ingest.segment import split_sentences
+from analysis.ingest.split import split_essays
 
 SEED = config.RAW_DIR / "000_b48da6632217a0ce.txt"
 PLACEHOLDER_RE = re.compile(r"xxx|xx|~~|××", re.IGNORECASE)

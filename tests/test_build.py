@@ -1,4 +1,4 @@
-"""analysis.build: the seed end to end, provenance, encodings and layouts,
+"""analysis.pipeline.build: the seed end to end, provenance, encodings and layouts,
 bad input, the cache, reproducibility and atomic outputs."""
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import build as build_mod
+from analysis.methods import trust
+from analysis.pipeline import build as build_mod
 from analysis import config
 from analysis import io as aio
 from analysis import procs
-from analysis.build import BuildError, corpus_sha256, file_slug
-from analysis.clean import clean_text
-from analysis.segment import tokenize
+from analysis.pipeline.build import BuildError, corpus_sha256, file_slug
+from analysis.ingest.clean import clean_text
+from analysis.ingest.segment import tokenize
 from conftest import BODY_A, BODY_B, BODY_C, SEED_NAME, SEED_PATH, SEED_SLUG, TABLES, read_tables, run_build, write_raw
 
 # ================================================================ the seed
@@ -817,14 +818,14 @@ def test_fingerprint_follows_per_essay_code_and_resources_only(tmp_path, monkeyp
 
     pkg = tmp_path / "analysis"
     shutil.copytree(config.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(build_mod, "__file__", str(pkg / "build.py"))
+    monkeypatch.setattr(build_mod, "PACKAGE_DIR", pkg)
     monkeypatch.setattr(build_mod, "RESOURCES_DIR", pkg / "resources")
     base = build_mod._settings_fingerprint()
     assert set(base) == {"base", *(name for name, _ in build_mod.essay_stages())}
-    with open(pkg / "views.py", "a", encoding="utf-8") as fh:
+    with open(pkg / "reporting" / "views.py", "a", encoding="utf-8") as fh:
         fh.write("\n# 报告里的一句注释\n")
     assert build_mod._settings_fingerprint() == base
-    with open(pkg / "clean.py", "a", encoding="utf-8") as fh:
+    with open(pkg / "ingest" / "clean.py", "a", encoding="utf-8") as fh:
         fh.write("\n# 清洗规则的一句注释\n")
     edited = build_mod._settings_fingerprint()
     assert edited != base
@@ -860,8 +861,8 @@ def test_processing_an_essay_imports_no_module_left_out_of_the_fingerprint():
         "from analysis import build\n"
         "build.warm_up()\n"
         "seen = sorted(m for m in sys.modules if m.startswith('analysis.')\n"
-        "              and m.split('.')[1] in build.NOT_PER_ESSAY_MODULES)\n"
-        "assert 'analysis.stages' in sys.modules and 'analysis.sentiment' in sys.modules\n"
+        "              and m.split('.')[-1] in build.NOT_PER_ESSAY_MODULES)\n"
+        "assert 'analysis.pipeline.stages' in sys.modules and 'analysis.methods.sentiment' in sys.modules\n"
         "print(' '.join(seen) or 'none')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
@@ -893,7 +894,9 @@ def test_each_stage_loads_only_its_own_and_base_files():
         "stage = dict(stages.ESSAY_STAGES)[sys.argv[1]]\n"
         "delta = build._stage_delta(base, stage)\n"
         "assert sum(len(t) for t in delta.values()) > 0\n"
-        "new = sorted(m.split('.')[1] for m in set(sys.modules) - mods if m.startswith('analysis.'))\n"
+        "from analysis import LAYOUT\n"
+        "new = sorted(m.split('.')[-1] for m in set(sys.modules) - mods\n"
+        "             if m.startswith('analysis.') and m.split('.')[-1] not in set(LAYOUT.values()))\n"
         "print(json.dumps({'modules': new, 'resources': read[n_read:]}))\n"
     )
     for name, _ in build_mod.essay_stages():
@@ -901,7 +904,7 @@ def test_each_stage_loads_only_its_own_and_base_files():
             [sys.executable, "-c", code, name], capture_output=True, text=True, check=True, timeout=300
         )
         seen = json.loads(out.stdout)
-        owners = {m: build_mod.layer_of(config.PACKAGE_DIR / f"{m}.py") for m in seen["modules"]}
+        owners = {m: build_mod.layer_of(trust.module_file(m)) for m in seen["modules"]}
         owners |= {r: build_mod.layer_of(config.RESOURCES_DIR / r) for r in seen["resources"]}
         assert seen["modules"] or seen["resources"], name  # the stage loads something of its own
         foreign = {f: o for f, o in owners.items() if o not in {"base", name}}
@@ -912,7 +915,7 @@ def test_token_free_stages_give_the_same_tables_without_tokens(seed_build):
     """A stage in stages.TOKEN_FREE_STAGES reads no tokens: on the base tables
     of real essays without the tokens column, it adds exactly what it adds with
     them (so the worker that runs it alone need not tokenise)."""
-    from analysis import stages
+    from analysis.pipeline import stages
 
     assert stages.TOKEN_FREE_STAGES and stages.TOKEN_FREE_STAGES <= {n for n, _ in build_mod.essay_stages()}
     essays = build_mod.plan_essays(aio.read_raw(SEED_PATH, root=SEED_PATH.parent), build_mod.compile_patterns([]))[0]
@@ -934,7 +937,7 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(
     """A researcher adds a lexicon entry: the next build re-runs sentiment only,
     on the cached cleaning and segmentation, and gives the tables of a build
     from scratch with that lexicon."""
-    from analysis import sentiment
+    from analysis.methods import sentiment
 
     raw = make_corpus({"a.txt": essay_file(TWO + ["关爱留守儿童工作总结篇三"])})
     out = tmp_path / "out"
@@ -986,7 +989,7 @@ def test_a_failing_corpus_stage_leaves_the_old_tables_while_early_tables_were_be
     them; a later stage that fails must still leave every old table in place
     (nothing moved, no staging folder left), and a stage that changes a table
     it did not declare is an error, not a silently stale file."""
-    from analysis import stages
+    from analysis.pipeline import stages
 
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"
@@ -1021,7 +1024,7 @@ def test_cache_layers_hold_when_modules_move_into_subpackages(tmp_path):
     """Stage modules and report modules are recognised by name at any depth, so
     moving a module into a subpackage keeps its edits invalidating the right
     cache layer (and keeps report modules out of the essay cache)."""
-    from analysis import stages
+    from analysis.pipeline import stages
 
     flat, nested = tmp_path / "flat", tmp_path / "nested"
     layout = {

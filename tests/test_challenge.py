@@ -1,4 +1,4 @@
-"""analysis.challenge: the annotated page format, rendering, scoring against
+"""analysis.pipeline.challenge: the annotated page format, rendering, scoring against
 hand-made tables, and the page sets under tests/fixtures/pages/ built by the
 real pipeline (the guard of the intake)."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.challenge import (
+from analysis.pipeline.challenge import (
     GOALS,
     PageFormatError,
     evaluate_folder,

@@ -1,4 +1,4 @@
-"""analysis.clean: each named rule on real Chinese snippets (and a case it must
+"""analysis.ingest.clean: each named rule on real Chinese snippets (and a case it must
 leave alone), the paragraph-list steps, and the seed's known defects."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.clean import (
+from analysis.ingest.clean import (
     Paragraph,
     clean_essay,
     clean_text,
@@ -524,7 +524,7 @@ def test_to_simplified_shortcut_changes_nothing_opencc_would_not():
     import snownlp
     from opencc import OpenCC
 
-    from analysis.clean import _t2s_trigger
+    from analysis.ingest.clean import _t2s_trigger
 
     cc = OpenCC("t2s")
     trigger = _t2s_trigger()
@@ -550,7 +550,7 @@ def test_fast_t2s_converts_as_opencc_does():
     import snownlp
     from opencc import OpenCC
 
-    from analysis.clean import _fast_t2s
+    from analysis.ingest.clean import _fast_t2s
 
     cc, s2t, fast = OpenCC("t2s"), OpenCC("s2t"), _fast_t2s()
     assert fast is not None
@@ -569,7 +569,7 @@ def test_fast_t2s_converts_as_opencc_does():
 
 
 def test_changed_runs_are_the_maximal_runs_where_two_texts_differ():
-    from analysis.clean import _changed_runs
+    from analysis.ingest.clean import _changed_runs
 
     assert _changed_runs("留守兒童們的學校", "留守儿童们的学校") == [(2, 3), (4, 5), (6, 7)]
     assert _changed_runs("留守儿童", "留守儿童") == []
@@ -590,7 +590,7 @@ def test_changed_runs_are_the_maximal_runs_where_two_texts_differ():
     ],
 )
 def test_remove_jammer(text_in, text_out):
-    from analysis.clean import remove_jammer
+    from analysis.ingest.clean import remove_jammer
 
     assert remove_jammer(text_in)[0] == text_out
 

@@ -1,4 +1,4 @@
-"""analysis.clean on page damage: cut markers, mojibake, double encoding,
+"""analysis.ingest.clean on page damage: cut markers, mojibake, double encoding,
 quote pairs, paragraph joining and gap flags on real-looking captures."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from analysis.clean import (
+from analysis.ingest.clean import (
     Paragraph,
     clean_essay,
     clean_text,

@@ -54,7 +54,7 @@ def test_build_subprocess_prints_its_summary_and_leaves_complete_tables(tmp_path
 
 
 def test_report_help_names_the_profile_cap(capsys):
-    from analysis.report import MAX_PROFILES
+    from analysis.reporting.report import MAX_PROFILES
 
     with pytest.raises(SystemExit):
         main(["report", "--help"])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from analysis import cli
-from analysis.build import BuildSummary
+from analysis.pipeline.build import BuildSummary
 from analysis.cli import main
 from analysis.config import RESOURCES_DIR
 
@@ -42,7 +42,7 @@ def raw(tmp_path) -> Path:
 @pytest.fixture
 def no_kernel(monkeypatch):
     """A report test fails if a kernel would start."""
-    from analysis import report
+    from analysis.reporting import report
 
     def started(*args, **kwargs):
         raise AssertionError("a kernel was started")
@@ -62,8 +62,8 @@ def fake_data(tmp_path) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """A one-essay corpus, built once (without the reference figures, which the checks never read)."""
-    from analysis import trust
-    from analysis.build import build
+    from analysis.methods import trust
+    from analysis.pipeline.build import build
 
     base = tmp_path_factory.mktemp("cli_errors")
     (base / "raw").mkdir()
@@ -135,7 +135,7 @@ def test_codebook_in_a_param_file_is_checked_too(tmp_path, capsys, built, no_ker
 
 
 def test_relative_codebook_path_is_made_absolute_for_the_kernel(tmp_path, monkeypatch, built):
-    from analysis.report import resolve_params
+    from analysis.reporting.report import resolve_params
 
     shutil.copy(RESOURCES_DIR / "codebook.yaml", tmp_path / "mine.yaml")
     monkeypatch.chdir(tmp_path)
@@ -168,7 +168,7 @@ def resources_copy(tmp_path, monkeypatch) -> Path:
 def test_damaged_resource_file_is_one_line_before_any_work(
     tmp_path, capsys, raw, fake_data, no_kernel, resources_copy, monkeypatch, name, damage, named, command
 ):
-    from analysis import build as build_mod
+    from analysis.pipeline import build as build_mod
 
     monkeypatch.setattr(build_mod, "build", lambda *a, **k: pytest.fail("the build started"))
     damage(resources_copy / name)
@@ -242,7 +242,7 @@ def _full_disk(path: str) -> OSError:
 
 
 def test_disk_full_during_build_is_one_line(tmp_path, capsys, raw, monkeypatch):
-    from analysis import build as build_mod
+    from analysis.pipeline import build as build_mod
 
     out = tmp_path / "out"
 
@@ -256,7 +256,7 @@ def test_disk_full_during_build_is_one_line(tmp_path, capsys, raw, monkeypatch):
 
 def test_arrow_disk_full_without_errno_is_one_line(tmp_path, capsys, raw, monkeypatch):
     """Arrow's writers raise a plain OSError whose message only says it."""
-    from analysis import build as build_mod
+    from analysis.pipeline import build as build_mod
 
     def full(*args, **kwargs):
         raise OSError("error writing file: No space left on device")
@@ -270,7 +270,7 @@ def test_arrow_disk_full_without_errno_is_one_line(tmp_path, capsys, raw, monkey
 def test_disk_full_in_a_real_build_is_one_line(tmp_path, capsys, raw, monkeypatch):
     import pyarrow.parquet as pq
 
-    from analysis import trust
+    from analysis.methods import trust
 
     def full(table, where, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(where))
@@ -451,7 +451,7 @@ def test_usage_errors_are_one_line(capsys):
 
 
 def test_build_options_and_warnings_reach_the_user(tmp_path, capsys, raw, monkeypatch):
-    from analysis import build as build_mod
+    from analysis.pipeline import build as build_mod
 
     seen = {}
 
@@ -472,7 +472,7 @@ def test_build_options_and_warnings_reach_the_user(tmp_path, capsys, raw, monkey
 
 
 def test_build_defaults_for_lock_timeout_and_links(tmp_path, raw, monkeypatch):
-    from analysis import build as build_mod
+    from analysis.pipeline import build as build_mod
 
     seen = {}
 

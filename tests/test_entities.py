@@ -1,4 +1,4 @@
-"""Tests for analysis.entities: people with roles, places, organisations."""
+"""Tests for analysis.methods.entities: people with roles, places, organisations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from analysis.entities import (
+from analysis.methods.entities import (
     ENTITY_COLUMNS,
     entity_counts,
     extract_entities,
@@ -291,7 +291,7 @@ def _plain_jieba():
 
 
 def test_fast_pos_tagger_gives_plain_jiebas_words_and_flags():
-    from analysis import segment
+    from analysis.ingest import segment
 
     plain_tk, plain_pt = _plain_jieba()
     fast_pt = segment._pos_tokenizer(str(segment.resource_path("userdict.txt", None)))
@@ -306,7 +306,7 @@ def test_fast_viterbi_matches_jiebas_on_random_text():
 
     import jieba.posseg as P
 
-    from analysis.segment import _pos_viterbi
+    from analysis.ingest.segment import _pos_viterbi
 
     rnd = random.Random(11)
     known = list(P.char_state_tab_P)
@@ -317,7 +317,7 @@ def test_fast_viterbi_matches_jiebas_on_random_text():
 
 
 def test_tokenizer_cache_follows_dictionary_changes():
-    from analysis.segment import _CachingTokenizer
+    from analysis.ingest.segment import _CachingTokenizer
 
     tk = _CachingTokenizer()
     text = "他们在郭垌村的新学校读书"
@@ -338,7 +338,7 @@ def test_extract_entities_groups_like_groupby():
 
 
 # ------------------------------------------------- names with no cue (actors)
-from analysis.entities import find_entities as _find  # noqa: E402
+from analysis.methods.entities import find_entities as _find  # noqa: E402
 
 
 def _people_found(sentences: list[str]) -> set[str]:
@@ -453,7 +453,7 @@ def test_and_before_a_nickname_is_no_surname():
 
 
 def test_a_word_that_is_a_name_stays_a_word_where_it_reads_as_one():
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     replace = NameReplacer((("文静", "学生A"), ("平安", "学生B")))
     assert replace("文静低着头。") == "学生A低着头。"
@@ -484,7 +484,8 @@ def test_the_doubled_given_character_is_linked_whatever_role_the_byline_gave():
 def test_a_huge_essay_tagged_on_two_processes_finds_the_same(monkeypatch):
     """Sentences of an essay over PARALLEL_ESSAY_CHARS are tagged on forked
     processes when the build shares its cores: the same entities, in order."""
-    from analysis import entities, procs
+    from analysis import procs
+    from analysis.methods import entities
 
     sentences = seed_sentences()["text"].tolist()[:150]
     serial = _find(sentences)
@@ -517,7 +518,7 @@ def test_a_group_of_people_is_no_organisation(sentence):
 
 
 def test_a_roster_row_names_every_child_padded_names_too():
-    from analysis.entities import load_entity_cues, roster_names
+    from analysis.methods.entities import load_entity_cues, roster_names
 
     cues = load_entity_cues()
     assert roster_names("一年级：蓝心妍 韦 珊 农家宝 黄小曼 凌子墨", cues) == [
@@ -600,7 +601,7 @@ def test_a_county_called_he_is_still_a_place_where_it_reads_as_one():
 
 
 def test_a_table_row_of_pupils_keeps_its_cells_apart():
-    from analysis.entities import load_entity_cues, table_row_names
+    from analysis.methods.entities import load_entity_cues, table_row_names
 
     cues = load_entity_cues()
     assert table_row_names("韦 珊 三年级 棉衣1件、书包1个", cues) == ["韦珊"]
@@ -999,7 +1000,7 @@ def test_an_address_to_a_teacher_whose_surname_is_a_word():
 
 
 def test_titles_made_short_forms_of_a_surname_that_is_a_word():
-    from analysis.entities import short_forms
+    from analysis.methods.entities import short_forms
 
     forms = [f for f, why in short_forms("练春芳", "adult") if why == "姓+称谓"]
     assert "练大姐" in forms and "练主任" in forms

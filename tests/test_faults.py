@@ -22,8 +22,8 @@ import pytest
 
 from analysis import io as aio
 from analysis import procs
-from analysis.build import BuildError, build
-from analysis.intake import unique_slugs
+from analysis.pipeline.build import BuildError, build
+from analysis.ingest.intake import unique_slugs
 
 ESSAY = (
     "关爱留守儿童\n\n我们班的小明今年十岁，父母在外打工，他和奶奶住在一起。老师经常关心他的学习，同学们也常常帮助他。\n"
@@ -79,7 +79,9 @@ def test_a_build_killed_at_any_step_leaves_the_old_set_or_the_new(tmp_path, step
     old = _visible(out)
     assert old != new and set(old) <= set(new)
 
-    code = "import sys; from analysis.build import build; build(sys.argv[1], sys.argv[2], jobs=1, progress=False)"
+    code = (
+        "import sys; from analysis.pipeline.build import build; build(sys.argv[1], sys.argv[2], jobs=1, progress=False)"
+    )
     env = {**os.environ, aio.FAULT_ENV: step}
     done = subprocess.run([sys.executable, "-c", code, str(raw_b), str(out)], env=env, capture_output=True)
     assert done.returncode == -signal.SIGKILL, done.stderr.decode()[-500:]
@@ -99,7 +101,7 @@ def test_a_build_killed_at_any_step_leaves_the_old_set_or_the_new(tmp_path, step
 def test_readers_take_every_table_from_one_build(tmp_path):
     """A Corpus resolves the build's generation once: a build switched in
     while it reads does not mix into what it has not read yet."""
-    from analysis.corpus import Corpus
+    from analysis.reporting.corpus import Corpus
 
     out = tmp_path / "out"
     _quiet_build(_raw(tmp_path / "raw_a", {"a.txt": ESSAY}), out)
@@ -325,7 +327,7 @@ def test_a_full_disk_leaves_no_partial_cache_and_the_old_tables(where, tmp_path,
     removed, the old tables stay."""
     import errno
 
-    from analysis import build as build_mod
+    from analysis.pipeline import build as build_mod
     from analysis import io as aio
 
     raw = _raw(tmp_path / "raw", {"a.txt": ESSAY})
@@ -359,7 +361,7 @@ def test_a_full_disk_leaves_no_partial_cache_and_the_old_tables(where, tmp_path,
 
 
 def test_only_a_full_disk_reads_as_one():
-    from analysis.build import disk_full
+    from analysis.pipeline.build import disk_full
 
     assert disk_full(OSError("detail: [errno 28] No space left on device"))
     assert not disk_full(OSError("permission denied"))
@@ -384,7 +386,7 @@ def test_a_killed_reports_kernel_folders_are_removed_by_the_next(tmp_path):
     import subprocess
     import sys
 
-    from analysis.kernels import KERNEL_DIR_PREFIX, OWNER_FILE, sweep_stale_dirs
+    from analysis.reporting.kernels import KERNEL_DIR_PREFIX, OWNER_FILE, sweep_stale_dirs
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -401,7 +403,8 @@ def test_a_killed_reports_kernel_folders_are_removed_by_the_next(tmp_path):
 
 
 def test_a_second_report_into_a_folder_waits_and_then_says_who_holds_it(tmp_path, monkeypatch):
-    from analysis import procs, report
+    from analysis import procs
+    from analysis.reporting import report
 
     monkeypatch.setattr(report, "REPORT_LOCK_TIMEOUT", 0.3)
     said = []

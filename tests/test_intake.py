@@ -1,4 +1,4 @@
-"""analysis.split and analysis.intake on page captures: numbered series in
+"""analysis.ingest.split and analysis.ingest.intake on page captures: numbered series in
 every form, repeated titles, a single page's title, and plan_essays on a
 rendered page (chrome inside essays, log rows for chrome outside them)."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.intake import DOUBTFUL_SPLIT_CHARS, plan_essays
+from analysis.ingest.intake import DOUBTFUL_SPLIT_CHARS, plan_essays
 from analysis.io import read_raw
-from analysis.split import (
+from analysis.ingest.split import (
     ANSWER_WRAPPER_RE,
     compile_patterns,
     expected_count,
@@ -554,7 +554,7 @@ def test_a_prize_pages_titles_with_prize_and_school_bylines(tmp_path):
 
 
 def test_a_cut_line_wrapped_in_dots_and_brackets_is_a_cut():
-    from analysis.clean import is_cut_line
+    from analysis.ingest.clean import is_cut_line
 
     assert is_cut_line("……（全文共1560字，当前仅显示前580字，点击下载查看全文）")
     assert is_cut_line("剩余2页未读，继续阅读")
@@ -745,7 +745,7 @@ def test_letters_titled_over_a_pupils_bare_name_split_at_each_title(tmp_path):
     ],
 )
 def test_a_bare_name_is_a_surname_and_a_name_like_given_name(name, expected):
-    from analysis.split import is_bare_name
+    from analysis.ingest.split import is_bare_name
 
     assert is_bare_name(name) is expected
 

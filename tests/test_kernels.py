@@ -3,10 +3,10 @@ every notebook a process renders runs on one kernel started once, reset
 between notebooks, over IPC sockets in a private temporary folder.
 
 Small throwaway notebooks are written into ``tmp_path`` and executed through
-papermill with the engine, as :func:`analysis.report.execute_notebook` does.
+papermill with the engine, as :func:`analysis.reporting.report.execute_notebook` does.
 Each probing cell prints one line ``PROBE {json}``; :func:`probes` reads them
 back from the executed notebook. Every test ends with
-:func:`analysis.kernels.shutdown_all` (autouse fixture).
+:func:`analysis.reporting.kernels.shutdown_all` (autouse fixture).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import papermill as pm
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from analysis import kernels
+from analysis.reporting import kernels
 from analysis.config import KERNEL_NAME
 
 
@@ -391,7 +391,7 @@ def test_kernel_talks_over_ipc_in_a_private_folder_and_shutdown_all_removes_it(t
 _CONCURRENT = """\
 import json, sys
 import papermill as pm
-from analysis import kernels
+from analysis.reporting import kernels
 from analysis.config import KERNEL_NAME
 
 nb, barrier, me, other = sys.argv[1:5]
@@ -465,7 +465,7 @@ _WORKERS = """\
 import json, multiprocessing, os, shutil, signal, sys, time
 from concurrent.futures import ProcessPoolExecutor
 import papermill as pm
-from analysis import kernels
+from analysis.reporting import kernels
 from analysis.config import KERNEL_NAME
 
 

@@ -11,11 +11,20 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import build as build_mod
-from analysis import entities, reuse, segment, tag
-from analysis.clean import _opencc, _t2s, _t2s_trigger, clean_text, cut_marker_re, first_char_class, to_simplified
-from analysis.intake import EssayInput
-from analysis.segment import (
+from analysis.pipeline import build as build_mod
+from analysis.ingest import segment
+from analysis.methods import entities, reuse, tag
+from analysis.ingest.clean import (
+    _opencc,
+    _t2s,
+    _t2s_trigger,
+    clean_text,
+    cut_marker_re,
+    first_char_class,
+    to_simplified,
+)
+from analysis.ingest.intake import EssayInput
+from analysis.ingest.segment import (
     LONG_SENTENCE_FLAG,
     MAX_SENTENCE_CHARS,
     sentences_frame,
@@ -251,7 +260,7 @@ def test_cap_keeps_the_best_and_nearest_units():
 
 # ------------------------------------------------------------------ cleaning
 def test_cut_markers_behind_the_look_ahead_match_as_before():
-    from analysis.clean import _settings
+    from analysis.ingest.clean import _settings
 
     plain = re.compile("|".join(f"(?:{p})" for p in _settings(None)["cut_markers"]))
     lines = [

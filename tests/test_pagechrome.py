@@ -1,4 +1,4 @@
-"""analysis.pagechrome: every chrome kind on lines of its own, essay lines that
+"""analysis.ingest.pagechrome: every chrome kind on lines of its own, essay lines that
 only sound like furniture, the context and folder evidence of classify_lines,
 metadata read from chrome lines, and pinyin ruby."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.intake import FolderEvidence
-from analysis.pagechrome import classify_lines, line_metadata, load_rules, normalise, pattern_kind, remove_ruby
+from analysis.ingest.intake import FolderEvidence
+from analysis.ingest.pagechrome import classify_lines, line_metadata, load_rules, normalise, pattern_kind, remove_ruby
 
 RULES = load_rules()
 
@@ -492,7 +492,7 @@ def test_normalise_removes_ruby_and_converts_script():
 
 
 def test_a_line_longer_than_any_furniture_is_text_even_between_furniture():
-    from analysis.pagechrome import LONG_LINE, classify_lines
+    from analysis.ingest.pagechrome import LONG_LINE, classify_lines
 
     long_line = "分享到：微信 微博 QQ空间 " * (LONG_LINE // 10)
     lines = ["当前位置：首页 > 作文 > 正文", long_line, "上一篇：我的妈妈", "下一篇：我的爸爸"]
@@ -543,7 +543,7 @@ def test_a_bulleted_teaser_quoting_its_articles_first_words_is_related():
 
 
 def test_a_paywall_prompt_under_a_cut_is_chrome_but_a_cut_marker_after_a_docs_facts_is_a_cut():
-    from analysis.clean import cut_marker_re
+    from analysis.ingest.clean import cut_marker_re
 
     cut = ["他说：“我想……” 此处隐藏1200个字，", "【开通会员】 【登录后免费阅读】 本文为会员专享内容，已有812人开通"]
     assert classify_lines(cut)[2].kind == "login"
@@ -616,7 +616,7 @@ def test_an_earlier_mail_quoted_under_a_reply_is_furniture_however_long():
 
 def test_a_pupils_class_in_chinese_numerals_is_a_byline():
     # session 18 (heldout14): 四年级二班 as well as 四年级(2)班
-    from analysis.pagechrome import is_pupil_byline
+    from analysis.ingest.pagechrome import is_pupil_byline
 
     assert is_pupil_byline(normalise("石桥小学　三年级一班　龙小溪"))
     assert is_pupil_byline(normalise("五年级十二班 田甜"))

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import report, sentiment, views
-from analysis.build import build
+from analysis.methods import sentiment
+from analysis.reporting import report, views
+from analysis.pipeline.build import build
 from analysis.cli import main
 from analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, ROOT
-from analysis.corpus import Corpus
-from analysis.report import (
+from analysis.reporting.corpus import Corpus
+from analysis.reporting.report import (
     DATA_DIR_ENV,
     DEFAULT_PARAMS_FILE,
     REPORTS,
@@ -304,7 +305,7 @@ def test_notebooks_views_and_corpus_share_one_set_of_defaults():
     import inspect
 
     from analysis import config
-    from analysis.corpus import Corpus
+    from analysis.reporting.corpus import Corpus
 
     shared = {
         "dedupe": config.DEDUPE,

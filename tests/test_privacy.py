@@ -1,4 +1,4 @@
-"""Tests for analysis.privacy: pseudonym map and applying it."""
+"""Tests for analysis.methods.privacy: pseudonym map and applying it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.entities import extract_entities
-from analysis.privacy import (
+from analysis.methods.entities import extract_entities
+from analysis.methods.privacy import (
     MAP_COLUMNS,
     build_pseudonym_map,
     letters,
@@ -15,7 +15,7 @@ from analysis.privacy import (
     pseudonymise,
     pseudonymise_frame,
 )
-from analysis.segment import tokenize
+from analysis.ingest.segment import tokenize
 from seed_data import seed_sentences
 
 SEED_CHILDREN = ["钟一", "钟美怡", "王文悦", "王某", "左斌彬", "何梦凡", "胡亮", "周XX"]
@@ -215,7 +215,7 @@ def test_longest_first_pattern_matches_like_the_sorted_alternation():
     names inside names."""
     import re
 
-    from analysis.privacy import longest_first_pattern
+    from analysis.methods.privacy import longest_first_pattern
     from seed_data import seed_sentences
 
     words = [
@@ -339,7 +339,7 @@ def test_no_family_form_that_is_an_ordinary_word():
 
 
 def test_a_weak_name_is_left_where_it_is_a_wish_or_a_works_title():
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     replace = NameReplacer((("平安", "学生A"), ("海燕", "学生B")))
     assert replace("祝你平安健康，天天开心。") == "祝你平安健康，天天开心。"
@@ -349,7 +349,7 @@ def test_a_weak_name_is_left_where_it_is_a_wish_or_a_works_title():
 
 
 def test_a_short_form_with_an_adjectives_prefix_is_left_before_a_noun():
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     replace = NameReplacer((("小兰", "学生A"), ("大毛", "学生B")))
     assert replace("窗台上摆着一盆小兰花。") == "窗台上摆着一盆小兰花。"  # 小|兰花: little orchids
@@ -367,7 +367,7 @@ def test_a_short_form_with_an_adjectives_prefix_is_left_before_a_noun():
 
 
 def test_a_prefix_form_is_left_where_its_last_character_begins_a_noun():
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     # 小胡 (a child's 小 + surname) is no dictionary word, so it is replaced corpus-wide; inside a clause
     # 小|胡同 reads as "a little lane" and stays, unless the text makes it the child
@@ -382,7 +382,7 @@ def test_a_prefix_form_is_left_where_its_last_character_begins_a_noun():
 
 
 def test_a_weak_name_is_left_after_a_weather_verb():
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     replace = NameReplacer((("小雨", "学生A"),))
     assert replace("早上下起了小雨，路很滑。") == "早上下起了小雨，路很滑。"
@@ -391,7 +391,7 @@ def test_a_weak_name_is_left_after_a_weather_verb():
 
 
 def test_a_romanised_name_split_into_tokens_is_one_pseudonym_token():
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     replace = NameReplacer((("梁浩", "学生A"), ("liang hao", "学生A")))
     assert replace.tokens(["I", "play", "with", "Liang", "Hao", "."]) == ["I", "play", "with", "学生A", "."]
@@ -403,7 +403,7 @@ def test_a_cut_names_part_is_not_read_inside_a_longer_word_at_a_texts_edge():
     name at its edge is replaced; not where a longer dictionary word holds that part: 泽仁 of
     刘泽仁 at the start of 泽仁桑珠说 is the start of another person's whole name, and replacing
     it alone left 桑珠 visible beside the pseudonym (a profile refused by the page check)."""
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     replace = NameReplacer((("刘泽仁", "学生A"), ("钟美怡", "学生B")))
     assert replace("泽仁桑珠说，灾情发生后，干部都到了第一线。") == "泽仁桑珠说，灾情发生后，干部都到了第一线。"
@@ -416,7 +416,7 @@ def test_no_name_is_read_across_a_persons_name_the_dictionary_holds():
     云强 of 姜春云|强调) is not replaced: the name there is the other one, read whole, and
     replacing half of it left the rest beside the pseudonym, which the page check refused. A
     form that runs into any other word is a name as before (文静 of 文|静悄悄, 付副 of 付|副镇长)."""
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     replace = NameReplacer((("如江", "学生A"), ("泽民", "学生B"), ("姜春", "学生C"), ("云强", "学生D")))
     assert replace("正如江泽民同志指出的那样。") == "正如江泽民同志指出的那样。"

@@ -5,7 +5,7 @@ detector missed, and the overview's counts and top words.
 
 Every name and place below is invented. One small corpus (eight essays of my
 own, built once per module with ``jobs=1`` and the researcher's lists given
-through :func:`analysis.privacy.load_lists`' path arguments) serves the tests
+through :func:`analysis.methods.privacy.load_lists`' path arguments) serves the tests
 that need a data folder; the seed build of ``conftest`` serves one check on
 real text. Expected texts are written by hand from the sentences below.
 """
@@ -22,10 +22,11 @@ import pandas as pd
 import pytest
 
 from analysis import io as aio
-from analysis import overview, privacy, report
-from analysis.corpus import Corpus
-from analysis.entities import extract_entities
-from analysis.privacy import (
+from analysis.methods import privacy
+from analysis.reporting import overview, report
+from analysis.reporting.corpus import Corpus
+from analysis.methods.entities import extract_entities
+from analysis.methods.privacy import (
     MapError,
     NameReplacer,
     build_pseudonym_map,
@@ -693,7 +694,7 @@ def test_review_leaves_out_parts_of_known_names_and_never_words():
     known = pd.DataFrame({"essay_id": ["a"], "text": ["左斌彬"]})  # found by the detector
     assert review_candidates({"sentences": sents, "entities": known}, set(), set()).empty
     # the build gives the candidates per essay (name_candidates, from the tagging stage): the same review
-    from analysis.entities import name_candidates
+    from analysis.methods.entities import name_candidates
 
     cands = name_candidates(sents)
     assert list(cands["candidate"]) == ["左斌", "左斌"] and cands["context"][0] == "左斌彬的爸爸在外打工。"
@@ -777,7 +778,7 @@ def test_seed_overview_shows_no_child(seed_build):
 def test_a_romanised_name_that_is_an_english_word_is_the_word_when_written_as_one():
     """何热 romanises as "he re": "here" in a report's English is the word, while
     the name written as a name (separated or CamelCase) is still found."""
-    from analysis.privacy import romanisations
+    from analysis.methods.privacy import romanisations
 
     forms = romanisations("何热")
     assert "he re" in forms
@@ -807,7 +808,7 @@ def test_name_readings_are_pypinyins(name):
     phrases (长青, 重阳, 解放) included."""
     from pypinyin import Style, pinyin
 
-    from analysis.privacy import _name_readings
+    from analysis.methods.privacy import _name_readings
 
     want = tuple(tuple(r) for r in pinyin(name, style=Style.NORMAL, heteronym=True))
     assert _name_readings(name) == want
@@ -817,7 +818,7 @@ def test_a_name_form_made_by_text_and_a_pseudonym_is_no_leak():
     """On a page, 同志 + 成人GC reads 志成 and 黑海和 + 县J reads 和县: forms of
     names in the map, but made by the pseudonyms themselves. The check leaves
     pseudonyms out before it looks; a real name beside one is still found."""
-    from analysis.privacy import NameReplacer, _automaton, _mask_pseudonyms
+    from analysis.methods.privacy import NameReplacer, _automaton, _mask_pseudonyms
 
     names = NameReplacer((("李志成", "学生A"), ("志成", "学生A"), ("和县", "县B")))
     pseudonyms = _automaton({"学生A", "成人GC", "县B", "县J"})
@@ -832,7 +833,7 @@ def test_page_machinery_is_no_leak():
     """A commit id's letters (…414dea83…) are no romanised name; 奈尔 kept
     beside the pseudonym of 麦康 (the replacer read 麦康奈尔, Cornell's
     康奈尔) is the rest of a word; a real name beside a pseudonym still counts."""
-    from analysis.privacy import NameReplacer, _automaton, _page_names
+    from analysis.methods.privacy import NameReplacer, _automaton, _page_names
 
     names = NameReplacer((("de a", "学生A"), ("奈尔", "学生B"), ("周晓明", "学生C")))
     pseudonyms = _automaton({"学生A", "学生B", "学生C", "学生D"})
@@ -845,7 +846,7 @@ def test_page_machinery_is_no_leak():
 def test_a_family_form_out_of_context_hides_no_name_after_it():
     """王家贤 holds the family form 王家 (of a child 王章平) and the given name
     家贤 (of a child 孙家贤): 王家 is no family there, and 家贤 is replaced."""
-    from analysis.privacy import NameReplacer
+    from analysis.methods.privacy import NameReplacer
 
     names = NameReplacer((("王家", "某家"), ("孙家贤", "学生A"), ("家贤", "学生A")))
     assert names("王家贤（黎族）") == "王学生A（黎族）"

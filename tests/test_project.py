@@ -88,7 +88,7 @@ def test_notebook_is_thin(nb_path):
 
 
 def test_params_files_name_known_parameters():
-    from analysis.report import REPORTS, notebook_parameters
+    from analysis.reporting.report import REPORTS, notebook_parameters
 
     for f in sorted((NOTEBOOKS_DIR / "params").glob("*.yaml")):
         data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
@@ -101,7 +101,7 @@ def test_params_files_name_known_parameters():
 def test_cjk_font_resolves_without_missing_glyph_warnings(recwarn):
     import matplotlib.pyplot as plt
 
-    from analysis.plots import cjk_font_path, setup_cjk_font
+    from analysis.reporting.plots import cjk_font_path, setup_cjk_font
 
     assert cjk_font_path().is_file()
     name = setup_cjk_font()
@@ -112,3 +112,24 @@ def test_cjk_font_resolves_without_missing_glyph_warnings(recwarn):
     plt.close(fig)
     assert "CJK" in name
     assert not [w for w in recwarn if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+
+
+def test_every_module_sits_in_its_layer_and_answers_to_its_short_name():
+    """analysis.LAYOUT names each layer module's folder; every module file of a
+    layer folder is listed there, and ``analysis.<short>`` — as notebooks import
+    it — is the very module of ``analysis.<layer>.<short>``."""
+    import importlib
+
+    import analysis
+    from analysis.config import PACKAGE_DIR
+
+    layers = set(analysis.LAYOUT.values())
+    on_disk = {
+        p.stem: p.parent.name for layer in layers for p in (PACKAGE_DIR / layer).glob("*.py") if p.stem != "__init__"
+    }
+    assert on_disk == analysis.LAYOUT
+    assert not {p.stem for p in PACKAGE_DIR.glob("*.py")} & set(analysis.LAYOUT)  # no copy left at the top
+    for short, layer in analysis.LAYOUT.items():
+        full = importlib.import_module(f"analysis.{layer}.{short}")
+        assert importlib.import_module(f"analysis.{short}") is full, short
+        assert getattr(analysis, short) is full, short

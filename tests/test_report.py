@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import report
-from analysis.build import build
-from analysis.report import REPORTS, ParamError, render_reports
+from analysis.reporting import report
+from analysis.pipeline.build import build
+from analysis.reporting.report import REPORTS, ParamError, render_reports
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
 CHILD_NAMES = ["李小红", "王小明"]  # named in the fixture as children (学生李小红, 留守儿童王小明)

@@ -1,4 +1,4 @@
-"""Tests for analysis.reuse: shared passages, first occurrences, shares."""
+"""Tests for analysis.methods.reuse: shared passages, first occurrences, shares."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from analysis.figures import plot_reuse_heatmap
-from analysis.reuse import (
+from analysis.reporting.figures import plot_reuse_heatmap
+from analysis.methods.reuse import (
     REUSE_COLUMNS,
     find_reuse,
     jaccard,
@@ -18,7 +18,7 @@ from analysis.reuse import (
     shingles,
     top_passages,
 )
-from analysis.segment import split_sentences
+from analysis.ingest.segment import split_sentences
 
 from seed_data import seed_tables
 
@@ -167,7 +167,7 @@ def test_heatmap_of_a_large_corpus_shows_the_essays_sharing_most(seed, monkeypat
     """The figure must not grow with the corpus (975 essays made a 340-inch,
     24 GB figure): above the cap, the essays sharing the most text, in corpus
     order, and the title says how many of how many."""
-    from analysis import figures
+    from analysis.reporting import figures
 
     _, _, sentences, reuse = seed
     mat = reuse_matrix(sentences, reuse)
@@ -221,7 +221,7 @@ def test_missing_columns():
 def test_shingle_matrix_rows_are_the_shingle_sets(k):
     """Row sums are the shingle-set sizes and row products the shared shingles,
     repeats inside a text counted once."""
-    from analysis.reuse import normalise, shingle_matrix
+    from analysis.methods.reuse import normalise, shingle_matrix
 
     texts = [
         normalise(t)
@@ -272,7 +272,7 @@ def test_reuse_index_gives_find_reuse_after_every_change():
     """The watch-mode build searches reuse incrementally: after additions, an
     edit, a removal and an essay inserted first, the result is exactly
     find_reuse's on the whole corpus, and only the first call is a full one."""
-    from analysis.reuse import ReuseIndex
+    from analysis.methods.reuse import ReuseIndex
 
     _, _, sents = seed_tables()
     index = ReuseIndex()
@@ -302,7 +302,7 @@ def test_reuse_index_starts_afresh_when_an_unchanged_pair_could_change():
     """A shingle crossing max_df, reordered essays, other parameters, and
     essays whose rows are not together each force a full search — with the
     same result as find_reuse."""
-    from analysis.reuse import ReuseIndex
+    from analysis.methods.reuse import ReuseIndex
 
     _, paragraphs, sents = seed_tables()
     index = ReuseIndex()

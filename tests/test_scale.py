@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import io as aio
-from analysis.build import build
+from analysis.pipeline.build import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
 TABLES = [
@@ -44,7 +44,7 @@ def _assert_same(a: dict, b: dict) -> None:
 def _stages_edited(monkeypatch, *stages: str) -> None:
     """As if the given stages' lexicon/codebook/cues had been edited (their
     cache fingerprints change; their results do not)."""
-    from analysis import build as build_module
+    from analysis.pipeline import build as build_module
 
     value = build_module._settings_fingerprint()
     monkeypatch.setattr(build_module, "_settings_fingerprint", lambda: value | {s: f"edited {s}" for s in stages})
@@ -63,7 +63,7 @@ def test_dask_engine_on_two_worker_local_cluster_gives_identical_tables(local, t
 
 
 def test_process_pool_gives_identical_tables(local, tmp_path, monkeypatch):
-    from analysis import build as build_module
+    from analysis.pipeline import build as build_module
 
     monkeypatch.setattr(build_module, "PARALLEL_MIN_CHARS", 0)  # force worker processes on a tiny corpus
     out = tmp_path / "procs"
@@ -82,7 +82,7 @@ def test_unknown_engine_is_rejected(tmp_path):
 
 def test_one_batch_of_all_essays_gives_the_tables_of_one_essay_per_batch(local, tmp_path, monkeypatch):
     """Stages run on batches of essays; a batch must give the rows its essays give alone."""
-    from analysis import build as build_module
+    from analysis.pipeline import build as build_module
 
     assert [len(b) for b in build_module.make_batches(_essays(), jobs=1)] == [1, 1, 1]  # how `local` ran
     monkeypatch.setattr(build_module, "make_batches", lambda todo, **kw: [todo])
@@ -92,7 +92,7 @@ def test_one_batch_of_all_essays_gives_the_tables_of_one_essay_per_batch(local, 
 
 
 def test_batches_keep_essay_order_and_cover_every_essay():
-    from analysis.build import make_batches
+    from analysis.pipeline.build import make_batches
 
     essays = _essays()
     for jobs in (1, 2, 8):
@@ -103,8 +103,8 @@ def test_batches_keep_essay_order_and_cover_every_essay():
 
 
 def _essays():
-    from analysis.build import plan_essays
-    from analysis.split import compile_patterns
+    from analysis.pipeline.build import plan_essays
+    from analysis.ingest.split import compile_patterns
 
     raw = aio.read_raw(FIXTURE / "essays.txt", root=FIXTURE)
     return plan_essays(raw, compile_patterns([]))[0]
@@ -114,7 +114,7 @@ def test_one_task_is_split_by_stage_over_two_workers_with_identical_tables(local
     """A folder of fewer batches than workers (one huge essay): its heaviest
     stage runs on one worker and the others on another; the tables are the
     ones of one process, and the cache stores every layer once."""
-    from analysis import build as build_module
+    from analysis.pipeline import build as build_module
 
     monkeypatch.setattr(build_module, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(build_module, "make_batches", lambda todo, **kw: [todo])  # one task

@@ -1,4 +1,4 @@
-"""analysis.segment: sentences that respect quotes, tokens that respect the
+"""analysis.ingest.segment: sentences that respect quotes, tokens that respect the
 domain dictionary, stopwords, and the sentences table."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.clean import clean_text
+from analysis.ingest.clean import clean_text
 from analysis.config import RESOURCES_DIR
-from analysis.segment import (
+from analysis.ingest.segment import (
     MAX_QUOTE_CHARS,
     content_tokens,
     load_stopwords,
@@ -265,7 +265,7 @@ def test_prepared_jieba_dictionary_equals_what_jieba_builds(tmp_path, monkeypatc
     import jieba
     import jieba.posseg
 
-    from analysis.segment import _default_dict_tables
+    from analysis.ingest.segment import _default_dict_tables
 
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
     freq, total = _default_dict_tables("freq")
@@ -291,7 +291,7 @@ def test_tokenizer_from_prepared_dictionary_cuts_like_plain_jieba(seed_lines):
     import jieba.posseg
 
     from analysis.resources import load_lines
-    from analysis.segment import get_tokenizer, pos_tag
+    from analysis.ingest.segment import get_tokenizer, pos_tag
 
     plain = jieba.Tokenizer()
     plain.load_userdict(str(RESOURCES_DIR / "userdict.txt"))
@@ -307,10 +307,10 @@ def test_tokenizer_from_prepared_dictionary_cuts_like_plain_jieba(seed_lines):
 
 
 def test_jieba_posseg_imported_by_the_toolkit_tags_like_plain_jieba(seed_lines):
-    """analysis.segment imports jieba.posseg without its import-time parse of
+    """analysis.ingest.segment imports jieba.posseg without its import-time parse of
     dict.txt; jieba.posseg's own module-level tagger must still tag the seed's
     text exactly as a POSTokenizer built the plain way (checked in a fresh
-    interpreter, where analysis.segment is the first to import jieba.posseg)."""
+    interpreter, where analysis.ingest.segment is the first to import jieba.posseg)."""
     import json
     import subprocess
     import sys
@@ -318,7 +318,7 @@ def test_jieba_posseg_imported_by_the_toolkit_tags_like_plain_jieba(seed_lines):
     lines = [l for l in seed_lines if l.strip()][:150]
     code = (
         "import json, sys\n"
-        "import analysis.segment, jieba, jieba.posseg\n"
+        "import analysis.ingest.segment, jieba, jieba.posseg\n"
         "assert type(jieba.posseg.dt) is not jieba.posseg.POSTokenizer  # the lazy path was taken\n"
         "lines = json.loads(sys.stdin.read())\n"
         "got = [[(p.word, p.flag) for p in jieba.posseg.lcut(l)] for l in lines]\n"

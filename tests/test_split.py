@@ -1,10 +1,10 @@
-"""analysis.split: essays at heading lines, preamble apart, exact line numbers."""
+"""analysis.ingest.split: essays at heading lines, preamble apart, exact line numbers."""
 
 from __future__ import annotations
 
 import pytest
 
-from analysis.split import cn_to_int, compile_patterns, match_heading, split_essays
+from analysis.ingest.split import cn_to_int, compile_patterns, match_heading, split_essays
 
 PATTERNS = compile_patterns()
 

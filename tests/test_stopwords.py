@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import themes, views
+from analysis.methods import themes
+from analysis.reporting import views
 from analysis.config import NOTEBOOKS_DIR, RESOURCES_DIR
-from analysis.corpus import Corpus
-from analysis.report import REPORTS, notebook_parameters
-from analysis.segment import load_stopwords
+from analysis.reporting.corpus import Corpus
+from analysis.reporting.report import REPORTS, notebook_parameters
+from analysis.ingest.segment import load_stopwords
 
 # A reference list of Chinese function words, written for this test and kept
 # apart from resources/stopwords.txt on purpose: a keyword found here shows a

@@ -1,4 +1,4 @@
-"""Tests for analysis.tag: genre, narrator, person, gender, school level,
+"""Tests for analysis.methods.tag: genre, narrator, person, gender, school level,
 setting, places; section structure; numbers."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from analysis.figures import plot_genre_counts
-from analysis.tag import (
+from analysis.reporting.figures import plot_genre_counts
+from analysis.methods.tag import (
     GENRES,
     TAG_COLUMNS,
     cn_number,
@@ -186,7 +186,7 @@ def test_rules_alone_still_say_other_for_a_text_without_cues():
 
 def test_uncertain_genre_has_low_confidence():
     tags = tag_text(NEW_ESSAYS["other"][0])
-    from analysis.tagmodel import UNCERTAIN_BELOW
+    from analysis.methods.tagmodel import UNCERTAIN_BELOW
 
     assert tags["genre"] == "uncertain" and tags["genre_confidence"] < UNCERTAIN_BELOW
 
@@ -251,7 +251,7 @@ def test_cues_come_from_the_cue_file(tmp_path):
     text = NEW_ESSAYS["speech"][0]
     assert tag_text(text)["genre"] == "speech"
     from analysis.resources import load_yaml
-    from analysis.tag import load_tagging_cues
+    from analysis.methods.tag import load_tagging_cues
 
     import yaml
 
@@ -400,8 +400,8 @@ def test_numbers_frame(seed):
 
 # ------------------------------------------------ fast paths == plain pandas ---
 def test_places_fast_path_equals_groupby_path(seed):
-    from analysis.entities import extract_entities
-    from analysis.tag import _places_fast, _places_grouped
+    from analysis.methods.entities import extract_entities
+    from analysis.methods.tag import _places_fast, _places_grouped
 
     s = seed[2]
     ents = extract_entities(s)
@@ -434,7 +434,7 @@ def test_circled_number_heading_does_not_crash():
 def test_framing_lines_are_headings_bylines_and_greetings():
     import pandas as pd
 
-    from analysis import tag
+    from analysis.methods import tag
 
     rows = [
         ("p1", "小学四年级班主任：王老师"),  # byline: alone, short, no final mark

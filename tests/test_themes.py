@@ -1,4 +1,4 @@
-"""Tests for analysis.themes: codebook rules, keywords, topics, co-occurrence, concordance."""
+"""Tests for analysis.methods.themes: codebook rules, keywords, topics, co-occurrence, concordance."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import figures, themes
+from analysis.methods import themes
+from analysis.reporting import figures
 from analysis.resources import ResourceError
 
 CODE_ORDER = ["study", "emotion", "safety", "daily_care", "family", "activities", "support", "conduct", "teacher"]
@@ -458,7 +459,7 @@ def test_keyness_q_values_are_benjamini_hochberg_over_all_words_compared(seed_bu
     """q is computed over every word compared for a group (not only the top_n
     shown): q = min over ranks ≥ r of p·m/rank, capped at 1, never below p;
     and the themes report's grid stars exactly the words with q < 0.05."""
-    from analysis import views
+    from analysis.reporting import views
 
     seed_paragraphs = seed_build.tables["paragraphs"]
 

@@ -1,6 +1,6 @@
-"""How far to trust the figures: the coded samples (analysis.samples), the
-supervised sentiment method (analysis.supervised), the reference figures, the
-researcher's own sample (analysis.trust), what the reports say (the trust_*
+"""How far to trust the figures: the coded samples (analysis.methods.samples), the
+supervised sentiment method (analysis.methods.supervised), the reference figures, the
+researcher's own sample (analysis.methods.trust), what the reports say (the trust_*
 views) and the `sample` / `validate` commands.
 
 The shared seed build (conftest.seed_build) is only read: every test that
@@ -20,12 +20,13 @@ import pandas as pd
 import pytest
 
 from analysis import io as aio
-from analysis import samples, sentiment, supervised, trust, views
+from analysis.methods import samples, sentiment, supervised, trust
+from analysis.reporting import views
 from analysis.cli import main
-from analysis.corpus import Corpus
-from analysis.privacy import load_map
-from analysis.samples import Sample, SampleError
-from analysis.trust import TrustError
+from analysis.reporting.corpus import Corpus
+from analysis.methods.privacy import load_map
+from analysis.methods.samples import Sample, SampleError
+from analysis.methods.trust import TrustError
 
 from conftest import run_build
 

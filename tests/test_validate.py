@@ -1,4 +1,4 @@
-"""Tests for analysis.validate: metrics against hand-computed tiny cases."""
+"""Tests for analysis.methods.validate: metrics against hand-computed tiny cases."""
 
 import math
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
-from analysis import validate
+from analysis.methods import validate
 
 LABELS = ["negative", "neutral", "positive"]
 

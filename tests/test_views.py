@@ -1,4 +1,4 @@
-"""analysis.views: what the report notebooks show."""
+"""analysis.reporting.views: what the report notebooks show."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import time
 import pandas as pd
 import pytest
 
-from analysis import tag, themes, views
-from analysis.build import build
-from analysis import corpus as corpus_module
-from analysis.corpus import Corpus
+from analysis.methods import tag, themes
+from analysis.reporting import views
+from analysis.pipeline.build import build
+from analysis.reporting import corpus as corpus_module
+from analysis.reporting.corpus import Corpus
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_corpus"
 
@@ -96,7 +97,7 @@ def test_dedupe_counts_reused_sentences_once_inside_mixed_paragraphs(seed_build)
     sentence leaves its paragraph: the text left is the paragraph's own
     sentences, its codes and sentiment are those of that text, and a paragraph
     of reused sentences only is gone."""
-    from analysis import sentiment
+    from analysis.methods import sentiment
 
     corpus = Corpus(seed_build.out_dir)
     s = corpus.sentences
@@ -129,7 +130,7 @@ def test_essay_lengths_of_a_large_corpus_are_a_histogram(corpus, monkeypatch):
     figure does not grow with the corpus (975 bars made a page-long figure)."""
     import matplotlib.pyplot as plt
 
-    from analysis import overview
+    from analysis.reporting import overview
 
     n = len(corpus.essays)
     fig = overview.plot_lengths(corpus)
@@ -223,7 +224,7 @@ def test_corpora_of_one_build_share_their_tables_and_a_rebuild_is_read_afresh(se
     changing one changes no other), and a changed file is read again."""
     import shutil
 
-    from analysis import corpus as corpus_mod
+    from analysis.reporting import corpus as corpus_mod
     from analysis import io as aio
 
     d = tmp_path / "processed"
@@ -243,7 +244,7 @@ def test_corpora_of_one_build_share_their_tables_and_a_rebuild_is_read_afresh(se
     old = (d / "pseudonyms.parquet").stat().st_mtime - 10
     os.utime(d / "pseudonyms.parquet", (old, old))  # ... and left the pseudonym map behind
     assert len(corpus_mod.Corpus(d, pseudonymise=False).essays) == 3 and len(a.essays) == len(raw)
-    from analysis.privacy import MapError
+    from analysis.methods.privacy import MapError
 
     with pytest.raises(MapError):  # the map is now older than its tables: fail closed, never the cached pages
         corpus_mod.Corpus(d, pseudonymise_all=True).essays
@@ -257,7 +258,7 @@ def test_pseudonymised_columns_read_back_from_the_disk_cache_are_the_same(seed_b
 
     import numpy as np
 
-    from analysis import corpus as corpus_mod
+    from analysis.reporting import corpus as corpus_mod
 
     data = tmp_path / "processed"
     shutil.copytree(seed_build.out_dir, data, symlinks=True)

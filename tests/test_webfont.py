@@ -11,8 +11,8 @@ import pytest
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
-from analysis import webfont
-from analysis.plots import cjk_font_path
+from analysis.reporting import webfont
+from analysis.reporting.plots import cjk_font_path
 
 PAGE = (
     "<html><head></head><body><h1>留守儿童的心声</h1>"

@@ -119,7 +119,7 @@ def _check_resources(*, codebook: bool = True) -> None:
     try:
         check_bundled()
         if codebook:
-            from analysis.themes import load_codebook
+            from analysis.methods.themes import load_codebook
 
             load_codebook()
     except ResourceError as exc:
@@ -196,10 +196,10 @@ def _build_warning(msg: str) -> None:
 
 
 def _build_options(args: argparse.Namespace) -> dict:
-    """Options of ``build`` that an older :func:`analysis.build.build` may lack: given only when it takes them."""
+    """Options of ``build`` that an older :func:`analysis.pipeline.build.build` may lack: given only when it takes them."""
     import inspect
 
-    from analysis.build import build
+    from analysis.pipeline.build import build
 
     accepted = inspect.signature(build).parameters
     wanted = {"lock_timeout": args.lock_timeout, "follow_links": args.follow_links}
@@ -207,7 +207,7 @@ def _build_options(args: argparse.Namespace) -> dict:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from analysis.build import BuildError, build
+    from analysis.pipeline.build import BuildError, build
 
     if not args.raw.is_dir():
         raise CliError(f"--raw {args.raw}: folder not found (give a folder of .txt files)")
@@ -256,7 +256,7 @@ def _watch(args: argparse.Namespace) -> int:
     import signal
     import time
 
-    from analysis.build import CodeChanged, watch
+    from analysis.pipeline.build import CodeChanged, watch
 
     if args.engine != "local" or args.no_cache:
         raise CliError("--watch works with the local engine and the cache (drop --engine dask / --no-cache)")
@@ -445,7 +445,7 @@ def _parse_kv(pairs: list[list[str]] | None) -> dict:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from analysis.report import ParamError, render_reports
+    from analysis.reporting.report import ParamError, render_reports
 
     from analysis.resources import ResourceError
 
@@ -483,7 +483,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_prepare(args: argparse.Namespace) -> int:
     import time
 
-    from analysis import namemodel, segment, snowfast, webfont
+    from analysis.fast import snowfast
+    from analysis.ingest import segment
+    from analysis.methods import namemodel
+    from analysis.reporting import webfont
     from analysis.config import user_cache_dir
 
     steps = (
@@ -509,7 +512,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         text = aio.read_raw(args.file).text  # the build's checks: empty, binary, undecodable, mojibake
     except aio.RawFileError as exc:
         raise CliError(f"{args.file}: {exc.reason}; valid: a UTF-8 or GB18030 text file") from None
-    from analysis import sentiment
+    from analysis.methods import sentiment
 
     if args.method is not None and args.method not in sentiment.METHODS:
         raise CliError(f"--method {args.method!r} is not valid; valid methods: {', '.join(sentiment.METHODS)}")
@@ -520,7 +523,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     lines = [l for l in lines if l]
     df = sentiment.annotate_lines(lines, method=args.method)
     try:
-        from analysis import themes
+        from analysis.methods import themes
 
         df["themes"] = [";".join(themes.code_text(l)) for l in lines]
     except ImportError:  # pragma: no cover - themes module is part of the package
@@ -540,10 +543,10 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from analysis import sentiment
+    from analysis.methods import sentiment
 
     if args.tags_only:
-        from analysis import tagmodel
+        from analysis.methods import tagmodel
 
         model = tagmodel.calibrate()
         print(
@@ -559,7 +562,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         if not hasattr(value, "to_string"):
             print(f"{key}: {value}")
     if args.annotations is None and args.out is None:
-        from analysis import tagmodel
+        from analysis.methods import tagmodel
 
         model = tagmodel.calibrate()
         print(
@@ -576,7 +579,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analysis import trust
+    from analysis.methods import trust
 
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.precision", 3):
         if args.annotations:
@@ -617,8 +620,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from analysis import trust
-    from analysis.corpus import Corpus
+    from analysis.methods import trust
+    from analysis.reporting.corpus import Corpus
 
     try:
         sample = trust.draw_sample(args.data, args.unit, args.n, seed=args.seed, pseudonymise=not args.real_names)
@@ -646,7 +649,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import tempfile
 
-    from analysis import challenge
+    from analysis.pipeline import challenge
 
     sets = args.pages or sorted(
         p for p in (config.FIXTURES_DIR / "pages").iterdir() if p.is_dir() and any(p.rglob("*.page"))

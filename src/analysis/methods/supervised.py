@@ -1,11 +1,11 @@
 """The supervised sentiment method: a logistic regression over evidence that
 carries across registers, fitted on every coded sample the methods may be
-tuned on (:func:`analysis.samples.names` with ``tuning=True``).
+tuned on (:func:`analysis.methods.samples.names` with ``tuning=True``).
 
 Features of a sentence (:func:`features`):
 
 * the lexicon's positive and negative evidence (HowNet + DUTIR with negation
-  and degree, :func:`analysis.sentiment.lexicon_parts`) and the count of each
+  and degree, :func:`analysis.methods.sentiment.lexicon_parts`) and the count of each
   DUTIR emotion;
 * the register: policy and procedure verbs (推进, 落实, 开展 …), modal and
   directive words (要, 应当, 注意 …), negations (没有, 还没, 并非 …), digits,

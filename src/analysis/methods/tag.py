@@ -11,12 +11,12 @@ that decided it:
   * ``narrator_gender``: female | male | '' (only where the narrator says so);
   * ``school_level``: primary | junior_secondary | senior_secondary | preschool | '';
   * ``setting``: list of rural, boarding, urban, migrant;
-  * ``places``: list of place names (from :mod:`analysis.entities`).
+  * ``places``: list of place names (from :mod:`analysis.methods.entities`).
 
 Text level: :func:`tag_text`. Frame level: :func:`tag_essays`,
 :func:`structure` (section headings and their nesting), :func:`numbers`
 (counts, percentages, years, ages … with their sentence), :func:`tag_table`
-for reports (figures: :mod:`analysis.figures`).
+for reports (figures: :mod:`analysis.reporting.figures`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.entities import _set_dtypes
+from analysis.methods.entities import _set_dtypes
 from analysis.frames import group_columns, require
 from analysis.resources import load_yaml, resource_path
 
@@ -332,12 +332,12 @@ def _blend(rule: str, rule_ev: str, label: str, conf: float, default: str) -> tu
 def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None | bool = True) -> dict:
     """All text-decided tags of one essay (everything but places) as a dict.
 
-    Genre and narrator come from the tagging model (:mod:`analysis.tagmodel`)
+    Genre and narrator come from the tagging model (:mod:`analysis.methods.tagmodel`)
     when one is fitted — with its confidence, ``uncertain`` below its
     threshold — and from the cue rules otherwise (``model=False`` forces the
     rules; confidence is then empty). The evidence columns always quote the
     cues that matched."""
-    from analysis import tagmodel
+    from analysis.methods import tagmodel
 
     cues = cues or load_tagging_cues()
     text = text if isinstance(text, str) else ""
@@ -391,7 +391,7 @@ def tag_essays(
 
     In: essays (essay_id, text), sentences (essay_id, sentence_id, text) —
     sentences feed the place names; pass ``entities`` (from
-    :func:`analysis.entities.extract_entities`) to reuse them. Out: a copy of
+    :func:`analysis.methods.entities.extract_entities`) to reuse them. Out: a copy of
     ``essays`` with genre, person, narrator, narrator_gender, school_level
     (str), setting, places (lists of str), each with ``*_evidence`` (str).
     Existing tag columns are replaced.
@@ -400,7 +400,7 @@ def tag_essays(
     require(sentences, {"essay_id", "sentence_id", "text"}, "sentences")
     cues = load_tagging_cues(cues_path)
     if entities is None:
-        from analysis.entities import extract_entities
+        from analysis.methods.entities import extract_entities
 
         entities = extract_entities(sentences, cues_path=entity_cues_path)
     places: dict[str, list[str]] = {}
@@ -745,7 +745,7 @@ def tag_table(essays: pd.DataFrame, *, with_evidence: bool = True, mapping=None)
     """One row per essay: the tags (lists joined by '、') and their evidence.
 
     Evidence quotes the essays, so it can hold names: pass the pseudonym
-    ``mapping`` (see :mod:`analysis.privacy`) unless the essays table is
+    ``mapping`` (see :mod:`analysis.methods.privacy`) unless the essays table is
     already pseudonymised (``Corpus`` tables are).
     """
     require(essays, {"essay_id", "genre", "person", "narrator"}, "essays")
@@ -759,7 +759,7 @@ def tag_table(essays: pd.DataFrame, *, with_evidence: bool = True, mapping=None)
                 lambda v: "、".join(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else (v or "")
             )
     if mapping is not None:
-        from analysis.privacy import pseudonymise_frame
+        from analysis.methods.privacy import pseudonymise_frame
 
         out = pseudonymise_frame(out, [c for c in out.columns if c.endswith("_evidence") or c == "places"], mapping)
     return out.reset_index(drop=True)

@@ -48,7 +48,7 @@ def privacy_check(page: str, params: dict, data_dir: Path, fname: str) -> None:
     no written form of a name the report replaces may be in it (children's
     always; adults', places' and schools' too with ``pseudonymise_all``). Raises
     :class:`PrivacyError` naming how many and of what kind, never the names."""
-    from analysis.privacy import page_leaks
+    from analysis.methods.privacy import page_leaks
 
     if not params.get("pseudonymise", True):
         return
@@ -158,10 +158,10 @@ def data_dir_for(value: str | os.PathLike | None = "", *, check: bool = True) ->
 
 def method_for(value: str | None, report: str = "sentiment") -> str:
     """The sentiment method a ``method`` parameter names: empty (or None) is
-    :data:`analysis.sentiment.DEFAULT_METHOD`, the cross-validated default;
-    anything else must be one of :data:`analysis.sentiment.METHODS`
+    :data:`analysis.methods.sentiment.DEFAULT_METHOD`, the cross-validated default;
+    anything else must be one of :data:`analysis.methods.sentiment.METHODS`
     (:class:`ParamError` otherwise)."""
-    from analysis import sentiment
+    from analysis.methods import sentiment
 
     method = value or sentiment.DEFAULT_METHOD
     _check_choice("method", method, list(sentiment.METHODS), report)
@@ -395,7 +395,7 @@ def validate_params(name: str, params: dict, data_dir: Path) -> None:
         raise ParamError(f"{name}: parameter k={params['k']!r} is not valid; use a whole number from 2 to 50")
     if params.get("codebook_path"):
         from analysis.resources import ResourceError
-        from analysis.themes import load_codebook
+        from analysis.methods.themes import load_codebook
 
         try:
             load_codebook(params["codebook_path"])
@@ -571,7 +571,7 @@ def effective_params(name: str | None, params: dict) -> dict[str, Any]:
     defaults = notebook_parameters(NOTEBOOKS_DIR / spec.notebook) if spec else {}
     merged = {k: v for k, v in {**defaults, **params}.items() if k not in CLI_ONLY_PARAMS}
     if "method" in merged and not merged["method"]:
-        from analysis import sentiment
+        from analysis.methods import sentiment
 
         merged["method"] = f"{sentiment.DEFAULT_METHOD} (the validated default)"
     return merged
@@ -777,7 +777,7 @@ def _shown_files(man: dict, params: dict, data_dir: Path) -> str:
     named after a village)."""
     names = [f["source_file"] for f in man.get("files", [])]
     if params.get("pseudonymise", True) and names:
-        from analysis.privacy import load_map, replacer, selected
+        from analysis.methods.privacy import load_map, replacer, selected
 
         roles = None if params.get("pseudonymise_all", True) else ("child",)
         p = Path(data_dir) / "pseudonyms.parquet"
@@ -818,7 +818,7 @@ def _warm_renderer(data_dir: Path) -> None:
     import nbformat
     import papermill  # noqa: F401
 
-    from analysis import kernels, webfont
+    from analysis.reporting import kernels, webfont
 
     kernels.register()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("留守儿童")])
@@ -850,7 +850,7 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = Non
         )
         m = re.search(r"<main>|<body[^>]*>", body)
         body = body[: m.end()] + banner + body[m.end() :]
-    from analysis import publish
+    from analysis.reporting import publish
 
     body = body.replace("</body>", publish.TABLE_SCRIPT + "</body>", 1)
     return embed_font(body.replace("</head>", _STYLE + f"<style>{publish.STYLE}</style>" + "</head>", 1))
@@ -858,7 +858,7 @@ def notebook_to_html(nb, *, params: dict, data_dir: Path, name: str | None = Non
 
 def embed_font(page: str) -> str:
     """Embed a CJK font subset covering every character of ``page``."""
-    from analysis.webfont import font_face_css
+    from analysis.reporting.webfont import font_face_css
 
     css = font_face_css(page)
     return page.replace("</head>", f"<style>{css}</style></head>", 1) if css else page
@@ -880,7 +880,7 @@ def execute_notebook(spec: ReportSpec, params: dict, workdir: Path, *, kernel: s
     import nbformat
     import papermill as pm
 
-    from analysis import kernels
+    from analysis.reporting import kernels
 
     out = workdir / spec.notebook
     pm.execute_notebook(
@@ -1085,7 +1085,7 @@ def render_unlocked(
     :data:`PROFILE_BAR_ABOVE`) as a progress bar on stderr with a line for
     each failure — every report's line with ``verbose``.
     """
-    from analysis import kernels, webfont
+    from analysis.reporting import kernels, webfont
 
     kernels.skip_slow_optional_imports()
     data_dir, out_dir = Path(data_dir), Path(out_dir)
@@ -1097,7 +1097,7 @@ def render_unlocked(
             file_params.setdefault(k, {}).update(v)
     planned, bad, left_out = plan(names, data_dir, params or {}, file_params, max_profiles)
     if any(p.get("pseudonymise", True) for _, p in planned):
-        from analysis.privacy import MapError, load_map
+        from analysis.methods.privacy import MapError, load_map
 
         try:  # fail closed: without a sound pseudonym map no shareable page is made
             load_map(data_dir)
@@ -1217,7 +1217,7 @@ def _write_index(
     checked = hashlib.sha256((shared or _shared_digest(data_dir)).encode() + page.encode()).hexdigest()
     if state.get("_index_checked") == checked and index.is_file() and index.read_text(encoding="utf-8") == page:
         return  # the same page, checked against the same corpus and pseudonym map when it was written
-    from analysis.privacy import MapError
+    from analysis.methods.privacy import MapError
 
     try:
         privacy_check(page, {}, data_dir, "index.html")  # it lists the essays' titles
@@ -1235,7 +1235,7 @@ def _essay_titles(data_dir: Path) -> dict[str, dict]:
         return {}
     cols = ["essay_id", "label", "title", "genre", "narrator", "n_chars"]
     try:
-        from analysis.corpus import Corpus
+        from analysis.reporting.corpus import Corpus
 
         c = Corpus(data_dir, pseudonymise=True, pseudonymise_all=True)
         e = c.table("essays", [k for k in cols if k in c.columns("essays")])  # not the texts: only what is shown

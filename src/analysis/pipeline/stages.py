@@ -23,7 +23,7 @@ def _merge(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
 
 def sentiment_stage(t: Tables) -> Tables:
     """Score sentences with every method; aggregate to paragraphs and the essay."""
-    from analysis import sentiment
+    from analysis.methods import sentiment
 
     sents = sentiment.score_sentences(t["sentences"], methods=sentiment.METHODS)
     t["sentences"] = sents
@@ -41,7 +41,7 @@ def sentiment_stage(t: Tables) -> Tables:
 
 def themes_stage(t: Tables) -> Tables:
     """Code paragraphs with the codebook; code counts and shares per essay."""
-    from analysis import themes
+    from analysis.methods import themes
 
     t["paragraphs"] = themes.code_paragraphs(t["paragraphs"])
     counts = themes.essay_code_counts(t["paragraphs"])
@@ -53,7 +53,7 @@ def tagging_stage(t: Tables) -> Tables:
     """Entities (jieba POS + domain cues), essay tags with evidence, section
     structure, which sentences are framing lines (``framing``), and
     numbers/statistics with their context (a window of their sentence)."""
-    from analysis import entities, tag
+    from analysis.methods import entities, tag
 
     ents = entities.extract_entities(t["sentences"])
     t["entities"] = ents
@@ -69,8 +69,8 @@ def reuse_stage(t: Tables, memory: dict | None = None) -> Tables:
     """Template reuse across essays: the reuse table, each sentence's first
     occurrence (``reused_from``) and each essay's share of original text.
     With a ``memory`` (kept by the build between builds in one process), the
-    search is incremental (:class:`analysis.reuse.ReuseIndex`, same result)."""
-    from analysis import reuse
+    search is incremental (:class:`analysis.methods.reuse.ReuseIndex`, same result)."""
+    from analysis.methods import reuse
 
     if memory is None:
         found = reuse.find_reuse(t["sentences"])
@@ -87,7 +87,7 @@ def reuse_stage(t: Tables, memory: dict | None = None) -> Tables:
 def pseudonym_stage(t: Tables, memory: dict | None = None) -> Tables:
     """The private name → pseudonym map (children, adults, places, organisations;
     reports replace children's names by default, the rest by option)."""
-    from analysis import privacy
+    from analysis.methods import privacy
 
     always, never = privacy.load_lists()
     found = pd.concat([t["entities"], privacy.page_entities(t), privacy.listed_entities(t, always)], ignore_index=True)

@@ -10,7 +10,7 @@ Two sources of validation figures:
   per class, agreement between coders, the codebook per code, the tags) and
   stores them in ``DIR/validation/`` — keyed by the build and the methods, so a
   rebuild or a changed method marks them stale;
-* **the reference samples** the project ships (:mod:`analysis.samples`): the
+* **the reference samples** the project ships (:mod:`analysis.methods.samples`): the
   bundled essays (cross-validated) and the held-out samples of other
   registers — computed once per version of the methods and samples, cached,
   and copied into each build's ``validation/`` folder.
@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import samples, validate
+from analysis.methods import samples, validate
 from analysis.config import ANNOTATIONS_DIR, PACKAGE_DIR, RANDOM_SEED, RESOURCES_DIR, user_cache_dir
 
 VALIDATION_DIR = "validation"  # inside a data folder
@@ -72,7 +72,7 @@ def methods_fingerprint(kind: str = "all") -> str:
     files: list[Path] = []
     for k in kinds:
         mods, res = _KIND_FILES[k]
-        files += [PACKAGE_DIR / f"{m}.py" for m in mods]
+        files += [module_file(m) for m in mods]
         for r in res:
             files += sorted((RESOURCES_DIR / r).glob("*")) if r.endswith("/") else [RESOURCES_DIR / r]
     parts = [
@@ -86,6 +86,13 @@ def methods_fingerprint(kind: str = "all") -> str:
         except PackageNotFoundError:
             parts.append(f"{pkg}=missing".encode())
     return _digest(parts)
+
+
+def module_file(short: str) -> Path:
+    """The file of the package's module ``short`` (``sentiment``), in whichever layer it sits."""
+    from analysis import LAYOUT
+
+    return PACKAGE_DIR / LAYOUT[short] / f"{short}.py" if short in LAYOUT else PACKAGE_DIR / f"{short}.py"
 
 
 def _code_key(path: Path) -> bytes:
@@ -108,7 +115,7 @@ def _code_key(path: Path) -> bytes:
 
 
 def samples_fingerprint() -> str:
-    """Every coded sentence and paragraph sample file (:data:`analysis.samples.SAMPLES`)."""
+    """Every coded sentence and paragraph sample file (:data:`analysis.methods.samples.SAMPLES`)."""
     rels = sorted({f.lstrip("?") for s in samples.SAMPLES.values() for f in s.files})
     files = [ANNOTATIONS_DIR / r for r in rels if (ANNOTATIONS_DIR / r).is_file()]
     return _digest([str(p.relative_to(ANNOTATIONS_DIR)).encode() + p.read_bytes() for p in files])
@@ -267,7 +274,7 @@ def table(stored: dict) -> pd.DataFrame:
 
 
 def _reference_sentiment() -> dict:
-    from analysis import sentiment
+    from analysis.methods import sentiment
 
     ann = sentiment.tuning_annotations()
     cv = sentiment.evaluate_methods(ann)
@@ -318,7 +325,7 @@ def _reference_sentiment() -> dict:
 
 
 def _reference_themes() -> dict:
-    from analysis import themes
+    from analysis.methods import themes
 
     codes = list(themes.load_codebook().ids)
     rows, per_code = [], []
@@ -400,7 +407,7 @@ def unit_of(columns: Sequence[str]) -> str:
 
 
 def _codes() -> list[str]:
-    from analysis import themes
+    from analysis.methods import themes
 
     return list(themes.load_codebook().ids)
 
@@ -497,7 +504,7 @@ def _intercoder(first: pd.DataFrame, second: pd.DataFrame, unit: str) -> pd.Data
     a = a.set_index("item_id").loc[both].reset_index()
     b = b.set_index("item_id").loc[both].reset_index()
     if unit == "sentences":
-        from analysis import sentiment
+        from analysis.methods import sentiment
 
         for f in (a, b):
             f["label"] = f["label"].astype(str).str.strip().str.lower().map(lambda v: samples._LABEL_ALIASES.get(v, v))
@@ -524,7 +531,7 @@ def _figures_own(data_dir: Path, coded: pd.DataFrame, unit: str, sheet) -> dict:
     from analysis.io import read_table
 
     if unit == "sentences":
-        from analysis import sentiment
+        from analysis.methods import sentiment
 
         s = read_table(data_dir, "sentences").set_index("sentence_id")
         _unknown(coded["item_id"].tolist(), set(s.index), sheet)
@@ -622,7 +629,7 @@ def draw_sample(
     ``n`` allows); within a stratum items are taken essay by essay in a
     random order, so the sample spreads over essays. Texts are pseudonymised
     like a report's unless ``pseudonymise`` is false."""
-    from analysis.corpus import Corpus
+    from analysis.reporting.corpus import Corpus
 
     if unit not in UNITS:
         raise TrustError(f"--unit {unit!r}: valid units are {', '.join(UNITS)}")
@@ -751,7 +758,7 @@ def sheet_frame(sample: pd.DataFrame, unit: str, corpus_sentences: pd.DataFrame 
 
 def guide_rows(unit: str) -> list[tuple[str, str]]:
     """The coding guide's summary for the sheet (the full guides are in data/annotations/)."""
-    from analysis import sentiment, tag, themes
+    from analysis.methods import sentiment, tag, themes
 
     if unit == "sentences":
         rows = [
@@ -787,7 +794,8 @@ def guide_rows(unit: str) -> list[tuple[str, str]]:
 def write_sheet(sheet: pd.DataFrame, unit: str, out: str | Path) -> list[Path]:
     """Write the coding sheet as CSV (UTF-8 with BOM) and as .xlsx with
     drop-down lists, a sheet for a second coder and the guide's summary."""
-    from analysis import io as aio, sentiment, tag
+    from analysis import io as aio
+    from analysis.methods import sentiment, tag
 
     out = Path(out)
     stem = out.with_suffix("")
@@ -844,7 +852,7 @@ def write_sheet(sheet: pd.DataFrame, unit: str, out: str | Path) -> list[Path]:
 def _top_words(texts: Sequence[str] | None = None, k: int = 300, *, token_lists=None) -> list[str]:
     from collections import Counter
 
-    from analysis.segment import content_tokens, tokenize
+    from analysis.ingest.segment import content_tokens, tokenize
 
     counts: Counter = Counter()
     lists = token_lists if token_lists is not None else (tokenize(str(t)) for t in texts)

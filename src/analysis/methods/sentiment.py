@@ -15,7 +15,7 @@ Methods (``METHODS``), each giving a score per text and a 3-way label
   Score P(positive) − P(negative) in (−1, 1).
 * ``supervised`` — multinomial logistic regression over the lexicon's
   evidence, register cues, SnowNLP, words and characters
-  (:mod:`analysis.supervised`), fitted on every coded tuning sample
+  (:mod:`analysis.methods.supervised`), fitted on every coded tuning sample
   (:func:`tuning_annotations`). Score P(positive) − P(negative) in (−1, 1).
 
 ``DEFAULT_METHOD`` and every neutral band come from
@@ -26,7 +26,7 @@ Text level: :func:`score`, :func:`label`, :func:`emotion`, :func:`lexicon_parts`
 Frame level: :func:`score_sentences`, :func:`aggregate`, :func:`emotion_profile`,
 :func:`annotate_lines`. Validation: :func:`evaluate_methods`, :func:`calibrate`,
 :func:`write_calibration`, :func:`run_calibration`. Report helpers: the tables
-the reports show and draw (figures: :mod:`analysis.figures`).
+the reports show and draw (figures: :mod:`analysis.reporting.figures`).
 """
 
 from __future__ import annotations
@@ -44,11 +44,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis import validate
+from analysis.methods import validate
 from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
 from analysis.frames import require, row_groups
 from analysis.resources import ResourceError, load_lines, load_yaml, resource_path
-from analysis.segment import tokenize
+from analysis.ingest.segment import tokenize
 
 METHODS: tuple[str, ...] = ("snownlp", "lexicon", "combined", "supervised")
 LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
@@ -159,7 +159,7 @@ def build_lexicon(*, paths: dict[str, str | Path] | None = None) -> Lexicon:
     long, project stopwords, listed in ``neutral.txt``, operators (negators,
     degree adverbs, contrast markers) or in both HowNet polarities.
     """
-    from analysis.segment import load_stopwords
+    from analysis.ingest.segment import load_stopwords
 
     paths = paths or {}
     p = lambda stem: paths.get(stem)  # noqa: E731
@@ -250,7 +250,7 @@ def get_lexicon() -> Lexicon:
 
 def clear_caches() -> None:
     """Forget the loaded lexicon, calibration and cached SnowNLP scores (after editing resources)."""
-    from analysis import supervised
+    from analysis.methods import supervised
 
     get_lexicon.cache_clear()
     _snownlp_cached.cache_clear()
@@ -503,8 +503,8 @@ def _tokens_of(text: str, tokens: Sequence[str] | None) -> list[str]:
 
 @functools.lru_cache(maxsize=200_000)
 def _snownlp_cached(text: str) -> float:
-    # analysis.snowfast reproduces SnowNLP(text).sentiments bit for bit, ~10x faster
-    from analysis import snowfast
+    # analysis.fast.snowfast reproduces SnowNLP(text).sentiments bit for bit, ~10x faster
+    from analysis.fast import snowfast
 
     return float(snowfast.score(text))
 
@@ -659,7 +659,7 @@ def _method_scores(
     parts = np.array([a[:2] for a in analyses], float).reshape(-1, 2)
     pos, neg = parts[:, 0], parts[:, 1]
     if any(m in ("snownlp", "combined", "supervised") for m in methods):
-        from analysis import snowfast
+        from analysis.fast import snowfast
 
         stripped = [t.strip() for t in texts]
         scored = snowfast.score_many([t for t in stripped if t])
@@ -672,7 +672,7 @@ def _method_scores(
     if "combined" in methods:
         out["combined"] = _combined_scores(pos, neg, snow, empty)
     if "supervised" in methods:
-        from analysis import supervised
+        from analysis.methods import supervised
 
         tl = token_lists if token_lists is not None else [tokenize(t) for t in texts]
         dense = supervised.dense_features(texts, parts, _emotion_matrix(analyses), snow)
@@ -1031,8 +1031,8 @@ def annotation_features(annotations: pd.DataFrame) -> pd.DataFrame:
 
 
 def _supervised_inputs(texts: list[str], feats: pd.DataFrame):
-    """(token lists, dense block) of :mod:`analysis.supervised` from :func:`annotation_features`."""
-    from analysis import supervised
+    """(token lists, dense block) of :mod:`analysis.methods.supervised` from :func:`annotation_features`."""
+    from analysis.methods import supervised
 
     emo = feats[[f"emotion_{e}" for e in EMOTIONS]].to_numpy(float)
     dense = supervised.dense_features(
@@ -1042,7 +1042,7 @@ def _supervised_inputs(texts: list[str], feats: pd.DataFrame):
 
 
 def _fit_supervised(texts: list[str], feats: pd.DataFrame, y: np.ndarray, idx: np.ndarray, *, seed: int):
-    from analysis import supervised
+    from analysis.methods import supervised
 
     tl, dense = _supervised_inputs(texts, feats)
     return supervised.fit([texts[i] for i in idx], [tl[i] for i in idx], dense[idx], y[idx], seed=seed)
@@ -1217,7 +1217,8 @@ def write_calibration(result: dict, path: str | Path | None = None) -> Path:
     """Write a :func:`calibrate` result as YAML (default: the bundled calibration.yaml)."""
     import yaml
 
-    from analysis import io as aio, supervised
+    from analysis import io as aio
+    from analysis.methods import supervised
 
     target = Path(path) if path is not None else RESOURCES_DIR / CALIBRATION_NAME
     result = dict(result)
@@ -1236,7 +1237,7 @@ def write_calibration(result: dict, path: str | Path | None = None) -> Path:
             },
         )
     header = (
-        "# Written by analysis.sentiment.write_calibration (python -m analysis calibrate).\n"
+        "# Written by analysis.methods.sentiment.write_calibration (python -m analysis calibrate).\n"
         "# Do not edit by hand: rerun the calibration after changing the lexicon or the annotations.\n"
     )
     aio.write_text(target, header + yaml.safe_dump(result, allow_unicode=True, sort_keys=False, width=110))
@@ -1247,10 +1248,10 @@ def write_calibration(result: dict, path: str | Path | None = None) -> Path:
 
 
 def tuning_annotations() -> pd.DataFrame:
-    """Every coded sentence the methods may be tuned on (:func:`analysis.samples.names`
+    """Every coded sentence the methods may be tuned on (:func:`analysis.methods.samples.names`
     with ``tuning=True``: the bundled essays and the out-of-domain tuning parts), with
     ``essay_ordinal`` = sample and document, so folds keep a document together."""
-    from analysis import samples
+    from analysis.methods import samples
 
     frames = [samples.load(n, "sentences") for n in samples.names("sentences", tuning=True)]
     df = pd.concat(frames, ignore_index=True)

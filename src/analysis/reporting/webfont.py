@@ -30,7 +30,7 @@ from pathlib import Path
 
 from analysis import io as aio
 from analysis.config import user_cache_dir
-from analysis.plots import cjk_font_path
+from analysis.reporting.plots import cjk_font_path
 
 # Bump when the prepared font's content changes (ranges, conversion).
 FORMAT = 1

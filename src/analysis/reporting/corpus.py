@@ -10,6 +10,7 @@ villages') never reach a report. The map itself stays in ``data_dir``.
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -83,9 +84,9 @@ class Corpus:
     @functools.cached_property
     def _map(self) -> pd.DataFrame:
         """The build's pseudonym map for the selected roles; a missing, stale
-        or unreadable map raises :class:`analysis.privacy.MapError` (fail
+        or unreadable map raises :class:`analysis.methods.privacy.MapError` (fail
         closed: nothing is shown that should have been pseudonymised)."""
-        from analysis.privacy import load_map, selected
+        from analysis.methods.privacy import load_map, selected
 
         if "\0map" not in self._shared:
             self._shared["\0map"] = selected(load_map(self.tables_dir, shown=self.data_dir), self.roles)
@@ -227,7 +228,7 @@ class Corpus:
 
     def _local_replacers(self, scoped: dict) -> dict:
         """essay id → replacer of its scoped short forms (built once per build and settings)."""
-        from analysis.privacy import replacer
+        from analysis.methods.privacy import replacer
 
         key = "\0local"
         if key not in self._shared or self._shared[key][0] != scoped:
@@ -244,7 +245,7 @@ class Corpus:
             c not in _ID_COLUMNS and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c])) for c in df.columns
         ):
             return df  # ids and numbers only: no replacer to compile
-        from analysis.privacy import replacer
+        from analysis.methods.privacy import replacer
 
         replace = replacer(mapping)  # compiled once for all cells
         out = df.copy()
@@ -280,7 +281,7 @@ class Corpus:
     @functools.cache
     def _file_scoped(self) -> dict:
         """{("file", source file): replacer of the short forms scoped to any of its essays}."""
-        from analysis.privacy import replacer
+        from analysis.methods.privacy import replacer
 
         if not self.scoped:
             return {}
@@ -298,7 +299,7 @@ class Corpus:
         children. Returns ``frames`` unchanged when pseudonymisation is off."""
         if not self.pseudonymise:
             return frames
-        from analysis import entities, privacy
+        from analysis.methods import entities, privacy
 
         sample = pd.DataFrame(
             {"essay_id": "sample", "sentence_id": [f"sample-s{i:05d}" for i in range(len(texts))], "text": texts}
@@ -359,10 +360,12 @@ def _code_fingerprint() -> str:
     """A hash of the code that decides what a pseudonymised column holds."""
     import hashlib
 
+    from analysis.ingest import segment
+    from analysis.methods import privacy
+
     h = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in ("corpus.py", "privacy.py", "segment.py"):
-        h.update((here / name).read_bytes())
+    for module in (sys.modules[__name__], privacy, segment):
+        h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -413,7 +416,7 @@ def _owner_column(col: str, columns) -> str | None:
 
 
 def _protect_value(v, replace):
-    from analysis.privacy import replace_tokens
+    from analysis.methods.privacy import replace_tokens
 
     if isinstance(v, str):
         return replace(v)

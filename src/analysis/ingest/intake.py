@@ -3,9 +3,9 @@
 :func:`plan_folder` reads nothing itself: it takes the decoded files
 (:class:`analysis.io.RawText`) and decides, for each file,
 
-* which lines are page chrome (:mod:`analysis.pagechrome`, with the folder's
+* which lines are page chrome (:mod:`analysis.ingest.pagechrome`, with the folder's
   recurring lines as evidence),
-* where essays start (:mod:`analysis.split`: built-in and user heading
+* where essays start (:mod:`analysis.ingest.split`: built-in and user heading
   styles, numbered series, a single page's title) and which rule split it,
 * each essay's span of lines, the chrome lines inside it (removed and logged
   by the cleaning stage) and the metadata those lines carry (author, date,
@@ -25,9 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import pagechrome
-from analysis.clean import deleted_posts, is_cut_line, missing_pages, to_simplified, truncation_flag
-from analysis.split import (
+from analysis.ingest import pagechrome
+from analysis.ingest.clean import deleted_posts, is_cut_line, missing_pages, to_simplified, truncation_flag
+from analysis.ingest.split import (
     MIN_PREAMBLE_ESSAY_CHARS,
     Heading,
     bare_name_under_title,
@@ -169,7 +169,7 @@ def _log_row(relpath: str, line: int, rule: str, before: str, context: str, essa
 
 def _with_page_title(lines: list[str], heads: list[Heading], furniture: set[int]) -> list[Heading]:
     """``heads`` with the page's own title first when the text above the first heading (``furniture``
-    aside) is an essay of its own (:func:`analysis.split.essay_above`); else ``heads`` itself."""
+    aside) is an essay of its own (:func:`analysis.ingest.split.essay_above`); else ``heads`` itself."""
     if essay_above(lines, heads[0].line_no, furniture):
         no = find_page_title(lines[: heads[0].line_no - 1], skip=furniture)
         if no is not None:

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pandas as pd
 
-from analysis.corpus import Corpus
-from analysis.plots import bar
-from analysis.segment import content_tokens
+from analysis.reporting.corpus import Corpus
+from analysis.reporting.plots import bar
+from analysis.ingest.segment import content_tokens
 
 
 def essay_table(corpus: Corpus) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def plot_lengths(corpus: Corpus):
         import matplotlib.pyplot as plt
         import numpy as np
 
-        from analysis.plots import finish, setup_cjk_font
+        from analysis.reporting.plots import finish, setup_cjk_font
 
         setup_cjk_font()
         fig, ax = plt.subplots(figsize=(7, 3.5))
@@ -156,7 +156,7 @@ def quality_flags(corpus: Corpus) -> pd.DataFrame:
 def top_words(corpus: Corpus, *, n: int = 30) -> pd.DataFrame:
     """Most frequent content words (stopwords, punctuation, numbers and
     pseudonyms removed: 学生A is a name, not a word of the corpus)."""
-    from analysis.privacy import pseudonym_pattern
+    from analysis.methods.privacy import pseudonym_pattern
 
     pseudo = pseudonym_pattern()
     counts: Counter[str] = Counter()
@@ -219,9 +219,9 @@ def plot_top_words(corpus: Corpus, *, n: int = 30):
 
 
 def reuse_passages(corpus: Corpus, **kwargs) -> pd.DataFrame:
-    """The passages shared between essays (:func:`analysis.reuse.top_passages`),
+    """The passages shared between essays (:func:`analysis.methods.reuse.top_passages`),
     the essays named by their labels (E01 …) as in every table."""
-    from analysis import reuse
+    from analysis.methods import reuse
 
     top = reuse.top_passages(corpus.table("reuse"), **kwargs)
     names = labels(corpus)

@@ -132,7 +132,7 @@ def remove_ruby(text: str) -> tuple[str, list[Edit]]:
     """Remove pinyin ruby that some sites print after each character
     (學(xué)校 → 學校, 關(guān)愛 → 關愛): a parenthesised pinyin syllable right
     after a character. Parenthesised words that are not pinyin stay."""
-    from analysis.pagechrome import RUBY_RE, is_ruby
+    from analysis.ingest.pagechrome import RUBY_RE, is_ruby
 
     if "(" not in text and "（" not in text:
         return text, []
@@ -226,7 +226,7 @@ _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{4,}")
 def _char_plausibility(text: str) -> float:
     """Mean log frequency of the characters in jieba's dictionary: ordinary
     text scores about 9, text garbled through the wrong encoding about 5."""
-    from analysis.segment import get_tokenizer
+    from analysis.ingest.segment import get_tokenizer
 
     freq = get_tokenizer().FREQ
     return sum(math.log1p(freq.get(c, 0)) for c in text) / max(1, len(text))
@@ -832,7 +832,7 @@ def _framing_line(text: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _word_across(left: str, right: str) -> bool:
     """Does a dictionary word run across the break (良师益|友, 建立一|种)?"""
-    from analysis.segment import tokenize
+    from analysis.ingest.segment import tokenize
 
     joined, cut = left[-4:] + right[:4], len(left[-4:])
     pos = 0
@@ -936,7 +936,7 @@ def _predicate_fragment(clause: str) -> bool:
     has no subject (解状况，特挑食，说：) — the tail of a lost sentence. Topics,
     vocatives, names and time phrases (奶奶，白天，周秀英，散会后，) are
     ordinary sentence starts."""
-    from analysis.segment import pos_tag
+    from analysis.ingest.segment import pos_tag
 
     if clause.endswith(_TIME_OR_PLACE_END):
         return False
@@ -948,7 +948,7 @@ def _predicate_fragment(clause: str) -> bool:
 
 def _first_token(text: str) -> str:
     """The first word of ``text`` (过去 in 过去我总以为, not 过)."""
-    from analysis.segment import tokenize
+    from analysis.ingest.segment import tokenize
 
     toks = tokenize(text[:8])
     return toks[0] if toks else ""
@@ -1014,7 +1014,7 @@ def numbering_gaps(texts: list[str]) -> dict[int, tuple[str, int]]:
     of its item ((二) right under 二、), or an item whose number skips one or
     more (一、 二、 四、) — unless that skip is the same loss already flagged
     under the item before."""
-    from analysis.split import cn_to_int
+    from analysis.ingest.split import cn_to_int
 
     last: list[int | None] = [None] * len(_ITEM_LEVELS)
     where = [0] * len(_ITEM_LEVELS)  # the index of the last item of each level
@@ -1070,7 +1070,7 @@ _BARE_READMORE_RE = re.compile(
 
 def is_cut_line(line: str) -> bool:
     """A line that is only a 查看全文>> link (a cut, not a related-article teaser)."""
-    from analysis.pagechrome import normalise
+    from analysis.ingest.pagechrome import normalise
 
     norm = normalise(line)
     if _BARE_READMORE_RE.match(norm):
@@ -1188,7 +1188,7 @@ def clean_essay(
     """Clean one essay's raw lines (starting at file line ``line_start``).
 
     ``chrome``: {line number: (kind, evidence)} of page-chrome lines inside
-    the essay's span (:mod:`analysis.pagechrome`): each is removed and
+    the essay's span (:mod:`analysis.ingest.pagechrome`): each is removed and
     logged (rule ``remove_chrome``). ``lost_pages``: {line: detail} of the
     lines right after pages a printed document lost (:func:`missing_pages`):
     each is flagged ``suspected_gap`` and never joined to the text above. Returns the cleaned paragraphs (with

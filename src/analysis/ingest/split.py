@@ -1263,7 +1263,7 @@ def is_bare_name(s: str) -> bool:
     s = s.strip().strip("\u3000")
     if not _BARE_NAME_RE.match(s):
         return False
-    from analysis import entities, namemodel
+    from analysis.methods import entities, namemodel
 
     cues = entities.load_entity_cues()
     if not entities.is_plausible_name(s, cues):

@@ -1,5 +1,5 @@
 """What the report notebooks show: tables and figures composed from a
-:class:`~analysis.corpus.Corpus` and the report parameters.
+:class:`~analysis.reporting.corpus.Corpus` and the report parameters.
 
 Notebooks stay thin — one call per output — and never recompute what the
 build stored (sentiment scores, codes): they select, filter and arrange.
@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from analysis import plots, sentiment, themes  # noqa: F401 — plots imports pyplot: notebooks then display Figures inline
+from analysis.methods import sentiment, themes
+from analysis.reporting import plots  # noqa: F401 — plots imports pyplot: notebooks then display Figures inline
 from analysis.config import ANNOTATIONS_DIR, DEDUPE, FRAMING
-from analysis.corpus import Corpus
+from analysis.reporting.corpus import Corpus
 
 ESSAY_META = ["essay_id", "label", "title", "genre", "narrator", "person"]
 
@@ -50,7 +51,7 @@ def setup_display() -> None:
     pd.set_option("display.precision", 3)
     pd.set_option("display.max_rows", 200)
     _display_figures_as_png()
-    from analysis import publish
+    from analysis.reporting import publish
 
     publish.install()  # a no-op outside IPython
 
@@ -72,7 +73,7 @@ def _filter(df: pd.DataFrame, *, essay_id: str = "", genre: str = "") -> pd.Data
 
 def framing_sentences(corpus: Corpus) -> frozenset[str]:
     """Ids of the sentences the build tagged as framing lines (column
-    ``framing``, :func:`analysis.tag.framing_lines`: headings, bylines,
+    ``framing``, :func:`analysis.methods.tag.framing_lines`: headings, bylines,
     titles, greetings and thanks)."""
 
     def compute() -> frozenset[str]:
@@ -340,7 +341,7 @@ def essay_bootstrap(validation: dict[str, pd.DataFrame], *, n_boot: int = 500, s
     essays (sentences of one essay are not independent)."""
     import numpy as np
 
-    from analysis import validate
+    from analysis.methods import validate
 
     pred = validation["predictions"]
     methods = [c.removeprefix("label_") for c in pred.columns if c.startswith("label_")]
@@ -391,10 +392,10 @@ def sentiment_by_group(s: pd.DataFrame, *, group: str) -> pd.DataFrame:
 
 def intercoder(kind: str) -> pd.DataFrame | Markdown:
     """How far two coders who coded the validation sample independently agree
-    (:func:`analysis.validate.intercoder_agreement`): for ``"sentiment"`` the
+    (:func:`analysis.methods.validate.intercoder_agreement`): for ``"sentiment"`` the
     sentence label and the emotion, for ``"themes"`` each code's presence.
     Without a second coding, a note saying agreement was not measured."""
-    from analysis.validate import intercoder_agreement
+    from analysis.methods.validate import intercoder_agreement
 
     first_name, second_name = CODINGS[kind]
     if not (ANNOTATIONS_DIR / second_name).is_file():
@@ -452,7 +453,7 @@ def topic_models(p: pd.DataFrame, *, k: int, method: str) -> dict:
 
 
 def code_matrix(m: pd.DataFrame) -> pd.DataFrame:
-    """A code × code table (e.g. :func:`analysis.themes.code_cooccurrence`) with
+    """A code × code table (e.g. :func:`analysis.methods.themes.code_cooccurrence`) with
     the codes named as in every figure: Chinese label with the id."""
     out = m.copy()
     out.index = pd.Index([themes.code_name(c) for c in out.index], name="code")
@@ -686,7 +687,8 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
     import os
     from importlib.metadata import version
 
-    from analysis import __version__, segment
+    from analysis import __version__
+    from analysis.ingest import segment
     from analysis.config import user_cache_dir
     from analysis.io import atomic_path
     from analysis.resources import fingerprint, resource_path
@@ -858,14 +860,14 @@ def _reference(corpus: Corpus, kind: str) -> dict:
     scored with), else the package's."""
     import json
 
-    from analysis import trust
+    from analysis.methods import trust
 
     p = corpus.data_dir / trust.VALIDATION_DIR / f"reference-{kind}.json"
     return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else trust.reference(kind)
 
 
 def _own(corpus: Corpus, kind: str) -> dict | None:
-    from analysis import trust
+    from analysis.methods import trust
 
     res = trust.own(corpus.data_dir, _UNIT_OF_KIND[kind])
     return res if res is not None and not res.get("stale") else None
@@ -874,7 +876,7 @@ def _own(corpus: Corpus, kind: str) -> dict | None:
 def trust_statement(corpus: Corpus, kind: str) -> Markdown:
     """Which corpus the validation figures below describe, in plain words, and
     how to measure them on this corpus when they describe another."""
-    from analysis import trust
+    from analysis.methods import trust
 
     unit = _UNIT_OF_KIND[kind]
     stored = trust.own(corpus.data_dir, unit)
@@ -917,8 +919,8 @@ def trust_statement(corpus: Corpus, kind: str) -> Markdown:
 
 def _contains_bundled(corpus: Corpus) -> bool:
     """Does this corpus hold (nearly all of) the bundled essays the reference sample was coded from?"""
-    from analysis import samples
-    from analysis.clean import to_simplified
+    from analysis.methods import samples
+    from analysis.ingest.clean import to_simplified
 
     def key(t) -> str:  # the characters alone: cleaning changes punctuation and spaces, not the words
         return "".join(re.findall(r"[\u3400-\u9fff]", to_simplified(str(t))[0]))
@@ -930,7 +932,7 @@ def _contains_bundled(corpus: Corpus) -> bool:
 
 def corpus_similarity(corpus: Corpus) -> pd.DataFrame:
     """The share of this corpus's 300 most frequent content words among each reference sample's."""
-    from analysis import trust
+    from analysis.methods import trust
 
     table = trust.similarity(corpus.sentences["tokens"])
     table["sample"] = table["sample"].map(lambda s: _SAMPLE_NAMES.get(s, s))
@@ -941,7 +943,7 @@ def trust_figures(corpus: Corpus, kind: str) -> pd.DataFrame:
     """The validation figures the report rests on: this corpus's own when it has
     a current coded sample, else the reference samples' (in-domain and
     out-of-domain side by side, each with its protocol)."""
-    from analysis import trust
+    from analysis.methods import trust
 
     own = _own(corpus, kind)
     if own is not None:
@@ -966,7 +968,7 @@ def trust_figures(corpus: Corpus, kind: str) -> pd.DataFrame:
 def trust_details(corpus: Corpus, kind: str) -> pd.DataFrame:
     """Per class (sentiment) or per code (themes): this corpus's own sample, or
     the held-out reference samples for the default method."""
-    from analysis import trust
+    from analysis.methods import trust
 
     own = _own(corpus, kind)
     key = "per_class" if kind == "sentiment" else "per_code"
@@ -986,7 +988,7 @@ def trust_intercoder(corpus: Corpus, kind: str) -> pd.DataFrame | Markdown:
     coder coded it, else on the bundled reference sample (said so)."""
     own = _own(corpus, kind)
     if own is not None:
-        from analysis import trust
+        from analysis.methods import trust
 
         if "intercoder" not in own:
             return Markdown(

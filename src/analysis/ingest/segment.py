@@ -627,7 +627,7 @@ def sentences_frame(
     from an over-long run is appended to it (essay_id, paragraph_id, flag
     ``long_sentence_split``, detail naming the sentence id): see
     :func:`long_sentence_flag`. Without ``tokens``, no ``tokens`` column (for
-    stages that read none, :data:`analysis.stages.TOKEN_FREE_STAGES`).
+    stages that read none, :data:`analysis.pipeline.stages.TOKEN_FREE_STAGES`).
     """
     missing = {"essay_id", "paragraph_id", "text", "is_heading"} - set(paragraphs.columns)
     if missing:

@@ -17,7 +17,7 @@ passages.
 
 Frame level: :func:`find_reuse`, :func:`mark_duplicates` (``reused_from``:
 keep the first occurrence in corpus order), :func:`original_share`,
-:func:`reuse_matrix`, :func:`top_passages` (its figure: :mod:`analysis.figures`).
+:func:`reuse_matrix`, :func:`top_passages` (its figure: :mod:`analysis.reporting.figures`).
 """
 
 from __future__ import annotations
@@ -679,7 +679,7 @@ def top_passages(reuse: pd.DataFrame, *, n: int = 10, mapping=None, max_chars: i
     top = reuse.sort_values(["chars_a", "similarity"], ascending=False).head(n)
     passage = top["passage_a"]
     if mapping is not None:
-        from analysis.privacy import pseudonymise
+        from analysis.methods.privacy import pseudonymise
 
         passage = passage.map(lambda t: pseudonymise(t, mapping))
     passage = passage.map(lambda t: t if len(t) <= max_chars else t[:max_chars] + "…")

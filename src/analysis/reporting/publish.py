@@ -190,7 +190,7 @@ def figure_html(fig) -> str | None:
     for a figure with nothing drawn (IPython then shows nothing)."""
     from IPython.core.pylabtools import print_figure
 
-    from analysis.plots import polish
+    from analysis.reporting.plots import polish
 
     png = print_figure(polish(fig), "png", bbox_inches="tight") if fig.get_children()[1:] else None
     if not png:

@@ -1,7 +1,7 @@
 """Pseudonyms for names of children (and, on request, adults, schools, villages).
 
 :func:`build_pseudonym_map` turns an entities table
-(:func:`analysis.entities.extract_entities`) into a map original →
+(:func:`analysis.methods.entities.extract_entities`) into a map original →
 pseudonym: 学生A, 学生B … for children, 成人A … for adults, 学校A …,
 村A …, 乡镇A … for organisations and places (prefixes in
 ``resources/entity_cues.yaml``). Letters follow the first occurrence in
@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from analysis.entities import (
+from analysis.methods.entities import (
     _PERSON_BEFORE,
     _TITLE_WORDS,
     WEATHER_BEFORE_RE,
@@ -46,8 +46,8 @@ from analysis.entities import (
     load_entity_cues,
     surname_of,
 )
-from analysis.pagechrome import PINYIN_LETTERS
-from analysis.segment import get_tokenizer, word_tag
+from analysis.ingest.pagechrome import PINYIN_LETTERS
+from analysis.ingest.segment import get_tokenizer, word_tag
 
 MAP_COLUMNS = ["original", "pseudonym", "role", "type", "n_mentions", "variant_of", "form", "scope"]
 # form: full (as found) | short (a short form linked in an essay: 欣悦, 小冉, 阿彬) | romanised |
@@ -293,8 +293,8 @@ def build_pseudonym_map(
 
 def _word_surname_title(form: str, full: str, cues) -> bool:
     """Is ``form`` the surname of ``full`` and a title, the surname one that is also a preposition or a
-    word (和老师 of 和丽萍; see :data:`analysis.entities.TITLE_FORM_TITLES`)?"""
-    from analysis.entities import TITLE_FORM_TITLES
+    word (和老师 of 和丽萍; see :data:`analysis.methods.entities.TITLE_FORM_TITLES`)?"""
+    from analysis.methods.entities import TITLE_FORM_TITLES
 
     sur = surname_of(full, cues)
     return sur in cues.not_before_title and form in {sur + t for t in TITLE_FORM_TITLES}
@@ -339,7 +339,7 @@ def titled_romanisations(name: str, cues=None) -> list[str]:
 def place_name_stems(name: str) -> list[str]:
     """The proper-name parts of a place or an institution, without their
     suffix (岚溪县 → 岚溪; 苦竹乡杉木坪小学 → 苦竹, 杉木坪)."""
-    from analysis.entities import place_stems
+    from analysis.methods.entities import place_stems
 
     out = []
     for part in [name, *place_stems(name)]:
@@ -405,8 +405,8 @@ def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | No
     and headings, the metadata read from page chrome (author, editor,
     guidance teacher, source), the chrome and preamble lines the cleaning
     log keeps, and the source files' names (溪口镇关爱留守儿童纪实.txt).
-    Same columns as :func:`analysis.entities.extract_entities`."""
-    from analysis.entities import ENTITY_COLUMNS, find_entities, load_entity_cues
+    Same columns as :func:`analysis.methods.entities.extract_entities`."""
+    from analysis.methods.entities import ENTITY_COLUMNS, find_entities, load_entity_cues
 
     cues = load_entity_cues(cues_path)
     essays = tables["essays"]
@@ -435,7 +435,7 @@ def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | No
         stem = re.sub(r"[_\-.]+", " ", Path(f).stem)
         if _CJK_CHAR_RE.search(stem):
             texts[eid].append(stem)
-    from analysis.clean import to_simplified
+    from analysis.ingest.clean import to_simplified
 
     rows = []
     for eid, lines in texts.items():
@@ -477,7 +477,7 @@ def stem_entities(tables: dict[str, pd.DataFrame], found: pd.DataFrame) -> pd.Da
     乌桕坪村; 鹞子岩 for 鹞子岩教学点; 桐子坳 for 桐子坳镇中心小学): each such
     mention, as an entity row pointing to the full name. Bare names that are
     dictionary words (苦竹, 明德) are left alone."""
-    from analysis.entities import ENTITY_COLUMNS, place_stems, simplified_chars
+    from analysis.methods.entities import ENTITY_COLUMNS, place_stems, simplified_chars
 
     places = found[found["type"].isin(["place", "organisation"]) & (found["role"] != "public")]
     freq = get_tokenizer().FREQ
@@ -508,7 +508,7 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
     """A person named in an essay's byline, title or page furniture and called
     by a short form in its text (岑一帆 in the byline, 帆帆 in the story): each
     such mention, pointing to the full name. Within one essay only."""
-    from analysis.entities import short_form_reads_as_person, short_forms, simplified_chars, surname_of
+    from analysis.methods.entities import short_form_reads_as_person, short_forms, simplified_chars, surname_of
 
     cues = load_entity_cues()
     freq = get_tokenizer().FREQ
@@ -1033,7 +1033,7 @@ _WINDOW_EDGE_RE = re.compile(r"([“”「」『』\"…|¶\n]+|[:：]\s*|\s+)")
 def _end_with_ruby(text: str, end: int) -> int:
     """``end`` moved past a pinyin ruby right after it: 张(zhāng)晓(xiǎo)明(míng) ends after (míng)."""
     if end < len(text) and text[end] in "(（":
-        from analysis.pagechrome import RUBY_RE, is_ruby
+        from analysis.ingest.pagechrome import RUBY_RE, is_ruby
 
         m = RUBY_RE.match(text, end)
         if m and is_ruby(m):
@@ -1141,7 +1141,7 @@ def pseudonymise_frame(df: pd.DataFrame, columns: Iterable[str], mapping) -> pd.
 def _simple_char(ch: str) -> str:
     import unicodedata
 
-    from analysis.clean import to_simplified
+    from analysis.ingest.clean import to_simplified
 
     c = unicodedata.normalize("NFKC", ch)
     if len(c) != 1:
@@ -1186,7 +1186,7 @@ def _plain_shadow(text: str) -> str | None:
 
 def shadow(text: str) -> tuple[str, list[int] | range]:
     """(normalised text, offset in ``text`` of each of its characters): see above."""
-    from analysis.pagechrome import RUBY_RE, is_ruby
+    from analysis.ingest.pagechrome import RUBY_RE, is_ruby
 
     if not _GAP_CHARS_RE.search(text) and "(" not in text and "（" not in text:
         # no space, mark or ruby that could sit inside a name: one character for one (C speed)
@@ -1420,7 +1420,7 @@ def load_lists(
 def listed_entities(tables: dict[str, pd.DataFrame], always: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """An entities row for every mention of an always-replace name (first
     essay it occurs in; a name not in the corpus is still mapped)."""
-    from analysis.entities import ENTITY_COLUMNS
+    from analysis.methods.entities import ENTITY_COLUMNS
 
     rows = []
     if always:
@@ -1454,8 +1454,8 @@ def review_candidates(
     string to ``privacy_never.txt``. A candidate that is very name-like and
     frequent (:data:`BLOCK_MIN_SCORE`, :data:`BLOCK_MIN_MENTIONS`) blocks every
     page that would show it until it is decided."""
-    from analysis import namemodel
-    from analysis.entities import is_plausible_name, load_entity_cues
+    from analysis.methods import namemodel
+    from analysis.methods.entities import is_plausible_name, load_entity_cues
 
     cues = load_entity_cues()
     detected = set(tables["entities"]["text"]) if "entities" in tables else set()
@@ -1464,7 +1464,7 @@ def review_candidates(
     seen: dict[str, dict] = {}
     found = tables.get("name_candidates")
     if found is None:  # tables of an older build: tag the sentences here
-        from analysis.entities import name_candidates
+        from analysis.methods.entities import name_candidates
 
         found = name_candidates(tables["sentences"])
     # the candidates found inside a known string, in one pass over them all

@@ -40,7 +40,7 @@ C = 0.3  # chosen by cross-validation on the tuning essays (docs/tagging.md)
 
 def features(text: str, cues) -> np.ndarray:
     """The evidence vector of one essay (see the module docstring)."""
-    from analysis import tag
+    from analysis.methods import tag
 
     t = text if isinstance(text, str) else ""
     n = max(len(t), 1)
@@ -72,7 +72,7 @@ def feature_names(cues) -> list[str]:
     names = ["first_per_1000", "third_per_1000", "women_per_1000", "you_per_1000", "length_k", "first_person"]
     for kind, labels in (("genre", cues.genre), ("narrator", cues.narrator), ("level", cues.school_level)):
         names += [f"{kind}:{label}" for label, _, _ in labels.labels]
-    from analysis import tag
+    from analysis.methods import tag
 
     return (
         names
@@ -107,10 +107,10 @@ def load_coded(folders: Sequence[str]) -> list[tuple[str, str, dict]]:
 def _essays_of(source: str) -> tuple[str, ...]:
     """The cleaned texts of a raw file's essays, as the build makes them."""
     from analysis import io as aio
-    from analysis.clean import clean_essay
+    from analysis.ingest.clean import clean_essay
     from analysis.config import ROOT
-    from analysis.intake import plan_essays
-    from analysis.split import compile_patterns
+    from analysis.ingest.intake import plan_essays
+    from analysis.ingest.split import compile_patterns
 
     path = ROOT / source
     raw = aio.read_raw(path, root=path.parent)
@@ -193,7 +193,7 @@ def calibrate(*, folds: int = 5, seed: int = RANDOM_SEED, write: bool = True, c:
     from sklearn.model_selection import StratifiedKFold
 
     from analysis import io as aio
-    from analysis.tag import load_tagging_cues
+    from analysis.methods.tag import load_tagging_cues
 
     cues = load_tagging_cues()
     coded = load_coded(TUNING_FOLDERS)

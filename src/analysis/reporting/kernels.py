@@ -31,7 +31,7 @@ ENGINE = "analysis-warm"
 # imported while the first notebook is prepared, so no report waits for them alone
 PRELUDE = (
     "import pandas, numpy, matplotlib.pyplot\n"
-    "import analysis.views, analysis.corpus, analysis.sentiment, analysis.themes, analysis.overview"
+    "import analysis.reporting.views, analysis.reporting.corpus, analysis.methods.sentiment, analysis.methods.themes, analysis.reporting.overview"
 )
 _RESET = """\
 get_ipython().reset(new_session=True)

@@ -43,12 +43,12 @@ from pathlib import Path
 from collections.abc import Iterable
 
 from analysis.resources import load_yaml, resource_path
-from analysis.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
-from analysis.split import PAGE_NO_RE as _PAGE_NUMBER_RE
-from analysis.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
-from analysis.split import LETTER_FORMULA_RE as _LETTER_FORMULA_RE
-from analysis.split import PART_LABEL_RE as _PART_LABEL_RE
-from analysis.split import is_bare_name, is_salutation
+from analysis.ingest.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
+from analysis.ingest.split import PAGE_NO_RE as _PAGE_NUMBER_RE
+from analysis.ingest.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
+from analysis.ingest.split import LETTER_FORMULA_RE as _LETTER_FORMULA_RE
+from analysis.ingest.split import PART_LABEL_RE as _PART_LABEL_RE
+from analysis.ingest.split import is_bare_name, is_salutation
 
 RULES_FILE = "chrome.yaml"
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -164,7 +164,7 @@ def normalise(line: str) -> str:
     """A line as the rules see it: NFKC (full-width → ASCII), traditional →
     simplified, pinyin ruby removed, spaces collapsed (a line of more than
     ``LONG_LINE`` characters: NFKC and spaces only)."""
-    from analysis.clean import to_simplified
+    from analysis.ingest.clean import to_simplified
 
     if len(line) > LONG_LINE:
         return _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
@@ -839,7 +839,7 @@ def _text_before_cut(norm: str, rules: ChromeRules, *, cut_above: bool = False) 
     """CJK characters of text before a paywall or cut marker in the line (0
     if none; 0 too under a line the cut already ends, when what comes before
     the marker is furniture: 【开通会员】 【登录后免费阅读】 本文为会员专享内容)."""
-    from analysis.clean import cut_marker_re
+    from analysis.ingest.clean import cut_marker_re
 
     m = cut_marker_re(None).search(norm)
     if not m or (cut_above and pattern_kind(norm[: m.start()].strip(), rules)):
@@ -849,7 +849,7 @@ def _text_before_cut(norm: str, rules: ChromeRules, *, cut_above: bool = False) 
 
 def _cut_above(lines: list[str], no: int) -> bool:
     """Does the nearest non-blank line above line ``no`` hold a cut marker?"""
-    from analysis.clean import cut_marker_re
+    from analysis.ingest.clean import cut_marker_re
 
     k = next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
     return k is not None and bool(cut_marker_re(None).search(normalise(lines[k - 1])))

@@ -1,10 +1,10 @@
 """The reports' figures of the methods' results.
 
-Each function takes the tables a method returns (:mod:`analysis.sentiment`,
-:mod:`analysis.themes`, :mod:`analysis.reuse`, :mod:`analysis.tag`) and
+Each function takes the tables a method returns (:mod:`analysis.methods.sentiment`,
+:mod:`analysis.methods.themes`, :mod:`analysis.methods.reuse`, :mod:`analysis.methods.tag`) and
 returns a matplotlib ``Figure`` with Chinese set in the bundled CJK font
-(:mod:`analysis.plots`); the methods themselves draw nothing. Where there is
-nothing to draw, a figure saying so (:func:`analysis.plots.nothing`).
+(:mod:`analysis.reporting.plots`); the methods themselves draw nothing. Where there is
+nothing to draw, a figure saying so (:func:`analysis.reporting.plots.nothing`).
 
 Sentiment: :func:`plot_validation_summary`, :func:`plot_confusion_matrices`,
 :func:`plot_distribution`, :func:`plot_arcs`, :func:`plot_emotion_profile`.
@@ -25,12 +25,20 @@ import pandas as pd
 
 import matplotlib.pyplot as plt
 
-from analysis import sentiment, tag, themes
+from analysis.methods import sentiment, tag, themes
 from analysis.config import RANDOM_SEED
 from analysis.frames import require
-from analysis.plots import SENTIMENT_COLOURS, cjk_context, cjk_font_path, figure, nothing, setup_cjk_font, spread_labels
+from analysis.reporting.plots import (
+    SENTIMENT_COLOURS,
+    cjk_context,
+    cjk_font_path,
+    figure,
+    nothing,
+    setup_cjk_font,
+    spread_labels,
+)
 from analysis.resources import ResourceError
-from analysis.reuse import reuse_matrix
+from analysis.methods.reuse import reuse_matrix
 
 
 # ------------------------------------------------------------ sentiment

@@ -436,7 +436,7 @@ def score_build(pages: dict[str, Page], tables: dict) -> PageScore:
 def evaluate_folder(folder: str | Path, *, work_dir: str | Path) -> tuple[PageScore, dict]:
     """Render the pages below ``folder`` as captures, build them into
     ``work_dir`` and score the build."""
-    from analysis.build import build
+    from analysis.pipeline.build import build
     from analysis.io import read_table
 
     work_dir = Path(work_dir)
@@ -534,7 +534,7 @@ def shared_texts(data_dir: str | Path) -> dict[str, str]:
     """Everything a report may show of each source file, as pseudonymised
     for sharing (every free-text column of every table a report reads,
     plus the file's name): {source file: text}."""
-    from analysis.corpus import Corpus
+    from analysis.reporting.corpus import Corpus
 
     from analysis.io import read_table
 
@@ -573,7 +573,7 @@ def shared_texts(data_dir: str | Path) -> dict[str, str]:
 
 
 def _shadow(text: str) -> str:
-    from analysis.privacy import shadow
+    from analysis.methods.privacy import shadow
 
     return shadow(text)[0]
 
@@ -584,7 +584,7 @@ def score_privacy(folder: str | Path, *, work_dir: str | Path) -> PrivacyScore:
     replaced when no written form of it (simplified or traditional, with or
     without spaces or ruby, any case) is left in its document's outputs; an
     ordinary phrase counts as changed when it is no longer there."""
-    from analysis.build import build
+    from analysis.pipeline.build import build
 
     work_dir = Path(work_dir)
     pages = write_captures(load_pages(folder), work_dir / "raw")

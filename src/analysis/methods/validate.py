@@ -24,7 +24,7 @@ import pandas as pd
 
 # scikit-learn is imported inside the functions that use it: it takes over a
 # second to import, and a corpus build (which imports this module through
-# analysis.sentiment) never calls them.
+# analysis.methods.sentiment) never calls them.
 
 
 def _labels(y_true: Sequence, y_pred: Sequence, labels: Sequence | None) -> list:

@@ -137,7 +137,7 @@ Empty or whitespace-only text
 -----------------------------
 SnowNLP raises ``ZeroDivisionError`` on ``""`` (in the BM25 index it builds)
 and returns the bare class prior (0.5262...) for whitespace-only text.  Like
-``analysis.sentiment.snownlp_score``, ``score`` returns the neutral 0.5 for
+``analysis.methods.sentiment.snownlp_score``, ``score`` returns the neutral 0.5 for
 both (``NEUTRAL``).  Every other text, including punctuation-only or
 digit-only text, gets exactly SnowNLP's value.
 """

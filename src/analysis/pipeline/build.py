@@ -29,12 +29,12 @@ import pandas as pd
 from analysis import __version__
 from analysis import io as aio
 from analysis import procs
-from analysis.clean import clean_essay, is_heading
-from analysis.config import CACHE_DIR_NAME, RESOURCES_DIR, git_commit
+from analysis.ingest.clean import clean_essay, is_heading
+from analysis.config import CACHE_DIR_NAME, PACKAGE_DIR, RESOURCES_DIR, git_commit
 from analysis.resources import fingerprint
-from analysis.segment import sentences_frame
-from analysis.intake import EssayInput, FolderEvidence, file_slug, plan_essays, unique_slugs  # noqa: F401
-from analysis.split import HeadingPatternError, compile_patterns
+from analysis.ingest.segment import sentences_frame
+from analysis.ingest.intake import EssayInput, FolderEvidence, file_slug, plan_essays, unique_slugs  # noqa: F401
+from analysis.ingest.split import HeadingPatternError, compile_patterns
 
 ENGINES = ("local", "dask")
 # seconds a build waits for another build writing to the same folder
@@ -226,7 +226,7 @@ def process_layers(
     """Per-essay work for a batch, layer by layer: ``"base"`` (clean, segment,
     tokenise; skipped when the batch's ``base`` tables are given) and the
     additions of each analysis stage in ``stages`` (default: all of
-    :data:`analysis.stages.ESSAY_STAGES`). Stages work row by row or essay by
+    :data:`analysis.pipeline.stages.ESSAY_STAGES`). Stages work row by row or essay by
     essay, so a batch gives the rows of its essays processed one at a time.
     Pure: same input, same output. ``_timings`` (seconds per step) rides along.
     Without ``tokens`` (stages that read none), the base tables made here lack
@@ -263,15 +263,15 @@ Stage = Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]
 
 def essay_stages() -> list[tuple[str, Stage]]:
     """Analysis stages run per essay after segmentation, in order. Each takes
-    and returns the dict of per-essay tables (see :mod:`analysis.stages`)."""
-    from analysis import stages
+    and returns the dict of per-essay tables (see :mod:`analysis.pipeline.stages`)."""
+    from analysis.pipeline import stages
 
     return stages.ESSAY_STAGES
 
 
 def corpus_stages() -> list[tuple[str, Stage]]:
     """Stages that need the whole corpus (reuse, pseudonyms), after concatenation."""
-    from analysis import stages
+    from analysis.pipeline import stages
 
     return stages.CORPUS_STAGES
 
@@ -304,7 +304,7 @@ def module_name(path: Path, package_dir: Path | None = None) -> str:
     """The dotted name of a module file inside the package, relative to it
     (``sentiment``, ``methods.sentiment``, ``fast`` for ``fast/__init__.py``);
     "" for a file outside the package."""
-    package_dir = Path(package_dir or Path(__file__).parent)
+    package_dir = Path(package_dir or PACKAGE_DIR)
     try:
         rel = Path(path).with_suffix("").relative_to(package_dir)
     except ValueError:
@@ -325,7 +325,7 @@ def _names_module(entry: str, module: str) -> bool:
 def per_essay_modules(package_dir: Path | None = None) -> list[Path]:
     """Every module file of the package, at any depth, that can change what an
     essay's processing gives (all but :data:`NOT_PER_ESSAY_MODULES`)."""
-    package_dir = Path(package_dir or Path(__file__).parent)
+    package_dir = Path(package_dir or PACKAGE_DIR)
     return sorted(
         p
         for p in package_dir.rglob("*.py")
@@ -336,14 +336,14 @@ def per_essay_modules(package_dir: Path | None = None) -> list[Path]:
 
 def layer_of(path: Path, package_dir: Path | None = None) -> str:
     """The cache layer a per-essay module or resource file counts for: the
-    analysis stage that claims it in :data:`analysis.stages.STAGE_INPUTS`, else
+    analysis stage that claims it in :data:`analysis.pipeline.stages.STAGE_INPUTS`, else
     ``"base"`` (cleaning and segmentation, on which every stage builds).
     Modules are matched by name at any depth of the package (see
     :func:`_names_module`), resources by their path under resources/."""
-    from analysis import stages
+    from analysis.pipeline import stages
 
     path = Path(path)
-    package_dir = Path(package_dir or Path(__file__).parent)
+    package_dir = Path(package_dir or PACKAGE_DIR)
     resources = package_dir / "resources"
     if path.suffix == ".py" and module_name(path, package_dir) and not path.is_relative_to(resources):
         mod = module_name(path, package_dir)
@@ -369,7 +369,7 @@ def _settings_fingerprint() -> dict[str, str]:
     to it (``"base"`` also covers the code version). Editing a stage's files
     re-runs that stage on the cached segmentation; editing anything else
     re-runs everything. Module files are found at any depth of the package."""
-    from analysis.stages import CORPUS_ONLY_RESOURCES
+    from analysis.pipeline.stages import CORPUS_ONLY_RESOURCES
 
     files = sorted(
         p
@@ -470,7 +470,7 @@ def _pool(jobs: int, stages: Iterable[str] | None = None) -> ProcessPoolExecutor
     if "fork" in mp.get_all_start_methods():
         warm_up(stages)
         if stages is None or "sentiment" in stages:
-            from analysis import snowfast
+            from analysis.fast import snowfast
 
             snowfast.prepare_compiled()  # workers get big batches: they will use the compiled search
         return ProcessPoolExecutor(
@@ -534,9 +534,9 @@ def _split_stages(tasks: list[Task], jobs: int) -> list[list[Task]]:
     its other stages as two tasks on two workers. Each computes the batch's
     base tables itself when they are not cached (the same tables twice, in
     parallel: wall time for memory) — without tokens for a stage that reads
-    none (:data:`analysis.stages.TOKEN_FREE_STAGES`): the other task gives the
+    none (:data:`analysis.pipeline.stages.TOKEN_FREE_STAGES`): the other task gives the
     base layer."""
-    from analysis.stages import TOKEN_FREE_STAGES
+    from analysis.pipeline.stages import TOKEN_FREE_STAGES
 
     if len(tasks) >= jobs:
         return [[t] for t in tasks]
@@ -620,7 +620,7 @@ def build(
     this process keeps the per-essay tables in memory, and its next build into
     ``out_dir`` with ``remember`` takes unchanged essays from there instead of
     reading and converting the cache (same tables, see :func:`_remember`).
-    Page chrome (navigation, footers …, :mod:`analysis.pagechrome`) is removed
+    Page chrome (navigation, footers …, :mod:`analysis.ingest.pagechrome`) is removed
     from the essays and logged line by line; ``keep_chrome`` keeps it.
     """
     t0 = time.perf_counter()
@@ -752,7 +752,7 @@ def build(
             tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
             tables["files"] = pd.DataFrame(file_rows)
             # a table no later corpus stage changes is written (in the background) while those stages run
-            from analysis.stages import CORPUS_STAGE_OUTPUTS as stage_outputs
+            from analysis.pipeline.stages import CORPUS_STAGE_OUTPUTS as stage_outputs
 
             stages = corpus_stages()
             written: dict[str, pd.DataFrame] = {}
@@ -780,7 +780,7 @@ def build(
                 summary.stage_seconds = stage_seconds
                 writer.add_json("manifest.json", manifest(tables, file_rows, summary))
             # the figures measured on the reference samples travel with the build (the reports read them)
-            from analysis import trust
+            from analysis.methods import trust
 
             trust.write_reference(out_dir)
             return summary

@@ -21,7 +21,7 @@ Co-occurrence and concordance
   * :func:`code_cooccurrence`, :func:`word_cooccurrence`, :func:`code_sentiment`,
     :func:`kwic`, :func:`format_kwic`.
 
-Figures of these tables: :mod:`analysis.figures`.
+Figures of these tables: :mod:`analysis.reporting.figures`.
 
 Codebook matching is on text substrings (not tokens): it does not depend on
 jieba's segmentation, so a rule term such as 家访 or 学习成绩 is found whatever
@@ -52,7 +52,7 @@ import pandas as pd
 from analysis.config import RANDOM_SEED
 from analysis.frames import require
 from analysis.resources import ResourceError, load_yaml, resource_path
-from analysis.segment import content_tokens, load_stopwords, split_sentences, tokenize
+from analysis.ingest.segment import content_tokens, load_stopwords, split_sentences, tokenize
 
 CODEBOOK_NAME = "codebook.yaml"
 SCOPES = ("sentence", "paragraph")
@@ -719,7 +719,7 @@ def _row_tokens(df: pd.DataFrame, *, min_len: int = 2, stopwords: frozenset[str]
     """Content tokens of each row: the ``tokens`` column if present, else jieba on
     ``text``. Pseudonyms (学生A, 村B … in pseudonymised tables) are not words:
     they are dropped whole, before jieba could split 学生A into a word 学生."""
-    from analysis.privacy import pseudonym_pattern  # keyword functions only, never in a build
+    from analysis.methods.privacy import pseudonym_pattern  # keyword functions only, never in a build
 
     pseudonym = pseudonym_pattern()
     if "tokens" in df.columns:

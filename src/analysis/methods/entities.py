@@ -33,7 +33,7 @@ import pandas as pd
 
 from analysis.frames import group_columns
 from analysis.resources import load_yaml, resource_path
-from analysis.segment import get_tokenizer, pos_tag
+from analysis.ingest.segment import get_tokenizer, pos_tag
 
 CUES_FILE = "entity_cues.yaml"
 ENTITY_COLUMNS = ["essay_id", "sentence_id", "text", "type", "role", "start", "end", "evidence", "canonical"]
@@ -244,7 +244,7 @@ def _common_word(word: str, min_freq: int = 1) -> bool:
 
 NOUN_START_FREQ = 150  # jieba count of a noun (石榴 192, 桂花 479) a three-character "name" starts with
 WORD_START_FREQ = 20  # … of any word (白云 389, 田埂 38) a "name" ending in a character names avoid starts with
-# the name model's log ratio (:func:`analysis.namemodel.given_score`) of a character far rarer in given
+# the name model's log ratio (:func:`analysis.methods.namemodel.given_score`) of a character far rarer in given
 # names than in running text (像 -1.6, 边 -1.2; 航 -0.2 and 涵 are name characters)
 NOT_GIVEN_CHAR_RATIO = -1.0
 
@@ -252,8 +252,8 @@ NOT_GIVEN_CHAR_RATIO = -1.0
 def _noun_start(name: str) -> bool:
     """Do the surname and the first given character make a common noun (石榴|树, 桂花|香), or a word
     followed by a character that given names avoid (白云|像, 田埂|边, where 晏子|航 is a name)?"""
-    from analysis import namemodel
-    from analysis.segment import word_tag
+    from analysis.methods import namemodel
+    from analysis.ingest.segment import word_tag
 
     head = name[:2]
     if name[-1] == name[-2]:
@@ -271,7 +271,7 @@ def _verb_object(sur: str, given: str) -> bool:
     """Is a one-character surname that is a verb to jieba followed by a common noun, its object
     (包|粽子, 花|时间, 练|书法)? Given names that are words are adjectives, names or places to jieba
     (包|红梅, 蒙|建国), not plain nouns."""
-    from analysis.segment import word_tag
+    from analysis.ingest.segment import word_tag
 
     return (
         len(sur) == 1
@@ -1051,10 +1051,10 @@ def _ordinary_word(word: str, sur: str) -> bool:
 
 def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     """Names without a cue: a surname where a word starts, followed by one
-    or two characters that read as a given name (:mod:`analysis.namemodel`),
+    or two characters that read as a given name (:mod:`analysis.methods.namemodel`),
     the whole no dictionary word and cutting none (和欣悦与江浩然合唱, 方子睿).
     Weak evidence (role decided elsewhere, else a child's)."""
-    from analysis import namemodel
+    from analysis.methods import namemodel
 
     spans = _as_spans(spans)
     starts = spans.by_start
@@ -1344,7 +1344,7 @@ _CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0](?=[\u3400-\u9
 def simplified_chars(text: str) -> str:
     """``text`` with each traditional character in its simplified form, one
     for one (the same length, so offsets still hold)."""
-    from analysis.clean import to_simplified
+    from analysis.ingest.clean import to_simplified
 
     if not _CJK_ANY_RE.search(text):
         return text
@@ -1643,7 +1643,7 @@ def roster_names(line: str, cues: EntityCues) -> list[str]:
 def _odd_surname_cell(x: str, cues: EntityCues) -> bool:
     """A roster cell of three characters that is no word and whose last two read as a given name (把小丽):
     a pupil whose surname is missing from the list, or is one that is mostly a word."""
-    from analysis import namemodel
+    from analysis.methods import namemodel
 
     freq = get_tokenizer().FREQ
     return (
@@ -2443,7 +2443,7 @@ CANDIDATE_MAX_FREQ = 20
 def name_candidates(sentences: pd.DataFrame) -> pd.DataFrame:
     """jieba's person tags (two to four CJK characters, rare as a word) in a
     sentences table, with 12 characters of context either side: what
-    :func:`analysis.privacy.review_candidates` weighs against the corpus's
+    :func:`analysis.methods.privacy.review_candidates` weighs against the corpus's
     pseudonym map. Computed per essay (in the tagging stage, cached and spread
     over the workers) so that the corpus step does not POS-tag the corpus again.
     Private: it holds the names as written, like the entities table."""
@@ -2520,7 +2520,7 @@ def plot_entity_counts(entities: pd.DataFrame):
     import matplotlib.pyplot as plt
 
     try:
-        from analysis.plots import setup_cjk_font
+        from analysis.reporting.plots import setup_cjk_font
 
         setup_cjk_font()
     except ImportError:
