@@ -13,7 +13,6 @@ from analysis.methods.entities import (
     extract_entities,
     find_entities,
     load_entity_cues,
-    plot_entity_counts,
 )
 from seed_data import SEED, seed_sentences
 
@@ -256,9 +255,6 @@ def test_counts_and_plot(seed_entities):
     child = counts[(counts["type"] == "person") & (counts["role"] == "child")].iloc[0]
     assert child["names"] == 7  # 王某 is counted as 王文悦
     assert "text" not in counts.columns
-    fig = plot_entity_counts(seed_entities)
-    assert isinstance(fig, matplotlib.figure.Figure)
-    matplotlib.pyplot.close(fig)
 
 
 # ------------------------------------------- fast jieba POS == plain jieba ---

@@ -16,8 +16,8 @@ leak). Places and organisations come from jieba tokens plus suffixes
 surname kept before one (周XX) is.
 
 Text level: :func:`find_entities` (one essay's sentences). Frame level:
-:func:`extract_entities` (a sentences table), :func:`entity_counts`,
-:func:`plot_entity_counts`.
+:func:`extract_entities` (a sentences table), :func:`entity_counts` (its figure:
+:func:`analysis.reporting.overview.plot_entity_counts`).
 """
 
 from __future__ import annotations
@@ -2513,27 +2513,3 @@ def entity_counts(entities: pd.DataFrame) -> pd.DataFrame:
         mentions=("_key", "size"), names=("_key", "nunique"), essays=("essay_id", "nunique")
     )
     return out.reset_index()
-
-
-def plot_entity_counts(entities: pd.DataFrame):
-    """Bar chart of mentions per type and role; returns a matplotlib Figure."""
-    import matplotlib.pyplot as plt
-
-    try:
-        from analysis.reporting.plots import setup_cjk_font
-
-        setup_cjk_font()
-    except ImportError:
-        pass
-    counts = entity_counts(entities)
-    fig, ax = plt.subplots(figsize=(6, 3))
-    labels = [f"{t}/{r}" for t, r in zip(counts["type"], counts["role"])]
-    ax.barh(labels, counts["mentions"], color="#4C72B0")
-    for y, (m, n) in enumerate(zip(counts["mentions"], counts["names"])):
-        ax.text(m, y, f" {m} ({n} names)", va="center", fontsize=8)
-    ax.set_xlabel("mentions")
-    ax.set_title("Entities by type and role")
-    ax.invert_yaxis()
-    fig.tight_layout()
-    plt.close(fig)  # returned, not shown twice in notebooks
-    return fig
