@@ -532,6 +532,21 @@ def test_a_roster_row_names_every_child_padded_names_too():
     assert {"覃思彤", "阮晨", "岑佳乐", "陆可欣", "黎嘉琪"} <= found
 
 
+def test_a_teacher_named_after_a_schools_or_subjects_teacher_who_speaks_is_an_adult():
+    """老师 before a name, headed by a school, a subject or 的 and followed by
+    what the person says, is the adult's title; after a verb (问老师…) it is not."""
+    rows = _find(
+        [
+            "镇中心小学老师覃卫东说，班里一半是留守学生。",
+            "我们的数学老师黎雪梅表示，家访要一户一户走到。",
+            "我问老师宋小燕说的是什么意思。",
+        ]
+    )
+    roles = {r["text"]: r["role"] for r in rows if r["type"] == "person"}
+    assert roles["覃卫东"] == "adult" and roles["黎雪梅"] == "adult"
+    assert roles.get("宋小燕") != "adult"
+
+
 def test_a_name_with_its_post_in_brackets_is_an_adult():
     rows = _find(["陆美玲（一年级班主任） 黄振宇（体育教师）", "农光明（那洞屯村民） 韦丽华（食堂职工）"])
     roles = {r["text"]: r["role"] for r in rows if r["type"] == "person"}
