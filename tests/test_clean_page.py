@@ -227,6 +227,8 @@ def test_is_cut_line(line, cut):
         ("留守儿童ç•™å®ˆ问题", ["ç•™å®ˆ"]),
         ("我爱我的妈妈。</p>", ["</p>"]),
         ("春天来了&nbsp;燕子回来了", ["&nbsp;"]),
+        ("只有春節(jié)才會回家?guī)滋臁", ["?guī)"]),
+        ("奶奶說？xiàn)在身體還好", ["？xiàn)"]),
         # negatives: ordinary text, a half-width question mark after a question
         ("奶奶今年七十岁了，头发全白了。", []),
         ("你好吗?我很好", []),

@@ -197,6 +197,10 @@ _MOJIBAKE_RES = (
         re.compile(r"\?[A-Za-z](?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\?[A-Z](?![A-Za-z])"),
         "a character lost as ? plus a letter (?F將)",
     ),
+    (
+        re.compile(r"[?？][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)?"),
+        "a character lost as ? before its pinyin reading (回家?guī)滋)",
+    ),
     (re.compile(r"(?<=[\u3400-\u9fff])\?{2,}|\?{2,}(?=[\u3400-\u9fff])"), "characters lost as ??"),
     (re.compile(r"(?<=[\u3400-\u9fff])(?<![吗呢吧么啊呀哪谁])\?(?=[\u3400-\u9fff])"), "a character lost as ?"),
     (_LATIN_RUN_RE, "UTF-8 read as Latin-1 (ç•™å®ˆ)"),
