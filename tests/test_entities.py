@@ -1031,3 +1031,26 @@ def test_a_nickname_the_next_words_single_out_in_the_class(sentence, name):
 
 def test_a_subject_singled_out_in_the_class_is_no_name():
     assert not _people_found(["语文是我们班最弱的一科。"])
+
+
+# ------------------------------------------------------------- news register (People's Daily scan)
+@pytest.mark.parametrize(
+    "sentence, names",
+    [
+        # a very common noun and a character after an age is the noun, the name follows it
+        ("３１岁的农民季正清收到了检察院的通知。", {"季正清"}),
+        ("父母只注重孩子文化课的学习。", set()),  # 文化课: a lesson, no child 文化课
+        ("记者：党中央高度重视留守儿童工作。", set()),  # an institution after a byline's label
+        ("站长李卫天、党委书记王宝林都来了。", {"李卫天", "王宝林"}),  # 党委书 cuts 党委书记
+        ("图为孩子们在上课。（通讯员李红梅摄）", {"李红梅"}),  # a photo credit's 摄 is no given name
+    ],
+)
+def test_news_words_beside_names_are_not_read_as_names(sentence, names):
+    assert _people_found([sentence]) == names
+
+
+def test_a_doubled_form_straddling_two_words_is_no_nickname():
+    found = _people_found(["朱作霖说，双方在各个领域的友好合作作出了贡献。"])
+    assert "作作" not in found and "朱作霖" in found
+    # a doubled form that stands as one (作作来了) still reads as the child
+    assert "作作" in _people_found(["朱作霖今年九岁。", "放学了，作作跑回家。"])

@@ -47,6 +47,9 @@ _ALL_CJK_RE = re.compile(rf"^[{_CJK}]+$")
 COMMON_WORD_FREQ = 50
 # a word jieba tags as a person and knows this rarely is a name it happens to hold (马浩然 2)
 NAME_DICT_MAX_FREQ = 20
+# a word this common (农民, 文化) that a child cue's three characters start with is the word, no surname and
+# given name (31岁的农民季正清); rarer ones start names (周长贵, 金子豪)
+STRONG_CUE_HEAD_WORD_FREQ = 2000
 # a surname + title that is itself a word this common is no person (班主任); 王老师 (3) is one
 SURNAME_TITLE_WORD_FREQ = COMMON_WORD_FREQ
 
@@ -1275,16 +1278,23 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                     continue
                 # a surname + title mention (曹教授) is checked by its pattern alone; a strong cue (a roster's
                 # cell) or a full name after a child cue (九岁的石平安) may be a word as well
-                elif not cue.surname_only and not is_plausible_name(
-                    name,
-                    cues,
-                    strong=cue.strong
-                    or (
-                        cue.weight >= 3
-                        and len(name) >= 3
-                        and name[0] not in _CONJUNCTION_SURNAMES
-                        and not _splits_word(spans, stop, stop, freq)
-                    ),
+                elif (
+                    not cue.surname_only
+                    and not is_plausible_name(
+                        name,
+                        cues,
+                        strong=cue.strong
+                        or (
+                            cue.weight >= 3
+                            and len(name) >= 3
+                            and name[0] not in _CONJUNCTION_SURNAMES
+                            and not _splits_word(spans, stop, stop, freq)
+                            # 31岁的农民季正清, 孩子文化课, 记者：党中央: a noun or an institution's word, then
+                            # the name (or none), not a surname and a given name
+                            and not _common_word(name[:2], STRONG_CUE_HEAD_WORD_FREQ)
+                            and not _common_word(name, NAME_DICT_MAX_FREQ)
+                        ),
+                    )
                 ):
                     if not _word_name_slot(cue, name, start, stop, spans, cues, freq):
                         continue
@@ -1390,6 +1400,7 @@ _PREPOSITION_OBJECT_RE = re.compile(
 # a made-up short form that is a common word too (晓雨's 小雨, 明明, 小张) is left as the word where it
 # stands alone at a sentence's or a line's end with no name's slot before it (9月6日　小雨, 下了一场小雨。)
 COMMON_SHORT_FORM_FREQ = 300
+STRADDLED_WORD_FREQ = 50  # jieba count of the two words a doubled form would straddle (合作|作出)
 _PERSON_BEFORE = frozenset("叫和与跟同给让请对把被帮陪带教问找“「")
 _ALONE_AFTER_RE = re.compile(r"\s*(?:[。；]|$)")
 # …or where the weather takes it (那天下着小雨, 飘起了小雪, 一场小雨): rain, snow and wind are nicknames too
@@ -1415,6 +1426,12 @@ def short_form_reads_as_person(form: str, text: str, start: int, end: int, freq:
         )
     if WEATHER_BEFORE_RE.search(text, max(0, start - 3), start):
         return False
+    if (
+        why == "叠字名"
+        and (freq.get(text[start - 1 : start + 1]) or 0) >= STRADDLED_WORD_FREQ
+        and (freq.get(text[end - 1 : end + 1]) or 0) >= STRADDLED_WORD_FREQ
+    ):
+        return False  # 合作|作出, 学习|习惯: the end of one word and the start of the next, no doubled name
     if (freq.get(form) or 0) < COMMON_SHORT_FORM_FREQ:
         return True
     return (start > 0 and text[start - 1] in _PERSON_BEFORE) or not _ALONE_AFTER_RE.match(text, end)
@@ -1709,7 +1726,7 @@ def _roster_names(raw: list[str], sentences: list[str], per_sentence: list[list[
 def _name_suffix(s: str, cues: EntityCues, freq) -> str:
     for k in (3, 2, 4):
         x = s[-k:]
-        if len(x) == k and _list_name(x, cues, freq):
+        if len(x) == k and _list_name(x, cues, freq) and not _word_holds(s, len(s) - k, len(s)):
             return x
     return ""
 
@@ -1717,9 +1734,23 @@ def _name_suffix(s: str, cues: EntityCues, freq) -> str:
 def _name_prefix(s: str, cues: EntityCues, freq) -> str:
     for k in (3, 2, 4):
         x = s[:k]
-        if len(x) == k and _list_name(x, cues, freq):
+        if len(x) == k and _list_name(x, cues, freq) and not _word_holds(s, 0, k):
             return x
     return ""
+
+
+def _word_holds(s: str, start: int, end: int) -> bool:
+    """Is s[start:end] the start or the end of a longer dictionary word that jieba reads in ``s``
+    (党委书 of 党委书记王宝林, 委员 of 政协委员)? Then it is part of that word, no list item's name."""
+    pos = 0
+    for tok in get_tokenizer().lcut(s, HMM=False):
+        t0, t1 = pos, pos + len(tok)
+        pos = t1
+        if t1 - t0 > end - start and t0 <= start and end <= t1 and (t0 == start or t1 == end):
+            return True
+        if t0 >= end:
+            break
+    return False
 
 
 def _list_name(x: str, cues: EntityCues, freq) -> bool:
