@@ -244,6 +244,19 @@ def _manifest(out_dir):
     return {k: v for k, v in m.items() if k not in {"built_at", "stage_seconds", "seconds"}}
 
 
+def test_seed_build_matches_its_snapshot(seed_build):
+    """Every table of the bundled corpus's build is what the snapshot says: a move of
+    modules, a rename inside the code or a speed-up changes nothing a researcher sees.
+    A change meant to change these tables refreshes the snapshot (tests/seed_snapshot.py)."""
+    import seed_snapshot
+
+    diff = seed_snapshot.differences(seed_snapshot.summarise(seed_build.out_dir), seed_snapshot.load())
+    assert not diff, (
+        "the seed's tables differ from tests/fixtures/seed_snapshot.json — if the change is meant, "
+        "refresh it with `.venv/bin/python tests/seed_snapshot.py` and review the diff:\n" + "\n".join(diff)
+    )
+
+
 def test_seed_rebuild_with_and_without_cache_is_identical(seed_build, tmp_path, monkeypatch):
     fresh = run_build(config.RAW_DIR, tmp_path / "fresh", use_cache=False)  # serial, no cache read
     assert fresh.summary.n_cached == 0
