@@ -42,13 +42,13 @@ def test_one_row_per_nonempty_line_in_order_with_bom(gb_file, tmp_path):
     assert raw.startswith(codecs.BOM_UTF8)
     df = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
     assert df["text"].tolist() == NON_EMPTY
-    assert {"text", "sentiment_score", "sentiment_label", "emotion", "themes"} <= set(df.columns)
+    assert {"text", "sentiment_score", "sentiment_label", "emotion", "codes"} <= set(df.columns)
     assert set(df["sentiment_label"]) <= {"positive", "neutral", "negative"}
     labels = dict(zip(df["text"], df["sentiment_label"]))
     assert labels[NON_EMPTY[0]] == "positive"
     assert labels[NON_EMPTY[1]] == "negative"
     # themes are codebook codes joined by ';'
-    assert "family" in df.loc[df["text"] == NON_EMPTY[1], "themes"].iloc[0].split(";")
+    assert "family" in df.loc[df["text"] == NON_EMPTY[1], "codes"].iloc[0].split(";")
 
 
 def test_stdout_and_method_option(gb_file):

@@ -300,7 +300,7 @@ def test_notebooks_resolve_an_empty_method_with_the_helper(name):
 
 
 def test_notebooks_views_and_corpus_share_one_set_of_defaults():
-    """dedupe, framing and pseudonymisation default alike in every notebook's
+    """dedupe, keep_framing and pseudonymisation default alike in every notebook's
     parameters cell, in views and in Corpus: analysis.config holds them."""
     import inspect
 
@@ -309,7 +309,7 @@ def test_notebooks_views_and_corpus_share_one_set_of_defaults():
 
     shared = {
         "dedupe": config.DEDUPE,
-        "framing": config.FRAMING,
+        "keep_framing": config.KEEP_FRAMING,
         "pseudonymise": config.PSEUDONYMISE,
         "pseudonymise_all": config.PSEUDONYMISE_ALL,
     }

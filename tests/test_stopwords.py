@@ -56,7 +56,7 @@ def test_top_keywords_of_the_bundled_corpus_are_no_function_words(seed_build, th
         views.paragraphs(
             corpus,
             dedupe=p["dedupe"] if dedupe is None else dedupe,
-            framing=p["framing"] if framing is None else framing,
+            keep_framing=p["keep_framing"] if framing is None else framing,
         ),
         codebook_path=p["codebook_path"],
     )

@@ -58,8 +58,8 @@ def seed_tags(seed):
 )
 def test_seed_tags(seed_tags, ordinal, genre, narrator, person):
     row = seed_tags.loc[f"seed-{ordinal:02d}"]
-    assert (row["genre"], row["narrator"], row["person"]) == (genre, narrator, person), row["genre_evidence"]
-    assert row["genre_evidence"] and row["person_evidence"]
+    assert (row["genre"], row["narrator"], row["narrative_person"]) == (genre, narrator, person), row["genre_evidence"]
+    assert row["genre_evidence"] and row["narrative_person_evidence"]
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,9 @@ def test_new_essays(genre):
     # a text with no cue of any genre (a landscape) is "other" to the rules; weighed by the model, whose evidence
     # is that weak, it is "uncertain" — rather than a forced label
     expected = "uncertain" if genre == "other" else genre
-    assert (tags["genre"], tags["narrator"], tags["person"]) == (expected, narrator, person), tags["genre_evidence"]
+    assert (tags["genre"], tags["narrator"], tags["narrative_person"]) == (expected, narrator, person), tags[
+        "genre_evidence"
+    ]
     assert tags["genre_confidence"] == tags["genre_confidence"]  # a number whenever the model decides
 
 

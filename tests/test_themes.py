@@ -289,9 +289,9 @@ def paragraphs():
 
 def test_code_paragraphs_adds_themes(paragraphs):
     out = themes.code_paragraphs(paragraphs)
-    assert list(out.columns) == list(paragraphs.columns) + ["themes"]
-    assert out["themes"].tolist()[1:] == [["emotion"], ["safety"], ["family"], []]
-    assert "themes" not in paragraphs.columns  # input untouched
+    assert list(out.columns) == list(paragraphs.columns) + ["codes"]
+    assert out["codes"].tolist()[1:] == [["emotion"], ["safety"], ["family"], []]
+    assert "codes" not in paragraphs.columns  # input untouched
 
 
 def test_essay_code_counts(paragraphs):
@@ -571,7 +571,7 @@ ABC_BOOK = {"codes": {c: {"rules": [{"any": [c]}]} for c in ("a", "b", "c")}}
 
 
 def test_code_cooccurrence_symmetric_counts():
-    df = pd.DataFrame({"themes": [["a", "b"], ["a"], ["b", "c"], ["a", "b", "c"], []]})
+    df = pd.DataFrame({"codes": [["a", "b"], ["a"], ["b", "c"], ["a", "b", "c"], []]})
     co = themes.code_cooccurrence(df, codebook=ABC_BOOK)
     expected = pd.DataFrame([[3, 2, 1], [2, 3, 2], [1, 2, 2]], index=["a", "b", "c"], columns=["a", "b", "c"])
     np.testing.assert_array_equal(co.to_numpy(), expected.to_numpy())
@@ -592,7 +592,7 @@ def test_word_cooccurrence_counts_rows():
 
 
 def test_code_sentiment_shares():
-    paras = pd.DataFrame({"paragraph_id": ["p1", "p2"], "themes": [["a"], ["a", "b"]]})
+    paras = pd.DataFrame({"paragraph_id": ["p1", "p2"], "codes": [["a"], ["a", "b"]]})
     sents = pd.DataFrame(
         {
             "paragraph_id": ["p1", "p1", "p2"],
@@ -616,7 +616,7 @@ def test_code_sentiment_shares():
 
 
 def test_code_sentiment_without_labels_warns():
-    paras = pd.DataFrame({"paragraph_id": ["p1"], "themes": [["a"]]})
+    paras = pd.DataFrame({"paragraph_id": ["p1"], "codes": [["a"]]})
     sents = pd.DataFrame({"paragraph_id": ["p1"], "text": ["a"]})
     with pytest.warns(UserWarning, match="sentiment_label"):
         out = themes.code_sentiment(paras, sents, codebook=ABC_BOOK)

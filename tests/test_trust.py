@@ -704,7 +704,7 @@ def test_per_code_columns_are_read_back_as_a_codes_string(seed_build, tmp_path):
     res = trust.validate_own(data, csv_path)
     assert res["kind"] == "themes" and res["items"] == frame["item_id"].iloc[:3].tolist()
     summary = trust.table(res["figures"]).iloc[0]
-    built = seed_build.tables["paragraphs"].set_index("paragraph_id").loc[res["items"], "themes"]
+    built = seed_build.tables["paragraphs"].set_index("paragraph_id").loc[res["items"], "codes"]
     found = [set(v) for v in built]
     gold = [set(w.split(";")) - {""} for w in want[:3]]
     tp = sum(len(g & f) for g, f in zip(gold, found))

@@ -103,8 +103,8 @@ def test_dedupe_counts_reused_sentences_once_inside_mixed_paragraphs(seed_build)
     s = corpus.sentences
     reused = s["reused_from"].fillna("") != ""
     assert reused.sum() > 10
-    all_p = views.paragraphs(corpus, dedupe=False, framing=True).set_index("paragraph_id")
-    kept = views.paragraphs(corpus, dedupe=True, framing=True).set_index("paragraph_id")
+    all_p = views.paragraphs(corpus, dedupe=False, keep_framing=True).set_index("paragraph_id")
+    kept = views.paragraphs(corpus, dedupe=True, keep_framing=True).set_index("paragraph_id")
     own = s[~reused].groupby("paragraph_id", sort=False)["text"].agg("".join)
     assert set(kept.index) == set(own.index) | (set(all_p.index) - set(s["paragraph_id"]))
     mixed = [p for p in kept.index if p in set(s.loc[reused, "paragraph_id"])]
@@ -112,11 +112,11 @@ def test_dedupe_counts_reused_sentences_once_inside_mixed_paragraphs(seed_build)
     for pid in kept.index:
         if pid in own.index:
             assert kept.loc[pid, "text"] == own[pid]  # no reused sentence is counted again
-    recoded = themes.code_paragraphs(kept.loc[mixed, ["text"]])["themes"].tolist()
-    assert kept.loc[mixed, "themes"].tolist() == recoded
+    recoded = themes.code_paragraphs(kept.loc[mixed, ["text"]])["codes"].tolist()
+    assert kept.loc[mixed, "codes"].tolist() == recoded
     agg = sentiment.aggregate(s[~reused & s["paragraph_id"].isin(mixed)], by="paragraph_id").set_index("paragraph_id")
     assert kept.loc[mixed, "sentiment_mean"].tolist() == pytest.approx(agg.loc[mixed, "sentiment_mean"].tolist())
-    assert any(kept.loc[p, "themes"] != all_p.loc[p, "themes"] for p in mixed)  # the copies had added codes
+    assert any(kept.loc[p, "codes"] != all_p.loc[p, "codes"] for p in mixed)  # the copies had added codes
     # the tokens the keyword and topic functions read are the paragraph's own sentences' tokens
     own_tokens = s[~reused].groupby("paragraph_id", sort=False)["tokens"].agg(lambda t: [w for x in t for w in x])
     for pid in mixed:
@@ -177,7 +177,7 @@ def test_intercoder_view_with_and_without_a_second_coding(tmp_path, monkeypatch)
 
 def test_framing_lines_leave_the_figures_on_request(seed_build):
     """Headings, bylines and greetings head the prose rather than say something:
-    framing=False leaves them out of the sentences (and paragraphs made only of
+    keep_framing=False leaves them out of the sentences (and paragraphs made only of
     them out of the paragraphs); statements stay, whatever their length."""
     c = Corpus(seed_build.out_dir)
     s = c.sentences
@@ -188,13 +188,13 @@ def test_framing_lines_leave_the_figures_on_request(seed_build):
     assert not any("。" in t[:-1] for t in framing)  # no line with a full stop inside
     assert all(len(t) <= tag.FRAMING_MAX_CHARS for t in framing)
     assert not any("留守儿童超过了65%" in t for t in framing)  # a short statement is prose
-    kept = views.sentences(c, dedupe=False, framing=False)
+    kept = views.sentences(c, dedupe=False, keep_framing=False)
     assert len(kept) == len(s) - len(ids) and not kept["sentence_id"].isin(ids).any()
-    assert len(views.sentences(c, dedupe=False, framing=True)) == len(s)
+    assert len(views.sentences(c, dedupe=False, keep_framing=True)) == len(s)
     whole = views.framing_paragraphs(c)
-    p = views.paragraphs(c, dedupe=False, framing=False)
+    p = views.paragraphs(c, dedupe=False, keep_framing=False)
     assert len(p) == len(c.paragraphs) - len(whole) and 0 < len(whole) < len(ids)  # a heading run into its paragraph
-    assert f"{len(ids)} sentence(s)" in views.framing_note(c, framing=False).data
+    assert f"{len(ids)} sentence(s)" in views.framing_note(c, keep_framing=False).data
 
 
 @pytest.mark.parametrize("dedupe, framing", [(True, False), (False, False), (True, True), (False, True)])
@@ -203,12 +203,12 @@ def test_accounting_adds_up_to_what_the_figures_count(seed_build, dedupe, framin
     in the corpus minus those left out as framing lines or copies are exactly
     the rows the report's figures use."""
     c = Corpus(seed_build.out_dir)
-    label = c.essays.set_index("essay_id")["label"]
+    label = c.essays.set_index("essay_id")["essay_label"]
     for unit, rows in (
-        ("sentences", views.sentences(c, dedupe=dedupe, framing=framing)),
-        ("paragraphs", views.paragraphs(c, dedupe=dedupe, framing=framing)),
+        ("sentences", views.sentences(c, dedupe=dedupe, keep_framing=framing)),
+        ("paragraphs", views.paragraphs(c, dedupe=dedupe, keep_framing=framing)),
     ):
-        acc = views.accounting(c, unit=unit, dedupe=dedupe, framing=framing)
+        acc = views.accounting(c, unit=unit, dedupe=dedupe, keep_framing=framing)
         per_essay = acc.drop(index="total")
         assert (
             per_essay["counted"] == rows["essay_id"].map(label).value_counts().reindex(per_essay.index).fillna(0)
@@ -309,9 +309,9 @@ def test_one_essays_sentences_and_shading_match_the_corpus_wide_selection(corpus
     """views.sentences for one essay gives the rows the corpus-wide call gives
     for it (framing lines out, reused passages out), and the shaded text shows
     each of its sentences once."""
-    every = views.sentences(corpus, dedupe=True, framing=False)
+    every = views.sentences(corpus, dedupe=True, keep_framing=False)
     for eid in corpus.essays["essay_id"]:
-        one = views.sentences(corpus, essay_id=eid, dedupe=True, framing=False)
+        one = views.sentences(corpus, essay_id=eid, dedupe=True, keep_framing=False)
         want = every[every["essay_id"] == eid].reset_index(drop=True)
         pd.testing.assert_frame_equal(one, want)
     eid = corpus.essays["essay_id"].iloc[0]

@@ -525,7 +525,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     try:
         from analysis.methods import themes
 
-        df["themes"] = [";".join(themes.code_text(l)) for l in lines]
+        df["codes"] = [";".join(themes.code_text(l)) for l in lines]
     except ImportError:  # pragma: no cover - themes module is part of the package
         pass
     if args.out is None:

@@ -31,7 +31,7 @@ RANDOM_SEED = 20261129
 # paragraphs, accounting, the essay profile's helpers), Corpus and the
 # notebooks' parameter cells (tests/test_params.py checks the notebooks).
 DEDUPE = True  # a passage copied from an earlier essay is counted once, in that essay
-FRAMING = False  # framing lines (headings, bylines, greetings, thanks) are left out of the figures
+KEEP_FRAMING = False  # framing lines (headings, bylines, greetings, thanks) are left out of the figures
 PSEUDONYMISE = True  # children's names are replaced by pseudonyms
 PSEUDONYMISE_ALL = True  # and adults', schools' and places' names too
 

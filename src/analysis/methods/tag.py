@@ -4,7 +4,7 @@ Every tag is decided by weighted cues in ``resources/tagging_cues.yaml``
 (docs/tagging.md) and comes with an ``*_evidence`` string quoting the text
 that decided it:
 
-  * ``person`` (first | third): first-person pronouns outside quotes;
+  * ``narrative_person`` (first | third): first-person pronouns outside quotes;
   * ``genre``: work_summary | profile | self_narrative | training_reflection |
     news_story | documentary_narration | method_essay | speech | other;
   * ``narrator``: teacher | student | third_party | other;
@@ -51,8 +51,8 @@ TAG_COLUMNS = [
     "genre",
     "genre_confidence",
     "genre_evidence",
-    "person",
-    "person_evidence",
+    "narrative_person",
+    "narrative_person_evidence",
     "narrator",
     "narrator_confidence",
     "narrator_evidence",
@@ -361,8 +361,8 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
         "genre": genre,
         "genre_confidence": genre_conf,
         "genre_evidence": genre_ev,
-        "person": person,
-        "person_evidence": person_ev,
+        "narrative_person": person,
+        "narrative_person_evidence": person_ev,
         "narrator": narrator,
         "narrator_confidence": narrator_conf,
         "narrator_evidence": narrator_ev,
@@ -748,7 +748,7 @@ def tag_table(essays: pd.DataFrame, *, with_evidence: bool = True, mapping=None)
     ``mapping`` (see :mod:`analysis.methods.privacy`) unless the essays table is
     already pseudonymised (``Corpus`` tables are).
     """
-    require(essays, {"essay_id", "genre", "person", "narrator"}, "essays")
+    require(essays, {"essay_id", "genre", "narrative_person", "narrator"}, "essays")
     cols = ["essay_id"] + [
         c for c in TAG_COLUMNS if c in essays.columns and (with_evidence or not c.endswith("_evidence"))
     ]

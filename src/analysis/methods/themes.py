@@ -514,7 +514,7 @@ def explain_text(text: str, *, codebook: Codebook | Mapping | str | Path | None 
         rows.append(
             {
                 "code": code.id,
-                "label": code.label,
+                "code_label": code.label,
                 "applies": code.id in fired,
                 "rule": fired.get(code.id, ""),
                 "terms": terms,
@@ -537,7 +537,7 @@ def code_paragraphs(
     texts = out["text"].fillna("").astype(str)
     unique = pd.unique(texts)
     coded = {t: list(_code_text_cached(t, cb)) for t in unique}
-    out["themes"] = [list(coded[t]) for t in texts]
+    out["codes"] = [list(coded[t]) for t in texts]
     return out
 
 
@@ -551,9 +551,9 @@ def _as_codes(value: Any) -> list[str]:
 
 
 def _themes_column(df: pd.DataFrame, codebook) -> pd.Series:
-    if "themes" in df.columns:
-        return df["themes"].map(_as_codes)
-    return code_paragraphs(df, codebook=codebook)["themes"]
+    if "codes" in df.columns:
+        return df["codes"].map(_as_codes)
+    return code_paragraphs(df, codebook=codebook)["codes"]
 
 
 def _indicator(themes: pd.Series, ids: Sequence[str]) -> np.ndarray:
@@ -652,7 +652,7 @@ def evaluate_codebook(
         rows.append(
             {
                 "code": code.id,
-                "label": code.label,
+                "code_label": code.label,
                 "support": int(g[:, j].sum()),
                 "predicted": int(p[:, j].sum()),
                 "tp": int(tp[j]),
@@ -1385,7 +1385,7 @@ def code_sentiment(
         themes = sentences_df["paragraph_id"].map(para_themes).map(lambda v: v if isinstance(v, list) else [])
     else:
         require(sentences_df, ["text"], "sentences table")
-        themes = code_paragraphs(sentences_df, codebook=cb)["themes"]
+        themes = code_paragraphs(sentences_df, codebook=cb)["codes"]
     has_label = "sentiment_label" in sentences_df.columns
     if not has_label:
         warnings.warn("sentences lack a sentiment_label column: shares are NaN", stacklevel=2)
@@ -1395,7 +1395,7 @@ def code_sentiment(
     for j, code in enumerate(cb.codes + (None,)):
         sel = m[:, j] if code is not None else np.ones(len(sentences_df), dtype=bool)
         n = int(sel.sum())
-        row = {"code": code.id if code else "(all)", "label": code.label if code else "全部", "n_sentences": n}
+        row = {"code": code.id if code else "(all)", "code_label": code.label if code else "全部", "n_sentences": n}
         for col, name in (("paragraph_id", "n_paragraphs"), ("essay_id", "n_essays")):  # how broad the evidence is
             if col in sentences_df.columns:
                 row[name] = len(set(sentences_df[col].to_numpy()[sel].tolist()))

@@ -570,7 +570,7 @@ def _figures_own(data_dir: Path, coded: pd.DataFrame, unit: str, sheet) -> dict:
         p = read_table(data_dir, "paragraphs").set_index("paragraph_id")
         _unknown(coded["item_id"].tolist(), set(p.index), sheet)
         rows = p.loc[coded["item_id"]]
-        pred = [";".join(list(v)) if v is not None and not isinstance(v, str) else (v or "") for v in rows["themes"]]
+        pred = [";".join(list(v)) if v is not None and not isinstance(v, str) else (v or "") for v in rows["codes"]]
         summary, per_code = code_figures(coded["codes"], pred, rows["essay_id"].to_numpy(), codes=_codes())
         return {"figures": _records(pd.DataFrame([summary])), "per_code": _records(per_code)}
     e = read_table(data_dir, "essays").set_index("essay_id")
@@ -637,7 +637,7 @@ def draw_sample(
         raise TrustError(f"--n {n}: give a positive number of items")
     corpus = Corpus(data_dir, pseudonymise=pseudonymise, pseudonymise_all=True)
     essays = corpus.essays.set_index("essay_id")
-    label = dict(zip(corpus.essays["essay_id"], corpus.essays["label"]))
+    label = dict(zip(corpus.essays["essay_id"], corpus.essays["essay_label"]))
     if unit == "sentences":
         items = corpus.sentences
         items = items[items["text"].astype(str).str.len() >= 6].copy()

@@ -748,7 +748,7 @@ def build(
                     cut_after
                 )
             width = max(2, len(str(len(tables["essays"]))))
-            tables["essays"].insert(1, "label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
+            tables["essays"].insert(1, "essay_label", [f"E{k:0{width}d}" for k in range(1, len(tables["essays"]) + 1)])
             tables["skipped"] = pd.DataFrame(summary.skipped, columns=["source_file", "reason"])
             tables["files"] = pd.DataFrame(file_rows)
             # a table no later corpus stage changes is written (in the background) while those stages run

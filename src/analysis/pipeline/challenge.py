@@ -562,7 +562,7 @@ def shared_texts(data_dir: str | Path) -> dict[str, str]:
             else df["essay_id"].map(file_of)
         )
         for col in df.columns:
-            if col in ("essay_id", "paragraph_id", "sentence_id", "label"):
+            if col in ("essay_id", "paragraph_id", "sentence_id", "essay_label"):
                 continue
             for f, v in zip(files, df[col]):
                 if isinstance(v, str):

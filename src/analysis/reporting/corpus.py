@@ -22,7 +22,7 @@ from analysis.config import PROCESSED_DIR, PSEUDONYMISE, PSEUDONYMISE_ALL
 # columns that are identifiers or numbers, never free text
 _ID_COLUMNS = {
     "essay_id",
-    "label",
+    "essay_label",
     "paragraph_id",
     "sentence_id",
     "rule",
@@ -31,7 +31,7 @@ _ID_COLUMNS = {
     "sha256",
     "genre",
     "narrator",
-    "person",
+    "narrative_person",
     "type",
     "role",
     "sentiment_label",

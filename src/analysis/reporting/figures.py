@@ -44,9 +44,8 @@ from analysis.methods.reuse import reuse_matrix
 # ------------------------------------------------------------ sentiment
 
 
-# How a grouping column is named in figures: the reports' "label" column holds the
-# essays' short labels (E01 …), not a sentiment label
-GROUP_NAMES = {"label": "essay", "essay_id": "essay"}
+# How a grouping column is named in figures: essay_label holds the essays' short labels (E01 …)
+GROUP_NAMES = {"essay_label": "essay", "essay_id": "essay"}
 
 
 # Above this many groups (essays), plot_distribution shows the half with the
@@ -336,7 +335,7 @@ def plot_code_heatmap(
         )
         ax.set_xticks(range(len(cols)), [themes.code_name(c, cb) for c in cb.ids], rotation=45, ha="right")
         ax.set_yticks(range(len(mat)), [str(i) for i in mat.index])
-        ax.set_ylabel({"label": "essay", "essay_id": "essay"}.get(by, by))  # label: the essays' E01 …
+        ax.set_ylabel({"essay_label": "essay", "essay_id": "essay"}.get(by, by))
         if annotate if annotate is not None else mat.size <= 400:
             for (i, j), v in np.ndenumerate(mat.to_numpy(dtype=float)):
                 ax.text(j, i, f"{v:.2f}" if value == "share" else f"{int(v)}", ha="center", va="center", fontsize=7)
@@ -423,7 +422,7 @@ def plot_cooccurrence_network(
 def plot_code_sentiment(code_sentiment_df: pd.DataFrame) -> Any:
     """Stacked bars: share of negative / neutral / positive sentences per code (:func:`code_sentiment`)."""
     cols = [f"share_{lab}" for lab in themes.SENTIMENT_LABELS]
-    require(code_sentiment_df, ["code", "label", *cols], "code sentiment table")
+    require(code_sentiment_df, ["code", "code_label", *cols], "code sentiment table")
     df = code_sentiment_df.reset_index(drop=True)
     fig, family = figure((7, 0.8 + 0.4 * len(df)))
     colours = SENTIMENT_COLOURS  # the sentiment report's colours
@@ -440,7 +439,7 @@ def plot_code_sentiment(code_sentiment_df: pd.DataFrame) -> Any:
             y,
             [
                 f"{l} ({c}, n={n})" if c != "(all)" else f"{l} (n={n})"
-                for l, c, n in zip(df["label"], df["code"], df["n_sentences"])
+                for l, c, n in zip(df["code_label"], df["code"], df["n_sentences"])
             ],
         )
         ax.invert_yaxis()

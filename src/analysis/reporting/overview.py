@@ -15,7 +15,7 @@ def essay_table(corpus: Corpus) -> pd.DataFrame:
     """One row per essay (short label E01 …): id, source, title, raw line range, size."""
     e = corpus.essays
     cols = [
-        "label",
+        "essay_label",
         "essay_id",
         "source_file",
         "ordinal",
@@ -28,13 +28,13 @@ def essay_table(corpus: Corpus) -> pd.DataFrame:
         "n_placeholders",
         "n_changes",
     ]
-    return e[[c for c in cols if c in e.columns]].set_index("label")
+    return e[[c for c in cols if c in e.columns]].set_index("essay_label")
 
 
 def labels(corpus: Corpus) -> dict[str, str]:
     """essay_id → short label (E01 …) for figures."""
     e = corpus.essays
-    return dict(zip(e["essay_id"], e["label"])) if "label" in e.columns else {}
+    return dict(zip(e["essay_id"], e["essay_label"])) if "essay_label" in e.columns else {}
 
 
 def tag_summary(corpus: Corpus) -> pd.DataFrame:
@@ -42,16 +42,16 @@ def tag_summary(corpus: Corpus) -> pd.DataFrame:
     evidence that decided it (setting, school level and places: see the profiles)."""
     e = corpus.essays
     cols = [
-        "label",
+        "essay_label",
         "genre",
         "genre_evidence",
         "narrator",
         "narrator_evidence",
-        "person",
+        "narrative_person",
         "narrator_gender",
         "narrator_gender_evidence",
     ]
-    return e[[c for c in cols if c in e.columns]].set_index("label")
+    return e[[c for c in cols if c in e.columns]].set_index("essay_label")
 
 
 def corpus_summary(corpus: Corpus) -> pd.DataFrame:
@@ -98,7 +98,7 @@ def plot_lengths(corpus: Corpus):
         ax.set_ylabel("essays")
         ax.set_title(f"Essay length (characters of clean text), {len(e)} essays; median {int(e['n_chars'].median()):,}")
         return finish(fig)
-    s = pd.Series(e["n_chars"].values, index=[f"{r.label} {getattr(r, 'genre', '')}" for r in e.itertuples()])
+    s = pd.Series(e["n_chars"].values, index=[f"{r.essay_label} {getattr(r, 'genre', '')}" for r in e.itertuples()])
     return bar(s, title="Essay length (characters of clean text)", xlabel="characters")
 
 

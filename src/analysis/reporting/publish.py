@@ -71,7 +71,7 @@ LABELS = {
     "dominant_emotion": "dominant emotion",
     "essay_id": "essay id",
     "essay_label": "essay",
-    "label": "essay",
+    "code_label": "code",
     "coder_1": "coder 1",
     "coder_2": "coder 2",
     "agreement": "agreement (share)",

@@ -390,7 +390,7 @@ def validate_params(name: str, params: dict, data_dir: Path) -> None:
     if "topic_method" in params:
         _check_choice("topic_method", params["topic_method"], ["nmf", "lda"], name)
     if "group_by" in params:
-        _check_choice("group_by", params["group_by"], ["genre", "narrator", "person", "essay_id"], name)
+        _check_choice("group_by", params["group_by"], ["genre", "narrator", "narrative_person", "essay_id"], name)
     if "k" in params and not (isinstance(params["k"], int) and 2 <= params["k"] <= 50):
         raise ParamError(f"{name}: parameter k={params['k']!r} is not valid; use a whole number from 2 to 50")
     if params.get("codebook_path"):
@@ -409,6 +409,11 @@ def validate_params(name: str, params: dict, data_dir: Path) -> None:
             raise ParamError(
                 f"{name}: parameter neutral_band={band!r} is not valid; use null or [low, high] with low <= high"
             )
+
+
+# parameters renamed so that each concept has one name (framing lines kept, the number of items shown,
+# the essay a report is about): a params file of an earlier version gets the new name in its error
+RENAMED_PARAMS = {"framing": "keep_framing", "n_top": "top_n", "essay": "essay_id"}
 
 
 def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], data_dir: Path) -> dict:
@@ -430,6 +435,8 @@ def resolve_params(name: str, cli_params: dict, file_params: dict[str, dict], da
                     f"{name}: parameter {key} is set by --data (the same folder for every report), "
                     "not by -p or a params file"
                 )
+            if key not in defaults and RENAMED_PARAMS.get(key) in defaults:
+                raise ParamError(f"{name}: parameter {key!r} is now called {RENAMED_PARAMS[key]!r}")
             if key not in defaults:
                 if source is cli_params or source is file_params.get(name):
                     raise ParamError(
@@ -636,7 +643,7 @@ GLOSSARY = {
     "E01 …": "the essays of the corpus in corpus order; the essay key and each profile give the title and id.",
     "pseudonym": "学生A (a child), 成人A (an adult), 学校A, 村A …: stable replacements of names in every report of one build.",
     "framing line": "a heading, byline, title, greeting or thanks: it frames the prose rather than says something; "
-    "left out of the figures unless framing = yes.",
+    "left out of the figures unless keep_framing = yes.",
     "copied (dedupe)": "a sentence that repeats an earlier essay's passage (template reuse); with dedupe = yes it "
     "counts once, in the first essay.",
     "share": "a proportion between 0 and 1 (0.25 = a quarter).",
@@ -1233,7 +1240,7 @@ def _essay_titles(data_dir: Path) -> dict[str, dict]:
     narrator and length, for the index; {} without a built corpus."""
     if not (Path(data_dir) / "essays.parquet").is_file():
         return {}
-    cols = ["essay_id", "label", "title", "genre", "narrator", "n_chars"]
+    cols = ["essay_id", "essay_label", "title", "genre", "narrator", "n_chars"]
     try:
         from analysis.reporting.corpus import Corpus
 
@@ -1250,7 +1257,7 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
     order = {name: k for k, name in enumerate(REPORTS)}
     man = aio.read_json(Path(data_dir) / "manifest.json") if (Path(data_dir) / "manifest.json").is_file() else {}
     titles = _essay_titles(data_dir)
-    label = lambda o: str(titles.get(o.params.get("essay_id"), {}).get("label") or o.file)
+    label = lambda o: str(titles.get(o.params.get("essay_id"), {}).get("essay_label") or o.file)
     outcomes = sorted(outcomes, key=lambda o: (order.get(o.name, 99), label(o), o.file))
 
     def row(o: Outcome) -> str:
@@ -1273,7 +1280,7 @@ def index_html(outcomes: list[Outcome], data_dir: Path, out_dir: Path = REPORTS_
         eid = o.params.get("essay_id")
         if o.name == "profile" and eid in titles:
             t = titles[eid]
-            title = html.escape(f"{t.get('label') or eid} {t.get('title') or ''}".strip())
+            title = html.escape(f"{t.get('essay_label') or eid} {t.get('title') or ''}".strip())
             extra = (
                 "<br><small>"
                 + html.escape(

@@ -18,10 +18,10 @@ from IPython.display import HTML, Markdown, display
 
 from analysis.methods import sentiment, themes
 from analysis.reporting import plots  # noqa: F401 — plots imports pyplot: notebooks then display Figures inline
-from analysis.config import ANNOTATIONS_DIR, DEDUPE, FRAMING
+from analysis.config import ANNOTATIONS_DIR, DEDUPE, KEEP_FRAMING
 from analysis.reporting.corpus import Corpus
 
-ESSAY_META = ["essay_id", "label", "title", "genre", "narrator", "person"]
+ESSAY_META = ["essay_id", "essay_label", "title", "genre", "narrator", "narrative_person"]
 
 
 def _display_figures_as_png() -> None:
@@ -102,19 +102,19 @@ def framing_paragraphs(corpus: Corpus) -> set[str]:
     return set(whole.index[whole.to_numpy()])
 
 
-def framing_note(corpus: Corpus, *, framing: bool) -> Markdown:
+def framing_note(corpus: Corpus, *, keep_framing: bool) -> Markdown:
     """One line saying how many framing lines the report's figures leave out (or keep)."""
     n_s, n_p = len(framing_sentences(corpus)), len(framing_paragraphs(corpus))
-    if framing:
+    if keep_framing:
         return Markdown(
             f"The {n_s} framing lines (headings, bylines, greetings) are counted with the prose "
-            "(parameter `framing = True`)."
+            "(parameter `keep_framing = True`)."
         )
     return Markdown(
         f"**Framing lines left out.** {n_s} sentence(s) that head or frame the prose rather than say "
         f"something — section headings, bylines and titles, greetings and thanks — are left out of the "
         f"sentence figures, and the {n_p} paragraph(s) made only of them out of the paragraph figures "
-        "(parameter `framing = True` keeps them). The validation sample keeps them."
+        "(parameter `keep_framing = True` keeps them). The validation sample keeps them."
     )
 
 
@@ -125,10 +125,10 @@ def _copied_paragraphs(s: pd.DataFrame) -> set[str]:
 
 
 def accounting(
-    corpus: Corpus, *, unit: str = "sentences", dedupe: bool = DEDUPE, framing: bool = FRAMING
+    corpus: Corpus, *, unit: str = "sentences", dedupe: bool = DEDUPE, keep_framing: bool = KEEP_FRAMING
 ) -> pd.DataFrame:
     """Per essay (and in total): how many sentences (or paragraphs) the corpus
-    has, how many the figures leave out as framing lines (``framing=False``)
+    has, how many the figures leave out as framing lines (``keep_framing=False``)
     and as copies of an earlier essay's passage (``dedupe``; for paragraphs,
     those made only of copied sentences), and how many they count — the
     numbers :func:`sentences` and :func:`paragraphs` give, so none is dropped
@@ -141,19 +141,19 @@ def accounting(
         t, ids = s, s["sentence_id"]
         is_framing = (
             pd.Series(_among(ids, framing_sentences(corpus)), index=s.index)
-            if not framing
+            if not keep_framing
             else pd.Series(False, index=s.index)
         )
         is_copy = reused & ~is_framing if dedupe else pd.Series(False, index=s.index)
     else:
         t = corpus.paragraphs
         is_framing = (
-            t["paragraph_id"].isin(framing_paragraphs(corpus)) if not framing else pd.Series(False, index=t.index)
+            t["paragraph_id"].isin(framing_paragraphs(corpus)) if not keep_framing else pd.Series(False, index=t.index)
         )
         is_copy = (
             t["paragraph_id"].isin(_copied_paragraphs(s)) & ~is_framing if dedupe else pd.Series(False, index=t.index)
         )
-    labels = corpus.essays.set_index("essay_id")["label"] if "label" in corpus.essays else None
+    labels = corpus.essays.set_index("essay_id")["essay_label"] if "essay_label" in corpus.essays else None
     key = t["essay_id"].map(labels) if labels is not None else t["essay_id"]
     out = (
         pd.DataFrame(
@@ -177,7 +177,7 @@ def sentences(
     essay_id: str = "",
     genre: str = "",
     dedupe: bool = DEDUPE,
-    framing: bool = FRAMING,
+    keep_framing: bool = KEEP_FRAMING,
 ) -> pd.DataFrame:
     """Scored sentences with essay metadata, for one method and neutral band.
 
@@ -185,11 +185,11 @@ def sentences(
     (default: the build's default method); ``neutral_band`` [low, high]
     re-labels with that band; ``dedupe`` drops sentences that repeat an
     earlier essay's passage (``reused_from``), so reused text counts once;
-    ``framing=False`` drops framing lines (:func:`framing_sentences`).
+    ``keep_framing=False`` drops framing lines (:func:`framing_sentences`).
     """
     # one essay (a profile): the rest of the corpus is neither copied, merged nor labelled
     s = corpus.essay_rows("sentences", essay_id) if essay_id else corpus.sentences
-    if not framing:
+    if not keep_framing:
         s = s[~_among(s["sentence_id"], framing_sentences(corpus))]
     s = s.merge(_essay_meta(corpus), on="essay_id", how="left")
     method = method or sentiment.DEFAULT_METHOD
@@ -210,16 +210,16 @@ _PARAGRAPH_SENTIMENT = [c for c in sentiment.AGGREGATE_COLUMNS if c != "n_senten
 
 
 def paragraphs(
-    corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = DEDUPE, framing: bool = FRAMING
+    corpus: Corpus, *, essay_id: str = "", genre: str = "", dedupe: bool = DEDUPE, keep_framing: bool = KEEP_FRAMING
 ) -> pd.DataFrame:
     """Paragraphs with their codes and essay metadata. ``dedupe`` counts reused
     text once, sentence by sentence: sentences that repeat an earlier essay's
     passage (``reused_from``) leave their paragraph, whose text, codes and
     sentiment are then those of its own sentences; a paragraph made only of
-    reused sentences is dropped. ``framing=False`` drops paragraphs made only
+    reused sentences is dropped. ``keep_framing=False`` drops paragraphs made only
     of framing lines (:func:`framing_paragraphs`)."""
     p = corpus.paragraphs
-    if not framing:
+    if not keep_framing:
         p = p[~p["paragraph_id"].isin(framing_paragraphs(corpus))]
     p = p.merge(_essay_meta(corpus), on="essay_id", how="left")
     if dedupe and "reused_from" in corpus.sentences.columns:
@@ -233,9 +233,9 @@ def paragraphs(
             p = p.copy()
             text = own.groupby("paragraph_id", sort=False)["text"].agg("".join)
             p.loc[mixed, "text"] = p.loc[mixed, "paragraph_id"].map(text)
-            if "themes" in p.columns:
-                p.loc[mixed, "themes"] = pd.Series(
-                    themes.code_paragraphs(p.loc[mixed, ["text"]])["themes"].tolist(), index=p.index[mixed]
+            if "codes" in p.columns:
+                p.loc[mixed, "codes"] = pd.Series(
+                    themes.code_paragraphs(p.loc[mixed, ["text"]])["codes"].tolist(), index=p.index[mixed]
                 )
             cols = [c for c in _PARAGRAPH_SENTIMENT if c in p.columns]
             if cols and {"sentiment_score", "sentiment_label"} <= set(own.columns):
@@ -270,9 +270,9 @@ def _with_tokens(p: pd.DataFrame, corpus: Corpus, *, dedupe: bool) -> pd.DataFra
 def essay_key(corpus: Corpus) -> pd.DataFrame:
     """Short essay labels (E01 …) used in figures, with id, genre and narrator."""
     e = corpus.essays
-    return e[[c for c in ["label", "title", "essay_id", "genre", "narrator", "n_chars"] if c in e.columns]].set_index(
-        "label"
-    )
+    return e[
+        [c for c in ["essay_label", "title", "essay_id", "genre", "narrator", "n_chars"] if c in e.columns]
+    ].set_index("essay_label")
 
 
 # The hand-coded samples, and the independent second coding of each (same items, coded blind)
@@ -465,14 +465,14 @@ def code_passages(p: pd.DataFrame, *, per_code: int = 3, chars: int = 120) -> pd
     """For every code, the first paragraphs that carry it (the passages behind the code)."""
     rows = []
     for code in themes.load_codebook().ids:
-        hits = p[p["themes"].map(lambda t, code=code: code in list(t))]
+        hits = p[p["codes"].map(lambda t, code=code: code in list(t))]
         for r in hits.head(per_code).itertuples():
             para = re.search(r"-p0*(\d+)$", str(r.paragraph_id))
             rows.append(
                 {
                     "code": themes.code_name(code),
                     "n_paragraphs": len(hits),
-                    "essay": getattr(r, "label", None) or r.essay_id,
+                    "essay": getattr(r, "essay_label", None) or r.essay_id,
                     "paragraph": int(para.group(1)) if para else r.paragraph_id,
                     "text": r.text[:chars] + ("…" if len(r.text) > chars else ""),
                 }
@@ -485,7 +485,7 @@ def concordance(p: pd.DataFrame, terms: list[str], *, window: int = 15, max_line
     spread over the essays), each naming its essay."""
     parts = [
         '<p class="note">Counted in the paragraphs this report analyses (with its <code>dedupe</code> and '
-        "<code>framing</code> settings): a passage copied into several essays counts once, so a count can be lower "
+        "<code>keep_framing</code> settings): a passage copied into several essays counts once, so a count can be lower "
         "than the overview's top words, which count every sentence.</p>"
     ]
     for term in terms:
@@ -501,9 +501,9 @@ def concordance(p: pd.DataFrame, terms: list[str], *, window: int = 15, max_line
             + (f" (showing {len(shown)})" if len(shown) < len(k) else "")
             + "</h3>"
         )
-        if len(k) and "label" in p.columns:  # essays named E01 … as in every table
+        if len(k) and "essay_label" in p.columns:  # essays named E01 … as in every table
             shown = shown.assign(
-                essay=shown["essay_id"].map(p.drop_duplicates("essay_id").set_index("essay_id")["label"])
+                essay=shown["essay_id"].map(p.drop_duplicates("essay_id").set_index("essay_id")["essay_label"])
             )
         parts.append(
             themes.format_kwic(shown, html_output=True, id_column="essay" if "essay" in shown.columns else "essay_id")
@@ -527,7 +527,7 @@ def essay_metadata(corpus: Corpus, essay_id: str) -> pd.DataFrame:
     r = row.iloc[0]
     # sentiment is summarised under Text, with the report's settings (one set of numbers)
     fields = [
-        "label",
+        "essay_label",
         "essay_id",
         "title",
         "source_file",
@@ -558,16 +558,16 @@ def essay_heading(corpus: Corpus, essay_id: str) -> Markdown:
         raise ValueError(f"unknown essay_id {essay_id!r}; valid: {', '.join(e['essay_id'])}")
     r = r.iloc[0]
     return Markdown(
-        f"**{r.get('label') or essay_id}** {html.escape(str(r.get('title') or ''))} "
-        f"(essay id `{essay_id}`; every report calls it {r.get('label') or essay_id})"
+        f"**{r.get('essay_label') or essay_id}** {html.escape(str(r.get('title') or ''))} "
+        f"(essay id `{essay_id}`; every report calls it {r.get('essay_label') or essay_id})"
     )
 
 
-def _left_out(corpus: Corpus, s: pd.DataFrame, *, dedupe: bool, framing: bool) -> pd.Series:
+def _left_out(corpus: Corpus, s: pd.DataFrame, *, dedupe: bool, keep_framing: bool) -> pd.Series:
     """Why each sentence of ``s`` is left out of the figures with these
     settings — "framing line", "copied from an earlier essay" — or "" when it
     is counted: the rule of :func:`sentences` (framing first, then copies)."""
-    frames = framing_sentences(corpus) if not framing else frozenset()
+    frames = framing_sentences(corpus) if not keep_framing else frozenset()
     is_frame = _among(s["sentence_id"], frames)
     copied = (
         (s["reused_from"].fillna("") != "").to_numpy() if dedupe and "reused_from" in s.columns else is_frame & False
@@ -577,13 +577,13 @@ def _left_out(corpus: Corpus, s: pd.DataFrame, *, dedupe: bool, framing: bool) -
 
 
 def essay_sentiment(
-    corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = DEDUPE, framing: bool = FRAMING
+    corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = DEDUPE, keep_framing: bool = KEEP_FRAMING
 ) -> Markdown:
     """The essay's sentiment summary, computed exactly as the sentiment report
     computes its row (same method, dedupe and framing settings), with what was
     left out and why — so the two pages give one set of numbers."""
-    every = sentences(corpus, method=method, essay_id=essay_id, dedupe=False, framing=True)
-    why = _left_out(corpus, every, dedupe=dedupe, framing=framing)
+    every = sentences(corpus, method=method, essay_id=essay_id, dedupe=False, keep_framing=True)
+    why = _left_out(corpus, every, dedupe=dedupe, keep_framing=keep_framing)
     counted = every[why == ""]
     parts = []
     if (why == "framing line").any():
@@ -595,7 +595,7 @@ def essay_sentiment(
         f"method {method or sentiment.DEFAULT_METHOD}; reused passages "
         + ("counted once" if dedupe else "counted in every essay")
         + "; framing lines "
-        + ("counted" if framing else "left out")
+        + ("counted" if keep_framing else "left out")
     )
     if counted.empty:
         return Markdown(
@@ -616,14 +616,14 @@ def essay_sentiment(
 
 
 def shaded_text(
-    corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = DEDUPE, framing: bool = FRAMING
+    corpus: Corpus, essay_id: str, *, method: str = "", dedupe: bool = DEDUPE, keep_framing: bool = KEEP_FRAMING
 ) -> HTML:
     """The clean essay, each sentence shaded by its sentiment label (hover for the
     score) and each paragraph tagged with its codes. Sentences the sentiment
-    figures leave out with these ``dedupe``/``framing`` settings are grey,
+    figures leave out with these ``dedupe``/``keep_framing`` settings are grey,
     with the reason on hover. All corpus text is escaped."""
-    s = sentences(corpus, method=method, essay_id=essay_id, dedupe=False, framing=True)
-    why = dict(zip(s["sentence_id"], _left_out(corpus, s, dedupe=dedupe, framing=framing)))
+    s = sentences(corpus, method=method, essay_id=essay_id, dedupe=False, keep_framing=True)
+    why = dict(zip(s["sentence_id"], _left_out(corpus, s, dedupe=dedupe, keep_framing=keep_framing)))
     p = corpus.essay_rows("paragraphs", essay_id)
     by_para: dict = {}  # paragraph id → its sentences (id, label, score, text), in order
     for row in zip(s["paragraph_id"], s["sentence_id"], s["sentiment_label"], s["sentiment_score"], s["text"]):
@@ -633,7 +633,7 @@ def shaded_text(
         f'<p data-static style="font-size:.9em">Sentence shading: {legend}; <span style="color:#8c959f">grey: not counted '
         f"(a framing line, or copied from an earlier essay)</span>; codes of each paragraph in [brackets].</p>"
     ]
-    codes_of = p["themes"].tolist() if "themes" in p.columns else [[]] * len(p)
+    codes_of = p["codes"].tolist() if "codes" in p.columns else [[]] * len(p)
     for pid, heading, para_codes in zip(p["paragraph_id"], p["is_heading"], codes_of):
         codes = [themes.code_name(c) for c in list(para_codes if para_codes is not None else [])]
         badge = (
@@ -755,7 +755,7 @@ def essay_reuse(corpus: Corpus, essay_id: str) -> pd.DataFrame:
         return pd.DataFrame({"note": ["no passage of this essay is shared with another essay"]})
     cols = [c for c in ["essay_a", "essay_b", "similarity", "passage_a", "passage_b"] if c in mine.columns]
     out = mine[cols].reset_index(drop=True)
-    names = dict(zip(corpus.essays["essay_id"], corpus.essays["label"])) if "label" in corpus.essays else {}
+    names = dict(zip(corpus.essays["essay_id"], corpus.essays["essay_label"])) if "essay_label" in corpus.essays else {}
     for col in ("essay_a", "essay_b"):  # E01 … as in every table
         out[col] = [names.get(e, e) for e in out[col]]
     return out.rename(
@@ -828,7 +828,7 @@ def keyword_grid(
     keywords = keywords.assign(_shown=[f"{w}*" if s else w for w, s in zip(keywords["word"], star)])
     names = {}
     if essays is not None and key == "essay_id":
-        names = {r.essay_id: f"{r.label} {getattr(r, 'genre', '')}".strip() for r in essays.itertuples()}
+        names = {r.essay_id: f"{r.essay_label} {getattr(r, 'genre', '')}".strip() for r in essays.itertuples()}
     elif essays is not None and key in essays.columns:  # a group: its size beside its name
         sizes = essays[key].value_counts()
         names = {g: f"{g} ({n} essay{'s' if n != 1 else ''})" for g, n in sizes.items()}
@@ -1013,5 +1013,5 @@ def trust_disagreements(corpus: Corpus, *, n: int = 15) -> pd.DataFrame | Markdo
     cols = [c for c in sents.columns if c.startswith("label_")]
     sents = sents[sents["sentence_id"].isin(set(own.get("items", [])))]
     d = sents.assign(n_labels=sents[cols].nunique(axis=1)).sort_values("n_labels", ascending=False, kind="mergesort")
-    d = d.assign(essay=d["essay_id"].map(dict(zip(corpus.essays["essay_id"], corpus.essays["label"]))))
+    d = d.assign(essay=d["essay_id"].map(dict(zip(corpus.essays["essay_id"], corpus.essays["essay_label"]))))
     return d[["essay", "text", *cols]].head(n).set_index("essay")
