@@ -136,6 +136,14 @@ def test_data_dir_is_set_by_data_not_by_a_params_file_or_p(tmp_path):
     assert resolve_params("sentiment", {}, {}, tmp_path)["data_dir"] == str(tmp_path.resolve())
 
 
+@pytest.mark.parametrize("old, new", [("framing", "keep_framing"), ("n_top", "top_n"), ("essay", "essay_id")])
+def test_a_renamed_parameter_is_named_in_its_error(tmp_path, old, new):
+    with pytest.raises(ParamError, match=f"'{old}' is now called '{new}'"):
+        resolve_params("sentiment", {old: "x"}, {}, tmp_path)
+    with pytest.raises(ParamError, match=f"'{old}' is now called '{new}'"):  # also from a shared params file
+        resolve_params("sentiment", {}, {"*": {old: "x"}}, tmp_path)
+
+
 def test_papermill_runs_the_notebook_from_another_folder_with_the_environment_variable(mini, tmp_path):
     """`papermill notebooks/02_sentiment.ipynb out.ipynb -p method ""` run
     outside the project, the corpus named by $ANALYSIS_DATA_DIR."""
