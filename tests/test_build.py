@@ -9,12 +9,12 @@ import json
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analysis.methods import trust
 from analysis.pipeline import build as build_mod
 from analysis import config
 from analysis import io as aio
@@ -907,9 +907,8 @@ def test_each_stage_loads_only_its_own_and_base_files():
         "stage = dict(stages.ESSAY_STAGES)[sys.argv[1]]\n"
         "delta = build._stage_delta(base, stage)\n"
         "assert sum(len(t) for t in delta.values()) > 0\n"
-        "from analysis import LAYOUT\n"
-        "new = sorted(m.split('.')[-1] for m in set(sys.modules) - mods\n"
-        "             if m.startswith('analysis.') and m.split('.')[-1] not in set(LAYOUT.values()))\n"
+        "new = sorted({sys.modules[m].__file__ for m in set(sys.modules) - mods\n"
+        "              if m.startswith('analysis.') and getattr(sys.modules[m], '__file__', None)})\n"
         "print(json.dumps({'modules': new, 'resources': read[n_read:]}))\n"
     )
     for name, _ in build_mod.essay_stages():
@@ -917,7 +916,7 @@ def test_each_stage_loads_only_its_own_and_base_files():
             [sys.executable, "-c", code, name], capture_output=True, text=True, check=True, timeout=300
         )
         seen = json.loads(out.stdout)
-        owners = {m: build_mod.layer_of(trust.module_file(m)) for m in seen["modules"]}
+        owners = {Path(f).name: build_mod.layer_of(Path(f)) for f in seen["modules"]}
         owners |= {r: build_mod.layer_of(config.RESOURCES_DIR / r) for r in seen["resources"]}
         assert seen["modules"] or seen["resources"], name  # the stage loads something of its own
         foreign = {f: o for f, o in owners.items() if o not in {"base", name}}

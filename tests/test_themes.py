@@ -721,7 +721,7 @@ def test_pseudonyms_are_not_counted_as_words():
     assert not words_a & {"学生", "学生G", "机构", "机构C", "村B"}
     assert "学生" in set(kw.loc[kw["essay_id"] == "b", "word"])
     toks = pd.DataFrame({"essay_id": ["a"], "tokens": [["学生G", "感谢", "机构C", "学生", "帮助"]]})
-    assert themes._row_tokens(toks) == [["感谢", "学生", "帮助"]]
+    assert themes.row_tokens(toks) == [["感谢", "学生", "帮助"]]
 
 
 def test_weighted_pagerank_is_networkx_pagerank():
@@ -753,6 +753,6 @@ def test_topic_stability_is_the_same_fitted_on_threads(topic_paragraphs, monkeyp
     def serial():
         yield lambda f, items: [f(i) for i in items]
 
-    monkeypatch.setattr(themes, "_fit_pool", serial)
+    monkeypatch.setattr(themes.topicmodels, "_fit_pool", serial)
     one_by_one = themes.topic_stability(topic_paragraphs, ks=[2, 3], n_runs=3, min_df=1, max_df=1.0)
     pd.testing.assert_frame_equal(threaded, one_by_one)

@@ -72,7 +72,7 @@ def methods_fingerprint(kind: str = "all") -> str:
     files: list[Path] = []
     for k in kinds:
         mods, res = _KIND_FILES[k]
-        files += [module_file(m) for m in mods]
+        files += [f for m in mods for f in module_files(m)]
         for r in res:
             files += sorted((RESOURCES_DIR / r).glob("*")) if r.endswith("/") else [RESOURCES_DIR / r]
     parts = [
@@ -88,11 +88,19 @@ def methods_fingerprint(kind: str = "all") -> str:
     return _digest(parts)
 
 
-def module_file(short: str) -> Path:
-    """The file of the package's module ``short`` (``sentiment``), in whichever layer it sits."""
+def module_files(short: str) -> list[Path]:
+    """The source files of the package's module ``short`` (``sentiment``), in whichever layer it
+    sits: the module's file, or every file of a subpackage (``themes/``). A name that names
+    neither is an error, so a module moved without its entry here cannot leave the
+    fingerprint silently."""
     from analysis import LAYOUT
 
-    return PACKAGE_DIR / LAYOUT[short] / f"{short}.py" if short in LAYOUT else PACKAGE_DIR / f"{short}.py"
+    base = PACKAGE_DIR / LAYOUT[short] if short in LAYOUT else PACKAGE_DIR
+    if (base / f"{short}.py").is_file():
+        return [base / f"{short}.py"]
+    if (base / short / "__init__.py").is_file():
+        return sorted((base / short).rglob("*.py"))
+    raise FileNotFoundError(f"no module or package {short!r} in {base}")
 
 
 def _code_key(path: Path) -> bytes:

@@ -701,7 +701,7 @@ def corpus_tfidf_keywords(corpus: Corpus, *, top_n: int = 15) -> pd.DataFrame:
         h = hashlib.sha256(f"{__version__}\0{top_n}\0{version('jieba')}\0{version('scikit-learn')}\0".encode())
         h.update(
             fingerprint(
-                Path(themes.__file__),
+                Path(themes.keywords.__file__),
                 Path(segment.__file__),
                 resource_path("userdict.txt"),
                 resource_path("stopwords.txt"),
