@@ -969,7 +969,7 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(
         (config.RESOURCES_DIR / "sentiment" / "negative.txt").read_text(encoding="utf-8") + "\n笑容 2.0\n进步 2.0\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(sentiment, "get_lexicon", lambda: sentiment.build_lexicon(paths={"negative": edited}))
+    monkeypatch.setattr(sentiment.scoring, "get_lexicon", lambda: sentiment.build_lexicon(paths={"negative": edited}))
     monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: frozen_fingerprint | {"sentiment": "edited"})
 
     again = run_build(raw, out)

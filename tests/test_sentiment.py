@@ -73,7 +73,7 @@ def test_empty_text_is_neutral_without_snownlp(method, text, monkeypatch):
     def boom(_):
         raise AssertionError("SnowNLP must not be called on empty text")
 
-    monkeypatch.setattr(S, "_snownlp_cached", boom)
+    monkeypatch.setattr(S.scoring, "_snownlp_cached", boom)
     s = S.score(text, method=method)
     assert s == S.NEUTRAL_SCORE[method]
     assert S.label(s, method=method) == "neutral"
@@ -414,10 +414,10 @@ def _random_scored(seed: int, n: int) -> pd.DataFrame:
 def test_aggregate_equals_the_groupby_computation(seed, n):
     df = _random_scored(seed, n)
     cols = ["paragraph_id", *S.AGGREGATE_COLUMNS]
-    expected = pd.DataFrame(S._aggregate_rows_grouped(df, "paragraph_id"), columns=cols)
+    expected = pd.DataFrame(S.scoring._aggregate_rows_grouped(df, "paragraph_id"), columns=cols)
     pd.testing.assert_frame_equal(S.aggregate(df, by="paragraph_id"), expected, check_exact=True)
     ordered = df.sort_values("paragraph_id", kind="mergesort").reset_index(drop=True)  # consecutive groups
-    expected = pd.DataFrame(S._aggregate_rows_grouped(ordered, "paragraph_id"), columns=cols)
+    expected = pd.DataFrame(S.scoring._aggregate_rows_grouped(ordered, "paragraph_id"), columns=cols)
     pd.testing.assert_frame_equal(S.aggregate(ordered, by="paragraph_id"), expected, check_exact=True)
 
 

@@ -328,7 +328,7 @@ NEUTRAL = [
 
 def _inputs(texts: list[str]):
     feats = sentiment.annotation_features(pd.DataFrame({"text": texts}))
-    return sentiment._supervised_inputs(texts, feats)
+    return sentiment.calibration._supervised_inputs(texts, feats)
 
 
 @pytest.fixture(scope="module")

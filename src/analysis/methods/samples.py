@@ -32,21 +32,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.config import ANNOTATIONS_DIR
+from analysis.methods.sentiment.labels import LABEL_ALIASES
 
 LABELS = ("positive", "neutral", "negative")
-_LABEL_ALIASES = {
-    "positive": "positive",
-    "pos": "positive",
-    "正面": "positive",
-    "积极": "positive",
-    "neutral": "neutral",
-    "neu": "neutral",
-    "中性": "neutral",
-    "negative": "negative",
-    "neg": "negative",
-    "负面": "negative",
-    "消极": "negative",
-}
 
 
 class SampleError(ValueError):
@@ -204,7 +192,7 @@ def _normalise(df: pd.DataFrame, unit: str, path: Path) -> pd.DataFrame:
     if unit == "sentences":
         raw = out["label"].astype(str).str.strip().str.lower()
         out = out[raw != ""].copy()
-        mapped = raw[out.index].map(_LABEL_ALIASES)
+        mapped = raw[out.index].map(LABEL_ALIASES)
         bad = mapped.isna()
         if bad.any():
             rows = ", ".join(f"{i} ({raw[i]!r})" for i in list(mapped.index[bad])[:5])

@@ -515,7 +515,7 @@ def _intercoder(first: pd.DataFrame, second: pd.DataFrame, unit: str) -> pd.Data
         from analysis.methods import sentiment
 
         for f in (a, b):
-            f["label"] = f["label"].astype(str).str.strip().str.lower().map(lambda v: samples._LABEL_ALIASES.get(v, v))
+            f["label"] = f["label"].astype(str).str.strip().str.lower().map(lambda v: samples.LABEL_ALIASES.get(v, v))
         parts = [validate.intercoder_agreement(a, b, "label", labels=sentiment.LABELS)]
         if "emotion" in a.columns and (a["emotion"].astype(str) != "").any():
             parts.append(validate.intercoder_agreement(a, b, "emotion"))
@@ -543,7 +543,7 @@ def _figures_own(data_dir: Path, coded: pd.DataFrame, unit: str, sheet) -> dict:
 
         s = read_table(data_dir, "sentences").set_index("sentence_id")
         _unknown(coded["item_id"].tolist(), set(s.index), sheet)
-        gold = coded["label"].astype(str).str.strip().str.lower().map(samples._LABEL_ALIASES)
+        gold = coded["label"].astype(str).str.strip().str.lower().map(samples.LABEL_ALIASES)
         if gold.isna().any():
             bad = coded["item_id"][gold.isna()].tolist()[:3]
             raise TrustError(
