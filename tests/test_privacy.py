@@ -433,3 +433,22 @@ def test_a_surname_and_title_made_from_a_preposition_surname_is_scoped_to_its_es
     m = build_pseudonym_map(ent, roles=("child", "adult")).set_index("original")
     assert m.loc["向老师", "scope"] == "a"
     assert m.loc["向晓梅", "scope"] == ""
+
+
+# ---- after scoring dev19 (was heldout16), session 19
+def test_a_surname_and_title_is_romanised_surname_first_only():
+    from analysis.methods.privacy import romanisations
+
+    # the title alone (lao shi: xiexie laoshi) or first (lao shi bao) is every teacher, no name
+    assert romanisations("鲍老师") == ["bao lao shi"]
+    assert romanisations("鲍老师", given_only=True) == []
+    assert romanisations("鲍晓琳") == ["bao xiao lin", "xiao lin bao"]
+
+
+def test_a_word_form_counted_as_an_animal_is_the_animal():
+    from analysis.methods.privacy import NameReplacer
+
+    replace = NameReplacer((("海鸥", "学生A"),))
+    assert (
+        replace("坐在前排的海鸥举手说：“我想做一只勇敢的海鸥。”") == "坐在前排的学生A举手说：“我想做一只勇敢的海鸥。”"
+    )

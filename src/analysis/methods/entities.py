@@ -66,6 +66,8 @@ class PersonCue:
     end_check: bool = False  # the name must end before name_end or at a token boundary
     max_freq: int | None = None  # the name must be rarer than this as a word (喊他回家 names no one)
     strong: bool = False  # the context leaves no other reading (a roster's name cell): a word may be a name (甘露)
+    # only a person fits the slot (小米是班上年纪最小的): a 小X word listed under not_nicknames is a nickname here
+    any_word: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ class EntityCues:
     # what a pet name adds to a given name's last character (雨丫头 for 甘晓雨)
     nickname_suffixes: tuple[str, ...] = ()
     not_before_title: frozenset[str] = frozenset()
+    # stop characters that open a given name jieba's dictionary tags as a person's (向阳 of 卞向阳)
+    given_openers: frozenset[str] = frozenset()
+    # surnames that are a demonstrative or a particle too (那, 过): never a name model's guess
+    cue_only_surnames: frozenset[str] = frozenset()
 
 
 def _actor_pattern(left: str | None, after: str | None, between: str | None = None) -> re.Pattern:
@@ -130,8 +136,11 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
         compound = tuple(raw.get("compound_surnames") or ())
         ambiguous = _chars(raw.get("ambiguous_surnames"))
         stop = _chars(raw.get("given_name_stop"))
+        openers = _chars(raw.get("given_name_openers"))
         given = rf"(?:(?![{re.escape(stop)}])[{_CJK}])" if stop else f"[{_CJK}]"
-        tail = rf"(?:{PLACEHOLDER}|某|{given}{{1,2}})"
+        # a stop character that may open a two-character given name (卞向阳), checked by is_plausible_name
+        opened = rf"[{re.escape(openers)}]{given}|" if openers else ""
+        tail = rf"(?:{PLACEHOLDER}|某|{opened}{given}{{1,2}})"
         comp = "|".join(map(re.escape, sorted(compound, key=len, reverse=True)))
         surname_alt = (f"(?:{comp})|" if comp else "") + f"[{re.escape(surnames)}]"
         name_pat = rf"(?P<name>(?:{surname_alt}){tail})"
@@ -167,6 +176,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
                     end_check,
                     int(item["max_freq"]) if "max_freq" in item else None,
                     bool(item.get("strong")),
+                    bool(item.get("any_word")),
                 )
             )
         public = tuple(sorted(raw.get("public_figures") or (), key=len, reverse=True))
@@ -184,6 +194,8 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             ambiguous_surnames=frozenset(ambiguous),
             ambiguous_compounds=frozenset(raw.get("ambiguous_compound_surnames") or ()),
             given_stop=frozenset(stop),
+            given_openers=frozenset(openers),
+            cue_only_surnames=frozenset(_chars(raw.get("cue_only_surnames"))),
             not_names=frozenset(raw.get("not_names") or ()),
             not_nicknames=frozenset(raw.get("not_nicknames") or ()),
             not_reduplicated=frozenset(raw.get("not_reduplicated") or ()),
@@ -285,6 +297,22 @@ def _verb_object(sur: str, given: str) -> bool:
     )
 
 
+def stops_given(given: str, cues: EntityCues) -> bool:
+    """Does ``given`` hold a character no given name holds (的, 向老师问好's 向)? Not a stop character
+    that ``given_name_openers`` lets open a two-character given name which jieba's dictionary tags as
+    a person's name (向阳 of 卞向阳, 向东)."""
+    from analysis.ingest.segment import word_tag
+
+    if not any(c in cues.given_stop for c in given):
+        return False
+    return not (
+        len(given) == 2
+        and given[0] in cues.given_openers
+        and given[1] not in cues.given_stop
+        and word_tag(given).startswith("nr")
+    )
+
+
 def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> bool:
     """A surname + given name that is not an ordinary word.
 
@@ -306,8 +334,10 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
         return False  # 龙溪村: a place
     if not (1 <= len(given) <= 2) or not _ALL_CJK_RE.match(given):
         return False
-    if any(c in cues.given_stop for c in given):
+    if stops_given(given, cues):
         return False
+    if name[:2] in cues.not_reduplicated:
+        return False  # 谢谢您, 谢谢邓老师: a word, whatever cue stands around it
     if strong:
         return True
     if sur in cues.ambiguous_surnames and len(given) == 2:
@@ -320,8 +350,6 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
         return False  # 石榴树, 桂花香: a noun (石榴, 桂花) and a character, no surname and given name
     if _verb_object(sur, given):
         return False  # 包粽子: a verb and its object
-    if name[:2] in cues.not_reduplicated:
-        return False  # 谢谢您
     return True
 
 
@@ -943,9 +971,19 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
         for h in hits
         if h.text not in cues.not_orgs
         and h.text not in cues.not_places
+        and not _each_kind(h.text, cues)
         and not (h.type == "organisation" and _JOINED_RE.search(h.text))
         and not (h.type == "place" and _conjunction_place(text, h.start, h.end))
     ]
+
+
+# "each", "this": before a kind of place (各乡镇, 该乡镇中心学校) it names no place
+_EACH_CHARS = frozenset("各每该")
+
+
+def _each_kind(name: str, cues: EntityCues) -> bool:
+    """Is ``name`` "each" and a kind of place (各乡镇, 各乡镇中心学校: a notice's addressees), no name?"""
+    return name[:1] in _EACH_CHARS and (name[1:3] in cues.not_places or name[1:4] in cues.not_places)
 
 
 def _conjunction_place(text: str, start: int, end: int) -> bool:
@@ -1028,6 +1066,7 @@ def _joins_a_nickname(name: str) -> bool:
 
 
 MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
+LOCATIVE_AFTER = "里"  # after a model's guess, the thing it names is a place to be in (叶子堆里)
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
 
 
@@ -1070,6 +1109,8 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     for i, ch in enumerate(text):
         if ch not in cues.surnames and text[i : i + 2] not in cues.compound_set:
             continue
+        if ch in cues.cue_only_surnames and text[i : i + 2] not in cues.compound_set:
+            continue  # 那桃子, 要过小溪的孩子: a demonstrative or a particle
         if i in famous:
             continue
         if i not in starts and i not in inside_rare:
@@ -1084,7 +1125,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             if (
                 len(given) < k
                 or not _ALL_CJK_RE.match(given)
-                or any(c in cues.given_stop for c in given)
+                or stops_given(given, cues)
                 or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ
                 or not is_plausible_name(name, cues)
                 or cues.not_person_before.match(text[stop:])
@@ -1112,6 +1153,8 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 continue  # 高素|质: the start of a word (surname + 素质) that the dictionary holds
             if k == 1 and i > 0 and text[i - 1] in "小大老":
                 continue  # 小黄狗, 老黄牛: an adjective, a colour and a noun
+            if text[stop : stop + 1] == LOCATIVE_AFTER:
+                continue  # 落在叶子堆里: what something lies in, no person
             score = namemodel.name_score(sur, given)
             if score >= (
                 RARE_SURNAME_MIN_SCORE
@@ -1255,7 +1298,7 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                     continue
                 if cue.nickname:
                     if (
-                        name in cues.not_nicknames
+                        (name in cues.not_nicknames and not cue.any_word)
                         or name in cues.not_names
                         or name in cues.not_reduplicated
                         or (not cue.strong and (name in cues.not_actors or _KIN_WORD_RE.match(name)))
@@ -1628,8 +1671,8 @@ _PADDED_NOT_FIRST = frozenset("我你他她它们的了是在也都就还又很�
 def _cell_is_name(x: str, padded: bool, cues: EntityCues) -> bool:
     """A padded cell is a name whatever its surname (班 婷, 和 平), unless it reads as function
     characters (我 爱); any other cell is a surname and one or two given-name characters."""
-    if padded:
-        return x[1] not in cues.given_stop and x[0] not in _PADDED_NOT_FIRST
+    if padded:  # …but a surname that is such a word too is a surname in a roster's cell (过 婷, 那 晴)
+        return x[1] not in cues.given_stop and (x[0] not in _PADDED_NOT_FIRST or x[0] in cues.cue_only_surnames)
     sur = surname_of(x, cues)
     return (
         bool(sur)
@@ -1673,10 +1716,11 @@ def _odd_surname_cell(x: str, cues: EntityCues) -> bool:
     )
 
 
-# a table cell that says who a pupil is: a grade, a class, a school
+# a table cell that says who a pupil is: a grade, a class, a school, or the village they live in (a pairing
+# table: 爱心妈妈 结对儿童 所在村)
 _PUPIL_CELL_RE = re.compile(
     r"^(?:[一二三四五六七八九]年级|[初高][一二三]|中[一二三四五六]|小[一二三四五六]|[一二三四五六七八九]\s*[（(]\s*\d{1,2}\s*[)）]\s*班"
-    r"|\S{2,16}(?:小学|中学|学校|教学点|中心校|完小|幼儿园|书院))$"
+    r"|\S{2,16}(?:小学|中学|学校|教学点|中心校|完小|幼儿园|书院)|[\u4e00-\u9fff]{2,6}(?:村|社区|屯|寨))$"
 )
 
 
@@ -1703,7 +1747,9 @@ def table_row_names(line: str, cues: EntityCues) -> list[str]:
     items = line.split()
     if len(items) < 2 or not any(_PUPIL_CELL_RE.match(c) for c in items):
         return []
-    return [x for x, padded in _row_cells(items) if not _PUPIL_CELL_RE.match(x) and _cell_is_name(x, padded, cues)]
+    # a cell may hold two children (伏金花、伏银花: twins paired with one adult)
+    cells = [(y, padded) for x, padded in _row_cells(items) for y in x.split("、") if y]
+    return [x for x, padded in cells if not _PUPIL_CELL_RE.match(x) and _cell_is_name(x, padded, cues)]
 
 
 def _roster_names(raw: list[str], sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues) -> None:
@@ -1881,6 +1927,16 @@ def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: Ent
             per_sentence[idx].append(_Hit(x, "person", s, e, "", 1.0, f"{why}: {_snippet(sent, s, e)}"))
 
 
+# a child called by a rank among siblings (老幺, 老六): 老 and a rare word jieba reads as a person's name
+RANK_NAME_PREFIX = "老"
+
+
+def _rank_name(x: str, tags: set[str], f: int) -> bool:
+    """Is ``x`` a sibling's rank used as a name (坐在最后一排的老幺也举了手)? 老 + one character that
+    jieba's dictionary holds as a rare person's word (老幺 3), not a common one (老公, 老师)."""
+    return len(x) == 2 and x[0] == RANK_NAME_PREFIX and f < RARE_NAME_FREQ and any(t.startswith("nr") for t in tags)
+
+
 def _actor_word(
     x: str, start: int, end: int, spans: _Spans, cues: EntityCues, freq, *, before_de: bool = False
 ) -> bool:
@@ -1907,6 +1963,8 @@ def _actor_word(
         return False  # 亲爱的爸爸, 辛苦的妈妈, 打工的爸爸 (a rare verb: see _verb_before_de)
     if _NICK_SHAPE_RE.match(x):
         return f < ACTOR_MAX_FREQ and not any(c in cues.given_stop for c in x[1:])
+    if _rank_name(x, tags, f):
+        return True
     if any(c in cues.given_stop for c in x) or f > ACTOR_MAX_FREQ:
         return False
     return f <= ACTOR_COMMON_FREQ or bool(tags & _ACTOR_FLAGS_IF_COMMON)
@@ -1914,11 +1972,13 @@ def _actor_word(
 
 # a hamlet called by its landform (茶园湾, 枧槽冲, 杉树坪, 岩脚湾), where only a place can stand: after
 # 住在, 来自, 从, 隔壁 …, or in a list with a place the essay names, before 等N个村, 三个村民小组 …
-_HAMLET_ENDS = "坳湾冲坪岩坝沟岭垭塘峪洼坨屯井凼"
+_HAMLET_ENDS = "坳湾冲坪岩坝沟岭垭塘峪洼坨屯井凼滩"
 _HAMLET = rf"(?![在到去从的了和与])[\u4e00-\u9fff]{{1,3}}[{_HAMLET_ENDS}]"
 _HAMLET_AFTER_RE = re.compile(
     rf"(?:住在|家住|家在|来自|从|到|去|回到|隔壁的?|位于|搬到|嫁到|远在|在)(?P<name>{_HAMLET})"
-    r"(?=[，。、；！？\s]|那|这|的|过来|过去|一带|附近|最|里|村|组|人|小学|教学点)"
+    r"(?=[，。、；！？\s]|那|这|的|过来|过去|一带|附近|最|里|村|组|人|小学|教学点"
+    # …or what children go to a river's bend or a shoal to do (私自到鹅颈滩游泳 is a place's name here)
+    r"|游泳|玩水|戏水|洗澡|摸鱼|捉鱼|钓鱼)"
     # a clause that starts with the hamlet and goes on to where it is (冬天了，蕨菜坪那边冷)
     rf"|(?:^|[，。；！？：])(?P<name2>{_HAMLET})(?=那边|那里|这边|一带)"
 )

@@ -378,13 +378,18 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
     ``qiao lin luo``); a surname with several readings gives each (单 → dan,
     shan). Matching ignores case and separators (LuoQiaoLin, Luo Qiao-lin).
     ``given_only``: the given name alone when it has two syllables or more
-    (``qiao lin``, written Qiaolin); a one-syllable given name is no safe form."""
+    (``qiao lin``, written Qiaolin); a one-syllable given name is no safe form.
+    A surname and a title (乔老师) has its surname first only (``qiao lao shi``): its title is no given
+    name (``lao shi`` alone is every teacher: xiexie laoshi)."""
     from itertools import product
 
     cues = cues or load_entity_cues()
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) or name.endswith("某"):
         return []
     sur = surname_of(name, cues) or name[:1]
+    titled = name[len(sur) :] in _TITLE_WORDS
+    if titled and given_only:
+        return []
     readings = [r[:2] for r in _name_readings(name)]
     out = []
     for combo in list(product(*readings))[:6]:
@@ -395,7 +400,7 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
                 out.append(" ".join(syl[k:]))
             continue
         out.append(" ".join(syl))
-        if len(name) - k >= 1:
+        if len(name) - k >= 1 and not titled:
             out.append(" ".join(syl[k:] + syl[:k]))
     return list(dict.fromkeys(out))
 
@@ -1009,7 +1014,9 @@ NOUN_AFTER_ADJECTIVE_FREQ = 100  # jieba count of the word (兰花 546, 毛衣, 
 _DEGREE_BEFORE_RE = re.compile(
     r"(性格|脾气|长得|显得|很|非常|比较|特别|十分|那么|这么|挺|有点|有些|格外|更加|越来越|真|太|多么|[是一]个"
     # a number and a measure word for things: 一枝红梅, 两箱杨梅, 一盘豆芽 (no person is counted so)
-    r"|[一两二三四五六七八九十几半每这那][枝朵棵株片颗粒根块串捧束盆碗盘杯瓶袋箱筐把])$"
+    r"|[一两二三四五六七八九十几半每这那][枝朵棵株片颗粒根块串捧束盆碗盘杯瓶袋箱筐把]"
+    # …or for animals, maybe with what it is like: 一只勇敢的海燕, 那头小黄牛 (a child is 一个, 一位)
+    r"|[一两二三四五六七八九十几半每这那][只头匹](?:[\u4e00-\u9fff]{1,4}?的)?)$"
 )
 # …or right after it: 文静地坐着, 平安地回家 (an adverb made of the word), 平安健康 (a wish)
 _ADVERB_AFTER_RE = re.compile(
