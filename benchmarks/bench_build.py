@@ -243,8 +243,8 @@ def main() -> int:
 
         # a lexicon edit, as the build sees it: sentiment's fingerprint changes, nothing else
         edit = (
-            "import sys; from analysis import build as b, cli; f = b._settings_fingerprint; "
-            "b._settings_fingerprint = lambda: f() | {'sentiment': 'edited'}; sys.exit(cli.main(sys.argv[1:]))"
+            "import sys; from analysis import build as b, cli; f = b.settings_fingerprint; "
+            "b.settings_fingerprint = lambda: f() | {'sentiment': 'edited'}; sys.exit(cli.main(sys.argv[1:]))"
         )
         lex_secs, lex_peak, _ = run_tree_measured([py, "-c", edit, "build", "--raw", str(raw), "--out", str(out)])
         lex_stage_secs = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("stage_seconds", {})

@@ -90,10 +90,10 @@ def seed_build(tmp_path_factory) -> Built:
     out = tmp_path_factory.mktemp("seed") / "processed"
     get_tokenizer()  # load jieba once here: forked workers inherit it instead of each loading it
     before = snapshot_folder(config.RAW_DIR)
-    fingerprint = build_mod._settings_fingerprint()
+    fingerprint = build_mod.settings_fingerprint()
     built = run_build(config.RAW_DIR, out, jobs=None)
     built.raw_before, built.raw_after = before, snapshot_folder(config.RAW_DIR)
-    if build_mod._settings_fingerprint() == fingerprint:  # else a source file changed during the build
+    if build_mod.settings_fingerprint() == fingerprint:  # else a source file changed during the build
         built.fingerprint = fingerprint
     return built
 
@@ -103,8 +103,8 @@ def frozen_fingerprint(monkeypatch):
     """Pin the cache's settings fingerprint (code + resources) for one test, so
     that a source file edited elsewhere while the suite runs cannot turn a
     cache hit into a miss."""
-    value = build_mod._settings_fingerprint()
-    monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: value)
+    value = build_mod.settings_fingerprint()
+    monkeypatch.setattr(build_mod, "settings_fingerprint", lambda: value)
     return value
 
 

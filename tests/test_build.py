@@ -16,6 +16,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.pipeline import build as build_mod
+from analysis.pipeline import cache as cache_mod
+from analysis.pipeline import layers as layers_mod
+from analysis.pipeline import parallel as parallel_mod
+from analysis.pipeline import watch as watch_mod
 from analysis import config
 from analysis import io as aio
 from analysis import procs
@@ -265,11 +269,11 @@ def test_seed_rebuild_with_and_without_cache_is_identical(seed_build, tmp_path, 
 
     cached = tmp_path / "cached"
     if seed_build.fingerprint is not None:  # reuse the session build's cache
-        monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: seed_build.fingerprint)
+        monkeypatch.setattr(build_mod, "settings_fingerprint", lambda: seed_build.fingerprint)
         shutil.copytree(seed_build.out_dir, cached)
     else:  # a file changed during the session build: make a cache under a pinned fingerprint
-        value = build_mod._settings_fingerprint()
-        monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: value)
+        value = build_mod.settings_fingerprint()
+        monkeypatch.setattr(build_mod, "settings_fingerprint", lambda: value)
         run_build(config.RAW_DIR, cached)
     again = run_build(config.RAW_DIR, cached)
     assert again.summary.n_cached == 10
@@ -540,7 +544,7 @@ def test_essay_ids_stable_across_builds(layouts, tmp_path):
 
 def _n_layers() -> int:
     """Cache layers of an essay: its base tables and one per analysis stage."""
-    return 1 + len(build_mod.essay_stages())
+    return 1 + len(layers_mod.essay_stages())
 
 
 def _cache_index(out) -> dict:
@@ -551,14 +555,14 @@ def _cache_index(out) -> dict:
 def count_processed(monkeypatch):
     """Essays cleaned and segmented (not taken from the cache), in order."""
     seen: list[str] = []
-    real = build_mod.process_layers
+    real = parallel_mod.process_layers
 
     def counting(batch, stages=None, base=None, tokens=True):
         if base is None and tokens:  # a task that tokenises nothing makes no base layer (another one does)
             seen.extend(e.essay_id for e in batch)
         return real(batch, stages, base, tokens)
 
-    monkeypatch.setattr(build_mod, "process_layers", counting)
+    monkeypatch.setattr(parallel_mod, "process_layers", counting)
     return seen
 
 
@@ -645,7 +649,7 @@ def test_watch_rebuilds_when_the_raw_folder_changes(make_corpus, tmp_path, count
             (raw / "b.txt").unlink()
 
     try:
-        n = build_mod.watch(
+        n = watch_mod.watch(
             raw, out, poll=0.05, max_builds=3, on_build=on_build, on_error=errors.append, jobs=1, progress=False
         )
     finally:
@@ -654,7 +658,7 @@ def test_watch_rebuilds_when_the_raw_folder_changes(make_corpus, tmp_path, count
     assert seen == [(2, 0, ["a-01", "a-02"]), (3, 2, ["b-01"])]
     write_raw(raw / ".a.txt.swp", "an editor's swap file")  # hidden files are not read, so not watched
     write_raw(raw / "notes.md", "笔记")  # listed as ignored by a build, so watched
-    assert set(build_mod._raw_state(raw)) == {"notes.md"}
+    assert set(watch_mod._raw_state(raw)) == {"notes.md"}
     assert len(errors) == 1 and "no essays found" in errors[0]
     write_raw(raw / "a.txt", essay_file(TWO))
     write_raw(raw / "b.txt", essay_file(["关爱留守儿童心得体会篇一"], bodies=(BODY_C,)))
@@ -667,15 +671,16 @@ def test_watch_stops_when_code_or_resources_change(make_corpus, tmp_path, monkey
     changed fingerprint ends watching (the command line restarts itself)."""
     raw = make_corpus({"a.txt": essay_file(TWO)})
     values = iter(["v1"] + ["v2"] * 10)
-    real = build_mod._settings_fingerprint
-    monkeypatch.setattr(
-        build_mod,
-        "_settings_fingerprint",
-        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()},
-    )
-    monkeypatch.setattr(build_mod, "warm_up", lambda stages=None: None)
-    with pytest.raises(build_mod.CodeChanged):
-        build_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
+    real = build_mod.settings_fingerprint
+
+    def edited():
+        return {k: v + next(values) if k == "base" else v for k, v in real().items()}
+
+    for mod in (build_mod, watch_mod):  # the files as the build and the watch loop see them
+        monkeypatch.setattr(mod, "settings_fingerprint", edited)
+    monkeypatch.setattr(watch_mod, "warm_up", lambda stages=None: None)
+    with pytest.raises(watch_mod.CodeChanged):
+        watch_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
     build_mod.forget_last_build()
 
 
@@ -685,25 +690,25 @@ def test_watch_keys_builds_with_the_files_it_started_with(make_corpus, tmp_path,
     fingerprint's keys, never under the new one's, and watching then stops."""
     raw = make_corpus({"a.txt": essay_file(TWO)})
     values = iter(["v1"] + ["v2"] * 10)  # edited right after the watch started
-    real = build_mod._settings_fingerprint
-    monkeypatch.setattr(
-        build_mod,
-        "_settings_fingerprint",
-        lambda: {k: v + next(values) if k == "base" else v for k, v in real().items()},
-    )
-    monkeypatch.setattr(build_mod, "warm_up", lambda stages=None: None)
+    real = build_mod.settings_fingerprint
+
+    def edited():
+        return {k: v + next(values) if k == "base" else v for k, v in real().items()}
+
+    for mod in (build_mod, watch_mod):  # the files as the build and the watch loop see them
+        monkeypatch.setattr(mod, "settings_fingerprint", edited)
+    monkeypatch.setattr(watch_mod, "warm_up", lambda stages=None: None)
     keyed_with = []
-    real_keys = build_mod._layer_keys
+    real_keys = build_mod.layer_keys
     monkeypatch.setattr(
-        build_mod, "_layer_keys", lambda e, settings: keyed_with.append(settings["base"][-2:]) or real_keys(e, settings)
+        build_mod, "layer_keys", lambda e, settings: keyed_with.append(settings["base"][-2:]) or real_keys(e, settings)
     )
     try:
-        with pytest.raises(build_mod.CodeChanged):
-            build_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
+        with pytest.raises(watch_mod.CodeChanged):
+            watch_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
     finally:
         build_mod.forget_last_build()
     assert keyed_with == ["v1", "v1"]
-    assert build_mod._PINNED_SETTINGS is None  # a later build computes its own
 
 
 def test_a_second_build_into_a_folder_waits_for_the_first(make_corpus, tmp_path):
@@ -808,7 +813,7 @@ def test_many_cache_fragments_are_merged_into_one(
 ):
     raw = make_corpus({"a.txt": essay_file(TWO)})
     out = tmp_path / "out"
-    monkeypatch.setattr(build_mod, "BATCH_CHARS", 1)  # one fragment per essay
+    monkeypatch.setattr(parallel_mod, "BATCH_CHARS", 1)  # one fragment per essay
     first = run_build(raw, out)
     assert len(set(_cache_index(out).values())) == 2 * _n_layers()
     monkeypatch.setattr(build_mod, "MAX_FRAGMENTS", 1)
@@ -831,16 +836,16 @@ def test_fingerprint_follows_per_essay_code_and_resources_only(tmp_path, monkeyp
 
     pkg = tmp_path / "analysis"
     shutil.copytree(config.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(build_mod, "PACKAGE_DIR", pkg)
-    monkeypatch.setattr(build_mod, "RESOURCES_DIR", pkg / "resources")
-    base = build_mod._settings_fingerprint()
-    assert set(base) == {"base", *(name for name, _ in build_mod.essay_stages())}
+    monkeypatch.setattr(cache_mod, "PACKAGE_DIR", pkg)
+    monkeypatch.setattr(cache_mod, "RESOURCES_DIR", pkg / "resources")
+    base = build_mod.settings_fingerprint()
+    assert set(base) == {"base", *(name for name, _ in layers_mod.essay_stages())}
     with open(pkg / "reporting" / "views.py", "a", encoding="utf-8") as fh:
         fh.write("\n# 报告里的一句注释\n")
-    assert build_mod._settings_fingerprint() == base
+    assert build_mod.settings_fingerprint() == base
     with open(pkg / "ingest" / "clean.py", "a", encoding="utf-8") as fh:
         fh.write("\n# 清洗规则的一句注释\n")
-    edited = build_mod._settings_fingerprint()
+    edited = build_mod.settings_fingerprint()
     assert edited != base
     assert edited["base"] != base["base"] and all(edited[s] == base[s] for s in base if s != "base")
 
@@ -850,15 +855,15 @@ def test_fingerprint_follows_per_essay_code_and_resources_only(tmp_path, monkeyp
         ("codebook.yaml", "themes"),
         ("entity_cues.yaml", "tagging"),
     ):
-        before = build_mod._settings_fingerprint()
+        before = build_mod.settings_fingerprint()
         with open(pkg / "resources" / resource, "a", encoding="utf-8") as fh:
             fh.write("\n# 研究者加的一行\n")
-        after = build_mod._settings_fingerprint()
+        after = build_mod.settings_fingerprint()
         assert {k for k in after if after[k] != before[k]} == {stage}, resource
-    before = build_mod._settings_fingerprint()
+    before = build_mod.settings_fingerprint()
     with open(pkg / "resources" / "userdict.txt", "a", encoding="utf-8") as fh:
         fh.write("留守儿童之家 5 n\n")
-    after = build_mod._settings_fingerprint()
+    after = build_mod.settings_fingerprint()
     assert {k for k in after if after[k] != before[k]} == {"base"}  # and every stage key hashes the base key
 
 
@@ -871,10 +876,10 @@ def test_processing_an_essay_imports_no_module_left_out_of_the_fingerprint():
 
     code = (
         "import sys\n"
-        "from analysis import build\n"
-        "build.warm_up()\n"
+        "from analysis import build, cache, parallel\n"
+        "parallel.warm_up()\n"
         "seen = sorted(m for m in sys.modules if m.startswith('analysis.')\n"
-        "              and m.split('.')[-1] in build.NOT_PER_ESSAY_MODULES)\n"
+        "              and m.split('.')[-1] in cache.NOT_PER_ESSAY_MODULES)\n"
         "assert 'analysis.pipeline.stages' in sys.modules and 'analysis.methods.sentiment' in sys.modules\n"
         "print(' '.join(seen) or 'none')\n"
     )
@@ -898,26 +903,26 @@ def test_each_stage_loads_only_its_own_and_base_files():
         "    read.append(name)\n"
         "    return real(name, path)\n"
         "R.resource_path = spy\n"
-        "from analysis import build, stages\n"
+        "from analysis import build, layers, stages\n"
         "essay = build.EssayInput('a-01', 'a.txt', 1, '', None, '关爱留守儿童', 1, 5, 'utf-8',\n"
         "    '关爱留守儿童\\n\\n王小明的父母常年在外务工，他跟着爷爷奶奶生活，很想念爸爸妈妈。\\n'\n"
         "    '\\n一、开展家访\\n\\n2023年，我们到村里家访了30次，老师和他促膝谈心。')\n"
-        "base, _ = build._base_tables([essay])\n"
+        "base, _ = layers._base_tables([essay])\n"
         "mods, n_read = set(sys.modules), len(read)\n"
         "stage = dict(stages.ESSAY_STAGES)[sys.argv[1]]\n"
-        "delta = build._stage_delta(base, stage)\n"
+        "delta = layers._stage_delta(base, stage)\n"
         "assert sum(len(t) for t in delta.values()) > 0\n"
         "new = sorted({sys.modules[m].__file__ for m in set(sys.modules) - mods\n"
         "              if m.startswith('analysis.') and getattr(sys.modules[m], '__file__', None)})\n"
         "print(json.dumps({'modules': new, 'resources': read[n_read:]}))\n"
     )
-    for name, _ in build_mod.essay_stages():
+    for name, _ in layers_mod.essay_stages():
         out = subprocess.run(
             [sys.executable, "-c", code, name], capture_output=True, text=True, check=True, timeout=300
         )
         seen = json.loads(out.stdout)
-        owners = {Path(f).name: build_mod.layer_of(Path(f)) for f in seen["modules"]}
-        owners |= {r: build_mod.layer_of(config.RESOURCES_DIR / r) for r in seen["resources"]}
+        owners = {Path(f).name: cache_mod.layer_of(Path(f)) for f in seen["modules"]}
+        owners |= {r: cache_mod.layer_of(config.RESOURCES_DIR / r) for r in seen["resources"]}
         assert seen["modules"] or seen["resources"], name  # the stage loads something of its own
         foreign = {f: o for f, o in owners.items() if o not in {"base", name}}
         assert not foreign, f"{name} loads files of other stages: {foreign}"
@@ -929,15 +934,15 @@ def test_token_free_stages_give_the_same_tables_without_tokens(seed_build):
     them (so the worker that runs it alone need not tokenise)."""
     from analysis.pipeline import stages
 
-    assert stages.TOKEN_FREE_STAGES and stages.TOKEN_FREE_STAGES <= {n for n, _ in build_mod.essay_stages()}
+    assert stages.TOKEN_FREE_STAGES and stages.TOKEN_FREE_STAGES <= {n for n, _ in layers_mod.essay_stages()}
     essays = build_mod.plan_essays(aio.read_raw(SEED_PATH, root=SEED_PATH.parent), build_mod.compile_patterns([]))[0]
-    with_tokens, _ = build_mod._base_tables(essays)
-    without, _ = build_mod._base_tables(essays, tokens=False)
+    with_tokens, _ = layers_mod._base_tables(essays)
+    without, _ = layers_mod._base_tables(essays, tokens=False)
     assert "tokens" in with_tokens["sentences"] and "tokens" not in without["sentences"]
     assert with_tokens["sentences"].drop(columns="tokens").equals(without["sentences"])
-    for name, stage in build_mod.essay_stages():
+    for name, stage in layers_mod.essay_stages():
         if name in stages.TOKEN_FREE_STAGES:
-            a, b = build_mod._stage_delta(with_tokens, stage), build_mod._stage_delta(without, stage)
+            a, b = layers_mod._stage_delta(with_tokens, stage), layers_mod._stage_delta(without, stage)
             assert a.keys() == b.keys() and sum(len(t) for t in a.values()) > 0
             for table in a:
                 pd.testing.assert_frame_equal(a[table], b[table], check_like=False)
@@ -956,13 +961,13 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(
     first = run_build(raw, tmp_path / "first")
     shutil.copytree(tmp_path / "first", out)
     calls: list[tuple[bool, tuple]] = []
-    real = build_mod.process_layers
+    real = parallel_mod.process_layers
 
     def spy(batch, stages=None, base=None, tokens=True):
         calls.append((base is None, tuple(stages or ())))
         return real(batch, stages, base, tokens)
 
-    monkeypatch.setattr(build_mod, "process_layers", spy)
+    monkeypatch.setattr(parallel_mod, "process_layers", spy)
     # the edit: 笑容 and 进步 become strongly negative; sentiment's fingerprint changes with it
     edited = tmp_path / "negative.txt"
     edited.write_text(
@@ -970,7 +975,7 @@ def test_a_changed_stage_reruns_alone_on_the_cached_segmentation(
         encoding="utf-8",
     )
     monkeypatch.setattr(sentiment.scoring, "get_lexicon", lambda: sentiment.build_lexicon(paths={"negative": edited}))
-    monkeypatch.setattr(build_mod, "_settings_fingerprint", lambda: frozen_fingerprint | {"sentiment": "edited"})
+    monkeypatch.setattr(build_mod, "settings_fingerprint", lambda: frozen_fingerprint | {"sentiment": "edited"})
 
     again = run_build(raw, out)
     assert calls and set(calls) == {(False, ("sentiment",))}  # sentiment alone, on cached base tables
@@ -1058,29 +1063,29 @@ def test_cache_layers_hold_when_modules_move_into_subpackages(tmp_path):
     (nested / "resources" / "sentiment" / "lexicon.txt").write_text("开心\n", encoding="utf-8")
 
     for old, new in layout.items():
-        assert build_mod.layer_of(nested / new, nested) == build_mod.layer_of(flat / old, flat), (old, new)
-    assert build_mod.layer_of(nested / "methods/sentiment/__init__.py", nested) == "sentiment"
-    assert build_mod.layer_of(nested / "fast/snowfast.py", nested) == "sentiment"
-    assert build_mod.layer_of(nested / "methods/themes/rules.py", nested) == "themes"
-    assert build_mod.layer_of(nested / "ingest/clean.py", nested) == "base"
-    assert build_mod.layer_of(nested / "resources/sentiment/lexicon.txt", nested) == "sentiment"
+        assert cache_mod.layer_of(nested / new, nested) == cache_mod.layer_of(flat / old, flat), (old, new)
+    assert cache_mod.layer_of(nested / "methods/sentiment/__init__.py", nested) == "sentiment"
+    assert cache_mod.layer_of(nested / "fast/snowfast.py", nested) == "sentiment"
+    assert cache_mod.layer_of(nested / "methods/themes/rules.py", nested) == "themes"
+    assert cache_mod.layer_of(nested / "ingest/clean.py", nested) == "base"
+    assert cache_mod.layer_of(nested / "resources/sentiment/lexicon.txt", nested) == "sentiment"
     assert set(stages.STAGE_INPUTS) >= {"sentiment", "themes", "tagging"}
 
-    per_essay = {p.relative_to(nested).as_posix() for p in build_mod.per_essay_modules(nested)}
+    per_essay = {p.relative_to(nested).as_posix() for p in cache_mod.per_essay_modules(nested)}
     assert "fast/snowfast.py" in per_essay and "ingest/clean.py" in per_essay  # found at any depth
     assert "reporting/views.py" not in per_essay and "cli.py" not in per_essay
     # a module named like a report module only by a prefix is not taken for it
-    assert not build_mod._names_module("tag", "tagmodel") and build_mod._names_module("tag", "methods.tag")
+    assert not cache_mod._names_module("tag", "tagmodel") and cache_mod._names_module("tag", "methods.tag")
 
 
 def test_every_module_of_the_real_package_is_fingerprinted_or_declared_outside():
     from analysis.config import PACKAGE_DIR
 
     every = {p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts}
-    per_essay = set(build_mod.per_essay_modules())
+    per_essay = set(cache_mod.per_essay_modules())
     outside = {
         p
         for p in every
-        if any(build_mod._names_module(n, build_mod.module_name(p)) for n in build_mod.NOT_PER_ESSAY_MODULES)
+        if any(cache_mod._names_module(n, cache_mod.module_name(p)) for n in cache_mod.NOT_PER_ESSAY_MODULES)
     }
     assert per_essay | outside == every and not per_essay & outside

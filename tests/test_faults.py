@@ -134,10 +134,11 @@ def test_killed_build_leaves_no_worker_and_no_lock(tmp_path):
     raw = _raw(tmp_path / "raw", {f"f{i}.txt": ESSAY.replace("小明", f"小明{i}") * 3 for i in range(8)})
     out = tmp_path / "out"
     code = (
-        "import sys, time; from analysis import build as b; b.PARALLEL_MIN_CHARS = 0; b.BATCH_CHARS = 50\n"
-        "real = b.run_task\n"
+        "import sys, time; from analysis import build as b, parallel\n"
+        "parallel.PARALLEL_MIN_CHARS, parallel.BATCH_CHARS = 0, 50\n"
+        "real = parallel.run_task\n"
         "def slow(t):\n    time.sleep(30); return real(t)\n"
-        "b.run_task = slow\n"
+        "parallel.run_task = slow\n"
         "b.build(sys.argv[1], sys.argv[2], jobs=2, progress=False, use_cache=False)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code, str(raw), str(out)], stderr=subprocess.DEVNULL)

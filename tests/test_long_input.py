@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.pipeline import build as build_mod
+from analysis.pipeline import layers as layers_mod
 from analysis.ingest import segment
 from analysis.methods import entities, reuse, tag
 from analysis.ingest.clean import (
@@ -135,7 +136,7 @@ def test_sentences_frame_flags_every_cut_sentence():
 def test_build_writes_the_flags_to_quality_flags():
     raw = "关爱留守儿童\n\n" + ESSAY + "\n\n" + _run(3000) + "\n"
     e = EssayInput("f-01", "f.txt", 1, "", None, "关爱留守儿童", 1, 5, "utf-8", raw)
-    base, _ = build_mod._base_tables([e])
+    base, _ = layers_mod._base_tables([e])
     flags = base["quality_flags"]
     cut = flags[flags["flag"] == LONG_SENTENCE_FLAG]
     long_para = base["sentences"][base["sentences"]["text"].map(lambda t: t in raw.split("\n")[4])]

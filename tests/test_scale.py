@@ -46,8 +46,8 @@ def _stages_edited(monkeypatch, *stages: str) -> None:
     cache fingerprints change; their results do not)."""
     from analysis.pipeline import build as build_module
 
-    value = build_module._settings_fingerprint()
-    monkeypatch.setattr(build_module, "_settings_fingerprint", lambda: value | {s: f"edited {s}" for s in stages})
+    value = build_module.settings_fingerprint()
+    monkeypatch.setattr(build_module, "settings_fingerprint", lambda: value | {s: f"edited {s}" for s in stages})
 
 
 def test_dask_engine_on_two_worker_local_cluster_gives_identical_tables(local, tmp_path, monkeypatch):
@@ -63,9 +63,9 @@ def test_dask_engine_on_two_worker_local_cluster_gives_identical_tables(local, t
 
 
 def test_process_pool_gives_identical_tables(local, tmp_path, monkeypatch):
-    from analysis.pipeline import build as build_module
+    from analysis.pipeline import parallel as parallel_module
 
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_CHARS", 0)  # force worker processes on a tiny corpus
+    monkeypatch.setattr(parallel_module, "PARALLEL_MIN_CHARS", 0)  # force worker processes on a tiny corpus
     out = tmp_path / "procs"
     build(FIXTURE, out, jobs=2, progress=False)
     _assert_same(local, _tables(out))
@@ -115,13 +115,14 @@ def test_one_task_is_split_by_stage_over_two_workers_with_identical_tables(local
     stage runs on one worker and the others on another; the tables are the
     ones of one process, and the cache stores every layer once."""
     from analysis.pipeline import build as build_module
+    from analysis.pipeline import parallel as parallel_module
 
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel_module, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(build_module, "make_batches", lambda todo, **kw: [todo])  # one task
     tasks = [build_module.Task(_essays(), ("sentiment", "themes", "tagging"))]
-    split = build_module._split_stages(tasks, jobs=2)
+    split = parallel_module._split_stages(tasks, jobs=2)
     assert [[sub.stages for sub in group] for group in split] == [[("tagging",), ("sentiment", "themes")]]
-    assert build_module._split_stages(tasks * 2, jobs=2) == [[t] for t in tasks * 2]
+    assert parallel_module._split_stages(tasks * 2, jobs=2) == [[t] for t in tasks * 2]
     out = tmp_path / "split"
     build(FIXTURE, out, jobs=2, progress=False)
     _assert_same(local, _tables(out))

@@ -47,7 +47,7 @@ LAYOUT = {
         "methods",
     ),
     "snowfast": "fast",
-    **dict.fromkeys(("stages", "build", "challenge"), "pipeline"),
+    **dict.fromkeys(("stages", "layers", "cache", "parallel", "watch", "build", "challenge"), "pipeline"),
     **dict.fromkeys(
         ("corpus", "views", "overview", "plots", "figures", "publish", "webfont", "kernels", "report"), "reporting"
     ),

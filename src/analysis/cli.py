@@ -256,7 +256,7 @@ def _watch(args: argparse.Namespace) -> int:
     import signal
     import time
 
-    from analysis.pipeline.build import CodeChanged, watch
+    from analysis.pipeline.watch import CodeChanged, watch
 
     if args.engine != "local" or args.no_cache:
         raise CliError("--watch works with the local engine and the cache (drop --engine dask / --no-cache)")
