@@ -21,6 +21,7 @@ from analysis.ingest.clean import (
     deleted_posts,
     missing_pages,
     numbering_gaps,
+    omissions,
     remove_cut_marker,
     remove_ruby,
 )
@@ -33,6 +34,11 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 # ---------------------------------------------------------------- cut markers
 
 CUT_LINES = [
+    (  # session 19: a paid document's notice that the piece goes on behind its wall
+        "她每个周末都带孩子去镇上的图书馆…… 本篇未完，购买本文档后可复制全文",
+        "她每个周末都带孩子去镇上的图书馆",
+        "…… 本篇未完，购买本文档后可复制全文",
+    ),
     (
         "村支书介绍，视频室开放一个月来，已累计接待……【详细】",
         "村支书介绍，视频室开放一个月来，已累计接待",
@@ -500,3 +506,35 @@ def test_text_after_a_deleted_floor_of_the_thread_is_a_suspected_gap():
     # an essay's own sentence about a deleted post is no notice; a notice with only more furniture below loses no text
     assert deleted_posts(["那条帖子后来被删除了，我有点难过。", "外婆说没关系。"], set()) == {}
     assert deleted_posts(["2楼　该楼层已被删除", "3楼　山风　2024-05-02", "", "顶一下"], {1, 2, 4}) == {}
+
+
+# ---- shapes from dev21 (was heldout16) and dev22 (was heldout17), session 19
+
+
+def test_text_after_an_editors_elision_or_a_page_that_failed_to_load_is_a_gap():
+    lines = [
+        "外婆每天傍晚都坐在门口，望着村口那条路。",
+        "（中略）",
+        "后来，外婆学会了用手机视频，每天晚上都要和妈妈说上几句。",
+        "— 2 —",
+        "第3頁 載入失敗，點擊重新載入",  # (either script)
+        "第4页/共5页",
+        "现在，外婆说她不用再望着那条路了。",
+    ]
+    chrome = {2, 4, 5, 6}
+    assert {k: v.split("：")[0] for k, v in omissions(lines, chrome).items()}.keys() == {3, 7}
+    cleaned = clean_essay(
+        lines,
+        line_start=1,
+        chrome={k: ("other", "p") for k in chrome},
+        lost_pages=omissions(lines, chrome),
+    )
+    assert [(f["line"], f["flag"]) for f in cleaned.flags] == [(3, "suspected_gap"), (7, "suspected_gap")]
+    # the essay's own words about leaving things out are no notice
+    assert omissions(["老师说，作文里的废话要略去。", "我把第三页撕掉了，加载失败的是我的心情。"], set()) == {}
+
+
+def test_a_paid_documents_notice_that_the_piece_goes_on_is_a_cut():
+    text, edits = remove_cut_marker("她每个周末都带孩子去镇上的图书馆…… 本篇未完，购买本文档后可复制全文")
+    assert text == "她每个周末都带孩子去镇上的图书馆" and edits
+    assert remove_cut_marker("这篇日记本文未完成的部分，我明天再写。")[1] == []  # (未完成: no notice)

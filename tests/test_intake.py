@@ -1846,3 +1846,81 @@ def test_marked_and_book_titled_pieces_over_pupils_bylines_split(tmp_path):
     ]
     essays, *_ = _plan(tmp_path, lines)
     assert [e.heading for e in essays][1:] == ["◎外婆的手电筒", "《爸爸，你还记得我吗？》", "《等你回来……》"]
+
+
+# ---- shapes from dev21 (was heldout16) and dev22 (was heldout17), session 19
+
+
+def test_a_page_title_is_never_a_line_a_pdf_broke_at_its_width():
+    lines = [
+        "第1页/共5页",
+        "某镇留守儿童学习情况的调查",
+        "某镇中心学校课题组",
+        "为了解我镇留守儿童课后学习的真实情况，今年三月至五",
+        "月，课题组走访了七个村的四十多户家庭，发放问卷、召开",
+        "座谈会，听取家长和老师的意见。" + BODY_A,
+    ]
+    assert find_page_title(lines, skip={1}) == 2
+
+
+def test_a_mailboxs_letter_titled_as_one_and_the_reply_under_its_office_split(tmp_path):
+    lines = [
+        "某县人民政府",
+        "首页 > 政民互动 > 县长信箱 > 信件详情",
+        "信件编号：XZ20240815001",
+        "信件标题：关于村小校车接送的建议",
+        "来信内容：",
+        "县长您好！" + BODY_B,
+        BODY_A,
+        "",
+        "关于村民来信反映村小校车接送问题的答复",
+        "答复单位：某镇人民政府",
+        "答复时间：2024-08-20 10:00",
+        "您好！" + BODY_C,
+        "某镇人民政府",
+        "2024年8月20日",
+        "温馨提示：来信人应对来信内容的真实性负责，涉及个人隐私的信件不予公开。",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == ["信件标题：关于村小校车接送的建议", "关于村民来信反映村小校车接送问题的答复"]
+    kept = _kept(essays)
+    assert kept[0][0].startswith("县长您好") and kept[1][0].startswith("您好") and kept[1][-1] == "2024年8月20日"
+
+
+def test_a_document_titled_under_the_notices_date_and_its_note_is_an_essay_of_its_own(tmp_path):
+    lines = [
+        "某县人民政府办公室关于印发《某县留守儿童关爱行动方案》的通知",
+        "各乡镇人民政府，县直有关单位：",
+        "《某县留守儿童关爱行动方案》已经县人民政府同意，现印发给你们，请认真组织实施。",
+        "某县人民政府办公室",
+        "2024年3月1日",
+        "（此件公开发布）",
+        "",
+        "某县留守儿童关爱行动方案",
+        "一、工作目标",
+        BODY_A + BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == [lines[0], "某县留守儿童关爱行动方案"]
+
+
+def test_an_editors_elision_inside_a_piece_heads_no_essay_and_marks_a_gap(tmp_path):
+    lines = [
+        "某基金会 > 刊物 > 征文作品集",
+        "",
+        "小學組季軍",
+        "外婆的菜園",
+        "某縣某村小學　四年級　龍小雨",
+        "外婆的菜園在屋後，種着辣椒、茄子和豆角。",
+        "外婆說，菜園是留給爸爸媽媽回來吃的。",
+        "（中略）",
+        "今年夏天，爸爸終於回來了。他在菜園裏站了很久，一句話也沒說。",
+        "",
+        "中學組冠軍",
+        "山路",
+        "某縣某中學　初一　田野",
+        "每個星期天下午，我都要走兩個小時的山路去學校。路很長，可是我從來不覺得孤單。",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == ["外婆的菜園", "山路"]
+    assert dict(essays[0].lost_pages).keys() == {9}  # the text after the elision: a gap flag there

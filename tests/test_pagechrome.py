@@ -650,3 +650,159 @@ def test_numbered_titles_under_a_related_header_ending_a_clause_are_text():
         PROSE_A,
     ]
     assert 4 not in verdicts(lines, keep=set())
+
+
+# ---- shapes from dev21 (was heldout16) and dev22 (was heldout17), session 19
+
+SESSION19_CHROME = [
+    ("ad", "✦ 写总结没头绪？AI写作助手，一键生成心得体会，立即体验"),
+    ("ad", "每月资助五十元，就能为山里的孩子添一套课外书。【我要捐款】"),  # (a sentence, then its button)
+    ("caption", "（图源网络，侵删）"),
+    ("copyright", "特别声明：本文由作者上传，仅代表该作者本人观点，平台仅提供信息存储空间服务。"),
+    ("control", "投诉/反馈"),
+    ("control", "PDF下载(0.8MB)　　导出引用　　BibTeX"),
+    ("control", "收藏这篇习作　　推荐到年级　　打印"),
+    ("commentary", "【眉批】这里把信封比作小船，很新鲜。"),
+    ("commentary", "【总评】全文围绕一封没寄出的信展开，情感真挚，结尾再收紧一些会更好。"),
+    ("commentary", "批阅教师：石老师　　2024-05-06"),
+    ("other", "评分细则：立意 15/20　　语言 16/20"),
+    ("other", "二等奖：田雨　龙小溪　吴可　石头"),
+    ("other", "三等奖：（名单略，见附件）"),
+    ("other", "获奖名单（高中组）"),
+    ("other", "高中组季军"),
+    ("other", "全文预览"),
+    ("other", "引用本文：龙海. 山村学校的寄宿生活[J]. 某某教育, 2020(1): 1-5."),
+    ("other", "1. 某某师范学院 文学院，江西 某市 330000；2. 某县第一中学，江西 某县 331000"),
+    ("other", "附："),
+    ("other", "来信内容："),
+    ("other", "——记青山村小教师龙小梅"),
+    ("other", "姓　　名：田某　　性　　别：男　　出生年月：1979.03"),
+    ("other", "推荐事迹（限800字以内）："),
+    ("other", "县教育局审核意见：同意。（盖章）　2023年6月"),
+    ("other", "作者简介：龙海（1985—），男，某某人，讲师，主要研究乡村教育。"),
+    ("other", "全书PDF版可在本页下载，欢迎各校索取。"),
+    ("editor", "（中略）"),
+    ("collection_title", "获奖作品选登"),
+    ("collection_title", "同题习作推荐"),
+    ("collection_title", "“我的家乡”征文结果公布及优秀作品展示"),
+    ("blurb", "文档简介：本文介绍某乡镇开展留守儿童结对帮扶的做法和成效，可供参考"),
+    ("publication", "信件编号：XZ20240088"),
+    ("publication", "主 持 人：县政府新闻办　龙一"),
+    ("publication", "发布地点：县融媒体中心一楼"),
+    ("byline", "撰文：志愿者　田小禾"),
+    ("byline", "签发人：吴立"),
+    ("byline", "答复单位：某镇人民政府"),
+    ("byline", "（本文由读者“山路弯弯”投稿，编辑部整理）"),
+    ("byline", "（作者系县一中高二学生，暑假参加了支教）"),
+    ("byline", "龙海1，田雨2，吴可1"),
+    ("guidance", "温馨提示：信件内容由来信人负责，涉及隐私的内容已隐去，请勿转载。"),
+    ("guidance", "温馨提示：如附件无法打开，请先安装阅读器，或联系管理员获取。"),
+    ("login", "微信扫码支付　|　已购买？请登录"),
+]
+
+
+@pytest.mark.parametrize("kind, line", SESSION19_CHROME)
+def test_session19_furniture(kind, line):
+    assert kind_of(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "0　引言",  # a paper's first section, numbered 0: no menu item
+        "冠军是谁呢？我们都在猜。",
+        "评分的时候，老师给了我满分。",
+        "附近的孩子都来了，院子里一下子热闹起来。",
+        "她说：“举报不是告状，是保护自己。”",
+        "我家的燕子每年都回来，它们从来不迟到。",
+        "温馨提示这四个字，妈妈写在了冰箱门上。",
+    ],
+)
+def test_session19_text_is_no_furniture(line):
+    assert kind_of(line) is None
+
+
+def test_a_running_heads_first_line_above_all_text_is_the_documents_title():
+    lines = [
+        "第1页/共3页",
+        "某乡留守儿童情况调查",  # 2: the title on the first page
+        PROSE_A,
+        "第2页/共3页",
+        "某乡留守儿童情况调查",  # 5: the same line over the next page: a running head
+        PROSE_B,
+    ]
+    kinds = verdicts(lines)
+    assert 2 not in kinds and kinds[5] == "other"
+
+
+def test_an_issuing_body_over_its_date_is_no_footer_of_the_folder():
+    unit = "某县民政局"
+    files = [
+        [unit, "关于做好寒假留守儿童关爱工作的通知", PROSE_A, unit, "2024年1月8日"],
+        [unit, "某县民政局召开儿童主任培训会", PROSE_B],
+        [unit, "关于开展走访慰问的通知", PROSE_C, unit, "2024年1月20日"],
+    ]
+    evidence = FolderEvidence.of(["\n".join(f) for f in files])
+    kinds = verdicts(files[0], folder=evidence.counts, n_files=evidence.n_files, keep={2})
+    assert kinds[1] == "recurring" and 4 not in kinds  # the site's name at the top; the signature kept
+
+
+def test_a_journal_pages_keywords_among_its_apparatus_are_tags():
+    paper = [
+        "山村寄宿学校的夜晚",
+        "摘要：本文调查了三所寄宿制小学的晚间生活，发现孩子们最需要的是有人陪伴，并提出了改进建议。",
+        "关键词：寄宿制；陪伴；乡村教育",
+        "A Study of Evenings in Rural Boarding Schools",
+        "中图分类号：G62　　文献标识码：A",
+        PROSE_A,
+    ]
+    assert verdicts(paper, keep={1}).get(3) == "tags"
+    report = paper[:3] + ["一、调查对象", PROSE_A]  # a report's keywords with its text under them
+    assert 3 not in verdicts(report, keep={1})
+
+
+def test_comments_under_the_bar_that_counts_them_are_comments():
+    lines = [
+        "探访日记：山那边的教室",
+        PROSE_A + PROSE_B,
+        "赞 12　｜　分享　｜　评论 2",
+        "Lily Chen：看完很想去做义工。",
+        "山风 回复 Lily Chen：欢迎报名！",
+        "",
+        PROSE_C,
+    ]
+    kinds = verdicts(lines, keep={1})
+    assert kinds.get(4) == kinds.get(5) == "comment" and 7 not in kinds
+    # no count, no comments: a dialogue under a share bar stays text
+    lines[2] = "赞 12　｜　分享　｜　评论"
+    assert 4 not in verdicts(lines, keep={1})
+
+
+def test_a_questions_description_and_the_answerers_lines_are_furniture():
+    lines = [
+        "你在乡村学校教书时最难忘的一件事是什么？",
+        "刚考上特岗教师，下学期要去村小，想先听听大家的经历。",  # 2: the question's description
+        "关注者 1,024　　被浏览 88,000",
+        "",
+        "田野里的老师",  # 5: the answerer
+        "村小数学老师，教龄六年",  # 6: their profile
+        "386 人赞同了该回答",
+        PROSE_A + PROSE_B,
+    ]
+    kinds = verdicts(lines, keep={1})
+    assert kinds.get(2) == "blurb" and kinds.get(5) == kinds.get(6) == "byline" and 8 not in kinds
+
+
+def test_a_related_list_under_a_marked_header_takes_teasers_cut_by_an_ellipsis():
+    lines = [
+        PROSE_A,
+        "▼往期推荐",
+        "【收藏】家访记录怎么写？三个要点讲清楚",
+        "山里的孩子第一次看见大海，他们说的第一句话是……",
+        "相关推荐",
+        "【暑期】青山村：志愿者和孩子们一起种下了一排向日葵，村里的老人都说好看…",
+        "",
+        "我想，等向日葵开了，爸爸妈妈也该回来了……",  # after the blank line: text again
+    ]
+    kinds = verdicts(lines)
+    assert all(kinds.get(k) == "related" for k in (3, 4, 6)) and 8 not in kinds

@@ -1169,15 +1169,34 @@ def deleted_posts(lines: list[str], chrome: Iterable[int], *, reach: int = 4) ->
     (``lines``: a file's lines, numbered from 1; ``chrome``: its furniture lines), when only furniture
     stands between them (the next floor's header, the poster's 接上楼…) within ``reach`` lines: the
     thread's text goes on there after a post that is lost."""
+    return _text_after_notices(lines, chrome, _DELETED_POST_RE, "a deleted post", reach=reach)
+
+
+# a page's notice that part of the text is left out: an editor's elision mark ((中略), (下略)), a printed
+# page the viewer failed to load (第3页 加载失败，点击重新加载)
+_OMISSION_RE = re.compile(
+    r"^[(（]\s*(中略|下略|前略|略)\s*[)）]$|第\s*\d{1,4}\s*[页頁]\s*\S{0,4}(加载失败|载入失败|无法加载|未能加载|无法显示)"
+)
+
+
+def omissions(lines: list[str], chrome: Iterable[int], *, reach: int = 4) -> dict[int, str]:
+    """{line: detail} for the first text line after furniture that says text was left out there (an
+    editor's （中略）, a page that failed to load), only furniture between them within ``reach`` lines."""
+    return _text_after_notices(lines, chrome, _OMISSION_RE, "a notice that text is left out", reach=reach)
+
+
+def _text_after_notices(lines: list[str], chrome: Iterable[int], notice: re.Pattern, what: str, *, reach: int):
+    """{line: detail} for the first text line within ``reach`` lines under each furniture line that
+    ``notice`` finds (in its simplified form), with only furniture between."""
     chrome = set(chrome)
     out: dict[int, str] = {}
     for no, raw in enumerate(lines, start=1):
-        if no not in chrome or not _DELETED_POST_RE.search(raw):
+        if no not in chrome or not notice.search(to_simplified(raw.strip())[0]):
             continue
         below = [k for k in range(no + 1, min(len(lines), no + reach) + 1) if lines[k - 1].strip()]
         nxt = next((k for k in below if k not in chrome), None)
         if nxt is not None:
-            out[nxt] = f"a deleted post stood above it: 「{raw.strip()[:24]}」"
+            out[nxt] = f"{what} stood above it: 「{raw.strip()[:24]}」"
     return out
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.ingest import pagechrome
-from analysis.ingest.clean import deleted_posts, is_cut_line, missing_pages, to_simplified, truncation_flag
+from analysis.ingest.clean import deleted_posts, is_cut_line, missing_pages, omissions, to_simplified, truncation_flag
 from analysis.ingest.split import (
     MIN_PREAMBLE_ESSAY_CHARS,
     Heading,
@@ -328,7 +328,8 @@ def plan_essays(
     title_fallback = _collection_title(lines, verdicts, preamble) or Path(rel).stem
     rule = "+".join(sorted({h.rule for h in heads})) or "none"
     essays, flags = [], []
-    lost = deleted_posts(lines, verdicts) | missing_pages(lines, verdicts)  # text lost: a deleted post, lost pages
+    # text lost: a deleted post, lost pages, an editor's elision
+    lost = deleted_posts(lines, verdicts) | missing_pages(lines, verdicts) | omissions(lines, verdicts)
     for c, start, nxt in zip(chunks, starts, bounds):
         meta = dict(page_meta)
         for no in sorted(verdicts):

@@ -306,8 +306,8 @@ def classify_lines(
         hit = pattern_kind(norm, rules, prose=prose)
         if hit and hit[0] == "contact" and _closes_document(lines, no):
             hit = None  # 联系人：…，联系电话：… above the issuing body and the date: part of a notice
-        if hit and hit[0] == "tags" and _after_abstract(lines, no):
-            hit = None  # 关键词：… under a report's 摘要：…: part of the paper, not the site's tags
+        if hit and hit[0] == "tags" and _after_abstract(lines, no) and not _apparatus_below(lines, no, rules):
+            hit = None  # 关键词：… under a report's 摘要：…, the text going on under it: part of the paper
         if hit and hit[0] == "other" and _PART_LABEL_RE.match(norm):
             hit = None  # 【案由】, 【建议】: a proposal's own parts, not a column's label (【工作动态】)
         if hit:
@@ -318,16 +318,16 @@ def classify_lines(
             out[no] = Verdict(no, "other", "an earlier mail quoted under a reply")
             cls.append(BAD)
             continue
-        if _recurrence_candidate(norm, rules, prose):
+        if _recurrence_candidate(norm, rules, prose) and not (_CLOSING_RE.match(norm) and _closes_document(lines, no)):
+            # (an issuing body above its date signs a notice, though the site's name is the same: 县教育局 /
+            # 2024年3月12日 on the pages of the office's own site)
             key = recurrence_key(norm)
             in_files = folder.get(key, 0) if folder is not None else 0
             if n_files > 1 and in_files >= rules.min_files:
                 out[no] = Verdict(no, "recurring", f"in {in_files} files of the folder")
                 cls.append(BAD)
                 continue
-            if in_essays.get(key, 0) >= rules.min_repeats and not (
-                _CLOSING_RE.match(norm) and _closes_document(lines, no)
-            ):  # (an issuing body above its date signs a notice, though the site's name is the same)
+            if in_essays.get(key, 0) >= rules.min_repeats:
                 out[no] = Verdict(no, "recurring", f"under {in_essays[key]} essays of the file")
                 cls.append(BAD)
                 continue
@@ -341,10 +341,13 @@ def classify_lines(
             cls[i] = c = BAD
         if c in (BAD, GOOD):
             above = c
-    # an account's name (and its one-line profile) right above its follow button (乡村老师阿禾 🌾 / + 关注)
+    # an account's name (and its one-line profile) right above its follow button (乡村老师阿禾 🌾 / + 关注), or
+    # above the count of those who approved the answer under them (山那边的吕老师 / 村小语文老师 / 1,842 人赞同了该回答)
     for i, line in enumerate(lines):
         v = out.get(i + 1)
-        if v is None or v.kind != "control" or not _FOLLOW_RE.match(normalise(line)):
+        if v is None or not (
+            v.kind == "control" and _FOLLOW_RE.match(normalise(line)) or _APPROVALS_RE.match(normalise(line))
+        ):
             continue
         k, taken, skipped = i - 1, 0, False
         while k >= 0 and taken < (1 if skipped else 2):
@@ -389,6 +392,8 @@ def classify_lines(
             continue
         if _CLOSING_RE.match(norm) and repeated[norm] < 3:
             continue  # two speeches given the same day end in the same date: a signature, not a running head
+        if norm not in titles and GOOD not in cls[:i]:
+            continue  # the first of the repeated lines, above all text: the document's own title (its first page)
         near = [k for k in range(max(1, i - 1), min(len(lines), i + 3) + 1) if k != i + 1]
         if any(
             (k in out and out[k].kind == "pagination") or _PAGE_NUMBER_RE.match(normalise(lines[k - 1])) for k in near
@@ -415,8 +420,12 @@ def classify_lines(
     for i, line in enumerate(lines):
         v = out.get(i + 1)
         norm = normalise(line)
-        if v is not None and v.kind in ("related", "readmore") and (norm.endswith((":", "：")) or len(norm) <= 6):
-            # (往期推荐, 相关阅读 alone on a line head a list too)
+        if v is not None and (
+            v.kind in ("related", "readmore")
+            and (norm.endswith((":", "：")) or len(norm) <= 6)
+            or _MARKED_RELATED_HEADER_RE.match(norm)
+        ):
+            # (往期推荐, 相关阅读 alone on a line head a list too; so does ▼往期推荐 behind its mark)
             in_list = True
             continue
         if not norm or (i + 1) in keep:
@@ -433,6 +442,7 @@ def classify_lines(
                 and not _FINAL_END_RE.search(norm.rstrip("？?"))
                 or _BULLET_ITEM_RE.match(norm)
                 and len(norm) <= 80
+                or _TEASER_ITEM_RE.match(norm)
             )
         ):  # (a bulleted item may quote its article's first words: · 留守儿童的心声400字：我多想……)
             out[i + 1] = Verdict(i + 1, "related", "listed under a related-articles header")
@@ -514,6 +524,33 @@ def classify_lines(
                 out[k + 1] = Verdict(k + 1, "comment", "a reader's comment above the link to all comments")
                 cls[k] = BAD
             k -= 1
+    # a Q&A page's description of its question: the text between the question and its counts (…是什么样的？ /
+    # 最近看了一部纪录片，…想听听一线老师的经历。 / 关注者 2,317　被浏览 1,486,092)
+    for i, line in enumerate(lines):
+        if (i + 1) not in out or not _QUESTION_COUNTS_RE.search(normalise(line)):
+            continue
+        above = [k for k in range(i - 1, max(-1, i - 4), -1) if lines[k].strip()]
+        for n, k in enumerate(above[1:], start=1):
+            if normalise(lines[k]).endswith(("?", "？")):  # the question (maybe the page's title): the lines
+                for d in above[:n]:  # under it describe it
+                    if (d + 1) not in out and (d + 1) not in keep:
+                        out[d + 1] = Verdict(d + 1, "blurb", "a question's description above its counts")
+                        cls[d] = BAD
+                break
+            if (k + 1) in out or (k + 1) in keep:
+                break
+    # … and right under the bar that counts them (赞好 26 | 分享 | 回应 3 / Winnie Ho：多谢分享。), up to a blank line
+    for i, line in enumerate(lines):
+        v = out.get(i + 1)
+        if v is None or v.kind not in ("control", "share") or not _COMMENT_COUNT_RE.search(normalise(line)):
+            continue
+        for k in range(i + 1, len(lines)):
+            norm = normalise(lines[k])
+            if not norm or (k + 1) in keep or not ((k + 1) in out or _COUNTED_COMMENT_RE.match(norm)):
+                break
+            if (k + 1) not in out:
+                out[k + 1] = Verdict(k + 1, "comment", "a reader's comment under the bar that counts them")
+                cls[k] = BAD
     # forum replies: a post (from one "N#  user  发表于 …" line to the next) that holds no essay
     # heading is a reply, except the thread's first post (its body may be the essay itself)
     posts = [i for i, line in enumerate(lines) if _POST_HEADER_RE.search(normalise(line))]
@@ -755,12 +792,28 @@ def _site_note(norm: str, rules: ChromeRules, prose: bool) -> bool:
 
 # a commentary's label alone on its line (【点评】, 老师评语：)
 _COMMENT_LABEL_RE = re.compile(r"^[\[【(]?\s*\S{0,4}(点评|评语|简评|评析|赏析|的话|寄语)\s*[\]】)]?\s*[:：]?$")
+# the count of readers who approved an answer, over it (1,842 人赞同了该回答)
+_APPROVALS_RE = re.compile(r"^[\d,.]+\s*[万wW]?\s*人赞同了(该|这个|此)?回答$")
 # a follow button (+ 关注, ＋关注他)
 _FOLLOW_RE = re.compile(r"^[+＋]\s*(关注|订阅)\s*(他|她|TA|ta|作者|我)?$")
 _BULLET_ITEM_RE = re.compile(r"^[·•▪●◆]\s*\S")
+# a listed article's title and its first words, cut off by an ellipsis (…：原来陪伴比给东西更难…), no sentence
+# ended before it
+_TEASER_ITEM_RE = re.compile(r"^[^。！？!?]{8,100}(…|\.{3,})$")
+# a related list's header behind a mark (▼往期推荐, ▍相关阅读)
+_MARKED_RELATED_HEADER_RE = re.compile(
+    r"^[▼▽▶►▍▌■◆●↓]\s*(往期推荐|往期回顾|往期精选|推荐阅读|相关阅读|延伸阅读|相关推荐|相关文章)$"
+)
 _ALL_COMMENTS_RE = re.compile(r"^(查看|展开|显示)(全部|所有|更多)\s*[\d,]*\s*条?(评论|回复|留言)")
 # a reader's comment: a handle (the author's own marked 作者) and a colon, then what they say
 _READER_COMMENT_RE = re.compile(r"^[^\s:：，。！？“”]{1,16}(\s*[(（]作者[)）])?\s*[:：]\s*\S")
+# a bar's count of the comments under it, one or more (回应 3, 评论(12), 留言 5)
+_COMMENT_COUNT_RE = re.compile(r"(?:^|[\s|])(评论|回应|留言)\s*\(?\s*[1-9]\d*\s*\)?\s*条?(?=\s|\||$)")
+# a Q&A page's counts under its question (关注者 2,317　被浏览 1,486,092)
+_QUESTION_COUNTS_RE = re.compile(r"(关注者|被浏览)\s*[\d,]+")
+# a comment under such a bar: a handle of up to four words (a reply names whom it answers) and what they say
+# (Lily Chen：多谢分享。, 某某协会 回复 Lily Chen：…)
+_COUNTED_COMMENT_RE = re.compile(r"^[^\s:：，。！？“”]{1,16}(\s[^\s:：，。！？“”]{1,16}){0,3}\s*[:：]\s*\S.{0,160}$")
 _TEASER_END_RE = re.compile(r"(查看全文|阅读全文|阅读更多|展开全文|查看详情|继续阅读)\s*(>>|»|>|→)*\s*$")
 
 
@@ -800,6 +853,14 @@ def _after_abstract(lines: list[str], no: int) -> bool:
         if norm and _ABSTRACT_RE.match(norm):
             return True
     return False
+
+
+def _apparatus_below(lines: list[str], no: int, rules: ChromeRules, reach: int = 3) -> bool:
+    """Is furniture among the ``reach`` text lines under line ``no`` (lines without CJK characters, an
+    English title, passed over)? A journal page's keywords sit among its apparatus (关键词：… / Research on
+    … / 中图分类号：…), a report's among its text (关键词：… / 一、调查对象与方法)."""
+    below = [k for k in range(no + 1, len(lines) + 1) if n_cjk(normalise(lines[k - 1]))][:reach]
+    return any(pattern_kind(normalise(lines[k - 1]), rules) for k in below)
 
 
 def _closes_document(lines: list[str], no: int) -> bool:

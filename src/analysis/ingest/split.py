@@ -37,7 +37,8 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     # title ending in 篇一 (or a lone 篇一), optional closing bracket
     rf"^(?P<title>.*?)[（(【]?篇(?P<num>{_NUM})[）)】]?$",
     # 题目：等春天 / 作文题目：… (a title announced as one)
-    r"^(?:作文)?(?:题目|标题|文题)\s*[：:]\s*(?P<title>\S.{0,38})$",
+    # (a mailbox's letter: 信件标题：关于…的建议)
+    r"^(?:作文|信件|来信|留言)?(?:题目|标题|文题)\s*[：:]\s*(?P<title>\S.{0,38})$",
     # 演讲稿一：title / 【日记3】：title — a kind of piece, its number and a colon (a kind alone needs the colon)
     rf"^[【〖\[]?(?:演讲稿|发言稿|讲话稿|日记|周记|心得体会|心得|例文|事迹材料|材料|倡议书|读后感|观后感|总结|"
     rf"感言|故事|书信|诗歌|小诗)(?P<num>{_NUM})[】〗\]]?\s*[：:]\s*(?P<title>\S.*)$",
@@ -543,6 +544,29 @@ _COVER_FIELD_RE = re.compile(
 )
 
 
+# a line a PDF's column width broke off: this long at least, holding a clause (为全面了解…状况，2022年)
+MIN_WRAPPED_CHARS = 24
+# characters two lines broken at one width may differ by (digits and Latin letters are narrower)
+WRAP_WIDTH_SLACK = 4
+
+
+def _wrapped_line(lines: list[str], no: int) -> bool:
+    """Is line ``no`` the first line of a paragraph a printed page broke at its width, not a title with a
+    comma? It is long (``MIN_WRAPPED_CHARS``), holds a clause but no sentence's end, stops without a mark,
+    and the line right under it is as wide (``WRAP_WIDTH_SLACK``) and stops mid-sentence too
+    (为全面了解我县…状况，2022年 / 4月至6月，…采取问卷调查、)."""
+    s = lines[no - 1].strip()
+    if (
+        len(s) < MIN_WRAPPED_CHARS
+        or not re.search(r"[，,、]", s)
+        or _SENTENCE_END.search(s)
+        or s[-1] in _TRAILING_PUNCT + "”」"
+    ):
+        return False
+    nxt = lines[no].strip() if no < len(lines) else ""
+    return abs(len(nxt) - len(s)) <= WRAP_WIDTH_SLACK and not _SENTENCE_END.search(nxt[-1:] or "。")
+
+
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set[int] = frozenset()) -> int | None:
     """Line number of a single-article page's own title, or None.
 
@@ -566,7 +590,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             or (_exclaimed_title(s) and not _GREETING_RE.search(s))
             or _official_title(s)
         )
-        if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s):
+        if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s) or _wrapped_line(lines, no):
             first_text = no
             break
     if first_text is None:
@@ -841,9 +865,10 @@ def find_headings(
             # a second document in the same capture, titled under the first one's signed date
             # (…德育处 / 2024年1月12日 / 第 4 页 / 2024年春季学期留守儿童工作计划), or the official answer
             # to the proposal or letter the page holds (县民政局关于…第0037号提案的答复)
-            later = dict.fromkeys(_titles_after_dates(lines, skip, after=no), "title_after_date")
-            for nxt in _reply_titles(lines, skip, after=no):
-                later.setdefault(nxt, "reply_title")
+            # (an answer's or an interpretation's own title names its rule first, a date above it or not)
+            later = dict.fromkeys(_reply_titles(lines, skip, after=no), "reply_title")
+            for nxt in _titles_after_dates(lines, skip, after=no):
+                later.setdefault(nxt, "title_after_date")
             for nxt in _titles_under_dated_lines(lines, skip, after=no):
                 later.setdefault(nxt, "title_under_date")
             for nxt in _titles_under_column_labels(lines, skip, after=no):
@@ -1042,7 +1067,17 @@ def _titles_after_dates(lines: list[str], skip: set[int], *, after: int) -> list
             continue
         if re.match(r"(又及|再及|附言|附注|备注|注|PS|P\.S\.)\s*[:：]?", s, re.I) or _BRACKETED_NOTE_RE.fullmatch(s):
             continue  # a postscript under the date belongs to the letter; so does a note ((此件主动公开))
-        prev = next((k for k in range(no - 1, after, -1) if lines[k - 1].strip() and k not in skip), None)
+        # (a note under the date is passed over: 2021年5月6日 / （此件公开发布） / the next document's title)
+        prev = next(
+            (
+                k
+                for k in range(no - 1, after, -1)
+                if lines[k - 1].strip()
+                and k not in skip
+                and not _BRACKETED_NOTE_RE.fullmatch(lines[k - 1].strip().strip("\u3000"))
+            ),
+            None,
+        )
         if (
             prev is not None
             and _SIGNED_DATE_RE.match(lines[prev - 1].strip().strip("\u3000"))
