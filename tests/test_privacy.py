@@ -452,3 +452,14 @@ def test_a_word_form_counted_as_an_animal_is_the_animal():
     assert (
         replace("坐在前排的海鸥举手说：“我想做一只勇敢的海鸥。”") == "坐在前排的学生A举手说：“我想做一只勇敢的海鸥。”"
     )
+
+
+# ---- after scoring dev20 (was heldout17), session 19
+def test_a_doubled_name_before_what_it_owns_is_the_name_not_the_adjective():
+    from analysis.methods.privacy import NameReplacer
+
+    replace = NameReplacer((("圆圆", "学生A"),))
+    # 圆圆的 is a dictionary word (round); before this one thing or a parent it is the child's
+    assert replace("后来，圆圆的这幅画贴在了墙上。") == "后来，学生A的这幅画贴在了墙上。"
+    assert replace("圆圆的妈妈在外地。") == "学生A的妈妈在外地。"
+    assert replace("月亮圆圆的，像个盘子。") == "月亮圆圆的，像个盘子。"

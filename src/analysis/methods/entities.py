@@ -297,10 +297,15 @@ def _verb_object(sur: str, given: str) -> bool:
     )
 
 
+# jieba's tags of a word that may be a given name opened by a stop character: a person's name (向阳) or
+# another proper name (和平, 和顺)
+GIVEN_NAME_TAGS = ("nr", "nz")
+
+
 def stops_given(given: str, cues: EntityCues) -> bool:
     """Does ``given`` hold a character no given name holds (的, 向老师问好's 向)? Not a stop character
     that ``given_name_openers`` lets open a two-character given name which jieba's dictionary tags as
-    a person's name (向阳 of 卞向阳, 向东)."""
+    a person's name or a proper name (向阳 of 卞向阳, 向东, 和平 of 桂和平)."""
     from analysis.ingest.segment import word_tag
 
     if not any(c in cues.given_stop for c in given):
@@ -309,7 +314,9 @@ def stops_given(given: str, cues: EntityCues) -> bool:
         len(given) == 2
         and given[0] in cues.given_openers
         and given[1] not in cues.given_stop
-        and word_tag(given).startswith("nr")
+        # a conjunction before a surname is the conjunction (张和田老师: 张 and 田老师)
+        and not (given[0] in _CONJUNCTION_SURNAMES and given[1] in cues.surnames)
+        and word_tag(given).startswith(GIVEN_NAME_TAGS)
     )
 
 
@@ -492,9 +499,39 @@ _GROUP_RE = re.compile(
 _PEOPLE_GROUP_RE = re.compile(r"(同学|师生|学生|老师|教师|家长|儿童|孩子|队员|员工|们)$")
 
 
+# the bodies named after a public figure that are national, not a child's school (孔子学院, 鲁迅文学院,
+# 雷锋纪念馆; a 雷锋小学 is one school of one place and stays private)
+NAMED_AFTER_SUFFIXES = ("学院", "大学", "纪念馆", "故居", "研究会", "研究院", "基金会")
+
+
+def _named_after_public_figure(h: _Hit, cues: EntityCues) -> bool:
+    """Is the organisation ``h`` a national body named after a public figure (孔子学院)?"""
+    return (
+        h.type == "organisation"
+        and h.text.endswith(NAMED_AFTER_SUFFIXES)
+        and any(h.text.startswith(p) for p in cues.public_figures)
+    )
+
+
+def _kind_of_place(word: str, cues: EntityCues) -> bool:
+    """Is ``word`` a common word and a kind of place of ``not_places`` (文明|城市, 旅游|城市, 生态|乡镇)? An
+    honour or a category a county strives for, no place (jieba tags 文明城市 as one)."""
+    from analysis.ingest.segment import word_tag
+
+    freq = get_tokenizer().FREQ
+    return any(
+        word[k:] in cues.not_places
+        and (freq.get(word[:k]) or 0) >= COMMON_WORD_FREQ
+        and not word_tag(word[:k]).startswith("ns")  # 文明 is a name to jieba too, but no place
+        for k in range(1, len(word) - 1)
+    )
+
+
 def _place_word(word: str, flag: str, cues: EntityCues, freq: dict | None = None) -> bool:
-    """A token ending in a place suffix that is a place name (梁平县, not 远走他乡)."""
+    """A token ending in a place suffix that is a place name (梁平县, not 远走他乡 or 文明城市)."""
     if word in cues.not_places or not _ALL_CJK_RE.match(word) or all(c in _NUMERAL_CHARS for c in word[:-1]):
+        return False
+    if _kind_of_place(word, cues):
         return False
     if flag.startswith(("ns", "nr")):
         return True
@@ -545,6 +582,13 @@ def public_places() -> frozenset[str]:
                 if name.endswith("自治州"):
                     out.add(short + "州")  # 恩施州
     return frozenset(out)
+
+
+def _public_place(text: str, kind: dict[str, str], roles: dict[str, str]) -> bool:
+    """Is ``text`` in this essay only a province or city of :func:`public_places` (朝阳, 通辽)? Such a
+    word that is the given name of a person the essay names in full (芮朝阳 … 朝阳发高烧了) is the
+    person's: a child's name left is worse than a city replaced."""
+    return kind.get(text) == "place" and roles.get(text) == "public"
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 6) -> str:
@@ -760,12 +804,14 @@ def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_
             else:
                 break
         name = text[k:p]
+        stem_end = _before_joiners(spans, k, p, cues)
         if (
             len(name) < 2
+            or stem_end - k < 2
             or _starts_inside_word(spans, k, freq)
             or text[k:e] in cues.not_orgs
             or name in cues.not_orgs
-            or not _name_tokens_ok(spans, k, p, freq)
+            or not _name_tokens_ok(spans, k, stem_end, freq)
         ):
             continue  # 刚读小学, 四面八方学校: no name before the suffix
         if all(
@@ -778,6 +824,18 @@ def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_
             _Hit(text[k:e], "organisation", k, e, evidence=f"机构后缀“{m.group(0)}”（逐字）: {_snippet(text, k, e)}")
         )
     return out
+
+
+def _before_joiners(spans, start: int, end: int, cues: EntityCues) -> int:
+    """Where the name before an institution's suffix ends once the words joining it to the suffix
+    (``org_joiners``: 寄宿制, 中心, 实验) are left off: 青冈坝|寄宿制|小学 → 青冈坝."""
+    spans = _as_spans(spans)
+    while end > start:
+        t = next((t for t in spans.by_end.get(end, ()) if t[2] >= start and t[0] in cues.org_joiners), None)
+        if t is None:
+            break
+        end = t[2]
+    return end
 
 
 def _name_tokens_ok(spans, start: int, end: int, freq: dict) -> bool:
@@ -962,7 +1020,7 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
     # a province or a prefecture-level city found by its suffix (广州, 恩施州) is geography, not an identifying place
     public = public_places()
     for h in hits:
-        if h.type == "place" and not h.role and h.text in public:
+        if (h.type == "place" and not h.role and h.text in public) or _named_after_public_figure(h, cues):
             h.role, h.weight = "public", max(h.weight, 1.0)
     # 党和政府, 学校和家庭: a conjunction joins two generic nouns, it names nothing; 镇政府和县教育局: 和 joins
     # two bodies, and 和县 is no county there
@@ -1004,6 +1062,8 @@ _BODY_START_RE = re.compile(r"(教育局|政府|党委|委|人大|政协|[^，�
 # the last character of many village names: a landform (鹞子岩, 杉木坪, 桐子坳, 杉树湾)
 _LANDFORM_CHARS = frozenset("岩坪湾坳坝沟岭垭冲塘溪河山坡坎岗洼庄堡桥口滩洲渡峪谷林峰坨墩埠岔")
 _SCHOOL_SUFFIX_RE = re.compile(
+    # with the kind of school written before it (青冈坝寄宿制小学 → 青冈坝)
+    r"(?:寄宿制|民族|实验)?"
     r"(中心小学|希望小学|完全小学|小学|中学|学校|中心校|完小|村小|幼儿园|教学点|[一二三四五六七八九十]中)$"
 )
 _GROUP_PLACE_RE = re.compile(r"^(?P<village>.{2,}?[村寨屯])(?P<group>[\u4e00-\u9fff]{2,4}组)$")
@@ -1420,7 +1480,9 @@ def despace(text: str) -> str:
 _TITLE_WORDS = frozenset(
     "老师 校长 副校长 主任 书记 支书 教授 局长 县长 镇长 乡长 村长 组长 所长 队长 董事长 经理 医生 大夫 护士 警官 民警 "
     "干部 会计 院长 园长 同志 女士 先生 阿姨 叔叔 伯伯 爷爷 奶奶 外公 外婆 大爷 大妈 大姐 大哥 姐姐 哥哥 师傅 同学 "
-    "老板 站长 主席 部长 科长 处长 厅长 市长 区长 委员 干事 教练 记者 编辑 律师 法官 警察".split()
+    "老板 站长 主席 部长 科长 处长 厅长 市长 区长 委员 干事 教练 记者 编辑 律师 法官 警察 "
+    # the kin titles children give a teacher or a neighbour (蔡妈妈, 龚婆婆): no given name 妈妈 or 婆婆
+    "妈妈 爸爸 婆婆 阿婆 大娘 大婶 大嫂 嬢嬢 婶婶 姑姑 舅舅 伯母".split()
 )
 
 
@@ -1485,6 +1547,18 @@ def in_naming_slot(text: str, start: int) -> bool:
     return bool(_NAMING_SLOT_RE.search(text, max(0, start - 5), start))
 
 
+VERB_TAGS = ("v", "vn")
+
+
+def _policy_verb(given: str) -> bool:
+    """Is an adult's given name a common verb (振兴 of 卜振兴, 建设 of 付建设, 解放 of 安解放)? Official
+    prose is full of such verbs (乡村振兴, 解放思想) and calls an official by the full name or the title,
+    so the given name alone is no short form of the adult (a child's always is: 欣然, 天赐)."""
+    from analysis.ingest.segment import word_tag
+
+    return (get_tokenizer().FREQ.get(given) or 0) >= COMMON_WORD_FREQ and word_tag(given) in VERB_TAGS
+
+
 def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]]:
     """The short forms a writer uses for a person named ``full`` in the same
     text: the given name (欣悦 for 冉欣悦), 小 + surname (小冉), 小/阿 + the
@@ -1500,7 +1574,7 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
         return []  # 蒲老师, 侯支书: a surname and a title, no given name
     freq = get_tokenizer().FREQ
     out = []
-    if len(given) >= 2:
+    if len(given) >= 2 and not (role == "adult" and _policy_verb(given)):
         out.append((given, "名"))
     # the doubled last character whatever the role: a child a byline calls 作者 may be read as an adult
     # (沈先慧 … 慧慧), and an adult is called so too
@@ -2462,7 +2536,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     for full in full_names:
         for form, why in _short_forms(full, roles[full], cues):
             guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
-            if form in kind and not guessed:
+            if form in kind and not guessed and not (why == "名" and _public_place(form, kind, roles)):
                 continue
             # a given name stands as it is (覃小雨's 小雨); a nickname form that is an ordinary word
             # (令狐静's 静静) only where the text says someone is called so (同学们都叫她“静静”)

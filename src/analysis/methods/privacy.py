@@ -766,7 +766,7 @@ class NameReplacer:
                     continue  # 姜春云|强调: no name is read across a word already read whole (云强)
                 if len(key) <= 2:
                     word = self._holding_word(sh, start, end, crossing=CROSSED_WORD_MIN)
-                    if word is not None:
+                    if word is not None and not _owner_before_de(sh, start, end, word):
                         held_end = max(held_end, word[1])
                         continue  # 小马过河, 一帆风顺: a longer word holds the form; 正如|江泽民: crosses one
                     if self._modifies_noun(sh, start, end) or self._prefix_before_word(sh, start, end):
@@ -999,6 +999,17 @@ def _person_word_after(sh: str, end: int) -> bool:
     """Does a word for a person (同学, 同志, 老师, 奶奶) follow a name form ending at ``end`` (小胡|同学)?
     Then the text makes the form a person's name, whatever longer word its last character begins (胡同)."""
     return any(sh.startswith(word, end) for word in _TITLE_WORDS)
+
+
+# what a doubled form's 的-word (甜甜的, 乖乖的) owns where the form is a child's name: this or that one
+# thing (甜甜的这篇作文) or a person of the family (甜甜的妈妈) — not a taste or a smile (甜甜的笑)
+_OWNED_AFTER_DE_RE = re.compile(r"[这那][篇个本张幅首件位双块份]|[爸妈奶爷外姥哥姐弟妹叔婶姨舅姑]|父母|家长")
+
+
+def _owner_before_de(sh: str, start: int, end: int, word: tuple[int, int]) -> bool:
+    """Is the dictionary word holding shadow[start:end] just the form and 的 (甜甜的) and is what
+    follows owned by a person (甜甜的这篇作文, 甜甜的妈妈)? Then the form is the name, not the word."""
+    return word == (start, end + 1) and sh[end] == "的" and bool(_OWNED_AFTER_DE_RE.match(sh, end + 1))
 
 
 # a person's name in the dictionary this long that a short name form runs into is read whole (江泽民 of
