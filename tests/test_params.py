@@ -14,12 +14,13 @@ import pytest
 import yaml
 
 from analysis.methods import sentiment
+from analysis.reporting import params as params_mod
 from analysis.reporting import report, views
 from analysis.pipeline.build import build
 from analysis.cli import main
 from analysis.config import NOTEBOOKS_DIR, PROCESSED_DIR, ROOT
 from analysis.reporting.corpus import Corpus
-from analysis.reporting.report import (
+from analysis.reporting.params import (
     DATA_DIR_ENV,
     DEFAULT_PARAMS_FILE,
     REPORTS,
@@ -85,9 +86,10 @@ def fake_project(tmp_path, monkeypatch, no_env) -> Path:
     processed = root / "data" / "processed"
     processed.mkdir(parents=True)
     (processed / "essays.parquet").write_bytes(b"")
-    monkeypatch.setattr(report, "ROOT", root)
-    monkeypatch.setattr(report, "NOTEBOOKS_DIR", root / "notebooks")
-    monkeypatch.setattr(report, "PROCESSED_DIR", processed)
+    monkeypatch.setattr(params_mod, "ROOT", root)
+    for mod in (params_mod, report):
+        monkeypatch.setattr(mod, "NOTEBOOKS_DIR", root / "notebooks")
+    monkeypatch.setattr(params_mod, "PROCESSED_DIR", processed)
     return root
 
 
@@ -192,11 +194,11 @@ def test_default_yaml_is_the_notebooks_parameter_cells():
         nb = notebook_parameters(NOTEBOOKS_DIR / spec.notebook)
         assert on_disk[name] == {k: v for k, v in nb.items() if k != "data_dir"}, f"{name}: {hint}"
     assert on_disk == default_params(), hint
-    assert DEFAULT_PARAMS_FILE.read_text(encoding="utf-8") == report.default_params_yaml(), hint
+    assert DEFAULT_PARAMS_FILE.read_text(encoding="utf-8") == params_mod.default_params_yaml(), hint
 
 
 def test_write_default_params_round_trips(tmp_path):
-    path = report.write_default_params(tmp_path / "d.yaml")
+    path = params_mod.write_default_params(tmp_path / "d.yaml")
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == default_params()
     assert set(load_param_file(path)) == set(REPORTS)  # read as per-report sections, not one flat set
 
@@ -210,7 +212,7 @@ def test_write_defaults_command(tmp_path):
         timeout=120,
     )
     assert run("--check").returncode == 1  # nothing there yet
-    assert run().returncode == 0 and target.read_text(encoding="utf-8") == report.default_params_yaml()
+    assert run().returncode == 0 and target.read_text(encoding="utf-8") == params_mod.default_params_yaml()
     assert run("--check").returncode == 0
     assert run("--check", "--out", str(DEFAULT_PARAMS_FILE)).returncode == 0
 
@@ -321,7 +323,7 @@ def test_notebooks_views_and_corpus_share_one_set_of_defaults():
         "pseudonymise": config.PSEUDONYMISE,
         "pseudonymise_all": config.PSEUDONYMISE_ALL,
     }
-    for name, params in report.default_params().items():
+    for name, params in params_mod.default_params().items():
         assert {k: v for k, v in params.items() if k in shared} == {k: shared[k] for k in params if k in shared}, name
         assert {"pseudonymise", "pseudonymise_all"} <= set(params), name
     for fn in (views.sentences, views.paragraphs, views.accounting, views.essay_sentiment, views.shaded_text, Corpus):

@@ -88,7 +88,7 @@ def test_notebook_is_thin(nb_path):
 
 
 def test_params_files_name_known_parameters():
-    from analysis.reporting.report import REPORTS, notebook_parameters
+    from analysis.reporting.params import REPORTS, notebook_parameters
 
     for f in sorted((NOTEBOOKS_DIR / "params").glob("*.yaml")):
         data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}

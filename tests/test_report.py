@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.reporting import params as params_mod
 from analysis.reporting import report
 from analysis.pipeline.build import build
 from analysis.reporting.report import REPORTS, ParamError, render_reports
@@ -241,7 +242,8 @@ def test_failing_notebook_keeps_old_html(rendered, tmp_path, monkeypatch):
     (nb_dir / "01_overview.ipynb").write_text(
         nb.replace("Corpus(data_dir", "Corpus(data_dir + '/missing'"), encoding="utf-8"
     )
-    monkeypatch.setattr(report, "NOTEBOOKS_DIR", nb_dir)
+    for mod in (report, params_mod):  # the notebook run, and its parameter cell read
+        monkeypatch.setattr(mod, "NOTEBOOKS_DIR", nb_dir)
     outcomes = render_reports(["overview"], data_dir=data, out_dir=out2, force=True, echo=lambda s: None, jobs=1)
     assert outcomes[0].status == "failed" and "FileNotFoundError" in outcomes[0].error
     assert (out2 / "overview.html").read_bytes() == before

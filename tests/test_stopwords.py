@@ -10,7 +10,7 @@ from analysis.methods import themes
 from analysis.reporting import views
 from analysis.config import NOTEBOOKS_DIR, RESOURCES_DIR
 from analysis.reporting.corpus import Corpus
-from analysis.reporting.report import REPORTS, notebook_parameters
+from analysis.reporting.params import REPORTS, notebook_parameters
 from analysis.ingest.segment import load_stopwords
 
 # A reference list of Chinese function words, written for this test and kept

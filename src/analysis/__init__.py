@@ -49,7 +49,20 @@ LAYOUT = {
     "snowfast": "fast",
     **dict.fromkeys(("stages", "layers", "cache", "parallel", "watch", "build", "challenge"), "pipeline"),
     **dict.fromkeys(
-        ("corpus", "views", "overview", "plots", "figures", "publish", "webfont", "kernels", "report"), "reporting"
+        (
+            "corpus",
+            "views",
+            "overview",
+            "plots",
+            "figures",
+            "publish",
+            "webfont",
+            "kernels",
+            "params",
+            "htmlpage",
+            "report",
+        ),
+        "reporting",
     ),
 }
 
