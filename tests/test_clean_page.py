@@ -34,6 +34,11 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 # ---------------------------------------------------------------- cut markers
 
 CUT_LINES = [
+    (  # session 19 (dev23): a serial's chapter that goes on on the next page
+        "小雨把信折好，放进了枕头底下-->>本章未完，请翻到下一页",
+        "小雨把信折好，放进了枕头底下",
+        "-->>本章未完，请翻到下一页",
+    ),
     (  # session 19: a paid document's notice that the piece goes on behind its wall
         "她每个周末都带孩子去镇上的图书馆…… 本篇未完，购买本文档后可复制全文",
         "她每个周末都带孩子去镇上的图书馆",
@@ -538,3 +543,39 @@ def test_a_paid_documents_notice_that_the_piece_goes_on_is_a_cut():
     text, edits = remove_cut_marker("她每个周末都带孩子去镇上的图书馆…… 本篇未完，购买本文档后可复制全文")
     assert text == "她每个周末都带孩子去镇上的图书馆" and edits
     assert remove_cut_marker("这篇日记本文未完成的部分，我明天再写。")[1] == []  # (未完成: no notice)
+
+
+# ---- shapes from dev23 (was heldout18), session 19
+
+
+def _garbled(text: str) -> str:
+    """``text`` as UTF-8 read as GBK (no replacement character when its bytes happen to fit)."""
+    return text.encode("utf-8").decode("gbk", errors="replace")
+
+
+def test_utf8_read_as_gbk_between_clean_text_is_flagged():
+    run = _garbled("奶奶在灶台前")  # 18 bytes: decodes whole, ends mid-character
+    assert "\ufffd" not in run
+    line = "那天晚上，" + run + "煮了一锅红薯粥。"
+    found = [(what, why) for _, what, why in find_mojibake(line)]
+    assert found and all("GBK" in why for _, why in found) and found[0][0] in run
+    assert not fix_double_encoding(line)[1] or "奶奶" in fix_double_encoding(line)[0]  # (never made worse)
+    # ordinary text, rare characters and kana are no garbled run
+    for clean in [
+        "外婆的菜园里种着辣椒、茄子和豆角，夏天一到，满园都是绿油油的。",
+        "他读的是《魑魅魍魉》，一本讲山里传说的书。",
+        "日语课上我们学了ありがとう，意思是谢谢。",
+    ]:
+        assert find_mojibake(clean) == []
+
+
+def test_a_chapter_going_on_on_the_next_page_is_a_cut():
+    text, edits = remove_cut_marker("小雨把信折好，放进了枕头底下-->>本章未完，请翻到下一页")
+    assert text == "小雨把信折好，放进了枕头底下" and edits
+    assert remove_cut_marker("本章未完的故事，我想自己接着写下去。")[1] == []  # (no marker before it)
+
+
+def test_text_after_a_picture_that_failed_to_load_is_a_gap():
+    lines = ["他说，明年还想来。", "[图片加载失败，点击重试]", "所以我们约好了，明年夏天再见。"]
+    assert omissions(lines, {2}).keys() == {3}
+    assert omissions(["这张图片加载失败了好几次，我只好重新拍。"], set()) == {}

@@ -1924,3 +1924,61 @@ def test_an_editors_elision_inside_a_piece_heads_no_essay_and_marks_a_gap(tmp_pa
     essays, *_ = _plan(tmp_path, lines)
     assert [e.heading for e in essays] == ["外婆的菜園", "山路"]
     assert dict(essays[0].lost_pages).keys() == {9}  # the text after the elision: a gap flag there
+
+
+# ---- shapes from dev23 (was heldout18), session 19
+
+
+def test_a_collection_numbering_its_pieces_in_several_styles_splits_at_each(tmp_path):
+    lines = [
+        "首页 > 作文大全 > 亲情作文",
+        "想念妈妈的作文500字（精选3篇）",
+        "",
+        "想念妈妈的作文500字（一）",
+        BODY_A,
+        "",
+        "第2篇：村口的车站",
+        BODY_B,
+        "",
+        "写妈妈的作文 3",
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == [lines[3], lines[6], lines[9]]
+    # without the announced count, a line ending in a number stays text
+    essays, *_ = _plan(tmp_path, [lines[0]] + lines[2:])
+    assert "写妈妈的作文 3" not in [e.heading for e in essays]
+
+
+def test_the_parts_of_a_handbook_after_its_first_part_head_essays(tmp_path):
+    lines = [
+        "某小学班主任工作手册",
+        "",
+        "第三部分　家访记录",
+        BODY_A,
+        BODY_B,
+        "第四部分　工作反思",
+        BODY_C,
+        "第六部分　附录",  # (not the next part: text of the fourth)
+        BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == ["第三部分　家访记录", "第四部分　工作反思"]
+
+
+def test_a_long_images_title_over_text_ocred_at_its_width_is_the_title(tmp_path):
+    lines = [
+        "山村老师田小禾 V",
+        "2024-3-1 20:15 来自 Android 客户端",
+        "写给我的学生们，明天就开学了。#开学季# #乡村教师#",
+        "开学前夜，致你们",
+        "每年开学的第一天，班上总有几",
+        "个孩子哭着不肯进教室。",
+        "他们的爸爸妈妈前一天刚刚走了，",
+        "家里只剩下爷爷奶奶和一条老黄",
+        "狗，冷冷清清的，院子里再也没",
+        "有一点过年的样子了。",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == ["开学前夜，致你们"]  # (not the text's first line, as wide as the rest)
+    assert _kept(essays)[0][0] == "每年开学的第一天，班上总有几"

@@ -806,3 +806,55 @@ def test_a_related_list_under_a_marked_header_takes_teasers_cut_by_an_ellipsis()
     ]
     kinds = verdicts(lines)
     assert all(kinds.get(k) == "related" for k in (3, 4, 6)) and 8 not in kinds
+
+
+# ---- shapes from dev23 (was heldout18), session 19
+
+SESSION19_DEV23_CHROME = [
+    ("ad", "点击下载：少年写作宝典 App，名家范文随身带"),
+    ("ad", "本站提供各类总结代写服务，原创保障，12小时内交稿，详询在线客服"),
+    ("guidance", "温馨提示：心得体会写作应突出真情实感，少用套话，多写具体的事。"),
+    ("guidance", "溫馨提示：按 ← 鍵回到上一章，按 → 鍵翻到下一章。"),  # (either script)
+    ("comment", "网友“山口的老槐树”：这样的活动多办几次，孩子们都盼着呢。"),
+    ("comment", "小禾 回复 过路人：谢谢鼓励，下周接着写。"),
+    ("comment", "满意请点采纳，不懂再问我！"),
+    ("forum", "最佳答案"),
+    ("related", "本系列文章：第一天 出发 | 第二天 进山 | 第三天 告别"),
+    ("related", "其他类似问题：留守儿童作文怎么写？　写留守儿童的演讲稿……"),
+    ("blurb", "博主简介：小禾，某师范学院学生，喜欢记录乡村孩子的故事，写过三十多篇支教日记……"),
+    ("blurb", "今天是返校的日子，写给班里那些盼着过年的孩子。图有点长。#乡村教育# #开学季#"),
+    ("byline", "山村老师田小禾 V"),
+    ("other", "[图片加载失败，点击重试]"),
+    ("spam", "用户66****：代写各类作文、论文，价格实惠，加微信 zw0000"),
+]
+
+
+@pytest.mark.parametrize("kind, line", SESSION19_DEV23_CHROME)
+def test_session19_dev23_furniture(kind, line):
+    assert kind_of(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "我们班最佳答案的评选，每次都是她赢。",
+        "她回复我：“明天见。”",
+        "妈妈说，我们村的#号键坏了，打电话总是按不出去。",
+        "本系列的最后一天，我们去了山顶。",
+        "我帮奶奶下载了一个听戏的App，她高兴极了。",
+        "爸爸说他在城里做代写，给人写信，一封五块钱。",
+    ],
+)
+def test_session19_dev23_text_is_no_furniture(line):
+    assert kind_of(line) is None
+
+
+def test_a_blurb_that_ends_whole_does_not_run_into_the_text_below():
+    lines = [
+        "导读：暑假里，县里的大学生志愿者走进了二十个村子，陪孩子们读书、画画、做手工……",
+        "8月2日下午，某村的文化室里坐满了孩子，志愿者正教他们折纸飞机，",
+        "孩子们一边折一边笑。",
+    ]
+    assert verdicts(lines) == {1: "commentary"}  # (导读 is read as an editor's note)
+    post = ["写给我的学生们，明天就开学了。#开学季# #乡村教师#", "开学前一晚，写给他们", PROSE_A]
+    assert verdicts(post, keep={2}) == {1: "blurb"}

@@ -23,10 +23,11 @@ opens mid-sentence after a complete one: flagged, never repaired).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from opencc import OpenCC
 
@@ -221,7 +222,74 @@ def find_mojibake(text: str) -> list[tuple[int, str, str]]:
             found.append((m.start(), m.group(0), why))
     for start, end, _ in _gbk_mojibake(text):
         found.append((start, text[start:end], "UTF-8 read as GBK (鍏崇埍 for 关爱)"))
+    for start, end in _gbk_garbled_spans(text):
+        found.append((start, text[start:end], "UTF-8 read as GBK inside clean text"))
     return sorted(set(found))
+
+
+# a run of characters that UTF-8 read as GBK may yield: anything but ASCII and spaces (CJK, kana, bopomofo,
+# full-width forms: 锛屽ス for ，她, 鍦ㄧ for 在)
+_GARBLE_RUN_RE = re.compile(r"[^\x00-\x7f\s\ufffd]{4,}")
+_UTF8_CJK_LEAD = range(0xE3, 0xF0)  # the lead byte of UTF-8 CJK text and full-width punctuation (U+3000-U+FFFF)
+_UTF8_TRAIL = range(0x80, 0xC0)
+
+
+def _utf8_chars_at(data: bytes, pos: int) -> int:
+    """How many three-byte UTF-8 characters (CJK, full-width punctuation) follow one another in ``data``
+    from byte ``pos``."""
+    n = 0
+    while (
+        pos + 2 < len(data)
+        and data[pos] in _UTF8_CJK_LEAD
+        and data[pos + 1] in _UTF8_TRAIL
+        and data[pos + 2] in _UTF8_TRAIL
+    ):
+        n, pos = n + 1, pos + 3
+    return n
+
+
+def _gbk_runs(text: str, min_chars: int) -> Iterator[tuple[int, str]]:
+    """(start, run): the runs of ``text`` that GBK can encode, non-ASCII, at least ``min_chars`` long."""
+    for m in _GARBLE_RUN_RE.finditer(text):
+        start = m.start()
+        piece = ""
+        for k, c in enumerate(m.group(0)):
+            try:
+                c.encode("gbk")
+                piece += c
+            except UnicodeEncodeError:
+                if len(piece) >= min_chars:
+                    yield start, piece
+                start, piece = m.start() + k + 1, ""
+        if len(piece) >= min_chars:
+            yield start, piece
+
+
+def _gbk_garbled_spans(text: str, *, min_chars: int = 4) -> list[tuple[int, int]]:
+    """Spans (start, end) of UTF-8 Chinese read as GBK between clean text, where the run's ends do not
+    fall on whole characters (那天晚上，濂跺ザ鍦ㄧ伓鍙板墠煮了…: clean text on both sides, no U+FFFD): the run's
+    GBK bytes hold at least ``min_chars`` UTF-8 characters in a row that are CJK text far more ordinary
+    than the run (:func:`_char_plausibility`). Only flagged: the run's ends cannot be repaired."""
+    out = []
+    for at, run in _gbk_runs(text, min_chars):
+        data = run.encode("gbk")
+        starts = list(itertools.accumulate((len(c.encode("gbk")) for c in run), initial=0))
+        i = 0
+        while i < len(run):
+            n = _utf8_chars_at(data, starts[i])
+            end_byte = starts[i] + 3 * n
+            j = next(k for k in range(i, len(run) + 1) if starts[k] >= end_byte)
+            decoded = data[starts[i] : end_byte].decode("utf-8", errors="replace") if n else ""
+            if (
+                n >= min_chars
+                and len(_CJK_RE.findall(decoded)) >= 0.6 * n
+                and _char_plausibility(decoded) - _char_plausibility(run[i:j]) >= 2.0
+            ):
+                out.append((at + i, at + j))
+                i = j
+            else:
+                i += 1
+    return out
 
 
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{4,}")
@@ -1173,9 +1241,11 @@ def deleted_posts(lines: list[str], chrome: Iterable[int], *, reach: int = 4) ->
 
 
 # a page's notice that part of the text is left out: an editor's elision mark ((中略), (下略)), a printed
-# page the viewer failed to load (第3页 加载失败，点击重新加载)
+# page the viewer failed to load (第3页 加载失败，点击重新加载), a picture (a long image's slice) that did not
+# ([图片加载失败，点击重试])
 _OMISSION_RE = re.compile(
     r"^[(（]\s*(中略|下略|前略|略)\s*[)）]$|第\s*\d{1,4}\s*[页頁]\s*\S{0,4}(加载失败|载入失败|无法加载|未能加载|无法显示)"
+    r"|^[\[【(（]?\s*(图片|图像|长图)\s*(加载失败|载入失败|无法加载|未能加载|无法显示)"
 )
 
 

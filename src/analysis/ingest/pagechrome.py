@@ -464,11 +464,7 @@ def classify_lines(
             and (i + 1) not in out
             and (i + 1) not in keep
             and cls[i] != BLANK
-            and (
-                labelled
-                or not normalise(lines[i - 1]).endswith(("。", "！", "？", "”"))
-                and not lines[i].startswith(("\u3000", "  "))
-            )
+            and (labelled or not _ends_whole(normalise(lines[i - 1])) and not lines[i].startswith(("\u3000", "  ")))
         ):
             out[i + 1] = Verdict(i + 1, prev.kind, "continues the line above")
             cls[i] = BAD
@@ -791,6 +787,15 @@ def _site_note(norm: str, rules: ChromeRules, prose: bool) -> bool:
 
 
 # a commentary's label alone on its line (【点评】, 老师评语：)
+# a line of commentary or blurb that ends whole: a sentence, a teaser's ellipsis (……), a post's topics (#支教#)
+_WHOLE_END_RE = re.compile(r"([。！？”]|\.{3}|#[^#\s]{1,16}#)$")
+
+
+def _ends_whole(norm: str) -> bool:
+    """Whether a normalised commentary or blurb line ends whole (the next line is not its continuation)."""
+    return bool(_WHOLE_END_RE.search(norm))
+
+
 _COMMENT_LABEL_RE = re.compile(r"^[\[【(]?\s*\S{0,4}(点评|评语|简评|评析|赏析|的话|寄语)\s*[\]】)]?\s*[:：]?$")
 # the count of readers who approved an answer, over it (1,842 人赞同了该回答)
 _APPROVALS_RE = re.compile(r"^[\d,.]+\s*[万wW]?\s*人赞同了(该|这个|此)?回答$")

@@ -567,6 +567,25 @@ def _wrapped_line(lines: list[str], no: int) -> bool:
     return abs(len(nxt) - len(s)) <= WRAP_WIDTH_SLACK and not _SENTENCE_END.search(nxt[-1:] or "。")
 
 
+def _at_wrap_width(lines: list[str], no: int, *, reach: int = 8, min_lines: int = 2) -> bool:
+    """Is line ``no`` (a clause that stops without a mark) as wide as the text under it, a text broken at
+    a fixed width (an OCR'd long image: 每年开学的第一天，班上总有几 over lines as wide that
+    stop mid-sentence too)? At least ``min_lines`` of the next ``reach`` lines stop without a mark and are as
+    wide (``WRAP_WIDTH_SLACK``); a title's width is its own."""
+    s = lines[no - 1].strip()
+    if not re.search(r"[，,、]", s) or _SENTENCE_END.search(s) or s[-1] in _TRAILING_PUNCT + "”」":
+        return False
+    below = [ln.strip() for ln in lines[no : no + reach]]
+    return (
+        sum(
+            1
+            for t in below
+            if t and abs(len(t) - len(s)) <= WRAP_WIDTH_SLACK and t[-1] not in _TRAILING_PUNCT + "”」：:"
+        )
+        >= min_lines
+    )
+
+
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set[int] = frozenset()) -> int | None:
     """Line number of a single-article page's own title, or None.
 
@@ -590,7 +609,13 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             or (_exclaimed_title(s) and not _GREETING_RE.search(s))
             or _official_title(s)
         )
-        if not titled or len(re.findall(r"[：:]", s)) >= 2 or _SECTION_START_RE.match(s) or _wrapped_line(lines, no):
+        if (
+            not titled
+            or len(re.findall(r"[：:]", s)) >= 2
+            or _SECTION_START_RE.match(s)
+            or _wrapped_line(lines, no)
+            or _at_wrap_width(lines, no)
+        ):
             first_text = no
             break
     if first_text is None:
@@ -697,6 +722,10 @@ def find_headings(
         line = lines[no - 1].strip().strip("\u3000")
         # (a piece's own title after the series number is its title: 阿嬤帶大的孩子之一：我的孫仔)
         heads[no] = Heading(no, lines[no - 1].strip(), n, line if _SUBTITLED_SERIES_RE.match(line) else stem, "series")
+    if heads and expected:
+        # the pieces a collection numbers in another style (想念妈妈的作文（一）, 写妈妈的作文 3)
+        for no, n in _numbers_between(lines, heads, skip, expected).items():
+            heads[no] = Heading(no, lines[no - 1].strip(), n, lines[no - 1].strip().strip("\u3000"), "series")
     if heads and author_lines:
         # after a numbered collection, a piece appended under its own title and author's line
         # (范文3 … / 扩展阅读：关爱留守儿童演讲稿 / 让爱不再留守 / 作者：…)
@@ -873,6 +902,8 @@ def find_headings(
                 later.setdefault(nxt, "title_under_date")
             for nxt in _titles_under_column_labels(lines, skip, after=no):
                 later.setdefault(nxt, "column_title")
+            for nxt in _later_parts(lines, skip, after=no):  # 第三部分　… / 第四部分　…
+                later.setdefault(nxt, "page_title")
             for k, nxt in enumerate(sorted(later), start=2):
                 heads[nxt] = _line_heading(lines, nxt, k, later[nxt])
     elif heads and not page_title:
@@ -1118,6 +1149,60 @@ _COLUMN_LABEL_RE = re.compile(
     r"^[【\[〔]?\s*(特[写寫]|[读讀]者[来來][函信]|[记記]者手[记記]|[侧側][记記]|短[评評]|[时時][评評]|新[闻聞][链鏈]接|"
     r"[专專][访訪]|[纪紀][实實]|[随隨][笔筆]|通[讯訊])\s*[】\]〕]?$"
 )
+
+
+# a part or a chapter of a longer work by its number (第三部分　家访记录, 第九章　山路)
+_PART_TITLE_RE = re.compile(
+    r"^第\s*(?P<n>[一二三四五六七八九十百零〇两\d]{1,4})\s*(?P<unit>部分|章|单元|编|卷)[\s:：]*\S"
+)
+
+
+def _later_parts(lines: list[str], skip: set[int], *, after: int) -> list[int]:
+    """Under a page's title ``after`` that numbers a part of a longer work (第三部分　家访记录), the titles of
+    the parts after it in the same form, each numbered one on (第四部分　工作反思), with text under it."""
+    m = _PART_TITLE_RE.match(lines[after - 1].strip().strip("\u3000"))
+    n = cn_to_int(m.group("n")) if m else None
+    if n is None:
+        return []
+    out = []
+    for no in range(after + 1, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        hit = _PART_TITLE_RE.match(s) if no not in skip else None
+        if (
+            hit
+            and hit.group("unit") == m.group("unit")
+            and cn_to_int(hit.group("n")) == n + 1
+            and _title_like(s, commas=True)
+            and _has_body(lines, no, len(lines) + 1, skip)
+        ):
+            out.append(no)
+            n += 1
+    return out
+
+
+def _numbers_between(lines: list[str], heads: dict[int, Heading], skip: set[int], expected: int) -> dict[int, int]:
+    """In a collection that announces ``expected`` pieces, titles ending in the numbers its headings lack,
+    each in its place in the order (想念妈妈的作文（一） above 第2篇：… above 写妈妈的作文 3): pages number
+    their pieces in more than one style. {line number: number}."""
+    numbered = sorted((no, h.number) for no, h in heads.items() if h.number is not None)
+    if not numbered:
+        return {}
+    have = {n for _, n in numbered}
+    out: dict[int, int] = {}
+    for no, line in enumerate(lines, start=1):
+        hit = series_number(line) if no not in skip and no not in heads else None
+        if not hit or hit[1] in have or not 1 <= hit[1] <= expected:
+            continue
+        above = [n for k, n in numbered if k < no]
+        below = [n for k, n in numbered if k > no]
+        if (
+            all(n < hit[1] for n in above)
+            and all(n > hit[1] for n in below)
+            and _has_body(lines, no, len(lines) + 1, skip)
+        ):
+            out[no] = hit[1]
+            have.add(hit[1])
+    return out
 
 
 def _titles_under_column_labels(lines: list[str], skip: set[int], *, after: int) -> list[int]:
