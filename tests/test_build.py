@@ -666,38 +666,35 @@ def test_watch_rebuilds_when_the_raw_folder_changes(make_corpus, tmp_path, count
     _assert_same_tables(fresh.tables, read_tables(out))  # the failed build left the tables of the second build
 
 
-def test_watch_stops_when_code_or_resources_change(make_corpus, tmp_path, monkeypatch):
-    """Models and modules loaded in the watching process would be stale: a
-    changed fingerprint ends watching (the command line restarts itself)."""
-    raw = make_corpus({"a.txt": essay_file(TWO)})
+@pytest.fixture
+def code_edited_after_start(monkeypatch):
+    """The code and resources fingerprint changes right after a watch starts (as the build
+    and the watch loop both see it), and the watch loads no models."""
     values = iter(["v1"] + ["v2"] * 10)
     real = build_mod.settings_fingerprint
 
     def edited():
         return {k: v + next(values) if k == "base" else v for k, v in real().items()}
 
-    for mod in (build_mod, watch_mod):  # the files as the build and the watch loop see them
+    for mod in (build_mod, watch_mod):
         monkeypatch.setattr(mod, "settings_fingerprint", edited)
     monkeypatch.setattr(watch_mod, "warm_up", lambda stages=None: None)
+
+
+def test_watch_stops_when_code_or_resources_change(make_corpus, tmp_path, code_edited_after_start):
+    """Models and modules loaded in the watching process would be stale: a
+    changed fingerprint ends watching (the command line restarts itself)."""
+    raw = make_corpus({"a.txt": essay_file(TWO)})
     with pytest.raises(watch_mod.CodeChanged):
         watch_mod.watch(raw, tmp_path / "out", poll=0.01, jobs=1, progress=False)
     build_mod.forget_last_build()
 
 
-def test_watch_keys_builds_with_the_files_it_started_with(make_corpus, tmp_path, monkeypatch):
+def test_watch_keys_builds_with_the_files_it_started_with(make_corpus, tmp_path, monkeypatch, code_edited_after_start):
     """A file edited while the watching process builds: the build's results
     (computed by the code loaded at start) are stored under the old
     fingerprint's keys, never under the new one's, and watching then stops."""
     raw = make_corpus({"a.txt": essay_file(TWO)})
-    values = iter(["v1"] + ["v2"] * 10)  # edited right after the watch started
-    real = build_mod.settings_fingerprint
-
-    def edited():
-        return {k: v + next(values) if k == "base" else v for k, v in real().items()}
-
-    for mod in (build_mod, watch_mod):  # the files as the build and the watch loop see them
-        monkeypatch.setattr(mod, "settings_fingerprint", edited)
-    monkeypatch.setattr(watch_mod, "warm_up", lambda stages=None: None)
     keyed_with = []
     real_keys = build_mod.layer_keys
     monkeypatch.setattr(
