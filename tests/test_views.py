@@ -66,7 +66,7 @@ def test_keyword_cache_keeps_the_most_recently_used_tables(corpus, tmp_path, mon
     import os
 
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(views, "KEYWORD_CACHE_KEEP", 3)
+    monkeypatch.setattr(views.keywords, "KEYWORD_CACHE_KEEP", 3)  # where corpus_tfidf_keywords reads it
     folder = tmp_path / "report-keywords"
     folder.mkdir()
     for k in range(4):  # tables of earlier corpora, oldest first
@@ -154,7 +154,7 @@ def test_intercoder_view_with_and_without_a_second_coding(tmp_path, monkeypatch)
 
     for name in ("sentiment_sentences.csv", "theme_paragraphs.csv"):
         shutil.copy(ANNOTATIONS_DIR / name, tmp_path / name)
-    monkeypatch.setattr(views, "ANNOTATIONS_DIR", tmp_path)
+    monkeypatch.setattr(views.validation, "ANNOTATIONS_DIR", tmp_path)  # where intercoder and caveat read it
     note = views.intercoder("sentiment")
     assert "not measured" in note.data and "single coder" in views.caveat("sample", "sentiment").data
     first = pd.read_csv(tmp_path / "sentiment_sentences.csv", encoding="utf-8-sig", keep_default_na=False, dtype=str)
