@@ -1249,3 +1249,61 @@ def test_a_boarding_school_and_its_village_called_alone():
     rows = _find(["作者：杨淑芳（梨树湾寄宿制小学生活老师）", "梨树湾的孩子们真懂事。"])
     assert ("梨树湾寄宿制小学", "organisation") in {(r["text"], r["type"]) for r in rows}
     assert "梨树湾" in place_stems("梨树湾寄宿制小学")
+
+
+# ---- after scoring dev21 (was heldout18), session 20
+@pytest.mark.parametrize(
+    "sentences, expected, absent",
+    [
+        # a child's given name that is a city too (常德): the person's cue decides, not the city read elsewhere
+        (["学生：罗常德　住址：二组", "常德的妈妈在外地打工，常德每天自己做饭。"], {("常德", "child")}, set()),
+        # 学员 names a pupil like 学生; 班 and 栗 are surnames that are words too, named only inside a cue
+        (["少年宫学员班晓东、龚雨桐的作品获奖。"], {("班晓东", "child"), ("龚雨桐", "child")}, set()),
+        (["签名：栗国华——一个在外打工的爸爸"], {("栗国华", "adult")}, set()),
+        (["学员管理办法已经出台，学员班长负责考勤。", "我们班级的班干部都很负责。"], set(), {"班长", "班干部"}),
+        (["树上结满了栗子，栗树开花了。"], set(), {"栗子", "栗树"}),
+        (["序号　班级　　　姓名　　　监护人　　　户籍所在村"], set(), {"班级"}),
+        # 时 (time) before a title at a clause's start, then what the person does; not 这时, 平时, 同时
+        (
+            ["会议由教导主任主持，时校长和各位老师参加。", "时主任在会上强调了安全。"],
+            {("时校长", "adult"), ("时主任", "adult")},
+            set(),
+        ),
+        (["这时老师走了进来，平时校长很少来。", "同时老师们也要注意安全。"], set(), {"时老师", "时校长"}),
+        # nicknames alone: a grade's pupil who keeps doing something, a deskmate, the youngest by age, the only one
+        (["四年级的三妮一直不说话。"], {("三妮", "child")}, set()),
+        (["三年级的时候一直下雨。"], set(), {"时候"}),
+        (["大妞是小军的同桌，爱笑。"], {("大妞", "child")}, set()),
+        (["这是我们班的同桌制度。"], set(), {"这是"}),
+        (["我们村里最小的朵朵今年三岁。"], {("朵朵", "child")}, set()),  # 朵朵: a measure word to jieba
+        (["天上飘着朵朵白云。"], set(), {"朵朵"}),
+        (["那天只有阿亮一个人留在教室里。"], {("阿亮", "child")}, set()),
+        (["家里只有奶奶一个人。"], set(), {"奶奶"}),
+        # a pet name in pinyin glued to the Chinese; an English word is no pet name
+        (["我们家Tiantian也是奶奶带大的。"], {("Tiantian", "child")}, set()),
+        (["我家iPad也坏了，我们家Apple也有。"], set(), {"iPad", "Apple"}),
+        # a young colleague by 小 and the surname after the post
+        (["护士小郑笑着给孩子量体温。"], {("小郑", "adult")}, set()),
+        (["医生小声说，司机小心开车，志愿者小组成立了。"], set(), {"小声", "小心", "小组"}),
+        # a table pads a compound surname before a one-character given name
+        (["3　　欧阳　亮　　男　　8　　石门坎教学点　　欧阳德贵（祖父）"], {("欧阳亮", "child")}, {"亮男"}),
+        # a surname and title before a product is a brand (康师傅方便面); the cook is a person
+        (["我们给孩子们带去了康师傅方便面和牛奶。"], set(), {"康师傅"}),
+        (["康师傅每天给我们做饭。"], {("康师傅", "adult")}, set()),
+    ],
+)
+def test_people_found_after_dev21(sentences, expected, absent):
+    people = {(t, role) for t, ty, role in _roles(sentences) if ty == "person"}
+    assert expected <= people
+    assert not {t for t, _ in people} & absent
+
+
+def test_a_city_is_still_a_city_where_no_one_is_named_so():
+    assert ("常德", "place", "public") in _roles(["他爸爸在常德打工。"])
+
+
+def test_a_pinyin_word_is_syllables_and_no_english_word():
+    from analysis.methods.entities import pinyin_word
+
+    assert pinyin_word("Mengmeng") and pinyin_word("xiaoyu") and pinyin_word("Qingqing")
+    assert not pinyin_word("Apple") and not pinyin_word("Tony") and not pinyin_word("here")

@@ -463,3 +463,73 @@ def test_a_doubled_name_before_what_it_owns_is_the_name_not_the_adjective():
     assert replace("后来，圆圆的这幅画贴在了墙上。") == "后来，学生A的这幅画贴在了墙上。"
     assert replace("圆圆的妈妈在外地。") == "学生A的妈妈在外地。"
     assert replace("月亮圆圆的，像个盘子。") == "月亮圆圆的，像个盘子。"
+
+
+# ---- after scoring dev21 (was heldout18), session 20
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("弟弟长得胖胖的，很可爱。", "弟弟长得胖胖的，很可爱。"),  # a doubled adjective after 长得
+        ("小猪显得胖胖的。", "小猪显得胖胖的。"),
+        ("胖胖的妈妈来开家长会了。", "学生A的妈妈来开家长会了。"),  # the child
+        ("我和胖胖一起回家。", "我和学生A一起回家。"),
+    ],
+)
+def test_a_doubled_adjective_after_a_degree_word_is_no_name(text, expected):
+    from analysis.methods.privacy import NameReplacer
+
+    assert NameReplacer((("胖胖", "学生A"),))(text) == expected
+
+
+def test_a_one_syllable_given_name_is_romanised_doubled_and_kin_titles_in_english():
+    from analysis.methods.privacy import romanisations, titled_romanisations
+
+    assert romanisations("慕容雪", given_only=True) == ["xue xue"]
+    assert romanisations("鲍晓琳", given_only=True) == ["xiao lin"]  # two syllables: no doubled form
+    assert {"uncle tang", "grandma tang", "auntie tang"} <= set(titled_romanisations("唐叔叔"))
+    ent = _child_mentions(["a", "a"], ["慕容雪", "唐叔叔"])
+    ent.loc[1, "role"] = "adult"
+    m = build_pseudonym_map(ent, roles=("child", "adult"))
+    assert pseudonymise("Xuexue and Uncle Tang went to the river.", m) == (
+        f"{m.set_index('original').loc['慕容雪', 'pseudonym']} and {m.set_index('original').loc['唐叔叔', 'pseudonym']}"
+        " went to the river."
+    )
+    assert pseudonymise("Snow fell on the camp.", m) == "Snow fell on the camp."
+
+
+def test_a_time_surname_and_title_the_text_names_is_scoped_to_its_essay():
+    # 时校长 in essay a; elsewhere 同时校长也… is "at the same time, the principal"
+    ent = _child_mentions(["a"], ["时校长"]).assign(role="adult")
+    m = build_pseudonym_map(ent, roles=("child", "adult")).set_index("original")
+    assert m.loc["时校长", "scope"] == "a"
+
+
+def test_a_short_form_of_a_name_from_another_essay_of_the_page_in_a_persons_slot():
+    from analysis.methods.privacy import _linked_short_forms
+
+    found = pd.DataFrame(
+        {
+            "essay_id": ["p-01"],
+            "sentence_id": ["p-01-s1"],
+            "text": ["尤晨曦"],
+            "type": ["person"],
+            "role": ["child"],
+            "start": [2],
+        }
+    )
+    sents = pd.DataFrame(
+        {
+            "essay_id": ["p-01", "p-02", "p-02", "q-01"],
+            "sentence_id": ["p-01-s1", "p-02-s1", "p-02-s2", "q-01-s1"],
+            "text": [
+                "我叫尤晨曦，今年九岁。",
+                "网友 晨曦的妈妈：宝贝，加油！",
+                "我迎着晨曦走进校门。",
+                "晨曦的妈妈来了。",
+            ],
+        }
+    )
+    file_of = {"p-01": "p.txt", "p-02": "p.txt", "q-01": "q.txt"}
+    rows = _linked_short_forms(sents, found, file_of)
+    # the comment kept with the page's second essay; not the word (迎着晨曦), nor another page
+    assert [(r[1], r[2], r[-1]) for r in rows] == [("p-02-s1", "晨曦", "尤晨曦")]

@@ -1120,6 +1120,26 @@ _NAME_RIGHT_RE = re.compile(
 _CONJUNCTION_SURNAMES = frozenset("和与同跟")
 
 
+@functools.lru_cache(maxsize=4096)
+def pinyin_word(word: str) -> bool:
+    """Is ``word`` (Latin letters) one to four toneless pinyin syllables and no common English word
+    (Mengmeng, Xiaoyu; not Apple, here)? A pet name a cue finds in Latin letters must be one."""
+    from analysis.ingest.pagechrome import pinyin_syllables
+    from analysis.resources import load_lines
+
+    w = word.lower()
+    if not w.isascii() or not w.isalpha() or w in {x.strip().lower() for x in load_lines("romanised_english.txt")}:
+        return False
+    syl = pinyin_syllables()
+    parts = {0: 0}  # end offset -> fewest syllables that reach it
+    for i in range(len(w)):
+        if i in parts:
+            for j in range(i + 1, min(len(w), i + 6) + 1):
+                if w[i:j] in syl and parts[i] + 1 <= 4:
+                    parts[j] = min(parts.get(j, 9), parts[i] + 1)
+    return len(w) in parts
+
+
 def _joins_a_nickname(name: str) -> bool:
     """和甜甜 in 奶奶和甜甜: a conjunction before a nickname's shape, no surname."""
     return name[:1] in _CONJUNCTION_SURNAMES and bool(_NICK_SHAPE_RE.match(name[1:]))
@@ -1356,6 +1376,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                     continue
                 if cue.max_freq is not None and (freq.get(name) or 0) >= cue.max_freq:
                     continue
+                if name.isascii() and not pinyin_word(name):
+                    continue  # 我家Apple也有: an English word, no romanised pet name
                 if cue.nickname:
                     if (
                         (name in cues.not_nicknames and not cue.any_word)
@@ -1722,20 +1744,30 @@ _ROSTER_ROW_RE = re.compile(
 ROSTER_MIN_NAMES = 3
 
 
-def _row_cells(items: list[str]) -> list[tuple[str, bool]]:
+def _row_cells(items: list[str], compounds: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
     """The cells of a row whose items were set apart by spaces, as (cell, padded): two single
-    characters in a row are one name padded to the width of three (韦 珊)."""
+    characters in a row are one name padded to the width of three (韦 珊), and so are a compound
+    surname of ``compounds`` and a single character (呼延 乐 男: 呼延乐, then 男)."""
     cells: list[tuple[str, bool]] = []
     i = 0
     while i < len(items):
         x = items[i]
-        if len(x) == 1 and i + 1 < len(items) and len(items[i + 1]) == 1 and _ALL_CJK_RE.match(x + items[i + 1]):
+        if x in compounds and i + 1 < len(items) and len(items[i + 1]) == 1 and _ALL_CJK_RE.match(items[i + 1]):
+            cells.append((x + items[i + 1], True))
+            i += 2
+        elif len(x) == 1 and i + 1 < len(items) and len(items[i + 1]) == 1 and _ALL_CJK_RE.match(x + items[i + 1]):
             cells.append((x + items[i + 1], True))
             i += 2
         else:
             cells.append((x, False))
             i += 1
     return cells
+
+
+def _padded_compounds(cues: EntityCues) -> frozenset[str]:
+    """The compound surnames a table pads before a one-character given name (呼延　乐), not those
+    that are everyday words too (第五　名, 东方　红)."""
+    return cues.compound_set - cues.ambiguous_compounds
 
 
 # pronouns and particles: no padded name starts with one (我 爱 …; but 班 婷, 和 平 are names)
@@ -1753,6 +1785,9 @@ def _cell_is_name(x: str, padded: bool, cues: EntityCues) -> bool:
         and 1 <= len(x) - len(sur) <= 2
         and bool(_ALL_CJK_RE.match(x))
         and not any(c in cues.given_stop for c in x[len(sur) :])
+        # a surname that is mostly a word (班, 栗) before the rest of a dictionary word: a table's
+        # header (序号　班级　姓名), not a pupil
+        and not (sur in cues.cue_only_surnames and get_tokenizer().FREQ.get(x))
     )
 
 
@@ -1764,7 +1799,7 @@ def roster_names(line: str, cues: EntityCues) -> list[str]:
     m = _ROSTER_ROW_RE.match(line)
     if not m:
         return []
-    cells = _row_cells(m.group("items").split())
+    cells = _row_cells(m.group("items").split(), _padded_compounds(cues))
     names = [x for x, padded in cells if _cell_is_name(x, padded, cues)]
     if len(names) >= ROSTER_MIN_NAMES and 4 * len(names) >= 3 * len(cells):
         # among names, a cell that reads as a given name after a surname missing from the list (把小丽) is one
@@ -1807,10 +1842,10 @@ def _despace_row(line: str, cues: EntityCues) -> str:
         return line
     if roster_names(line, cues):  # the label stays as written, the names after it apart
         items = _ROSTER_ROW_RE.match(line).start("items")
-        return line[:items] + " ".join(x for x, _ in _row_cells(line[items:].split()))
+        return line[:items] + " ".join(x for x, _ in _row_cells(line[items:].split(), _padded_compounds(cues)))
     if not table_row_names(line, cues):
         return despace(line)
-    return " ".join(x for x, _ in _row_cells(line.split()))
+    return " ".join(x for x, _ in _row_cells(line.split(), _padded_compounds(cues)))
 
 
 def table_row_names(line: str, cues: EntityCues) -> list[str]:
@@ -1822,7 +1857,7 @@ def table_row_names(line: str, cues: EntityCues) -> list[str]:
     if len(items) < 2 or not any(_PUPIL_CELL_RE.match(c) for c in items):
         return []
     # a cell may hold two children (伏金花、伏银花: twins paired with one adult)
-    cells = [(y, padded) for x, padded in _row_cells(items) for y in x.split("、") if y]
+    cells = [(y, padded) for x, padded in _row_cells(items, _padded_compounds(cues)) for y in x.split("、") if y]
     return [x for x, padded in cells if not _PUPIL_CELL_RE.match(x) and _cell_is_name(x, padded, cues)]
 
 
@@ -1988,7 +2023,9 @@ def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: Ent
         for pattern, strong in ((cues.actor_strong, True), (cues.actor_weak, False)):
             for m in _matches(pattern, sent):
                 x, s, e = m.group("name"), m.start("name"), m.end("name")
-                if x in seen or not _actor_word(x, s, e, sent_spans, cues, freq, before_de=sent[e : e + 1] == "的"):
+                if x in seen or not _actor_word(
+                    x, s, e, sent_spans, cues, freq, before_de=sent[e : e + 1] == "的", strong=strong
+                ):
                     continue
                 uses[x].append((idx, s, e, strong and not _verb_before_de(x, s, e, sent_spans, sent)))
     for x, found in uses.items():
@@ -2012,10 +2049,12 @@ def _rank_name(x: str, tags: set[str], f: int) -> bool:
 
 
 def _actor_word(
-    x: str, start: int, end: int, spans: _Spans, cues: EntityCues, freq, *, before_de: bool = False
+    x: str, start: int, end: int, spans: _Spans, cues: EntityCues, freq, *, before_de: bool = False, strong=False
 ) -> bool:
     """Can ``x`` (at start:end of its sentence) be a cue-less name? Before 的
-    an adjective is an adjective (亲爱的爸爸, 可爱的妈妈)."""
+    an adjective is an adjective (亲爱的爸爸, 可爱的妈妈). A doubled character jieba reads as a
+    measure word (朵朵, 豆豆) is a name before what only a person does (最小的朵朵才五岁), not a
+    measure word (朵朵白云 does nothing)."""
     if (
         x in cues.not_actors
         or _KIN_WORD_RE.match(x)
@@ -2031,6 +2070,8 @@ def _actor_word(
     tags = {t[1] for t in spans.by_start.get(start, ()) if t[3] == end}
     # one word, or the words x is made of (a nickname's prefix 二, 大 is a numeral or adjective of its own)
     parts = set() if _NICK_SHAPE_RE.match(x) else {t[1] for t in spans.overlapping(start, end)}
+    if strong and x[0] == x[1] and tags == {"q"}:
+        tags = set()
     if (tags | parts) & (_NOT_IN_NAME_TAGS | {"d", "m", "q"} if _NICK_SHAPE_RE.match(x) else _FUNCTION_TAGS):
         return False  # 我们, 后来, 一个, 于是; 对|你 … (a nickname's shape may read as a time word: 冬冬)
     if before_de and (tags & {"a", "ad", "an", "b", "z"} or (tags & {"v", "vn"} and f >= RARE_VERB_FREQ)):
@@ -2492,7 +2533,10 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
         elif text in public:
             roles[text] = "public_figure"
         elif role_votes[text]:
-            roles[text] = max(role_votes[text].items(), key=lambda kv: (kv[1], kv[0] == "child"))[0]
+            # a person's cue decides the role over a city's name read elsewhere in the essay (蔚安康's
+            # 安康, 安康市): the place's "public" votes count only where no person's role was voted
+            votes = {r: v for r, v in role_votes[text].items() if r != "public"} or role_votes[text]
+            roles[text] = max(votes.items(), key=lambda kv: (kv[1], kv[0] == "child"))[0]
         else:
             roles[text] = cues.default_role
             evidence[text] = f"无角色线索，默认{cues.default_role}; {evidence.get(text, '')}"

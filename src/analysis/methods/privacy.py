@@ -269,7 +269,8 @@ def build_pseudonym_map(
         ) > 0
         # a teacher's surname and title made from a name whose surname is a preposition (和老师 of 和丽萍): a
         # preposition and a title in every other essay (同学和老师)
-        scoped = scoped or bool(var and _word_surname_title(o, var, cues))
+        # …and one the text itself names so (时校长): a time word and a title in every other essay (同时校长)
+        scoped = scoped or bool(type_ == "person" and _word_surname_title(o, var or o, cues))
         rows.append(
             (o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else "")
         )
@@ -313,8 +314,25 @@ def syllables(word: str) -> list[str]:
     return list(dict.fromkeys(" ".join(x.replace("ü", "v") for x in combo) for combo in list(product(*readings))[:4]))
 
 
-# English titles before a romanised surname in a bilingual summary (Mr. Qi, Principal Qi)
-_ROMAN_TITLES = ("mr", "ms", "mrs", "miss", "madam", "teacher", "principal", "director", "dr")
+# English titles before a romanised surname in a bilingual summary (Mr. Qi, Principal Qi), also the kin
+# titles children call a cook or a neighbour by (Uncle Shi, Auntie Wang, Grandpa Li)
+_ROMAN_TITLES = (
+    "mr",
+    "ms",
+    "mrs",
+    "miss",
+    "madam",
+    "teacher",
+    "principal",
+    "director",
+    "dr",
+    "uncle",
+    "aunt",
+    "auntie",
+    "grandpa",
+    "grandma",
+    "granny",
+)
 
 
 def titled_romanisations(name: str, cues=None) -> list[str]:
@@ -378,7 +396,8 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
     ``qiao lin luo``); a surname with several readings gives each (单 → dan,
     shan). Matching ignores case and separators (LuoQiaoLin, Luo Qiao-lin).
     ``given_only``: the given name alone when it has two syllables or more
-    (``qiao lin``, written Qiaolin); a one-syllable given name is no safe form.
+    (``qiao lin``, written Qiaolin); a one-syllable given name is no safe form
+    alone, only doubled, the way a child is called (慕容晴 → ``qing qing``).
     A surname and a title (乔老师) has its surname first only (``qiao lao shi``): its title is no given
     name (``lao shi`` alone is every teacher: xiexie laoshi)."""
     from itertools import product
@@ -398,6 +417,8 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
         if given_only:
             if len(syl) - k >= 2:
                 out.append(" ".join(syl[k:]))
+            elif len(syl) - k == 1:
+                out.append(f"{syl[k]} {syl[k]}")  # 慕容晴 called Qingqing: a one-syllable given name doubled
             continue
         out.append(" ".join(syl))
         if len(name) - k >= 1 and not titled:
@@ -505,14 +526,31 @@ def stem_entities(tables: dict[str, pd.DataFrame], found: pd.DataFrame) -> pd.Da
                 continue
             for start, end, stem in _leftmost_longest(automaton, simplified_chars(text)):
                 rows.append((eid, sid, stem, "place", "", start, end, f"地名简称（{stems[stem]}）", stems[stem]))
-    rows += _linked_short_forms(sents, found)
+    essays = tables.get("essays")
+    file_of = (
+        dict(zip(essays["essay_id"], essays["source_file"]))
+        if essays is not None and {"essay_id", "source_file"} <= set(essays.columns)
+        else {}
+    )
+    rows += _linked_short_forms(sents, found, file_of)
     return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
 
 
-def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]:
+# what makes a short form of a person named in another essay of the same page a person here: kin or a
+# pupil's word after it (晨光的妈妈, 晨光哥哥, 晨光同学), or a name's slot before it (和晨光, 叫晨光)
+_SIBLING_FORM_AFTER_RE = re.compile(
+    r"的?(?:爸爸|妈妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|父母|家长|哥哥|姐姐|弟弟|妹妹|同学|小朋友)"
+)
+_NAME_SLOT_BEFORE = frozenset("叫和与跟同给让请把被帮陪带教问找")
+
+
+def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame, file_of: dict | None = None) -> list[tuple]:
     """A person named in an essay's byline, title or page furniture and called
     by a short form in its text (岑一帆 in the byline, 帆帆 in the story): each
-    such mention, pointing to the full name. Within one essay only."""
+    such mention, pointing to the full name. Within one essay; a person named
+    in another essay of the same page (``file_of``: essay id → source file) only
+    where the text puts the form in a person's slot (a comment kept with the
+    last essay: 晨光的妈妈 of 郗晨光, named in the first)."""
     from analysis.methods.entities import short_form_reads_as_person, short_forms, simplified_chars, surname_of
 
     cues = load_entity_cues()
@@ -527,21 +565,34 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
             fulls[eid].setdefault(t, role)
     rows = []
     by_essay = sents.groupby("essay_id", sort=False)
+    file_of = file_of or {}
+    page_names: dict[str, dict[str, str]] = defaultdict(dict)  # source file -> full name -> role
     for eid, names in fulls.items():
-        if eid not in by_essay.groups:
+        if file_of.get(eid):
+            for full, role in names.items():
+                page_names[file_of[eid]].setdefault(full, role)
+    for eid in by_essay.groups:
+        names = fulls.get(eid, {})
+        others = {full: role for full, role in page_names.get(file_of.get(eid), {}).items() if full not in names}
+        if not names and not others:
             continue
         g = by_essay.get_group(eid)
         forms: dict[str, str] = {}
         whys: dict[str, str] = {}
-        for full, role in names.items():
-            for form, why in short_forms(full, role, cues):
-                if form not in known[eid] and (
-                    why == "名" or (form not in cues.not_nicknames and form not in cues.not_reduplicated)
-                ):
-                    forms.setdefault(form, full)
-                    whys.setdefault(form, why)
+        sibling: set[str] = set()
+        for group, here in ((names, True), (others, False)):
+            for full, role in group.items():
+                for form, why in short_forms(full, role, cues):
+                    if form in forms or form in known[eid]:
+                        continue
+                    if why == "名" or (form not in cues.not_nicknames and form not in cues.not_reduplicated):
+                        forms[form] = full
+                        whys[form] = why
+                        if not here:
+                            sibling.add(form)
         if not forms:
             continue
+        names = {**others, **names}
         automaton = _automaton(forms)  # the matches of longest_first_pattern's regex, in linear time
         for sid, text in zip(g["sentence_id"], g["text"]):
             if not isinstance(text, str):
@@ -553,6 +604,10 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame) -> list[tuple]
                     continue  # part of the full name itself
                 if not short_form_reads_as_person(form, text, start, end, freq, why=whys[form]):
                     continue  # 9月6日　小雨 (晓雨's 小雨, but the weather here), 海洋, 明月: a word, unless a person acts
+                if form in sibling and not (
+                    _SIBLING_FORM_AFTER_RE.match(text, end) or (start > 0 and text[start - 1] in _NAME_SLOT_BEFORE)
+                ):
+                    continue  # 迎着晨光: the word, though another essay of the page names 郗晨光
                 rows.append((eid, sid, form, "person", names[full], start, end, f"简称（{full}）", full))
     return rows
 
@@ -778,6 +833,13 @@ class NameReplacer:
                     or (sh[start - 1 : start] == "《" and sh[end : end + 1] == "》")
                 ):
                     continue  # 性格文静, 很平安, 是个文静的, 平安地, 平安健康, 下着小雨, 《海燕》: the word
+                if (
+                    len(key) == 2
+                    and key[0] == key[1]
+                    and sh[end : end + 1] in ("的", "地")
+                    and _DEGREE_BEFORE_RE.search(sh, 0, start)
+                ):
+                    continue  # 长得壮壮的, 显得胖胖的: a doubled adjective after 长得 or a degree word, not 壮壮
                 found.append((where[start], _end_with_ruby(text, where[end - 1] + 1), self.table[key]))
         if self.roman is not None and _HAS_LATIN_RE.search(unicodedata.normalize("NFKC", text)):
             if sh is None:
