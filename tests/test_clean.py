@@ -600,3 +600,105 @@ def test_a_blog_excerpts_bracketed_ellipsis_is_a_cut():
     assert text == "你们早就学会了自己做饭、自己洗衣服、" and edits
     assert remove_cut_marker("他说这件事[...]")[0] == "他说这件事"
     assert remove_cut_marker("她说[…]这就是全部。")[0] == "她说[…]这就是全部。"  # an elision inside a sentence stays
+
+
+# ---- shapes from dev24 (was heldout19), session 20
+
+
+@pytest.mark.parametrize(
+    "texts, joined",
+    [
+        # a line that ends one sentence inside and stops in the next is no title or signature (…门口。他问我)
+        (
+            ["第二家住在山脚下，门前有一棵老柿子树，", "树下拴着一条大黄狗。我刚走到门口", "就听见一阵汪汪的叫声。"],
+            ["第二家住在山脚下，门前有一棵老柿子树，树下拴着一条大黄狗。我刚走到门口就听见一阵汪汪的叫声。"],
+        ),
+        # negatives: a title, a signature and a poem's line stay lines of their own
+        (["我的妹妹叫小雨，今年刚上一年级，", "妹妹的小书包"], None),
+        (["这就是我们班的故事。", "五年级（3）班　王小禾"], None),
+    ],
+)
+def test_session20_join_across_an_inner_full_stop(texts, joined):
+    out, _ = join_broken_paragraphs(_paras(texts))
+    assert [p.text for p in out] == (texts if joined is None else joined)
+
+
+def _fixed_width(lines, line_start=1):
+    return clean_essay(lines, line_start=line_start)
+
+
+def _wrapped(paragraphs, width):
+    """Paragraphs indented with two full-width spaces and wrapped every ``width`` characters, as a scan's OCR."""
+    lines = []
+    for p in paragraphs:
+        s = "\u3000\u3000" + p
+        lines.extend(s[i : i + width] for i in range(0, len(s), width))
+    assert not any(line[:1] in "，。、；：！？”" for line in lines)  # (a page never starts a line so)
+    return lines
+
+
+_SCANNED = [
+    "外公的小卖部开在村口，货架上摆着酱油、火柴和五毛钱一包的辣条，还有一台旧电视。",
+    "每天放学后，我都坐在柜台后面写作业，外公一边算账一边看我写字，不时抬头招呼客人。",
+    "有一回停电，外公点起一根蜡烛，笑着对我说：“你写，我给你照着。”",
+    "那根蜡烛后来一直放在抽屉里。",
+]
+
+
+def test_session20_lines_of_a_fixed_width_scan_are_joined_where_they_fill_the_width():
+    out = _fixed_width(_wrapped(_SCANNED, 18))
+    assert [p.text for p in out.paragraphs] == _SCANNED
+
+
+def test_session20_short_lines_of_a_web_page_are_no_fixed_width_text():
+    # negative: lines of uneven width (a web page wraps its paragraphs itself): a line that stops short of
+    # a final mark and of 20 characters stays a paragraph of its own
+    lines = [
+        "星期天，奶奶带我去镇上赶集",
+        "一路上，奶奶一直在说爸爸小时候的事",
+        "回到家，天已经黑了",
+        "我趴在桌子上，给远方的妈妈写了一封长长的信",
+    ]
+    assert [p.text for p in _fixed_width(lines).paragraphs] == lines
+
+
+def test_session20_a_page_break_with_its_footnotes_breaks_no_sentence():
+    lines = [
+        "学校作为留守儿童日常生活的主要场所，应当在干预中发挥主导作用，",
+        "基金项目：某省教育科学规划课题（编号：XX0000）",
+        "· 12 ·",
+        "为孩子与父母搭建常态化的沟通渠道。",
+    ]
+    chrome = {2: ("other", "pattern: 基金项目"), 3: ("pagination", "pattern: · 12 ·")}
+    out = clean_essay(lines, line_start=1, chrome=chrome)
+    assert [p.text for p in out.paragraphs] == [lines[0] + lines[3]]
+    # negative: without a page number the furniture between (an ad) may stand for lost text: no join
+    ad = {2: ("ad", "pattern: 广告"), 3: ("other", "pattern: 图片")}
+    lines_ad = [lines[0], "广告：暑期托管班火热报名中", "图片", lines[3]]
+    assert len(clean_essay(lines_ad, line_start=1, chrome=ad).paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    "texts, flagged",
+    [
+        (["摘　要：本文以某县三所小学的留守儿童为对象，考察其阅读习惯。"], []),  # a spaced field label
+        (["按 语：这是一位乡村教师的来信。"], []),
+        (["说：“你写，我给你照着。”"], [0]),  # negative: a lost subject before 说 is still a gap
+    ],
+)
+def test_session20_a_spaced_field_label_is_no_gap(texts, flagged):
+    paras = _paras(texts)
+    assert [paras.index(p) for p, _ in flag_gaps(paras)] == flagged
+
+
+@pytest.mark.parametrize(
+    "line, cut",
+    [
+        ("还剩0页未读", False),  # nothing left to read
+        ("还剩3页未读，继续阅读", True),
+    ],
+)
+def test_session20_nothing_left_to_read_is_no_cut(line, cut):
+    from analysis.ingest.clean import is_cut_line
+
+    assert is_cut_line(line) is cut

@@ -1982,3 +1982,51 @@ def test_a_long_images_title_over_text_ocred_at_its_width_is_the_title(tmp_path)
     essays, *_ = _plan(tmp_path, lines)
     assert [e.heading for e in essays] == ["开学前夜，致你们"]  # (not the text's first line, as wide as the rest)
     assert _kept(essays)[0][0] == "每年开学的第一天，班上总有几"
+
+
+# ------------------------------------------------ shapes from dev24 (was heldout19), session 20
+
+
+def test_a_numbered_heading_behind_a_captions_mark_heads_its_piece(tmp_path):
+    lines = [
+        "关爱留守儿童心得体会（精选3篇）",
+        "",
+        "篇一：一次家访",
+        BODY_A,
+        BODY_B,
+        "",
+        "▲第二篇　村小的黄昏",  # the site's mark, which alone opens a photo's caption
+        BODY_B,
+        BODY_A,
+        "▲孩子们在操场上做游戏",  # a caption: still furniture
+        "",
+        "篇三：写给远方的家长",
+        BODY_A,
+        BODY_B,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [(e.heading, e.line_start) for e in essays] == [
+        ("篇一：一次家访", 4),
+        ("▲第二篇　村小的黄昏", 8),
+        ("篇三：写给远方的家长", 13),
+    ]
+    assert essays[1].line_end == 9  # (the caption under it is furniture, logged)
+    assert any(r["line"] == 10 and r["rule"] == "remove_chrome" for r in log)
+
+
+def test_numbered_sections_of_one_wechat_article_stay_in_its_text(tmp_path):
+    lines = [
+        "她在校门口数了三百辆车",
+        "原创 小舟 某某公益 2024-03-02 20:15 发表于外省",
+        "编者按：开学了，我们想讲讲一个孩子的故事。",
+        "01｜校门口",
+        BODY_A,
+        BODY_B,
+        "02｜一封信",
+        BODY_B,
+        BODY_A,
+        "— END —",
+        "阅读原文",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.line_start, e.line_end) for e in essays] == [("她在校门口数了三百辆车", 4, 9)]

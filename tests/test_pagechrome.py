@@ -858,3 +858,54 @@ def test_a_blurb_that_ends_whole_does_not_run_into_the_text_below():
     assert verdicts(lines) == {1: "commentary"}  # (导读 is read as an editor's note)
     post = ["写给我的学生们，明天就开学了。#开学季# #乡村教师#", "开学前一晚，写给他们", PROSE_A]
     assert verdicts(post, keep={2}) == {1: "blurb"}
+
+
+# ---- shapes from dev24 (was heldout19), session 20
+
+SESSION20_DEV24_CHROME = [
+    ("caption", "照片｜志愿者在村小门口合影，已征得家长同意"),
+    ("caption", "师生合影留念"),
+    ("caption", "运动会剪影"),
+    ("blurb", "核心提示：暑假期间，县里组织了四十名大学生走进山村，为孩子们开设了阅读课……"),
+    ("blurb", "【重点摘要】调查显示，近六成留守儿童每月与父母通话不足两次。"),
+    ("login", "已是订户？请登入"),
+    ("login", "完整版请 登录 后阅读"),
+    ("publication", "上传人：林**9　　贡献于2021-11-02　　4.8分"),
+    ("pagination", "3/20"),
+    ("pagination", "· 112 ·"),
+    ("other", "第12卷第3期　　　　某某教育研究　　　　· 45 ·"),
+    ("other", "【拼音版】本文已为一年级小读者加注拼音"),
+    ("other", "（全文已添加拼音，方便小朋友朗读）"),
+]
+
+
+@pytest.mark.parametrize("kind, line", SESSION20_DEV24_CHROME)
+def test_session20_dev24_furniture(kind, line):
+    assert kind_of(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("想报名的家长，欢迎在公众号后台留言“姓名+村名”，我们会尽快联系您。", "other"),
+        ("扫码下载本文档需要登录，并消耗相应积分。　　下载　　收藏　　分享　　举报", "control"),
+    ],
+)
+def test_session20_dev24_furniture_that_reads_as_a_sentence(line, kind):
+    assert verdicts([line]) == {1: kind}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "那天的比赛现场，我第一次看见爸爸哭了。",  # (a sentence about a scene, no caption)
+        "爸爸把我们的合影夹在钱包里，一看就是好几年。",
+        "我不认识的字，就先用拼音代替，老师说这样也可以。",
+        "奶奶不会发微信，每次都让我在后台帮她看留言。",
+        "摘要",
+        "第三卷书我还没有读完。",
+        "12/3班的同学们都来了。",
+    ],
+)
+def test_session20_dev24_text_is_no_furniture(line):
+    assert kind_of(line) is None

@@ -181,3 +181,81 @@ def test_seed_splits_into_ten(seed_lines):
 def test_a_model_piece_numbered_between_marks_is_a_heading():
     assert match_heading("◆范文二◆　一位外婆的发言", compile_patterns()) == (2, "一位外婆的发言")
     assert match_heading("★范文3★ 留守的冬天", compile_patterns()) == (3, "留守的冬天")
+
+
+# ---- shapes from dev24 (was heldout19), session 20
+
+from analysis.ingest.split import find_headings, find_numbered_titles, marked_heading  # noqa: E402
+
+_PROSE = "那年秋天，村小的操场上只剩下几个孩子在踢毽子，他们的爸爸妈妈都去了很远的城市打工。"
+_PROSE2 = "老师每周都会陪他们给家里打一次电话，电话那头的声音总是很吵，可孩子们听得很认真。"
+_LONG = _PROSE + _PROSE2  # (a piece's text: at least 60 characters under its title)
+
+
+@pytest.mark.parametrize(
+    "line, marked",
+    [
+        ("▲第三篇　我和留守孩子的约定", True),
+        ("■篇四：一封没有寄出的信", True),
+        ("◆范文2　走进山村小学", True),
+        ("▲志愿者在教室里为孩子们辅导作业", False),  # a photo's caption
+        ("▲第三篇文章是我最喜欢的，因为它写了奶奶。", False),  # (a sentence after the mark: no title)
+        ("第三篇　我和留守孩子的约定", False),  # no mark: an ordinary heading, not a marked one
+    ],
+)
+def test_a_numbered_heading_behind_a_mark_is_a_heading(line, marked):
+    assert marked_heading(line, PATTERNS) is marked
+    if marked:
+        assert match_heading(line, PATTERNS)[0] in (2, 3, 4)
+
+
+def _collection(*tail):
+    return ["篇一：留守的日子", _PROSE, _PROSE2, "", "篇二：奶奶的老花镜", _PROSE, _PROSE2, "", *tail]
+
+
+def test_the_last_bare_titles_a_collection_still_lacks_head_its_last_pieces():
+    lines = _collection("你听见他们的心声了吗？", _PROSE, _PROSE2, "", "一起把孩子们的手牵起来！", _PROSE, _PROSE2)
+    heads = find_headings(lines, PATTERNS, expected=4)
+    assert [h.line_no for h in heads] == [1, 5, 9, 13]
+    # negatives: more bare titles than the count lacks, or no count at all: no guess
+    assert [h.line_no for h in find_headings(lines, PATTERNS, expected=5)] == [1, 5]
+    assert [h.line_no for h in find_headings(lines, PATTERNS)] == [1, 5]
+
+
+def test_a_closing_line_of_a_piece_is_no_bare_title():
+    # (a speech's thanks, a letter's wish, a line that runs on from the text above)
+    lines = _collection("谢谢大家！", _PROSE, "", "祝你", "天天开心！", _PROSE2)
+    assert [h.line_no for h in find_headings(lines, PATTERNS, expected=3)] == [1, 5]
+
+
+def test_numbered_titles_may_hold_a_comma_when_the_page_gives_the_count():
+    lines = [
+        "（一）春天，我等你回家",
+        _LONG,
+        "（二）爷爷的旱烟袋",
+        _LONG,
+        "（三）别哭，我们一起长大",
+        _LONG,
+    ]
+    assert sorted(find_numbered_titles(lines, 3)) == [1, 3, 5]
+    # negative: numbered points inside one essay end their sentence (（一）建好档案，做到心中有数。)
+    points = ["（一）摸清底数，建立台账。", _LONG, "（二）结对帮扶，落实责任。", _LONG]
+    assert find_numbered_titles(points, 2) == {}
+
+
+def test_numbered_section_marks_under_one_articles_title_are_its_sections():
+    sections = [
+        "那个在桥头等妈妈的男孩",
+        "编者按：今天想和大家讲一个孩子的故事。",
+        "01｜桥头",
+        _LONG,
+        "02｜电话",
+        _LONG,
+        "03｜回家",
+        _LONG,
+    ]
+    assert all(h.rule != "numbered_titles" for h in find_headings(sections, PATTERNS))
+    # …but where the page announces several pieces they head the pieces
+    pieces = ["编者按：本期选登三篇孩子们的习作。", *sections[2:]]
+    assert [h.line_no for h in find_headings(pieces, PATTERNS)] == [2, 4, 6]
+    assert all(h.rule == "numbered_titles" for h in find_headings(pieces, PATTERNS))

@@ -36,6 +36,7 @@ from analysis.ingest.split import (
     find_headings,
     essay_above,
     find_page_title,
+    marked_heading,
     prev_text_line,
     series_number,
     split_essays,
@@ -206,8 +207,8 @@ def plan_essays(
     for no, line in enumerate(lines, start=1):
         norm = pagechrome.normalise(line)
         hit = pagechrome.pattern_kind(norm, rules)
-        if hit and hit[0] not in _HEADING_VETO_EXCEPT:
-            veto.add(no)
+        if hit and hit[0] not in _HEADING_VETO_EXCEPT and not marked_heading(norm, patterns):
+            veto.add(no)  # (▲第五篇　…: a numbered heading behind a caption's mark is still a heading)
             if hit[0] == "nav" and _PADDED_NUMBER_RE.match(norm):
                 padded.add(no)
             if hit[0] == "byline" and _MARKED_LINE_RE.match(norm):

@@ -910,7 +910,15 @@ def _text_before_cut(norm: str, rules: ChromeRules, *, cut_above: bool = False) 
     m = cut_marker_re(None).search(norm)
     if not m or (cut_above and pattern_kind(norm[: m.start()].strip(), rules)):
         return 0
+    if _PREVIEW_NOTE_RE.search(norm[: m.start()]):
+        return 0  # (本文仅展示部分内容，完整版请登录后查看: the site's note on its preview, no text of the essay)
     return n_cjk(norm[: m.start()])
+
+
+# a site's note that it shows only part of the piece (本文仅展示部分内容, 以下仅显示前三页)
+_PREVIEW_NOTE_RE = re.compile(
+    r"^\W{0,3}(本文|本篇|此文|该文|本文档|以下|当前)?仅(展示|显示|提供|预览)(了)?(部分|前\s*\S{1,3}\s*页)"
+)
 
 
 def _cut_above(lines: list[str], no: int) -> bool:

@@ -174,8 +174,12 @@ _QUOTED_SPAN_RE = re.compile(r"「[^「」]{1,30}」|“[^“”]{1,30}”|『[^
 _TITLE_SEP = set("：:、.．-】〗]）) \u3000")
 
 
+# a mark a site sets before a numbered heading (▲第五篇　…, ■篇三：…): the heading is what follows it
+_HEADING_MARK_RE = re.compile(r"^[▲△▼▽■□◆◇●○★☆▶►◎※]\s*(?=[【〖\[]?(?:第\s*\S{1,3}\s*篇|篇\S{1,3}|范文|範文|模板))")
+
+
 def _heading_match(line: str, patterns: list) -> tuple[int | None, str, str] | None:
-    s = line.strip().strip("\u3000")
+    s = _HEADING_MARK_RE.sub("", line.strip().strip("\u3000"))
     core = s.rstrip(_TRAILING_PUNCT + " ")
     # (a title may quote a question or an exclamation: 篇二：「姐姐，你明年还来吗？」)
     if not core or len(s) > MAX_HEADING_CHARS or _SENTENCE_END.search(_QUOTED_SPAN_RE.sub("“”", core)):
@@ -200,6 +204,16 @@ def _heading_match(line: str, patterns: list) -> tuple[int | None, str, str] | N
             title = s
         return number, title.strip(" ：:-").rstrip("；;，,、"), "user" if isinstance(pat, _UserPattern) else "builtin"
     return None
+
+
+def marked_heading(line: str, patterns: list | None = None) -> bool:
+    """Is ``line`` a numbered essay heading behind a mark (▲第五篇　留守儿童教育工作心得): a heading, though
+    the mark alone reads as a caption's or a byline's?"""
+    s = line.strip().strip("\u3000")
+    if not _HEADING_MARK_RE.match(s):
+        return False
+    hit = _heading_match(s, patterns if patterns is not None else compile_patterns())
+    return hit is not None and hit[0] is not None
 
 
 def match_heading(line: str, patterns: list) -> tuple[int | None, str] | None:
@@ -383,11 +397,54 @@ def find_set_off_titles(lines: list[str], *, skip: set[int] = frozenset()) -> li
     return out
 
 
+def _set_off_titles_after(lines: list[str], last: int, skip: set[int], *, min_body: int = 60) -> list[int]:
+    """Below the heading ``last`` (and at least ``min_body`` characters of its essay's text), bare titles (a
+    question or an exclamation too) set off by a blank or chrome line above, under a line that ends a
+    sentence, right over a paragraph of prose with ``min_body`` characters of text below: the unnumbered
+    pieces that close a collection."""
+    out = []
+    for no in range(last + 2, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        if (
+            no in skip
+            or (lines[no - 2].strip() and (no - 1) not in skip)
+            or not _exclaimed_title(s)
+            or _GREETING_RE.search(s)
+            or _SECTION_START_RE.match(s)
+            or PAGE_NO_RE.match(s)
+            or is_salutation(s)
+            or LETTER_FORMULA_RE.match(s)
+        ):
+            continue
+        prev = prev_text_line(lines, no)
+        while prev is not None and prev in skip:
+            prev = prev_text_line(lines, prev)
+        nxt = _next_text_line(lines, no)
+        if (
+            prev is None
+            or not (
+                re.search(r"[。！？!?…”」]$", lines[prev - 1].strip())
+                or len(_MENU_GAP_RE.findall(lines[prev - 1].strip())) >= 2  # (a row of links between the pieces)
+            )
+            or nxt is None
+            or nxt in skip
+            or len(lines[nxt - 1].strip()) < 2 * len(s)
+            or not _SENTENCE_END.search(lines[nxt - 1])
+            or text_chars(lines[last : no - 1], skip={k - last for k in skip if k > last}) < min_body
+            or text_chars(lines[no:], skip={k - no for k in skip if k > no}) < min_body
+        ):
+            continue
+        out.append(no)
+    return out
+
+
 # ------------------------------------------------------------ page title
 MAX_TITLE_CHARS = 40
 _SITE_NAME_RE = re.compile(
     r"(网|站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线|百科|贴吧|知道|个人资料|个人图书馆)$"
 )
+# a WeChat article's numbered section mark (01｜村口的站牌, 2丨一部旧手机)
+_SECTION_MARK_RE = re.compile(r"^\d{1,2}\s*[｜|丨]\s*\S")
 _SECTION_START_RE = re.compile(
     r"^([一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d)|[①-⑳])"
 )
@@ -613,6 +670,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             not titled
             or len(re.findall(r"[：:]", s)) >= 2
             or _SECTION_START_RE.match(s)
+            or _SECTION_MARK_RE.match(s)  # (01｜村口的站牌: the text's first section, under the title)
             or _wrapped_line(lines, no)
             or _at_wrap_width(lines, no)
         ):
@@ -726,6 +784,13 @@ def find_headings(
         # the pieces a collection numbers in another style (想念妈妈的作文（一）, 写妈妈的作文 3)
         for no, n in _numbers_between(lines, heads, skip, expected).items():
             heads[no] = Heading(no, lines[no - 1].strip(), n, lines[no - 1].strip().strip("\u3000"), "series")
+    if heads and expected and len(heads) < expected:
+        # the collection's last pieces under bare titles, as many as it still lacks (… / 心得6 / 他们需要的，究竟是什么？ /
+        # 让每一个孩子都被看见！ under …（精选8篇））: each set off by a blank or chrome line, over a paragraph
+        bare = _set_off_titles_after(lines, max(heads), skip)
+        if len(bare) == expected - len(heads):
+            for no in bare:
+                heads[no] = _line_heading(lines, no, None, "set_off_titles")
     if heads and author_lines:
         # after a numbered collection, a piece appended under its own title and author's line
         # (范文3 … / 扩展阅读：关爱留守儿童演讲稿 / 让爱不再留守 / 作者：…)
@@ -1461,6 +1526,13 @@ _NUMBERED_TITLE_RE = re.compile(
 )
 
 
+# a page's words announcing several pieces (选登其中两篇, 五个留守娃的小故事, 三则日记): then numbered marks
+# (01｜…) head the pieces; under one article's title they number its sections
+_PIECES_ANNOUNCED_RE = re.compile(
+    r"(\d{1,2}|[两二三四五六七八九十几数]{1,2})\s*(?:篇|则|首|封|个[^，,。；;！？!?]{0,8}?(?:故事|作品|习作))"
+)
+
+
 def find_numbered_titles(
     lines: list[str],
     expected: int | None,
@@ -1492,8 +1564,9 @@ def find_numbered_titles(
         ):
             continue
         # (a bracketed number sets a piece's title apart, which may hold a comma: 【3】爸爸，你在城里冷吗？)
+        # (so may a title in a collection that says how many pieces it holds: （三）关爱留守儿童，我们在行动)
         if re.search(r"[，,；;]", m.group("title")) and not (
-            style == "f" and _title_like(m.group("title"), commas=True)
+            (style == "f" or expected is not None) and _title_like(m.group("title"), commas=True)
         ):
             continue
         raw = m.group(style)
@@ -1510,6 +1583,13 @@ def find_numbered_titles(
             continue
         if style == "e" and not all(_next_text_line(lines, no) in author_lines for no, _, _ in picked):
             continue
+        if (
+            strong_only
+            and style == "c"
+            and not all(_next_text_line(lines, no) in author_lines for no, _, _ in picked)
+            and not any(_PIECES_ANNOUNCED_RE.search(line) for line in lines[: picked[0][0] - 1])
+        ):
+            continue  # 01｜村口的站牌 … 03｜她想被看见 under one article's title: its sections, not pieces
         ends = [no for no, _, _ in picked[1:]] + [len(lines) + 1]
         bodies = [
             sum(len(lines[k - 1].strip()) for k in range(a + 1, b) if k not in skip)
