@@ -569,6 +569,17 @@ def test_utf8_read_as_gbk_between_clean_text_is_flagged():
         assert find_mojibake(clean) == []
 
 
+def test_a_garbled_run_is_found_at_its_offset_inside_a_long_line():
+    # one run of non-ASCII characters thousands long (a line without punctuation, an OCR dump):
+    # the run is found where it is, and the rest of the line is not flagged
+    prose = "奶奶每天早上五点起床喂猪做饭送我上学再下地干活晚上还要给我缝补衣服" * 120
+    run = _garbled("奶奶在灶台前")
+    line = prose + run + prose
+    found = [(at, what) for at, what, why in find_mojibake(line) if "inside clean text" in why]
+    assert found and found[0][0] >= len(prose) - 2 and found[0][1] in prose[-2:] + run + prose[:2]
+    assert [f for f in find_mojibake(prose * 3)] == []
+
+
 def test_a_chapter_going_on_on_the_next_page_is_a_cut():
     text, edits = remove_cut_marker("小雨把信折好，放进了枕头底下-->>本章未完，请翻到下一页")
     assert text == "小雨把信折好，放进了枕头底下" and edits

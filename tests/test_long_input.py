@@ -350,3 +350,27 @@ def test_the_word_tokenizer_skips_its_hmm_on_runs_that_are_not_prose():
     rnd = random.Random(6)
     run = "".join(rnd.choice(rare) for _ in range(segment.MAX_HMM_STRANGERS + 5))
     assert segment.tokenize(run) == list(run)
+
+
+def test_a_long_block_of_random_characters_skips_the_hmms_and_prose_does_not():
+    """A block of 100+ characters that dictionary words barely cover (random characters, ~2%) is
+    read character by character, without the HMMs; a long unpunctuated block of prose, names
+    included, is read exactly as plain jieba reads it."""
+    import jieba.posseg as P
+
+    tk = segment.get_tokenizer()
+    singles = sorted(((f, w) for w, f in tk.FREQ.items() if len(w) == 1 and "\u4e00" <= w <= "\u9fff"), reverse=True)
+    rnd = random.Random(11)
+    noise = "".join(rnd.choice([w for _, w in singles[:3500]]) for _ in range(300))
+    assert not tk.is_prose(noise)
+    multi = [w for w, _ in segment.pos_tag(noise) if len(w) > 1]
+    assert all(tk.FREQ.get(w) for w in multi)  # dictionary words only: no word the HMM guessed
+    assert all(tk.FREQ.get(w) for w in segment.tokenize(noise) if len(w) > 1)
+    prose = (
+        "我们村的留守儿童王小雨今年十岁她的爸爸妈妈都在外地打工每年只有过年才回来一次"
+        "平时她和奶奶住在一起每天放学回家先喂鸡再做作业晚上还要帮奶奶烧火做饭"
+        "班主任李芳老师经常去她家家访给她带去书本和文具还教她怎么给远方的妈妈写信"
+    )
+    assert len(prose) >= segment.NO_PROSE_MIN_CHARS and tk.is_prose(prose)
+    assert [w for w, _ in segment.pos_tag(prose)] == [p.word for p in P.POSTokenizer(tk).lcut(prose)]
+    assert "王小雨" in "".join(w for w, f in segment.pos_tag(prose) if f == "nr")  # the HMM read the name

@@ -26,6 +26,7 @@ import functools
 import itertools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Iterator
 
@@ -251,6 +252,14 @@ def _utf8_chars_at(data: bytes, pos: int) -> int:
 def _gbk_runs(text: str, min_chars: int) -> Iterator[tuple[int, str]]:
     """(start, run): the runs of ``text`` that GBK can encode, non-ASCII, at least ``min_chars`` long."""
     for m in _GARBLE_RUN_RE.finditer(text):
+        try:  # the common case: the whole run encodes (one call, not one per character)
+            m.group(0).encode("gbk")
+        except UnicodeEncodeError:
+            pass
+        else:
+            if len(m.group(0)) >= min_chars:
+                yield m.start(), m.group(0)
+            continue
         start = m.start()
         piece = ""
         for k, c in enumerate(m.group(0)):
@@ -271,24 +280,30 @@ def _gbk_garbled_spans(text: str, *, min_chars: int = 4) -> list[tuple[int, int]
     GBK bytes hold at least ``min_chars`` UTF-8 characters in a row that are CJK text far more ordinary
     than the run (:func:`_char_plausibility`). Only flagged: the run's ends cannot be repaired."""
     out = []
+    # every byte offset where min_chars three-byte UTF-8 characters start (overlapping): one C-level scan
+    # of the run's bytes, so a long line costs no Python step per character
+    utf8_at = re.compile(rb"(?=(?:[\xe3-\xef][\x80-\xbf]{2}){%d})" % min_chars)
     for at, run in _gbk_runs(text, min_chars):
         data = run.encode("gbk")
+        offsets = [m.start() for m in utf8_at.finditer(data)]
+        if not offsets:
+            continue
         starts = list(itertools.accumulate((len(c.encode("gbk")) for c in run), initial=0))
-        i = 0
-        while i < len(run):
+        char_at = {b: k for k, b in enumerate(starts)}
+        floor = 0
+        for i in (char_at[b] for b in offsets if b in char_at):  # the run's characters where such bytes start
+            if i < floor:
+                continue
             n = _utf8_chars_at(data, starts[i])
             end_byte = starts[i] + 3 * n
             j = next(k for k in range(i, len(run) + 1) if starts[k] >= end_byte)
-            decoded = data[starts[i] : end_byte].decode("utf-8", errors="replace") if n else ""
+            decoded = data[starts[i] : end_byte].decode("utf-8", errors="replace")
             if (
-                n >= min_chars
-                and len(_CJK_RE.findall(decoded)) >= 0.6 * n
+                len(_CJK_RE.findall(decoded)) >= 0.6 * n
                 and _char_plausibility(decoded) - _char_plausibility(run[i:j]) >= 2.0
             ):
                 out.append((at + i, at + j))
-                i = j
-            else:
-                i += 1
+                floor = j
     return out
 
 
@@ -897,7 +912,10 @@ def _framing_line(text: str) -> bool:
     real paragraph end."""
     t = text.strip()
     return bool(_DATE_LINE_RE.match(t) or _SALUTATION_RE.match(t)) or (
-        len(t) <= 25 and not re.search(r"[，、；,;]", t) and not _FINAL_RE.search(t)
+        len(t) <= 25
+        and not re.search(r"[，、；,;]", t)
+        and not _FINAL_RE.search(t)
+        and not re.search(r"[。！？!?]", t)  # (…肩上。我问他: a sentence ended inside, the next one cut)
     )
 
 
@@ -945,17 +963,38 @@ def join_evidence(a: str, b: str, *, min_chars: int = 20, non_initial: str = "�
         return "a word runs across the break"
     if a[-1] in _DANGLING_END and len(a) >= min_chars:
         return f"the line stops on 「{a[-1]}」, which does not end a sentence"
-    if len(a) >= min_chars and re.search(r"[，、；,;]", a) and not _NEW_SENTENCE_RE.match(b):
+    if len(a) >= min_chars and re.search(r"[，、；,;。！？]", a) and not _NEW_SENTENCE_RE.match(b):
         return "a long line of prose stops without a final mark"
     return ""
 
 
+MIN_WRAP_WIDTH = 16  # a fixed-width page (a scan's OCR, a PDF's column) is at least this wide
+MIN_WRAP_LINES = 4  # …and this many of the text's lines fill it
+
+
+def wrap_width(widths: list[int]) -> int | None:
+    """The width (characters, indentation included) at which a fixed-width capture wraps its lines, when
+    at least ``MIN_WRAP_LINES`` lines and 40% of the lines of 10 characters or more share it (give or take
+    one: a line may not start with ，。): an OCR'd scan's or a PDF's column. None for text a web page
+    wraps itself, whose lines are paragraphs of any length."""
+    long = [w for w in widths if w >= 10]
+    if not long:
+        return None
+    best, n = Counter(long).most_common(1)[0]
+    near = sum(1 for w in long if abs(w - best) <= 1)
+    if best < MIN_WRAP_WIDTH or n < MIN_WRAP_LINES or near < 0.4 * len(long):
+        return None
+    return best
+
+
 def join_broken_paragraphs(
-    paragraphs: list[Paragraph], *, settings_path: str | None = None
+    paragraphs: list[Paragraph], *, settings_path: str | None = None, widths: dict[int, int] | None = None
 ) -> tuple[list[Paragraph], list[tuple[Paragraph, Edit]]]:
     """Re-join paragraphs cut mid-sentence by page breaks, where
     :func:`join_evidence` is strong; never across a removed chrome line
-    (``Paragraph.after_removed``). Returns the new list and (paragraph, edit)
+    (``Paragraph.after_removed``). ``widths``: {line: characters of the raw line, indentation included}; where
+    the text wraps at a fixed width (:func:`wrap_width`), a line that fills it and stops without a final mark
+    goes on in the next line. Returns the new list and (paragraph, edit)
     pairs for the log (the edit's context names the evidence)."""
     cfg = _settings(settings_path)
     min_chars = int(cfg["min_broken_paragraph_chars"])
@@ -963,10 +1002,21 @@ def join_broken_paragraphs(
     out: list[Paragraph] = []
     log: list[tuple[Paragraph, Edit]] = []
     verse = _verse_lines(paragraphs)
+    widths = widths or {}
+    wrap = wrap_width([widths.get(p.line_start, 0) for p in paragraphs if p.line_start == p.line_end])
     for i, p in enumerate(paragraphs):
         if out and not p.after_removed and not out[-1].cut_after and not {i - 1, i} & verse:
             a = out[-1]
             why = join_evidence(a.text, p.text, min_chars=min_chars, non_initial=non_initial)
+            if (
+                not why
+                and wrap is not None
+                and abs(widths.get(a.line_end, 0) - wrap) <= 1
+                and _ends_open(a.text)
+                and re.search(r"[，、；,;。！？]", a.text)
+                and not (is_heading(p.text) or is_list_item(p.text) or _framing_line(p.text))
+            ):
+                why = "the line fills the page's fixed width and stops without a final mark"
             if why:
                 before = a.text[-CONTEXT_CHARS:] + "¶" + p.text[:CONTEXT_CHARS]
                 edit = Edit("join_broken_paragraphs", len(a.text), "¶", "", before)
@@ -1061,6 +1111,8 @@ def flag_gaps(paragraphs: list[Paragraph], *, settings_path: str | None = None) 
             and _is_cjk(first_clause[:1])
             and first_clause[0] not in ordinary_initial
             and _predicate_fragment(first_clause)
+            # (a typeset field label, its characters spaced out, before its colon: 摘　要：…, 按　语：…)
+            and not (m.group(2) in "：:" and re.fullmatch(r"[\u3400-\u9fff](\s+[\u3400-\u9fff])+", first_clause))
         ):
             flags.append(
                 (
@@ -1163,6 +1215,10 @@ def truncation_flag(line: int, marker: str, before: str) -> dict:
 
 
 _PAGE_NUMBER_RE = re.compile(r"^\s*[-—–]?\s*(第\s*)?[\dⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩIVXivx]{1,4}\s*(页|頁)?\s*[-—–]?\s*$")
+
+
+# chrome a printed or previewed page puts around its number: footnotes, running heads, a reader's prompts
+_PAGE_APPARATUS = frozenset({"other", "pagination", "recurring", "ad", "control", "infobox"})
 
 
 def _page_break(kind: str, raw: str) -> bool:
@@ -1294,6 +1350,7 @@ def clean_essay(
     log: list[dict] = []
     flags: list[dict] = []
     removed_before = False
+    run_page = run_apparatus = False  # the chrome lines since the last text line: a page number; other apparatus
     lost_pages = lost_pages or {}
     for k, raw in enumerate(lines):
         no = line_start + k
@@ -1314,8 +1371,15 @@ def clean_essay(
             )
             if is_cut_line(raw):
                 flags.append(truncation_flag(no, raw, paragraphs[-1].text if paragraphs else ""))
-            # a printed document's page break (page number, running header) may cut a sentence that goes on after it
-            removed_before = removed_before or not _page_break(kind, raw)
+            # a printed document's page break (page number, running header) may cut a sentence that goes on after
+            # it; so may the page's apparatus around its number (footnotes, a reader's download prompt between
+            # pages): a run of such lines breaks no sentence when it holds a page number
+            if _page_break(kind, raw):
+                run_page = True
+            elif kind in _PAGE_APPARATUS and not is_cut_line(raw):
+                run_apparatus = True
+            else:
+                removed_before = True
             continue
         if not raw.strip():
             continue
@@ -1334,9 +1398,11 @@ def clean_essay(
         cut_at_end = any(
             e.rule == "remove_cut_marker" and e.offset + len(e.before) >= len(raw.strip()) - 2 for e in edits
         )
+        removed_before = removed_before or (run_apparatus and not run_page)
         paragraphs.append(Paragraph(text, no, no, list(edits), after_removed=removed_before, cut_after=cut_at_end))
-        removed_before = False
-    paragraphs, joins = join_broken_paragraphs(paragraphs, settings_path=settings_path)
+        removed_before = run_page = run_apparatus = False
+    widths = {line_start + k: len(raw.rstrip()) for k, raw in enumerate(lines)}
+    paragraphs, joins = join_broken_paragraphs(paragraphs, settings_path=settings_path, widths=widths)
     log.extend(_log_row(p.line_start, e) for p, e in joins)
     gaps = dict(lost_pages)
     for p, detail in [
