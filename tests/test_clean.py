@@ -16,6 +16,7 @@ from analysis.ingest.clean import (
     flag_gaps,
     is_heading,
     join_broken_paragraphs,
+    join_evidence,
     mark_placeholders,
     normalize_punctuation,
     normalize_whitespace,
@@ -702,3 +703,20 @@ def test_session20_nothing_left_to_read_is_no_cut(line, cut):
     from analysis.ingest.clean import is_cut_line
 
     assert is_cut_line(line) is cut
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关爱留守儿童演讲稿精选（三）让我们播洒一片爱心，撑起一片蓝天",
+        "留守儿童心得体会之二，陪伴是最长情的告白",
+        "优秀作文3篇，写给远方的爸爸妈妈",
+    ],
+)
+def test_a_numbered_piece_title_is_not_joined_to_its_text(title):
+    assert join_evidence(title, "在我们的身边，有这样一群伙伴，他们的父母远离家乡，常年在外打工。") == ""
+
+
+def test_a_sentence_naming_a_genre_is_still_joined_when_broken():
+    a = "老师让我们每个人写一篇作文，题目是我的爸爸妈妈，我想了很久"
+    assert join_evidence(a, "却不知道该从哪里写起。") != ""

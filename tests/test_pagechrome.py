@@ -909,3 +909,13 @@ def test_session20_dev24_furniture_that_reads_as_a_sentence(line, kind):
 )
 def test_session20_dev24_text_is_no_furniture(line):
     assert kind_of(line) is None
+
+
+@pytest.mark.parametrize("line", ["[复制链接]", "【打印本页】", "[只看该作者]", "【关闭窗口】"])
+def test_a_forum_button_in_brackets_is_chrome(line):
+    assert pattern_kind(normalise(line), load_rules()) is not None
+
+
+@pytest.mark.parametrize("line", ["[复制链接]是什么意思，我一直不懂。", "【关闭窗口】这四个字奶奶不认识。"])
+def test_a_sentence_about_a_button_is_no_chrome(line):
+    assert pattern_kind(normalise(line), load_rules()) is None

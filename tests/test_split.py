@@ -259,3 +259,43 @@ def test_numbered_section_marks_under_one_articles_title_are_its_sections():
     pieces = ["编者按：本期选登三篇孩子们的习作。", *sections[2:]]
     assert [h.line_no for h in find_headings(pieces, PATTERNS)] == [2, 4, 6]
     assert all(h.rule == "numbered_titles" for h in find_headings(pieces, PATTERNS))
+
+
+# ---- shapes from real speech pages (session 20)
+from analysis.ingest.split import is_salutation  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("各位领导，老师，同学们：", True),  # a role word alone after the first addressee
+        ("各位领导,老师,同学们:", True),  # ASCII punctuation of a traditional page, simplified
+        ("尊敬的评委、观众朋友们：", True),
+        ("各位家长和老师：", True),
+        ("老师说：", False),
+        ("同学们都说：", False),
+        ("各位同学，老师说了：明天放假", False),
+    ],
+)
+def test_a_speech_salutation_is_recognised_with_bare_role_words(line, expected):
+    assert is_salutation(line) is expected
+
+
+def test_a_salutation_shared_by_two_files_of_a_folder_stays_in_both(tmp_path):
+    from analysis.ingest.intake import plan_essays  # noqa: F401  (the build's own reading)
+    from analysis.pipeline.build import build
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    body = "据统计，我们镇上有三百多名留守儿童，他们的父母常年在外地打工。我们每个人都应该伸出双手，关心身边的小伙伴。"
+    (raw / "a.txt").write_text(
+        f"关爱留守儿童演讲稿\n\n各位领导，老师，同学们：\n\n大家好！\n\n{body}\n", encoding="utf-8"
+    )
+    (raw / "b.txt").write_text(
+        f"让爱陪伴成长\n\n各位领导，老师，同学们：\n\n早上好！\n\n{body[::-1]}。\n", encoding="utf-8"
+    )
+    build(raw, tmp_path / "out", use_cache=False, jobs=1, progress=False)
+    import pandas as pd
+
+    paras = pd.read_parquet(tmp_path / "out" / "paragraphs.parquet")
+    assert (paras["text"] == "各位领导，老师，同学们：").sum() == 2

@@ -933,6 +933,14 @@ def _word_across(left: str, right: str) -> bool:
     return False
 
 
+# a piece of a numbered series named in a line: a genre word and the piece's number (演讲稿精选（三）,
+# 范文二篇, 心得体会之一) — a title, not a sentence broken by a page
+_SERIES_TITLE_RE = re.compile(
+    r"(演讲稿|范文|作文|心得体会|心得|事迹材料|发言稿|倡议书|讲话稿|征文|精选|例文|选登|汇编)\s*"
+    r"(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*篇|之[一二三四五六七八九十])"
+)
+
+
 def join_evidence(a: str, b: str, *, min_chars: int = 20, non_initial: str = "的了地得着过吗呢吧么啦嘛") -> str:
     """Why paragraph ``b`` continues the sentence of ``a`` (a page break
     inside a sentence), or '' when the evidence is not strong.
@@ -953,6 +961,8 @@ def join_evidence(a: str, b: str, *, min_chars: int = 20, non_initial: str = "�
         return ""
     if re.search(r"[?\ufffd]", a[-3:]):
         return ""  # the line ends in garbled text (…班车?;): what it ended with is lost
+    if _SERIES_TITLE_RE.search(a[:40]):
+        return ""  # a numbered piece's title (关爱留守儿童演讲稿精选（三）让我们…): never joined to its text
     if b[0] in non_initial:
         return f"the next line opens with 「{b[0]}」, which never starts a sentence"
     if _framing_line(b):

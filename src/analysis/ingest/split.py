@@ -1429,7 +1429,11 @@ _SALUTATION_RE = re.compile(
 
 # a salutation that opens a line, alone or before the text (老师们、同学们：大家好！…)
 _ADDRESSEE = r"(?:(?:尊敬|亲爱|敬爱)的[^，,、：:。！？]{1,12}|各位[^，,、：:。！？]{1,10}|(?:小朋友|老师|同学|家长|朋友|女士|先生|领导|来宾|同志)们)"
-_SALUTATION_START_RE = re.compile(rf"^{_ADDRESSEE}(?:\s*[、，,]\s*{_ADDRESSEE})*\s*[：:]")
+# after the first addressee, a role word alone also counts (各位领导，老师，同学们：; 尊敬的评委、观众朋友们：)
+_MORE_ADDRESSEES = (
+    rf"(?:{_ADDRESSEE}|(?:老师|同学|家长|领导|来宾|嘉宾|评委|观众|朋友|同志|同仁|叔叔阿姨|女士|先生)(?:朋友)?们?)"
+)
+_SALUTATION_START_RE = re.compile(rf"^{_ADDRESSEE}(?:\s*[、，,和]\s*{_MORE_ADDRESSEES})*\s*[：:]")
 # a letter's salutation to family, a line of its own (妈妈：, 亲爱的爸爸妈妈：, 爷爷、奶奶：); a kin
 # word and a colon before text is a speaker in a dialogue
 _KIN = r"(?:爸爸|妈妈|爸|妈|爸妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|哥哥|姐姐|弟弟|妹妹|叔叔|阿姨|老爸|老妈)"
