@@ -919,3 +919,21 @@ def test_a_forum_button_in_brackets_is_chrome(line):
 @pytest.mark.parametrize("line", ["[复制链接]是什么意思，我一直不懂。", "【关闭窗口】这四个字奶奶不认识。"])
 def test_a_sentence_about_a_button_is_no_chrome(line):
     assert pattern_kind(normalise(line), load_rules()) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "【中图分类号】 G451.2 【文献标识码】 B",
+        "[文章编号] 1002-7766(2019)08-0031-02",
+        "（相关资料图）",
+        "(新闻资料图片)",
+    ],
+)
+def test_a_papers_bracketed_apparatus_and_a_file_photo_note_are_chrome(line):
+    assert pattern_kind(normalise(line), load_rules()) is not None
+
+
+@pytest.mark.parametrize("line", ["【中图分类号】是什么，老师没有讲。", "我翻出了相关资料图（一张旧照片）给奶奶看。"])
+def test_sentences_mentioning_them_stay(line):
+    assert pattern_kind(normalise(line), load_rules()) is None
