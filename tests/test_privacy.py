@@ -533,3 +533,85 @@ def test_a_short_form_of_a_name_from_another_essay_of_the_page_in_a_persons_slot
     rows = _linked_short_forms(sents, found, file_of)
     # the comment kept with the page's second essay; not the word (迎着晨曦), nor another page
     assert [(r[1], r[2], r[-1]) for r in rows] == [("p-02-s1", "晨曦", "尤晨曦")]
+
+
+@pytest.mark.parametrize(
+    "text, replaced",
+    [
+        ("Corresponding author: Bāo Wénqīng", True),  # pinyin with tone marks reads as without
+        ("Corresponding author: BAO Wenqing", True),
+        ("Authors: Wénqīng Bāo, Hong Yi", True),
+        ("We met at a café in Bào town.", False),  # a word with an accent, no name
+    ],
+)
+def test_a_romanised_name_with_tone_marks_is_replaced(text, replaced):
+    m = build_pseudonym_map(_child_mentions(["a"], ["鲍文卿"]).assign(role="adult"), roles=("child", "adult"))
+    pseudo = m.set_index("original").loc["鲍文卿", "pseudonym"]
+    assert (pseudo in pseudonymise(text, m)) == replaced
+    if not replaced:
+        assert pseudonymise(text, m) == text
+
+
+def test_a_handle_that_is_a_romanised_name_is_replaced_where_it_comments():
+    m = build_pseudonym_map(_child_mentions(["a"], ["Xinyi Luo"]), roles=("child",))
+    pseudo = m.set_index("original").loc["Xinyi Luo", "pseudonym"]
+    assert pseudonymise("Xinyi Luo：明天见！", m) == f"{pseudo}：明天见！"
+    assert pseudonymise("Lily：明天见！", m) == "Lily：明天见！"
+
+
+# ---- real-page probe, session 20
+@pytest.mark.parametrize(
+    "name, present, absent",
+    [
+        # a one-syllable given name doubled from its first reading only: 墨's rare mei would give "mei mei"
+        ("周墨", {"mo mo"}, {"mei mei"}),
+        ("慕容晴", {"qing qing"}, set()),
+        ("单乐", {"le le"}, {"yue yue"}),
+        # a doubled two-character given name likewise (no "yue yue" for 乐乐, no "mei mei" for 墨墨)
+        ("张乐乐", {"le le"}, {"yue yue"}),
+        ("周墨墨", {"mo mo"}, {"mei mei"}),
+        # a two-syllable given name that is not doubled keeps its other readings
+        ("曾晓乐", {"xiao le", "xiao yue"}, set()),
+    ],
+)
+def test_doubled_given_name_romanised_from_first_readings_only(name, present, absent):
+    from analysis.methods.privacy import romanisations
+
+    forms = set(romanisations(name, given_only=True))
+    assert present <= forms
+    assert not forms & absent
+
+
+def _probe_map(texts: list[str], roles=("child", "adult")) -> pd.DataFrame:
+    sents = pd.DataFrame(
+        {"essay_id": ["e1"] * len(texts), "sentence_id": [f"e1-s{i}" for i in range(len(texts))], "text": texts}
+    )
+    return build_pseudonym_map(extract_entities(sents), roles=roles)
+
+
+@pytest.mark.parametrize(
+    "texts, roles_expected, absent",
+    [
+        # a teacher described as one after 她叫 is an adult: no child's pseudonym, no 马家 family form
+        (
+            ["她叫馬筱媛，是某市某區第二小學的一名語文教師兼班主任。", "馬筱媛每天都很早到校。"],
+            {"马筱媛": "adult"},
+            {"马家", "马筱"},
+        ),
+        # a child after a school's name stays a child; the town before the school is no one
+        (
+            ["齊河第四實驗小學周墨同學獲了獎。", "齊河四小在校住宿的孩子們很多。"],
+            {"周墨": "child"},
+            {"齐河", "mei mei"},
+        ),
+        # a preposition before the teacher's name is no part of it
+        (["班主任侯瑩每天都很忙。", "各科老師也開始向侯瑩反映情況。"], {"侯莹": "adult"}, {"向侯莹"}),
+        # a pupil called so stays a child
+        (["她叫韦小雨，今年九岁，是三年级的学生。"], {"韦小雨": "child"}, set()),
+    ],
+)
+def test_real_page_probe_session20_map(texts, roles_expected, absent):
+    m = _probe_map(texts)
+    role = dict(zip(m["original"], m["role"]))
+    assert {k: role.get(k) for k in roles_expected} == roles_expected
+    assert not set(m["original"]) & absent

@@ -360,6 +360,32 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
     return True
 
 
+# adverbs that end a name before what the person does or does not do (班主任侯莹并没有注意到: 侯莹, not
+# 侯莹并); one that given names hold too (才, 正, 曾, 竟: the name model reads it as a name's) only before
+# a negation
+ADVERB_AFTER_NAME = frozenset("并就都也还又才却便更竟仍正已曾总常")
+_NEGATION_RE = re.compile(r"没|不|未|别|无法|从未|从不|从没")
+
+
+def adverb_ends_name(text: str, start: int, stop: int, cues: EntityCues, spans=None) -> bool:
+    """Is the last of two given characters of ``text[start:stop]`` an adverb that follows the name
+    (侯莹|并没有, 杜晓|却说不出, 韩雪|常去) rather than part of it? Only before a negation or a verb,
+    adverb or preposition to jieba; a character far more common in given names (才, 正) only before
+    a negation (刘英才说 keeps 刘英才)."""
+    from analysis.methods import namemodel
+
+    name = text[start:stop]
+    sur = surname_of(name, cues)
+    if not sur or len(name) - len(sur) != 2 or name[-1] not in ADVERB_AFTER_NAME:
+        return False
+    if _NEGATION_RE.match(text, stop):
+        return True
+    if namemodel.given_score(name[-1]) >= 0:
+        return False
+    sp = _as_spans(spans if spans is not None else _token_spans(text))
+    return any(t[1].startswith(("v", "d", "p")) for t in sp.by_start.get(stop, ()))
+
+
 # ----------------------------------------------------------- token spans ---
 class _Spans(tuple):
     """The (word, flag, start, end) tokens of a text, in order and without
@@ -718,6 +744,11 @@ def _suffix_places(text: str, spans, cues: EntityCues, freq: dict, already: list
             if not _ALL_CJK_RE.match(c) or c in _SCAN_STOP or c in _ADMIN_CHARS or c in _NUMERAL_CHARS:
                 break
             k -= 1
+        # a table's cell that starts with 老, 新 or 旧 and a rare noun of it (5　老鸦屯　第五婷): the name's start
+        if 0 < k < p and text[k - 1] in "老新旧" and (k == 1 or not _ALL_CJK_RE.match(text[k - 2])):
+            w, f = tok_at.get(k - 1, ("", ""))
+            if 2 <= len(w) <= p - k + 1 and f.startswith("n") and (freq.get(w) or 0) < 500:
+                k -= 1
         # drop ordinary words jieba sees at the front of the run (帮扶|杉木坪, 来到|…)
         while k < p:
             w, f = tok_at.get(k, ("", ""))
@@ -987,10 +1018,15 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
                     and pw not in cues.not_orgs
                     and pw not in cues.not_places
                 )
-                if PLACEHOLDER in pw or not (
-                    _name_like(pw, pf, cues, freq)
-                    or geo_noun
-                    or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)
+                if (
+                    PLACEHOLDER in pw
+                    or not (
+                        _name_like(pw, pf, cues, freq)
+                        or geo_noun
+                        or (len(pw) >= 2 and pw[-1] in sfx and pw not in cues.not_places)
+                    )
+                    # jieba's odd token 了乡 of 送到了乡卫生院: a particle opens no name
+                    or (len(pw) >= 2 and pw[0] in "的了着过" and not pf.startswith(("nr", "ns")))
                 ):
                     break
                 if s - spans[k - 1][2] > 8:
@@ -1209,6 +1245,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ
                 or not is_plausible_name(name, cues)
                 or cues.not_person_before.match(text[stop:])
+                or adverb_ends_name(text, i, stop, cues, spans)
             ):
                 continue
             if k == 2 and any(freq.get(text[g0 + 1 : g0 + 1 + n]) for n in (2, 3)):
@@ -1236,6 +1273,24 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             if text[stop : stop + 1] == LOCATIVE_AFTER:
                 continue  # 落在叶子堆里: what something lies in, no person
             score = namemodel.name_score(sur, given)
+            if (
+                k == 2
+                and given[0] == given[1]
+                and len(sur) == 1
+                and sur not in cues.ambiguous_surnames
+                and i > 0
+                and text[i - 1] in _NAME_LEFT
+                and (i < 2 or text[i - 2] not in "小大老")
+                and text[stop : stop + 1] not in ("的", "地")
+                and not freq.get(name)
+                and (freq.get(given) or 0) < 500
+                and not any(t.startswith("d") for _, t in pos_tag(given))
+            ):
+                # a surname and a doubled given name that is a word as well (，喻暖暖最早到; 晋多多), where
+                # a name starts: children are named so; no adverb (老刘慢慢地走, 天天, 久久) nor an
+                # adjective's ABB (黄澄澄的)
+                out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓+叠字名: {_snippet(text, i, stop)}"))
+                break
             if score >= (
                 RARE_SURNAME_MIN_SCORE
                 if _rare_surname(sur, cues, freq)
@@ -1246,6 +1301,13 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓名模型 {score:.2f}: {_snippet(text, i, stop)}"))
                 break
     return out
+
+
+def _small_word_start(name: str, cues: EntityCues) -> bool:
+    """Is 小 + two characters a 小X word and a character (小声|说, 小脸|红), or 小 before a verb, an
+    adjective or an adverb (小|跑步)? Then it is no pet name like 小葡萄 or 小石头."""
+    tags = pos_tag(name[1:])
+    return name[:2] in cues.not_nicknames or (len(tags) == 1 and tags[0][1][:1] in ("v", "a", "d"))
 
 
 def _matches(regex: re.Pattern, text: str):
@@ -1374,6 +1436,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                     (start, stop) not in tokens or (not cue.nickname and _continues_name(text, stop, cues, freq))
                 ):
                     continue
+                if cue.end_check and not cue.nickname and adverb_ends_name(text, start, stop, cues, spans):
+                    continue  # 班主任侯莹并没有: the adverb after the name; the shorter reading
                 if cue.max_freq is not None and (freq.get(name) or 0) >= cue.max_freq:
                     continue
                 if name.isascii() and not pinyin_word(name):
@@ -1381,6 +1445,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 if cue.nickname:
                     if (
                         (name in cues.not_nicknames and not cue.any_word)
+                        # 小 and a noun is a pet name (小葡萄), not 小 and a word's start (小声说, 小脸红)
+                        or (len(name) == 3 and name[0] == "小" and _small_word_start(name, cues))
                         or name in cues.not_names
                         or name in cues.not_reduplicated
                         or (not cue.strong and (name in cues.not_actors or _KIN_WORD_RE.match(name)))
@@ -1464,6 +1530,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             continue
         after = text[e:]
         if cues.not_person_before.match(after) or not is_plausible_name(candidate, cues):
+            continue
+        if adverb_ends_name(text, s, e, cues, spans):
             continue
         if len(candidate) == 2 and s > 0 and text[s - 1] in "小大老":
             continue  # 小黄狗: an adjective, a colour and a noun
@@ -1633,7 +1701,8 @@ def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
             continue
         known = {h.text for h in hits if h.type == "person"}
         for run in _NAME_LIST_RE.finditer(sent):
-            names = [x for x in run.group(0).split("、") if x]
+            # an item's short note in brackets (弓雨辰（视力）、谷丰（龋齿）) is no part of its name
+            names = [x for x in _ITEM_NOTE_RE.sub("", run.group(0)).split("、") if x]
             names = [_name_suffix(names[0], cues, freq)] + [_name_prefix(x, cues, freq) for x in names[1:]]
             names = [x for x in names if x]
             tail = run.start() + run.group(0).rfind(names[-1]) + len(names[-1]) if names else run.end()
@@ -1651,7 +1720,9 @@ def _listed_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
                     hits.append(_Hit(name, "person", start, end, role, 1.0, f"名单: {_snippet(sent, start, end)}"))
 
 
-_NAME_LIST_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:、[\u4e00-\u9fff]{2,6})+")
+# (a note in words only: a ranking's score, 江苏黄薇（2272分）, is no list of names)
+_LIST_NOTE = r"(?:[（(][\u4e00-\u9fff，,]{1,8}[)）])?"
+_NAME_LIST_RE = re.compile(rf"[\u4e00-\u9fff]{{2,6}}{_LIST_NOTE}(?:、[\u4e00-\u9fff]{{2,6}}{_LIST_NOTE})+")
 
 # a list of who took part, after its label (参加组员：司马婧怡、田浩宇、秤砣、幺妹（共7人）; 人物：童佳琪（姐姐）、糯米、跳跳)
 _PARTICIPANTS_RE = re.compile(
@@ -1889,9 +1960,29 @@ def _name_suffix(s: str, cues: EntityCues, freq) -> str:
 def _name_prefix(s: str, cues: EntityCues, freq) -> str:
     for k in (3, 2, 4):
         x = s[:k]
-        if len(x) == k and _list_name(x, cues, freq) and not _word_holds(s, 0, k):
+        if (
+            len(x) == k
+            and _list_name(x, cues, freq)
+            and not _word_holds(s, 0, k)
+            and not (k >= 3 and _cuts_word(s, k, freq))  # 王锐组|建: the shorter reading
+        ):
             return x
     return ""
+
+
+def _cuts_word(s: str, at: int, freq) -> bool:
+    """Does ``at`` fall inside a common word jieba reads in ``s`` (王锐组|建: the list's last item runs on
+    into the sentence, 组建 is a word)? Not where the list ends (黄华平|等, though jieba reads 平等)."""
+    if s[at : at + 1] in ("等", "的", "和", "与", "说"):
+        return False
+    pos = 0
+    for tok in get_tokenizer().lcut(s, HMM=False):
+        if pos < at < pos + len(tok) and len(tok) >= 2 and (freq.get(tok) or 0) >= 100:
+            return True
+        pos += len(tok)
+        if pos >= at:
+            break
+    return False
 
 
 def _word_holds(s: str, start: int, end: int) -> bool:
@@ -1946,6 +2037,8 @@ def _recurring_guesses(
             sur = surname_of(w, cues)
             if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
                 continue
+            if cues.not_person_before.match(sent[e:]) or adverb_ends_name(sent, s, e, cues, sent_spans):
+                continue  # 齐河|四小: a town's name before its school; 侯莹|并: an adverb after a name
             if _joins_a_nickname(w):
                 # 和小贾: jieba reads the conjunction into the name; the nickname is the guess
                 w, s = w[1:], s + 1
@@ -2032,11 +2125,19 @@ def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: Ent
         strong = any(u[3] for u in found)
         if not (strong or len({(u[0], u[1]) for u in found}) >= 2 or _NICK_SHAPE_RE.match(x)):
             continue
+        if (
+            _SOUND_WORD_RE.match(x)
+            and len({u[0] for u in found}) < 2
+            and any(t[1] == "o" for t in _as_spans(spans[found[0][0]]).by_start.get(found[0][1], ()))
+        ):
+            continue  # 嘟嘟 (a sound, 咚咚跑过来) is a child only where two sentences say what it does
         for idx, s, e, is_strong in found:
             sent = sentences[idx]
             why = "人物行为" if is_strong else "人物行为（弱）"
             per_sentence[idx].append(_Hit(x, "person", s, e, "", 1.0, f"{why}: {_snippet(sent, s, e)}"))
 
+
+_SOUND_WORD_RE = re.compile(r"^(.)\1$")
 
 # a child called by a rank among siblings (老幺, 老六): 老 and a rare word jieba reads as a person's name
 RANK_NAME_PREFIX = "老"
@@ -2072,6 +2173,8 @@ def _actor_word(
     parts = set() if _NICK_SHAPE_RE.match(x) else {t[1] for t in spans.overlapping(start, end)}
     if strong and x[0] == x[1] and tags == {"q"}:
         tags = set()
+    if x[0] == x[1] and tags == {"o"}:
+        tags = set()  # a doubled sound word (嘟嘟) as a child's name: two uses asked in _actor_names
     if (tags | parts) & (_NOT_IN_NAME_TAGS | {"d", "m", "q"} if _NICK_SHAPE_RE.match(x) else _FUNCTION_TAGS):
         return False  # 我们, 后来, 一个, 于是; 对|你 … (a nickname's shape may read as a time word: 冬冬)
     if before_de and (tags & {"a", "ad", "an", "b", "z"} or (tags & {"v", "vn"} and f >= RARE_VERB_FREQ)):
@@ -2090,8 +2193,11 @@ def _actor_word(
 _HAMLET_ENDS = "坳湾冲坪岩坝沟岭垭塘峪洼坨屯井凼滩"
 _HAMLET = rf"(?![在到去从的了和与])[\u4e00-\u9fff]{{1,3}}[{_HAMLET_ENDS}]"
 _HAMLET_AFTER_RE = re.compile(
-    rf"(?:住在|家住|家在|来自|从|到|去|回到|隔壁的?|位于|搬到|嫁到|远在|在)(?P<name>{_HAMLET})"
+    # (回的: 送我回的枫树湾, the spoken 是…的 around where one was taken back to)
+    rf"(?:住在|家住|家在|来自|从|到|去|回到|回的?|隔壁的?|位于|搬到|嫁到|远在|在)(?P<name>{_HAMLET})"
     r"(?=[，。、；！？\s]|那|这|的|过来|过去|一带|附近|最|里|村|组|人|小学|教学点"
+    # …or the relative's house there (回枫树湾外婆家)
+    r"|(?:外婆|外公|奶奶|爷爷|姥姥|姥爷|姑姑|舅舅|老)?家"
     # …or what children go to a river's bend or a shoal to do (私自到鹅颈滩游泳 is a place's name here)
     r"|游泳|玩水|戏水|洗澡|摸鱼|捉鱼|钓鱼)"
     # a clause that starts with the hamlet and goes on to where it is (冬天了，蕨菜坪那边冷)
@@ -2185,6 +2291,52 @@ def _landform_places(sentences: list[str], per_sentence: list[list[_Hit]], cues:
             taken.append((s, e))
 
 
+# surnames that are also a preposition, a conjunction or a verb that brings in a person (向侯莹反映, 和侯莹一起,
+# 让侯莹回答, 陪侯莹去): glued before a name the essay names on its own, no part of it
+INTRODUCER_CHARS = frozenset("向和与跟对给把被让叫找问同替为陪帮请教带")
+
+
+def _introducer_glued_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues) -> None:
+    """A person hit made of such a character and a name the essay names elsewhere by a cue (班主任侯莹 …
+    各科老师向侯莹反映: 侯莹, not a child 向侯莹; 向杜晓 of 向杜晓岚) becomes that name, one character on —
+    a guess always, a cue's hit where the name's own cue weighs as much. 向 stays a surname where the
+    rest is no name of its own (向明, 向老师)."""
+    best: dict[str, float] = defaultdict(float)
+    for hits in per_sentence:
+        for h in hits:
+            if (
+                h.type == "person"
+                and h.role
+                and h.role != "public_figure"
+                and len(h.text) >= 2
+                and surname_of(h.text, cues)
+            ):
+                best[h.text] = max(best[h.text], h.weight)
+    if not best:
+        return
+    for sent, hits in zip(sentences, per_sentence):
+        for i, h in enumerate(hits):
+            if h.type != "person" or h.text[:1] not in INTRODUCER_CHARS or h.role == "public_figure":
+                continue
+            rest = sent[h.start + 1 :]
+            known = [n for n in best if n != h.text and rest.startswith(n)]
+            if not known:
+                continue
+            name = max(known, key=len)
+            if h.role and h.weight > best[name]:
+                continue
+            s = h.start + 1
+            hits[i] = _Hit(
+                name,
+                "person",
+                s,
+                s + len(name),
+                h.role,
+                h.weight,
+                f"{h.text[0]}+已知名: {_snippet(sent, s, s + len(name))}",
+            )
+
+
 # a work's title (《夏洛的网》, 《沙家浜》)
 _WORK_TITLE_RE = re.compile(r"《[^《》]{1,30}》")
 
@@ -2209,6 +2361,67 @@ def _drop_titled_guesses(sentences: list[str], per_sentence: list[list[_Hit]]) -
                     and any(s <= h.start and h.end <= e for s, e in spans)
                 )
             ]
+
+
+# what a family's neighbours, a class's parents or a village call a person by their surname (向奶奶, 宁妹子)
+_ADDRESS_TERMS = (
+    "奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|公公|大爷|大妈|大娘|大婶|大姐|大哥|大嫂|大叔|阿姨|叔叔|婶婶|伯伯|"
+    "妹子|嫂子|姐姐|哥哥"
+)
+_ADDRESS_RE = re.compile(
+    rf"(?:^|(?<=[，。！？；：“”‘’【】\s]))(?P<sur>[\u4e00-\u9fff])(?P<title>{_ADDRESS_TERMS})"
+    # …then what a person does, or the end of a call (向奶奶说，…; 叫她“宁妹子”; not 向奶奶问好: to her)
+    r"(?=说|讲|问(?!好)|笑|哭|叹|喊|答|告诉|[，,。！!？?”」]|好[！!，,。]|也|又|就|还|都|总|常|一直|把|给|在|带|领|拉|抱|送|骑)"
+)
+# a given name or a nickname known in the essay, right after a surname (，盖天乐的秋游费用 of 天乐)
+_SURNAME_BEFORE_RE = re.compile(r"(?:^|(?<=[，。！？；：“”‘’【】、\s]))[\u4e00-\u9fff]$")
+
+
+def _family_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """Forms built on a person the essay names by a cue: the surname of a full name with an
+    address term (向远航 … 向奶奶说; 宁静 … 叫她“宁妹子”) — a prepositional surname (向, 和) only at a
+    clause's start and before what a person does —, and a known given name or nickname with a
+    surname before it at a clause's start (天乐 … ，盖天乐的), unless surname and name start a
+    dictionary word (白天乐呵呵) or the surname is a conjunction or a preposition (和天乐)."""
+    named = [h for hits in per_sentence for h in hits if h.type == "person" and h.role and h.role != "public_figure"]
+    if not named:
+        return
+    surnames = {
+        sur
+        for h in named
+        if (sur := surname_of(h.text, cues))
+        and len(sur) == 1
+        and 1 <= len(h.text) - len(sur) <= 2
+        and not h.text.startswith(("小", "老"))
+    }
+    given = {h.text for h in named if len(h.text) == 2 and not surname_of(h.text, cues)}
+    for sent, hits in zip(sentences, per_sentence):
+        taken = [(h.start, h.end) for h in hits if h.type == "person"]
+        for m in _ADDRESS_RE.finditer(sent):
+            x = m.group(0)
+            if m.group("sur") not in surnames or _overlaps(m.span(), taken):
+                continue
+            hits.append(
+                _Hit(x, "person", m.start(), m.end(), "adult", 3.0, f"同姓称呼: {_snippet(sent, m.start(), m.end())}")
+            )
+        for g in given:
+            for start, end in _literal_spans(g, sent):
+                sur = sent[start - 1 : start]
+                if (
+                    start < 1
+                    or sur not in cues.surnames
+                    or sur in cues.not_before_title
+                    or sur in _CONJUNCTION_SURNAMES
+                    or not _SURNAME_BEFORE_RE.search(sent[:start])
+                    or (freq.get(sur + g[0]) or 0) >= COMMON_WORD_FREQ
+                    or (freq.get(sur + g) or 0) > 0
+                ):
+                    continue
+                hits.append(
+                    _Hit(
+                        sur + g, "person", start - 1, end, "child", 2.0, f"姓+已知名: {_snippet(sent, start - 1, end)}"
+                    )
+                )
 
 
 _JOINERS = frozenset("和与跟、")
@@ -2338,6 +2551,27 @@ def _speaker_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: E
             per_sentence[idx].append(
                 _Hit(x, "person", 0, len(x), "", 1.0, f"对话说话人: {_snippet(sentences[idx], 0, len(x))}")
             )
+    # a commenter's or a chat member's handle that is a romanised name (Ziyan Qu：…, WANG Lei：…): two pinyin
+    # words, a surname's among them; one turn will do (an English handle, Lily or Happy Day, is none)
+    for idx, sent in enumerate(sentences):
+        m = _ROMAN_SPEAKER_RE.match(sent)
+        if not m or m.group("name") in seen:
+            continue
+        words = m.group("name").split()
+        if all(pinyin_word(w) for w in words) and {w.lower() for w in words} & _surname_readings(cues):
+            x = m.group("name")
+            per_sentence[idx].append(_Hit(x, "person", 0, len(x), "", 1.0, f"拼音网名: {_snippet(sent, 0, len(x))}"))
+
+
+_ROMAN_SPEAKER_RE = re.compile(r"^(?P<name>[A-Z][A-Za-z]{1,7} [A-Z][A-Za-z]{0,7})\s*[：:]")
+
+
+@functools.lru_cache(maxsize=4)
+def _surname_readings(cues: EntityCues) -> frozenset[str]:
+    """The toneless pinyin of every single-character surname (qu for 曲, 屈, 瞿)."""
+    from pypinyin import Style, pinyin
+
+    return frozenset(r for c in cues.surnames for r in pinyin(c, style=Style.NORMAL, heteronym=True)[0])
 
 
 class _Occurrences:
@@ -2491,7 +2725,9 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _actor_names(sentences, per_sentence, cues, freq, all_spans)
     _speaker_names(sentences, per_sentence, cues, freq, all_spans)
     _coordinated_names(sentences, per_sentence, cues, freq, all_spans)
+    _family_names(sentences, per_sentence, cues, freq)
     _drop_titled_guesses(sentences, per_sentence)
+    _introducer_glued_names(sentences, per_sentence, cues)
     _landform_places(sentences, per_sentence, cues, freq)
     del all_spans
 

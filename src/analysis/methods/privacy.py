@@ -415,9 +415,13 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
         syl = [x.replace("ü", "v") for x in combo]
         k = len(sur)
         if given_only:
+            # a doubled form only from the given name's first readings: a rare one doubled is often a
+            # kin word or an English one (周墨's rare mei: "mei mei", a younger sister), no name's form
+            primary = all(combo[j] == readings[j][0] for j in range(k, len(combo)))
             if len(syl) - k >= 2:
-                out.append(" ".join(syl[k:]))
-            elif len(syl) - k == 1:
+                if primary or len(set(syl[k:])) > 1:
+                    out.append(" ".join(syl[k:]))
+            elif len(syl) - k == 1 and primary:
                 out.append(f"{syl[k]} {syl[k]}")  # 慕容晴 called Qingqing: a one-syllable given name doubled
             continue
         out.append(" ".join(syl))
@@ -1226,10 +1230,21 @@ def _simple_char(ch: str) -> str:
     c = unicodedata.normalize("NFKC", ch)
     if len(c) != 1:
         return ch.lower()
+    if c.lower() in _TONE_VOWELS:  # pinyin with tone marks (Bāo Wénqīng) reads as without (bao wenqing)
+        return _TONE_VOWELS[c.lower()]
     s = to_simplified(c)[0] if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" else c
     return (s if len(s) == 1 else c).lower()
 
 
+# a pinyin vowel with a tone mark → the toneless letter pypinyin's NORMAL style writes (ü as v: lü → lv)
+_TONE_VOWELS = {
+    **{c: "a" for c in "āáǎà"},
+    **{c: "e" for c in "ēéěè"},
+    **{c: "i" for c in "īíǐì"},
+    **{c: "o" for c in "ōóǒò"},
+    **{c: "u" for c in "ūúǔù"},
+    **{c: "v" for c in "üǖǘǚǜ"},
+}
 _CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACE_CHARS = frozenset(" \t\u3000\u00a0\u2002\u2003\u2009\u200b")
 _MARKED_RUBY_RE = re.compile(
