@@ -40,6 +40,21 @@ def test_cohen_kappa_undefined_is_nan():
     assert math.isnan(validate.cohen_kappa(["neutral"] * 4, ["neutral"] * 4))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_cohen_kappa_equals_scikit_learn(seed):
+    # the hand computation stands in for sklearn's (not imported at render time); the oracle is sklearn itself,
+    # including items outside ``labels`` (left out by both) and a label nobody used
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(seed)
+    pool = ["positive", "neutral", "negative", "无"]
+    a = list(rng.choice(pool, 40, p=[0.4, 0.3, 0.2, 0.1]))
+    b = [x if rng.random() < 0.6 else str(rng.choice(pool)) for x in a]
+    labels = ["positive", "neutral", "negative", "mixed"]
+    assert validate.cohen_kappa(a, b, labels=labels) == pytest.approx(cohen_kappa_score(a, b, labels=labels))
+    assert validate.cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+
+
 def test_classification_metrics_hand_computed():
     y_true = ["positive", "positive", "negative", "neutral"]
     y_pred = ["positive", "negative", "negative", "neutral"]

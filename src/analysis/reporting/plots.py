@@ -9,25 +9,13 @@ warnings). Call it before plotting; the plotting functions of the package do.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import numpy as np
 
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
-FONT_FILE = "NotoSansCJKsc-Regular.otf"
-
-
-@functools.lru_cache(maxsize=1)
-def cjk_font_path() -> Path:
-    """Path of the bundled Noto Sans CJK SC font (from the mplfonts package)."""
-    import mplfonts
-
-    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"CJK font not found: {path} (reinstall the 'mplfonts' package)")
-    return path
+from analysis.reporting.webfont import FONT_FILE, cjk_font_path  # noqa: F401 — re-exported
 
 
 @functools.lru_cache(maxsize=1)

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from analysis import io as aio
 from analysis.config import user_cache_dir
-from analysis.reporting.plots import cjk_font_path
 
 # Bump when the prepared font's content changes (ranges, conversion).
 FORMAT = 1
@@ -44,6 +43,19 @@ PREPARED_RANGES = (
     (0xFF00, 0xFFEF),  # half-width and full-width forms
 )
 MAX_ERROR = 1.0  # font units allowed between a cubic outline and its quadratic conversion
+
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font_path() -> Path:
+    """Path of the bundled Noto Sans CJK SC font (from the mplfonts package)."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"CJK font not found: {path} (reinstall the 'mplfonts' package)")
+    return path
 
 
 def embedded_chars(text: str) -> set[str]:
