@@ -1094,3 +1094,17 @@ def test_similarity_finds_the_bundled_sample_closest_to_the_seed(seed_build):
     assert list(table.index) == samples.names("sentences")
     assert table.loc["bundled", "shared top words"] >= 0.8
     assert table.loc["bundled", "shared top words"] > table.drop(index="bundled")["shared top words"].max()
+
+
+def test_essay_sheet_guide_defines_every_genre_and_narrator_as_the_coding_guide_does():
+    # the essay sheet's guide tab carries one line per code, and the full guide in data/annotations/ defines
+    # the same codes: a code added to the tagger without a definition for coders fails here
+    from analysis.config import ANNOTATIONS_DIR
+    from analysis.methods import tag
+
+    rows = dict(trust.guide_rows("essays"))
+    assert {f"  {g}" for g in tag.GENRES} <= set(rows) and {f"  {n}" for n in tag.NARRATORS} <= set(rows)
+    assert all(len(rows[f"  {g}"]) > 20 for g in tag.GENRES)
+    guide = (ANNOTATIONS_DIR / "tag_coding_guide.md").read_text(encoding="utf-8")
+    for code in (*tag.GENRES, *tag.NARRATORS, "preschool", "primary", "junior_secondary", "senior_secondary"):
+        assert f"| `{code}` |" in guide, code

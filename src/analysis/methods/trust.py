@@ -793,10 +793,38 @@ def guide_rows(unit: str) -> list[tuple[str, str]]:
         ]
         return rows + [(c.id, f"{c.label}: {c.definition}") for c in cb.codes]
     return [
-        ("genre", " / ".join(tag.GENRES)),
-        ("narrator", " / ".join(tag.NARRATORS)),
-        ("school_level", " / ".join(x or "(none)" for x in SCHOOL_LEVELS)),
+        (
+            "genre",
+            " / ".join(tag.GENRES) + " (data/annotations/tag_coding_guide.md: what the text is, not the site's title)",
+        ),
+        *((f"  {g}", d) for g, d in GENRE_GUIDE.items()),
+        ("narrator", " / ".join(tag.NARRATORS) + ": the voice, not the subject"),
+        *((f"  {n}", d) for n, d in NARRATOR_GUIDE.items()),
+        (
+            "school_level",
+            " / ".join(x or "(none)" for x in SCHOOL_LEVELS) + ": the level of the children the essay is about",
+        ),
     ]
+
+
+# one line per code of data/annotations/tag_coding_guide.md, for the coding sheet
+GENRE_GUIDE = {
+    "work_summary": "an account of one's own or one's unit's work over a period (总结, 述职, 汇报)",
+    "profile": "a third-party portrait of one person or group held up as an example (事迹材料, 人物通讯)",
+    "self_narrative": "a child or student writing about their own life (作文, 周记, a child's diary or letter)",
+    "speech": "a text written to be spoken to an audience (演讲稿, 发言稿, 国旗下讲话), whoever gives it",
+    "news_story": "a report of an event or campaign by a reporter or press office, even when it quotes at length",
+    "documentary_narration": "the script of a film or TV piece (解说词, 画面, 同期声)",
+    "method_essay": "an argued piece on how to educate or care for the children (论文, 对策, 浅谈)",
+    "training_reflection": "what the writer learned from a training, study, volunteering or reading (心得体会)",
+    "other": "anything else: 倡议书, 调查报告, 方案, 通知, a poem, an adult's diary or letter, a home-visit record",
+}
+NARRATOR_GUIDE = {
+    "teacher": "a teacher, principal or other school staff in their own voice (also 我校)",
+    "student": "a child or student of any level in their own voice",
+    "third_party": "a writer outside the story telling it in the third person (reporter, film narrator, profile's author)",
+    "other": "an adult who is not school staff in their own voice (parent, official, cadre, social worker, volunteer)",
+}
 
 
 def write_sheet(sheet: pd.DataFrame, unit: str, out: str | Path) -> list[Path]:
