@@ -590,3 +590,27 @@ def test_text_after_a_picture_that_failed_to_load_is_a_gap():
     lines = ["他说，明年还想来。", "[图片加载失败，点击重试]", "所以我们约好了，明年夏天再见。"]
     assert omissions(lines, {2}).keys() == {3}
     assert omissions(["这张图片加载失败了好几次，我只好重新拍。"], set()) == {}
+
+
+# ---- shapes from dev25 (was heldout20), session 21
+
+
+def test_text_after_a_folded_floor_or_a_missing_scanned_page_is_a_suspected_gap():
+    folded = [
+        "外婆家门口有一棵很大的枣树，夏天我们就在树下写作业。",
+        "4楼　2024-05-02 21:13",
+        "该楼层疑似违规已被系统折叠　查看此楼",
+        "枣树下的阿青　楼主",
+        "“你外婆今天又去村口等你了。”舅舅在电话里说。",
+    ]
+    assert list(deleted_posts(folded, {2, 3, 4})) == [5]
+    scanned = [
+        "我们班有个同学叫小满，她每天都要走一个小时的山路来上学。",
+        "23",
+        "［原刊第24页扫描件缺失］",
+        "从那以后，大家每天轮流在路口等她。",
+    ]
+    assert list(omissions(scanned, {2, 3})) == [4]
+    # negatives: an essay's own sentence about a folded quilt or a missing page is no notice
+    assert deleted_posts(["奶奶把被子折叠好，放进了柜子。", "我去上学了。"], set()) == {}
+    assert omissions(["那本书第24页缺失了，是弟弟撕的。", "我没有怪他。"], set()) == {}

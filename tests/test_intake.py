@@ -2030,3 +2030,51 @@ def test_numbered_sections_of_one_wechat_article_stay_in_its_text(tmp_path):
     ]
     essays, *_ = _plan(tmp_path, lines)
     assert [(e.title, e.line_start, e.line_end) for e in essays] == [("她在校门口数了三百辆车", 4, 9)]
+
+
+# ------------------------------------------------ shapes from dev25 (was heldout20), session 21
+
+
+def test_a_blogs_comment_header_over_a_readers_dated_comment_heads_no_piece(tmp_path):
+    lines = [
+        "写给山里的孩子们",
+        "(2024-03-09 20:15:41)",
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        "阅读(312)┊ 评论 (2)┊ 收藏(1)",
+        "评论",
+        "[游客]远山：读完很想哭。　2024-03-09 22:01",
+        "发评论　|　表情　|　插入图片",
+        "博文目录",
+        "乡村教书（12）",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.line_start, e.line_end) for e in essays] == [("写给山里的孩子们", 3, 5)]
+
+
+def test_a_threads_tagged_title_heads_the_starters_floors_and_replies_stay_out(tmp_path):
+    lines = [
+        "某某贴吧 - 留守儿童吧",
+        "只看楼主　收藏　回复",
+        "【原创】我和爷爷的那些年",
+        "回复贴，共12页",
+        "青山不老0521　楼主",
+        "留守儿童吧　7级",
+        BODY_A,
+        "1楼　2024-01-05 20:11　来自Android客户端",
+        "回复",
+        "路人甲：楼主写得好",
+        "收起回复",
+        "青山不老0521　楼主",
+        BODY_B,
+        "2楼　2024-01-05 20:30　来自Android客户端",
+        "小小的风",
+        "看哭了，想起我爷爷",
+        "3楼　2024-01-05 20:42",
+        "1 2 3 下一页 尾页",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.line_start, e.line_end) for e in essays] == [("【原创】我和爷爷的那些年", 7, 13)]
+    chrome = {no for no, *_ in essays[0].chrome}
+    assert {8, 9, 10, 11, 12} <= chrome and 7 not in chrome and 13 not in chrome

@@ -937,3 +937,127 @@ def test_a_papers_bracketed_apparatus_and_a_file_photo_note_are_chrome(line):
 @pytest.mark.parametrize("line", ["【中图分类号】是什么，老师没有讲。", "我翻出了相关资料图（一张旧照片）给奶奶看。"])
 def test_sentences_mentioning_them_stay(line):
     assert pattern_kind(normalise(line), load_rules()) is None
+
+
+# ---- shapes from dev25 (was heldout20), session 21
+
+SESSION21_DEV25_CHROME = [
+    ("commentary", "家长寄语：小禾，爸爸在工地上读了你的作文，眼睛都湿了。要好好吃饭。"),
+    ("commentary", "家长评语：孩子写得很认真，我们很感动。"),
+    ("control", "1 | “春苗计划”报名汇总表 | .xlsx | 下载"),
+    ("control", "发表评论 | 表情 | 插入图片"),
+    ("login", "登录后发帖，和其他吧友一起讨论"),
+    ("login", "登录后评论"),
+    ("pagination", "回复贴，共17页"),
+    ("forum", "山里的小石头　12级"),
+    ("other", "（此处扫描件残缺）"),
+]
+
+
+@pytest.mark.parametrize("kind, line", SESSION21_DEV25_CHROME)
+def test_session21_dev25_furniture(kind, line):
+    assert kind_of(line) == kind
+
+
+@pytest.mark.parametrize("line", ["2 | 家访记录表 | .docx | 点击下载", "［原书第27页缺失］"])
+def test_session21_dev25_more_furniture(line):
+    assert kind_of(line) is not None  # (an attachment row reads as a menu too; a lost page's note as a page mark)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "家长会上，老师念了我的作文，奶奶听不懂，却一直在笑。",  # (no label: a sentence about a parents' meeting)
+        "我把表格下载下来，一格一格地填好了。",
+        "登录后我才发现，妈妈给我留了十几条消息。",
+        "他的成绩在班上排第12级台阶那么高。",
+        "那本书第27页缺了一角，是弟弟撕的。",
+        "评论区里有人说我写得太假了，我很难过。",
+    ],
+)
+def test_session21_dev25_text_is_no_furniture(line):
+    assert kind_of(line) is None
+
+
+_LETTER_A = "你每天都要按时吃饭，按时睡觉，有不会的题就去问隔壁的姐姐。"
+_LETTER_B = "老师在城里也会想你们的，等放了寒假，我还会回来看你们。"
+
+
+def test_a_letters_signature_recurring_under_each_letter_of_a_collection_is_the_letters_own():
+    lines = [
+        "第一封：给阿竹",  # 1
+        "阿竹：",
+        _LETTER_A,
+        "周老师",  # 4: the same signer under every letter
+        "3月2日",
+        "",
+        "第二封：给小雨",  # 7
+        "小雨：",
+        _LETTER_B,
+        "周老师",  # 10
+        "3月3日",
+        "",
+        "本文由网友上传，如有侵权请联系删除",  # 13
+    ]
+    v = verdicts(lines, keep=[1, 7])
+    assert 4 not in v and 10 not in v and 5 not in v and 11 not in v
+    assert v[13] == "copyright"
+    # negative: the same name under each piece with no date under it recurs as furniture
+    undated = ["第一封：给阿竹", _LETTER_A, "周老师", "", "第二封：给小雨", _LETTER_B, "周老师"]
+    assert verdicts(undated, keep=[1, 5]) == {3: "recurring", 7: "recurring"}
+
+
+def test_teasers_that_quote_a_sentence_under_a_bare_related_header_are_furniture():
+    lines = [
+        "我的外婆",  # 1 (heading)
+        _LETTER_A,
+        _LETTER_B,
+        "猜你喜欢",  # 4
+        "那年冬天，我第一次一个人坐车去县城看望住院的外婆。",  # 5: a teaser quoting its article's first sentence
+        "留守孩子的暑假该怎么过",  # 6
+        "更多文章　更多",  # 7
+    ]
+    v = verdicts(lines, keep=[1])
+    assert v[5] == "related" and v[6] == "related"
+    # negative: a header with text running on under it to the page's end (no furniture closing a short list)
+    text = [
+        "我的外婆",
+        _LETTER_A,
+        "猜你喜欢",
+        "那年冬天，我第一次一个人坐车去县城看望住院的外婆。",
+        _LETTER_B,
+        _LETTER_A,
+        _LETTER_B,
+    ]
+    assert 4 not in verdicts(text, keep=[1])
+
+
+def test_an_accounts_name_over_a_bare_follow_button_under_the_title_is_its_byline():
+    lines = ["那个夏天的西瓜", "山风慢慢吹", "关注", "2024.07.02 21:15　字数 1,208　阅读 316", _LETTER_A, _LETTER_B]
+    v = verdicts(lines, keep=[1])
+    assert v[2] == "byline" and v[3] == "other"
+    # negative: a bare 关注 below the text names no account (the last line of text stays)
+    end = ["那个夏天的西瓜", _LETTER_A, _LETTER_B, "谢谢你们", "关注"]
+    assert 4 not in verdicts(end, keep=[1])
+
+
+def test_the_thread_starters_floor_under_the_replies_to_the_floor_above_is_content():
+    lines = [
+        "【原创】外婆家的那条河",  # 1 (heading)
+        "回复贴，共9页",
+        "溪边的鹅卵石　楼主",
+        "小时候我每天都在河边等外婆洗完衣服。",  # 4
+        "1楼　2024-02-03 21:05　来自Android客户端",
+        "回复",
+        "路过的云：楼主写得好，接着写",
+        "收起回复",
+        "溪边的鹅卵石　楼主",  # 9
+        "后来外婆走不动了，那条河也干了。",  # 10: the starter's next floor
+        "2楼　2024-02-03 21:20　来自Android客户端",
+        "晚风阿七",  # 12
+        "看哭了，想我外婆",  # 13: a reply
+        "3楼　2024-02-03 21:31",
+    ]
+    v = verdicts(lines, keep=[1])
+    assert 4 not in v and 10 not in v
+    assert v[13] == "comment" and v[9] == "forum"

@@ -299,3 +299,70 @@ def test_a_salutation_shared_by_two_files_of_a_folder_stays_in_both(tmp_path):
 
     paras = pd.read_parquet(tmp_path / "out" / "paragraphs.parquet")
     assert (paras["text"] == "各位领导，老师，同学们：").sum() == 2
+
+
+# ---- shapes from dev25 (was heldout20), session 21
+
+from analysis.ingest.split import find_page_title  # noqa: E402
+
+
+def test_titles_in_tortoise_shell_brackets_are_numbered_titles():
+    lines = ["〔一〕老屋的门槛", _LONG, "〔二〕井边的桂花树", _LONG, "〔三〕写给十年后的自己", _LONG]
+    assert sorted(find_numbered_titles(lines, 3)) == [1, 3, 5]
+    # negative: a bracketed note inside the text is no title (it ends a sentence)
+    assert find_numbered_titles(["〔一〕这是奶奶的原话。", _LONG, "〔二〕这是我后来听说的。", _LONG], 2) == {}
+
+
+def test_a_no_numbered_piece_fills_its_place_in_a_counted_collection():
+    lines = [
+        "【荐】山里的读书声（一）",
+        _LONG,
+        "【荐】山里的读书声（二）",
+        _LONG,
+        "精品范文 NO.3　小河",
+        _LONG,
+        "第4篇 写给远方的爸爸",
+        _LONG,
+    ]
+    heads = find_headings(lines, PATTERNS, expected=4)
+    assert [h.line_no for h in heads] == [1, 3, 5, 7]
+    # negative: a sentence that says No.3 is no heading
+    lines[4] = "我穿的球衣是NO.3，那是哥哥留给我的。"
+    assert 5 not in [h.line_no for h in find_headings(lines, PATTERNS, expected=4)]
+
+
+def test_titles_under_each_pieces_author_line_head_pieces_furniture_between_them_aside():
+    lines = [
+        "河边的老水车",  # 1
+        _PROSE,
+        _PROSE2,
+        "作者：某镇中学　初一（2）班　杜小芽",  # 4
+        "【广告】暑假练字班，报名立减＞＞",  # 5 (furniture between the author's line and the next title)
+        "",
+        "奶奶，别再等了",  # 7 (a title with a comma)
+        _PROSE2,
+        _PROSE,
+        "作者：某县实验中学　八年级（3）班　黄小满",  # 10
+        "",
+        "雨天的伞",  # 12
+        _PROSE,
+        _PROSE2,
+    ]
+    heads = find_headings(lines, PATTERNS, skip={4, 5, 10}, author_lines={4, 10})
+    assert [h.line_no for h in heads] == [1, 7, 12]
+    # negative: a clause with a comma under the author's line that runs on is no title
+    lines[6] = "后来，我长大了，"
+    assert [h.line_no for h in find_headings(lines, PATTERNS, skip={4, 5, 10}, author_lines={4, 10})] != [1, 7, 12]
+
+
+def test_a_topic_label_over_a_place_led_headline_is_no_title():
+    lines = ["关爱“小候鸟”", "某镇：退休教师办起“周末课堂”", "2024年08月02日 09:10 | 来源：某某日报", _PROSE, _PROSE2]
+    assert find_page_title(lines, skip={3}) == 2
+    # negative: a title over its poem's first line is still the title
+    poem = ["外婆的河", "河水清清", _PROSE, _PROSE2]
+    assert find_page_title(poem) == 1
+
+
+def test_a_forum_posters_rank_is_no_page_title():
+    lines = ["【原创】外婆家的那条河", "溪边的鹅卵石　楼主", "留守儿童吧　9级", _PROSE, _PROSE2]
+    assert find_page_title(lines, skip={2}) == 1

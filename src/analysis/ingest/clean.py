@@ -1292,9 +1292,10 @@ def missing_pages(lines: list[str], chrome: Iterable[int]) -> dict[int, str]:
     return out
 
 
-# a forum's notice that a post was deleted (2楼　该楼层已被删除, 此回复已被管理员删除): what the post held is lost
+# a forum's notice that a post was deleted (2楼　该楼层已被删除, 此回复已被管理员删除) or folded away by the system
+# (该楼层疑似违规已被系统折叠): what the post held is lost
 _DELETED_POST_RE = re.compile(
-    r"(该楼层|此楼层|本楼层|该楼|此楼|该帖子?|此帖子?|该回复|此回复)\S{0,6}(已被|被|已)(系统|管理员|版主|吧务|楼主)?\s*(删除|屏蔽)"
+    r"(该楼层|此楼层|本楼层|该楼|此楼|该帖子?|此帖子?|该回复|此回复)\S{0,6}(已被|被|已)(系统|管理员|版主|吧务|楼主)?\s*(删除|屏蔽|折叠)"
 )
 
 
@@ -1308,10 +1309,13 @@ def deleted_posts(lines: list[str], chrome: Iterable[int], *, reach: int = 4) ->
 
 # a page's notice that part of the text is left out: an editor's elision mark ((中略), (下略)), a printed
 # page the viewer failed to load (第3页 加载失败，点击重新加载), a picture (a long image's slice) that did not
-# ([图片加载失败，点击重试])
+# ([图片加载失败，点击重试]), a scanned page the capture lacks (［原刊第14页扫描件缺失］)
 _OMISSION_RE = re.compile(
     r"^[(（]\s*(中略|下略|前略|略)\s*[)）]$|第\s*\d{1,4}\s*[页頁]\s*\S{0,4}(加载失败|载入失败|无法加载|未能加载|无法显示)"
     r"|^[\[【(（]?\s*(图片|图像|长图)\s*(加载失败|载入失败|无法加载|未能加载|无法显示)"
+    # a scan's or a printed page's note that a page is missing (［原刊第14页扫描件缺失］, （此处缺一页）)
+    r"|^[\[［【(（〔]\s*[^\]］】)）〕]{0,12}(第\s*\d{1,4}\s*[页頁]|扫描件|原件|原稿|原文|此处|本页|一页|[\d一二三四五六七八九十]\s*页)"
+    r"[^\]］】)）〕]{0,10}(缺失|缺页|缺一页|丢失|遗失|残缺|漏印|无法识别)\s*[\]］】)）〕]$"
 )
 
 

@@ -51,7 +51,8 @@ _LATER_ESSAY_RULES = frozenset({"title_with_salutation", "appended_title"})
 _PIECE_SOURCE_RE = re.compile(
     r"来源|出处|发布|时间|日期|供稿|撰稿|记者|通讯员|^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}.{0,20}(阅读|评论|浏览|点击)"
     # a news client's source, date and time (观澜新闻客户端　2024-07-22 08:46); a blog post's bracketed time
-    r"|^\S{2,20}\s+\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|^[(（]\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?[)）]$"
+    # (a name, not a reader's words ending in the comment's time, nor a forum floor's number: 3楼　2023-12-03 22:58)
+    r"|^(?!\d{1,5}\s*[楼#])[^\s。！？!?，,：:；;]{2,20}\s+\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|^[(（]\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?[)）]$"
 )
 
 # Chrome kinds that never hold an essay heading (a breadcrumb or a related

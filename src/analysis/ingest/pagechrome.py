@@ -315,7 +315,11 @@ def classify_lines(
             out[no] = Verdict(no, "other", "an earlier mail quoted under a reply")
             cls.append(BAD)
             continue
-        if _recurrence_candidate(norm, rules, prose) and not (_CLOSING_RE.match(norm) and _closes_document(lines, no)):
+        if (
+            _recurrence_candidate(norm, rules, prose)
+            and not (_CLOSING_RE.match(norm) and _closes_document(lines, no))
+            and not _signs_letter(lines, no)
+        ):
             # (an issuing body above its date signs a notice, though the site's name is the same: 县教育局 /
             # 2024年3月12日 on the pages of the office's own site)
             key = recurrence_key(norm)
@@ -342,10 +346,13 @@ def classify_lines(
     # above the count of those who approved the answer under them (山那边的吕老师 / 村小语文老师 / 1,842 人赞同了该回答)
     for i, line in enumerate(lines):
         v = out.get(i + 1)
+        bare = v is not None and v.kind in ("control", "other") and _BARE_FOLLOW_RE.match(normalise(line))
         if v is None or not (
-            v.kind == "control" and _FOLLOW_RE.match(normalise(line)) or _APPROVALS_RE.match(normalise(line))
+            v.kind == "control" and _FOLLOW_RE.match(normalise(line)) or _APPROVALS_RE.match(normalise(line)) or bare
         ):
             continue
+        if bare and not _under_heading(lines, i - 1, keep):
+            continue  # (a bare 关注 names its account only right under the article's title: 标题 / 南窗听雨 / 关注)
         k, taken, skipped = i - 1, 0, False
         while k >= 0 and taken < (1 if skipped else 2):
             norm = normalise(lines[k])
@@ -441,6 +448,10 @@ def classify_lines(
                 and len(norm) <= 80
                 or _TEASER_ITEM_RE.match(norm)
             )
+        ) or (
+            # (a teaser that quotes its article's first sentence, in a short list closed by more furniture:
+            # 猜你喜欢 / 支教回来半年了，我还是会梦见…。 / 留守儿童心理健康教育的五个误区 / 类似文章　更多)
+            in_list and (i + 1) not in out and _closed_teasers(lines, i, out, keep)
         ):  # (a bulleted item may quote its article's first words: · 留守儿童的心声400字：我多想……)
             out[i + 1] = Verdict(i + 1, "related", "listed under a related-articles header")
             cls[i] = BAD
@@ -570,9 +581,11 @@ def classify_lines(
         above = next((i for i in range(start - 1, -1, -1) if lines[i].strip()), None)
         if above is not None and (above + 1) in keep:
             continue  # a blog post's "发表于…" line right under its title: the post is that essay
-        if any((i + 1) in keep for i in range(start, end)) or any(
-            _OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4))
-        ):
+        if (
+            any((i + 1) in keep for i in range(start, end))
+            or any(_OP_RE.search(normalise(lines[i])) for i in range(start, min(end, start + 4)))
+            or any(_OP_BADGE_RE.match(normalise(lines[i])) for i in range(start, end))
+        ):  # (the thread starter's floor under the replies to the floor above: 风吹麦浪　楼主 / …text… / 2楼 …)
             continue
         header = _HEADER_AUTHOR_RE.match(normalise(lines[start]))
         if op is not None and header and header.group(1) == op[0]:
@@ -624,6 +637,19 @@ def classify_lines(
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
     return out
+
+
+def _closed_teasers(lines: list[str], i: int, out: dict, keep: set[int], *, most: int = 3) -> bool:
+    """Do the lines from 0-based ``i`` on, under a related list's header, form a short list of teasers
+    closed by furniture: at most ``most`` lines of at most 80 characters, no blank line or heading among
+    them, right above a line already found to be furniture?"""
+    for k in range(i, min(len(lines), i + most + 1)):
+        norm = normalise(lines[k])
+        if (k + 1) in out:
+            return k > i
+        if not norm or (k + 1) in keep or len(norm) > 80 or k == i + most:
+            return False
+    return False
 
 
 def _short_pieces(cls: list[str], keep: set[int]) -> set[int]:
@@ -714,6 +740,8 @@ _COMMENT_META_RE = re.compile(
 )
 _FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼主")
 _POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
+# the thread starter's name with the 楼主 badge beside it, alone on the post's name line (风吹麦浪0817　楼主)
+_OP_BADGE_RE = re.compile(r"^[^\s:：，。！？,.!?|]{2,16}\s*\|?\s*楼主$")
 _OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's post: its text is content
 
 
@@ -797,6 +825,18 @@ _COMMENT_LABEL_RE = re.compile(r"^[\[【(]?\s*\S{0,4}(点评|评语|简评|评�
 # the count of readers who approved an answer, over it (1,842 人赞同了该回答)
 _APPROVALS_RE = re.compile(r"^[\d,.]+\s*[万wW]?\s*人赞同了(该|这个|此)?回答$")
 # a follow button (+ 关注, ＋关注他)
+# … without its plus sign (关注, 关注作者)
+_BARE_FOLLOW_RE = re.compile(r"^(关注|订阅)\s*(他|她|TA|ta|作者)?$")
+
+
+def _under_heading(lines: list[str], i: int, keep: set[int]) -> bool:
+    """Is the 0-based line ``i`` the first non-blank line under an essay heading (``keep``)?"""
+    k = i - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    return k >= 0 and (k + 1) in keep and bool(lines[i].strip())
+
+
 _FOLLOW_RE = re.compile(r"^[+＋]\s*(关注|订阅)\s*(他|她|TA|ta|作者|我)?$")
 _BULLET_ITEM_RE = re.compile(r"^[·•▪●◆]\s*\S")
 # a listed article's title and its first words, cut off by an ellipsis (…：原来陪伴比给东西更难…), no sentence
@@ -863,6 +903,28 @@ def _apparatus_below(lines: list[str], no: int, rules: ChromeRules, reach: int =
     … / 中图分类号：…), a report's among its text (关键词：… / 一、调查对象与方法)."""
     below = [k for k in range(no + 1, len(lines) + 1) if n_cjk(normalise(lines[k - 1]))][:reach]
     return any(pattern_kind(normalise(lines[k - 1]), rules) for k in below)
+
+
+# a letter's signer: a name, maybe with a title or kinship word (李老师, 您的女儿小满, 王阿姨), no punctuation
+_YEAR_START_RE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年")
+_SIGNER_RE = re.compile(r"^[\u4e00-\u9fff·]{2,8}$")
+
+
+def _signs_letter(lines: list[str], no: int) -> bool:
+    """Is line ``no`` a letter's signature: a short name right under a line of text that ends a sentence
+    and right over the letter's date (…继续问问题。 / 李老师 / 1月9日)? The same writer signs each letter of a
+    collection, so the line recurs under every one, yet it is the letter's own."""
+    norm = normalise(lines[no - 1])
+    if not _SIGNER_RE.match(norm):
+        return False
+    above = next((normalise(lines[k - 1]) for k in range(no - 1, 0, -1) if lines[k - 1].strip()), "")
+    below = next((normalise(lines[k - 1]) for k in range(no + 1, len(lines) + 1) if lines[k - 1].strip()), "")
+    return bool(
+        above
+        and _FINAL_END_RE.search(above)
+        and n_cjk(above) >= 6
+        and bool(_DATE_ONLY_RE.match(below) or _CLOSING_RE.match(below) and _YEAR_START_RE.match(below))
+    )
 
 
 def _closes_document(lines: list[str], no: int) -> bool:

@@ -643,6 +643,12 @@ def _at_wrap_width(lines: list[str], no: int, *, reach: int = 8, min_lines: int 
     )
 
 
+# a forum poster's rank or level shown under or beside the name (留守儿童吧　8级, Lv.9)
+_FORUM_RANK_RE = re.compile(r"(?<![\d一二三四五六七八九十])\d{1,2}\s*级$|\b(Lv|LV|lv)\.?\s*\d{1,2}$")
+# a news headline led by its place and a colon (某县：乡村“爱心妈妈”陪留守儿童过暑假)
+_PLACE_LED_HEADLINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:]\s*\S[^：:。！？!?]{7,40}$")
+
+
 def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set[int] = frozenset()) -> int | None:
     """Line number of a single-article page's own title, or None.
 
@@ -693,6 +699,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             and not _COVER_FIELD_RE.match(s)  # a cover's fields under the title (实践团队：…, 二〇二四年九月)
             and len(_MENU_GAP_RE.findall(s)) < 2  # 只看楼主　收藏　回复, 网页　资讯　视频: a menu
             and not (nxt is not None and lines[nxt - 1].strip().startswith("楼主"))  # a poster's name
+            and not _FORUM_RANK_RE.search(s)  # 留守儿童吧　8级: a poster's rank beside the name, no title
             and (
                 _title_or_question(s)
                 or _title_like(s, commas=True)
@@ -720,6 +727,8 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
         no > 1
         and ok(no - 1)
         and re.fullmatch(r"[\u3400-\u9fff“”‘’《》·]+", upper)
+        # (not a topic's label over a news headline led by its place: 守望“小候鸟” / 某县：乡村“爱心妈妈”…)
+        and not _PLACE_LED_HEADLINE_RE.match(lines[no - 1].strip().strip("\u3000"))
         # (not a column's or a site's name the page gives again: 首发于 乡村教育观察 / 乡村教育观察)
         and not any(upper in other and other.strip() != upper for k, other in enumerate(lines, start=1) if k != no - 1)
     ):
@@ -1245,6 +1254,18 @@ def _later_parts(lines: list[str], skip: set[int], *, after: int) -> list[int]:
     return out
 
 
+# a piece numbered No. N, maybe after a label and before its title (优秀范文 NO.3　守望, No.2)
+_NO_NUMBER_RE = re.compile(
+    r"^[^\s。！？!?，,：:；;]{0,8}\s*[Nn][Oo]\s*[.．:：]?\s*(?P<n>\d{1,2})(?:[\s.．:：、|｜]+(?P<title>[^。！？!?；;]{1,38}))?$"
+)
+
+
+def _no_number(line: str) -> tuple[str, int, str] | None:
+    """(title, number, line) of a line numbered No. N (优秀范文 NO.3　守望), else None."""
+    m = _NO_NUMBER_RE.match(line.strip().strip("\u3000"))
+    return ((m.group("title") or "").strip(), int(m.group("n")), line.strip()) if m else None
+
+
 def _numbers_between(lines: list[str], heads: dict[int, Heading], skip: set[int], expected: int) -> dict[int, int]:
     """In a collection that announces ``expected`` pieces, titles ending in the numbers its headings lack,
     each in its place in the order (想念妈妈的作文（一） above 第2篇：… above 写妈妈的作文 3): pages number
@@ -1255,7 +1276,7 @@ def _numbers_between(lines: list[str], heads: dict[int, Heading], skip: set[int]
     have = {n for _, n in numbered}
     out: dict[int, int] = {}
     for no, line in enumerate(lines, start=1):
-        hit = series_number(line) if no not in skip and no not in heads else None
+        hit = (series_number(line) or _no_number(line)) if no not in skip and no not in heads else None
         if not hit or hit[1] in have or not 1 <= hit[1] <= expected:
             continue
         above = [n for k, n in numbered if k < no]
@@ -1303,6 +1324,17 @@ _UNIT_CREDIT_RE = re.compile(
 )
 
 
+def _prev_line_kept(lines: list[str], no: int, skip: set[int]) -> int | None:
+    """The nearest non-blank line above line ``no`` that is not furniture (``skip``)."""
+    return next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip() and k not in skip), None)
+
+
+def _signed_off_title(s: str) -> bool:
+    """A title under the signature of the piece above: title-like, or a short one with a comma
+    (留守，也是一种长大)."""
+    return _title_like(s) or (len(s) <= 20 and _title_like(s, commas=True))
+
+
 def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set[int]) -> list[Heading]:
     """Essays that each end with their author's line (四年级  赵明轩) and start
     with a title: a title right under one essay's author line heads the next;
@@ -1312,8 +1344,8 @@ def _titles_after_signatures(lines: list[str], skip: set[int], author_lines: set
         for no in range(1, len(lines) + 1)
         if no not in skip
         and no not in author_lines
-        and _title_like(lines[no - 1].strip().strip("\u3000"))
-        and (prev := prev_text_line(lines, no)) in author_lines
+        and _signed_off_title(lines[no - 1].strip().strip("\u3000"))
+        and (prev := _prev_line_kept(lines, no, set(skip) - set(author_lines))) in author_lines
         and (_PUPIL_SIGNATURE_RE.search(lines[prev - 1]) or _UNIT_CREDIT_RE.match(lines[prev - 1].strip()))
         and (nxt := _next_text_line(lines, no)) is not None
         and nxt not in author_lines
@@ -1526,7 +1558,8 @@ _NUMBERED_TITLE_RE = re.compile(
     r"^(?:(?P<a>\d{1,2})\s*[.、．]|[（(]\s*(?P<b>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]|(?P<c>[一二三四五六七八九十]{1,3})\s*[、.．]"
     r"|(?P<d>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
     # a number in square brackets (【1】等, [2] 爷爷的老手机): a WeChat post's pieces, or an article's sections
-    r"|[【\[〖]\s*(?P<f>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[】\]〗])\s*(?P<title>\S.*)$"
+    # (or in tortoise-shell brackets: 〔一〕外婆的竹椅)
+    r"|[【\[〖〔]\s*(?P<f>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[】\]〗〕])\s*(?P<title>\S.*)$"
 )
 
 
