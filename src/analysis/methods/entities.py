@@ -33,7 +33,7 @@ import pandas as pd
 
 from analysis.frames import group_columns
 from analysis.resources import load_yaml, resource_path
-from analysis.ingest.segment import get_tokenizer, pos_tag
+from analysis.ingest.segment import get_tokenizer, pos_tag, word_tag
 
 CUES_FILE = "entity_cues.yaml"
 ENTITY_COLUMNS = ["essay_id", "sentence_id", "text", "type", "role", "start", "end", "evidence", "canonical"]
@@ -68,6 +68,9 @@ class PersonCue:
     strong: bool = False  # the context leaves no other reading (a roster's name cell): a word may be a name (甘露)
     # only a person fits the slot (小米是班上年纪最小的): a 小X word listed under not_nicknames is a nickname here
     any_word: bool = False
+    # a category noun before the name (学生, 留守儿童, 我家) that also heads ordinary compounds (学生范文, 留守儿童周记,
+    # 我们家的长孙): a dictionary word in its slot is a name only where a second child cue says so
+    category: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
                     int(item["max_freq"]) if "max_freq" in item else None,
                     bool(item.get("strong")),
                     bool(item.get("any_word")),
+                    bool(item.get("category")),
                 )
             )
         public = tuple(sorted(raw.get("public_figures") or (), key=len, reverse=True))
@@ -279,6 +283,33 @@ def _noun_start(name: str) -> bool:
     return f >= WORD_START_FREQ and namemodel.given_score(name[2:]) <= NOT_GIVEN_CHAR_RATIO
 
 
+def _pet_prefix(name: str) -> int:
+    """1 for a pet name of 小 and two characters (小樱桃, whose 小 jieba tags as an adjective), else 0."""
+    return 1 if len(name) == 3 and name[0] == "小" else 0
+
+
+# the name model's score of a last character (道 0.16, 语 -0.2, 卡 -1.4) under which a dictionary word that a
+# word opens is that word (林荫道), not a name the dictionary holds (刘海荣: 荣 2.7, 王国华: 华 1.8)
+WORD_END_GIVEN_SCORE = 0.5
+
+
+def _word_opened_word(name: str, sur: str) -> bool:
+    """Is a three-character ``name`` with a one-character surname a dictionary word whose first two
+    characters are a word too (林荫道: 林荫; 祝福语: 祝福), ending in a character given names avoid? jieba
+    tags many such words as names (林荫道 nr); those that are names end in a name's character (刘海荣)."""
+    from analysis.methods import namemodel
+
+    freq = get_tokenizer().FREQ
+    return (
+        len(name) == 3
+        and len(sur) == 1
+        and name[1] != name[2]
+        and (freq.get(name) or 0) >= 1
+        and (freq.get(name[:2]) or 0) >= WORD_START_FREQ
+        and namemodel.given_score(name[2]) < WORD_END_GIVEN_SCORE
+    )
+
+
 VERB_OBJECT_FREQ = 50  # jieba count of a noun (粽子 322) that a verb surname (包, 管, 练) takes as its object
 
 
@@ -302,25 +333,42 @@ def _verb_object(sur: str, given: str) -> bool:
 GIVEN_NAME_TAGS = ("nr", "nz")
 
 
-def stops_given(given: str, cues: EntityCues) -> bool:
+# the name model's score of a given name's second character (田 1.2, 福 2.3; 些 -3.1, 点 -2.4, 钱 -2.1) at which an
+# opener that is no preposition (有) opens a given name no dictionary holds, where a cue names the person (施有田)
+OPENED_GIVEN_MIN_SCORE = 1.0
+
+
+def stops_given(given: str, cues: EntityCues, *, named: bool = False) -> bool:
     """Does ``given`` hold a character no given name holds (的, 向老师问好's 向)? Not a stop character
     that ``given_name_openers`` lets open a two-character given name which jieba's dictionary tags as
-    a person's name or a proper name (向阳 of 卞向阳, 向东, 和平 of 桂和平)."""
+    a person's name or a proper name (向阳 of 卞向阳, 向东, 和平 of 桂和平) — nor, where a cue names the
+    person (``named``: 爷爷叫施有田), one that is no dictionary word, opened by a character that is no
+    conjunction or preposition, whose second character the name model reads as a given name's (有田)."""
+    from analysis.methods import namemodel
     from analysis.ingest.segment import word_tag
 
     if not any(c in cues.given_stop for c in given):
         return False
-    return not (
+    if not (
         len(given) == 2
         and given[0] in cues.given_openers
         and given[1] not in cues.given_stop
         # a conjunction before a surname is the conjunction (张和田老师: 张 and 田老师)
         and not (given[0] in _CONJUNCTION_SURNAMES and given[1] in cues.surnames)
-        and word_tag(given).startswith(GIVEN_NAME_TAGS)
+    ):
+        return True
+    if word_tag(given).startswith(GIVEN_NAME_TAGS):
+        return False
+    return not (
+        named
+        and given[0] not in _CONJUNCTION_SURNAMES
+        and given[0] not in _PREPOSITION_SURNAMES
+        and not get_tokenizer().FREQ.get(given)
+        and namemodel.given_score(given[1]) >= OPENED_GIVEN_MIN_SCORE
     )
 
 
-def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> bool:
+def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False, named: bool = False) -> bool:
     """A surname + given name that is not an ordinary word.
 
     Rejects listed non-names, given names with function characters, and
@@ -341,7 +389,7 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
         return False  # 龙溪村: a place
     if not (1 <= len(given) <= 2) or not _ALL_CJK_RE.match(given):
         return False
-    if stops_given(given, cues):
+    if stops_given(given, cues, named=named):
         return False
     if name[:2] in cues.not_reduplicated:
         return False  # 谢谢您, 谢谢邓老师: a word, whatever cue stands around it
@@ -353,6 +401,8 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False) -> b
             return False
     if _common_word(name, NAME_DICT_MAX_FREQ):  # 高兴, 周末 are words, not names
         return False
+    if _word_opened_word(name, sur):
+        return False  # 林荫道, 祝福语: a dictionary word that a word opens, however jieba tags it
     if len(given) == 2 and len(sur) == 1 and _noun_start(name):
         return False  # 石榴树, 桂花香: a noun (石榴, 桂花) and a character, no surname and given name
     if _verb_object(sur, given):
@@ -708,6 +758,24 @@ _SUFFIX_WORDS = frozenset(
         "山区",
     }
 )
+# ordinary words a place suffix opens (当|乡村|医生): no place ends before them
+_SUFFIX_START_WORDS = frozenset({"乡村", "乡下", "乡土"})
+
+
+def _landform_rest(text: str, k: int, after: int, stop: int) -> bool:
+    """Would dropping the word ``text[k:after]`` at a name's front leave a single landform character
+    before the suffix (打鼓|坪村, 打鼓|坪初级中学), the run starting where a clause does? Then the word is the
+    name's own (a verb or a noun: 打鼓坪), as 坪村 names no place."""
+    return (
+        stop - after == 1
+        and after - k >= 2  # a word, not a measure word (１０个|岗区)
+        and _ALL_CJK_RE.match(text[k:after]) is not None
+        and not any(c in _NUMERAL_CHARS for c in text[k:after])
+        and text[after] in _LANDFORM_CHARS
+        and (k == 0 or not _ALL_CJK_RE.match(text[k - 1]))
+    )
+
+
 _SCAN_STOP = _PLACE_STOP | frozenset(
     "自扶帮助送给叫让请对向与并等或及其同刚才正已曾将要会能可很最太更只先再便却读念考升"
 )
@@ -738,6 +806,8 @@ def _suffix_places(text: str, spans, cues: EntityCues, freq: dict, already: list
             (t := spans.covering(p)) is not None and (t[0] in cues.not_places or t[0] in _SUFFIX_WORDS)
         ):
             continue  # found already, or the suffix belongs to an ordinary word (地处|农村, 村民小组)
+        if any(t[0] in _SUFFIX_START_WORDS for t in spans.by_start.get(p, ())):
+            continue  # 梅秀英当|乡村|医生: the suffix opens an ordinary word
         k = p
         while k > 0 and p - k < 4:
             c = text[k - 1]
@@ -750,14 +820,19 @@ def _suffix_places(text: str, spans, cues: EntityCues, freq: dict, already: list
             if 2 <= len(w) <= p - k + 1 and f.startswith("n") and (freq.get(w) or 0) < 500:
                 k -= 1
         # drop ordinary words jieba sees at the front of the run (帮扶|杉木坪, 来到|…)
+        checked = k
         while k < p:
             w, f = tok_at.get(k, ("", ""))
             if w and k + len(w) <= p and f.startswith(_NON_NAME_POS) and (freq.get(w) or 0) >= 100:
+                if _landform_rest(text, k, k + len(w), p):
+                    checked = k + len(w)  # 打鼓坪村: the word stays, the rest is checked
+                    break
                 k += len(w)
             else:
                 break
+        checked = max(checked, k)
         name = text[k:p]
-        if not name or _starts_inside_word(spans, k, freq) or not _name_tokens_ok(spans, k, p, freq):
+        if not name or _starts_inside_word(spans, k, freq) or not _name_tokens_ok(spans, checked, p, freq):
             continue  # 自|然村, 村|民小组: the run starts inside a word; 牵手|县: no name
         if m.group(0) == "组" and (
             len(name) < 2 or (freq.get(name + "组") or 0) > 0 or name in ("小", "本", "每", "各")
@@ -828,12 +903,17 @@ def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_
             if not _ALL_CJK_RE.match(c) or c in _ORG_SCAN_STOP:
                 break
             k -= 1
+        checked = k
         while k < p:
             w, f = tok_at.get(k, ("", ""))
             if w and k + len(w) <= p and f.startswith(_NON_NAME_POS) and (freq.get(w) or 0) >= 100:
+                if _landform_rest(text, k, k + len(w), p):
+                    checked = k + len(w)  # 打鼓坪初级中学: the word stays, the rest is checked
+                    break
                 k += len(w)
             else:
                 break
+        checked = max(checked, k)
         name = text[k:p]
         stem_end = _before_joiners(spans, k, p, cues)
         if (
@@ -842,7 +922,7 @@ def _suffix_orgs(text: str, spans, cues: EntityCues, freq: dict, already: list[_
             or _starts_inside_word(spans, k, freq)
             or text[k:e] in cues.not_orgs
             or name in cues.not_orgs
-            or not _name_tokens_ok(spans, k, stem_end, freq)
+            or not _name_tokens_ok(spans, checked, stem_end, freq)
         ):
             continue  # 刚读小学, 四面八方学校: no name before the suffix
         if all(
@@ -878,7 +958,8 @@ def _name_tokens_ok(spans, start: int, end: int, freq: dict) -> bool:
         if f.startswith(("ns", "nr", "nz", "nt")) or f in ("j", "ng", "g"):
             continue
         if len(w) == 1:
-            if f[:1] in ("d", "p", "c", "u", "r", "m", "q", "f", "k"):
+            # a landform character is a place name's, whatever jieba tags it (箐|口/q|寨, 渡|口)
+            if f[:1] in ("d", "p", "c", "u", "r", "m", "q", "f", "k") and w not in _LANDFORM_CHARS:
                 return False
             continue
         if (
@@ -949,6 +1030,8 @@ def _places_and_orgs(text: str, spans, cues: EntityCues, freq: dict | None = Non
         if len(w) >= 2 and w[-1] in sfx and f[:1] != "v" and _place_word(w, f, cues, freq):
             j = chain_left(i)
             start = _name_start(spans, j, cues, freq)
+            if j == i and e - start == 2 and i > 0 and _landform_rest(text, spans[i - 1][2], start, e - 1):
+                start = spans[i - 1][2]  # 打鼓|坪村: a landform alone names no place, the word before is the name's
             place = text[start:e]
             if place not in cues.not_places:
                 end = with_group(e)
@@ -1182,6 +1265,9 @@ def _joins_a_nickname(name: str) -> bool:
 
 
 MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
+# jieba's count from which a two-character word it does not tag as a person (毛豆 10, 车胎, 农膜) is that word
+# to the model, not a surname and a given name (the dictionary holds a few names, 文林 3, 许群 4, as rarer words)
+MODEL_WORD_FREQ = 5
 LOCATIVE_AFTER = "里"  # after a model's guess, the thing it names is a place to be in (叶子堆里)
 MODEL_MIN_SCORE_IN_SLOT = 0.3  # … in a slot for a name
 
@@ -1213,6 +1299,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     the whole no dictionary word and cutting none (和欣悦与江浩然合唱, 方子睿).
     Weak evidence (role decided elsewhere, else a child's)."""
     from analysis.methods import namemodel
+    from analysis.ingest.segment import word_tag
 
     spans = _as_spans(spans)
     starts = spans.by_start
@@ -1243,6 +1330,15 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 or not _ALL_CJK_RE.match(given)
                 or stops_given(given, cues)
                 or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ
+                # 奶奶种的毛豆: a two-character dictionary word jieba does not tag as a person is that word where
+                # it follows another word (a clause may still open with a pet name: 。毛豆今天把午饭省下)
+                or (
+                    k == 1
+                    and i > 0
+                    and _ALL_CJK_RE.match(text[i - 1])
+                    and (freq.get(name) or 0) >= MODEL_WORD_FREQ
+                    and not word_tag(name).startswith("nr")
+                )
                 or not is_plausible_name(name, cues)
                 or cues.not_person_before.match(text[stop:])
                 or adverb_ends_name(text, i, stop, cues, spans)
@@ -1346,6 +1442,54 @@ def _word_name_slot(cue: PersonCue, name: str, start: int, stop: int, spans, cue
     return bool(tags) and not tags & (_FUNCTION_TAGS | {"n"})  # 金毛, 石头: a plain noun is a thing
 
 
+# a word the dictionary counts this often after a category noun (留守儿童范文 97, 祝福 327, 叶子 1205) is an
+# ordinary word there until a second child cue says otherwise, whatever tag jieba gives it (范文, 叶子: nr)
+CATEGORY_WORD_FREQ = NAME_DICT_MAX_FREQ
+
+
+def _category_word(name: str, cues: EntityCues, freq) -> str:
+    """How ``name``, found right after a category noun (留守儿童, 学生, 我家), reads: "name"; "word" for a
+    dictionary word (范文, 祝福, 毛豆; 祝福语, whose first two characters are one) that is a name only where a
+    second child cue in another sentence says so (:func:`_word_names`); "none" for a word too common to be a
+    child's name (文明, 阳光) or a one-character surname and a character that given names avoid (周记, 周|记;
+    not 欧阳多).
+    A pet name's shape (小雨, 乐乐, 阿宝) reads as a name."""
+    from analysis.methods import namemodel
+    from analysis.ingest.segment import word_tag
+
+    if _NICK_SHAPE_RE.match(name) and name[:1] in "小阿" or (len(name) == 2 and name[0] == name[1]):
+        return "name"
+    f = freq.get(name) or 0
+    word = (
+        f >= CATEGORY_WORD_FREQ
+        or (f >= 1 and not word_tag(name).startswith("nr"))
+        or (len(name) == 3 and f >= 1 and (freq.get(name[:2]) or 0) >= WORD_START_FREQ)
+    )
+    if word:
+        return "none" if f > WORD_NAME_MAX_FREQ else "word"
+    sur = surname_of(name, cues)
+    if len(sur) == 1 and len(name) == 2 and namemodel.given_score(name[1:]) <= NOT_GIVEN_CHAR_RATIO:
+        return "none"
+    return "name"
+
+
+def _function_surname_word(text: str, start: int, spans, cues: EntityCues, freq) -> bool:
+    """Is the name a cue points at, at ``start``, a one-character surname that jieba reads as an adverb or a
+    preposition (常, 向, 于) followed by a common word that jieba sees (妈妈常|回家, 爸爸向|前方)? Then it is
+    the adverb and the word, whatever the cue."""
+    from analysis.ingest.segment import word_tag
+
+    ch = text[start : start + 1]
+    if ch not in cues.surnames or text[start : start + 2] in cues.compound_set or word_tag(ch)[:1] not in ("d", "p"):
+        return False
+    # the word after it as jieba cuts it, or as the dictionary has it where jieba took both as one phrase (常回家)
+    return any(
+        e - s >= 2 and (freq.get(w) or 0) >= 10 * COMMON_WORD_FREQ for w, _, s, e in spans.by_start.get(start + 1, ())
+    ) or (
+        len(text[start + 1 : start + 3]) == 2 and (freq.get(text[start + 1 : start + 3]) or 0) >= 10 * COMMON_WORD_FREQ
+    )
+
+
 def _word_names(sentences: list[str], per_sentence: list[list[_Hit]], maybe: list[list[_Hit]]) -> None:
     """A dictionary word that child cues point at in two sentences of one essay (九岁的甘露还唱了一首歌;
     甘露的父母都在外地打工) is that child's name; in one sentence only it may be the word (十岁的夏天)."""
@@ -1361,7 +1505,14 @@ def _word_names(sentences: list[str], per_sentence: list[list[_Hit]], maybe: lis
                 per_sentence[idx].append(h)
 
 
+# the name model's score under which jieba's guess of a surname and an adjective (蓝白 -0.2) before a noun is no name
+JIEBA_NAME_MIN_SCORE = 0.0
+
+
 def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
+    from analysis.methods import namemodel
+    from analysis.ingest.segment import word_tag
+
     hits: list[_Hit] = []
     freq = get_tokenizer().FREQ if freq is None else freq
     # public figures: list, then the 教育家X说 frame
@@ -1401,6 +1552,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             # Longest reading first: 学生王文悦爷爷 → 王文悦, 叫胡亮家门 → 胡亮.
             # With end_check, a reading followed by name_end is taken first;
             # failing that, one that is a single jieba token (班主任周丽每周).
+            if not cue.surname_only and not cue.nickname and _function_surname_word(text, start, spans, cues, freq):
+                continue  # 妈妈常回家: an adverb and a verb, no 常 and a given name
             if cue.end_check:
                 readings = range(end, start + 1, -1)
                 stops = [(stop, "end") for stop in readings] + [(stop, "token") for stop in readings]
@@ -1461,7 +1614,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                             and name[0] != "老"
                             and not _NICK_SHAPE_RE.match(name)
                             and not _jieba_name(name, start, stop, spans)
-                            and _has_tag(spans, start, stop, ("v", "d", "ad", "vn", "a"))
+                            # (小 and a noun, 小|樱桃: the prefix is an adjective to jieba, the noun is what counts)
+                            and _has_tag(spans, start + _pet_prefix(name), stop, ("v", "d", "ad", "vn", "a"))
                         )
                     ):
                         continue  # 抱着|他妈: a verb and its particle; 二姐: kin (but 小名叫幺妹)
@@ -1474,6 +1628,7 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                     and not is_plausible_name(
                         name,
                         cues,
+                        named=True,
                         strong=cue.strong
                         or (
                             cue.weight >= 3
@@ -1490,6 +1645,12 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                     if not _word_name_slot(cue, name, start, stop, spans, cues, freq):
                         continue
                     word_name = True  # 九岁的甘露: a word in a child's slot, a name only if the essay says so twice
+                if cue.category and not word_name:
+                    # 留守儿童范文, 学生周记, 我们家的长孙: the category noun heads an ordinary compound
+                    how_word = _category_word(name, cues, freq)
+                    if how_word == "none" or (how_word == "word" and cue.role != "child"):
+                        continue
+                    word_name = how_word == "word"
                 # A name does not cut a common word: 学生周末回家 holds no 周末回 (周末 | 回家). But jieba
                 # cuts names too (张小 | 明说, 副校 | 长江 | 慧敏): after a cue's prefix the start may fall
                 # inside a token, and a name ending before a word that follows names (说) may end inside
@@ -1533,6 +1694,15 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             continue
         if adverb_ends_name(text, s, e, cues, spans):
             continue
+        if (
+            len(candidate) == 2
+            and len(sur) == 1
+            and word_tag(candidate[1]).startswith("a")
+            and spans[i + 1][1].startswith("n")
+            if i + 1 < len(spans)
+            else False
+        ) and namemodel.name_score(sur, candidate[1:]) < JIEBA_NAME_MIN_SCORE:
+            continue  # 穿蓝白校服: an adjective the model reads as no given name, before the noun it qualifies
         if len(candidate) == 2 and s > 0 and text[s - 1] in "小大老":
             continue  # 小黄狗: an adjective, a colour and a noun
         hits.append(_Hit(candidate, "person", s, e, "", 0.0, f"jieba {f}: {_snippet(text, s, e)}"))
@@ -2394,7 +2564,8 @@ def _family_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: En
         and 1 <= len(h.text) - len(sur) <= 2
         and not h.text.startswith(("小", "老"))
     }
-    given = {h.text for h in named if len(h.text) == 2 and not surname_of(h.text, cues)}
+    # (a doubled name is a given name or a nickname, even of a character that is a surname too: 乐乐)
+    given = {h.text for h in named if len(h.text) == 2 and (not surname_of(h.text, cues) or h.text[0] == h.text[1])}
     for sent, hits in zip(sentences, per_sentence):
         taken = [(h.start, h.end) for h in hits if h.type == "person"]
         for m in _ADDRESS_RE.finditer(sent):
@@ -2804,7 +2975,11 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
             if (
                 len(stem) >= 2
                 and stem not in kind
-                and not get_tokenizer().FREQ.get(stem)
+                # no dictionary word, or a rare one jieba knows as a place (沙坪 of 沙坪村; not 长江 of 长江村)
+                and (
+                    not (f := get_tokenizer().FREQ.get(stem))
+                    or (f < NAME_DICT_MAX_FREQ and word_tag(stem).startswith("ns"))
+                )
                 and occ.occurs_outside(stem, place)
             ):
                 kind[stem] = "place"
