@@ -172,10 +172,9 @@ NEW_ESSAYS = {
 def test_new_essays(genre):
     text, narrator, person = NEW_ESSAYS[genre]
     tags = tag_text(text)
-    # a text with no cue of any genre (a landscape) is "other" to the rules; weighed by the model, whose evidence
-    # is that weak, it is "uncertain" — rather than a forced label
-    expected = "uncertain" if genre == "other" else genre
-    assert (tags["genre"], tags["narrator"], tags["narrative_person"]) == (expected, narrator, person), tags[
+    # a text with no cue of any genre (a landscape) is "other" (the coding guide's "anything else") to the rules;
+    # the model, refitted in session 21 on 168 essays, agrees with a confidence just above its threshold
+    assert (tags["genre"], tags["narrator"], tags["narrative_person"]) == (genre, narrator, person), tags[
         "genre_evidence"
     ]
     assert tags["genre_confidence"] == tags["genre_confidence"]  # a number whenever the model decides
@@ -187,10 +186,14 @@ def test_rules_alone_still_say_other_for_a_text_without_cues():
 
 
 def test_uncertain_genre_has_low_confidence():
-    tags = tag_text(NEW_ESSAYS["other"][0])
-    from analysis.methods.tagmodel import UNCERTAIN_BELOW
+    # on the coded essays: a genre is 'uncertain' exactly where the model's confidence is below the threshold,
+    # and some essays are (the weak-evidence ones), so the rule is exercised
+    from analysis.methods.tagmodel import UNCERTAIN_BELOW, load_coded
 
-    assert tags["genre"] == "uncertain" and tags["genre_confidence"] < UNCERTAIN_BELOW
+    tags = [tag_text(t) for _, t, _ in load_coded(["dev3"])]
+    uncertain = [t for t in tags if t["genre"] == "uncertain"]
+    assert uncertain and all(t["genre_confidence"] < UNCERTAIN_BELOW for t in uncertain)
+    assert all(t["genre_confidence"] >= UNCERTAIN_BELOW for t in tags if t["genre"] != "uncertain")
 
 
 def test_every_genre_is_covered():
@@ -233,6 +236,16 @@ def test_person(text, person):
         ("高中阶段的留守学生面临高考压力，高三学生尤其如此。", "senior_secondary"),
         ("幼儿园的小朋友离开父母后，在幼儿园里常常哭闹。", "preschool"),
         ("他高中毕业后回到村里工作。", ""),
+        # session 21: vocational schools are upper-secondary, and their 专业二年级 is no primary grade
+        ("我在镇上的职业中专读书，是机电专业二年级的学生，周末回奶奶家。", "senior_secondary"),
+        ("高二年级的留守学生多，班会上大家都说想家。", "senior_secondary"),
+        # a kindergarten class's name; a village school or teaching point is primary
+        ("开学第一周，我们中三班的孩子哭了好几个，午睡时我和保育员轮流抱着。", "preschool"),
+        ("作为一名村小老师，我所在的教学点只有两个老师。", "primary"),
+        # the writer's level now outweighs the childhood she recalls
+        ("现在我读高三了。想起小学二年级那年，我天天在村口等妈妈，小学六年过得很慢。", "senior_secondary"),
+        # but a lunar date or 今年初 is not a grade
+        ("今年初，我们学校开展了关爱活动。", ""),
     ],
 )
 def test_school_level(text, level):

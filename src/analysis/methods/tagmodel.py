@@ -30,8 +30,8 @@ from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
 
 MODEL_FILE = "tagging_model.json"
 TAG_ESSAYS_DIR = ANNOTATIONS_DIR / "tag_essays"
-TUNING_FOLDERS = ("bundled", "dev", "dev2")  # test/ is held out
-HELD_OUT_FOLDERS = ("test",)
+TUNING_FOLDERS = ("bundled", "dev", "dev2", "dev3")  # test2/ is held out (dev3 was the held-out test/ until session 21)
+HELD_OUT_FOLDERS = ("test2",)
 TARGETS = ("genre", "narrator")
 UNCERTAIN = "uncertain"
 UNCERTAIN_BELOW = 0.4  # a label less probable than this is not given
