@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.ingest.intake import DOUBTFUL_SPLIT_CHARS, plan_essays
+from analysis.ingest.pagechrome import classify_lines, load_rules, normalise, pattern_kind
 from analysis.io import read_raw
 from analysis.ingest.split import (
     ANSWER_WRAPPER_RE,
@@ -16,6 +17,7 @@ from analysis.ingest.split import (
     find_page_title,
     find_repeated_titles,
     find_series,
+    match_heading,
     series_number,
     split_essays,
 )
@@ -2078,3 +2080,340 @@ def test_a_threads_tagged_title_heads_the_starters_floors_and_replies_stay_out(t
     assert [(e.title, e.line_start, e.line_end) for e in essays] == [("【原创】我和爷爷的那些年", 7, 13)]
     chrome = {no for no, *_ in essays[0].chrome}
     assert {8, 9, 10, 11, 12} <= chrome and 7 not in chrome and 13 not in chrome
+
+
+# ------------------------------------------------ shapes from dev26 (was heldout21), session 22
+
+
+@pytest.mark.parametrize(
+    "line, number, title",
+    [
+        ("党员心得1：一张彩色卡片", 1, "一张彩色卡片"),  # a kind qualified by a word before it
+        ("满分作文一：等一场不会迟到的春天", 1, "等一场不会迟到的春天"),
+        ("【满分作文二】我们还要等多久？", 2, "我们还要等多久？"),  # kind and number closed in brackets: no colon
+        ("教师心得3：从“帮扶”到“陪伴”", 3, "从“帮扶”到“陪伴”"),
+    ],
+)
+def test_a_qualified_kind_and_its_number_head_a_piece(line, number, title):
+    assert match_heading(line, PATTERNS) == (number, title)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "作文7：我的爷爷",  # a bare 作文 and a number: a style the user names (--heading-pattern)
+        "日记里写着：今天妈妈走了",
+        "我写作文1个小时：好累",
+        "那本心得里写着一句话：坚持。",
+    ],
+)
+def test_a_sentence_about_a_kind_of_piece_heads_nothing(line):
+    assert match_heading(line, PATTERNS) is None
+
+
+def test_an_exam_pages_pieces_in_three_numbering_styles_split_at_each(tmp_path):
+    lines = [
+        "2024年某市中考满分作文及阅卷老师点评（3篇）",
+        "【原题再现】阅读下面的材料，按要求作文。",
+        "请以“盼”为话题，自拟题目，写一篇不少于600字的文章。要求：不得抄袭，不得透露个人信息。",
+        "",
+        "满分作文一：山那边的灯",
+        "某县考生",
+        BODY_A,
+        BODY_B,
+        "考场得分：50分（满分50分）",
+        "【阅卷老师点评】全文以灯为线索，层层推进，结尾含蓄有力。",
+        "",
+        "【满分作文二】妈妈的车票",
+        "某县考生",
+        BODY_B,
+        "我数着日子等她回来，一天，两天，三天。",
+        BODY_C,
+        "",
+        "三、等你回家过年！",
+        "某县考生",
+        BODY_C,
+        BODY_A,
+        "【特级教师点评】语言质朴，情感真挚。",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [(e.heading_number, e.line_start) for e in essays] == [(1, 7), (2, 14), (3, 20)]
+    assert [e.line_end for e in essays] == [8, 16, 21]
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {2, 3, 6, 9, 10, 13, 19, 22} <= removed
+
+
+def test_a_list_item_numbered_like_the_missing_piece_inside_a_speech_heads_nothing(tmp_path):
+    lines = [
+        "关爱留守儿童演讲稿（精选3篇）",
+        "",
+        "演讲稿一：让爱回家",
+        "尊敬的老师们：",
+        BODY_A,
+        "演讲稿二：我们在一起",
+        "亲爱的同学们：",
+        BODY_B,
+        "一、每天和留守同学说一句话；",
+        "二、每周陪他们读一本书；",
+        "三、每月给他们的父母写一封信！",  # the third item of a list under the last heading: no third piece
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading_number for e in essays] == [1, 2]
+    assert essays[1].line_end == 12
+
+
+def test_a_chapter_titled_with_a_station_is_no_site_name(tmp_path):
+    lines = [
+        "书香小说网",
+        "首页 | 分类 | 排行榜 | 完本 | 书架",
+        "山那边的孩子",
+        "作者：林间月",
+        "上一章　　目录　　下一章",
+        "",
+        "第七章　腊月的车站",
+        "本章字数：3,412　　更新时间：2024-01-18 20:00",
+        BODY_A,
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.line_start) for e in essays] == [("第七章　腊月的车站", 9)]
+
+
+def test_a_projects_quoted_headline_over_its_figures_is_no_wrapped_text(tmp_path):
+    lines = [
+        "某某公益平台",
+        "首页 | 公益项目 | 月捐 | 公益机构",
+        "“小水壶，大心愿”——给山村孩子送一壶热水",  # (the comma is inside the quotation)
+        "已筹：￥12,345.00　　目标：￥50,000.00",
+        "捐款人次：1,234　　剩余天数：12天",
+        "我要捐款　　一起捐　　分享项目",
+        "项目介绍",
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        "捐赠说明：每捐赠20元，可以为一名孩子送去一个保温水壶。",
+        "项目进展",  # a tab's label between furniture and the update's title
+        "第2次进展：水壶送到了！",
+        "2024-04-12　　由 某县某社工服务中心 发布",
+        BODY_B,
+        BODY_C,
+        "第1次进展：项目启动啦",
+        "2024-03-15　　由 某县某社工服务中心 发布",
+        BODY_A,
+        BODY_B,
+        "查看更早的进展 ∨",
+        "受助孩子来信",  # a label over the letter's title
+        "给好心叔叔阿姨的一封信",
+        "（以下为孩子手写信的照片内容，由工作人员整理录入）",
+        "亲爱的叔叔阿姨：",  # (the bracketed note above ends whole: the salutation is no part of it)
+        "你们好！我收到水壶了。",
+        BODY_A,
+        "小禾",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [(e.heading, e.line_start, e.line_end) for e in essays] == [
+        ("项目介绍", 8, 13),
+        ("第2次进展：水壶送到了！", 18, 19),
+        ("第1次进展：项目启动啦", 22, 23),
+        ("给好心叔叔阿姨的一封信", 28, 31),
+    ]
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {14, 15, 17, 21, 24, 25, 27} <= removed
+
+
+def test_a_model_essay_under_its_label_after_a_reading_passage_is_an_essay_of_its_own(tmp_path):
+    lines = [
+        "某某题库 · 中小学试题库",
+        "首页 | 试卷 | 试题 | 组卷",
+        "题型：现代文阅读　　难度：★★★",
+        "（三）阅读下面的文章，完成16～18题。（共12分）",
+        "外婆的灶台",
+        "①" + BODY_A,
+        "②" + BODY_B,
+        "（选自某刊2023年第6期，有删改）",
+        "16．文章围绕“灶台”写了哪几件事？请简要概括。（4分）",
+        "17．第②段画线句有什么作用？（4分）",
+        "【答案】①外婆做饭；②外婆等我。",
+        "【解析】本题考查概括文章内容的能力。",
+        "17～18题解析仅对VIP会员开放，开通VIP查看全部解析 >>",  # the site's members-only note: no cut
+        "",
+        "五、写作（50分）",
+        "请以“那一次，我懂了______”为题，写一篇不少于600字的记叙文。",
+        "【参考范文】",
+        "那一次，我懂了奶奶的唠叨",
+        BODY_C,
+        BODY_A,
+        "相似试题",
+        "上一题　　1　2　3　…　24　　下一题",
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.line_start, e.line_end) for e in essays] == [
+        ("外婆的灶台", 6, 7),
+        ("那一次，我懂了奶奶的唠叨", 19, 20),
+    ]
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {4, 8, 9, 10, 11, 12, 13, 15, 16, 17, 21, 22} <= removed
+
+
+def test_a_units_member_and_name_under_a_reflections_title_are_its_byline(tmp_path):
+    lines = [
+        "某县机关党建网",
+        "“送教进村”——县教育局机关第二党支部开展主题党日活动",
+        "发布时间：2024-05-31 16:20　　来源：县教育局",
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        "【延伸阅读】党员心得选登",
+        "党员心得1：一张彩色卡片",
+        "县教育局机关第二党支部　党员　陈卫东",
+        BODY_C,
+        "党员心得2：从“结对”到“结亲”",
+        "县教育局机关第二党支部　党员　林　芳",
+        BODY_B,
+    ]
+    essays, log, *_ = _plan(tmp_path, lines)
+    assert [(e.line_start, e.line_end) for e in essays] == [(4, 9), (13, 13), (16, 16)]
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"}
+    assert {12, 15} <= removed  # (the unit, the member and the name under each title: bylines)
+
+
+def test_a_lesson_plans_bracketed_parts_are_its_text_and_a_columns_label_is_not(tmp_path):
+    plan = [
+        "《写给远方的亲人》写作指导课教学设计",
+        "设计者：某县第二中学　语文组　郑晓岚",
+        "【教学目标】",  # under the byline, over an item: a part, as its siblings show
+        "1．学会抓住一个生活细节，把想说的话写具体。",
+        "2．了解书信的基本格式。",
+        "【教学重难点】",
+        "重点：选择典型细节表达情感。难点：避免空喊口号。",
+        "【教学过程】",
+        "一、情境导入（5分钟）",
+        "教师出示一张照片，请学生说说照片里的孩子在想什么。",
+        "【板书设计】",
+        "一件旧物　→　一个场景　→　一句心里话",
+        "【教学反思】",
+        "本课最大的收获，是学生不再满足于写“我想你”。",
+    ]
+    essays, log, *_ = _plan(tmp_path, plan)
+    assert [(e.line_start, e.line_end) for e in essays] == [(3, 14)]
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"} | {no for no, *_ in essays[0].chrome}
+    assert removed == {2}
+    bulletin = [
+        "某县关工委简报",
+        "【工作动态】",  # a column's label over an article's title: furniture
+        "青苇镇：“五老”志愿者结对帮扶留守儿童",
+        BODY_A,
+        BODY_B,
+        "",
+        "【经验交流】",
+        "用心做好留守儿童的“代理家长”",
+        BODY_C,
+        BODY_A,
+    ]
+    essays, log, *_ = _plan(tmp_path, bulletin)
+    removed = {r["line"] for r in log if r["rule"] == "remove_chrome"} | {no for e in essays for no, *_ in e.chrome}
+    assert {2, 7} <= removed
+
+
+def test_a_bracketed_label_between_sentences_is_a_part_of_the_text():
+    lines = [
+        "罗奶奶的老屋",
+        BODY_A,
+        "【孩子们长大了】",
+        "十二年过去，最早来托管点的孩子中，已有两人考上了大学。",
+    ]
+    assert 3 not in classify_lines(lines, keep=[1])
+
+
+def test_a_novel_pages_comments_under_their_counted_header_and_teasers_under_a_listed_header():
+    lines = [
+        "第七章　腊月的车站",
+        BODY_A,
+        BODY_B,
+        "上一章：第六章　奶奶的账本",
+        "本章评论（236）　　写评论",
+        "书友20240118：看到这里就忍不住了。",
+        "冬至的饺子：作者大大，求更新！",
+        "同类推荐：《乡村教师手记》《奶奶的菜园》",
+        "· 《奶奶的菜园》：每年开学，同桌的座位总要空上一个月。那个男孩会在某个秋天突然出现……",
+        "某某小说网APP，下载即送500书币，离线阅读更流畅！",
+    ]
+    out = classify_lines(lines, keep=[1])
+    assert {5, 6, 7, 8, 9, 10} <= set(out) and not {2, 3} & set(out)
+
+
+def test_a_poems_last_line_over_the_next_title_is_no_label():
+    lines = ["留守书1", "村口的站牌上", "只有一个站名", "留守书2", "奶奶的晾衣绳上", "挂着三件衣服"]
+    out = classify_lines(lines, keep=[1, 4])
+    assert 3 not in out  # (text above it: a poem's line, not a tab's label between furniture)
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("推荐理由：十二年来，她把自家老屋改成留守儿童托管点，照顾村里六十多个孩子。", "blurb"),
+        ("为TA投票（当前票数：18,625）　　每人每天限投3票", "control"),
+        ("设计者：某县第二中学　语文组　郑晓岚", "byline"),
+        ("某市考生", "byline"),
+        ("【原题再现】阅读下面的材料，按要求作文。", "guidance"),
+        ("（三）阅读下面的文章，完成16～19题。（共15分）", "guidance"),
+        ("五、写作（50分）", "guidance"),
+        ("★ 二等奖 ★", "other"),
+        ("考场得分：48分（满分50分）", "other"),
+        ("16．文章围绕“菜园”写了哪几件事？请简要概括。（4分）", "other"),
+        ("【阅卷老师点评】以对话开篇，简洁有力。", "commentary"),
+        ("【颁奖词】老屋不大，装得下六十多个孩子的黄昏。", "commentary"),
+        ("编辑推荐语：组诗以四个意象写出了孩子的等待。", "commentary"),
+        ("创作谈：我在乡村小学教了十一年书，这组诗里的句子，很多都是孩子们告诉我的。", "other"),
+        ("诗人简介：山木，某省某县人，乡村教师。", "other"),
+        ("捐赠说明：每捐赠120元，可以为一名孩子送去一个书包。", "other"),
+        ("（家长注：后面的两页被水洒湿了，实在认不出来。）", "other"),
+        ("2024-04-12　　由 某县社工服务中心 发布", "publication"),
+        ("查看更早的进展 ∨", "readmore"),
+        ("上一题　　1　2　3　…　24　　下一题", "prevnext"),
+        ("相似试题", "related"),
+        ("[图片2加载失败，点击重试]", "other"),
+    ],
+)
+def test_furniture_of_exam_lesson_novel_and_charity_pages(line, kind):
+    rules = load_rules()
+    hit = pattern_kind(normalise(line), rules)
+    assert hit is not None and hit[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "我画了一个大大的太阳，太阳下面是我和妈妈。老师说可以拍照分享给妈妈，",
+        "老师让我们写一篇不少于600字的作文，我写的是奶奶。",
+        "班会课上，我们投票选出了新的班长。",
+        "他是今年全县唯一一个考上重点高中的考生。",
+        "那一年我得了一等奖，妈妈在电话里笑了。",
+        "第三题我想了很久，最后还是空着交了卷。",
+    ],
+)
+def test_essay_lines_about_exams_votes_and_prizes_are_no_furniture(line):
+    assert pattern_kind(normalise(line), load_rules()) is None
+
+
+def test_a_picture_that_failed_and_a_note_that_pages_cannot_be_read_flag_the_text_after_them(tmp_path):
+    lines = [
+        "3月8日　星期五　阴",
+        BODY_A,
+        "（家长注：这一天后面的两页被孩子洒上了水，字都晕开了，实在认不出来。）",
+        "后来奶奶把我抱到床上，给我讲了一个故事。",
+        "（那天的月亮很圆，我看不清楚它上面有没有兔子。）",  # the child's own words in brackets: no gap
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert dict(essays[0].lost_pages).keys() == {4}
+    letter = ["给叔叔阿姨的一封信", "亲爱的叔叔阿姨：", BODY_A, "[图片2加载失败，点击重试]", BODY_B, "小禾"]
+    essays, *_ = _plan(tmp_path, letter)
+    assert dict(essays[0].lost_pages).keys() == {5}

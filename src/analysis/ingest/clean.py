@@ -1309,10 +1309,12 @@ def deleted_posts(lines: list[str], chrome: Iterable[int], *, reach: int = 4) ->
 
 # a page's notice that part of the text is left out: an editor's elision mark ((中略), (下略)), a printed
 # page the viewer failed to load (第3页 加载失败，点击重新加载), a picture (a long image's slice) that did not
-# ([图片加载失败，点击重试]), a scanned page the capture lacks (［原刊第14页扫描件缺失］)
+# ([图片加载失败，点击重试], [图片2加载失败…]), a scanned page the capture lacks (［原刊第14页扫描件缺失］)
 _OMISSION_RE = re.compile(
     r"^[(（]\s*(中略|下略|前略|略)\s*[)）]$|第\s*\d{1,4}\s*[页頁]\s*\S{0,4}(加载失败|载入失败|无法加载|未能加载|无法显示)"
-    r"|^[\[【(（]?\s*(图片|图像|长图)\s*(加载失败|载入失败|无法加载|未能加载|无法显示)"
+    r"|^[\[【(（]?\s*(图片|图像|长图)\s*\d{0,3}\s*(加载失败|载入失败|无法加载|未能加载|无法显示)"
+    # a note in brackets that the writing there cannot be read (（家长注：后面的两页…字都晕开了，实在认不出来。）)
+    r"|^[(（][^()（）]{0,60}(认不出|无法辨认|难以辨认|辨认不清|看不清楚?|无法识别|字迹模糊|无法辨识)[^()（）]{0,20}[)）]$"
     # a scan's or a printed page's note that a page is missing (［原刊第14页扫描件缺失］, （此处缺一页）)
     r"|^[\[［【(（〔]\s*[^\]］】)）〕]{0,12}(第\s*\d{1,4}\s*[页頁]|扫描件|原件|原稿|原文|此处|本页|一页|[\d一二三四五六七八九十]\s*页)"
     r"[^\]］】)）〕]{0,10}(缺失|缺页|缺一页|丢失|遗失|残缺|漏印|无法识别)\s*[\]］】)）〕]$"

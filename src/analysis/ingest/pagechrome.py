@@ -284,6 +284,7 @@ def classify_lines(
     rules = rules or load_rules()
     keep = sorted(set(keep))
     in_essays = _essays_per_key(lines, keep, rules) if len(keep) >= 2 else {}
+    part_labels = _section_labels(lines, rules)
     keep = set(keep)
     cls: list[str] = []
     out: dict[int, Verdict] = {}
@@ -305,7 +306,7 @@ def classify_lines(
             hit = None  # 联系人：…，联系电话：… above the issuing body and the date: part of a notice
         if hit and hit[0] == "tags" and _after_abstract(lines, no) and not _apparatus_below(lines, no, rules):
             hit = None  # 关键词：… under a report's 摘要：…, the text going on under it: part of the paper
-        if hit and hit[0] == "other" and _PART_LABEL_RE.match(norm):
+        if hit and hit[0] == "other" and (_PART_LABEL_RE.match(norm) or no in part_labels):
             hit = None  # 【案由】, 【建议】: a proposal's own parts, not a column's label (【工作动态】)
         if hit:
             out[no] = Verdict(no, hit[0], f"pattern: {hit[1]}")
@@ -426,7 +427,7 @@ def classify_lines(
         norm = normalise(line)
         if v is not None and (
             v.kind in ("related", "readmore")
-            and (norm.endswith((":", "：")) or len(norm) <= 6)
+            and (norm.endswith((":", "：")) or len(norm) <= 6 or _LISTED_TITLES_RE.search(norm))
             or _MARKED_RELATED_HEADER_RE.match(norm)
         ):
             # (往期推荐, 相关阅读 alone on a line head a list too; so does ▼往期推荐 behind its mark)
@@ -636,7 +637,50 @@ def classify_lines(
         above, below = nearest_above[i], nearest_below[i]
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
+        elif above == BAD and (i + 2) in keep and _LABEL_RE.match(norm):
+            # a page's label right over an essay's title, furniture above it (捐赠说明：… / 项目进展 /
+            # 第3次进展：…; 查看更早的进展 / 受助孩子来信 / 给捐款叔叔阿姨的一封信): a tab's or a section's label
+            out[i + 1] = Verdict(i + 1, "context", "a label between page furniture and an essay's title")
     return out
+
+
+# a label alone in brackets (【教学目标】, 【孩子们长大了】)
+_BRACKET_LABEL_RE = re.compile(r"^【[^【】。！？]{2,12}】$")
+
+
+def _body_line(norm: str) -> bool:
+    """Does a normalised line read as a text's body: a sentence, a clause that goes on, or a list's item?"""
+    return bool(_FINAL_END_RE.search(norm) and n_cjk(norm) >= 4 or _SECTION_RE.match(norm) or _texty(norm))
+
+
+def _section_labels(lines: list[str], rules: ChromeRules) -> set[int]:
+    """Line numbers of labels alone in brackets that part a text (【教学重难点】, 【孩子们长大了】), not a
+    column's label (【工作动态】 over a title): the nearest line above ends a sentence of text (CJK, no page
+    furniture) and the next line below reads as the body (a sentence or a list's item). Where two or more
+    labels of the file are so placed, the file's other labels with text on one side are its parts too
+    (【教学目标】 under the byline, over 1．学会…; 【板书设计】 under text, over its one-line board plan)."""
+
+    def text_at(k: int | None) -> bool:
+        if k is None:
+            return False
+        norm = normalise(lines[k - 1])
+        return _body_line(norm) and not pattern_kind(norm, rules) and not _BRACKET_LABEL_RE.match(norm)
+
+    labels = [no for no, line in enumerate(lines, start=1) if _BRACKET_LABEL_RE.match(normalise(line))]
+    sides = {}
+    for no in labels:
+        above = next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
+        below = next((k for k in range(no + 1, len(lines) + 1) if lines[k - 1].strip()), None)
+        up = above is not None and text_at(above) and bool(_FINAL_END_RE.search(normalise(lines[above - 1])))
+        sides[no] = (up, text_at(below))
+    placed = {no for no, (up, down) in sides.items() if up and down}
+    if len(placed) >= 2:
+        placed |= {no for no, (up, down) in sides.items() if up or down}
+    return placed
+
+
+# a label of a few characters and no mark (项目进展, 受助孩子来信)
+_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
 
 def _closed_teasers(lines: list[str], i: int, out: dict, keep: set[int], *, most: int = 3) -> bool:
@@ -816,9 +860,14 @@ def _site_note(norm: str, rules: ChromeRules, prose: bool) -> bool:
 _WHOLE_END_RE = re.compile(r"([。！？”]|\.{3}|#[^#\s]{1,16}#)$")
 
 
+# a note wholly in brackets, closed on its own line ((以下为孩子手写信的照片内容，由工作人员整理录入))
+_BRACKETED_LINE_RE = re.compile(r"^\((?:[^()]|\([^()]*\))*\)$|^【[^【】]*】$|^\[[^\[\]]*\]$")
+
+
 def _ends_whole(norm: str) -> bool:
-    """Whether a normalised commentary or blurb line ends whole (the next line is not its continuation)."""
-    return bool(_WHOLE_END_RE.search(norm))
+    """Whether a normalised commentary or blurb line ends whole (the next line is not its continuation):
+    it ends a sentence, or it is a note wholly in brackets."""
+    return bool(_WHOLE_END_RE.search(norm) or _BRACKETED_LINE_RE.match(norm))
 
 
 _COMMENT_LABEL_RE = re.compile(r"^[\[【(]?\s*\S{0,4}(点评|评语|简评|评析|赏析|的话|寄语)\s*[\]】)]?\s*[:：]?$")
@@ -843,6 +892,8 @@ _BULLET_ITEM_RE = re.compile(r"^[·•▪●◆]\s*\S")
 # ended before it
 _TEASER_ITEM_RE = re.compile(r"^[^。！？!?]{8,100}(…|\.{3,})$")
 # a related list's header behind a mark (▼往期推荐, ▍相关阅读)
+# a related list's header naming its titles after the label (同类推荐：《乡村教师手记》《奶奶的菜园》), over teasers
+_LISTED_TITLES_RE = re.compile(r"[:：]\s*(《[^《》]{1,30}》\s*[、,，|]?\s*){2,}$")
 _MARKED_RELATED_HEADER_RE = re.compile(
     r"^[▼▽▶►▍▌■◆●↓]\s*(往期推荐|往期回顾|往期精选|推荐阅读|相关阅读|延伸阅读|相关推荐|相关文章)$"
 )
@@ -850,7 +901,9 @@ _ALL_COMMENTS_RE = re.compile(r"^(查看|展开|显示)(全部|所有|更多)\s*
 # a reader's comment: a handle (the author's own marked 作者) and a colon, then what they say
 _READER_COMMENT_RE = re.compile(r"^[^\s:：，。！？“”]{1,16}(\s*[(（]作者[)）])?\s*[:：]\s*\S")
 # a bar's count of the comments under it, one or more (回应 3, 评论(12), 留言 5)
-_COMMENT_COUNT_RE = re.compile(r"(?:^|[\s|])(评论|回应|留言)\s*\(?\s*[1-9]\d*\s*\)?\s*条?(?=\s|\||$)")
+_COMMENT_COUNT_RE = re.compile(
+    r"(?:^|[\s|]|(?<=^本章)|(?<=^本文)|(?<=^全部)|(?<=^网友))(评论|回应|留言)\s*\(?\s*[1-9]\d*\s*\)?\s*条?(?=\s|\||$)"
+)
 # a Q&A page's counts under its question (关注者 2,317　被浏览 1,486,092)
 _QUESTION_COUNTS_RE = re.compile(r"(关注者|被浏览)\s*[\d,]+")
 # a comment under such a bar: a handle of up to four words (a reply names whom it answers) and what they say
@@ -977,6 +1030,8 @@ def _text_before_cut(norm: str, rules: ChromeRules, *, cut_above: bool = False) 
 # a site's note that it shows only part of the piece (本文仅展示部分内容, 以下仅显示前三页)
 _PREVIEW_NOTE_RE = re.compile(
     r"^\W{0,3}(本文|本篇|此文|该文|本文档|以下|当前)?仅(展示|显示|提供|预览)(了)?(部分|前\s*\S{1,3}\s*页)"
+    # (or that a part is for members only: 17～19题解析仅对VIP会员开放，开通VIP查看全部解析)
+    r"|仅(对|向|限|供)\s*(VIP|SVIP|会员|付费用户)\S{0,4}(开放|可见|可看|查看)"
 )
 
 

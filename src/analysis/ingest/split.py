@@ -39,9 +39,15 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     # 题目：等春天 / 作文题目：… (a title announced as one)
     # (a mailbox's letter: 信件标题：关于…的建议)
     r"^(?:作文|信件|来信|留言)?(?:题目|标题|文题)\s*[：:]\s*(?P<title>\S.{0,38})$",
-    # 演讲稿一：title / 【日记3】：title — a kind of piece, its number and a colon (a kind alone needs the colon)
-    rf"^[【〖\[]?(?:演讲稿|发言稿|讲话稿|日记|周记|心得体会|心得|例文|事迹材料|材料|倡议书|读后感|观后感|总结|"
-    rf"感言|故事|书信|诗歌|小诗)(?P<num>{_NUM})[】〗\]]?\s*[：:]\s*(?P<title>\S.*)$",
+    # 演讲稿一：title / 【日记3】：title — a kind of piece, its number and a colon (a kind alone needs the colon);
+    # the kind may be qualified by a word or two (党员心得1：…, 满分作文一：…), and a kind and number closed in
+    # brackets need no colon (【满分作文二】title)
+    # (作文 and 习作 only so qualified: a bare 作文7：… is a style a user names, --heading-pattern)
+    rf"^[【〖\[]?(?:[\u4e00-\u9fff]{{0,4}}?(?:演讲稿|发言稿|讲话稿|日记|周记|心得体会|心得|例文|事迹材料|材料|倡议书|读后感|"
+    rf"观后感|总结|感言|故事|书信|诗歌|小诗)|[\u4e00-\u9fff]{{1,4}}?(?:作文|习作))(?P<num>{_NUM})[】〗\]]?\s*[：:]\s*"
+    rf"(?P<title>\S.*)$",
+    rf"^[【〖\[](?:[\u4e00-\u9fff]{{0,4}}?(?:演讲稿|发言稿|讲话稿|日记|周记|心得体会|心得|例文|事迹材料|倡议书|读后感|"
+    rf"观后感|感言|故事|书信|诗歌|小诗)|[\u4e00-\u9fff]{{1,4}}?(?:作文|习作))(?P<num>{_NUM})[】〗\]]\s*(?P<title>\S.*)$",
     # 篇一：title / 篇1 title (a separator is required: 篇幅 is no heading)
     rf"^[【〖\[]?篇(?P<num>{_NUM})[】〗\]]?[：:\s、.．-]+(?P<title>\S.*)$",
     # 范文1 / 模板1 / 【范文一】 (範文 in traditional script), title before, or after a separator or a
@@ -441,7 +447,7 @@ def _set_off_titles_after(lines: list[str], last: int, skip: set[int], *, min_bo
 # ------------------------------------------------------------ page title
 MAX_TITLE_CHARS = 40
 _SITE_NAME_RE = re.compile(
-    r"(网|站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线|百科|贴吧|知道|个人资料|个人图书馆)$"
+    r"(网|(?<![车驿])站|厅|局|委员会|政府|门户|平台|论坛|社区|博客|日报|晚报|频道|空间|文库|书屋|之家|公众号|在线|百科|贴吧|知道|个人资料|个人图书馆)$"
 )
 # a WeChat article's numbered section mark (01｜村口的站牌, 2丨一部旧手机)
 _SECTION_MARK_RE = re.compile(r"^\d{1,2}\s*[｜|丨]\s*\S")
@@ -545,13 +551,18 @@ UNIT_OR_SPEAKER_RE = re.compile(
     r"^(\S{2,24}?(政府|委员会|委|局|办公室|办|中心|小学|中学|学校|中心校|完小|教学点|幼儿园|调研组|课题组|工作组|党委|党支部|"
     r"团委|妇联|关工委|协会|基金会|服务站|社工站|村委会|居委会)"
     r"|\S{1,16}(县长|镇长|乡长|局长|书记|主任|校长|园长|老师|教师|主席|会长|站长|社工|志愿者)[ \u3000]+[\u4e00-\u9fff·]{2,4}"
-    r"|\S{2,24}(政府|委员会|局|小学|中学|学校|中心校|完小|教学点|幼儿园)[ \u3000]+[\u4e00-\u9fff·]([ \u3000]?[\u4e00-\u9fff·]){1,3})$"
+    r"|\S{2,24}(政府|委员会|局|小学|中学|学校|中心校|完小|教学点|幼儿园)[ \u3000]+[\u4e00-\u9fff·]([ \u3000]?[\u4e00-\u9fff·]){1,3}"
+    # (a unit, the writer's standing in it and the name: 县教育局机关第二党支部　党员　林　芳)
+    r"|\S{2,24}(委员会|局|小学|中学|学校|中心|党委|党支部|支部|团委|工会|妇联|协会)[ \u3000]+"
+    r"(党员|团员|教师|职工|干部|志愿者|社工|会员|队员)[ \u3000]+[\u4e00-\u9fff·]([ \u3000]?[\u4e00-\u9fff·]){1,3})$"
 )
 # a date in brackets under a speech's title (（2023年10月26日）, （二〇二二年六月）)
 DATE_IN_PARENS_RE = re.compile(
     r"^[(（\[【]\s*([\d〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
     r"(\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[)）\]】]$"
 )
+# a label alone in brackets (【教学目标】, 【工作动态】)
+_BRACKETED_LABEL_RE = re.compile(r"^【[^【】。！？]{2,12}】$")
 _BRACKETED_NOTE_RE = re.compile(r"[（(][^（()）]{1,20}[)）]")
 # a gap between the items of a menu or a row of fields (full-width or several spaces)
 _MENU_GAP_RE = re.compile(r"\u3000+|\s{2,}")
@@ -624,15 +635,22 @@ def _wrapped_line(lines: list[str], no: int) -> bool:
     return abs(len(nxt) - len(s)) <= WRAP_WIDTH_SLACK and not _SENTENCE_END.search(nxt[-1:] or "。")
 
 
-def _at_wrap_width(lines: list[str], no: int, *, reach: int = 8, min_lines: int = 2) -> bool:
+def _at_wrap_width(
+    lines: list[str], no: int, *, reach: int = 8, min_lines: int = 2, skip: set[int] = frozenset()
+) -> bool:
     """Is line ``no`` (a clause that stops without a mark) as wide as the text under it, a text broken at
     a fixed width (an OCR'd long image: 每年开学的第一天，班上总有几 over lines as wide that
     stop mid-sentence too)? At least ``min_lines`` of the next ``reach`` lines stop without a mark and are as
-    wide (``WRAP_WIDTH_SLACK``); a title's width is its own."""
+    wide (``WRAP_WIDTH_SLACK``); a title's width is its own. A comma inside a quotation (“小书包，大梦想”——…)
+    is no clause of the line's own, and page furniture under it (``skip``: a project's figures) is no text."""
     s = lines[no - 1].strip()
-    if not re.search(r"[，,、]", s) or _SENTENCE_END.search(s) or s[-1] in _TRAILING_PUNCT + "”」":
+    if (
+        not re.search(r"[，,、]", _QUOTED_SPAN_RE.sub("“”", s))
+        or _SENTENCE_END.search(s)
+        or s[-1] in _TRAILING_PUNCT + "”」"
+    ):
         return False
-    below = [ln.strip() for ln in lines[no : no + reach]]
+    below = [ln.strip() for k, ln in enumerate(lines[no : no + reach], start=no + 1) if k not in skip]
     return (
         sum(
             1
@@ -678,7 +696,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             or _SECTION_START_RE.match(s)
             or _SECTION_MARK_RE.match(s)  # (01｜村口的站牌: the text's first section, under the title)
             or _wrapped_line(lines, no)
-            or _at_wrap_width(lines, no)
+            or _at_wrap_width(lines, no, skip=skip)
         ):
             first_text = no
             break
@@ -695,6 +713,7 @@ def find_page_title(lines: list[str], *, skip: set[int] = frozenset(), soft: set
             and not DATE_IN_PARENS_RE.match(s)
             and not _BRACKETED_NOTE_RE.fullmatch(s)  # （本文为节选）: a note, no title
             and not PART_LABEL_RE.match(s)  # 【案由】: a label of the text's part, no title
+            and not _BRACKETED_LABEL_RE.match(s)  # 【教学目标】, 【工作动态】: a part's or a column's label, no title
             and not _CONTENTS_HEADER_RE.match(s)  # 目　　录 over a report's contents
             and not _COVER_FIELD_RE.match(s)  # a cover's fields under the title (实践团队：…, 二〇二四年九月)
             and len(_MENU_GAP_RE.findall(s)) < 2  # 只看楼主　收藏　回复, 网页　资讯　视频: a menu
@@ -892,6 +911,10 @@ def find_headings(
             titled = sorted({*titled, *_untitled_pieces(lines, skip, titled)})
             for k, no in enumerate(titled, start=1):
                 heads[no] = _line_heading(lines, no, k, "title_with_author")
+            # after them, a letter appended under its bare title, right above its salutation (受助孩子来信 /
+            # 给捐款叔叔阿姨的一封信 / 亲爱的叔叔阿姨：)
+            for no in _appended_speeches(lines, max(heads), skip, author_lines):
+                heads.setdefault(no, _line_heading(lines, no, None, "title_with_salutation"))
     if not heads:
         # a speech's or a letter's title (or a separator line, ＊＊＊) right above its salutation
         # (老师们、同学们：), the salutation on a line of its own or opening the first paragraph
@@ -1021,6 +1044,20 @@ def _appended_pieces_over_authors(
     return out
 
 
+# a page's short label over what it appends (受助孩子来信, 学生来信): a few characters, no mark
+_SET_OFF_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+def _set_off_label(lines: list[str], no: int, skip: set[int]) -> bool:
+    """Is line ``no`` a short label set off above (a blank or chrome line over it) — a label over the title
+    under it (受助孩子来信 / 给捐款叔叔阿姨的一封信), which sets that title off as a blank line would?"""
+    return (
+        bool(_SET_OFF_LABEL_RE.match(lines[no - 1].strip().strip("\u3000")))
+        and no >= 2
+        and (not lines[no - 2].strip() or (no - 1) in skip)
+    )
+
+
 def _appended_speeches(
     lines: list[str], last: int, skip: set[int], author_lines: set[int], *, min_body: int = 60
 ) -> list[int]:
@@ -1033,7 +1070,7 @@ def _appended_speeches(
         if (
             no in skip
             or no in author_lines
-            or (lines[no - 2].strip() and (no - 1) not in skip)
+            or (lines[no - 2].strip() and (no - 1) not in skip and not _set_off_label(lines, no - 1, skip))
             or not (_title_like(s, commas=True) or _exclaimed_title(s))
             or _GREETING_RE.search(s)
             or _SECTION_START_RE.match(s)
@@ -1221,7 +1258,9 @@ def _titles_under_dated_lines(lines: list[str], skip: set[int], *, after: int) -
 # a newspaper's column label alone on its line over an article's title (特写, 读者来函, 記者手記; in either script)
 _COLUMN_LABEL_RE = re.compile(
     r"^[【\[〔]?\s*(特[写寫]|[读讀]者[来來][函信]|[记記]者手[记記]|[侧側][记記]|短[评評]|[时時][评評]|新[闻聞][链鏈]接|"
-    r"[专專][访訪]|[纪紀][实實]|[随隨][笔筆]|通[讯訊])\s*[】\]〕]?$"
+    r"[专專][访訪]|[纪紀][实實]|[随隨][笔筆]|通[讯訊]|"
+    # (a test's or a lesson's model piece under its label: 【参考范文】 / 那一次，我读懂了…)
+    r"(参考|优秀)?[范範]文|(参考)?例文|(教师)?下水(作)?文)\s*[】\]〕]?$"
 )
 
 
@@ -1266,6 +1305,23 @@ def _no_number(line: str) -> tuple[str, int, str] | None:
     return ((m.group("title") or "").strip(), int(m.group("n")), line.strip()) if m else None
 
 
+# a title numbered as a list's item (三、等你回家吃饭！): a piece's heading only where no item of that list stands
+# between it and the heading above (一、… 二、… 三、… are the parts of one speech)
+_LISTED_NUMBER_RE = re.compile(r"^(?P<n>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<title>\S.{1,38})$")
+
+
+def _listed_title(lines: list[str], no: int, heads: dict[int, Heading]) -> tuple[str, int, str] | None:
+    """(title, number, form) of line ``no`` when it is a title numbered like a list's item (三、等你回家吃饭！)
+    with no other such item between it and the nearest heading above; else None."""
+    m = _LISTED_NUMBER_RE.match(lines[no - 1].strip().strip("\u3000"))
+    if not m or not _exclaimed_title(m.group("title")) or (n := cn_to_int(m.group("n"))) is None:
+        return None
+    above = max((k for k in heads if k < no), default=0)
+    if any(_LISTED_NUMBER_RE.match(lines[k - 1].strip().strip("\u3000")) for k in range(above + 1, no)):
+        return None
+    return m.group("title"), n, "n、"
+
+
 def _numbers_between(lines: list[str], heads: dict[int, Heading], skip: set[int], expected: int) -> dict[int, int]:
     """In a collection that announces ``expected`` pieces, titles ending in the numbers its headings lack,
     each in its place in the order (想念妈妈的作文（一） above 第2篇：… above 写妈妈的作文 3): pages number
@@ -1276,7 +1332,11 @@ def _numbers_between(lines: list[str], heads: dict[int, Heading], skip: set[int]
     have = {n for _, n in numbered}
     out: dict[int, int] = {}
     for no, line in enumerate(lines, start=1):
-        hit = (series_number(line) or _no_number(line)) if no not in skip and no not in heads else None
+        hit = (
+            (series_number(line) or _no_number(line) or _listed_title(lines, no, heads))
+            if no not in skip and no not in heads
+            else None
+        )
         if not hit or hit[1] in have or not 1 <= hit[1] <= expected:
             continue
         above = [n for k, n in numbered if k < no]
