@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli
+from analysis.cli import build as cli_build, checks as cli_checks
 from analysis.pipeline.build import BuildSummary
 from analysis.cli import main
 from analysis.config import RESOURCES_DIR
@@ -220,7 +220,7 @@ def test_out_folder_not_writable(tmp_path, capsys, raw, fake_data, no_kernel, mo
     def refuse(folder):
         raise OSError(code, __import__("os").strerror(code), str(folder))
 
-    monkeypatch.setattr(cli, "_probe", refuse)
+    monkeypatch.setattr(cli_checks, "_probe", refuse)
     argv = (
         ["build", "--raw", str(raw), "--out", str(out)]
         if command == "build"
@@ -411,7 +411,7 @@ def test_annotate_out_read_only(tmp_path, capsys, raw, monkeypatch):
     def refuse(folder):
         raise PermissionError(errno.EACCES, "Permission denied", str(folder))
 
-    monkeypatch.setattr(cli, "_probe", refuse)
+    monkeypatch.setattr(cli_checks, "_probe", refuse)
     out = tmp_path / "scores.csv"
     assert main(["annotate", str(raw / "a.txt"), "--out", str(out)]) == 2
     assert one_error_line(capsys) == f"error: --out {out}: folder {tmp_path} not writable (permission denied)"
@@ -424,7 +424,7 @@ def test_unexpected_error_is_one_line_exit_1_and_debug_shows_it(capsys, monkeypa
     def broken(args):
         raise RuntimeError("第一行\n第二行")
 
-    monkeypatch.setattr(cli, "_cmd_build", broken)
+    monkeypatch.setattr(cli_build, "_cmd_build", broken)
     assert main(["build"]) == 1
     line = one_error_line(capsys)
     assert line == "error: RuntimeError: 第一行 第二行 (run with --debug for the traceback)"
@@ -436,7 +436,7 @@ def test_interrupt_still_exits_130(capsys, monkeypatch):
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_cmd_build", interrupted)
+    monkeypatch.setattr(cli_build, "_cmd_build", interrupted)
     assert main(["build"]) == 130
     assert capsys.readouterr().err.strip() == "interrupted"
 

@@ -281,7 +281,8 @@ def test_empty_method_accepted_by_validate_and_resolve_params(name, mini):
 
 
 def test_cli_parses_an_empty_method():
-    from analysis.cli import _parse_kv, make_parser
+    from analysis.cli import make_parser
+    from analysis.cli.report import _parse_kv
 
     args = make_parser().parse_args(["report", "sentiment", "-p", "method", ""])
     assert _parse_kv(args.param) == {"method": ""}

@@ -26,7 +26,7 @@ from analysis.cli import main
 from analysis.reporting.corpus import Corpus
 from analysis.methods.privacy import load_map
 from analysis.methods.samples import Sample, SampleError
-from analysis.methods.trust import TrustError
+from analysis.methods.trust import TrustError, common, metrics, own_sample, reference_samples, sampling, sheets
 
 from conftest import run_build
 
@@ -35,12 +35,12 @@ SAD = "他每天都很孤单，没有人陪他说话，常常一个人哭。"
 
 
 # ------------------------------------------------------------------- helpers ---
-_ORIGINAL_BOOTSTRAP = trust._bootstrap
+_ORIGINAL_BOOTSTRAP = metrics._bootstrap
 
 
 def _fast_bootstrap(mp: pytest.MonkeyPatch, n_boot: int = 25) -> None:
     """The real essay bootstrap, with fewer resamples (500 take ~6 s per method)."""
-    mp.setattr(trust, "_bootstrap", lambda groups, stat, **kw: _ORIGINAL_BOOTSTRAP(groups, stat, n_boot=n_boot))
+    mp.setattr(metrics, "_bootstrap", lambda groups, stat, **kw: _ORIGINAL_BOOTSTRAP(groups, stat, n_boot=n_boot))
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_every_named_sample_loads_with_the_documented_columns(key):
     if unit == "sentences":
         assert set(df["label"]) == set(samples.LABELS)  # every class coded, nothing else left
     else:
-        codes = set(trust._codes())
+        codes = set(common._codes())
         used = {c for v in df["codes"] for c in v.split(";") if c}
         assert used and used <= codes
 
@@ -417,8 +417,8 @@ def test_reference_is_read_from_the_shipped_file_not_recomputed(kind, monkeypatc
     def must_not_run():
         raise AssertionError("recomputed although the shipped file is current")
 
-    monkeypatch.setattr(trust, "_reference_sentiment", must_not_run)
-    monkeypatch.setattr(trust, "_reference_themes", must_not_run)
+    monkeypatch.setattr(reference_samples, "_reference_sentiment", must_not_run)
+    monkeypatch.setattr(reference_samples, "_reference_themes", must_not_run)
     ref = trust.reference(kind)
     shipped = json.loads((trust.REFERENCE_DIR / f"reference-{kind}.json").read_text(encoding="utf-8"))
     assert ref["figures"] == shipped["figures"] and ref["kind"] == kind
@@ -450,7 +450,7 @@ def test_themes_reference_has_a_held_out_row_for_every_held_out_sample():
     for name in samples.names("paragraphs", tuning=True):
         assert t.loc[name, "protocol"] != "held out"
     per_code = trust.table(ref["per_code"])
-    assert set(per_code["code"]) == set(trust._codes())
+    assert set(per_code["code"]) == set(common._codes())
 
 
 def test_reference_files_hold_no_text_of_any_reference_sample(seed_build):
@@ -488,11 +488,11 @@ def test_reference_files_hold_no_text_of_any_reference_sample(seed_build):
     ],
 )
 def test_allocate_table(sizes, n, want):
-    assert trust._allocate(pd.Series(sizes), n) == want
+    assert sampling._allocate(pd.Series(sizes), n) == want
 
 
 def test_allocate_fewer_items_than_strata():
-    got = trust._allocate(pd.Series({"a": 10, "b": 10, "c": 10}), 2)
+    got = sampling._allocate(pd.Series({"a": 10, "b": 10, "c": 10}), 2)
     assert sum(got.values()) == 2 and set(got.values()) == {1} and set(got) < {"a", "b", "c"}
 
 
@@ -502,7 +502,7 @@ def test_allocate_invariants_on_random_strata():
         k = int(rng.integers(1, 9))
         sizes = pd.Series(rng.integers(1, 60, k), index=[f"s{i}" for i in range(k)])
         n = int(rng.integers(1, sizes.sum() + 10))
-        got = trust._allocate(sizes, n)
+        got = sampling._allocate(sizes, n)
         assert sum(got.values()) == min(n, sizes.sum())
         assert all(0 < v <= sizes[s] for s, v in got.items())
         if n >= k:
@@ -672,7 +672,7 @@ def test_per_code_columns_are_read_back_as_a_codes_string(seed_build, tmp_path):
 
     sample = trust.draw_sample(seed_build.out_dir, "paragraphs", 5)
     frame = trust.sheet_frame(sample, "paragraphs")
-    codes = trust._codes()
+    codes = common._codes()
     assert list(frame.columns) == ["item_id", "essay", "text", "coded", *codes, "note"]
     csv_path, xlsx_path = trust.write_sheet(frame, "paragraphs", tmp_path / "paras.xlsx")
     filled = {0: {"family": "1", "study": "1"}, 1: {"safety": "是"}, 2: {"coded": "1"}, 3: {"teacher": "0"}}
@@ -686,7 +686,7 @@ def test_per_code_columns_are_read_back_as_a_codes_string(seed_build, tmp_path):
     back = trust.read_sheet(csv_path)
     assert back["codes"].tolist() == want
     assert trust.unit_of(back.columns) == "paragraphs"
-    assert trust._coded(back, "paragraphs")["item_id"].tolist() == frame["item_id"].iloc[:3].tolist()
+    assert sheets._coded(back, "paragraphs")["item_id"].tolist() == frame["item_id"].iloc[:3].tolist()
 
     wb = openpyxl.load_workbook(xlsx_path)
     ws = wb["coder 1"]
@@ -944,7 +944,7 @@ def test_own_figures_go_stale_when_the_build_changes(own_build, tmp_path, monkey
     assert trust.own(own_build.data, "sentences")["stale"] is False  # the original folder is untouched
 
     fresh = _copy(own_build.data, tmp_path / "data2")
-    monkeypatch.setattr(trust, "methods_fingerprint", lambda kind="all": "another-method")
+    monkeypatch.setattr(own_sample, "methods_fingerprint", lambda kind="all": "another-method")  # where own() looks
     assert trust.own(fresh, "sentences")["stale"] is True  # a changed method too
 
 

@@ -4,7 +4,7 @@ The package in layers, each importing only from itself and those above it
 (docs/architecture.md draws the map):
 
 * core, at the top: ``config`` (paths and the analysis defaults), ``resources``,
-  ``io`` (files), ``frames``, ``textsearch``, ``procs``; ``cli`` (``python -m analysis``);
+  ``io`` (files), ``frames``, ``textsearch``, ``procs``; ``cli/`` (``python -m analysis``);
 * :mod:`analysis.ingest` — a page capture becomes clean essays, paragraphs, sentences;
 * :mod:`analysis.methods` — tags, names, pseudonyms, reuse, sentiment, themes, metrics;
 * :mod:`analysis.fast` — the same results, faster;
