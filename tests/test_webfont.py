@@ -68,3 +68,39 @@ def test_the_prepared_font_is_kept_per_shipped_font_and_format(tmp_path, monkeyp
     first = webfont.prepared_path()
     monkeypatch.setattr(webfont, "FORMAT", webfont.FORMAT + 1)
     assert webfont.prepared_path() != first
+
+
+def _tables_without_time(font: TTFont) -> dict[str, bytes]:
+    """Each table's bytes as saved, with head's checksum adjustment and save time zeroed:
+    all two cuts of one page may differ in."""
+    tables = {tag: bytes(font.reader[tag]) for tag in font.reader.keys()}
+    head = bytearray(tables["head"])
+    head[8:12] = bytes(4)  # checkSumAdjustment
+    head[28:36] = bytes(8)  # modified
+    tables["head"] = bytes(head)
+    return tables
+
+
+def test_pages_cut_with_the_kept_tables_equal_pages_cut_from_a_freshly_read_font():
+    """The outline and metric tables are parsed once and shared by every page;
+    pages cut in any order must equal cuts from a font read afresh."""
+    pages = [
+        PAGE,
+        "<p>我叫小雨，今年十岁。奶奶说爸爸妈妈在外地打工，过年才回来。</p>",
+        "<p>尊敬的各位领导、老师：关爱留守儿童，是全社会的共同责任。</p>",
+        PAGE + "<p>孩子们，新学期开始了！</p>",
+    ]
+
+    def fresh(page: str) -> TTFont:
+        chars = "".join(sorted(webfont.embedded_chars(page)))
+        font = TTFont(str(webfont.prepared_font()), lazy=True, recalcBBoxes=False)
+        webfont._subsetter(chars, flavor="woff").subset(font)
+        buf = io.BytesIO()
+        font.flavor = "woff"
+        font.save(buf)
+        return TTFont(io.BytesIO(buf.getvalue()))
+
+    expected = [_tables_without_time(fresh(p)) for p in pages]
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0, 3, 0]):
+        for i in order:
+            assert _tables_without_time(_embedded(webfont.font_face_css(pages[i]))) == expected[i], i

@@ -6,6 +6,7 @@ parameter that overrides them).
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from pathlib import Path
@@ -58,10 +59,16 @@ def user_cache_dir() -> Path:
     return Path(x) / "analysis" if x else Path.home() / ".cache" / "analysis"
 
 
+@functools.lru_cache(maxsize=1)
 def git_commit() -> str:
     """The project's git commit (12 hex digits), marked when tracked files have
     uncommitted changes; 'unknown' outside a git checkout. Recorded in the
-    build's manifest and in every report's provenance."""
+    build's manifest and in every report's provenance.
+
+    Kept for the process (two git commands cost more than a profile page's
+    own work): a build and a rendering each clear it when they start
+    (``git_commit.cache_clear()``), so a long-lived process never records an
+    old commit."""
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10

@@ -516,6 +516,11 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def _current_commit() -> str:
+    git_commit.cache_clear()  # a watching build runs for hours: ask git again
+    return git_commit()
+
+
 def manifest(tables: dict[str, pd.DataFrame], file_rows: list[dict], summary: BuildSummary) -> dict:
     return {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -526,5 +531,5 @@ def manifest(tables: dict[str, pd.DataFrame], file_rows: list[dict], summary: Bu
         "seconds": round(summary.seconds, 3),
         "stage_seconds": {k: round(v, 3) for k, v in summary.stage_seconds.items()},
         "versions": package_versions(),
-        "code_commit": git_commit(),
+        "code_commit": _current_commit(),
     }

@@ -119,7 +119,7 @@ def _warm_renderer(data_dir: Path) -> None:
     """What every rendering process needs, loaded once in this one before
     its workers are forked (they inherit it instead of each loading it):
     papermill and its engine, nbconvert with its templates compiled, the font
-    cutter, the pseudonym maps of the privacy check."""
+    cutter, the pseudonym maps of the privacy check, the git commit."""
     import nbformat
     import papermill  # noqa: F401
 
@@ -130,6 +130,7 @@ def _warm_renderer(data_dir: Path) -> None:
     page = html_exporter().from_notebook_node(nb)[0]
     webfont.font_face_css(page)
     privacy_check(page, {}, data_dir, "warm-up")
+    git_commit()
 
 
 # ------------------------------------------------------------------ running
@@ -356,6 +357,7 @@ def render_unlocked(
     from analysis.reporting import kernels, webfont
 
     kernels.skip_slow_optional_imports()
+    git_commit.cache_clear()  # asked once per rendering (workers inherit it), not three times a page
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     if not (data_dir / "essays.parquet").is_file():
         raise ParamError(f"--data {data_dir}: no built corpus there (run `python -m analysis build --out {data_dir}`)")
