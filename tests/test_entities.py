@@ -1563,3 +1563,76 @@ def test_introducer_glued_before_a_known_name(hit, known, expected):
     h = hits[0]
     assert (h.text, h.start, h.role) == expected
     assert sent[h.start : h.end] == h.text
+
+
+# ---- after scoring dev24 (was heldout21), session 22
+@pytest.mark.parametrize(
+    "sentences, expected, absent",
+    [
+        # one space before a form's next field label ends the field (姓名：高山　性别：男), a name may be a word
+        (["姓名：高山　性别：男　年级：二年级"], {("高山", "child")}, {"高山性"}),
+        (["陶 磊：你好", "学习　成绩：优"], {("陶磊", "child")}, {"习成", "学习成"}),
+        # a form's 昵称 field holds 小 and a word
+        (["姓名：桑小禾　昵称：小橙子　爱好：画画"], {("桑小禾", "child"), ("小橙子", "child")}, set()),
+        (["小名：小时候的我"], set(), {"小时候", "小时"}),
+        # 容, 年 and 羊 are surnames that are words too: named inside a cue, never guessed
+        (
+            ["——班主任　容晓燕", "谢谢容老师！", "妻子年春花在家带孩子。", "课上最活跃的是羊子涵，她说她想妈妈。"],
+            {("容晓燕", "adult"), ("容老师", "adult"), ("年春花", "adult"), ("羊子涵", "child")},
+            set(),
+        ),
+        (
+            ["这件事不容易，年底再说。", "他的妻子年轻漂亮。", "山上放羊的老人。"],
+            set(),
+            {"容易", "年底", "年轻", "羊的"},
+        ),
+        # …nor where the surname opens a common word (年初, 过年), whatever cue follows
+        (["大年初一干部们都来了。", "过年医生也不休息。"], set(), {"年初一", "年医生"}),
+        # a one-character verb and its aspect particle after a name are what the person does
+        (["专车驾驶员公孙明开了二十年长途车。"], {("公孙明", "child")}, {"公孙明开"}),
+        (["妻子年秀兰拎着两大包年货。"], {("年秀兰", "adult")}, {"年秀兰拎"}),
+        # a compound surname with two given characters before what follows a name
+        (["孩子——闻人月朗（四年级）", "闻人月朗说：“我想爸爸。”"], {("闻人月朗", "child")}, {"闻人月"}),
+        # a padded name with its kin note glued in a home-visit table, and a guardian by the kin note
+        (
+            [
+                "３　　韦　珊　　　五年级　覃　芳（外婆）　　岩口村　　11月6日",
+                "陶　乐　　四年级　　覃大勇（外公）　　岩口村",
+            ],
+            {("韦珊", "child"), ("覃芳", "adult"), ("覃大勇", "adult")},
+            {"覃"},
+        ),
+        # a pet name of the shape X蛋 after a grade, before what the child does; no food
+        (["二年级的石蛋摔了一跤。"], {("石蛋", "child")}, set()),
+        (["二年级的皮蛋汤很好喝。"], set(), {"皮蛋"}),
+        # a commoner word after a grade, where a later clause says what the child always does
+        (["四年级的土豆，胖乎乎的，总是第一个到校。"], {("土豆", "child")}, set()),
+        (["四年级的语文，总是很难。", "三年级的数学，一直考不好。"], set(), {"语文", "数学"}),
+        # a sibling by 小 and a noun before a particle and a question mark
+        (["谁陪我去看我妹妹小橘子呀？她才三岁。"], {("小橘子", "child")}, set()),
+        (["我妹妹小时候呀，很爱哭。"], set(), {"小时候", "小时"}),
+        # 婆婆 (a mother-in-law) is kin, no name, whatever she does
+        (["婆婆说你放心去，家里有我。", "婆婆在村口给他买了一袋糖。"], set(), {"婆婆"}),
+        # a given name in the classical style, 之 last, closed by a bracket or before 的
+        (["生（鲁恒之）：我先说！", "师：恒之的爸爸是建设者。"], {("鲁恒之", "child"), ("恒之", "child")}, set()),
+        (["王明之所以哭了，是因为想家。", "李明之后来了。"], set(), {"王明之", "李明之"}),
+        # a pronoun before 和 in a list makes it the conjunction, no surname
+        (["班会后，我和葛欢、鲁小勇留下来谈心。"], {("葛欢", "child"), ("鲁小勇", "child")}, {"和葛欢"}),
+        (["和小兰、葛欢、鲁小勇都来了。"], {("和小兰", "child")}, set()),
+        # a child's doubled given-name character that is a word (天天), after a preposition that takes a person
+        (["给天天寄了一双鞋。", "学生孙乐天今年八岁。"], {("天天", "child"), ("孙乐天", "child")}, set()),
+        (["天天都想妈妈。", "孙乐天今年八岁。"], {("孙乐天", "child")}, {"天天"}),
+        # 小 and the surname of a young adult the text names in full
+        (["驻站社工蒙秀丽来了。", "这个月小蒙走访了五户人家。"], {("蒙秀丽", "adult"), ("小蒙", "adult")}, set()),
+        (["社工高秀丽来了。", "小高个子跑得快。"], set(), {"小高"}),
+        # a child's last given-name character and 儿, as an address
+        (["姓名：舒悦　性别：女", "悦儿：你要听老师的话。"], {("舒悦", "child"), ("悦儿", "child")}, set()),
+        (["刘明月今年九岁。", "天上的月儿弯弯。"], {("刘明月", "child")}, {"月儿"}),
+        # a solar term in a list of solar terms is no child's guessed name
+        (["能说出白露、秋分等节气。"], set(), {"白露", "秋分"}),
+    ],
+)
+def test_people_found_after_dev24(sentences, expected, absent):
+    found = {(t, role) for t, ty, role in _roles(sentences) if ty == "person"}
+    assert expected <= found
+    assert not {t for t, _ in found} & absent

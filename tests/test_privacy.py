@@ -615,3 +615,38 @@ def test_real_page_probe_session20_map(texts, roles_expected, absent):
     role = dict(zip(m["original"], m["role"]))
     assert {k: role.get(k) for k in roles_expected} == roles_expected
     assert not set(m["original"]) & absent
+
+
+# ---- after scoring dev24 (was heldout21), session 22
+@pytest.mark.parametrize(
+    "text, replaced",
+    [
+        ("签名：Z.M. Li", True),  # a signature by the given name's initials and the surname
+        ("Signed: ZM Li", True),
+        ("by Li Z. M.", True),
+        ("Z.M. is a code; Li Na came too.", False),  # initials and a surname apart are no name
+    ],
+)
+def test_a_name_signed_with_initials_is_replaced(text, replaced):
+    m = build_pseudonym_map(_child_mentions(["a"], ["黎梓墨"]), roles=("child",))
+    pseudo = m.set_index("original").loc["黎梓墨", "pseudonym"]
+    out = pseudonymise(text, m)
+    assert (pseudo in out) == replaced
+    if not replaced:
+        assert out == text
+
+
+def test_a_short_form_counts_in_every_essay_that_names_its_person_in_full():
+    # 晨光 (a word) linked to 欧阳晨光 in essay b; essay a (the page's table) names 欧阳晨光 in full, essay c
+    # names someone else
+    ent = _child_mentions(
+        ["a", "b", "b", "c"], ["欧阳晨光", "欧阳晨光", "晨光", "王小明"], ["欧阳晨光", "欧阳晨光", "欧阳晨光", "王小明"]
+    )
+    m = build_pseudonym_map(ent).set_index("original")
+    assert set(m.loc["晨光", "scope"].split()) == {"a", "b"}
+
+
+def test_a_child_named_after_a_solar_term_is_scoped_to_her_essays():
+    # 白露 is a child in essay a; the dictionary lacks the word, but elsewhere it is the solar term
+    m = build_pseudonym_map(_child_mentions(["a"], ["白露"])).set_index("original")
+    assert m.loc["白露", "scope"] == "a"

@@ -349,6 +349,8 @@ def stops_given(given: str, cues: EntityCues, *, named: bool = False) -> bool:
 
     if not any(c in cues.given_stop for c in given):
         return False
+    if named and _zhi_given(given, cues):
+        return False  # 谈牧之: a given name in the classical style, where a cue names the person
     if not (
         len(given) == 2
         and given[0] in cues.given_openers
@@ -366,6 +368,29 @@ def stops_given(given: str, cues: EntityCues, *, named: bool = False) -> bool:
         and not get_tokenizer().FREQ.get(given)
         and namemodel.given_score(given[1]) >= OPENED_GIVEN_MIN_SCORE
     )
+
+
+# the name model's score of the first character of a given name in the classical style, X之 (牧 1.4, 敬 2.0),
+# at which 之 is the name's last character, not the particle (言之 -0.1)
+ZHI_GIVEN_MIN_SCORE = 0.5
+
+
+def _zhi_given(given: str, cues: EntityCues) -> bool:
+    """Is ``given`` a two-character given name in the classical style, a name's character and 之 (牧之, 敬之,
+    恒之)? 之 is a stop character (王明之所以…), so only where a cue or the text around closes the name."""
+    from analysis.methods import namemodel
+
+    return (
+        len(given) == 2
+        and given[1] == "之"
+        and given[0] not in cues.given_stop
+        and namemodel.given_score(given[0]) >= ZHI_GIVEN_MIN_SCORE
+    )
+
+
+# jieba's count from which a surname of ``cue_only_surnames`` and the next character are that word, whatever cue
+# stands around them (年初 1715, 年终 137; not 年秀, 乐思)
+CUE_ONLY_HEAD_WORD_FREQ = 100
 
 
 def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False, named: bool = False) -> bool:
@@ -393,6 +418,12 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False, name
         return False
     if name[:2] in cues.not_reduplicated:
         return False  # 谢谢您, 谢谢邓老师: a word, whatever cue stands around it
+    if (
+        sur in cues.cue_only_surnames
+        and len(sur) == 1
+        and (get_tokenizer().FREQ.get(name[:2]) or 0) >= CUE_ONLY_HEAD_WORD_FREQ
+    ):
+        return False  # 年初一干部, 年底: a surname that is mostly a word, opening a common word, is that word
     if strong:
         return True
     if sur in cues.ambiguous_surnames and len(given) == 2:
@@ -1210,10 +1241,17 @@ def place_stems(name: str) -> list[str]:
 
 
 def _continues_name(text: str, at: int, cues: EntityCues, freq: dict) -> bool:
-    """Would the character at ``at`` extend the name before it (向雨|萱)?"""
+    """Would the character at ``at`` extend the name before it (向雨|萱)? Not a verb with its aspect
+    particle (妻子年秀芬|拎着, 公孙明|开了: :func:`_verb_with_aspect`)."""
     if at >= len(text) or not _ALL_CJK_RE.match(text[at]) or text[at] in cues.given_stop:
         return False
-    return not _word_starts(text, at, freq)
+    return not _word_starts(text, at, freq) and not _verb_with_aspect(text, at)
+
+
+def _verb_with_aspect(text: str, at: int) -> bool:
+    """Is ``text[at]`` a one-character verb followed by an aspect particle (拎|着, 开|了, 去|过)? Then it
+    is what the person does, no given name's last character."""
+    return text[at + 1 : at + 2] in ("着", "了", "过") and word_tag(text[at : at + 1]).startswith("v")
 
 
 def _word_starts(text: str, at: int, freq: dict) -> bool:
@@ -1321,14 +1359,19 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
         sur = surname_of(text[i : i + 4], cues) or ch
         g0 = i + len(sur)
         nr_two = any(e == g0 + 1 and f.startswith("nr") for _, f, _, e in starts.get(i, ()))
-        for k in (1, 2) if nr_two else (2, 1):  # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫
+        # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫 (but 谈牧之, a classical given name: :func:`_zhi_given`)
+        if nr_two and _zhi_given(text[g0 : g0 + 2], cues):
+            nr_two = False
+        for k in (1, 2) if nr_two else (2, 1):
             given = text[g0 : g0 + k]
             name = sur + given
             stop = g0 + k
+            # 谈牧之 closed by a bracket or a comma, or before 的 or 说 (not 王明之所以, 李明之后)
+            zhi = _zhi_given(given, cues) and bool(re.match(r"$|[^\u4e00-\u9fff]|的|说", text[stop : stop + 1]))
             if (
                 len(given) < k
                 or not _ALL_CJK_RE.match(given)
-                or stops_given(given, cues)
+                or (stops_given(given, cues) and not zhi)
                 or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ
                 # 奶奶种的毛豆: a two-character dictionary word jieba does not tag as a person is that word where
                 # it follows another word (a clause may still open with a pet name: 。毛豆今天把午饭省下)
@@ -1339,13 +1382,15 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                     and (freq.get(name) or 0) >= MODEL_WORD_FREQ
                     and not word_tag(name).startswith("nr")
                 )
-                or not is_plausible_name(name, cues)
+                or not is_plausible_name(name, cues, named=zhi)
                 or cues.not_person_before.match(text[stop:])
                 or adverb_ends_name(text, i, stop, cues, spans)
             ):
                 continue
             if k == 2 and any(freq.get(text[g0 + 1 : g0 + 1 + n]) for n in (2, 3)):
                 continue  # 胡亮|紫胀: the second character starts a word of its own
+            if k == 2 and _verb_with_aspect(text, g0 + 1):
+                continue  # 公孙明|开了: a verb and its aspect particle, no given name's end
             if k == 2 and _common_word(sur + given[0], 500):
                 continue  # 何必|守着: the surname and the next character are a word
             if (
@@ -1368,7 +1413,18 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 continue  # 小黄狗, 老黄牛: an adjective, a colour and a noun
             if text[stop : stop + 1] == LOCATIVE_AFTER:
                 continue  # 落在叶子堆里: what something lies in, no person
-            score = namemodel.name_score(sur, given)
+            # (之 closing a classical given name says nothing either way: the name reads as its first character)
+            score = namemodel.name_score(sur, given[:1] if zhi and k == 2 else given)
+            if (
+                k == 2
+                and len(sur) == 2
+                and sur not in cues.ambiguous_compounds
+                and (_NAME_RIGHT_RE.match(text, stop) or text[stop : stop + 1] in ("（", "("))
+            ):
+                # a compound surname (万俟, 公孙) hardly ever is anything else, and takes two given characters as
+                # often as one: the longer reading, where what follows a name follows (万俟朗月说, 万俟朗月（五年级）)
+                out.append(_Hit(name, "person", i, stop, "", 0.0, f"复姓+名: {_snippet(text, i, stop)}"))
+                break
             if (
                 k == 2
                 and given[0] == given[1]
@@ -1418,6 +1474,26 @@ def _matches(regex: re.Pattern, text: str):
         yield m
         pos = (m.start("name") + 1) if "name" in regex.groupindex and m.start("name") >= 0 else m.end()
         pos = max(pos, m.start() + 1)
+
+
+# the 24 solar terms: words, though jieba's dictionary lacks some (白露, 立春, 小满) and a child may be named after
+# one (白露): a guess with no cue that is one is no name where the sentence speaks of solar terms (能说出白露、秋分等
+# 节气); and a person named so counts only in the essays that name them (privacy's scope)
+CALENDAR_WORDS = frozenset(
+    "立春 雨水 惊蛰 春分 清明 谷雨 立夏 小满 芒种 夏至 小暑 大暑 立秋 处暑 白露 秋分 寒露 霜降 立冬 小雪 大雪 冬至 小寒 大寒".split()
+)
+
+
+def _calendar_guesses(sentences: list[str], per_sentence: list[list[_Hit]]) -> None:
+    """Drop the cue-less person guesses that are solar terms (:data:`CALENDAR_WORDS`) in a sentence that names
+    节气 or another solar term."""
+    for sent, hits in zip(sentences, per_sentence):
+        terms = [h for h in hits if h.type == "person" and not h.role and h.text in CALENDAR_WORDS]
+        if not terms:
+            continue
+        for h in terms:
+            if "节气" in sent or any(w in sent for w in CALENDAR_WORDS if w != h.text):
+                hits.remove(h)
 
 
 # a hit of :func:`_people` that is a dictionary word in a child's slot (九岁的甘露): kept apart from the hits
@@ -1614,6 +1690,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                             and name[0] != "老"
                             and not _NICK_SHAPE_RE.match(name)
                             and not _jieba_name(name, start, stop, spans)
+                            # (a surname and a two-character given name jieba cuts: 最活跃的是羊子|涵)
+                            and not (len(name) == 3 and is_plausible_name(name, cues, named=True))
                             # (小 and a noun, 小|樱桃: the prefix is an adjective to jieba, the noun is what counts)
                             and _has_tag(spans, start + _pet_prefix(name), stop, ("v", "d", "ad", "vn", "a"))
                         )
@@ -1710,8 +1788,13 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
 
 
 # ------------------------------------------------------------ essay level ---
-# one space between two CJK characters breaks a word (陶 磊); two or more separate the cells of a table row
-_CJK_SPACE_RE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0](?=[\u3400-\u9fff])")
+# one space between two CJK characters breaks a word (陶 磊); two or more separate the cells of a table row.
+# One space before a form's next field label (姓名：成果　性别：男) ends the field's value: it stays where the
+# value before it has two characters or more and a label of two to four and a colon follows (not 陶 磊：)
+_CJK_SPACE_RE = re.compile(
+    r"(?<=[\u3400-\u9fff])[ \t\u3000\u00a0](?=[\u3400-\u9fff])"
+    r"(?!(?<=[\u3400-\u9fff]{2}[ \t\u3000\u00a0])[\u3400-\u9fff]{2,4}[：:])"
+)
 
 
 def simplified_chars(text: str) -> str:
@@ -1752,7 +1835,11 @@ def short_forms(full: str, role: str, cues: EntityCues | None = None) -> list[tu
 
 
 # the forms a writer makes up (小雨 for 晓雨); a given name itself (平安 of 龙平安) is always the person's
-_FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓", "名+昵称", "姓+称谓")
+_FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓", "名+昵称", "姓+称谓", "名+儿")
+# a child's last given-name character and 儿, the way a grandparent or a parent addresses the child (果儿 for 成果):
+# no form this common as a word (花儿, 明儿, 月儿), and only where it opens an address (果兒：你爸…, 果儿，)
+ER_FORM_MAX_FREQ = 50
+_ADDRESS_AFTER_RE = re.compile(r"[，,：:！!]")
 # the titles a pupil calls a teacher or a village calls a cadre by with the surname (和老师 for 和丽萍, 练大姐 for
 # 练春芳), made short forms only of a surname
 # that is also a preposition or a word (和, 于, 向: ``not_before_title``), which no cue reads before a title
@@ -1783,6 +1870,8 @@ def short_form_reads_as_person(form: str, text: str, start: int, end: int, freq:
     worse than a word replaced."""
     if why == "名":
         return True
+    if why == "名+儿":
+        return (start == 0 or not _ALL_CJK_RE.match(text[start - 1])) and bool(_ADDRESS_AFTER_RE.match(text, end))
     if why == "姓+称谓":
         # 和老师说，…: the teacher at a clause's start or in a name's slot; 同学和老师, 和老师沟通: the preposition
         before = text[start - 1 : start]
@@ -1807,6 +1896,16 @@ def in_naming_slot(text: str, start: int) -> bool:
     return bool(_NAMING_SLOT_RE.search(text, max(0, start - 5), start))
 
 
+# a preposition or a verb whose object is a person (给天天寄了一套书, 陪静静写作业): an adverb (天天 "every day")
+# never stands right after one
+_PERSON_OBJECT_SLOT_RE = re.compile(r"(?:给|陪|替|帮|带着|抱着|搂着|和|跟)$")
+
+
+def in_person_object_slot(text: str, start: int) -> bool:
+    """Is ``text[start:]`` the person a preposition or a verb before it takes (给天天寄了, 陪静静)?"""
+    return bool(_PERSON_OBJECT_SLOT_RE.search(text, max(0, start - 2), start))
+
+
 VERB_TAGS = ("v", "vn")
 
 
@@ -1825,7 +1924,7 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
     last character (阿彬 for 蒙文彬), the last character doubled (婷婷 for
     陈思婷) or the first one if that is no common word (浩浩 for 冯浩宇), the
     last character and a pet suffix that is no dictionary word (雨丫头 for
-    甘晓雨, ``nickname_suffixes``); 老 + surname for adults (老王)."""
+    甘晓雨, ``nickname_suffixes``), and 儿 (果儿 for 成果, only as an address); 老 + surname for adults (老王), and 小 + surname (小贝)."""
     sur = surname_of(full, cues)
     given = full[len(sur) :]
     if not sur or not given or PLACEHOLDER in given or given == "某":
@@ -1852,8 +1951,14 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
             for suffix in cues.nickname_suffixes
             if not freq.get(given[-1] + suffix)  # 毛丫头 is a word for any girl
         ]
+        if (freq.get(given[-1] + "儿") or 0) < ER_FORM_MAX_FREQ:
+            out.append((given[-1] + "儿", "名+儿"))
     elif role == "adult" and len(sur) == 1:
         out.append((f"老{sur}", "老+姓"))
+        # a young colleague called by 小 and the surname (社工贝思琳 … 本月小贝入户三次); not a surname that is a
+        # word too (小白, 小高: an adjective and a noun)
+        if sur not in cues.ambiguous_surnames:
+            out.append((f"小{sur}", "小+姓"))
         if sur in cues.not_before_title:
             out += [(sur + title, "姓+称谓") for title in TITLE_FORM_TITLES]
     return out
@@ -1985,6 +2090,10 @@ _ROSTER_ROW_RE = re.compile(
 ROSTER_MIN_NAMES = 3
 
 
+# a table cell of one character and a note in brackets (芳（外婆）): the padded name's second half
+_CELL_NOTE_RE = re.compile(r"^([\u4e00-\u9fff])([（(][^（()）]{1,8}[)）])$")
+
+
 def _row_cells(items: list[str], compounds: frozenset[str] = frozenset()) -> list[tuple[str, bool]]:
     """The cells of a row whose items were set apart by spaces, as (cell, padded): two single
     characters in a row are one name padded to the width of three (韦 珊), and so are a compound
@@ -1998,6 +2107,16 @@ def _row_cells(items: list[str], compounds: frozenset[str] = frozenset()) -> lis
             i += 2
         elif len(x) == 1 and i + 1 < len(items) and len(items[i + 1]) == 1 and _ALL_CJK_RE.match(x + items[i + 1]):
             cells.append((x + items[i + 1], True))
+            i += 2
+        elif (
+            len(x) == 1
+            and i + 1 < len(items)
+            and (note := _CELL_NOTE_RE.match(items[i + 1]))
+            and _ALL_CJK_RE.match(x + note.group(1))
+        ):
+            # a padded name with its note glued to it (粟　芳（外婆）): the name, then the note as a cell of its own
+            cells.append((x + note.group(1), True))
+            cells.append((note.group(2), False))
             i += 2
         else:
             cells.append((x, False))
@@ -2086,7 +2205,8 @@ def _despace_row(line: str, cues: EntityCues) -> str:
         return line[:items] + " ".join(x for x, _ in _row_cells(line[items:].split(), _padded_compounds(cues)))
     if not table_row_names(line, cues):
         return despace(line)
-    return " ".join(x for x, _ in _row_cells(line.split(), _padded_compounds(cues)))
+    # a note in brackets stays glued to the cell it is about (粟芳（外婆）)
+    return re.sub(r" (?=[（(])", "", " ".join(x for x, _ in _row_cells(line.split(), _padded_compounds(cues))))
 
 
 def table_row_names(line: str, cues: EntityCues) -> list[str]:
@@ -2122,9 +2242,15 @@ def _roster_names(raw: list[str], sentences: list[str], per_sentence: list[list[
 def _name_suffix(s: str, cues: EntityCues, freq) -> str:
     for k in (3, 2, 4):
         x = s[-k:]
+        if k == 3 and x[0] in _CONJUNCTION_SURNAMES and s[-4:-3] in _PRONOUN_BEFORE_CONJUNCTION:
+            continue  # 我和葛欢、…: the conjunction after a pronoun, no surname 和
         if len(x) == k and _list_name(x, cues, freq) and not _word_holds(s, len(s) - k, len(s)):
             return x
     return ""
+
+
+# a pronoun before 和, 与, 跟 or 同 makes it the conjunction (我和葛欢、鲁恒之留下来), not a surname
+_PRONOUN_BEFORE_CONJUNCTION = frozenset("我你他她它们")
 
 
 def _name_prefix(s: str, cues: EntityCues, freq) -> str:
@@ -2886,6 +3012,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     maybe = [[h for h in hits if h.type == WORD_NAME] for hits in per_sentence]
     per_sentence = [[h for h in hits if h.type != WORD_NAME] for hits in per_sentence]
     _word_names(sentences, per_sentence, maybe)
+    _calendar_guesses(sentences, per_sentence)
     _listed_names(sentences, per_sentence, cues, freq)
     _participant_names(sentences, per_sentence, cues, freq)
     _counted_list_names(sentences, per_sentence, cues, freq)
@@ -2988,6 +3115,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 evidence[stem] = f"地名简称（{place}）"
     occ.add(form for full in full_names for form, _ in _short_forms(full, roles[full], cues))
     slot_only: set[str] = set()  # everyday words (静静) that are a person's only where the text names them
+    object_slot_forms: set[str] = set()  # …or where a preposition takes them as a person (给天天寄了)
     for full in full_names:
         for form, why in _short_forms(full, roles[full], cues):
             guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
@@ -2996,9 +3124,17 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
             # a given name stands as it is (覃小雨's 小雨); a nickname form that is an ordinary word
             # (令狐静's 静静) only where the text says someone is called so (同学们都叫她“静静”)
             if (form in cues.not_nicknames or form in cues.not_reduplicated) and why != "名":
-                if not any(in_naming_slot(joined, s) for s in occ.starts(form)):
+                # …or, for a child's doubled given-name character (天天 of 万乐天), where a preposition or a verb
+                # takes it as a person (给天天寄了一套书)
+                object_slot = why == "叠字名" and roles[full] == "child"
+                if not any(
+                    in_naming_slot(joined, s) or (object_slot and in_person_object_slot(joined, s))
+                    for s in occ.starts(form)
+                ):
                     continue
                 slot_only.add(form)
+                if object_slot:
+                    object_slot_forms.add(form)
             if occ.occurs_not_after(form, surname_of(full, cues)):
                 kind[form] = "person"
                 roles[form] = roles[full]
@@ -3024,7 +3160,11 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                     and not short_form_reads_as_person(
                         t, sent, span[0], span[1], get_tokenizer().FREQ, why=evidence[t].split("（", 1)[0]
                     )
-                ) or (t in slot_only and not in_naming_slot(sent, span[0])):
+                ) or (
+                    t in slot_only
+                    and not in_naming_slot(sent, span[0])
+                    and not (t in object_slot_forms and in_person_object_slot(sent, span[0]))
+                ):
                     continue
                 if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:
                     # a given name right after its surname is part of the full name

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.methods.entities import (
+    CALENDAR_WORDS,
     _PERSON_BEFORE,
     _TITLE_WORDS,
     WEATHER_BEFORE_RE,
@@ -265,22 +266,25 @@ def build_pseudonym_map(
         else:
             form = "full"
         scoped = (form == "short" or (form == "full" and len(o) <= 2 and (o in linked or type_ == "person"))) and (
-            freq.get(o) or 0
-        ) > 0
+            (freq.get(o) or 0) > 0 or o in CALENDAR_WORDS  # 白露: a solar term the dictionary lacks
+        )
         # a teacher's surname and title made from a name whose surname is a preposition (和老师 of 和丽萍): a
         # preposition and a title in every other essay (同学和老师)
         # …and one the text itself names so (时校长): a time word and a title in every other essay (同时校长)
         scoped = scoped or bool(type_ == "person" and _word_surname_title(o, var or o, cues))
-        rows.append(
-            (o, p, role, type_, n, var, form, " ".join(sorted(essays_of.get(o, ()), key=natural_key)) if scoped else "")
-        )
+        # a short form counts, too, in every essay that names its person in full (思源 in a log's excerpt of the
+        # table that names 夏侯思源, though only the next essay of the page calls him 思源)
+        where = essays_of.get(o, set()) | (essays_of.get(var, set()) if var and form == "short" else set())
+        rows.append((o, p, role, type_, n, var, form, " ".join(sorted(where, key=natural_key)) if scoped else ""))
     if romanised:
         seen = {r[0] for r in rows}
         for o, p, role, type_, n, var, form, _ in list(rows):
             if form != "full" or role == "public_figure" or var:
                 continue
             if type_ == "person":
-                forms = romanisations(o, cues) + romanisations(o, cues, given_only=True)
+                forms = (
+                    romanisations(o, cues) + romanisations(o, cues, given_only=True) + initialled_romanisations(o, cues)
+                )
                 if role == "adult":
                     forms += titled_romanisations(o, cues)
             else:  # a place or a school by its name without the suffix: Lanxi (County), Baiyan (Central Primary School)
@@ -388,6 +392,24 @@ def _name_readings(name: str) -> tuple[tuple[str, ...], ...]:
     if any(name[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1)):
         return tuple(tuple(r) for r in pinyin(name, style=Style.NORMAL, heteronym=True))
     return tuple(_char_readings(c) for c in name)
+
+
+def initialled_romanisations(name: str, cues=None) -> list[str]:
+    """A name signed with the initials of its given name and the surname in pinyin (梁亦凡 → ``y f liang``,
+    written Y.F. Liang, YF Liang; and ``liang y f``): only for a given name of two characters, from their first
+    readings, and no surname and title."""
+    cues = cues or load_entity_cues()
+    if not re.fullmatch(r"[\u4e00-\u9fff]{3,4}", name):
+        return []
+    sur = surname_of(name, cues)
+    if not sur or len(name) - len(sur) != 2 or name[len(sur) :] in _TITLE_WORDS:
+        return []
+    readings = [r[0].replace("ü", "v") for r in _name_readings(name)]
+    if len(readings) != len(name) or not all(readings):
+        return []
+    k = len(sur)
+    surname, initials = readings[:k], [r[0] for r in readings[k:]]
+    return [" ".join([*initials, *surname]), " ".join([*surname, *initials])]
 
 
 def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str]:
