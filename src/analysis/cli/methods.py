@@ -22,12 +22,14 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
     from analysis.methods import namemodel
     from analysis.reporting import webfont
     from analysis.config import user_cache_dir
+    from analysis.methods.trust.fingerprints import methods_fingerprint
 
     steps = (
         ("jieba's dictionary", lambda: segment.get_tokenizer().initialize()),
         ("SnowNLP's models", snowfast.load),
         ("the name model", namemodel.tables),
         ("the reports' Chinese font", webfont.prepared_font),
+        ("the methods' fingerprint parts", lambda: methods_fingerprint("all")),
     )
     for what, step in steps:
         t0 = time.perf_counter()

@@ -39,17 +39,72 @@ def methods_fingerprint(kind: str = "all") -> str:
         files += [f for m in mods for f in module_files(m)]
         for r in res:
             files += sorted((RESOURCES_DIR / r).glob("*")) if r.endswith("/") else [RESOURCES_DIR / r]
-    parts = [
-        p.name.encode() + (_code_key(p) if p.suffix == ".py" else p.read_bytes())
-        for p in dict.fromkeys(files)
-        if p.is_file()
-    ]
+    memo = _CodeKeys()
+    digests = [memo.digest(p) for p in dict.fromkeys(files) if p.is_file()]
+    memo.save()
     for pkg in ("snownlp", "cnsenti", "jieba", "scikit-learn"):
         try:
-            parts.append(f"{pkg}={version(pkg)}".encode())
+            digests.append(hashlib.sha256(f"{pkg}={version(pkg)}".encode()).digest())
         except PackageNotFoundError:
-            parts.append(f"{pkg}=missing".encode())
-    return _digest(parts)
+            digests.append(hashlib.sha256(f"{pkg}=missing".encode()).digest())
+    h = hashlib.sha256()  # as _digest over the parts, from their digests
+    for d in digests:
+        h.update(d)
+    return h.hexdigest()[:16]
+
+
+class _CodeKeys:
+    """Each file's part of :func:`methods_fingerprint` — the digest of its name
+    and its code without prose (:func:`_code_key`), or of its name and bytes —
+    remembered in the user cache by the file's exact bytes and the Python
+    version (whose ``ast`` writes the code key). Parsing the methods' modules
+    cost every report kernel about 0.4 s; a file that changes is parsed again."""
+
+    MAX_ENTRIES = 2000  # about 150 kB; the oldest go first
+
+    def __init__(self) -> None:
+        import json
+        import sys
+
+        from analysis.config import user_cache_dir
+
+        self.path = user_cache_dir() / "fingerprint-parts.json"
+        self.python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        try:
+            self.known = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(self.known, dict):
+                self.known = {}
+        except (OSError, ValueError):
+            self.known = {}
+        self.added = False
+
+    def digest(self, p: Path) -> bytes:
+        raw = p.read_bytes()
+        if p.suffix != ".py":
+            return hashlib.sha256(p.name.encode() + raw).digest()
+        key = hashlib.sha256(f"{self.python}\0{p.name}\0".encode() + raw).hexdigest()
+        hit = self.known.get(key)
+        if isinstance(hit, str) and len(hit) == 64:
+            return bytes.fromhex(hit)
+        d = hashlib.sha256(p.name.encode() + _code_key(p)).digest()
+        self.known[key] = d.hex()
+        self.added = True
+        return d
+
+    def save(self) -> None:
+        """Write the remembered parts (atomically; a cache that cannot be written is only slower)."""
+        import json
+
+        from analysis import io as aio
+
+        if not self.added:
+            return
+        keep = dict(list(self.known.items())[-self.MAX_ENTRIES :])
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            aio.write_text(self.path, json.dumps(keep))
+        except OSError:
+            pass
 
 
 def module_files(short: str) -> list[Path]:
