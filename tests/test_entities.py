@@ -1636,3 +1636,56 @@ def test_people_found_after_dev24(sentences, expected, absent):
     found = {(t, role) for t, ty, role in _roles(sentences) if ty == "person"}
     assert expected <= found
     assert not {t for t, _ in found} & absent
+
+
+# ---- after scoring dev25 (was heldout22), session 22
+@pytest.mark.parametrize(
+    "sentences, expected, absent",
+    [
+        # a start list's heat or group is a roster row: padded two-character names and unspaced ones
+        (
+            ["女子50米 第2组：费 雪 柯 蓝 鞠晓光 匡一鸣"],
+            {("费雪", "child"), ("柯蓝", "child"), ("鞠晓光", "child")},
+            {"费雪柯"},
+        ),
+        (["第三组：红色 蓝色 绿色 黄色"], set(), {"红色", "蓝色"}),
+        # a three-character name that jieba cuts after two, its last character closed by a space or a bracket
+        (["跳远 第3组：芮沐航 （候补）"], {("芮沐航", "child")}, {"芮沐"}),
+        (["王小明哭了 （二年级）"], set(), {"王小明哭"}),
+        # 庭长 before a name
+        (["人民法庭庭长蔺建国说，调解要讲情理。"], {("蔺建国", "adult")}, set()),
+        # a classmate by a doubled pet name before what the child does; no adverb, no plural
+        (["我帮新来的同学朵朵补了笔记。"], {("朵朵", "child")}, set()),
+        (["同学们常常帮我。", "我和同学慢慢走回家。"], set(), {"们常", "常常", "慢慢"}),
+        # a pet name after a grade, then an adverb and an age
+        (["二年级的阿芹才七岁，还不会系鞋带。"], {("阿芹", "child")}, set()),
+        # 老 and the surname after the kin word that says whose elder he is, and before 走得早
+        (["他爷爷老鞠走得早，家里只剩奶奶。"], {("老鞠", "adult")}, set()),
+        (["他爷爷老了，走得慢。"], set(), {"老了"}),
+        # a neighbour's child by a pet name before 她妈
+        (["邻居三丫她妈帮忙写的。"], {("三丫", "child")}, set()),
+        (["邻居大家都很好。"], set(), {"大家"}),
+        # a young colleague by 小 and the surname, then what he drives or rides
+        (["我和辅警小戴开着警车去找。"], {("小戴", "adult")}, set()),
+        # a speaker label: a two-character name with a note only a pupil carries, then the colon
+        (
+            ["花卷（二年级，小名）：我想要一个足球。", "果果（同桌）：她的字最好看。"],
+            {("花卷", "child"), ("果果", "child")},
+            set(),
+        ),
+        (["语文（三年级上册）：第一课", "数学（同学互评）很好"], set(), {"语文", "数学"}),
+        # a full name that says it is the class's most … child, whatever its surname (和 is no conjunction here)
+        (["和思远是班上最淘气的男孩。"], {("和思远", "child")}, set()),
+        (["和平是班上最重要的事。", "和同学是班上最好的朋友。"], set(), {"和平", "和同学"}),
+        # 满 (a surname that is mostly a word) before a title; never a guessed name
+        (["【3月2日 满老师】", "满老师，孩子这周很乖。"], {("满老师", "adult")}, set()),
+        (["我们都很满意。", "他满脸通红，满身是泥。"], set(), {"满意", "满脸", "满身"}),
+        # an adult telling people to call them 老 and the surname
+        (["我是管理员，大家叫我老鞠就行。"], {("老鞠", "adult")}, set()),
+        (["你们叫我老师就行。"], set(), {"老师"}),
+    ],
+)
+def test_people_found_after_dev25(sentences, expected, absent):
+    found = {(t, role) for t, ty, role in _roles(sentences) if ty == "person"}
+    assert expected <= found
+    assert not {t for t, _ in found} & absent

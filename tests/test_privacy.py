@@ -650,3 +650,65 @@ def test_a_child_named_after_a_solar_term_is_scoped_to_her_essays():
     # 白露 is a child in essay a; the dictionary lacks the word, but elsewhere it is the solar term
     m = build_pseudonym_map(_child_mentions(["a"], ["白露"])).set_index("original")
     assert m.loc["白露", "scope"] == "a"
+
+
+# ---- after scoring dev25 (was heldout22), session 22
+def test_a_pet_form_from_another_essay_of_the_page_where_a_name_ends():
+    from analysis.methods.privacy import _linked_short_forms
+
+    found = pd.DataFrame(
+        {
+            "essay_id": ["p-01"],
+            "sentence_id": ["p-01-s1"],
+            "text": ["鞠欣芮"],
+            "type": ["person"],
+            "role": ["child"],
+            "start": [5],
+        }
+    )
+    sents = pd.DataFrame(
+        {
+            "essay_id": ["p-01", "p-02", "p-02"],
+            "sentence_id": ["p-01-s1", "p-02-s1", "p-02-s2"],
+            "text": ["被监护人：鞠欣芮，女。", "我眼睛不好，但芮芮从小就跟着我。", "芮芮，你好"],
+        }
+    )
+    rows = _linked_short_forms(sents, found, {"p-01": "p.txt", "p-02": "p.txt"})
+    # the doubled form (no dictionary word) where a name ends, in the page's other essay
+    assert ("p-02-s1", "芮芮", "鞠欣芮") in [(r[1], r[2], r[-1]) for r in rows]
+
+
+def test_a_sibling_word_form_needs_a_persons_slot_still():
+    from analysis.methods.privacy import _linked_short_forms
+
+    found = pd.DataFrame(
+        {
+            "essay_id": ["p-01"],
+            "sentence_id": ["p-01-s1"],
+            "text": ["尤晨曦"],
+            "type": ["person"],
+            "role": ["child"],
+            "start": [2],
+        }
+    )
+    sents = pd.DataFrame(
+        {
+            "essay_id": ["p-01", "p-02"],
+            "sentence_id": ["p-01-s1", "p-02-s1"],
+            "text": ["我叫尤晨曦。", "晨曦是美丽的。"],
+        }
+    )
+    # 晨曦 is a word: a name's end after it is not enough
+    assert _linked_short_forms(sents, found, {"p-01": "p.txt", "p-02": "p.txt"}) == []
+
+
+@pytest.mark.parametrize(
+    "text, out",
+    [
+        ("谢谢老师。", "谢谢老师。"),  # thanks to the teacher: no 谢老师 in it
+        ("谢谢谢老师！", "谢谢成人A！"),  # …but thanks to 谢老师
+        ("谢老师好。", "成人A好。"),
+    ],
+)
+def test_a_doubled_surname_word_before_a_title_names_no_one(text, out):
+    assert pseudonymise(text, {"谢老师": "成人A"}) == out

@@ -1331,6 +1331,22 @@ def _ordinary_word(word: str, sur: str) -> bool:
     return len(word) > len(sur) + 1 and bool(freq.get(word)) and (freq.get(word[len(sur) :]) or 0) >= 500
 
 
+# what a one-character token cannot be to end a name in a cell (王明|哭, 李华|也, 张伟|的)
+_NOT_CELL_END_TAGS = ("v", "d", "p", "u", "y", "c", "r", "m", "q", "f", "e", "o", "x")
+
+
+def _cell_last_char(text: str, at: int, starts) -> bool:
+    """Is the character at ``at`` a one-character token that a space, a bracket or the text's end closes
+    (廖梓|航 then a space in a start list), and no verb, adverb or particle? Then jieba's two-character
+    name before it leaves a three-character name's last character out."""
+    if at >= len(text) or not _ALL_CJK_RE.match(text[at]):
+        return False
+    if at + 1 < len(text) and not re.match(r"[ \u3000\t（(]", text[at + 1]):
+        return False
+    toks = starts.get(at, ())
+    return bool(toks) and all(e == at + 1 and not f.startswith(_NOT_CELL_END_TAGS) for _, f, _, e in toks)
+
+
 def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     """Names without a cue: a surname where a word starts, followed by one
     or two characters that read as a given name (:mod:`analysis.methods.namemodel`),
@@ -1362,6 +1378,8 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
         # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫 (but 谈牧之, a classical given name: :func:`_zhi_given`)
         if nr_two and _zhi_given(text[g0 : g0 + 2], cues):
             nr_two = False
+        if nr_two and _cell_last_char(text, g0 + 1, starts):
+            nr_two = False  # 廖梓|航　（其余见第6页）: a table cell ends after the third character, which is the name's
         for k in (1, 2) if nr_two else (2, 1):
             given = text[g0 : g0 + k]
             name = sur + given
@@ -2084,7 +2102,9 @@ def _counted_list_names(sentences: list[str], per_sentence: list[list[_Hit]], cu
 _ROSTER_ROW_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九]年级|[初高][一二三]|[一二三四五六七八九\d]{1,2}\s*[（(]\s*\d{1,2}\s*[)）]\s*班"
     r"|[一二三四五六七八九十\d]{1,2}\s*班|[一二三四五六七八九十\d]{1,2}等奖|特等奖|优秀奖|鼓励奖|获奖(?:学生|同学|名单)?"
-    r"|[\u4e00-\u9fff]{0,10}名\s*单)"
+    r"|[\u4e00-\u9fff]{0,10}名\s*单"
+    # a heat, a team or a group of a start list (男子60米　第1组：…, 第三小组：…)
+    r"|(?:[\u4e00-\u9fff\d]{1,10}\s*)?第\s*[一二三四五六七八九十\d]{1,2}\s*(?:小组|组|队))"
     r"\s*(?:[（(]\s*\d{1,3}\s*(?:名|人)\s*[)）])?\s*[：:]\s*(?P<items>[\u4e00-\u9fff·][\u4e00-\u9fff·\s]+)$"
 )
 ROSTER_MIN_NAMES = 3

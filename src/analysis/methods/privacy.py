@@ -572,6 +572,8 @@ _SIBLING_FORM_AFTER_RE = re.compile(
     r"的?(?:爸爸|妈妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|父母|家长|哥哥|姐姐|弟弟|妹妹|同学|小朋友)"
 )
 _NAME_SLOT_BEFORE = frozenset("叫和与跟同给让请把被帮陪带教问找")
+# the short forms that are a pet name's shape (悦悦, 小悦, 阿悦): no word, they stand for the child wherever a name ends
+_PET_FORM_WHYS = frozenset({"叠字名", "小+名", "阿+名"})
 
 
 def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame, file_of: dict | None = None) -> list[tuple]:
@@ -635,7 +637,10 @@ def _linked_short_forms(sents: pd.DataFrame, found: pd.DataFrame, file_of: dict 
                 if not short_form_reads_as_person(form, text, start, end, freq, why=whys[form]):
                     continue  # 9月6日　小雨 (晓雨's 小雨, but the weather here), 海洋, 明月: a word, unless a person acts
                 if form in sibling and not (
-                    _SIBLING_FORM_AFTER_RE.match(text, end) or (start > 0 and text[start - 1] in _NAME_SLOT_BEFORE)
+                    _SIBLING_FORM_AFTER_RE.match(text, end)
+                    or (start > 0 and text[start - 1] in _NAME_SLOT_BEFORE)
+                    # a pet name's shape that is no word (悦悦 of 阚欣悦), where a name ends (但悦悦从小就跟着我)
+                    or (whys[form] in _PET_FORM_WHYS and not freq.get(form) and cues.name_end.match(text, end))
                 ):
                     continue  # 迎着晨光: the word, though another essay of the page names 郗晨光
                 rows.append((eid, sid, form, "person", names[full], start, end, f"简称（{full}）", full))
@@ -856,6 +861,8 @@ class NameReplacer:
                         continue  # 小马过河, 一帆风顺: a longer word holds the form; 正如|江泽民: crosses one
                     if self._modifies_noun(sh, start, end) or self._prefix_before_word(sh, start, end):
                         continue  # 小兰花: little orchids; 穿过小胡同: a little lane (小|胡同)
+                if _doubled_surname_word(sh, start, key):
+                    continue  # 谢谢老师: thanks to the teacher, not 谢 + 谢老师 (but 谢谢谢老师 thanks 谢老师)
                 if key in self.weak and (
                     _DEGREE_BEFORE_RE.search(sh, 0, start)
                     or _ADVERB_AFTER_RE.match(sh, end)
@@ -1085,6 +1092,23 @@ class NameReplacer:
 
 
 _HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
+
+
+DOUBLED_WORD_FREQ = 50  # jieba count of a doubled surname character that is a word (谢谢, 常常, 刚刚)
+
+
+def _doubled_surname_word(sh: str, start: int, key: str) -> bool:
+    """Is ``key`` a surname and a title (谢老师) right after the same character, the two a common word
+    (谢|谢老师 in 谢谢老师)? Then the text says that word to a title, and names no one; a third such
+    character before (谢谢谢老师) leaves the name."""
+    return (
+        len(key) >= 3
+        and key[1:] in _TITLE_WORDS
+        and start >= 1
+        and sh[start - 1] == key[0]
+        and not (start >= 2 and sh[start - 2] == key[0])
+        and (get_tokenizer().FREQ.get(key[0] * 2) or 0) >= DOUBLED_WORD_FREQ
+    )
 
 
 def _person_word_after(sh: str, end: int) -> bool:
