@@ -48,6 +48,7 @@ NOT_PER_ESSAY_MODULES = frozenset(
         "publish",
         "report",
         "reuse",
+        "trust",  # validation figures: computed when annotations or methods change, never per essay
         "views",
         "watch",
         "webfont",
