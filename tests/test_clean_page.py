@@ -34,6 +34,11 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 # ---------------------------------------------------------------- cut markers
 
 CUT_LINES = [
+    (  # session 22 (dev27): a paper's HTML preview wall after the cut text
+        "三、研究发现 …… （HTML预览结束，全文共8页，请下载PDF阅读）",
+        "三、研究发现 ……",
+        "（HTML预览结束，全文共8页，请下载PDF阅读）",
+    ),
     (  # session 19 (dev23): a serial's chapter that goes on on the next page
         "小雨把信折好，放进了枕头底下-->>本章未完，请翻到下一页",
         "小雨把信折好，放进了枕头底下",

@@ -2417,3 +2417,333 @@ def test_a_picture_that_failed_and_a_note_that_pages_cannot_be_read_flag_the_tex
     letter = ["给叔叔阿姨的一封信", "亲爱的叔叔阿姨：", BODY_A, "[图片2加载失败，点击重试]", BODY_B, "小禾"]
     essays, *_ = _plan(tmp_path, letter)
     assert dict(essays[0].lost_pages).keys() == {5}
+
+
+# ------------------------------------------------ shapes from dev27 (was heldout22), session 22
+
+
+@pytest.mark.parametrize(
+    "line, number, title",
+    [
+        ("日志一｜孩子们的“百宝箱”", 1, "孩子们的“百宝箱”"),  # a log's entry, its title set off by a bar
+        ("手记2丨村口的大樟树", 2, "村口的大樟树"),
+        ("支教日志三|下次见", 3, "下次见"),
+        ("【随笔4】雨后的操场", 4, "雨后的操场"),
+    ],
+)
+def test_a_logs_numbered_entries_head_pieces(line, number, title):
+    assert match_heading(line, PATTERNS) == (number, title)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "工作日志",  # no number
+        "日志里写着一件事",
+        "我在日志本上写下一句话：我们还会再来。",
+        "手记｜一次难忘的家访",  # a bar without a number
+    ],
+)
+def test_a_log_named_without_its_number_heads_nothing(line):
+    assert match_heading(line, PATTERNS) is None
+
+
+def test_a_qa_pages_further_answer_under_its_answerer_is_a_piece_and_the_replies_after_it_are_not(tmp_path):
+    lines = [
+        "求一篇写奶奶的作文，五百字，明天交，谢谢！",
+        "悬赏10财富值　　匿名用户　　2024-03-02",
+        "",
+        "给你写了一篇，望采纳~",
+        "奶奶的手",
+        BODY_A,
+        BODY_B,
+        "赞 56　　踩 2",
+        "",
+        "其他回答（3）",
+        "晚风小筑　　2024-03-02",
+        "灶台边的奶奶",  # a further answer's piece under its answerer's name and date
+        BODY_B,
+        BODY_C,
+        "赞 12　　踩 0　　评论",
+        "路过的人　　2024-03-03",
+        "自己写吧，这种题随便写写就行",  # a reply under its answerer: no text of its own, no piece
+        "赞 1　　踩 9",
+        "补课小王　　2024-03-03",
+        "作文提分找我！三次见效，加V详聊，前十名免费试听",
+        "收起",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["奶奶的手", "灶台边的奶奶"]
+    assert _kept(essays)[1] == [BODY_B, BODY_C]
+
+
+def test_a_newsletters_items_behind_their_column_labels_split_it(tmp_path):
+    lines = [
+        "某社区工作简报",
+        "第3期（总第12期）",
+        "",
+        "【关爱行动】“周末课堂”开课了",
+        BODY_A,
+        BODY_B,
+        "",
+        "【居民心声】一封来自外地的感谢信",
+        "社区的同志们：",
+        BODY_C,
+        BODY_A,
+        "编辑：某某　　审核：某某",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule) for e in essays] == [
+        ("【关爱行动】“周末课堂”开课了", "labelled_title"),
+        ("【居民心声】一封来自外地的感谢信", "labelled_title"),
+    ]
+
+
+def test_labels_with_sentences_or_data_after_them_head_no_items(tmp_path):
+    lines = [
+        "关于加强留守儿童心理关爱的提案",
+        "【案由】近年来，我县外出务工人员增多，留守儿童心理问题日益突出。",  # a sentence after the label
+        BODY_A,
+        "【建议】一是配齐心理教师，二是建好心理辅导室。",
+        BODY_B,
+        "【基金】某省教育科学规划课题（编号：0000-000）",  # a data row
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert all(e.split_rule != "labelled_title" for e in essays)
+    assert len(essays) == 1
+
+
+def test_a_marking_pages_draft_and_revised_draft_split_under_the_title_its_task_names(tmp_path):
+    lines = [
+        "某某作文批改网",
+        "作文题目：以“那一次，我读懂了奶奶”为题，写一篇不少于600字的记叙文。",
+        "作者：某中学 八（2）班 某某　　指导教师：某老师",
+        "",
+        "那一次，我读懂了奶奶",
+        BODY_A,
+        "【批注①】开头点题，好！",  # a numbered margin note ending in ！ (its next line is text again)
+        BODY_B,
+        "【总评】选材真实，情感真挚。",
+        "",
+        "那一次，我读懂了奶奶（修改稿）",
+        BODY_A,
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [(e.title, e.split_rule) for e in essays] == [
+        ("那一次，我读懂了奶奶", "task_title"),
+        ("那一次，我读懂了奶奶（修改稿）", "task_title"),
+    ]
+    assert _kept(essays) == [[BODY_A, BODY_B], [BODY_A, BODY_C]]
+
+
+def test_a_chat_exports_messages_by_other_members_are_comments_and_the_posters_go_on(tmp_path):
+    lines = [
+        "微信群聊“某班家长群”的聊天记录",
+        "19:30　王老师（班主任）",
+        "【周记一】奶奶的手",
+        BODY_A,
+        "19:31　王老师（班主任）",
+        BODY_B,  # the poster's next message: the same 周记
+        "19:33　某某妈妈",
+        "看哭了[流泪]",
+        "19:34　王老师（班主任）",
+        "【周记二】电话那头",
+        BODY_C,
+        "19:40　某某爸爸",
+        "收到，孩子真懂事，我在外地工地上，看了心里不是滋味。",
+        "07:05　王老师（班主任）",
+        "@所有人 周五下午三点开家长会，在外地的家长可以视频参加。",  # after another member's message
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert _kept(essays) == [[BODY_A, BODY_B], [BODY_C]]
+
+
+def test_two_time_stamped_lines_in_an_essay_make_no_chat():
+    lines = ["那天晚上", "19:30　奶奶", BODY_A, "21:00　我", BODY_B]
+    verdicts = classify_lines(lines, keep={1})
+    assert 3 not in verdicts and 5 not in verdicts
+
+
+def test_a_subtitle_tracks_short_cues_are_text_and_its_timings_furniture():
+    lines = [
+        "1",
+        "00:00:03,200 --> 00:00:06,600",
+        "（妈妈）风儿，厂里……",  # short, no final mark: still a cue's text
+        "",
+        "2",
+        "00:00:06,900 --> 00:00:09,900",
+        "风很大，吹得她的围巾呼呼地响",
+        "",
+    ]
+    verdicts = classify_lines(lines, keep=set())
+    assert {1, 2, 5, 6} <= set(verdicts)
+    assert 3 not in verdicts and 7 not in verdicts
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("【批注①】细节写出了盼望之切，好！", "commentary"),
+        ("+关注　　充电", "control"),
+        ("00:00:16,700 --> 00:00:20,300", "other"),
+        ("报：街道党工委　　送：街道各科室　　发：各网格", "other"),
+        ("（共印60份）", "other"),
+        ("（网格员　周敏）", "byline"),
+        ("[该消息已过期或已被清理]", "other"),
+        ("“某某”撤回了一条消息", "other"),
+        ("—— 以上为导出记录，部分图片、语音未导出 ——", "other"),
+        ("（此处原文为图片格式，网页版未能显示）", "other"),
+        ("【基金】某省教育科学规划课题（编号：0000-000）", "other"),
+        ("【HTML阅读】（预览前2页）", "other"),
+        ("【关键词】留守儿童；书信写作；情感表达", "tags"),
+        ("您尚未登录，登录后可下载全文　　立即登录", "login"),
+        ("最后得分：9.52分（一等奖）", "other"),
+        ("主持人：感谢某某同学的演讲。下面有请2号选手，来自八（1）班的某某。", "other"),
+        ("UP主：某某工作室　　粉丝 8.9万", "byline"),
+        ("简介：小风今年十岁，跟着奶奶生活在某村。这是她等待爸爸妈妈回家的七天。", "blurb"),
+        ("字幕（中文）　　下载SRT　　字幕纠错", "control"),
+        ("本片完", "other"),
+        ("谢谢观看！", "other"),
+        ("【修改稿】（2024-05-12 提交）", "other"),
+    ],
+)
+def test_furniture_of_chat_subtitle_paper_newsletter_and_marking_pages(line, kind):
+    hit = pattern_kind(normalise(line), load_rules())
+    assert hit is not None and hit[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（奶奶）年年都这么说。",  # a speaker's mark in a subtitle
+        "主持人宣布比赛开始，我的心怦怦直跳。",
+        "主持人：下面请大家安静，比赛马上开始。",  # a host's line that calls no numbered speaker
+        "报名的同学请举手，送你们一本书。",
+        "我的最后得分是九十分，妈妈在电话里笑了。",
+        "谢谢观看我们节目的每一位观众，你们辛苦了。",
+        "（网格员说，明天还要再来一趟。）",
+        "简单介绍一下我自己：我叫小风，今年十岁。",
+        "我在日志本上写下一句话：我们还会再来。",
+    ],
+)
+def test_essay_lines_about_hosts_scores_and_subtitles_are_no_furniture(line):
+    assert pattern_kind(normalise(line), load_rules()) is None
+
+
+def test_a_sentence_cut_over_a_page_number_and_closed_by_a_preview_wall_is_text():
+    lines = [
+        "篇三：我和妹妹的约定",
+        BODY_A,
+        "第 3 页 共 4 页",
+        "我知道，等数字变成零的那一天…… 试读已结束，剩余1页未读，下载文档查看全文",
+        "下载文档（2下载券）　　VIP免费下载",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert 4 not in verdicts and 3 in verdicts
+
+
+def test_a_short_heading_cut_off_by_a_preview_wall_is_text_and_flagged_truncated():
+    from analysis.ingest.clean import clean_essay
+
+    line = "三、研究发现 …… （HTML预览结束，全文共8页，请下载PDF阅读）"
+    verdicts = classify_lines([BODY_A, line, "您尚未登录，登录后可下载全文　　立即登录"], keep=set())
+    assert 2 not in verdicts and 3 in verdicts
+    essay = clean_essay([BODY_A, line], line_start=1)
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(2, "truncated")]
+
+
+def test_a_note_that_a_picture_did_not_show_or_a_message_expired_flags_the_text_after_it(tmp_path):
+    lines = [
+        "【志愿风采】志愿者带孩子们过“六一”",
+        BODY_A,
+        "（此处原文为图片格式，网页版未能显示）",
+        BODY_B,
+        "",
+        "【居民心声】一封感谢信",
+        BODY_C,
+        "[该消息已过期或已被清理]",
+        BODY_A,
+        "（妈妈说，那张照片后来找不到了。）",  # the writer's own words in brackets: no gap
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [dict(e.lost_pages).keys() for e in essays] == [{4}, {9}]
+
+
+def test_a_named_comment_header_with_its_count_opens_the_comments():
+    lines = [
+        "那一刻，我长大了",
+        BODY_A,
+        BODY_B,
+        "同学评论（2）",
+        "某某：写得好真实，我想起了我奶奶",
+        "某老师：推荐到班级作文集",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert {4, 5, 6} <= set(verdicts)
+    assert 2 not in verdicts and 3 not in verdicts
+
+
+def test_subtitle_cues_each_after_a_page_break_are_joined_where_a_sentence_goes_on():
+    from analysis.ingest.clean import clean_essay
+
+    lines = [
+        "我叫小风，今年十岁，",
+        "",
+        "2",
+        "00:00:06,900 --> 00:00:09,900",
+        "跟奶奶住在某村。",
+        "",
+        "3",
+        "00:00:10,200 --> 00:00:13,300",
+        "我爸爸妈妈在南方打工，",
+        "",
+        "4",
+        "00:00:13,600 --> 00:00:16,400",
+        "已经两年没回来过年了。",
+    ]
+    chrome = {3: ("other", "n"), 4: ("other", "t"), 7: ("other", "n"), 8: ("other", "t"), 11: ("other", "n")}
+    chrome[12] = ("other", "t")
+    essay = clean_essay(lines, line_start=1, chrome=chrome)
+    assert [p.text for p in essay.paragraphs] == [
+        "我叫小风，今年十岁，跟奶奶住在某村。",
+        "我爸爸妈妈在南方打工，已经两年没回来过年了。",
+    ]
+
+
+def test_a_short_poems_lines_are_still_never_joined():
+    from analysis.ingest.clean import clean_essay
+
+    poem = ["春天来了，", "燕子也从南方飞回来了，", "小草绿了，", "妈妈"]
+    essay = clean_essay(poem, line_start=1)
+    assert [p.text for p in essay.paragraphs] == poem
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (
+            "我想了很久，拿起铅笔写了又擦，擦了又写，最后还是偷偷地擦掉重写",
+            "上个月，奶奶的老花镜掉在地上，镜片碎了一块。",
+        ),
+        ("孩子们一直把我们送到村口，车开出很远，他们还站在那棵大樟树下挥手", "回到学校，我在本子上写下一句话。"),
+        ("我们在调查中发现，留守儿童的书信大多写给父母，较少涉及自身烦恼", "据此，本文提出三点建议。"),
+    ],
+)
+def test_a_paragraph_without_a_final_mark_is_not_joined_to_a_new_paragraphs_opening(a, b):
+    from analysis.ingest.clean import join_evidence
+
+    assert join_evidence(a, b) == ""
+
+
+def test_a_line_that_stops_mid_sentence_is_still_joined_to_its_continuation():
+    from analysis.ingest.clean import join_evidence
+
+    assert join_evidence("那天晚上，我一个人坐在门口的石阶上，看着村口", "刚装上的几盏路灯一盏一盏地亮了起来。")
+
+
+def test_a_task_that_names_the_title_is_no_title_line():
+    assert match_heading("作文题目：以“那一次，我读懂了奶奶”为题，写一篇记叙文", PATTERNS) is None
+    assert match_heading("作文题目：那一次，我读懂了奶奶", PATTERNS) == (None, "那一次，我读懂了奶奶")

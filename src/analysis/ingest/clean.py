@@ -57,6 +57,7 @@ class Paragraph:
     edits: list[Edit] = field(default_factory=list)
     after_removed: bool = False  # a chrome line or cut marker was removed right before it
     cut_after: bool = False  # the page cut the text at its end (a paywall marker was removed there)
+    after_break: bool = False  # a page break (page number, running head, subtitle cue's number and timing) before it
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -894,7 +895,9 @@ _SALUTATION_RE = re.compile(r"^(?:尊敬的|亲爱的|敬爱的|各位).{0,30}[�
 # what opens a new sentence (a line starting so is no continuation)
 _NEW_SENTENCE_RE = re.compile(
     r"^(?:我们|我|你们|你|他们|他|她们|她|它|咱们|大家|同学们|老师们|这|那|但是|但|可是|然而|因为|所以|因此|如果|虽然|首先|其次|再次|最后|"
-    r"此外|另外|同时|总之|今天|今年|去年|现在|后来|从此|于是|其实|当然|记得|有一次|一天|每天|每当|为了|通过|随着|近年来|目前)"
+    r"此外|另外|同时|总之|今天|今年|去年|现在|后来|从此|于是|其实|当然|记得|有一次|一天|每天|每当|为了|通过|随着|近年来|目前|"
+    # (a time, a return or a turn that opens the next paragraph: 上个月，…; 回到学校，…; 可我知道，…; 据此，…)
+    r"上个月|上周|那天|那年|第二天|回到家|回到学校|据此|可我|可他|可她)"
 )
 # characters a sentence does not end on: prepositions, conjunctions, particles (…会留我们在 | 他的宿舍里)
 _DANGLING_END = frozenset(
@@ -1046,17 +1049,20 @@ def _verse_lines(paragraphs: list[Paragraph], *, min_run: int = 3) -> set[int]:
     """Indexes of paragraphs in runs of at least ``min_run`` short lines of
     uneven length: a poem's lines, broken on purpose (春天，我等燕子回来， /
     燕子回来了。), never joined. A narrow column's lines are mostly of one
-    full width (a page's wrapping): no verse."""
+    full width (a page's wrapping): no verse. Lines each set apart by a page
+    break (a subtitle track's cues, each under its number and timing) are no
+    poem's run: a break ends the run."""
     out: set[int] = set()
     run: list[int] = []
     for i, p in enumerate([*paragraphs, None]):
-        if p is not None and 0 < len(p.text.strip()) <= VERSE_LINE_CHARS:
+        short = p is not None and 0 < len(p.text.strip()) <= VERSE_LINE_CHARS
+        if short and not (p.after_break and run):
             run.append(i)
             continue
         widths = [len(paragraphs[k].text.strip()) for k in run[:-1]]
         if len(run) >= min_run and widths.count(max(widths)) < 0.5 * len(widths):
             out.update(run)
-        run = []
+        run = [i] if short else []
     return out
 
 
@@ -1231,10 +1237,16 @@ _PAGE_NUMBER_RE = re.compile(r"^\s*[-—–]?\s*(第\s*)?[\dⅠⅡⅢⅣⅤⅥ�
 _PAGE_APPARATUS = frozenset({"other", "pagination", "recurring", "ad", "control", "infobox"})
 
 
+# a subtitle track's cue timing (SRT 00:00:03,200 --> 00:00:06,600; WebVTT 00:03.200 --> 00:06.600)
+CUE_TIMING_RE = re.compile(r"^(\d{1,2}:)?\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*(\d{1,2}:)?\d{2}:\d{2}[,.]\d{1,3}(\s+\S.*)?$")
+
+
 def _page_break(kind: str, raw: str) -> bool:
     """A chrome line a printed page puts between two halves of a sentence:
-    a page number or a header or footer that recurs on every page."""
-    return kind in ("pagination", "recurring") or bool(_PAGE_NUMBER_RE.match(raw.replace("\u3000", " ")))
+    a page number or a header or footer that recurs on every page; so does a subtitle track between two cues
+    (its cue number and timing: 我叫小风，今年十岁， / 2 / 00:00:06,900 --> 00:00:09,900 / 跟奶奶住在某村。)."""
+    s = raw.replace("\u3000", " ").strip()
+    return kind in ("pagination", "recurring") or bool(_PAGE_NUMBER_RE.match(s) or CUE_TIMING_RE.match(s))
 
 
 def _numbering_gap_flags(
@@ -1318,6 +1330,10 @@ _OMISSION_RE = re.compile(
     # a scan's or a printed page's note that a page is missing (［原刊第14页扫描件缺失］, （此处缺一页）)
     r"|^[\[［【(（〔]\s*[^\]］】)）〕]{0,12}(第\s*\d{1,4}\s*[页頁]|扫描件|原件|原稿|原文|此处|本页|一页|[\d一二三四五六七八九十]\s*页)"
     r"[^\]］】)）〕]{0,10}(缺失|缺页|缺一页|丢失|遗失|残缺|漏印|无法识别)\s*[\]］】)）〕]$"
+    # a note that a picture of the text did not show ((此处原文为图片格式，网页版未能显示)), a chat export's
+    # message that expired ([该消息已过期或已被清理])
+    r"|^[(（\[［【][^()（）]{0,30}(图片|图像)[^()（）]{0,20}(未能显示|无法显示|未显示|不能显示)[^()（）]{0,10}[)）\]］】]$"
+    r"|^[\[［]\s*(该|此)?(消息|图片|文件)(已过期|已被清理|已失效)\S{0,10}[\]］]$"
 )
 
 
@@ -1415,7 +1431,11 @@ def clean_essay(
             e.rule == "remove_cut_marker" and e.offset + len(e.before) >= len(raw.strip()) - 2 for e in edits
         )
         removed_before = removed_before or (run_apparatus and not run_page)
-        paragraphs.append(Paragraph(text, no, no, list(edits), after_removed=removed_before, cut_after=cut_at_end))
+        paragraphs.append(
+            Paragraph(
+                text, no, no, list(edits), after_removed=removed_before, cut_after=cut_at_end, after_break=run_page
+            )
+        )
         removed_before = run_page = run_apparatus = False
     widths = {line_start + k: len(raw.rstrip()) for k, raw in enumerate(lines)}
     paragraphs, joins = join_broken_paragraphs(paragraphs, settings_path=settings_path, widths=widths)

@@ -43,6 +43,7 @@ from pathlib import Path
 from collections.abc import Iterable
 
 from analysis.resources import load_yaml, resource_path
+from analysis.ingest.clean import CUE_TIMING_RE as _CUE_TIMING_RE
 from analysis.ingest.split import DATE_IN_PARENS_RE as _DATE_IN_PARENS_RE
 from analysis.ingest.split import PAGE_NO_RE as _PAGE_NUMBER_RE
 from analysis.ingest.split import UNIT_OR_SPEAKER_RE as _UNIT_OR_SPEAKER_RE
@@ -333,11 +334,17 @@ def classify_lines(
                 out[no] = Verdict(no, "recurring", f"under {in_essays[key]} essays of the file")
                 cls.append(BAD)
                 continue
-        cls.append(GOOD if prose or _texty(norm) or _SECTION_RE.match(norm) or _CLOSING_RE.match(norm) else SHORT)
+        cls.append(
+            GOOD
+            if prose or _texty(norm) or _SECTION_RE.match(norm) or _CLOSING_RE.match(norm) or _cue_text(lines, no)
+            else SHORT
+        )
     # a teaser that ends in 查看全文>> right under furniture (a related list) is furniture;
     # the same marker after essay text is a cut, which the cleaning stage flags
     above = None  # the nearest line above that is furniture or text (short lines skipped)
     for i, c in enumerate(cls):
+        if c == BAD and (v := out.get(i + 1)) is not None and v.kind == "pagination":
+            continue  # (a page's number between a sentence's halves is no related list: 第 3 页 共 4 页 / …查看全文)
         if c in (GOOD, SHORT) and above == BAD and _TEASER_END_RE.search(normalise(lines[i])):
             out[i + 1] = Verdict(i + 1, "readmore", "a teaser under page furniture")
             cls[i] = c = BAD
@@ -479,6 +486,7 @@ def classify_lines(
             cls[i] = BAD
     # a comment section (网友评论, 写留言 …) runs to the next essay heading or the end of the file
     in_comments = False
+    answers = False  # a section of answers opened (其他回答（3）): each answer's piece ends at its own bar
     text_since_heading = 0  # CJK characters of text since the last essay heading
     text_above = 0  # … and since the top of the file
     under_heading = False  # an essay heading above (a sidebar's 评论 link comes before any)
@@ -503,8 +511,20 @@ def classify_lines(
             under_heading and text_since_heading >= 20 and (header or text_above >= 150)
         )
         # a forum floor's line (来自Android客户端 1楼 2024-03-09 21:47) ends a post; the posts decide below
+        if (
+            answers
+            and not in_comments
+            and (v := out.get(no)) is not None
+            and v.kind in ("control", "share")
+            and text_since_heading >= 20
+        ):
+            # (a further answer's piece under its answerer ends at its vote bar (赞 41　踩 0　评论): the replies and
+            # ads under it are the section's, as before the piece)
+            in_comments = True
+            continue
         if (header or _COMMENT_META_RE.match(norm)) and after_text and not _FLOOR_RE.search(norm):
             in_comments = True
+            answers = answers or bool(_ANSWERS_HEADER_RE.match(norm))
             if no not in out:
                 out[no] = Verdict(no, "comment", "a comment section's header")
             cls[i] = BAD
@@ -606,6 +626,12 @@ def classify_lines(
             if cls[i] != BLANK and (i + 1) not in out and not _SECTION_RE.match(normalise(lines[i])):
                 out[i + 1] = Verdict(i + 1, "comment", "a forum reply (a post without an essay heading)")
                 cls[i] = BAD
+    # a chat export's messages by other members than the one who posted the essay (19:38　赵一鸣爸爸 / 孩子真懂事…):
+    # from the first of them to the next essay heading, comments
+    for no, kind, why in _chat_replies(lines, keep):
+        if no not in out:
+            out[no] = Verdict(no, kind, why)
+            cls[no - 1] = BAD
     # context: a short line between furniture (or the file's edge) is furniture
     n = len(cls)
     nearest_above: list[str] = []
@@ -645,6 +671,43 @@ def classify_lines(
 
 
 # a label alone in brackets (【教学目标】, 【孩子们长大了】)
+def _cue_text(lines: list[str], no: int) -> bool:
+    """Is line ``no`` a subtitle cue's text: right under its timing (00:00:20,600 --> 00:00:22,800 /
+    （奶奶）年年都这么说。), short as it may be?"""
+    above = next((k for k in range(no - 1, 0, -1) if lines[k - 1].strip()), None)
+    return above is not None and bool(_CUE_TIMING_RE.match(normalise(lines[above - 1])))
+
+
+# a chat export's sender line: the time and the member's name (19:32　陈老师（班主任）, 07:06 刘思琪妈妈)
+_CHAT_SENDER_RE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?\s+(?P<name>[^\s，。！？,.!?：:]{2,16})$")
+
+
+def _chat_replies(lines: list[str], keep: set[int]) -> list[tuple[int, str, str]]:
+    """(line, kind, evidence) of a chat export's furniture around the essays posted in it: every sender line
+    (forum), and, under an essay's heading, the messages from the first one another member sent up to the next
+    heading (comment). The poster's own later messages before that go on with the essay (a 周记 posted in
+    several messages). Three or more sender lines make a chat; fewer, nothing."""
+    senders = {
+        no: m.group("name") for no, line in enumerate(lines, start=1) if (m := _CHAT_SENDER_RE.match(normalise(line)))
+    }
+    if len(senders) < 3:
+        return []
+    out = []
+    poster, others = None, False
+    for no, line in enumerate(lines, start=1):
+        if no in keep:
+            above = [k for k in range(no - 1, max(0, no - 4), -1) if lines[k - 1].strip()][:1]
+            poster, others = (senders.get(above[0]) if above else None), False
+            continue
+        if no in senders:
+            if poster is not None and senders[no] != poster:
+                others = True
+            out.append((no, "forum", "a chat message's sender and time"))
+        elif others and line.strip():
+            out.append((no, "comment", "a chat message by another member than the essay's poster"))
+    return out
+
+
 _BRACKET_LABEL_RE = re.compile(r"^【[^【】。！？]{2,12}】$")
 
 
@@ -759,7 +822,11 @@ _COMMENT_HEADER_RE = re.compile(
     r"|^(观点|读者观点|网友观点|讨论|讨论区|留言板)\s*[(（]\s*\d+\s*[)）]$"
     # a serial's comments on the chapter with their count (本章说（128）)
     r"|^(本章说|章评|段评|书评)\s*[(（]\s*\d+\s*[)）]$"
+    # whose comments or ratings, with their count (同学评论（2）, 活动评价（9）), or a video's 弹幕 list (弹幕列表（4217）)
+    r"|^[\u4e00-\u9fff]{2,4}(评论|评价|点评)\s*[(（]\s*[\d,]+\s*[)）]$|^弹幕(列表)?\s*[(（]\s*[\d,]+\s*[)）]$"
 )
+# a Q&A page's header over the answers after the chosen one (其他回答（3）, 更多回答)
+_ANSWERS_HEADER_RE = re.compile(r"^[\[【]?\s*(其他回答|更多回答|全部回答|其他答案)")
 # an earlier mail quoted under a reply: its lines marked with > (after normalising ＞), and the line
 # that introduces it, with the earlier mail's date and time (在 2023年11月12日 22:06，江小鱼 写道：, On … wrote:);
 # a diary quoted in an essay has no clock time (在2019年的日记里，我写道：)
@@ -857,7 +924,8 @@ def _site_note(norm: str, rules: ChromeRules, prose: bool) -> bool:
 
 # a commentary's label alone on its line (【点评】, 老师评语：)
 # a line of commentary or blurb that ends whole: a sentence, a teaser's ellipsis (……), a post's topics (#支教#)
-_WHOLE_END_RE = re.compile(r"([。！？”]|\.{3}|#[^#\s]{1,16}#)$")
+# (normalised, a full-width ！ or ？ is ! or ?: 【批注①】…细节写出了盼望之切，好！)
+_WHOLE_END_RE = re.compile(r"([。！？”]|(?<=[\u4e00-\u9fff”])[!?]|\.{3}|#[^#\s]{1,16}#)$")
 
 
 # a note wholly in brackets, closed on its own line ((以下为孩子手写信的照片内容，由工作人员整理录入))
@@ -1024,7 +1092,10 @@ def _text_before_cut(norm: str, rules: ChromeRules, *, cut_above: bool = False) 
         return 0
     if _PREVIEW_NOTE_RE.search(norm[: m.start()]):
         return 0  # (本文仅展示部分内容，完整版请登录后查看: the site's note on its preview, no text of the essay)
-    return n_cjk(norm[: m.start()])
+    before = norm[: m.start()]
+    if n_cjk(before) >= 2 and re.search(r"(…|\.{3,})\s*$", before):
+        return max(n_cjk(before), 6)  # (a short heading the preview cut off mid-way: 三、研究发现 …… （预览结束…）)
+    return n_cjk(before)
 
 
 # a site's note that it shows only part of the piece (本文仅展示部分内容, 以下仅显示前三页)

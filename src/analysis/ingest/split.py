@@ -38,16 +38,18 @@ BUILTIN_PATTERNS: tuple[str, ...] = (
     rf"^(?P<title>.*?)[（(【]?篇(?P<num>{_NUM})[）)】]?$",
     # 题目：等春天 / 作文题目：… (a title announced as one)
     # (a mailbox's letter: 信件标题：关于…的建议)
-    r"^(?:作文|信件|来信|留言)?(?:题目|标题|文题)\s*[：:]\s*(?P<title>\S.{0,38})$",
+    # (not a task that names the title: 作文题目：以“那一次，我读懂了奶奶”为题，写一篇…)
+    r"^(?:作文|信件|来信|留言)?(?:题目|标题|文题)\s*[：:]\s*(?!以\s*[“\"「『])(?P<title>\S.{0,38})$",
     # 演讲稿一：title / 【日记3】：title — a kind of piece, its number and a colon (a kind alone needs the colon);
     # the kind may be qualified by a word or two (党员心得1：…, 满分作文一：…), and a kind and number closed in
     # brackets need no colon (【满分作文二】title)
     # (作文 and 习作 only so qualified: a bare 作文7：… is a style a user names, --heading-pattern)
+    # (a log's or a notebook's entries may set the title off by a bar: 日志一｜下次见, 手记2丨…)
     rf"^[【〖\[]?(?:[\u4e00-\u9fff]{{0,4}}?(?:演讲稿|发言稿|讲话稿|日记|周记|心得体会|心得|例文|事迹材料|材料|倡议书|读后感|"
-    rf"观后感|总结|感言|故事|书信|诗歌|小诗)|[\u4e00-\u9fff]{{1,4}}?(?:作文|习作))(?P<num>{_NUM})[】〗\]]?\s*[：:]\s*"
-    rf"(?P<title>\S.*)$",
+    rf"观后感|总结|感言|故事|书信|诗歌|小诗|日志|手记|随笔)|[\u4e00-\u9fff]{{1,4}}?(?:作文|习作))(?P<num>{_NUM})[】〗\]]?"
+    rf"\s*[：:｜|丨]\s*(?P<title>\S.*)$",
     rf"^[【〖\[](?:[\u4e00-\u9fff]{{0,4}}?(?:演讲稿|发言稿|讲话稿|日记|周记|心得体会|心得|例文|事迹材料|倡议书|读后感|"
-    rf"观后感|感言|故事|书信|诗歌|小诗)|[\u4e00-\u9fff]{{1,4}}?(?:作文|习作))(?P<num>{_NUM})[】〗\]]\s*(?P<title>\S.*)$",
+    rf"观后感|感言|故事|书信|诗歌|小诗|日志|手记|随笔)|[\u4e00-\u9fff]{{1,4}}?(?:作文|习作))(?P<num>{_NUM})[】〗\]]\s*(?P<title>\S.*)$",
     # 篇一：title / 篇1 title (a separator is required: 篇幅 is no heading)
     rf"^[【〖\[]?篇(?P<num>{_NUM})[】〗\]]?[：:\s、.．-]+(?P<title>\S.*)$",
     # 范文1 / 模板1 / 【范文一】 (範文 in traditional script), title before, or after a separator or a
@@ -875,6 +877,10 @@ def find_headings(
             for no in nos:
                 heads[no] = Heading(no, lines[no - 1].strip(), numbered[no][0], numbered[no][1], "numbered_titles")
     if not heads:
+        # a newsletter's items, each titled behind its column's label (【关爱行动】…, 【网格走访】…)
+        for k, no in enumerate(_labelled_titles(lines, skip), start=1):
+            heads[no] = _line_heading(lines, no, k, "labelled_title")
+    if not heads:
         # news items each under its title, their leads opening with the paper's dateline (本报讯（记者 何川）…)
         titled = [
             no
@@ -984,6 +990,15 @@ def find_headings(
         ]
         for k, no in enumerate(titled, start=1):
             heads[no] = _line_heading(lines, no, k, "answer_title")
+        if titled:
+            # further answers, each a piece under its answerer's name and date (热心网友　　2023-10-15 / 留守的滋味)
+            for no in _later_answers(lines, skip, after=titled[-1]):
+                heads.setdefault(no, _line_heading(lines, no, len(heads) + 1, "answer_title"))
+    if not heads:
+        # a marking page's draft and revised draft under the title its task names (以“…”为题 / 那一刻，我长大了 /
+        # … / 那一刻，我长大了（修改稿）)
+        for k, no in enumerate(_titles_named_by_task(lines, skip), start=1):
+            heads[no] = _line_heading(lines, no, k, "task_title")
     if not heads and page_title:
         no = find_page_title(lines, skip=skip, soft=soft)
         if no is not None:
@@ -1137,6 +1152,75 @@ ANSWER_WRAPPER_RE = re.compile(
     r"|(?:我|我也|我来|再|又|也)(?:写|找|整理|编|改|发))了?\s*(?:一篇|一份|一段|篇|份)"
     r"(?:\S{0,30}[：:]|[^。！？!?]{0,40}(?:望采纳|请采纳|求采纳|供参考|仅供参考|可以参考|希望(?:对你)?有(?:所)?帮助)[。！!~～]*)$"
 )
+
+
+# an answerer's line on a Q&A page: a user's name and the answer's date (热心网友　　2023-10-15)
+_ANSWERER_RE = re.compile(r"^[^\s，。！？,.!?：:]{2,16}[ \t\u3000]+\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2})?$")
+
+
+def _later_answers(lines: list[str], skip: set[int], *, after: int) -> list[int]:
+    """Below the first answer's piece on a Q&A page, the titles of further answers' pieces: a title right
+    under its answerer's name-and-date line, over text of its own (其他回答（3） / 热心网友　　2023-10-15 /
+    留守的滋味 / …); a scolding reply under its answerer (作业自己写，何必来这问) has no text under it."""
+    answerers = [no for no in range(after + 1, len(lines) + 1) if _ANSWERER_RE.match(lines[no - 1].strip())]
+    out = []
+    for k, no in enumerate(answerers):
+        title = _next_text_line(lines, no)
+        if title is None or title in skip or not title_over_author(lines[title - 1]):
+            continue
+        end = answerers[k + 1] if k + 1 < len(answerers) else len(lines) + 1
+        body = [j for j in range(title + 1, end) if j not in skip and len(lines[j - 1].strip()) >= 8]
+        if len(body) >= 2 and sum(len(lines[j - 1].strip()) for j in body) >= 60:
+            out.append(title)
+    return out
+
+
+# a labelled item of a newsletter or a bulletin: a column's label in brackets and the item's title (【关爱行动】
+# “四点半课堂”迎来新伙伴, 【居民心声】一封来自外省的感谢信)
+_LABELLED_TITLE_RE = re.compile(r"^【[\u4e00-\u9fff]{2,6}】\s*(?P<title>\S.{1,38})$")
+
+
+def _labelled_titles(lines: list[str], skip: set[int]) -> list[int]:
+    """Items of a newsletter, each a title behind its column's label in brackets, set off from the item above
+    (a blank or chrome line) and over text of its own; two or more of them, or none. A label with a sentence
+    after it (【案由】近年来，…。) or a row of data (【基金】…（编号：…）) heads nothing."""
+    found = []
+    for no in range(1, len(lines) + 1):
+        s = lines[no - 1].strip().strip("\u3000")
+        m = _LABELLED_TITLE_RE.match(s)
+        if not m or no in skip or not (no == 1 or not lines[no - 2].strip() or (no - 1) in skip):
+            continue
+        t = m.group("title")
+        if (_title_like(t, commas=True) or _exclaimed_title(t)) and not re.search(r"[：:]\s*\d|编号|\d{4}", t):
+            found.append(no)
+    ends = found[1:] + [len(lines) + 1]
+    found = [
+        no
+        for no, end in zip(found, ends)
+        if sum(len(lines[j - 1].strip()) for j in range(no + 1, end) if j not in skip) >= 40
+    ]
+    return found if len(found) >= 2 else []
+
+
+# a writing task that names the essay's title (作文题目：以“那一刻，我长大了”为题，写一篇…)
+_TASK_TITLE_RE = re.compile(r"以\s*[“\"「『](?P<title>[^”\"」』]{2,30})[”\"」』]\s*为题")
+_DRAFT_NOTE_RE = re.compile(r"\s*[（(][^（）()]{1,10}[)）]$")
+
+
+def _titles_named_by_task(lines: list[str], skip: set[int]) -> list[int]:
+    """The essays a marking page shows under the title its task names (以“那一刻，我长大了”为题): each line
+    that is that title, maybe with a note of the draft in brackets (那一刻，我长大了（修改稿）), over text."""
+    named = {m.group("title").strip() for line in lines if (m := _TASK_TITLE_RE.search(line))}
+    if not named:
+        return []
+    return [
+        no
+        for no in range(1, len(lines) + 1)
+        if no not in skip
+        and _DRAFT_NOTE_RE.sub("", s := lines[no - 1].strip().strip("\u3000")) in named
+        and len(s) <= MAX_TITLE_CHARS
+        and _has_body(lines, no, len(lines) + 1, skip)
+    ]
 
 
 # a mail's subject (主题：[list] 家访手记…, 主题：回复：…, Subject: Re: …) and, under it, its sender's line
