@@ -712,3 +712,43 @@ def test_a_sibling_word_form_needs_a_persons_slot_still():
 )
 def test_a_doubled_surname_word_before_a_title_names_no_one(text, out):
     assert pseudonymise(text, {"谢老师": "成人A"}) == out
+
+
+# ------------------------------------------------ initialled romanisations only with capital initials
+
+
+@pytest.mark.parametrize(
+    "text, replaced",
+    [
+        ("来信署名：Li B.S.，想念奶奶。", True),
+        ("来信署名：B.S. Li", True),
+        ("来信署名：BS Li", True),
+        ("闵佳顺的作文由 Min J.S. 誊写", True),
+        # lower-case initials are code and words on a web page, not a signature
+        ('<script src="https://cdnjs.example/ajax/libs/require.js/2.1.10/require.min.js"></script>', False),
+        ("the page loads libs and min.js", False),
+    ],
+)
+def test_a_name_signed_with_initials_counts_only_with_its_initials_in_capitals(text, replaced):
+    from analysis.methods.privacy import NameReplacer
+
+    replace = NameReplacer(
+        (("李博思", "学生A"), ("li b s", "学生A"), ("b s li", "学生A"), ("闵佳顺", "学生B"), ("min j s", "学生B"))
+    )
+    out = replace(text)
+    assert (out != text) is replaced, out
+    if replaced:
+        assert "学生A" in out or "学生B" in out
+    assert replace("LiBoSi") == "LiBoSi"  # a full romanisation not in the map stays (the map decides)
+
+
+def test_the_renderers_warm_up_page_never_stops_a_rendering(tmp_path, monkeypatch):
+    """The warm-up page is nbconvert's own template (its script URLs: libs, min.js): the check it runs
+    there only loads the maps; a find there must not abort the rendering of every report."""
+    from analysis.reporting import report
+
+    def finds_names(page, params, data_dir, fname):
+        raise report.PrivacyError(f"privacy check: 1 name(s) would appear in {fname}")
+
+    monkeypatch.setattr(report, "privacy_check", finds_names)
+    report._warm_renderer(tmp_path)  # no PrivacyError

@@ -770,6 +770,16 @@ def _syllable_trie_pattern(names: list[list[str]]) -> str:
     return build(trie, True)
 
 
+def _initial_positions(syllables: list[str]) -> tuple[int, ...]:
+    """Where the one-letter syllables (initials) of a romanised name fall among its letters."""
+    out, at = [], 0
+    for syl in syllables:
+        if len(syl) == 1 and syl not in "aeo":  # a, e, o are syllables of their own (阿, 鹅, 哦)
+            out.append(at)
+        at += len(syl)
+    return tuple(out)
+
+
 class NameReplacer:
     """Replaces names in any written form (callable: text -> text).
 
@@ -802,12 +812,15 @@ class NameReplacer:
         self.automaton = _automaton(self.table) if self.table else None
         freq = get_tokenizer().FREQ
         self.weak = {k for k in self.table if len(k) <= 2 and (freq.get(k) or 0) > 0}
-        self.roman = None
+        self.roman, self.roman_initials = None, {}
         if roman:
             self.roman = re.compile(
                 r"(?<![A-Za-z])" + _syllable_trie_pattern([syl for syl, _ in roman]) + r"(?![A-Za-z])", re.IGNORECASE
             )
             self.roman_table = {"".join(syl): p for syl, p in roman}
+            # a name signed with initials (y f liang: Y.F. Liang) counts only with its initials written as capitals:
+            # in lower case, "libs" and "min.js" of a web page's code are no 李B.S. or 闵J.S.
+            self.roman_initials = {"".join(syl): _initial_positions(syl) for syl, _ in roman if _initial_positions(syl)}
         self._edges(pairs, freq)
 
     def _edges(self, pairs, freq) -> None:
@@ -887,6 +900,8 @@ class NameReplacer:
                     continue  # "here" (he re), "data" (da ta): the English word, not a name
                 key = re.sub(r"[^a-z]", "", m.group(0).lower())
                 pseudo = self.roman_table.get(key)
+                if pseudo and not self._initials_written(key, written):
+                    continue
                 if pseudo:
                     found.append((where[m.start()], where[m.end() - 1] + 1, pseudo))
         found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
@@ -1025,6 +1040,14 @@ class NameReplacer:
                 break
         return out
 
+    def _initials_written(self, key: str, written: str) -> bool:
+        """Is a romanised match of ``key`` written as a name (its initials, if it has any, in capitals)?"""
+        positions = self.roman_initials.get(key)
+        if not positions:
+            return True
+        letters = [c for c in written if c.isascii() and c.isalpha()]
+        return len(letters) == len(key) and all(letters[i].isupper() for i in positions)
+
     def _roman_runs(self, tokens: list) -> list:
         """``tokens`` with a romanised name that the tokeniser split into words (Liang | Hao, Tan | Yuxin)
         as one pseudonym token: joined, the tokens lose the space the pattern needs between words."""
@@ -1038,8 +1061,9 @@ class NameReplacer:
                 if not all(isinstance(t, str) and t.isascii() and t.isalpha() for t in run):
                     continue
                 written = " ".join(run)
-                pseudo = self.roman_table.get("".join(run).lower()) if self.roman.fullmatch(written) else None
-                if pseudo and not _english_word(written):
+                key = "".join(run).lower()
+                pseudo = self.roman_table.get(key) if self.roman.fullmatch(written) else None
+                if pseudo and not _english_word(written) and self._initials_written(key, written):
                     out.append(pseudo)
                     i = j
                     break

@@ -129,7 +129,10 @@ def _warm_renderer(data_dir: Path) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("留守儿童")])
     page = html_exporter().from_notebook_node(nb)[0]
     webfont.font_face_css(page)
-    privacy_check(page, {}, data_dir, "warm-up")
+    try:  # loads the pseudonym maps; the page is nbconvert's own, no report: what it finds is not the point
+        privacy_check(page, {}, data_dir, "warm-up")
+    except PrivacyError:
+        pass
     git_commit()
 
 
