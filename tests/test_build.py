@@ -1106,3 +1106,31 @@ def test_every_module_of_the_real_package_is_fingerprinted_or_declared_outside()
     assert len(cli) > 1 and cli <= outside
     trust = set((PACKAGE_DIR / "methods" / "trust").glob("*.py"))
     assert len(trust) > 1 and trust <= outside
+
+
+def test_files_planned_on_forked_processes_give_the_tables_planned_in_one(tmp_path, monkeypatch):
+    """Large corpora plan their files (split pages, find chrome) on ``jobs`` processes: the same tables."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_PATH, raw / "a_seed.txt")
+    (raw / "b_page.txt").write_text(
+        "首页 > 作文大全 > 正文\n留守儿童作文1\n爸爸妈妈在外地打工，我和奶奶住在村里。\n每天放学，我都给妈妈打电话。\n"
+        "留守儿童作文2\n我的同桌也是留守儿童，她很想念她的妈妈。\n上一篇：我的老师\n",
+        encoding="utf-8",
+    )
+    (raw / "c_page.txt").write_text(
+        "第一篇：想念\n过年的时候，爸爸终于回来了。\n第二篇：奶奶\n奶奶的手很粗糙，可是很温暖。\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(build_mod, "PLAN_IN_PARALLEL_ABOVE", 10**12)
+    one = run_build(raw, tmp_path / "one", jobs=2)
+    monkeypatch.setattr(build_mod, "PLAN_IN_PARALLEL_ABOVE", 0)
+    forked = []
+    real_fork_map = procs.fork_map
+    monkeypatch.setattr(
+        procs, "fork_map", lambda fn, args, n, jobs: forked.append(n) or real_fork_map(fn, args, n, jobs)
+    )
+    many = run_build(raw, tmp_path / "many", jobs=2)
+    assert forked and forked[0] == 2  # the planning did run on two processes
+    assert len(one.tables["essays"]) >= 14
+    for name, table in one.tables.items():
+        pd.testing.assert_frame_equal(table, many.tables[name], obj=name)

@@ -170,31 +170,18 @@ def build(
         # lines recurring across the folder's files are evidence of page chrome
         evidence = FolderEvidence.of([raw.text for _, _, raw in decoded])
         plans = {}  # (path, sha256, heading patterns, chrome settings, evidence) -> the file's plan
-        for rel, sha, raw in decoded:
-            key = (rel, sha, slugs[rel], heading_patterns, keep_chrome, evidence.key_for(raw.text))
+        keys = [
+            (rel, sha, slugs[rel], heading_patterns, keep_chrome, evidence.key_for(raw.text))
+            for rel, sha, raw in decoded
+        ]
+        todo = []
+        for key, item in zip(keys, decoded):
             if remember and key in _MEMORY.plans:
                 plans[key] = _MEMORY.plans[key]
             else:
-                try:
-                    planned, log, flags, info = plan_essays(
-                        raw, patterns, evidence=evidence, keep_chrome=keep_chrome, slug=slugs[rel]
-                    )
-                except HeadingPatternError as exc:
-                    raise BuildError(f"{rel}: {exc}") from None
-                plans[key] = (
-                    {
-                        "source_file": rel,
-                        "encoding": raw.encoding,
-                        "line_ending": raw.line_ending,
-                        "n_bytes": len(raw.raw_bytes),
-                        "sha256": sha,
-                        "n_essays": len(planned),
-                    }
-                    | info,
-                    planned,
-                    log,
-                    flags,
-                )
+                todo.append((key, item))
+        plans.update(_plan_files(todo, patterns, evidence, keep_chrome, slugs, jobs))
+        for key, (rel, sha, raw) in zip(keys, decoded):
             row, planned, log, flags = plans[key]
             essays_in.extend(planned)
             preamble_log.extend(log)
@@ -514,6 +501,49 @@ def package_versions() -> dict[str, str]:
         except PackageNotFoundError:
             pass
     return out
+
+
+# below this many characters in the files to plan, forking costs more than it saves
+PLAN_IN_PARALLEL_ABOVE = 400_000
+
+
+def _plan_file(item: tuple, patterns, evidence, keep_chrome: bool, slugs: dict) -> tuple:
+    """One file's plan: (file row, its essays, preamble log, flags), or raises BuildError."""
+    rel, sha, raw = item
+    try:
+        planned, log, flags, info = plan_essays(
+            raw, patterns, evidence=evidence, keep_chrome=keep_chrome, slug=slugs[rel]
+        )
+    except HeadingPatternError as exc:
+        raise BuildError(f"{rel}: {exc}") from None
+    row = {
+        "source_file": rel,
+        "encoding": raw.encoding,
+        "line_ending": raw.line_ending,
+        "n_bytes": len(raw.raw_bytes),
+        "sha256": sha,
+        "n_essays": len(planned),
+    }
+    return row | info, planned, log, flags
+
+
+def _plan_run(todo: list, patterns, evidence, keep_chrome: bool, slugs: dict, n: int, i: int) -> list:
+    return [
+        (key, _plan_file(item, patterns, evidence, keep_chrome, slugs))
+        for key, item in procs.run_of(todo, n, i, size=lambda t: len(t[1][2].text))
+    ]
+
+
+def _plan_files(todo: list, patterns, evidence, keep_chrome: bool, slugs: dict, jobs: int) -> dict:
+    """{key: plan} of the files in ``todo`` ((key, (rel, sha, raw)) pairs): splitting pages and finding
+    their chrome runs in this process before any worker starts, so a large corpus's files are planned
+    on ``jobs`` forked processes (the same plans, in any order; the caller keeps the files' order)."""
+    size = sum(len(raw.text) for _, (_, _, raw) in todo)
+    n = min(jobs, len(todo)) if size > PLAN_IN_PARALLEL_ABOVE else 1
+    if n < 2:
+        return dict(_plan_run(todo, patterns, evidence, keep_chrome, slugs, 1, 0))
+    parts = procs.fork_map(_plan_run, (todo, patterns, evidence, keep_chrome, slugs, n), n, n)
+    return {key: plan for part in parts for key, plan in part}
 
 
 def _current_commit() -> str:
