@@ -237,13 +237,21 @@ def decide_person(text: str, *, cues: TaggingCues | None = None) -> tuple[str, s
 
 def decide_genre(text: str, *, person: str, cues: TaggingCues | None = None) -> tuple[str, str]:
     """(genre, evidence): the best-scoring genre, or ``other`` below ``min_score``."""
+    genre, evidence, _ = _decide_genre(text, person=person, cues=cues)
+    return genre, evidence
+
+
+def _decide_genre(text: str, *, person: str, cues: TaggingCues | None = None) -> tuple[str, str, bool]:
+    """(genre, evidence, found): ``found`` is whether a genre's cues reached
+    ``min_score`` — also ``other``'s own cues (the form of a letter, 倡议书,
+    survey report, record …), as against ``other`` because nothing reached it."""
     cues = cues or load_tagging_cues()
     best, score, scores, hits = _choose(text, cues.genre, window=cues.window, person=person)
-    if best == cues.genre.default:
+    if score < cues.genre.min_score:  # nothing reached min_score: the default, not a cue's decision
         top = max(scores.items(), key=lambda kv: kv[1], default=("", 0.0))
-        return best, f"no genre reached {cues.genre.min_score:g} (best {top[0]} {top[1]:g})"
+        return best, f"no genre reached {cues.genre.min_score:g} (best {top[0]} {top[1]:g})", False
     runner = max(((k, v) for k, v in scores.items() if k != best), key=lambda kv: kv[1], default=("", 0.0))
-    return best, f"{best} {score:g} vs {runner[0]} {runner[1]:g}: {_evidence(hits[best])}"
+    return best, f"{best} {score:g} vs {runner[0]} {runner[1]:g}: {_evidence(hits[best])}", True
 
 
 def decide_narrator(text: str, *, person: str, genre: str, cues: TaggingCues | None = None) -> tuple[str, str]:
@@ -322,13 +330,19 @@ def decide_setting(text: str, *, cues: TaggingCues | None = None) -> tuple[list[
 MODEL_SURE = {"genre": 0.6, "narrator": 0.5}
 
 
-def _blend(rule: str, rule_ev: str, label: str, conf: float, default: str, sure: float) -> tuple[str, float, str]:
+def _blend(
+    rule: str, rule_ev: str, label: str, conf: float, default: str, sure: float, found: bool | None = None
+) -> tuple[str, float, str]:
     """The model's label when it is ``sure`` or the rules found nothing; otherwise
     the rules' label where a cue decided it (the confidence is the model's
-    for what it chose)."""
+    for what it chose). ``found``: whether a cue decided the rules' label
+    (by default, whether it is not the default label; ``other`` decided by
+    its own cues stands like any genre)."""
+    if found is None:
+        found = rule != default
     if label == rule:
         return label, conf, rule_ev
-    if conf >= sure or rule == default:
+    if conf >= sure or not found:
         return label, conf, f"model {conf:.2f} (rules: {rule}; {rule_ev})"
     return rule, conf, f"rules (model {label} {conf:.2f}): {rule_ev}"
 
@@ -346,7 +360,7 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
     cues = cues or load_tagging_cues()
     text = text if isinstance(text, str) else ""
     person, person_ev = decide_person(text, cues=cues)
-    genre, genre_ev = decide_genre(text, person=person, cues=cues)
+    genre, genre_ev, genre_found = _decide_genre(text, person=person, cues=cues)
     narrator, narrator_ev = decide_narrator(text, person=person, genre=genre, cues=cues)
     genre_conf = narrator_conf = float("nan")
     fitted = tagmodel.load() if model is True else (model or None)
@@ -355,7 +369,7 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
     if fitted is not None:
         decided = tagmodel.predict(fitted, text, cues)
         genre, genre_conf, genre_ev = _blend(
-            genre, genre_ev, *decided["genre"], cues.genre.default, MODEL_SURE["genre"]
+            genre, genre_ev, *decided["genre"], cues.genre.default, MODEL_SURE["genre"], genre_found
         )
         narrator, narrator_conf, narrator_ev = _blend(
             narrator, narrator_ev, *decided["narrator"], cues.narrator.default, MODEL_SURE["narrator"]

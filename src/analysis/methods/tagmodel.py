@@ -42,9 +42,10 @@ from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
 
 MODEL_FILE = "tagging_model.json"
 TAG_ESSAYS_DIR = ANNOTATIONS_DIR / "tag_essays"
-# dev3 was the held-out test/ until session 21; dev4 the held-out test2/ until session 22 (scored once, then tuning)
-TUNING_FOLDERS = ("bundled", "dev", "dev2", "dev3", "dev4")
-HELD_OUT_FOLDERS = ("test3", "test4")  # test3 scored once (session 22); test4 not yet
+# dev3 was the held-out test/ until session 21; dev4 the held-out test2/ until session 22; dev5 the held-out
+# test4/ until session 23 (each scored once, then tuning)
+TUNING_FOLDERS = ("bundled", "dev", "dev2", "dev3", "dev4", "dev5")
+HELD_OUT_FOLDERS = ("test3", "test5")  # test3 scored once (session 22); test5 being written, not yet scored
 TARGETS = ("genre", "narrator")
 UNCERTAIN = "uncertain"
 UNCERTAIN_BELOW = 0.3  # a label less probable than this is not given (the blend spreads probability over 9 genres)
@@ -411,16 +412,25 @@ def scores(p: np.ndarray, y: np.ndarray, classes: Sequence[str], *, threshold: f
     }
 
 
-def decisions(p: np.ndarray, classes: Sequence[str], rule: Sequence[str], default: str, *, sure: float) -> np.ndarray:
+def decisions(
+    p: np.ndarray,
+    classes: Sequence[str],
+    rule: Sequence[str],
+    default: str,
+    *,
+    sure: float,
+    found: Sequence[bool] | None = None,
+) -> np.ndarray:
     """What :func:`analysis.methods.tag.tag_text` decides from the model's
     probabilities ``p`` and the rules' labels: the model's label below
     :data:`UNCERTAIN_BELOW` is ``uncertain``; the model decides where it agrees
     with the rules, is at least ``sure`` (``tag.MODEL_SURE[target]``) or the rules found
-    nothing (``default``); the rules elsewhere."""
+    nothing (``found`` false; by default, the rules' label is ``default``); the rules elsewhere."""
     conf = p.max(axis=1)
     label = np.where(conf >= UNCERTAIN_BELOW, np.asarray(classes, object)[p.argmax(axis=1)], UNCERTAIN)
     rule = np.asarray(rule, object)
-    model_decides = (label == rule) | (conf >= sure) | (rule == default)
+    found = rule != default if found is None else np.asarray(found, bool)
+    model_decides = (label == rule) | (conf >= sure) | ~found
     return np.where(model_decides, label, rule)
 
 
@@ -430,16 +440,22 @@ def per_writer(pred: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict:
     return {"per_folder": acc, "mean": round(float(np.mean(list(acc.values()))), 3), "min": min(acc.values())}
 
 
-def _rule_labels(texts: Sequence[str], cues) -> dict[str, list[str]]:
+def _rule_labels(texts: Sequence[str], cues) -> tuple[dict[str, list[str]], dict[str, list[bool]]]:
+    """The rules' labels per target and whether a cue decided each (the genre
+    ``other`` can be decided by its own cues or be what is left)."""
     from analysis.methods import tag
 
-    out = {"genre": [], "narrator": []}
+    out: dict[str, list[str]] = {"genre": [], "narrator": []}
+    found: dict[str, list[bool]] = {"genre": [], "narrator": []}
     for t in texts:
         person = tag.decide_person(t, cues=cues)[0]
-        g = tag.decide_genre(t, person=person, cues=cues)[0]
+        g, _, g_found = tag._decide_genre(t, person=person, cues=cues)
         out["genre"].append(g)
-        out["narrator"].append(tag.decide_narrator(t, person=person, genre=g, cues=cues)[0])
-    return out
+        found["genre"].append(g_found)
+        n = tag.decide_narrator(t, person=person, genre=g, cues=cues)[0]
+        out["narrator"].append(n)
+        found["narrator"].append(n != cues.narrator.default)
+    return out, found
 
 
 def _tuning_data(cues):
@@ -508,7 +524,7 @@ def calibrate(
     ngram, ngram_c, blend = ngram or NGRAM, {**NGRAM_C, **(ngram_c or {})}, {**BLEND, **(blend or {})}
     cues = load_tagging_cues()
     coded, texts, x, groups = _tuning_data(cues)
-    rules = _rule_labels(texts, cues)
+    rules, found = _rule_labels(texts, cues)
     figures = {}
     for target in TARGETS:
         y = np.array([lab[target] for _, _, lab in coded], object)
@@ -525,11 +541,11 @@ def calibrate(
                 from analysis.methods.tag import MODEL_SURE
 
                 default, sure = getattr(cues, target).default, MODEL_SURE[target]
-                decided = decisions(p, classes, rules[target], default, sure=sure)
+                decided = decisions(p, classes, rules[target], default, sure=sure, found=found[target])
                 per_kind["writers"] = {
                     "blend_and_rules": per_writer(decided, y, groups),
                     "cue_model_and_rules": per_writer(
-                        decisions(p_cue, classes, rules[target], default, sure=sure), y, groups
+                        decisions(p_cue, classes, rules[target], default, sure=sure, found=found[target]), y, groups
                     ),
                     "rules_only": per_writer(np.asarray(rules[target], object), y, groups),
                     "decision_accuracy": round(float((decided == y).mean()), 3),
