@@ -34,6 +34,11 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 # ---------------------------------------------------------------- cut markers
 
 CUT_LINES = [
+    (  # session 23 (dev28): a cached copy that stops short, pointing to the original page
+        "大家都跑回了家…… （网页快照未保存全文，剩余内容请访问原网页）",
+        "大家都跑回了家",
+        "…… （网页快照未保存全文，剩余内容请访问原网页）",
+    ),
     (  # session 22 (dev27): a paper's HTML preview wall after the cut text
         "三、研究发现 …… （HTML预览结束，全文共8页，请下载PDF阅读）",
         "三、研究发现 ……",

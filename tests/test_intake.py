@@ -2747,3 +2747,212 @@ def test_a_line_that_stops_mid_sentence_is_still_joined_to_its_continuation():
 def test_a_task_that_names_the_title_is_no_title_line():
     assert match_heading("作文题目：以“那一次，我读懂了奶奶”为题，写一篇记叙文", PATTERNS) is None
     assert match_heading("作文题目：那一次，我读懂了奶奶", PATTERNS) == (None, "那一次，我读懂了奶奶")
+
+
+# ------------------------------------------------ shapes from dev28 (was heldout23), session 23
+
+
+def test_a_numbered_series_of_labelled_pieces_splits_the_page(tmp_path):
+    lines = [
+        "某校成长档案　·　导出文件",
+        "----------------------------------------",
+        "作品1：村口的老井",  # a label, its number and the piece's own title
+        "类型：习作　　上传：2024-03-01",
+        BODY_A,
+        BODY_B,
+        "----------------------------------------",
+        "作品2：外婆的蒲扇",
+        BODY_B,
+        BODY_C,
+        "----------------------------------------",
+        "作品3：寄给南方的信",
+        BODY_C,
+        BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["村口的老井", "外婆的蒲扇", "寄给南方的信"]
+    assert _kept(essays) == [[BODY_A, BODY_B], [BODY_B, BODY_C], [BODY_C, BODY_A]]
+
+
+@pytest.mark.parametrize(
+    "heads",
+    [
+        ["◆专栏一◆ 给外婆的一封信", "◆专栏二◆ 我们的小菜园"],  # between marks, though a marked line reads as a link
+        ["其一　山路", "其二　井台"],  # the classical count, a wide space before the title
+        ["【第5期·周五】屋檐下的燕子", "【第6期·周五】爷爷的收音机", "【第7期·周五】一张车票"],  # from any number
+        ["日記一｜門前的石榴", "日記二｜下雨的週末"],  # traditional script
+        ["小组分享一：我的周末", "小组分享二：一次家访"],
+    ],
+)
+def test_labelled_pieces_of_many_forms_each_head_an_essay(tmp_path, heads):
+    bodies = [BODY_A, BODY_B, BODY_C]
+    lines = ["某某小学·资源页", "首页 > 资源 > 正文", ""]
+    for k, head in enumerate(heads):
+        lines += [head, bodies[k], bodies[k - 1], ""]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.heading for e in essays] == heads
+    assert _kept(essays) == [[bodies[k], bodies[k - 1]] for k in range(len(heads))]
+
+
+@pytest.mark.parametrize(
+    "heads",
+    [
+        ["措施一：每周一次视频通话", "措施二：建立成长档案"],  # a plan's parts, not pieces
+        ["第一部分　调查对象", "第二部分　调查结果"],
+        ["作品1：村口的老井", "作品3：寄给南方的信"],  # the numbers skip
+        ["其一，山路太远了", "其二，井台太滑了"],  # a sentence's count, no title
+    ],
+)
+def test_labels_of_a_texts_parts_or_out_of_order_head_no_pieces(heads):
+    from analysis.ingest.split import labelled_series
+
+    lines = ["", heads[0], BODY_A, BODY_B, "", heads[1], BODY_C, BODY_A]
+    assert labelled_series(lines) == {}
+
+
+def test_a_list_of_labelled_links_with_no_text_under_them_heads_nothing():
+    from analysis.ingest.split import labelled_series
+
+    lines = ["", "作品1：村口的老井", "作品2：外婆的蒲扇", "作品3：寄给南方的信", "", BODY_A]
+    assert labelled_series(lines) == {}
+
+
+def test_a_photo_storys_article_under_a_one_line_editors_note_is_kept_beside_an_appended_piece(tmp_path):
+    lines = [
+        "某县青少年活动中心",
+        "首页 / 活动掠影 / 图片故事",
+        "2024年6月1日　来源：活动中心　点击：356",
+        "编者按：一个下午，一场雨，一群等雨停的孩子。",  # the page's note, set off by a blank line
+        "",
+        "雨停以后",
+        BODY_A,
+        "▲ 孩子们在屋檐下等雨停。（某某 摄）",
+        BODY_B,
+        BODY_C,
+        BODY_A,
+        BODY_B,
+        BODY_C,
+        "",
+        "附：小组成员习作",
+        "屋檐下",
+        "作者：某镇中心小学四年级　某某",
+        BODY_B,
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["雨停以后", "屋檐下"]
+    assert _kept(essays) == [[BODY_A, BODY_B, BODY_C, BODY_A, BODY_B, BODY_C], [BODY_B, BODY_C]]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("▶ 播放录音（02:31）　　⬇ 下载稿件（.docx）", "control"),  # an audio page's bar
+        ("❤ 赞（56）　　💬 评论（8）", "control"),  # likes and comments behind pictograms
+        ("心理辅导老师点评：能说出自己的难过，就是勇敢。", "commentary"),
+        ("家长评价：这次写得比上次认真。", "commentary"),
+        ("帶隊老師點評：寫得很真。", "commentary"),
+        ("（某镇小学三年级学生，经家长同意刊发）", "byline"),
+        ("图1　“给外婆的一封信”朗读现场　　图2　孩子们在操场上放风筝　　图3　合影", "caption"),
+        ("这是 某某搜索 对 http://example.org/a.html 的网页快照，是网页在 2023年5月1日 的存档。", "other"),
+        ("以下搜索词已被高亮显示：外婆　蒲扇", "other"),
+        ("—— 网页快照结束 ——", "other"),
+        ("备注：本记录由平台自动生成，不含图片。", "other"),
+        ("【附图：第三单元作文-插图.png（未导出）】", "other"),
+        ("附：运动会照片（5张）", "other"),
+        ("本文经作者及其家长同意发布　｜　图片由学校提供", "other"),
+        ("【下期预告】七月将推出暑假阅读专辑，欢迎投稿。", "other"),
+        ("你收到这封邮件，是因为你订阅了某某周刊。", "other"),
+    ],
+)
+def test_furniture_of_audio_export_cache_mail_and_photo_pages(line, kind):
+    hit = pattern_kind(normalise(line), load_rules())
+    assert hit is not None and hit[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "奶奶点评：这孩子从小就爱说话。",  # no teacher's, parent's or classmate's verdict
+        "老师评价我说，你的作文越来越有进步了。",
+        "下载稿件的时候，爸爸的手机没有信号。",
+        "我把照片附在信里，一共三张。",
+        "图1是我画的，图2是妹妹画的。",
+        "经过老师同意，我们把这张照片贴在了墙上。",
+        "我收到这封信的时候，外婆已经睡了。",
+    ],
+)
+def test_essay_lines_about_recordings_photos_and_mail_are_no_furniture(line):
+    assert pattern_kind(normalise(line), load_rules()) is None
+
+
+def test_a_cached_copy_that_stops_short_is_flagged_truncated():
+    from analysis.ingest.clean import clean_essay
+
+    line = "大家都跑回了家…… （网页快照未保存全文，剩余内容请访问原网页）"
+    essay = clean_essay([BODY_A, line], line_start=1)
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(2, "truncated")]
+    assert clean_essay([BODY_A, "剩下的内容我明天再写，请访问我的日记本。"], line_start=1).flags == []
+
+
+def test_a_failed_picture_or_a_damaged_page_of_the_text_flags_the_text_after_it(tmp_path):
+    lines = [
+        "作品1：村口的老井",
+        BODY_A,
+        "［此处图片加载失败］",
+        BODY_B,
+        "",
+        "作品2：寄给南方的信",
+        BODY_C,
+        "【附件：作品2-第2页.jpg（文件损坏，无法导出）】",  # a page of the writing is lost
+        BODY_A,
+        "【附件：作品2-配图.jpg（未导出）】",  # a picture beside it: no text lost
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [dict(e.lost_pages).keys() for e in essays] == [{4}, {9}]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "网友讨论（2）　｜　我也说两句",
+        "👍 赞（31）　　💬 留言（2）",  # a like bar ending in the comments' count
+    ],
+)
+def test_a_discussion_header_or_a_like_bar_with_the_comments_count_opens_the_comments(header):
+    lines = ["雨停以后", BODY_A, BODY_B, header, "某某：看哭了。", "某某（官方）回复：谢谢关注，下期见。"]
+    verdicts = classify_lines(lines, keep={1})
+    assert {4, 5, 6} <= set(verdicts)
+    assert 2 not in verdicts and 3 not in verdicts
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (
+            "我们把信一封一封读给全校同学听，读着读着，好几个同学都低下了头",
+            "（女）叔叔阿姨们，请你们放心。",
+        ),  # a script's speaker
+        ("我用塑料瓶装了一瓶河水，想带回去给外公看看，路上用胶带缠了好几圈", "晚上我给妈妈打了一个视频电话。"),
+        ("我不想一直做个懂事的孩子，我想偶尔也可以任性一回，哪怕就一次", "谢谢大家听我说完。"),
+        ("每个周五傍晚，我都坐在村口等车，我能听出那辆班车的喇叭声", "外婆说，车上没有你妈妈。"),
+    ],
+)
+def test_a_paragraph_without_a_final_mark_is_not_joined_to_a_speaker_a_time_or_thanks(a, b):
+    from analysis.ingest.clean import join_evidence
+
+    assert join_evidence(a, b) == ""
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("王老师问我们有没有按时写作业，有没有帮家里干活，我们几个", "抢着说：“写了，我还帮奶奶扫了院子。”"),
+        ("放假以后，外公怕我一个人走夜路害怕，每天", "早上都会在路口等我，陪我走到学校门口。"),
+    ],
+)
+def test_a_sentence_that_goes_on_with_a_verb_of_saying_or_a_time_is_still_joined(a, b):
+    from analysis.ingest.clean import join_evidence
+
+    assert join_evidence(a, b)

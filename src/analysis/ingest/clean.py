@@ -897,7 +897,13 @@ _NEW_SENTENCE_RE = re.compile(
     r"^(?:我们|我|你们|你|他们|他|她们|她|它|咱们|大家|同学们|老师们|这|那|但是|但|可是|然而|因为|所以|因此|如果|虽然|首先|其次|再次|最后|"
     r"此外|另外|同时|总之|今天|今年|去年|现在|后来|从此|于是|其实|当然|记得|有一次|一天|每天|每当|为了|通过|随着|近年来|目前|"
     # (a time, a return or a turn that opens the next paragraph: 上个月，…; 回到学校，…; 可我知道，…; 据此，…)
-    r"上个月|上周|那天|那年|第二天|回到家|回到学校|据此|可我|可他|可她)"
+    r"上个月|上周|那天|那年|第二天|回到家|回到学校|据此|可我|可他|可她|"
+    # (a time of day, thanks that close a talk: 晚上我在营地…; 谢谢大家听我说完。)
+    # (not a time that a sentence goes on with: …每天 | 早上都会在教室门口等他)
+    r"(?:早上|上午|中午|下午|傍晚|晚上|夜里|半夜)(?=[，,]|我|你|他|她|大家)|谢谢|感谢|"
+    # (a script's speaker mark: （女）叔叔阿姨们，…; someone and the verb that reports the words: 爸爸说，…, not an
+    # act that goes on the sentence: …我们 | 抢着说：)
+    r"[（(](?:男|女|合|齐|甲|乙|丙|丁|众)[)）]|(?![对跟和向给与把被])[^\W\d着地又就也都还便才再先忙紧快抢笑]{1,3}(?:说|问)[，,：:])"
 )
 # characters a sentence does not end on: prepositions, conjunctions, particles (…会留我们在 | 他的宿舍里)
 _DANGLING_END = frozenset(
@@ -1324,7 +1330,9 @@ def deleted_posts(lines: list[str], chrome: Iterable[int], *, reach: int = 4) ->
 # ([图片加载失败，点击重试], [图片2加载失败…]), a scanned page the capture lacks (［原刊第14页扫描件缺失］)
 _OMISSION_RE = re.compile(
     r"^[(（]\s*(中略|下略|前略|略)\s*[)）]$|第\s*\d{1,4}\s*[页頁]\s*\S{0,4}(加载失败|载入失败|无法加载|未能加载|无法显示)"
-    r"|^[\[【(（]?\s*(图片|图像|长图)\s*\d{0,3}\s*(加载失败|载入失败|无法加载|未能加载|无法显示)"
+    r"|^[\[［【(（]?\s*(此处的?)?(图片|图像|长图)\s*\d{0,3}\s*(加载失败|载入失败|无法加载|未能加载|无法显示)"
+    # an exported page of the writing whose file was damaged (【附件：作品3-第2页.jpg（文件已损坏，无法导出）】)
+    r"|^[\[［【(（][^\]］】]{0,30}第\s*\d{1,4}\s*[页頁][^\]］】]{0,16}(损坏|无法导出|未能导出|无法打开)[^\]］】]{0,10}[\]］】)）]$"
     # a note in brackets that the writing there cannot be read (（家长注：后面的两页…字都晕开了，实在认不出来。）)
     r"|^[(（][^()（）]{0,60}(认不出|无法辨认|难以辨认|辨认不清|看不清楚?|无法识别|字迹模糊|无法辨识)[^()（）]{0,20}[)）]$"
     # a scan's or a printed page's note that a page is missing (［原刊第14页扫描件缺失］, （此处缺一页）)

@@ -28,6 +28,7 @@ from pathlib import Path
 from analysis.ingest import pagechrome
 from analysis.ingest.clean import deleted_posts, is_cut_line, missing_pages, omissions, to_simplified, truncation_flag
 from analysis.ingest.split import (
+    labelled_series,
     MIN_PREAMBLE_ESSAY_CHARS,
     Heading,
     bare_name_under_title,
@@ -205,10 +206,11 @@ def plan_essays(
     padded = set()  # menu-like lines of a padded number and a title (01　奶奶的菜园)
     sourced = set()  # 来源：…　时间：… lines
     expected = None  # essays a collection title announces (关爱留守儿童演讲稿（精选5篇）)
+    series = labelled_series(lines)  # ◆版块一◆ …: a piece's label reads as a marked link, yet heads it
     for no, line in enumerate(lines, start=1):
         norm = pagechrome.normalise(line)
         hit = pagechrome.pattern_kind(norm, rules)
-        if hit and hit[0] not in _HEADING_VETO_EXCEPT and not marked_heading(norm, patterns):
+        if hit and hit[0] not in _HEADING_VETO_EXCEPT and not marked_heading(norm, patterns) and no not in series:
             veto.add(no)  # (▲第五篇　…: a numbered heading behind a caption's mark is still a heading)
             if hit[0] == "nav" and _PADDED_NUMBER_RE.match(norm):
                 padded.add(no)

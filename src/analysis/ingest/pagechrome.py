@@ -819,7 +819,10 @@ _COMMENT_HEADER_RE = re.compile(
     # a comment section's header with its count and sort order (评论区（1568）　按热度 | 按时间)
     r"|^[\[【]?\s*(评论区|全部评论|评论|留言|网友评论|读者留言)\s*\(?\s*[\d,]*\s*\)?(\s*\|?\s*(按热度|按时间|最新|最热|默认|热门))+$"
     # readers' views with their count (观点（32）)
-    r"|^(观点|读者观点|网友观点|讨论|讨论区|留言板)\s*[(（]\s*\d+\s*[)）]$"
+    r"|^(观点|读者观点|网友观点|讨论|网友讨论|讨论区|留言板)\s*[(（]\s*\d+\s*[)）]"
+    r"(\s*\|\s*(我也说两句|我来说两句|我要说|参与讨论|发表看法|写评论|我要评论))?$"
+    # a like bar ending in the comments' count (👍 赞（219）　💬 留言（12）)
+    r"|^([^\w\s|]{0,2}\s*(赞|点赞|喜欢|在看)\s*\(\s*[\d,]+\s*\)\s*\|?\s*)+[^\w\s|]{0,2}\s*(留言|评论)\s*\(\s*[\d,]+\s*\)$"
     # a serial's comments on the chapter with their count (本章说（128）)
     r"|^(本章说|章评|段评|书评)\s*[(（]\s*\d+\s*[)）]$"
     # whose comments or ratings, with their count (同学评论（2）, 活动评价（9）), or a video's 弹幕 list (弹幕列表（4217）)

@@ -586,9 +586,15 @@ _KEY_VALUES_RE = re.compile(
 def essay_above(lines: list[str], end: int, chrome: set[int] | dict) -> bool:
     """Is the text above line ``end`` (numbered from 1) an essay of its own:
     at least ``MIN_PREAMBLE_ESSAY_CHARS`` characters that are not chrome, and
-    no collection's preface (前言, 编者按)?"""
+    no collection's preface (前言, 编者按)? (An editor's note of one line that the chrome rules took, set off
+    from what follows by a blank line, is the page's note over an article, no preface running into the text:
+    编者按：…本期图片故事带你走进… / (blank) / 捏一个“家”.)"""
     body = [k for k in range(1, end) if lines[k - 1].strip()]
-    if any(_PREFACE_RE.match(lines[k - 1].strip().strip("\u3000")) for k in body):
+    if any(
+        _PREFACE_RE.match(lines[k - 1].strip().strip("\u3000"))
+        and not (k in chrome and k < len(lines) and not lines[k].strip())
+        for k in body
+    ):
         return False
     text = [k for k in body if k not in chrome]
     if sum(len(lines[k - 1].strip()) for k in text) >= MIN_PREAMBLE_ESSAY_CHARS:
@@ -805,6 +811,9 @@ def find_headings(
         hit = _heading_match(line, pats)
         if hit:
             heads[i] = Heading(i, line.strip(), hit[0], hit[1], hit[2])
+    # a numbered series of pieces under their labels (作品1：… 作品2：…, ◆版块一◆ …, 其一　…)
+    for no, (n, title) in labelled_series(lines, skip=set(skip) | set(heads)).items():
+        heads[no] = Heading(no, lines[no - 1].strip(), n, title, "labelled_series")
     seeds = {_stem_key(h.title) for h in heads.values() if h.title}
     for no, (stem, n) in find_series(lines, skip=set(skip) | set(heads), seeds=seeds).items():
         line = lines[no - 1].strip().strip("\u3000")
@@ -1178,6 +1187,65 @@ def _later_answers(lines: list[str], skip: set[int], *, after: int) -> list[int]
 # a labelled item of a newsletter or a bulletin: a column's label in brackets and the item's title (【关爱行动】
 # “四点半课堂”迎来新伙伴, 【居民心声】一封来自外省的感谢信)
 _LABELLED_TITLE_RE = re.compile(r"^【[\u4e00-\u9fff]{2,6}】\s*(?P<title>\S.{1,38})$")
+
+
+# a piece's label and its number before its own title (作品1：…, 学生分享二：…, 其一　…, ◆版块三◆ …, 手记二｜…,
+# 【第10周·周三】…): a mark may open and close the label, a day or a weekday may follow the number
+_LABEL_NUMBER_RE = re.compile(
+    rf"^(?P<open>[【〖\[◆◇■□●○★☆])?(?P<label>[\u4e00-\u9fff]{{1,4}}?)(?P<num>{_NUM})(?P<unit>[周期讲课天次回]?)"
+    r"(?:[·・][^】〗\]◆◇■□●○★☆：:｜|丨\s]{1,8})?"
+    r"(?:[】〗\]◆◇■□●○★☆]\s*[：:｜|丨]?\s*|\s*[：:｜|丨]\s*|[ \u3000]+)(?P<title>[^\s：:｜|丨].{1,30})$"
+)
+# labels of a text's own parts, not of pieces (措施一：…, 第二部分　…, 步骤三：…)
+_PART_LABEL_END_RE = re.compile(
+    r"(部分|章|节|条|步|点|方面|阶段|措施|做法|方法|对策|策略|原因|问题|建议|目标|任务|要求|环节|单元|项|层|段|题|小题|"
+    r"问|案|附件|图|表)$"
+)
+
+
+def labelled_series(
+    lines: list[str], *, skip: set[int] = frozenset(), min_body: int = 40
+) -> dict[int, tuple[int, str]]:
+    """Headings of a numbered series of pieces, each a label and its number before the piece's own title
+    (作品1：电话那头的秋天 … 作品2：…, 其一　… 其二　…, ◆版块一◆ … ◆版块二◆ …, 【第9周·周三】… 【第10周·周三】…):
+    {line number: (number, title)}. Two or more lines of one label (and mark) whose numbers go up by one (from
+    1 or 2, or three or more of them from any number), each set off by a blank or chrome line above and over
+    ``min_body`` characters of text; the label names no part of a text (措施一：…, 第二部分　…) and a bare
+    第 takes a unit of time (第9周). Titles are short and end no sentence."""
+    groups: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
+    for no, line in enumerate(lines, start=1):
+        s = line.strip().strip("\u3000")
+        if no in skip or len(s) > MAX_HEADING_CHARS:
+            continue
+        m = _LABEL_NUMBER_RE.match(s)
+        if not m:
+            continue
+        label, unit, t = m.group("label"), m.group("unit"), m.group("title").strip()
+        if _PART_LABEL_END_RE.search(label) or (label == "第" and not unit):
+            continue
+        if not (_title_like(t, commas=True) or _exclaimed_title(t)):
+            continue
+        above = lines[no - 2].strip() if no > 1 else ""
+        if above and (no - 1) not in skip and not _SEPARATOR_LINE_RE.match(above):
+            continue
+        n = cn_to_int(m.group("num"))
+        if n is not None:
+            groups.setdefault((m.group("open") or "", label, unit), []).append((no, n, t))
+    out: dict[int, tuple[int, str]] = {}
+    for members in groups.values():
+        numbers = [n for _, n, _ in members]
+        if len(members) < 2 or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+            continue
+        if numbers[0] > 2 and len(members) < 3:
+            continue
+        ends = [no for no, _, _ in members[1:]] + [len(lines) + 1]
+        if not all(
+            sum(len(lines[j - 1].strip()) for j in range(no + 1, end) if j not in skip) >= min_body
+            for (no, _, _), end in zip(members, ends)
+        ):
+            continue
+        out.update({no: (n, t) for no, n, t in members})
+    return out
 
 
 def _labelled_titles(lines: list[str], skip: set[int]) -> list[int]:
