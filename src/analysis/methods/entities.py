@@ -1373,6 +1373,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
         if i not in starts and i not in inside_rare:
             continue
         sur = surname_of(text[i : i + 4], cues) or ch
+        rare = _rare_surname(sur, cues, freq)
         g0 = i + len(sur)
         nr_two = any(e == g0 + 1 and f.startswith("nr") for _, f, _, e in starts.get(i, ()))
         # jieba read 胡亮 as a name: 胡亮|紫胀, not 胡亮紫 (but 谈牧之, a classical given name: :func:`_zhi_given`)
@@ -1384,12 +1385,24 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             given = text[g0 : g0 + k]
             name = sur + given
             stop = g0 + k
+            if len(given) < k or not _ALL_CJK_RE.match(given):
+                continue
             # 谈牧之 closed by a bracket or a comma, or before 的 or 说 (not 王明之所以, 李明之后)
             zhi = _zhi_given(given, cues) and bool(re.match(r"$|[^\u4e00-\u9fff]|的|说", text[stop : stop + 1]))
+            # (之 closing a classical given name says nothing either way: the name reads as its first character)
+            score = namemodel.name_score(sur, given[:1] if zhi and k == 2 else given)
+            slot = (i > 0 and text[i - 1] in _NAME_LEFT) or bool(_NAME_RIGHT_RE.match(text, stop))
+            bar = (
+                RARE_SURNAME_MIN_SCORE
+                if rare
+                else MODEL_MIN_SCORE_IN_SLOT
+                if slot and sur not in _PREPOSITION_SURNAMES
+                else MODEL_MIN_SCORE
+            )
+            if score < bar and not (k == 2 and (len(sur) == 2 or given[0] == given[1])):
+                continue  # below its bar, and none of the shapes that need no score: no costlier check can help
             if (
-                len(given) < k
-                or not _ALL_CJK_RE.match(given)
-                or (stops_given(given, cues) and not zhi)
+                (stops_given(given, cues) and not zhi)
                 or (freq.get(name) or 0) >= NAME_DICT_MAX_FREQ
                 # 奶奶种的毛豆: a two-character dictionary word jieba does not tag as a person is that word where
                 # it follows another word (a clause may still open with a pet name: 。毛豆今天把午饭省下)
@@ -1422,7 +1435,6 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 and re.match(r"[与和、同跟说的]", text[stop : stop + 1])
             ):
                 continue  # 我和小明: a conjunction, unless the text can only read it as a surname
-            slot = (i > 0 and text[i - 1] in _NAME_LEFT) or bool(_NAME_RIGHT_RE.match(text, stop))
             if _splits_word(spans, stop, stop, freq) and not _NAME_RIGHT_RE.match(text, stop):
                 continue
             if any(e0 > stop and _ordinary_word(w, sur) for w, _, _, e0 in starts.get(i, ())):
@@ -1431,8 +1443,6 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 continue  # 小黄狗, 老黄牛: an adjective, a colour and a noun
             if text[stop : stop + 1] == LOCATIVE_AFTER:
                 continue  # 落在叶子堆里: what something lies in, no person
-            # (之 closing a classical given name says nothing either way: the name reads as its first character)
-            score = namemodel.name_score(sur, given[:1] if zhi and k == 2 else given)
             if (
                 k == 2
                 and len(sur) == 2
@@ -1461,13 +1471,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 # adjective's ABB (黄澄澄的)
                 out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓+叠字名: {_snippet(text, i, stop)}"))
                 break
-            if score >= (
-                RARE_SURNAME_MIN_SCORE
-                if _rare_surname(sur, cues, freq)
-                else MODEL_MIN_SCORE_IN_SLOT
-                if slot and sur not in _PREPOSITION_SURNAMES
-                else MODEL_MIN_SCORE
-            ):
+            if score >= bar:
                 out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓名模型 {score:.2f}: {_snippet(text, i, stop)}"))
                 break
     return out
