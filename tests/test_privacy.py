@@ -752,3 +752,46 @@ def test_the_renderers_warm_up_page_never_stops_a_rendering(tmp_path, monkeypatc
 
     monkeypatch.setattr(report, "privacy_check", finds_names)
     report._warm_renderer(tmp_path)  # no PrivacyError
+
+
+# ---- after scoring dev26 (was heldout23), session 23
+def test_a_short_form_in_a_caption_removed_from_the_essay_counts_as_its_person():
+    from analysis.methods.privacy import stem_entities
+
+    # 小船 (a word) is the given name of 曹小船, named in the essay's line-up; the photo caption is page
+    # furniture the cleaning log keeps with that essay, and a caption of another essay keeps its 小船
+    found = pd.DataFrame(
+        {
+            "essay_id": ["e-01"],
+            "sentence_id": ["e-01-s1"],
+            "text": ["曹小船"],
+            "type": ["person"],
+            "role": ["child"],
+            "start": [4],
+            "end": [7],
+            "evidence": ["守门员X"],
+            "canonical": ["曹小船"],
+        }
+    )
+    tables = {
+        "essays": pd.DataFrame({"essay_id": ["e-01", "e-02"], "source_file": ["a.txt", "b.txt"]}),
+        "sentences": pd.DataFrame(
+            {
+                "essay_id": ["e-01", "e-02"],
+                "sentence_id": ["e-01-s1", "e-02-s1"],
+                "text": ["守门员曹小船扑出一球。", "河上有一条小船。"],
+            }
+        ),
+        "cleaning_log": pd.DataFrame(
+            {
+                "essay_id": ["e-01", "e-02"],
+                "rule": ["remove_chrome", "remove_chrome"],
+                "line": [9, 4],
+                "before": ["▲ 小船扑球瞬间（图：体育组）", "▲ 小船在河上"],
+            }
+        ),
+    }
+    rows = stem_entities(tables, found)
+    linked = set(zip(rows["essay_id"], rows["text"], rows["canonical"]))
+    assert ("e-01", "小船", "曹小船") in linked
+    assert not any(e == "e-02" for e, _, _ in linked)

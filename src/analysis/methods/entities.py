@@ -71,6 +71,9 @@ class PersonCue:
     # a category noun before the name (学生, 留守儿童, 我家) that also heads ordinary compounds (学生范文, 留守儿童周记,
     # 我们家的长孙): a dictionary word in its slot is a name only where a second child cue says so
     category: bool = False
+    # a field label's title (书记：X, 老师：X) that is a speaker's label when a surname stands before it at the
+    # line's start (佟书记：艾草是…, 汤老师：柏先生，…): what follows is said, no field's value
+    label_title: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
                     bool(item.get("strong")),
                     bool(item.get("any_word")),
                     bool(item.get("category")),
+                    bool(item.get("label_title")),
                 )
             )
         public = tuple(sorted(raw.get("public_figures") or (), key=len, reverse=True))
@@ -391,6 +395,9 @@ def _zhi_given(given: str, cues: EntityCues) -> bool:
 # jieba's count from which a surname of ``cue_only_surnames`` and the next character are that word, whatever cue
 # stands around them (年初 1715, 年终 137; not 年秀, 乐思)
 CUE_ONLY_HEAD_WORD_FREQ = 100
+# …and from which the two characters after such a surname are a word of their own, the surname then a verb (占|儿童
+# 5456, 占|一半; not 占|春生 87, 步|小船 612, nor a word jieba reads as a name: 过|向东 1037, 占|建国)
+CUE_ONLY_GIVEN_WORD_FREQ = 1000
 
 
 def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False, named: bool = False) -> bool:
@@ -424,6 +431,18 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False, name
         and (get_tokenizer().FREQ.get(name[:2]) or 0) >= CUE_ONLY_HEAD_WORD_FREQ
     ):
         return False  # 年初一干部, 年底: a surname that is mostly a word, opening a common word, is that word
+    if (
+        sur in cues.cue_only_surnames
+        and len(given) == 2
+        and (
+            (
+                (get_tokenizer().FREQ.get(given) or 0) >= CUE_ONLY_GIVEN_WORD_FREQ
+                and not word_tag(given).startswith(("nr", "ns"))
+            )
+            or word_tag(given).startswith("m")
+        )
+    ):
+        return False  # 留守儿童占儿童总数, 学生占一半: a verb and its object, a very common word or a number
     if strong:
         return True
     if sur in cues.ambiguous_surnames and len(given) == 2:
@@ -1357,6 +1376,7 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
 
     spans = _as_spans(spans)
     starts = spans.by_start
+    tokens = {(s, e) for *_, s, e in spans}
     inside_rare = {i for w, _, s, e in spans if not freq.get(w) for i in range(s + 1, e)}
     # (a public figure's name is theirs: 司马光砸缸 holds no child's name)
     famous = {
@@ -1422,6 +1442,10 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 continue  # 胡亮|紫胀: the second character starts a word of its own
             if k == 2 and _verb_with_aspect(text, g0 + 1):
                 continue  # 公孙明|开了: a verb and its aspect particle, no given name's end
+            if k == 2 and text[stop : stop + 1] == given[-1] and (stop, stop + 1) in tokens:
+                continue  # 艾草粑|粑: the last character doubled right after is a reduplicated word (粑粑), no name's end
+            if k == 2 and _instrument_then_verb(text, i, stop):
+                continue  # 用柏枝|熏的: what a thing is done with, then the verb, no given name's end
             if k == 2 and _common_word(sur + given[0], 500):
                 continue  # 何必|守着: the surname and the next character are a word
             if (
@@ -1475,6 +1499,35 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 out.append(_Hit(name, "person", i, stop, "", 0.0, f"姓名模型 {score:.2f}: {_snippet(text, i, stop)}"))
                 break
     return out
+
+
+def _dictionary_non_name(word: str, flag: str, sur: str, freq: dict) -> bool:
+    """Is ``word`` a two-character jieba dictionary word it tags ``nr`` (not ``nrt``, a transliterated name: 莫伊,
+    韦拉) whose second character the name model reads as far rarer in given names than in running text (艾草 -0.78,
+    贺岁, 涂黑, 代顿)? Then it is the word, no surname and given name."""
+    from analysis.methods import namemodel
+
+    return (
+        len(word) == 2
+        and len(sur) == 1
+        and flag == "nr"
+        and bool(freq.get(word))
+        and namemodel.name_score(sur, word[1:]) < DICT_NR_MIN_SCORE
+    )
+
+
+def _instrument_then_verb(text: str, start: int, stop: int) -> bool:
+    """Is ``text[start:stop]`` (three characters) what 用 or 拿 before it takes, then a one-character verb (用柏枝|熏的,
+    拿艾叶|煮水)? Then its last character is the verb, no given name's end."""
+    from analysis.ingest.segment import word_tag
+
+    return (
+        start > 0
+        and text[start - 1] in "用拿"
+        and stop - start == 3
+        and word_tag(text[stop - 1]).startswith("v")
+        and not word_tag(text[stop - 1 : stop + 1]).startswith("v")
+    )
 
 
 def _small_word_start(name: str, cues: EntityCues) -> bool:
@@ -1605,6 +1658,22 @@ def _word_names(sentences: list[str], per_sentence: list[list[_Hit]], maybe: lis
 
 # the name model's score under which jieba's guess of a surname and an adjective (蓝白 -0.2) before a noun is no name
 JIEBA_NAME_MIN_SCORE = 0.0
+# …and of a jieba dictionary word it tags as a person's name (艾草 -0.78, 兰草, 唐装, 丁未): a plant, a garment, a
+# date, no name, where the second character is far rarer in given names than in running text
+DICT_NR_MIN_SCORE = -0.5
+
+
+# a modal, a negation or an adverb right before a surname that is a verb too (占, 代, 包): the verb, whose object
+# is the title after it (不要占老师的时间, 我来代老师上课, 别包老师的书)
+_VERB_SURNAME_BEFORE_RE = re.compile(
+    r"(?:不|没|别|要|来|去|会|能|想|得|也|都|又|还|就|再|先|请|帮|替|可以|应该|不能|不要)$"
+)
+
+
+def _speaker_label_before(text: str, at: int, cues: EntityCues) -> bool:
+    """Is ``text[:at]`` a surname alone, maybe after a bracket or a speaker mark (佟|书记：, 【汤|老师】)?"""
+    head = text[:at].lstrip(" \t\u3000【[「")
+    return bool(head) and (head in cues.surnames or head in cues.compound_set)
 
 
 def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> list[_Hit]:
@@ -1647,6 +1716,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
     for cue in cues.person_cues:
         for m in _matches(cue.regex, text):
             start, end = m.span("name")
+            if cue.label_title and _speaker_label_before(text, m.start(), cues):
+                continue  # 佟书记：艾草是孩子们采的: a speaker's label, then what is said
             # Longest reading first: 学生王文悦爷爷 → 王文悦, 叫胡亮家门 → 胡亮.
             # With end_check, a reading followed by name_end is taken first;
             # failing that, one that is a single jieba token (班主任周丽每周).
@@ -1671,6 +1742,12 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
                 )
             ):
                 continue  # 谢谢老师: the "surname" ends a word; 班主任: surname + title is itself a word (王老师 is rare)
+            if (
+                cue.surname_only
+                and text[start] in cues.ambiguous_surnames
+                and _VERB_SURNAME_BEFORE_RE.search(text, max(0, start - 3), start)
+            ):
+                continue  # 不要占老师的时间, 我来代老师上课: a surname that is a verb too, after a modal or an adverb
             for stop, how in stops:
                 name = text[start:stop]
                 word_name = False
@@ -1805,6 +1882,11 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             continue  # 穿蓝白校服: an adjective the model reads as no given name, before the noun it qualifies
         if len(candidate) == 2 and s > 0 and text[s - 1] in "小大老":
             continue  # 小黄狗: an adjective, a colour and a noun
+        if _dictionary_non_name(candidate, f, sur, freq):
+            continue  # 艾草, 兰草, 唐装: a dictionary word jieba tags as a name, whose second character no given name has
+            # (not a transliterated one, nrt: 莫伊, 韦拉 are people)
+        if len(candidate) == 3 and len(sur) == 1 and _instrument_then_verb(text, s, e):
+            continue  # 用柏枝熏的: the instrument and the verb
         hits.append(_Hit(candidate, "person", s, e, "", 0.0, f"jieba {f}: {_snippet(text, s, e)}"))
     return hits
 
@@ -1845,9 +1927,9 @@ def despace(text: str) -> str:
 _TITLE_WORDS = frozenset(
     "老师 校长 副校长 主任 书记 支书 教授 局长 县长 镇长 乡长 村长 组长 所长 队长 董事长 经理 医生 大夫 护士 警官 民警 "
     "干部 会计 院长 园长 同志 女士 先生 阿姨 叔叔 伯伯 爷爷 奶奶 外公 外婆 大爷 大妈 大姐 大哥 姐姐 哥哥 师傅 同学 "
-    "老板 站长 主席 部长 科长 处长 厅长 市长 区长 委员 干事 教练 记者 编辑 律师 法官 警察 "
+    "老板 站长 主席 部长 科长 处长 厅长 市长 区长 委员 干事 教练 记者 编辑 律师 法官 警察 店长 营长 导演 领队 "
     # the kin titles children give a teacher or a neighbour (蔡妈妈, 龚婆婆): no given name 妈妈 or 婆婆
-    "妈妈 爸爸 婆婆 阿婆 大娘 大婶 大嫂 嬢嬢 婶婶 姑姑 舅舅 伯母".split()
+    "妈妈 爸爸 婆婆 阿婆 大娘 大婶 大嫂 嬢嬢 婶婶 姑姑 舅舅 伯母 姥姥 姥爷".split()
 )
 
 
@@ -1862,6 +1944,9 @@ _FORM_WHYS = ("叠字名", "小+姓", "小+名", "阿+名", "老+姓", "名+昵�
 # no form this common as a word (花儿, 明儿, 月儿), and only where it opens an address (果兒：你爸…, 果儿，)
 ER_FORM_MAX_FREQ = 50
 _ADDRESS_AFTER_RE = re.compile(r"[，,：:！!]")
+_ER_SUBJECT_AFTER_RE = re.compile(
+    r"(?:最近|今天|昨天|平时|每天|总是|一直|已经|从小|现在|也|又|还|就|都|才|说|跟|和|在家|哭|笑)"
+)
 # the titles a pupil calls a teacher or a village calls a cadre by with the surname (和老师 for 和丽萍, 练大姐 for
 # 练春芳), made short forms only of a surname
 # that is also a preposition or a word (和, 于, 向: ``not_before_title``), which no cue reads before a title
@@ -1893,7 +1978,13 @@ def short_form_reads_as_person(form: str, text: str, start: int, end: int, freq:
     if why == "名":
         return True
     if why == "名+儿":
-        return (start == 0 or not _ALL_CJK_RE.match(text[start - 1])) and bool(_ADDRESS_AFTER_RE.match(text, end))
+        # an address (果儿，…), the subject of a clause before what the child does (雪儿最近跟奶奶吵架), or what a
+        # verb or a preposition that takes a person takes (问问雪儿今天…, 陪果儿写作业)
+        if start > 0 and text[start - 1] in _PERSON_BEFORE:
+            return True
+        return (start == 0 or not _ALL_CJK_RE.match(text[start - 1])) and bool(
+            _ADDRESS_AFTER_RE.match(text, end) or _ER_SUBJECT_AFTER_RE.match(text, end)
+        )
     if why == "姓+称谓":
         # 和老师说，…: the teacher at a clause's start or in a name's slot; 同学和老师, 和老师沟通: the preposition
         before = text[start - 1 : start]
@@ -2357,6 +2448,8 @@ def _recurring_guesses(
             sur = surname_of(w, cues)
             if not sur or sur not in cues.ambiguous_surnames or not is_plausible_name(w, cues):
                 continue
+            if _dictionary_non_name(w, f, sur, freq):
+                continue  # 代顿协议 … 代顿协议: a place's word jieba tags as a name, however often it comes back
             if cues.not_person_before.match(sent[e:]) or adverb_ends_name(sent, s, e, cues, sent_spans):
                 continue  # 齐河|四小: a town's name before its school; 侯莹|并: an adverb after a name
             if _joins_a_nickname(w):
@@ -2458,6 +2551,41 @@ def _actor_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: Ent
 
 
 _SOUND_WORD_RE = re.compile(r"^(.)\1$")
+# a full name a pet form points back to (管天乐 of 乐乐): its given name no commoner than this as a word (天乐 5)
+PET_FULL_GIVEN_MAX_FREQ = 50
+_CLAUSE_START_CHARS = frozenset("，。！？；：“”（(、 \u3000")
+
+
+def _pet_form_full_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """A surname and a two-character given name at a clause's start, before what a person does, whose last
+    character doubled is a person the essay names (管天乐剪完寸头，… 乐乐说，…): the child's full name, though
+    the name model alone reads 天乐 as no given name. Not a cue-only surname (那, 过), not a dictionary word
+    nor a given name common as a word, and not inside a name already found. Weak evidence (weight 2)."""
+    pets = {h.text[0] for hits in per_sentence for h in hits if h.type == "person" and _SOUND_WORD_RE.match(h.text)}
+    if not pets:
+        return
+    for idx, sent in enumerate(sentences):
+        taken = [(h.start, h.end) for h in per_sentence[idx]]
+        for i, ch in enumerate(sent[:-2]):
+            if ch not in cues.surnames or ch in cues.cue_only_surnames or sent[i + 2] not in pets:
+                continue
+            if i > 0 and sent[i - 1] not in _CLAUSE_START_CHARS:
+                continue
+            name, given = sent[i : i + 3], sent[i + 1 : i + 3]
+            if (
+                given[0] == given[1]
+                or any(s0 < i + 3 and i < e0 for s0, e0 in taken)
+                or freq.get(name)
+                or (freq.get(given) or 0) >= PET_FULL_GIVEN_MAX_FREQ
+                or _common_word(sent[i : i + 2], 1)
+                or not is_plausible_name(name, cues, named=True)
+                or not (_NAME_RIGHT_RE.match(sent, i + 3) or word_tag(sent[i + 3 : i + 4]).startswith("v"))
+            ):
+                continue
+            per_sentence[idx].append(
+                _Hit(name, "person", i, i + 3, "", 2.0, f"叠字名的全名: {_snippet(sent, i, i + 3)}")
+            )
+
 
 # a child called by a rank among siblings (老幺, 老六): 老 and a rare word jieba reads as a person's name
 RANK_NAME_PREFIX = "老"
@@ -3045,6 +3173,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _recurring_guesses(sentences, per_sentence, cues, freq, all_spans)
     _nickname_pairs(sentences, per_sentence, cues, freq, all_spans)
     _actor_names(sentences, per_sentence, cues, freq, all_spans)
+    _pet_form_full_names(sentences, per_sentence, cues, freq)
     _speaker_names(sentences, per_sentence, cues, freq, all_spans)
     _coordinated_names(sentences, per_sentence, cues, freq, all_spans)
     _family_names(sentences, per_sentence, cues, freq)

@@ -476,7 +476,7 @@ def page_entities(tables: dict[str, pd.DataFrame], *, cues_path: str | Path | No
                     texts[eid].append(prefixes.get(col, "") + v.strip())
     log = tables.get("cleaning_log")
     if log is not None and len(log):
-        removed = log[log["rule"].isin(["remove_chrome", "drop_preamble", "drop_outside_essay", "drop_empty_heading"])]
+        removed = log[log["rule"].isin(list(_REMOVED_RULES))]
         spans = _essay_spans(essays)
         for f, eid, line, before in zip(
             removed["source_file"], removed["essay_id"], removed["line"], removed["before"]
@@ -562,8 +562,29 @@ def stem_entities(tables: dict[str, pd.DataFrame], found: pd.DataFrame) -> pd.Da
         if essays is not None and {"essay_id", "source_file"} <= set(essays.columns)
         else {}
     )
-    rows += _linked_short_forms(sents, found, file_of)
+    rows += _linked_short_forms(pd.concat([sents, _chrome_lines(tables)], ignore_index=True), found, file_of)
     return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+
+
+_REMOVED_RULES = ("remove_chrome", "drop_preamble", "drop_outside_essay", "drop_empty_heading")
+
+
+def _chrome_lines(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The page-furniture lines the cleaning log keeps with the essay they were removed from (a caption inside
+    the essay: ▲ 小树扑球瞬间), as sentences of that essay: a short form of a person the essay names in full is
+    that person there too (小树 of 包小树, named in the essay's line-up)."""
+    log = tables.get("cleaning_log")
+    if log is None or not len(log) or not {"essay_id", "rule", "line", "before"} <= set(log.columns):
+        return pd.DataFrame(columns=["essay_id", "sentence_id", "text"])
+    removed = log[log["rule"].isin(_REMOVED_RULES) & log["essay_id"].fillna("").astype(bool)]
+    rows = [
+        (eid, f"{eid}-c{line}-{k}", x)
+        for eid, line, before in zip(removed["essay_id"], removed["line"], removed["before"])
+        if isinstance(before, str)
+        for k, x in enumerate(before.split("\n"))
+        if x.strip()
+    ]
+    return pd.DataFrame(rows, columns=["essay_id", "sentence_id", "text"])
 
 
 # what makes a short form of a person named in another essay of the same page a person here: kin or a
