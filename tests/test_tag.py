@@ -195,10 +195,11 @@ def test_rules_alone_still_say_other_for_a_text_without_cues():
 
 def test_uncertain_genre_has_low_confidence():
     # a genre is 'uncertain' exactly where the model's confidence is below the threshold, and a text without
-    # evidence (the landscape) is, so the rule is exercised
+    # evidence is, so the rule is exercised (since the refit on dev6 the landscape 今天天气很好。 gets a genre at
+    # 0.37, below MODEL_SURE; 天很蓝。风很轻。 is still uncertain)
     from analysis.methods.tagmodel import UNCERTAIN_BELOW, load_coded
 
-    texts = [t for _, t, _ in load_coded(["dev3"])] + [NEW_ESSAYS["other"][0], "今天天气很好。"]
+    texts = [t for _, t, _ in load_coded(["dev3"])] + [NEW_ESSAYS["other"][0], "今天天气很好。", "天很蓝。风很轻。"]
     tags = [tag_text(t) for t in texts]
     uncertain = [t for t in tags if t["genre"] == "uncertain"]
     assert uncertain and all(t["genre_confidence"] < UNCERTAIN_BELOW for t in uncertain)
@@ -816,12 +817,214 @@ def test_a_parents_letter_about_her_own_childhood_is_other_in_the_blend():
 
 
 def test_tuning_and_held_out_folders():
-    # test4 became the tuning folder dev5 in session 23; the stored model was fitted on every tuning folder and
-    # on no held-out one
+    # test4 became the tuning folder dev5 in session 23, test5 (scored once there) the tuning folder dev6; the
+    # stored model was fitted on every tuning folder and on no held-out one
     from analysis.methods import tagmodel
 
-    assert "dev5" in tagmodel.TUNING_FOLDERS and tagmodel.HELD_OUT_FOLDERS == ("test3", "test5")
+    assert {"dev5", "dev6"} <= set(tagmodel.TUNING_FOLDERS) and tagmodel.HELD_OUT_FOLDERS == ("test3", "test6")
     assert not set(tagmodel.TUNING_FOLDERS) & set(tagmodel.HELD_OUT_FOLDERS)
     model = tagmodel.load()
     assert model["tuning_folders"] == list(tagmodel.TUNING_FOLDERS)
-    assert model["tuning_essays"] == len(tagmodel.load_coded(tagmodel.TUNING_FOLDERS)) == 258
+    assert model["tuning_essays"] == len(tagmodel.load_coded(tagmodel.TUNING_FOLDERS)) == 298
+
+
+# ------------------------------------- who speaks: the writer's role (session 23, after test5) ---
+# Texts written for these tests, not taken from any coded folder. The narrator is read from the writer's stated
+# ROLE (我是…医生, 我在县妇联工作, 我是…的妈妈, a class-and-name signature, a study group's byline), and from an
+# adult present behind a recalled childhood; the genre `other` also from the forms of minutes, a letter of thanks
+# and a poem's title line.
+DOCTOR_REFLECTION = (
+    "走进村小的半个月——义诊志愿服务心得体会\n今年暑假，县里组织医务人员到乡村学校开展义诊。我是青禾镇卫生院的一名"
+    "儿科医生，报名参加了这次志愿服务。半个月里，我给三百多个孩子做了检查，通过这次活动，我深刻认识到，留守孩子缺的"
+    "不只是药，更是一个能听他们说话的大人。一个四年级的男孩牙疼了一个月，一直没告诉奶奶。以后我打算每个月抽一天到学校"
+    "开一次健康讲座，收获很大。\n青禾镇卫生院 儿科医生 周明"
+)
+FEDERATION_METHOD = (
+    "如何帮助祖辈家长带好留守孙辈\n我在县妇联从事家庭教育指导工作已有十年，常到村里给爷爷奶奶们上家长课。我发现，老人们"
+    "最犯难的是辅导作业和管手机。结合这些年的体会，我谈谈如何用对方法的几点策略。一、不会辅导作业，可以陪着孩子写；二、多表扬，少打骂，"
+    "我常请老人们每天夸孩子一件事；三、给手机立规矩；四、常和班主任联系。我见过一位奶奶，每次去学校都带个小本子。"
+    "只要方法得当，祖辈家长同样能把孩子带好。"
+)
+PARENT_THANKS = (
+    "致青禾镇中心小学五年级（1）班老师的感谢信\n尊敬的学校领导，五年级（1）班的各位老师：\n你们好！我是五年级（1）班"
+    "学生李小勇的爸爸，我和他妈妈在外地工地上干活已经五年了。孩子去年发高烧，是班主任王老师半夜把他送到医院。现在他"
+    "每周主动给我们打电话，成绩也进步了。我们做父母的不在身边，是你们替我们照顾了孩子。千言万语，说不尽我们的感激。"
+    "\n此致\n敬礼！\n学生家长：李小勇爸爸 李建国\n2025年6月1日"
+)
+MINUTES = (
+    "青禾镇中心小学留守儿童工作会议纪要\n时间：2025年3月2日下午3:00\n地点：学校会议室\n主持人：校长 刘伟\n"
+    "参会人员：全体教师\n记录人：教导主任 陈芳\n一、会议通报了本学期留守儿童摸底情况，全校共有留守儿童七十二人。\n"
+    "二、会议决定：每位教师结对帮扶五名留守儿童，每月家访一次；3月10日前完成结对名单。\n青禾镇中心小学\n2025年3月3日"
+)
+STUDENT_GROUP_SURVEY = (
+    "关于我校初二年级留守学生使用手机情况的调查报告\n青禾中学初二（3）班研究性学习小组\n小组成员：王磊、李婷、赵晨\n"
+    "一、调查缘起\n我们班上很多同学的父母在外地打工，周末回家后常常一整天玩手机。我们小组决定做一次调查。\n二、调查方法\n"
+    "我们在初二年级发放问卷二百份，回收有效问卷一百八十六份。\n三、调查结果\n每天玩手机超过三小时的占41.4%。\n四、建议\n"
+    "希望学校周末开放阅览室。作为学生，我们也应该管好自己。\n指导教师：政治组 吴老师"
+)
+STUDENT_LECTURE = (
+    "听心理讲座有感\n上周五，学校请来一位心理老师，给我们高一年级做了一场讲座。通过这次讲座，我学会了怎样调节自己的情绪。"
+    "老师说，想家的时候可以写日记，也可以找朋友聊一聊。以前每次和爸爸妈妈打电话，我都只说“挺好的”。这次讲座以后，"
+    "我试着把真实的感受告诉他们。这次讲座让我收获很大，我打算坚持写情绪日记。\n高一（5）班 林晓"
+)
+ADULT_MEMOIR = (
+    "那些年，我在村口等车\n如今我已三十二岁，在城里一家工厂上班。前几天下夜班，看见一个小女孩站在路边等妈妈，我想起了"
+    "小时候的自己。\n我七岁那年，爸爸妈妈去南方打工，我跟着爷爷奶奶在村里长大。每年腊月，我都要到村口等回家的大巴车，"
+    "一等就是一下午。爷爷总是搬个小板凳陪我坐着。\n后来我上了镇里的中学，学会了自己洗衣服、自己做饭。现在爸爸妈妈回到了"
+    "老家，我也有了自己的孩子。我常常想，那个在村口等车的小女孩，终于等到了。"
+)
+ADULT_PROSE_POEM = (
+    "月亮照着的村庄（散文诗）\n一\n我是在月光下长大的孩子。月亮挂在山头，照着奶奶的白发，照着我写给远方的信。\n二\n"
+    "每年春天，爸爸妈妈的背影消失在山路尽头，我站在田埂上，数着月亮圆了几回。\n三\n如今我在城里的工地上干活，夜里抬头，"
+    "还是那一轮月亮。原来，它一直替我照着回家的路。"
+)
+PUPIL_POEMS = (
+    "写给爸爸妈妈的组诗（三首）\n青禾小学 六年级（2）班 刘小雨\n一、电话\n每个星期天晚上\n奶奶的手机会响\n妈妈问我冷不冷\n"
+    "我说不冷\n二、车站\n车开走了\n我还站在那里\n风把我的影子\n吹得很长\n三、过年\n门口的灯笼亮了\n我知道\n他们快回来了"
+)
+# look-alikes: a teacher who mentions a doctor, a pupil's speech, a child's own story, a pupil's thank-you letter,
+# a teacher's letter signed with her class, a child's essay titled after poems
+TEACHER_MENTIONS_DOCTOR = (
+    "参加心理健康培训的几点体会\n我是青禾镇中心小学的一名班主任，班上有二十多个留守孩子。这次培训请来了县医院的一名医生"
+    "给我们授课。医生说，孩子的很多小毛病，其实是心里的问题。通过这次培训，我深刻认识到，作为班主任，我要多和孩子谈心。"
+    "回到学校后，我在班上设了一个悄悄话信箱，收获很大。"
+)
+STUDENT_SPEECH = (
+    "尊敬的各位老师，亲爱的同学们：\n大家好！我是一名留守儿童，在五年级（2）班读书。我的妈妈在外地的医院当护士，爸爸在工地上干活，"
+    "我和奶奶住在一起。今天我演讲的题目是《我不孤单》。每天放学，我都先帮奶奶做饭，再写作业。老师和同学们的关心，"
+    "让我不再孤单。\n谢谢大家！"
+)
+CHILD_STORY = (
+    "我的奶奶\n我今年十一岁，在青禾村小读五年级。我的爸爸妈妈在外地打工，我是奶奶带大的。奶奶每天早上五点就起床给我"
+    "做饭。长大以后我想当一名医生，给奶奶看病。我是奶奶的开心果，也是爸爸妈妈的骄傲。"
+)
+PUPIL_THANKS = (
+    "给王老师的感谢信\n亲爱的王老师：\n您好！我是五年级（1）班的李小勇，我今年十一岁。去年我发高烧，是您半夜把我送到医院。"
+    "我的爸爸妈妈在外地打工，是您像妈妈一样照顾我。我一定好好学习，不让您失望。\n此致\n敬礼！\n您的学生：李小勇\n六月一日"
+)
+TEACHER_CLASS_LETTER = (
+    "致家长的一封信\n尊敬的家长朋友：\n寒假就要到了。我是孩子们的班主任，本学期我班有十九名留守儿童。请您每天和孩子通一次"
+    "电话，督促孩子按时完成寒假作业，注意用电、用火和防溺水安全。\n五年级（2）班 班主任 刘敏\n2025年1月10日"
+)
+CHILD_POEM_ESSAY = (
+    "我爱诗歌\n我是一名留守儿童，今年在村小读四年级。我的爸爸妈妈在外地打工，我和爷爷住在一起。我最喜欢读诗，"
+    "每天晚上我都给爷爷读一首。爷爷说，等爸爸妈妈回来，让我读给他们听。"
+)
+
+
+def _narrator_rules(text):
+    from analysis.methods.tag import _decide_genre, _decide_narrator
+
+    person = decide_person(text)[0]
+    genre = _decide_genre(text, person=person)[0]
+    return _decide_narrator(text, person=person, genre=genre)
+
+
+# what the rules said before these cues: the genre's bonus or 我校 made a teacher, nothing (left over) an adult
+@pytest.mark.parametrize(
+    "text, narrator, quoted",
+    [
+        (DOCTOR_REFLECTION, "other", "一名儿科医生"),  # training_reflection: was teacher
+        (FEDERATION_METHOD, "other", "县妇联从事"),  # method_essay: was teacher
+        (PARENT_THANKS, "other", "李小勇的爸爸"),  # a speech's salutation: was teacher
+        (ADULT_MEMOIR, "other", "如今我已三十二岁"),  # a recalled childhood: was left over (the model: student)
+        (STUDENT_GROUP_SURVEY, "student", "研究性学习小组"),  # 我校: was teacher
+        (STUDENT_LECTURE, "student", "高一（5）班 林晓"),  # training_reflection: was teacher
+    ],
+    ids=["doctor", "federation_worker", "parent_thanks", "adult_memoir", "student_group", "student_lecture"],
+)
+def test_the_writers_stated_role_decides_the_narrator(text, narrator, quoted):
+    got, evidence, found = _narrator_rules(text)
+    assert (got, found) == (narrator, True), evidence  # decided by its cues, not left over
+    assert quoted in evidence
+    if text in (FEDERATION_METHOD, PARENT_THANKS, ADULT_MEMOIR):
+        return  # the blend: see the next test
+    tags = tag_text(text)
+    assert tags["narrator"] == narrator, tags["narrator_evidence"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit (session 23, refit on dev6): on these short invented texts the blend is sure (0.52–0.62 ≥ "
+    "MODEL_SURE 0.5) of a teacher or a student and overrules the role the rules read; a higher threshold for a "
+    "narrator its own cues decide was checked writer by writer: it changed one tuning essay (dev6/u40) at 0.6–0.8, "
+    "and at 0.9 also dev2/e08, a nurse's memoir like u40 coded student, so none was added",
+)
+@pytest.mark.parametrize(
+    "text", [FEDERATION_METHOD, PARENT_THANKS, ADULT_MEMOIR], ids=["federation", "parent", "memoir"]
+)
+def test_a_stated_role_in_the_blend(text):
+    assert tag_text(text)["narrator"] == "other"
+
+
+@pytest.mark.parametrize(
+    "text, narrator",
+    [
+        (TEACHER_MENTIONS_DOCTOR, "teacher"),  # a doctor taught the course; the writer is a head teacher
+        (STUDENT_SPEECH, "student"),  # 妈妈…当护士, 爸爸在工地上干活: the pupil's parents, not the pupil
+        (CHILD_STORY, "student"),  # 我今年十一岁, 长大以后我想当一名医生, 我是奶奶的开心果
+        (PUPIL_THANKS, "student"),  # a thank-you letter signed by the pupil
+        (TEACHER_CLASS_LETTER, "teacher"),  # a class and a name signing, but the head teacher's
+    ],
+    ids=["teacher_mentions_doctor", "student_speech", "child_story", "pupil_thanks", "teacher_class_letter"],
+)
+def test_role_cues_do_not_take_a_look_alike(text, narrator):
+    from analysis.methods.tag import load_tagging_cues, score_cues
+
+    cues = load_tagging_cues()
+    other = dict((label, c) for label, c, _ in cues.narrator.labels)["other"]
+    if narrator != "other":
+        assert score_cues(text, other, window=cues.window)[0] == 0
+    if narrator == "teacher":
+        student = dict((label, c) for label, c, _ in cues.narrator.labels)["student"]
+        assert score_cues(text, student, window=cues.window)[0] == 0
+    assert _narrator_rules(text)[0] == narrator
+    assert tag_text(text)["narrator"] == narrator
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        (PARENT_THANKS, ["感谢信", "学生家长："]),
+        (MINUTES, ["会议纪要", "主持人：", "记录人："]),
+        (ADULT_PROSE_POEM, ["（散文诗）"]),
+        (PUPIL_POEMS, ["组诗（三首）"]),
+    ],
+    ids=["parent_thanks", "minutes", "prose_poem", "pupil_poems"],
+)
+def test_minutes_thanks_and_poems_are_other_by_their_form(text, quoted):
+    from analysis.methods.tag import _decide_genre
+
+    score, hits = _other_cues()(text)
+    found = "".join(q for _, q in hits)
+    assert all(q in found for q in quoted), hits
+    genre, evidence, decided = _decide_genre(text, person=decide_person(text)[0])
+    assert (genre, decided) == ("other", True), evidence
+    tags = tag_text(text)
+    assert tags["genre"] == "other", tags["genre_evidence"]
+
+
+@pytest.mark.parametrize(
+    "text, genre",
+    [
+        (PUPIL_THANKS, "self_narrative"),  # 感谢信, 此致 — but signed 您的学生: a child's letter is its own story
+        (CHILD_POEM_ESSAY, "self_narrative"),  # 诗歌 in the title of a child's own story
+        (STUDENT_SPEECH, "speech"),
+    ],
+    ids=["pupil_thanks", "child_poem_essay", "student_speech"],
+)
+def test_form_cues_for_thanks_and_poems_do_not_take_a_look_alike(text, genre):
+    from analysis.methods.tag import load_tagging_cues
+
+    score, hits = _other_cues()(text)
+    assert score < load_tagging_cues().genre.min_score, hits
+    assert tag_text(text, model=False)["genre"] == genre
+
+
+def test_a_narrator_decided_by_its_cues_stands_against_an_unsure_model():
+    from analysis.methods import tag
+
+    # the narrator `other` decided by a role cue stands below MODEL_SURE; a left-over `other` gives way
+    assert tag._blend("other", "“我是…医生”", "teacher", 0.45, "other", 0.5, True)[0] == "other"
+    assert tag._blend("other", "first person, no narrator cue", "teacher", 0.45, "other", 0.5, False)[0] == "teacher"
+    assert tag.decide_narrator(DOCTOR_REFLECTION, person="first", genre="training_reflection")[0] == "other"

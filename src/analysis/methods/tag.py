@@ -258,19 +258,29 @@ def decide_narrator(text: str, *, person: str, genre: str, cues: TaggingCues | N
     """(narrator, evidence).
 
     Third person in a genre listed in ``third_party_genres`` → third_party;
-    otherwise teacher / student cues plus a bonus from the genre.
+    otherwise the cues of each narrator (teacher, student, and ``other`` for
+    the writer's stated role as an adult outside the school) plus a bonus from the genre.
     """
+    narrator, evidence, _ = _decide_narrator(text, person=person, genre=genre, cues=cues)
+    return narrator, evidence
+
+
+def _decide_narrator(text: str, *, person: str, genre: str, cues: TaggingCues | None = None) -> tuple[str, str, bool]:
+    """(narrator, evidence, found): ``found`` is whether a rule decided the
+    narrator — the third person of an outsider's genre, or a narrator's cues
+    reaching ``min_score``, also ``other``'s own (我是一名…医生, 如今我已…岁),
+    as against ``other`` because no cue reached it."""
     cues = cues or load_tagging_cues()
     if person != "first" and (genre in cues.third_party_genres or not cues.third_party_genres):
-        return cues.narrator_third, f"third person, {genre}"
+        return cues.narrator_third, f"third person, {genre}", True
     bonus = {k: float(v) for k, v in (cues.narrator_genre_bonus.get(genre) or {}).items()}
     best, score, scores, hits = _choose(text, cues.narrator, window=cues.window, extra=bonus)
-    if best == cues.narrator.default:
-        return best, f"{person} person, no narrator cue"
+    if score < cues.narrator.min_score:  # nothing reached min_score: the default, not a cue's decision
+        return best, f"{person} person, no narrator cue", False
     why = _evidence(hits[best]) or ""
     if bonus.get(best):
         why = f"genre {genre}; {why}" if why else f"genre {genre}"
-    return best, why
+    return best, why, True
 
 
 def decide_narrator_gender(text: str, *, person: str, cues: TaggingCues | None = None) -> tuple[str, str]:
@@ -361,7 +371,7 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
     text = text if isinstance(text, str) else ""
     person, person_ev = decide_person(text, cues=cues)
     genre, genre_ev, genre_found = _decide_genre(text, person=person, cues=cues)
-    narrator, narrator_ev = decide_narrator(text, person=person, genre=genre, cues=cues)
+    narrator, narrator_ev, narrator_found = _decide_narrator(text, person=person, genre=genre, cues=cues)
     genre_conf = narrator_conf = float("nan")
     fitted = tagmodel.load() if model is True else (model or None)
     if fitted is not None and fitted.get("features") != tagmodel.feature_names(cues):
@@ -372,7 +382,7 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
             genre, genre_ev, *decided["genre"], cues.genre.default, MODEL_SURE["genre"], genre_found
         )
         narrator, narrator_conf, narrator_ev = _blend(
-            narrator, narrator_ev, *decided["narrator"], cues.narrator.default, MODEL_SURE["narrator"]
+            narrator, narrator_ev, *decided["narrator"], cues.narrator.default, MODEL_SURE["narrator"], narrator_found
         )
     gender, gender_ev = decide_narrator_gender(text, person=person, cues=cues)
     level, level_conf, level_ev = school_level_with_confidence(text, cues=cues)

@@ -43,9 +43,9 @@ from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
 MODEL_FILE = "tagging_model.json"
 TAG_ESSAYS_DIR = ANNOTATIONS_DIR / "tag_essays"
 # dev3 was the held-out test/ until session 21; dev4 the held-out test2/ until session 22; dev5 the held-out
-# test4/ until session 23 (each scored once, then tuning)
-TUNING_FOLDERS = ("bundled", "dev", "dev2", "dev3", "dev4", "dev5")
-HELD_OUT_FOLDERS = ("test3", "test5")  # test3 scored once (session 22); test5 being written, not yet scored
+# test4/ until session 23; dev6 the held-out test5/, scored once in session 23 (each scored once, then tuning)
+TUNING_FOLDERS = ("bundled", "dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+HELD_OUT_FOLDERS = ("test3", "test6")  # test3 scored once (session 22); test6 being written, not yet scored
 TARGETS = ("genre", "narrator")
 UNCERTAIN = "uncertain"
 UNCERTAIN_BELOW = 0.3  # a label less probable than this is not given (the blend spreads probability over 9 genres)
@@ -442,7 +442,7 @@ def per_writer(pred: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict:
 
 def _rule_labels(texts: Sequence[str], cues) -> tuple[dict[str, list[str]], dict[str, list[bool]]]:
     """The rules' labels per target and whether a cue decided each (the genre
-    ``other`` can be decided by its own cues or be what is left)."""
+    and the narrator ``other`` can be decided by their own cues or be what is left)."""
     from analysis.methods import tag
 
     out: dict[str, list[str]] = {"genre": [], "narrator": []}
@@ -452,9 +452,9 @@ def _rule_labels(texts: Sequence[str], cues) -> tuple[dict[str, list[str]], dict
         g, _, g_found = tag._decide_genre(t, person=person, cues=cues)
         out["genre"].append(g)
         found["genre"].append(g_found)
-        n = tag.decide_narrator(t, person=person, genre=g, cues=cues)[0]
+        n, _, n_found = tag._decide_narrator(t, person=person, genre=g, cues=cues)
         out["narrator"].append(n)
-        found["narrator"].append(n != cues.narrator.default)
+        found["narrator"].append(n_found)
     return out, found
 
 
