@@ -34,6 +34,11 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 # ---------------------------------------------------------------- cut markers
 
 CUT_LINES = [
+    (  # session 23 (dev29): a text that stops at an ellipsis before a bracketed note of the wall
+        "她把那封信读了三遍，然后…… （余下段落为会员专属，订阅本专栏后可读）",
+        "她把那封信读了三遍，然后",
+        "…… （余下段落为会员专属，订阅本专栏后可读）",
+    ),
     (  # session 23 (dev28): a cached copy that stops short, pointing to the original page
         "大家都跑回了家…… （网页快照未保存全文，剩余内容请访问原网页）",
         "大家都跑回了家",

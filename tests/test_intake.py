@@ -2956,3 +2956,254 @@ def test_a_sentence_that_goes_on_with_a_verb_of_saying_or_a_time_is_still_joined
     from analysis.ingest.clean import join_evidence
 
     assert join_evidence(a, b)
+
+
+# ------------------------------------------------ shapes from dev29 (was heldout24), session 23
+
+
+def test_a_numbered_list_of_pieces_titled_in_book_marks_splits_the_page(tmp_path):
+    lines = [
+        "某某笔记",
+        "班上孩子写的小短文，挑几篇给大家看看。",
+        "... 展开",  # the note's intro runs into the first piece
+        "1.《门前的小河》　——阿明",
+        "小河里有小鱼，我想捉一条给妈妈看。",
+        "妈妈在城里。",
+        "",
+        "2.《外公的帽子》　——花花",
+        "外公的帽子是黑色的，戴了好多年。",
+        "他说等我长大了就送给我。",
+        "",
+        "3.《下雨了》——豆豆",
+        BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["门前的小河", "外公的帽子", "下雨了"]
+    assert _kept(essays)[0] == ["小河里有小鱼，我想捉一条给妈妈看。", "妈妈在城里。"]
+
+
+@pytest.mark.parametrize(
+    "heads",
+    [
+        ["1.《西游记》——吴承恩", "2.《水浒传》——施耐庵"],  # a list of books with nothing under them
+        ["2.《门前的小河》", "3.《外公的帽子》"],  # not from 1
+    ],
+)
+def test_a_list_of_books_or_one_that_does_not_start_at_one_heads_nothing(heads):
+    from analysis.ingest.split import labelled_series
+
+    if heads[0].startswith("1."):
+        lines = ["", heads[0], heads[1], "", BODY_A]
+    else:
+        lines = ["", heads[0], BODY_A, "", heads[1], BODY_B]
+    assert labelled_series(lines) == {}
+
+
+def test_items_a_list_page_opens_in_place_each_head_an_essay(tmp_path):
+    lines = [
+        "某某街道办事处",
+        "首页　新闻中心　通知公告",
+        "新闻中心",
+        "▶ 街道召开消防安全会议　　2023-11-30",
+        "▼ 街道举办“冬日暖阳”关爱困境儿童活动",
+        "发布时间：2023-11-28　来源：街道妇联",
+        BODY_A,
+        BODY_B,
+        "[收起 ▲]",
+        "▶ 街道开展垃圾分类宣传　　2023-11-25",
+        "▼ 社区儿童之家举办读书会",
+        BODY_C,
+        BODY_A,
+        "▶ 街道召开季度工作例会　　2023-11-20",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["街道举办“冬日暖阳”关爱困境儿童活动", "社区儿童之家举办读书会"]
+    assert _kept(essays) == [[BODY_A, BODY_B], [BODY_C, BODY_A]]
+
+
+def test_open_marks_without_a_list_of_closed_rows_head_nothing():
+    from analysis.ingest.split import open_list_items
+
+    lines = ["▼ 往下看，还有一篇", BODY_A, BODY_B, "▼ 街道举办读书会", BODY_C, BODY_A]
+    assert open_list_items(lines) == {}
+
+
+def test_a_piece_posted_after_the_pieces_under_its_title_and_its_writers_grade_and_name(tmp_path):
+    lines = [
+        "【第一篇】门前的石榴树",
+        BODY_A,
+        BODY_B,
+        "",
+        "【第二篇】一封没寄出的信",
+        BODY_B,
+        BODY_C,
+        "",
+        "网友甲：我儿子也写了一篇，发上来：",
+        "放学路上（四年级　小远）",
+        BODY_C,
+        BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["门前的石榴树", "一封没寄出的信", "放学路上"]
+    assert _kept(essays)[2] == [BODY_C, BODY_A]
+
+
+def test_a_sentence_with_a_grade_in_brackets_is_no_piece_title():
+    from analysis.ingest.split import _TITLE_WITH_WRITER_RE
+
+    assert not _TITLE_WITH_WRITER_RE.match("那年我上学了（一年级　小远）。")
+    assert not _TITLE_WITH_WRITER_RE.match("我和弟弟，还有妹妹（三年级　小远）")
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("... 全文", "readmore"),  # a folded text's button after an ellipsis
+        ("（某县实验小学）", "byline"),  # a writer's school alone in brackets
+        ("整理者附记：这批信件由某村一位老人保存了三十年。", "commentary"),
+        ("智能评分：语言通顺，中心明确。总分：45/50", "commentary"),
+        ("写在后面：这几篇都是孩子们自己写的，我只改了错别字。", "commentary"),
+        ("查看逐句解析　　查看原文对比　　重新上传", "control"),
+        ("拼音模式　开 ●", "control"),
+        ("升级VIP会员　¥9.9/月　　已有账号？去登录", "login"),
+        ("© 著作权归作者所有，转载或商用须经作者同意", "copyright"),
+        ("温馨提示：转写内容可能有少量错误，请以录音为准。", "guidance"),
+        ("［图2：孩子们在教室里读信］", "caption"),
+        ("［扫描件］第1页　第2页　第3页", "caption"),
+        ("四年级　写人　520字　收藏 188", "other"),
+        ("（此图片因涉嫌违规已被删除）", "other"),
+        ("〔原稿第3页下半部分污损，缺约二十字〕", "other"),
+        ("为您推荐相关作文", "other"),
+        ("[4] 那时候村里还没有通公路，去镇上要走两个小时。", "other"),  # a footnote at the page's foot
+        ("▶ 社区开展反诈宣传进校园活动　2023-10-09", "related"),  # a list page's closed row
+    ],
+)
+def test_furniture_of_notes_archives_apps_and_list_pages(line, kind):
+    hit = pattern_kind(normalise(line), load_rules())
+    assert hit is not None and hit[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "写在最后的那一页，是妈妈的电话号码。",
+        "温馨提示牌上写着：请勿攀爬。",
+        "我把他的照片删除了，又从回收站里找了回来。",
+        "四年级的时候，我写了一篇五百字的作文。",
+        "外婆的字条上写着：[1] 电费　[2] 水费",
+        "老师说我的作文得分不高，可是写得很真。",
+        "（我们都笑了）",
+        "推荐你去看看那条河。",
+    ],
+)
+def test_essay_lines_about_notes_scores_and_photos_are_no_furniture(line):
+    assert pattern_kind(normalise(line), load_rules()) is None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "共 86 条评论　　说点什么...",  # the count and the comment box's prompt
+        "我要留言（7）　　點讚 52",  # a comment button with its count before the likes (traditional display)
+    ],
+)
+def test_a_comment_count_with_its_prompt_or_a_comment_button_opens_the_comments(header):
+    lines = ["雨停以后", BODY_A, BODY_B, header, "某某：看哭了。", "某某：我也想家了。"]
+    verdicts = classify_lines(lines, keep={1})
+    assert {4, 5, 6} <= set(verdicts)
+    assert 2 not in verdicts and 3 not in verdicts
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "那天晚上妈妈在电话里说了很多…… （作者已开启赞赏，赞赏后可读后半部分）",
+        "我终于鼓起勇气对爸爸说…… 【今日免费次数已用完，开通会员看全文】",
+    ],
+)
+def test_a_text_that_stops_at_an_ellipsis_before_a_bracketed_wall_note_is_flagged_truncated(line):
+    from analysis.ingest.clean import clean_essay
+
+    essay = clean_essay([BODY_A, line], line_start=1)
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(2, "truncated")]
+
+
+def test_an_ellipsis_before_a_remark_in_brackets_is_no_cut():
+    from analysis.ingest.clean import clean_essay
+
+    assert clean_essay([BODY_A, "奶奶把钱都存了起来…… （她说要给我交学费）"], line_start=1).flags == []
+
+
+def test_a_blocked_picture_or_a_damaged_original_flags_the_text_after_it(tmp_path):
+    lines = [
+        "作品1：村口的老井",
+        BODY_A,
+        "[图片]",
+        "（该图片因违规已被屏蔽）",
+        BODY_B,
+        "",
+        "作品2：寄给南方的信",
+        BODY_C,
+        "〔此处原信第2页下角破损，缺约十字〕",
+        BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [dict(e.lost_pages).keys() for e in essays] == [{5}, {10}]
+
+
+def test_a_long_clause_the_next_line_ends_stays_text_between_furniture():
+    lines = [
+        "▼ 社区儿童之家举办读书会",
+        BODY_A,
+        "图为志愿者给孩子们读绘本",  # a caption
+        "下一步，社区将继续开展读书活动，邀请更多家长参加，让每一个孩子都能",
+        "爱上读书。",
+        "（供稿：社区居委会　编辑：某某）",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert 3 in verdicts and 6 in verdicts
+    assert 4 not in verdicts and 5 not in verdicts
+
+
+def test_the_thread_starters_one_short_line_after_others_replies_is_a_reply():
+    lines = [
+        "楼主　　某某老师　　发表于 2024-1-2 20:00",
+        "【第一篇】门前的石榴树",
+        BODY_A,
+        BODY_B,
+        "2楼　　网友甲　　发表于 2024-1-2 21:00",
+        "写得真好，看哭了。",
+        "3楼　　某某老师　　发表于 2024-1-3 08:00",
+        "谢谢，孩子们写得比我好。",  # the thread starter's one short line: a reply
+    ]
+    verdicts = classify_lines(lines, keep={2})
+    assert 8 in verdicts and verdicts[8].kind == "comment"
+    assert 3 not in verdicts and 4 not in verdicts
+
+
+def test_a_letters_signature_with_the_writers_relation_recurs_yet_stays_text():
+    from analysis.ingest.pagechrome import _signs_letter
+
+    lines = ["我会好好学习的。", "女儿　小禾", "2015年3月2日"]
+    assert _signs_letter(lines, 2)
+    assert not _signs_letter(["我会好好学习的。", "女儿　小禾", "我们明天见。"], 2)
+
+
+def test_a_compilations_opening_words_in_its_contents_head_no_essay():
+    from analysis.ingest.split import find_toc_titles
+
+    lines = [
+        "目　　录",
+        "卷首语………………………………1",
+        "门前的石榴树…………………………2",
+        "一封没寄出的信……………………3",
+        "卷首语",
+        BODY_A,
+        "门前的石榴树",
+        BODY_B,
+        BODY_C,
+        "一封没寄出的信",
+        BODY_C,
+        BODY_A,
+    ]
+    assert [lines[no - 1] for no in find_toc_titles(lines)] == ["门前的石榴树", "一封没寄出的信"]

@@ -609,8 +609,14 @@ def classify_lines(
         ):  # (the thread starter's floor under the replies to the floor above: 风吹麦浪　楼主 / …text… / 2楼 …)
             continue
         header = _HEADER_AUTHOR_RE.match(normalise(lines[start]))
-        if op is not None and header and header.group(1) == op[0]:
-            continue  # the thread starter's next post (4#　楼主的名字　发表于 …): content
+        said = [i for i in range(start + 1, end) if cls[i] != BLANK and (i + 1) not in out]
+        if (
+            op is not None
+            and header
+            and header.group(1) == op[0]
+            and not (len(said) == 1 and n_cjk(normalise(lines[said[0]])) < 30)
+        ):
+            continue  # the thread starter's next post (4#　楼主的名字　发表于 …): content; one short line is a reply
         if op is not None and (author := named.get(start) or _post_author(lines, start, end, skip=out)) == op[0]:
             # the thread starter goes on writing (接着写 …): content, not a reply; the name is furniture
             at = author_line = (
@@ -660,6 +666,8 @@ def classify_lines(
             continue  # the end of a sentence a page break cut off (我去看你爸爸。”): text
         if norm.endswith(("，", ",", "、", "；", ";")) and n_cjk(norm) >= 6:
             continue  # a clause that goes on (每一次他们回来，我都很开心，): text
+        if _wrapped_into_sentence_end(lines, cls, i, norm):
+            continue  # a long clause the next line ends (…让每一名孩子都能 / 感受到温暖。): text
         above, below = nearest_above[i], nearest_below[i]
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
@@ -816,6 +824,10 @@ _COMMENT_HEADER_RE = re.compile(
     r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
     # a count and a sort order (14 条评论  默认  最新)
     r"|^共?\s*[\d,]+\s*条(评论|回复|留言)(\s*[|·]?\s*(默认|最新|最热|按时间|按热度))*$"
+    # the count and the comment box's prompt (共 86 条评论　　说点什么...), a comment button with its count
+    # before the likes (我要留言（12）　　点赞 386)
+    r"|^共?\s*[\d,.万]+\s*条(评论|回复|留言)\s*\|?\s*(说点什么|说说你的看法|写下你的评论|发表你的看法|写评论|留下你的想法)\S{0,6}$"
+    r"|^(我要留言|我要评论|发表评论|写留言|留言|评论)\s*\(\s*[\d,]+\s*\)\s*\|?\s*(点赞|赞|喜欢)\s*[\d,]+$"
     # a comment section's header with its count and sort order (评论区（1568）　按热度 | 按时间)
     r"|^[\[【]?\s*(评论区|全部评论|评论|留言|网友评论|读者留言)\s*\(?\s*[\d,]*\s*\)?(\s*\|?\s*(按热度|按时间|最新|最热|默认|热门))+$"
     # readers' views with their count (观点（32）)
@@ -845,6 +857,19 @@ _BYLINE_UNDER_TITLE_RE = re.compile(
     r"(\s*\([^()]{1,24}\))?\s*[)]?$"  # (向豆豆（口述，老师帮助整理）: a note on how it was written)
 )
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")
+
+
+def _wrapped_into_sentence_end(lines: list[str], cls: list[str], i: int, norm: str) -> bool:
+    """A long line of clauses that stops mid-sentence (下一步，某镇将…，让每一名孩子都能) and the short line right
+    under it ends that sentence (感受到温暖。): one sentence broken at a width, text however the lines around run."""
+    if n_cjk(norm) < 16 or not re.search(r"[,，]", norm) or _FINAL_END_RE.search(norm):
+        return False
+    if i + 1 >= len(lines) or cls[i + 1] != SHORT:
+        return False
+    below = normalise(lines[i + 1])
+    return bool(_FINAL_END_RE.search(below)) and 4 <= n_cjk(below) <= 20 and not re.search(r"[,，:：]", below)
+
+
 _AFTERWORD_RE = re.compile(r"^(编后记|后[\s|]*记|跋|编者后记)\s*[:：]?$")
 _COMMENT_META_RE = re.compile(
     r"^.{1,24}?\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(\|?\s*(?!编辑|修改)[\u4e00-\u9fff]{2,4})?\s*(\|?\s*\[?(举报|回复|赞)\]?)?\s*$"
@@ -1031,7 +1056,8 @@ def _apparatus_below(lines: list[str], no: int, rules: ChromeRules, reach: int =
 
 # a letter's signer: a name, maybe with a title or kinship word (李老师, 您的女儿小满, 王阿姨), no punctuation
 _YEAR_START_RE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年")
-_SIGNER_RE = re.compile(r"^[\u4e00-\u9fff·]{2,8}$")
+# (a name, or the writer's relation and the name: 女儿　小燕, 您的学生　李想)
+_SIGNER_RE = re.compile(r"^[\u4e00-\u9fff·]{2,8}$|^[\u4e00-\u9fff]{1,5} [\u4e00-\u9fff·]{2,4}$")
 
 
 def _signs_letter(lines: list[str], no: int) -> bool:

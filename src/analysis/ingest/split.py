@@ -840,6 +840,10 @@ def find_headings(
         # (【拓展阅读】… / 别让孩子的童年只剩等待！ / 老师们、同学们：)
         for no in _appended_speeches(lines, max(heads), skip, author_lines):
             heads[no] = _line_heading(lines, no, None, "title_with_salutation")
+        # … and a piece posted after them under its title with its writer's grade and name in brackets
+        # (桥头（五年级　小禾）)
+        for no, title in _titles_with_writer(lines, max(heads), skip).items():
+            heads[no] = Heading(no, lines[no - 1].strip(), None, title, "title_with_writer")
     if not heads:
         for k, no in enumerate(find_toc_titles(lines, skip=skip), start=1):
             heads[no] = _line_heading(lines, no, k, "table_of_contents")
@@ -1040,6 +1044,33 @@ def find_headings(
     return [heads[k] for k in sorted(heads)]
 
 
+# a title with its writer's grade or class and name in brackets (桥头（五年级　小禾）, 我的外婆（三(2)班 李想）)
+_TITLE_WITH_WRITER_RE = re.compile(
+    r"^(?P<title>[^\s，。！？,!?：:（()）]{2,16})\s*[（(]\s*(?:[^\s（()）]{0,10}(?:小学|中学|学校))?\s*"
+    r"(?:[一二三四五六七八九]年级|初[一二三]|高[一二三])(?:\s*[（(]?\d{1,2}[)）]?\s*班)?[ \t\u3000·]*[\u4e00-\u9fff·]{2,4}\s*[)）]$"
+)
+
+
+def _titles_with_writer(lines: list[str], after: int, skip: set[int], *, min_body: int = 60) -> dict[int, str]:
+    """After the pieces found, a further piece under its title with its writer's grade and name in brackets
+    (桥头（五年级　小禾）): {line number: title}, where over ``min_body`` characters of text follow it before the
+    next blank line or the page's end (chrome and blank lines between its lines aside)."""
+    out: dict[int, str] = {}
+    for no in range(after + 1, len(lines) + 1):
+        if no in skip or not (m := _TITLE_WITH_WRITER_RE.match(lines[no - 1].strip())):
+            continue
+        body = 0
+        for j in range(no + 1, len(lines) + 1):
+            t = lines[j - 1].strip()
+            if not t or _TITLE_WITH_WRITER_RE.match(t):
+                break
+            if j not in skip:
+                body += len(t)
+        if body >= min_body:
+            out[no] = m.group("title")
+    return out
+
+
 def _titled_over_author(lines: list[str], no: int, skip: set[int], author_lines: set[int]) -> bool:
     """Is line ``no`` a piece's title with its author's line right under it and text below
     (九岁的账本 / 口述：覃秀秀（九岁）)?"""
@@ -1196,6 +1227,10 @@ _LABEL_NUMBER_RE = re.compile(
     r"(?:[·・][^】〗\]◆◇■□●○★☆：:｜|丨\s]{1,8})?"
     r"(?:[】〗\]◆◇■□●○★☆]\s*[：:｜|丨]?\s*|\s*[：:｜|丨]\s*|[ \u3000]+)(?P<title>[^\s：:｜|丨].{1,30})$"
 )
+# a list's number before a piece's title in book-title marks, maybe its writer after a dash (1.《想》　——小石头)
+_NUMBERED_BOOK_TITLE_RE = re.compile(
+    r"^(?P<num>\d{1,2})\s*[.、．]\s*《(?P<title>[^《》]{1,20})》\s*(?:(?:——|—|－－|--)\s*[^\s，。！？,.!?]{1,10})?$"
+)
 # labels of a text's own parts, not of pieces (措施一：…, 第二部分　…, 步骤三：…)
 _PART_LABEL_END_RE = re.compile(
     r"(部分|章|节|条|步|点|方面|阶段|措施|做法|方法|对策|策略|原因|问题|建议|目标|任务|要求|环节|单元|项|层|段|题|小题|"
@@ -1213,12 +1248,15 @@ def labelled_series(
     ``min_body`` characters of text; the label names no part of a text (措施一：…, 第二部分　…) and a bare
     第 takes a unit of time (第9周). Titles are short and end no sentence."""
     groups: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
+    booked: list[tuple[int, int, str]] = []  # 1.《想》　——小石头 …
     for no, line in enumerate(lines, start=1):
         s = line.strip().strip("\u3000")
         if no in skip or len(s) > MAX_HEADING_CHARS:
             continue
         m = _LABEL_NUMBER_RE.match(s)
         if not m:
+            if b := _NUMBERED_BOOK_TITLE_RE.match(s):
+                booked.append((no, int(b.group("num")), b.group("title").strip()))
             continue
         label, unit, t = m.group("label"), m.group("unit"), m.group("title").strip()
         if _PART_LABEL_END_RE.search(label) or (label == "第" and not unit):
@@ -1245,7 +1283,63 @@ def labelled_series(
         ):
             continue
         out.update({no: (n, t) for no, n, t in members})
+    out.update(_numbered_book_titles(lines, booked, skip, min_body=min_body // 2))
+    out.update(open_list_items(lines, skip=skip, min_body=min_body))
     return out
+
+
+# a list page's rows: a closed item, its mark, title and date (▶ 某镇召开防汛工作部署会　　2024-05-31), and an item
+# opened in place under its mark (▼ 某镇开展关爱留守儿童主题活动)
+_CLOSED_ROW_RE = re.compile(r"^[▶▷►▸+＋]\s*\S.{1,60}?[ \t\u3000]+\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$")
+_OPEN_ROW_RE = re.compile(r"^[▼▽▾]\s*(?P<title>[^\s▼▽▾].{1,40})$")
+
+
+def open_list_items(
+    lines: list[str], *, skip: set[int] = frozenset(), min_body: int = 40
+) -> dict[int, tuple[None, str]]:
+    """Items a list page opens in place, among its closed rows (▶ 标题　2024-05-31 … ▼ 标题 / its text …
+    ▶ 标题　2024-05-29): {line number: (None, title)}. Two or more closed rows, each a mark, a title and a date,
+    stand on the page; an open row is a mark of its own (▼, ▽) before a title, and over ``min_body`` characters of
+    text stand between it and the next row, open or closed."""
+    closed = [no for no, line in enumerate(lines, start=1) if _CLOSED_ROW_RE.match(line.strip())]
+    if len(closed) < 2:
+        return {}
+    opened = {
+        no: m.group("title").strip()
+        for no, line in enumerate(lines, start=1)
+        if no not in skip
+        and (m := _OPEN_ROW_RE.match(line.strip()))
+        and _title_like(m.group("title").strip(), commas=True)
+    }
+    rows = sorted(set(closed) | set(opened)) + [len(lines) + 1]
+    out: dict[int, tuple[None, str]] = {}
+    for no, end in zip(rows, rows[1:]):
+        if no in opened and sum(len(lines[j - 1].strip()) for j in range(no + 1, end) if j not in skip) >= min_body:
+            out[no] = (None, opened[no])
+    return out
+
+
+def _numbered_book_titles(
+    lines: list[str], members: list[tuple[int, int, str]], skip: set[int], *, min_body: int
+) -> dict[int, tuple[int, str]]:
+    """A list's pieces, each its number and its title in book-title marks, maybe its writer after a dash
+    (1.《想》　——小石头 … 2.《奶奶的手》　——朵朵): two or more numbered from 1 by one, each but the first set
+    off by a blank or chrome line above and over ``min_body`` characters of text of its own (a child's piece
+    may be four short lines); a list of books with nothing under them heads nothing."""
+    numbers = [n for _, n, _ in members]
+    if len(members) < 2 or numbers[0] != 1 or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+        return {}
+    for no, _, _ in members[1:]:
+        above = lines[no - 2].strip() if no > 1 else ""
+        if above and (no - 1) not in skip and not _SEPARATOR_LINE_RE.match(above):
+            return {}
+    ends = [no for no, _, _ in members[1:]] + [len(lines) + 1]
+    if not all(
+        sum(len(lines[j - 1].strip()) for j in range(no + 1, end) if j not in skip) >= min_body
+        for (no, _, _), end in zip(members, ends)
+    ):
+        return {}
+    return {no: (n, t) for no, n, t in members}
 
 
 def _labelled_titles(lines: list[str], skip: set[int]) -> list[int]:
@@ -1620,7 +1714,7 @@ _REPORT_PART_RE = re.compile(
     r"(背景|概况|基本情况|现状|对象与方法|方法|调研发现|主要发现|发现|问题|原因|原因分析|分析|对策|建议|对策与建议|"
     r"措施|结论|结语|结束语|小结|引言|绪论|摘要|参考文献|附录|致谢)$"
 )
-_NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
+_NOT_A_TOC_ESSAY_RE = re.compile(r"^(前\s*言|序\s*言?|卷\s*首\s*语|编后记|后\s*记|目\s*录|附\s*录|跋|编者按|致谢)$")
 
 
 def find_toc_titles(lines: list[str], *, skip: set[int] = frozenset(), min_body: int = 60) -> list[int]:
