@@ -19,6 +19,7 @@ from analysis.methods.tag import (
     find_heading,
     find_numbers,
     numbers,
+    school_level_with_confidence,
     structure,
     tag_essays,
     tag_table,
@@ -374,6 +375,70 @@ def test_person(text, person):
 )
 def test_school_level(text, level):
     assert tag_text(text)["school_level"] == level
+
+
+# Session 23, after test6 (now dev7): rules on the structure of the level evidence (school_level_rules in
+# tagging_cues.yaml). Invented texts; every positive case fails on the code before the rules (look-alikes pass on both).
+@pytest.mark.parametrize(
+    "text, level",
+    [
+        # the writer's present level, stated, decides over the levels she recalls
+        (
+            "我小学六年在村小度过，三年级那年爸爸妈妈去了广东。小学五年级时我当上了少先队中队长。上初中后我开始住校，"
+            "初二那年奶奶生了一场病，初三那年我常常一个人在宿舍哭。如今在县城读书，功课很紧。\n县二中高二（3）班 李思远",
+            "senior_secondary",
+        ),
+        (
+            "距离高考还有一百天了。晚上躺在宿舍床上，我想起小学二年级的冬天，想起村小的泥巴操场，想起小学毕业那天奶奶来接我。"
+            "上初中以后，我一个月才回一次家，初三那年我考进了县城。",
+            "senior_secondary",
+        ),
+        ("我今年读四年级了。想起幼儿园的时候，中班的老师总抱我，大班时我学会了跳舞，幼儿园的滑梯我最喜欢。", "primary"),
+        # a university student writing: a present with no level code
+        (
+            "——写在大学一年级的寒假\n小学的时候，我在村小读书，三年级那年爸妈去了浙江。上初中后我住校，初二那年我第一次去他们打工的城市。",
+            "",
+        ),
+        # look-alikes: a volunteer's university year quoted, a recalled class, one mention of 初中
+        (
+            "支教队来到我们村小，给三年级的孩子上美术课。队长、大三学生小周说：“孩子们画得很认真。”小学的操场上一片笑声。",
+            "primary",
+        ),
+        (
+            "我们村小有六个年级，三年级的留守孩子最多。每天放学，我陪三年级的孩子写作业。小学的孩子最需要陪伴，等他们上了初中就好多了。",
+            "primary",
+        ),
+        # children of every age: an age range or a run of grades across levels
+        (
+            "全镇0至16周岁的留守儿童共二百一十人，其中上小学的一百零五人，上初中的六十人。镇里为小学生开设了周末课堂，小学的老师轮流值班。",
+            "",
+        ),
+        ("参加夏令营的孩子最小的四岁，最大的十四岁。小学三年级的小明第一次离开奶奶，小学五年级的小红当了组长。", ""),
+        ("我校是一所九年一贯制学校，一至九年级共有留守学生三百人。小学部重在生活照料，初中部重在心理辅导。", ""),
+        # look-alikes: an age range in a definition, a range within one level
+        (
+            "留守儿童是指父母外出务工、0至16周岁的未成年人。我们班是三年级，班上二十个孩子里有十二个留守儿童，小学三年级的孩子最想妈妈。",
+            "primary",
+        ),
+        ("我园有三至六岁的幼儿一百二十名，小班、中班、大班各两个班。幼儿园的老师们每周给家长打一次电话。", "preschool"),
+        # level words that name no one level: a list of levels, an adult's schooling
+        ("村妇联主席只有初中文化，却把全村的孩子都登记在册：一个上初中，两个上小学，还有三个在家。", ""),
+        ("县里在幼儿园、小学和初中都开展了“给爸爸妈妈写封信”活动，中小学和幼儿园的孩子们都写了信。", ""),
+        # look-alike: a list within one level (普通高中和中职 are both upper secondary)
+        ("全县普通高中和中职学校都配了心理老师，高中阶段的留守学生学业压力大。", "senior_secondary"),
+    ],
+)
+def test_school_level_rules(text, level):
+    assert tag_text(text)["school_level"] == level
+
+
+def test_a_stated_present_level_is_given_with_its_own_evidence():
+    text = "距离高考还有一百天了。我想起小学二年级的冬天，想起村小的泥巴操场。上初中以后，我一个月才回一次家。"
+    level, conf, evidence = school_level_with_confidence(text)
+    assert level == "senior_secondary" and conf >= 0.6 and evidence.startswith("present:")
+    # two present levels (a pupil and her sister) decide nothing: the scores do, as before
+    text = "我今年读三年级，姐姐现在读初二。我们姐妹俩跟着奶奶过。"
+    assert school_level_with_confidence(text)[2].startswith("present") is False
 
 
 def test_tag_essays_keeps_rows_and_adds_columns(seed):
@@ -806,26 +871,22 @@ def test_long_document_forms_are_other_not_the_genre_whose_wording_they_share(te
     assert tags["genre"] == "other", tags["genre_evidence"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit (session 23): the n-gram model is sure (0.74 ≥ MODEL_SURE 0.6) that a mother's letter "
-    "telling her own childhood is self_narrative and overrules the form the rules read; no tuning essay showed "
-    "this, so no threshold was chosen for it",
-)
+# an expected failure until the refit with dev7 and the adults' pieces of dev2 recoded other (session 23): the
+# n-gram model was sure (0.74 ≥ MODEL_SURE 0.6) that a mother's letter telling her own childhood is self_narrative
 def test_a_parents_letter_about_her_own_childhood_is_other_in_the_blend():
     assert tag_text(MOTHER_LETTER)["genre"] == "other"
 
 
 def test_tuning_and_held_out_folders():
-    # test4 became the tuning folder dev5 in session 23, test5 (scored once there) the tuning folder dev6; the
-    # stored model was fitted on every tuning folder and on no held-out one
+    # test4 became the tuning folder dev5 in session 23, test5 and test6 (each scored once there) the tuning
+    # folders dev6 and dev7; the stored model was fitted on every tuning folder and on no held-out one
     from analysis.methods import tagmodel
 
-    assert {"dev5", "dev6"} <= set(tagmodel.TUNING_FOLDERS) and tagmodel.HELD_OUT_FOLDERS == ("test3", "test6")
+    assert {"dev5", "dev6", "dev7"} <= set(tagmodel.TUNING_FOLDERS) and tagmodel.HELD_OUT_FOLDERS == ("test3", "test7")
     assert not set(tagmodel.TUNING_FOLDERS) & set(tagmodel.HELD_OUT_FOLDERS)
     model = tagmodel.load()
     assert model["tuning_folders"] == list(tagmodel.TUNING_FOLDERS)
-    assert model["tuning_essays"] == len(tagmodel.load_coded(tagmodel.TUNING_FOLDERS)) == 298
+    assert model["tuning_essays"] == len(tagmodel.load_coded(tagmodel.TUNING_FOLDERS)) == 338
 
 
 # ------------------------------------- who speaks: the writer's role (session 23, after test5) ---
@@ -943,15 +1004,20 @@ def test_the_writers_stated_role_decides_the_narrator(text, narrator, quoted):
     assert tags["narrator"] == narrator, tags["narrator_evidence"]
 
 
-@pytest.mark.xfail(
+_BLEND_OVERRULES = pytest.mark.xfail(
     strict=True,
     reason="known limit (session 23, refit on dev6): on these short invented texts the blend is sure (0.52–0.62 ≥ "
     "MODEL_SURE 0.5) of a teacher or a student and overrules the role the rules read; a higher threshold for a "
     "narrator its own cues decide was checked writer by writer: it changed one tuning essay (dev6/u40) at 0.6–0.8, "
-    "and at 0.9 also dev2/e08, a nurse's memoir like u40 coded student, so none was added",
+    "and at 0.9 also dev2/e08, a nurse's memoir like u40 then coded student, so none was added",
 )
+
+
+# the parent and the memoir pass since the refit with dev7 and the adults' pieces of dev2 recoded other (session 23)
 @pytest.mark.parametrize(
-    "text", [FEDERATION_METHOD, PARENT_THANKS, ADULT_MEMOIR], ids=["federation", "parent", "memoir"]
+    "text",
+    [pytest.param(FEDERATION_METHOD, marks=_BLEND_OVERRULES), PARENT_THANKS, ADULT_MEMOIR],
+    ids=["federation", "parent", "memoir"],
 )
 def test_a_stated_role_in_the_blend(text):
     assert tag_text(text)["narrator"] == "other"

@@ -35,6 +35,7 @@ from analysis.resources import load_yaml, resource_path
 
 CUES_FILE = "tagging_cues.yaml"
 LEVEL_UNCERTAIN_BELOW = 0.5  # the best school level's share of the level evidence at or below which it is not given
+LEVEL_PRESENT_CONFIDENCE = 0.6  # the least confidence of a level decided by the writer's stated present level
 GENRES = (
     "work_summary",
     "profile",
@@ -89,6 +90,22 @@ class LabelSet:
 
 
 @dataclass(frozen=True)
+class LevelRules:
+    """``school_level_rules`` of the cue file (see :func:`school_level_with_confidence`)."""
+
+    present: tuple[tuple[str, tuple[re.Pattern, ...]], ...]  # (level, patterns of a stated present level)
+    present_no_level: frozenset[str]  # present levels without a code (university) → ''
+    age_ranges: tuple[re.Pattern, ...]  # groups hi and (optionally) lo
+    all_ages_from_at_most: int
+    all_ages_to_at_least: int
+    grade_range: re.Pattern | None  # groups lo, hi: a run of grades (一至九年级)
+    defining: re.Pattern | None  # a sentence that defines (留守儿童是指…) states no one's age
+    level_list: re.Pattern | None  # two or more level words in a list (中小学和幼儿园, 小学、初中)
+    level_words: tuple[tuple[str, re.Pattern], ...]
+    not_a_level: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
 class TaggingCues:
     window: int
     first: re.Pattern
@@ -104,6 +121,7 @@ class TaggingCues:
     school_level: LabelSet
     setting: LabelSet
     model_features: tuple[tuple[str, re.Pattern], ...] = ()  # word families the tagging model weighs
+    level_rules: LevelRules | None = None  # rules on the structure of the school-level evidence
 
 
 def _cue(item, where_ok=("any", "start", "end")) -> Cue:
@@ -124,6 +142,33 @@ def _label_set(raw: dict, *, default: str = "", min_score: float = 1.0) -> Label
             cues, bonus = spec or [], {}
         labels.append((label, tuple(_cue(c) for c in cues), dict(bonus)))
     return LabelSet(tuple(labels), raw.get("default", default), float(raw.get("min_score", min_score)))
+
+
+def _level_rules(raw: dict | None) -> LevelRules | None:
+    if not raw:
+        return None
+    words = tuple((k, re.compile(v)) for k, v in (raw.get("level_words") or {}).items())
+    level_list = None
+    if words:
+        # 中小学 first: it names two levels in one word
+        w = "(?:中小学|" + "|".join(f"(?:{rx.pattern})" for _, rx in words) + ")(?:生|学生|阶段|段|教育)?"
+        level_list = re.compile(f"{w}(?:\\s*(?:[、和及与或/]|以及)\\s*{w})+|中小学")
+
+    def rx(key):
+        return re.compile(raw[key]) if raw.get(key) else None
+
+    return LevelRules(
+        present=tuple((k, tuple(re.compile(p) for p in v)) for k, v in (raw.get("present") or {}).items()),
+        present_no_level=frozenset(raw.get("present_no_level") or ()),
+        age_ranges=tuple(re.compile(p) for p in raw.get("age_ranges") or ()),
+        all_ages_from_at_most=int(raw.get("all_ages_from_at_most", 6)),
+        all_ages_to_at_least=int(raw.get("all_ages_to_at_least", 13)),
+        grade_range=rx("grade_range"),
+        defining=rx("defining"),
+        level_list=level_list,
+        level_words=words,
+        not_a_level=tuple(re.compile(p) for p in raw.get("not_a_level") or ()),
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -149,6 +194,7 @@ def _compile(path: str, mtime: float) -> TaggingCues:
             school_level=_label_set(raw["school_level"], min_score=2.0),
             setting=_label_set(raw["setting"], min_score=1.0),
             model_features=tuple((k, re.compile(v)) for k, v in (raw.get("model_features") or {}).items()),
+            level_rules=_level_rules(raw.get("school_level_rules")),
         )
     except (KeyError, TypeError, AttributeError, re.error) as exc:
         raise ValueError(f"{path}: bad tagging cue file ({exc.__class__.__name__}: {exc})") from None
@@ -306,19 +352,109 @@ def decide_school_level(text: str, *, cues: TaggingCues | None = None) -> tuple[
     return level, evidence
 
 
+def _chinese_number(s: str) -> int:
+    """12, 十二, 十四五 (→ 14), 五六 (→ 5), 零 → int; the first number of an approximate pair."""
+    if s.isdigit():
+        return int(s)
+    digits = "零一二三四五六七八九"
+    d = s.replace("〇", "零")
+    if d[0] == "十":
+        return 10 + (digits.index(d[1]) if len(d) > 1 and d[1] in digits else 0)
+    first = digits.index(d[0]) if d[0] in digits else 0
+    if len(d) > 1 and d[1] == "十":
+        return first * 10 + (digits.index(d[2]) if len(d) > 2 and d[2] in digits else 0)
+    return first
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(c, 0, start) for c in "。！？\n")
+    his = [i for i in (text.find(c, end) for c in "。！？\n") if i >= 0]
+    return text[lo + 1 : min(his) if his else len(text)]
+
+
+def _present_levels(text: str, rules: LevelRules) -> dict[str, str]:
+    """{level: quote} of the levels stated as the writer's (or the one child's) present."""
+    found: dict[str, str] = {}
+    for level, patterns in rules.present:
+        for rx in patterns:
+            m = rx.search(text)
+            if m:
+                found[level] = quote(text, m.start(), m.end())
+                break
+    return found
+
+
+def _all_ages(text: str, rules: LevelRules) -> str:
+    """The quote of an age range (or a run of grades) across levels, or ''."""
+    lo_ages, hi_ages, quotes = [], [], []
+    matches = [m for rx in rules.age_ranges for m in rx.finditer(text)]
+    for m in sorted(matches, key=lambda m: m.start()):
+        if rules.defining and rules.defining.search(_sentence(text, m.start(), m.end())):
+            continue
+        lo_ages.append(_chinese_number(m["lo"]) if "lo" in m.re.groupindex and m["lo"] else 0)
+        hi_ages.append(_chinese_number(m["hi"]))
+        quotes.append(quote(text, m.start(), m.end(), before=2, after=4))
+    if lo_ages and min(lo_ages) <= rules.all_ages_from_at_most and max(hi_ages) >= rules.all_ages_to_at_least:
+        return "；".join(dict.fromkeys(quotes[:3]))
+    m = rules.grade_range.search(text) if rules.grade_range else None
+    return quote(text, m.start(), m.end(), before=2, after=4) if m else ""
+
+
+def _mask_non_levels(text: str, rules: LevelRules) -> str:
+    """``text`` with level words that name no one level blanked (same length): a list of two or more
+    levels (中小学和幼儿园, 小学、初中) and an adult's schooling (只有初中文化)."""
+    spans = []
+    for m in rules.level_list.finditer(text) if rules.level_list else ():
+        named = set()
+        for level, rx in rules.level_words:
+            if rx.search(m.group()):
+                named.add(level)
+        if "中小学" in m.group():
+            named |= {"primary", "junior_secondary"}
+        if len(named) >= 2:
+            spans.append(m.span())
+    for rx in rules.not_a_level:
+        spans += [m.span() for m in rx.finditer(text)]
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = "□" * (b - a)
+    return "".join(chars)
+
+
 def school_level_with_confidence(text: str, *, cues: TaggingCues | None = None) -> tuple[str, float, str]:
-    """(school level, confidence, evidence): the best-scoring level with the
-    share of all level evidence it holds; ``uncertain`` when another level is
-    as strong (我读三年级，姐姐读八年级); ('', 1.0, '') without level evidence."""
+    """(school level, confidence, evidence).
+
+    With ``school_level_rules`` of the cue file, in this order: a present level stated for one level
+    alone (我今年读高二, a byline 高一（5）班 王若曦; a university year → '') decides, with the level's
+    share of the evidence but at least ``LEVEL_PRESENT_CONFIDENCE``; an age range or a run of grades
+    across levels (0至16周岁, 一至九年级) gives '' (children of every age; confidence 1.0); otherwise,
+    level words that name no one level left out (中小学和幼儿园, 初中文化), the best-scoring level with
+    the share of all level evidence it holds; ``uncertain`` when another level is as strong
+    (我读三年级，姐姐读八年级); ('', 1.0, '') without level evidence."""
     cues = cues or load_tagging_cues()
-    best, score, scores, hits = _choose(text, cues.school_level, window=cues.window)
+    rules = cues.level_rules
+    scored = _mask_non_levels(text, rules) if rules else text
+    best, score, scores, hits = _choose(scored, cues.school_level, window=cues.window)
+    total = sum(v for v in scores.values() if v > 0)
+    if rules:
+        present = _present_levels(text, rules)
+        if len(present) == 1:
+            ((level, q),) = present.items()
+            if level in rules.present_no_level:
+                return "", 1.0, f"present {level}: {q}"
+            share = scores.get(level, 0.0) / total if total > 0 else 1.0
+            return level, round(max(share, LEVEL_PRESENT_CONFIDENCE), 3), f"present: {q}"
+        ages = _all_ages(text, rules)
+        if ages:
+            return "", 1.0, f"all ages: {ages}"
     if not best:
         return "", 1.0, ""
-    total = sum(v for v in scores.values() if v > 0)
     conf = round(score / total, 3) if total else 1.0
     if conf <= LEVEL_UNCERTAIN_BELOW:  # another level is as strong (a tie) or stronger levels share the rest
         return "uncertain", conf, "；".join(f"{k} {v:g}" for k, v in scores.items() if v > 0)
-    return best, conf, _evidence(hits[best])
+    return best, conf, _evidence([(w, q.replace("□", "")) for w, q in hits[best]])
 
 
 def decide_setting(text: str, *, cues: TaggingCues | None = None) -> tuple[list[str], str]:

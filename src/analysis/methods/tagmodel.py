@@ -43,9 +43,10 @@ from analysis.config import ANNOTATIONS_DIR, RANDOM_SEED, RESOURCES_DIR
 MODEL_FILE = "tagging_model.json"
 TAG_ESSAYS_DIR = ANNOTATIONS_DIR / "tag_essays"
 # dev3 was the held-out test/ until session 21; dev4 the held-out test2/ until session 22; dev5 the held-out
-# test4/ until session 23; dev6 the held-out test5/, scored once in session 23 (each scored once, then tuning)
-TUNING_FOLDERS = ("bundled", "dev", "dev2", "dev3", "dev4", "dev5", "dev6")
-HELD_OUT_FOLDERS = ("test3", "test6")  # test3 scored once (session 22); test6 written blind, not yet scored
+# test4/ until session 23; dev6 the held-out test5/ and dev7 the held-out test6/, both scored once in session 23
+# (each scored once, then tuning)
+TUNING_FOLDERS = ("bundled", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7")
+HELD_OUT_FOLDERS = ("test3", "test7")  # test3 scored once (session 22); test7 written blind (ce2fe10), not yet scored
 TARGETS = ("genre", "narrator")
 UNCERTAIN = "uncertain"
 UNCERTAIN_BELOW = 0.3  # a label less probable than this is not given (the blend spreads probability over 9 genres)
