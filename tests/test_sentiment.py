@@ -309,6 +309,38 @@ def test_default_method_on_news_sentences():
     assert validate.classification_metrics(gold, pred, labels=S.LABELS)["macro_f1"] >= 0.7
 
 
+# Session 23 (validation on unseen corpora): the team's own invented sentences,
+# labelled by the coding guide before the refitted model was run on them. Policy
+# and reporting language is neutral unless it evaluates; 还没有 negates what
+# follows; an evaluative sentence inside a news report is still positive. They
+# guard behaviour the regularisation change (C 3 → 6) must keep; each passes on
+# the old model too (the change moves no label among them).
+REGISTER_CASES = [
+    ("县教育局下发通知，要求各乡镇学校在开学前完成留守儿童信息登记。", "neutral"),
+    ("本学期全镇共为留守儿童发放助学金12万元，惠及学生340名。", "neutral"),
+    ("活动分为报名、审核和公示三个环节，具体时间另行通知。", "neutral"),
+    ("据报道，该县去年新建了三所寄宿制学校。", "neutral"),
+    ("各校要注意学生冬季用火用电安全。", "neutral"),
+    ("奶奶的病还没有好，家里的农活也没人干。", "negative"),
+    ("记者在现场看到，孩子们的笑容格外灿烂，新教室宽敞明亮。", "positive"),
+    ("这所山村小学的变化真是令人欣喜。", "positive"),
+    ("孩子再也不用一个人走夜路上学了。", "positive"),
+]
+
+
+@pytest.mark.parametrize("text, expected", REGISTER_CASES)
+def test_default_method_on_register_cases(text, expected):
+    assert S.DEFAULT_METHOD == "supervised"
+    assert S.label(S.score(text)) == expected
+
+
+def test_supervised_model_stores_the_regularisation_it_was_fitted_with():
+    from analysis.methods import supervised
+
+    model = supervised.load()
+    assert model.spec["meta"]["c"] == supervised.C == 6.0
+
+
 def tiny_annotations():
     pos = [
         "孩子们非常开心。",
