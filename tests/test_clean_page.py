@@ -34,6 +34,16 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 # ---------------------------------------------------------------- cut markers
 
 CUT_LINES = [
+    (  # session 23 (dev30): an ellipsis before a note in 〔〕 that the rest is read in the app
+        "我们在站台上等了很久…… 〔以下内容请在某某阅读App中查看〕",
+        "我们在站台上等了很久",
+        "…… 〔以下内容请在某某阅读App中查看〕",
+    ),
+    (  # session 23 (dev30): … in 〖〗, a reader's trial that ended
+        "外公把船划到了河中间……〖试读体验已结束，继续阅读请购买〗",
+        "外公把船划到了河中间",
+        "……〖试读体验已结束，继续阅读请购买〗",
+    ),
     (  # session 23 (dev29): a text that stops at an ellipsis before a bracketed note of the wall
         "她把那封信读了三遍，然后…… （余下段落为会员专属，订阅本专栏后可读）",
         "她把那封信读了三遍，然后",

@@ -3207,3 +3207,207 @@ def test_a_compilations_opening_words_in_its_contents_head_no_essay():
         BODY_A,
     ]
     assert [lines[no - 1] for no in find_toc_titles(lines)] == ["门前的石榴树", "一封没寄出的信"]
+
+
+# ------------------------------------------------ shapes from dev30 (was heldout25), session 23
+
+
+def test_pieces_under_a_bare_label_and_its_number_each_head_an_essay(tmp_path):
+    lines = [
+        "某某的日志",
+        "把孩子们的作业本翻出来，抄几段在这里。",
+        "",
+        "其一",
+        "星期天我和外婆去赶集，外婆给我买了一双新鞋。",
+        "她自己的鞋破了一个洞，她说还能穿。",
+        "",
+        "其二",
+        BODY_B,
+        "",
+        "其三",
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["其一", "其二", "其三"]
+
+
+def test_a_books_running_numbers_before_the_titles_head_the_pieces(tmp_path):
+    lines = [
+        "某某书城 · 在线阅读",
+        "第二辑　村口",
+        "",
+        "23　老井",
+        "某村小学四年级　小米",
+        BODY_A,
+        "",
+        "24　风筝（诗）",
+        "某村小学二年级　豆豆",
+        "风筝飞呀飞",
+        "飞到城里去",
+        "爸爸抬头看",
+        "",
+        "25　过年",
+        "某镇中学七年级　阿亮",
+        BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["老井", "风筝（诗）", "过年"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["", "其一", "其二", "其三", "", BODY_A],  # a list of labels with nothing under them
+        ["", "12　老井", BODY_A, "", "13　过年", BODY_B],  # two running numbers: too few
+        ["", "其二", BODY_A, "", "其三", BODY_B],  # not from one
+    ],
+)
+def test_bare_labels_or_running_numbers_without_their_pieces_head_nothing(lines):
+    from analysis.ingest.split import labelled_series
+
+    assert labelled_series(lines) == {}
+
+
+def test_letters_under_their_titles_right_above_their_salutations_each_head_an_essay(tmp_path):
+    lines = [
+        "某某公益 · 项目动态",
+        "收到孩子们的回信，选登两封。",
+        "",
+        "小树的信：谢谢你们送的书包！",
+        "親愛的叔叔阿姨：",  # (a traditional display)
+        "你們好！我收到了書包，是紅色的，我每天都背著它上學。",
+        "奶奶說書包很結實，能用到我上初中。",
+        "小树",
+        "",
+        "阿朵：我想要一本字典",
+        "叔叔阿姨们好：",
+        "我们班只有一本字典，大家轮着用，我想要一本自己的。",
+        "我会好好学习的。",
+        "阿朵",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["小树的信：谢谢你们送的书包！", "阿朵：我想要一本字典"]
+
+
+def test_a_short_line_over_a_salutation_inside_one_letter_heads_nothing():
+    from analysis.ingest.split import labelled_series
+
+    lines = ["", "给爸爸的一封信", "爸爸：", BODY_A, "妈妈：我也想说几句", BODY_B]
+    assert labelled_series(lines) == {}
+
+
+def test_the_thread_starters_floor_with_the_badge_in_brackets_is_content():
+    lines = [
+        "1楼　山风（楼主）　2024-03-01 20:10",
+        "【原创】村小往事一",
+        BODY_A,
+        "2楼　路人甲　2024-03-01 20:30",
+        "写得好，继续。",
+        "3楼　山风（楼主）　2024-03-01 21:02",
+        "后来那个老师调走了，我们哭了一个早上。",  # the starter's floor without a heading goes on the piece
+        "我到现在还记得她的声音。",
+    ]
+    verdicts = classify_lines(lines, keep={2})
+    assert 5 in verdicts
+    assert 7 not in verdicts and 8 not in verdicts
+
+
+def test_a_caption_behind_a_triangle_is_no_writers_line_under_a_poem_line(tmp_path):
+    lines = [
+        "某某老师的班级相册",
+        "",
+        "爸爸，早点回家！",
+        "二年级　小草",
+        "爸爸，你什么时候回来？我和奶奶都很想你，奶奶天天看着日历。",
+        "",
+        "月亮船",
+        "三年级　石头",
+        "我坐月亮船",
+        "划到爸爸身边",
+        "我把星星摘下来",
+        "送给爸爸当灯",
+        "▲ 石头写完以后，把这首诗贴在了床头",  # a caption, not the writer of 送给爸爸当灯
+        "写在后面：孩子们的话让我想了很久。",
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["爸爸，早点回家！", "月亮船"]
+    assert "送给爸爸当灯" in _kept(essays)[1]
+
+
+def test_a_like_bar_with_bare_counts_ending_in_the_comments_count_opens_the_comments():
+    lines = [
+        "雨停以后",
+        BODY_A,
+        BODY_B,
+        "♡ 赞赏作者　　👍 赞 52　　💬 评论 7",
+        "某某妈妈：看哭了。",
+        "过路人：我也想家了。",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert {4, 5, 6} <= set(verdicts)
+    assert 2 not in verdicts and 3 not in verdicts
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("作者说：这几篇小文章，我读了很多遍。", "commentary"),
+        ("记者手记：活动结束时，天已经黑了。", "commentary"),
+        ("分享给朋友　｜　分享到某某号", "share"),
+        ("［在App中打开］　　［继续看网页］", "control"),
+        ("［购买本书　¥9.90］　［开通会员］", "control"),
+        ("推荐 12　　喜欢 340　　转发", "control"),
+        ("点赞 2.1万　　收藏　　评论", "control"),
+        ("手机号一键登录，看更多好文章", "login"),
+        ("客户端看得更清楚，还有更多范文　［立即打开］", "ad"),
+        ("某某老师的其他日志：春游｜读书会｜运动会", "related"),
+        ("读过这本书的人还读了：《山路》　《小河》", "related"),
+        ("‹ 上一章：第一辑　童年　　下一章：第三辑　远方 ›", "prevnext"),
+        ("过路人 · 某省：我也是在外婆家长大的。", "comment"),
+        ("💬 想法　书友甲：这一句写得真好。", "comment"),
+        ("书评（8）　书友乙：值得一读。", "comment"),
+        ("爱心墙：王**　捐款200元　「早日回家！」", "comment"),  # (its words a sentence)
+        ("征稿启事：本栏目长期征稿，来稿请注明班级和姓名。", "guidance"),
+        ("【安全提示】夏天不要到河边玩水，要有大人陪同。", "other"),
+        ("【纠错】如有错漏，请点击反馈。", "other"),
+        ("本文已阅读满一分钟，学习积分+2", "other"),
+        ("2024-05-01　项目进展（第2次）　　第一批图书已送到学校。", "other"),
+        ("〔此处有两句涉及孩子学校的话，编辑已删去〕", "other"),
+    ],
+)
+def test_furniture_of_readers_app_walls_notices_and_project_pages(line, kind):
+    hit = pattern_kind(normalise(line), load_rules())
+    assert hit is not None and hit[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "作者说的话，我一直记在心里。",
+        "我把书包分享给了同桌。",
+        "爷爷喜欢喝茶，奶奶喜欢看戏，我喜欢听故事。",
+        "上一章我们学了生字，下一章就要写作文了。",
+        "妈妈捐了五十元给村里修路。",
+        "（我们都笑了）",
+        "过年的时候，爸爸说：“明年一定早点回来。”",
+    ],
+)
+def test_essay_lines_about_sharing_liking_and_giving_are_no_furniture(line):
+    assert pattern_kind(normalise(line), load_rules()) is None
+
+
+def test_a_note_that_a_passage_was_taken_out_flags_the_text_after_it(tmp_path):
+    lines = [
+        "小禾：谢谢你们",
+        "亲爱的叔叔阿姨：",
+        BODY_A,
+        "〔此處有一段涉及家庭住址的內容，平台已隱去〕",
+        BODY_B,
+        "",
+        "阿明：我也想读书",
+        "叔叔阿姨们好：",
+        BODY_C,
+        BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [dict(e.lost_pages).keys() for e in essays] == [{5}, set()]

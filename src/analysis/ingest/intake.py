@@ -64,6 +64,8 @@ _HEADING_VETO_EXCEPT = {"collection_title", "other"}
 _PADDED_NUMBER_RE = re.compile(r"^0[1-9]\s")
 # a line behind a mark (□ 陈嘉颖, ◎我想对妈妈说): a byline, or a piece's title when an author's line is under it
 _MARKED_LINE_RE = re.compile(r"^[□■◇◆○●◎☆★]\s*(?!文\s*/)\S")  # (▲ marks a photo's caption)
+# a photo's caption behind ▲, a clause (▲ 孩子们趴在桌上认真地写, ▲ 写完以后，她在背面画了一朵花): no writer's name
+_CAPTION_CLAUSE_RE = re.compile(r"^[▲△]\s*(?=\S*[\u4e00-\u9fff]{9}|.*[,，])")
 
 
 def _next_nonblank(lines: list[str], no: int) -> int | None:
@@ -220,6 +222,7 @@ def plan_essays(
             hit
             and (
                 hit[0] == "byline"
+                and not _CAPTION_CLAUSE_RE.match(norm)
                 or hit[0] in ("publication", "guidance", "comment")
                 and re.search(
                     r"(?<!该)作者(?!\s*回复)|留言人|发帖人|提问者", norm

@@ -835,6 +835,8 @@ _COMMENT_HEADER_RE = re.compile(
     r"(\s*\|\s*(我也说两句|我来说两句|我要说|参与讨论|发表看法|写评论|我要评论))?$"
     # a like bar ending in the comments' count (👍 赞（219）　💬 留言（12）)
     r"|^([^\w\s|]{0,2}\s*(赞|点赞|喜欢|在看)\s*\(\s*[\d,]+\s*\)\s*\|?\s*)+[^\w\s|]{0,2}\s*(留言|评论)\s*\(\s*[\d,]+\s*\)$"
+    # … its counts bare, a tip button first (♥ 赞赏作者　　👍 赞 318　　💬 评论 46)
+    r"|^([^\w\s|]{0,2}\s*(赞赏作者|赞赏|赞|点赞|喜欢|在看)\s*[\d,]*\s*\|?\s*)+[^\w\s|]{0,2}\s*(留言|评论)\s*[\d,]+$"
     # a serial's comments on the chapter with their count (本章说（128）)
     r"|^(本章说|章评|段评|书评)\s*[(（]\s*\d+\s*[)）]$"
     # whose comments or ratings, with their count (同学评论（2）, 活动评价（9）), or a video's 弹幕 list (弹幕列表（4217）)
@@ -881,7 +883,9 @@ _FLOOR_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼(?!\S*[房层])|#\s*\d{1,4}\b|楼�
 _POST_FOOTER_RE = re.compile(r"(?<!\d)\d{1,4}\s*楼\s*\|?\s*\d{4}-\d{1,2}-\d{1,2}|来自\S{0,12}客户端.{0,8}\d{1,4}\s*楼")
 # the thread starter's name with the 楼主 badge beside it, alone on the post's name line (风吹麦浪0817　楼主)
 _OP_BADGE_RE = re.compile(r"^[^\s:：，。！？,.!?|]{2,16}\s*\|?\s*楼主$")
-_OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)")  # the thread starter's post: its text is content
+# the thread starter's post: its text is content (楼主 alone, or the badge in brackets after the name on the floor
+# line: 5楼　山风（楼主）　2024-03-01 20:15)
+_OP_RE = re.compile(r"^楼主(\s|$)|\|\s*楼主(\s|$)|^\d{1,4}\s*楼\s+[^\s()]{1,16}\s*[(\[]\s*楼主\s*[)\]](\s|$)")
 
 
 def _thread_starter(lines: list[str], start: int, end: int) -> tuple[str, int] | None:

@@ -1285,7 +1285,92 @@ def labelled_series(
         out.update({no: (n, t) for no, n, t in members})
     out.update(_numbered_book_titles(lines, booked, skip, min_body=min_body // 2))
     out.update(open_list_items(lines, skip=skip, min_body=min_body))
+    out.update(_bare_series(lines, skip, min_body=min_body // 2))
+    out.update(_letters_under_titles(lines, skip, min_body=min_body))
     return out
+
+
+# a piece's label and number alone on its line (其一, 其二), and a book's running number before a piece's title
+# (17　门前的路, 18　小船（诗）)
+_BARE_LABEL_RE = re.compile(r"^其(?P<num>[一二三四五六七八九十]{1,2})$")
+_RUNNING_NUMBER_RE = re.compile(r"^(?P<num>\d{1,3})[ \u3000]+(?P<title>[^\s\d].{1,24})$")
+
+
+def _set_off_above(lines: list[str], no: int, skip: set[int]) -> bool:
+    above = lines[no - 2].strip() if no > 1 else ""
+    return not above or (no - 1) in skip or bool(_SEPARATOR_LINE_RE.match(above))
+
+
+def _bodies_over(lines: list[str], heads: list[int], skip: set[int], min_body: int) -> bool:
+    ends = heads[1:] + [len(lines) + 1]
+    return all(
+        sum(len(lines[j - 1].strip()) for j in range(no + 1, end) if j not in skip) >= min_body
+        for no, end in zip(heads, ends)
+    )
+
+
+def _bare_series(lines: list[str], skip: set[int], *, min_body: int) -> dict[int, tuple[int, str]]:
+    """Pieces under a label and its number alone (其一 / 其二 …, from 1) or under a book's running numbers before
+    their titles (17　门前的路 / 18　小船（诗） …, three or more from any number): each number one more than the last,
+    each line set off by a blank, chrome or rule line above, each over ``min_body`` characters of text of its own
+    (a child's poem may be six short lines); a list of such lines with nothing under them heads nothing."""
+    bare: list[tuple[int, int, str]] = []
+    running: list[tuple[int, int, str]] = []
+    for no, line in enumerate(lines, start=1):
+        s = line.strip().strip("\u3000")
+        if no in skip or not _set_off_above(lines, no, skip):
+            continue
+        if m := _BARE_LABEL_RE.match(s):
+            if (n := cn_to_int(m.group("num"))) is not None:
+                bare.append((no, n, s))
+        elif (m := _RUNNING_NUMBER_RE.match(s)) and _title_like(
+            re.sub(r"[(（][^()（）]{1,6}[)）]$", "", m.group("title"))
+        ):
+            running.append((no, int(m.group("num")), m.group("title").strip()))
+    out: dict[int, tuple[int, str]] = {}
+    for members, least, first in ((bare, 2, 1), (running, 3, None)):
+        numbers = [n for _, n, _ in members]
+        if len(members) < least or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+            continue
+        if first is not None and numbers[0] != first:
+            continue
+        if _bodies_over(lines, [no for no, _, _ in members], skip, min_body):
+            out.update({no: (n, t) for no, n, t in members})
+    return out
+
+
+# a letter's title on a page of letters, maybe its writer's name before a colon (小禾：我想要一个书包,
+# 阿明的信：谢谢你们！)
+_WRITER_BEFORE_TITLE_RE = re.compile(r"^(?P<writer>[\u4e00-\u9fff·]{1,6})[：:]\s*(?P<title>\S.{1,30})$")
+
+
+def _letter_salutation(s: str) -> bool:
+    """A letter's salutation in either script (親愛的叔叔阿姨：, 叔叔阿姨們好：)."""
+    from analysis.ingest.clean import to_simplified
+
+    s = to_simplified(s)[0]
+    return is_salutation(s) or bool(_KIN_GREETING_RE.match(s))
+
+
+def _letters_under_titles(lines: list[str], skip: set[int], *, min_body: int) -> dict[int, tuple[None, str]]:
+    """A page of letters, each under its writer's name and its title right above its salutation (小禾：我想要一个
+    书包 / 亲爱的叔叔阿姨：, 阿明的信：谢谢你们！ / 叔叔阿姨们好：): two or more such lines, each set off by a blank
+    or chrome line above, a name and a colon before a title (maybe ending in ！ or ？) whose next text line is a
+    salutation of its own in either script, over ``min_body`` characters of text each; the title keeps the name."""
+    heads: list[int] = []
+    for no, line in enumerate(lines, start=1):
+        s = line.strip().strip("\u3000")
+        if no in skip or not s or not _set_off_above(lines, no, skip) or is_salutation(s):
+            continue
+        m = _WRITER_BEFORE_TITLE_RE.match(s)
+        if not m or not (_title_like(t := m.group("title"), commas=True) or _exclaimed_title(t)):
+            continue
+        nxt = _next_text_line(lines, no, skip=skip)
+        if nxt is not None and _letter_salutation(lines[nxt - 1].strip().strip("\u3000")):
+            heads.append(no)
+    if len(heads) < 2 or not _bodies_over(lines, heads, skip, min_body):
+        return {}
+    return {no: (None, lines[no - 1].strip().strip("\u3000")) for no in heads}
 
 
 # a list page's rows: a closed item, its mark, title and date (▶ 某镇召开防汛工作部署会　　2024-05-31), and an item
@@ -1776,6 +1861,8 @@ _SALUTATION_START_RE = re.compile(rf"^{_ADDRESSEE}(?:\s*[、，,和]\s*{_MORE_AD
 # word and a colon before text is a speaker in a dialogue
 _KIN = r"(?:爸爸|妈妈|爸|妈|爸妈|爷爷|奶奶|外公|外婆|姥姥|姥爷|哥哥|姐姐|弟弟|妹妹|叔叔|阿姨|老爸|老妈)"
 _KIN_SALUTATION_RE = re.compile(rf"^(?:亲爱的|敬爱的)?{_KIN}+(?:\s*[、和]\s*{_KIN}+)*\s*[：:]$")
+# a greeting to kin as a letter's salutation, a line of its own (叔叔阿姨们好：, 奶奶好：)
+_KIN_GREETING_RE = re.compile(rf"^{_KIN}+(?:\s*[、和]\s*{_KIN}+)*们?好\s*[：:]$")
 # marks a page sets before a title (▍给爸爸的一封信)
 _TITLE_MARKS = "▍▌■□●◆◇★☆◎▶►✦|｜ \u3000"
 
