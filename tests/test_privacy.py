@@ -795,3 +795,26 @@ def test_a_short_form_in_a_caption_removed_from_the_essay_counts_as_its_person()
     linked = set(zip(rows["essay_id"], rows["text"], rows["canonical"]))
     assert ("e-01", "小船", "曹小船") in linked
     assert not any(e == "e-02" for e, _, _ in linked)
+
+
+# ------------------------------------------------ a child's name by its three initials alone (session 23, dev27)
+
+
+@pytest.mark.parametrize(
+    "text, replaced",
+    [
+        ("留言：L.M.Y.这孩子真懂事", True),
+        ("07:40 LMY妈妈：收到", True),
+        # lower case: letters of a web address or a word, no signature
+        ("www.lmy-shop.example", False),
+        ("lmy", False),
+    ],
+)
+def test_a_name_by_its_three_initials_counts_only_in_capitals(text, replaced):
+    from analysis.methods.privacy import NameReplacer, initialled_romanisations
+
+    forms = initialled_romanisations("刘梦瑶")
+    assert "l m y" in forms
+    replace = NameReplacer((("刘梦瑶", "学生A"), *((f, "学生A") for f in forms)))
+    out = replace(text)
+    assert (out != text) is replaced, out

@@ -400,12 +400,15 @@ CUE_ONLY_HEAD_WORD_FREQ = 100
 CUE_ONLY_GIVEN_WORD_FREQ = 1000
 
 
-def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False, named: bool = False) -> bool:
+def is_plausible_name(
+    name: str, cues: EntityCues, *, strong: bool = False, named: bool = False, speaker: bool = False
+) -> bool:
     """A surname + given name that is not an ordinary word.
 
     Rejects listed non-names, given names with function characters, and
     dictionary words that jieba does not tag as a person (高兴, 周末) —
-    unless the evidence is ``strong`` (a cue that leaves no other reading).
+    unless the evidence is ``strong`` (a cue that leaves no other reading). A ``speaker`` (the name opens a
+    clause before 说 or 问) is no verb and its object (饶小鱼说汤太咸: 饶 is the surname, not "spare").
     """
     if not name or name in cues.not_names:
         return False
@@ -455,7 +458,7 @@ def is_plausible_name(name: str, cues: EntityCues, *, strong: bool = False, name
         return False  # 林荫道, 祝福语: a dictionary word that a word opens, however jieba tags it
     if len(given) == 2 and len(sur) == 1 and _noun_start(name):
         return False  # 石榴树, 桂花香: a noun (石榴, 桂花) and a character, no surname and given name
-    if _verb_object(sur, given):
+    if _verb_object(sur, given) and not speaker:
         return False  # 包粽子: a verb and its object
     return True
 
@@ -1007,6 +1010,8 @@ def _name_tokens_ok(spans, start: int, end: int, freq: dict) -> bool:
     for w, f, s, e in _as_spans(spans).overlapping(start, end):
         if f.startswith(("ns", "nr", "nz", "nt")) or f in ("j", "ng", "g"):
             continue
+        if f == "s" and s > start and w[-1] in _LANDFORM_CHARS:
+            continue  # 岩|门口|村: a locative word ending in a landform character, after the name's first character
         if len(w) == 1:
             # a landform character is a place name's, whatever jieba tags it (箐|口/q|寨, 渡|口)
             if f[:1] in ("d", "p", "c", "u", "r", "m", "q", "f", "k") and w not in _LANDFORM_CHARS:
@@ -1321,6 +1326,8 @@ def _joins_a_nickname(name: str) -> bool:
     return name[:1] in _CONJUNCTION_SURNAMES and bool(_NICK_SHAPE_RE.match(name[1:]))
 
 
+# what a person opening a clause says or asks (饶小鱼说汤太咸): no verb and its object before it
+_SPEECH_AFTER_RE = re.compile(r"(?:说|问|喊|告诉|笑着说|小声说|大声说)(?![起来明服法话书得完题候])")
 MODEL_MIN_SCORE = 1.0  # a surname + given name the model finds name-like, anywhere
 # jieba's count from which a two-character word it does not tag as a person (毛豆 10, 车胎, 农膜) is that word
 # to the model, not a surname and a given name (the dictionary holds a few names, 文林 3, 许群 4, as rarer words)
@@ -1412,9 +1419,19 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
             # (之 closing a classical given name says nothing either way: the name reads as its first character)
             score = namemodel.name_score(sur, given[:1] if zhi and k == 2 else given)
             slot = (i > 0 and text[i - 1] in _NAME_LEFT) or bool(_NAME_RIGHT_RE.match(text, stop))
+            speaker = (i == 0 or text[i - 1] in _CLAUSE_START_CHARS) and bool(_SPEECH_AFTER_RE.match(text, stop))
             bar = (
                 RARE_SURNAME_MIN_SCORE
                 if rare
+                # a clause's speaker by a surname and 小 and a character (饶小鱼说): children are named so, where
+                # the model reads 小 as no given name's
+                or (
+                    speaker
+                    and k == 2
+                    and given[0] == "小"
+                    and sur not in cues.ambiguous_surnames
+                    and given not in cues.not_nicknames
+                )
                 else MODEL_MIN_SCORE_IN_SLOT
                 if slot and sur not in _PREPOSITION_SURNAMES
                 else MODEL_MIN_SCORE
@@ -1433,7 +1450,12 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                     and (freq.get(name) or 0) >= MODEL_WORD_FREQ
                     and not word_tag(name).startswith("nr")
                 )
-                or not is_plausible_name(name, cues, named=zhi)
+                or not is_plausible_name(
+                    name,
+                    cues,
+                    named=zhi,
+                    speaker=speaker,
+                )
                 or cues.not_person_before.match(text[stop:])
                 or adverb_ends_name(text, i, stop, cues, spans)
             ):
@@ -1721,7 +1743,13 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
             # Longest reading first: 学生王文悦爷爷 → 王文悦, 叫胡亮家门 → 胡亮.
             # With end_check, a reading followed by name_end is taken first;
             # failing that, one that is a single jieba token (班主任周丽每周).
-            if not cue.surname_only and not cue.nickname and _function_surname_word(text, start, spans, cues, freq):
+            if (
+                not cue.surname_only
+                and not cue.nickname
+                # (a strong cue's slot, a label, leaves no adverb's reading: 向海洋外公：收到)
+                and not cue.strong
+                and _function_surname_word(text, start, spans, cues, freq)
+            ):
                 continue  # 妈妈常回家: an adverb and a verb, no 常 and a given name
             if cue.end_check:
                 readings = range(end, start + 1, -1)
@@ -2559,7 +2587,8 @@ _CLAUSE_START_CHARS = frozenset("，。！？；：“”（(、 \u3000")
 def _pet_form_full_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
     """A surname and a two-character given name at a clause's start, before what a person does, whose last
     character doubled is a person the essay names (管天乐剪完寸头，… 乐乐说，…): the child's full name, though
-    the name model alone reads 天乐 as no given name. Not a cue-only surname (那, 过), not a dictionary word
+    the name model alone reads 天乐 as no given name. A cue-only surname (那, 过) only before a given name and
+    after a surname's word that no dictionary holds (过一诺过年的时候 … 诺诺), not a dictionary word
     nor a given name common as a word, and not inside a name already found. Weak evidence (weight 2)."""
     pets = {h.text[0] for hits in per_sentence for h in hits if h.type == "person" and _SOUND_WORD_RE.match(h.text)}
     if not pets:
@@ -2567,7 +2596,11 @@ def _pet_form_full_names(sentences: list[str], per_sentence: list[list[_Hit]], c
     for idx, sent in enumerate(sentences):
         taken = [(h.start, h.end) for h in per_sentence[idx]]
         for i, ch in enumerate(sent[:-2]):
-            if ch not in cues.surnames or ch in cues.cue_only_surnames or sent[i + 2] not in pets:
+            if ch not in cues.surnames or sent[i + 2] not in pets:
+                continue
+            # a cue-only surname (过, 那) only before a given name no dictionary holds (过一诺过年的时候 … 诺诺; not
+            # 那一天 … 天天)
+            if ch in cues.cue_only_surnames and (freq.get(sent[i + 1 : i + 3]) or freq.get(sent[i : i + 2])):
                 continue
             if i > 0 and sent[i - 1] not in _CLAUSE_START_CHARS:
                 continue
@@ -2579,12 +2612,104 @@ def _pet_form_full_names(sentences: list[str], per_sentence: list[list[_Hit]], c
                 or (freq.get(given) or 0) >= PET_FULL_GIVEN_MAX_FREQ
                 or _common_word(sent[i : i + 2], 1)
                 or not is_plausible_name(name, cues, named=True)
-                or not (_NAME_RIGHT_RE.match(sent, i + 3) or word_tag(sent[i + 3 : i + 4]).startswith("v"))
+                or not (
+                    _NAME_RIGHT_RE.match(sent, i + 3)
+                    or word_tag(sent[i + 3 : i + 4]).startswith("v")
+                    # (or a two-character verb or time word: 过一诺|过年的时候)
+                    or (freq.get(sent[i + 3 : i + 5]) and word_tag(sent[i + 3 : i + 5]).startswith(("v", "t")))
+                )
             ):
                 continue
             per_sentence[idx].append(
                 _Hit(name, "person", i, i + 3, "", 2.0, f"叠字名的全名: {_snippet(sent, i, i + 3)}")
             )
+
+
+# a given name the essay uses alone, that a surname opens elsewhere (一鸣奶奶：… 说蹇一鸣这两天…): its count as a
+# word at most (一鸣 0, 欢欢 5; not 海洋, 星星: a surname before those is a preposition or a word's end as often)
+KNOWN_GIVEN_MAX_FREQ = 500
+
+
+def _surname_and_known_given(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
+    """A surname before a two-character given name the essay names a person by, alone, elsewhere: the person's
+    full name (一鸣奶奶：…, 说蹇一鸣这两天不肯吃饭 → 蹇一鸣; 送楚欢欢的包裹。欢欢在院子里喂鸡 → 楚欢欢 and 欢欢).
+    A doubled given name (欢欢) counts where it opens a clause before what a person does, as the surname and it
+    point at each other. Not a given name that opens with a surname (李升 of 工程师李升: a full name already), not
+    a conjunction, a preposition or a cue-only surname (和一鸣, 过欢欢), not after a
+    character the surname ends a word with (清楚), not a dictionary word. Weak evidence (weight 2)."""
+    from analysis.ingest.segment import word_tag
+
+    def _given_ok(g: str) -> bool:
+        return (
+            len(g) == 2
+            and _ALL_CJK_RE.match(g) is not None
+            and g not in cues.not_reduplicated
+            and g not in cues.not_nicknames
+            and g not in cues.not_actors
+            and not _KIN_WORD_RE.match(g)
+            and (freq.get(g) or 0) < KNOWN_GIVEN_MAX_FREQ
+            and not any(c in cues.given_stop for c in g)
+            and not any(tg.startswith(("d", "m", "r", "p", "u")) for _, tg in pos_tag(g))
+        )
+
+    def _surname_before(sent: str, p: int) -> str:
+        if p < 1:
+            return ""
+        s = sent[p - 1]
+        if (
+            s not in cues.surnames
+            or s in cues.cue_only_surnames
+            or s in _CONJUNCTION_SURNAMES
+            or s in _PREPOSITION_SURNAMES
+            or (p >= 2 and sent[p - 2 : p] in cues.compound_set)
+            or (p >= 2 and _ALL_CJK_RE.match(sent[p - 2]) and freq.get(sent[p - 2 : p]))
+            or freq.get(s + sent[p : p + 2])
+        ):
+            return ""
+        return s
+
+    # (a name the essay found that a surname opens is a full name, no given name: 工程师李升 holds no 师李升)
+    known = {
+        h.text
+        for hits in per_sentence
+        for h in hits
+        if h.type == "person" and _given_ok(h.text) and (h.text[0] == h.text[1] or not surname_of(h.text, cues))
+    }
+    # a doubled given name opening a clause before what a person does (。欢欢在院子里喂鸡)
+    alone: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for idx, sent in enumerate(sentences):
+        for p in range(len(sent) - 2):
+            g = sent[p : p + 2]
+            if (
+                g[0] == g[1]
+                and (p == 0 or sent[p - 1] in _CLAUSE_START_CHARS)
+                and (_NAME_RIGHT_RE.match(sent, p + 2) or word_tag(sent[p + 2 : p + 3]).startswith("v"))
+                and _given_ok(g)
+            ):
+                alone[g].append((idx, p))
+    for idx, sent in enumerate(sentences):
+        taken = [(h.start, h.end) for h in per_sentence[idx]]
+        for p in range(1, len(sent) - 1):
+            g = sent[p : p + 2]
+            if g not in known and g not in alone:
+                continue
+            sur = _surname_before(sent, p)
+            if not sur or any(s0 < p + 2 and p - 1 < e0 and (s0, e0) != (p, p + 2) for s0, e0 in taken):
+                continue
+            name = sur + g
+            if any((s0, e0) == (p - 1, p + 2) for s0, e0 in taken) or not is_plausible_name(name, cues, named=True):
+                continue
+            per_sentence[idx].append(
+                _Hit(name, "person", p - 1, p + 2, "", 2.0, f"姓+文中的名: {_snippet(sent, p - 1, p + 2)}")
+            )
+            taken.append((p - 1, p + 2))
+            if g not in known:
+                known.add(g)
+                for j, q in alone[g]:
+                    if not any(s0 < q + 2 and q < e0 for s0, e0 in ((h.start, h.end) for h in per_sentence[j])):
+                        per_sentence[j].append(
+                            _Hit(g, "person", q, q + 2, "", 2.0, f"姓+叠字名的名: {_snippet(sentences[j], q, q + 2)}")
+                        )
 
 
 # a child called by a rank among siblings (老幺, 老六): 老 and a rare word jieba reads as a person's name
@@ -3174,6 +3299,7 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _nickname_pairs(sentences, per_sentence, cues, freq, all_spans)
     _actor_names(sentences, per_sentence, cues, freq, all_spans)
     _pet_form_full_names(sentences, per_sentence, cues, freq)
+    _surname_and_known_given(sentences, per_sentence, cues, freq)
     _speaker_names(sentences, per_sentence, cues, freq, all_spans)
     _coordinated_names(sentences, per_sentence, cues, freq, all_spans)
     _family_names(sentences, per_sentence, cues, freq)

@@ -400,8 +400,9 @@ def _name_readings(name: str) -> tuple[tuple[str, ...], ...]:
 
 def initialled_romanisations(name: str, cues=None) -> list[str]:
     """A name signed with the initials of its given name and the surname in pinyin (梁亦凡 → ``y f liang``,
-    written Y.F. Liang, YF Liang; and ``liang y f``): only for a given name of two characters, from their first
-    readings, and no surname and title."""
+    written Y.F. Liang, YF Liang; and ``liang y f``), or with the three initials alone (``y f l``: Y.F.L., YFL —
+    a comment's or a handle's, counted only in capitals as every initialled form): only for a given name of two
+    characters, from their first readings, and no surname and title."""
     cues = cues or load_entity_cues()
     if not re.fullmatch(r"[\u4e00-\u9fff]{3,4}", name):
         return []
@@ -413,7 +414,11 @@ def initialled_romanisations(name: str, cues=None) -> list[str]:
         return []
     k = len(sur)
     surname, initials = readings[:k], [r[0] for r in readings[k:]]
-    return [" ".join([*initials, *surname]), " ".join([*surname, *initials])]
+    out = [" ".join([*initials, *surname]), " ".join([*surname, *initials])]
+    if k == 1 and all(r[0] not in "aeo" for r in readings):
+        # …and by the three initials alone, in capitals (亢秋实 → K.Q.S., 文小雅 → WXY爸爸, a parent's handle)
+        out.append(" ".join(r[0] for r in readings))
+    return out
 
 
 def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str]:
@@ -1136,7 +1141,8 @@ class NameReplacer:
         return out
 
 
-_HAS_LATIN_RE = re.compile(r"[A-Za-z]{2}")
+# two Latin letters, together or joined by a dot (K.Q.S., initials alone): a text a romanised name may stand in
+_HAS_LATIN_RE = re.compile(r"[A-Za-z](?:\.\s?)?[A-Za-z]")
 
 
 DOUBLED_WORD_FREQ = 50  # jieba count of a doubled surname character that is a word (谢谢, 常常, 刚刚)
