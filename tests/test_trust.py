@@ -997,9 +997,7 @@ def test_statement_on_the_seed_build_says_it_holds_the_bundled_essays(seed_build
 def test_figures_without_an_own_sample_are_the_reference_table(tiny_corpus):
     wide = views.trust_figures(tiny_corpus, "sentiment")
     assert list(wide.index) == list(sentiment.METHODS)
-    assert list(wide.columns) == [
-        views._SAMPLE_NAMES[s] for s in samples.names("sentences")
-    ]
+    assert list(wide.columns) == [views._SAMPLE_NAMES[s] for s in samples.names("sentences")]
     ref = trust.table(trust.reference("sentiment")["figures"]).set_index(["method", "sample"])
     for m in sentiment.METHODS:
         f, lo, hi = ref.loc[(m, "pd_test"), ["macro_f1", "macro_f1_low", "macro_f1_high"]]
