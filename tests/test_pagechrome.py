@@ -177,6 +177,8 @@ CHROME_LINES = [
     ("commentary", "作者有话说：谢谢大家的月票，明天还有一更。"),
     ("comment", "本章说（56）"),
     ("other", "---------- 原始邮件 ----------"),  # a mail's labelled separator
+    ("other", "|"),  # a table border a copied forum post leaves on its own line
+    ("other", "｜ ｜"),
     ("control", "附件已被系统移除：活动照片.rar"),
     ("other", "退订本邮件列表请发送空白邮件至管理员"),
     ("other", "本主题的全部回复"),
@@ -226,6 +228,7 @@ def test_every_kind_has_two_examples():
 
 
 ESSAY_LINES = [
+    "我画了一条竖线|，把纸分成两半。",  # a bar inside a sentence is no table border
     # session 17 (dev18, was heldout13): sentences that only sound like the new furniture
     "奶奶问我：“你爸爸什么时候回来？”我说快了。",  # a question in a sentence, no link arrow
     "回复老师的问题时，我总是很紧张，声音小得像蚊子。",
