@@ -104,3 +104,15 @@ def test_pages_cut_with_the_kept_tables_equal_pages_cut_from_a_freshly_read_font
     for order in ([0, 1, 2, 3], [3, 2, 1, 0, 3, 0]):
         for i in order:
             assert _tables_without_time(_embedded(webfont.font_face_css(pages[i]))) == expected[i], i
+
+
+def test_the_same_page_embeds_the_same_font_bytes_a_second_later(monkeypatch):
+    """A page's font does not carry the time it was cut: the same text gives the same bytes (an unchanged
+    index or report is byte-identical, so it is not checked and written again)."""
+    from fontTools.misc.timeTools import timestampFromString
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    text = "留守儿童的作文，奶奶说：“你爸爸快回来了。”"
+    first = webfont.font_face_css(text)
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: timestampFromString("Mon Jan  1 00:00:00 2046"))
+    assert webfont.font_face_css(text) == first

@@ -215,6 +215,9 @@ def font_face_css(text: str, *, family: str = "ReportCJK", prepare: bool = True)
     _subsetter("".join(sorted(chars)), flavor="woff").subset(font)
     buf = _io.BytesIO()
     font.flavor = "woff"
+    # keep the font's own 'modified' date: fontTools stamps the current second by default, which made the
+    # same page's bytes differ from one second to the next (an unchanged index was checked and written again)
+    font.recalcTimestamp = False
     font.save(buf)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return (
