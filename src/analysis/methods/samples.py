@@ -50,124 +50,89 @@ class Sample:
     domain: str  # in-domain (the bundled essays' genre) | out-of-domain
     tuning: bool  # may the methods be fitted on it?
     description: str
+    title: str = ""  # a reader's short name for it in a report's tables (default: the name)
 
+
+_OWN = "the team's own compositions, speeches, reports, news and letters"
+_PD = "People's Daily 1998 news on education and society"
+_PD_TITLE = "People's Daily 1998 news"
+
+# One row per sample: name, domain, may the methods be fitted on it, description, a reader's title,
+# and its files per unit (below data/annotations/).
+_REGISTRY = (
+    (
+        "bundled",
+        "in-domain",
+        True,
+        "the ten bundled essays (teachers' work summaries), first coder",
+        "bundled essays (teachers' work summaries)",
+        {"sentences": ("sentiment_sentences.csv",), "paragraphs": ("theme_paragraphs.csv",)},
+    ),
+    (
+        "ood_dev",
+        "out-of-domain",
+        True,
+        f"{_OWN} (tuning part)",
+        "other registers, tuning part",
+        {
+            "sentences": ("ood/sentences_dev.csv", "ood/sentences_dev2.csv"),
+            "paragraphs": ("ood/paragraphs_dev.csv", "ood/paragraphs_dev2.csv"),
+        },
+    ),
+    (
+        "ood_test",
+        "out-of-domain",
+        False,
+        f"{_OWN} (held out)",
+        "other registers, held out",
+        {"sentences": ("ood/sentences_test.csv",), "paragraphs": ("ood/paragraphs_test.csv",)},
+    ),
+    (
+        "ood_test2",
+        "out-of-domain",
+        False,
+        f"{_OWN} (held out, second set)",
+        "other registers, held out (second set)",
+        {"sentences": ("ood/sentences_test2.csv",), "paragraphs": ("ood/paragraphs_test2.csv",)},
+    ),
+    (
+        "pd_dev",
+        "out-of-domain",
+        True,
+        f"{_PD} (tuning part)",
+        f"{_PD_TITLE}, tuning part",
+        {
+            "sentences": tuple(f"ood_pd/pd_sentences_{p}.csv" for p in ("dev", "dev2", "dev3")),
+            "paragraphs": tuple(f"ood_pd/pd_paragraphs_{p}.csv" for p in ("dev", "dev2", "dev3")),
+        },
+    ),
+    (
+        "pd_test",
+        "out-of-domain",
+        False,
+        f"{_PD} (held out)",
+        f"{_PD_TITLE}, held out",
+        {"sentences": ("ood_pd/pd_sentences_test.csv",), "paragraphs": ("ood_pd/pd_paragraphs_test.csv",)},
+    ),
+    (
+        "pd_test2",
+        "out-of-domain",
+        False,
+        f"{_PD} (held out, second set)",
+        f"{_PD_TITLE}, held out (second set)",
+        {"sentences": ("ood_pd/pd_sentences_test2.csv",), "paragraphs": ("ood_pd/pd_paragraphs_test2.csv",)},
+    ),
+)
 
 SAMPLES: dict[tuple[str, str], Sample] = {}
-for _s in (
-    Sample(
-        "bundled",
-        "sentences",
-        ("sentiment_sentences.csv",),
-        "in-domain",
-        True,
-        "the ten bundled essays (teachers' work summaries), first coder",
-    ),
-    Sample(
-        "bundled",
-        "paragraphs",
-        ("theme_paragraphs.csv",),
-        "in-domain",
-        True,
-        "the ten bundled essays (teachers' work summaries), first coder",
-    ),
-    Sample(
-        "ood_dev",
-        "sentences",
-        ("ood/sentences_dev.csv", "ood/sentences_dev2.csv"),
-        "out-of-domain",
-        True,
-        "the team's own compositions, speeches, reports, news and letters (tuning part)",
-    ),
-    Sample(
-        "ood_test",
-        "sentences",
-        ("ood/sentences_test.csv",),
-        "out-of-domain",
-        False,
-        "the team's own compositions, speeches, reports, news and letters (held out)",
-    ),
-    Sample(
-        "ood_dev",
-        "paragraphs",
-        ("ood/paragraphs_dev.csv", "ood/paragraphs_dev2.csv"),
-        "out-of-domain",
-        True,
-        "the team's own compositions, speeches, reports, news and letters (tuning part)",
-    ),
-    Sample(
-        "ood_test",
-        "paragraphs",
-        ("ood/paragraphs_test.csv",),
-        "out-of-domain",
-        False,
-        "the team's own compositions, speeches, reports, news and letters (held out)",
-    ),
-    Sample(
-        "ood_test2",
-        "sentences",
-        ("ood/sentences_test2.csv",),
-        "out-of-domain",
-        False,
-        "the team's own compositions, speeches, reports, news and letters (held out, second set)",
-    ),
-    Sample(
-        "ood_test2",
-        "paragraphs",
-        ("ood/paragraphs_test2.csv",),
-        "out-of-domain",
-        False,
-        "the team's own compositions, speeches, reports, news and letters (held out, second set)",
-    ),
-    Sample(
-        "pd_dev",
-        "sentences",
-        ("ood_pd/pd_sentences_dev.csv", "ood_pd/pd_sentences_dev2.csv", "ood_pd/pd_sentences_dev3.csv"),
-        "out-of-domain",
-        True,
-        "People's Daily 1998 news on education and society (tuning part)",
-    ),
-    Sample(
-        "pd_test",
-        "sentences",
-        ("ood_pd/pd_sentences_test.csv",),
-        "out-of-domain",
-        False,
-        "People's Daily 1998 news on education and society (held out)",
-    ),
-    Sample(
-        "pd_dev",
-        "paragraphs",
-        ("ood_pd/pd_paragraphs_dev.csv", "ood_pd/pd_paragraphs_dev2.csv", "ood_pd/pd_paragraphs_dev3.csv"),
-        "out-of-domain",
-        True,
-        "People's Daily 1998 news on education and society (tuning part)",
-    ),
-    Sample(
-        "pd_test",
-        "paragraphs",
-        ("ood_pd/pd_paragraphs_test.csv",),
-        "out-of-domain",
-        False,
-        "People's Daily 1998 news on education and society (held out)",
-    ),
-    Sample(
-        "pd_test2",
-        "sentences",
-        ("ood_pd/pd_sentences_test2.csv",),
-        "out-of-domain",
-        False,
-        "People's Daily 1998 news on education and society (held out, second set)",
-    ),
-    Sample(
-        "pd_test2",
-        "paragraphs",
-        ("ood_pd/pd_paragraphs_test2.csv",),
-        "out-of-domain",
-        False,
-        "People's Daily 1998 news on education and society (held out, second set)",
-    ),
-):
-    SAMPLES[(_s.name, _s.unit)] = _s
+for _name, _domain, _tuning, _description, _title, _files in _REGISTRY:
+    for _unit, _paths in _files.items():
+        SAMPLES[(_name, _unit)] = Sample(_name, _unit, _paths, _domain, _tuning, _description, _title)
+
+
+def title(name: str) -> str:
+    """A reader's short name for a sample in a report's tables (the name itself when unknown)."""
+    return next((s.title for (n, _), s in SAMPLES.items() if n == name and s.title), name)
 
 
 def names(unit: str, *, tuning: bool | None = None) -> list[str]:

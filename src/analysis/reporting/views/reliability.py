@@ -10,20 +10,12 @@ import re
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.methods import sentiment
+from analysis.methods import samples, sentiment
 from analysis.reporting.corpus import Corpus
 from analysis.reporting.views.validation import intercoder
 
 _UNIT_OF_KIND = {"sentiment": "sentences", "themes": "paragraphs", "tags": "essays"}
-_SAMPLE_NAMES = {
-    "bundled": "bundled essays (teachers' work summaries)",
-    "ood_dev": "other registers, tuning part",
-    "ood_test": "other registers, held out",
-    "ood_test2": "other registers, held out (second set)",
-    "pd_dev": "People's Daily 1998 news, tuning part",
-    "pd_test": "People's Daily 1998 news, held out",
-    "pd_test2": "People's Daily 1998 news, held out (second set)",
-}
+_SAMPLE_NAMES = {n: samples.title(n) for n, _ in samples.SAMPLES}  # the reference samples in registry order
 
 
 def _reference(corpus: Corpus, kind: str) -> dict:
