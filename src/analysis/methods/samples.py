@@ -96,6 +96,14 @@ _REGISTRY = (
         {"sentences": ("ood/sentences_test2.csv",), "paragraphs": ("ood/paragraphs_test2.csv",)},
     ),
     (
+        "ood_test3",
+        "out-of-domain",
+        False,
+        f"{_OWN} (held out, third set)",
+        "other registers, held out (third set)",
+        {"sentences": ("ood/sentences_test3.csv",), "paragraphs": ("ood/paragraphs_test3.csv",)},
+    ),
+    (
         "pd_dev",
         "out-of-domain",
         True,
@@ -121,6 +129,14 @@ _REGISTRY = (
         f"{_PD} (held out, second set)",
         f"{_PD_TITLE}, held out (second set)",
         {"sentences": ("ood_pd/pd_sentences_test2.csv",), "paragraphs": ("ood_pd/pd_paragraphs_test2.csv",)},
+    ),
+    (
+        "pd_test3",
+        "out-of-domain",
+        False,
+        f"{_PD} (held out, third set)",
+        f"{_PD_TITLE}, held out (third set)",
+        {"sentences": ("ood_pd/pd_sentences_test3.csv",), "paragraphs": ("ood_pd/pd_paragraphs_test3.csv",)},
     ),
 )
 
