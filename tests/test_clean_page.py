@@ -34,6 +34,21 @@ FIRST = "奶奶今年七十岁了，头发全白了。"
 # ---------------------------------------------------------------- cut markers
 
 CUT_LINES = [
+    (  # session 24 (dev31): a text that stops mid-sentence at a bracketed note that the rest was not brought along
+        "有一天，留言板上多了一行字，那是爸爸 〔扫描止于此页，原书第57页起未扫入〕",
+        "有一天，留言板上多了一行字，那是爸爸",
+        " 〔扫描止于此页，原书第57页起未扫入〕",
+    ),
+    (  # session 24 (dev31): … a marking app's trial that marked only the start
+        "有一次，妈妈的声音特别小，她说 〔体验版仅批改前300字，后文没有上传到批改系统〕",
+        "有一次，妈妈的声音特别小，她说",
+        " 〔体验版仅批改前300字，后文没有上传到批改系统〕",
+    ),
+    (  # session 24 (dev31): … a feed's summary-only item, after an ellipsis
+        "她拉着妈妈的衣角，一直拉到车门口 ……[本源只输出摘要，其余内容请前往原站查看]",
+        "她拉着妈妈的衣角，一直拉到车门口",
+        " ……[本源只输出摘要，其余内容请前往原站查看]",
+    ),
     (  # session 23 (dev30): an ellipsis before a note in 〔〕 that the rest is read in the app
         "我们在站台上等了很久…… 〔以下内容请在某某阅读App中查看〕",
         "我们在站台上等了很久",
@@ -204,6 +219,9 @@ def test_inline_hidden_marker_keeps_the_text_on_both_sides():
         "我点击了一下屏幕，看到了妈妈的照片。",
         "全文共分三个部分。",
         "奶奶剩下的饭菜都留给了我。",
+        "这就是我的寒假。（其余内容见下一篇。）",  # (the sentence ended before the note)
+        "我记得那天下雨 （后面的事我记不清了）",  # (no word for the rest of a text)
+        "奶奶把剩余的钱（三十块）存了起来，说要给我交学费",  # (not at the end)
     ],
 )
 def test_no_cut_marker_in_ordinary_text(text):

@@ -3411,3 +3411,275 @@ def test_a_note_that_a_passage_was_taken_out_flags_the_text_after_it(tmp_path):
     ]
     essays, *_ = _plan(tmp_path, lines)
     assert [dict(e.lost_pages).keys() for e in essays] == [{5}, set()]
+
+
+# ------------------------------------------------ shapes from dev31 (was heldout26), session 24
+
+
+def test_samples_coded_by_a_letter_and_a_number_each_head_an_essay(tmp_path):
+    lines = [
+        "某某学术 · 学位论文全文库",
+        "附录B　儿童日记样本（照录原文）",
+        "",
+        "样本B-1　我家的小猫",
+        "（编号K03，男，9岁，父母在外省打工，与爷爷同住）",
+        BODY_A + BODY_B,
+        "研究者按：K03反复写到“等”。",
+        "",
+        "样本B-2　下雨天",
+        "（编号K11，女，10岁，父亲在外地，母亲在镇上）",
+        BODY_B + BODY_C,
+        "",
+        "样本B-3　我的愿望",
+        BODY_C + BODY_A,
+        BODY_A + BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["我家的小猫", "下雨天", "我的愿望"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["", "样本B-1　小猫", "", "样本B-2　下雨天", "", "样本B-3　愿望"],  # a list with nothing under it
+        ["", "样本B-一　小猫", BODY_A, "", "样本B-二　下雨天", BODY_B],  # a letter before a Chinese numeral
+        ["", "样本B-2　小猫", BODY_A, "", "样本B-3　下雨天", BODY_B],  # two, not from one
+    ],
+)
+def test_coded_samples_without_their_pieces_or_in_a_wrong_order_head_nothing(lines):
+    from analysis.ingest.split import labelled_series
+
+    assert labelled_series(lines) == {}
+
+
+def test_pieces_titled_in_book_marks_under_their_label_need_no_blank_above(tmp_path):
+    lines = [
+        "某某问答",
+        "谢邀。说两篇，都是我班上孩子写的。",
+        "其一：《我的妈妈是“视频”》",
+        BODY_A + BODY_B,
+        "第二篇很短：",
+        "其二：《门槛》",
+        BODY_B + BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["《我的妈妈是“视频”》", "《门槛》"]
+
+
+def test_labels_before_titles_without_book_marks_still_need_a_blank_above():
+    from analysis.ingest.split import labelled_series
+
+    lines = ["", "那天老师讲了两个故事。", "其一：小马过河", BODY_A, "其二：乌鸦喝水", BODY_B]
+    assert labelled_series(lines) == {}
+
+
+def test_pupils_pieces_under_name_and_title_whose_first_line_repeats_it_head_essays(tmp_path):
+    lines = [
+        "某某超话",
+        "",
+        "山里的老师　Lv.9",
+        "#孩子的作文#",
+        "小芸：我家的狗叫旺财！",
+        "我家的狗叫旺财！",
+        BODY_A,
+        "转发 12　｜　评论 4　｜　赞 103",
+        "",
+        "#孩子的作文#",
+        "阿亮：爸爸什么时候回来？",
+        "爸爸什么时候回来？",
+        BODY_B,
+        "",
+        "#孩子的作文#",
+        "朵朵：我的生日……",  # (a poem: its first line is its own)
+        "今天我过生日",
+        "奶奶煮了两个鸡蛋",
+        "一个给我，一个给门口的月亮",
+        BODY_C,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["小芸：我家的狗叫旺财！", "阿亮：爸爸什么时候回来？", "朵朵：我的生日……"]
+
+
+def test_dialogue_lines_set_off_by_blanks_head_nothing_without_a_repeated_title():
+    from analysis.ingest.split import labelled_series
+
+    lines = ["", "妈妈：快回来吃饭！", BODY_A, "", "奶奶：天要下雨了", BODY_B, "", "爸爸：我明年回来", BODY_C]
+    assert labelled_series(lines) == {}
+
+
+def test_a_lists_third_title_may_hold_a_comma_when_set_off_above(tmp_path):
+    lines = [
+        "某某 RSS 阅读器",
+        "",
+        "1. 孩子们的电话会",
+        "发布：2025-04-13 21:09　｜　作者：讲台老季",
+        BODY_A + BODY_B,
+        "",
+        "2. 我家的报时鸡",
+        "发布：2025-04-20 20:30　｜　作者：讲台老季",
+        BODY_B + BODY_C,
+        "",
+        "3. 送别，在一个下雨的早上",
+        "发布：2025-04-27 19:02　｜　作者：讲台老季",
+        BODY_C + BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["孩子们的电话会", "我家的报时鸡", "送别，在一个下雨的早上"]
+
+
+def test_a_first_title_with_a_comma_starts_no_list():
+    from analysis.ingest.split import find_numbered_titles
+
+    lines = ["", "1. 那天，我哭了", BODY_A + BODY_B, "", "2. 我家的报时鸡", BODY_B + BODY_C]
+    assert find_numbered_titles(lines, None) == {}
+
+
+def test_a_recalled_message_in_a_chat_heads_nothing_and_flags_the_text_after_it(tmp_path):
+    lines = [
+        "消息对象:某某班家校群",
+        "2025-03-10 21:14:55 李老师(100001)",
+        "我的周末1　挖红薯（小雨）",
+        BODY_A + BODY_B,
+        "2025-03-10 21:16:03 李老师(100001)",
+        "我的周末2　学做饭（阿杰）",
+        BODY_B + BODY_C,
+        "2025-03-10 21:16:40 系统消息(10000)",
+        "李老师撤回了一条消息",
+        "2025-03-10 21:17:05 李老师(100001)",
+        BODY_C + BODY_A,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [e.title for e in essays] == ["挖红薯（小雨）", "学做饭（阿杰）"]
+    assert [dict(e.lost_pages).keys() for e in essays] == [set(), {11}]
+
+
+def test_a_co_editors_deletion_note_with_a_link_flags_the_text_after_it(tmp_path):
+    lines = [
+        "作品1：奶奶的老花镜",
+        BODY_A + BODY_B,
+        "〔此处原有一段，已被协作者 赵老师 于 3月12日 删除　·　查看历史版本〕",
+        BODY_B + BODY_C,
+        "",
+        "作品2：视频里的年夜饭",
+        BODY_C + BODY_A,
+        BODY_A + BODY_B,
+    ]
+    essays, *_ = _plan(tmp_path, lines)
+    assert [dict(e.lost_pages).keys() for e in essays] == [{4}, set()]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "有一天，留言板上多了一行字，那是爸爸 〔扫描止于此页，原书第57页起未扫入〕",
+        "有一次，妈妈的声音特别小，她说 〔体验版仅批改前300字，后文没有上传到批改系统〕",
+        "我看见小雨拉着她妈妈的衣角，一直拉到车门口 ……[本源只输出摘要，其余内容请前往原站查看]",
+    ],
+)
+def test_a_text_that_stops_at_a_bracketed_note_naming_the_rest_is_flagged_truncated(line):
+    from analysis.ingest.clean import clean_essay
+
+    essay = clean_essay([BODY_A, line], line_start=1)
+    assert [(f["line"], f["flag"]) for f in essay.flags] == [(2, "truncated")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "我记得那天下雨，后来的事 （后面的事我记不清了）",  # no word for the rest of a text
+        "奶奶把剩余的钱（三十块）存了起来，说要给我交学费。",  # not at the end
+        "这就是我的寒假。（其余内容见下一篇。）",  # the sentence ended before the note
+    ],
+)
+def test_a_remark_in_brackets_after_text_is_no_cut(line):
+    from analysis.ingest.clean import clean_essay
+
+    assert clean_essay([BODY_A, line], line_start=1).flags == []
+
+
+def test_a_pupils_sentence_without_a_stop_between_a_marking_apps_notes_stays_text():
+    lines = [
+        "作品1：外婆的蒲扇",
+        BODY_A,
+        "【好句】外婆的话朴实又感人。",
+        "后来我才发现，外婆的后背全湿透了",
+        "【错别字】原文“湿头”应为“湿透”。句末缺少标点。",
+        BODY_B,
+        "【总评】以蒲扇为线索，写出外婆的爱。",
+        "字数 412",
+        "【好句】开门见山。",
+    ]
+    verdicts = classify_lines(lines, keep={1})
+    assert {3, 5, 7, 9} <= set(verdicts)
+    assert 4 not in verdicts
+    assert 8 in verdicts  # (a short line between furniture is still furniture)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["热门跟贴　｜　最新跟贴", "▲ 赞同 1,206　▼　｜　💬 137 条评论　｜　分享　｜　收藏"],
+)
+def test_comment_tabs_or_an_answers_vote_bar_open_the_comments(header):
+    lines = ["雨停以后", BODY_A, BODY_B, header, "小满：“那我就从门槛上站起来”，这一句太重了。", "过路人：我也想家了。"]
+    verdicts = classify_lines(lines, keep={1})
+    assert {4, 5, 6} <= set(verdicts)
+    assert 2 not in verdicts and 3 not in verdicts
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("［视频］ 02:15　｜　阿梅在灶台边一边烧火一边念", "caption"),
+        ("（视频中，小石头在这里停顿了约十秒，擦了擦眼睛，才接着念下去。）", "caption"),
+        ("山里的老师　超话主持人　Lv.9", "forum"),
+        ("3月22日 20:14　来自 某县某村小学 iPhone客户端", "publication"),
+        ("#留守儿童超话#", "tags"),
+        ("[分享] 《三（2）班周末小作文合集》 来自 班级圈　｜　点击查看", "share"),
+        ("相關問題：怎樣引導農村孩子寫出真實的作文？　89 個回答", "related"),
+        ("[识别完成]　共 3 页　用时 4.2 秒　｜　导出 TXT　｜　复制文本", "control"),
+        ("　　↳ 回复｜郑老师：同意，已经让孩子补写，明天贴进来。", "comment"),
+        ("某省网友 旧时光：看到第三个视频，我也想起了我小时候。", "comment"),
+        ("研究者按：S07多次以“鸟”“飞”自喻。", "commentary"),
+        ("编后语：三个孩子念的都是自己的寒假。", "commentary"),
+        ("【修改建议】这句写得细腻，可以举一个例子。", "commentary"),
+        ("【错别字】原文“湿头”应为“湿透”，已标出。", "commentary"),
+        ("说明：以下三篇习作选自2023年11月的课堂写作。", "blurb"),
+        ("大家发的作文我都看了。征得家长同意，先发三篇在群里。", "blurb"),
+        ("昨晚批改作文，这一篇我看了三遍。原文照发，一个字没改。", "blurb"),
+        ("此文件由 某某 RSS 自动生成，文章内容归原作者所有。", "copyright"),
+        ("李老师(100001) 已将 某某教育(109999) 移出本群", "other"),
+        ("阅读 2.1亿　帖子 3.4万　粉丝 5.6万　｜　主持人：某某", "other"),
+        ("（编号S07，女，10岁，父母均在外省务工，与祖母同住）", "other"),
+        ("综合得分：87 / 100　｜　内容 26　结构 22　语言 23", "other"),
+        ("〔此处原有一段，已被协作者 赵老师 于 3月12日 删除　·　查看历史版本〕", "other"),
+        ("某省网友 招聘：日结工资，在家就能做，加V：xx0000 详谈", "spam"),
+    ],
+)
+def test_furniture_of_feeds_chats_marking_apps_and_theses(line, kind):
+    hit = pattern_kind(normalise(line), load_rules())
+    assert hit is not None and hit[0] == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "视频里，妈妈的脸一格一格的，像拼图。",
+        "我问过奶奶，奶奶说快了。我问过老师，老师说你好好学习",
+        "妈妈征得老板同意，请了三天假回来看我。",
+        "我把作业本复制了一份，导出来给爸爸看。",
+        "那天下午我们班一共来了十个人，阅读课上大家都很安静。",
+        "我有三个愿望：",
+        "奶奶说：“原文照抄也不行，要自己写。”",
+        "（我们都笑了）",
+        "网友都说这篇文章写得好。",
+    ],
+)
+def test_essay_lines_about_videos_consent_copies_and_wishes_are_no_furniture(line):
+    assert pattern_kind(normalise(line), load_rules()) is None
+
+
+def test_a_pupils_byline_may_name_the_recommending_teacher():
+    from analysis.ingest.pagechrome import is_pupil_byline
+
+    assert is_pupil_byline(normalise("四（1）班　何小满　　推荐老师：郑老师"))
+    assert not is_pupil_byline(normalise("四（1）班的何小满推荐了郑老师的书。"))

@@ -1344,6 +1344,11 @@ _OMISSION_RE = re.compile(
     r"|^[\[［]\s*(该|此)?(消息|图片|文件)(已过期|已被清理|已失效)\S{0,10}[\]］]$"
     # a note that a passage of the text was taken out there (〔此处一段涉及住址的内容已删去〕, 【此處有兩句話，編輯已隱去】)
     r"|^[\[［【(（〔]\s*(此处|此處|这里|這裡|以下|下面)[^\]］】)）〕]{0,40}(已|被)(隐去|隱去|删去|刪去|略去|隐藏|隱藏|删除|刪除)\s*[\]］】)）〕]$"
+    # (who took it out and when, a link to the history after a dot: 〔此处原有一段，已被协作者 赵老师 于 3月12日 删除　·　查看历史版本〕)
+    r"|^[\[［【(（〔]\s*(此处|这里|以下|下面)[^\]］】)）〕]{0,40}(已被|被)[^\]］】)）〕]{1,30}?(隐去|删去|略去|隐藏|删除)"
+    r"(\s*[·|｜]\s*[^\]］】)）〕·|｜]{1,12})?\s*[\]］】)）〕]$"
+    # a chat's message its sender recalled (李老师撤回了一条消息): what it said is gone
+    r"|^\S{1,20}撤回了一条消息$"
     # a picture the site blocked or removed ((该图片因违反相关规定已被屏蔽)): what it showed of the text is gone
     r"|^[\[［【(（〔]?\s*(该|此)?(图片|图像)[^\]］】)）〕]{0,16}(已被|被)(屏蔽|删除|隐藏)\s*[\]］】)）〕]?$"
     # a note that the original is damaged and words are lost there (〔此处原件第2页右下角破损，缺约三十字〕)

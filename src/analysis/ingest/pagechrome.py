@@ -668,6 +668,8 @@ def classify_lines(
             continue  # a clause that goes on (每一次他们回来，我都很开心，): text
         if _wrapped_into_sentence_end(lines, cls, i, norm):
             continue  # a long clause the next line ends (…让每一名孩子都能 / 感受到温暖。): text
+        if n_cjk(norm) >= 8 and _marked_by_note_below(lines, i):
+            continue  # a pupil's sentence that a marking app's note right under it marks (…湿透了 / 【错别字】…): text
         above, below = nearest_above[i], nearest_below[i]
         if above in (BAD, "edge") and below in (BAD, "edge") and not (above == below == "edge"):
             out[i + 1] = Verdict(i + 1, "context", "short line between page furniture")
@@ -822,6 +824,10 @@ _COMMENT_HEADER_RE = re.compile(
     r"^[\[【]?\s*(网友评论|网友留言|读者留言|读者评论|发表评论|我要评论|最新评论|热门评论|全部评论|评论区|精选留言|留言精选|评论精选|精选评论|写留言|留言|留言区|回应|全部回应|"
     r"评论|相关评论|用户评论|评论列表|其他回答|更多回答|全部回答|其他答案)\s*[\]】]?\s*([(（]?\s*\d+\s*(条)?\s*[)）]?)?\s*[:：]?(\s*\|.{0,30})?"
     r"(\s*[\[【(]?\s*(发评论|发表评论|我要评论|写评论|写留言)\s*[\]】)]?)?$"
+    # the comments' tabs by sort order (热门跟贴　｜　最新跟贴, 最热评论 | 最新评论)
+    r"|^(热门|最新|最热|全部|精彩)(跟贴|跟帖|评论|回复|留言)(\s*\|\s*(热门|最新|最热|全部|精彩)(跟贴|跟帖|评论|回复|留言))+$"
+    # an answer's bar of votes and its comments' count among its buttons (▲ 赞同 1,206 ▼ | 💬 137 条评论 | 分享 | 收藏)
+    r"|^[▲△]?\s*(赞同|赞|点赞)\s*[\d,.万]+\s*[▼▽]?\s*\|\s*💬?\s*[\d,.万]+\s*条评论(\s*\|\s*(分享|收藏|喜欢|举报|感谢|没有帮助)){0,5}$"
     # a count and a sort order (14 条评论  默认  最新)
     r"|^共?\s*[\d,]+\s*条(评论|回复|留言)(\s*[|·]?\s*(默认|最新|最热|按时间|按热度))*$"
     # the count and the comment box's prompt (共 86 条评论　　说点什么...), a comment button with its count
@@ -851,11 +857,23 @@ _MAIL_QUOTE_RE = re.compile(
     r"^>+(\s|$)|^(在|于)\s*\d{4}\s*[年/.-].{0,40}\d{1,2}:\d{2}.{0,40}写道\s*[:：]$|^On\s.{4,80}\d{1,2}:\d{2}.{0,60}\swrote:$"
 )
 # a comment's author and time (新浪网友  2014-11-09 08:12:40  [举报]), a reply from an office (回复机构：…)
+# a marking app's note on the sentence right above it (【好句】…, 【修改建议】…, 【错别字】…)
+_SENTENCE_NOTE_RE = re.compile(
+    r"^[\[【]\s*(好句|佳句|妙句|美句|亮点|修改建议|修改意见|建议|错别字|病句|错字|标点|旁批|批注)\s*\d{0,2}\s*[\]】]\s*\S"
+)
+
+
+def _marked_by_note_below(lines: list[str], i: int) -> bool:
+    """The next non-blank line after line index ``i`` is a marking app's note on a sentence (【错别字】…)."""
+    j = next((k for k in range(i + 1, len(lines)) if lines[k].strip()), None)
+    return j is not None and bool(_SENTENCE_NOTE_RE.match(normalise(lines[j])))
+
+
 _BYLINE_UNDER_TITLE_RE = re.compile(
     r"^[(]?\s*(\S{2,24}?(小学|中学|学校|中心校|完小|村小|附小|附中|一中|二中|三中|教学点)\s*\|?\s*)?"
     r"([一二三四五六七八九]年级\s*(\(?\d{1,2}\)?\s*班|[一二三四五六七八九十]{1,2}班)?|[初高][一二三](\s*\(?\d{1,2}\)?\s*班)?"
     r"|[一二三四五六七八九]\s*\(\s*\d{1,2}\s*\)\s*班?|\d{1,2}\s*班)\s*\|?\s*[\u4e00-\u9fff·](\s?[\u4e00-\u9fff·]){1,3}"
-    r"(\s*\|?\s*(指导|辅导)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3})?"
+    r"(\s*\|?\s*(指导|辅导|推荐)(老师|教师)\s*[:：]?\s*[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){1,3})?"  # (or 推荐老师：…)
     r"(\s*\([^()]{1,24}\))?\s*[)]?$"  # (向豆豆（口述，老师帮助整理）: a note on how it was written)
 )
 _TOC_ENTRY_RE = re.compile(r"^(?:\d{1,2}\s+|[▪•]\s*)([\u4e00-\u9fff]{2,10})$")

@@ -1222,8 +1222,10 @@ _LABELLED_TITLE_RE = re.compile(r"^【[\u4e00-\u9fff]{2,6}】\s*(?P<title>\S.{1,
 
 # a piece's label and its number before its own title (作品1：…, 学生分享二：…, 其一　…, ◆版块三◆ …, 手记二｜…,
 # 【第10周·周三】…): a mark may open and close the label, a day or a weekday may follow the number
+# (a research sample's code may put a letter before the number: 样本C-1　…, 案例A2：…)
 _LABEL_NUMBER_RE = re.compile(
-    rf"^(?P<open>[【〖\[◆◇■□●○★☆])?(?P<label>[\u4e00-\u9fff]{{1,4}}?)(?P<num>{_NUM})(?P<unit>[周期讲课天次回]?)"
+    rf"^(?P<open>[【〖\[◆◇■□●○★☆])?(?P<label>[\u4e00-\u9fff]{{1,4}}?)(?P<code>[A-Za-z]{{1,2}}\s*[-－.．]?\s*)?"
+    rf"(?P<num>{_NUM})(?P<unit>[周期讲课天次回]?)"
     r"(?:[·・][^】〗\]◆◇■□●○★☆：:｜|丨\s]{1,8})?"
     r"(?:[】〗\]◆◇■□●○★☆]\s*[：:｜|丨]?\s*|\s*[：:｜|丨]\s*|[ \u3000]+)(?P<title>[^\s：:｜|丨].{1,30})$"
 )
@@ -1231,6 +1233,7 @@ _LABEL_NUMBER_RE = re.compile(
 _NUMBERED_BOOK_TITLE_RE = re.compile(
     r"^(?P<num>\d{1,2})\s*[.、．]\s*《(?P<title>[^《》]{1,20})》\s*(?:(?:——|—|－－|--)\s*[^\s，。！？,.!?]{1,10})?$"
 )
+_BOOK_TITLE_ONLY_RE = re.compile(r"^《[^《》]{1,24}》$")
 # labels of a text's own parts, not of pieces (措施一：…, 第二部分　…, 步骤三：…)
 _PART_LABEL_END_RE = re.compile(
     r"(部分|章|节|条|步|点|方面|阶段|措施|做法|方法|对策|策略|原因|问题|建议|目标|任务|要求|环节|单元|项|层|段|题|小题|"
@@ -1263,12 +1266,16 @@ def labelled_series(
             continue
         if not (_title_like(t, commas=True) or _exclaimed_title(t)):
             continue
+        code = re.sub(r"[\s\-－.．]", "", m.group("code") or "").upper()
+        if code and not m.group("num").isdigit():
+            continue
+        # (a title whole in book-title marks needs no blank above: a lead-in may run into 其一：《门槛》)
         above = lines[no - 2].strip() if no > 1 else ""
-        if above and (no - 1) not in skip and not _SEPARATOR_LINE_RE.match(above):
+        if above and (no - 1) not in skip and not _SEPARATOR_LINE_RE.match(above) and not _BOOK_TITLE_ONLY_RE.match(t):
             continue
         n = cn_to_int(m.group("num"))
         if n is not None:
-            groups.setdefault((m.group("open") or "", label, unit), []).append((no, n, t))
+            groups.setdefault((m.group("open") or "", label, unit, code), []).append((no, n, t))
     out: dict[int, tuple[int, str]] = {}
     for members in groups.values():
         numbers = [n for _, n, _ in members]
@@ -1287,6 +1294,7 @@ def labelled_series(
     out.update(open_list_items(lines, skip=skip, min_body=min_body))
     out.update(_bare_series(lines, skip, min_body=min_body // 2))
     out.update(_letters_under_titles(lines, skip, min_body=min_body))
+    out.update(_writers_titles_repeated(lines, skip, min_body=min_body))
     return out
 
 
@@ -1369,6 +1377,34 @@ def _letters_under_titles(lines: list[str], skip: set[int], *, min_body: int) ->
         if nxt is not None and _letter_salutation(lines[nxt - 1].strip().strip("\u3000")):
             heads.append(no)
     if len(heads) < 2 or not _bodies_over(lines, heads, skip, min_body):
+        return {}
+    return {no: (None, lines[no - 1].strip().strip("\u3000")) for no in heads}
+
+
+def _core(s: str) -> str:
+    return re.sub(r"[。！？!?…~～.，,\s]+$", "", s)
+
+
+def _writers_titles_repeated(lines: list[str], skip: set[int], *, min_body: int) -> dict[int, tuple[None, str]]:
+    """A feed of pupils' pieces, each under its writer's name and its title (小芸：我家的狗叫旺财！), the child's
+    first sentence often repeating the title (我家的狗叫旺财！): two or more such lines, each set off by a blank or
+    chrome line above, a name and a colon before a title (maybe ending in ！, ？ or ……), over ``min_body``
+    characters of text each, and at least two of them, and at least half, with their next text line repeating
+    their title; the title keeps the name."""
+    heads: list[int] = []
+    repeated = 0
+    for no, line in enumerate(lines, start=1):
+        s = line.strip().strip("\u3000")
+        if no in skip or not s or not _set_off_above(lines, no, skip) or is_salutation(s):
+            continue
+        m = _WRITER_BEFORE_TITLE_RE.match(s)
+        if not m or not (_title_like(t := m.group("title"), commas=True) or _exclaimed_title(t)):
+            continue
+        heads.append(no)
+        nxt = _next_text_line(lines, no, skip=skip)
+        if nxt is not None and len(_core(t)) >= 4 and _core(lines[nxt - 1].strip().strip("\u3000")) == _core(t):
+            repeated += 1
+    if len(heads) < 2 or repeated < 2 or 2 * repeated < len(heads) or not _bodies_over(lines, heads, skip, min_body):
         return {}
     return {no: (None, lines[no - 1].strip().strip("\u3000")) for no in heads}
 
@@ -1565,6 +1601,10 @@ def _titles_after_dates(lines: list[str], skip: set[int], *, after: int) -> list
 _DATED_LABEL_RE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?([\s\u3000|｜·].{0,30})?$")
 
 
+# a chat's system notices: a message recalled, a member removed or added (李老师撤回了一条消息, 某某 加入了本群)
+_CHAT_NOTICE_RE = re.compile(r"撤回了?一条消息$|移出(本群|群聊|该群)$|(加入|退出)了?(本群|群聊|该群)$")
+
+
 def _titles_under_dated_lines(lines: list[str], skip: set[int], *, after: int) -> list[int]:
     """Title-like lines below line ``after`` right under a dated line (a date and a short label, no
     sentence), with text under them, at least two: a project page's or a blog's dated updates, each
@@ -1574,6 +1614,8 @@ def _titles_under_dated_lines(lines: list[str], skip: set[int], *, after: int) -
         s = lines[no - 1].strip().strip("\u3000")
         if no in skip or not (title_over_author(s) or _headline(s)) or _SECTION_START_RE.match(s):
             continue
+        if _CHAT_NOTICE_RE.search(s):
+            continue  # a chat's system message under its dated line (李老师撤回了一条消息) heads nothing
         prev = prev_text_line(lines, no)
         if (
             prev is not None
@@ -1995,18 +2037,22 @@ def find_numbered_titles(
             continue
         # (a bracketed number sets a piece's title apart, which may hold a comma: 【3】爸爸，你在城里冷吗？)
         # (so may a title in a collection that says how many pieces it holds: （三）关爱留守儿童，我们在行动)
+        # (a later title of a list already two long may hold a comma when set off above: 3. 送别，在一个下雨的早上)
+        weak = False
         if re.search(r"[，,；;]", m.group("title")) and not (
             (style == "f" or expected is not None) and _title_like(m.group("title"), commas=True)
         ):
-            continue
+            if not (_title_like(m.group("title"), commas=True) and _set_off_above(lines, no, skip)):
+                continue
+            weak = True
         raw = m.group(style)
         n = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(raw) + 1 if style == "d" and not strong_only else cn_to_int(raw)
         if n is not None:
-            by_style.setdefault(style, []).append((no, n, m.group("title").strip()))
+            by_style.setdefault(style, []).append((no, n, m.group("title").strip(), weak))
     for style, cands in by_style.items():
         picked, want = [], 1
-        for no, n, title in cands:
-            if n == want:
+        for no, n, title, weak in cands:
+            if n == want and (not weak or want > 2):
                 picked.append((no, n, title))
                 want += 1
         if (expected is not None and len(picked) != expected) or len(picked) < 2:
