@@ -1844,3 +1844,86 @@ def test_places_found_after_dev27(sentences, expected, absent):
     found = {t for t, ty, _ in _roles(sentences) if ty == "place"}
     assert expected <= found
     assert not found & absent
+
+
+@pytest.mark.parametrize(
+    "sentences, expected, absent",
+    [
+        # a bar table's rows under a header that says which columns hold people: 姓名 a child's, 家长 an adult's;
+        # a padded cell (卢　晨), a note in brackets, two names in a cell
+        (
+            ["编号｜姓名｜年级｜监护人", "1｜卢　晨｜三年级｜卢桂英（外婆）", "2｜晴朗｜一年级｜田　志强"],
+            {("卢晨", "child"), ("晴朗", "child"), ("卢桂英", "adult"), ("田志强", "adult")},
+            set(),
+        ),
+        (
+            ["爱心妈妈｜结对儿童｜所在村", "岑 丽华｜安　宁、安　静｜柿子湾村"],
+            {("安宁", "child"), ("安静", "child")},
+            set(),
+        ),
+        # no header of names, or a row of another width: no names (一年级, 篮球 are no one)
+        (["项目｜数量｜备注", "篮球｜三个｜高年级用"], set(), {"篮球", "高年级"}),
+        (["姓名｜年级｜积分", "合计｜全校｜230｜另计"], set(), {"合计", "全校"}),
+        # a row that numbers its names one by one, padded or not (a graduate list)
+        (
+            ["1　蒋小川　2　春　生　3　尤佳宁　4　夏　天"],
+            {("春生", "child"), ("夏天", "child"), ("尤佳宁", "child")},
+            set(),
+        ),
+        (["1　早上　2　中午　3　晚上"], set(), {"早上", "中午", "晚上"}),
+        # a compound surname and a two-character given name at a line's end (a signature)
+        (["——会长 欧阳静雯"], {("欧阳静雯", "child")}, {"欧阳静"}),
+        # …and so a name the model reads at a text's end keeps its last character (its last character alone is
+        # no word starting there)
+        (["这篇文章的作者是邱淑华"], {("邱淑华", "child")}, {"邱淑"}),
+        # a pet name of 小 and a noun an age introduces, maybe with the kin word; no animal, no dictionary word
+        (["家里还有两岁的小核桃，整天跟着外婆。"], {("小核桃", "child")}, set()),
+        (["他要照顾四岁的弟弟小土豆吃饭。"], {("小土豆", "child")}, set()),
+        (["院子里拴着一只两岁的小黑狗，每天看家。"], set(), {"小黑狗"}),
+        (["三岁的小孩子，最需要陪伴。"], set(), {"小孩子"}),
+        # a girl or a boy an age introduces, then a two-character name; not an adverb
+        (["我把八岁的小男孩米团和他姐姐分在一组。"], {("米团", "child")}, set()),
+        (["九岁的小女孩独自在家，很害怕。"], set(), {"独自"}),
+        # a clause's subject the text says is someone's young relative by age
+        (["妞妞是春梅五岁的堂妹，还没上学。"], {("妞妞", "child")}, set()),
+        (["今天是她六岁的生日。", "妹妹是我五岁的表妹。"], set(), {"今天", "妹妹"}),
+        # a clause's subject the text says is a pupil of a grade, a full name that is a word too (高洁)
+        (["高洁是柿子湾小学四年级的学生，话不多。"], {("高洁", "child")}, set()),
+        (["她是我们班三年级的学生。", "这些都是三年级的学生。"], set(), {"这些"}),
+        # a form's author field followed by an age field
+        (["作品：《河边》　作者：安宁　年龄：9岁"], {("安宁", "child")}, set()),
+        (["作者：佚名　年龄：不详"], set(), {"佚名"}),
+        # 法官 before a name, and a word-surname with 法官 as a speaker's label; 语文老师： is no one
+        (["主讲：市中级法院法官文立军"], {("文立军", "adult")}, set()),
+        (["文法官：大家好。", "文法官：请坐下。"], {("文法官", "adult")}, set()),
+        (["语文老师：同学们好。"], set(), {"文老师"}),
+        # 老板, 大伯 after a surname; not 向老板 (borrowing from the boss), 大老板
+        (["村口小卖部的韩老板送来两箱水。"], {("韩老板", "adult")}, set()),
+        (["还请邻居邹大伯帮忙看着。"], {("邹大伯", "adult")}, set()),
+        (["他向老板借了五百块钱。", "大老板也来了。"], set(), {"向老板", "大老板"}),
+        # a word-surname with an elder's kin title after a time word, before what the elder does
+        (["那次明奶奶也在。", "当时文奶奶也来了。"], {("明奶奶", "adult"), ("文奶奶", "adult")}, set()),
+        (["后来奶奶也来了。", "这次全家都来了。"], set(), {"次全家"}),
+    ],
+)
+def test_people_found_after_dev28(sentences, expected, absent):
+    found = {(t, role) for t, ty, role in _roles(sentences) if ty == "person"}
+    assert expected <= found
+    assert not {t for t, _ in found} & absent
+
+
+def test_a_child_doubled_given_name_before_a_time_word_is_the_child():
+    """A child's doubled given-name character that is a word too (静静 "quietly") is the child where it opens a
+    clause before an ordinal or a time word (静静第一次独唱), and stays a word before a verb (静静地坐着)."""
+    rows = find_entities(["安静是四年级的学生，家在山里。", "静静第一次上台时，大家都鼓掌。", "她静静地坐着。"])
+    spans = {(r["sentence"], r["text"]) for r in rows if r["type"] == "person"}
+    assert (1, "静静") in spans
+    assert (2, "静静") not in spans
+
+
+def test_no_old_surname_form_that_is_the_commonest_word():
+    """老 + the surname of an adult named 师建国 would be 老师: no short form of him."""
+    from analysis.methods.entities import short_forms
+
+    assert "老师" not in {f for f, _ in short_forms("师建国", "adult")}
+    assert "老李" in {f for f, _ in short_forms("李建国", "adult")}

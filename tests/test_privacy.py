@@ -818,3 +818,54 @@ def test_a_name_by_its_three_initials_counts_only_in_capitals(text, replaced):
     replace = NameReplacer((("刘梦瑶", "学生A"), *((f, "学生A") for f in forms)))
     out = replace(text)
     assert (out != text) is replaced, out
+
+
+# ------------------------------------- after scoring dev28 (was heldout25), session 24
+
+
+@pytest.mark.parametrize(
+    "text, replaced",
+    [
+        # a compound surname's name by its four initials, as a system's export or a case file's code writes it
+        ("系统导出：SMYT 18；其余略", True),
+        ("个案编号：2025-03（SMYT）", True),
+        # lower case, or three of the four: no signature
+        ("smyt", False),
+        ("SMY 18", False),
+    ],
+)
+def test_a_compound_surnames_name_by_its_four_initials_counts_in_capitals(text, replaced):
+    from analysis.methods.privacy import NameReplacer, initialled_romanisations
+
+    forms = initialled_romanisations("司马雨彤")
+    assert "s m y t" in forms
+    replace = NameReplacer((("司马雨彤", "学生A"), *((f, "学生A") for f in forms)))
+    out = replace(text)
+    assert (out != text) is replaced, out
+
+
+@pytest.mark.parametrize(
+    "text, replaced",
+    [
+        ("Judge Wen thanked the pupils.", True),
+        ("Officer Wen spoke next.", True),
+        # the word alone, or before another word, is no one
+        ("The judge spoke.", False),
+        ("Officer training went well.", False),
+    ],
+)
+def test_an_adult_by_an_english_post_and_the_surname_is_replaced(text, replaced):
+    m = build_pseudonym_map(
+        pd.DataFrame(
+            {
+                "essay_id": ["a"],
+                "sentence_id": ["a-s1"],
+                "text": ["温立军"],
+                "type": "person",
+                "role": "adult",
+                "start": 0,
+            }
+        ),
+        roles=("adult",),
+    )
+    assert (pseudonymise(text, m) != text) is replaced

@@ -1460,8 +1460,8 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
                 or adverb_ends_name(text, i, stop, cues, spans)
             ):
                 continue
-            if k == 2 and any(freq.get(text[g0 + 1 : g0 + 1 + n]) for n in (2, 3)):
-                continue  # 胡亮|紫胀: the second character starts a word of its own
+            if k == 2 and any(len(w := text[g0 + 1 : g0 + 1 + n]) == n and freq.get(w) for n in (2, 3)):
+                continue  # 胡亮|紫胀: the second character starts a word of its own (a word, not a line's last character)
             if k == 2 and _verb_with_aspect(text, g0 + 1):
                 continue  # 公孙明|开了: a verb and its aspect particle, no given name's end
             if k == 2 and text[stop : stop + 1] == given[-1] and (stop, stop + 1) in tokens:
@@ -2047,6 +2047,18 @@ def in_person_object_slot(text: str, start: int) -> bool:
     return bool(_PERSON_OBJECT_SLOT_RE.search(text, max(0, start - 2), start))
 
 
+# a time word or an ordinal after a clause's first word makes that word its subject (。静静第一次独唱时): an adverb
+# (静静 "quietly", 天天 "every day") stands before a verb, never before 第一次 or 今年
+_SUBJECT_TIME_AFTER_RE = re.compile(
+    r"(?:第[一二三四五六七八九十\d]{1,2}(?:次|个|回)|今年|去年|每天|从小|最近|那天|这学期|上学期|刚上)"
+)
+
+
+def in_subject_time_slot(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a clause's subject right before a time word or an ordinal (静静第一次独唱)?"""
+    return (start == 0 or text[start - 1] in "。！？；\n") and bool(_SUBJECT_TIME_AFTER_RE.match(text, end))
+
+
 VERB_TAGS = ("v", "vn")
 
 
@@ -2057,6 +2069,9 @@ def _policy_verb(given: str) -> bool:
     from analysis.ingest.segment import word_tag
 
     return (get_tokenizer().FREQ.get(given) or 0) >= COMMON_WORD_FREQ and word_tag(given) in VERB_TAGS
+
+
+OLD_SURNAME_WORD_FREQ = 1000  # jieba count of 老 + a surname that is no one's form (老师 6415; 老李 298 is a form)
 
 
 def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]]:
@@ -2095,7 +2110,8 @@ def _short_forms(full: str, role: str, cues: EntityCues) -> list[tuple[str, str]
         if (freq.get(given[-1] + "儿") or 0) < ER_FORM_MAX_FREQ:
             out.append((given[-1] + "儿", "名+儿"))
     elif role == "adult" and len(sur) == 1:
-        out.append((f"老{sur}", "老+姓"))
+        if (freq.get(f"老{sur}") or 0) < OLD_SURNAME_WORD_FREQ:
+            out.append((f"老{sur}", "老+姓"))  # not 老师 of 师建国: one of the commonest words
         # a young colleague called by 小 and the surname (社工贝思琳 … 本月小贝入户三次); not a surname that is a
         # word too (小白, 小高: an adjective and a noun)
         if sur not in cues.ambiguous_surnames:
@@ -2365,12 +2381,121 @@ def table_row_names(line: str, cues: EntityCues) -> list[str]:
     return [x for x, padded in cells if not _PUPIL_CELL_RE.match(x) and _cell_is_name(x, padded, cues)]
 
 
+_ROW_NUMBER_RE = re.compile(r"^(\d{1,3})[.、]?$")
+
+
+def numbered_row_names(line: str, cues: EntityCues) -> list[str]:
+    """The names of a row that numbers them one by one (``1　向晚晴　2　高　远　3　甘小禾``): a number, then
+    a cell (padded or not), the numbers running on by one. [] unless at least :data:`ROSTER_MIN_NAMES`
+    cells, and three in four, are names (:func:`_cell_is_name`; a padded cell whatever its surname)."""
+    items = line.split()
+    if len(items) < 2 * ROSTER_MIN_NAMES or not _ROW_NUMBER_RE.match(items[0]):
+        return []
+    groups: list[list[str]] = []
+    expected = None
+    for x in items:
+        m = _ROW_NUMBER_RE.match(x)
+        if m:
+            if expected is not None and int(m.group(1)) != expected:
+                return []
+            expected = int(m.group(1)) + 1
+            groups.append([])
+        elif _ALL_CJK_RE.match(x) and len(groups[-1]) < 2:
+            groups[-1].append(x)
+        else:
+            return []
+    if any(not g for g in groups):
+        return []
+    cells = [("".join(g), len(g) > 1) for g in groups]
+    names = [x for x, padded in cells if 2 <= len(x) <= 4 and _cell_is_name(x, padded, cues)]
+    if len(names) >= ROSTER_MIN_NAMES and 4 * len(names) >= 3 * len(cells):
+        return names
+    return []
+
+
+# a table copied as text, its cells apart by bars (序号｜姓名｜年龄…, 代理家长｜结对儿童｜所在村组)
+_BAR_SPLIT_RE = re.compile(r"[|｜│]")
+# a header's cell that says its column holds children's names (姓名, 学生姓名, 结对儿童) …
+_CHILD_COLUMN_RE = re.compile(
+    r"^(?:(?:学生|儿童|幼儿|孩子|受助人|受助儿童|结对儿童)?姓名|(?:结对|受助|帮扶|留守)(?:儿童|学生|孩子|对象))$"
+)
+# … or adults' (代理家长, 实际监护人, 帮扶责任人, 登记人, 家长姓名)
+_ADULT_COLUMN_RE = re.compile(
+    r"^[\u4e00-\u9fff]{0,4}(?:家长|监护人|责任人|登记人|联系人|负责人|经办人|填报人|审核人|老师|教师|志愿者|班主任)(?:姓名)?$"
+)
+_CELL_NOTE_END_RE = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+
+
+def _bar_cells(line: str) -> list[str] | None:
+    """The cells of a line whose cells are apart by bars (two bars or more), stripped; else None."""
+    parts = _BAR_SPLIT_RE.split(line)
+    return [p.strip() for p in parts] if len(parts) >= 3 else None
+
+
+def _bar_header(cells: list[str]) -> dict[int, tuple[str, bool]]:
+    """The columns of a bar table's header that hold names, with their role (姓名 → child, 代理家长 →
+    adult) and whether the header says 姓名: {} unless no cell holds a digit and one names a column
+    of people."""
+    if any(re.search(r"\d", c) for c in cells):
+        return {}
+    out = {}
+    for i, c in enumerate(cells):
+        c = re.sub(r"\s+", "", c)
+        if _CHILD_COLUMN_RE.match(c):
+            out[i] = ("child", c.endswith("姓名"))
+        elif _ADULT_COLUMN_RE.match(c):
+            out[i] = ("adult", c.endswith("姓名"))
+    return out
+
+
+def bar_table_names(lines: list[str], cues: EntityCues) -> list[list[tuple[str, str]]]:
+    """Names in the rows of a table whose cells are apart by bars, under a header that says which
+    columns hold people (序号｜姓名｜年龄… then 3｜向　阳｜6｜…): per line, (name, role) in order. A
+    cell may be padded (向　阳, 戚 美华), carry a note in brackets (罗桂珍（祖母）) or hold two names
+    (秦子墨、江浩宇); a cell under 姓名 is a name whatever its surname, one under any other column
+    (结对儿童, 代理家长) when it reads as a name (:func:`_cell_is_name`)."""
+    out: list[list[tuple[str, str]]] = []
+    header: dict[int, tuple[str, bool]] = {}
+    width = 0
+    for line in lines:
+        found: list[tuple[str, str]] = []
+        cells = _bar_cells(line)
+        if cells is None:
+            header = {}
+        elif (h := _bar_header(cells)) and not (header and len(cells) == width):
+            header, width = h, len(cells)
+        elif header and len(cells) == width:
+            for i, (role, named) in header.items():
+                cell = _CELL_NOTE_END_RE.sub("", cells[i])
+                for part in re.split(r"[、，,；;]", cell):
+                    items = part.split()
+                    x = "".join(items)
+                    if not (2 <= len(x) <= 4 and _ALL_CJK_RE.match(x)):
+                        continue
+                    padded = len(items) > 1
+                    if _cell_is_name(x, padded, cues) or (len(x) <= 3 and _cell_is_name(x, True, cues) and named):
+                        found.append((x, role))
+        out.append(found)
+    return out
+
+
 def _roster_names(raw: list[str], sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues) -> None:
     """Children named in roster rows (:func:`roster_names`), read from the
     sentences before spaces are dropped (``raw``) and found in order in the
-    sentences the other signals read. Strong evidence (weight 3)."""
-    for line, sent, hits in zip(raw, sentences, per_sentence):
-        names = roster_names(line, cues) or table_row_names(line, cues)
+    sentences the other signals read. Strong evidence (weight 3). People in
+    a bar table's name columns (:func:`bar_table_names`) too, with the role
+    of their column."""
+    for line, sent, hits, table in zip(raw, sentences, per_sentence, bar_table_names(raw, cues)):
+        at = 0
+        for name, role in table:
+            k = sent.find(name, at)
+            if k < 0:
+                break
+            hits.append(
+                _Hit(name, "person", k, k + len(name), role, 3.0, f"表格姓名栏: {_snippet(sent, k, k + len(name))}")
+            )
+            at = k + len(name)
+        names = roster_names(line, cues) or table_row_names(line, cues) or numbered_row_names(line, cues)
         at = 0
         for name in names:
             k = sent.find(name, at)
@@ -3407,7 +3532,11 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 # takes it as a person (给天天寄了一套书)
                 object_slot = why == "叠字名" and roles[full] == "child"
                 if not any(
-                    in_naming_slot(joined, s) or (object_slot and in_person_object_slot(joined, s))
+                    in_naming_slot(joined, s)
+                    or (
+                        object_slot
+                        and (in_person_object_slot(joined, s) or in_subject_time_slot(joined, s, s + len(form)))
+                    )
                     for s in occ.starts(form)
                 ):
                     continue
@@ -3442,7 +3571,10 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 ) or (
                     t in slot_only
                     and not in_naming_slot(sent, span[0])
-                    and not (t in object_slot_forms and in_person_object_slot(sent, span[0]))
+                    and not (
+                        t in object_slot_forms
+                        and (in_person_object_slot(sent, span[0]) or in_subject_time_slot(sent, *span))
+                    )
                 ):
                     continue
                 if canonical[t] != t and t == canonical[t][len(surname_of(canonical[t], cues)) :]:

@@ -340,6 +340,11 @@ _ROMAN_TITLES = (
     "grandpa",
     "grandma",
     "granny",
+    # …and the posts a lecture's or a clinic's summary names an adult by (Judge Shi, Officer Niu, Doctor Qi)
+    "judge",
+    "officer",
+    "doctor",
+    "coach",
 )
 
 
@@ -401,7 +406,8 @@ def _name_readings(name: str) -> tuple[tuple[str, ...], ...]:
 def initialled_romanisations(name: str, cues=None) -> list[str]:
     """A name signed with the initials of its given name and the surname in pinyin (梁亦凡 → ``y f liang``,
     written Y.F. Liang, YF Liang; and ``liang y f``), or with the three initials alone (``y f l``: Y.F.L., YFL —
-    a comment's or a handle's, counted only in capitals as every initialled form): only for a given name of two
+    a comment's or a handle's, counted only in capitals as every initialled form; four for a compound surname:
+    ``z g m l``, ZGML): only for a given name of two
     characters, from their first readings, and no surname and title."""
     cues = cues or load_entity_cues()
     if not re.fullmatch(r"[\u4e00-\u9fff]{3,4}", name):
@@ -417,6 +423,10 @@ def initialled_romanisations(name: str, cues=None) -> list[str]:
     out = [" ".join([*initials, *surname]), " ".join([*surname, *initials])]
     if k == 1 and all(r[0] not in "aeo" for r in readings):
         # …and by the three initials alone, in capitals (亢秋实 → K.Q.S., 文小雅 → WXY爸爸, a parent's handle)
+        out.append(" ".join(r[0] for r in readings))
+    elif k == 2:
+        # …or the four of a compound surname's name (诸葛明亮 → ZGML, 欧阳晨曦 → OYCX: a system's export, a
+        # case file's code); four capitals are no initials of anything else on the page
         out.append(" ".join(r[0] for r in readings))
     return out
 
