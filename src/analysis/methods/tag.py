@@ -103,6 +103,11 @@ class LevelRules:
     level_list: re.Pattern | None  # two or more level words in a list (中小学和幼儿园, 小学、初中)
     level_words: tuple[tuple[str, re.Pattern], ...]
     not_a_level: tuple[re.Pattern, ...]
+    age_stages: tuple[re.Pattern, ...] = ()  # a young stage and a secondary-age stage in one sentence (从幼儿园到高中)
+    age_stages_not_with: re.Pattern | None = None  # a sentence about one child (我, 他, 她), not a population
+    vocational_school: re.Pattern | None = None  # the writer's own vocational school (我们职业中专)
+    vocational_year: re.Pattern | None = None  # a bare year in a stated present (我现在是二年级), read as that school's
+    vocational_level: str = "senior_secondary"
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,8 @@ class TaggingCues:
     setting: LabelSet
     model_features: tuple[tuple[str, re.Pattern], ...] = ()  # word families the tagging model weighs
     level_rules: LevelRules | None = None  # rules on the structure of the school-level evidence
+    narrator_signed_genres: frozenset[str] = frozenset()  # documents whose signature line names the narrator
+    narrator_signed: tuple[tuple[str, re.Pattern], ...] = ()  # (narrator, signature line in the last window)
 
 
 def _cue(item, where_ok=("any", "start", "end")) -> Cue:
@@ -168,6 +175,11 @@ def _level_rules(raw: dict | None) -> LevelRules | None:
         level_list=level_list,
         level_words=words,
         not_a_level=tuple(re.compile(p) for p in raw.get("not_a_level") or ()),
+        age_stages=tuple(re.compile(p) for p in raw.get("age_stages") or ()),
+        age_stages_not_with=rx("age_stages_not_with"),
+        vocational_school=rx("vocational_school"),
+        vocational_year=rx("vocational_year"),
+        vocational_level=str(raw.get("vocational_level", "senior_secondary")),
     )
 
 
@@ -188,6 +200,10 @@ def _compile(path: str, mtime: float) -> TaggingCues:
             narrator_third=narrator.get("third_person", "third_party"),
             third_party_genres=frozenset(narrator.get("third_party_genres") or ()),
             narrator_genre_bonus=narrator.get("genre_bonus") or {},
+            narrator_signed_genres=frozenset((narrator.get("signed") or {}).get("genres") or ()),
+            narrator_signed=tuple(
+                (k, re.compile(v)) for k, v in ((narrator.get("signed") or {}).get("labels") or {}).items()
+            ),
             gender=tuple(
                 (g, tuple(re.compile(p) for p in pats)) for g, pats in (raw.get("narrator_gender") or {}).items()
             ),
@@ -303,7 +319,9 @@ def _decide_genre(text: str, *, person: str, cues: TaggingCues | None = None) ->
 def decide_narrator(text: str, *, person: str, genre: str, cues: TaggingCues | None = None) -> tuple[str, str]:
     """(narrator, evidence).
 
-    Third person in a genre listed in ``third_party_genres`` → third_party;
+    A document of a genre in ``signed.genres`` (``other``) signed at its end by the body that issues it
+    (某镇中心小学 → teacher, 某村民委员会 / 某县妇女联合会 → other) speaks in that body's voice;
+    third person in a genre listed in ``third_party_genres`` → third_party;
     otherwise the cues of each narrator (teacher, student, and ``other`` for
     the writer's stated role as an adult outside the school) plus a bonus from the genre.
     """
@@ -317,6 +335,9 @@ def _decide_narrator(text: str, *, person: str, genre: str, cues: TaggingCues | 
     reaching ``min_score``, also ``other``'s own (我是一名…医生, 如今我已…岁),
     as against ``other`` because no cue reached it."""
     cues = cues or load_tagging_cues()
+    signed = _signed_narrator(text, genre, cues)
+    if signed:  # a document signed by the body that issues it: its own voice
+        return signed[0], f"signed: “{signed[1]}”", True
     if person != "first" and (genre in cues.third_party_genres or not cues.third_party_genres):
         return cues.narrator_third, f"third person, {genre}", True
     bonus = {k: float(v) for k, v in (cues.narrator_genre_bonus.get(genre) or {}).items()}
@@ -327,6 +348,20 @@ def _decide_narrator(text: str, *, person: str, genre: str, cues: TaggingCues | 
     if bonus.get(best):
         why = f"genre {genre}; {why}" if why else f"genre {genre}"
     return best, why, True
+
+
+def _signed_narrator(text: str, genre: str, cues: TaggingCues) -> tuple[str, str] | None:
+    """(narrator, signature) of a document of a genre in ``signed.genres`` whose last ``window``
+    characters hold a signature line of one narrator's kind (某镇中心小学 → teacher, 某村民委员会 → other),
+    or None. The signature states who issues the document: the model does not overrule it."""
+    if genre not in cues.narrator_signed_genres:
+        return None
+    tail = text[-cues.window :]
+    signed = {k: m for k, rx in cues.narrator_signed if (m := rx.search(tail))}
+    if len(signed) != 1:
+        return None
+    ((label, m),) = signed.items()
+    return label, m[0].strip()
 
 
 def decide_narrator_gender(text: str, *, person: str, cues: TaggingCues | None = None) -> tuple[str, str]:
@@ -357,7 +392,7 @@ def _chinese_number(s: str) -> int:
     if s.isdigit():
         return int(s)
     digits = "零一二三四五六七八九"
-    d = s.replace("〇", "零")
+    d = s.replace("〇", "零").replace("两", "二")
     if d[0] == "十":
         return 10 + (digits.index(d[1]) if len(d) > 1 and d[1] in digits else 0)
     first = digits.index(d[0]) if d[0] in digits else 0
@@ -373,13 +408,18 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def _present_levels(text: str, rules: LevelRules) -> dict[str, str]:
-    """{level: quote} of the levels stated as the writer's (or the one child's) present."""
+    """{level: quote} of the levels stated as the writer's (or the one child's) present. A bare year
+    (我现在是二年级, no 小学 in it) by a writer who names a vocational school as their own is that school's
+    year (``vocational_level``)."""
     found: dict[str, str] = {}
+    vocational = bool(rules.vocational_school and rules.vocational_school.search(text))
     for level, patterns in rules.present:
         for rx in patterns:
             m = rx.search(text)
             if m:
-                found[level] = quote(text, m.start(), m.end())
+                if vocational and level == "primary" and rules.vocational_year and rules.vocational_year.search(m[0]):
+                    level = rules.vocational_level
+                found.setdefault(level, quote(text, m.start(), m.end()))
                 break
     return found
 
@@ -397,7 +437,17 @@ def _all_ages(text: str, rules: LevelRules) -> str:
     if lo_ages and min(lo_ages) <= rules.all_ages_from_at_most and max(hi_ages) >= rules.all_ages_to_at_least:
         return "；".join(dict.fromkeys(quotes[:3]))
     m = rules.grade_range.search(text) if rules.grade_range else None
-    return quote(text, m.start(), m.end(), before=2, after=4) if m else ""
+    if m:
+        return quote(text, m.start(), m.end(), before=2, after=4)
+    for rx in rules.age_stages:  # stages without numbers: 从幼儿园到高中, 有…幼儿，也有…少年
+        for m in rx.finditer(text):
+            sentence = _sentence(text, m.start(), m.end())
+            if rules.defining and rules.defining.search(sentence):
+                continue
+            if rules.age_stages_not_with and rules.age_stages_not_with.search(sentence):
+                continue
+            return quote(text, m.start(), m.end(), before=2, after=4)
+    return ""
 
 
 def _mask_non_levels(text: str, rules: LevelRules) -> str:
@@ -508,6 +558,7 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
     person, person_ev = decide_person(text, cues=cues)
     genre, genre_ev, genre_found = _decide_genre(text, person=person, cues=cues)
     narrator, narrator_ev, narrator_found = _decide_narrator(text, person=person, genre=genre, cues=cues)
+    genre_rules = genre
     genre_conf = narrator_conf = float("nan")
     fitted = tagmodel.load() if model is True else (model or None)
     if fitted is not None and fitted.get("features") != tagmodel.feature_names(cues):
@@ -517,8 +568,10 @@ def tag_text(text: str, *, cues: TaggingCues | None = None, model: dict | None |
         genre, genre_conf, genre_ev = _blend(
             genre, genre_ev, *decided["genre"], cues.genre.default, MODEL_SURE["genre"], genre_found
         )
+        # a narrator read from the document's signature line stands whatever the model's confidence
+        sure = float("inf") if _signed_narrator(text, genre_rules, cues) else MODEL_SURE["narrator"]
         narrator, narrator_conf, narrator_ev = _blend(
-            narrator, narrator_ev, *decided["narrator"], cues.narrator.default, MODEL_SURE["narrator"], narrator_found
+            narrator, narrator_ev, *decided["narrator"], cues.narrator.default, sure, narrator_found
         )
     gender, gender_ev = decide_narrator_gender(text, person=person, cues=cues)
     level, level_conf, level_ev = school_level_with_confidence(text, cues=cues)
