@@ -249,6 +249,115 @@ def test_other_register_rules(code, text, expected):
     assert (code in themes.code_text(text)) is expected, themes.explain_text(text)
 
 
+# --------------------------------------------------------------------------
+# Context rules for other registers, second round (session 25): each rule with a case the old rules got wrong
+# and a case that must stay as it is (invented paragraphs, not taken from any coded sample)
+# --------------------------------------------------------------------------
+
+CONTEXT_RULES = [
+    # (rule, code, text, expected)
+    # emotion: a person's confidence, not a collective resolve
+    ("confidence", "emotion", "灾区干部群众坚定信心，一定能战胜这场雪灾。", False),
+    ("confidence", "emotion", "她从小缺乏信心，上课从不举手。", True),
+    # emotion: a frail person, not a vulnerable group in statistics
+    ("frail", "emotion", "老人和儿童是这次流感中最脆弱的人群。", False),
+    ("frail", "emotion", "他性格脆弱，受不了一点批评。", True),
+    # emotion: a parent's tears in a call belong to the family scene; the child's tears are a feeling
+    ("tears", "emotion", "妈妈在电话那头哭了，说过年一定回来。", False),
+    ("tears", "emotion", "小明趴在桌上哭了一下午。", True),
+    # emotion: longing, fear and happiness said outright
+    ("feeling", "emotion", "晚上睡觉前，她总是想妈妈。", True),
+    ("feeling", "emotion", "她最怕的是一个人走夜路。", True),
+    ("feeling", "emotion", "他说，每周五回家是他最开心的时候。", True),
+    ("feeling", "emotion", "这是全县最大的一所小学。", False),
+    # safety: a doctor and a hospital in an illness context are daily care, not an injury
+    ("illness", "safety", "社区医生每周到医院坐诊，为慢性病人看病。", False),
+    ("illness", "safety", "路上他一直喊疼，医生说要马上去医院。", True),
+    # safety: violent crime and its victims, drowning
+    ("crime", "safety", "一名歹徒持刀抢劫了路边的小店。", True),
+    ("crime", "safety", "他纵身跳进水潭，救起了落水少年。", True),
+    ("crime", "safety", "他们一家搬进了新建的小区。", False),
+    # safety: 安全 of a state, of property or of a social net is not the safety of persons
+    ("security", "safety", "社会保障体系是社会的安全网。", False),
+    ("security", "safety", "放学路上要注意交通安全。", True),
+    # study: homework, not work on a site
+    ("homework", "study", "挖沙船常在夜间作业，威胁过往船只。", False),
+    ("homework", "study", "他的作业本经常是空白的。", True),
+    # study: 成绩 as a work's achievement is not a pupil's grades
+    ("achievement", "study", "去年全县住房建设工作取得了显著的成绩，群众生活水平不断提高。", False),
+    ("achievement", "study", "他的数学成绩提高了二十分。", True),
+    # study: higher education and its enrolment
+    ("higher", "study", "今年全国研究生报名人数再创新高。", True),
+    ("higher", "study", "他是一名工程师。", False),
+    # study: the school stage naming who benefits from a meal programme
+    ("stage", "study", "县财政为义务教育阶段学生提供营养早餐补助。", False),
+    ("stage", "study", "全县已经普及了九年义务教育。", True),
+    # teacher: 园丁 as part of a name is not the teacher's role
+    ("gardener", "teacher", "他们一家住进了新建的园丁小区。", False),
+    ("gardener", "teacher", "老师是辛勤的园丁。", True),
+    # teacher: years in the job, teaching load, several roles, staffing
+    ("career", "teacher", "我当了十年班主任，第一次遇到这样的孩子。", True),
+    ("career", "teacher", "全校六个老师，我一个人教三年级语文和数学。", True),
+    ("career", "teacher", "他教了我一首新歌。", False),
+    ("roles", "teacher", "在山村学校，老师不仅要上课，还要当保姆。", True),
+    ("roles", "teacher", "老师不仅要求我们按时交作业。", False),
+    ("staff", "teacher", "农村学校师资不足，年轻人留不住。", True),
+    ("staff", "teacher", "他在一家公司任职。", False),
+    # teacher: the holiday's name is not a teacher in the sentence
+    ("holiday", "teacher", "教师节那天，我给她寄了一张贺卡，上面只写了一句话。", False),
+    ("holiday", "teacher", "老师的一句话改变了我。", True),
+    # teacher: teachers named three times as beneficiaries of housing are daily care
+    ("housing", "teacher", "要加快解决教师住房问题。许多教师还住在旧楼里，青年教师更加困难。", False),
+    ("housing", "teacher", "老师们每天走十几里山路去家访。一位老师说，她已经习惯了。另一位老师笑了。", True),
+    # family: a call in any wording, a home visit, who raises the child, a parent named in speech
+    ("call", "family", "加班回来，她给婆婆打了个电话。", True),
+    ("call", "family", "他在电话里向客户介绍产品。", False),
+    ("visit", "family", "今天我去了小磊家，他家只有三间旧瓦房。", True),
+    ("visit", "family", "局长来到几家困难企业了解情况。", False),
+    ("raised", "family", "他平时由亲戚代管，经常夜不归宿。", True),
+    ("raised", "family", "这次活动由团委组织。", False),
+    ("speech", "family", "他说：“老师，我爸说等我考到80分就回来看我。”", True),
+    ("speech", "family", "我爸是一名司机。", False),
+    # family: a guardian, but not as a field of a register
+    ("guardian", "family", "档案要记录监护人变动和联系方式。", False),
+    ("guardian", "family", "幼女没有有力的监护人，不知道如何保护自己。", True),
+    # family: the elderly in a nursing home are not a family; an orphanage is an institution
+    ("elderly", "family", "中学生志愿者来到敬老院，为老人们表演节目，还给老人洗脚。", False),
+    ("elderly", "family", "爷爷每天送他上学，放学又是爷爷来接。", True),
+    ("orphanage", "family", "企业向孤儿院捐赠了一批冬衣。", False),
+    ("orphanage", "family", "父母双亡后，他成了孤儿。", True),
+    # daily_care: money extorted or stolen is not material aid; homes, growth and health care are
+    ("money", "daily_care", "孩子在学校多次被高年级学生索要钱财。", False),
+    ("money", "daily_care", "奶奶把仅有的100元钱交给了他。", True),
+    ("living", "daily_care", "他们一家三口租住在一间出租屋里。", True),
+    ("living", "daily_care", "全县小学生贫血率下降，平均身高明显增长。", True),
+    ("living", "daily_care", "县委向烈士家属发去慰问信。", False),
+    # conduct: discipline and a teacher's deal instead of a sanction; fighting; adult offences
+    ("discipline", "conduct", "班主任没有批评他，而是和他约定每天只用半小时手机。", True),
+    ("discipline", "conduct", "这个月他一次都没有和同学动手。", True),
+    ("discipline", "conduct", "会上大家开展了批评与自我批评。", False),
+    ("offence", "conduct", "肇事司机伪造现场，推卸责任。", True),
+    ("offence", "conduct", "司机把车停在路边。", False),
+    # support: an organisation coordinating or opening a service
+    ("service", "support", "县教育局协调开通了4条学生公交专线。", True),
+    ("service", "support", "我们在课上协调小组分工。", False),
+    # activities: a game played together, not a screen game; campaigns for adults are not activities
+    ("game", "activities", "他迷上了网吧里的一款射击游戏。", False),
+    ("game", "activities", "下课后，大家在院子里玩捉迷藏的游戏。", True),
+    ("campaign", "activities", "各地开展文化科技卫生三下乡活动。", False),
+    ("campaign", "activities", "学校开展丰富多彩的课外活动。", True),
+    # activities: festival games, planting days
+    ("festival", "activities", "元宵节晚上，我们在操场上猜灯谜。", True),
+    ("festival", "activities", "植树节那天，学校组织我们去后山种树。", True),
+    ("festival", "activities", "他在后山种了一片果树。", False),
+]
+
+
+@pytest.mark.parametrize("rule, code, text, expected", CONTEXT_RULES)
+def test_context_rules(rule, code, text, expected):
+    assert (code in themes.code_text(text)) is expected, themes.explain_text(text)
+
+
 def test_uncoded_lines_grammar():
     cb = themes.compile_codebook(
         {

@@ -1004,7 +1004,12 @@ def test_figures_without_an_own_sample_are_the_reference_table(tiny_corpus):
         assert wide.loc[m, views._SAMPLE_NAMES["pd_test"]] == f"{f:.2f} ({lo:.2f}–{hi:.2f})"
     themes_t = views.trust_figures(tiny_corpus, "themes")
     assert set(themes_t.index) == {views._SAMPLE_NAMES[s] for s in samples.names("paragraphs")}
-    assert (themes_t.loc[views._SAMPLE_NAMES["ood_test"], "protocol"]) == "held out"
+    # the protocol follows the registry: a held-out sample says so, a former held-out set made tuning data does not
+    for name in samples.names("paragraphs"):
+        held_out = themes_t.loc[views._SAMPLE_NAMES[name], "protocol"] == "held out"
+        assert held_out == (name in samples.names("paragraphs", tuning=False)), name
+    assert themes_t.loc[views._SAMPLE_NAMES["ood_test3"], "protocol"] == "held out"
+    assert themes_t.loc[views._SAMPLE_NAMES["ood_test"], "protocol"] != "held out"
 
 
 def test_disagreements_wait_for_an_own_sample_and_never_show_reference_text(tiny_corpus, seed_build):

