@@ -244,7 +244,9 @@ def test_repeated_sentence_gives_bounded_passages():
     assert found["n_units"].sum() <= 3 * reuse.MAX_MATCHES_PER_UNIT * n_units
     assert (found["chars_a"] <= 60_000).all()
     # the incremental index gives the same
-    pd.testing.assert_frame_equal(reuse.ReuseIndex().find(units), found)
+    from analysis.fast.reuse_index import ReuseIndex
+
+    pd.testing.assert_frame_equal(ReuseIndex().find(units), found)
 
 
 def test_cap_keeps_the_best_and_nearest_units():

@@ -272,7 +272,7 @@ def test_reuse_index_gives_find_reuse_after_every_change():
     """The watch-mode build searches reuse incrementally: after additions, an
     edit, a removal and an essay inserted first, the result is exactly
     find_reuse's on the whole corpus, and only the first call is a full one."""
-    from analysis.methods.reuse import ReuseIndex
+    from analysis.fast.reuse_index import ReuseIndex
 
     _, _, sents = seed_tables()
     index = ReuseIndex()
@@ -302,7 +302,7 @@ def test_reuse_index_starts_afresh_when_an_unchanged_pair_could_change():
     """A shingle crossing max_df, reordered essays, other parameters, and
     essays whose rows are not together each force a full search — with the
     same result as find_reuse."""
-    from analysis.methods.reuse import ReuseIndex
+    from analysis.fast.reuse_index import ReuseIndex
 
     _, paragraphs, sents = seed_tables()
     index = ReuseIndex()

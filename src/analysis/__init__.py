@@ -46,7 +46,7 @@ LAYOUT = {
         ),
         "methods",
     ),
-    "snowfast": "fast",
+    **dict.fromkeys(("snowfast", "reuse_index"), "fast"),
     **dict.fromkeys(("stages", "layers", "cache", "parallel", "watch", "build", "challenge"), "pipeline"),
     **dict.fromkeys(
         (

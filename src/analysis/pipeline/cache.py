@@ -48,6 +48,7 @@ NOT_PER_ESSAY_MODULES = frozenset(
         "publish",
         "report",
         "reuse",
+        "reuse_index",
         "trust",  # validation figures: computed when annotations or methods change, never per essay
         "views",
         "watch",

@@ -69,13 +69,14 @@ def reuse_stage(t: Tables, memory: dict | None = None) -> Tables:
     """Template reuse across essays: the reuse table, each sentence's first
     occurrence (``reused_from``) and each essay's share of original text.
     With a ``memory`` (kept by the build between builds in one process), the
-    search is incremental (:class:`analysis.methods.reuse.ReuseIndex`, same result)."""
+    search is incremental (:class:`analysis.fast.reuse_index.ReuseIndex`, same result)."""
+    from analysis.fast.reuse_index import ReuseIndex
     from analysis.methods import reuse
 
     if memory is None:
         found = reuse.find_reuse(t["sentences"])
     else:
-        found = memory.setdefault("reuse_index", reuse.ReuseIndex()).find(t["sentences"])
+        found = memory.setdefault("reuse_index", ReuseIndex()).find(t["sentences"])
     t["reuse"] = found
     t["sentences"] = reuse.mark_duplicates(t["sentences"], found)
     share = reuse.original_share(t["essays"], t["sentences"], found, reused_from=t["sentences"]["reused_from"])
