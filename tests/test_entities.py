@@ -1927,3 +1927,46 @@ def test_no_old_surname_form_that_is_the_commonest_word():
 
     assert "老师" not in {f for f, _ in short_forms("师建国", "adult")}
     assert "老李" in {f for f, _ in short_forms("李建国", "adult")}
+
+
+@pytest.mark.parametrize(
+    "sentences, expected, absent",
+    [
+        # a Yi clan name before a Yi given name, which may hold 日 (a stop character elsewhere)
+        (["我叫吉克阿果，今年十岁。", "外公曲木日哈每天赶羊。"], {("吉克阿果", "child"), ("曲木日哈", "adult")}, set()),
+        (["塔吉克族的姑娘来了。", "节日火把很亮。"], set(), {"吉克", "吉克族", "日火"}),
+        # a name a cue cut before a stop character, whose two-character given name opens clauses alone
+        (
+            ["在场的有外孙女邵秋来（9岁）。", "秋来是老大。", "问：秋来，你几点起床？"],
+            {("邵秋来", "child"), ("秋来", "child")},
+            set(),
+        ),
+        (["学生王华来了。", "王华来得最早。"], {("王华", "child")}, {"王华来"}),
+        # a verb surname (能, 种) before a given name the essay uses alone
+        (["学生能书瑶已经三年级了。", "书瑶每天走山路上学。"], {("能书瑶", "child"), ("书瑶", "child")}, set()),
+        (["学生能按时到校。", "按时到校很重要。", "奶奶种玉米。", "玉米熟了。"], set(), {"能按时", "按时", "种玉米"}),
+        # 叫X的小弟弟: a younger child called so; not 叫 "fetch" before a kin word
+        (["隔壁还有个叫石锁的小弟弟，才五岁。"], {("石锁", "child")}, set()),
+        (["快去叫舅舅的小弟弟回家吃饭。"], set(), {"舅舅"}),
+    ],
+)
+def test_people_found_after_dev29(sentences, expected, absent):
+    found = {(t, role) for t, ty, role in _roles(sentences) if ty == "person"}
+    assert expected <= found
+    assert not {t for t, _ in found} & absent
+
+
+@pytest.mark.parametrize(
+    "sentences, expected, absent",
+    [
+        # a village group called by its hamlet's name; not a word (枫树 of 枫树组)
+        (["我家在竹鸡坪组。", "竹鸡坪的人都认识我。"], {"竹鸡坪"}, set()),
+        (["枫树组的路修好了。", "枫树长得高。"], set(), {"枫树"}),
+        # a noun holding a function character (棉被) opening a village's name in every mention
+        (["她住在白岩乡棉被梁子村。", "从她家到棉被梁子村小，要走一个钟头。"], {"棉被梁子村"}, {"梁子村"}),
+    ],
+)
+def test_places_found_after_dev29(sentences, expected, absent):
+    found = {t for t, ty, _ in _roles(sentences) if ty in ("place", "organisation")}
+    assert expected <= found
+    assert not found & absent

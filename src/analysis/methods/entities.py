@@ -118,6 +118,11 @@ class EntityCues:
     given_openers: frozenset[str] = frozenset()
     # surnames that are a demonstrative or a particle too (那, 过): never a name model's guess
     cue_only_surnames: frozenset[str] = frozenset()
+    # Yi clan names (沙马, 吉克) and the stop characters their two-character given names may hold (日: 沙马古日)
+    clan_surnames: frozenset[str] = frozenset()
+    clan_given_chars: frozenset[str] = frozenset()
+    # rare surnames that are among the commonest verbs (能, 种): only before a given name the essay uses alone
+    verb_surnames: frozenset[str] = frozenset()
 
 
 def _actor_pattern(left: str | None, after: str | None, between: str | None = None) -> re.Pattern:
@@ -139,7 +144,8 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
     raw = load_yaml(CUES_FILE, path)
     try:
         surnames = _chars(raw["surnames"])
-        compound = tuple(raw.get("compound_surnames") or ())
+        clans = tuple(raw.get("clan_surnames") or ())
+        compound = tuple(raw.get("compound_surnames") or ()) + clans
         ambiguous = _chars(raw.get("ambiguous_surnames"))
         stop = _chars(raw.get("given_name_stop"))
         openers = _chars(raw.get("given_name_openers"))
@@ -149,7 +155,12 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
         tail = rf"(?:{PLACEHOLDER}|某|{opened}{given}{{1,2}})"
         comp = "|".join(map(re.escape, sorted(compound, key=len, reverse=True)))
         surname_alt = (f"(?:{comp})|" if comp else "") + f"[{re.escape(surnames)}]"
-        name_pat = rf"(?P<name>(?:{surname_alt}){tail})"
+        # a Yi clan name before a two-character given name, which may hold a clan_given_chars (沙马古日)
+        clan_stop = "".join(c for c in stop if c not in _chars(raw.get("clan_given_chars")))
+        clan_given = rf"(?:(?![{re.escape(clan_stop)}])[{_CJK}])" if clan_stop else f"[{_CJK}]"
+        clan_alt = "|".join(map(re.escape, sorted(clans, key=len, reverse=True)))
+        clan_pat = rf"(?:{clan_alt}){clan_given}{{2}}|" if clans else ""
+        name_pat = rf"(?P<name>{clan_pat}(?:{surname_alt}){tail})"
         not_before_title = _chars(raw.get("not_before_title"))
         title_surnames = "".join(c for c in surnames if c not in not_before_title)
         surname_only = (f"(?:{comp}|" if comp else "(?:") + rf"[{re.escape(title_surnames)}])"
@@ -237,6 +248,9 @@ def _compile_cues(path: str, mtime: float) -> EntityCues:
             not_actors=frozenset(raw.get("not_actors") or ()),
             nickname_suffixes=tuple(raw.get("nickname_suffixes") or ()),
             not_before_title=frozenset(not_before_title),
+            clan_surnames=frozenset(clans),
+            clan_given_chars=frozenset(_chars(raw.get("clan_given_chars"))),
+            verb_surnames=frozenset(_chars(raw.get("verb_surnames"))),
         )
     except (KeyError, TypeError, re.error) as exc:
         raise ValueError(f"{path}: bad entity cue file ({exc.__class__.__name__}: {exc})") from None
@@ -250,11 +264,22 @@ def load_entity_cues(path: str | Path | None = None) -> EntityCues:
 
 # ------------------------------------------------------------ name tests ---
 def surname_of(name: str, cues: EntityCues) -> str:
-    """The surname a name starts with ('' if none); the longest compound surname first."""
+    """The surname a name starts with ('' if none); the longest compound surname first. A verb surname (能) opens
+    a three-character name whose given name is no dictionary word and holds no stop character (能思远, as
+    :func:`_verb_surname_names` finds it; not 能够用)."""
     for n in cues.compound_lengths:
         if name[:n] in cues.compound_set:
             return name[:n]
-    return name[:1] if name[:1] in cues.surnames else ""
+    if name[:1] in cues.surnames:
+        return name[:1]
+    if (
+        len(name) == 3
+        and name[:1] in cues.verb_surnames
+        and not any(c in cues.given_stop for c in name[1:])
+        and not get_tokenizer().FREQ.get(name[1:])
+    ):
+        return name[:1]
+    return ""
 
 
 def _common_word(word: str, min_freq: int = 1) -> bool:
@@ -392,6 +417,16 @@ def _zhi_given(given: str, cues: EntityCues) -> bool:
     )
 
 
+def _clan_given(sur: str, given: str, cues: EntityCues) -> bool:
+    """Is ``given`` a Yi given name after a clan name (古日 of 沙马古日): two characters whose only stop characters
+    are ones Yi given names hold (``clan_given_chars``: 日)?"""
+    return (
+        sur in cues.clan_surnames
+        and len(given) == 2
+        and all(c not in cues.given_stop or c in cues.clan_given_chars for c in given)
+    )
+
+
 # jieba's count from which a surname of ``cue_only_surnames`` and the next character are that word, whatever cue
 # stands around them (年初 1715, 年终 137; not 年秀, 乐思)
 CUE_ONLY_HEAD_WORD_FREQ = 100
@@ -424,7 +459,7 @@ def is_plausible_name(
         return False  # 龙溪村: a place
     if not (1 <= len(given) <= 2) or not _ALL_CJK_RE.match(given):
         return False
-    if stops_given(given, cues, named=named):
+    if stops_given(given, cues, named=named) and not _clan_given(sur, given, cues):
         return False
     if name[:2] in cues.not_reduplicated:
         return False  # 谢谢您, 谢谢邓老师: a word, whatever cue stands around it
@@ -1261,6 +1296,8 @@ def place_stems(name: str) -> list[str]:
         return [x for x in dict.fromkeys(out) if len(x) >= 2]
     if name.endswith(("村", "镇", "乡", "社区", "屯", "寨")):
         out.append(name[: -2 if name.endswith("社区") else -1])
+    elif name.endswith("组") and len(name) >= 4 and name[-2] in _LANDFORM_CHARS | _HAMLET_END_CHARS:
+        out.append(name[:-1])  # a village group called by its hamlet's name (茶树垭 of 茶树垭组; not 第三组)
     return out
 
 
@@ -1536,6 +1573,15 @@ def _dictionary_non_name(word: str, flag: str, sur: str, freq: dict) -> bool:
         and bool(freq.get(word))
         and namemodel.name_score(sur, word[1:]) < DICT_NR_MIN_SCORE
     )
+
+
+_PLANT_ENDS = frozenset("花草")
+
+
+def _dictionary_plant(word: str, freq: dict) -> bool:
+    """Is ``word`` a three-character jieba dictionary word ending in 花 or 草 (凤仙花, 金银花)? A plant, however
+    jieba tags it: a child called 春花 is 李春花, no dictionary word."""
+    return len(word) == 3 and word[-1] in _PLANT_ENDS and bool(freq.get(word))
 
 
 def _instrument_then_verb(text: str, start: int, stop: int) -> bool:
@@ -1913,6 +1959,8 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
         if _dictionary_non_name(candidate, f, sur, freq):
             continue  # 艾草, 兰草, 唐装: a dictionary word jieba tags as a name, whose second character no given name has
             # (not a transliterated one, nrt: 莫伊, 韦拉 are people)
+        if _dictionary_plant(candidate, freq):
+            continue  # 凤仙花, 金银花: a flower's name jieba's dictionary tags as a person's
         if len(candidate) == 3 and len(sur) == 1 and _instrument_then_verb(text, s, e):
             continue  # 用柏枝熏的: the instrument and the verb
         hits.append(_Hit(candidate, "person", s, e, "", 0.0, f"jieba {f}: {_snippet(text, s, e)}"))
@@ -2889,6 +2937,7 @@ def _actor_word(
 # a hamlet called by its landform (茶园湾, 枧槽冲, 杉树坪, 岩脚湾), where only a place can stand: after
 # 住在, 来自, 从, 隔壁 …, or in a list with a place the essay names, before 等N个村, 三个村民小组 …
 _HAMLET_ENDS = "坳湾冲坪岩坝沟岭垭塘峪洼坨屯井凼滩"
+_HAMLET_END_CHARS = frozenset(_HAMLET_ENDS)
 _HAMLET = rf"(?![在到去从的了和与])[\u4e00-\u9fff]{{1,3}}[{_HAMLET_ENDS}]"
 _HAMLET_AFTER_RE = re.compile(
     # (回的: 送我回的枫树湾, the spoken 是…的 around where one was taken back to)
@@ -3033,6 +3082,142 @@ def _introducer_glued_names(sentences: list[str], per_sentence: list[list[_Hit]]
                 h.weight,
                 f"{h.text[0]}+已知名: {_snippet(sent, s, s + len(name))}",
             )
+
+
+_CLAUSE_OPEN_RE = r"(?:^|(?<=[，。！？；：、“”（(）)\s]))"
+STOP_GIVEN_MIN_ALONE = 2  # clause-opening uses of the two-character given name alone that make it the name
+
+
+def _stop_char_given_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues) -> None:
+    """A name a cue cut before a stop character (宫春 of 孙子宫春来: 来 closes a given name) is the surname and a
+    two-character given name ending in it (宫春来) where every mention of the cut name goes on with that
+    character and the essay opens clauses with the two-character given name alone (春来是老大, 问：春来，…).
+    A name guessed with no cue across the longer name (孙子宫 of 孙子宫春来) is dropped."""
+    joined = "\n".join(sentences)
+    cut = {
+        h.text: h.role
+        for hits in per_sentence
+        for h in hits
+        if h.type == "person" and h.role and h.role != "public_figure" and len(h.text) == 2 and h.text[0] in cues.surnames
+    }
+    longer: dict[str, str] = {}
+    for name in cut:
+        after = {joined[m.end() : m.end() + 1] for m in re.finditer(re.escape(name), joined)}
+        if len(after) != 1 or not (c := after.pop()) or c not in cues.given_stop:
+            continue
+        given = name[1] + c
+        alone = [
+            m
+            for m in re.finditer(_CLAUSE_OPEN_RE + re.escape(given), joined)
+            if joined[m.start() - 1 : m.start()] != name[0]
+        ]
+        if len(alone) >= STOP_GIVEN_MIN_ALONE:
+            longer[name] = name + c
+    role_of = {full: cut[name] for name, full in longer.items()}
+    if not longer:
+        return
+    for sent, hits in zip(sentences, per_sentence):
+        spans = []
+        for full in longer.values():
+            spans += [(m.start(), m.end(), full) for m in re.finditer(re.escape(full), sent)]
+        if not spans:
+            continue
+        hits[:] = [
+            h
+            for h in hits
+            if not (h.type == "person" and (h.text in longer or not h.role) and _overlaps((h.start, h.end), [(a, b) for a, b, _ in spans]))
+        ]
+        hits.extend(
+            _Hit(full, "person", a, b, role_of[full], 3.0, f"姓+名（止字结尾）: {_snippet(sent, a, b)}") for a, b, full in spans
+        )
+
+
+VERB_SURNAME_GIVEN_MIN_SCORE = 0.0  # the name model's score of each character of such a given name (思 0.45, 远 1.61)
+
+
+def _verb_surname_names(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq: dict) -> None:
+    """A rare surname that is one of the commonest verbs too (``verb_surnames``: 能 "can", 种 "sow") and a
+    two-character given name, where the essay also calls the person by that given name alone, opening a clause
+    (学生能思远 … 思远每天放学要先做饭; 种晨阳 … 晨阳，你的姓…): the given name no dictionary word, no stop
+    character in it, each character one the name model reads as a given name's. Such a surname stays out of
+    ``surnames``: 能够, 能按时, 种菜 would read as names."""
+    from analysis.methods import namemodel
+
+    if not cues.verb_surnames:
+        return
+    joined = "\n".join(sentences)
+    pat = re.compile(rf"[{re.escape(''.join(cues.verb_surnames))}](?P<given>[{_CJK}]{{2}})")
+    names: set[str] = set()
+    for m in pat.finditer(joined):
+        given = m["given"]
+        if (
+            given in names
+            or freq.get(given)
+            or any(c in cues.given_stop for c in given)
+            or any(namemodel.given_score(c) < VERB_SURNAME_GIVEN_MIN_SCORE for c in given)
+        ):
+            continue
+        if any(
+            joined[a.start() - 1 : a.start()] not in cues.verb_surnames
+            for a in re.finditer(_CLAUSE_OPEN_RE + re.escape(given), joined)
+        ):
+            names.add(m.group(0))
+    if not names:
+        return
+    for sent, hits in zip(sentences, per_sentence):
+        spans = [(m.start(), m.end(), n) for n in names for m in re.finditer(re.escape(n), sent)]
+        if not spans:
+            continue
+        hits[:] = [
+            h
+            for h in hits
+            if not (h.type == "person" and not h.role and _overlaps((h.start, h.end), [(a, b) for a, b, _ in spans]))
+        ]
+        hits.extend(
+            _Hit(n, "person", a, b, cues.default_role, 2.0, f"动词姓+单用的名: {_snippet(sent, a, b)}")
+            for a, b, n in spans
+        )
+
+
+NOUN_OPENED_PLACE_FREQ = 1000  # jieba count of a noun (火把 836, 老家 686; 家乡 1217) that may open a place's name
+NOUN_OPENED_PLACE_MIN = 2  # mentions of the place, each after that noun
+
+
+def _noun_opened_places(sentences: list[str], per_sentence: list[list[_Hit]], freq: dict, all_spans: list) -> None:
+    """A place or a school whose name a noun opens (火把|梁子村, 火把|梁子村小: jieba reads 火把 "torch" as a word
+    and 梁子 as a name) takes that noun where the essay never names it without the noun: two mentions or more,
+    every one after the same two-character noun, the name's first token a rare word at most (梁子 0, 岭子 4). Cutting the noun
+    off would leave 火把 beside the pseudonym and the romanised name (Huobaliangzi) unmatched."""
+    joined = "\n".join(sentences)
+    found: dict[str, str] = {}  # the name's first two characters -> the noun before them
+    for hits, spans in zip(per_sentence, all_spans):
+        for h in hits:
+            if h.type not in ("place", "organisation") or h.start < 2:
+                continue
+            before = spans.by_end.get(h.start) or ()
+            first = spans.by_start.get(h.start) or ()
+            if not (before and first):
+                continue
+            w, f, _, _ = before[0]
+            head, hf, _, _ = first[0]
+            if (
+                len(w) == 2
+                and f == "n"
+                and 0 < (freq.get(w) or 0) < NOUN_OPENED_PLACE_FREQ
+                and (freq.get(head) or 0) < NAME_DICT_MAX_FREQ
+            ):
+                found.setdefault(h.text[:2], w)
+    for head, w in list(found.items()):
+        at = [m.start() for m in re.finditer(re.escape(head), joined)]
+        if len(at) < NOUN_OPENED_PLACE_MIN or any(joined[a - 2 : a] != w for a in at):
+            del found[head]
+    if not found:
+        return
+    for hits in per_sentence:
+        for i, h in enumerate(hits):
+            w = found.get(h.text[:2]) if h.type in ("place", "organisation") else None
+            if w:
+                hits[i] = _Hit(w + h.text, h.type, h.start - 2, h.end, h.role, h.weight, h.evidence)
 
 
 # a work's title (《夏洛的网》, 《沙家浜》)
@@ -3430,7 +3615,10 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
     _family_names(sentences, per_sentence, cues, freq)
     _drop_titled_guesses(sentences, per_sentence)
     _introducer_glued_names(sentences, per_sentence, cues)
+    _stop_char_given_names(sentences, per_sentence, cues)
+    _verb_surname_names(sentences, per_sentence, cues, freq)
     _landform_places(sentences, per_sentence, cues, freq)
+    _noun_opened_places(sentences, per_sentence, freq, all_spans)
     del all_spans
 
     # Decide each distinct string once per essay.
