@@ -316,6 +316,9 @@ PROSE_C = "王老师像妈妈一样关心我们，冬天她把自己的围巾给
 
 
 def verdicts(lines, **kw) -> dict[int, str]:
+    # the rules' own verdicts: these tests pin the rules; the learned line model that may add chrome on top
+    # (a page's lone title line, a short line under a comment) is tested in tests/test_linemodel.py
+    kw.setdefault("line_model", False)
     return {no: v.kind for no, v in classify_lines(lines, rules=RULES, **kw).items()}
 
 

@@ -266,14 +266,15 @@ def plan_essays(
     ):
         # text above the first heading found that the chrome rules leave as text is an essay, the page's
         # own article (六一特刊｜村里的孩子们写诗了 above the poems it introduces): its title heads it
-        verdicts = pagechrome.classify_lines(
-            lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}
+        verdicts = pagechrome.classify_lines(  # (the rules alone say whether the page's title heads an essay)
+            lines, rules=rules, folder=folder, n_files=n_files, keep={h.line_no for h in heads}, line_model=False
         )
         titled = _with_page_title(lines, heads, {no for no, v in verdicts.items() if v.kind != "context"})
-        if titled is not heads:
-            heads, verdicts = titled, None
+        heads, verdicts = titled, None  # classified again below, the line model on
     if not heads or heads[0].rule in _LATER_ESSAY_RULES:
-        pre = pagechrome.classify_lines(lines, rules=rules, folder=folder, n_files=n_files)
+        pre = pagechrome.classify_lines(  # (the rules alone decide where headings may be)
+            lines, rules=rules, folder=folder, n_files=n_files, line_model=False
+        )
         furniture = {no for no, v in pre.items() if v.kind != "context"}
         between = set(pre) - furniture
         if not heads:

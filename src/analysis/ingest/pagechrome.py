@@ -273,6 +273,7 @@ def classify_lines(
     folder: Counter | None = None,
     n_files: int = 1,
     keep: Iterable[int] = (),
+    line_model: bool = True,
 ) -> dict[int, Verdict]:
     """Chrome lines of one file: {line number: :class:`Verdict`}.
 
@@ -281,6 +282,11 @@ def classify_lines(
     splitter — never chrome; they anchor the context as text, and a line
     found under two or more of them (the same teaser after every essay) is
     furniture. A line repeated inside one essay (a poem's refrain) is not.
+    ``line_model``: after the rules, let the learned line model
+    (:mod:`analysis.ingest.linemodel`) add chrome — a line the rules leave
+    as text, not a kept heading, whose P(chrome) reaches the stored
+    threshold (kind ``model``); it never takes a verdict away. Off when
+    False or when ``resources/linemodel.json`` is absent.
     """
     rules = rules or load_rules()
     keep = sorted(set(keep))
@@ -677,6 +683,12 @@ def classify_lines(
             # a page's label right over an essay's title, furniture above it (捐赠说明：… / 项目进展 /
             # 第3次进展：…; 查看更早的进展 / 受助孩子来信 / 给捐款叔叔阿姨的一封信): a tab's or a section's label
             out[i + 1] = Verdict(i + 1, "context", "a label between page furniture and an essay's title")
+    if line_model:  # the learned model adds furniture the rules missed, never takes any away
+        from analysis.ingest import linemodel
+
+        kinds = {no: v.kind for no, v in out.items()}
+        for no, p in sorted(linemodel.add_chrome(lines, kinds, keep, folder=folder, n_files=n_files).items()):
+            out[no] = Verdict(no, linemodel.KIND, f"line model p={int(p * 1000) / 1000:.3f}")
     return out
 
 
