@@ -19,11 +19,9 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
-import math
 import re
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,8 +170,16 @@ def fit(rows, *, c: float = C, min_files: int = MIN_FILES) -> dict:
     return {"weights": weights, "intercept": round(float(clf.intercept_[0]), DECIMALS)}
 
 
-def build_model(sets: list[str], *, c: float = C, min_files: int = MIN_FILES, threshold: float = THRESHOLD,
-                hide: float = HIDE, pages_dir: Path = PAGES_DIR, log=print) -> dict:
+def build_model(
+    sets: list[str],
+    *,
+    c: float = C,
+    min_files: int = MIN_FILES,
+    threshold: float = THRESHOLD,
+    hide: float = HIDE,
+    pages_dir: Path = PAGES_DIR,
+    log=print,
+) -> dict:
     import sklearn
 
     rows = examples(sets, pages_dir, log=log, hide=hide)
@@ -191,7 +197,7 @@ def build_model(sets: list[str], *, c: float = C, min_files: int = MIN_FILES, th
         "n_chrome": sum(r[4] for r in rows),
         "code_version": __version__,
         "scikit_learn": sklearn.__version__,
-        "fitted": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d"),
+        "fitted": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d"),
         "intercept": fitted["intercept"],
         "weights": fitted["weights"],
     }
@@ -213,13 +219,16 @@ def same_model(a: dict, b: dict, tol: float = 2 * 10**-DECIMALS) -> list[str]:
 
 
 def write_model(model: dict, path: Path) -> None:
-    path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(model, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8"
+    )
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", nargs="+", help="training sets (names under tests/fixtures/pages); default: all tuning sets")
+    ap.add_argument(
+        "--sets", nargs="+", help="training sets (names under tests/fixtures/pages); default: all tuning sets"
+    )
     ap.add_argument("--out", type=Path, default=linemodel.model_path(), help="where to write the model")
     ap.add_argument("--check", action="store_true", help="refit as the stored model says; exit 1 if it differs")
     ap.add_argument("--c", type=float, default=C)
@@ -228,8 +237,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.check:
         stored = json.loads(args.out.read_text(encoding="utf-8"))
-        again = build_model(stored["training_sets"], c=stored["c"], min_files=stored["min_files"],
-                            threshold=stored["threshold"], hide=stored["hide"])
+        again = build_model(
+            stored["training_sets"],
+            c=stored["c"],
+            min_files=stored["min_files"],
+            threshold=stored["threshold"],
+            hide=stored["hide"],
+        )
         diffs = same_model(stored, again)
         print("\n".join(diffs) if diffs else f"{args.out}: reproduced ({len(stored['weights'])} weights)")
         return 1 if diffs else 0
@@ -239,8 +253,10 @@ def main(argv=None) -> int:
         ap.error(f"blind held-out sets are never trained on: {', '.join(bad)}")
     model = build_model(sets, c=args.c, threshold=args.threshold, hide=args.hide)
     write_model(model, args.out)
-    print(f"wrote {args.out}: {len(model['weights'])} weights from {model['n_lines']} lines "
-          f"({model['n_chrome']} chrome) of {len(sets)} sets")
+    print(
+        f"wrote {args.out}: {len(model['weights'])} weights from {model['n_lines']} lines "
+        f"({model['n_chrome']} chrome) of {len(sets)} sets"
+    )
     return 0
 
 

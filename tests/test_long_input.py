@@ -282,6 +282,33 @@ def test_cut_markers_behind_the_look_ahead_match_as_before():
     assert first_char_class(r"\s*(ab|c)d?") == r"[\sac]"
 
 
+def test_cut_markers_at_a_long_lines_end_are_still_found():
+    """A long line is searched only where a marker can start (analysis.startsearch): a marker at its end is
+    found as the plain pattern finds it — one that up to seven characters of any kind may open (HTML预览结束…,
+    the class of its 预 then tried seven characters back), the one behind a look-behind (a note of what was not
+    brought along, after a word: 车门口 〔…〕), and not that one after a sentence's end (。〔…〕)."""
+    from analysis.ingest.clean import _settings, remove_cut_marker
+
+    plain = re.compile("|".join(f"(?:{p})" for p in _settings(None)["cut_markers"]))
+    body = _run(5000)
+    for tail, found in (
+        # (its \S{0,6} takes in the last characters of the text before it too, as the plain pattern does)
+        ("（HTML预览结束，全文共8页，请下载PDF阅读）", "（HTML预览结束，全文共8页，请下载PDF阅读）"),
+        ("HTML预览结束，请下载全文阅读", "HTML预览结束，请下载全文阅读"),
+        ("车门口 〔本源只输出摘要，其余内容请前往原站查看〕", " 〔本源只输出摘要，其余内容请前往原站查看〕"),
+        ("。〔本源只输出摘要，其余内容请前往原站查看〕", None),
+    ):
+        line = body + tail
+        want = [(m.span(), m.group()) for m in plain.finditer(line)]
+        assert [(m.span(), m.group()) for m in cut_marker_re(None).finditer(line)] == want
+        if found is None:
+            assert want == [] and remove_cut_marker(line) == (line, [])
+            continue
+        assert len(want) == 1 and want[0][1].endswith(found) and want[0][0][1] == len(line)
+        text, edits = remove_cut_marker(line)
+        assert [e.before for e in edits] == [want[0][1]] and text == line[: want[0][0][0]].strip()
+
+
 def test_long_traditional_text_converts_as_a_whole():
     simplified = ESSAY * 40
     traditional = _opencc().__class__("s2t").convert(simplified)

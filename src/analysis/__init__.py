@@ -4,7 +4,7 @@ The package in layers, each importing only from itself and those above it
 (docs/architecture.md draws the map):
 
 * core, at the top: ``config`` (paths and the analysis defaults), ``resources``,
-  ``io`` (files), ``frames``, ``textsearch``, ``procs``; ``cli/`` (``python -m analysis``);
+  ``io`` (files), ``frames``, ``textsearch``, ``startsearch``, ``procs``; ``cli/`` (``python -m analysis``);
 * :mod:`analysis.ingest` — a page capture becomes clean essays, paragraphs, sentences;
 * :mod:`analysis.methods` — tags, names, pseudonyms, reuse, sentiment, themes, metrics;
 * :mod:`analysis.fast` — the same results, faster;
@@ -28,7 +28,7 @@ __version__ = "0.1.0"
 
 # short name → the layer it lives in
 LAYOUT = {
-    **dict.fromkeys(("intake", "pagechrome", "split", "clean", "segment"), "ingest"),
+    **dict.fromkeys(("intake", "pagechrome", "linemodel", "split", "clean", "segment"), "ingest"),
     **dict.fromkeys(
         (
             "tag",

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from opencc import OpenCC
 
 from analysis.resources import load_yaml
+from analysis.startsearch import StartSearch, first_char_class, match_start  # noqa: F401 (first_char_class: tests)
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -289,10 +290,15 @@ def _gbk_garbled_spans(text: str, *, min_chars: int = 4) -> list[tuple[int, int]
         offsets = [m.start() for m in utf8_at.finditer(data)]
         if not offsets:
             continue
-        starts = list(itertools.accumulate((len(c.encode("gbk")) for c in run), initial=0))
-        char_at = {b: k for k, b in enumerate(starts)}
+        if len(data) == 2 * len(run):  # every character two bytes (the common case): no table of offsets
+            starts: range | list[int] = range(0, len(data) + 1, 2)
+            at_chars = [b // 2 for b in offsets if not b % 2]
+        else:
+            starts = list(itertools.accumulate((len(c.encode("gbk")) for c in run), initial=0))
+            char_at = {b: k for k, b in enumerate(starts)}
+            at_chars = [char_at[b] for b in offsets if b in char_at]
         floor = 0
-        for i in (char_at[b] for b in offsets if b in char_at):  # the run's characters where such bytes start
+        for i in at_chars:  # the run's characters where such bytes start
             if i < floor:
                 continue
             n = _utf8_chars_at(data, starts[i])
@@ -343,77 +349,18 @@ def _gbk_mojibake(text: str) -> list[tuple[int, int, str]]:
 
 
 @functools.lru_cache(maxsize=4)
-def cut_marker_re(path: str | None) -> re.Pattern:
-    """The cut markers of the settings as one pattern, behind a look-ahead for
-    the characters a marker can start with (:func:`first_char_class`): the
-    same matches, but a long line is read about ten times faster, where
-    every marker was otherwise tried at every character."""
-    body = "|".join(f"(?:{p})" for p in _settings(path)["cut_markers"])
-    first = first_char_class(body)
-    return re.compile(f"(?={first})(?:{body})" if first else body)
-
-
-def first_char_class(pattern: str) -> str | None:
-    """A character class (``[…]``, regex syntax) holding every character a
-    match of ``pattern`` can start with, or None where that cannot be told
-    (a match may be empty or start with any character, flags, back-references).
-    ``(?=CLASS)(?:pattern)`` then finds exactly what ``pattern`` finds."""
-    from re import _constants as C, _parser as P
-
-    try:
-        tree = P.parse(pattern)
-    except re.error:
-        return None
-    if tree.state.flags & ~(re.UNICODE | re.U):
-        return None
-    items: list[str] = []
-    _GIVE_UP = object()
-
-    def item(op, av) -> str | object:
-        if op is C.LITERAL:
-            return re.escape(chr(av))
-        if op is C.RANGE:
-            return f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}"
-        if op is C.CATEGORY:
-            return {C.CATEGORY_SPACE: r"\s", C.CATEGORY_DIGIT: r"\d", C.CATEGORY_WORD: r"\w"}.get(av, _GIVE_UP)
-        return _GIVE_UP
-
-    def first(seq) -> bool | object:
-        """Add the first characters of a sequence to ``items``; whether it can match empty."""
-        for op, av in seq:
-            if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-                continue  # zero width
-            if op is C.LITERAL or op is C.IN:
-                for got in [item(op, av)] if op is C.LITERAL else [item(o, a) for o, a in av]:
-                    if got is _GIVE_UP:
-                        return _GIVE_UP
-                    items.append(got)
-                return False
-            if op is C.SUBPATTERN:
-                got = first(av[-1])
-            elif op is C.BRANCH:
-                got = False
-                for alt in av[1]:
-                    one = first(alt)
-                    if one is _GIVE_UP:
-                        return _GIVE_UP
-                    got = got or one
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
-                got = first(av[2])
-                if got is _GIVE_UP:
-                    return _GIVE_UP
-                got = got or av[0] == 0
-            else:  # any character, a negated class, a back-reference …
-                return _GIVE_UP
-            if got is _GIVE_UP:
-                return _GIVE_UP
-            if not got:
-                return False
-        return True  # the whole sequence can match empty
-
-    if first(tree) is not False or not items:
-        return None
-    return "[" + "".join(dict.fromkeys(items)) + "]"
+def cut_marker_re(path: str | None) -> re.Pattern | StartSearch:
+    """The cut markers of the settings as one pattern (``(?:m1)|(?:m2)|…``),
+    searched only where a marker can start (:class:`analysis.startsearch.StartSearch`):
+    the same matches as the plain pattern, but a long line is read in C from
+    one possible start to the next, where every marker was otherwise tried at
+    every character. The plain pattern where a marker's start cannot be told."""
+    markers = _settings(path)["cut_markers"]
+    body = "|".join(f"(?:{p})" for p in markers)
+    starts = [match_start(p) for p in markers]
+    if any(st is None for st in starts):
+        return re.compile(body)
+    return StartSearch(body, starts)
 
 
 def remove_cut_marker(text: str, *, settings_path: str | None = None) -> tuple[str, list[Edit]]:

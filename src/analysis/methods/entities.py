@@ -1410,6 +1410,16 @@ def _cell_last_char(text: str, at: int, starts) -> bool:
     return bool(toks) and all(e == at + 1 and not f.startswith(_NOT_CELL_END_TAGS) for _, f, _, e in toks)
 
 
+@functools.lru_cache(maxsize=8)
+def _public_figures_automaton(names: tuple[str, ...]):
+    return _automaton(names)
+
+
+def _public_figures_in(text: str, cues: EntityCues) -> set[str]:
+    """The public figures of the cues that occur in ``text`` (one pass, not a search per name)."""
+    return _present(_public_figures_automaton(cues.public_figures), text)
+
+
 def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     """Names without a cue: a surname where a word starts, followed by one
     or two characters that read as a given name (:mod:`analysis.methods.namemodel`),
@@ -1423,8 +1433,9 @@ def _model_names(text: str, spans, cues: EntityCues, freq: dict) -> list[_Hit]:
     tokens = {(s, e) for *_, s, e in spans}
     inside_rare = {i for w, _, s, e in spans if not freq.get(w) for i in range(s + 1, e)}
     # (a public figure's name is theirs: 司马光砸缸 holds no child's name)
+    named = _public_figures_in(text, cues)
     famous = {
-        k for name in cues.public_figures if name in text for a, b in _literal_spans(name, text) for k in range(a, b)
+        k for name in cues.public_figures if name in named for a, b in _literal_spans(name, text) for k in range(a, b)
     }
     out = []
     for i, ch in enumerate(text):
@@ -1751,8 +1762,9 @@ def _people(text: str, spans, cues: EntityCues, freq: dict | None = None) -> lis
     hits: list[_Hit] = []
     freq = get_tokenizer().FREQ if freq is None else freq
     # public figures: list, then the 教育家X说 frame
+    named = _public_figures_in(text, cues)
     for name in cues.public_figures:
-        if name not in text:  # the regex search below would find nothing
+        if name not in named:  # the regex search below would find nothing
             continue
         for start, end in _literal_spans(name, text):
             hits.append(
@@ -2803,6 +2815,10 @@ def _pet_form_full_names(sentences: list[str], per_sentence: list[list[_Hit]], c
 KNOWN_GIVEN_MAX_FREQ = 500
 
 
+# a character doubled (欢欢): where it starts, overlapping runs too (哈哈哈 at 0 and 1)
+_DOUBLED_CHAR_RE = re.compile(r"(?s)(?=(.)\1)")
+
+
 def _surname_and_known_given(sentences: list[str], per_sentence: list[list[_Hit]], cues: EntityCues, freq) -> None:
     """A surname before a two-character given name the essay names a person by, alone, elsewhere: the person's
     full name (一鸣奶奶：…, 说蹇一鸣这两天不肯吃饭 → 蹇一鸣; 送楚欢欢的包裹。欢欢在院子里喂鸡 → 楚欢欢 and 欢欢).
@@ -2812,7 +2828,15 @@ def _surname_and_known_given(sentences: list[str], per_sentence: list[list[_Hit]
     character the surname ends a word with (清楚), not a dictionary word. Weak evidence (weight 2)."""
     from analysis.ingest.segment import word_tag
 
+    given_ok: dict[str, bool] = {}  # each string once: its POS tagging is the costly part
+
     def _given_ok(g: str) -> bool:
+        got = given_ok.get(g)
+        if got is None:
+            got = given_ok[g] = _given_ok_once(g)
+        return got
+
+    def _given_ok_once(g: str) -> bool:
         return (
             len(g) == 2
             and _ALL_CJK_RE.match(g) is not None
@@ -2842,30 +2866,35 @@ def _surname_and_known_given(sentences: list[str], per_sentence: list[list[_Hit]
         return s
 
     # (a name the essay found that a surname opens is a full name, no given name: 工程师李升 holds no 师李升)
+    # (the cheap checks first: most of a long random line's guesses open with a surname)
     known = {
         h.text
         for hits in per_sentence
         for h in hits
-        if h.type == "person" and _given_ok(h.text) and (h.text[0] == h.text[1] or not surname_of(h.text, cues))
+        if h.type == "person"
+        and len(h.text) == 2
+        and (h.text[0] == h.text[1] or not surname_of(h.text, cues))
+        and _given_ok(h.text)
     }
     # a doubled given name opening a clause before what a person does (。欢欢在院子里喂鸡)
     alone: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for idx, sent in enumerate(sentences):
-        for p in range(len(sent) - 2):
+        for p in (m.start() for m in _DOUBLED_CHAR_RE.finditer(sent, 0, len(sent) - 1)):
             g = sent[p : p + 2]
             if (
-                g[0] == g[1]
-                and (p == 0 or sent[p - 1] in _CLAUSE_START_CHARS)
+                (p == 0 or sent[p - 1] in _CLAUSE_START_CHARS)
                 and (_NAME_RIGHT_RE.match(sent, p + 2) or word_tag(sent[p + 2 : p + 3]).startswith("v"))
                 and _given_ok(g)
             ):
                 alone[g].append((idx, p))
+    # where a given name of the two sets stands, found in one pass over each sentence (every one has two characters)
+    given_names = _automaton(known | set(alone))
     for idx, sent in enumerate(sentences):
+        if given_names is None:
+            break
         taken = [(h.start, h.end) for h in per_sentence[idx]]
-        for p in range(1, len(sent) - 1):
+        for p in sorted({s0 for s0, _, _ in given_names.spans(sent) if 1 <= s0 < len(sent) - 1}):
             g = sent[p : p + 2]
-            if g not in known and g not in alone:
-                continue
             sur = _surname_before(sent, p)
             if not sur or any(s0 < p + 2 and p - 1 < e0 and (s0, e0) != (p, p + 2) for s0, e0 in taken):
                 continue
@@ -3098,7 +3127,11 @@ def _stop_char_given_names(sentences: list[str], per_sentence: list[list[_Hit]],
         h.text: h.role
         for hits in per_sentence
         for h in hits
-        if h.type == "person" and h.role and h.role != "public_figure" and len(h.text) == 2 and h.text[0] in cues.surnames
+        if h.type == "person"
+        and h.role
+        and h.role != "public_figure"
+        and len(h.text) == 2
+        and h.text[0] in cues.surnames
     }
     longer: dict[str, str] = {}
     for name in cut:
@@ -3125,10 +3158,15 @@ def _stop_char_given_names(sentences: list[str], per_sentence: list[list[_Hit]],
         hits[:] = [
             h
             for h in hits
-            if not (h.type == "person" and (h.text in longer or not h.role) and _overlaps((h.start, h.end), [(a, b) for a, b, _ in spans]))
+            if not (
+                h.type == "person"
+                and (h.text in longer or not h.role)
+                and _overlaps((h.start, h.end), [(a, b) for a, b, _ in spans])
+            )
         ]
         hits.extend(
-            _Hit(full, "person", a, b, role_of[full], 3.0, f"姓+名（止字结尾）: {_snippet(sent, a, b)}") for a, b, full in spans
+            _Hit(full, "person", a, b, role_of[full], 3.0, f"姓+名（止字结尾）: {_snippet(sent, a, b)}")
+            for a, b, full in spans
         )
 
 
@@ -3501,8 +3539,11 @@ class _Occurrences:
 
     def occurs_not_after(self, word: str, before: str) -> bool:
         """``re.search(f"(?<!{before}){word}", text)`` (both literal)."""
-        k = len(before)
-        return any(self.text[max(0, s - k) : s] != before for s in self.starts(word))
+        k, text = len(before), self.text
+        for s in self.starts(word):  # (a loop, not any() over a generator: called for every short form)
+            if text[max(0, s - k) : s] != before:
+                return True
+        return False
 
     def occurs_outside(self, word: str, other: str) -> bool:
         """Whether ``word`` occurs clear of every occurrence of ``other`` that
@@ -3674,10 +3715,14 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
         for t, k in kind.items()
         if k == "person" and roles[t] != "public_figure" and not t.endswith(("某", PLACEHOLDER))
     ]
+    # the full names by surname, read once (not once per 王某: thousands of each on a long random line)
+    by_surname: dict[str | None, list[str]] = {}
     for t, k in list(kind.items()):
         if k == "person" and t.endswith(("某", PLACEHOLDER)):
-            sur = surname_of(t, cues)
-            same = [f for f in full_names if surname_of(f, cues) == sur]
+            if not by_surname and full_names:
+                for f in full_names:
+                    by_surname.setdefault(surname_of(f, cues), []).append(f)
+            same = by_surname.get(surname_of(t, cues), [])
             if len(same) == 1:
                 canonical[t] = same[0]
     joined = "\n".join(sentences)
@@ -3705,11 +3750,19 @@ def find_entities(sentences: list[str], *, cues: EntityCues | None = None) -> li
                 roles[stem] = ""
                 canonical[stem] = place
                 evidence[stem] = f"地名简称（{place}）"
-    occ.add(form for full in full_names for form, _ in _short_forms(full, roles[full], cues))
+    forms_of: dict[tuple[str, str], list[tuple[str, str]]] = {}  # _short_forms by name and role, each once
+
+    def short_forms(full: str) -> list[tuple[str, str]]:
+        key = (full, roles[full])  # (a role may change below: a guess taken as another's short form)
+        if key not in forms_of:
+            forms_of[key] = _short_forms(full, roles[full], cues)
+        return forms_of[key]
+
+    occ.add(form for full in full_names for form, _ in short_forms(full))
     slot_only: set[str] = set()  # everyday words (静静) that are a person's only where the text names them
     object_slot_forms: set[str] = set()  # …or where a preposition takes them as a person (给天天寄了)
     for full in full_names:
-        for form, why in _short_forms(full, roles[full], cues):
+        for form, why in short_forms(full):
             guessed = form in kind and not role_votes[form] and canonical.get(form) == form  # a name-model guess
             if form in kind and not guessed and not (why == "名" and _public_place(form, kind, roles)):
                 continue

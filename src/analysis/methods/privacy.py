@@ -431,6 +431,9 @@ def initialled_romanisations(name: str, cues=None) -> list[str]:
     return out
 
 
+_NAME_2_4_RE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
 def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str]:
     """Pinyin forms of a Chinese name, as lower-case syllables separated by
     spaces — surname first and given name first (罗巧林 → ``luo qiao lin``,
@@ -441,10 +444,10 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
     alone, only doubled, the way a child is called (慕容晴 → ``qing qing``).
     A surname and a title (乔老师) has its surname first only (``qiao lao shi``): its title is no given
     name (``lao shi`` alone is every teacher: xiexie laoshi)."""
-    from itertools import product
+    from itertools import islice, product
 
     cues = cues or load_entity_cues()
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) or name.endswith("某"):
+    if not _NAME_2_4_RE.fullmatch(name) or name.endswith("某"):
         return []
     sur = surname_of(name, cues) or name[:1]
     titled = name[len(sur) :] in _TITLE_WORDS
@@ -452,7 +455,7 @@ def romanisations(name: str, cues=None, *, given_only: bool = False) -> list[str
         return []
     readings = [r[:2] for r in _name_readings(name)]
     out = []
-    for combo in list(product(*readings))[:6]:
+    for combo in islice(product(*readings), 6):  # the first six combinations, not all of them built
         syl = [x.replace("ü", "v") for x in combo]
         k = len(sur)
         if given_only:

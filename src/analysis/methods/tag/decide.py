@@ -5,6 +5,7 @@ confidence, setting; the blend with the model (:func:`tag_text`).
 from __future__ import annotations
 
 
+from analysis.startsearch import SHORT_TEXT, start_search
 from analysis.methods.tag.cues import (
     Cue,
     LEVEL_PRESENT_CONFIDENCE,
@@ -41,7 +42,9 @@ def score_cues(text: str, cues: tuple[Cue, ...], *, window: int = 200) -> tuple[
             lo, hi = max(0, n - window), n
         else:
             lo, hi = 0, n
-        for k, m in enumerate(cue.regex.finditer(text, lo, hi)):
+        # (a long text's cue searched only where a match can start: the same matches, read faster)
+        rx = start_search(cue.regex) if hi - lo >= SHORT_TEXT else cue.regex
+        for k, m in enumerate(rx.finditer(text, lo, hi)):
             if k >= cue.max:
                 break
             total += cue.weight
